@@ -1,0 +1,95 @@
+"""Generate a realistic, consistent professional-services firm from one seed.
+
+>>> firm = generate_firm(seed=7, size="small")
+>>> write_firm(firm, "out/", format="jsonl")
+
+The firm is vendor-neutral; translation to each system's wire shape belongs to the loaders.
+"""
+
+from harness.data._errors import DataError
+from harness.data._firm import KIND_TYPES, KINDS, Firm
+from harness.data._generate import DEFAULT_AS_OF, ProgressCallback, generate_firm
+from harness.data._model import (
+    Account,
+    Assignment,
+    BillingModel,
+    ChangeOrder,
+    ChangeOrderStatus,
+    Consultant,
+    Contact,
+    Currency,
+    Entity,
+    Expense,
+    ExpenseStatus,
+    Invoice,
+    InvoiceLine,
+    InvoiceLineKind,
+    InvoiceStatus,
+    LegalEntity,
+    Milestone,
+    MilestoneStatus,
+    Opportunity,
+    OpportunityStage,
+    Practice,
+    Project,
+    ProjectStatus,
+    RateCard,
+    RateCardLine,
+    RevenueEvent,
+    Role,
+    StatementOfWork,
+    Task,
+    TimeEntry,
+    TimeEntryStatus,
+    WorkerType,
+)
+from harness.data._sizes import SIZES, SizeSpec, resolve_size
+from harness.data._writer import MANIFEST, Format, write_firm
+
+__all__ = [
+    "DEFAULT_AS_OF",
+    "KINDS",
+    "KIND_TYPES",
+    "MANIFEST",
+    "SIZES",
+    "Account",
+    "Assignment",
+    "BillingModel",
+    "ChangeOrder",
+    "ChangeOrderStatus",
+    "Consultant",
+    "Contact",
+    "Currency",
+    "DataError",
+    "Entity",
+    "Expense",
+    "ExpenseStatus",
+    "Firm",
+    "Format",
+    "Invoice",
+    "InvoiceLine",
+    "InvoiceLineKind",
+    "InvoiceStatus",
+    "LegalEntity",
+    "Milestone",
+    "MilestoneStatus",
+    "Opportunity",
+    "OpportunityStage",
+    "Practice",
+    "ProgressCallback",
+    "Project",
+    "ProjectStatus",
+    "RateCard",
+    "RateCardLine",
+    "RevenueEvent",
+    "Role",
+    "SizeSpec",
+    "StatementOfWork",
+    "Task",
+    "TimeEntry",
+    "TimeEntryStatus",
+    "WorkerType",
+    "generate_firm",
+    "resolve_size",
+    "write_firm",
+]
