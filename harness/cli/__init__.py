@@ -1,0 +1,38 @@
+"""The ``harness`` command line: one typer app with a sub-command per job."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from .._errors import HarnessError
+from ._up import up
+
+app = typer.Typer(
+    name="harness",
+    help="Prove that an integration stack turns a won deal into a staffed project and a correct invoice.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.command("up")(up)
+
+try:
+    from ._data import data_app
+except ImportError:  # pragma: no cover - the data layer ships with the package
+    data_app = None
+if data_app is not None:
+    app.add_typer(data_app, name="data")
+
+
+def main() -> None:
+    """Console entry point: turns harness errors into one clear line and exit code 2."""
+    try:
+        app()
+    except HarnessError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(2)
+
+
+__all__ = ["app", "main"]

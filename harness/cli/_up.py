@@ -1,0 +1,100 @@
+"""``harness up``: start the simulators, describe them, serve until Ctrl-C or SIGTERM."""
+
+from __future__ import annotations
+
+import json
+import signal
+import threading
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from .._errors import HarnessError
+from ..stack import Stack, StackSettings, endpoints_document, write_endpoints
+from ..stack._probes import probe
+
+
+def _table(doc: dict[str, Any]) -> Table:
+    table = Table(title="simulators", show_lines=True)
+    for col in ("system", "vendor", "base_url", "credentials"):
+        table.add_column(col)
+    for system, ep in doc.items():
+        if not isinstance(ep, dict):
+            continue
+        creds = "\n".join(f"{k}={v}" for k, v in ep.items()
+                          if k not in ("vendor", "base_url", "admin_url", "tenant") and v is not None)
+        table.add_row(system, ep["vendor"], ep["base_url"], creds)
+    return table
+
+
+def up(
+    port_base: Annotated[int, typer.Option(help="First port: crm, erp, psa and hcm take this and the next three.",
+                                           envvar="HARNESS_PORT_BASE")] = 8701,
+    https: Annotated[bool, typer.Option("--https/--http", help="Serve TLS with a generated local CA.",
+                                        envvar="HARNESS_HTTPS")] = False,
+    endpoints_file: Annotated[Path | None, typer.Option(help="Write the systems' URLs and credentials here (JSON).",
+                                                        envvar="HARNESS_ENDPOINTS_FILE")] = None,
+    tls_dir: Annotated[Path | None, typer.Option(help="Where to write ca.pem and the server certificate.")] = None,
+    systems: Annotated[str | None, typer.Option(help="Comma-separated subset, e.g. crm,erp.")] = None,
+    data_dir: Annotated[Path | None, typer.Option(help="Persist simulator data here across restarts.")] = None,
+    check: Annotated[bool, typer.Option("--check", help="Probe every simulator over its vendor API, write a "
+                                                        "report and exit (non-zero on failure).")] = False,
+    report_dir: Annotated[Path, typer.Option(help="Where --check writes its report.")] = Path("reports"),
+) -> None:
+    """Start the simulators on 127.0.0.1 and serve until Ctrl-C or SIGTERM."""
+    console = Console()
+    settings = StackSettings(
+        port_base=port_base,
+        https=https,
+        tls_dir=tls_dir or (Path(".harness/tls") if https else None),
+        systems=[s.strip() for s in systems.split(",")] if systems else None,
+        data_dir=data_dir,
+    )
+    stack = Stack(settings)
+    stack.start()
+    try:
+        doc = endpoints_document(stack)
+        if endpoints_file is not None:
+            write_endpoints(endpoints_file, doc)
+        console.print(_table(doc))
+        if "ca_bundle" in doc:
+            console.print(f"CA bundle: {doc['ca_bundle']}")
+        if endpoints_file is not None:
+            console.print(f"endpoints file: {endpoints_file}")
+        if check:
+            _check(console, doc, report_dir)
+            return
+        console.print("serving; press Ctrl-C to stop")
+        stop = threading.Event()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, lambda *_: stop.set())
+        while not stop.is_set():
+            stop.wait(0.5)
+        console.print("stopping")
+    finally:
+        stack.stop()
+
+
+def _check(console: Console, doc: dict[str, Any], report_dir: Path) -> None:
+    started = time.time()
+    results = [probe(system, ep, doc.get("ca_bundle")) for system, ep in doc.items() if isinstance(ep, dict)]
+    ok = all(r.ok for r in results)
+    report = {"kind": "stack-check", "ok": ok, "started_at": started, "duration_s": round(time.time() - started, 3),
+              "systems": [r.to_dict() for r in results]}
+    report_dir.mkdir(parents=True, exist_ok=True)
+    path = report_dir / "stack-check.json"
+    path.write_text(json.dumps(report, indent=2) + "\n")
+    table = Table(title="stack check")
+    for col in ("system", "vendor", "result", "steps", "detail"):
+        table.add_column(col)
+    for r in results:
+        detail = r.error or ", ".join(f"{s['step']} {s['ms']}ms" for s in r.steps)
+        table.add_row(r.system, r.vendor, "ok" if r.ok else "FAILED", str(len(r.steps)), detail)
+    console.print(table)
+    console.print(f"report: {path}")
+    if not ok:
+        raise HarnessError("stack check failed", hint=f"see {path} for the failing step")

@@ -1,0 +1,142 @@
+"""Start the simulators that exist, on loopback, HTTP or HTTPS, in background threads.
+
+Each system (crm, erp, psa, hcm) maps to a simulator module exposing
+``create_simulator(dialect_settings=None, engine_settings=None)``. Systems whose module
+is not installed are skipped, so the stack grows as simulators land.
+"""
+
+from __future__ import annotations
+
+import importlib
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from simulators.engine import (
+    ServerOptions,
+    Simulator,
+    SimulatorError,
+    SimulatorServer,
+    SimulatorSettings,
+    TlsFiles,
+    make_tls_files,
+)
+
+from .._errors import StackError
+
+#: system -> (vendor, module); order is the port order from --port-base
+SYSTEMS: dict[str, tuple[str, str]] = {
+    "crm": ("salesforce", "simulators.salesforce"),
+    "erp": ("netsuite", "simulators.netsuite"),
+    "psa": ("kantata", "simulators.kantata"),
+    "hcm": ("workday", "simulators.workday"),
+}
+
+
+def _factory(module: str) -> Callable[..., Simulator] | None:
+    try:
+        mod = importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name and module.startswith(exc.name):
+            return None
+        raise
+    return getattr(mod, "create_simulator", None)
+
+
+def available_systems() -> list[str]:
+    return [s for s, (_, mod) in SYSTEMS.items() if _factory(mod) is not None]
+
+
+@dataclass(slots=True)
+class StackSettings:
+    host: str = "127.0.0.1"
+    port_base: int | None = 8701  # None: every simulator on a free port
+    https: bool = False
+    tls_dir: Path | None = None
+    systems: list[str] | None = None  # None: all available
+    data_dir: Path | None = None
+    journal_size: int = 10_000
+    dialect_settings: dict[str, Any] = field(default_factory=dict)  # system -> dialect settings object
+
+
+class Stack:
+    """The running simulators of one harness run."""
+
+    def __init__(self, settings: StackSettings | None = None) -> None:
+        self.settings = settings or StackSettings()
+        self.servers: dict[str, SimulatorServer] = {}
+        self.tls: TlsFiles | None = None
+        self._tmp: tempfile.TemporaryDirectory[str] | None = None
+
+    def _build(self) -> None:
+        s = self.settings
+        wanted = s.systems or list(SYSTEMS)
+        unknown = [x for x in wanted if x not in SYSTEMS]
+        if unknown:
+            raise StackError(f"unknown system(s) {', '.join(unknown)}", hint=f"choose from {', '.join(SYSTEMS)}")
+        if s.https:
+            tls_dir = s.tls_dir
+            if tls_dir is None:
+                self._tmp = tempfile.TemporaryDirectory(prefix="harness-tls-")
+                tls_dir = Path(self._tmp.name)
+            self.tls = make_tls_files(tls_dir)
+        for index, system in enumerate(SYSTEMS):
+            if system not in wanted:
+                continue
+            vendor, module = SYSTEMS[system]
+            factory = _factory(module)
+            if factory is None:
+                if s.systems:
+                    raise StackError(f"the {system} simulator ({vendor}) is not available in this installation")
+                continue
+            engine = SimulatorSettings(
+                journal_size=s.journal_size,
+                data_dir=(s.data_dir / system) if s.data_dir else None,
+                ca_bundle=str(self.tls.ca_bundle) if self.tls else None,
+            )
+            sim = factory(s.dialect_settings.get(system), engine)
+            port = 0 if s.port_base is None else s.port_base + index
+            try:
+                self.servers[system] = SimulatorServer(sim, ServerOptions(host=s.host, port=port, tls=self.tls))
+            except SimulatorError as exc:
+                self.close_sockets()
+                raise StackError(str(exc.message), hint=exc.hint) from None
+
+    def close_sockets(self) -> None:
+        for srv in self.servers.values():
+            srv.sock.close()
+        self.servers.clear()
+
+    def start(self) -> Stack:
+        """Start every simulator in a background thread; returns when all accept connections."""
+        self._build()
+        started: list[SimulatorServer] = []
+        try:
+            for srv in self.servers.values():
+                started.append(srv.start_in_thread())
+        except SimulatorError as exc:
+            for srv in started:
+                srv.stop()
+            raise StackError(exc.message, hint=exc.hint) from None
+        return self
+
+    def stop(self) -> None:
+        for srv in self.servers.values():
+            srv.stop()
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None
+
+    def __enter__(self) -> Stack:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def simulator(self, system: str) -> Simulator:
+        return self.servers[system].sim
+
+    def base_url(self, system: str) -> str:
+        return self.servers[system].base_url

@@ -1,0 +1,80 @@
+"""Smoke probes: one real round trip per simulator over its vendor API.
+
+Used by ``harness up --check`` to prove that a started stack answers as the vendor would
+(token, create, read back, query) before anything is pointed at it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+
+@dataclass(slots=True)
+class ProbeResult:
+    system: str
+    vendor: str
+    ok: bool
+    steps: list[dict[str, Any]] = field(default_factory=list)
+    error: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"system": self.system, "vendor": self.vendor, "ok": self.ok, "steps": self.steps,
+                "error": self.error}
+
+
+class _Steps:
+    def __init__(self, client: httpx.Client, result: ProbeResult) -> None:
+        self.client = client
+        self.result = result
+
+    def call(self, name: str, method: str, url: str, expect: int, **kw: Any) -> httpx.Response:
+        t0 = time.perf_counter()
+        resp = self.client.request(method, url, **kw)
+        ms = (time.perf_counter() - t0) * 1000
+        self.result.steps.append({"step": name, "method": method, "status": resp.status_code,
+                                  "expected": expect, "ms": round(ms, 2)})
+        if resp.status_code != expect:
+            raise AssertionError(f"{name}: {method} {url} answered {resp.status_code}, expected {expect}: "
+                                 f"{resp.text[:300]}")
+        return resp
+
+
+def _probe_salesforce(s: _Steps, ep: dict[str, Any]) -> None:
+    tok = s.call("oauth2 token", "POST", ep["token_url"], 200, data={
+        "grant_type": "client_credentials", "client_id": ep["client_id"], "client_secret": ep["client_secret"]})
+    token = tok.json()["access_token"]
+    h = {"Authorization": f"Bearer {token}"}
+    base = f"{ep['base_url']}/services/data/v{ep['api_version']}"
+    ext = f"PROBE-{time.time_ns()}"
+    created = s.call("upsert Account by External_Id__c", "PATCH", f"{base}/sobjects/Account/External_Id__c/{ext}",
+                     201, json={"Name": "Harness Probe"}, headers=h)
+    rid = created.json()["id"]
+    s.call("get Account", "GET", f"{base}/sobjects/Account/{rid}", 200, headers=h)
+    q = s.call("SOQL query", "GET", f"{base}/query/", 200, headers=h,
+               params={"q": f"SELECT Id, Name FROM Account WHERE External_Id__c = '{ext}'"})
+    if q.json().get("totalSize") != 1:
+        raise AssertionError(f"SOQL query found {q.json().get('totalSize')} probe accounts, expected 1")
+    s.call("delete Account", "DELETE", f"{base}/sobjects/Account/{rid}", 204, headers=h)
+
+
+PROBES: dict[str, Callable[[_Steps, dict[str, Any]], None]] = {"salesforce": _probe_salesforce}
+
+
+def probe(system: str, ep: dict[str, Any], ca_bundle: str | None) -> ProbeResult:
+    result = ProbeResult(system, ep["vendor"], ok=False)
+    with httpx.Client(verify=ca_bundle or True, trust_env=False, timeout=10.0) as client:
+        steps = _Steps(client, result)
+        try:
+            steps.call("admin health", "GET", f"{ep['admin_url']}/health", 200)
+            fn = PROBES.get(ep["vendor"])
+            if fn is not None:
+                fn(steps, ep)
+            result.ok = True
+        except (AssertionError, httpx.HTTPError, KeyError, ValueError) as exc:
+            result.error = f"{type(exc).__name__}: {exc}"
+    return result

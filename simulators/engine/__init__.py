@@ -1,0 +1,61 @@
+"""The shared simulator engine: everything a SaaS simulator needs, written once.
+
+A vendor is a ``Dialect`` on top of it. Public surface below; modules are private.
+"""
+
+from ._app import Simulator, SimulatorSettings
+from ._auth import Token, TokenStore
+from ._clock import Clock
+from ._dialect import Dialect
+from ._errors import ConfigError, HttpError, NotFoundError, SimulatorError
+from ._events import DeliveryFaults, Event, EventBus, Subscription
+from ._faults import Fault, FaultRule, FaultRules
+from ._http import Request, Response, Route, Router
+from ._journal import Journal, JournalEntry, JournalFilter
+from ._ratelimit import ConcurrencyLimit, RollingQuota, TokenBucket
+from ._server import ServerOptions, SimulatorServer, bind_socket, quiet_uvicorn
+from ._store import Change, RecordStore, json_path
+from ._tenants import DEFAULT_TENANT, Tenant, TenantRegistry
+from ._tls import TlsFiles, make_tls_files
+
+__all__ = [
+    "DEFAULT_TENANT",
+    "Change",
+    "Clock",
+    "ConcurrencyLimit",
+    "ConfigError",
+    "DeliveryFaults",
+    "Dialect",
+    "Event",
+    "EventBus",
+    "Fault",
+    "FaultRule",
+    "FaultRules",
+    "HttpError",
+    "Journal",
+    "JournalEntry",
+    "JournalFilter",
+    "NotFoundError",
+    "RecordStore",
+    "Request",
+    "Response",
+    "RollingQuota",
+    "Route",
+    "Router",
+    "ServerOptions",
+    "Simulator",
+    "SimulatorError",
+    "SimulatorServer",
+    "SimulatorSettings",
+    "Subscription",
+    "Tenant",
+    "TenantRegistry",
+    "TlsFiles",
+    "Token",
+    "TokenBucket",
+    "TokenStore",
+    "bind_socket",
+    "json_path",
+    "make_tls_files",
+    "quiet_uvicorn",
+]

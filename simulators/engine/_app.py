@@ -1,0 +1,315 @@
+"""The simulator: one ASGI application composing a dialect with the engine's services.
+
+Request pipeline (vendor routes): route -> authenticate -> fault rules -> rate limits ->
+handler -> vendor headers -> journal. Admin routes under /__admin/ skip auth, faults and
+limits. Every error leaves in the vendor's own error format; nothing leaks a traceback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ._auth import TokenStore
+from ._dialect import Dialect
+from ._errors import ConfigError, HttpError, SimulatorError
+from ._events import Event, EventBus
+from ._faults import FaultRules
+from ._http import Request, Response, Router
+from ._journal import Journal, JournalEntry
+from ._store import Change
+from ._tenants import DEFAULT_TENANT, Tenant, TenantRegistry
+
+log = logging.getLogger("simulators")
+
+
+@dataclass(slots=True)
+class SimulatorSettings:
+    """Engine settings shared by every dialect."""
+
+    journal_size: int = 10_000
+    journal_body_bytes: int = 4096
+    journal_enabled: bool = True
+    max_body_bytes: int = 10 * 1024 * 1024
+    data_dir: Path | None = None
+    event_retention: int = 10_000
+    events_enabled: bool = True
+    allow_remote_webhooks: bool = False
+    ca_bundle: str | None = None  # trusted by webhook deliveries to https subscribers
+    dialect_options: dict[str, Any] = field(default_factory=dict)
+
+
+class Simulator:
+    """An ASGI app serving one vendor dialect."""
+
+    def __init__(self, dialect: Dialect, settings: SimulatorSettings | None = None) -> None:
+        self.settings = settings or SimulatorSettings()
+        self.dialect = dialect
+        self.journal = Journal(self.settings.journal_size, self.settings.journal_body_bytes,
+                               self.settings.journal_enabled)
+        self.tokens = TokenStore()
+        self.faults = FaultRules()
+        self.events = EventBus(retention=self.settings.event_retention,
+                               allow_remote=self.settings.allow_remote_webhooks,
+                               ca_bundle=self.settings.ca_bundle)
+        self.started_at = time.time()
+        self.base_url = ""  # set by the server once the port is known
+        self.router = Router()
+        self.admin_router = Router()
+        dialect.attach(self)
+        dialect.routes(self.router)
+        from ._admin import register_admin_routes  # late import: admin needs Simulator
+
+        register_admin_routes(self, self.admin_router)
+        self.tenants = TenantRegistry(self.settings.data_dir, dialect.setup_tenant, self._on_change)
+        self.tenants.load_persisted()
+        self.tenants.get_or_create(DEFAULT_TENANT)
+
+    # -- events ----------------------------------------------------------------------
+
+    def _on_change(self, tenant: Tenant, change: Change) -> None:
+        tenant.notify_change()
+        if not self.settings.events_enabled:
+            return
+        seq = tenant.store.next_sequence("__events__")
+        made = self.dialect.change_event(tenant, change, seq)
+        change.seq = seq
+        if made is None:
+            return
+        channel, payload = made
+        self.events.publish(Event(seq, tenant.name, change.type, change.id, change.op, change.at, payload, channel))
+
+    def publish_event(self, tenant: Tenant, record_type: str, record_id: str, op: str, channel: str,
+                      payload_for_seq: Any) -> Event:
+        """Publish a non-record event (platform event, notification); payload built from its seq."""
+        seq = tenant.store.next_sequence("__events__")
+        ev = Event(seq, tenant.name, record_type, record_id, op, tenant.clock.time(), payload_for_seq(seq), channel)
+        self.events.publish(ev)
+        tenant.notify_change()
+        return ev
+
+    # -- ASGI ------------------------------------------------------------------------
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        kind = scope["type"]
+        if kind == "http":
+            await self._http(scope, receive, send)
+        elif kind == "lifespan":
+            await self._lifespan(receive, send)
+
+    async def _lifespan(self, receive: Any, send: Any) -> None:
+        while True:
+            msg = await receive()
+            if msg["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            elif msg["type"] == "lifespan.shutdown":
+                await self.aclose()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+    async def aclose(self) -> None:
+        await self.events.close()
+
+    async def _http(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        started = time.perf_counter()
+        at = time.time()
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        req = Request(
+            scope["method"],
+            scope["path"],
+            scope["query_string"].decode("latin-1"),
+            headers,
+            scheme=scope.get("scheme", "http"),
+            server=scope.get("server"),
+            client=scope.get("client"),
+            raw_path=(scope.get("raw_path") or b"").decode("latin-1") or scope["path"],
+        )
+        req.correlation_id = headers.get("x-correlation-id") or uuid.uuid4().hex
+        is_admin = req.path.startswith("/__admin")
+        fault_name = ""
+        resp: Response | None = None
+        too_large = False
+        # read the body, refusing oversized ones without buffering them
+        limit = self.settings.max_body_bytes
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            msg = await receive()
+            if msg["type"] == "http.disconnect":
+                return
+            body = msg.get("body", b"")
+            if body and not too_large:
+                size += len(body)
+                if size > limit:
+                    too_large = True
+                    chunks = []
+                else:
+                    chunks.append(body)
+            if not msg.get("more_body", False):
+                break
+        req.body = b"".join(chunks) if len(chunks) != 1 else chunks[0]
+        if is_admin:
+            resp = await self._admin(req, too_large)
+        else:
+            try:
+                resp, fault_name = await self._vendor(req, too_large)
+            except _Reset:
+                await send({"type": "http.response.start", "status": 200,
+                            "headers": [(b"content-length", b"1048576")]})
+                await send({"type": "http.response.body", "body": b"", "more_body": True})
+                self._record(req, 0, started, at, b"", "reset")
+                return
+        raw_headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in resp.headers]
+        raw_headers.append((b"x-correlation-id", req.correlation_id.encode("latin-1")))
+        raw_headers.append((b"content-length", str(len(resp.body)).encode()))
+        await send({"type": "http.response.start", "status": resp.status, "headers": raw_headers})
+        await send({"type": "http.response.body", "body": resp.body if req.method != "HEAD" else b""})
+        if not is_admin:
+            self._record(req, resp.status, started, at, resp.body, fault_name)
+
+    def _record(self, req: Request, status: int, started: float, at: float, body: bytes, fault: str) -> None:
+        j = self.journal
+        if not j.enabled:
+            return
+        hdrs = req.headers
+        if "authorization" in hdrs:
+            hdrs = dict(hdrs)
+            auth = hdrs["authorization"]
+            hdrs["authorization"] = auth[:16] + "..." if len(auth) > 16 else auth
+        j.record(
+            JournalEntry(
+                j.next_seq(),
+                at,
+                req.tenant.name if req.tenant is not None else "",
+                req.method,
+                req.path,
+                req.query_string,
+                req.route.name if req.route is not None else "",
+                status,
+                (time.perf_counter() - started) * 1000.0,
+                req.correlation_id,
+                hdrs,
+                j.clip(req.body),
+                j.clip(body),
+                fault,
+                f"{req.client[0]}:{req.client[1]}" if req.client else "",
+            )
+        )
+
+    async def _vendor(self, req: Request, too_large: bool) -> tuple[Response, str]:
+        dialect = self.dialect
+        tenant: Tenant | None = None
+        fault_name = ""
+        try:
+            if too_large:
+                raise dialect.payload_too_large(req, self.settings.max_body_bytes)
+            route, params, other = self.router.match(req.method, req.path)
+            if route is None:
+                raise dialect.method_not_allowed(req) if other else dialect.not_found(req)
+            req.route = route
+            req.params = params
+            auth_error: HttpError | None = None
+            if route.auth:
+                try:
+                    tenant = dialect.authenticate(req)
+                    req.tenant = tenant
+                except HttpError as exc:
+                    auth_error = exc
+            if self.faults.rules:
+                ft = tenant or self.tenants.get(DEFAULT_TENANT)
+                rule = self.faults.match(ft.name, req.method, req.path, ft.clock.now())
+                if rule is not None:
+                    fault_name = rule.id
+                    f = rule.fault
+                    if f.kind == "reset":
+                        raise _Reset()
+                    if f.kind == "latency":
+                        await asyncio.sleep(f.latency_ms(rule._rng) / 1000.0)
+                    elif f.kind == "hang":
+                        await asyncio.sleep(f.seconds)
+                    elif f.kind == "error":
+                        raise HttpError(f.status, f.code or _default_code(f.status),
+                                        f.message or _default_message(f.status), headers=dict(f.headers))
+            if auth_error is not None:
+                raise auth_error
+            if tenant is not None:
+                limited = dialect.admit(req, tenant)
+                if limited is not None:
+                    dialect.decorate(req, limited, tenant)
+                    return limited, fault_name
+            try:
+                result = route.handler(req)
+                resp = await result if route.is_async else result  # type: ignore[misc]
+            finally:
+                dialect.release(req, tenant)
+            tenant = req.tenant
+        except HttpError as exc:
+            resp = dialect.error_response(exc, req)
+            for k, v in exc.headers.items():
+                resp.headers.append((k, v))
+        except ConfigError as exc:
+            resp = dialect.error_response(HttpError(400, "INVALID_INPUT", str(exc)), req)
+        except _Reset:
+            raise
+        except Exception:
+            log.exception("unexpected error handling %s %s", req.method, req.path)
+            resp = dialect.error_response(
+                HttpError(500, "UNKNOWN_EXCEPTION", f"An unexpected error occurred. Correlation id: {req.correlation_id}"),
+                req,
+            )
+        dialect.decorate(req, resp, req.tenant)
+        return resp, fault_name
+
+    async def _admin(self, req: Request, too_large: bool) -> Response:
+        try:
+            if too_large:
+                raise ConfigError(f"request body exceeds {self.settings.max_body_bytes} bytes")
+            route, params, other = self.admin_router.match(req.method, req.path)
+            if route is None:
+                raise HttpError(405 if other else 404, "NOT_FOUND",
+                                f"no admin endpoint {req.method} {req.path}; GET /__admin/ lists them")
+            req.route = route
+            req.params = params
+            result = route.handler(req)
+            return await result if route.is_async else result  # type: ignore[no-any-return,misc]
+        except HttpError as exc:
+            return Response.json({"error": {"code": exc.code, "message": exc.message}}, exc.status)
+        except SimulatorError as exc:
+            return Response.json({"error": {"code": "INVALID_INPUT", "message": exc.message, "hint": exc.hint}}, 400)
+        except Exception as exc:
+            log.exception("admin error on %s %s", req.method, req.path)
+            return Response.json({"error": {"code": "INTERNAL", "message": f"{type(exc).__name__}: {exc}"}}, 500)
+
+
+class _Reset(Exception):
+    """Raised to drop the connection without a complete response."""
+
+
+def _default_code(status: int) -> str:
+    return {
+        400: "BAD_REQUEST",
+        401: "INVALID_SESSION_ID",
+        403: "FORBIDDEN",
+        404: "NOT_FOUND",
+        409: "CONFLICT",
+        429: "TOO_MANY_REQUESTS",
+        500: "UNKNOWN_EXCEPTION",
+        502: "BAD_GATEWAY",
+        503: "SERVER_UNAVAILABLE",
+        504: "GATEWAY_TIMEOUT",
+    }.get(status, f"HTTP_{status}")
+
+
+def _default_message(status: int) -> str:
+    return {
+        429: "Too many requests",
+        500: "An unexpected error occurred.",
+        502: "Bad gateway",
+        503: "Server is temporarily unavailable. Please try again later.",
+        504: "Gateway timeout",
+    }.get(status, f"Injected fault: HTTP {status}")

@@ -1,0 +1,124 @@
+"""Access tokens: issued by a dialect's token endpoint, validated on every API call.
+
+Tokens map to a tenant, so a stack's credentials select its tenant. Tokens can be
+expired or revoked on demand through the admin API to exercise a stack's refresh logic.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from ._clock import Clock
+
+TokenState = Literal["valid", "expired", "revoked", "unknown"]
+
+
+@dataclass(slots=True)
+class Token:
+    value: str
+    tenant: str
+    subject: str
+    client_id: str = ""
+    kind: str = "access"
+    issued_at: float = 0.0
+    expires_at: float | None = None
+    revoked: bool = False
+    scope: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def state(self, now: float) -> TokenState:
+        if self.revoked:
+            return "revoked"
+        if self.expires_at is not None and now >= self.expires_at:
+            return "expired"
+        return "valid"
+
+    def public(self) -> dict[str, Any]:
+        return {
+            "token": self.value,
+            "tenant": self.tenant,
+            "subject": self.subject,
+            "client_id": self.client_id,
+            "kind": self.kind,
+            "issued_at": self.issued_at,
+            "expires_at": self.expires_at,
+            "revoked": self.revoked,
+        }
+
+
+class TokenStore:
+    """All tokens of one simulator, across tenants."""
+
+    def __init__(self) -> None:
+        self._tokens: dict[str, Token] = {}
+
+    def issue(
+        self,
+        tenant: str,
+        subject: str,
+        clock: Clock,
+        *,
+        ttl: float | None,
+        client_id: str = "",
+        kind: str = "access",
+        prefix: str = "",
+        scope: str = "",
+        value: str | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> Token:
+        now = clock.time()
+        tok = Token(
+            value=value or prefix + secrets.token_urlsafe(40),
+            tenant=tenant,
+            subject=subject,
+            client_id=client_id,
+            kind=kind,
+            issued_at=now,
+            expires_at=None if ttl is None else now + ttl,
+            scope=scope,
+            extra=extra or {},
+        )
+        self._tokens[tok.value] = tok
+        return tok
+
+    def lookup(self, value: str) -> Token | None:
+        return self._tokens.get(value)
+
+    def expire(self, *, tenant: str | None = None, token: str | None = None, kind: str | None = "access",
+               clocks: dict[str, Clock] | None = None) -> int:
+        """Mark tokens expired now (by tenant clock). Returns how many."""
+        n = 0
+        for tok in self._matching(tenant, token, kind):
+            clock = (clocks or {}).get(tok.tenant)
+            tok.expires_at = (clock.time() if clock else 0.0) - 0.001
+            n += 1
+        return n
+
+    def revoke(self, *, tenant: str | None = None, token: str | None = None, kind: str | None = None) -> int:
+        n = 0
+        for tok in self._matching(tenant, token, kind):
+            tok.revoked = True
+            n += 1
+        return n
+
+    def _matching(self, tenant: str | None, token: str | None, kind: str | None) -> list[Token]:
+        if token is not None:
+            t = self._tokens.get(token)
+            return [t] if t else []
+        return [t for t in self._tokens.values() if (tenant is None or t.tenant == tenant)
+                and (kind is None or t.kind == kind)]
+
+    def drop_tenant(self, tenant: str) -> None:
+        for k in [k for k, t in self._tokens.items() if t.tenant == tenant]:
+            del self._tokens[k]
+
+    def list(self, tenant: str | None = None) -> list[Token]:
+        return [t for t in self._tokens.values() if tenant is None or t.tenant == tenant]
+
+    def prune(self, now: float, keep_seconds: float = 86400.0) -> None:
+        """Forget tokens expired for more than ``keep_seconds`` so memory stays bounded."""
+        dead = [k for k, t in self._tokens.items() if t.expires_at is not None and now - t.expires_at > keep_seconds]
+        for k in dead:
+            del self._tokens[k]

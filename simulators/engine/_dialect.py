@@ -1,0 +1,98 @@
+"""The interface a vendor dialect implements on top of the engine.
+
+A dialect owns the vendor's wire format: routes, auth, id formats, envelopes, error
+bodies, limits and the shape of change events. Hooks default to sensible no-ops so a
+dialect overrides only what its vendor does differently.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ._errors import HttpError
+from ._http import Request, Response, Router
+from ._store import Change
+
+if TYPE_CHECKING:
+    from ._app import Simulator
+    from ._tenants import Tenant
+
+
+class Dialect:
+    """Base class of the four vendor dialects."""
+
+    #: vendor name, e.g. "salesforce"
+    vendor: str = "generic"
+    #: system role in the firm, e.g. "crm"
+    system: str = "generic"
+
+    def __init__(self) -> None:
+        self.sim: Simulator | None = None
+
+    def attach(self, sim: Simulator) -> None:
+        self.sim = sim
+
+    # -- wiring ----------------------------------------------------------------------
+
+    def routes(self, router: Router) -> None:
+        """Register the vendor's routes."""
+
+    def setup_tenant(self, tenant: Tenant) -> None:
+        """Prepare a new tenant: indexes, default records, limits, credentials."""
+
+    def reset_tenant(self, tenant: Tenant) -> None:
+        """Forget dialect state after the tenant's records were cleared."""
+        tenant.state.clear()
+        self.setup_tenant(tenant)
+
+    # -- per request -----------------------------------------------------------------
+
+    def authenticate(self, req: Request) -> Tenant:
+        """Resolve the caller's tenant from its credentials or raise HttpError(401)."""
+        raise HttpError(401, "UNAUTHORIZED", "authentication is not configured")
+
+    def admit(self, req: Request, tenant: Tenant) -> Response | None:
+        """Rate limits and quotas: a response to send instead of handling, or None."""
+        return None
+
+    def release(self, req: Request, tenant: Tenant | None) -> None:
+        """Called after every handled request (release a concurrency slot, ...)."""
+
+    def decorate(self, req: Request, resp: Response, tenant: Tenant | None) -> None:
+        """Add headers every response carries (e.g. Sforce-Limit-Info)."""
+
+    def error_response(self, err: HttpError, req: Request | None = None) -> Response:
+        """The vendor's error body for an HttpError."""
+        return Response.json({"error": err.code, "message": err.message}, err.status)
+
+    def not_found(self, req: Request) -> HttpError:
+        return HttpError(404, "NOT_FOUND", "The requested resource does not exist")
+
+    def method_not_allowed(self, req: Request) -> HttpError:
+        return HttpError(405, "METHOD_NOT_ALLOWED", f"HTTP Method '{req.method}' not allowed")
+
+    def payload_too_large(self, req: Request, limit: int) -> HttpError:
+        return HttpError(413, "REQUEST_ENTITY_TOO_LARGE", f"The request body exceeds {limit} bytes")
+
+    # -- events ----------------------------------------------------------------------
+
+    def change_event(self, tenant: Tenant, change: Change, seq: int) -> tuple[str, dict[str, Any]] | None:
+        """(channel, payload) of the change event for ``change``, or None for no event."""
+        return None
+
+    # -- admin -----------------------------------------------------------------------
+
+    def bulk_load(self, tenant: Tenant, record_type: str, records: list[dict[str, Any]]) -> list[str]:
+        """Load records (vendor field names) without change events; returns their ids."""
+        raise HttpError(400, "UNSUPPORTED", f"bulk load is not supported by {self.vendor}")
+
+    def credentials(self, tenant: Tenant, base_url: str) -> dict[str, Any]:
+        """What a client needs to reach ``tenant`` (written to the endpoints file)."""
+        return {}
+
+    def admin_routes(self, router: Router) -> None:
+        """Register vendor-specific admin routes (limits, platform events, ...) under /__admin/."""
+
+    def describe(self) -> dict[str, Any]:
+        """Dialect facts for the admin health page."""
+        return {}

@@ -1,0 +1,226 @@
+"""Minimal request, response and router types for the simulators' hot path.
+
+Starlette's Request/Response and FastAPI's validation cost a large share of throughput
+for the tiny handlers a simulator runs, so the engine speaks ASGI through these slotted
+types and a regex router. Handlers may be plain functions or coroutines.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs, parse_qsl, unquote
+
+import orjson
+
+from ._errors import HttpError
+
+if TYPE_CHECKING:
+    from ._tenants import Tenant
+
+
+class Request:
+    """One HTTP request as a handler sees it."""
+
+    __slots__ = (
+        "_json",
+        "_query",
+        "body",
+        "client",
+        "correlation_id",
+        "headers",
+        "method",
+        "params",
+        "path",
+        "principal",
+        "query_string",
+        "raw_path",
+        "route",
+        "scheme",
+        "server",
+        "tenant",
+    )
+
+    def __init__(
+        self,
+        method: str,
+        path: str,
+        query_string: str,
+        headers: dict[str, str],
+        body: bytes = b"",
+        *,
+        scheme: str = "http",
+        server: tuple[str, int] | None = None,
+        client: tuple[str, int] | None = None,
+        raw_path: str | None = None,
+    ) -> None:
+        self.method = method
+        self.path = path
+        self.raw_path = raw_path if raw_path is not None else path
+        self.query_string = query_string
+        self.headers = headers
+        self.body = body
+        self.scheme = scheme
+        self.server = server
+        self.client = client
+        self.params: dict[str, str] = {}
+        self.tenant: Tenant | None = None
+        self.principal: Any = None
+        self.correlation_id = ""
+        self.route: Route | None = None
+        self._query: dict[str, list[str]] | None = None
+        self._json: Any = _UNSET
+
+    @property
+    def query(self) -> dict[str, list[str]]:
+        if self._query is None:
+            self._query = parse_qs(self.query_string, keep_blank_values=True)
+        return self._query
+
+    def arg(self, name: str, default: str | None = None) -> str | None:
+        values = self.query.get(name)
+        return values[-1] if values else default
+
+    def query_pairs(self) -> list[tuple[str, str]]:
+        return parse_qsl(self.query_string, keep_blank_values=True)
+
+    def json(self) -> Any:
+        """The body parsed as JSON; raises HttpError(400, 'JSON_PARSER_ERROR') when it is not."""
+        if self._json is _UNSET:
+            if not self.body:
+                raise HttpError(400, "JSON_PARSER_ERROR", "The request body is empty; a JSON document is required.")
+            try:
+                self._json = orjson.loads(self.body)
+            except orjson.JSONDecodeError as exc:
+                raise HttpError(400, "JSON_PARSER_ERROR", _json_error_message(self.body, exc)) from None
+        return self._json
+
+    def form(self) -> dict[str, str]:
+        """A urlencoded form body as a dict (last value wins)."""
+        try:
+            text = self.body.decode("utf-8")
+        except UnicodeDecodeError:
+            raise HttpError(400, "invalid_request", "request body is not valid UTF-8") from None
+        return dict(parse_qsl(text, keep_blank_values=True))
+
+    @property
+    def base_url(self) -> str:
+        host = self.headers.get("host")
+        if not host and self.server:
+            host = f"{self.server[0]}:{self.server[1]}"
+        return f"{self.scheme}://{host or '127.0.0.1'}"
+
+
+_UNSET: Any = object()
+
+
+def _json_error_message(body: bytes, exc: orjson.JSONDecodeError) -> str:
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return "Invalid UTF-8 start byte in the request body"
+    return f"Unexpected character in JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+
+
+class Response:
+    """A complete response: status, headers and body bytes."""
+
+    __slots__ = ("body", "headers", "status")
+
+    def __init__(self, status: int = 200, body: bytes = b"", headers: list[tuple[str, str]] | None = None) -> None:
+        self.status = status
+        self.body = body
+        self.headers = headers if headers is not None else []
+
+    @classmethod
+    def json(cls, data: Any, status: int = 200, headers: list[tuple[str, str]] | None = None) -> Response:
+        h = [("content-type", "application/json;charset=UTF-8")]
+        if headers:
+            h.extend(headers)
+        return cls(status, orjson.dumps(data), h)
+
+    @classmethod
+    def text(cls, text: str, status: int = 200, content_type: str = "text/plain; charset=utf-8") -> Response:
+        return cls(status, text.encode("utf-8"), [("content-type", content_type)])
+
+    @classmethod
+    def empty(cls, status: int = 204, headers: list[tuple[str, str]] | None = None) -> Response:
+        return cls(status, b"", headers or [])
+
+    def header(self, name: str) -> str | None:
+        lname = name.lower()
+        for k, v in self.headers:
+            if k.lower() == lname:
+                return v
+        return None
+
+
+Handler = Callable[[Request], "Response | Awaitable[Response]"]
+
+
+class Route:
+    """A method + path pattern bound to a handler.
+
+    Patterns use ``{name}`` for one path segment and ``{name:path}`` for the rest of the
+    path. ``auth`` says whether the dialect must authenticate the request first;
+    ``name`` labels the route in the journal and in fault rules.
+    """
+
+    __slots__ = ("auth", "handler", "is_async", "methods", "name", "pattern", "regex")
+
+    def __init__(self, methods: tuple[str, ...], pattern: str, handler: Handler, *, auth: bool, name: str) -> None:
+        self.methods = methods
+        self.pattern = pattern
+        self.handler = handler
+        self.auth = auth
+        self.name = name
+        self.is_async = inspect.iscoroutinefunction(handler)
+        self.regex = re.compile(_compile_pattern(pattern))
+
+
+def _compile_pattern(pattern: str) -> str:
+    out = ["^"]
+    pos = 0
+    for m in re.finditer(r"\{(\w+)(?::(path))?\}", pattern):
+        out.append(re.escape(pattern[pos : m.start()]))
+        out.append(f"(?P<{m.group(1)}>.+)" if m.group(2) else f"(?P<{m.group(1)}>[^/]+)")
+        pos = m.end()
+    out.append(re.escape(pattern[pos:]))
+    out.append("$")
+    return "".join(out)
+
+
+class Router:
+    """Routes in registration order; the first whose pattern matches wins.
+
+    A path that matches a pattern but not its method yields 405 rather than 404.
+    """
+
+    def __init__(self) -> None:
+        self.routes: list[Route] = []
+
+    def add(
+        self,
+        methods: str | tuple[str, ...],
+        pattern: str,
+        handler: Handler,
+        *,
+        auth: bool = True,
+        name: str | None = None,
+    ) -> None:
+        ms = (methods,) if isinstance(methods, str) else tuple(methods)
+        self.routes.append(Route(ms, pattern, handler, auth=auth, name=name or pattern))
+
+    def match(self, method: str, path: str) -> tuple[Route | None, dict[str, str], bool]:
+        """(route, params, path_matched_other_method)."""
+        other = False
+        for route in self.routes:
+            m = route.regex.match(path)
+            if m is None:
+                continue
+            if method in route.methods or (method == "HEAD" and "GET" in route.methods):
+                return route, {k: unquote(v) for k, v in m.groupdict().items()}, False
+            other = True
+        return None, {}, other

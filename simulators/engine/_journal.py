@@ -1,0 +1,181 @@
+"""Bounded request journal: every request and response with timing, tenant and correlation id.
+
+A ring buffer (``collections.deque(maxlen=...)``) so that long runs never grow memory
+without limit, unlike WireMock's default unbounded journal. Bodies are kept up to a
+configurable size. Waiters (wait-for long-polls) are woken when a new entry arrives.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+
+@dataclass(slots=True)
+class JournalEntry:
+    seq: int
+    at: float  # wall-clock epoch seconds when the request arrived
+    tenant: str
+    method: str
+    path: str
+    query: str
+    route: str
+    status: int
+    duration_ms: float
+    correlation_id: str
+    request_headers: dict[str, str]
+    request_body: str
+    response_body: str
+    fault: str = ""
+    client: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "seq": self.seq,
+            "at": self.at,
+            "tenant": self.tenant,
+            "method": self.method,
+            "path": self.path,
+            "query": self.query,
+            "route": self.route,
+            "status": self.status,
+            "duration_ms": round(self.duration_ms, 3),
+            "correlation_id": self.correlation_id,
+            "request_headers": self.request_headers,
+            "request_body": self.request_body,
+            "response_body": self.response_body,
+            "fault": self.fault,
+            "client": self.client,
+        }
+
+
+@dataclass(slots=True)
+class JournalFilter:
+    """Which entries a query or a wait-for wants; every set attribute must match."""
+
+    tenant: str | None = None
+    method: str | None = None
+    path: str | None = None  # regular expression, searched in the path
+    route: str | None = None
+    status: int | None = None
+    correlation_id: str | None = None
+    body_contains: str | None = None
+    since_seq: int | None = None
+
+    @classmethod
+    def from_mapping(cls, m: dict[str, Any]) -> JournalFilter:
+        status = m.get("status")
+        since = m.get("since_seq")
+        return cls(
+            tenant=m.get("tenant"),
+            method=(m.get("method") or None) and str(m["method"]).upper(),
+            path=m.get("path") or m.get("path_pattern"),
+            route=m.get("route"),
+            status=int(status) if status not in (None, "") else None,
+            correlation_id=m.get("correlation_id"),
+            body_contains=m.get("body_contains"),
+            since_seq=int(since) if since not in (None, "") else None,
+        )
+
+    def matches(self, e: JournalEntry) -> bool:
+        if self.tenant is not None and e.tenant != self.tenant:
+            return False
+        if self.method is not None and e.method != self.method:
+            return False
+        if self.status is not None and e.status != self.status:
+            return False
+        if self.correlation_id is not None and e.correlation_id != self.correlation_id:
+            return False
+        if self.route is not None and e.route != self.route:
+            return False
+        if self.since_seq is not None and e.seq <= self.since_seq:
+            return False
+        if self.path is not None and re.search(self.path, e.path) is None:
+            return False
+        return self.body_contains is None or self.body_contains in e.request_body
+
+
+class Journal:
+    """The request journal of one simulator."""
+
+    def __init__(self, max_entries: int = 10_000, max_body_bytes: int = 4096, enabled: bool = True) -> None:
+        self.max_entries = max_entries
+        self.max_body_bytes = max_body_bytes
+        self.enabled = enabled
+        self._entries: deque[JournalEntry] = deque(maxlen=max_entries)
+        self._seq = 0
+        self._waiters: list[tuple[JournalFilter, asyncio.Future[JournalEntry]]] = []
+        self.total_recorded = 0
+
+    def next_seq(self) -> int:
+        self._seq += 1
+        return self._seq
+
+    @property
+    def last_seq(self) -> int:
+        return self._seq
+
+    def clip(self, body: bytes) -> str:
+        if not body:
+            return ""
+        if len(body) > self.max_body_bytes:
+            return body[: self.max_body_bytes].decode("utf-8", "replace") + f"...[{len(body)} bytes]"
+        return body.decode("utf-8", "replace")
+
+    def record(self, entry: JournalEntry) -> None:
+        self._entries.append(entry)
+        self.total_recorded += 1
+        if self._waiters:
+            keep = []
+            for flt, fut in self._waiters:
+                if fut.done():
+                    continue
+                if flt.matches(entry):
+                    fut.set_result(entry)
+                else:
+                    keep.append((flt, fut))
+            self._waiters = keep
+
+    def query(self, flt: JournalFilter | None = None, limit: int | None = None) -> list[JournalEntry]:
+        entries: Iterable[JournalEntry] = self._entries
+        out = [e for e in entries if flt is None or flt.matches(e)]
+        if limit is not None and limit >= 0:
+            out = out[-limit:] if limit else []
+        return out
+
+    def clear(self, tenant: str | None = None) -> None:
+        if tenant is None:
+            self._entries.clear()
+        else:
+            self._entries = deque((e for e in self._entries if e.tenant != tenant), maxlen=self.max_entries)
+
+    def resize(self, max_entries: int) -> None:
+        self.max_entries = max_entries
+        self._entries = deque(self._entries, maxlen=max_entries)
+
+    def export_jsonl(self, flt: JournalFilter | None = None) -> bytes:
+        return b"".join(orjson.dumps(e.to_dict()) + b"\n" for e in self.query(flt))
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    async def wait_for(self, flt: JournalFilter, timeout: float) -> JournalEntry | None:
+        """The first entry matching ``flt`` (already present, or arriving within ``timeout``)."""
+        for e in self._entries:
+            if flt.matches(e):
+                return e
+        fut: asyncio.Future[JournalEntry] = asyncio.get_running_loop().create_future()
+        self._waiters.append((flt, fut))
+        try:
+            return await asyncio.wait_for(fut, timeout)
+        except TimeoutError:
+            return None
+        finally:
+            if not fut.done():
+                fut.cancel()

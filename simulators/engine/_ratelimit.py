@@ -1,0 +1,97 @@
+"""Rate-limit primitives that dialects combine into each vendor's own limits.
+
+- ``RollingQuota``: N requests per rolling window (Salesforce's daily API request
+  allocation, answered with 403 REQUEST_LIMIT_EXCEEDED).
+- ``ConcurrencyLimit``: at most N requests in flight (NetSuite's concurrency governance).
+- ``TokenBucket``: a sustained rate with bursts (Kantata's and Workday's 429s).
+
+All read time from the tenant's clock so tests can advance past a window.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+
+from ._clock import Clock
+
+
+@dataclass(slots=True)
+class RollingQuota:
+    """``max`` requests in any ``window`` seconds, counted in ``bucket``-second buckets."""
+
+    max: int
+    window: float = 86400.0
+    bucket: float = 3600.0
+    _buckets: deque[list[float]] = field(default_factory=deque)  # [bucket_start, count]
+    _used: int = 0
+
+    def _expire(self, now: float) -> None:
+        horizon = now - self.window
+        while self._buckets and self._buckets[0][0] + self.bucket <= horizon:
+            self._used -= int(self._buckets.popleft()[1])
+
+    def used(self, clock: Clock) -> int:
+        self._expire(clock.time())
+        return self._used
+
+    def try_consume(self, clock: Clock, n: int = 1) -> bool:
+        """Count ``n`` requests; False (and nothing counted) when the quota is spent."""
+        now = clock.time()
+        self._expire(now)
+        if self._used + n > self.max:
+            return False
+        start = now - (now % self.bucket)
+        if self._buckets and self._buckets[-1][0] == start:
+            self._buckets[-1][1] += n
+        else:
+            self._buckets.append([start, n])
+        self._used += n
+        return True
+
+    def reset(self) -> None:
+        self._buckets.clear()
+        self._used = 0
+
+
+@dataclass(slots=True)
+class ConcurrencyLimit:
+    max: int
+    in_flight: int = 0
+    rejected: int = 0
+
+    def try_acquire(self) -> bool:
+        if self.in_flight >= self.max:
+            self.rejected += 1
+            return False
+        self.in_flight += 1
+        return True
+
+    def release(self) -> None:
+        if self.in_flight > 0:
+            self.in_flight -= 1
+
+
+@dataclass(slots=True)
+class TokenBucket:
+    """``rate`` requests per second sustained, up to ``burst`` at once."""
+
+    rate: float
+    burst: float
+    _tokens: float = -1.0
+    _last: float = 0.0
+
+    def try_take(self, clock: Clock) -> bool:
+        now = clock.time()
+        if self._tokens < 0:
+            self._tokens = self.burst
+            self._last = now
+        self._tokens = min(self.burst, self._tokens + (now - self._last) * self.rate)
+        self._last = now
+        if self._tokens >= 1.0:
+            self._tokens -= 1.0
+            return True
+        return False
+
+    def retry_after(self) -> float:
+        return max(0.0, (1.0 - self._tokens) / self.rate) if self.rate > 0 else 1.0

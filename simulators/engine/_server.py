@@ -1,0 +1,138 @@
+"""Running simulators on uvicorn: in a background thread (tests, the CLI) or in the foreground.
+
+Each server binds its own socket first (port 0 picks a free port) so the URL is known
+before the first request, then serves it with uvloop and httptools when available.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import socket
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+import uvicorn
+
+from ._app import Simulator
+from ._errors import SimulatorError
+from ._tls import TlsFiles
+
+
+@dataclass(frozen=True, slots=True)
+class ServerOptions:
+    host: str = "127.0.0.1"
+    port: int = 0
+    tls: TlsFiles | None = None
+    log_level: str = "warning"
+
+
+def _loop_name() -> str:
+    try:
+        import uvloop  # noqa: F401
+    except ImportError:
+        return "asyncio"
+    return "uvloop"
+
+
+def _http_name() -> str:
+    try:
+        import httptools  # noqa: F401
+    except ImportError:
+        return "h11"
+    return "httptools"
+
+
+def bind_socket(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise SimulatorError(f"cannot listen on {host}:{port}: {exc.strerror}",
+                             hint="choose another --port-base or stop the process using that port") from None
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+class SimulatorServer:
+    """One simulator on one socket."""
+
+    def __init__(self, sim: Simulator, options: ServerOptions | None = None) -> None:
+        self.sim = sim
+        self.options = options or ServerOptions()
+        self.sock = bind_socket(self.options.host, self.options.port)
+        self.port = int(self.sock.getsockname()[1])
+        scheme = "https" if self.options.tls else "http"
+        host = f"[{self.options.host}]" if ":" in self.options.host else self.options.host
+        self.base_url = f"{scheme}://{host}:{self.port}"
+        sim.base_url = self.base_url
+        kw: dict[str, Any] = {}
+        if self.options.tls is not None:
+            kw = {"ssl_certfile": str(self.options.tls.cert_file), "ssl_keyfile": str(self.options.tls.key_file)}
+        self.config = uvicorn.Config(
+            sim,
+            loop=_loop_name(),
+            http=_http_name(),
+            lifespan="on",
+            access_log=False,
+            log_level=self.options.log_level,
+            server_header=False,
+            date_header=False,
+            timeout_keep_alive=30,
+            **kw,
+        )
+        self.server = uvicorn.Server(self.config)
+        self.server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
+        self._thread: threading.Thread | None = None
+
+    async def serve(self) -> None:
+        await self.server.serve(sockets=[self.sock])
+
+    def start_in_thread(self, timeout: float = 10.0) -> SimulatorServer:
+        """Serve from a daemon thread; returns once the server accepts connections."""
+        def run() -> None:
+            if _loop_name() == "uvloop":
+                import uvloop
+
+                uvloop.run(self.serve())
+            else:
+                asyncio.run(self.serve())
+
+        self._thread = threading.Thread(target=run, name=f"sim-{self.sim.dialect.vendor}-{self.port}", daemon=True)
+        self._thread.start()
+        ready = threading.Event()
+        for _ in range(int(timeout / 0.01)):
+            if self.server.started:
+                ready.set()
+                break
+            if not self._thread.is_alive():
+                break
+            threading.Event().wait(0.01)
+        if not ready.is_set():
+            raise SimulatorError(f"{self.sim.dialect.vendor} simulator did not start on {self.base_url}")
+        return self
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self.server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout)
+        with contextlib.suppress(OSError):
+            self.sock.close()
+        self.sim.tenants.close()
+
+    def __enter__(self) -> SimulatorServer:
+        return self.start_in_thread()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def quiet_uvicorn() -> None:
+    """Connection-reset faults make uvicorn log an error per request; keep those out of test output."""
+    logging.getLogger("uvicorn.error").setLevel(logging.CRITICAL)

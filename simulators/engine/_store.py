@@ -1,0 +1,344 @@
+"""Tenant-scoped record store on SQLite.
+
+One SQLite database per tenant (in memory, or a file under the persistence directory so
+that a restarted simulator keeps its data). Records are JSON documents in one table keyed
+by (type, id) with an index on modstamp; external-id fields get expression indexes on
+demand, so lookups by id, external id and modstamp stay indexed at a million records.
+Dialects' query languages (SOQL, SuiteQL, list filters) compile to SQL on this table.
+
+Every write goes through this class and is reported to ``listener`` as a ``Change``;
+that is how change events stay complete without each dialect remembering to emit them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import orjson
+
+from ._errors import ConfigError
+
+Op = Literal["create", "update", "delete", "undelete"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS records (
+  type TEXT NOT NULL,
+  id TEXT NOT NULL,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  modstamp TEXT NOT NULL,
+  data TEXT NOT NULL,
+  PRIMARY KEY (type, id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS records_modstamp ON records(type, modstamp);
+CREATE TABLE IF NOT EXISTS sequences (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+"""
+
+_FIELD_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+@dataclass(slots=True)
+class Change:
+    """One committed change to one record."""
+
+    tenant: str
+    type: str
+    id: str
+    op: Op
+    data: dict[str, Any]
+    previous: dict[str, Any] | None = None
+    changed_fields: list[str] = field(default_factory=list)
+    at: float = 0.0
+    origin: str = ""
+    seq: int = 0
+
+
+Listener = Callable[[Change], None]
+
+
+def json_path(field_name: str) -> str:
+    """The json_extract expression for a field; used identically by indexes and queries."""
+    if not _FIELD_RE.match(field_name):
+        raise ConfigError(f"invalid field name {field_name!r}")
+    return f"json_extract(data, '$.{field_name}')"
+
+
+class RecordStore:
+    """The records of one tenant."""
+
+    def __init__(self, tenant: str, path: Path | None = None) -> None:
+        self.tenant = tenant
+        self.path = path
+        self.listener: Listener | None = None
+        self._indexed: set[str] = set()
+        self._pending: list[Change] | None = None
+        self.conn = self._open(path)
+
+    @staticmethod
+    def _open(path: Path | None) -> sqlite3.Connection:
+        if path is None:
+            conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+        conn.executescript(_SCHEMA)
+        return conn
+
+    # -- indexes ---------------------------------------------------------------------
+
+    def ensure_index(self, field_name: str) -> None:
+        """An expression index on (type, field) so lookups by that field stay fast."""
+        if field_name in self._indexed:
+            return
+        expr = json_path(field_name)
+        self.conn.execute(f"CREATE INDEX IF NOT EXISTS ix_{field_name.lower()} ON records(type, {expr})")
+        self._indexed.add(field_name)
+
+    # -- reads -----------------------------------------------------------------------
+
+    def get(self, type_: str, id_: str, *, include_deleted: bool = False) -> dict[str, Any] | None:
+        row = self.conn.execute(
+            "SELECT data, deleted FROM records WHERE type = ? AND id = ?", (type_, id_)
+        ).fetchone()
+        if row is None or (row[1] and not include_deleted):
+            return None
+        return orjson.loads(row[0])
+
+    def get_raw(self, type_: str, id_: str) -> tuple[str, bool] | None:
+        """(JSON text, deleted) without parsing, for the hot read path."""
+        row = self.conn.execute(
+            "SELECT data, deleted FROM records WHERE type = ? AND id = ?", (type_, id_)
+        ).fetchone()
+        return (row[0], bool(row[1])) if row else None
+
+    def is_deleted(self, type_: str, id_: str) -> bool | None:
+        row = self.conn.execute("SELECT deleted FROM records WHERE type = ? AND id = ?", (type_, id_)).fetchone()
+        return None if row is None else bool(row[0])
+
+    def find_ids(self, type_: str, field_name: str, value: Any, *, include_deleted: bool = False) -> list[str]:
+        self.ensure_index(field_name)
+        sql = f"SELECT id FROM records WHERE type = ? AND {json_path(field_name)} = ?"
+        if not include_deleted:
+            sql += " AND deleted = 0"
+        return [r[0] for r in self.conn.execute(sql + " LIMIT 1000", (type_, value))]
+
+    def find(self, type_: str, match: dict[str, Any] | None = None, *, include_deleted: bool = False,
+             limit: int = 1000) -> list[dict[str, Any]]:
+        """Records of a type whose fields equal ``match`` (admin inspection, wait-for)."""
+        sql = "SELECT data FROM records WHERE type = ?"
+        params: list[Any] = [type_]
+        for k, v in (match or {}).items():
+            if isinstance(v, bool):
+                v = int(v)
+            sql += f" AND {json_path(k)} = ?" if v is not None else f" AND {json_path(k)} IS NULL"
+            if v is not None:
+                params.append(v)
+        if not include_deleted:
+            sql += " AND deleted = 0"
+        sql += " ORDER BY modstamp, id LIMIT ?"
+        params.append(limit)
+        return [orjson.loads(r[0]) for r in self.conn.execute(sql, params)]
+
+    def count(self, type_: str | None = None, *, include_deleted: bool = False) -> int:
+        sql = "SELECT count(*) FROM records"
+        clauses, params = [], []
+        if type_ is not None:
+            clauses.append("type = ?")
+            params.append(type_)
+        if not include_deleted:
+            clauses.append("deleted = 0")
+        if clauses:
+            sql += " WHERE " + " AND ".join(clauses)
+        return int(self.conn.execute(sql, params).fetchone()[0])
+
+    def counts_by_type(self) -> dict[str, int]:
+        return dict(self.conn.execute("SELECT type, count(*) FROM records WHERE deleted = 0 GROUP BY type"))
+
+    def ids_modified_between(self, type_: str, start: str, end: str, *, deleted: bool = False) -> list[tuple[str, str]]:
+        """(id, modstamp) of records whose modstamp lies in [start, end)."""
+        return list(
+            self.conn.execute(
+                "SELECT id, modstamp FROM records WHERE type = ? AND modstamp >= ? AND modstamp < ? AND deleted = ?"
+                " ORDER BY modstamp, id",
+                (type_, start, end, int(deleted)),
+            )
+        )
+
+    def iter_type(self, type_: str, *, include_deleted: bool = False) -> Iterator[dict[str, Any]]:
+        sql = "SELECT data FROM records WHERE type = ?" + ("" if include_deleted else " AND deleted = 0")
+        for (data,) in self.conn.execute(sql + " ORDER BY id", (type_,)):
+            yield orjson.loads(data)
+
+    # -- writes ----------------------------------------------------------------------
+
+    def next_sequence(self, name: str, start: int = 1) -> int:
+        row = self.conn.execute(
+            "INSERT INTO sequences(name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = value + 1"
+            " RETURNING value",
+            (name, start),
+        ).fetchone()
+        return int(row[0])
+
+    def reserve_sequence(self, name: str, n: int, start: int = 1) -> int:
+        """Reserve ``n`` consecutive values; returns the first."""
+        row = self.conn.execute(
+            "INSERT INTO sequences(name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = value + ?"
+            " RETURNING value",
+            (name, start + n - 1, n),
+        ).fetchone()
+        return int(row[0]) - n + 1
+
+    def insert(self, type_: str, id_: str, data: dict[str, Any], modstamp: str, *, at: float = 0.0,
+               origin: str = "", emit: bool = True) -> Change:
+        try:
+            self.conn.execute(
+                "INSERT INTO records(type, id, deleted, modstamp, data) VALUES (?, ?, 0, ?, ?)",
+                (type_, id_, modstamp, orjson.dumps(data).decode()),
+            )
+        except sqlite3.IntegrityError:
+            raise ConfigError(f"{type_} {id_} already exists") from None
+        change = Change(self.tenant, type_, id_, "create", data, None, list(data), at, origin)
+        if emit:
+            self._emit(change)
+        return change
+
+    def update(self, type_: str, id_: str, data: dict[str, Any], previous: dict[str, Any], modstamp: str, *,
+               changed_fields: list[str], at: float = 0.0, origin: str = "", emit: bool = True) -> Change:
+        self.conn.execute(
+            "UPDATE records SET data = ?, modstamp = ? WHERE type = ? AND id = ?",
+            (orjson.dumps(data).decode(), modstamp, type_, id_),
+        )
+        change = Change(self.tenant, type_, id_, "update", data, previous, changed_fields, at, origin)
+        if emit:
+            self._emit(change)
+        return change
+
+    def delete(self, type_: str, id_: str, data: dict[str, Any], modstamp: str, *, at: float = 0.0,
+               origin: str = "", hard: bool = False) -> Change:
+        """Soft delete (kept for queryAll and the deleted feed) unless ``hard``."""
+        if hard:
+            self.conn.execute("DELETE FROM records WHERE type = ? AND id = ?", (type_, id_))
+        else:
+            self.conn.execute(
+                "UPDATE records SET deleted = 1, modstamp = ?, data = ? WHERE type = ? AND id = ?",
+                (modstamp, orjson.dumps(data).decode(), type_, id_),
+            )
+        change = Change(self.tenant, type_, id_, "delete", data, None, [], at, origin)
+        self._emit(change)
+        return change
+
+    def undelete(self, type_: str, id_: str, data: dict[str, Any], modstamp: str, *, at: float = 0.0,
+                 origin: str = "") -> Change:
+        self.conn.execute(
+            "UPDATE records SET deleted = 0, modstamp = ?, data = ? WHERE type = ? AND id = ?",
+            (modstamp, orjson.dumps(data).decode(), type_, id_),
+        )
+        change = Change(self.tenant, type_, id_, "undelete", data, None, list(data), at, origin)
+        self._emit(change)
+        return change
+
+    def bulk_insert(self, type_: str, rows: Iterable[tuple[str, str, dict[str, Any]]]) -> int:
+        """Insert (id, modstamp, data) rows in one transaction, without change events."""
+        n = 0
+
+        def gen() -> Iterator[tuple[str, str, str, str]]:
+            nonlocal n
+            for id_, modstamp, data in rows:
+                n += 1
+                yield (type_, id_, modstamp, orjson.dumps(data).decode())
+
+        with self.transaction():
+            self.conn.executemany(
+                "INSERT OR REPLACE INTO records(type, id, deleted, modstamp, data) VALUES (?, ?, 0, ?, ?)", gen()
+            )
+        return n
+
+    def _emit(self, change: Change) -> None:
+        if self._pending is not None:
+            self._pending.append(change)
+        elif self.listener is not None:
+            self.listener(change)
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """BEGIN/COMMIT around a group of writes, ROLLBACK on error (allOrNone).
+
+        Change events of the writes inside are held back and published only on commit,
+        so a rolled-back transaction never announces changes that did not happen.
+        """
+        if self.conn.in_transaction:
+            yield
+            return
+        self.conn.execute("BEGIN")
+        self._pending = []
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            self._pending = None
+            raise
+        else:
+            self.conn.execute("COMMIT")
+            pending, self._pending = self._pending, None
+            for change in pending or ():
+                if self.listener is not None:
+                    self.listener(change)
+
+    def clear(self) -> None:
+        self.conn.executescript("DELETE FROM records; DELETE FROM sequences; DELETE FROM meta;")
+
+    # -- meta ------------------------------------------------------------------------
+
+    def meta_get(self, key: str) -> Any:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return orjson.loads(row[0]) if row else None
+
+    def meta_set(self, key: str, value: Any) -> None:
+        self.conn.execute(
+            "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, orjson.dumps(value).decode()),
+        )
+
+    # -- snapshots -------------------------------------------------------------------
+
+    def snapshot_to(self, target: Path | None) -> sqlite3.Connection | None:
+        """Copy the database with SQLite's backup API: to a file, or to a new in-memory db."""
+        if target is None:
+            dst = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+            self.conn.backup(dst)
+            return dst
+        target.parent.mkdir(parents=True, exist_ok=True)
+        dst = sqlite3.connect(str(target))
+        try:
+            self.conn.backup(dst)
+        finally:
+            dst.close()
+        return None
+
+    def restore_from(self, source: sqlite3.Connection | Path) -> None:
+        if isinstance(source, Path):
+            src = sqlite3.connect(str(source))
+            try:
+                src.backup(self.conn)
+            finally:
+                src.close()
+        else:
+            source.backup(self.conn)
+        self._indexed.clear()
+
+    def close(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self.conn.close()
+
+    def approx_bytes(self) -> int:
+        page_count = self.conn.execute("PRAGMA page_count").fetchone()[0]
+        page_size = self.conn.execute("PRAGMA page_size").fetchone()[0]
+        return int(page_count) * int(page_size)

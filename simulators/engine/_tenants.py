@@ -1,0 +1,120 @@
+"""Tenants: isolated state (records, clock, limits, dialect state) inside one simulator.
+
+A default tenant always exists; others are created on demand (admin API, or by a
+dialect when new credentials arrive) so parallel tests never see each other's data.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ._clock import Clock
+from ._errors import ConfigError, NotFoundError
+from ._store import Change, RecordStore
+
+TENANT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")
+DEFAULT_TENANT = "default"
+
+
+@dataclass(slots=True)
+class Tenant:
+    name: str
+    store: RecordStore
+    clock: Clock = field(default_factory=Clock)
+    # dialect-owned state: limits, credentials, query cursors ...
+    state: dict[str, Any] = field(default_factory=dict)
+    snapshots: dict[str, sqlite3.Connection] = field(default_factory=dict)
+    _waiters: list[asyncio.Future[None]] = field(default_factory=list)
+
+    def notify_change(self) -> None:
+        """Wake wait-for long-polls so they re-check their condition."""
+        if self._waiters:
+            waiters, self._waiters = self._waiters, []
+            for fut in waiters:
+                if not fut.done():
+                    fut.set_result(None)
+
+    async def wait_change(self, timeout: float) -> None:
+        fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiters.append(fut)
+        try:
+            await asyncio.wait_for(fut, timeout)
+        except TimeoutError:
+            pass
+
+
+class TenantRegistry:
+    """All tenants of one simulator; persistence under ``data_dir`` when set."""
+
+    def __init__(self, data_dir: Path | None, on_create: Callable[[Tenant], None],
+                 on_change: Callable[[Tenant, Change], None]) -> None:
+        self.data_dir = data_dir
+        self._on_create = on_create
+        self._on_change = on_change
+        self._tenants: dict[str, Tenant] = {}
+
+    def _db_path(self, name: str) -> Path | None:
+        return None if self.data_dir is None else self.data_dir / "tenants" / f"{name}.sqlite3"
+
+    def snapshot_path(self, tenant: str, snapshot: str) -> Path | None:
+        return None if self.data_dir is None else self.data_dir / "snapshots" / tenant / f"{snapshot}.sqlite3"
+
+    def load_persisted(self) -> None:
+        """Reopen every tenant a previous run left in ``data_dir``."""
+        if self.data_dir is None:
+            return
+        for path in sorted((self.data_dir / "tenants").glob("*.sqlite3")):
+            self.get_or_create(path.stem)
+
+    def get(self, name: str) -> Tenant:
+        t = self._tenants.get(name)
+        if t is None:
+            raise NotFoundError("NOT_FOUND", f"no tenant {name!r}")
+        return t
+
+    def find(self, name: str) -> Tenant | None:
+        return self._tenants.get(name)
+
+    def get_or_create(self, name: str) -> Tenant:
+        t = self._tenants.get(name)
+        if t is not None:
+            return t
+        if not TENANT_NAME.match(name):
+            raise ConfigError(
+                f"invalid tenant name {name!r}",
+                hint="use 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit",
+            )
+        store = RecordStore(name, self._db_path(name))
+        t = Tenant(name=name, store=store)
+        store.listener = lambda change, t=t: self._on_change(t, change)
+        self._tenants[name] = t
+        self._on_create(t)
+        return t
+
+    def delete(self, name: str) -> None:
+        t = self._tenants.pop(name, None)
+        if t is None:
+            raise NotFoundError("NOT_FOUND", f"no tenant {name!r}")
+        t.store.close()
+        path = self._db_path(name)
+        if path is not None:
+            for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+                p.unlink(missing_ok=True)
+
+    def names(self) -> list[str]:
+        return sorted(self._tenants)
+
+    def all(self) -> list[Tenant]:
+        return [self._tenants[n] for n in sorted(self._tenants)]
+
+    def close(self) -> None:
+        for t in self._tenants.values():
+            t.store.close()
+            for snap in t.snapshots.values():
+                snap.close()

@@ -1,0 +1,311 @@
+"""The Salesforce dialect: routes, auth, limits and CDC wired onto the engine."""
+
+from __future__ import annotations
+
+import secrets
+import zlib
+from typing import Any
+
+import orjson
+
+from simulators.engine import (
+    Change,
+    Dialect,
+    HttpError,
+    Request,
+    Response,
+    RollingQuota,
+    Router,
+    Simulator,
+    SimulatorSettings,
+    Tenant,
+)
+
+from . import _ids
+from ._auth import ORG_KEY, SalesforceAuth
+from ._cdc import change_event
+from ._composite import CompositeResources
+from ._query import QueryResources
+from ._records import USER_KEY, RecordService
+from ._rest import RestResources
+from ._schema import ObjectDef, _f, _obj, build_schema
+from ._settings import SalesforceSettings
+from ._versions import parse_version
+from ._wire import error_response, json_response, sf_datetime
+
+QUOTA_KEY = "sf.quota"
+
+
+class SalesforceDialect(Dialect):
+    vendor = "salesforce"
+    system = "crm"
+
+    def __init__(self, settings: SalesforceSettings | None = None) -> None:
+        super().__init__()
+        self.settings = settings or SalesforceSettings()
+        self.schema = build_schema(self.settings.custom_fields, self.settings.custom_objects)
+        for pe in self.settings.platform_events:
+            self._add_platform_event(pe.name, pe.fields)
+        self.records = RecordService(self.schema)
+        self.auth = SalesforceAuth(self)
+        self.rest = RestResources(self)
+        self.queries = QueryResources(self)
+        self.composite = CompositeResources(self)
+        self._cdc_objects = {o.lower() for o in self.settings.cdc_objects} if self.settings.cdc_objects else None
+
+    def _add_platform_event(self, name: str, fields: dict[str, str]) -> None:
+        if not name.endswith("__e"):
+            raise ValueError(f"platform event {name!r} must end in __e")
+        prefix = "e" + f"{len([o for o in self.schema if o.is_platform_event]):02d}"
+        obj = _obj(name, prefix, name[:-3].replace("_", " "), name[:-3].replace("_", " "),
+                   [_f(fname, ftype, custom=True) for fname, ftype in fields.items()],
+                   custom=True, queryable=False, updateable=False, deletable=False, is_platform_event=True)
+        obj.fields = {k: v for k, v in obj.fields.items() if k in ("createddate", "createdbyid") or v.custom}
+        obj.add_field(_f("ReplayId", "string", createable=False, updateable=False))
+        objects = list(self.schema) + [obj]
+        from ._schema import Schema
+
+        self.schema = Schema(objects)
+
+    # -- wiring ----------------------------------------------------------------------
+
+    def routes(self, r: Router) -> None:
+        a, rest, q, c = self.auth, self.rest, self.queries, self.composite
+        r.add("POST", "/services/oauth2/token", a.token, auth=False, name="oauth2.token")
+        r.add("POST", "/services/oauth2/revoke", a.revoke, auth=False, name="oauth2.revoke")
+        r.add("POST", "/services/Soap/u/{version}", a.soap_login, auth=False, name="soap.login")
+        r.add("GET", "/id/{org}/{user}", a.identity, auth=False, name="identity")
+        r.add("GET", "/services/data", rest.versions, auth=False, name="versions")
+        r.add("GET", "/services/data/", rest.versions, auth=False, name="versions")
+        v = "/services/data/v{version}"
+        r.add("GET", f"{v}", rest.resources, name="resources")
+        r.add("GET", f"{v}/", rest.resources, name="resources")
+        r.add("GET", f"{v}/limits", rest.limits, name="limits")
+        r.add("GET", f"{v}/limits/", rest.limits, name="limits")
+        r.add("GET", f"{v}/sobjects", rest.describe_global, name="describeGlobal")
+        r.add("GET", f"{v}/sobjects/", rest.describe_global, name="describeGlobal")
+        r.add("GET", f"{v}/query", q.query, name="query")
+        r.add("GET", f"{v}/query/", q.query, name="query")
+        r.add("GET", f"{v}/query/{{locator}}", q.next_page, name="query.next")
+        r.add("GET", f"{v}/queryAll", q.query_all, name="queryAll")
+        r.add("GET", f"{v}/queryAll/", q.query_all, name="queryAll")
+        r.add("GET", f"{v}/queryAll/{{locator}}", q.next_page, name="queryAll.next")
+        r.add("GET", f"{v}/search/", q.search, name="search")
+        r.add("POST", f"{v}/composite", c.composite, name="composite")
+        r.add("POST", f"{v}/composite/", c.composite, name="composite")
+        r.add("POST", f"{v}/composite/sobjects", c.create, name="collections.create")
+        r.add("PATCH", f"{v}/composite/sobjects", c.update, name="collections.update")
+        r.add("DELETE", f"{v}/composite/sobjects", c.delete, name="collections.delete")
+        r.add("GET", f"{v}/composite/sobjects/{{sobject}}", c.retrieve, name="collections.retrieve")
+        r.add("PATCH", f"{v}/composite/sobjects/{{sobject}}/{{field}}", c.upsert, name="collections.upsert")
+        s = f"{v}/sobjects/{{sobject}}"
+        r.add("GET", f"{s}", rest.sobject_info, name="sobject")
+        r.add("GET", f"{s}/", rest.sobject_info, name="sobject")
+        r.add("POST", f"{s}", rest.create, name="sobject.create")
+        r.add("POST", f"{s}/", rest.create, name="sobject.create")
+        r.add("GET", f"{s}/describe", rest.describe, name="sobject.describe")
+        r.add("GET", f"{s}/describe/", rest.describe, name="sobject.describe")
+        r.add("GET", f"{s}/updated", rest.updated, name="sobject.updated")
+        r.add("GET", f"{s}/updated/", rest.updated, name="sobject.updated")
+        r.add("GET", f"{s}/deleted", rest.deleted, name="sobject.deleted")
+        r.add("GET", f"{s}/deleted/", rest.deleted, name="sobject.deleted")
+        r.add("GET", f"{s}/{{id}}", rest.get, name="sobject.get")
+        r.add("PATCH", f"{s}/{{id}}", rest.update, name="sobject.update")
+        r.add("DELETE", f"{s}/{{id}}", rest.delete, name="sobject.delete")
+        r.add("GET", f"{s}/{{field}}/{{value}}", rest.by_external_id, name="sobject.getByExternalId")
+        r.add("PATCH", f"{s}/{{field}}/{{value}}", rest.upsert, name="sobject.upsert")
+        r.add("DELETE", f"{s}/{{field}}/{{value}}", rest.delete_by_external_id, name="sobject.deleteByExternalId")
+
+    def admin_routes(self, r: Router) -> None:
+        r.add("GET", "/__admin/tenants/{tenant}/limits", self._admin_get_limits, auth=False)
+        r.add("PUT", "/__admin/tenants/{tenant}/limits", self._admin_set_limits, auth=False)
+        r.add("GET", "/__admin/tenants/{tenant}/cdc", self._admin_cdc, auth=False)
+
+    def setup_tenant(self, tenant: Tenant) -> None:
+        store = tenant.store
+        for obj in self.schema:
+            for f in obj.external_id_fields:
+                store.ensure_index(f.name)
+        for name in ("OpportunityId", "AccountId", "Product2Id"):
+            store.ensure_index(name)
+        org = store.meta_get("sf.org_id")
+        if org is None:
+            org = _ids.make_id("00D", zlib.crc32(tenant.name.encode()) % 10_000_000)
+            store.meta_set("sf.org_id", org)
+        tenant.state[ORG_KEY] = org
+        users = store.find_ids("User", "Username", self.auth_username(tenant))
+        if users:
+            tenant.state[USER_KEY] = users[0]
+        else:
+            uid = _ids.make_id("005", store.next_sequence("id:005"))
+            tenant.state[USER_KEY] = uid
+            stamp = sf_datetime(tenant.clock.time())
+            user = {f.name: None for f in self.schema.get("User").fields.values()}  # type: ignore[union-attr]
+            user.update({"Id": uid, "IsDeleted": False, "Username": self.auth_username(tenant),
+                         "LastName": "User", "FirstName": "Integration", "Name": "Integration User",
+                         "Email": self.auth_username(tenant), "Alias": "integ", "IsActive": True,
+                         "TimeZoneSidKey": "America/Los_Angeles", "LocaleSidKey": "en_US",
+                         "EmailEncodingKey": "UTF-8", "LanguageLocaleKey": "en_US",
+                         "ProfileId": "00eRO0000000001AAA", "CreatedDate": stamp, "CreatedById": uid,
+                         "LastModifiedDate": stamp, "LastModifiedById": uid, "SystemModstamp": stamp})
+            store.insert("User", uid, user, stamp, emit=False)
+        pbs = store.find_ids("Pricebook2", "IsStandard", 1)
+        if pbs:
+            tenant.state["sf.standard_pricebook"] = pbs[0]
+        else:
+            pid = _ids.make_id("01s", store.next_sequence("id:01s"))
+            stamp = sf_datetime(tenant.clock.time())
+            uid = tenant.state[USER_KEY]
+            store.insert("Pricebook2", pid, {"Id": pid, "IsDeleted": False, "Name": "Standard Price Book",
+                                             "IsActive": True, "IsStandard": True, "Description": None,
+                                             "CreatedDate": stamp, "CreatedById": uid, "LastModifiedDate": stamp,
+                                             "LastModifiedById": uid, "SystemModstamp": stamp}, stamp, emit=False)
+            tenant.state["sf.standard_pricebook"] = pid
+        tenant.state.pop(QUOTA_KEY, None)
+        self.auth.tenant_credentials(tenant)
+
+    def auth_username(self, tenant: Tenant) -> str:
+        if tenant.name == "default":
+            return self.settings.username
+        return f"integration@{tenant.name}.ps-harness.example"
+
+    # -- per request -----------------------------------------------------------------
+
+    def quota(self, tenant: Tenant) -> RollingQuota:
+        q = tenant.state.get(QUOTA_KEY)
+        if q is None:
+            q = tenant.state[QUOTA_KEY] = RollingQuota(self.settings.daily_api_requests)
+        return q  # type: ignore[no-any-return]
+
+    def authenticate(self, req: Request) -> Tenant:
+        ver = req.params.get("version")
+        if ver is not None:
+            major = parse_version(ver)
+            if major is None or major > self.settings.api_version:
+                raise HttpError(404, "NOT_FOUND", "The requested resource does not exist")
+            if major < self.settings.min_version:
+                raise HttpError(410, "UNSUPPORTED_API_VERSION",
+                                f"API version {ver} has been retired. Use version "
+                                f"{self.settings.min_version}.0 or later.")
+        return self.auth.authenticate(req)
+
+    def admit(self, req: Request, tenant: Tenant) -> Response | None:
+        if not self.quota(tenant).try_consume(tenant.clock):
+            return error_response(HttpError(403, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded."))
+        return None
+
+    def decorate(self, req: Request, resp: Response, tenant: Tenant | None) -> None:
+        if tenant is None or req.route is None or not req.route.auth:
+            return
+        q = self.quota(tenant)
+        info = f"api-usage={q.used(tenant.clock)}/{q.max}"
+        if self.settings.api_bursts:
+            info += f"; api-bursts=0/{self.settings.api_bursts}"
+        resp.headers.append(("sforce-limit-info", info))
+
+    def error_response(self, err: HttpError, req: Request | None = None) -> Response:
+        return error_response(err)
+
+    def not_found(self, req: Request) -> HttpError:
+        return HttpError(404, "NOT_FOUND", "The requested resource does not exist")
+
+    def method_not_allowed(self, req: Request) -> HttpError:
+        return HttpError(405, "METHOD_NOT_ALLOWED", f"HTTP Method '{req.method}' not allowed. Allowed are GET,HEAD,POST,PATCH,DELETE")
+
+    def payload_too_large(self, req: Request, limit: int) -> HttpError:
+        return HttpError(413, "REQUEST_ENTITY_TOO_LARGE", f"Request body exceeds the maximum size of {limit} bytes")
+
+    # -- events ----------------------------------------------------------------------
+
+    def change_event(self, tenant: Tenant, change: Change, seq: int) -> tuple[str, dict[str, Any]] | None:
+        obj = self.schema.get(change.type)
+        if obj is None or obj.is_platform_event:
+            return None
+        if self._cdc_objects is not None and obj.name.lower() not in self._cdc_objects:
+            return None
+        if obj.name in ("User",) and change.op == "create" and not change.origin:
+            return None
+        ev = change_event(obj, change, seq, str(tenant.state.get(USER_KEY, "")))
+        return ev["channel"], ev
+
+    def publish_platform_event(self, req: Request, obj: ObjectDef) -> Response:
+        """POST /sobjects/{Name}__e: validate fields, publish, answer the SaveResult."""
+        assert self.sim is not None and req.tenant is not None
+        t = req.tenant
+        body = req.json()
+        if not isinstance(body, dict):
+            raise HttpError(400, "JSON_PARSER_ERROR", f"Cannot deserialize instance of {obj.name} from non-object value")
+        values: dict[str, Any] = {}
+        for k, v in body.items():
+            f = obj.field(k)
+            if f is None:
+                raise HttpError(400, "INVALID_FIELD", f"No such column '{k}' on sobject of type {obj.name}")
+            values[f.name] = self.records.coerce(t, obj, f, v)
+        uid = _ids.make_id(obj.key_prefix, t.store.next_sequence(f"id:{obj.key_prefix}"))
+        payload = {"CreatedDate": sf_datetime(t.clock.time()), "CreatedById": self.records.user_id(t), **values}
+
+        def make(seq: int) -> dict[str, Any]:
+            return {"channel": f"/event/{obj.name}",
+                    "data": {"schema": secrets.token_urlsafe(16), "payload": payload, "event": {"replayId": seq}}}
+
+        self.sim.publish_event(t, obj.name, uid, "publish", f"/event/{obj.name}", make)
+        return json_response({"id": uid, "success": True, "errors": []}, 201)
+
+    # -- admin -----------------------------------------------------------------------
+
+    def bulk_load(self, tenant: Tenant, record_type: str, records: list[dict[str, Any]]) -> list[str]:
+        obj = self.schema.get(record_type)
+        if obj is None or obj.is_platform_event:
+            raise HttpError(404, "NOT_FOUND", f"unknown sObject type {record_type!r}")
+        rows = self.records.bulk_rows(tenant, obj, records)
+        tenant.store.bulk_insert(obj.name, rows)
+        return [r[0] for r in rows]
+
+    def credentials(self, tenant: Tenant, base_url: str) -> dict[str, Any]:
+        c = self.auth.tenant_credentials(tenant)
+        return {
+            "token_url": f"{base_url}/services/oauth2/token",
+            "client_id": c["client_id"],
+            "client_secret": c["client_secret"],
+            "username": c["username"],
+            "password": c["password"],
+            "security_token": c["security_token"],
+            "refresh_token": c["refresh_token"],
+            "api_version": f"{self.settings.api_version}.0",
+            "org_id": tenant.state.get(ORG_KEY),
+        }
+
+    def describe(self) -> dict[str, Any]:
+        return {"api_version": f"{self.settings.api_version}.0", "min_api_version": f"{self.settings.min_version}.0",
+                "sobjects": self.schema.names()}
+
+    def _admin_get_limits(self, req: Request) -> Response:
+        assert self.sim is not None
+        t = self.sim.tenants.get(req.params["tenant"])
+        q = self.quota(t)
+        return Response.json({"daily_api_requests": q.max, "used": q.used(t.clock)})
+
+    def _admin_set_limits(self, req: Request) -> Response:
+        assert self.sim is not None
+        t = self.sim.tenants.get(req.params["tenant"])
+        body = req.json() if req.body else {}
+        q = self.quota(t)
+        if "daily_api_requests" in body:
+            q.max = int(body["daily_api_requests"])
+        if "used" in body:
+            q.reset()
+            q.try_consume(t.clock, int(body["used"])) if int(body["used"]) else None
+        return Response.json({"daily_api_requests": q.max, "used": q.used(t.clock)})
+
+    def _admin_cdc(self, req: Request) -> Response:
+        assert self.sim is not None
+        t = self.sim.tenants.get(req.params["tenant"])
+        evs = self.sim.events.events(t.name, after_seq=int(req.arg("after_seq") or 0), limit=1000)
+        return Response(200, orjson.dumps([e.payload for e in evs]), [("content-type", "application/json")])
+
+
+def create_simulator(settings: SalesforceSettings | None = None,
+                     engine: SimulatorSettings | None = None) -> Simulator:
+    """A CRM simulator app, ready to serve."""
+    return Simulator(SalesforceDialect(settings), engine)
+

@@ -1,0 +1,57 @@
+"""Salesforce record ids: 15-character case-sensitive ids and their 18-character form.
+
+The 18-character form appends a 3-character checksum encoding which of the 15
+characters are upper-case, so ids survive case-insensitive systems. Both forms are
+accepted on input; responses always carry 18 characters.
+"""
+
+from __future__ import annotations
+
+import re
+
+_B62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+_SUFFIX = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
+_ID_RE = re.compile(r"^[a-zA-Z0-9]{15}([a-zA-Z0-5]{3})?$")
+POD = "RO0"  # instance and reserved characters after the key prefix
+
+
+def checksum(id15: str) -> str:
+    out = []
+    for chunk in range(3):
+        flags = 0
+        for i, ch in enumerate(id15[chunk * 5 : chunk * 5 + 5]):
+            if "A" <= ch <= "Z":
+                flags |= 1 << i
+        out.append(_SUFFIX[flags])
+    return "".join(out)
+
+
+def to18(id_: str) -> str:
+    return id_ if len(id_) == 18 else id_ + checksum(id_)
+
+
+def make_id(prefix: str, counter: int) -> str:
+    """The 18-character id number ``counter`` for key prefix ``prefix``."""
+    digits = []
+    n = counter
+    for _ in range(9):
+        n, r = divmod(n, 62)
+        digits.append(_B62[r])
+    id15 = prefix + POD + "".join(reversed(digits))
+    return id15 + checksum(id15)
+
+
+def normalize(id_: str) -> str | None:
+    """The 18-character form of a well-formed 15 or 18 character id, else None."""
+    if not _ID_RE.match(id_):
+        return None
+    if len(id_) == 15:
+        return id_ + checksum(id_)
+    # an 18-char id is valid when its suffix matches its first 15 (case-insensitively)
+    if checksum(id_[:15]).upper() != id_[15:].upper():
+        return None
+    return id_[:15] + checksum(id_[:15])
+
+
+def looks_like_id(value: str) -> bool:
+    return bool(_ID_RE.match(value))

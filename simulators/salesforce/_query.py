@@ -1,0 +1,114 @@
+"""The query and queryAll resources: SOQL execution with nextRecordsUrl paging.
+
+A query's result is kept as a cursor (the prepared query plus its position) so that
+``nextRecordsUrl`` pages read the next rows with LIMIT/OFFSET instead of re-running
+everything into memory. Cursors are per tenant and bounded (oldest dropped first).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from simulators.engine import HttpError, Request, Response, Tenant
+
+from . import soql
+from ._wire import json_response
+
+if TYPE_CHECKING:
+    from ._dialect import SalesforceDialect
+
+CURSORS_KEY = "sf.cursors"
+_BATCH_RE = re.compile(r"batchSize\s*=\s*(\d+)", re.IGNORECASE)
+
+
+@dataclass(slots=True)
+class Cursor:
+    id: str
+    query: soql.PreparedQuery
+    batch: int
+    include_deleted: bool
+
+
+class QueryResources:
+    def __init__(self, dialect: SalesforceDialect) -> None:
+        self.d = dialect
+
+    def _cursors(self, t: Tenant) -> OrderedDict[str, Cursor]:
+        cursors = t.state.get(CURSORS_KEY)
+        if cursors is None:
+            cursors = t.state[CURSORS_KEY] = OrderedDict()
+        return cursors  # type: ignore[no-any-return]
+
+    def _batch_size(self, req: Request) -> int:
+        opts = req.headers.get("sforce-query-options", "")
+        m = _BATCH_RE.search(opts)
+        if not m:
+            return self.d.settings.query_batch_default
+        # Salesforce treats batchSize as a hint between 200 and 2000
+        return max(200, min(2000, int(m.group(1))))
+
+    def query(self, req: Request) -> Response:
+        return self._run(req, include_deleted=False)
+
+    def query_all(self, req: Request) -> Response:
+        return self._run(req, include_deleted=True)
+
+    def _run(self, req: Request, *, include_deleted: bool) -> Response:
+        t = req.tenant
+        assert t is not None
+        q = req.arg("q")
+        if q is None:
+            if req.arg("explain") is not None:
+                raise HttpError(400, "MALFORMED_QUERY", "Query plan explain is not supported by the simulator")
+            raise HttpError(400, "MALFORMED_QUERY", "A query string has to be specified")
+        version = req.params["version"]
+        ctx = soql.QueryContext(conn=t.store.conn, schema=self.d.schema, now=t.clock.now(),
+                                include_deleted=include_deleted, api_version=version)
+        try:
+            prepared = soql.prepare(q, ctx)
+        except soql.SoqlError as exc:
+            raise HttpError(400, exc.error_code, exc.message) from None
+        if prepared.is_count:
+            return json_response({"totalSize": prepared.total_size, "done": True, "records": []})
+        batch = self._batch_size(req)
+        return self._page(req, t, prepared, 0, batch, include_deleted)
+
+    def _page(self, req: Request, t: Tenant, prepared: soql.PreparedQuery, offset: int, batch: int,
+              include_deleted: bool, cursor_id: str | None = None) -> Response:
+        records = prepared.fetch(offset, batch)
+        end = offset + len(records)
+        body: dict[str, Any] = {"totalSize": prepared.total_size, "done": end >= prepared.total_size}
+        cursors = self._cursors(t)
+        if not body["done"]:
+            if cursor_id is None:
+                n = t.store.next_sequence("sf.query_locator")
+                from ._ids import make_id
+
+                cursor_id = make_id("01g", n)
+            cursors[cursor_id] = Cursor(cursor_id, prepared, batch, include_deleted)
+            cursors.move_to_end(cursor_id)
+            while len(cursors) > self.d.settings.max_open_cursors:
+                cursors.popitem(last=False)
+            kind = "queryAll" if include_deleted else "query"
+            body["nextRecordsUrl"] = f"/services/data/v{req.params['version']}/{kind}/{cursor_id}-{end}"
+        elif cursor_id is not None:
+            cursors.pop(cursor_id, None)
+        body["records"] = records
+        return json_response(body)
+
+    def next_page(self, req: Request) -> Response:
+        """GET /query/{locator}-{offset}"""
+        t = req.tenant
+        assert t is not None
+        locator = req.params["locator"]
+        cursor_id, _, offset_s = locator.rpartition("-")
+        cursor = self._cursors(t).get(cursor_id) if cursor_id else None
+        if cursor is None or not offset_s.isdigit():
+            raise HttpError(400, "INVALID_QUERY_LOCATOR", "invalid query locator")
+        return self._page(req, t, cursor.query, int(offset_s), cursor.batch, cursor.include_deleted, cursor_id)
+
+    def search(self, req: Request) -> Response:
+        raise HttpError(400, "INVALID_SEARCH", "SOSL search is not supported by the simulator; use SOQL query")

@@ -1,0 +1,37 @@
+"""Settings of the CRM simulator (one object, validated once)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ._schema import CustomFieldConfig, CustomObjectConfig, default_custom_fields
+
+
+@dataclass(slots=True)
+class PlatformEventConfig:
+    """A platform event ``Name__e`` and its custom fields (name -> Salesforce type)."""
+
+    name: str
+    fields: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class SalesforceSettings:
+    api_version: int = 68  # Winter '27
+    min_version: int = 31  # 30.0 and older retired (410)
+    client_id: str = "3MVG9simulatorConsumerKeyDefault"
+    client_secret: str = "simulator-consumer-secret"
+    username: str = "integration@ps-harness.example"
+    password: str = "harness-password"
+    security_token: str = "SIMTOKEN"
+    #: session lifetime; Salesforce's default session timeout is two hours
+    session_seconds: float | None = 7200.0
+    daily_api_requests: int = 100_000
+    api_bursts: int | None = None
+    query_batch_default: int = 2000
+    custom_fields: list[CustomFieldConfig] = field(default_factory=default_custom_fields)
+    custom_objects: list[CustomObjectConfig] = field(default_factory=list)
+    platform_events: list[PlatformEventConfig] = field(default_factory=list)
+    #: objects with Change Data Capture enabled; None means every object
+    cdc_objects: list[str] | None = None
+    max_open_cursors: int = 200

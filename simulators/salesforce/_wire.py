@@ -1,0 +1,64 @@
+"""Salesforce wire formats: timestamps, the error array and attribute blocks."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+import orjson
+
+from simulators.engine import HttpError, Response
+
+JSON_CT = "application/json;charset=UTF-8"
+
+
+def sf_datetime(ts: float) -> str:
+    """Salesforce's datetime form: 2013-05-20T20:49:32.000+0000."""
+    dt = datetime.fromtimestamp(ts, UTC)
+    return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}+0000"
+
+
+def parse_datetime(value: str) -> datetime | None:
+    """Accept the ISO forms Salesforce accepts on input; None when unparseable."""
+    v = value.strip()
+    if len(v) >= 5 and (v[-5] in "+-") and v[-4:].isdigit() and ":" not in v[-5:]:
+        v = v[:-2] + ":" + v[-2:]
+    v = v.replace("Z", "+00:00")
+    try:
+        dt = datetime.fromisoformat(v)
+    except ValueError:
+        return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    return dt.astimezone(UTC)
+
+
+def format_datetime(dt: datetime) -> str:
+    return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}+0000"
+
+
+def parse_date(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value[:10]) if len(value) >= 10 else None
+    except ValueError:
+        return None
+
+
+def error_body(errors: list[dict[str, Any]]) -> bytes:
+    return orjson.dumps(errors)
+
+
+def error_response(err: HttpError) -> Response:
+    item: dict[str, Any] = {"message": err.message, "errorCode": err.code}
+    if err.fields:
+        item["fields"] = err.fields
+    item.update(err.extra)
+    return Response(err.status, orjson.dumps([item]), [("content-type", JSON_CT)])
+
+
+def json_response(data: Any, status: int = 200) -> Response:
+    return Response(status, orjson.dumps(data), [("content-type", JSON_CT)])
+
+
+def attributes(sobject: str, record_id: str, version: str) -> dict[str, str]:
+    return {"type": sobject, "url": f"/services/data/v{version}/sobjects/{sobject}/{record_id}"}
