@@ -13,6 +13,7 @@ match nulls; a boolean null is false; ``NOT`` is two-valued.
 from __future__ import annotations
 
 import itertools
+import re
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -65,6 +66,31 @@ class QueryContext:
     now: datetime
     include_deleted: bool = False
     api_version: str = "68.0"
+
+
+_EXPR_INDEX = re.compile(
+    r"""CREATE\s+(?:UNIQUE\s+)?INDEX\s+(?:IF\s+NOT\s+EXISTS\s+)?["`\[]?(\w+)["`\]]?\s+"""
+    r"""ON\s+["`\[]?records["`\]]?\s*\(\s*["`\[]?type["`\]]?\s*,\s*"""
+    r"""json_extract\s*\(\s*["`\[]?data["`\]]?\s*,\s*'\$\.(\w+)'\s*\)\s*[,)]""",
+    re.IGNORECASE,
+)
+
+
+def expression_indexes(conn: sqlite3.Connection) -> dict[str, str]:
+    """``{field name: index name}`` for full indexes on ``(type, json_extract(data,'$.F'))``.
+
+    Without ANALYZE statistics SQLite prefers the clustered primary key ``(type, id)`` over
+    such an index, so lookups by external id name the index explicitly (INDEXED BY).
+    """
+    out: dict[str, str] = {}
+    rows = conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+    ).fetchall()
+    for name, sql in rows:
+        m = _EXPR_INDEX.match(sql.strip())
+        if m and m.group(1) == name and " WHERE " not in sql.upper().replace("\n", " "):
+            out.setdefault(m.group(2), name)
+    return out
 
 
 def _q(value: str) -> str:
@@ -189,6 +215,7 @@ class Plan:
     group_sql: str = ""
     having_sql: str = ""
     having_params: list[Any] = field(default_factory=list)
+    root_index: str | None = None
 
     def tables(self) -> list[str]:
         """Aliases whose ``id, type, data`` columns the row carries, in column order."""
@@ -205,7 +232,8 @@ class Plan:
 
     def from_sql(self, *, for_count: bool = False) -> str:
         joins = [j for j in self.joins if not for_count or j.alias in self.where_joins]
-        return f"FROM records {self.root}" + "".join(j.sql() for j in joins)
+        hint = f' INDEXED BY "{self.root_index}"' if self.root_index else ""
+        return f"FROM records {self.root}{hint}" + "".join(j.sql() for j in joins)
 
     def where(self, extra: str = "", extra_params: tuple[Any, ...] = ()) -> tuple[str, list[Any]]:
         conds = [f"{self.root}.type = ?"]
@@ -298,12 +326,36 @@ class Compiler:
         plan.offset = q.offset or 0
         if q.where is not None:
             plan.where_sql, plan.where_params = self.condition(q.where, scope)
+            plan.root_index = self._index_hint(q.where, scope)
         if self._is_aggregate(q):
             self._aggregate(q, scope, plan)
         else:
             self._select(q, scope, plan, include_deleted)
             plan.order_sql = self._order(q.order_by, scope, None)
         return plan
+
+    def _index_hint(self, where: a.Condition, scope: Scope) -> str | None:
+        """The expression index that serves a top-level ``ext_id = 'v'`` / ``IN`` term, if any."""
+        terms = where.items if isinstance(where, a.And) else (where,)
+        candidates = []
+        for term in terms:
+            if isinstance(term, a.Comparison) and term.op == "=":
+                values: tuple[a.Literal, ...] = (term.value,)
+            elif isinstance(term, a.InList) and not term.negated:
+                values = term.values
+            else:
+                continue
+            if not isinstance(term.left, a.FieldPath) or any(
+                v.kind != "string" or v.value == "" for v in values
+            ):
+                continue
+            res = scope.resolve(term.left)
+            if not res.rels and res.exact and res.field.name != "Id":
+                candidates.append(res.field.name)
+        if not candidates:
+            return None
+        indexes = expression_indexes(self.ctx.conn)
+        return next((indexes[c] for c in candidates if c in indexes), None)
 
     # ---- SELECT -----------------------------------------------------------------
     @staticmethod

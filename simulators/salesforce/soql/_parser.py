@@ -87,7 +87,8 @@ class _ToAst(Transformer[Token, a.Query]):
     """Builds ``_ast`` nodes; clause rules return ``(tag, ...)`` tuples for ``query``."""
 
     def start(self, c: list[Any]) -> a.Query:
-        return c[0]  # type: ignore[no-any-return]
+        query: a.Query = c[0]
+        return query
 
     def query(self, c: list[Any]) -> a.Query:
         fields: dict[str, Any] = {}
@@ -311,7 +312,8 @@ def _syntax_error(text: str, exc: UnexpectedInput) -> SoqlError:
             MALFORMED_QUERY, text, tok.line or 1, tok.column or 1, f"unexpected token: '{tok}'"
         )
     if isinstance(exc, UnexpectedCharacters):
-        ch = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else ""
+        at = exc.pos_in_stream or 0
+        ch = text[at] if at < len(text) else ""
         col0 = exc.column - 1
         return error_at(
             MALFORMED_QUERY,
