@@ -85,6 +85,7 @@ class SimulatorServer:
             server_header=False,
             date_header=False,
             timeout_keep_alive=30,
+            timeout_graceful_shutdown=2,
             **kw,
         )
         self.server = uvicorn.Server(self.config)
