@@ -767,6 +767,21 @@ def test_syntax_errors(crm: Store, soql: str, message: str) -> None:
     assert (e.error_code, e.message) == ("MALFORMED_QUERY", message)
 
 
+def test_clauses_out_of_order(crm: Store) -> None:
+    e = err(crm, "SELECT Id FROM Account LIMIT 5 WHERE Name = 'x'")
+    assert (e.error_code, e.message) == (
+        "MALFORMED_QUERY",
+        "\nSELECT Id FROM Account LIMIT 5 WHERE Name = 'x'\n                               ^\n"
+        "ERROR at Row:1:Column:32\nunexpected token: 'WHERE'",
+    )
+
+
+def test_grammar_is_lalr() -> None:
+    from simulators.salesforce.soql._parser import _lark
+
+    assert _lark().options.parser == "lalr"
+
+
 def test_lexer_error_and_bad_datetime(crm: Store) -> None:
     e = err(crm, "SELECT Id from $casecomment")
     assert e.error_code == "MALFORMED_QUERY"

@@ -7,10 +7,13 @@ Every failure, whether lexing, parsing or a literal out of range, surfaces as a
 from __future__ import annotations
 
 import functools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from lark import Lark, Token, Transformer
+from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken, VisitError
 
 from . import _ast as a
@@ -29,7 +32,9 @@ _ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f", '"': '"', "'"
 @functools.cache
 def _lark() -> Lark:
     grammar = (Path(__file__).parent / "_grammar.lark").read_text(encoding="utf-8")
-    return Lark(grammar, parser="lalr", lexer="basic", maybe_placeholders=True)
+    return Lark(
+        grammar, parser="lalr", lexer="basic", maybe_placeholders=True, propagate_positions=True
+    )
 
 
 def _pos(tok: Token) -> a.Pos:
@@ -83,8 +88,50 @@ def _is_tok(x: Any, *types: str) -> bool:
     return isinstance(x, Token) and x.type in types
 
 
+_CLAUSE_ORDER = (
+    "where",
+    "with",
+    "group_by",
+    "having",
+    "order_by",
+    "limit",
+    "offset",
+    "all_rows",
+    "for",
+    "update",
+)
+_WORD = re.compile(r"\w+|\S")
+
+
+@dataclass(frozen=True, slots=True)
+class _Clause:
+    """A clause after FROM with where it starts, so ``query`` can check clause order."""
+
+    item: tuple[Any, ...]
+    line: int
+    column: int
+    start: int
+
+
+def _clause(fn: Callable[[Any, list[Any]], tuple[Any, ...]]) -> Any:
+    @v_args(meta=True)
+    def wrapper(self: Any, meta: Any, c: list[Any]) -> _Clause:
+        return _Clause(fn(self, c), meta.line, meta.column, meta.start_pos)
+
+    return wrapper
+
+
 class _ToAst(Transformer[Token, a.Query]):
-    """Builds ``_ast`` nodes; clause rules return ``(tag, ...)`` tuples for ``query``."""
+    """Builds ``_ast`` nodes; clause rules return ``_Clause`` records for ``query``."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def _out_of_order(self, clause: _Clause) -> _Unexpected:
+        m = _WORD.match(self.text, clause.start)
+        word = m.group(0) if m else ""
+        return _Unexpected(Token("NAME", word, line=clause.line, column=clause.column))
 
     def start(self, c: list[Any]) -> a.Query:
         query: a.Query = c[0]
@@ -96,9 +143,14 @@ class _ToAst(Transformer[Token, a.Query]):
         sobject = ""
         sobject_pos = a.Pos(1, 1)
         alias = None
-        for item in c:
-            if item is None:
-                continue
+        rank = -1
+        for part in c:
+            item = part
+            if isinstance(part, _Clause):
+                here = _CLAUSE_ORDER.index(part.item[0])
+                if here <= rank:
+                    raise self._out_of_order(part)
+                rank, item = here, part.item
             tag = item[0]
             if tag == "select":
                 select = item[1]
@@ -145,20 +197,25 @@ class _ToAst(Transformer[Token, a.Query]):
         args = tuple(x for x in c[1:] if x is not None)
         return a.FuncCall(str(name).upper(), args, _pos(name), str(name))
 
+    @_clause
     def where_clause(self, c: list[Any]) -> tuple[str, Any]:
         return ("where", c[0])
 
-    def with_clause(self, c: list[Token]) -> None:
+    @_clause
+    def with_clause(self, c: list[Token]) -> tuple[str, None]:
         if str(c[0]).upper() not in ("SECURITY_ENFORCED", "USER_MODE", "SYSTEM_MODE"):
             raise _Unexpected(c[0])
-        return None
+        return ("with", None)
 
+    @_clause
     def group_clause(self, c: list[Any]) -> tuple[str, Any]:
         return ("group_by", tuple(x for x in c if not isinstance(x, Token)))
 
+    @_clause
     def having_clause(self, c: list[Any]) -> tuple[str, Any]:
         return ("having", c[0])
 
+    @_clause
     def order_clause(self, c: list[Any]) -> tuple[str, Any]:
         return ("order_by", tuple(x for x in c if not isinstance(x, Token)))
 
@@ -178,25 +235,31 @@ class _ToAst(Transformer[Token, a.Query]):
             raise _Unexpected(tok)
         return value
 
+    @_clause
     def limit_clause(self, c: list[Token]) -> tuple[str, int]:
         return ("limit", self._count(c[0]))
 
+    @_clause
     def offset_clause(self, c: list[Token]) -> tuple[str, int, a.Pos]:
         return ("offset", self._count(c[1]), _pos(c[1]))
 
+    @_clause
     def all_rows(self, c: list[Token]) -> tuple[str, bool]:
         return ("all_rows", True)
 
-    def for_clause(self, c: list[Any]) -> None:
-        return None
+    @_clause
+    def for_clause(self, c: list[Any]) -> tuple[str, None]:
+        return ("for", None)
 
     def for_word(self, c: list[Token]) -> None:
         if str(c[0]).upper() not in ("VIEW", "REFERENCE", "UPDATE"):
             raise _Unexpected(c[0])
 
-    def update_clause(self, c: list[Token]) -> None:
+    @_clause
+    def update_clause(self, c: list[Token]) -> tuple[str, None]:
         if str(c[1]).upper() not in ("TRACKING", "VIEWSTAT"):
             raise _Unexpected(c[1])
+        return ("update", None)
 
     # ---- conditions ---------------------------------------------------------------
     def and_cond(self, c: list[Any]) -> a.And:
@@ -333,7 +396,7 @@ def parse(text: str) -> a.Query:
         raise SoqlError(MALFORMED_QUERY, "unexpected token: '<EOF>'")
     try:
         tree = _lark().parse(text)
-        return _ToAst().transform(tree)
+        return _ToAst(text).transform(tree)
     except UnexpectedInput as exc:
         raise _syntax_error(text, exc) from None
     except VisitError as exc:
