@@ -225,6 +225,9 @@ class _Builder:
                 entity_id = rng.choices(entity_ids, weights=weights)[0]
             spec = self.entity_of[entity_id]
             contractor = level.level <= 4 and rng.random() < ctx.size.contractor_share
+            if number == len(firm.practices) + 1 and ctx.size.contractor_share > 0:
+                level = LEVELS[rng.randrange(4)]  # every firm has at least one contractor
+                contractor = True
             person = ConsultantFactory.build(
                 ctx=ctx,
                 n=number,

@@ -49,8 +49,8 @@ SIZES: MappingProxyType[str, SizeSpec] = MappingProxyType(
         "small": SizeSpec(
             name="small",
             consultants=40,
-            accounts=25,
-            opportunities=120,
+            accounts=30,
+            opportunities=200,
             legal_entities=2,
             timesheet_days=91,
         ),

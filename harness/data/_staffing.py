@@ -53,6 +53,7 @@ class Staffing:
         self._by_pool: dict[tuple[str, int], list[int]] = {}
         for index, person in enumerate(consultants):
             self._by_pool.setdefault((person.practice_id, person.level), []).append(index)
+            self._by_pool.setdefault(("*", person.level), []).append(index)
 
     def _week(self, day: dt.date) -> int:
         return (day - self._grid_start).days // 7
@@ -68,8 +69,14 @@ class Staffing:
     ) -> tuple[int, float]:
         rng = self._ctx.rng
         best, best_free = -1, 0.0
-        for lv in (level, level + 1, level - 1):
-            pool = self._by_pool.get((practice_id, lv))
+        # Own practice first (same level, then one up or down), then anyone at that level.
+        for practice, lv in (
+            (practice_id, level),
+            (practice_id, level + 1),
+            (practice_id, level - 1),
+            ("*", level),
+        ):
+            pool = self._by_pool.get((practice, lv))
             if not pool:
                 continue
             sample = pool if len(pool) <= _SAMPLE else rng.sample(pool, _SAMPLE)

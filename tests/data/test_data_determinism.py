@@ -39,8 +39,10 @@ def test_identical_across_processes_and_hash_seeds(tmp_path: Path) -> None:
     for name, hash_seed in (("a", "1"), ("b", "2")):
         env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONHASHSEED": hash_seed}
         subprocess.run(
-            [sys.executable, "-m", "harness.data", "generate", "--seed", "5"]
-            + ["--size", "small", "--out", str(tmp_path / name)],
+            [
+                *(sys.executable, "-m", "harness.data", "generate"),
+                *("--seed", "5", "--size", "small", "--out", str(tmp_path / name)),
+            ],
             check=True,
             capture_output=True,
             env=env,
@@ -54,7 +56,12 @@ def test_different_seeds_give_different_data(tmp_path: Path) -> None:
     write_firm(generate_firm(2, "small"), tmp_path / "two")
 
     one, two = _digests(tmp_path / "one"), _digests(tmp_path / "two")
-    for name in ("accounts.jsonl", "consultants.jsonl", "opportunities.jsonl", "time_entries.jsonl"):
+    for name in (
+        "accounts.jsonl",
+        "consultants.jsonl",
+        "opportunities.jsonl",
+        "time_entries.jsonl",
+    ):
         assert one[name] != two[name], name
 
 
