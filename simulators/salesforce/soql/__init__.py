@@ -12,11 +12,11 @@ Every rejected query raises ``SoqlError`` with Salesforce's ``error_code`` and m
 from __future__ import annotations
 
 from ._ast import Query
-from ._compiler import QueryContext
 from ._engine import PreparedQuery
 from ._engine import prepare as _prepare
 from ._errors import MALFORMED_QUERY, SoqlError
 from ._parser import parse
+from ._plan import QueryContext
 
 __all__ = ["PreparedQuery", "Query", "QueryContext", "SoqlError", "parse", "prepare"]
 

@@ -14,8 +14,9 @@ import orjson
 
 from .._schema import FieldDef
 from . import _ast as a
-from ._compiler import ChildOut, Compiler, FieldOut, Node, ParentOut, Plan, QueryContext
+from ._compiler import Compiler
 from ._parser import parse
+from ._plan import ChildOut, FieldOut, Node, ParentOut, Plan, QueryContext
 
 _IN_CHUNK = 500
 
