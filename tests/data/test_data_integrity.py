@@ -132,9 +132,9 @@ def test_time_entries_on_working_days_inside_assignments(firm: Firm) -> None:
     for entry in firm.time_entries:
         assignment = assignments[entry.assignment_id]
         person = consultants[entry.consultant_id]
-        off = calendars.setdefault(
-            person.holiday_calendar, _holidays(person.holiday_calendar, years)
-        )
+        if person.holiday_calendar not in calendars:
+            calendars[person.holiday_calendar] = _holidays(person.holiday_calendar, years)
+        off = calendars[person.holiday_calendar]
         assert entry.consultant_id == assignment.consultant_id
         assert entry.project_id == assignment.project_id
         assert tasks[entry.task_id].project_id == entry.project_id
