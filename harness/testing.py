@@ -22,13 +22,22 @@ class SimHandle:
         self.sim: Simulator = server.sim
         self.base_url = server.base_url
         self.ca_bundle = ca_bundle
-        self.admin = httpx.Client(base_url=f"{self.base_url}/__admin", verify=ca_bundle or True, trust_env=False,
-                                  timeout=30.0)
+        self.admin = httpx.Client(
+            base_url=f"{self.base_url}/__admin",
+            verify=ca_bundle or True,
+            trust_env=False,
+            timeout=30.0,
+        )
 
     def client(self, **kw: Any) -> httpx.Client:
         """An httpx client on the simulator's base URL that trusts its CA."""
-        return httpx.Client(base_url=self.base_url, verify=self.ca_bundle or True, trust_env=False, timeout=30.0,
-                            **kw)
+        return httpx.Client(
+            base_url=self.base_url,
+            verify=self.ca_bundle or True,
+            trust_env=False,
+            timeout=30.0,
+            **kw,
+        )
 
     def reset(self) -> None:
         """Back to a fresh default tenant; clears journal, faults and subscriptions."""
@@ -89,8 +98,9 @@ class WebhookRecorder:
 
         self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}/hook"
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self._thread.start()
 
     def wait_for(self, count: int, timeout: float = 10.0) -> list[Any]:

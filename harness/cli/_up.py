@@ -25,25 +25,56 @@ def _table(doc: dict[str, Any]) -> Table:
     for system, ep in doc.items():
         if not isinstance(ep, dict):
             continue
-        creds = "\n".join(f"{k}={v}" for k, v in ep.items()
-                          if k not in ("vendor", "base_url", "admin_url", "tenant") and v is not None)
+        creds = "\n".join(
+            f"{k}={v}"
+            for k, v in ep.items()
+            if k not in ("vendor", "base_url", "admin_url", "tenant") and v is not None
+        )
         table.add_row(system, ep["vendor"], ep["base_url"], creds)
     return table
 
 
 def up(
-    port_base: Annotated[int, typer.Option(help="First port: crm, erp, psa and hcm take this and the next three.",
-                                           envvar="HARNESS_PORT_BASE")] = 8701,
-    https: Annotated[bool, typer.Option("--https/--http", help="Serve TLS with a generated local CA.",
-                                        envvar="HARNESS_HTTPS")] = False,
-    endpoints_file: Annotated[Path | None, typer.Option(help="Write the systems' URLs and credentials here (JSON).",
-                                                        envvar="HARNESS_ENDPOINTS_FILE")] = None,
-    tls_dir: Annotated[Path | None, typer.Option(help="Where to write ca.pem and the server certificate.")] = None,
-    systems: Annotated[str | None, typer.Option(help="Comma-separated subset, e.g. crm,erp.")] = None,
-    data_dir: Annotated[Path | None, typer.Option(help="Persist simulator data here across restarts.")] = None,
-    check: Annotated[bool, typer.Option("--check", help="Probe every simulator over its vendor API, write a "
-                                                        "report and exit (non-zero on failure).")] = False,
-    report_dir: Annotated[Path, typer.Option(help="Where --check writes its report.")] = Path("reports"),
+    port_base: Annotated[
+        int,
+        typer.Option(
+            help="First port: crm, erp, psa and hcm take this and the next three.",
+            envvar="HARNESS_PORT_BASE",
+        ),
+    ] = 8701,
+    https: Annotated[
+        bool,
+        typer.Option(
+            "--https/--http", help="Serve TLS with a generated local CA.", envvar="HARNESS_HTTPS"
+        ),
+    ] = False,
+    endpoints_file: Annotated[
+        Path | None,
+        typer.Option(
+            help="Write the systems' URLs and credentials here (JSON).",
+            envvar="HARNESS_ENDPOINTS_FILE",
+        ),
+    ] = None,
+    tls_dir: Annotated[
+        Path | None, typer.Option(help="Where to write ca.pem and the server certificate.")
+    ] = None,
+    systems: Annotated[
+        str | None, typer.Option(help="Comma-separated subset, e.g. crm,erp.")
+    ] = None,
+    data_dir: Annotated[
+        Path | None, typer.Option(help="Persist simulator data here across restarts.")
+    ] = None,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check",
+            help="Probe every simulator over its vendor API, write a "
+            "report and exit (non-zero on failure).",
+        ),
+    ] = False,
+    report_dir: Annotated[Path, typer.Option(help="Where --check writes its report.")] = Path(
+        "reports"
+    ),
 ) -> None:
     """Start the simulators on 127.0.0.1 and serve until Ctrl-C or SIGTERM."""
     console = Console()
@@ -81,10 +112,19 @@ def up(
 
 def _check(console: Console, doc: dict[str, Any], report_dir: Path) -> None:
     started = time.time()
-    results = [probe(system, ep, doc.get("ca_bundle")) for system, ep in doc.items() if isinstance(ep, dict)]
+    results = [
+        probe(system, ep, doc.get("ca_bundle"))
+        for system, ep in doc.items()
+        if isinstance(ep, dict)
+    ]
     ok = all(r.ok for r in results)
-    report = {"kind": "stack-check", "ok": ok, "started_at": started, "duration_s": round(time.time() - started, 3),
-              "systems": [r.to_dict() for r in results]}
+    report = {
+        "kind": "stack-check",
+        "ok": ok,
+        "started_at": started,
+        "duration_s": round(time.time() - started, 3),
+        "systems": [r.to_dict() for r in results],
+    }
     report_dir.mkdir(parents=True, exist_ok=True)
     path = report_dir / "stack-check.json"
     path.write_text(json.dumps(report, indent=2) + "\n")

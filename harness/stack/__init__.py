@@ -3,4 +3,11 @@
 from ._endpoints import endpoints_document, write_endpoints
 from ._launcher import SYSTEMS, Stack, StackSettings, available_systems
 
-__all__ = ["SYSTEMS", "Stack", "StackSettings", "available_systems", "endpoints_document", "write_endpoints"]
+__all__ = [
+    "SYSTEMS",
+    "Stack",
+    "StackSettings",
+    "available_systems",
+    "endpoints_document",
+    "write_endpoints",
+]

@@ -58,7 +58,9 @@ class StackSettings:
     systems: list[str] | None = None  # None: all available
     data_dir: Path | None = None
     journal_size: int = 10_000
-    dialect_settings: dict[str, Any] = field(default_factory=dict)  # system -> dialect settings object
+    dialect_settings: dict[str, Any] = field(
+        default_factory=dict
+    )  # system -> dialect settings object
 
 
 class Stack:
@@ -75,7 +77,9 @@ class Stack:
         wanted = s.systems or list(SYSTEMS)
         unknown = [x for x in wanted if x not in SYSTEMS]
         if unknown:
-            raise StackError(f"unknown system(s) {', '.join(unknown)}", hint=f"choose from {', '.join(SYSTEMS)}")
+            raise StackError(
+                f"unknown system(s) {', '.join(unknown)}", hint=f"choose from {', '.join(SYSTEMS)}"
+            )
         if s.https:
             tls_dir = s.tls_dir
             if tls_dir is None:
@@ -89,7 +93,9 @@ class Stack:
             factory = _factory(module)
             if factory is None:
                 if s.systems:
-                    raise StackError(f"the {system} simulator ({vendor}) is not available in this installation")
+                    raise StackError(
+                        f"the {system} simulator ({vendor}) is not available in this installation"
+                    )
                 continue
             engine = SimulatorSettings(
                 journal_size=s.journal_size,
@@ -99,7 +105,9 @@ class Stack:
             sim = factory(s.dialect_settings.get(system), engine)
             port = 0 if s.port_base is None else s.port_base + index
             try:
-                self.servers[system] = SimulatorServer(sim, ServerOptions(host=s.host, port=port, tls=self.tls))
+                self.servers[system] = SimulatorServer(
+                    sim, ServerOptions(host=s.host, port=port, tls=self.tls)
+                )
             except SimulatorError as exc:
                 self.close_sockets()
                 raise StackError(str(exc.message), hint=exc.hint) from None

@@ -23,8 +23,13 @@ class ProbeResult:
     error: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"system": self.system, "vendor": self.vendor, "ok": self.ok, "steps": self.steps,
-                "error": self.error}
+        return {
+            "system": self.system,
+            "vendor": self.vendor,
+            "ok": self.ok,
+            "steps": self.steps,
+            "error": self.error,
+        }
 
 
 class _Steps:
@@ -36,29 +41,61 @@ class _Steps:
         t0 = time.perf_counter()
         resp = self.client.request(method, url, **kw)
         ms = (time.perf_counter() - t0) * 1000
-        self.result.steps.append({"step": name, "method": method, "status": resp.status_code,
-                                  "expected": expect, "ms": round(ms, 2)})
+        self.result.steps.append(
+            {
+                "step": name,
+                "method": method,
+                "status": resp.status_code,
+                "expected": expect,
+                "ms": round(ms, 2),
+            }
+        )
         if resp.status_code != expect:
-            raise AssertionError(f"{name}: {method} {url} answered {resp.status_code}, expected {expect}: "
-                                 f"{resp.text[:300]}")
+            raise AssertionError(
+                f"{name}: {method} {url} answered {resp.status_code}, expected {expect}: "
+                f"{resp.text[:300]}"
+            )
         return resp
 
 
 def _probe_salesforce(s: _Steps, ep: dict[str, Any]) -> None:
-    tok = s.call("oauth2 token", "POST", ep["token_url"], 200, data={
-        "grant_type": "client_credentials", "client_id": ep["client_id"], "client_secret": ep["client_secret"]})
+    tok = s.call(
+        "oauth2 token",
+        "POST",
+        ep["token_url"],
+        200,
+        data={
+            "grant_type": "client_credentials",
+            "client_id": ep["client_id"],
+            "client_secret": ep["client_secret"],
+        },
+    )
     token = tok.json()["access_token"]
     h = {"Authorization": f"Bearer {token}"}
     base = f"{ep['base_url']}/services/data/v{ep['api_version']}"
     ext = f"PROBE-{time.time_ns()}"
-    created = s.call("upsert Account by External_Id__c", "PATCH", f"{base}/sobjects/Account/External_Id__c/{ext}",
-                     201, json={"Name": "Harness Probe"}, headers=h)
+    created = s.call(
+        "upsert Account by External_Id__c",
+        "PATCH",
+        f"{base}/sobjects/Account/External_Id__c/{ext}",
+        201,
+        json={"Name": "Harness Probe"},
+        headers=h,
+    )
     rid = created.json()["id"]
     s.call("get Account", "GET", f"{base}/sobjects/Account/{rid}", 200, headers=h)
-    q = s.call("SOQL query", "GET", f"{base}/query/", 200, headers=h,
-               params={"q": f"SELECT Id, Name FROM Account WHERE External_Id__c = '{ext}'"})
+    q = s.call(
+        "SOQL query",
+        "GET",
+        f"{base}/query/",
+        200,
+        headers=h,
+        params={"q": f"SELECT Id, Name FROM Account WHERE External_Id__c = '{ext}'"},
+    )
     if q.json().get("totalSize") != 1:
-        raise AssertionError(f"SOQL query found {q.json().get('totalSize')} probe accounts, expected 1")
+        raise AssertionError(
+            f"SOQL query found {q.json().get('totalSize')} probe accounts, expected 1"
+        )
     s.call("delete Account", "DELETE", f"{base}/sobjects/Account/{rid}", 204, headers=h)
 
 

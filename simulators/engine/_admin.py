@@ -35,7 +35,9 @@ def _dt(value: Any, what: str) -> datetime:
     try:
         dt = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     except ValueError:
-        raise ConfigError(f"{what} must be an ISO 8601 datetime such as 2026-01-31T09:00:00Z") from None
+        raise ConfigError(
+            f"{what} must be an ISO 8601 datetime such as 2026-01-31T09:00:00Z"
+        ) from None
     if dt.tzinfo is None:
         raise ConfigError(f"{what} needs a UTC offset, e.g. 2026-01-31T09:00:00Z")
     return dt
@@ -63,29 +65,41 @@ class AdminApi:
     # -- health and tenants ----------------------------------------------------------
 
     def index(self, req: Request) -> Response:
-        return Response.json({"endpoints": sorted({f"{' '.join(r.methods)} {r.pattern}"
-                                                    for r in self.sim.admin_router.routes})})
+        return Response.json(
+            {
+                "endpoints": sorted(
+                    {f"{' '.join(r.methods)} {r.pattern}" for r in self.sim.admin_router.routes}
+                )
+            }
+        )
 
     def health(self, req: Request) -> Response:
         sim = self.sim
-        return Response.json({
-            "status": "UP",
-            "vendor": sim.dialect.vendor,
-            "system": sim.dialect.system,
-            "base_url": sim.base_url,
-            "uptime_seconds": round(time.time() - sim.started_at, 3),
-            "tenants": sim.tenants.names(),
-            "journal": {"entries": len(sim.journal), "max_entries": sim.journal.max_entries,
-                        "total_recorded": sim.journal.total_recorded},
-            "faults": len(sim.faults.rules),
-            "subscriptions": len(sim.events.subscriptions),
-            "pending_deliveries": sim.events.pending(),
-            "persistent": sim.settings.data_dir is not None,
-            **sim.dialect.describe(),
-        })
+        return Response.json(
+            {
+                "status": "UP",
+                "vendor": sim.dialect.vendor,
+                "system": sim.dialect.system,
+                "base_url": sim.base_url,
+                "uptime_seconds": round(time.time() - sim.started_at, 3),
+                "tenants": sim.tenants.names(),
+                "journal": {
+                    "entries": len(sim.journal),
+                    "max_entries": sim.journal.max_entries,
+                    "total_recorded": sim.journal.total_recorded,
+                },
+                "faults": len(sim.faults.rules),
+                "subscriptions": len(sim.events.subscriptions),
+                "pending_deliveries": sim.events.pending(),
+                "persistent": sim.settings.data_dir is not None,
+                **sim.dialect.describe(),
+            }
+        )
 
     def list_tenants(self, req: Request) -> Response:
-        return Response.json({"tenants": [self._tenant_info(t, brief=True) for t in self.sim.tenants.all()]})
+        return Response.json(
+            {"tenants": [self._tenant_info(t, brief=True) for t in self.sim.tenants.all()]}
+        )
 
     def _tenant_info(self, t: Tenant, brief: bool = False) -> dict[str, Any]:
         info: dict[str, Any] = {"name": t.name, "clock": t.clock.state()}
@@ -160,8 +174,12 @@ class AdminApi:
         t = self.tenant(req)
         match = {k: v for k, v in req.query_pairs() if k not in ("limit", "include_deleted")}
         limit = _int_arg(req, "limit", 100)
-        recs = t.store.find(req.params["type"], match, include_deleted=req.arg("include_deleted") == "true",
-                            limit=limit)
+        recs = t.store.find(
+            req.params["type"],
+            match,
+            include_deleted=req.arg("include_deleted") == "true",
+            limit=limit,
+        )
         return Response.json({"type": req.params["type"], "count": len(recs), "records": recs})
 
     # -- snapshots -------------------------------------------------------------------
@@ -177,7 +195,9 @@ class AdminApi:
         t = self.tenant(req)
         name = str(_body(req).get("name") or f"snap-{time.time_ns():x}")
         if not name.replace("-", "").replace("_", "").isalnum():
-            raise ConfigError(f"invalid snapshot name {name!r}", hint="letters, digits, '-' and '_'")
+            raise ConfigError(
+                f"invalid snapshot name {name!r}", hint="letters, digits, '-' and '_'"
+            )
         path = self.sim.tenants.snapshot_path(t.name, name)
         conn = t.store.snapshot_to(path)
         if conn is not None:
@@ -227,7 +247,9 @@ class AdminApi:
         known = {"freeze", "at", "advance_seconds", "unfreeze", "reset"}
         unknown = set(body) - known
         if unknown:
-            raise ConfigError(f"unknown clock settings {sorted(unknown)}", hint=f"allowed: {sorted(known)}")
+            raise ConfigError(
+                f"unknown clock settings {sorted(unknown)}", hint=f"allowed: {sorted(known)}"
+            )
         if body.get("reset"):
             clock.reset()
         if body.get("freeze"):
@@ -249,24 +271,36 @@ class AdminApi:
         t = self.tenant(req)
         body = _body(req)
         ttl = body.get("ttl_seconds")
-        tok = self.sim.tokens.issue(t.name, str(body.get("subject") or "admin"), t.clock,
-                                    ttl=float(ttl) if ttl is not None else None,
-                                    prefix=str(body.get("prefix") or ""))
+        tok = self.sim.tokens.issue(
+            t.name,
+            str(body.get("subject") or "admin"),
+            t.clock,
+            ttl=float(ttl) if ttl is not None else None,
+            prefix=str(body.get("prefix") or ""),
+        )
         return Response.json(tok.public(), 201)
 
     def list_tokens(self, req: Request) -> Response:
-        return Response.json({"tokens": [t.public() for t in self.sim.tokens.list(req.arg("tenant"))]})
+        return Response.json(
+            {"tokens": [t.public() for t in self.sim.tokens.list(req.arg("tenant"))]}
+        )
 
     def expire_tokens(self, req: Request) -> Response:
         body = _body(req)
         clocks = {t.name: t.clock for t in self.sim.tenants.all()}
-        n = self.sim.tokens.expire(tenant=body.get("tenant"), token=body.get("token"),
-                                   kind=body.get("kind", "access"), clocks=clocks)
+        n = self.sim.tokens.expire(
+            tenant=body.get("tenant"),
+            token=body.get("token"),
+            kind=body.get("kind", "access"),
+            clocks=clocks,
+        )
         return Response.json({"expired": n})
 
     def revoke_tokens(self, req: Request) -> Response:
         body = _body(req)
-        n = self.sim.tokens.revoke(tenant=body.get("tenant"), token=body.get("token"), kind=body.get("kind"))
+        n = self.sim.tokens.revoke(
+            tenant=body.get("tenant"), token=body.get("token"), kind=body.get("kind")
+        )
         return Response.json({"revoked": n})
 
     # -- journal ---------------------------------------------------------------------
@@ -274,12 +308,19 @@ class AdminApi:
     def journal(self, req: Request) -> Response:
         flt = JournalFilter.from_mapping(dict(req.query_pairs()))
         entries = self.sim.journal.query(flt, _int_arg(req, "limit", 1000))
-        return Response.json({"count": len(entries), "last_seq": self.sim.journal.last_seq,
-                              "entries": [e.to_dict() for e in entries]})
+        return Response.json(
+            {
+                "count": len(entries),
+                "last_seq": self.sim.journal.last_seq,
+                "entries": [e.to_dict() for e in entries],
+            }
+        )
 
     def journal_export(self, req: Request) -> Response:
         flt = JournalFilter.from_mapping(dict(req.query_pairs()))
-        return Response(200, self.sim.journal.export_jsonl(flt), [("content-type", "application/x-ndjson")])
+        return Response(
+            200, self.sim.journal.export_jsonl(flt), [("content-type", "application/x-ndjson")]
+        )
 
     def journal_clear(self, req: Request) -> Response:
         self.sim.journal.clear(req.arg("tenant"))
@@ -297,8 +338,9 @@ class AdminApi:
             j.max_body_bytes = int(body["max_body_bytes"])
         if "enabled" in body:
             j.enabled = bool(body["enabled"])
-        return Response.json({"max_entries": j.max_entries, "max_body_bytes": j.max_body_bytes,
-                              "enabled": j.enabled})
+        return Response.json(
+            {"max_entries": j.max_entries, "max_body_bytes": j.max_body_bytes, "enabled": j.enabled}
+        )
 
     # -- faults ----------------------------------------------------------------------
 
@@ -322,12 +364,18 @@ class AdminApi:
 
     def list_events(self, req: Request) -> Response:
         t = self.tenant(req)
-        evs = self.sim.events.events(t.name, after_seq=_int_arg(req, "after_seq", 0),
-                                     record_type=req.arg("type"), limit=_int_arg(req, "limit", 1000))
+        evs = self.sim.events.events(
+            t.name,
+            after_seq=_int_arg(req, "after_seq", 0),
+            record_type=req.arg("type"),
+            limit=_int_arg(req, "limit", 1000),
+        )
         return Response.json({"count": len(evs), "events": [e.to_dict() for e in evs]})
 
     def list_subscriptions(self, req: Request) -> Response:
-        return Response.json({"subscriptions": [s.to_dict() for s in self.sim.events.subscriptions.values()]})
+        return Response.json(
+            {"subscriptions": [s.to_dict() for s in self.sim.events.subscriptions.values()]}
+        )
 
     def subscribe(self, req: Request) -> Response:
         sub = self.sim.events.subscribe(_body(req))
@@ -344,8 +392,11 @@ class AdminApi:
 
     def deliveries(self, req: Request) -> Response:
         sub, status = req.arg("subscription"), req.arg("status")
-        recs = [d.to_dict() for d in self.sim.events.deliveries
-                if (sub is None or d.subscription == sub) and (status is None or d.status == status)]
+        recs = [
+            d.to_dict()
+            for d in self.sim.events.deliveries
+            if (sub is None or d.subscription == sub) and (status is None or d.status == status)
+        ]
         return Response.json({"count": len(recs), "deliveries": recs})
 
     # -- wait-for --------------------------------------------------------------------
@@ -361,31 +412,46 @@ class AdminApi:
         if "journal" in body:
             jf = body["journal"]
             if not isinstance(jf, dict):
-                raise ConfigError('"journal" must be a filter object, e.g. {"method": "POST", "path": "/sobjects"}')
+                raise ConfigError(
+                    '"journal" must be a filter object, e.g. {"method": "POST", "path": "/sobjects"}'
+                )
             entry = await self.sim.journal.wait_for(JournalFilter.from_mapping(jf), timeout)
             if entry is None:
                 return Response.json({"matched": False, "timeout": timeout}, 408)
             return Response.json({"matched": True, "entry": entry.to_dict()})
         spec = body.get("record") or body.get("event")
         if not isinstance(spec, dict) or not spec.get("type"):
-            raise ConfigError('wait-for needs "record": {"type": ..., "match": {...}}, "event": {...} or "journal": {...}')
+            raise ConfigError(
+                'wait-for needs "record": {"type": ..., "match": {...}}, "event": {...} or "journal": {...}'
+            )
         t = self.sim.tenants.get(str(body.get("tenant", DEFAULT_TENANT)))
         count = int(spec.get("count", 1))
         while True:
             if "record" in body:
-                found: list[Any] = t.store.find(str(spec["type"]), spec.get("match") or {},
-                                                include_deleted=bool(spec.get("include_deleted")))
+                found: list[Any] = t.store.find(
+                    str(spec["type"]),
+                    spec.get("match") or {},
+                    include_deleted=bool(spec.get("include_deleted")),
+                )
             else:
                 ops = spec.get("op")
-                found = [e.to_dict() for e in self.sim.events.events(t.name, after_seq=int(spec.get("after_seq", 0)),
-                                                                       record_type=str(spec["type"]))
-                         if ops is None or e.op == ops]
+                found = [
+                    e.to_dict()
+                    for e in self.sim.events.events(
+                        t.name,
+                        after_seq=int(spec.get("after_seq", 0)),
+                        record_type=str(spec["type"]),
+                    )
+                    if ops is None or e.op == ops
+                ]
             if len(found) >= count:
                 key = "records" if "record" in body else "events"
                 return Response.json({"matched": True, key: found})
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                return Response.json({"matched": False, "timeout": timeout, "found": len(found)}, 408)
+                return Response.json(
+                    {"matched": False, "timeout": timeout, "found": len(found)}, 408
+                )
             await t.wait_change(remaining)
 
 

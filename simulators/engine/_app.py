@@ -50,13 +50,18 @@ class Simulator:
     def __init__(self, dialect: Dialect, settings: SimulatorSettings | None = None) -> None:
         self.settings = settings or SimulatorSettings()
         self.dialect = dialect
-        self.journal = Journal(self.settings.journal_size, self.settings.journal_body_bytes,
-                               self.settings.journal_enabled)
+        self.journal = Journal(
+            self.settings.journal_size,
+            self.settings.journal_body_bytes,
+            self.settings.journal_enabled,
+        )
         self.tokens = TokenStore()
         self.faults = FaultRules()
-        self.events = EventBus(retention=self.settings.event_retention,
-                               allow_remote=self.settings.allow_remote_webhooks,
-                               ca_bundle=self.settings.ca_bundle)
+        self.events = EventBus(
+            retention=self.settings.event_retention,
+            allow_remote=self.settings.allow_remote_webhooks,
+            ca_bundle=self.settings.ca_bundle,
+        )
         self.started_at = time.time()
         self.base_url = ""  # set by the server once the port is known
         self.router = Router()
@@ -82,13 +87,31 @@ class Simulator:
         if made is None:
             return
         channel, payload = made
-        self.events.publish(Event(seq, tenant.name, change.type, change.id, change.op, change.at, payload, channel))
+        self.events.publish(
+            Event(seq, tenant.name, change.type, change.id, change.op, change.at, payload, channel)
+        )
 
-    def publish_event(self, tenant: Tenant, record_type: str, record_id: str, op: str, channel: str,
-                      payload_for_seq: Any) -> Event:
+    def publish_event(
+        self,
+        tenant: Tenant,
+        record_type: str,
+        record_id: str,
+        op: str,
+        channel: str,
+        payload_for_seq: Any,
+    ) -> Event:
         """Publish a non-record event (platform event, notification); payload built from its seq."""
         seq = tenant.store.next_sequence("__events__")
-        ev = Event(seq, tenant.name, record_type, record_id, op, tenant.clock.time(), payload_for_seq(seq), channel)
+        ev = Event(
+            seq,
+            tenant.name,
+            record_type,
+            record_id,
+            op,
+            tenant.clock.time(),
+            payload_for_seq(seq),
+            channel,
+        )
         self.events.publish(ev)
         tenant.notify_change()
         return ev
@@ -159,8 +182,13 @@ class Simulator:
             try:
                 resp, fault_name = await self._vendor(req, too_large)
             except _Reset:
-                await send({"type": "http.response.start", "status": 200,
-                            "headers": [(b"content-length", b"1048576")]})
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": 200,
+                        "headers": [(b"content-length", b"1048576")],
+                    }
+                )
                 await send({"type": "http.response.body", "body": b"", "more_body": True})
                 self._record(req, 0, started, at, b"", "reset")
                 return
@@ -168,11 +196,15 @@ class Simulator:
         raw_headers.append((b"x-correlation-id", req.correlation_id.encode("latin-1")))
         raw_headers.append((b"content-length", str(len(resp.body)).encode()))
         await send({"type": "http.response.start", "status": resp.status, "headers": raw_headers})
-        await send({"type": "http.response.body", "body": resp.body if req.method != "HEAD" else b""})
+        await send(
+            {"type": "http.response.body", "body": resp.body if req.method != "HEAD" else b""}
+        )
         if not is_admin:
             self._record(req, resp.status, started, at, resp.body, fault_name)
 
-    def _record(self, req: Request, status: int, started: float, at: float, body: bytes, fault: str) -> None:
+    def _record(
+        self, req: Request, status: int, started: float, at: float, body: bytes, fault: str
+    ) -> None:
         j = self.journal
         if not j.enabled:
             return
@@ -233,8 +265,12 @@ class Simulator:
                     elif f.kind == "hang":
                         await asyncio.sleep(f.seconds)
                     elif f.kind == "error":
-                        raise HttpError(f.status, f.code or _default_code(f.status),
-                                        f.message or _default_message(f.status), headers=dict(f.headers))
+                        raise HttpError(
+                            f.status,
+                            f.code or _default_code(f.status),
+                            f.message or _default_message(f.status),
+                            headers=dict(f.headers),
+                        )
             if auth_error is not None:
                 raise auth_error
             if tenant is not None:
@@ -259,7 +295,11 @@ class Simulator:
         except Exception:
             log.exception("unexpected error handling %s %s", req.method, req.path)
             resp = dialect.error_response(
-                HttpError(500, "UNKNOWN_EXCEPTION", f"An unexpected error occurred. Correlation id: {req.correlation_id}"),
+                HttpError(
+                    500,
+                    "UNKNOWN_EXCEPTION",
+                    f"An unexpected error occurred. Correlation id: {req.correlation_id}",
+                ),
                 req,
             )
         dialect.decorate(req, resp, req.tenant)
@@ -271,8 +311,11 @@ class Simulator:
                 raise ConfigError(f"request body exceeds {self.settings.max_body_bytes} bytes")
             route, params, other = self.admin_router.match(req.method, req.path)
             if route is None:
-                raise HttpError(405 if other else 404, "NOT_FOUND",
-                                f"no admin endpoint {req.method} {req.path}; GET /__admin/ lists them")
+                raise HttpError(
+                    405 if other else 404,
+                    "NOT_FOUND",
+                    f"no admin endpoint {req.method} {req.path}; GET /__admin/ lists them",
+                )
             req.route = route
             req.params = params
             result = route.handler(req)
@@ -280,10 +323,14 @@ class Simulator:
         except HttpError as exc:
             return Response.json({"error": {"code": exc.code, "message": exc.message}}, exc.status)
         except SimulatorError as exc:
-            return Response.json({"error": {"code": "INVALID_INPUT", "message": exc.message, "hint": exc.hint}}, 400)
+            return Response.json(
+                {"error": {"code": "INVALID_INPUT", "message": exc.message, "hint": exc.hint}}, 400
+            )
         except Exception as exc:
             log.exception("admin error on %s %s", req.method, req.path)
-            return Response.json({"error": {"code": "INTERNAL", "message": f"{type(exc).__name__}: {exc}"}}, 500)
+            return Response.json(
+                {"error": {"code": "INTERNAL", "message": f"{type(exc).__name__}: {exc}"}}, 500
+            )
 
 
 class _Reset(Exception):

@@ -86,8 +86,14 @@ class TokenStore:
     def lookup(self, value: str) -> Token | None:
         return self._tokens.get(value)
 
-    def expire(self, *, tenant: str | None = None, token: str | None = None, kind: str | None = "access",
-               clocks: dict[str, Clock] | None = None) -> int:
+    def expire(
+        self,
+        *,
+        tenant: str | None = None,
+        token: str | None = None,
+        kind: str | None = "access",
+        clocks: dict[str, Clock] | None = None,
+    ) -> int:
         """Mark tokens expired now (by tenant clock). Returns how many."""
         n = 0
         for tok in self._matching(tenant, token, kind):
@@ -96,7 +102,9 @@ class TokenStore:
             n += 1
         return n
 
-    def revoke(self, *, tenant: str | None = None, token: str | None = None, kind: str | None = None) -> int:
+    def revoke(
+        self, *, tenant: str | None = None, token: str | None = None, kind: str | None = None
+    ) -> int:
         n = 0
         for tok in self._matching(tenant, token, kind):
             tok.revoked = True
@@ -107,8 +115,11 @@ class TokenStore:
         if token is not None:
             t = self._tokens.get(token)
             return [t] if t else []
-        return [t for t in self._tokens.values() if (tenant is None or t.tenant == tenant)
-                and (kind is None or t.kind == kind)]
+        return [
+            t
+            for t in self._tokens.values()
+            if (tenant is None or t.tenant == tenant) and (kind is None or t.kind == kind)
+        ]
 
     def drop_tenant(self, tenant: str) -> None:
         for k in [k for k, t in self._tokens.items() if t.tenant == tenant]:
@@ -119,6 +130,10 @@ class TokenStore:
 
     def prune(self, now: float, keep_seconds: float = 86400.0) -> None:
         """Forget tokens expired for more than ``keep_seconds`` so memory stays bounded."""
-        dead = [k for k, t in self._tokens.items() if t.expires_at is not None and now - t.expires_at > keep_seconds]
+        dead = [
+            k
+            for k, t in self._tokens.items()
+            if t.expires_at is not None and now - t.expires_at > keep_seconds
+        ]
         for k in dead:
             del self._tokens[k]

@@ -76,13 +76,17 @@ class Dialect:
 
     # -- events ----------------------------------------------------------------------
 
-    def change_event(self, tenant: Tenant, change: Change, seq: int) -> tuple[str, dict[str, Any]] | None:
+    def change_event(
+        self, tenant: Tenant, change: Change, seq: int
+    ) -> tuple[str, dict[str, Any]] | None:
         """(channel, payload) of the change event for ``change``, or None for no event."""
         return None
 
     # -- admin -----------------------------------------------------------------------
 
-    def bulk_load(self, tenant: Tenant, record_type: str, records: list[dict[str, Any]]) -> list[str]:
+    def bulk_load(
+        self, tenant: Tenant, record_type: str, records: list[dict[str, Any]]
+    ) -> list[str]:
         """Load records (vendor field names) without change events; returns their ids."""
         raise HttpError(400, "UNSUPPORTED", f"bulk load is not supported by {self.vendor}")
 

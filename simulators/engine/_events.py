@@ -69,8 +69,10 @@ class DeliveryFaults:
             return cls()
         unknown = set(m) - set(cls.__slots__)
         if unknown:
-            raise ConfigError(f"unknown delivery fault settings {sorted(unknown)}",
-                              hint=f"allowed: {sorted(cls.__slots__)}")
+            raise ConfigError(
+                f"unknown delivery fault settings {sorted(unknown)}",
+                hint=f"allowed: {sorted(cls.__slots__)}",
+            )
         try:
             f = cls(**{k: (int(v) if k == "seed" else float(v)) for k, v in m.items()})
         except (TypeError, ValueError) as exc:
@@ -117,8 +119,16 @@ class Subscription:
     queue: asyncio.Queue[Event] | None = None
     task: asyncio.Task[None] | None = None
     rng: random.Random = field(default_factory=random.Random)
-    stats: dict[str, int] = field(default_factory=lambda: {"delivered": 0, "failed": 0, "dropped": 0,
-                                                             "duplicated": 0, "reordered": 0, "attempts": 0})
+    stats: dict[str, int] = field(
+        default_factory=lambda: {
+            "delivered": 0,
+            "failed": 0,
+            "dropped": 0,
+            "duplicated": 0,
+            "reordered": 0,
+            "attempts": 0,
+        }
+    )
 
     def wants(self, ev: Event) -> bool:
         if self.tenant is not None and ev.tenant != self.tenant:
@@ -164,8 +174,14 @@ def check_webhook_url(url: str, allow_remote: bool) -> None:
 class EventBus:
     """Keeps recent events per tenant and delivers them to subscribers."""
 
-    def __init__(self, *, retention: int = 10_000, allow_remote: bool = False, ca_bundle: str | None = None,
-                 max_deliveries: int = 10_000) -> None:
+    def __init__(
+        self,
+        *,
+        retention: int = 10_000,
+        allow_remote: bool = False,
+        ca_bundle: str | None = None,
+        max_deliveries: int = 10_000,
+    ) -> None:
         self.retention = retention
         self.allow_remote = allow_remote
         self.ca_bundle = ca_bundle
@@ -189,8 +205,9 @@ class EventBus:
             if sub.queue is not None and sub.wants(ev):
                 sub.queue.put_nowait(ev)
 
-    def events(self, tenant: str, *, after_seq: int = 0, record_type: str | None = None,
-               limit: int = 1000) -> list[Event]:
+    def events(
+        self, tenant: str, *, after_seq: int = 0, record_type: str | None = None, limit: int = 1000
+    ) -> list[Event]:
         out = []
         for ev in self._events.get(tenant, ()):
             if ev.seq > after_seq and (record_type is None or ev.record_type == record_type):
@@ -286,7 +303,9 @@ class EventBus:
             f = sub.faults
             if f.drop and sub.rng.random() * 100 < f.drop:
                 sub.stats["dropped"] += 1
-                self.deliveries.append(DeliveryRecord(uuid.uuid4().hex, sub.id, ev.seq, ev.record_id, "dropped"))
+                self.deliveries.append(
+                    DeliveryRecord(uuid.uuid4().hex, sub.id, ev.seq, ev.record_id, "dropped")
+                )
                 continue
             if held is None and f.reorder and sub.rng.random() * 100 < f.reorder:
                 held = ev
@@ -322,7 +341,9 @@ class EventBus:
             rec.attempts += 1
             sub.stats["attempts"] += 1
             try:
-                resp = await self._http().post(sub.url, json=ev.payload, headers=headers, timeout=sub.timeout)
+                resp = await self._http().post(
+                    sub.url, json=ev.payload, headers=headers, timeout=sub.timeout
+                )
                 rec.last_status = resp.status_code
                 if 200 <= resp.status_code < 300:
                     rec.status = "delivered"

@@ -56,7 +56,9 @@ class Fault:
             return rng.lognormvariate(mu, sigma)
         if d == "exponential":
             return rng.expovariate(1.0 / max(self.mean_ms, 0.001))
-        raise ConfigError(f"unknown latency distribution {d!r}", hint="uniform, normal, lognormal or exponential")
+        raise ConfigError(
+            f"unknown latency distribution {d!r}", hint="uniform, normal, lognormal or exponential"
+        )
 
 
 @dataclass(slots=True)
@@ -125,7 +127,9 @@ class FaultRule:
             "seed": self.seed,
             "calls": self.calls,
             "fired": self.fired,
-            "fault": {k: getattr(f, k) for k in f.__slots__ if getattr(f, k) not in (None, "", 0, 0.0, {})}
+            "fault": {
+                k: getattr(f, k) for k in f.__slots__ if getattr(f, k) not in (None, "", 0, 0.0, {})
+            }
             | {"kind": f.kind},
         }
 
@@ -155,7 +159,9 @@ def rule_from_mapping(m: dict[str, Any], rule_id: str) -> FaultRule:
     allowed = set(Fault.__slots__)
     unknown = set(fault_m) - allowed
     if unknown:
-        raise ConfigError(f"unknown fault settings {sorted(unknown)}", hint=f"allowed: {sorted(allowed)}")
+        raise ConfigError(
+            f"unknown fault settings {sorted(unknown)}", hint=f"allowed: {sorted(allowed)}"
+        )
     try:
         fault = Fault(**fault_m)
         if fault.kind == "error" and not (400 <= int(fault.status) <= 599):

@@ -90,11 +90,17 @@ class Request:
         """The body parsed as JSON; raises HttpError(400, 'JSON_PARSER_ERROR') when it is not."""
         if self._json is _UNSET:
             if not self.body:
-                raise HttpError(400, "JSON_PARSER_ERROR", "The request body is empty; a JSON document is required.")
+                raise HttpError(
+                    400,
+                    "JSON_PARSER_ERROR",
+                    "The request body is empty; a JSON document is required.",
+                )
             try:
                 self._json = orjson.loads(self.body)
             except orjson.JSONDecodeError as exc:
-                raise HttpError(400, "JSON_PARSER_ERROR", _json_error_message(self.body, exc)) from None
+                raise HttpError(
+                    400, "JSON_PARSER_ERROR", _json_error_message(self.body, exc)
+                ) from None
         return self._json
 
     def form(self) -> dict[str, str]:
@@ -129,20 +135,26 @@ class Response:
 
     __slots__ = ("body", "headers", "status")
 
-    def __init__(self, status: int = 200, body: bytes = b"", headers: list[tuple[str, str]] | None = None) -> None:
+    def __init__(
+        self, status: int = 200, body: bytes = b"", headers: list[tuple[str, str]] | None = None
+    ) -> None:
         self.status = status
         self.body = body
         self.headers = headers if headers is not None else []
 
     @classmethod
-    def json(cls, data: Any, status: int = 200, headers: list[tuple[str, str]] | None = None) -> Response:
+    def json(
+        cls, data: Any, status: int = 200, headers: list[tuple[str, str]] | None = None
+    ) -> Response:
         h = [("content-type", "application/json;charset=UTF-8")]
         if headers:
             h.extend(headers)
         return cls(status, orjson.dumps(data), h)
 
     @classmethod
-    def text(cls, text: str, status: int = 200, content_type: str = "text/plain; charset=utf-8") -> Response:
+    def text(
+        cls, text: str, status: int = 200, content_type: str = "text/plain; charset=utf-8"
+    ) -> Response:
         return cls(status, text.encode("utf-8"), [("content-type", content_type)])
 
     @classmethod
@@ -170,7 +182,9 @@ class Route:
 
     __slots__ = ("auth", "handler", "is_async", "methods", "name", "pattern", "regex")
 
-    def __init__(self, methods: tuple[str, ...], pattern: str, handler: Handler, *, auth: bool, name: str) -> None:
+    def __init__(
+        self, methods: tuple[str, ...], pattern: str, handler: Handler, *, auth: bool, name: str
+    ) -> None:
         self.methods = methods
         self.pattern = pattern
         self.handler = handler

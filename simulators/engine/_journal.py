@@ -104,7 +104,9 @@ class JournalFilter:
 class Journal:
     """The request journal of one simulator."""
 
-    def __init__(self, max_entries: int = 10_000, max_body_bytes: int = 4096, enabled: bool = True) -> None:
+    def __init__(
+        self, max_entries: int = 10_000, max_body_bytes: int = 4096, enabled: bool = True
+    ) -> None:
         self.max_entries = max_entries
         self.max_body_bytes = max_body_bytes
         self.enabled = enabled
@@ -125,7 +127,9 @@ class Journal:
         if not body:
             return ""
         if len(body) > self.max_body_bytes:
-            return body[: self.max_body_bytes].decode("utf-8", "replace") + f"...[{len(body)} bytes]"
+            return (
+                body[: self.max_body_bytes].decode("utf-8", "replace") + f"...[{len(body)} bytes]"
+            )
         return body.decode("utf-8", "replace")
 
     def record(self, entry: JournalEntry) -> None:
@@ -142,7 +146,9 @@ class Journal:
                     keep.append((flt, fut))
             self._waiters = keep
 
-    def query(self, flt: JournalFilter | None = None, limit: int | None = None) -> list[JournalEntry]:
+    def query(
+        self, flt: JournalFilter | None = None, limit: int | None = None
+    ) -> list[JournalEntry]:
         entries: Iterable[JournalEntry] = self._entries
         out = [e for e in entries if flt is None or flt.matches(e)]
         if limit is not None and limit >= 0:
@@ -153,7 +159,9 @@ class Journal:
         if tenant is None:
             self._entries.clear()
         else:
-            self._entries = deque((e for e in self._entries if e.tenant != tenant), maxlen=self.max_entries)
+            self._entries = deque(
+                (e for e in self._entries if e.tenant != tenant), maxlen=self.max_entries
+            )
 
     def resize(self, max_entries: int) -> None:
         self.max_entries = max_entries

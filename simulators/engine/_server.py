@@ -53,8 +53,10 @@ def bind_socket(host: str, port: int) -> socket.socket:
         sock.bind((host, port))
     except OSError as exc:
         sock.close()
-        raise SimulatorError(f"cannot listen on {host}:{port}: {exc.strerror}",
-                             hint="choose another --port-base or stop the process using that port") from None
+        raise SimulatorError(
+            f"cannot listen on {host}:{port}: {exc.strerror}",
+            hint="choose another --port-base or stop the process using that port",
+        ) from None
     sock.listen(2048)
     sock.set_inheritable(True)
     return sock
@@ -74,7 +76,10 @@ class SimulatorServer:
         sim.base_url = self.base_url
         kw: dict[str, Any] = {}
         if self.options.tls is not None:
-            kw = {"ssl_certfile": str(self.options.tls.cert_file), "ssl_keyfile": str(self.options.tls.key_file)}
+            kw = {
+                "ssl_certfile": str(self.options.tls.cert_file),
+                "ssl_keyfile": str(self.options.tls.key_file),
+            }
         self.config = uvicorn.Config(
             sim,
             loop=_loop_name(),
@@ -97,6 +102,7 @@ class SimulatorServer:
 
     def start_in_thread(self, timeout: float = 10.0) -> SimulatorServer:
         """Serve from a daemon thread; returns once the server accepts connections."""
+
         def run() -> None:
             if _loop_name() == "uvloop":
                 import uvloop
@@ -105,7 +111,9 @@ class SimulatorServer:
             else:
                 asyncio.run(self.serve())
 
-        self._thread = threading.Thread(target=run, name=f"sim-{self.sim.dialect.vendor}-{self.port}", daemon=True)
+        self._thread = threading.Thread(
+            target=run, name=f"sim-{self.sim.dialect.vendor}-{self.port}", daemon=True
+        )
         self._thread.start()
         ready = threading.Event()
         for _ in range(int(timeout / 0.01)):
@@ -116,7 +124,9 @@ class SimulatorServer:
                 break
             threading.Event().wait(0.01)
         if not ready.is_set():
-            raise SimulatorError(f"{self.sim.dialect.vendor} simulator did not start on {self.base_url}")
+            raise SimulatorError(
+                f"{self.sim.dialect.vendor} simulator did not start on {self.base_url}"
+            )
         return self
 
     def stop(self, timeout: float = 10.0) -> None:

@@ -99,7 +99,9 @@ class RecordStore:
         if field_name in self._indexed:
             return
         expr = json_path(field_name)
-        self.conn.execute(f"CREATE INDEX IF NOT EXISTS ix_{field_name.lower()} ON records(type, {expr})")
+        self.conn.execute(
+            f"CREATE INDEX IF NOT EXISTS ix_{field_name.lower()} ON records(type, {expr})"
+        )
         self._indexed.add(field_name)
 
     # -- reads -----------------------------------------------------------------------
@@ -120,18 +122,28 @@ class RecordStore:
         return (row[0], bool(row[1])) if row else None
 
     def is_deleted(self, type_: str, id_: str) -> bool | None:
-        row = self.conn.execute("SELECT deleted FROM records WHERE type = ? AND id = ?", (type_, id_)).fetchone()
+        row = self.conn.execute(
+            "SELECT deleted FROM records WHERE type = ? AND id = ?", (type_, id_)
+        ).fetchone()
         return None if row is None else bool(row[0])
 
-    def find_ids(self, type_: str, field_name: str, value: Any, *, include_deleted: bool = False) -> list[str]:
+    def find_ids(
+        self, type_: str, field_name: str, value: Any, *, include_deleted: bool = False
+    ) -> list[str]:
         self.ensure_index(field_name)
         sql = f"SELECT id FROM records WHERE type = ? AND {json_path(field_name)} = ?"
         if not include_deleted:
             sql += " AND deleted = 0"
         return [r[0] for r in self.conn.execute(sql + " LIMIT 1000", (type_, value))]
 
-    def find(self, type_: str, match: dict[str, Any] | None = None, *, include_deleted: bool = False,
-             limit: int = 1000) -> list[dict[str, Any]]:
+    def find(
+        self,
+        type_: str,
+        match: dict[str, Any] | None = None,
+        *,
+        include_deleted: bool = False,
+        limit: int = 1000,
+    ) -> list[dict[str, Any]]:
         """Records of a type whose fields equal ``match`` (admin inspection, wait-for)."""
         sql = "SELECT data FROM records WHERE type = ?"
         params: list[Any] = [type_]
@@ -160,9 +172,13 @@ class RecordStore:
         return int(self.conn.execute(sql, params).fetchone()[0])
 
     def counts_by_type(self) -> dict[str, int]:
-        return dict(self.conn.execute("SELECT type, count(*) FROM records WHERE deleted = 0 GROUP BY type"))
+        return dict(
+            self.conn.execute("SELECT type, count(*) FROM records WHERE deleted = 0 GROUP BY type")
+        )
 
-    def ids_modified_between(self, type_: str, start: str, end: str, *, deleted: bool = False) -> list[tuple[str, str]]:
+    def ids_modified_between(
+        self, type_: str, start: str, end: str, *, deleted: bool = False
+    ) -> list[tuple[str, str]]:
         """(id, modstamp) of records whose modstamp lies in [start, end)."""
         return list(
             self.conn.execute(
@@ -173,7 +189,9 @@ class RecordStore:
         )
 
     def iter_type(self, type_: str, *, include_deleted: bool = False) -> Iterator[dict[str, Any]]:
-        sql = "SELECT data FROM records WHERE type = ?" + ("" if include_deleted else " AND deleted = 0")
+        sql = "SELECT data FROM records WHERE type = ?" + (
+            "" if include_deleted else " AND deleted = 0"
+        )
         for (data,) in self.conn.execute(sql + " ORDER BY id", (type_,)):
             yield orjson.loads(data)
 
@@ -196,8 +214,17 @@ class RecordStore:
         ).fetchone()
         return int(row[0]) - n + 1
 
-    def insert(self, type_: str, id_: str, data: dict[str, Any], modstamp: str, *, at: float = 0.0,
-               origin: str = "", emit: bool = True) -> Change:
+    def insert(
+        self,
+        type_: str,
+        id_: str,
+        data: dict[str, Any],
+        modstamp: str,
+        *,
+        at: float = 0.0,
+        origin: str = "",
+        emit: bool = True,
+    ) -> Change:
         try:
             self.conn.execute(
                 "INSERT INTO records(type, id, deleted, modstamp, data) VALUES (?, ?, 0, ?, ?)",
@@ -210,19 +237,41 @@ class RecordStore:
             self._emit(change)
         return change
 
-    def update(self, type_: str, id_: str, data: dict[str, Any], previous: dict[str, Any], modstamp: str, *,
-               changed_fields: list[str], at: float = 0.0, origin: str = "", emit: bool = True) -> Change:
+    def update(
+        self,
+        type_: str,
+        id_: str,
+        data: dict[str, Any],
+        previous: dict[str, Any],
+        modstamp: str,
+        *,
+        changed_fields: list[str],
+        at: float = 0.0,
+        origin: str = "",
+        emit: bool = True,
+    ) -> Change:
         self.conn.execute(
             "UPDATE records SET data = ?, modstamp = ? WHERE type = ? AND id = ?",
             (orjson.dumps(data).decode(), modstamp, type_, id_),
         )
-        change = Change(self.tenant, type_, id_, "update", data, previous, changed_fields, at, origin)
+        change = Change(
+            self.tenant, type_, id_, "update", data, previous, changed_fields, at, origin
+        )
         if emit:
             self._emit(change)
         return change
 
-    def delete(self, type_: str, id_: str, data: dict[str, Any], modstamp: str, *, at: float = 0.0,
-               origin: str = "", hard: bool = False) -> Change:
+    def delete(
+        self,
+        type_: str,
+        id_: str,
+        data: dict[str, Any],
+        modstamp: str,
+        *,
+        at: float = 0.0,
+        origin: str = "",
+        hard: bool = False,
+    ) -> Change:
         """Soft delete (kept for queryAll and the deleted feed) unless ``hard``."""
         if hard:
             self.conn.execute("DELETE FROM records WHERE type = ? AND id = ?", (type_, id_))
@@ -235,8 +284,16 @@ class RecordStore:
         self._emit(change)
         return change
 
-    def undelete(self, type_: str, id_: str, data: dict[str, Any], modstamp: str, *, at: float = 0.0,
-                 origin: str = "") -> Change:
+    def undelete(
+        self,
+        type_: str,
+        id_: str,
+        data: dict[str, Any],
+        modstamp: str,
+        *,
+        at: float = 0.0,
+        origin: str = "",
+    ) -> Change:
         self.conn.execute(
             "UPDATE records SET deleted = 0, modstamp = ?, data = ? WHERE type = ? AND id = ?",
             (modstamp, orjson.dumps(data).decode(), type_, id_),
@@ -257,7 +314,8 @@ class RecordStore:
 
         with self.transaction():
             self.conn.executemany(
-                "INSERT OR REPLACE INTO records(type, id, deleted, modstamp, data) VALUES (?, ?, 0, ?, ?)", gen()
+                "INSERT OR REPLACE INTO records(type, id, deleted, modstamp, data) VALUES (?, ?, 0, ?, ?)",
+                gen(),
             )
         return n
 

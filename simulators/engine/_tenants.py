@@ -7,6 +7,7 @@ dialect when new credentials arrive) so parallel tests never see each other's da
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 import sqlite3
 from collections.abc import Callable
@@ -43,17 +44,19 @@ class Tenant:
     async def wait_change(self, timeout: float) -> None:
         fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._waiters.append(fut)
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(fut, timeout)
-        except TimeoutError:
-            pass
 
 
 class TenantRegistry:
     """All tenants of one simulator; persistence under ``data_dir`` when set."""
 
-    def __init__(self, data_dir: Path | None, on_create: Callable[[Tenant], None],
-                 on_change: Callable[[Tenant, Change], None]) -> None:
+    def __init__(
+        self,
+        data_dir: Path | None,
+        on_create: Callable[[Tenant], None],
+        on_change: Callable[[Tenant, Change], None],
+    ) -> None:
         self.data_dir = data_dir
         self._on_create = on_create
         self._on_change = on_change
@@ -63,7 +66,11 @@ class TenantRegistry:
         return None if self.data_dir is None else self.data_dir / "tenants" / f"{name}.sqlite3"
 
     def snapshot_path(self, tenant: str, snapshot: str) -> Path | None:
-        return None if self.data_dir is None else self.data_dir / "snapshots" / tenant / f"{snapshot}.sqlite3"
+        return (
+            None
+            if self.data_dir is None
+            else self.data_dir / "snapshots" / tenant / f"{snapshot}.sqlite3"
+        )
 
     def load_persisted(self) -> None:
         """Reopen every tenant a previous run left in ``data_dir``."""

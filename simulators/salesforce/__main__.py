@@ -19,15 +19,23 @@ def main() -> None:
     p.add_argument("--https", action="store_true", help="serve TLS with a generated local CA")
     p.add_argument("--tls-dir", type=Path, default=Path(".harness/tls"))
     p.add_argument("--journal-size", type=int, default=10_000)
-    p.add_argument("--daily-limit", type=int, default=100_000, help="daily API request quota per tenant")
-    p.add_argument("--data-dir", type=Path, default=None, help="persist tenants under this directory")
+    p.add_argument(
+        "--daily-limit", type=int, default=100_000, help="daily API request quota per tenant"
+    )
+    p.add_argument(
+        "--data-dir", type=Path, default=None, help="persist tenants under this directory"
+    )
     p.add_argument("--no-events", action="store_true", help="do not produce change events")
     args = p.parse_args()
     tls = make_tls_files(args.tls_dir) if args.https else None
     sim = create_simulator(
         SalesforceSettings(daily_api_requests=args.daily_limit),
-        SimulatorSettings(journal_size=args.journal_size, data_dir=args.data_dir, events_enabled=not args.no_events,
-                          ca_bundle=str(tls.ca_bundle) if tls else None),
+        SimulatorSettings(
+            journal_size=args.journal_size,
+            data_dir=args.data_dir,
+            events_enabled=not args.no_events,
+            ca_bundle=str(tls.ca_bundle) if tls else None,
+        ),
     )
     server = SimulatorServer(sim, ServerOptions(host=args.host, port=args.port, tls=tls))
     server.server.install_signal_handlers = lambda: None  # type: ignore[method-assign]

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
 from defusedxml import ElementTree
+
 from simulators.engine import HttpError, Request, Response, Tenant
 
 from ._wire import JSON_CT
@@ -29,8 +30,11 @@ ORG_KEY = "sf.org_id"
 def oauth_error(error: str, description: str, status: int = 400) -> Response:
     import orjson
 
-    return Response(status, orjson.dumps({"error": error, "error_description": description}),
-                    [("content-type", JSON_CT)])
+    return Response(
+        status,
+        orjson.dumps({"error": error, "error_description": description}),
+        [("content-type", JSON_CT)],
+    )
 
 
 class SalesforceAuth:
@@ -44,8 +48,13 @@ class SalesforceAuth:
         if creds is None:
             s = self.d.settings
             if tenant.name == "default":
-                creds = {"client_id": s.client_id, "client_secret": s.client_secret, "username": s.username,
-                         "password": s.password, "security_token": s.security_token}
+                creds = {
+                    "client_id": s.client_id,
+                    "client_secret": s.client_secret,
+                    "username": s.username,
+                    "password": s.password,
+                    "security_token": s.security_token,
+                }
             else:
                 creds = {
                     "client_id": f"3MVG9sim.{tenant.name}.{secrets.token_hex(6)}",
@@ -55,7 +64,8 @@ class SalesforceAuth:
                     "security_token": secrets.token_hex(8).upper(),
                 }
             creds["refresh_token"] = tenant.store.meta_get("sf.refresh_token") or (
-                "5Aep861" + secrets.token_urlsafe(60))
+                "5Aep861" + secrets.token_urlsafe(60)
+            )
             tenant.store.meta_set("sf.refresh_token", creds["refresh_token"])
             tenant.state[CREDS_KEY] = creds
         return creds
@@ -73,12 +83,21 @@ class SalesforceAuth:
         assert self.d.sim is not None
         org = str(tenant.state.get(ORG_KEY))
         user = self.d.records.user_id(tenant)
-        tok = self.d.sim.tokens.issue(tenant.name, user, tenant.clock, ttl=self.d.settings.session_seconds,
-                                      client_id=client_id, prefix=f"{org[:15]}!", scope="api refresh_token")
+        tok = self.d.sim.tokens.issue(
+            tenant.name,
+            user,
+            tenant.clock,
+            ttl=self.d.settings.session_seconds,
+            client_id=client_id,
+            prefix=f"{org[:15]}!",
+            scope="api refresh_token",
+        )
         issued_at = str(int(tok.issued_at * 1000))
         identity = f"{req.base_url}/id/{org}/{user}"
         secret = self.tenant_credentials(tenant)["client_secret"].encode()
-        signature = base64.b64encode(hmac.new(secret, (identity + issued_at).encode(), hashlib.sha256).digest())
+        signature = base64.b64encode(
+            hmac.new(secret, (identity + issued_at).encode(), hashlib.sha256).digest()
+        )
         body: dict[str, Any] = {
             "access_token": tok.value,
             "instance_url": req.base_url,
@@ -91,13 +110,22 @@ class SalesforceAuth:
         }
         import orjson
 
-        return Response(200, orjson.dumps(body), [("content-type", JSON_CT), ("cache-control", "no-cache,must-revalidate,max-age=0,no-store,private")])
+        return Response(
+            200,
+            orjson.dumps(body),
+            [
+                ("content-type", JSON_CT),
+                ("cache-control", "no-cache,must-revalidate,max-age=0,no-store,private"),
+            ],
+        )
 
     def token(self, req: Request) -> Response:
         """POST /services/oauth2/token"""
         ctype = req.headers.get("content-type", "")
         if "application/x-www-form-urlencoded" not in ctype and req.body[:1] == b"{":
-            return oauth_error("invalid_request", "unsupported content type; use application/x-www-form-urlencoded")
+            return oauth_error(
+                "invalid_request", "unsupported content type; use application/x-www-form-urlencoded"
+            )
         try:
             form = req.form()
         except HttpError:
@@ -128,11 +156,15 @@ class SalesforceAuth:
         if grant == "password":
             pw = form.get("password", "")
             if form.get("username") != creds["username"] or pw not in (
-                    creds["password"], creds["password"] + creds["security_token"]):
+                creds["password"],
+                creds["password"] + creds["security_token"],
+            ):
                 return oauth_error("invalid_grant", "authentication failure")
         return self._issue(tenant, req, client_id)
 
-    def _refresh(self, req: Request, form: dict[str, str], client_id: str, client_secret: str) -> Response:
+    def _refresh(
+        self, req: Request, form: dict[str, str], client_id: str, client_secret: str
+    ) -> Response:
         rt = form.get("refresh_token", "")
         tenant = self._tenant_by("refresh_token", rt) if rt else None
         if tenant is None:
@@ -160,22 +192,35 @@ class SalesforceAuth:
         try:
             root = ElementTree.fromstring(req.body)
         except Exception:
-            return _soap_fault("INVALID_LOGIN", "Invalid username, password, security token; or user locked out.",
-                               client=True)
+            return _soap_fault(
+                "INVALID_LOGIN",
+                "Invalid username, password, security token; or user locked out.",
+                client=True,
+            )
         values = {el.tag.rsplit("}", 1)[-1]: (el.text or "") for el in root.iter()}
         username, password = values.get("username", ""), values.get("password", "")
         tenant = self._tenant_by("username", username)
         if tenant is None:
-            return _soap_fault("INVALID_LOGIN", "Invalid username, password, security token; or user locked out.")
+            return _soap_fault(
+                "INVALID_LOGIN", "Invalid username, password, security token; or user locked out."
+            )
         creds = self.tenant_credentials(tenant)
         if password not in (creds["password"], creds["password"] + creds["security_token"]):
-            return _soap_fault("INVALID_LOGIN", "Invalid username, password, security token; or user locked out.")
+            return _soap_fault(
+                "INVALID_LOGIN", "Invalid username, password, security token; or user locked out."
+            )
         assert self.d.sim is not None
         version = req.params.get("version", f"{self.d.settings.api_version}.0")
         org = str(tenant.state.get(ORG_KEY))
         user = self.d.records.user_id(tenant)
-        tok = self.d.sim.tokens.issue(tenant.name, user, tenant.clock, ttl=self.d.settings.session_seconds,
-                                      client_id="soap", prefix=f"{org[:15]}!")
+        tok = self.d.sim.tokens.issue(
+            tenant.name,
+            user,
+            tenant.clock,
+            ttl=self.d.settings.session_seconds,
+            client_id="soap",
+            prefix=f"{org[:15]}!",
+        )
         base = req.base_url
         xml = (
             '<?xml version="1.0" encoding="UTF-8"?>'
@@ -194,9 +239,9 @@ class SalesforceAuth:
             "<orgHasPersonAccounts>false</orgHasPersonAccounts>"
             f"<organizationId>{org}</organizationId><organizationMultiCurrency>false</organizationMultiCurrency>"
             f"<organizationName>ps-integration-harness {escape(tenant.name)}</organizationName>"
-            "<profileId>00eRO0000000001AAA</profileId><roleId xsi:nil=\"true\"/>"
+            '<profileId>00eRO0000000001AAA</profileId><roleId xsi:nil="true"/>'
             "<sessionSecondsValid>7200</sessionSecondsValid>"
-            f"<userDefaultCurrencyIsoCode xsi:nil=\"true\"/><userEmail>{escape(creds['username'])}</userEmail>"
+            f'<userDefaultCurrencyIsoCode xsi:nil="true"/><userEmail>{escape(creds["username"])}</userEmail>'
             "<userFullName>Integration User</userFullName><userId>" + user + "</userId>"
             "<userLanguage>en_US</userLanguage><userLocale>en_US</userLocale>"
             f"<userName>{escape(creds['username'])}</userName><userTimeZone>America/Los_Angeles</userTimeZone>"
@@ -226,9 +271,11 @@ class SalesforceAuth:
             "language": "en_US",
             "locale": "en_US",
             "utcOffset": 0,
-            "urls": {"rest": f"{req.base_url}/services/data/v{{version}}/",
-                     "sobjects": f"{req.base_url}/services/data/v{{version}}/sobjects/",
-                     "query": f"{req.base_url}/services/data/v{{version}}/query/"},
+            "urls": {
+                "rest": f"{req.base_url}/services/data/v{{version}}/",
+                "sobjects": f"{req.base_url}/services/data/v{{version}}/sobjects/",
+                "query": f"{req.base_url}/services/data/v{{version}}/query/",
+            },
         }
         return Response(200, orjson.dumps(body), [("content-type", JSON_CT)])
 
@@ -251,7 +298,12 @@ class SalesforceAuth:
 
 
 def _invalid_session() -> HttpError:
-    return HttpError(401, "INVALID_SESSION_ID", "Session expired or invalid", headers={"www-authenticate": "Token"})
+    return HttpError(
+        401,
+        "INVALID_SESSION_ID",
+        "Session expired or invalid",
+        headers={"www-authenticate": "Token"},
+    )
 
 
 def _soap_fault(code: str, message: str, client: bool = False) -> Response:

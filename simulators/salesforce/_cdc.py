@@ -26,7 +26,9 @@ def channel_for(obj_name: str) -> str:
 
 
 def schema_id(obj: ObjectDef) -> str:
-    digest = hashlib.sha256(("|".join(sorted(f.name for f in obj.fields.values())) + obj.name).encode()).digest()
+    digest = hashlib.sha256(
+        ("|".join(sorted(f.name for f in obj.fields.values())) + obj.name).encode()
+    ).digest()
     import base64
 
     return base64.urlsafe_b64encode(digest[:16]).decode().rstrip("=")
@@ -39,7 +41,9 @@ def change_event(obj: ObjectDef, change: Change, seq: int, commit_user: str) -> 
         "recordIds": [change.id],
         "changeType": change_type,
         "changeOrigin": change.origin or "com/salesforce/api/rest/68.0",
-        "transactionKey": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{change.tenant}/{change.type}/{change.id}/{seq}")),
+        "transactionKey": str(
+            uuid.uuid5(uuid.NAMESPACE_URL, f"{change.tenant}/{change.type}/{change.id}/{seq}")
+        ),
         "sequenceNumber": 1,
         "commitTimestamp": int(change.at * 1000),
         "commitNumber": 10_000_000_000 + seq,

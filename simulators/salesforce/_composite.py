@@ -29,8 +29,12 @@ class _Rollback(Exception):
 
 def _lookup(results: dict[str, Any], ref: str, path: str) -> Any:
     if ref not in results:
-        raise HttpError(400, "INVALID_REFERENCE", f"Invalid reference specified. No value for {ref}.{path} found in {ref}. "
-                        "Provided referenceId ('" + ref + "') must match an earlier subrequest's referenceId.")
+        raise HttpError(
+            400,
+            "INVALID_REFERENCE",
+            f"Invalid reference specified. No value for {ref}.{path} found in {ref}. "
+            "Provided referenceId ('" + ref + "') must match an earlier subrequest's referenceId.",
+        )
     value: Any = results[ref]
     for part in re.findall(r"[^.\[\]]+", path):
         if isinstance(value, list) and part.isdigit() and int(part) < len(value):
@@ -38,8 +42,11 @@ def _lookup(results: dict[str, Any], ref: str, path: str) -> Any:
         elif isinstance(value, dict) and part in value:
             value = value[part]
         else:
-            raise HttpError(400, "INVALID_REFERENCE",
-                            f"Invalid reference specified. No value for {ref}.{path} found in {ref}.")
+            raise HttpError(
+                400,
+                "INVALID_REFERENCE",
+                f"Invalid reference specified. No value for {ref}.{path} found in {ref}.",
+            )
     return value
 
 
@@ -60,19 +67,38 @@ class CompositeResources:
     def __init__(self, dialect: SalesforceDialect) -> None:
         self.d = dialect
 
-    async def _subrequest(self, parent: Request, method: str, url: str, body: Any,
-                          headers: dict[str, str] | None = None) -> Response:
+    async def _subrequest(
+        self,
+        parent: Request,
+        method: str,
+        url: str,
+        body: Any,
+        headers: dict[str, str] | None = None,
+    ) -> Response:
         assert self.d.sim is not None
         parts = urlsplit(url)
         path = parts.path
         route, params, other = self.d.sim.router.match(method, path)
         if route is None:
-            err = HttpError(405, "METHOD_NOT_ALLOWED", f"HTTP Method '{method}' not allowed. Allowed are GET") if other \
+            err = (
+                HttpError(
+                    405,
+                    "METHOD_NOT_ALLOWED",
+                    f"HTTP Method '{method}' not allowed. Allowed are GET",
+                )
+                if other
                 else HttpError(404, "NOT_FOUND", "The requested resource does not exist")
+            )
             return self.d.error_response(err)
-        sub = Request(method, path, parts.query, {**parent.headers, **(headers or {}),
-                                                   "content-type": "application/json"},
-                      orjson.dumps(body) if body is not None else b"", scheme=parent.scheme, server=parent.server)
+        sub = Request(
+            method,
+            path,
+            parts.query,
+            {**parent.headers, **(headers or {}), "content-type": "application/json"},
+            orjson.dumps(body) if body is not None else b"",
+            scheme=parent.scheme,
+            server=parent.server,
+        )
         sub.params = params
         sub.route = route
         sub.tenant = parent.tenant
@@ -88,10 +114,18 @@ class CompositeResources:
         """POST /composite"""
         body = req.json()
         if not isinstance(body, dict) or not isinstance(body.get("compositeRequest"), list):
-            raise HttpError(400, "JSON_PARSER_ERROR", "The composite request must contain a compositeRequest array")
+            raise HttpError(
+                400,
+                "JSON_PARSER_ERROR",
+                "The composite request must contain a compositeRequest array",
+            )
         subs = body["compositeRequest"]
         if len(subs) > 25:
-            raise HttpError(400, "LIMIT_EXCEEDED", "Limit Exceeded: maximum of 25 subrequests per composite request")
+            raise HttpError(
+                400,
+                "LIMIT_EXCEEDED",
+                "Limit Exceeded: maximum of 25 subrequests per composite request",
+            )
         all_or_none = bool(body.get("allOrNone", False))
         t = req.tenant
         assert t is not None
@@ -102,9 +136,17 @@ class CompositeResources:
         async def run_all() -> None:
             nonlocal failed
             for i, s in enumerate(subs):
-                if not isinstance(s, dict) or not s.get("method") or not s.get("url") or not s.get("referenceId"):
-                    raise HttpError(400, "JSON_PARSER_ERROR",
-                                    f"compositeRequest[{i}] needs method, url and referenceId")
+                if (
+                    not isinstance(s, dict)
+                    or not s.get("method")
+                    or not s.get("url")
+                    or not s.get("referenceId")
+                ):
+                    raise HttpError(
+                        400,
+                        "JSON_PARSER_ERROR",
+                        f"compositeRequest[{i}] needs method, url and referenceId",
+                    )
                 ref = str(s["referenceId"])
                 if failed and all_or_none:
                     out.append(_halted(ref))
@@ -115,16 +157,23 @@ class CompositeResources:
                 except HttpError as exc:
                     resp = self.d.error_response(exc)
                 else:
-                    resp = await self._subrequest(req, str(s["method"]).upper(), url, sub_body,
-                                                  s.get("httpHeaders") or {})
+                    resp = await self._subrequest(
+                        req, str(s["method"]).upper(), url, sub_body, s.get("httpHeaders") or {}
+                    )
                 parsed = orjson.loads(resp.body) if resp.body else None
                 if resp.status < 300:
                     results[ref] = parsed
                 else:
                     failed = True
                 headers = {k: v for k, v in resp.headers if k.lower() in ("location",)}
-                out.append({"body": parsed, "httpHeaders": headers, "httpStatusCode": resp.status,
-                            "referenceId": ref})
+                out.append(
+                    {
+                        "body": parsed,
+                        "httpHeaders": headers,
+                        "httpStatusCode": resp.status,
+                        "referenceId": ref,
+                    }
+                )
             if failed and all_or_none:
                 raise _Rollback()
 
@@ -148,28 +197,52 @@ class CompositeResources:
             raise HttpError(400, "JSON_PARSER_ERROR", "The request must contain a records array")
         recs = body["records"]
         if len(recs) > 200:
-            raise HttpError(400, "EXCEEDED_ID_LIMIT", "record limit reached. cannot submit more than 200 records "
-                            "into this call")
+            raise HttpError(
+                400,
+                "EXCEEDED_ID_LIMIT",
+                "record limit reached. cannot submit more than 200 records into this call",
+            )
         return recs, bool(body.get("allOrNone", False))
 
-    def _run_collection(self, t: Tenant, items: list[Any], all_or_none: bool, op: Any) -> list[dict[str, Any]]:
+    def _run_collection(
+        self, t: Tenant, items: list[Any], all_or_none: bool, op: Any
+    ) -> list[dict[str, Any]]:
         results: list[dict[str, Any]] = []
 
         def run() -> bool:
             failed = False
             for item in items:
                 if failed and all_or_none:
-                    results.append({"success": False, "errors": [{
-                        "statusCode": "ALL_OR_NONE_OPERATION_ROLLED_BACK",
-                        "message": "Record rolled back because not all records were valid and the request was "
-                                   "using AllOrNone header", "fields": []}]})
+                    results.append(
+                        {
+                            "success": False,
+                            "errors": [
+                                {
+                                    "statusCode": "ALL_OR_NONE_OPERATION_ROLLED_BACK",
+                                    "message": "Record rolled back because not all records were valid and the request was "
+                                    "using AllOrNone header",
+                                    "fields": [],
+                                }
+                            ],
+                        }
+                    )
                     continue
                 try:
                     results.append(op(item))
                 except HttpError as exc:
                     failed = True
-                    results.append({"success": False, "errors": [
-                        {"statusCode": exc.code, "message": exc.message, "fields": exc.fields}]})
+                    results.append(
+                        {
+                            "success": False,
+                            "errors": [
+                                {
+                                    "statusCode": exc.code,
+                                    "message": exc.message,
+                                    "fields": exc.fields,
+                                }
+                            ],
+                        }
+                    )
             return failed
 
         if all_or_none:
@@ -181,10 +254,19 @@ class CompositeResources:
                 for r in results:
                     if r.get("success"):
                         r.clear()
-                        r.update({"success": False, "errors": [{
-                            "statusCode": "ALL_OR_NONE_OPERATION_ROLLED_BACK",
-                            "message": "Record rolled back because not all records were valid and the request was "
-                                       "using AllOrNone header", "fields": []}]})
+                        r.update(
+                            {
+                                "success": False,
+                                "errors": [
+                                    {
+                                        "statusCode": "ALL_OR_NONE_OPERATION_ROLLED_BACK",
+                                        "message": "Record rolled back because not all records were valid and the request was "
+                                        "using AllOrNone header",
+                                        "fields": [],
+                                    }
+                                ],
+                            }
+                        )
         else:
             run()
         return results
@@ -197,7 +279,9 @@ class CompositeResources:
             raise HttpError(400, "INVALID_TYPE", "Must send a concrete entity type.")
         obj = self.d.schema.get(str(attrs["type"]))
         if obj is None:
-            raise HttpError(400, "INVALID_TYPE", f"sObject type '{attrs['type']}' is not supported.")
+            raise HttpError(
+                400, "INVALID_TYPE", f"sObject type '{attrs['type']}' is not supported."
+            )
         return obj
 
     def create(self, req: Request) -> Response:
@@ -210,8 +294,14 @@ class CompositeResources:
         def op(rec: Any) -> dict[str, Any]:
             obj = self._object_of(rec)
             if rec.get("Id"):
-                raise HttpError(400, "INVALID_FIELD", "cannot specify Id in an insert call", fields=["Id"])
-            return {"id": self.d.records.create(t, obj, rec, origin=origin), "success": True, "errors": []}
+                raise HttpError(
+                    400, "INVALID_FIELD", "cannot specify Id in an insert call", fields=["Id"]
+                )
+            return {
+                "id": self.d.records.create(t, obj, rec, origin=origin),
+                "success": True,
+                "errors": [],
+            }
 
         return json_response(self._run_collection(t, recs, aon, op))
 
@@ -225,9 +315,13 @@ class CompositeResources:
         def op(rec: Any) -> dict[str, Any]:
             obj = self._object_of(rec)
             if not rec.get("Id"):
-                raise HttpError(400, "MISSING_ARGUMENT", "Id not specified in an update call", fields=["Id"])
+                raise HttpError(
+                    400, "MISSING_ARGUMENT", "Id not specified in an update call", fields=["Id"]
+                )
             rid = self.d.records.resolve_id(obj, str(rec["Id"]))
-            self.d.records.update(t, obj, rid, {k: v for k, v in rec.items() if k != "Id"}, origin=origin)
+            self.d.records.update(
+                t, obj, rid, {k: v for k, v in rec.items() if k != "Id"}, origin=origin
+            )
             return {"id": rid, "success": True, "errors": []}
 
         return json_response(self._run_collection(t, recs, aon, op))
@@ -241,21 +335,32 @@ class CompositeResources:
         field_name = req.params["field"]
         f = obj.field(field_name)
         if f is None or not (f.external_id or f.name == "Id"):
-            raise HttpError(404, "NOT_FOUND", f"Provided external ID field does not exist or is not accessible: {field_name}")
+            raise HttpError(
+                404,
+                "NOT_FOUND",
+                f"Provided external ID field does not exist or is not accessible: {field_name}",
+            )
         origin = self.d.rest.origin(req)
 
         def op(rec: Any) -> dict[str, Any]:
             self._object_of(rec)
             key = next((k for k in rec if k.lower() == f.name.lower()), None)
             if key is None or rec[key] in (None, ""):
-                raise HttpError(400, "REQUIRED_FIELD_MISSING", f"Required fields are missing: [{f.name}]",
-                                fields=[f.name])
+                raise HttpError(
+                    400,
+                    "REQUIRED_FIELD_MISSING",
+                    f"Required fields are missing: [{f.name}]",
+                    fields=[f.name],
+                )
             value = str(rec[key])
             rid, created, several = self.d.records.upsert(t, obj, f.name, value, rec, origin=origin)
             if several:
-                raise HttpError(300, "DUPLICATE_EXTERNAL_ID",
-                                f"{f.name}: more than one record found for external id field: {several}",
-                                fields=[f.name])
+                raise HttpError(
+                    300,
+                    "DUPLICATE_EXTERNAL_ID",
+                    f"{f.name}: more than one record found for external id field: {several}",
+                    fields=[f.name],
+                )
             return {"id": rid, "success": True, "errors": [], "created": created}
 
         return json_response(self._run_collection(t, recs, aon, op))
@@ -268,7 +373,11 @@ class CompositeResources:
         if not ids:
             raise HttpError(400, "MISSING_ARGUMENT", "ids parameter is required")
         if len(ids) > 200:
-            raise HttpError(400, "EXCEEDED_ID_LIMIT", "record limit reached. cannot submit more than 200 records")
+            raise HttpError(
+                400,
+                "EXCEEDED_ID_LIMIT",
+                "record limit reached. cannot submit more than 200 records",
+            )
         aon = (req.arg("allOrNone") or "").lower() == "true"
         origin = self.d.rest.origin(req)
 
@@ -301,14 +410,20 @@ class CompositeResources:
         for rid in ids:
             norm = self.d.records.resolve_id(obj, rid)
             data = t.store.get(obj.name, norm)
-            out.append(self.d.rest.shape(obj.name, data, req.params["version"], fields) if data else None)
+            out.append(
+                self.d.rest.shape(obj.name, data, req.params["version"], fields) if data else None
+            )
         return json_response(out)
 
 
 def _halted(ref: str) -> dict[str, Any]:
     return {
-        "body": [{"errorCode": "PROCESSING_HALTED",
-                  "message": "The transaction was rolled back since another operation in the same transaction failed."}],
+        "body": [
+            {
+                "errorCode": "PROCESSING_HALTED",
+                "message": "The transaction was rolled back since another operation in the same transaction failed.",
+            }
+        ],
         "httpHeaders": {},
         "httpStatusCode": 400,
         "referenceId": ref,

@@ -11,9 +11,17 @@ from typing import Any
 from ._schema import FieldDef, ObjectDef, Schema
 
 _SOAP_TYPES = {
-    "id": "tns:ID", "reference": "tns:ID", "boolean": "xsd:boolean", "currency": "xsd:double",
-    "double": "xsd:double", "percent": "xsd:double", "int": "xsd:int", "long": "xsd:long", "date": "xsd:date",
-    "datetime": "xsd:dateTime", "time": "xsd:time",
+    "id": "tns:ID",
+    "reference": "tns:ID",
+    "boolean": "xsd:boolean",
+    "currency": "xsd:double",
+    "double": "xsd:double",
+    "percent": "xsd:double",
+    "int": "xsd:int",
+    "long": "xsd:long",
+    "date": "xsd:date",
+    "datetime": "xsd:dateTime",
+    "time": "xsd:time",
 }
 
 
@@ -78,7 +86,9 @@ def field_describe(f: FieldDef) -> dict[str, Any]:
         "aggregatable": f.type not in ("textarea",),
         "aiPredictionField": False,
         "autoNumber": False,
-        "byteLength": f.length * 3 if f.type not in ("id", "reference") and f.length else (18 if f.type in ("id", "reference") else 0),
+        "byteLength": f.length * 3
+        if f.type not in ("id", "reference") and f.length
+        else (18 if f.type in ("id", "reference") else 0),
         "calculated": False,
         "calculatedFormula": None,
         "cascadeDelete": f.cascade_delete,
@@ -139,51 +149,57 @@ def field_describe(f: FieldDef) -> dict[str, Any]:
 
 
 def numeric_types() -> frozenset[str]:
-    return frozenset({"currency", "double", "percent", "int", "long", "boolean", "date", "datetime"})
+    return frozenset(
+        {"currency", "double", "percent", "int", "long", "boolean", "date", "datetime"}
+    )
 
 
 def describe(obj: ObjectDef, version: str) -> dict[str, Any]:
     out = object_summary(obj, version)
-    out.update({
-        "actionOverrides": [],
-        "childRelationships": [
-            {
-                "cascadeDelete": rel.cascade_delete,
-                "childSObject": rel.child_sobject,
-                "deprecatedAndHidden": False,
-                "field": rel.field,
-                "junctionIdListNames": [],
-                "junctionReferenceTo": [],
-                "relationshipName": rel.relationship_name,
-                "restrictedDelete": False,
-            }
-            for rel in obj.child_relationships
-        ],
-        "compactLayoutable": True,
-        "defaultImplementation": None,
-        "extendedBy": None,
-        "extendsInterfaces": None,
-        "fields": [field_describe(f) for f in obj.fields.values()],
-        "implementedBy": None,
-        "implementsInterfaces": None,
-        "listviewable": None,
-        "lookupLayoutable": None,
-        "namedLayoutInfos": [],
-        "networkScopeFieldName": None,
-        "recordTypeInfos": [
-            {
-                "active": True,
-                "available": True,
-                "defaultRecordTypeMapping": True,
-                "developerName": "Master",
-                "master": True,
-                "name": "Master",
-                "recordTypeId": "012000000000000AAA",
-                "urls": {"layout": f"/services/data/v{version}/sobjects/{obj.name}/describe/layouts/012000000000000AAA"},
-            }
-        ],
-        "searchLayoutable": True,
-        "sobjectDescribeOption": "FULL",
-        "supportedScopes": [{"label": "All " + obj.label_plural.lower(), "name": "everything"}],
-    })
+    out.update(
+        {
+            "actionOverrides": [],
+            "childRelationships": [
+                {
+                    "cascadeDelete": rel.cascade_delete,
+                    "childSObject": rel.child_sobject,
+                    "deprecatedAndHidden": False,
+                    "field": rel.field,
+                    "junctionIdListNames": [],
+                    "junctionReferenceTo": [],
+                    "relationshipName": rel.relationship_name,
+                    "restrictedDelete": False,
+                }
+                for rel in obj.child_relationships
+            ],
+            "compactLayoutable": True,
+            "defaultImplementation": None,
+            "extendedBy": None,
+            "extendsInterfaces": None,
+            "fields": [field_describe(f) for f in obj.fields.values()],
+            "implementedBy": None,
+            "implementsInterfaces": None,
+            "listviewable": None,
+            "lookupLayoutable": None,
+            "namedLayoutInfos": [],
+            "networkScopeFieldName": None,
+            "recordTypeInfos": [
+                {
+                    "active": True,
+                    "available": True,
+                    "defaultRecordTypeMapping": True,
+                    "developerName": "Master",
+                    "master": True,
+                    "name": "Master",
+                    "recordTypeId": "012000000000000AAA",
+                    "urls": {
+                        "layout": f"/services/data/v{version}/sobjects/{obj.name}/describe/layouts/012000000000000AAA"
+                    },
+                }
+            ],
+            "searchLayoutable": True,
+            "sobjectDescribeOption": "FULL",
+            "supportedScopes": [{"label": "All " + obj.label_plural.lower(), "name": "everything"}],
+        }
+    )
     return out

@@ -51,18 +51,31 @@ class SalesforceDialect(Dialect):
         self.rest = RestResources(self)
         self.queries = QueryResources(self)
         self.composite = CompositeResources(self)
-        self._cdc_objects = {o.lower() for o in self.settings.cdc_objects} if self.settings.cdc_objects else None
+        self._cdc_objects = (
+            {o.lower() for o in self.settings.cdc_objects} if self.settings.cdc_objects else None
+        )
 
     def _add_platform_event(self, name: str, fields: dict[str, str]) -> None:
         if not name.endswith("__e"):
             raise ValueError(f"platform event {name!r} must end in __e")
         prefix = "e" + f"{len([o for o in self.schema if o.is_platform_event]):02d}"
-        obj = _obj(name, prefix, name[:-3].replace("_", " "), name[:-3].replace("_", " "),
-                   [_f(fname, ftype, custom=True) for fname, ftype in fields.items()],
-                   custom=True, queryable=False, updateable=False, deletable=False, is_platform_event=True)
-        obj.fields = {k: v for k, v in obj.fields.items() if k in ("createddate", "createdbyid") or v.custom}
+        obj = _obj(
+            name,
+            prefix,
+            name[:-3].replace("_", " "),
+            name[:-3].replace("_", " "),
+            [_f(fname, ftype, custom=True) for fname, ftype in fields.items()],
+            custom=True,
+            queryable=False,
+            updateable=False,
+            deletable=False,
+            is_platform_event=True,
+        )
+        obj.fields = {
+            k: v for k, v in obj.fields.items() if k in ("createddate", "createdbyid") or v.custom
+        }
         obj.add_field(_f("ReplayId", "string", createable=False, updateable=False))
-        objects = list(self.schema) + [obj]
+        objects = [*list(self.schema), obj]
         from ._schema import Schema
 
         self.schema = Schema(objects)
@@ -97,7 +110,12 @@ class SalesforceDialect(Dialect):
         r.add("PATCH", f"{v}/composite/sobjects", c.update, name="collections.update")
         r.add("DELETE", f"{v}/composite/sobjects", c.delete, name="collections.delete")
         r.add("GET", f"{v}/composite/sobjects/{{sobject}}", c.retrieve, name="collections.retrieve")
-        r.add("PATCH", f"{v}/composite/sobjects/{{sobject}}/{{field}}", c.upsert, name="collections.upsert")
+        r.add(
+            "PATCH",
+            f"{v}/composite/sobjects/{{sobject}}/{{field}}",
+            c.upsert,
+            name="collections.upsert",
+        )
         s = f"{v}/sobjects/{{sobject}}"
         r.add("GET", f"{s}", rest.sobject_info, name="sobject")
         r.add("GET", f"{s}/", rest.sobject_info, name="sobject")
@@ -112,9 +130,16 @@ class SalesforceDialect(Dialect):
         r.add("GET", f"{s}/{{id}}", rest.get, name="sobject.get")
         r.add("PATCH", f"{s}/{{id}}", rest.update, name="sobject.update")
         r.add("DELETE", f"{s}/{{id}}", rest.delete, name="sobject.delete")
-        r.add("GET", f"{s}/{{field}}/{{value}}", rest.by_external_id, name="sobject.getByExternalId")
+        r.add(
+            "GET", f"{s}/{{field}}/{{value}}", rest.by_external_id, name="sobject.getByExternalId"
+        )
         r.add("PATCH", f"{s}/{{field}}/{{value}}", rest.upsert, name="sobject.upsert")
-        r.add("DELETE", f"{s}/{{field}}/{{value}}", rest.delete_by_external_id, name="sobject.deleteByExternalId")
+        r.add(
+            "DELETE",
+            f"{s}/{{field}}/{{value}}",
+            rest.delete_by_external_id,
+            name="sobject.deleteByExternalId",
+        )
 
     def admin_routes(self, r: Router) -> None:
         r.add("GET", "/__admin/tenants/{tenant}/limits", self._admin_get_limits, auth=False)
@@ -141,13 +166,29 @@ class SalesforceDialect(Dialect):
             tenant.state[USER_KEY] = uid
             stamp = sf_datetime(tenant.clock.time())
             user = {f.name: None for f in self.schema.get("User").fields.values()}  # type: ignore[union-attr]
-            user.update({"Id": uid, "IsDeleted": False, "Username": self.auth_username(tenant),
-                         "LastName": "User", "FirstName": "Integration", "Name": "Integration User",
-                         "Email": self.auth_username(tenant), "Alias": "integ", "IsActive": True,
-                         "TimeZoneSidKey": "America/Los_Angeles", "LocaleSidKey": "en_US",
-                         "EmailEncodingKey": "UTF-8", "LanguageLocaleKey": "en_US",
-                         "ProfileId": "00eRO0000000001AAA", "CreatedDate": stamp, "CreatedById": uid,
-                         "LastModifiedDate": stamp, "LastModifiedById": uid, "SystemModstamp": stamp})
+            user.update(
+                {
+                    "Id": uid,
+                    "IsDeleted": False,
+                    "Username": self.auth_username(tenant),
+                    "LastName": "User",
+                    "FirstName": "Integration",
+                    "Name": "Integration User",
+                    "Email": self.auth_username(tenant),
+                    "Alias": "integ",
+                    "IsActive": True,
+                    "TimeZoneSidKey": "America/Los_Angeles",
+                    "LocaleSidKey": "en_US",
+                    "EmailEncodingKey": "UTF-8",
+                    "LanguageLocaleKey": "en_US",
+                    "ProfileId": "00eRO0000000001AAA",
+                    "CreatedDate": stamp,
+                    "CreatedById": uid,
+                    "LastModifiedDate": stamp,
+                    "LastModifiedById": uid,
+                    "SystemModstamp": stamp,
+                }
+            )
             store.insert("User", uid, user, stamp, emit=False)
         pbs = store.find_ids("Pricebook2", "IsStandard", 1)
         if pbs:
@@ -156,10 +197,25 @@ class SalesforceDialect(Dialect):
             pid = _ids.make_id("01s", store.next_sequence("id:01s"))
             stamp = sf_datetime(tenant.clock.time())
             uid = tenant.state[USER_KEY]
-            store.insert("Pricebook2", pid, {"Id": pid, "IsDeleted": False, "Name": "Standard Price Book",
-                                             "IsActive": True, "IsStandard": True, "Description": None,
-                                             "CreatedDate": stamp, "CreatedById": uid, "LastModifiedDate": stamp,
-                                             "LastModifiedById": uid, "SystemModstamp": stamp}, stamp, emit=False)
+            store.insert(
+                "Pricebook2",
+                pid,
+                {
+                    "Id": pid,
+                    "IsDeleted": False,
+                    "Name": "Standard Price Book",
+                    "IsActive": True,
+                    "IsStandard": True,
+                    "Description": None,
+                    "CreatedDate": stamp,
+                    "CreatedById": uid,
+                    "LastModifiedDate": stamp,
+                    "LastModifiedById": uid,
+                    "SystemModstamp": stamp,
+                },
+                stamp,
+                emit=False,
+            )
             tenant.state["sf.standard_pricebook"] = pid
         tenant.state.pop(QUOTA_KEY, None)
         self.auth.tenant_credentials(tenant)
@@ -184,14 +240,19 @@ class SalesforceDialect(Dialect):
             if major is None or major > self.settings.api_version:
                 raise HttpError(404, "NOT_FOUND", "The requested resource does not exist")
             if major < self.settings.min_version:
-                raise HttpError(410, "UNSUPPORTED_API_VERSION",
-                                f"API version {ver} has been retired. Use version "
-                                f"{self.settings.min_version}.0 or later.")
+                raise HttpError(
+                    410,
+                    "UNSUPPORTED_API_VERSION",
+                    f"API version {ver} has been retired. Use version "
+                    f"{self.settings.min_version}.0 or later.",
+                )
         return self.auth.authenticate(req)
 
     def admit(self, req: Request, tenant: Tenant) -> Response | None:
         if not self.quota(tenant).try_consume(tenant.clock):
-            return error_response(HttpError(403, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded."))
+            return error_response(
+                HttpError(403, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.")
+            )
         return None
 
     def decorate(self, req: Request, resp: Response, tenant: Tenant | None) -> None:
@@ -210,14 +271,24 @@ class SalesforceDialect(Dialect):
         return HttpError(404, "NOT_FOUND", "The requested resource does not exist")
 
     def method_not_allowed(self, req: Request) -> HttpError:
-        return HttpError(405, "METHOD_NOT_ALLOWED", f"HTTP Method '{req.method}' not allowed. Allowed are GET,HEAD,POST,PATCH,DELETE")
+        return HttpError(
+            405,
+            "METHOD_NOT_ALLOWED",
+            f"HTTP Method '{req.method}' not allowed. Allowed are GET,HEAD,POST,PATCH,DELETE",
+        )
 
     def payload_too_large(self, req: Request, limit: int) -> HttpError:
-        return HttpError(413, "REQUEST_ENTITY_TOO_LARGE", f"Request body exceeds the maximum size of {limit} bytes")
+        return HttpError(
+            413,
+            "REQUEST_ENTITY_TOO_LARGE",
+            f"Request body exceeds the maximum size of {limit} bytes",
+        )
 
     # -- events ----------------------------------------------------------------------
 
-    def change_event(self, tenant: Tenant, change: Change, seq: int) -> tuple[str, dict[str, Any]] | None:
+    def change_event(
+        self, tenant: Tenant, change: Change, seq: int
+    ) -> tuple[str, dict[str, Any]] | None:
         obj = self.schema.get(change.type)
         if obj is None or obj.is_platform_event:
             return None
@@ -234,26 +305,44 @@ class SalesforceDialect(Dialect):
         t = req.tenant
         body = req.json()
         if not isinstance(body, dict):
-            raise HttpError(400, "JSON_PARSER_ERROR", f"Cannot deserialize instance of {obj.name} from non-object value")
+            raise HttpError(
+                400,
+                "JSON_PARSER_ERROR",
+                f"Cannot deserialize instance of {obj.name} from non-object value",
+            )
         values: dict[str, Any] = {}
         for k, v in body.items():
             f = obj.field(k)
             if f is None:
-                raise HttpError(400, "INVALID_FIELD", f"No such column '{k}' on sobject of type {obj.name}")
+                raise HttpError(
+                    400, "INVALID_FIELD", f"No such column '{k}' on sobject of type {obj.name}"
+                )
             values[f.name] = self.records.coerce(t, obj, f, v)
         uid = _ids.make_id(obj.key_prefix, t.store.next_sequence(f"id:{obj.key_prefix}"))
-        payload = {"CreatedDate": sf_datetime(t.clock.time()), "CreatedById": self.records.user_id(t), **values}
+        payload = {
+            "CreatedDate": sf_datetime(t.clock.time()),
+            "CreatedById": self.records.user_id(t),
+            **values,
+        }
 
         def make(seq: int) -> dict[str, Any]:
-            return {"channel": f"/event/{obj.name}",
-                    "data": {"schema": secrets.token_urlsafe(16), "payload": payload, "event": {"replayId": seq}}}
+            return {
+                "channel": f"/event/{obj.name}",
+                "data": {
+                    "schema": secrets.token_urlsafe(16),
+                    "payload": payload,
+                    "event": {"replayId": seq},
+                },
+            }
 
         self.sim.publish_event(t, obj.name, uid, "publish", f"/event/{obj.name}", make)
         return json_response({"id": uid, "success": True, "errors": []}, 201)
 
     # -- admin -----------------------------------------------------------------------
 
-    def bulk_load(self, tenant: Tenant, record_type: str, records: list[dict[str, Any]]) -> list[str]:
+    def bulk_load(
+        self, tenant: Tenant, record_type: str, records: list[dict[str, Any]]
+    ) -> list[str]:
         obj = self.schema.get(record_type)
         if obj is None or obj.is_platform_event:
             raise HttpError(404, "NOT_FOUND", f"unknown sObject type {record_type!r}")
@@ -276,8 +365,11 @@ class SalesforceDialect(Dialect):
         }
 
     def describe(self) -> dict[str, Any]:
-        return {"api_version": f"{self.settings.api_version}.0", "min_api_version": f"{self.settings.min_version}.0",
-                "sobjects": self.schema.names()}
+        return {
+            "api_version": f"{self.settings.api_version}.0",
+            "min_api_version": f"{self.settings.min_version}.0",
+            "sobjects": self.schema.names(),
+        }
 
     def _admin_get_limits(self, req: Request) -> Response:
         assert self.sim is not None
@@ -301,11 +393,13 @@ class SalesforceDialect(Dialect):
         assert self.sim is not None
         t = self.sim.tenants.get(req.params["tenant"])
         evs = self.sim.events.events(t.name, after_seq=int(req.arg("after_seq") or 0), limit=1000)
-        return Response(200, orjson.dumps([e.payload for e in evs]), [("content-type", "application/json")])
+        return Response(
+            200, orjson.dumps([e.payload for e in evs]), [("content-type", "application/json")]
+        )
 
 
-def create_simulator(settings: SalesforceSettings | None = None,
-                     engine: SimulatorSettings | None = None) -> Simulator:
+def create_simulator(
+    settings: SalesforceSettings | None = None, engine: SimulatorSettings | None = None
+) -> Simulator:
     """A CRM simulator app, ready to serve."""
     return Simulator(SalesforceDialect(settings), engine)
-

@@ -62,11 +62,18 @@ class QueryResources:
         q = req.arg("q")
         if q is None:
             if req.arg("explain") is not None:
-                raise HttpError(400, "MALFORMED_QUERY", "Query plan explain is not supported by the simulator")
+                raise HttpError(
+                    400, "MALFORMED_QUERY", "Query plan explain is not supported by the simulator"
+                )
             raise HttpError(400, "MALFORMED_QUERY", "A query string has to be specified")
         version = req.params["version"]
-        ctx = soql.QueryContext(conn=t.store.conn, schema=self.d.schema, now=t.clock.now(),
-                                include_deleted=include_deleted, api_version=version)
+        ctx = soql.QueryContext(
+            conn=t.store.conn,
+            schema=self.d.schema,
+            now=t.clock.now(),
+            include_deleted=include_deleted,
+            api_version=version,
+        )
         try:
             prepared = soql.prepare(q, ctx)
         except soql.SoqlError as exc:
@@ -76,11 +83,22 @@ class QueryResources:
         batch = self._batch_size(req)
         return self._page(req, t, prepared, 0, batch, include_deleted)
 
-    def _page(self, req: Request, t: Tenant, prepared: soql.PreparedQuery, offset: int, batch: int,
-              include_deleted: bool, cursor_id: str | None = None) -> Response:
+    def _page(
+        self,
+        req: Request,
+        t: Tenant,
+        prepared: soql.PreparedQuery,
+        offset: int,
+        batch: int,
+        include_deleted: bool,
+        cursor_id: str | None = None,
+    ) -> Response:
         records = prepared.fetch(offset, batch)
         end = offset + len(records)
-        body: dict[str, Any] = {"totalSize": prepared.total_size, "done": end >= prepared.total_size}
+        body: dict[str, Any] = {
+            "totalSize": prepared.total_size,
+            "done": end >= prepared.total_size,
+        }
         cursors = self._cursors(t)
         if not body["done"]:
             if cursor_id is None:
@@ -93,7 +111,9 @@ class QueryResources:
             while len(cursors) > self.d.settings.max_open_cursors:
                 cursors.popitem(last=False)
             kind = "queryAll" if include_deleted else "query"
-            body["nextRecordsUrl"] = f"/services/data/v{req.params['version']}/{kind}/{cursor_id}-{end}"
+            body["nextRecordsUrl"] = (
+                f"/services/data/v{req.params['version']}/{kind}/{cursor_id}-{end}"
+            )
         elif cursor_id is not None:
             cursors.pop(cursor_id, None)
         body["records"] = records
@@ -108,7 +128,11 @@ class QueryResources:
         cursor = self._cursors(t).get(cursor_id) if cursor_id else None
         if cursor is None or not offset_s.isdigit():
             raise HttpError(400, "INVALID_QUERY_LOCATOR", "invalid query locator")
-        return self._page(req, t, cursor.query, int(offset_s), cursor.batch, cursor.include_deleted, cursor_id)
+        return self._page(
+            req, t, cursor.query, int(offset_s), cursor.batch, cursor.include_deleted, cursor_id
+        )
 
     def search(self, req: Request) -> Response:
-        raise HttpError(400, "INVALID_SEARCH", "SOSL search is not supported by the simulator; use SOQL query")
+        raise HttpError(
+            400, "INVALID_SEARCH", "SOSL search is not supported by the simulator; use SOQL query"
+        )

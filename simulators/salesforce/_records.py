@@ -58,10 +58,18 @@ class RecordService:
         """The 18-char id of a record id in a URL, or a 404/400 as Salesforce answers."""
         norm = _ids.normalize(raw)
         if norm is None:
-            raise HttpError(404, "NOT_FOUND", f"Provided external ID field does not exist or is not accessible: {raw}")
+            raise HttpError(
+                404,
+                "NOT_FOUND",
+                f"Provided external ID field does not exist or is not accessible: {raw}",
+            )
         if not norm.startswith(obj.key_prefix):
-            raise HttpError(400, "MALFORMED_ID",
-                            f"{obj.label} ID: id value of incorrect type: {raw}", fields=["Id"])
+            raise HttpError(
+                400,
+                "MALFORMED_ID",
+                f"{obj.label} ID: id value of incorrect type: {raw}",
+                fields=["Id"],
+            )
         return norm
 
     def fetch(self, tenant: Tenant, obj: ObjectDef, record_id: str) -> dict[str, Any]:
@@ -80,16 +88,23 @@ class RecordService:
             return None
         t = f.type
         if t in TEXT_TYPES or t == "textarea":
-            if isinstance(value, bool) or isinstance(value, (dict, list)):
+            if isinstance(value, (bool, dict, list)):
                 raise _json_type(f, value, "String")
             value = str(value) if not isinstance(value, str) else value
             if f.length and len(value) > f.length:
-                raise HttpError(400, "STRING_TOO_LONG",
-                                f"{f.label}: data value too large: {value[:40]} (max length={f.length})",
-                                fields=[f.name])
+                raise HttpError(
+                    400,
+                    "STRING_TOO_LONG",
+                    f"{f.label}: data value too large: {value[:40]} (max length={f.length})",
+                    fields=[f.name],
+                )
             if f.name == "StageName" and obj.name == "Opportunity" and value not in _STAGES:
-                raise HttpError(400, "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST",
-                                f"Stage: bad value for restricted picklist field: {value}", fields=[f.name])
+                raise HttpError(
+                    400,
+                    "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST",
+                    f"Stage: bad value for restricted picklist field: {value}",
+                    fields=[f.name],
+                )
             return value
         if t in NUMERIC_TYPES:
             if isinstance(value, bool) or not isinstance(value, (int, float, str)):
@@ -103,9 +118,12 @@ class RecordService:
                 raise _json_type(f, value, "double")
             if t in ("int", "long"):
                 if float(value) != int(value):
-                    raise HttpError(400, "JSON_PARSER_ERROR",
-                                    f"Cannot deserialize instance of int from VALUE_NUMBER_FLOAT value {value}",
-                                    fields=[f.name])
+                    raise HttpError(
+                        400,
+                        "JSON_PARSER_ERROR",
+                        f"Cannot deserialize instance of int from VALUE_NUMBER_FLOAT value {value}",
+                        fields=[f.name],
+                    )
                 return int(value)
             return float(value)
         if t == "boolean":
@@ -131,21 +149,42 @@ class RecordService:
                 return None
             norm = _ids.normalize(value)
             if norm is None:
-                raise HttpError(400, "MALFORMED_ID", f"{f.label}: id value of incorrect type: {value}", fields=[f.name])
+                raise HttpError(
+                    400,
+                    "MALFORMED_ID",
+                    f"{f.label}: id value of incorrect type: {value}",
+                    fields=[f.name],
+                )
             if f.reference_to:
                 targets = [self.schema.get(n) for n in f.reference_to]
-                target = next((o for o in targets if o is not None and norm.startswith(o.key_prefix)), None)
+                target = next(
+                    (o for o in targets if o is not None and norm.startswith(o.key_prefix)), None
+                )
                 if target is None:
-                    raise HttpError(400, "FIELD_INTEGRITY_EXCEPTION",
-                                    f"{f.label}: id value of incorrect type: {value}", fields=[f.name])
+                    raise HttpError(
+                        400,
+                        "FIELD_INTEGRITY_EXCEPTION",
+                        f"{f.label}: id value of incorrect type: {value}",
+                        fields=[f.name],
+                    )
                 if tenant.store.get(target.name, norm) is None:
-                    raise HttpError(400, "INVALID_CROSS_REFERENCE_KEY",
-                                    f"invalid cross reference id", fields=[f.name])
+                    raise HttpError(
+                        400,
+                        "INVALID_CROSS_REFERENCE_KEY",
+                        "invalid cross reference id",
+                        fields=[f.name],
+                    )
             return norm
         return value
 
-    def _check_fields(self, tenant: Tenant, obj: ObjectDef, body: dict[str, Any], *, creating: bool,
-                      ) -> dict[str, Any]:
+    def _check_fields(
+        self,
+        tenant: Tenant,
+        obj: ObjectDef,
+        body: dict[str, Any],
+        *,
+        creating: bool,
+    ) -> dict[str, Any]:
         """Known, writable, well-typed fields of ``body`` under their canonical names."""
         out: dict[str, Any] = {}
         read_only: list[str] = []
@@ -169,15 +208,34 @@ class RecordService:
 
     def create(self, tenant: Tenant, obj: ObjectDef, body: Any, *, origin: str = "") -> str:
         if not isinstance(body, dict):
-            raise HttpError(400, "JSON_PARSER_ERROR",
-                            "Cannot deserialize instance of " + obj.name + " from " + _json_kind(body) + " value")
+            raise HttpError(
+                400,
+                "JSON_PARSER_ERROR",
+                "Cannot deserialize instance of "
+                + obj.name
+                + " from "
+                + _json_kind(body)
+                + " value",
+            )
         if not obj.createable:
-            raise HttpError(400, "CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY", f"entity type {obj.name} does not support insert")
+            raise HttpError(
+                400,
+                "CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY",
+                f"entity type {obj.name} does not support insert",
+            )
         values = self._check_fields(tenant, obj, body, creating=True)
-        missing = [f.name for f in obj.fields.values() if f.required_on_create and values.get(f.name) in (None, "")]
+        missing = [
+            f.name
+            for f in obj.fields.values()
+            if f.required_on_create and values.get(f.name) in (None, "")
+        ]
         if missing:
-            raise HttpError(400, "REQUIRED_FIELD_MISSING", f"Required fields are missing: [{', '.join(missing)}]",
-                            fields=missing)
+            raise HttpError(
+                400,
+                "REQUIRED_FIELD_MISSING",
+                f"Required fields are missing: [{', '.join(missing)}]",
+                fields=missing,
+            )
         self._check_unique(tenant, obj, values, None)
         ts = tenant.clock.time()
         stamp = sf_datetime(ts)
@@ -186,15 +244,17 @@ class RecordService:
         user = self.user_id(tenant)
         data: dict[str, Any] = {f.name: None for f in obj.fields.values()}
         data.update(values)
-        data.update({
-            "Id": record_id,
-            "IsDeleted": False,
-            "CreatedDate": stamp,
-            "CreatedById": user,
-            "LastModifiedDate": stamp,
-            "LastModifiedById": user,
-            "SystemModstamp": stamp,
-        })
+        data.update(
+            {
+                "Id": record_id,
+                "IsDeleted": False,
+                "CreatedDate": stamp,
+                "CreatedById": user,
+                "LastModifiedDate": stamp,
+                "LastModifiedById": user,
+                "SystemModstamp": stamp,
+            }
+        )
         if "OwnerId" in data and not data.get("OwnerId"):
             data["OwnerId"] = user
         self._defaults(tenant, obj, data, stamp)
@@ -203,18 +263,40 @@ class RecordService:
         self._after_write(tenant, obj, data, None, origin)
         return record_id
 
-    def update(self, tenant: Tenant, obj: ObjectDef, record_id: str, body: Any, *, origin: str = "") -> None:
+    def update(
+        self, tenant: Tenant, obj: ObjectDef, record_id: str, body: Any, *, origin: str = ""
+    ) -> None:
         if not isinstance(body, dict):
-            raise HttpError(400, "JSON_PARSER_ERROR",
-                            "Cannot deserialize instance of " + obj.name + " from " + _json_kind(body) + " value")
+            raise HttpError(
+                400,
+                "JSON_PARSER_ERROR",
+                "Cannot deserialize instance of "
+                + obj.name
+                + " from "
+                + _json_kind(body)
+                + " value",
+            )
         if not obj.updateable:
-            raise HttpError(400, "CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY", f"entity type {obj.name} does not support update")
+            raise HttpError(
+                400,
+                "CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY",
+                f"entity type {obj.name} does not support update",
+            )
         previous = self.fetch(tenant, obj, record_id)
         values = self._check_fields(tenant, obj, body, creating=False)
         for f in obj.fields.values():
-            if f.name in values and values[f.name] in (None, "") and not f.nillable and f.type != "boolean":
-                raise HttpError(400, "REQUIRED_FIELD_MISSING", f"Required fields are missing: [{f.name}]",
-                                fields=[f.name])
+            if (
+                f.name in values
+                and values[f.name] in (None, "")
+                and not f.nillable
+                and f.type != "boolean"
+            ):
+                raise HttpError(
+                    400,
+                    "REQUIRED_FIELD_MISSING",
+                    f"Required fields are missing: [{f.name}]",
+                    fields=[f.name],
+                )
         self._check_unique(tenant, obj, values, record_id)
         data = dict(previous)
         data.update(values)
@@ -228,13 +310,19 @@ class RecordService:
         data["LastModifiedById"] = self.user_id(tenant)
         data["SystemModstamp"] = stamp
         changed += ["LastModifiedDate"]
-        tenant.store.update(obj.name, record_id, data, previous, stamp, changed_fields=changed, at=ts, origin=origin)
+        tenant.store.update(
+            obj.name, record_id, data, previous, stamp, changed_fields=changed, at=ts, origin=origin
+        )
         self._after_write(tenant, obj, data, previous, origin)
 
     def delete(self, tenant: Tenant, obj: ObjectDef, record_id: str, *, origin: str = "") -> None:
         if not obj.deletable:
-            raise HttpError(400, "INSUFFICIENT_ACCESS_OR_READONLY",
-                            f"insufficient access rights on object id", fields=[])
+            raise HttpError(
+                400,
+                "INSUFFICIENT_ACCESS_OR_READONLY",
+                "insufficient access rights on object id",
+                fields=[],
+            )
         data = self.fetch(tenant, obj, record_id)
         ts = tenant.clock.time()
         stamp = sf_datetime(ts)
@@ -249,16 +337,35 @@ class RecordService:
         tenant.store.delete(obj.name, record_id, data, stamp, at=ts, origin=origin)
         self._after_write(tenant, obj, data, data, origin)
 
-    def upsert(self, tenant: Tenant, obj: ObjectDef, field_name: str, value: str, body: Any, *,
-               origin: str = "", update_only: bool = False) -> tuple[str, bool, list[str]]:
+    def upsert(
+        self,
+        tenant: Tenant,
+        obj: ObjectDef,
+        field_name: str,
+        value: str,
+        body: Any,
+        *,
+        origin: str = "",
+        update_only: bool = False,
+    ) -> tuple[str, bool, list[str]]:
         """(id, created, ids_if_several). Raises 404 for an unknown external id field."""
         f = obj.field(field_name)
         if f is None or not (f.external_id or f.id_lookup or f.name == "Id"):
-            raise HttpError(404, "NOT_FOUND",
-                            f"Provided external ID field does not exist or is not accessible: {field_name}")
+            raise HttpError(
+                404,
+                "NOT_FOUND",
+                f"Provided external ID field does not exist or is not accessible: {field_name}",
+            )
         if not isinstance(body, dict):
-            raise HttpError(400, "JSON_PARSER_ERROR",
-                            "Cannot deserialize instance of " + obj.name + " from " + _json_kind(body) + " value")
+            raise HttpError(
+                400,
+                "JSON_PARSER_ERROR",
+                "Cannot deserialize instance of "
+                + obj.name
+                + " from "
+                + _json_kind(body)
+                + " value",
+            )
         if f.name == "Id":
             norm = _ids.normalize(value) if value else None
             matches = [norm] if norm and tenant.store.get(obj.name, norm) is not None else []
@@ -268,9 +375,13 @@ class RecordService:
             return "", False, matches
         body_field = next((k for k in body if k.lower() == f.name.lower()), None)
         if body_field is not None and str(body[body_field]) != value:
-            raise HttpError(400, "INVALID_FIELD",
-                            f"The value of the external ID field in the URL ({value}) does not match the value "
-                            f"in the request body ({body[body_field]})", fields=[f.name])
+            raise HttpError(
+                400,
+                "INVALID_FIELD",
+                f"The value of the external ID field in the URL ({value}) does not match the value "
+                f"in the request body ({body[body_field]})",
+                fields=[f.name],
+            )
         clean = {k: v for k, v in body.items() if k.lower() != f.name.lower()}
         if matches:
             self.update(tenant, obj, matches[0], clean, origin=origin)
@@ -283,35 +394,58 @@ class RecordService:
 
     # -- rules -----------------------------------------------------------------------
 
-    def _check_unique(self, tenant: Tenant, obj: ObjectDef, values: dict[str, Any], self_id: str | None) -> None:
+    def _check_unique(
+        self, tenant: Tenant, obj: ObjectDef, values: dict[str, Any], self_id: str | None
+    ) -> None:
         for name, value in values.items():
             f = obj.field(name)
             if f is None or not f.unique or value in (None, ""):
                 continue
             others = [i for i in tenant.store.find_ids(obj.name, f.name, value) if i != self_id]
             if others:
-                raise HttpError(400, "DUPLICATE_VALUE",
-                                f"duplicate value found: {f.name} duplicates value on record with id: {others[0]}",
-                                fields=[f.name])
+                raise HttpError(
+                    400,
+                    "DUPLICATE_VALUE",
+                    f"duplicate value found: {f.name} duplicates value on record with id: {others[0]}",
+                    fields=[f.name],
+                )
 
     def _defaults(self, tenant: Tenant, obj: ObjectDef, data: dict[str, Any], stamp: str) -> None:
         for f in obj.fields.values():
             if f.type == "boolean" and data.get(f.name) is None:
-                data[f.name] = f.name in ("IsActive",) and obj.name in ("Product2", "User", "PricebookEntry")
+                data[f.name] = f.name in ("IsActive",) and obj.name in (
+                    "Product2",
+                    "User",
+                    "PricebookEntry",
+                )
         for o, fname in _AUTONUMBER:
             if obj.name == o:
                 data[fname] = f"{tenant.store.next_sequence('auto:' + o) + 99:08d}"
         if obj.name == "Contract" and not data.get("Status"):
             data["Status"] = "Draft"
-        if obj.name == "Opportunity" and not data.get("Pricebook2Id") and data.get("HasOpportunityLineItem"):
+        if (
+            obj.name == "Opportunity"
+            and not data.get("Pricebook2Id")
+            and data.get("HasOpportunityLineItem")
+        ):
             data["Pricebook2Id"] = tenant.state.get("sf.standard_pricebook")
         if obj.name == "User":
-            for k, v in (("TimeZoneSidKey", "America/Los_Angeles"), ("LocaleSidKey", "en_US"),
-                         ("EmailEncodingKey", "UTF-8"), ("LanguageLocaleKey", "en_US")):
+            for k, v in (
+                ("TimeZoneSidKey", "America/Los_Angeles"),
+                ("LocaleSidKey", "en_US"),
+                ("EmailEncodingKey", "UTF-8"),
+                ("LanguageLocaleKey", "en_US"),
+            ):
                 data[k] = data.get(k) or v
 
-    def _derive(self, tenant: Tenant, obj: ObjectDef, data: dict[str, Any], previous: dict[str, Any] | None,
-                given: set[str]) -> None:
+    def _derive(
+        self,
+        tenant: Tenant,
+        obj: ObjectDef,
+        data: dict[str, Any],
+        previous: dict[str, Any] | None,
+        given: set[str],
+    ) -> None:
         name = obj.name
         if name in ("Contact", "User"):
             parts = [data.get("FirstName"), data.get("LastName")]
@@ -319,23 +453,32 @@ class RecordService:
         elif name == "Opportunity":
             stage = _STAGES.get(str(data.get("StageName")))
             if stage is not None:
-                stage_changed = previous is None or previous.get("StageName") != data.get("StageName")
+                stage_changed = previous is None or previous.get("StageName") != data.get(
+                    "StageName"
+                )
                 if stage_changed and "Probability" not in given:
                     data["Probability"] = float(stage[1])
                 if stage_changed and "ForecastCategoryName" not in given:
                     data["ForecastCategoryName"] = stage[4]
                 data["IsClosed"] = stage[2]
                 data["IsWon"] = stage[3]
-                data["ForecastCategory"] = {"Pipeline": "Pipeline", "Closed": "Closed", "Omitted": "Omitted",
-                                            "Best Case": "BestCase", "Commit": "Forecast"}.get(
-                    str(data.get("ForecastCategoryName")), "Pipeline")
+                data["ForecastCategory"] = {
+                    "Pipeline": "Pipeline",
+                    "Closed": "Closed",
+                    "Omitted": "Omitted",
+                    "Best Case": "BestCase",
+                    "Commit": "Forecast",
+                }.get(str(data.get("ForecastCategoryName")), "Pipeline")
                 if stage_changed:
                     data["LastStageChangeDate"] = sf_datetime(tenant.clock.time())
             if data.get("HasOpportunityLineItem"):
-                data["Amount"] = self._line_total(tenant, data["Id"]) if data.get("Id") else data.get("Amount")
+                data["Amount"] = (
+                    self._line_total(tenant, data["Id"]) if data.get("Id") else data.get("Amount")
+                )
             amount, prob = data.get("Amount"), data.get("Probability")
-            data["ExpectedRevenue"] = round(amount * prob / 100.0, 2) if amount is not None and prob is not None \
-                else None
+            data["ExpectedRevenue"] = (
+                round(amount * prob / 100.0, 2) if amount is not None and prob is not None else None
+            )
             close = parse_date(str(data.get("CloseDate") or ""))
             if close is not None:
                 data["FiscalYear"] = close.year
@@ -350,8 +493,9 @@ class RecordService:
                 end = date(start.year + month // 12, month % 12 + 1, 1)
                 data["EndDate"] = date.fromordinal(end.toordinal() - 1).isoformat()
 
-    def _derive_line(self, tenant: Tenant, data: dict[str, Any], previous: dict[str, Any] | None,
-                     given: set[str]) -> None:
+    def _derive_line(
+        self, tenant: Tenant, data: dict[str, Any], previous: dict[str, Any] | None, given: set[str]
+    ) -> None:
         if previous is None:
             pbe_id = data.get("PricebookEntryId")
             pbe = tenant.store.get("PricebookEntry", pbe_id) if pbe_id else None
@@ -361,27 +505,41 @@ class RecordService:
                 if pbe is not None:
                     data["PricebookEntryId"] = pbe["Id"]
             if pbe is None:
-                raise HttpError(400, "REQUIRED_FIELD_MISSING", "Required fields are missing: [PricebookEntryId]",
-                                fields=["PricebookEntryId"])
+                raise HttpError(
+                    400,
+                    "REQUIRED_FIELD_MISSING",
+                    "Required fields are missing: [PricebookEntryId]",
+                    fields=["PricebookEntryId"],
+                )
             data["Product2Id"] = pbe.get("Product2Id")
             data["ListPrice"] = pbe.get("UnitPrice")
             data["ProductCode"] = pbe.get("ProductCode")
             opp = tenant.store.get("Opportunity", str(data.get("OpportunityId")))
             data["Name"] = f"{(opp or {}).get('Name', '')} {pbe.get('Name') or ''}".strip()
-        if "UnitPrice" in given and "TotalPrice" in given and data.get("UnitPrice") is not None \
-                and data.get("TotalPrice") is not None:
-            raise HttpError(400, "FIELD_INTEGRITY_EXCEPTION",
-                            "field integrity exception: TotalPrice (cannot specify both unit price and total price)",
-                            fields=["TotalPrice"])
+        if (
+            "UnitPrice" in given
+            and "TotalPrice" in given
+            and data.get("UnitPrice") is not None
+            and data.get("TotalPrice") is not None
+        ):
+            raise HttpError(
+                400,
+                "FIELD_INTEGRITY_EXCEPTION",
+                "field integrity exception: TotalPrice (cannot specify both unit price and total price)",
+                fields=["TotalPrice"],
+            )
         qty = float(data.get("Quantity") or 0)
         if "TotalPrice" in given and data.get("TotalPrice") is not None:
             data["UnitPrice"] = round(float(data["TotalPrice"]) / qty, 2) if qty else 0.0
         elif data.get("UnitPrice") is None and previous is None:
             data["UnitPrice"] = data.get("ListPrice")
         if data.get("UnitPrice") is None:
-            raise HttpError(400, "FIELD_INTEGRITY_EXCEPTION",
-                            "field integrity exception: unknown (must specify either price or unit price)",
-                            fields=["UnitPrice"])
+            raise HttpError(
+                400,
+                "FIELD_INTEGRITY_EXCEPTION",
+                "field integrity exception: unknown (must specify either price or unit price)",
+                fields=["UnitPrice"],
+            )
         if "TotalPrice" not in given or data.get("TotalPrice") is None:
             data["TotalPrice"] = round(qty * float(data["UnitPrice"]), 2)
 
@@ -393,8 +551,14 @@ class RecordService:
                 total += float(line.get("TotalPrice") or 0)
         return round(total, 2)
 
-    def _after_write(self, tenant: Tenant, obj: ObjectDef, data: dict[str, Any], previous: dict[str, Any] | None,
-                     origin: str) -> None:
+    def _after_write(
+        self,
+        tenant: Tenant,
+        obj: ObjectDef,
+        data: dict[str, Any],
+        previous: dict[str, Any] | None,
+        origin: str,
+    ) -> None:
         """Roll line-item totals up to the Opportunity, as Salesforce does."""
         if obj.name != "OpportunityLineItem":
             return
@@ -410,17 +574,26 @@ class RecordService:
         if has_lines and not new.get("Pricebook2Id"):
             new["Pricebook2Id"] = tenant.state.get("sf.standard_pricebook")
         prob = new.get("Probability")
-        new["ExpectedRevenue"] = round(total * prob / 100.0, 2) if total is not None and prob is not None else None
+        new["ExpectedRevenue"] = (
+            round(total * prob / 100.0, 2) if total is not None and prob is not None else None
+        )
         ts = tenant.clock.time()
         stamp = sf_datetime(ts)
         new["LastModifiedDate"] = new["SystemModstamp"] = stamp
-        changed = [k for k in ("Amount", "HasOpportunityLineItem", "ExpectedRevenue", "Pricebook2Id")
-                   if opp.get(k) != new.get(k)] + ["LastModifiedDate"]
-        tenant.store.update("Opportunity", opp["Id"], new, opp, stamp, changed_fields=changed, at=ts, origin=origin)
+        changed = [
+            k
+            for k in ("Amount", "HasOpportunityLineItem", "ExpectedRevenue", "Pricebook2Id")
+            if opp.get(k) != new.get(k)
+        ] + ["LastModifiedDate"]
+        tenant.store.update(
+            "Opportunity", opp["Id"], new, opp, stamp, changed_fields=changed, at=ts, origin=origin
+        )
 
     # -- bulk load -------------------------------------------------------------------
 
-    def bulk_rows(self, tenant: Tenant, obj: ObjectDef, records: list[dict[str, Any]]) -> list[tuple[str, str, dict[str, Any]]]:
+    def bulk_rows(
+        self, tenant: Tenant, obj: ObjectDef, records: list[dict[str, Any]]
+    ) -> list[tuple[str, str, dict[str, Any]]]:
         """Rows for the store's bulk insert: ids assigned, system fields set, no events.
 
         Bulk load trusts its input more than the API does (no required-field or reference
@@ -441,7 +614,11 @@ class RecordService:
                 if f is None:
                     raise _invalid_field(obj, key)
                 data[f.name] = value
-            record_id = _ids.normalize(str(rec["Id"])) if rec.get("Id") else _ids.make_id(obj.key_prefix, first + i)
+            record_id = (
+                _ids.normalize(str(rec["Id"]))
+                if rec.get("Id")
+                else _ids.make_id(obj.key_prefix, first + i)
+            )
             if record_id is None:
                 raise HttpError(400, "MALFORMED_ID", f"invalid id {rec.get('Id')!r}")
             data.update({"Id": record_id, "IsDeleted": False})
@@ -473,14 +650,26 @@ def _json_kind(value: Any) -> str:
 
 def _json_type(f: FieldDef, value: Any, java_type: str) -> HttpError:
     if java_type == "date":
-        return HttpError(400, "JSON_PARSER_ERROR",
-                         f"Cannot deserialize value of type `java.util.Date` from String \"{value}\": "
-                         "expected format \"yyyy-MM-dd\"", fields=[f.name])
+        return HttpError(
+            400,
+            "JSON_PARSER_ERROR",
+            f'Cannot deserialize value of type `java.util.Date` from String "{value}": '
+            'expected format "yyyy-MM-dd"',
+            fields=[f.name],
+        )
     if java_type == "datetime":
-        return HttpError(400, "JSON_PARSER_ERROR",
-                         f"Cannot deserialize value of type `java.util.Calendar` from String \"{value}\": "
-                         "expected format \"yyyy-MM-dd'T'HH:mm:ss.SSSZ\"", fields=[f.name])
-    return HttpError(400, "JSON_PARSER_ERROR",
-                     f"Cannot deserialize instance of {java_type} from {_json_kind(value)} value "
-                     f"{value if not isinstance(value, (dict, list)) else ''} or request may be missing a "
-                     f"required field", fields=[f.name])
+        return HttpError(
+            400,
+            "JSON_PARSER_ERROR",
+            f'Cannot deserialize value of type `java.util.Calendar` from String "{value}": '
+            "expected format \"yyyy-MM-dd'T'HH:mm:ss.SSSZ\"",
+            fields=[f.name],
+        )
+    return HttpError(
+        400,
+        "JSON_PARSER_ERROR",
+        f"Cannot deserialize instance of {java_type} from {_json_kind(value)} value "
+        f"{value if not isinstance(value, (dict, list)) else ''} or request may be missing a "
+        f"required field",
+        fields=[f.name],
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -11,7 +11,7 @@ from simulators.engine import HttpError, Request, Response, Tenant
 
 from ._describe import describe, describe_global, object_summary
 from ._versions import served_versions
-from ._wire import JSON_CT, attributes, format_datetime, json_response, parse_datetime
+from ._wire import attributes, format_datetime, json_response, parse_datetime
 
 if TYPE_CHECKING:
     from ._dialect import SalesforceDialect
@@ -41,7 +41,9 @@ class RestResources:
         origin = f"com/salesforce/api/rest/{req.params.get('version', self.d.settings.api_version)}"
         return f"{origin};client={client}" if client else origin
 
-    def shape(self, obj_name: str, data: dict[str, Any], version: str, fields: list[str] | None = None) -> dict[str, Any]:
+    def shape(
+        self, obj_name: str, data: dict[str, Any], version: str, fields: list[str] | None = None
+    ) -> dict[str, Any]:
         obj = self.records.object(obj_name)
         out: dict[str, Any] = {"attributes": attributes(obj.name, data["Id"], version)}
         if fields is None:
@@ -51,10 +53,13 @@ class RestResources:
             for name in fields:
                 f = obj.field(name)
                 if f is None:
-                    raise HttpError(400, "INVALID_FIELD",
-                                    f"No such column '{name}' on entity '{obj.name}'. If you are attempting to use a "
-                                    "custom field, be sure to append the '__c' after the custom field name. Please "
-                                    "reference your WSDL or the describe call for the appropriate names.")
+                    raise HttpError(
+                        400,
+                        "INVALID_FIELD",
+                        f"No such column '{name}' on entity '{obj.name}'. If you are attempting to use a "
+                        "custom field, be sure to append the '__c' after the custom field name. Please "
+                        "reference your WSDL or the describe call for the appropriate names.",
+                    )
                 out[f.name] = data.get(f.name)
         return out
 
@@ -67,15 +72,51 @@ class RestResources:
     def resources(self, req: Request) -> Response:
         v = self.version(req)
         base = f"/services/data/v{v}"
-        names = ["tooling", "metadata", "eclair", "folders", "prechatForms", "connect", "chatter", "tabs",
-                 "appMenu", "quickActions", "queryAll", "commerce", "wave", "iot", "analytics", "search",
-                 "identity", "composite", "parameterizedSearch", "fingerprint", "theme", "nouns", "event",
-                 "serviceTemplates", "recent", "connect", "licensing", "limits", "process", "async-queries",
-                 "query", "match", "emailConnect", "compactLayouts", "knowledgeManagement", "sobjects", "actions",
-                 "support"]
+        names = [
+            "tooling",
+            "metadata",
+            "eclair",
+            "folders",
+            "prechatForms",
+            "connect",
+            "chatter",
+            "tabs",
+            "appMenu",
+            "quickActions",
+            "queryAll",
+            "commerce",
+            "wave",
+            "iot",
+            "analytics",
+            "search",
+            "identity",
+            "composite",
+            "parameterizedSearch",
+            "fingerprint",
+            "theme",
+            "nouns",
+            "event",
+            "serviceTemplates",
+            "recent",
+            "connect",
+            "licensing",
+            "limits",
+            "process",
+            "async-queries",
+            "query",
+            "match",
+            "emailConnect",
+            "compactLayouts",
+            "knowledgeManagement",
+            "sobjects",
+            "actions",
+            "support",
+        ]
         out = {n: f"{base}/{n}" for n in sorted(set(names))}
-        out["identity"] = f"{req.base_url}/id/{self._tenant(req).state.get('sf.org_id')}/" \
-                          f"{self.records.user_id(self._tenant(req))}"
+        out["identity"] = (
+            f"{req.base_url}/id/{self._tenant(req).state.get('sf.org_id')}/"
+            f"{self.records.user_id(self._tenant(req))}"
+        )
         return json_response(out)
 
     def limits(self, req: Request) -> Response:
@@ -123,7 +164,10 @@ class RestResources:
         name_field = obj.name_field
         for (raw,) in rows:
             data = orjson.loads(raw)
-            item: dict[str, Any] = {"attributes": attributes(obj.name, data["Id"], v), "Id": data["Id"]}
+            item: dict[str, Any] = {
+                "attributes": attributes(obj.name, data["Id"], v),
+                "Id": data["Id"],
+            }
             if name_field is not None:
                 item[name_field.name] = data.get(name_field.name)
             recent.append(item)
@@ -174,8 +218,11 @@ class RestResources:
         field_name, value = req.params["field"], req.params["value"]
         f = obj.field(field_name)
         if f is None or not (f.external_id or f.id_lookup):
-            raise HttpError(404, "NOT_FOUND",
-                            f"Provided external ID field does not exist or is not accessible: {field_name}")
+            raise HttpError(
+                404,
+                "NOT_FOUND",
+                f"Provided external ID field does not exist or is not accessible: {field_name}",
+            )
         v = self.version(req)
         if f.name == "Id":
             rid = self.records.resolve_id(obj, value)
@@ -194,11 +241,20 @@ class RestResources:
         obj = self.records.object(req.params["sobject"])
         t = self._tenant(req)
         update_only = (req.arg("updateOnly") or "").lower() == "true"
-        rid, created, several = self.records.upsert(t, obj, req.params["field"], req.params["value"], req.json(),
-                                                    origin=self.origin(req), update_only=update_only)
+        rid, created, several = self.records.upsert(
+            t,
+            obj,
+            req.params["field"],
+            req.params["value"],
+            req.json(),
+            origin=self.origin(req),
+            update_only=update_only,
+        )
         v = self.version(req)
         if several:
-            return json_response([f"/services/data/v{v}/sobjects/{obj.name}/{i}" for i in several], 300)
+            return json_response(
+                [f"/services/data/v{v}/sobjects/{obj.name}/{i}" for i in several], 300
+            )
         major = int(float(v))
         if not created and major < 46:
             return Response.empty(204)
@@ -212,8 +268,11 @@ class RestResources:
         t = self._tenant(req)
         f = obj.field(req.params["field"])
         if f is None or not f.external_id:
-            raise HttpError(404, "NOT_FOUND",
-                            f"Provided external ID field does not exist or is not accessible: {req.params['field']}")
+            raise HttpError(
+                404,
+                "NOT_FOUND",
+                f"Provided external ID field does not exist or is not accessible: {req.params['field']}",
+            )
         ids = t.store.find_ids(obj.name, f.name, req.params["value"])
         if not ids:
             raise HttpError(404, "NOT_FOUND", "The requested resource does not exist")
@@ -233,14 +292,22 @@ class RestResources:
         start, end = parse_datetime(start_s), parse_datetime(end_s)
         if start is None or end is None:
             bad = start_s if start is None else end_s
-            raise HttpError(400, "INVALID_DATE_FORMAT",
-                            f"Invalid date format: {bad}. Use the ISO 8601 format, e.g. 2024-01-01T00:00:00+00:00")
+            raise HttpError(
+                400,
+                "INVALID_DATE_FORMAT",
+                f"Invalid date format: {bad}. Use the ISO 8601 format, e.g. 2024-01-01T00:00:00+00:00",
+            )
         if end <= start:
-            raise HttpError(400, "INVALID_REPLICATION_DATE", "startDate must chronologically precede endDate by more than one minute")
+            raise HttpError(
+                400,
+                "INVALID_REPLICATION_DATE",
+                "startDate must chronologically precede endDate by more than one minute",
+            )
         now = t.clock.now()
         if start < now - timedelta(days=30):
-            raise HttpError(400, "INVALID_REPLICATION_DATE",
-                            "startDate cannot be more than 30 days ago")
+            raise HttpError(
+                400, "INVALID_REPLICATION_DATE", "startDate cannot be more than 30 days ago"
+            )
         return start, min(end, now)
 
     def updated(self, req: Request) -> Response:
@@ -249,18 +316,23 @@ class RestResources:
         start, end = self._window(req, t)
         end = end.replace(second=0, microsecond=0)
         rows = t.store.ids_modified_between(obj.name, format_datetime(start), format_datetime(end))
-        return json_response({"ids": [r[0] for r in rows], "latestDateCovered": format_datetime(end)})
+        return json_response(
+            {"ids": [r[0] for r in rows], "latestDateCovered": format_datetime(end)}
+        )
 
     def deleted(self, req: Request) -> Response:
         obj = self.records.object(req.params["sobject"])
         t = self._tenant(req)
         start, end = self._window(req, t)
         end = end.replace(second=0, microsecond=0)
-        rows = t.store.ids_modified_between(obj.name, format_datetime(start), format_datetime(end), deleted=True)
+        rows = t.store.ids_modified_between(
+            obj.name, format_datetime(start), format_datetime(end), deleted=True
+        )
         earliest = t.clock.now() - timedelta(days=15)
-        return json_response({
-            "deletedRecords": [{"id": r[0], "deletedDate": r[1]} for r in rows],
-            "earliestDateAvailable": format_datetime(earliest.replace(second=0, microsecond=0)),
-            "latestDateCovered": format_datetime(end),
-        })
-
+        return json_response(
+            {
+                "deletedRecords": [{"id": r[0], "deletedDate": r[1]} for r in rows],
+                "earliestDateAvailable": format_datetime(earliest.replace(second=0, microsecond=0)),
+                "latestDateCovered": format_datetime(end),
+            }
+        )

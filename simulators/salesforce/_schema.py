@@ -24,8 +24,17 @@ SYSTEM_FIELDS = (
 # Salesforce field types whose values are numbers in JSON.
 NUMERIC_TYPES = frozenset({"double", "currency", "percent", "int", "long"})
 TEXT_TYPES = frozenset(
-    {"string", "textarea", "picklist", "multipicklist", "phone", "url", "email", "combobox",
-     "encryptedstring"}
+    {
+        "string",
+        "textarea",
+        "picklist",
+        "multipicklist",
+        "phone",
+        "url",
+        "email",
+        "combobox",
+        "encryptedstring",
+    }
 )
 ID_TYPES = frozenset({"id", "reference"})
 
@@ -58,7 +67,12 @@ class FieldDef:
     @property
     def required_on_create(self) -> bool:
         """True when an insert without this field fails with REQUIRED_FIELD_MISSING."""
-        return self.createable and not self.nillable and not self.defaulted_on_create and self.type != "boolean"
+        return (
+            self.createable
+            and not self.nillable
+            and not self.defaulted_on_create
+            and self.type != "boolean"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +150,9 @@ class Schema:
                     parent = self._objects.get(target.lower())
                     if parent is not None:
                         parent.child_relationships.append(
-                            ChildRelationship(obj.name, f.name, f.child_relationship_name, f.cascade_delete)
+                            ChildRelationship(
+                                obj.name, f.name, f.child_relationship_name, f.cascade_delete
+                            )
                         )
 
     def get(self, name: str) -> ObjectDef | None:
@@ -154,6 +170,7 @@ class Schema:
 
 # ---------------------------------------------------------------------------------------
 # Standard objects. A compact table: name, type and flags; describe fills in the rest.
+
 
 def _f(name: str, type_: str, **kw: Any) -> FieldDef:
     label = kw.pop("label", None) or _label(name)
@@ -181,19 +198,50 @@ def _label(name: str) -> str:
 def _system_fields(obj_label: str) -> list[FieldDef]:
     ro = {"createable": False, "updateable": False}
     return [
-        _f("Id", "id", label=f"{obj_label} ID", nillable=False, defaulted_on_create=True, id_lookup=True, **ro),
+        _f(
+            "Id",
+            "id",
+            label=f"{obj_label} ID",
+            nillable=False,
+            defaulted_on_create=True,
+            id_lookup=True,
+            **ro,
+        ),
         _f("IsDeleted", "boolean", label="Deleted", nillable=False, defaulted_on_create=True, **ro),
         _f("CreatedDate", "datetime", nillable=False, defaulted_on_create=True, **ro),
-        _f("CreatedById", "reference", nillable=False, defaulted_on_create=True, reference_to=("User",),
-           relationship_name="CreatedBy", **ro),
+        _f(
+            "CreatedById",
+            "reference",
+            nillable=False,
+            defaulted_on_create=True,
+            reference_to=("User",),
+            relationship_name="CreatedBy",
+            **ro,
+        ),
         _f("LastModifiedDate", "datetime", nillable=False, defaulted_on_create=True, **ro),
-        _f("LastModifiedById", "reference", nillable=False, defaulted_on_create=True, reference_to=("User",),
-           relationship_name="LastModifiedBy", **ro),
-        _f("SystemModstamp", "datetime", label="System Modstamp", nillable=False, defaulted_on_create=True, **ro),
+        _f(
+            "LastModifiedById",
+            "reference",
+            nillable=False,
+            defaulted_on_create=True,
+            reference_to=("User",),
+            relationship_name="LastModifiedBy",
+            **ro,
+        ),
+        _f(
+            "SystemModstamp",
+            "datetime",
+            label="System Modstamp",
+            nillable=False,
+            defaulted_on_create=True,
+            **ro,
+        ),
     ]
 
 
-def _obj(name: str, prefix: str, label: str, plural: str, fields: list[FieldDef], **kw: Any) -> ObjectDef:
+def _obj(
+    name: str, prefix: str, label: str, plural: str, fields: list[FieldDef], **kw: Any
+) -> ObjectDef:
     obj = ObjectDef(name=name, key_prefix=prefix, label=label, label_plural=plural, **kw)
     for f in _system_fields(label):
         obj.add_field(f)
@@ -203,8 +251,14 @@ def _obj(name: str, prefix: str, label: str, plural: str, fields: list[FieldDef]
 
 
 def _owner() -> FieldDef:
-    return _f("OwnerId", "reference", nillable=False, defaulted_on_create=True, reference_to=("User",),
-              relationship_name="Owner")
+    return _f(
+        "OwnerId",
+        "reference",
+        nillable=False,
+        defaulted_on_create=True,
+        reference_to=("User",),
+        relationship_name="Owner",
+    )
 
 
 OPPORTUNITY_STAGES: tuple[tuple[str, int, bool, bool, str], ...] = (
@@ -233,166 +287,433 @@ def standard_objects() -> list[ObjectDef]:
         _f(f"{prefix}PostalCode", "string", length=20),
         _f(f"{prefix}Country", "string", length=80),
     ]
-    account = _obj("Account", "001", "Account", "Accounts", [
-        _f("Name", "string", label="Account Name", nillable=False, name_field=True),
-        _f("Type", "picklist", label="Account Type",
-           picklist_values=("Prospect", "Customer - Direct", "Customer - Channel", "Channel Partner / Reseller",
-                            "Installation Partner", "Technology Partner", "Other")),
-        _f("ParentId", "reference", reference_to=("Account",), relationship_name="Parent",
-           child_relationship_name="ChildAccounts"),
-        *address("Billing"),
-        *address("Shipping"),
-        _f("Phone", "phone"),
-        _f("Fax", "phone"),
-        _f("AccountNumber", "string", length=40),
-        _f("Website", "url"),
-        _f("Industry", "picklist"),
-        _f("AnnualRevenue", "currency"),
-        _f("NumberOfEmployees", "int", precision=8, scale=0),
-        _f("Description", "textarea"),
-        _f("Sic", "string", length=20),
-        _owner(),
-    ])
-    contact = _obj("Contact", "003", "Contact", "Contacts", [
-        _f("AccountId", "reference", reference_to=("Account",), relationship_name="Account",
-           child_relationship_name="Contacts"),
-        _f("LastName", "string", nillable=False, length=80),
-        _f("FirstName", "string", length=40),
-        _f("Salutation", "picklist", picklist_values=("Mr.", "Ms.", "Mrs.", "Dr.", "Prof.")),
-        _f("Name", "string", label="Full Name", name_field=True, length=121, **_RO),
-        _f("Email", "email"),
-        _f("Phone", "phone"),
-        _f("MobilePhone", "phone"),
-        _f("Title", "string", length=128),
-        _f("Department", "string", length=80),
-        *address("Mailing"),
-        _f("Description", "textarea"),
-        _owner(),
-    ])
-    opportunity = _obj("Opportunity", "006", "Opportunity", "Opportunities", [
-        _f("AccountId", "reference", reference_to=("Account",), relationship_name="Account",
-           child_relationship_name="Opportunities"),
-        _f("IsPrivate", "boolean", label="Private", nillable=False, defaulted_on_create=True),
-        _f("Name", "string", nillable=False, length=120, name_field=True),
-        _f("Description", "textarea"),
-        _f("StageName", "picklist", label="Stage", nillable=False, length=255,
-           picklist_values=tuple(s[0] for s in OPPORTUNITY_STAGES)),
-        _f("Amount", "currency"),
-        _f("Probability", "percent", label="Probability (%)", precision=3, scale=0, defaulted_on_create=True),
-        _f("ExpectedRevenue", "currency", label="Expected Amount", **_RO),
-        _f("TotalOpportunityQuantity", "double", label="Quantity"),
-        _f("CloseDate", "date", nillable=False),
-        _f("Type", "picklist", label="Opportunity Type",
-           picklist_values=("Existing Customer - Upgrade", "Existing Customer - Replacement",
-                            "Existing Customer - Downgrade", "New Customer")),
-        _f("NextStep", "string", length=255),
-        _f("LeadSource", "picklist"),
-        _f("IsClosed", "boolean", label="Closed", nillable=False, defaulted_on_create=True, **_RO),
-        _f("IsWon", "boolean", label="Won", nillable=False, defaulted_on_create=True, **_RO),
-        _f("ForecastCategory", "picklist", nillable=False, defaulted_on_create=True, **_RO),
-        _f("ForecastCategoryName", "picklist", label="Forecast Category", defaulted_on_create=True),
-        _f("HasOpportunityLineItem", "boolean", label="Has Line Item", nillable=False,
-           defaulted_on_create=True, **_RO),
-        _f("Pricebook2Id", "reference", reference_to=("Pricebook2",), relationship_name="Pricebook2",
-           child_relationship_name="Opportunities", defaulted_on_create=True),
-        _f("ContactId", "reference", reference_to=("Contact",), relationship_name="Contact",
-           child_relationship_name="Opportunities"),
-        _f("LastStageChangeDate", "datetime", **_RO),
-        _f("FiscalQuarter", "int", precision=11, scale=0, **_RO),
-        _f("FiscalYear", "int", precision=11, scale=0, **_RO),
-        _owner(),
-    ])
-    line_item = _obj("OpportunityLineItem", "00k", "Opportunity Product", "Opportunity Product", [
-        _f("OpportunityId", "reference", nillable=False, reference_to=("Opportunity",),
-           relationship_name="Opportunity", child_relationship_name="OpportunityLineItems",
-           updateable=False, cascade_delete=True),
-        _f("SortOrder", "int", precision=9, scale=0),
-        _f("PricebookEntryId", "reference", reference_to=("PricebookEntry",), relationship_name="PricebookEntry",
-           child_relationship_name="OpportunityLineItems", updateable=False, defaulted_on_create=True),
-        _f("Product2Id", "reference", reference_to=("Product2",), relationship_name="Product2",
-           child_relationship_name="OpportunityLineItems", updateable=False, defaulted_on_create=True),
-        _f("ProductCode", "string", length=255, **_RO),
-        _f("Name", "string", label="Opportunity Product Name", length=376, name_field=True, **_RO),
-        _f("Quantity", "double", nillable=False, precision=12, scale=2),
-        _f("TotalPrice", "currency", label="Total Price", defaulted_on_create=True),
-        _f("UnitPrice", "currency", label="Sales Price", defaulted_on_create=True),
-        _f("ListPrice", "currency", label="List Price", **_RO),
-        _f("ServiceDate", "date", label="Date"),
-        _f("Description", "string", label="Line Description", length=255),
-    ])
-    product = _obj("Product2", "01t", "Product", "Products", [
-        _f("Name", "string", label="Product Name", nillable=False, name_field=True),
-        _f("ProductCode", "string"),
-        _f("Description", "textarea", label="Product Description", length=4000),
-        _f("IsActive", "boolean", label="Active", nillable=False, defaulted_on_create=True),
-        _f("Family", "picklist", label="Product Family"),
-        _f("QuantityUnitOfMeasure", "picklist", label="Quantity Unit Of Measure"),
-    ])
-    pricebook = _obj("Pricebook2", "01s", "Price Book", "Price Books", [
-        _f("Name", "string", label="Price Book Name", nillable=False, name_field=True),
-        _f("IsActive", "boolean", label="Active", nillable=False, defaulted_on_create=True),
-        _f("IsStandard", "boolean", label="Is Standard Price Book", nillable=False, defaulted_on_create=True, **_RO),
-        _f("Description", "string"),
-    ])
-    pbe = _obj("PricebookEntry", "01u", "Price Book Entry", "Price Book Entries", [
-        _f("Name", "string", label="Product Name", length=255, name_field=True, **_RO),
-        _f("Pricebook2Id", "reference", nillable=False, reference_to=("Pricebook2",),
-           relationship_name="Pricebook2", child_relationship_name="PricebookEntries", updateable=False),
-        _f("Product2Id", "reference", nillable=False, reference_to=("Product2",),
-           relationship_name="Product2", child_relationship_name="PricebookEntries", updateable=False),
-        _f("UnitPrice", "currency", label="List Price", nillable=False),
-        _f("IsActive", "boolean", label="Active", nillable=False, defaulted_on_create=True),
-        _f("UseStandardPrice", "boolean", label="Use Standard Price", nillable=False, defaulted_on_create=True),
-        _f("ProductCode", "string", **_RO),
-    ])
-    user = _obj("User", "005", "User", "Users", [
-        _f("Username", "string", nillable=False, length=80, unique=True),
-        _f("LastName", "string", nillable=False, length=80),
-        _f("FirstName", "string", length=40),
-        _f("Name", "string", label="Full Name", name_field=True, length=121, **_RO),
-        _f("Email", "email", nillable=False, length=128),
-        _f("Alias", "string", nillable=False, length=8),
-        _f("IsActive", "boolean", label="Active", nillable=False, defaulted_on_create=True),
-        _f("Title", "string", length=80),
-        _f("Department", "string", length=80),
-        _f("TimeZoneSidKey", "picklist", label="Time Zone", nillable=False, defaulted_on_create=True),
-        _f("LocaleSidKey", "picklist", label="Locale", nillable=False, defaulted_on_create=True),
-        _f("EmailEncodingKey", "picklist", label="Email Encoding", nillable=False, defaulted_on_create=True),
-        _f("LanguageLocaleKey", "picklist", label="Language", nillable=False, defaulted_on_create=True),
-        _f("ProfileId", "reference", label="Profile ID", nillable=False, defaulted_on_create=True),
-        _f("ManagerId", "reference", reference_to=("User",), relationship_name="Manager"),
-    ], deletable=False)
-    contract = _obj("Contract", "800", "Contract", "Contracts", [
-        _f("AccountId", "reference", nillable=False, reference_to=("Account",), relationship_name="Account",
-           child_relationship_name="Contracts"),
-        _f("ContractNumber", "string", label="Contract Number", name_field=True, length=30, **_RO),
-        _f("Status", "picklist", nillable=False, defaulted_on_create=True,
-           picklist_values=("In Approval Process", "Activated", "Draft")),
-        _f("StartDate", "date", label="Contract Start Date"),
-        _f("EndDate", "date", label="Contract End Date", **_RO),
-        _f("ContractTerm", "int", label="Contract Term", precision=4, scale=0),
-        _f("Description", "textarea"),
-        _f("SpecialTerms", "textarea", length=4000),
-        _owner(),
-    ])
-    order = _obj("Order", "801", "Order", "Orders", [
-        _f("AccountId", "reference", reference_to=("Account",), relationship_name="Account",
-           child_relationship_name="Orders"),
-        _f("ContractId", "reference", reference_to=("Contract",), relationship_name="Contract",
-           child_relationship_name="Orders"),
-        _f("OpportunityId", "reference", reference_to=("Opportunity",), relationship_name="Opportunity",
-           child_relationship_name="Orders"),
-        _f("Pricebook2Id", "reference", reference_to=("Pricebook2",), relationship_name="Pricebook2",
-           child_relationship_name="Orders"),
-        _f("OrderNumber", "string", label="Order Number", name_field=True, length=30, **_RO),
-        _f("EffectiveDate", "date", label="Order Start Date", nillable=False),
-        _f("EndDate", "date", label="Order End Date"),
-        _f("Status", "picklist", nillable=False, picklist_values=("Draft", "Activated")),
-        _f("TotalAmount", "currency", label="Order Amount", **_RO),
-        _f("Description", "textarea"),
-        _owner(),
-    ])
-    return [account, contact, opportunity, line_item, product, pricebook, pbe, user, contract, order]
+    account = _obj(
+        "Account",
+        "001",
+        "Account",
+        "Accounts",
+        [
+            _f("Name", "string", label="Account Name", nillable=False, name_field=True),
+            _f(
+                "Type",
+                "picklist",
+                label="Account Type",
+                picklist_values=(
+                    "Prospect",
+                    "Customer - Direct",
+                    "Customer - Channel",
+                    "Channel Partner / Reseller",
+                    "Installation Partner",
+                    "Technology Partner",
+                    "Other",
+                ),
+            ),
+            _f(
+                "ParentId",
+                "reference",
+                reference_to=("Account",),
+                relationship_name="Parent",
+                child_relationship_name="ChildAccounts",
+            ),
+            *address("Billing"),
+            *address("Shipping"),
+            _f("Phone", "phone"),
+            _f("Fax", "phone"),
+            _f("AccountNumber", "string", length=40),
+            _f("Website", "url"),
+            _f("Industry", "picklist"),
+            _f("AnnualRevenue", "currency"),
+            _f("NumberOfEmployees", "int", precision=8, scale=0),
+            _f("Description", "textarea"),
+            _f("Sic", "string", length=20),
+            _owner(),
+        ],
+    )
+    contact = _obj(
+        "Contact",
+        "003",
+        "Contact",
+        "Contacts",
+        [
+            _f(
+                "AccountId",
+                "reference",
+                reference_to=("Account",),
+                relationship_name="Account",
+                child_relationship_name="Contacts",
+            ),
+            _f("LastName", "string", nillable=False, length=80),
+            _f("FirstName", "string", length=40),
+            _f("Salutation", "picklist", picklist_values=("Mr.", "Ms.", "Mrs.", "Dr.", "Prof.")),
+            _f("Name", "string", label="Full Name", name_field=True, length=121, **_RO),
+            _f("Email", "email"),
+            _f("Phone", "phone"),
+            _f("MobilePhone", "phone"),
+            _f("Title", "string", length=128),
+            _f("Department", "string", length=80),
+            *address("Mailing"),
+            _f("Description", "textarea"),
+            _owner(),
+        ],
+    )
+    opportunity = _obj(
+        "Opportunity",
+        "006",
+        "Opportunity",
+        "Opportunities",
+        [
+            _f(
+                "AccountId",
+                "reference",
+                reference_to=("Account",),
+                relationship_name="Account",
+                child_relationship_name="Opportunities",
+            ),
+            _f("IsPrivate", "boolean", label="Private", nillable=False, defaulted_on_create=True),
+            _f("Name", "string", nillable=False, length=120, name_field=True),
+            _f("Description", "textarea"),
+            _f(
+                "StageName",
+                "picklist",
+                label="Stage",
+                nillable=False,
+                length=255,
+                picklist_values=tuple(s[0] for s in OPPORTUNITY_STAGES),
+            ),
+            _f("Amount", "currency"),
+            _f(
+                "Probability",
+                "percent",
+                label="Probability (%)",
+                precision=3,
+                scale=0,
+                defaulted_on_create=True,
+            ),
+            _f("ExpectedRevenue", "currency", label="Expected Amount", **_RO),
+            _f("TotalOpportunityQuantity", "double", label="Quantity"),
+            _f("CloseDate", "date", nillable=False),
+            _f(
+                "Type",
+                "picklist",
+                label="Opportunity Type",
+                picklist_values=(
+                    "Existing Customer - Upgrade",
+                    "Existing Customer - Replacement",
+                    "Existing Customer - Downgrade",
+                    "New Customer",
+                ),
+            ),
+            _f("NextStep", "string", length=255),
+            _f("LeadSource", "picklist"),
+            _f(
+                "IsClosed",
+                "boolean",
+                label="Closed",
+                nillable=False,
+                defaulted_on_create=True,
+                **_RO,
+            ),
+            _f("IsWon", "boolean", label="Won", nillable=False, defaulted_on_create=True, **_RO),
+            _f("ForecastCategory", "picklist", nillable=False, defaulted_on_create=True, **_RO),
+            _f(
+                "ForecastCategoryName",
+                "picklist",
+                label="Forecast Category",
+                defaulted_on_create=True,
+            ),
+            _f(
+                "HasOpportunityLineItem",
+                "boolean",
+                label="Has Line Item",
+                nillable=False,
+                defaulted_on_create=True,
+                **_RO,
+            ),
+            _f(
+                "Pricebook2Id",
+                "reference",
+                reference_to=("Pricebook2",),
+                relationship_name="Pricebook2",
+                child_relationship_name="Opportunities",
+                defaulted_on_create=True,
+            ),
+            _f(
+                "ContactId",
+                "reference",
+                reference_to=("Contact",),
+                relationship_name="Contact",
+                child_relationship_name="Opportunities",
+            ),
+            _f("LastStageChangeDate", "datetime", **_RO),
+            _f("FiscalQuarter", "int", precision=11, scale=0, **_RO),
+            _f("FiscalYear", "int", precision=11, scale=0, **_RO),
+            _owner(),
+        ],
+    )
+    line_item = _obj(
+        "OpportunityLineItem",
+        "00k",
+        "Opportunity Product",
+        "Opportunity Product",
+        [
+            _f(
+                "OpportunityId",
+                "reference",
+                nillable=False,
+                reference_to=("Opportunity",),
+                relationship_name="Opportunity",
+                child_relationship_name="OpportunityLineItems",
+                updateable=False,
+                cascade_delete=True,
+            ),
+            _f("SortOrder", "int", precision=9, scale=0),
+            _f(
+                "PricebookEntryId",
+                "reference",
+                reference_to=("PricebookEntry",),
+                relationship_name="PricebookEntry",
+                child_relationship_name="OpportunityLineItems",
+                updateable=False,
+                defaulted_on_create=True,
+            ),
+            _f(
+                "Product2Id",
+                "reference",
+                reference_to=("Product2",),
+                relationship_name="Product2",
+                child_relationship_name="OpportunityLineItems",
+                updateable=False,
+                defaulted_on_create=True,
+            ),
+            _f("ProductCode", "string", length=255, **_RO),
+            _f(
+                "Name",
+                "string",
+                label="Opportunity Product Name",
+                length=376,
+                name_field=True,
+                **_RO,
+            ),
+            _f("Quantity", "double", nillable=False, precision=12, scale=2),
+            _f("TotalPrice", "currency", label="Total Price", defaulted_on_create=True),
+            _f("UnitPrice", "currency", label="Sales Price", defaulted_on_create=True),
+            _f("ListPrice", "currency", label="List Price", **_RO),
+            _f("ServiceDate", "date", label="Date"),
+            _f("Description", "string", label="Line Description", length=255),
+        ],
+    )
+    product = _obj(
+        "Product2",
+        "01t",
+        "Product",
+        "Products",
+        [
+            _f("Name", "string", label="Product Name", nillable=False, name_field=True),
+            _f("ProductCode", "string"),
+            _f("Description", "textarea", label="Product Description", length=4000),
+            _f("IsActive", "boolean", label="Active", nillable=False, defaulted_on_create=True),
+            _f("Family", "picklist", label="Product Family"),
+            _f("QuantityUnitOfMeasure", "picklist", label="Quantity Unit Of Measure"),
+        ],
+    )
+    pricebook = _obj(
+        "Pricebook2",
+        "01s",
+        "Price Book",
+        "Price Books",
+        [
+            _f("Name", "string", label="Price Book Name", nillable=False, name_field=True),
+            _f("IsActive", "boolean", label="Active", nillable=False, defaulted_on_create=True),
+            _f(
+                "IsStandard",
+                "boolean",
+                label="Is Standard Price Book",
+                nillable=False,
+                defaulted_on_create=True,
+                **_RO,
+            ),
+            _f("Description", "string"),
+        ],
+    )
+    pbe = _obj(
+        "PricebookEntry",
+        "01u",
+        "Price Book Entry",
+        "Price Book Entries",
+        [
+            _f("Name", "string", label="Product Name", length=255, name_field=True, **_RO),
+            _f(
+                "Pricebook2Id",
+                "reference",
+                nillable=False,
+                reference_to=("Pricebook2",),
+                relationship_name="Pricebook2",
+                child_relationship_name="PricebookEntries",
+                updateable=False,
+            ),
+            _f(
+                "Product2Id",
+                "reference",
+                nillable=False,
+                reference_to=("Product2",),
+                relationship_name="Product2",
+                child_relationship_name="PricebookEntries",
+                updateable=False,
+            ),
+            _f("UnitPrice", "currency", label="List Price", nillable=False),
+            _f("IsActive", "boolean", label="Active", nillable=False, defaulted_on_create=True),
+            _f(
+                "UseStandardPrice",
+                "boolean",
+                label="Use Standard Price",
+                nillable=False,
+                defaulted_on_create=True,
+            ),
+            _f("ProductCode", "string", **_RO),
+        ],
+    )
+    user = _obj(
+        "User",
+        "005",
+        "User",
+        "Users",
+        [
+            _f("Username", "string", nillable=False, length=80, unique=True),
+            _f("LastName", "string", nillable=False, length=80),
+            _f("FirstName", "string", length=40),
+            _f("Name", "string", label="Full Name", name_field=True, length=121, **_RO),
+            _f("Email", "email", nillable=False, length=128),
+            _f("Alias", "string", nillable=False, length=8),
+            _f("IsActive", "boolean", label="Active", nillable=False, defaulted_on_create=True),
+            _f("Title", "string", length=80),
+            _f("Department", "string", length=80),
+            _f(
+                "TimeZoneSidKey",
+                "picklist",
+                label="Time Zone",
+                nillable=False,
+                defaulted_on_create=True,
+            ),
+            _f(
+                "LocaleSidKey", "picklist", label="Locale", nillable=False, defaulted_on_create=True
+            ),
+            _f(
+                "EmailEncodingKey",
+                "picklist",
+                label="Email Encoding",
+                nillable=False,
+                defaulted_on_create=True,
+            ),
+            _f(
+                "LanguageLocaleKey",
+                "picklist",
+                label="Language",
+                nillable=False,
+                defaulted_on_create=True,
+            ),
+            _f(
+                "ProfileId",
+                "reference",
+                label="Profile ID",
+                nillable=False,
+                defaulted_on_create=True,
+            ),
+            _f("ManagerId", "reference", reference_to=("User",), relationship_name="Manager"),
+        ],
+        deletable=False,
+    )
+    contract = _obj(
+        "Contract",
+        "800",
+        "Contract",
+        "Contracts",
+        [
+            _f(
+                "AccountId",
+                "reference",
+                nillable=False,
+                reference_to=("Account",),
+                relationship_name="Account",
+                child_relationship_name="Contracts",
+            ),
+            _f(
+                "ContractNumber",
+                "string",
+                label="Contract Number",
+                name_field=True,
+                length=30,
+                **_RO,
+            ),
+            _f(
+                "Status",
+                "picklist",
+                nillable=False,
+                defaulted_on_create=True,
+                picklist_values=("In Approval Process", "Activated", "Draft"),
+            ),
+            _f("StartDate", "date", label="Contract Start Date"),
+            _f("EndDate", "date", label="Contract End Date", **_RO),
+            _f("ContractTerm", "int", label="Contract Term", precision=4, scale=0),
+            _f("Description", "textarea"),
+            _f("SpecialTerms", "textarea", length=4000),
+            _owner(),
+        ],
+    )
+    order = _obj(
+        "Order",
+        "801",
+        "Order",
+        "Orders",
+        [
+            _f(
+                "AccountId",
+                "reference",
+                reference_to=("Account",),
+                relationship_name="Account",
+                child_relationship_name="Orders",
+            ),
+            _f(
+                "ContractId",
+                "reference",
+                reference_to=("Contract",),
+                relationship_name="Contract",
+                child_relationship_name="Orders",
+            ),
+            _f(
+                "OpportunityId",
+                "reference",
+                reference_to=("Opportunity",),
+                relationship_name="Opportunity",
+                child_relationship_name="Orders",
+            ),
+            _f(
+                "Pricebook2Id",
+                "reference",
+                reference_to=("Pricebook2",),
+                relationship_name="Pricebook2",
+                child_relationship_name="Orders",
+            ),
+            _f("OrderNumber", "string", label="Order Number", name_field=True, length=30, **_RO),
+            _f("EffectiveDate", "date", label="Order Start Date", nillable=False),
+            _f("EndDate", "date", label="Order End Date"),
+            _f("Status", "picklist", nillable=False, picklist_values=("Draft", "Activated")),
+            _f("TotalAmount", "currency", label="Order Amount", **_RO),
+            _f("Description", "textarea"),
+            _owner(),
+        ],
+    )
+    return [
+        account,
+        contact,
+        opportunity,
+        line_item,
+        product,
+        pricebook,
+        pbe,
+        user,
+        contract,
+        order,
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -425,14 +746,25 @@ class CustomObjectConfig:
 def default_custom_fields() -> list[CustomFieldConfig]:
     """External ids the firm's integration upserts by, on the objects it syncs."""
     fields = [
-        CustomFieldConfig(obj, "External_Id__c", "string", "External Id", external_id=True, unique=True)
+        CustomFieldConfig(
+            obj, "External_Id__c", "string", "External Id", external_id=True, unique=True
+        )
         for obj in ("Account", "Contact", "Opportunity")
     ]
     fields += [
-        CustomFieldConfig("Opportunity", "Billing_Model__c", "picklist", "Billing Model",
-                          picklist_values=("Time and Materials", "Fixed Fee", "Milestone", "Retainer")),
-        CustomFieldConfig("Opportunity", "PSA_Project_Id__c", "string", "PSA Project Id", length=64),
-        CustomFieldConfig("Opportunity", "ERP_Project_Id__c", "string", "ERP Project Id", length=64),
+        CustomFieldConfig(
+            "Opportunity",
+            "Billing_Model__c",
+            "picklist",
+            "Billing Model",
+            picklist_values=("Time and Materials", "Fixed Fee", "Milestone", "Retainer"),
+        ),
+        CustomFieldConfig(
+            "Opportunity", "PSA_Project_Id__c", "string", "PSA Project Id", length=64
+        ),
+        CustomFieldConfig(
+            "Opportunity", "ERP_Project_Id__c", "string", "ERP Project Id", length=64
+        ),
         CustomFieldConfig("Account", "ERP_Customer_Id__c", "string", "ERP Customer Id", length=64),
     ]
     return fields
@@ -448,11 +780,25 @@ def build_schema(
         if not co.name.endswith("__c"):
             raise ValueError(f"custom object {co.name!r} must end in __c")
         label = co.label or _label(co.name)
-        obj = _obj(co.name, co.key_prefix, label, label + "s", [
-            _f("Name", "string", label=f"{label} Name", nillable=True, defaulted_on_create=True, name_field=True,
-               length=80),
-            _owner(),
-        ], custom=True)
+        obj = _obj(
+            co.name,
+            co.key_prefix,
+            label,
+            label + "s",
+            [
+                _f(
+                    "Name",
+                    "string",
+                    label=f"{label} Name",
+                    nillable=True,
+                    defaulted_on_create=True,
+                    name_field=True,
+                    length=80,
+                ),
+                _owner(),
+            ],
+            custom=True,
+        )
         objects[co.name] = obj
         for cf in co.fields:
             obj.add_field(_custom_field(cf))
@@ -484,17 +830,30 @@ def _custom_field(cf: CustomFieldConfig) -> FieldDef:
     )
 
 
-def parse_custom_config(cfg: Mapping[str, Any]) -> tuple[list[CustomFieldConfig], list[CustomObjectConfig]]:
+def parse_custom_config(
+    cfg: Mapping[str, Any],
+) -> tuple[list[CustomFieldConfig], list[CustomObjectConfig]]:
     """Read ``{"custom_fields": [...], "custom_objects": [...]}`` from a settings mapping."""
-    fields = [CustomFieldConfig(**{k: (tuple(v) if isinstance(v, list) else v) for k, v in f.items()})
-              for f in cfg.get("custom_fields", [])]
+    fields = [
+        CustomFieldConfig(**{k: (tuple(v) if isinstance(v, list) else v) for k, v in f.items()})
+        for f in cfg.get("custom_fields", [])
+    ]
     objects = []
     for o in cfg.get("custom_objects", []):
         ofields = tuple(
-            CustomFieldConfig(object=o["name"], **{k: (tuple(v) if isinstance(v, list) else v)
-                                                  for k, v in f.items() if k != "object"})
+            CustomFieldConfig(
+                object=o["name"],
+                **{
+                    k: (tuple(v) if isinstance(v, list) else v)
+                    for k, v in f.items()
+                    if k != "object"
+                },
+            )
             for f in o.get("fields", [])
         )
-        objects.append(CustomObjectConfig(name=o["name"], key_prefix=o["key_prefix"], label=o.get("label"),
-                                          fields=ofields))
+        objects.append(
+            CustomObjectConfig(
+                name=o["name"], key_prefix=o["key_prefix"], label=o.get("label"), fields=ofields
+            )
+        )
     return fields, objects

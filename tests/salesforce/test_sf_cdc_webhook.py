@@ -22,26 +22,47 @@ def hook() -> Iterator[WebhookRecorder]:
 def _api(crm: SimHandle) -> httpx.Client:
     creds = crm.admin.get("/tenants/default").json()["credentials"]
     c = crm.client()
-    tok = c.post("/services/oauth2/token", data={"grant_type": "client_credentials", "client_id": creds["client_id"],
-                                                 "client_secret": creds["client_secret"]}).json()
+    tok = c.post(
+        "/services/oauth2/token",
+        data={
+            "grant_type": "client_credentials",
+            "client_id": creds["client_id"],
+            "client_secret": creds["client_secret"],
+        },
+    ).json()
     c.headers["Authorization"] = f"Bearer {tok['access_token']}"
     c.headers["Sforce-Call-Options"] = "client=harness-tests"
     return c
 
 
 def _close_won(api: httpx.Client) -> str:
-    acc = api.post("/services/data/v68.0/sobjects/Account/", json={"Name": "Wayne Enterprises"}).json()["id"]
-    opp = api.post("/services/data/v68.0/sobjects/Opportunity/", json={
-        "Name": "Wayne PMO", "StageName": "Negotiation/Review", "CloseDate": "2026-12-31", "AccountId": acc,
-        "Amount": 250000}).json()["id"]
-    r = api.patch(f"/services/data/v68.0/sobjects/Opportunity/{opp}", json={"StageName": "Closed Won"})
+    acc = api.post(
+        "/services/data/v68.0/sobjects/Account/", json={"Name": "Wayne Enterprises"}
+    ).json()["id"]
+    opp = api.post(
+        "/services/data/v68.0/sobjects/Opportunity/",
+        json={
+            "Name": "Wayne PMO",
+            "StageName": "Negotiation/Review",
+            "CloseDate": "2026-12-31",
+            "AccountId": acc,
+            "Amount": 250000,
+        },
+    ).json()["id"]
+    r = api.patch(
+        f"/services/data/v68.0/sobjects/Opportunity/{opp}", json={"StageName": "Closed Won"}
+    )
     assert r.status_code == 204
     return opp
 
 
 def _closed_won_events(bodies: list[Any], opp: str) -> list[dict[str, Any]]:
-    return [b for b in bodies if b["data"]["payload"]["ChangeEventHeader"]["recordIds"] == [opp]
-            and b["data"]["payload"]["ChangeEventHeader"]["changeType"] == "UPDATE"]
+    return [
+        b
+        for b in bodies
+        if b["data"]["payload"]["ChangeEventHeader"]["recordIds"] == [opp]
+        and b["data"]["payload"]["ChangeEventHeader"]["changeType"] == "UPDATE"
+    ]
 
 
 def test_subscriber_receives_closed_won_change_event(crm: SimHandle, hook: WebhookRecorder) -> None:
@@ -62,7 +83,9 @@ def test_subscriber_receives_closed_won_change_event(crm: SimHandle, hook: Webho
     assert header["commitUser"].startswith("005")
     assert isinstance(header["commitTimestamp"], int) and isinstance(header["commitNumber"], int)
     assert header["sequenceNumber"] == 1 and len(header["transactionKey"]) == 36
-    assert {"StageName", "IsClosed", "IsWon", "Probability", "LastModifiedDate"} <= set(header["changedFields"])
+    assert {"StageName", "IsClosed", "IsWon", "Probability", "LastModifiedDate"} <= set(
+        header["changedFields"]
+    )
     payload = update["data"]["payload"]
     assert payload["StageName"] == "Closed Won" and payload["IsWon"] is True
     assert "Name" not in payload  # UPDATE events carry only changed fields
@@ -70,8 +93,10 @@ def test_subscriber_receives_closed_won_change_event(crm: SimHandle, hook: Webho
 
 
 def test_duplicate_delivery_fault_delivers_twice(crm: SimHandle, hook: WebhookRecorder) -> None:
-    r = crm.admin.post("/subscriptions", json={"url": hook.url, "types": ["Opportunity"],
-                                               "faults": {"duplicate": 100, "seed": 7}})
+    r = crm.admin.post(
+        "/subscriptions",
+        json={"url": hook.url, "types": ["Opportunity"], "faults": {"duplicate": 100, "seed": 7}},
+    )
     assert r.status_code == 201
     opp = _close_won(_api(crm))
     bodies = hook.wait_for(4)
@@ -81,9 +106,13 @@ def test_duplicate_delivery_fault_delivers_twice(crm: SimHandle, hook: WebhookRe
     assert sum(1 for d in deliveries if d["duplicate"]) == 2
 
 
-def test_failed_deliveries_are_retried_until_accepted(crm: SimHandle, hook: WebhookRecorder) -> None:
+def test_failed_deliveries_are_retried_until_accepted(
+    crm: SimHandle, hook: WebhookRecorder
+) -> None:
     hook.status = 503
-    crm.admin.post("/subscriptions", json={"url": hook.url, "types": ["Account"], "backoff_base": 0.05})
+    crm.admin.post(
+        "/subscriptions", json={"url": hook.url, "types": ["Account"], "backoff_base": 0.05}
+    )
     api = _api(crm)
     api.post("/services/data/v68.0/sobjects/Account/", json={"Name": "Retry Co"})
     entry = crm.admin.get("/deliveries").json()
@@ -101,8 +130,10 @@ def test_failed_deliveries_are_retried_until_accepted(crm: SimHandle, hook: Webh
 
 
 def test_drop_fault_loses_events_and_says_so(crm: SimHandle, hook: WebhookRecorder) -> None:
-    crm.admin.post("/subscriptions", json={"id": "lossy", "url": hook.url, "types": ["Account"],
-                                           "faults": {"drop": 100}})
+    crm.admin.post(
+        "/subscriptions",
+        json={"id": "lossy", "url": hook.url, "types": ["Account"], "faults": {"drop": 100}},
+    )
     api = _api(crm)
     api.post("/services/data/v68.0/sobjects/Account/", json={"Name": "Dropped Inc"})
     r = crm.admin.post("/wait-for", json={"event": {"type": "Account"}, "timeout": 5})
@@ -113,11 +144,20 @@ def test_drop_fault_loses_events_and_says_so(crm: SimHandle, hook: WebhookRecord
 
 
 def test_reorder_fault_swaps_consecutive_events(crm: SimHandle, hook: WebhookRecorder) -> None:
-    crm.admin.post("/subscriptions", json={"url": hook.url, "types": ["Account"], "faults": {"reorder": 100}})
+    crm.admin.post(
+        "/subscriptions", json={"url": hook.url, "types": ["Account"], "faults": {"reorder": 100}}
+    )
     api = _api(crm)
-    res = api.post("/services/data/v68.0/composite/sobjects", json={"allOrNone": False, "records": [
-        {"attributes": {"type": "Account"}, "Name": "First"},
-        {"attributes": {"type": "Account"}, "Name": "Second"}]})
+    res = api.post(
+        "/services/data/v68.0/composite/sobjects",
+        json={
+            "allOrNone": False,
+            "records": [
+                {"attributes": {"type": "Account"}, "Name": "First"},
+                {"attributes": {"type": "Account"}, "Name": "Second"},
+            ],
+        },
+    )
     assert res.status_code == 200
     bodies = hook.wait_for(2)
     assert [b["data"]["payload"]["Name"] for b in bodies] == ["Second", "First"]
@@ -125,9 +165,13 @@ def test_reorder_fault_swaps_consecutive_events(crm: SimHandle, hook: WebhookRec
 
 def test_polling_on_system_modstamp(crm: SimHandle) -> None:
     api = _api(crm)
-    before = api.get("/services/data/v68.0/query/", params={
-        "q": "SELECT Id FROM Account WHERE SystemModstamp > 2020-01-01T00:00:00Z"}).json()["totalSize"]
+    before = api.get(
+        "/services/data/v68.0/query/",
+        params={"q": "SELECT Id FROM Account WHERE SystemModstamp > 2020-01-01T00:00:00Z"},
+    ).json()["totalSize"]
     api.post("/services/data/v68.0/sobjects/Account/", json={"Name": "Polled"})
-    after = api.get("/services/data/v68.0/query/", params={
-        "q": "SELECT Id, Name FROM Account WHERE SystemModstamp > 2020-01-01T00:00:00Z"}).json()
+    after = api.get(
+        "/services/data/v68.0/query/",
+        params={"q": "SELECT Id, Name FROM Account WHERE SystemModstamp > 2020-01-01T00:00:00Z"},
+    ).json()
     assert after["totalSize"] == before + 1

@@ -26,8 +26,14 @@ def _session(crm: SimHandle) -> requests.Session:
 
 def _token(crm: SimHandle, session: requests.Session) -> dict[str, Any]:
     creds = crm.admin.get("/tenants/default").json()["credentials"]
-    r = session.post(creds["token_url"], data={"grant_type": "client_credentials", "client_id": creds["client_id"],
-                                               "client_secret": creds["client_secret"]})
+    r = session.post(
+        creds["token_url"],
+        data={
+            "grant_type": "client_credentials",
+            "client_id": creds["client_id"],
+            "client_secret": creds["client_secret"],
+        },
+    )
     assert r.status_code == 200, r.text
     return r.json()
 
@@ -36,8 +42,12 @@ def _token(crm: SimHandle, session: requests.Session) -> dict[str, Any]:
 def sf(crm: SimHandle) -> Iterator[Salesforce]:
     session = _session(crm)
     tok = _token(crm, session)
-    yield Salesforce(instance_url=tok["instance_url"], session_id=tok["access_token"], session=session,
-                     version="68.0")
+    yield Salesforce(
+        instance_url=tok["instance_url"],
+        session_id=tok["access_token"],
+        session=session,
+        version="68.0",
+    )
     session.close()
 
 
@@ -57,7 +67,10 @@ def test_create_get_update_delete(sf: Salesforce) -> None:
     assert len(acc_id) == 18 and acc_id.startswith("001")
     got = sf.Account.get(acc_id)
     assert got["Name"] == "Acme Consulting"
-    assert got["attributes"] == {"type": "Account", "url": f"/services/data/v68.0/sobjects/Account/{acc_id}"}
+    assert got["attributes"] == {
+        "type": "Account",
+        "url": f"/services/data/v68.0/sobjects/Account/{acc_id}",
+    }
     assert got["CreatedDate"].endswith("+0000") and got["SystemModstamp"] == got["LastModifiedDate"]
     assert sf.Account.update(acc_id, {"Industry": "Consulting"}) == 204
     assert sf.Account.get(acc_id)["Industry"] == "Consulting"
@@ -72,7 +85,9 @@ def test_upsert_new_then_existing(sf: Salesforce) -> None:
     assert sf.Account.upsert("External_Id__c/CUST-1", {"Name": "Globex Corp"}) == 200
     rec = sf.Account.get_by_custom_id("External_Id__c", "CUST-1")
     assert rec["Name"] == "Globex Corp"
-    raw = sf.restful("sobjects/Account/External_Id__c/CUST-2", method="PATCH", data='{"Name": "Initech"}')
+    raw = sf.restful(
+        "sobjects/Account/External_Id__c/CUST-2", method="PATCH", data='{"Name": "Initech"}'
+    )
     assert raw == {"id": raw["id"], "success": True, "errors": [], "created": True}
 
 
@@ -90,7 +105,9 @@ def test_query_and_query_all_over_two_thousand_records(crm: SimHandle, sf: Sales
     assert first["totalSize"] == 2150 and first["done"] is False
     assert len(first["records"]) == 2000
     assert first["nextRecordsUrl"].startswith("/services/data/v68.0/query/")
-    everything = sf.query_all("SELECT Id, Name FROM Account WHERE Name LIKE 'Account %' ORDER BY Name")
+    everything = sf.query_all(
+        "SELECT Id, Name FROM Account WHERE Name LIKE 'Account %' ORDER BY Name"
+    )
     assert everything["totalSize"] == 2150 and everything["done"] is True
     names = [rec["Name"] for rec in everything["records"]]
     assert names == sorted(names) and len(set(names)) == 2150
@@ -100,7 +117,9 @@ def test_query_all_includes_deleted(sf: Salesforce) -> None:
     acc = sf.Account.create({"Name": "Soon Gone"})["id"]
     sf.Account.delete(acc)
     assert sf.query("SELECT Id FROM Account WHERE Id = '" + acc + "'")["totalSize"] == 0
-    res = sf.query_all("SELECT Id, IsDeleted FROM Account WHERE Id = '" + acc + "'", include_deleted=True)
+    res = sf.query_all(
+        "SELECT Id, IsDeleted FROM Account WHERE Id = '" + acc + "'", include_deleted=True
+    )
     assert res["totalSize"] == 1 and res["records"][0]["IsDeleted"] is True
 
 
@@ -110,10 +129,15 @@ def test_describe(sf: Salesforce) -> None:
     fields = {f["name"]: f for f in d["fields"]}
     assert fields["StageName"]["nillable"] is False and fields["StageName"]["type"] == "picklist"
     assert fields["IsWon"]["createable"] is False and fields["IsWon"]["updateable"] is False
-    assert fields["External_Id__c"]["externalId"] is True and fields["External_Id__c"]["custom"] is True
+    assert (
+        fields["External_Id__c"]["externalId"] is True
+        and fields["External_Id__c"]["custom"] is True
+    )
     g = sf.describe()
     assert g["encoding"] == "UTF-8" and g["maxBatchSize"] == 200
-    assert {"Account", "Contact", "Opportunity", "OpportunityLineItem"} <= {o["name"] for o in g["sobjects"]}
+    assert {"Account", "Contact", "Opportunity", "OpportunityLineItem"} <= {
+        o["name"] for o in g["sobjects"]
+    }
 
 
 def test_missing_required_field_raises_malformed_request(sf: Salesforce) -> None:
@@ -131,7 +155,10 @@ def test_expired_token_raises_expired_session(crm: SimHandle, sf: Salesforce) ->
     assert r.json()["expired"] >= 1
     with pytest.raises(SalesforceExpiredSession) as exc:
         sf.Account.create({"Name": "After expiry"})
-    assert exc.value.content[0] == {"message": "Session expired or invalid", "errorCode": "INVALID_SESSION_ID"}
+    assert exc.value.content[0] == {
+        "message": "Session expired or invalid",
+        "errorCode": "INVALID_SESSION_ID",
+    }
 
 
 def test_api_usage_from_limit_info_header(sf: Salesforce) -> None:
@@ -145,13 +172,25 @@ def test_api_usage_from_limit_info_header(sf: Salesforce) -> None:
 
 def test_opportunity_stage_drives_closed_won_flags(sf: Salesforce) -> None:
     acc = sf.Account.create({"Name": "Umbrella"})["id"]
-    opp = sf.Opportunity.create({"Name": "Umbrella rollout", "StageName": "Prospecting", "CloseDate": "2026-12-15",
-                                 "AccountId": acc, "Amount": 120000})["id"]
+    opp = sf.Opportunity.create(
+        {
+            "Name": "Umbrella rollout",
+            "StageName": "Prospecting",
+            "CloseDate": "2026-12-15",
+            "AccountId": acc,
+            "Amount": 120000,
+        }
+    )["id"]
     o = sf.Opportunity.get(opp)
     assert (o["IsClosed"], o["IsWon"], o["Probability"]) == (False, False, 10.0)
     sf.Opportunity.update(opp, {"StageName": "Closed Won"})
     o = sf.Opportunity.get(opp)
-    assert (o["IsClosed"], o["IsWon"], o["Probability"], o["ForecastCategoryName"]) == (True, True, 100.0, "Closed")
+    assert (o["IsClosed"], o["IsWon"], o["Probability"], o["ForecastCategoryName"]) == (
+        True,
+        True,
+        100.0,
+        "Closed",
+    )
     with pytest.raises(SalesforceMalformedRequest) as exc:
         sf.Opportunity.update(opp, {"IsWon": False})
     assert exc.value.content[0]["errorCode"] == "INVALID_FIELD_FOR_INSERT_UPDATE"
