@@ -38,7 +38,7 @@ def up(
     port_base: Annotated[
         int,
         typer.Option(
-            help="First port: crm, erp, psa and hcm take this and the next three.",
+            help="First port: crm, erp, psa and hcm take this and the next three; 0 picks free ports.",
             envvar="HARNESS_PORT_BASE",
         ),
     ] = 8701,
@@ -79,7 +79,7 @@ def up(
     """Start the simulators on 127.0.0.1 and serve until Ctrl-C or SIGTERM."""
     console = Console()
     settings = StackSettings(
-        port_base=port_base,
+        port_base=port_base or None,  # 0: every simulator on a free port
         https=https,
         tls_dir=tls_dir or (Path(".harness/tls") if https else None),
         systems=[s.strip() for s in systems.split(",")] if systems else None,
