@@ -1,0 +1,315 @@
+"""The Workday dialect: routes, auth, limits and notifications wired onto the engine."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from simulators.engine import (
+    Change,
+    Dialect,
+    HttpError,
+    Request,
+    Response,
+    Router,
+    Simulator,
+    SimulatorSettings,
+    Tenant,
+)
+
+from ._admin_api import WorkdayAdmin
+from ._auth import WorkdayAuth
+from ._bp import BusinessProcesses
+from ._ids import fixed_wid
+from ._limits import RateLimit
+from ._load import BulkLoader
+from ._model import REASON, WORKER
+from ._notifications import notification
+from ._raas import CustomReports
+from ._rest import RestResources, version_check
+from ._settings import WorkdaySettings
+from ._wire import error_response, wd_datetime
+
+LIMIT_KEY = "wd.limits"
+
+#: job change reasons every tenant starts with (Workday delivers similar ones)
+DEFAULT_REASONS = (
+    "Transfer > Transfer > Move to another Manager",
+    "Promotion > Promotion > Promotion",
+    "Lateral Move > Lateral Move > Lateral Move",
+    "Data Change > Data Change > Change Job Details",
+    "Reorganization > Reorganization > Reorganization",
+)
+
+
+class WorkdayDialect(Dialect):
+    vendor = "workday"
+    system = "hcm"
+
+    def __init__(self, settings: WorkdaySettings | None = None) -> None:
+        super().__init__()
+        self.settings = settings or WorkdaySettings()
+        self.settings.validate()
+        self.auth = WorkdayAuth(self)
+        self.bp = BusinessProcesses(self.settings.terminated_after_termination_date)
+        self.loader = BulkLoader(self.bp)
+        self.rest = RestResources(self)
+        self.raas = CustomReports(self)
+        self.admin = WorkdayAdmin(self)
+
+    # -- wiring ----------------------------------------------------------------------
+
+    def routes(self, r: Router) -> None:
+        a, x = self.auth, self.rest
+        r.add("POST", "/ccx/oauth2/{tenant}/token", a.token, auth=False, name="oauth2.token")
+        r.add(
+            "GET",
+            "/ccx/service/customreport2/{tenant}/{owner}/{report}",
+            self.raas.report,
+            name="raas",
+        )
+        c = f"/ccx/api/common/{self.settings.common_version}/{{tenant}}"
+        r.add("GET", f"{c}/workers", x.workers, name="common.workers")
+        r.add("GET", f"{c}/workers/{{id}}", x.worker, name="common.worker")
+        r.add(
+            "GET",
+            f"{c}/workers/{{id}}/directReports",
+            x.direct_reports,
+            name="common.directReports",
+        )
+        r.add(
+            "GET",
+            f"{c}/workers/{{id}}/directReports/{{sub}}",
+            x.direct_reports,
+            name="common.directReports",
+        )
+        r.add(
+            "GET",
+            f"{c}/workers/{{id}}/supervisoryOrganizationsManaged",
+            x.orgs_managed,
+            name="common.supervisoryOrganizationsManaged",
+        )
+        r.add(
+            "GET",
+            f"{c}/workers/{{id}}/supervisoryOrganizationsManaged/{{sub}}",
+            x.orgs_managed,
+            name="common.supervisoryOrganizationsManaged",
+        )
+        r.add(
+            "GET",
+            f"{c}/workers/{{id}}/organizations",
+            x.worker_orgs,
+            name="common.workerOrganizations",
+        )
+        r.add(
+            "GET",
+            f"{c}/workers/{{id}}/organizations/{{sub}}",
+            x.worker_orgs,
+            name="common.workerOrganizations",
+        )
+        r.add("GET", f"{c}/workers/{{id}}/history", x.history, name="common.history")
+        r.add("POST", f"{c}/workers/{{id}}/jobChanges", x.job_change, name="common.jobChanges")
+        r.add(
+            "GET",
+            f"{c}/supervisoryOrganizations",
+            x.sup_orgs,
+            name="common.supervisoryOrganizations",
+        )
+        r.add(
+            "GET",
+            f"{c}/supervisoryOrganizations/{{id}}",
+            x.sup_org,
+            name="common.supervisoryOrganization",
+        )
+        r.add(
+            "GET",
+            f"{c}/supervisoryOrganizations/{{id}}/workers",
+            x.sup_org_workers,
+            name="common.supervisoryOrganizationWorkers",
+        )
+        r.add(
+            "GET",
+            f"{c}/supervisoryOrganizations/{{id}}/workers/{{sub}}",
+            x.sup_org_workers,
+            name="common.supervisoryOrganizationWorkers",
+        )
+        r.add("GET", f"{c}/organizations", x.organizations, name="common.organizations")
+        r.add("GET", f"{c}/organizations/{{id}}", x.organization, name="common.organization")
+        r.add("GET", f"{c}/organizationTypes", x.org_types, name="common.organizationTypes")
+        r.add("GET", f"{c}/organizationTypes/{{id}}", x.org_type, name="common.organizationType")
+        r.add("GET", f"{c}/jobChangeReasons", x.reasons, name="common.jobChangeReasons")
+        r.add("GET", f"{c}/jobChangeReasons/{{id}}", x.reason, name="common.jobChangeReason")
+        s = "/ccx/api/staffing/{sver}/{tenant}"
+        r.add("GET", f"{s}/jobProfiles", x.job_profiles, name="staffing.jobProfiles")
+        r.add("GET", f"{s}/jobProfiles/{{id}}", x.job_profile, name="staffing.jobProfile")
+        r.add("GET", f"{s}/workers", x.workers, name="staffing.workers")
+        r.add("GET", f"{s}/workers/{{id}}", x.worker, name="staffing.worker")
+        r.add(
+            "GET",
+            f"{s}/supervisoryOrganizations",
+            x.sup_orgs,
+            name="staffing.supervisoryOrganizations",
+        )
+        r.add(
+            "GET",
+            f"{s}/supervisoryOrganizations/{{id}}",
+            x.sup_org,
+            name="staffing.supervisoryOrganization",
+        )
+        g = "/ccx/api/{gver}/{tenant}"
+        r.add("GET", f"{g}/workers", x.g_workers, name="api.workers")
+        r.add("GET", f"{g}/workers/{{id}}", x.g_worker, name="api.worker")
+        r.add("GET", f"{g}/supervisoryOrganizations", x.g_orgs, name="api.supervisoryOrganizations")
+        r.add(
+            "GET",
+            f"{g}/supervisoryOrganizations/{{id}}",
+            x.g_org,
+            name="api.supervisoryOrganization",
+        )
+        r.add(
+            "GET",
+            f"{g}/supervisoryOrganizations/{{id}}/orgChart",
+            x.g_org_chart,
+            name="api.orgChart",
+        )
+        r.add(
+            "GET",
+            f"{g}/supervisoryOrganizations/{{id}}/workers",
+            x.g_org_workers,
+            name="api.supervisoryOrganizationWorkers",
+        )
+
+    def admin_routes(self, r: Router) -> None:
+        self.admin.register(r)
+
+    def setup_tenant(self, tenant: Tenant) -> None:
+        store = tenant.store
+        for f in ("employeeId", "code", "name"):
+            store.ensure_index(f)
+        self.auth.credentials(tenant)
+        if store.count(REASON) == 0:
+            stamp = wd_datetime(tenant.clock.time())
+            store.bulk_insert(
+                REASON,
+                [
+                    (
+                        fixed_wid("jobChangeReason", n),
+                        stamp,
+                        {
+                            "id": fixed_wid("jobChangeReason", n),
+                            "name": n,
+                            "isForEmployee": True,
+                            "isForContingentWorker": True,
+                            "managerReason": n.startswith("Transfer"),
+                        },
+                    )
+                    for n in DEFAULT_REASONS
+                ],
+            )
+        tenant.state.pop(LIMIT_KEY, None)
+
+    # -- per request -----------------------------------------------------------------
+
+    def authenticate(self, req: Request) -> Tenant:
+        version_check(req, self.settings.global_versions, "gver")
+        version_check(req, self.settings.staffing_versions, "sver")
+        return self.auth.authenticate(
+            req, allow_basic=req.route is not None and req.route.name == "raas"
+        )
+
+    def limits(self, tenant: Tenant) -> RateLimit:
+        lim = tenant.state.get(LIMIT_KEY)
+        if lim is None:
+            s = self.settings
+            lim = tenant.state[LIMIT_KEY] = RateLimit(
+                s.rate_limit_per_second is not None,
+                s.rate_limit_per_second or 10.0,
+                float(s.rate_limit_burst),
+            )
+        return lim  # type: ignore[no-any-return]
+
+    def admit(self, req: Request, tenant: Tenant) -> Response | None:
+        lim = self.limits(tenant)
+        if lim.try_take(tenant.clock):
+            return None
+        err = HttpError(
+            429, "Too many requests", "The request rate limit was exceeded. Retry later."
+        )
+        resp = error_response(err)
+        resp.headers.append(("retry-after", str(lim.retry_after())))
+        return resp
+
+    def error_response(self, err: HttpError, req: Request | None = None) -> Response:
+        return error_response(err)
+
+    def not_found(self, req: Request) -> HttpError:
+        return HttpError(404, "Resource not found", "Resource not found")
+
+    def method_not_allowed(self, req: Request) -> HttpError:
+        return HttpError(
+            405, "Method not allowed", f"HTTP method {req.method} is not allowed on this resource"
+        )
+
+    def payload_too_large(self, req: Request, limit: int) -> HttpError:
+        return HttpError(413, "Request entity too large", f"The request body exceeds {limit} bytes")
+
+    # -- events ----------------------------------------------------------------------
+
+    def change_event(
+        self, tenant: Tenant, change: Change, seq: int
+    ) -> tuple[str, dict[str, Any]] | None:
+        if change.type != WORKER or not change.origin.startswith("bp:"):
+            return None
+        event_id = change.origin[3:]
+        entry = next(
+            (e for e in change.data.get("timeline", ()) if e.get("eventId") == event_id), None
+        )
+        if entry is None:
+            return None
+        base = self.sim.base_url if self.sim is not None else ""
+        payload = notification(self.auth.wd_tenant(tenant), base, change.data, entry)
+        return f"workday/businessProcess/{entry['type']}", payload
+
+    # -- admin -----------------------------------------------------------------------
+
+    def bulk_load(
+        self, tenant: Tenant, record_type: str, records: list[dict[str, Any]]
+    ) -> list[str]:
+        return self.loader.load(tenant, record_type, records)
+
+    def credentials(self, tenant: Tenant, base_url: str) -> dict[str, Any]:
+        c = self.auth.credentials(tenant)
+        wd = self.auth.wd_tenant(tenant)
+        report = self.settings.reports[0] if self.settings.reports else None
+        out: dict[str, Any] = {
+            "tenant": wd,
+            "token_url": f"{base_url}/ccx/oauth2/{wd}/token",
+            "client_id": c["client_id"],
+            "client_secret": c["client_secret"],
+            "refresh_token": c["refresh_token"],
+            "isu_username": c["isu_username"],
+            "isu_password": c["isu_password"],
+            "common_base_url": f"{base_url}/ccx/api/common/{self.settings.common_version}/{wd}",
+            "staffing_base_url": f"{base_url}/ccx/api/staffing/{self.settings.staffing_versions[0]}/{wd}",
+            "api_base_url": f"{base_url}/ccx/api/{self.settings.global_versions[-1]}/{wd}",
+            "raas_base_url": f"{base_url}/ccx/service/customreport2/{wd}",
+        }
+        if report is not None:
+            out["report_url"] = (
+                f"{base_url}/ccx/service/customreport2/{wd}/{report.owner}/{report.name}?format=json"
+            )
+        return out
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "common_version": self.settings.common_version,
+            "staffing_versions": list(self.settings.staffing_versions),
+            "reports": [f"{r.owner}/{r.name}" for r in self.settings.reports],
+        }
+
+
+def create_simulator(
+    dialect_settings: WorkdaySettings | None = None,
+    engine_settings: SimulatorSettings | None = None,
+) -> Simulator:
+    """An HCM simulator app, ready to serve."""
+    return Simulator(WorkdayDialect(dialect_settings), engine_settings)

@@ -1,0 +1,42 @@
+"""Workday's unpublished rate limit as a configurable token bucket answering 429 + Retry-After."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from simulators.engine import Clock, TokenBucket
+
+
+@dataclass(slots=True)
+class RateLimit:
+    enabled: bool
+    rate: float
+    burst: float
+    _bucket: TokenBucket | None = field(default=None, repr=False)
+    rejected: int = 0
+
+    def reset(self) -> None:
+        self._bucket = None
+
+    def try_take(self, clock: Clock) -> bool:
+        if not self.enabled:
+            return True
+        if self._bucket is None:
+            self._bucket = TokenBucket(self.rate, self.burst)
+        if self._bucket.try_take(clock):
+            return True
+        self.rejected += 1
+        return False
+
+    def retry_after(self) -> int:
+        return max(1, math.ceil(self._bucket.retry_after())) if self._bucket else 1
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "enabled": self.enabled,
+            "rate_per_second": self.rate,
+            "burst": self.burst,
+            "rejected": self.rejected,
+        }

@@ -1,0 +1,215 @@
+"""The tenant's HCM data and its effective-dated view.
+
+Workers keep a timeline of business-process entries (hire, job change, compensation
+change, termination), each with an effective date. Nothing is overwritten: reading a
+worker resolves the timeline as of a date (the tenant clock's today by default), so a
+future-dated change shows only once the clock reaches its effective date.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from simulators.engine import Tenant
+
+from ._ids import fixed_wid, is_wid
+
+WORKER = "Worker"
+ORG = "SupervisoryOrganization"
+JOB_PROFILE = "JobProfile"
+LOCATION = "Location"
+COST_CENTER = "CostCenter"
+REASON = "JobChangeReason"
+TYPES = (WORKER, ORG, JOB_PROFILE, LOCATION, COST_CENTER, REASON)
+
+#: job data a timeline entry may change
+JOB_FIELDS = (
+    "businessTitle",
+    "jobProfileId",
+    "supervisoryOrganizationId",
+    "locationId",
+    "costCenterId",
+    "jobType",
+    "timeType",
+    "managerId",
+    "costRate",
+    "currency",
+    "fte",
+    "scheduledWeeklyHours",
+    "skills",
+)
+COMP_FIELDS = frozenset({"costRate", "currency", "fte", "scheduledWeeklyHours"})
+
+#: organization types the simulator knows, (key, descriptor)
+ORG_TYPES = (("supervisory", "Supervisory"), ("costcenter", "Cost Center"))
+
+
+def org_type_wid(key: str) -> str:
+    return fixed_wid("organizationType", key)
+
+
+@dataclass(slots=True)
+class WorkerView:
+    """A worker resolved as of one date."""
+
+    rec: dict[str, Any]
+    job: dict[str, Any]
+    hire_date: str | None
+    termination_date: str | None
+    active: bool
+
+    @property
+    def id(self) -> str:
+        return str(self.rec["id"])
+
+    @property
+    def name(self) -> str:
+        return f"{self.rec.get('firstName', '')} {self.rec.get('lastName', '')}".strip()
+
+
+def resolve(rec: dict[str, Any], asof: str, terminated_after: bool = True) -> WorkerView:
+    """Apply the timeline entries effective on or before ``asof`` (YYYY-MM-DD)."""
+    job: dict[str, Any] = {}
+    hire: str | None = None
+    term: str | None = None
+    for e in sorted(rec.get("timeline", ()), key=lambda e: (e["effective"], e["seq"])):
+        if e["effective"] > asof:
+            continue
+        if e["type"] == "Hire":
+            hire, term = e["effective"], None
+        elif e["type"] == "Termination":
+            term = e["effective"]
+        job.update(e.get("changes") or {})
+    active = hire is not None and (
+        term is None or (asof <= term if terminated_after else asof < term)
+    )
+    return WorkerView(rec, job, hire, term, active)
+
+
+class Directory:
+    """Read access to one tenant's HCM records, cached for the length of one request."""
+
+    def __init__(self, tenant: Tenant, asof: str, terminated_after: bool = True) -> None:
+        self.tenant = tenant
+        self.store = tenant.store
+        self.asof = asof
+        self.terminated_after = terminated_after
+        self._records: dict[str, dict[str, dict[str, Any]]] = {}
+        self._views: dict[str, WorkerView] | None = None
+        self._by_employee_id: dict[str, str] | None = None
+
+    # -- records ---------------------------------------------------------------------
+
+    def all(self, type_: str) -> dict[str, dict[str, Any]]:
+        recs = self._records.get(type_)
+        if recs is None:
+            recs = self._records[type_] = {r["id"]: r for r in self.store.iter_type(type_)}
+        return recs
+
+    def get(self, type_: str, id_: str | None) -> dict[str, Any] | None:
+        if not id_:
+            return None
+        if type_ in self._records:
+            return self._records[type_].get(id_)
+        return self.store.get(type_, id_)
+
+    def find_by(self, type_: str, field: str, value: str) -> dict[str, Any] | None:
+        ids = self.store.find_ids(type_, field, value)
+        return self.get(type_, ids[0]) if ids else None
+
+    def lookup(self, type_: str, value: Any, *alt_fields: str) -> dict[str, Any] | None:
+        """An instance by WID, by ``{field}={value}`` reference id, or by an alternative key."""
+        if isinstance(value, dict):
+            value = value.get("id")
+        if not isinstance(value, str) or not value:
+            return None
+        if is_wid(value):
+            return self.get(type_, value)
+        if "=" in value:
+            value = value.split("=", 1)[1]
+        for f in alt_fields:
+            hit = self.find_by(type_, f, value)
+            if hit is not None:
+                return hit
+        return None
+
+    def worker_record(self, value: Any) -> dict[str, Any] | None:
+        return self.lookup(WORKER, value, "employeeId")
+
+    # -- workers as of the directory's date ----------------------------------------
+
+    def view(self, rec: dict[str, Any]) -> WorkerView:
+        if self._views is not None and rec["id"] in self._views:
+            return self._views[rec["id"]]
+        return resolve(rec, self.asof, self.terminated_after)
+
+    def views(self) -> dict[str, WorkerView]:
+        """Every worker resolved as of the date, in employee id order."""
+        if self._views is None:
+            recs = sorted(
+                self.all(WORKER).values(),
+                key=lambda r: (
+                    len(str(r.get("employeeId", ""))),
+                    str(r.get("employeeId", "")),
+                    r["id"],
+                ),
+            )
+            self._views = {r["id"]: resolve(r, self.asof, self.terminated_after) for r in recs}
+        return self._views
+
+    def worker_view(self, wid: str | None) -> WorkerView | None:
+        if not wid:
+            return None
+        if self._views is not None:
+            return self._views.get(wid)
+        rec = self.get(WORKER, wid)
+        return self.view(rec) if rec else None
+
+    def active(self) -> list[WorkerView]:
+        return [v for v in self.views().values() if v.active]
+
+    def worker_wid(self, ref: Any) -> str | None:
+        """The WID of a manager reference stored as a WID or an employee id."""
+        if isinstance(ref, dict):
+            ref = ref.get("id")
+        if not isinstance(ref, str) or not ref:
+            return None
+        workers = self.all(WORKER)
+        if is_wid(ref):
+            return ref if ref in workers else None
+        if self._by_employee_id is None:
+            self._by_employee_id = {str(r.get("employeeId")): r["id"] for r in workers.values()}
+        return self._by_employee_id.get(ref.split("=", 1)[-1])
+
+    def manager_of(self, v: WorkerView) -> WorkerView | None:
+        """The explicit manager, else the manager of the worker's organization (or its superior's)."""
+        explicit = self.worker_wid(v.job.get("managerId"))
+        if explicit and explicit != v.id:
+            return self.worker_view(explicit)
+        org = self.get(ORG, v.job.get("supervisoryOrganizationId"))
+        for _ in range(32):
+            if org is None:
+                return None
+            mgr = self.worker_wid(org.get("manager"))
+            if mgr and mgr != v.id:
+                return self.worker_view(mgr)
+            org = self.get(ORG, org.get("superior"))
+        return None
+
+    def managed_orgs(self, wid: str) -> list[dict[str, Any]]:
+        return [o for o in self.all(ORG).values() if self.worker_wid(o.get("manager")) == wid]
+
+    def direct_reports(self, wid: str) -> list[WorkerView]:
+        out = []
+        for v in self.active():
+            m = self.manager_of(v)
+            if m is not None and m.id == wid:
+                out.append(v)
+        return out
+
+    def org_manager(self, org: dict[str, Any]) -> WorkerView | None:
+        return self.worker_view(self.worker_wid(org.get("manager")))
+
+    def org_members(self, org_id: str) -> list[WorkerView]:
+        return [v for v in self.active() if v.job.get("supervisoryOrganizationId") == org_id]

@@ -1,0 +1,419 @@
+"""REST resources: Common v1, the older global form, and Staffing job profiles.
+
+Lists answer {"total", "data"} paged by limit (default 20, at most 100) and zero-based
+offset. Everything is read as of the tenant clock's today, so future-dated changes stay
+invisible until their effective date. Terminated workers leave the lists but stay
+readable by id.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from simulators.engine import ConfigError, HttpError, Request, Response
+
+from . import _views as V
+from ._bp import JOB_CHANGE
+from ._model import (
+    COST_CENTER,
+    JOB_PROFILE,
+    LOCATION,
+    ORG,
+    ORG_TYPES,
+    REASON,
+    Directory,
+    WorkerView,
+    org_type_wid,
+)
+from ._wire import bool_arg, invalid, json_response, not_found, page, paging, parse_date
+
+if TYPE_CHECKING:
+    from ._dialect import WorkdayDialect
+
+_CHANGE_JOB_FIELDS = {
+    "supervisoryOrganization",
+    "jobChangeReason",
+    "effective",
+    "moveManagersTeam",
+    "proposedOrganizations",
+    "id",
+    "descriptor",
+    "href",
+    # simulator extensions: the Staffing service's job change sub-resources, inline
+    "jobProfile",
+    "location",
+    "businessTitle",
+}
+
+
+class RestResources:
+    def __init__(self, dialect: WorkdayDialect) -> None:
+        self.d = dialect
+        self.s = dialect.settings
+
+    # -- helpers ---------------------------------------------------------------------
+
+    def ctx(self, req: Request) -> V.Ctx:
+        t = req.tenant
+        assert t is not None
+        d = Directory(t, t.clock.now().date().isoformat(), self.s.terminated_after_termination_date)
+        return V.Ctx(req.base_url, req.params["tenant"], d, self.s.common_version)
+
+    def _page(self, req: Request, items: list[Any]) -> Response:
+        limit, offset = paging(req, self.s.default_limit, self.s.max_limit)
+        return page(items, limit, offset)
+
+    def _worker(self, c: V.Ctx, raw: str) -> WorkerView:
+        rec = c.d.worker_record(raw)
+        if rec is None:
+            raise not_found(f"No worker with id {raw[:64]}")
+        v = c.d.view(rec)
+        if v.hire_date is None:  # pre-hire: not a worker yet
+            raise not_found(f"No worker with id {raw[:64]}")
+        return v
+
+    def _org(self, c: V.Ctx, raw: str) -> dict[str, Any]:
+        org = c.d.lookup(ORG, raw, "code")
+        if org is None:
+            raise not_found(f"No supervisory organization with id {raw[:64]}")
+        return org
+
+    def _search(self, req: Request, views: list[WorkerView]) -> list[WorkerView]:
+        q = (req.arg("search") or "").strip().lower()
+        if not q:
+            return views
+        terms = q.split()
+        return [v for v in views if any(t in v.name.lower() for t in terms)]
+
+    # -- Common v1: workers ----------------------------------------------------------
+
+    def workers(self, req: Request) -> Response:
+        c = self.ctx(req)
+        views = self._search(req, c.d.active())
+        limit, offset = paging(req, self.s.default_limit, self.s.max_limit)
+        return json_response(
+            {
+                "total": len(views),
+                "data": [V.worker_summary(c, v) for v in views[offset : offset + limit]],
+            }
+        )
+
+    def worker(self, req: Request) -> Response:
+        c = self.ctx(req)
+        return json_response(V.worker_profile(c, self._worker(c, req.params["id"])))
+
+    def direct_reports(self, req: Request) -> Response:
+        c = self.ctx(req)
+        v = self._worker(c, req.params["id"])
+        reports = c.d.direct_reports(v.id)
+        sub = req.params.get("sub")
+        if sub is not None:
+            hit = next(
+                (
+                    r
+                    for r in reports
+                    if r.id == sub or f"Employee_ID={r.rec.get('employeeId')}" == sub
+                ),
+                None,
+            )
+            if hit is None:
+                raise not_found(f"No direct report with id {sub[:64]}")
+            return json_response(V.worker_summary(c, hit))
+        limit, offset = paging(req, self.s.default_limit, self.s.max_limit)
+        return json_response(
+            {
+                "total": len(reports),
+                "data": [V.worker_summary(c, r) for r in reports[offset : offset + limit]],
+            }
+        )
+
+    def orgs_managed(self, req: Request) -> Response:
+        c = self.ctx(req)
+        v = self._worker(c, req.params["id"])
+        orgs = sorted(c.d.managed_orgs(v.id), key=lambda o: o.get("name", ""))
+        sub = req.params.get("sub")
+        if sub is not None:
+            hit = next((o for o in orgs if o["id"] == sub), None)
+            if hit is None:
+                raise not_found(f"No managed organization with id {sub[:64]}")
+            return json_response(V.org_summary(c, hit))
+        return self._page(req, [V.org_summary(c, o) for o in orgs])
+
+    def worker_orgs(self, req: Request) -> Response:
+        c = self.ctx(req)
+        orgs = V.worker_organizations(c, self._worker(c, req.params["id"]))
+        sub = req.params.get("sub")
+        if sub is not None:
+            hit = next((o for o in orgs if o["id"] == sub), None)
+            if hit is None:
+                raise not_found(f"No organization with id {sub[:64]}")
+            return json_response(hit)
+        return self._page(req, orgs)
+
+    def history(self, req: Request) -> Response:
+        c = self.ctx(req)
+        v = self._worker(c, req.params["id"])
+        items = [
+            {
+                "id": e["eventId"],
+                "descriptor": f"{e['type']}: {v.name}",
+                "businessProcessType": {"descriptor": e["type"]},
+                "effective": e["effective"],
+                "completedOn": e["completedOn"],
+            }
+            for e in sorted(
+                v.rec.get("timeline", ()), key=lambda e: (e["effective"], e["seq"]), reverse=True
+            )
+        ]
+        return self._page(req, items)
+
+    def job_change(self, req: Request) -> Response:
+        """POST /workers/{id}/jobChanges (ChangeJobInput)."""
+        c = self.ctx(req)
+        t = req.tenant
+        assert t is not None
+        body = req.json()
+        if not isinstance(body, dict):
+            raise invalid("The request body must be a JSON object")
+        if self.s.reject_unknown_fields:
+            for k in body:
+                if k not in _CHANGE_JOB_FIELDS:
+                    raise invalid(f"Unrecognized field '{str(k)[:64]}'", str(k)[:64])
+        v = self._worker(c, req.params["id"])
+        reason = self._ref_field(c, body, "jobChangeReason", REASON, "Reason is required.")
+        org = self._ref_field(
+            c,
+            body,
+            "supervisoryOrganization",
+            ORG,
+            "Proposed Supervisory Organization is required.",
+        )
+        if org.get("inactive"):
+            raise invalid("Supervisory Organization must be active.", "supervisoryOrganization")
+        wtype = v.rec.get("workerType") or "Employee"
+        if (wtype == "Employee" and reason.get("isForEmployee") is False) or (
+            wtype != "Employee" and reason.get("isForContingentWorker") is False
+        ):
+            raise invalid(
+                "Reason is not valid for the worker type (Employee or Contingent Worker).",
+                "jobChangeReason",
+            )
+        effective = (
+            parse_date(body["effective"], "effective")
+            if body.get("effective") is not None
+            else c.d.asof
+        )
+        if "moveManagersTeam" in body and not isinstance(body["moveManagersTeam"], bool):
+            raise invalid("moveManagersTeam must be a boolean", "moveManagersTeam")
+        changes: dict[str, Any] = {"supervisoryOrganizationId": org["id"]}
+        proposed = body.get("proposedOrganizations")
+        if proposed is not None:
+            if not isinstance(proposed, list):
+                raise invalid("proposedOrganizations must be an array", "proposedOrganizations")
+            for p in proposed:
+                cc = c.d.lookup(COST_CENTER, p, "code") if isinstance(p, dict) else None
+                if cc is None:
+                    raise invalid(
+                        "Proposed Organizations contains those with Organization Types that cannot be "
+                        "part of Change Organization Assignments.",
+                        "proposedOrganizations",
+                    )
+                if cc.get("inactive"):
+                    raise invalid(
+                        "Proposed Organizations contains inactive Organizations.",
+                        "proposedOrganizations",
+                    )
+                changes["costCenterId"] = cc["id"]
+        if body.get("jobProfile") is not None:
+            changes["jobProfileId"] = self._ref_field(c, body, "jobProfile", JOB_PROFILE, "")["id"]
+        if body.get("location") is not None:
+            changes["locationId"] = self._ref_field(c, body, "location", LOCATION, "")["id"]
+        if body.get("businessTitle") is not None:
+            if not isinstance(body["businessTitle"], str) or len(body["businessTitle"]) > 255:
+                raise invalid("businessTitle must be a string", "businessTitle")
+            changes["businessTitle"] = body["businessTitle"]
+        reason_ref = {"id": reason["id"], "descriptor": reason.get("name", "")}
+        try:
+            e = self.d.bp.change(t, v.rec, effective, changes, reason_ref, JOB_CHANGE)
+        except ConfigError as exc:
+            raise invalid(exc.message, "effective") from None
+        out: dict[str, Any] = {
+            "id": e["eventId"],
+            "descriptor": f"Job Change: {v.name}",
+            "effective": effective,
+            "supervisoryOrganization": V.org_ref(c, org),
+            "jobChangeReason": {**reason_ref, "href": c.common(f"jobChangeReasons/{reason['id']}")},
+            "moveManagersTeam": bool(body.get("moveManagersTeam", False)),
+        }
+        if "costCenterId" in changes:
+            cc = c.d.get(COST_CENTER, changes["costCenterId"])
+            out["proposedOrganizations"] = [
+                {"id": changes["costCenterId"], "descriptor": (cc or {}).get("name", "")}
+            ]
+        return json_response(out, 201)
+
+    def _ref_field(
+        self, c: V.Ctx, body: dict[str, Any], field: str, type_: str, missing: str
+    ) -> dict[str, Any]:
+        val = body.get(field)
+        if val is None:
+            raise invalid(missing or f"{field} is required", field)
+        if not isinstance(val, dict) or not isinstance(val.get("id"), str):
+            raise invalid(f"{field} must be an object with an id", field)
+        rec = c.d.lookup(type_, val["id"], "code")
+        if rec is None:
+            raise invalid(
+                f"Invalid ID value. '{val['id'][:64]}' is not a valid ID for {field}.", field
+            )
+        return rec
+
+    # -- Common v1: organizations ----------------------------------------------------
+
+    def sup_orgs(self, req: Request) -> Response:
+        c = self.ctx(req)
+        orgs = sorted(c.d.all(ORG).values(), key=lambda o: (o.get("name", ""), o["id"]))
+        return self._page(req, [V.org_summary(c, o) for o in orgs])
+
+    def sup_org(self, req: Request) -> Response:
+        c = self.ctx(req)
+        return json_response(V.org_summary(c, self._org(c, req.params["id"])))
+
+    def sup_org_workers(self, req: Request) -> Response:
+        c = self.ctx(req)
+        org = self._org(c, req.params["id"])
+        members = c.d.org_members(org["id"])
+        sub = req.params.get("sub")
+        if sub is not None:
+            hit = next((m for m in members if m.id == sub), None)
+            if hit is None:
+                raise not_found(f"No worker with id {sub[:64]} in this organization")
+            return json_response(V.worker_summary(c, hit))
+        limit, offset = paging(req, self.s.default_limit, self.s.max_limit)
+        return json_response(
+            {
+                "total": len(members),
+                "data": [V.worker_summary(c, m) for m in members[offset : offset + limit]],
+            }
+        )
+
+    def _org_types(self, req: Request) -> list[str]:
+        raw = req.arg("type")
+        if raw is None or raw == "":
+            return [ORG, COST_CENTER]
+        key = "".join(ch for ch in raw.lower() if ch.isalnum())
+        for k, desc in ORG_TYPES:
+            if raw == org_type_wid(k) or key in (
+                k,
+                "".join(ch for ch in desc.lower() if ch.isalnum()),
+            ):
+                return [ORG if k == "supervisory" else COST_CENTER]
+        raise invalid(f"Invalid ID value. '{raw[:64]}' is not a valid organization type.", "type")
+
+    def organizations(self, req: Request) -> Response:
+        c = self.ctx(req)
+        items = []
+        for t in self._org_types(req):
+            recs = sorted(c.d.all(t).values(), key=lambda o: (o.get("name", ""), o["id"]))
+            items.extend(V.organization(c, r, t) for r in recs)
+        return self._page(req, items)
+
+    def organization(self, req: Request) -> Response:
+        c = self.ctx(req)
+        for t in (ORG, COST_CENTER):
+            rec = c.d.lookup(t, req.params["id"], "code")
+            if rec is not None:
+                return json_response(V.organization(c, rec, t))
+        raise not_found(f"No organization with id {req.params['id'][:64]}")
+
+    def org_types(self, req: Request) -> Response:
+        c = self.ctx(req)
+        return self._page(req, [V.org_type_ref(c, k) for k, _ in ORG_TYPES])
+
+    def org_type(self, req: Request) -> Response:
+        c = self.ctx(req)
+        for k, _ in ORG_TYPES:
+            if org_type_wid(k) == req.params["id"]:
+                return json_response(V.org_type_ref(c, k))
+        raise not_found(f"No organization type with id {req.params['id'][:64]}")
+
+    def reasons(self, req: Request) -> Response:
+        c = self.ctx(req)
+        recs = sorted(c.d.all(REASON).values(), key=lambda r: r.get("name", ""))
+        return self._page(req, [V.reason(c, r) for r in recs])
+
+    def reason(self, req: Request) -> Response:
+        c = self.ctx(req)
+        rec = c.d.get(REASON, req.params["id"])
+        if rec is None:
+            raise not_found(f"No job change reason with id {req.params['id'][:64]}")
+        return json_response(V.reason(c, rec))
+
+    # -- Staffing --------------------------------------------------------------------
+
+    def job_profiles(self, req: Request) -> Response:
+        c = self.ctx(req)
+        inactive = bool_arg(req, "includeInactive")
+        recs = sorted(c.d.all(JOB_PROFILE).values(), key=lambda p: (p.get("name", ""), p["id"]))
+        return self._page(
+            req,
+            [
+                V.job_profile(c, p, req.params["sver"])
+                for p in recs
+                if inactive or not p.get("inactive")
+            ],
+        )
+
+    def job_profile(self, req: Request) -> Response:
+        c = self.ctx(req)
+        rec = c.d.lookup(JOB_PROFILE, req.params["id"], "code")
+        if rec is None:
+            raise not_found(f"No job profile with id {req.params['id'][:64]}")
+        return json_response(V.job_profile(c, rec, req.params["sver"]))
+
+    # -- the older global form (/ccx/api/v4/{tenant}/...) -----------------------------
+
+    def g_workers(self, req: Request) -> Response:
+        c = self.ctx(req)
+        views = self._search(req, c.d.active())
+        limit, offset = paging(req, self.s.default_limit, self.s.max_limit)
+        ver = req.params["gver"]
+        return json_response(
+            {
+                "total": len(views),
+                "data": [V.global_worker(c, v, ver) for v in views[offset : offset + limit]],
+            }
+        )
+
+    def g_worker(self, req: Request) -> Response:
+        c = self.ctx(req)
+        return json_response(
+            V.global_worker(c, self._worker(c, req.params["id"]), req.params["gver"])
+        )
+
+    def g_orgs(self, req: Request) -> Response:
+        c = self.ctx(req)
+        orgs = sorted(c.d.all(ORG).values(), key=lambda o: (o.get("name", ""), o["id"]))
+        return self._page(req, [V.global_org(c, o, req.params["gver"]) for o in orgs])
+
+    def g_org(self, req: Request) -> Response:
+        c = self.ctx(req)
+        return json_response(V.global_org(c, self._org(c, req.params["id"]), req.params["gver"]))
+
+    def g_org_chart(self, req: Request) -> Response:
+        c = self.ctx(req)
+        chart = V.org_chart(c, self._org(c, req.params["id"]), req.params["gver"])
+        return self._page(req, [chart])
+
+    def g_org_workers(self, req: Request) -> Response:
+        c = self.ctx(req)
+        org = self._org(c, req.params["id"])
+        members = c.d.org_members(org["id"])
+        ver = req.params["gver"]
+        return self._page(req, [V.global_worker(c, m, ver) for m in members])
+
+
+def version_check(req: Request, allowed: tuple[str, ...], key: str) -> None:
+    """404 for a service version the simulator does not serve."""
+    v = req.params.get(key)
+    if v is not None and v not in allowed:
+        raise HttpError(404, "Resource not found", f"No API version {v[:16]}")

@@ -1,0 +1,124 @@
+"""Workday's wire formats: the REST error model, {total, data} pages, dates and references."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+import orjson
+
+from simulators.engine import HttpError, Request, Response
+
+JSON_CT = "application/json;charset=UTF-8"
+
+#: engine error codes -> the one-line "error" Workday's error model carries
+_SUMMARIES = {
+    "JSON_PARSER_ERROR": "invalid request",
+    "invalid_request": "invalid request",
+    "UNKNOWN_EXCEPTION": "An unexpected error occurred",
+    "NOT_FOUND": "Resource not found",
+    "METHOD_NOT_ALLOWED": "Method not allowed",
+    "REQUEST_ENTITY_TOO_LARGE": "Request entity too large",
+    "TOO_MANY_REQUESTS": "Too many requests",
+    "INVALID_INPUT": "invalid request",
+    "UNAUTHORIZED": "Invalid access token",
+}
+
+
+def json_response(
+    data: Any, status: int = 200, headers: list[tuple[str, str]] | None = None
+) -> Response:
+    h = [("content-type", JSON_CT)]
+    if headers:
+        h.extend(headers)
+    return Response(status, orjson.dumps(data), h)
+
+
+def error_response(err: HttpError) -> Response:
+    """ERROR_MODEL_REFERENCE / VALIDATION_ERROR_MODEL_REFERENCE, or RFC 6749 for the token endpoint."""
+    if err.extra.get("oauth"):
+        return json_response({"error": err.code, "error_description": err.message}, err.status)
+    summary = _SUMMARIES.get(err.code, err.code)
+    body: dict[str, Any] = {"error": summary}
+    if err.message and err.message != summary:
+        if err.fields:
+            body["errors"] = [{"error": err.message, "field": f} for f in err.fields]
+        else:
+            body["errors"] = [{"error": err.message}]
+    return json_response(body, err.status)
+
+
+def invalid(message: str, field: str | None = None) -> HttpError:
+    """400 with one validation error."""
+    return HttpError(400, "invalid request", message, fields=[field] if field else None)
+
+
+def not_found(message: str = "Resource not found") -> HttpError:
+    return HttpError(404, "Resource not found", message)
+
+
+def oauth_error(
+    status: int, error: str, description: str, headers: dict[str, str] | None = None
+) -> HttpError:
+    return HttpError(status, error, description, headers=headers, extra={"oauth": True})
+
+
+def wd_datetime(ts: float) -> str:
+    """Workday's REST datetime form: 2026-04-10T12:00:00.000Z."""
+    dt = datetime.fromtimestamp(ts, UTC)
+    return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
+
+
+def parse_date(value: Any, field: str) -> str:
+    """An ISO date (a datetime's date part is accepted) as YYYY-MM-DD, or a 400."""
+    if not isinstance(value, str) or len(value) < 10:
+        raise invalid(f"{field} must be a date in the form YYYY-MM-DD", field)
+    try:
+        return date.fromisoformat(value[:10]).isoformat()
+    except ValueError:
+        raise invalid(f"{field} must be a date in the form YYYY-MM-DD", field) from None
+
+
+def ref(id_: str | None, descriptor: str | None, href: str | None = None) -> dict[str, Any] | None:
+    if not id_:
+        return None
+    out: dict[str, Any] = {"id": id_, "descriptor": descriptor or ""}
+    if href:
+        out["href"] = href
+    return out
+
+
+def paging(req: Request, default_limit: int, max_limit: int) -> tuple[int, int]:
+    """(limit, offset) from the query, with Workday's bounds."""
+    limit = _int_arg(req, "limit", default_limit)
+    offset = _int_arg(req, "offset", 0)
+    if limit < 1 or limit > max_limit:
+        raise invalid(f"The limit must be between 1 and {max_limit}.", "limit")
+    if offset < 0:
+        raise invalid("The offset must be zero or greater.", "offset")
+    return limit, offset
+
+
+def _int_arg(req: Request, name: str, default: int) -> int:
+    v = req.arg(name)
+    if v is None or v == "":
+        return default
+    try:
+        return int(v)
+    except ValueError:
+        raise invalid(f"{name} must be an integer, got {v[:40]!r}", name) from None
+
+
+def bool_arg(req: Request, name: str, default: bool = False) -> bool:
+    v = req.arg(name)
+    if v is None or v == "":
+        return default
+    if v.lower() in ("true", "1"):
+        return True
+    if v.lower() in ("false", "0"):
+        return False
+    raise invalid(f"{name} must be true or false", name)
+
+
+def page(items: list[Any], limit: int, offset: int) -> Response:
+    return json_response({"total": len(items), "data": items[offset : offset + limit]})

@@ -1,0 +1,117 @@
+"""Fixtures for the HCM simulator: one server per session, reset per test, a loaded firm."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from harness.testing import SimHandle, start_simulator
+
+
+@pytest.fixture(scope="session")
+def wd_server() -> Iterator[SimHandle]:
+    from simulators.workday import create_simulator
+
+    handle = start_simulator(create_simulator())
+    yield handle
+    handle.close()
+
+
+@pytest.fixture
+def wd(wd_server: SimHandle) -> Iterator[SimHandle]:
+    """The HCM simulator, reset after the test."""
+    yield wd_server
+    wd_server.reset()
+
+
+@pytest.fixture
+def creds(wd: SimHandle) -> dict[str, Any]:
+    r = wd.admin.get("/tenants/default")
+    assert r.status_code == 200
+    return r.json()["credentials"]  # type: ignore[no-any-return]
+
+
+def get_token(client: httpx.Client, creds: dict[str, Any]) -> str:
+    r = client.post(creds["token_url"], data={
+        "grant_type": "refresh_token", "refresh_token": creds["refresh_token"],
+        "client_id": creds["client_id"], "client_secret": creds["client_secret"]})
+    assert r.status_code == 200, r.text
+    return r.json()["access_token"]  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def api(wd: SimHandle, creds: dict[str, Any]) -> Iterator[httpx.Client]:
+    """A client with a bearer token for the default tenant; paths relative to the Common v1 base."""
+    with wd.client() as c:
+        token = get_token(c, creds)
+    with httpx.Client(base_url=creds["common_base_url"] + "/", headers={"authorization": f"Bearer {token}"},
+                      trust_env=False, timeout=30.0) as client:
+        yield client
+
+
+FIRM: dict[str, list[dict[str, Any]]] = {
+    "locations": [
+        {"name": "New York Office", "code": "NYC", "country": "US", "countryName": "United States of America"},
+        {"name": "London Office", "code": "LON", "country": "GB", "countryName": "United Kingdom"},
+    ],
+    "jobProfiles": [
+        {"name": "Consultant", "code": "JP-CONS", "jobFamily": "Consulting", "managementLevel": "Individual Contributor"},
+        {"name": "Senior Consultant", "code": "JP-SCONS", "jobFamily": "Consulting"},
+        {"name": "Practice Director", "code": "JP-DIR", "jobFamily": "Consulting", "managementLevel": "Director"},
+        {"name": "Retired Profile", "code": "JP-OLD", "inactive": True},
+    ],
+    "costCenters": [
+        {"name": "CC100 Consulting US", "code": "CC100"},
+        {"name": "CC200 Consulting UK", "code": "CC200"},
+    ],
+    "supervisoryOrganizations": [
+        {"name": "Professional Services", "code": "SO-PS", "manager": "1000"},
+        {"name": "Consulting US", "code": "SO-US", "manager": "1001", "superior": "SO-PS"},
+        {"name": "Consulting UK", "code": "SO-UK", "manager": "1002", "superior": "SO-PS"},
+        {"name": "Closed Team", "code": "SO-OLD", "inactive": True, "superior": "SO-PS"},
+    ],
+    "workers": [
+        {"employeeId": "1000", "firstName": "Grace", "lastName": "Hopper", "email": "grace.hopper@firm.example",
+         "businessTitle": "Head of Services", "jobProfile": "JP-DIR", "supervisoryOrganization": "SO-PS",
+         "location": "NYC", "costCenter": "CC100", "costRate": 150, "currency": "USD", "fte": 1.0,
+         "skills": ["Leadership"], "hireDate": "2015-01-05"},
+        {"employeeId": "1001", "firstName": "Ada", "lastName": "Lovelace", "email": "ada.lovelace@firm.example",
+         "phone": "+1 212 555 0101", "businessTitle": "Director US", "jobProfile": "JP-DIR",
+         "supervisoryOrganization": "SO-US", "location": "NYC", "costCenter": "CC100", "costRate": 120,
+         "currency": "USD", "fte": 1.0, "skills": ["Salesforce", "Workday"], "hireDate": "2018-03-01"},
+        {"employeeId": "1002", "firstName": "Alan", "lastName": "Turing", "email": "alan.turing@firm.example",
+         "businessTitle": "Director UK", "jobProfile": "JP-DIR", "supervisoryOrganization": "SO-UK",
+         "location": "LON", "costCenter": "CC200", "costRate": 110, "currency": "GBP", "fte": 1.0,
+         "hireDate": "2019-06-03"},
+    ]
+    + [
+        {"employeeId": str(2000 + i), "firstName": f"Consultant{i:02d}", "lastName": "Smith" if i % 2 else "Jones",
+         "email": f"c{i}@firm.example", "jobProfile": "JP-CONS", "supervisoryOrganization": "SO-US" if i < 20 else "SO-UK",
+         "location": "NYC" if i < 20 else "LON", "costCenter": "CC100" if i < 20 else "CC200", "costRate": 80 + i,
+         "currency": "USD" if i < 20 else "GBP", "fte": 0.8 if i == 3 else 1.0, "scheduledWeeklyHours": 40,
+         "skills": ["Java", "Python"], "hireDate": "2021-01-04"}
+        for i in range(25)
+    ]
+    + [
+        {"employeeId": "3000", "firstName": "Former", "lastName": "Employee", "jobProfile": "JP-CONS",
+         "supervisoryOrganization": "SO-US", "hireDate": "2019-01-07", "terminationDate": "2020-12-31"},
+    ],
+}
+
+
+def load_firm(handle: SimHandle, tenant: str = "default") -> dict[str, list[str]]:
+    ids: dict[str, list[str]] = {}
+    for type_, records in FIRM.items():
+        r = handle.admin.post(f"/tenants/{tenant}/records/{type_}", json={"records": records})
+        assert r.status_code in (200, 201), r.text
+        ids[type_] = r.json()["ids"]
+    return ids
+
+
+@pytest.fixture
+def firm(wd: SimHandle) -> dict[str, list[str]]:
+    """The small firm above, loaded into the default tenant: 29 workers (28 active)."""
+    return load_firm(wd)
