@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from .._config import load_config
 from .._errors import HarnessError
 from ..stack import Stack, StackSettings, endpoints_document, write_endpoints
 from ..stack._probes import probe
@@ -36,24 +37,17 @@ def _table(doc: dict[str, Any]) -> Table:
 
 def up(
     port_base: Annotated[
-        int,
+        int | None,
         typer.Option(
-            help="First port: crm, erp, psa and hcm take this and the next three; 0 picks free ports.",
-            envvar="HARNESS_PORT_BASE",
+            help="First port: crm, erp, psa and hcm take this and the next "
+            "three; 0 picks free ports. [default: 8701]"
         ),
-    ] = 8701,
+    ] = None,
     https: Annotated[
-        bool,
-        typer.Option(
-            "--https/--http", help="Serve TLS with a generated local CA.", envvar="HARNESS_HTTPS"
-        ),
-    ] = False,
+        bool | None, typer.Option("--https/--http", help="Serve TLS with a generated local CA.")
+    ] = None,
     endpoints_file: Annotated[
-        Path | None,
-        typer.Option(
-            help="Write the systems' URLs and credentials here (JSON).",
-            envvar="HARNESS_ENDPOINTS_FILE",
-        ),
+        Path | None, typer.Option(help="Write the systems' URLs and credentials here (JSON).")
     ] = None,
     tls_dir: Annotated[
         Path | None, typer.Option(help="Where to write ca.pem and the server certificate.")
@@ -72,18 +66,40 @@ def up(
             "report and exit (non-zero on failure).",
         ),
     ] = False,
-    report_dir: Annotated[Path, typer.Option(help="Where --check writes its report.")] = Path(
-        "reports"
-    ),
+    report_dir: Annotated[
+        Path | None, typer.Option(help="Where --check writes its report. [default: reports]")
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            help="Settings file (default: harness.toml, then [tool.harness] "
+            "in pyproject.toml; HARNESS_* variables override)."
+        ),
+    ] = None,
 ) -> None:
     """Start the simulators on 127.0.0.1 and serve until Ctrl-C or SIGTERM."""
     console = Console()
+    cfg = load_config(config)
+    if port_base is not None:
+        cfg.port_base = port_base
+    if https is not None:
+        cfg.https = https
+    if endpoints_file is not None:
+        cfg.endpoints_file = endpoints_file
+    if systems is not None:
+        cfg.systems = [s.strip() for s in systems.split(",") if s.strip()]
+    if data_dir is not None:
+        cfg.data_dir = data_dir
+    if report_dir is not None:
+        cfg.report_dir = report_dir
+    endpoints_file, report_dir = cfg.endpoints_file, cfg.report_dir
     settings = StackSettings(
-        port_base=port_base or None,  # 0: every simulator on a free port
-        https=https,
-        tls_dir=tls_dir or (Path(".harness/tls") if https else None),
-        systems=[s.strip() for s in systems.split(",")] if systems else None,
-        data_dir=data_dir,
+        port_base=cfg.port_base or None,  # 0: every simulator on a free port
+        https=cfg.https,
+        tls_dir=tls_dir or (Path(".harness/tls") if cfg.https else None),
+        systems=cfg.systems,
+        data_dir=cfg.data_dir,
+        dialect_settings=cfg.dialect_settings(),
     )
     stack = Stack(settings)
     stack.start()
@@ -110,7 +126,8 @@ def up(
         stack.stop()
 
 
-def _check(console: Console, doc: dict[str, Any], report_dir: Path) -> None:
+def _check(console: Console, doc: dict[str, Any], report_dir: Path | None) -> None:
+    report_dir = report_dir or Path("reports")
     started = time.time()
     results = [
         probe(system, ep, doc.get("ca_bundle"))
