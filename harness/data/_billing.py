@@ -60,13 +60,19 @@ def bill(
         lambda: defaultdict(list)
     )
     logged: dict[tuple[str, dt.date], float] = defaultdict(float)
+    ends: dict[dt.date, dt.date] = {}
+    approved = TimeEntryStatus.APPROVED
     for entry in entries:
-        if entry.status is not TimeEntryStatus.APPROVED:
+        if entry.status is not approved:
             continue
-        end = month_end(entry.work_date)
-        logged[entry.project_id, end] += entry.hours
+        day = entry.work_date
+        end = ends.get(day)
+        if end is None:
+            end = ends[day] = month_end(day)
+        key = (entry.project_id, end)
+        logged[key] += entry.hours
         if entry.billable and end < ctx.as_of:
-            billable[entry.project_id, end][entry.assignment_id].append(entry)
+            billable[key][entry.assignment_id].append(entry)
     done_milestones: dict[tuple[str, dt.date], list[Milestone]] = defaultdict(list)
     for milestone in milestones:
         if milestone.status is MilestoneStatus.COMPLETED and milestone.completed_date:

@@ -2,16 +2,14 @@
 
 Tree::
 
-    DataError            any failure to build or write a generated firm
+    HarnessError         (harness._errors) root of every error the harness raises
+    └── DataError        a firm could not be generated or written
 """
 
 from __future__ import annotations
 
+from harness._errors import HarnessError
 
-class DataError(Exception):
-    """A firm could not be generated or written; the message says what to change."""
 
-    def __init__(self, message: str, *, hint: str | None = None) -> None:
-        self.message = message
-        self.hint = hint
-        super().__init__(f"{message} ({hint})" if hint else message)
+class DataError(HarnessError):
+    """A firm could not be generated or written; the hint says what to change."""

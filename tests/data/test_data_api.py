@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import harness.data
+from harness._errors import HarnessError
 from harness.data import SIZES, DataError, SizeSpec, generate_firm, resolve_size, write_firm
 
 
@@ -48,6 +49,12 @@ def test_errors_are_typed_and_actionable(make: object) -> None:
     with pytest.raises(DataError) as caught:
         make()  # type: ignore[operator]
     assert str(caught.value)
+
+
+def test_data_error_is_a_harness_error() -> None:
+    assert issubclass(DataError, HarnessError)
+    error = DataError("unknown size 'x'", hint="choose one of small, medium, large")
+    assert str(error) == "unknown size 'x' (hint: choose one of small, medium, large)"
 
 
 def test_write_rejects_unknown_format(tmp_path: Path) -> None:

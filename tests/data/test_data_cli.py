@@ -165,5 +165,5 @@ def test_python_m_bad_size_exits_2_with_one_line(tmp_path: Path) -> None:
 
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [
-        "error: unknown size 'enormous' (choose one of small, medium, large, or give custom counts)"
+        "error: unknown size 'enormous' (hint: choose one of small, medium, large, or give custom counts)"
     ]
