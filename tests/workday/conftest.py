@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
@@ -34,33 +34,68 @@ def creds(wd: SimHandle) -> dict[str, Any]:
     return r.json()["credentials"]  # type: ignore[no-any-return]
 
 
-def get_token(client: httpx.Client, creds: dict[str, Any]) -> str:
-    r = client.post(creds["token_url"], data={
-        "grant_type": "refresh_token", "refresh_token": creds["refresh_token"],
-        "client_id": creds["client_id"], "client_secret": creds["client_secret"]})
+TokenFn = Callable[[httpx.Client, dict[str, Any]], str]
+LoadFn = Callable[..., dict[str, list[str]]]
+
+
+def _get_token(client: httpx.Client, creds: dict[str, Any]) -> str:
+    r = client.post(
+        creds["token_url"],
+        data={
+            "grant_type": "refresh_token",
+            "refresh_token": creds["refresh_token"],
+            "client_id": creds["client_id"],
+            "client_secret": creds["client_secret"],
+        },
+    )
     assert r.status_code == 200, r.text
     return r.json()["access_token"]  # type: ignore[no-any-return]
+
+
+@pytest.fixture(scope="session")
+def get_token() -> TokenFn:
+    """get_token(client, creds): a fresh access token through the refresh-token grant."""
+    return _get_token
 
 
 @pytest.fixture
 def api(wd: SimHandle, creds: dict[str, Any]) -> Iterator[httpx.Client]:
     """A client with a bearer token for the default tenant; paths relative to the Common v1 base."""
     with wd.client() as c:
-        token = get_token(c, creds)
-    with httpx.Client(base_url=creds["common_base_url"] + "/", headers={"authorization": f"Bearer {token}"},
-                      trust_env=False, timeout=30.0) as client:
+        token = _get_token(c, creds)
+    with httpx.Client(
+        base_url=creds["common_base_url"] + "/",
+        headers={"authorization": f"Bearer {token}"},
+        trust_env=False,
+        timeout=30.0,
+    ) as client:
         yield client
 
 
 FIRM: dict[str, list[dict[str, Any]]] = {
     "locations": [
-        {"name": "New York Office", "code": "NYC", "country": "US", "countryName": "United States of America"},
+        {
+            "name": "New York Office",
+            "code": "NYC",
+            "country": "US",
+            "countryName": "United States of America",
+        },
         {"name": "London Office", "code": "LON", "country": "GB", "countryName": "United Kingdom"},
     ],
     "jobProfiles": [
-        {"name": "Consultant", "code": "JP-CONS", "jobFamily": "Consulting", "managementLevel": "Individual Contributor"},
+        {
+            "name": "Consultant",
+            "code": "JP-CONS",
+            "jobFamily": "Consulting",
+            "managementLevel": "Individual Contributor",
+        },
         {"name": "Senior Consultant", "code": "JP-SCONS", "jobFamily": "Consulting"},
-        {"name": "Practice Director", "code": "JP-DIR", "jobFamily": "Consulting", "managementLevel": "Director"},
+        {
+            "name": "Practice Director",
+            "code": "JP-DIR",
+            "jobFamily": "Consulting",
+            "managementLevel": "Director",
+        },
         {"name": "Retired Profile", "code": "JP-OLD", "inactive": True},
     ],
     "costCenters": [
@@ -74,35 +109,89 @@ FIRM: dict[str, list[dict[str, Any]]] = {
         {"name": "Closed Team", "code": "SO-OLD", "inactive": True, "superior": "SO-PS"},
     ],
     "workers": [
-        {"employeeId": "1000", "firstName": "Grace", "lastName": "Hopper", "email": "grace.hopper@firm.example",
-         "businessTitle": "Head of Services", "jobProfile": "JP-DIR", "supervisoryOrganization": "SO-PS",
-         "location": "NYC", "costCenter": "CC100", "costRate": 150, "currency": "USD", "fte": 1.0,
-         "skills": ["Leadership"], "hireDate": "2015-01-05"},
-        {"employeeId": "1001", "firstName": "Ada", "lastName": "Lovelace", "email": "ada.lovelace@firm.example",
-         "phone": "+1 212 555 0101", "businessTitle": "Director US", "jobProfile": "JP-DIR",
-         "supervisoryOrganization": "SO-US", "location": "NYC", "costCenter": "CC100", "costRate": 120,
-         "currency": "USD", "fte": 1.0, "skills": ["Salesforce", "Workday"], "hireDate": "2018-03-01"},
-        {"employeeId": "1002", "firstName": "Alan", "lastName": "Turing", "email": "alan.turing@firm.example",
-         "businessTitle": "Director UK", "jobProfile": "JP-DIR", "supervisoryOrganization": "SO-UK",
-         "location": "LON", "costCenter": "CC200", "costRate": 110, "currency": "GBP", "fte": 1.0,
-         "hireDate": "2019-06-03"},
+        {
+            "employeeId": "1000",
+            "firstName": "Grace",
+            "lastName": "Hopper",
+            "email": "grace.hopper@firm.example",
+            "businessTitle": "Head of Services",
+            "jobProfile": "JP-DIR",
+            "supervisoryOrganization": "SO-PS",
+            "location": "NYC",
+            "costCenter": "CC100",
+            "costRate": 150,
+            "currency": "USD",
+            "fte": 1.0,
+            "skills": ["Leadership"],
+            "hireDate": "2015-01-05",
+        },
+        {
+            "employeeId": "1001",
+            "firstName": "Ada",
+            "lastName": "Lovelace",
+            "email": "ada.lovelace@firm.example",
+            "phone": "+1 212 555 0101",
+            "businessTitle": "Director US",
+            "jobProfile": "JP-DIR",
+            "supervisoryOrganization": "SO-US",
+            "location": "NYC",
+            "costCenter": "CC100",
+            "costRate": 120,
+            "currency": "USD",
+            "fte": 1.0,
+            "skills": ["Salesforce", "Workday"],
+            "hireDate": "2018-03-01",
+        },
+        {
+            "employeeId": "1002",
+            "firstName": "Alan",
+            "lastName": "Turing",
+            "email": "alan.turing@firm.example",
+            "businessTitle": "Director UK",
+            "jobProfile": "JP-DIR",
+            "supervisoryOrganization": "SO-UK",
+            "location": "LON",
+            "costCenter": "CC200",
+            "costRate": 110,
+            "currency": "GBP",
+            "fte": 1.0,
+            "hireDate": "2019-06-03",
+        },
     ]
     + [
-        {"employeeId": str(2000 + i), "firstName": f"Consultant{i:02d}", "lastName": "Smith" if i % 2 else "Jones",
-         "email": f"c{i}@firm.example", "jobProfile": "JP-CONS", "supervisoryOrganization": "SO-US" if i < 20 else "SO-UK",
-         "location": "NYC" if i < 20 else "LON", "costCenter": "CC100" if i < 20 else "CC200", "costRate": 80 + i,
-         "currency": "USD" if i < 20 else "GBP", "fte": 0.8 if i == 3 else 1.0, "scheduledWeeklyHours": 40,
-         "skills": ["Java", "Python"], "hireDate": "2021-01-04"}
+        {
+            "employeeId": str(2000 + i),
+            "firstName": f"Consultant{i:02d}",
+            "lastName": "Smith" if i % 2 else "Jones",
+            "email": f"c{i}@firm.example",
+            "jobProfile": "JP-CONS",
+            "supervisoryOrganization": "SO-US" if i < 20 else "SO-UK",
+            "location": "NYC" if i < 20 else "LON",
+            "costCenter": "CC100" if i < 20 else "CC200",
+            "costRate": 80 + i,
+            "currency": "USD" if i < 20 else "GBP",
+            "fte": 0.8 if i == 3 else 1.0,
+            "scheduledWeeklyHours": 40,
+            "skills": ["Java", "Python"],
+            "hireDate": "2021-01-04",
+        }
         for i in range(25)
     ]
     + [
-        {"employeeId": "3000", "firstName": "Former", "lastName": "Employee", "jobProfile": "JP-CONS",
-         "supervisoryOrganization": "SO-US", "hireDate": "2019-01-07", "terminationDate": "2020-12-31"},
+        {
+            "employeeId": "3000",
+            "firstName": "Former",
+            "lastName": "Employee",
+            "jobProfile": "JP-CONS",
+            "supervisoryOrganization": "SO-US",
+            "hireDate": "2019-01-07",
+            "terminationDate": "2020-12-31",
+        },
     ],
 }
 
 
-def load_firm(handle: SimHandle, tenant: str = "default") -> dict[str, list[str]]:
+def _load_firm(handle: SimHandle, tenant: str = "default") -> dict[str, list[str]]:
     ids: dict[str, list[str]] = {}
     for type_, records in FIRM.items():
         r = handle.admin.post(f"/tenants/{tenant}/records/{type_}", json={"records": records})
@@ -114,4 +203,10 @@ def load_firm(handle: SimHandle, tenant: str = "default") -> dict[str, list[str]
 @pytest.fixture
 def firm(wd: SimHandle) -> dict[str, list[str]]:
     """The small firm above, loaded into the default tenant: 29 workers (28 active)."""
-    return load_firm(wd)
+    return _load_firm(wd)
+
+
+@pytest.fixture(scope="session")
+def load_firm() -> LoadFn:
+    """load_firm(handle, tenant="default"): bulk load the small firm into a tenant."""
+    return _load_firm
