@@ -1,0 +1,227 @@
+"""Kantata authentication: bearer tokens per tenant and the OAuth 2 authorization-code flow.
+
+Each tenant gets a token at setup (the default tenant's comes from the settings); the
+``/oauth/authorize`` and ``/oauth/token`` endpoints mint more for a registered client.
+Kantata tokens do not expire; the admin API can expire or revoke them to test failures.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
+
+from simulators.engine import HttpError, Request, Response, Tenant
+
+from ._wire import json_response
+
+if TYPE_CHECKING:
+    from ._dialect import KantataDialect
+
+CREDS_KEY = "kantata.credentials"
+
+
+def _oauth_error(error: str, description: str, status: int = 401) -> Response:
+    return json_response({"error": error, "error_description": description}, status)
+
+
+class KantataAuth:
+    def __init__(self, dialect: KantataDialect) -> None:
+        self.d = dialect
+
+    def tenant_credentials(self, tenant: Tenant) -> dict[str, str]:
+        creds = tenant.state.get(CREDS_KEY)
+        if creds is None:
+            s = self.d.settings
+            stored = tenant.store.meta_get(CREDS_KEY)
+            if stored is not None:
+                creds = stored
+            elif tenant.name == "default":
+                creds = {
+                    "token": s.token,
+                    "client_id": s.client_id,
+                    "client_secret": s.client_secret,
+                }
+            else:
+                creds = {
+                    "token": secrets.token_hex(32),
+                    "client_id": f"kantata-{tenant.name}-{secrets.token_hex(4)}",
+                    "client_secret": secrets.token_hex(24),
+                }
+            tenant.store.meta_set(CREDS_KEY, creds)
+            tenant.state[CREDS_KEY] = creds
+            self._issue(tenant, creds["token"], "personal")
+        return creds  # type: ignore[no-any-return]
+
+    def _issue(self, tenant: Tenant, value: str, kind: str) -> None:
+        assert self.d.sim is not None
+        self.d.sim.tokens.issue(
+            tenant.name,
+            self.d.api_user(tenant),
+            tenant.clock,
+            ttl=None,
+            value=value,
+            kind=kind,
+            client_id=self.d.settings.client_id,
+        )
+
+    def authenticate(self, req: Request) -> Tenant:
+        assert self.d.sim is not None
+        header = req.headers.get("authorization", "")
+        scheme, _, value = header.partition(" ")
+        value = value.strip()
+        if scheme.lower() == "token" and value.startswith(
+            "token="
+        ):  # Authorization: Token token="..."
+            value = value[6:].strip('"')
+        elif scheme.lower() != "bearer" or not value:
+            value = ""
+        if not value:
+            raise HttpError(
+                401,
+                "oauth",
+                "Invalid OAuth 2 Request: no access token was provided",
+                headers={"www-authenticate": 'Bearer realm="Kantata OX"'},
+            )
+        tok = self.d.sim.tokens.lookup(value)
+        tenant = self.d.sim.tenants.find(tok.tenant) if tok is not None else None
+        if tok is None or tenant is None or tok.kind not in ("access", "personal"):
+            raise HttpError(
+                401,
+                "oauth",
+                "Invalid OAuth 2 Request: the access token is invalid",
+                headers={"www-authenticate": 'Bearer realm="Kantata OX", error="invalid_token"'},
+            )
+        state = tok.state(tenant.clock.time())
+        if state != "valid":
+            raise HttpError(
+                401,
+                "oauth",
+                f"Invalid OAuth 2 Request: the access token was {state}",
+                headers={"www-authenticate": 'Bearer realm="Kantata OX", error="invalid_token"'},
+            )
+        req.principal = tok.subject
+        return tenant
+
+    # -- OAuth 2 ---------------------------------------------------------------------
+
+    def _tenant_by_client(self, client_id: str) -> Tenant | None:
+        assert self.d.sim is not None
+        for t in self.d.sim.tenants.all():
+            if self.tenant_credentials(t)["client_id"] == client_id:
+                return t
+        return None
+
+    def authorize(self, req: Request) -> Response:
+        """GET /oauth/authorize: the account admin approves at once; redirects with a code."""
+        assert self.d.sim is not None
+        client_id = req.arg("client_id") or ""
+        redirect_uri = req.arg("redirect_uri") or ""
+        tenant = self._tenant_by_client(client_id)
+        if req.arg("response_type") != "code":
+            return _oauth_error("unsupported_response_type", "response_type must be code", 400)
+        if tenant is None:
+            return _oauth_error(
+                "invalid_client", "Client authentication failed due to unknown client.", 401
+            )
+        if not redirect_uri.startswith(("http://", "https://")):
+            return _oauth_error("invalid_request", "redirect_uri is missing or invalid", 400)
+        code = self.d.sim.tokens.issue(
+            tenant.name,
+            self.d.api_user(tenant),
+            tenant.clock,
+            ttl=600.0,
+            client_id=client_id,
+            kind="code",
+            extra={"redirect_uri": redirect_uri},
+        )
+        sep = "&" if "?" in redirect_uri else "?"
+        params = {
+            "code": code.value,
+            **({"state": req.arg("state") or ""} if req.arg("state") else {}),
+        }
+        return Response(302, b"", [("location", f"{redirect_uri}{sep}{urlencode(params)}")])
+
+    def token(self, req: Request) -> Response:
+        """POST /oauth/token: authorization_code or refresh_token grants (form or JSON body)."""
+        assert self.d.sim is not None
+        form: dict[str, Any]
+        if "json" in req.headers.get("content-type", ""):
+            try:
+                body = req.json()
+            except HttpError:
+                return _oauth_error("invalid_request", "The request body is not valid JSON", 400)
+            form = body if isinstance(body, dict) else {}
+        else:
+            form = req.form()
+        grant = str(form.get("grant_type") or "")
+        client_id = str(form.get("client_id") or "")
+        tenant = self._tenant_by_client(client_id)
+        if (
+            tenant is None
+            or str(form.get("client_secret") or "")
+            != self.tenant_credentials(tenant)["client_secret"]
+        ):
+            return _oauth_error(
+                "invalid_client",
+                "Client authentication failed due to unknown client, no client "
+                "authentication included, or unsupported authentication method.",
+            )
+        tokens = self.d.sim.tokens
+        if grant == "authorization_code":
+            code = tokens.lookup(str(form.get("code") or ""))
+            if (
+                code is None
+                or code.kind != "code"
+                or code.tenant != tenant.name
+                or code.state(tenant.clock.time()) != "valid"
+                or code.extra.get("redirect_uri") != str(form.get("redirect_uri") or "")
+            ):
+                return _oauth_error(
+                    "invalid_grant",
+                    "The provided authorization grant is invalid, expired, revoked, "
+                    "does not match the redirection URI used in the authorization request, or was "
+                    "issued to another client.",
+                    400,
+                )
+            code.revoked = True
+        elif grant == "refresh_token":
+            refresh = tokens.lookup(str(form.get("refresh_token") or ""))
+            if (
+                refresh is None
+                or refresh.kind != "refresh"
+                or refresh.tenant != tenant.name
+                or refresh.revoked
+            ):
+                return _oauth_error(
+                    "invalid_grant",
+                    "The provided authorization grant is invalid, expired, revoked, "
+                    "does not match the redirection URI used in the authorization request, or was "
+                    "issued to another client.",
+                    400,
+                )
+        else:
+            return _oauth_error(
+                "unsupported_grant_type",
+                "The authorization grant type is not supported by the authorization server.",
+                400,
+            )
+        access = tokens.issue(
+            tenant.name, self.d.api_user(tenant), tenant.clock, ttl=None, client_id=client_id
+        )
+        refresh_tok = tokens.issue(
+            tenant.name,
+            self.d.api_user(tenant),
+            tenant.clock,
+            ttl=None,
+            client_id=client_id,
+            kind="refresh",
+        )
+        return json_response(
+            {
+                "access_token": access.value,
+                "token_type": "bearer",
+                "refresh_token": refresh_tok.value,
+                "created_at": int(access.issued_at),
+            }
+        )

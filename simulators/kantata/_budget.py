@@ -1,0 +1,60 @@
+"""Budget consumed per workspace: approved billable time at its rate, plus expenses when they burn.
+
+Kantata computes ``budget_used`` from the project's approved billable line items; time is
+valued at the entry's ``rate_in_cents``, which defaults to the resource's bill rate.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(slots=True)
+class Budget:
+    used_in_cents: int
+    expenses_in_cents: int
+    billable_minutes: int
+    non_billable_minutes: int
+    active_submissions: int
+    percentage_complete: int
+
+
+def workspace_budget(conn: sqlite3.Connection, ws: dict[str, Any]) -> Budget:
+    wid = ws["id"]
+    time_used, billable, nonbillable = conn.execute(
+        "SELECT coalesce(sum(CASE WHEN json_extract(data,'$.billable') AND json_extract(data,'$.approved') "
+        "THEN json_extract(data,'$.time_in_minutes') * json_extract(data,'$.rate_in_cents') / 60.0 END), 0), "
+        "coalesce(sum(CASE WHEN json_extract(data,'$.billable') THEN json_extract(data,'$.time_in_minutes') END), 0), "
+        "coalesce(sum(CASE WHEN NOT json_extract(data,'$.billable') THEN json_extract(data,'$.time_in_minutes') END), 0) "
+        "FROM records WHERE type = 'time_entries' AND deleted = 0 AND json_extract(data,'$.workspace_id') = ?",
+        (wid,),
+    ).fetchone()
+    expenses, billable_expenses = conn.execute(
+        "SELECT coalesce(sum(json_extract(data,'$.amount_in_cents')), 0), coalesce(sum(CASE WHEN "
+        "json_extract(data,'$.is_billable') THEN json_extract(data,'$.amount_in_cents') END), 0) FROM records "
+        "WHERE type = 'expenses' AND deleted = 0 AND json_extract(data,'$.workspace_id') = ?",
+        (wid,),
+    ).fetchone()
+    active = conn.execute(
+        "SELECT count(*) FROM records WHERE type = 'timesheet_submissions' AND deleted = 0 AND "
+        "json_extract(data,'$.workspace_id') = ? AND json_extract(data,'$.status') IN ('pending','approved')",
+        (wid,),
+    ).fetchone()[0]
+    done, total = conn.execute(
+        "SELECT coalesce(sum(CASE WHEN json_extract(data,'$.state') = 'completed' THEN 1 END), 0), count(*) "
+        "FROM records WHERE type = 'stories' AND deleted = 0 AND json_extract(data,'$.workspace_id') = ?",
+        (wid,),
+    ).fetchone()
+    used = round(time_used)
+    if ws.get("expenses_in_burn_rate"):
+        used += int(billable_expenses)
+    return Budget(
+        used,
+        int(expenses),
+        int(billable),
+        int(nonbillable),
+        int(active),
+        round(done * 100 / total) if total else 0,
+    )

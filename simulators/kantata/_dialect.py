@@ -1,0 +1,379 @@
+"""The Kantata OX dialect: routes, auth, limits and subscribed events wired onto the engine."""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from simulators.engine import (
+    Change,
+    ConfigError,
+    Dialect,
+    HttpError,
+    Request,
+    Response,
+    Router,
+    Simulator,
+    SimulatorSettings,
+    Tenant,
+    TokenBucket,
+)
+
+from ._auth import CREDS_KEY, KantataAuth
+from ._feed import build_event
+from ._handlers import Handlers
+from ._model import Catalog, Resource
+from ._present import Presenter
+from ._service import Records
+from ._settings import KantataSettings
+from ._wire import error_response, iso_timestamp, json_response, tz_from_offset
+
+LIMIT_KEY = "kantata.rate_limit"
+ACCOUNT_KEY = "kantata.account_id"
+API = "/api/v1"
+
+
+class KantataDialect(Dialect):
+    vendor = "kantata"
+    system = "psa"
+
+    def __init__(self, settings: KantataSettings | None = None) -> None:
+        super().__init__()
+        self.settings = settings or KantataSettings()
+        self.catalog = Catalog()
+        self.records = Records(self.catalog, self.settings)
+        self.auth = KantataAuth(self)
+        self.handlers = Handlers(self)
+
+    # -- wiring ----------------------------------------------------------------------
+
+    def routes(self, r: Router) -> None:
+        h, a = self.handlers, self.auth
+        r.add("POST", "/oauth/token", a.token, auth=False, name="oauth.token")
+        r.add("GET", "/oauth/authorize", a.authorize, auth=False, name="oauth.authorize")
+        for suffix in (".json", ""):
+            r.add("GET", f"{API}/users/me{suffix}", h.me, name="users.me")
+            r.add(
+                "POST",
+                f"{API}/external_references/create_or_update{suffix}",
+                h.external_reference,
+                name="external_references.create_or_update",
+            )
+            r.add(
+                "GET",
+                f"{API}/subscribed_events/event_types{suffix}",
+                h.event_types,
+                name="subscribed_events.event_types",
+            )
+            for path, kind in (
+                ("timesheet_approvals", "approval"),
+                ("timesheet_rejections", "rejection"),
+                ("timesheet_cancellations", "cancellation"),
+            ):
+                r.add("POST", f"{API}/{path}{suffix}", _bind1(h.resolution, kind), name=path)
+        for res in self.catalog:
+            self._resource_routes(r, res)
+
+    def _resource_routes(self, r: Router, res: Resource) -> None:
+        h = self.handlers
+        c = res.collection
+        for suffix in (".json", ""):
+            if "list" in res.ops:
+                r.add("GET", f"{API}/{c}{suffix}", _bind(h.list, res), name=f"{c}.list")
+            if "create" in res.ops:
+                r.add("POST", f"{API}/{c}{suffix}", _bind(h.create, res), name=f"{c}.create")
+            if c == "time_entries":
+                r.add(
+                    "DELETE",
+                    f"{API}/{c}{suffix}",
+                    _bind(h.bulk_delete, res),
+                    name=f"{c}.bulk_delete",
+                )
+            if "get" in res.ops:
+                r.add("GET", f"{API}/{c}/{{id}}{suffix}", _bind(h.show, res), name=f"{c}.show")
+            if "update" in res.ops:
+                r.add("PUT", f"{API}/{c}/{{id}}{suffix}", _bind(h.update, res), name=f"{c}.update")
+                r.add(
+                    "PATCH", f"{API}/{c}/{{id}}{suffix}", _bind(h.update, res), name=f"{c}.update"
+                )
+            if "delete" in res.ops:
+                r.add(
+                    "DELETE", f"{API}/{c}/{{id}}{suffix}", _bind(h.delete, res), name=f"{c}.delete"
+                )
+
+    def admin_routes(self, r: Router) -> None:
+        r.add("GET", "/__admin/tenants/{tenant}/limits", self._admin_get_limits, auth=False)
+        r.add("PUT", "/__admin/tenants/{tenant}/limits", self._admin_set_limits, auth=False)
+
+    def setup_tenant(self, tenant: Tenant) -> None:
+        store = tenant.store
+        for name in ("workspace_id", "user_id", "story_id", "subject_id"):
+            store.ensure_index(name)
+        account = store.meta_get(ACCOUNT_KEY)
+        if account is None:
+            account = (
+                self.settings.account_id
+                if tenant.name == "default"
+                else (1000 + zlib.crc32(tenant.name.encode()) % 9_000_000)
+            )
+            store.meta_set(ACCOUNT_KEY, account)
+        tenant.state[ACCOUNT_KEY] = account
+        uid = self.settings.api_user_id
+        if store.get("users", uid) is None:
+            now = tenant.clock.time()
+            iso = iso_timestamp(now, tz_from_offset(self.settings.utc_offset))
+            user = {
+                "id": uid,
+                "full_name": self.settings.api_user_name,
+                "email_address": self.settings.api_user_email,
+                "headline": "Account Administrator",
+                "photo_path": None,
+                "disabled": False,
+                "account_id": account,
+                "role_id": None,
+                "account_permission": "administrator",
+                "created_at": iso,
+                "updated_at": iso,
+                "_created": now,
+                "_updated": now,
+            }
+            store.insert("users", uid, user, iso, emit=False)
+            _bump(store.conn, "id:users", int(uid))
+        tenant.state.pop(LIMIT_KEY, None)
+        self.auth.tenant_credentials(tenant)
+
+    def reset_tenant(self, tenant: Tenant) -> None:
+        creds = tenant.state.get(CREDS_KEY)
+        tenant.state.clear()
+        if creds is not None:
+            tenant.store.meta_set(CREDS_KEY, creds)
+        self.setup_tenant(tenant)
+
+    def api_user(self, tenant: Tenant) -> str:
+        return self.settings.api_user_id
+
+    # -- per request -----------------------------------------------------------------
+
+    def authenticate(self, req: Request) -> Tenant:
+        return self.auth.authenticate(req)
+
+    def bucket(self, tenant: Tenant) -> TokenBucket | None:
+        s = self.settings
+        if s.rate_limit_per_second is None:
+            return None
+        b = tenant.state.get(LIMIT_KEY)
+        if b is None:
+            b = tenant.state[LIMIT_KEY] = TokenBucket(s.rate_limit_per_second, s.rate_limit_burst)
+        return b  # type: ignore[no-any-return]
+
+    def admit(self, req: Request, tenant: Tenant) -> Response | None:
+        b = self.bucket(tenant)
+        if b is None or b.try_take(tenant.clock):
+            return None
+        resp = error_response(
+            HttpError(429, "system", "Rate limit exceeded. Please retry your request later.")
+        )
+        resp.headers.append(("retry-after", str(max(1, int(b.retry_after() + 0.999)))))
+        return resp
+
+    def error_response(self, err: HttpError, req: Request | None = None) -> Response:
+        return error_response(err)
+
+    def not_found(self, req: Request) -> HttpError:
+        return HttpError(404, "system", "Not found")
+
+    def method_not_allowed(self, req: Request) -> HttpError:
+        return HttpError(405, "system", f"Method {req.method} is not allowed for {req.path}")
+
+    def payload_too_large(self, req: Request, limit: int) -> HttpError:
+        return HttpError(
+            413, "system", f"The request body exceeds the maximum size of {limit} bytes"
+        )
+
+    # -- events ----------------------------------------------------------------------
+
+    def change_event(
+        self, tenant: Tenant, change: Change, seq: int
+    ) -> tuple[str, dict[str, Any]] | None:
+        presenter = Presenter(self.catalog, self.settings, tenant, [])
+        ev = build_event(
+            self.catalog,
+            presenter,
+            tenant,
+            change,
+            seq,
+            int(tenant.state.get(ACCOUNT_KEY, 0)),
+            self.settings.api_user_id,
+        )
+        if ev is None:
+            return None
+        tenant.store.insert(
+            "subscribed_events", ev["id"], ev, ev["created_at"], at=change.at, emit=False
+        )
+        public = {k: v for k, v in ev.items() if not k.startswith("_")}
+        return "subscribed_events", public
+
+    # -- admin -----------------------------------------------------------------------
+
+    def bulk_load(
+        self, tenant: Tenant, record_type: str, records: list[dict[str, Any]]
+    ) -> list[str]:
+        res = self.catalog.get(record_type) or next(
+            (r for r in self.catalog if record_type in (r.singular, r.subject_type)), None
+        )
+        if res is None or res.collection == "subscribed_events":
+            raise HttpError(
+                404,
+                "NOT_FOUND",
+                f"unknown Kantata collection {record_type!r}",
+                extra={"hint": f"one of {', '.join(r.collection for r in self.catalog)}"},
+            )
+        now = tenant.clock.time()
+        tz = tz_from_offset(self.settings.utc_offset)
+        rows: list[tuple[str, str, dict[str, Any]]] = []
+        top = 0
+        for i, given in enumerate(records):
+            if not isinstance(given, dict):
+                raise ConfigError(f"record {i} is not an object")
+            rec: dict[str, Any] = {
+                k: (list(v) if isinstance(v, list) else v) for k, v in res.stored.items()
+            }
+            for k, v in given.items():
+                if k in ("bill_rate_in_cents", "resource_bill_rate_in_cents"):
+                    rec["_bill_rate_in_cents"] = v
+                elif (
+                    k in ("cost_rate_in_cents", "resource_cost_rate_in_cents")
+                    and res.collection != "time_entries"
+                ):
+                    rec["_cost_rate_in_cents"] = v
+                else:
+                    rec[k] = v
+            rid = given.get("id")
+            if rid is None:
+                rid = tenant.store.next_sequence(f"id:{res.collection}")
+            if not str(rid).isdigit():
+                raise ConfigError(f"record {i}: Kantata ids are strings of digits, got {rid!r}")
+            rec["id"] = str(int(rid))
+            top = max(top, int(rec["id"]))
+            for _name, assoc in res.assocs.items():
+                if assoc.collection and not (assoc.reverse or assoc.through or assoc.polymorphic):
+                    v = rec.get(assoc.fk)
+                    if assoc.many and isinstance(v, list):
+                        rec[assoc.fk] = [str(x) for x in v]
+                    elif v is not None and not assoc.many:
+                        rec[assoc.fk] = str(v)
+            for field, key in (("created_at", "_created"), ("updated_at", "_updated")):
+                if field in res.stored:
+                    epoch = _epoch(rec.get(field), now)
+                    rec[key] = epoch
+                    rec[field] = iso_timestamp(epoch, tz)
+            self._bulk_defaults(tenant, res, rec)
+            rows.append((rec["id"], str(rec.get("updated_at") or ""), rec))
+        tenant.store.bulk_insert(res.collection, rows)
+        _bump(tenant.store.conn, f"id:{res.collection}", top)
+        return [r[0] for r in rows]
+
+    def _bulk_defaults(self, tenant: Tenant, res: Resource, rec: dict[str, Any]) -> None:
+        c = res.collection
+        if c in ("workspaces", "users"):
+            rec["account_id"] = rec.get("account_id") or tenant.state.get(ACCOUNT_KEY)
+        if c == "workspaces":
+            rec["currency"] = rec.get("currency") or self.settings.default_currency
+            if rec.get("require_time_approvals") is None:
+                rec["require_time_approvals"] = self.settings.default_require_time_approvals
+        if c in ("time_entries", "expenses", "invoices") and not rec.get("currency"):
+            rec["currency"] = self.settings.default_currency
+        if c == "external_references" and rec.get("subject_id") is not None:
+            rec["subject_id"] = int(rec["subject_id"])
+
+    def credentials(self, tenant: Tenant, base_url: str) -> dict[str, Any]:
+        c = self.auth.tenant_credentials(tenant)
+        return {
+            "token": c["token"],
+            "api_base": f"{base_url}{API}",
+            "token_url": f"{base_url}/oauth/token",
+            "authorize_url": f"{base_url}/oauth/authorize",
+            "client_id": c["client_id"],
+            "client_secret": c["client_secret"],
+            "user_id": self.settings.api_user_id,
+            "account_id": tenant.state.get(ACCOUNT_KEY),
+        }
+
+    def describe(self) -> dict[str, Any]:
+        return {"api": API, "collections": [r.collection for r in self.catalog]}
+
+    def _admin_get_limits(self, req: Request) -> Response:
+        assert self.sim is not None
+        t = self.sim.tenants.get(req.params["tenant"])
+        b = self.bucket(t)
+        return json_response(
+            {"rate_per_second": b.rate if b else None, "burst": b.burst if b else None}
+        )
+
+    def _admin_set_limits(self, req: Request) -> Response:
+        assert self.sim is not None
+        t = self.sim.tenants.get(req.params["tenant"])
+        body = req.json() if req.body else {}
+        if not isinstance(body, dict):
+            raise ConfigError("limits must be a JSON object")
+        try:
+            rate = float(body.get("rate_per_second", self.settings.rate_limit_per_second or 0))
+            burst = float(body.get("burst", self.settings.rate_limit_burst))
+        except (TypeError, ValueError):
+            raise ConfigError("rate_per_second and burst must be numbers") from None
+        if rate <= 0 or burst < 1:
+            raise ConfigError("rate_per_second must be > 0 and burst >= 1")
+        t.state[LIMIT_KEY] = TokenBucket(rate, burst)
+        return json_response({"rate_per_second": rate, "burst": burst})
+
+
+def _bind(
+    fn: Callable[[Request, Resource], Response], res: Resource
+) -> Callable[[Request], Response]:
+    def handler(req: Request) -> Response:
+        return fn(req, res)
+
+    return handler
+
+
+def _bind1(fn: Callable[[Request, str], Response], arg: str) -> Callable[[Request], Response]:
+    def handler(req: Request) -> Response:
+        return fn(req, arg)
+
+    return handler
+
+
+def _bump(conn: Any, name: str, value: int) -> None:
+    """Make sure ids allocated later stay above ``value`` (after loading records with ids)."""
+    conn.execute(
+        "INSERT INTO sequences(name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET "
+        "value = max(value, excluded.value)",
+        (name, value),
+    )
+
+
+def _epoch(value: Any, default: float) -> float:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(value, str) and value:
+        text = value[:-1] + "+00:00" if value.endswith("Z") else value
+        try:
+            dt = datetime.fromisoformat(text)
+        except ValueError:
+            raise ConfigError(f"invalid timestamp {value!r}") from None
+        if dt.tzinfo is None:
+            from datetime import UTC
+
+            dt = dt.replace(tzinfo=UTC)
+        return dt.timestamp()
+    return default
+
+
+def create_simulator(
+    dialect_settings: KantataSettings | None = None,
+    engine_settings: SimulatorSettings | None = None,
+) -> Simulator:
+    """A PSA simulator app (Kantata OX API v1), ready to serve."""
+    return Simulator(KantataDialect(dialect_settings), engine_settings)

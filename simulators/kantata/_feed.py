@@ -1,0 +1,74 @@
+"""Subscribed events: Kantata's change feed, one event per committed change.
+
+Each event is kept as a ``subscribed_events`` record (polled through the API) and is
+also the payload the engine pushes to webhook subscribers.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from simulators.engine import Change, Tenant
+
+from ._wire import iso_timestamp
+
+if TYPE_CHECKING:
+    from ._model import Catalog
+    from ._present import Presenter
+
+_OPS = {"create": "created", "update": "updated", "delete": "deleted", "undelete": "created"}
+
+
+def _public(data: dict[str, Any] | None) -> dict[str, Any] | None:
+    if data is None:
+        return None
+    return {k: v for k, v in data.items() if not k.startswith("_")}
+
+
+def build_event(
+    catalog: Catalog,
+    presenter: Presenter,
+    tenant: Tenant,
+    change: Change,
+    seq: int,
+    account_id: int,
+    fallback_user: str,
+) -> dict[str, Any] | None:
+    res = catalog.get(change.type)
+    if res is None or not res.events:
+        return None
+    current = presenter.shape(res, change.data) if change.op != "delete" else None
+    previous_raw = (
+        change.previous
+        if change.op == "update"
+        else (change.data if change.op == "delete" else None)
+    )
+    previous = presenter.shape(res, previous_raw) if previous_raw is not None else None
+    changes: dict[str, list[Any]] = {}
+    if change.op == "update" and change.previous is not None:
+        for key in change.changed_fields:
+            if key.startswith("_") or key == "updated_at":
+                continue
+            changes[key] = [change.previous.get(key), change.data.get(key)]
+    elif change.op == "create":
+        changes = {
+            k: [None, v]
+            for k, v in (_public(change.data) or {}).items()
+            if v is not None and k != "id"
+        }
+    user = change.origin or fallback_user
+    stamp = iso_timestamp(change.at or tenant.clock.time())
+    return {
+        "id": str(seq),
+        "event_type": f"{res.singular}:{_OPS[change.op]}",
+        "account_id": account_id,
+        "user_id": int(user) if user.isdigit() else None,
+        "subject_id": int(change.id) if change.id.isdigit() else change.id,
+        "subject_type": res.subject_type,
+        "subject_changed_at": stamp,
+        "current_payload": current,
+        "previous_payload": previous,
+        "payload_changes": changes,
+        "created_at": stamp,
+        "_created": change.at or tenant.clock.time(),
+    }

@@ -1,0 +1,217 @@
+"""HTTP handlers of /api/v1: list, show, create (single and bulk), update, delete, and the extras."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from simulators.engine import HttpError, Request, Response, Tenant
+
+from ._model import Resource
+from ._present import Presenter, parse_includes, parse_optional_fields
+from ._query import ListQuery
+from ._service import Ctx
+from ._wire import bad_request, json_response, not_found, request_body, validation_error
+
+if TYPE_CHECKING:
+    from ._dialect import KantataDialect
+
+
+class Handlers:
+    def __init__(self, dialect: KantataDialect) -> None:
+        self.d = dialect
+        self.queries = {r.collection: ListQuery(r) for r in dialect.catalog}
+
+    # -- helpers ---------------------------------------------------------------------
+
+    def ctx(self, req: Request) -> Ctx:
+        assert req.tenant is not None
+        return Ctx(req.tenant, str(req.principal or self.d.api_user(req.tenant)))
+
+    def presenter(self, req: Request, tenant: Tenant) -> Presenter:
+        return Presenter(
+            self.d.catalog,
+            self.d.settings,
+            tenant,
+            parse_includes(req.arg("include")),
+            parse_optional_fields(
+                req.query.get("optional_fields", []) + req.query.get("optional_fields[]", [])
+            ),
+        )
+
+    def _id(self, req: Request) -> str:
+        rid = req.params.get("id", "")
+        if not rid.isdigit():
+            raise not_found()
+        return str(int(rid))
+
+    def respond(self, req: Request, res: Resource, records: list[dict[str, Any]]) -> Response:
+        assert req.tenant is not None
+        p = self.presenter(req, req.tenant)
+        n = len(records)
+        return json_response(p.envelope(res, records, n, 1, max(n, 1)))
+
+    # -- generic endpoints -----------------------------------------------------------
+
+    def list(self, req: Request, res: Resource) -> Response:
+        assert req.tenant is not None
+        s = self.d.settings
+        limit = s.time_entries_max_per_page if res.collection == "time_entries" else s.max_per_page
+        page = self.queries[res.collection].run(
+            req, req.tenant.store.conn, s.default_per_page, limit
+        )
+        p = self.presenter(req, req.tenant)
+        loaded = p.load(res.collection, page.ids)
+        records = [loaded[i] for i in page.ids if i in loaded]
+        return json_response(p.envelope(res, records, page.total, page.page, page.per_page))
+
+    def show(self, req: Request, res: Resource) -> Response:
+        ctx = self.ctx(req)
+        rec = self.d.records.require(ctx, res.collection, self._id(req))
+        return self.respond(req, res, [rec])
+
+    def create(self, req: Request, res: Resource) -> Response:
+        ctx = self.ctx(req)
+        body = request_body(req)
+        s = self.d.settings
+        if (
+            res.collection in body
+            and isinstance(body[res.collection], list)
+            and res.singular not in body
+        ):
+            items = body[res.collection]
+            if not items:
+                raise bad_request(f"param is missing or the value is empty: {res.collection}")
+            if len(items) > s.max_bulk_create:
+                raise validation_error(
+                    [
+                        (
+                            None,
+                            f"You can create at most {s.max_bulk_create} {res.collection} "
+                            "in one request",
+                        )
+                    ]
+                )
+        elif res.singular in body:
+            items = [body[res.singular]]
+        else:
+            raise bad_request(f"param is missing or the value is empty: {res.singular}")
+        created: list[dict[str, Any]] = []
+        with ctx.tenant.store.transaction():
+            for item in items:
+                try:
+                    created.append(self.d.records.create(ctx, res, item))
+                except HttpError as exc:
+                    if len(items) > 1 and exc.status == 422:
+                        index = len(created)
+                        msgs = exc.extra.get("errors") or [{"message": exc.message}]
+                        raise validation_error(
+                            [
+                                (m.get("field"), f"{res.singular} {index}: {m['message']}")
+                                for m in msgs
+                            ]
+                        ) from None
+                    raise
+        return self.respond(req, res, created)
+
+    def update(self, req: Request, res: Resource) -> Response:
+        ctx = self.ctx(req)
+        rid = self._id(req)
+        body = request_body(req)
+        self.d.records.require(ctx, res.collection, rid)
+        if res.singular not in body:
+            raise bad_request(f"param is missing or the value is empty: {res.singular}")
+        with ctx.tenant.store.transaction():
+            rec = self.d.records.update(ctx, res, rid, body[res.singular])
+        return self.respond(req, res, [rec])
+
+    def delete(self, req: Request, res: Resource) -> Response:
+        ctx = self.ctx(req)
+        rid = self._id(req)
+        with ctx.tenant.store.transaction():
+            self.d.records.delete(ctx, res, rid)
+        return Response.empty(204)
+
+    # -- extras ----------------------------------------------------------------------
+
+    def bulk_delete(self, req: Request, res: Resource) -> Response:
+        """DELETE /time_entries.json?ids=1,2 (or {"ids": "1,2"}): all or nothing, up to 100."""
+        ctx = self.ctx(req)
+        raw: Any = req.arg("ids")
+        if raw is None:
+            raw = request_body(req).get("ids")
+        if isinstance(raw, list):
+            raw = ",".join(str(x) for x in raw)
+        ids = [x.strip() for x in str(raw or "").split(",") if x.strip()]
+        if not ids:
+            raise bad_request("param is missing or the value is empty: ids")
+        if len(ids) > self.d.settings.max_bulk_create:
+            raise validation_error(
+                [
+                    (
+                        None,
+                        f"You can delete at most {self.d.settings.max_bulk_create} "
+                        f"{res.collection} in one request",
+                    )
+                ]
+            )
+        if any(not x.isdigit() for x in ids):
+            raise not_found()
+        with ctx.tenant.store.transaction():
+            for rid in ids:
+                self.d.records.delete(ctx, res, str(int(rid)))
+        return Response.empty(204)
+
+    def me(self, req: Request) -> Response:
+        ctx = self.ctx(req)
+        res = self.d.catalog.by_collection["users"]
+        return self.respond(req, res, [self.d.records.require(ctx, "users", ctx.user_id)])
+
+    def external_reference(self, req: Request) -> Response:
+        ctx = self.ctx(req)
+        body = request_body(req)
+        if "external_reference" not in body:
+            raise bad_request("param is missing or the value is empty: external_reference")
+        with ctx.tenant.store.transaction():
+            rec = self.d.records.external_reference(ctx, body["external_reference"])
+        return self.respond(req, self.d.catalog.by_collection["external_references"], [rec])
+
+    def resolution(self, req: Request, kind: str) -> Response:
+        """POST /timesheet_approvals|rejections|cancellations.json {"resolution": {"submission_ids": [...]}}."""
+        ctx = self.ctx(req)
+        body = request_body(req)
+        data = body.get("resolution", body)
+        if not isinstance(data, dict) or "submission_ids" not in data:
+            raise bad_request("param is missing or the value is empty: submission_ids")
+        raw = data["submission_ids"]
+        items = raw.split(",") if isinstance(raw, str) else raw if isinstance(raw, list) else None
+        if not items:
+            raise validation_error([("submission_ids", "Submission ids can't be blank")])
+        description = data.get("description")
+        if description is not None and not isinstance(description, str):
+            raise validation_error([("description", "Description is invalid")])
+        out = []
+        with ctx.tenant.store.transaction():
+            for item in items:
+                sid = str(item).strip()
+                sub = (
+                    self.d.records.get(ctx, "timesheet_submissions", sid) if sid.isdigit() else None
+                )
+                if sub is None:
+                    raise validation_error(
+                        [("submission_ids", f"Timesheet submission {sid} was not found")]
+                    )
+                if sub.get("status") != "pending":
+                    raise validation_error(
+                        [("submission_ids", f"Timesheet submission {sid} is not pending")]
+                    )
+                out.append(self.d.records.rules.resolve(ctx, sub, kind, description))
+        return json_response({"resolutions": out})
+
+    def event_types(self, req: Request) -> Response:
+        types = sorted(
+            f"{r.singular}:{op}"
+            for r in self.d.catalog
+            if r.events
+            for op in ("created", "updated", "deleted")
+        )
+        return json_response({"subscribed_event_types": types})

@@ -1,0 +1,299 @@
+"""Records as Kantata shows them: computed fields, foreign-key visibility, side-loads, envelope."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+from simulators.engine import Tenant, json_path
+
+from ._budget import workspace_budget
+from ._model import Assoc, Catalog, Resource
+from ._wire import currency_symbol, money_string
+
+if TYPE_CHECKING:
+    from ._settings import KantataSettings
+
+
+def parse_includes(value: str | None) -> list[str]:
+    return [p.strip() for p in (value or "").split(",") if p.strip()]
+
+
+def parse_optional_fields(values: list[str]) -> set[str]:
+    out: set[str] = set()
+    for v in values:
+        out.update(p.strip() for p in v.split(",") if p.strip())
+    return out
+
+
+class Presenter:
+    """Shapes stored records for one request (includes and optional fields)."""
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        settings: KantataSettings,
+        tenant: Tenant,
+        includes: list[str],
+        optional_fields: set[str] | None = None,
+    ) -> None:
+        self.catalog = catalog
+        self.settings = settings
+        self.tenant = tenant
+        self.includes = includes
+        self.optional_fields = optional_fields or set()
+
+    # -- one record ------------------------------------------------------------------
+
+    def load(self, collection: str, ids: list[str]) -> dict[str, dict[str, Any]]:
+        if not ids:
+            return {}
+        out: dict[str, dict[str, Any]] = {}
+        conn = self.tenant.store.conn
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            rows = conn.execute(
+                f"SELECT id, data FROM records WHERE type = ? AND deleted = 0 AND id IN ({','.join('?' * len(chunk))})",
+                [collection, *chunk],
+            ).fetchall()
+            for rid, data in rows:
+                out[rid] = orjson.loads(data)
+        return out
+
+    def shape(
+        self, res: Resource, rec: dict[str, Any], included: set[str] | None = None
+    ) -> dict[str, Any]:
+        included = included or set()
+        out = {k: v for k, v in rec.items() if not k.startswith("_")}
+        for name, assoc in res.assocs.items():
+            if not assoc.collection or assoc.reverse or assoc.through or assoc.polymorphic:
+                continue  # computed associations appear only when included
+            if name in included:
+                continue
+            if assoc.many or not self.settings.foreign_keys_without_include:
+                out.pop(assoc.fk, None)
+        self._computed(res, rec, out)
+        out["id"] = rec["id"]
+        return out
+
+    def _computed(self, res: Resource, rec: dict[str, Any], out: dict[str, Any]) -> None:
+        c = res.collection
+        cur = rec.get("currency") or self.settings.default_currency
+        if "currency" in res.stored:
+            out["currency_symbol"] = currency_symbol(cur).strip()
+            out["currency_base_unit"] = 100
+        if c == "workspaces":
+            self._workspace(rec, out, cur)
+        elif c == "stories":
+            self._story(rec, out)
+        elif c == "workspace_resources":
+            self._resource(rec, out)
+        elif c in ("time_entries", "expenses"):
+            out["user_can_edit"] = not rec.get("is_invoiced") and not rec.get("_locked", False)
+        elif c == "timesheet_submissions":
+            out["line_item_total_formatted"] = money_string(
+                int(rec.get("line_item_total_in_cents") or 0), cur
+            )
+            pending = rec.get("status") == "pending"
+            out["permissions"] = {
+                "can_cancel_submission": pending,
+                "can_approve_submission": pending,
+                "can_reject_submission": pending,
+                "can_resubmit_submission": rec.get("status") in ("rejected", "cancelled"),
+            }
+        elif c == "subscribed_events" and self.settings.event_payloads_optional:
+            for k in ("current_payload", "previous_payload", "payload_changes"):
+                if k not in self.optional_fields:
+                    out.pop(k, None)
+
+    def _workspace(self, rec: dict[str, Any], out: dict[str, Any], cur: str) -> None:
+        b = workspace_budget(self.tenant.store.conn, rec)
+        price = rec.get("price_in_cents")
+        out["price"] = money_string(price, cur) if price is not None else None
+        out["budget_used_in_cents"] = b.used_in_cents
+        out["budget_used"] = money_string(b.used_in_cents, cur)
+        out["budget_remaining"] = (
+            money_string(price - b.used_in_cents, cur) if price is not None else None
+        )
+        out["over_budget"] = bool(price is not None and b.used_in_cents > price)
+        out["percent_of_budget_used"] = round(b.used_in_cents * 100 / price) if price else 0
+        out["total_expenses_in_cents"] = b.expenses_in_cents
+        out["effective_due_date"] = rec.get("due_date")
+        out["can_create_line_items"] = not rec.get("archived")
+        out["can_invite"] = True
+        out["has_budget_access"] = True
+        out["percentage_complete"] = b.percentage_complete
+        out["has_active_timesheet_submissions"] = b.active_submissions > 0
+        out["has_active_expense_report_submissions"] = False
+        out["default_rate"] = None
+        out["status"] = rec.get("status") or {
+            "color": "green",
+            "key": rec.get("status_key", 305),
+            "message": "In Progress",
+        }
+        if "billable_minutes" in self.optional_fields:
+            out["billable_minutes"] = b.billable_minutes
+        if "non_billable_minutes" in self.optional_fields:
+            out["non_billable_minutes"] = b.non_billable_minutes
+        if "minutes_logged" in self.optional_fields:
+            out["minutes_logged"] = b.billable_minutes + b.non_billable_minutes
+
+    def _story(self, rec: dict[str, Any], out: dict[str, Any]) -> None:
+        conn = self.tenant.store.conn
+        billable, nonbillable, used = conn.execute(
+            "SELECT coalesce(sum(CASE WHEN json_extract(data,'$.billable') THEN json_extract(data,"
+            "'$.time_in_minutes') END),0), coalesce(sum(CASE WHEN NOT json_extract(data,'$.billable') THEN "
+            "json_extract(data,'$.time_in_minutes') END),0), coalesce(sum(CASE WHEN json_extract(data,"
+            "'$.billable') AND json_extract(data,'$.approved') THEN json_extract(data,'$.time_in_minutes') * "
+            "json_extract(data,'$.rate_in_cents') / 60.0 END),0) FROM records WHERE type = 'time_entries' AND "
+            f"deleted = 0 AND {json_path('story_id')} = ?",
+            (rec["id"],),
+        ).fetchone()
+        out["logged_billable_time_in_minutes"] = int(billable)
+        out["logged_nonbillable_time_in_minutes"] = int(nonbillable)
+        out["budget_used_in_cents"] = round(used)
+        out["sub_story_count"] = int(
+            conn.execute(
+                f"SELECT count(*) FROM records WHERE type = 'stories' AND deleted = 0 AND {json_path('parent_id')} = ?",
+                (rec["id"],),
+            ).fetchone()[0]
+        )
+
+    def _resource(self, rec: dict[str, Any], out: dict[str, Any]) -> None:
+        users = self.load("users", [rec["user_id"]] if rec.get("user_id") else [])
+        roles = self.load("roles", [rec["role_id"]] if rec.get("role_id") else [])
+        ws = self.load("workspaces", [rec["workspace_id"]] if rec.get("workspace_id") else [])
+        user = users.get(rec.get("user_id") or "")
+        role = roles.get(rec.get("role_id") or "")
+        full_name = user.get("full_name") if user else None
+        out["full_name"] = full_name
+        out["role_name"] = role.get("name") if role else None
+        out["workspace_title"] = next(iter(ws.values())).get("title") if ws else None
+        out["label"] = rec.get("label") or out["role_name"] or full_name
+        out["display_label"] = " - ".join(x for x in (full_name, out["role_name"]) if x) or None
+        out["photo_path"] = user.get("photo_path") if user else None
+        bill = rec.get("_bill_rate_in_cents")
+        cost = rec.get("_cost_rate_in_cents")
+        out["resource_bill_rate"] = f"{bill / 100:.2f}" if bill is not None else None
+        out["resource_cost_rate"] = f"{cost / 100:.2f}" if cost is not None else None
+
+    # -- associations ----------------------------------------------------------------
+
+    def assoc_ids(self, res: Resource, rec: dict[str, Any], name: str, assoc: Assoc) -> list[str]:
+        conn = self.tenant.store.conn
+        if assoc.polymorphic:
+            return [
+                r[0]
+                for r in conn.execute(
+                    "SELECT id FROM records WHERE type = 'external_references' AND deleted = 0 AND "
+                    "json_extract(data, '$.subject_type') = ? AND json_extract(data, '$.subject_id') = ? "
+                    "ORDER BY CAST(id AS INTEGER)",
+                    (res.subject_type, _int(rec["id"])),
+                )
+            ]
+        if assoc.reverse:
+            return [
+                r[0]
+                for r in conn.execute(
+                    f"SELECT id FROM records WHERE type = ? AND deleted = 0 AND {json_path(assoc.reverse)} = ? "
+                    "ORDER BY CAST(id AS INTEGER)",
+                    (assoc.collection, rec["id"]),
+                )
+            ]
+        if assoc.through == "workspace_resources":
+            return _unique(
+                [
+                    r[0]
+                    for r in conn.execute(
+                        "SELECT json_extract(data, '$.user_id') FROM records WHERE type = 'workspace_resources' AND "
+                        "deleted = 0 AND json_extract(data, '$.workspace_id') = ? AND json_extract(data, '$.user_id') "
+                        "IS NOT NULL ORDER BY CAST(id AS INTEGER)",
+                        (rec["id"],),
+                    )
+                ]
+            )
+        if assoc.through == "assignments":
+            return _unique(
+                [
+                    r[0]
+                    for r in conn.execute(
+                        "SELECT json_extract(data, '$.assignee_id') FROM records WHERE type = 'assignments' AND "
+                        "deleted = 0 AND json_extract(data, '$.story_id') = ? ORDER BY CAST(id AS INTEGER)",
+                        (rec["id"],),
+                    )
+                ]
+            )
+        value = rec.get(assoc.fk)
+        if assoc.many:
+            return [str(v) for v in (value or [])]
+        return [str(value)] if value not in (None, "") else []
+
+    def envelope(
+        self, res: Resource, records: list[dict[str, Any]], total: int, page: int, per_page: int
+    ) -> dict[str, Any]:
+        """Brainstem's envelope: count, results [{key,id}], keyed collections, meta."""
+        body: dict[str, Any] = {
+            "count": total,
+            "results": [{"key": res.collection, "id": r["id"]} for r in records],
+        }
+        main: dict[str, Any] = {}
+        side: dict[str, dict[str, Any]] = {}
+        wanted = [n for n in self.includes if n in res.assocs]
+        for rec in records:
+            shaped = self.shape(res, rec, set(wanted))
+            for name in wanted:
+                assoc = res.assocs[name]
+                if not assoc.collection:  # polymorphic subject
+                    ref = self._subject_ref(rec, side)
+                    shaped[assoc.fk] = ref
+                    continue
+                ids = self.assoc_ids(res, rec, name, assoc)
+                shaped[assoc.fk] = ids if assoc.many else (ids[0] if ids else None)
+                side.setdefault(assoc.collection, {}).update({i: None for i in ids})  # type: ignore[misc]
+            main[rec["id"]] = shaped
+        body[res.collection] = main
+        for collection, ids_map in side.items():
+            target = self.catalog.get(collection)
+            bucket = body.setdefault(collection, {})
+            missing = [i for i, v in ids_map.items() if v is None and i not in bucket]
+            loaded = self.load(collection, missing) if target is not None else {}
+            for i, v in ids_map.items():
+                if v is not None:
+                    bucket.setdefault(i, v)
+                elif i in loaded and target is not None:
+                    bucket.setdefault(i, self.shape(target, loaded[i]))
+        pages = math.ceil(total / per_page) if per_page else 1
+        body["meta"] = {
+            "count": total,
+            "page_count": pages,
+            "page_number": page,
+            "page_size": per_page,
+        }
+        return body
+
+    def _subject_ref(
+        self, rec: dict[str, Any], side: dict[str, dict[str, Any]]
+    ) -> dict[str, str] | None:
+        target = self.catalog.by_subject.get(str(rec.get("subject_type")))
+        if target is None or rec.get("subject_id") is None:
+            return None
+        sid = str(rec["subject_id"])
+        loaded = self.load(target.collection, [sid])
+        if sid not in loaded:
+            return None
+        side.setdefault(target.collection, {})[sid] = self.shape(target, loaded[sid])
+        return {"key": target.collection, "id": sid}
+
+
+def _int(value: str) -> int | str:
+    return int(value) if value.isdigit() else value
+
+
+def _unique(values: list[Any]) -> list[str]:
+    seen: dict[str, None] = {}
+    for v in values:
+        if v is not None:
+            seen[str(v)] = None
+    return list(seen)

@@ -1,0 +1,237 @@
+"""Writes: create, update, delete and external references, with Kantata's business rules applied."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+from simulators.engine import Tenant, json_path
+
+from ._coerce import Problems, coerce
+from ._model import Catalog, Resource
+from ._wire import iso_timestamp, not_found, tz_from_offset, validation_error
+
+if TYPE_CHECKING:
+    from ._settings import KantataSettings
+
+
+@dataclass(slots=True)
+class Ctx:
+    """Who is writing, where, and when."""
+
+    tenant: Tenant
+    user_id: str
+
+    @property
+    def conn(self) -> Any:
+        return self.tenant.store.conn
+
+    def now(self) -> float:
+        return self.tenant.clock.time()
+
+    def today(self) -> str:
+        return self.tenant.clock.now().date().isoformat()
+
+
+class Records:
+    """Generic CRUD over the store; ``_rules.Rules`` supplies each collection's checks."""
+
+    def __init__(self, catalog: Catalog, settings: KantataSettings) -> None:
+        from ._rules import Rules
+
+        self.catalog = catalog
+        self.settings = settings
+        self.tz = tz_from_offset(settings.utc_offset)
+        self.rules = Rules(self)
+
+    # -- reads -----------------------------------------------------------------------
+
+    def get(self, ctx: Ctx, collection: str, rid: str | None) -> dict[str, Any] | None:
+        if not rid:
+            return None
+        return ctx.tenant.store.get(collection, str(rid))
+
+    def require(self, ctx: Ctx, collection: str, rid: str) -> dict[str, Any]:
+        rec = self.get(ctx, collection, rid)
+        if rec is None:
+            raise not_found()
+        return rec
+
+    def find(self, ctx: Ctx, collection: str, **match: Any) -> list[dict[str, Any]]:
+        sql = "SELECT data FROM records WHERE type = ? AND deleted = 0"
+        params: list[Any] = [collection]
+        for k, v in match.items():
+            sql += f" AND {json_path(k)} = ?"
+            params.append(v)
+        return [
+            orjson.loads(r[0])
+            for r in ctx.conn.execute(sql + " ORDER BY CAST(id AS INTEGER)", params)
+        ]
+
+    # -- writes ----------------------------------------------------------------------
+
+    def stamp(self, ctx: Ctx) -> tuple[float, str]:
+        now = ctx.now()
+        return now, iso_timestamp(now, self.tz)
+
+    def next_id(self, ctx: Ctx, collection: str) -> str:
+        return str(ctx.tenant.store.next_sequence(f"id:{collection}"))
+
+    def create(self, ctx: Ctx, res: Resource, attrs: Any) -> dict[str, Any]:
+        values, problems = coerce(res, "create", attrs, self.settings.reject_unknown_fields)
+        ext = values.pop("external_reference", None)
+        rec = copy.deepcopy(res.stored)
+        for name in res.required:
+            if values.get(name) in (None, "", []) and not any(p[0] == name for p in problems):
+                problems.append((name, f"{_human(name)} can't be blank"))
+        for k, v in values.items():
+            if k in rec:
+                rec[k] = v
+        hook = getattr(self.rules, f"create_{res.collection}", None)
+        if hook is not None and not problems:
+            hook(ctx, rec, values, problems)
+        if problems:
+            raise validation_error(problems)
+        return self.insert(ctx, res, rec, ext)
+
+    def insert(
+        self, ctx: Ctx, res: Resource, rec: dict[str, Any], ext: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        now, iso = self.stamp(ctx)
+        rec["id"] = self.next_id(ctx, res.collection)
+        if "created_at" in res.stored:
+            rec["created_at"] = iso
+            rec["_created"] = now
+        if "updated_at" in res.stored:
+            rec["updated_at"] = iso
+            rec["_updated"] = now
+        ctx.tenant.store.insert(res.collection, rec["id"], rec, iso, at=now, origin=ctx.user_id)
+        if ext is not None:
+            self.external_reference(
+                ctx, {**ext, "subject_type": res.subject_type, "subject_id": rec["id"]}
+            )
+        after = getattr(self.rules, f"after_create_{res.collection}", None)
+        if after is not None:
+            after(ctx, rec)
+        return rec
+
+    def update(self, ctx: Ctx, res: Resource, rid: str, attrs: Any) -> dict[str, Any]:
+        old = self.require(ctx, res.collection, rid)
+        values, problems = coerce(res, "update", attrs, self.settings.reject_unknown_fields)
+        ext = values.pop("external_reference", None)
+        rec = copy.deepcopy(old)
+        for name in res.required:
+            if (
+                name in values
+                and values[name] in (None, "", [])
+                and not any(p[0] == name for p in problems)
+            ):
+                problems.append((name, f"{_human(name)} can't be blank"))
+        for k, v in values.items():
+            if k in rec:
+                rec[k] = v
+        hook = getattr(self.rules, f"update_{res.collection}", None)
+        if hook is not None and not problems:
+            hook(ctx, old, rec, values, problems)
+        if problems:
+            raise validation_error(problems)
+        rec = self.save(ctx, res, old, rec)
+        after = getattr(self.rules, f"after_update_{res.collection}", None)
+        if after is not None:
+            after(ctx, old, rec)
+        if ext is not None:
+            self.external_reference(
+                ctx, {**ext, "subject_type": res.subject_type, "subject_id": rid}
+            )
+        return rec
+
+    def save(
+        self, ctx: Ctx, res: Resource, old: dict[str, Any], rec: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Write ``rec`` over ``old`` when something changed (one change event)."""
+        changed = [k for k in rec if not k.startswith("_") and rec.get(k) != old.get(k)]
+        if not changed and rec == old:
+            return old
+        now, iso = self.stamp(ctx)
+        if "updated_at" in res.stored:
+            rec["updated_at"] = iso
+            rec["_updated"] = now
+        ctx.tenant.store.update(
+            res.collection,
+            rec["id"],
+            rec,
+            old,
+            iso,
+            changed_fields=changed,
+            at=now,
+            origin=ctx.user_id,
+        )
+        return rec
+
+    def patch(self, ctx: Ctx, collection: str, rid: str, **fields: Any) -> dict[str, Any] | None:
+        """Internal update of a few fields (invoicing, approvals) with its change event."""
+        res = self.catalog.get(collection)
+        old = self.get(ctx, collection, rid)
+        if res is None or old is None:
+            return None
+        rec = {**old, **fields}
+        return self.save(ctx, res, old, rec)
+
+    def delete(self, ctx: Ctx, res: Resource, rid: str) -> None:
+        rec = self.require(ctx, res.collection, rid)
+        hook = getattr(self.rules, f"delete_{res.collection}", None)
+        if hook is not None:
+            problems: Problems = []
+            hook(ctx, rec, problems)
+            if problems:
+                raise validation_error(problems)
+        now, iso = self.stamp(ctx)
+        ctx.tenant.store.delete(res.collection, rid, rec, iso, at=now, origin=ctx.user_id)
+
+    # -- external references ---------------------------------------------------------
+
+    def external_reference(self, ctx: Ctx, attrs: Any) -> dict[str, Any]:
+        """Create or update the subject's reference for ``service_name`` (one per service)."""
+        res = self.catalog.by_collection["external_references"]
+        values, problems = coerce(res, "create", attrs, False)
+        for name in res.required:
+            if values.get(name) in (None, "") and not any(p[0] == name for p in problems):
+                problems.append((name, f"{_human(name)} can't be blank"))
+        subject = self.catalog.by_subject.get(str(values.get("subject_type")))
+        if not problems:
+            if subject is None or not subject.assocs.get("external_references"):
+                problems.append(("subject_type", "Subject type is not included in the list"))
+            elif self.get(ctx, subject.collection, values["subject_id"]) is None:
+                problems.append(("subject_id", "Subject can't be blank"))
+        if values.get("status") not in (None, "pending", "successful", "failed"):
+            problems.append(("status", "Status is not included in the list"))
+        if problems:
+            raise validation_error(problems)
+        sid = int(values["subject_id"])
+        now, iso = self.stamp(ctx)
+        existing = self.find(
+            ctx,
+            "external_references",
+            subject_type=values["subject_type"],
+            subject_id=sid,
+            service_name=values["service_name"],
+        )
+        fields = {k: v for k, v in values.items() if k in res.stored}
+        fields["subject_id"] = sid
+        fields["last_synced_at"] = iso
+        fields["_last_synced"] = now
+        if existing:
+            old = existing[0]
+            return self.save(ctx, res, old, {**old, **fields})
+        rec = copy.deepcopy(res.stored)
+        rec.update(fields)
+        return self.insert(ctx, res, rec)
+
+
+def _human(name: str) -> str:
+    from ._coerce import human
+
+    return human(name)

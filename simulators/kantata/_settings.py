@@ -1,0 +1,43 @@
+"""Settings of the PSA simulator (one object, validated once).
+
+Facts the public Kantata OX documentation leaves open are settings here, with the most
+likely value as the default (see the project's vendor notes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(slots=True)
+class KantataSettings:
+    #: bearer token of the default tenant; other tenants get a random one
+    token: str = "kantata-sim-token"
+    #: OAuth application of the default tenant (authorization-code flow at /oauth/token)
+    client_id: str = "kantata-sim-client"
+    client_secret: str = "kantata-sim-secret"
+    #: id and name of the account administrator the tokens act as
+    api_user_id: str = "1"
+    api_user_name: str = "Integration Admin"
+    api_user_email: str = "integration@ps-harness.example"
+    account_id: int = 100
+    #: paging (Brainstem defaults); time_entries allows more per the vendor's gem
+    default_per_page: int = 20
+    max_per_page: int = 200
+    time_entries_max_per_page: int = 5000
+    max_bulk_create: int = 100
+    #: sustained requests per second and burst per tenant before 429 (None: unlimited)
+    rate_limit_per_second: float | None = 50.0
+    rate_limit_burst: float = 200.0
+    #: new workspaces require timesheet approval unless the request says otherwise
+    default_require_time_approvals: bool = True
+    default_currency: str = "USD"
+    #: scalar foreign keys (workspace_id, user_id ...) shown without ``include``; the
+    #: vendor's reference says they appear only with their association included
+    foreign_keys_without_include: bool = True
+    #: subscribed events carry their payloads only when requested through optional_fields
+    event_payloads_optional: bool = False
+    #: unknown attributes in a create/update body: ignored (Rails strong parameters) or 422
+    reject_unknown_fields: bool = False
+    #: UTC offset of timestamps written, e.g. "+00:00" or "-07:00"
+    utc_offset: str = "+00:00"
