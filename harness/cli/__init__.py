@@ -7,6 +7,7 @@ import sys
 import typer
 
 from .._errors import HarnessError
+from ._data import data_app
 from ._up import up
 
 app = typer.Typer(
@@ -18,12 +19,7 @@ app = typer.Typer(
 )
 app.command("up")(up)
 
-try:
-    from ._data import data_app
-except ImportError:  # pragma: no cover - the data layer ships with the package
-    data_app = None
-if data_app is not None:
-    app.add_typer(data_app, name="data")
+app.add_typer(data_app, name="data")
 
 
 def main() -> None:

@@ -48,7 +48,7 @@ def _int_arg(req: Request, name: str, default: int) -> int:
     if v in (None, ""):
         return default
     try:
-        return int(v)  # type: ignore[arg-type]
+        return int(v)
     except ValueError:
         raise ConfigError(f"query parameter {name} must be an integer, got {v!r}") from None
 

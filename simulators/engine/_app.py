@@ -20,7 +20,7 @@ from ._dialect import Dialect
 from ._errors import ConfigError, HttpError, SimulatorError
 from ._events import Event, EventBus
 from ._faults import FaultRules
-from ._http import Request, Response, Router
+from ._http import Request, Response, Router, call_handler
 from ._journal import Journal, JournalEntry
 from ._store import Change
 from ._tenants import DEFAULT_TENANT, Tenant, TenantRegistry
@@ -279,8 +279,7 @@ class Simulator:
                     dialect.decorate(req, limited, tenant)
                     return limited, fault_name
             try:
-                result = route.handler(req)
-                resp = await result if route.is_async else result  # type: ignore[misc]
+                resp = await call_handler(route, req)
             finally:
                 dialect.release(req, tenant)
             tenant = req.tenant
@@ -318,8 +317,7 @@ class Simulator:
                 )
             req.route = route
             req.params = params
-            result = route.handler(req)
-            return await result if route.is_async else result  # type: ignore[no-any-return,misc]
+            return await call_handler(route, req)
         except HttpError as exc:
             return Response.json({"error": {"code": exc.code, "message": exc.message}}, exc.status)
         except SimulatorError as exc:

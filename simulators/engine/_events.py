@@ -74,7 +74,10 @@ class DeliveryFaults:
                 hint=f"allowed: {sorted(cls.__slots__)}",
             )
         try:
-            f = cls(**{k: (int(v) if k == "seed" else float(v)) for k, v in m.items()})
+            f = cls(seed=int(m.get("seed", 0)))
+            for k, v in m.items():
+                if k != "seed":
+                    setattr(f, k, float(v))
         except (TypeError, ValueError) as exc:
             raise ConfigError(f"invalid delivery faults: {exc}") from None
         for name in ("duplicate", "reorder", "drop", "delay_percentage"):

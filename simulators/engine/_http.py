@@ -10,7 +10,7 @@ from __future__ import annotations
 import inspect
 import re
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import parse_qs, parse_qsl, unquote
 
 import orjson
@@ -204,6 +204,14 @@ def _compile_pattern(pattern: str) -> str:
     out.append(re.escape(pattern[pos:]))
     out.append("$")
     return "".join(out)
+
+
+async def call_handler(route: Route, req: Request) -> Response:
+    """Run a route's handler, awaiting it when it is a coroutine function."""
+    result = route.handler(req)
+    if route.is_async:
+        return await cast("Awaitable[Response]", result)
+    return cast(Response, result)
 
 
 class Router:

@@ -94,7 +94,6 @@ class SimulatorServer:
             **kw,
         )
         self.server = uvicorn.Server(self.config)
-        self.server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
         self._thread: threading.Thread | None = None
 
     async def serve(self) -> None:

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 import orjson
 
 from simulators.engine import HttpError, Request, Response, Tenant
+from simulators.engine._http import call_handler
 
 from ._wire import json_response
 
@@ -105,8 +106,7 @@ class CompositeResources:
         sub.principal = parent.principal
         sub.correlation_id = parent.correlation_id
         try:
-            result = route.handler(sub)
-            return await result if route.is_async else result  # type: ignore[no-any-return,misc]
+            return await call_handler(route, sub)
         except HttpError as exc:
             return self.d.error_response(exc)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 import zlib
-from typing import Any
+from typing import Any, cast
 
 import orjson
 
@@ -165,7 +165,7 @@ class SalesforceDialect(Dialect):
             uid = _ids.make_id("005", store.next_sequence("id:005"))
             tenant.state[USER_KEY] = uid
             stamp = sf_datetime(tenant.clock.time())
-            user = {f.name: None for f in self.schema.get("User").fields.values()}  # type: ignore[union-attr]
+            user: dict[str, Any] = {f.name: None for f in self.schema.get("User").fields.values()}  # type: ignore[union-attr]
             user.update(
                 {
                     "Id": uid,
@@ -231,7 +231,7 @@ class SalesforceDialect(Dialect):
         q = tenant.state.get(QUOTA_KEY)
         if q is None:
             q = tenant.state[QUOTA_KEY] = RollingQuota(self.settings.daily_api_requests)
-        return q  # type: ignore[no-any-return]
+        return cast(RollingQuota, q)
 
     def authenticate(self, req: Request) -> Tenant:
         ver = req.params.get("version")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from simulators.engine import HttpError, Request, Response, Tenant
 
@@ -40,7 +40,7 @@ class QueryResources:
         cursors = t.state.get(CURSORS_KEY)
         if cursors is None:
             cursors = t.state[CURSORS_KEY] = OrderedDict()
-        return cursors  # type: ignore[no-any-return]
+        return cast("OrderedDict[str, Cursor]", cursors)
 
     def _batch_size(self, req: Request) -> int:
         opts = req.headers.get("sforce-query-options", "")

@@ -603,7 +603,7 @@ class RecordService:
         stamp = sf_datetime(ts)
         user = self.user_id(tenant)
         first = tenant.store.reserve_sequence(f"id:{obj.key_prefix}", len(records))
-        template = {f.name: None for f in obj.fields.values()}
+        template: dict[str, Any] = {f.name: None for f in obj.fields.values()}
         rows = []
         for i, rec in enumerate(records):
             data = dict(template)

@@ -51,8 +51,8 @@ class RestResources:
                 out[f.name] = data.get(f.name)
         else:
             for name in fields:
-                f = obj.field(name)
-                if f is None:
+                fd = obj.field(name)
+                if fd is None:
                     raise HttpError(
                         400,
                         "INVALID_FIELD",
@@ -60,7 +60,7 @@ class RestResources:
                         "custom field, be sure to append the '__c' after the custom field name. Please "
                         "reference your WSDL or the describe call for the appropriate names.",
                     )
-                out[f.name] = data.get(f.name)
+                out[fd.name] = data.get(fd.name)
         return out
 
     # -- versions and resource maps --------------------------------------------------

@@ -7,7 +7,7 @@ describe, SOQL name resolution and relationship traversal.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -161,7 +161,7 @@ class Schema:
     def by_prefix(self, prefix: str) -> ObjectDef | None:
         return self._by_prefix.get(prefix)
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[ObjectDef]:
         return iter(self._objects.values())
 
     def names(self) -> list[str]:
@@ -834,20 +834,13 @@ def parse_custom_config(
     cfg: Mapping[str, Any],
 ) -> tuple[list[CustomFieldConfig], list[CustomObjectConfig]]:
     """Read ``{"custom_fields": [...], "custom_objects": [...]}`` from a settings mapping."""
-    fields = [
-        CustomFieldConfig(**{k: (tuple(v) if isinstance(v, list) else v) for k, v in f.items()})
-        for f in cfg.get("custom_fields", [])
-    ]
+    fields = [CustomFieldConfig(**_tuples(f)) for f in cfg.get("custom_fields", [])]
     objects = []
     for o in cfg.get("custom_objects", []):
         ofields = tuple(
             CustomFieldConfig(
                 object=o["name"],
-                **{
-                    k: (tuple(v) if isinstance(v, list) else v)
-                    for k, v in f.items()
-                    if k != "object"
-                },
+                **_tuples({k: v for k, v in f.items() if k != "object"}),
             )
             for f in o.get("fields", [])
         )
@@ -857,3 +850,8 @@ def parse_custom_config(
             )
         )
     return fields, objects
+
+
+def _tuples(m: Mapping[str, Any]) -> dict[str, Any]:
+    """TOML and JSON give lists where the frozen configs hold tuples."""
+    return {k: (tuple(v) if isinstance(v, list) else v) for k, v in m.items()}
