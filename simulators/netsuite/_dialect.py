@@ -1,0 +1,329 @@
+"""The NetSuite dialect: routes, auth, concurrency governance, notifications and seeds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from simulators.engine import (
+    Change,
+    ConcurrencyLimit,
+    Dialect,
+    HttpError,
+    Request,
+    Response,
+    Router,
+    Simulator,
+    SimulatorSettings,
+    Tenant,
+)
+
+from ._auth import TOKEN_PATH, NetSuiteAuth
+from ._jobs import AsyncJobs
+from ._records import RecordService, WriteContext
+from ._rest import RestResources
+from ._rules import DEFAULT_ITEM_KEY, BusinessRules
+from ._settings import NetSuiteSettings
+from ._suiteql import SuiteQL
+from ._wire import error_response, ns_datetime
+
+LIMIT_KEY = "ns.concurrency"
+CHANNEL = "netsuite/afterSubmit"
+_OPERATION = {"create": "create", "update": "edit", "delete": "delete", "undelete": "create"}
+
+
+class NetSuiteDialect(Dialect):
+    vendor = "netsuite"
+    system = "erp"
+
+    def __init__(self, settings: NetSuiteSettings | None = None) -> None:
+        super().__init__()
+        self.settings = settings or NetSuiteSettings()
+        self.records = RecordService(self.settings)
+        self.records.rules = BusinessRules(self.records)
+        self.auth = NetSuiteAuth(self)
+        self.jobs = AsyncJobs(error_response)
+        self.suiteql = SuiteQL(
+            self.records.types, self.settings.suiteql_date_format, self.settings.suiteql_max_rows
+        )
+        self.rest = RestResources(self)
+
+    # -- wiring ----------------------------------------------------------------------
+
+    def routes(self, r: Router) -> None:
+        rest, w = self.rest, self.rest.wrap
+        r.add("POST", TOKEN_PATH, self.auth.token, auth=False, name="oauth2.token")
+        rec = "/services/rest/record/v1/{type}"
+        r.add("GET", rec, w(rest.list), name="record.list")
+        r.add("POST", rec, w(rest.create), name="record.create")
+        r.add("GET", f"{rec}/{{id}}", w(rest.get), name="record.get")
+        r.add("PATCH", f"{rec}/{{id}}", w(rest.patch), name="record.update")
+        r.add("PUT", f"{rec}/{{id}}", w(rest.upsert), name="record.upsert")
+        r.add("DELETE", f"{rec}/{{id}}", w(rest.delete), name="record.delete")
+        r.add(
+            "POST",
+            f"{rec}/{{id}}/!transform/{{target}}",
+            w(rest.transform),
+            name="record.transform",
+        )
+        r.add("GET", f"{rec}/{{id}}/{{sublist}}", w(rest.sublist), name="record.sublist")
+        r.add("POST", "/services/rest/query/v1/suiteql", w(rest.suiteql), name="suiteql")
+        job = "/services/rest/async/v1/job/{job}"
+        r.add("GET", job, w(rest.job, asyncable=False), name="async.job")
+        r.add("GET", f"{job}/task", w(rest.job_tasks, asyncable=False), name="async.tasks")
+        r.add("GET", f"{job}/task/{{task}}", w(rest.job_task, asyncable=False), name="async.task")
+        r.add(
+            "GET",
+            f"{job}/task/{{task}}/result",
+            w(rest.job_result, asyncable=False),
+            name="async.result",
+        )
+
+    def admin_routes(self, r: Router) -> None:
+        r.add(
+            "GET", "/__admin/tenants/{tenant}/netsuite/limits", self._admin_get_limits, auth=False
+        )
+        r.add(
+            "PUT", "/__admin/tenants/{tenant}/netsuite/limits", self._admin_set_limits, auth=False
+        )
+
+    def setup_tenant(self, tenant: Tenant) -> None:
+        store = tenant.store
+        for name in ("externalId", "parent", "entity", "customer", "employee"):
+            store.ensure_index(name)
+        self._seed(tenant)
+        tenant.state[LIMIT_KEY] = ConcurrencyLimit(self.settings.concurrency_limit)
+        self.auth.credentials(tenant)
+
+    def _seed(self, tenant: Tenant) -> None:
+        store = tenant.store
+        if store.get("currency", "1", include_deleted=True) is None:
+            now = ns_datetime(tenant.clock.time())
+            stamp = now.replace("Z", ".000000Z")
+            currencies = [
+                ("1", "US Dollar", "USD", "$", True),
+                ("2", "Euro", "EUR", "€", False),
+                ("3", "British Pound", "GBP", "£", False),
+            ]
+            for cid, name, symbol, display, base in currencies:
+                store.insert(
+                    "currency",
+                    cid,
+                    {
+                        "id": cid,
+                        "name": name,
+                        "symbol": symbol,
+                        "displaySymbol": display,
+                        "exchangeRate": 1.0 if base else None,
+                        "isBaseCurrency": base,
+                        "isInactive": False,
+                        "lastModifiedDate": now,
+                    },
+                    stamp,
+                    emit=False,
+                )
+            store.insert(
+                "subsidiary",
+                "1",
+                {
+                    "id": "1",
+                    "name": "Parent Company",
+                    "currency": "1",
+                    "country": "US",
+                    "isInactive": False,
+                    "isElimination": False,
+                    "lastModifiedDate": now,
+                },
+                stamp,
+                emit=False,
+            )
+            self._bump(tenant, "ns:currency", 3)
+            self._bump(tenant, "ns:subsidiary", 1)
+            item_id = self.records.new_id(tenant, self.records.types["serviceitem"])
+            store.insert(
+                "serviceItem",
+                item_id,
+                {
+                    "id": item_id,
+                    "itemId": "Professional Services",
+                    "displayName": "Professional Services",
+                    "salesDescription": "Professional services (hourly)",
+                    "rate": 150.0,
+                    "isInactive": False,
+                    "subsidiary": "1",
+                    "includeChildren": True,
+                    "dateCreated": now,
+                    "lastModifiedDate": now,
+                },
+                stamp,
+                emit=False,
+            )
+            store.meta_set(DEFAULT_ITEM_KEY, item_id)
+        tenant.state[DEFAULT_ITEM_KEY] = store.meta_get(DEFAULT_ITEM_KEY)
+
+    @staticmethod
+    def _bump(tenant: Tenant, name: str, at_least: int) -> None:
+        tenant.store.conn.execute(
+            "INSERT INTO sequences(name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = "
+            "max(value, excluded.value)",
+            (name, at_least),
+        )
+
+    # -- per request -----------------------------------------------------------------
+
+    def authenticate(self, req: Request) -> Tenant:
+        return self.auth.authenticate(req)
+
+    def limit(self, tenant: Tenant) -> ConcurrencyLimit:
+        lim = tenant.state.get(LIMIT_KEY)
+        if lim is None:
+            lim = tenant.state[LIMIT_KEY] = ConcurrencyLimit(self.settings.concurrency_limit)
+        return lim  # type: ignore[no-any-return]
+
+    def admit(self, req: Request, tenant: Tenant) -> Response | None:
+        if not self.limit(tenant).try_acquire():
+            return error_response(
+                HttpError(
+                    429,
+                    self.settings.concurrency_error_code,
+                    "Concurrent request limit exceeded. Request blocked.",
+                )
+            )
+        return None
+
+    def release(self, req: Request, tenant: Tenant | None) -> None:
+        if tenant is not None and req.route is not None and req.route.auth:
+            self.limit(tenant).release()
+
+    def error_response(self, err: HttpError, req: Request | None = None) -> Response:
+        return error_response(err)
+
+    def not_found(self, req: Request) -> HttpError:
+        return HttpError(
+            404,
+            "NONEXISTENT_ID",
+            f"The requested resource {req.path} does not exist.",
+            extra={"o:urlPath": req.path},
+        )
+
+    def method_not_allowed(self, req: Request) -> HttpError:
+        return HttpError(
+            405, "METHOD_NOT_ALLOWED", f"HTTP method {req.method} is not allowed for this resource."
+        )
+
+    def payload_too_large(self, req: Request, limit: int) -> HttpError:
+        return HttpError(
+            413,
+            "REQUEST_ENTITY_TOO_LARGE",
+            f"The request body exceeds the maximum allowed size of {limit} bytes.",
+        )
+
+    # -- events ----------------------------------------------------------------------
+
+    def change_event(
+        self, tenant: Tenant, change: Change, seq: int
+    ) -> tuple[str, dict[str, Any]] | None:
+        rt = self.records.types.get(change.type.lower())
+        if rt is None:
+            return None
+        payload = {
+            "recordType": rt.script_type,
+            "id": change.id,
+            "operation": _OPERATION[change.op],
+            "lastModifiedDate": change.data.get("lastModifiedDate"),
+            "accountId": self.auth.credentials(tenant).account,
+        }
+        return CHANNEL, payload
+
+    # -- admin -----------------------------------------------------------------------
+
+    def bulk_load(
+        self, tenant: Tenant, record_type: str, records: list[dict[str, Any]]
+    ) -> list[str]:
+        rt = self.records.rtype(record_type)
+        ctx = WriteContext("", "warning")
+        ids: list[str] = []
+        store = tenant.store
+        with store.transaction():
+            for i, body in enumerate(records):
+                given = body.get("id")
+                clean = {k: v for k, v in body.items() if k.lower() != "id"}
+                data = self.records.normalize(tenant, rt, clean, ctx, None)
+                if given is not None:
+                    rid = str(given)
+                    if not rid.isdigit():
+                        raise HttpError(400, "INVALID_ID", f"record {i}: id {rid!r} is not numeric")
+                    self._bump(tenant, f"ns:{rt.family}", int(rid))
+                else:
+                    rid = self.records.new_id(tenant, rt)
+                data["id"] = rid
+                now, modstamp = self.records.stamp(tenant)
+                for name in (rt.created_field, "lastModifiedDate"):
+                    if rt.field(name) is not None and not data.get(name):
+                        data[name] = now
+                if self.records.rules is not None:
+                    self.records.rules(tenant, rt, data, None, ctx)
+                self.records.check_required(rt, data)
+                store.insert(
+                    rt.name, rid, data, modstamp, at=tenant.clock.time(), origin="bulk", emit=False
+                )
+                ids.append(rid)
+        return ids
+
+    def credentials(self, tenant: Tenant, base_url: str) -> dict[str, Any]:
+        c = self.auth.credentials(tenant)
+        return {
+            "account": c.account,
+            "consumer_key": c.consumer_key,
+            "consumer_secret": c.consumer_secret,
+            "token_id": c.token_id,
+            "token_secret": c.token_secret,
+            "client_id": c.client_id,
+            "certificate_id": c.key.certificate_id,
+            "algorithm": c.key.default_algorithm,
+            "private_key_pem": c.key.private_pem,
+            "private_key_path": str(self.auth.key_path(tenant)),
+            "scope": "rest_webservices",
+            "token_url": f"{base_url}{TOKEN_PATH}",
+            "rest_url": f"{base_url}/services/rest",
+        }
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "account_id": self.settings.account_id,
+            "record_types": sorted(t.name for t in self.records.types.values()),
+            "concurrency_limit": self.settings.concurrency_limit,
+        }
+
+    def _admin_get_limits(self, req: Request) -> Response:
+        assert self.sim is not None
+        t = self.sim.tenants.get(req.params["tenant"])
+        lim = self.limit(t)
+        return Response.json(
+            {"concurrency": lim.max, "in_flight": lim.in_flight, "rejected": lim.rejected}
+        )
+
+    def _admin_set_limits(self, req: Request) -> Response:
+        assert self.sim is not None
+        t = self.sim.tenants.get(req.params["tenant"])
+        body = req.json() if req.body else {}
+        lim = self.limit(t)
+        try:
+            if "concurrency" in body:
+                lim.max = max(0, int(body["concurrency"]))
+            if "in_flight" in body:
+                lim.in_flight = max(0, int(body["in_flight"]))
+        except (TypeError, ValueError):
+            raise HttpError(
+                400, "INVALID_INPUT", "concurrency and in_flight must be integers"
+            ) from None
+        return Response.json(
+            {"concurrency": lim.max, "in_flight": lim.in_flight, "rejected": lim.rejected}
+        )
+
+
+def create_simulator(
+    dialect_settings: NetSuiteSettings | None = None,
+    engine_settings: SimulatorSettings | None = None,
+) -> Simulator:
+    """An ERP simulator app, ready to serve."""
+    return Simulator(NetSuiteDialect(dialect_settings), engine_settings)

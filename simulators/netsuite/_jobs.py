@@ -1,0 +1,162 @@
+"""Asynchronous requests: ``Prefer: respond-async`` answers 202 with the Location of an
+async job; the job, its task and the task's result are resources under /async/v1/job.
+
+The request itself runs at once, so a job is complete when first read; its result is
+the response the synchronous request would have given. X-NetSuite-Idempotency-Key makes
+a second submission with the same key fail with IDEMPOTENCY_ERROR.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from simulators.engine import HttpError, Request, Response, Tenant
+
+from ._wire import COLLECTION_CT, json_response, link
+
+JOBS_KEY = "ns.jobs"
+IDEMPOTENCY_KEY = "ns.idempotency"
+
+
+@dataclass(slots=True)
+class AsyncJob:
+    id: str
+    task_id: str
+    result: Response
+    idempotency_key: str | None = None
+
+    @property
+    def succeeded(self) -> bool:
+        return self.result.status < 400
+
+
+class AsyncJobs:
+    def __init__(self, render_error: Callable[[HttpError], Response]) -> None:
+        self.render_error = render_error
+
+    def _jobs(self, tenant: Tenant) -> dict[str, AsyncJob]:
+        return tenant.state.setdefault(JOBS_KEY, {})  # type: ignore[no-any-return]
+
+    def submit(
+        self, req: Request, tenant: Tenant, base: str, run: Callable[[Request], Response]
+    ) -> Response:
+        key = req.headers.get("x-netsuite-idempotency-key")
+        keys: dict[str, str] = tenant.state.setdefault(IDEMPOTENCY_KEY, {})
+        if key:
+            earlier = keys.get(key)
+            if earlier is not None:
+                raise HttpError(
+                    400,
+                    "IDEMPOTENCY_ERROR",
+                    f"A request with the idempotency key '{key}' has already been submitted. "
+                    "Use a unique idempotency key for each request.",
+                    headers={"location": f"{base}/async/v1/job/{earlier}"},
+                    extra={"o:errorHeader": "X-NetSuite-Idempotency-Key"},
+                )
+        try:
+            result = run(req)
+        except HttpError as exc:
+            result = self.render_error(exc)
+            for k, v in exc.headers.items():
+                result.headers.append((k, v))
+        job_id = str(tenant.store.next_sequence("ns:asyncjob", 1))
+        job = AsyncJob(job_id, job_id, result, key or None)
+        self._jobs(tenant)[job_id] = job
+        if key:
+            keys[key] = job_id
+        return Response(
+            202,
+            b"",
+            [
+                ("location", f"{base}/async/v1/job/{job_id}"),
+                ("preference-applied", "respond-async"),
+            ],
+        )
+
+    def job(self, tenant: Tenant, job_id: str) -> AsyncJob:
+        job = self._jobs(tenant).get(job_id)
+        if job is None:
+            raise HttpError(
+                404,
+                "NONEXISTENT_ID",
+                f"The async job {job_id} does not exist.",
+                extra={"o:urlPath": job_id},
+            )
+        return job
+
+    def job_body(self, job: AsyncJob, base: str) -> dict[str, Any]:
+        url = f"{base}/async/v1/job/{job.id}"
+        return {
+            "links": [link("self", url)],
+            "completed": True,
+            "id": job.id,
+            "progress": "succeeded" if job.succeeded else "failed",
+            "task": {"links": [link("related", f"{url}/task")]},
+        }
+
+    def get_job(self, tenant: Tenant, job_id: str, base: str) -> Response:
+        return json_response(self.job_body(self.job(tenant, job_id), base))
+
+    def get_tasks(self, tenant: Tenant, job_id: str, base: str) -> Response:
+        job = self.job(tenant, job_id)
+        url = f"{base}/async/v1/job/{job.id}/task"
+        body = {
+            "links": [link("self", url)],
+            "count": 1,
+            "hasMore": False,
+            "items": [{"links": [link("self", f"{url}/{job.task_id}")], "id": job.task_id}],
+            "offset": 0,
+            "totalResults": 1,
+        }
+        return json_response(body, content_type=COLLECTION_CT)
+
+    def get_task(self, tenant: Tenant, job_id: str, task_id: str, base: str) -> Response:
+        job = self.job(tenant, job_id)
+        if task_id != job.task_id:
+            raise HttpError(
+                404,
+                "NONEXISTENT_ID",
+                f"The async task {task_id} does not exist.",
+                extra={"o:urlPath": task_id},
+            )
+        url = f"{base}/async/v1/job/{job.id}/task/{job.task_id}"
+        body = {
+            "links": [link("self", url)],
+            "completed": True,
+            "id": job.task_id,
+            "progress": "succeeded" if job.succeeded else "failed",
+            "result": {"links": [link("related", f"{url}/result")]},
+        }
+        return json_response(body)
+
+    def get_result(self, tenant: Tenant, job_id: str, task_id: str) -> Response:
+        job = self.job(tenant, job_id)
+        if task_id != job.task_id:
+            raise HttpError(
+                404,
+                "NONEXISTENT_ID",
+                f"The async task {task_id} does not exist.",
+                extra={"o:urlPath": task_id},
+            )
+        r = job.result
+        return Response(r.status, r.body, list(r.headers))
+
+
+def job_dump(job: AsyncJob) -> dict[str, Any]:
+    """Admin view of a job."""
+    body: Any = None
+    if job.result.body:
+        try:
+            body = orjson.loads(job.result.body)
+        except orjson.JSONDecodeError:
+            body = job.result.body.decode("utf-8", "replace")
+    return {
+        "id": job.id,
+        "status": job.result.status,
+        "headers": dict(job.result.headers),
+        "body": body,
+    }

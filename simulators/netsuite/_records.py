@@ -1,0 +1,511 @@
+"""The record store in NetSuite's terms: ids and eid:, input normalization, references, rendering.
+
+Records are stored flat (references as ids, sublists as line lists) so SuiteQL views and
+list filters read them with json_extract; rendering wraps references as
+``{"links", "id", "refName"}`` and sublists as link-only or expanded collections.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from simulators.engine import HttpError, Tenant
+
+from ._schema import FieldDef, RecordType, SublistDef, build_types
+from ._settings import NetSuiteSettings
+from ._values import coerce_scalar, duration_text, invalid_value
+from ._wire import link, ns_datetime
+
+#: internal keys kept in the stored document but never rendered
+HIDDEN_PREFIX = "_"
+_ID_START = {
+    "entity": 100,
+    "transaction": 1000,
+    "item": 10,
+    "timebill": 1,
+    "projecttask": 1,
+    "subsidiary": 1,
+    "currency": 1,
+}
+
+
+@dataclass(slots=True)
+class WriteContext:
+    """Per request: property-name validation mode, sublists to replace, the REST base URL."""
+
+    base: str
+    validation: str = "warning"
+    replace: set[str] = field(default_factory=set)
+    warnings: list[str] = field(default_factory=list)
+
+
+def not_found(record_id: str) -> HttpError:
+    return HttpError(
+        404,
+        "NONEXISTENT_ID",
+        f"The record instance does not exist. Provide a valid record instance ID. Record ID: {record_id}.",
+    )
+
+
+class RecordService:
+    def __init__(self, settings: NetSuiteSettings) -> None:
+        self.settings = settings
+        self.types = build_types()
+        #: business rules hook, set by the dialect: (tenant, type, data, previous, ctx) -> after-commit actions
+        self.rules: (
+            Callable[
+                [Tenant, RecordType, dict[str, Any], dict[str, Any] | None, WriteContext], None
+            ]
+            | None
+        ) = None
+
+    # -- types and ids ---------------------------------------------------------------
+
+    def rtype(self, name: str) -> RecordType:
+        rt = self.types.get(name.lower())
+        if rt is None:
+            raise HttpError(
+                404,
+                "NONEXISTENT_ID",
+                f"Record type '{name}' does not exist.",
+                extra={"o:urlPath": name},
+            )
+        return rt
+
+    def resolve_id(
+        self, tenant: Tenant, rt: RecordType, raw: str, *, must_exist: bool = True
+    ) -> str | None:
+        """The internal id for ``raw`` (an id or ``eid:VALUE``); None when absent and not ``must_exist``."""
+        if raw[:4].lower() == "eid:":
+            eid = raw[4:]
+            ids = tenant.store.find_ids(rt.name, "externalId", eid) if eid else []
+            if ids:
+                return ids[0]
+            if must_exist:
+                raise not_found(raw)
+            return None
+        if not raw.isdigit() or len(raw) > 18:
+            raise HttpError(
+                400,
+                "INVALID_ID",
+                f"The record instance ID '{raw}' is not valid. Provide a valid record instance ID.",
+                extra={"o:urlPath": raw},
+            )
+        rid = str(int(raw))
+        if tenant.store.is_deleted(rt.name, rid) is False:
+            return rid
+        if must_exist:
+            raise not_found(raw)
+        return None
+
+    def load(self, tenant: Tenant, rt: RecordType, raw_id: str) -> dict[str, Any]:
+        rid = self.resolve_id(tenant, rt, raw_id)
+        assert rid is not None
+        data = tenant.store.get(rt.name, rid)
+        if data is None:
+            raise not_found(raw_id)
+        return data
+
+    def new_id(self, tenant: Tenant, rt: RecordType) -> str:
+        start = _ID_START.get(rt.family, 1)
+        return str(tenant.store.next_sequence(f"ns:{rt.family}", start))
+
+    def find_ref(
+        self, tenant: Tenant, targets: tuple[str, ...], rid: str
+    ) -> tuple[RecordType, dict[str, Any]] | None:
+        for name in targets:
+            rt = self.types[name.lower()]
+            data = tenant.store.get(rt.name, rid)
+            if data is not None:
+                return rt, data
+        return None
+
+    # -- input -----------------------------------------------------------------------
+
+    def normalize(
+        self,
+        tenant: Tenant,
+        rt: RecordType,
+        body: Any,
+        ctx: WriteContext,
+        previous: dict[str, Any] | None,
+    ) -> dict[str, Any]:
+        """The stored document after applying ``body`` to ``previous`` (or to nothing on create)."""
+        if not isinstance(body, dict):
+            raise HttpError(
+                400,
+                "INVALID_CONTENT",
+                "Error while accessing a resource. The request body must be a JSON object.",
+            )
+        data: dict[str, Any] = dict(previous) if previous else {}
+        for key, value in body.items():
+            low = key.lower()
+            if low in ("links", "refname"):
+                continue
+            f = rt.field(key)
+            if f is not None:
+                if f.readonly:
+                    continue
+                data[f.name] = self.coerce(tenant, f, value, key)
+                continue
+            sl = rt.sublist(key)
+            if sl is not None:
+                data[sl.name] = self._sublist(
+                    tenant, sl, value, key, ctx, (previous or {}).get(sl.name)
+                )
+                continue
+            self.unknown_property(key, key, ctx)
+        return data
+
+    def unknown_property(self, name: str, path: str, ctx: WriteContext) -> None:
+        if ctx.validation == "error":
+            raise HttpError(
+                400,
+                "INVALID_CONTENT",
+                f"Error while accessing a resource. Invalid property name: {name}. Remove the "
+                "property from the request body or fix its name.",
+                extra={"o:errorPath": path},
+            )
+        if ctx.validation == "warning":
+            ctx.warnings.append(f"Unknown property '{path}' was ignored.")
+
+    def coerce(self, tenant: Tenant, f: FieldDef, value: Any, path: str) -> Any:
+        if not f.is_ref:
+            return coerce_scalar(f, value, path)
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            raise invalid_value(value, f.name, path)
+        ref = {k.lower(): v for k, v in value.items()}
+        raw = ref.get("id")
+        eid = ref.get("externalid")
+        if raw is None and eid is None:
+            if "refname" in ref and f.choices:
+                for cid, cname in f.choices:
+                    if cname.lower() == str(ref["refname"]).lower():
+                        return cid
+            raise invalid_value(value, f.name, path)
+        if raw is not None and (isinstance(raw, bool) or not isinstance(raw, str | int)):
+            raise invalid_value(raw, f.name, f"{path}.id")
+        text = str(raw) if raw is not None else f"eid:{eid}"
+        if f.choices:
+            for cid, _ in f.choices:
+                if cid.lower() == text.lower():
+                    return cid
+            raise invalid_value(text, f.name, path)
+        if not f.targets:
+            return text
+        for name in f.targets:
+            target = self.types[name.lower()]
+            try:
+                rid = self.resolve_id(tenant, target, text, must_exist=False)
+            except HttpError:
+                raise invalid_value(text, f.name, path) from None
+            if rid is not None:
+                return rid
+        raise invalid_value(text, f.name, path)
+
+    def _sublist(
+        self,
+        tenant: Tenant,
+        sl: SublistDef,
+        value: Any,
+        path: str,
+        ctx: WriteContext,
+        previous: list[dict[str, Any]] | None,
+    ) -> list[dict[str, Any]]:
+        if isinstance(value, dict):
+            items = {k.lower(): v for k, v in value.items()}.get("items")
+        else:
+            items = None
+        if not isinstance(items, list):
+            raise HttpError(
+                400,
+                "INVALID_CONTENT",
+                f"Error while accessing a resource. The sublist {sl.name} "
+                "must be an object with an items array.",
+                extra={"o:errorPath": path},
+            )
+        merge = previous is not None and sl.name.lower() not in ctx.replace
+        lines: list[dict[str, Any]] = [dict(x) for x in previous] if merge and previous else []
+        next_line = max((int(x.get("line") or 0) for x in lines), default=0) + 1
+        for i, item in enumerate(items):
+            ipath = f"{path}.items[{i}]"
+            if not isinstance(item, dict):
+                raise HttpError(
+                    400,
+                    "INVALID_CONTENT",
+                    "Error while accessing a resource. A sublist line must be a JSON object.",
+                    extra={"o:errorPath": ipath},
+                )
+            line: dict[str, Any] = {}
+            for key, v in item.items():
+                if key.lower() in ("links", "refname"):
+                    continue
+                f = sl.fields.get(key.lower())
+                if f is None:
+                    self.unknown_property(key, f"{ipath}.{key}", ctx)
+                    continue
+                if f.readonly:
+                    continue
+                line[f.name] = self.coerce(tenant, f, v, f"{ipath}.{key}")
+            target = None
+            if merge and line.get("line") is not None:
+                target = next((x for x in lines if x.get("line") == line["line"]), None)
+            if target is not None:
+                target.update(line)
+            else:
+                line["line"] = next_line
+                next_line += 1
+                lines.append(line)
+        return lines
+
+    def check_required(self, rt: RecordType, data: dict[str, Any]) -> None:
+        missing = [
+            f.name for f in rt.fields.values() if f.required and data.get(f.name) in (None, "")
+        ]
+        for sl in rt.sublists.values():
+            for line in data.get(sl.name) or []:
+                missing += [
+                    f"{sl.name}.{f.name}"
+                    for f in sl.fields.values()
+                    if f.required and line.get(f.name) in (None, "") and f.name not in missing
+                ]
+        if missing:
+            labels = ", ".join(dict.fromkeys(_label(m) for m in missing))
+            raise HttpError(
+                400,
+                "USER_ERROR",
+                f"Error while accessing a resource. Please enter value(s) for: {labels}.",
+                extra={"o:errorPath": missing[0]},
+            )
+
+    # -- writes ----------------------------------------------------------------------
+
+    def stamp(self, tenant: Tenant) -> tuple[str, str]:
+        """(lastModifiedDate, store modstamp) from the tenant clock."""
+        now = tenant.clock.time()
+        modstamp = datetime.fromtimestamp(now, UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        return ns_datetime(now), modstamp
+
+    def create(
+        self,
+        tenant: Tenant,
+        rt: RecordType,
+        body: Any,
+        ctx: WriteContext,
+        external_id: str | None = None,
+    ) -> str:
+        data = self.normalize(tenant, rt, body, ctx, None)
+        if external_id is not None:
+            data["externalId"] = external_id
+        return self.insert(tenant, rt, data, ctx)
+
+    def insert(
+        self, tenant: Tenant, rt: RecordType, data: dict[str, Any], ctx: WriteContext
+    ) -> str:
+        store = tenant.store
+        with store.transaction():
+            self._check_external_id(tenant, rt, data, None)
+            rid = self.new_id(tenant, rt)
+            data["id"] = rid
+            now, modstamp = self.stamp(tenant)
+            if rt.created_field in {f.name for f in rt.fields.values()}:
+                data[rt.created_field] = now
+            data["lastModifiedDate"] = now
+            if self.rules is not None:
+                self.rules(tenant, rt, data, None, ctx)
+            self.check_required(rt, data)
+            store.insert(rt.name, rid, data, modstamp, at=tenant.clock.time(), origin="rest")
+        return rid
+
+    def update(
+        self, tenant: Tenant, rt: RecordType, previous: dict[str, Any], body: Any, ctx: WriteContext
+    ) -> str:
+        data = self.normalize(tenant, rt, body, ctx, previous)
+        return self.save(tenant, rt, data, previous, ctx)
+
+    def save(
+        self,
+        tenant: Tenant,
+        rt: RecordType,
+        data: dict[str, Any],
+        previous: dict[str, Any],
+        ctx: WriteContext,
+    ) -> str:
+        store = tenant.store
+        with store.transaction():
+            self._check_external_id(tenant, rt, data, previous)
+            now, modstamp = self.stamp(tenant)
+            data["lastModifiedDate"] = now
+            if self.rules is not None:
+                self.rules(tenant, rt, data, previous, ctx)
+            self.check_required(rt, data)
+            changed = [
+                k for k in data if data.get(k) != previous.get(k) and k != "lastModifiedDate"
+            ]
+            store.update(
+                rt.name,
+                data["id"],
+                data,
+                previous,
+                modstamp,
+                changed_fields=changed,
+                at=tenant.clock.time(),
+                origin="rest",
+            )
+        return str(data["id"])
+
+    def delete(
+        self, tenant: Tenant, rt: RecordType, data: dict[str, Any], ctx: WriteContext
+    ) -> None:
+        store = tenant.store
+        with store.transaction():
+            now, modstamp = self.stamp(tenant)
+            if self.rules is not None:
+                self.rules(tenant, rt, {}, data, ctx)
+            gone = dict(data)
+            gone["lastModifiedDate"] = now
+            store.delete(rt.name, data["id"], gone, modstamp, at=tenant.clock.time(), origin="rest")
+
+    def _check_external_id(
+        self, tenant: Tenant, rt: RecordType, data: dict[str, Any], previous: dict[str, Any] | None
+    ) -> None:
+        eid = data.get("externalId")
+        if not eid or (previous is not None and previous.get("externalId") == eid):
+            return
+        if tenant.store.find_ids(rt.name, "externalId", eid):
+            raise HttpError(
+                400,
+                "USER_ERROR",
+                f"Error while accessing a resource. A record with the external ID "
+                f"'{eid}' already exists.",
+                extra={"o:errorPath": "externalId"},
+            )
+
+    # -- rendering -------------------------------------------------------------------
+
+    def record_url(self, base: str, rt: RecordType, rid: str) -> str:
+        return f"{base}/record/v1/{rt.name}/{rid}"
+
+    def ref_name(self, tenant: Tenant, rt: RecordType, data: dict[str, Any]) -> str:
+        if rt.name == "job" and data.get("parent"):
+            parent = tenant.store.get("customer", str(data["parent"]))
+            own = data.get("entityId") or data.get("companyName") or data.get("id")
+            if parent is not None:
+                return f"{self.ref_name(tenant, self.types['customer'], parent)} : {own}"
+        if rt.is_transaction:
+            label = {
+                "salesOrder": "Sales Order",
+                "invoice": "Invoice",
+                "expenseReport": "Expense Report",
+            }[rt.name]
+            return f"{label} #{data.get('tranId') or data.get('id')}"
+        if rt.name == "timeBill":
+            return str(data.get("id"))
+        for name in rt.ref_name_fields:
+            if data.get(name):
+                return str(data[name])
+        if data.get("firstName") or data.get("lastName"):
+            return f"{data.get('firstName') or ''} {data.get('lastName') or ''}".strip()
+        return str(data.get("id"))
+
+    def ref_obj(self, tenant: Tenant, f: FieldDef, value: Any, base: str) -> dict[str, Any]:
+        sval = str(value)
+        if f.choices:
+            name = dict(f.choices).get(sval, sval)
+            return {"id": sval, "refName": name}
+        found = self.find_ref(tenant, f.targets, sval) if f.targets else None
+        if found is None:
+            return {"links": [], "id": sval}
+        rt, data = found
+        return {
+            "links": [link("self", self.record_url(base, rt, sval))],
+            "id": sval,
+            "refName": self.ref_name(tenant, rt, data),
+        }
+
+    def render_value(self, tenant: Tenant, f: FieldDef, value: Any, base: str) -> Any:
+        if f.is_ref:
+            return self.ref_obj(tenant, f, value, base)
+        if f.kind == "duration" and self.settings.hours_format == "duration":
+            return duration_text(float(value))
+        return value
+
+    def render(
+        self,
+        tenant: Tenant,
+        rt: RecordType,
+        data: dict[str, Any],
+        base: str,
+        *,
+        fields: list[str] | None = None,
+        expand: bool = False,
+    ) -> dict[str, Any]:
+        url = self.record_url(base, rt, data["id"])
+        out: dict[str, Any] = {"links": [link("self", url)]}
+        wanted = None
+        if fields is not None:
+            wanted = set()
+            for name in fields:
+                f = rt.field(name)
+                sl = rt.sublist(name)
+                if f is None and sl is None:
+                    raise HttpError(
+                        400,
+                        "INVALID_PARAMETER",
+                        f"Invalid 'fields' parameter value. Field '{name}' "
+                        "does not exist on this record.",
+                        extra={"o:errorQueryParam": "fields"},
+                    )
+                wanted.add((f or sl).name)  # type: ignore[union-attr]
+            wanted.add("id")
+        for f in rt.fields.values():
+            value = data.get(f.name)
+            if value is None or (wanted is not None and f.name not in wanted):
+                continue
+            out[f.name] = self.render_value(tenant, f, value, base)
+        for sl in rt.sublists.values():
+            if wanted is not None and sl.name not in wanted:
+                continue
+            out[sl.name] = self.render_sublist(
+                tenant, sl, data.get(sl.name) or [], f"{url}/{sl.name}", base, expand
+            )
+        return out
+
+    def render_sublist(
+        self,
+        tenant: Tenant,
+        sl: SublistDef,
+        lines: list[dict[str, Any]],
+        url: str,
+        base: str,
+        expand: bool,
+    ) -> dict[str, Any]:
+        if not expand:
+            return {"links": [link("self", url)]}
+        items = []
+        for line in lines:
+            item: dict[str, Any] = {"links": [link("self", f"{url}/{line.get('line')}")]}
+            for f in sl.fields.values():
+                value = line.get(f.name)
+                if value is not None:
+                    item[f.name] = self.render_value(tenant, f, value, base)
+            items.append(item)
+        return {
+            "links": [link("self", url)],
+            "items": items,
+            "totalResults": len(items),
+            "count": len(items),
+            "hasMore": False,
+            "offset": 0,
+        }
+
+
+def _label(name: str) -> str:
+    last = name.rsplit(".", 1)[-1]
+    out = "".join(" " + c if c.isupper() else c for c in last).strip()
+    return out[:1].upper() + out[1:]

@@ -1,0 +1,319 @@
+"""REST handlers: record service v1 (CRUD, upsert, lists, sublists, transform), SuiteQL
+and the async job resources."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
+
+from simulators.engine import HttpError, Request, Response, Tenant
+
+from ._listq import compile_filter
+from ._records import WriteContext
+from ._wire import COLLECTION_CT, json_response, link
+
+if TYPE_CHECKING:
+    from ._dialect import NetSuiteDialect
+
+Handler = Callable[[Request], Response]
+
+
+def _prefer(req: Request) -> set[str]:
+    return {p.strip().lower() for p in req.headers.get("prefer", "").split(",") if p.strip()}
+
+
+def _int_param(req: Request, name: str, default: int, lo: int, hi: int) -> int:
+    raw = req.arg(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = lo - 1
+    if not lo <= value <= hi:
+        raise HttpError(
+            400,
+            "INVALID_PARAMETER",
+            f"Invalid query parameter value '{raw}' for parameter '{name}'. "
+            f"The value must be an integer between {lo} and {hi}.",
+            extra={"o:errorQueryParam": name},
+        )
+    return value
+
+
+class RestResources:
+    def __init__(self, dialect: NetSuiteDialect) -> None:
+        self.d = dialect
+        self.records = dialect.records
+
+    # -- plumbing --------------------------------------------------------------------
+
+    @staticmethod
+    def base(req: Request) -> str:
+        return f"{req.base_url}/services/rest"
+
+    @staticmethod
+    def tenant(req: Request) -> Tenant:
+        assert req.tenant is not None
+        return req.tenant
+
+    def wrap(self, fn: Handler, *, asyncable: bool = True) -> Callable[[Request], Any]:
+        """An async handler: optional processing delay, then sync or respond-async execution."""
+
+        async def handler(req: Request) -> Response:
+            delay = self.d.settings.processing_delay_ms
+            if delay > 0:
+                await asyncio.sleep(delay / 1000.0)
+            if asyncable and "respond-async" in _prefer(req):
+                return self.d.jobs.submit(req, self.tenant(req), self.base(req), fn)
+            return fn(req)
+
+        handler.__name__ = fn.__name__
+        return handler
+
+    def context(self, req: Request) -> WriteContext:
+        raw = req.headers.get("x-netsuite-propertynamevalidation")
+        mode = self.d.settings.default_property_validation
+        if raw is not None:
+            mode = raw.strip().lower()  # type: ignore[assignment]
+            if mode not in ("error", "warning", "ignore"):
+                raise HttpError(
+                    400,
+                    "INVALID_HEADER",
+                    f"Invalid value '{raw}' of header "
+                    "X-NetSuite-PropertyNameValidation. Use Error, Warning or Ignore.",
+                    extra={"o:errorHeader": "X-NetSuite-PropertyNameValidation"},
+                )
+        replace = {x.strip().lower() for x in (req.arg("replace") or "").split(",") if x.strip()}
+        return WriteContext(self.base(req), mode, replace)
+
+    def _location(self, req: Request, type_name: str, rid: str) -> list[tuple[str, str]]:
+        return [("location", f"{self.base(req)}/record/v1/{type_name}/{rid}")]
+
+    # -- records ---------------------------------------------------------------------
+
+    def create(self, req: Request) -> Response:
+        rt = self.records.rtype(req.params["type"])
+        ctx = self.context(req)
+        rid = self.records.create(self.tenant(req), rt, req.json(), ctx)
+        return Response.empty(204, self._location(req, rt.name, rid))
+
+    def get(self, req: Request) -> Response:
+        t = self.tenant(req)
+        rt = self.records.rtype(req.params["type"])
+        data = self.records.load(t, rt, req.params["id"])
+        fields_arg = req.arg("fields")
+        fields = [x.strip() for x in fields_arg.split(",") if x.strip()] if fields_arg else None
+        expand = (req.arg("expandSubResources") or "").lower() == "true"
+        return json_response(
+            self.records.render(t, rt, data, self.base(req), fields=fields, expand=expand)
+        )
+
+    def patch(self, req: Request) -> Response:
+        t = self.tenant(req)
+        rt = self.records.rtype(req.params["type"])
+        ctx = self.context(req)
+        previous = self.records.load(t, rt, req.params["id"])
+        self.records.update(t, rt, previous, req.json(), ctx)
+        return Response.empty(204)
+
+    def upsert(self, req: Request) -> Response:
+        t = self.tenant(req)
+        rt = self.records.rtype(req.params["type"])
+        raw = req.params["id"]
+        if raw[:4].lower() != "eid:" or len(raw) == 4:
+            raise HttpError(
+                400,
+                "USER_ERROR",
+                "Error while accessing a resource. The upsert operation (PUT) "
+                "requires an external ID in the form eid:VALUE.",
+                extra={"o:urlPath": raw},
+            )
+        ctx = self.context(req)
+        body = req.json()
+        rid = self.records.resolve_id(t, rt, raw, must_exist=False)
+        if rid is None:
+            rid = self.records.create(t, rt, body, ctx, external_id=raw[4:])
+        else:
+            previous = t.store.get(rt.name, rid)
+            assert previous is not None
+            self.records.update(t, rt, previous, body, ctx)
+        return Response.empty(204, self._location(req, rt.name, rid))
+
+    def delete(self, req: Request) -> Response:
+        t = self.tenant(req)
+        rt = self.records.rtype(req.params["type"])
+        data = self.records.load(t, rt, req.params["id"])
+        self.records.delete(t, rt, data, self.context(req))
+        return Response.empty(204)
+
+    def sublist(self, req: Request) -> Response:
+        t = self.tenant(req)
+        rt = self.records.rtype(req.params["type"])
+        data = self.records.load(t, rt, req.params["id"])
+        sl = rt.sublist(req.params["sublist"])
+        if sl is None:
+            raise HttpError(
+                404,
+                "NONEXISTENT_ID",
+                f"Sublist '{req.params['sublist']}' does not exist on record type {rt.name}.",
+                extra={"o:urlPath": req.params["sublist"]},
+            )
+        base = self.base(req)
+        url = f"{self.records.record_url(base, rt, data['id'])}/{sl.name}"
+        body = self.records.render_sublist(t, sl, data.get(sl.name) or [], url, base, True)
+        return json_response(body, content_type=COLLECTION_CT)
+
+    def transform(self, req: Request) -> Response:
+        t = self.tenant(req)
+        rt = self.records.rtype(req.params["type"])
+        target = req.params["target"]
+        if rt.name != "salesOrder" or target.lower() != "invoice":
+            raise HttpError(
+                400,
+                "INVALID_PARAMETER",
+                f"Transformation of {rt.name} to {target} is not supported.",
+                extra={"o:urlPath": target},
+            )
+        so = self.records.load(t, rt, req.params["id"])
+        if so.get("status") in ("G", "H"):
+            raise HttpError(
+                400,
+                "USER_ERROR",
+                f"Error while accessing a resource. You can not initialize invoice: "
+                f"invalid reference {so['id']}.",
+            )
+        ctx = self.context(req)
+        inv_t = self.records.rtype("invoice")
+        body = req.json() if req.body.strip() else {}
+        data: dict[str, Any] = {
+            k: so.get(k) for k in ("entity", "subsidiary", "currency", "memo", "otherRefNum", "job")
+        }
+        data["item"] = [
+            {k: line.get(k) for k in ("line", "item", "description", "quantity", "rate", "amount")}
+            for line in so.get("item") or []
+        ]
+        data["createdFrom"] = so["id"]
+        data = self.records.normalize(t, inv_t, body, ctx, data)
+        data.pop("id", None)
+        with t.store.transaction():
+            rid = self.records.insert(t, inv_t, data, ctx)
+            previous = dict(so)
+            so_new = dict(so, status="G")
+            self.records.save(t, rt, so_new, previous, ctx)
+        return Response.empty(204, self._location(req, inv_t.name, rid))
+
+    def list(self, req: Request) -> Response:
+        t = self.tenant(req)
+        rt = self.records.rtype(req.params["type"])
+        s = self.d.settings
+        limit = _int_param(req, "limit", s.default_page_size, 1, s.max_page_size)
+        offset = _int_param(req, "offset", 0, 0, 10**9)
+        where, params = "type = ? AND deleted = 0", [rt.name]
+        q = req.arg("q")
+        if q:
+            cond, qparams = compile_filter(rt, q)
+            where += f" AND ({cond})"
+            params += qparams
+        conn = t.store.conn
+        total = int(
+            conn.execute(f"SELECT count(*) FROM records WHERE {where}", params).fetchone()[0]
+        )
+        rows = conn.execute(
+            f"SELECT id FROM records WHERE {where} ORDER BY CAST(id AS INTEGER) LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        ).fetchall()
+        base = self.base(req)
+        items = [
+            {"links": [link("self", self.records.record_url(base, rt, r[0]))], "id": r[0]}
+            for r in rows
+        ]
+        url = f"{base}/record/v1/{rt.name}"
+        extra = {"q": q} if q else {}
+        return json_response(
+            page_body(url, items, total, limit, offset, extra), content_type=COLLECTION_CT
+        )
+
+    # -- SuiteQL ---------------------------------------------------------------------
+
+    def suiteql(self, req: Request) -> Response:
+        if "transient" not in _prefer(req):
+            raise HttpError(
+                400,
+                self.d.settings.transient_missing_code,
+                "Invalid request header. The request must include the header 'Prefer: transient' to "
+                "execute a SuiteQL query.",
+                extra={"o:errorHeader": "Prefer"},
+            )
+        body = req.json()
+        q = None
+        if isinstance(body, dict):
+            q = next((v for k, v in body.items() if k.lower() == "q"), None)
+        if not isinstance(q, str):
+            raise HttpError(
+                400,
+                "INVALID_CONTENT",
+                "Error while accessing a resource. The request body must be a "
+                'JSON object with the query in the "q" property.',
+                extra={"o:errorPath": "q"},
+            )
+        s = self.d.settings
+        limit = _int_param(req, "limit", s.default_page_size, 1, s.max_page_size)
+        offset = _int_param(req, "offset", 0, 0, s.suiteql_max_rows)
+        t = self.tenant(req)
+        items, total = self.d.suiteql.run(t, q, limit, offset)
+        url = f"{self.base(req)}/query/v1/suiteql"
+        return json_response(
+            page_body(url, items, total, limit, offset, {}), content_type=COLLECTION_CT
+        )
+
+    # -- async jobs ------------------------------------------------------------------
+
+    def job(self, req: Request) -> Response:
+        return self.d.jobs.get_job(self.tenant(req), req.params["job"], self.base(req))
+
+    def job_tasks(self, req: Request) -> Response:
+        return self.d.jobs.get_tasks(self.tenant(req), req.params["job"], self.base(req))
+
+    def job_task(self, req: Request) -> Response:
+        return self.d.jobs.get_task(
+            self.tenant(req), req.params["job"], req.params["task"], self.base(req)
+        )
+
+    def job_result(self, req: Request) -> Response:
+        return self.d.jobs.get_result(self.tenant(req), req.params["job"], req.params["task"])
+
+
+def page_body(
+    url: str,
+    items: list[dict[str, Any]],
+    total: int,
+    limit: int,
+    offset: int,
+    extra: dict[str, str],
+) -> dict[str, Any]:
+    """NetSuite's collection envelope with previous/first/next/last/self links."""
+
+    def href(off: int) -> str:
+        return f"{url}?{urlencode({**extra, 'limit': limit, 'offset': off})}"
+
+    links = []
+    last_offset = max(0, ((total - 1) // limit) * limit) if total else 0
+    if offset > 0:
+        links.append(link("previous", href(max(0, offset - limit))))
+        links.append(link("first", href(0)))
+    has_more = offset + len(items) < total
+    if has_more:
+        links.append(link("next", href(offset + limit)))
+        links.append(link("last", href(last_offset)))
+    links.append(link("self", href(offset)))
+    return {
+        "links": links,
+        "count": len(items),
+        "hasMore": has_more,
+        "items": items,
+        "offset": offset,
+        "totalResults": total,
+    }

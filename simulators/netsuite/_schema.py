@@ -1,0 +1,405 @@
+"""The record types the simulator serves, their fields, sublists and SuiteQL tables.
+
+Field kinds: string, integer, float, boolean, date, datetime, duration (hours), ref
+(another record, or a fixed list when ``choices`` is set). Records are stored flat:
+references as the referenced id, sublists as lists of line dicts. ``family`` names the
+id sequence; NetSuite numbers entities, transactions and items in shared spaces.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Kind = Literal["string", "integer", "float", "boolean", "date", "datetime", "duration", "ref"]
+
+
+@dataclass(slots=True, frozen=True)
+class FieldDef:
+    name: str
+    kind: Kind = "string"
+    #: for refs: the record types the reference may point at (empty = unchecked)
+    targets: tuple[str, ...] = ()
+    #: for refs to fixed lists: id -> refName
+    choices: tuple[tuple[str, str], ...] = ()
+    readonly: bool = False
+    required: bool = False
+
+    @property
+    def is_ref(self) -> bool:
+        return self.kind == "ref"
+
+
+@dataclass(slots=True)
+class SublistDef:
+    name: str
+    fields: dict[str, FieldDef]  # lower-case name -> field
+
+
+@dataclass(slots=True)
+class RecordType:
+    name: str
+    family: str
+    #: SuiteScript record.type, used in change notifications
+    script_type: str
+    fields: dict[str, FieldDef]  # lower-case name -> field
+    sublists: dict[str, SublistDef] = field(default_factory=dict)
+    #: fields the refName is built from, first non-empty wins
+    ref_name_fields: tuple[str, ...] = ("name",)
+    created_field: str = "dateCreated"
+    is_transaction: bool = False
+    #: SuiteQL transaction.type of this record (transactions only)
+    tran_type: str = ""
+    tran_prefix: str = ""
+
+    def field(self, name: str) -> FieldDef | None:
+        return self.fields.get(name.lower())
+
+    def sublist(self, name: str) -> SublistDef | None:
+        return self.sublists.get(name.lower())
+
+
+def _f(
+    name: str,
+    kind: Kind = "string",
+    *targets: str,
+    readonly: bool = False,
+    required: bool = False,
+    choices: tuple[tuple[str, str], ...] = (),
+) -> FieldDef:
+    return FieldDef(name, kind, tuple(targets), choices, readonly, required)
+
+
+def _fields(*defs: FieldDef) -> dict[str, FieldDef]:
+    return {d.name.lower(): d for d in defs}
+
+
+SO_STATUS = (
+    ("A", "Pending Approval"),
+    ("B", "Pending Fulfillment"),
+    ("E", "Pending Billing/Partially Fulfilled"),
+    ("F", "Pending Billing"),
+    ("G", "Billed"),
+    ("H", "Closed"),
+)
+INV_STATUS = (("A", "Open"), ("B", "Paid In Full"))
+EXP_STATUS = (
+    ("A", "In Progress"),
+    ("B", "Pending Supervisor Approval"),
+    ("F", "Approved by Accounting"),
+)
+TIME_APPROVAL = (("1", "Open"), ("2", "Pending Approval"), ("3", "Approved"), ("4", "Rejected"))
+JOB_STATUS = (
+    ("1", "Closed"),
+    ("2", "In Progress"),
+    ("3", "Not Awarded"),
+    ("4", "Pending"),
+    ("5", "Awarded"),
+)
+TASK_STATUS = (("NOTSTART", "Not Started"), ("PROGRESS", "In Progress"), ("COMPLETE", "Completed"))
+TIME_TYPE = (("A", "Actual Time"), ("P", "Planned Time"))
+
+_SYSTEM = (
+    _f("id", readonly=True),
+    _f("externalId"),
+    _f("lastModifiedDate", "datetime", readonly=True),
+)
+_ENTITY_SYS = (*_SYSTEM, _f("dateCreated", "datetime", readonly=True), _f("isInactive", "boolean"))
+_TRAN_SYS = (*_SYSTEM, _f("createdDate", "datetime", readonly=True))
+ENTITY = ("customer", "job")
+
+_ITEM_LINE = _fields(
+    _f("line", "integer"),
+    _f("item", "ref", "serviceItem", required=True),
+    _f("description"),
+    _f("quantity", "float"),
+    _f("rate", "float"),
+    _f("amount", "float"),
+    _f("isClosed", "boolean"),
+    _f("customer", "ref", *ENTITY),
+    _f("isBillable", "boolean"),
+)
+_TIME_LINE = _fields(
+    _f("line", "integer"),
+    _f("apply", "boolean"),
+    _f("doc", "ref", "timeBill", required=True),
+    _f("employee", "ref", "employee", readonly=True),
+    _f("item", "ref", "serviceItem", readonly=True),
+    _f("quantity", "float"),
+    _f("rate", "float"),
+    _f("amount", "float"),
+    _f("billedDate", "date", readonly=True),
+    _f("memo"),
+)
+_EXPENSE_LINE = _fields(
+    _f("line", "integer"),
+    _f("category", "ref"),
+    _f("expenseDate", "date"),
+    _f("amount", "float", required=True),
+    _f("memo"),
+    _f("customer", "ref", *ENTITY),
+    _f("isBillable", "boolean"),
+    _f("currency", "ref", "currency"),
+)
+
+
+def _transaction(
+    name: str,
+    script_type: str,
+    tran_type: str,
+    prefix: str,
+    *extra: FieldDef,
+    sublists: dict[str, SublistDef],
+    status: tuple[tuple[str, str], ...],
+    entity_targets: tuple[str, ...] = ENTITY,
+) -> RecordType:
+    fields = _fields(
+        *_TRAN_SYS,
+        _f("tranId"),
+        _f("entity", "ref", *entity_targets, required=True),
+        _f("tranDate", "date"),
+        _f("subsidiary", "ref", "subsidiary"),
+        _f("currency", "ref", "currency"),
+        _f("exchangeRate", "float"),
+        _f("memo"),
+        _f("otherRefNum"),
+        _f("status", "ref", readonly=True, choices=status),
+        _f("total", "float", readonly=True),
+        _f("subtotal", "float", readonly=True),
+        *extra,
+    )
+    return RecordType(
+        name,
+        "transaction",
+        script_type,
+        fields,
+        sublists,
+        ("tranId",),
+        "createdDate",
+        True,
+        tran_type,
+        prefix,
+    )
+
+
+def build_types() -> dict[str, RecordType]:
+    """Lower-case type name -> RecordType."""
+    types = [
+        RecordType(
+            "subsidiary",
+            "subsidiary",
+            "subsidiary",
+            _fields(
+                *_SYSTEM,
+                _f("isInactive", "boolean"),
+                _f("name", required=True),
+                _f("parent", "ref", "subsidiary"),
+                _f("currency", "ref", "currency"),
+                _f("country"),
+                _f("legalName"),
+                _f("isElimination", "boolean"),
+            ),
+            ref_name_fields=("name",),
+        ),
+        RecordType(
+            "currency",
+            "currency",
+            "currency",
+            _fields(
+                *_SYSTEM,
+                _f("isInactive", "boolean"),
+                _f("name", required=True),
+                _f("symbol", required=True),
+                _f("displaySymbol"),
+                _f("exchangeRate", "float"),
+                _f("isBaseCurrency", "boolean"),
+            ),
+            ref_name_fields=("name",),
+        ),
+        RecordType(
+            "customer",
+            "entity",
+            "customer",
+            _fields(
+                *_ENTITY_SYS,
+                _f("entityId"),
+                _f("companyName"),
+                _f("isPerson", "boolean"),
+                _f("firstName"),
+                _f("lastName"),
+                _f("email"),
+                _f("phone"),
+                _f("subsidiary", "ref", "subsidiary", required=True),
+                _f("currency", "ref", "currency"),
+                _f("parent", "ref", "customer"),
+                _f("comments"),
+                _f("url"),
+                _f("balance", "float", readonly=True),
+                _f("creditLimit", "float"),
+            ),
+            ref_name_fields=("entityId", "companyName"),
+        ),
+        RecordType(
+            "contact",
+            "entity",
+            "contact",
+            _fields(
+                *_ENTITY_SYS,
+                _f("entityId"),
+                _f("firstName"),
+                _f("lastName"),
+                _f("email"),
+                _f("phone"),
+                _f("title"),
+                _f("company", "ref", *ENTITY),
+                _f("subsidiary", "ref", "subsidiary"),
+            ),
+            ref_name_fields=("entityId",),
+        ),
+        RecordType(
+            "employee",
+            "entity",
+            "employee",
+            _fields(
+                *_ENTITY_SYS,
+                _f("entityId"),
+                _f("firstName"),
+                _f("lastName"),
+                _f("email"),
+                _f("phone"),
+                _f("title"),
+                _f("subsidiary", "ref", "subsidiary", required=True),
+                _f("currency", "ref", "currency"),
+                _f("supervisor", "ref", "employee"),
+                _f("laborCost", "float"),
+                _f("hireDate", "date"),
+                _f("isJobResource", "boolean"),
+            ),
+            ref_name_fields=("entityId",),
+        ),
+        RecordType(
+            "job",
+            "entity",
+            "job",
+            _fields(
+                *_ENTITY_SYS,
+                _f("entityId"),
+                _f("companyName"),
+                _f("parent", "ref", "customer", required=True),
+                _f("subsidiary", "ref", "subsidiary"),
+                _f("currency", "ref", "currency"),
+                _f("entityStatus", "ref", choices=JOB_STATUS),
+                _f("startDate", "date"),
+                _f("projectedEndDate", "date"),
+                _f("endDate", "date"),
+                _f("projectManager", "ref", "employee"),
+                _f("jobBillingType"),
+                _f("comments"),
+            ),
+            ref_name_fields=("entityId", "companyName"),
+        ),
+        RecordType(
+            "projectTask",
+            "projecttask",
+            "projecttask",
+            _fields(
+                *_SYSTEM,
+                _f("title", required=True),
+                _f("company", "ref", "job", required=True),
+                _f("status", "ref", choices=TASK_STATUS),
+                _f("startDate", "date"),
+                _f("endDate", "date"),
+                _f("estimatedWork", "float"),
+                _f("plannedWork", "float"),
+                _f("actualWork", "float", readonly=True),
+                _f("parent", "ref", "projectTask"),
+                _f("message"),
+                _f("dateCreated", "datetime", readonly=True),
+            ),
+            ref_name_fields=("title",),
+        ),
+        RecordType(
+            "serviceItem",
+            "item",
+            "serviceitem",
+            _fields(
+                *_SYSTEM,
+                _f("dateCreated", "datetime", readonly=True),
+                _f("isInactive", "boolean"),
+                _f("itemId", required=True),
+                _f("displayName"),
+                _f("description"),
+                _f("salesDescription"),
+                _f("rate", "float"),
+                _f("cost", "float"),
+                _f("subsidiary", "ref", "subsidiary"),
+                _f("includeChildren", "boolean"),
+            ),
+            ref_name_fields=("itemId",),
+        ),
+        _transaction(
+            "salesOrder",
+            "salesorder",
+            "SalesOrd",
+            "SO",
+            _f("startDate", "date"),
+            _f("endDate", "date"),
+            _f("job", "ref", "job"),
+            sublists={"item": SublistDef("item", _ITEM_LINE)},
+            status=SO_STATUS,
+        ),
+        _transaction(
+            "invoice",
+            "invoice",
+            "CustInvc",
+            "INV",
+            _f("dueDate", "date"),
+            _f("createdFrom", "ref", "salesOrder", readonly=True),
+            _f("amountRemaining", "float", readonly=True),
+            _f("job", "ref", "job"),
+            sublists={
+                "item": SublistDef("item", _ITEM_LINE),
+                "time": SublistDef("time", _TIME_LINE),
+            },
+            status=INV_STATUS,
+        ),
+        _transaction(
+            "expenseReport",
+            "expensereport",
+            "ExpRept",
+            "EXP",
+            _f("approvalStatus", "ref", choices=TIME_APPROVAL),
+            _f("accountingApproval", "boolean"),
+            _f("supervisorApproval", "boolean"),
+            sublists={"expense": SublistDef("expense", _EXPENSE_LINE)},
+            status=EXP_STATUS,
+            entity_targets=("employee",),
+        ),
+        RecordType(
+            "timeBill",
+            "timebill",
+            "timebill",
+            _fields(
+                *_SYSTEM,
+                _f("dateCreated", "datetime", readonly=True),
+                _f("employee", "ref", "employee", required=True),
+                _f("customer", "ref", *ENTITY),
+                _f("caseTaskEvent", "ref", "projectTask"),
+                _f("item", "ref", "serviceItem"),
+                _f("hours", "duration", required=True),
+                _f("tranDate", "date"),
+                _f("isBillable", "boolean"),
+                _f("rate", "float"),
+                _f("price", "ref"),
+                _f("memo"),
+                _f("subsidiary", "ref", "subsidiary"),
+                _f("approvalStatus", "ref", choices=TIME_APPROVAL),
+                _f("supervisorApproval", "boolean"),
+                _f("timeType", "ref", choices=TIME_TYPE),
+                _f("isBilled", "boolean", readonly=True),
+                _f("invoice", "ref", "invoice", readonly=True),
+            ),
+            ref_name_fields=(),
+        ),
+    ]
+    return {t.name.lower(): t for t in types}
