@@ -1,0 +1,142 @@
+"""Business-process notifications delivered to a real local HTTP listener."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import httpx
+import pytest
+
+from harness.testing import SimHandle
+
+
+class Listener:
+    """A webhook receiver on 127.0.0.1 that keeps what it is sent."""
+
+    def __init__(self) -> None:
+        self.received: list[tuple[dict[str, str], dict[str, Any]]] = []
+        self.cond = threading.Condition()
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("content-length") or 0))
+                with outer.cond:
+                    outer.received.append(
+                        ({k.lower(): v for k, v in self.headers.items()}, json.loads(body))
+                    )
+                    outer.cond.notify_all()
+                self.send_response(200)
+                self.send_header("content-length", "0")
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/workday/notifications"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def wait(self, n: int, timeout: float = 10.0) -> list[dict[str, Any]]:
+        with self.cond:
+            assert self.cond.wait_for(lambda: len(self.received) >= n, timeout), self.received
+            return [b for _, b in self.received]
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def listener(wd: SimHandle) -> Iterator[Listener]:
+    lst = Listener()
+    r = wd.admin.post(
+        "/subscriptions", json={"url": lst.url, "tenant": "default", "types": ["Worker"]}
+    )
+    assert r.status_code in (200, 201), r.text
+    yield lst
+    lst.close()
+
+
+def test_hire_job_change_and_termination_notify_subscribers(
+    wd: SimHandle, api: httpx.Client, firm: dict[str, list[str]], listener: Listener
+) -> None:
+    wd.admin.post("/tenants/default/clock", json={"freeze": True, "at": "2026-03-10T09:30:00Z"})
+    hired = wd.admin.post(
+        "/tenants/default/workday/hire",
+        json={
+            "firstName": "Dorothy",
+            "lastName": "Vaughan",
+            "hireDate": "2026-04-01",
+            "supervisoryOrganization": "SO-UK",
+            "jobProfile": "JP-CONS",
+            "reason": "New hire",
+        },
+    ).json()
+    events = listener.wait(1)
+    n = events[0]
+    assert n["businessProcessType"] == "Hire"
+    assert n["worker"] == {
+        "id": hired["worker"]["id"],
+        "descriptor": "Dorothy Vaughan",
+        "href": n["worker"]["href"],
+    }
+    assert n["worker"]["href"].endswith(
+        f"/ccx/api/common/v1/psharness_default/workers/{hired['worker']['id']}"
+    )
+    assert n["event"]["id"] == hired["event"]["id"] and len(n["event"]["id"]) == 32
+    assert n["effectiveDate"] == "2026-04-01"
+    assert n["completedOn"] == "2026-03-10T09:30:00.000Z"
+    assert n["tenant"] == "psharness_default"
+    assert n["status"] == "Successfully Completed"
+    assert n["employeeId"] == hired["worker"]["employeeId"]
+
+    reason = api.get("jobChangeReasons").json()["data"][0]
+    us = next(o for o in api.get("supervisoryOrganizations").json()["data"] if o["code"] == "SO-US")
+    r = api.post(
+        "workers/Employee_ID=2010/jobChanges",
+        json={
+            "effective": "2026-05-01",
+            "jobChangeReason": {"id": reason["id"]},
+            "supervisoryOrganization": {"id": us["id"]},
+            "proposedOrganizations": [{"id": "CC200"}],
+        },
+    )
+    assert r.status_code == 201, r.text
+    n = listener.wait(2)[1]
+    assert n["businessProcessType"] == "Job Change"
+    assert n["event"]["id"] == r.json()["id"]
+    assert n["effectiveDate"] == "2026-05-01"
+    assert n["reason"]["id"] == reason["id"]
+    assert n["changedFields"] == ["costCenter", "supervisoryOrganization"]
+
+    wd.admin.post(
+        "/tenants/default/workday/terminate",
+        json={"worker": "2011", "terminationDate": "2026-03-31"},
+    )
+    n = listener.wait(3)[2]
+    assert n["businessProcessType"] == "Termination"
+    assert n["effectiveDate"] == "2026-03-31"
+    headers = listener.received[2][0]
+    assert headers["content-type"].startswith("application/json")
+    # the engine keeps the same events for polling
+    evs = wd.admin.get("/tenants/default/events").json()
+    assert len(evs["events"]) == 3
+
+
+def test_bulk_load_and_refused_changes_send_nothing(
+    wd: SimHandle, api: httpx.Client, firm: dict[str, list[str]], listener: Listener
+) -> None:
+    r = api.post(
+        "workers/Employee_ID=2010/jobChanges", json={"supervisoryOrganization": {"id": "SO-US"}}
+    )
+    assert r.status_code == 400
+    r = wd.admin.post("/tenants/default/workday/change", json={"worker": "2012", "costRate": 90})
+    assert r.status_code == 200
+    events = listener.wait(1)
+    assert len(events) == 1 and events[0]["businessProcessType"] == "Request Compensation Change"
