@@ -233,14 +233,15 @@ class _Parser:
         start, end = self._bounds(self._value())
         if f.kind == "date":
             start, end = start[:10], end[:10]
-        sql = {
-            "AFTER": f"{col} >= {self._p(end)}",
-            "ON_OR_AFTER": f"{col} >= {self._p(start)}",
-            "BEFORE": f"{col} < {self._p(start)}",
-            "ON_OR_BEFORE": f"{col} < {self._p(end)}",
-            "ON": f"({col} >= {self._p(start)} AND {col} < {self._p(end)})",
-        }
-        return sql[op]
+        if op == "AFTER":
+            return f"{col} >= {self._p(end)}"
+        if op == "ON_OR_AFTER":
+            return f"{col} >= {self._p(start)}"
+        if op == "BEFORE":
+            return f"{col} < {self._p(start)}"
+        if op == "ON_OR_BEFORE":
+            return f"{col} < {self._p(end)}"
+        return f"({col} >= {self._p(start)} AND {col} < {self._p(end)})"
 
     def _bounds(self, text: str) -> tuple[str, str]:
         """[start, end) of the instant or day a value names, as stored strings."""

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -63,13 +61,3 @@ def api(erp: SimHandle, creds: dict[str, Any]) -> Iterator[httpx.Client]:
         timeout=30.0,
     ) as client:
         yield client
-
-
-def new_id(resp: httpx.Response) -> str:
-    """The created record's id, read from the Location header as NetSuite clients do."""
-    assert resp.status_code == 204, resp.text
-    return resp.headers["location"].rsplit("/", 1)[-1]
-
-
-def unique(prefix: str) -> str:
-    return f"{prefix}-{int(time.time())}-{secrets.token_hex(3)}"
