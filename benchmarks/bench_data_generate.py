@@ -44,11 +44,14 @@ def bench(size: str, seed: int, fmt: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("sizes", nargs="*", default=list(SIZES), choices=list(SIZES))
+    parser.add_argument("sizes", nargs="*", metavar="SIZE", help="small, medium, large")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--format", default="jsonl", choices=["jsonl", "csv"])
     args = parser.parse_args()
-    for size in args.sizes:
+    unknown = [size for size in args.sizes if size not in SIZES]
+    if unknown:
+        parser.error(f"unknown size {unknown[0]!r}: choose from {', '.join(SIZES)}")
+    for size in args.sizes or list(SIZES):
         bench(size, args.seed, args.format)
 
 

@@ -13,6 +13,7 @@ import factory
 
 from harness.data import _keys
 from harness.data._catalog import CONTACT_TITLES, SCOPES_BY_PRACTICE, EntitySpec
+from harness.data._context import FIRM_DOMAIN
 from harness.data._model import (
     Account,
     BillingModel,
@@ -82,7 +83,8 @@ class ConsultantFactory(factory.Factory):
     email = factory.LazyAttribute(
         lambda o: (
             o.ctx.unique(f"{slug(o.first_name)}.{slug(o.last_name)}", separator="")
-            + "@meridianhale.example"
+            + "@"
+            + FIRM_DOMAIN
         )
     )
     practice_id = ""
