@@ -8,7 +8,7 @@ from ._auth import Token, TokenStore
 from ._clock import Clock
 from ._dialect import Dialect
 from ._errors import ConfigError, HttpError, NotFoundError, SimulatorError
-from ._events import DeliveryFaults, Event, EventBus, Subscription
+from ._events import DeliveryFaults, Event, EventBus, Subscription, check_webhook_url
 from ._faults import Fault, FaultRule, FaultRules
 from ._http import Request, Response, Route, Router
 from ._journal import Journal, JournalEntry, JournalFilter
@@ -55,6 +55,7 @@ __all__ = [
     "TokenBucket",
     "TokenStore",
     "bind_socket",
+    "check_webhook_url",
     "json_path",
     "make_tls_files",
     "quiet_uvicorn",

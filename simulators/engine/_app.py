@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import time
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -79,16 +79,21 @@ class Simulator:
 
     def _on_change(self, tenant: Tenant, change: Change) -> None:
         tenant.notify_change()
-        if not self.settings.events_enabled:
+        if not self.settings.events_enabled or not self.dialect.wants_event(tenant, change):
             return
-        seq = tenant.store.next_sequence("__events__")
-        made = self.dialect.change_event(tenant, change, seq)
+        seq = tenant.next_event_seq()
         change.seq = seq
-        if made is None:
-            return
-        channel, payload = made
+        dialect = self.dialect
         self.events.publish(
-            Event(seq, tenant.name, change.type, change.id, change.op, change.at, payload, channel)
+            Event(
+                seq,
+                tenant.name,
+                change.type,
+                change.id,
+                change.op,
+                change.at,
+                make=lambda: dialect.change_event(tenant, change, seq),
+            )
         )
 
     def publish_event(
@@ -101,7 +106,7 @@ class Simulator:
         payload_for_seq: Any,
     ) -> Event:
         """Publish a non-record event (platform event, notification); payload built from its seq."""
-        seq = tenant.store.next_sequence("__events__")
+        seq = tenant.next_event_seq()
         ev = Event(
             seq,
             tenant.name,
@@ -152,7 +157,7 @@ class Simulator:
             client=scope.get("client"),
             raw_path=(scope.get("raw_path") or b"").decode("latin-1") or scope["path"],
         )
-        req.correlation_id = headers.get("x-correlation-id") or uuid.uuid4().hex
+        req.correlation_id = headers.get("x-correlation-id") or os.urandom(16).hex()
         is_admin = req.path.startswith("/__admin")
         fault_name = ""
         resp: Response | None = None

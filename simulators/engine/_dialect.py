@@ -76,6 +76,10 @@ class Dialect:
 
     # -- events ----------------------------------------------------------------------
 
+    def wants_event(self, tenant: Tenant, change: Change) -> bool:
+        """Cheap check whether ``change`` makes an event at all (the payload is built lazily)."""
+        return True
+
     def change_event(
         self, tenant: Tenant, change: Change, seq: int
     ) -> tuple[str, dict[str, Any]] | None:

@@ -26,18 +26,64 @@ import httpx
 from ._errors import ConfigError
 
 
-@dataclass(slots=True)
 class Event:
-    """A change event in the dialect's shape, with the replay id it was given."""
+    """A change event in the dialect's shape, with the replay id it was given.
 
-    seq: int
-    tenant: str
-    record_type: str
-    record_id: str
-    op: str
-    at: float
-    payload: dict[str, Any]
-    channel: str = ""
+    The payload may be built lazily (``make``) on first access: most events are never
+    read, and formatting them on the write path would cost every write.
+    """
+
+    __slots__ = (
+        "_channel",
+        "_make",
+        "_payload",
+        "at",
+        "op",
+        "record_id",
+        "record_type",
+        "seq",
+        "tenant",
+    )
+
+    def __init__(
+        self,
+        seq: int,
+        tenant: str,
+        record_type: str,
+        record_id: str,
+        op: str,
+        at: float,
+        payload: dict[str, Any] | None = None,
+        channel: str = "",
+        make: Callable[[], tuple[str, dict[str, Any]] | None] | None = None,
+    ) -> None:
+        self.seq = seq
+        self.tenant = tenant
+        self.record_type = record_type
+        self.record_id = record_id
+        self.op = op
+        self.at = at
+        self._payload = payload
+        self._channel = channel
+        self._make = make
+
+    def _build(self) -> None:
+        made = self._make() if self._make is not None else None
+        self._make = None
+        self._channel, self._payload = made if made is not None else (self._channel, {})
+
+    @property
+    def payload(self) -> dict[str, Any]:
+        if self._payload is None:
+            self._build()
+        assert self._payload is not None
+        return self._payload
+
+    @property
+    def channel(self) -> str:
+        if self._payload is None and self._make is not None:
+            self._build()
+        return self._channel
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -222,6 +222,9 @@ class Router:
 
     def __init__(self) -> None:
         self.routes: list[Route] = []
+        self._compiled: dict[
+            str, tuple[re.Pattern[str], dict[str, tuple[Route, list[tuple[str, str]]]]]
+        ] = {}
 
     def add(
         self,
@@ -234,15 +237,44 @@ class Router:
     ) -> None:
         ms = (methods,) if isinstance(methods, str) else tuple(methods)
         self.routes.append(Route(ms, pattern, handler, auth=auth, name=name or pattern))
+        self._compiled.clear()
+
+    def _for_method(
+        self, method: str
+    ) -> tuple[re.Pattern[str], dict[str, tuple[Route, list[tuple[str, str]]]]]:
+        """One alternation regex over the method's routes, in registration order.
+
+        Matching a single compiled pattern is far cheaper than trying each route's
+        regex in turn; ``lastgroup`` names the route that matched.
+        """
+        compiled = self._compiled.get(method)
+        if compiled is not None:
+            return compiled
+        parts: list[str] = []
+        index: dict[str, tuple[Route, list[tuple[str, str]]]] = {}
+        for i, route in enumerate(self.routes):
+            if method not in route.methods and not (method == "HEAD" and "GET" in route.methods):
+                continue
+            names: list[tuple[str, str]] = []
+
+            def rename(m: re.Match[str], i: int = i, names: list[tuple[str, str]] = names) -> str:
+                alias = f"p{i}_{m.group(1)}"
+                names.append((alias, m.group(1)))
+                return f"(?P<{alias}>"
+
+            body = re.sub(r"\(\?P<(\w+)>", rename, route.regex.pattern[1:-1])
+            parts.append(f"(?P<r{i}>{body})")
+            index[f"r{i}"] = (route, names)
+        regex = re.compile("^(?:" + "|".join(parts) + ")$") if parts else re.compile("(?!)")
+        self._compiled[method] = (regex, index)
+        return regex, index
 
     def match(self, method: str, path: str) -> tuple[Route | None, dict[str, str], bool]:
         """(route, params, path_matched_other_method)."""
-        other = False
-        for route in self.routes:
-            m = route.regex.match(path)
-            if m is None:
-                continue
-            if method in route.methods or (method == "HEAD" and "GET" in route.methods):
-                return route, {k: unquote(v) for k, v in m.groupdict().items()}, False
-            other = True
+        regex, index = self._for_method(method)
+        m = regex.match(path)
+        if m is not None:
+            route, names = index[m.lastgroup or ""]
+            return route, {name: unquote(m.group(alias)) for alias, name in names}, False
+        other = any(r.regex.match(path) for r in self.routes)
         return None, {}, other

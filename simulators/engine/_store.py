@@ -40,6 +40,7 @@ CREATE TABLE IF NOT EXISTS sequences (name TEXT PRIMARY KEY, value INTEGER NOT N
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 """
 
+_SEQ_BLOCK = 64
 _FIELD_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -78,6 +79,7 @@ class RecordStore:
         self.listener: Listener | None = None
         self._indexed: set[str] = set()
         self._pending: list[Change] | None = None
+        self._seq_cache: dict[str, list[int]] = {}
         self.conn = self._open(path)
 
     @staticmethod
@@ -198,12 +200,25 @@ class RecordStore:
     # -- writes ----------------------------------------------------------------------
 
     def next_sequence(self, name: str, start: int = 1) -> int:
+        """The next value of a named sequence (first value ``start``).
+
+        Values are reserved from the table in blocks, so most calls cost no SQL; after
+        a restart numbering resumes past the last reserved block (gaps, never reuse).
+        """
+        block = self._seq_cache.get(name)
+        if block is not None and block[0] <= block[1]:
+            value = block[0]
+            block[0] += 1
+            return value
         row = self.conn.execute(
-            "INSERT INTO sequences(name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = value + 1"
+            "INSERT INTO sequences(name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = value + ?"
             " RETURNING value",
-            (name, start),
+            (name, start + _SEQ_BLOCK - 1, _SEQ_BLOCK),
         ).fetchone()
-        return int(row[0])
+        ceiling = int(row[0])
+        first = ceiling - _SEQ_BLOCK + 1
+        self._seq_cache[name] = [first + 1, ceiling]
+        return first
 
     def reserve_sequence(self, name: str, n: int, start: int = 1) -> int:
         """Reserve ``n`` consecutive values; returns the first."""
@@ -342,6 +357,7 @@ class RecordStore:
         except BaseException:
             self.conn.execute("ROLLBACK")
             self._pending = None
+            self._seq_cache.clear()  # reservations made inside were rolled back too
             raise
         else:
             self.conn.execute("COMMIT")
@@ -352,6 +368,7 @@ class RecordStore:
 
     def clear(self) -> None:
         self.conn.executescript("DELETE FROM records; DELETE FROM sequences; DELETE FROM meta;")
+        self._seq_cache.clear()
 
     # -- meta ------------------------------------------------------------------------
 
@@ -391,6 +408,7 @@ class RecordStore:
         else:
             source.backup(self.conn)
         self._indexed.clear()
+        self._seq_cache.clear()
 
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):

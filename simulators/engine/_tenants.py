@@ -33,6 +33,10 @@ class Tenant:
     snapshots: dict[str, sqlite3.Connection] = field(default_factory=dict)
     _waiters: list[asyncio.Future[None]] = field(default_factory=list)
 
+    def next_event_seq(self) -> int:
+        """The next replay id of this tenant's change events (monotonic, survives restarts)."""
+        return self.store.next_sequence("__events__")
+
     def notify_change(self) -> None:
         """Wake wait-for long-polls so they re-check their condition."""
         if self._waiters:

@@ -7,6 +7,7 @@ webhook subscribers receive exactly that message.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import uuid
 from typing import Any
@@ -26,9 +27,13 @@ def channel_for(obj_name: str) -> str:
 
 
 def schema_id(obj: ObjectDef) -> str:
-    digest = hashlib.sha256(
-        ("|".join(sorted(f.name for f in obj.fields.values())) + obj.name).encode()
-    ).digest()
+    """A stable schema id per object shape (Salesforce sends one per event schema)."""
+    return _schema_id(obj.name, tuple(sorted(f.name for f in obj.fields.values())))
+
+
+@functools.lru_cache(maxsize=1024)
+def _schema_id(name: str, field_names: tuple[str, ...]) -> str:
+    digest = hashlib.sha256(("|".join(field_names) + name).encode()).digest()
     import base64
 
     return base64.urlsafe_b64encode(digest[:16]).decode().rstrip("=")

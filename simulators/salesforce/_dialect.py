@@ -31,6 +31,7 @@ from ._rest import RestResources
 from ._schema import ObjectDef, _f, _obj, build_schema
 from ._settings import SalesforceSettings
 from ._versions import parse_version
+from .streaming import Streaming
 from ._wire import error_response, json_response, sf_datetime
 
 QUOTA_KEY = "sf.quota"
@@ -51,6 +52,7 @@ class SalesforceDialect(Dialect):
         self.rest = RestResources(self)
         self.queries = QueryResources(self)
         self.composite = CompositeResources(self)
+        self.streaming = Streaming(self)
         self._cdc_objects = (
             {o.lower() for o in self.settings.cdc_objects} if self.settings.cdc_objects else None
         )
@@ -81,6 +83,10 @@ class SalesforceDialect(Dialect):
         self.schema = Schema(objects)
 
     # -- wiring ----------------------------------------------------------------------
+
+    def attach(self, sim: Simulator) -> None:
+        super().attach(sim)
+        self.streaming.attach(sim)
 
     def routes(self, r: Router) -> None:
         a, rest, q, c = self.auth, self.rest, self.queries, self.composite
@@ -140,11 +146,13 @@ class SalesforceDialect(Dialect):
             rest.delete_by_external_id,
             name="sobject.deleteByExternalId",
         )
+        self.streaming.routes(r)
 
     def admin_routes(self, r: Router) -> None:
         r.add("GET", "/__admin/tenants/{tenant}/limits", self._admin_get_limits, auth=False)
         r.add("PUT", "/__admin/tenants/{tenant}/limits", self._admin_set_limits, auth=False)
         r.add("GET", "/__admin/tenants/{tenant}/cdc", self._admin_cdc, auth=False)
+        self.streaming.admin_routes(r)
 
     def setup_tenant(self, tenant: Tenant) -> None:
         store = tenant.store
@@ -165,7 +173,7 @@ class SalesforceDialect(Dialect):
             uid = _ids.make_id("005", store.next_sequence("id:005"))
             tenant.state[USER_KEY] = uid
             stamp = sf_datetime(tenant.clock.time())
-            user: dict[str, Any] = {f.name: None for f in self.schema.get("User").fields.values()}  # type: ignore[union-attr]
+            user = self.records.blank(self.records.object("User"))
             user.update(
                 {
                     "Id": uid,
@@ -200,7 +208,8 @@ class SalesforceDialect(Dialect):
             store.insert(
                 "Pricebook2",
                 pid,
-                {
+                self.records.blank(self.records.object("Pricebook2"))
+                | {
                     "Id": pid,
                     "IsDeleted": False,
                     "Name": "Standard Price Book",
@@ -286,15 +295,20 @@ class SalesforceDialect(Dialect):
 
     # -- events ----------------------------------------------------------------------
 
+    def wants_event(self, tenant: Tenant, change: Change) -> bool:
+        """CDC is on for every object unless ``cdc_objects`` names a subset."""
+        obj = self.schema.get(change.type)
+        if obj is None or obj.is_platform_event:
+            return False
+        if self._cdc_objects is not None and obj.name.lower() not in self._cdc_objects:
+            return False
+        return not (obj.name == "User" and change.op == "create" and not change.origin)
+
     def change_event(
         self, tenant: Tenant, change: Change, seq: int
     ) -> tuple[str, dict[str, Any]] | None:
         obj = self.schema.get(change.type)
-        if obj is None or obj.is_platform_event:
-            return None
-        if self._cdc_objects is not None and obj.name.lower() not in self._cdc_objects:
-            return None
-        if obj.name in ("User",) and change.op == "create" and not change.origin:
+        if obj is None or not self.wants_event(tenant, change):
             return None
         ev = change_event(obj, change, seq, str(tenant.state.get(USER_KEY, "")))
         return ev["channel"], ev

@@ -7,6 +7,7 @@ accepted on input; responses always carry 18 characters.
 
 from __future__ import annotations
 
+import functools
 import re
 
 _B62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
@@ -41,6 +42,7 @@ def make_id(prefix: str, counter: int) -> str:
     return id15 + checksum(id15)
 
 
+@functools.lru_cache(maxsize=65536)
 def normalize(id_: str) -> str | None:
     """The 18-character form of a well-formed 15 or 18 character id, else None."""
     if not _ID_RE.match(id_):

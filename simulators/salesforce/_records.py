@@ -42,6 +42,23 @@ class RecordService:
 
     def __init__(self, schema: Schema) -> None:
         self.schema = schema
+        self._templates: dict[str, dict[str, Any]] = {}
+        self._required: dict[str, list[str]] = {}
+
+    def blank(self, obj: ObjectDef) -> dict[str, Any]:
+        """Every field of ``obj`` set to None, in describe order (records always hold all fields)."""
+        t = self._templates.get(obj.name)
+        if t is None:
+            t = self._templates[obj.name] = {f.name: None for f in obj.fields.values()}
+        return dict(t)
+
+    def required(self, obj: ObjectDef) -> list[str]:
+        r = self._required.get(obj.name)
+        if r is None:
+            r = self._required[obj.name] = [
+                f.name for f in obj.fields.values() if f.required_on_create
+            ]
+        return r
 
     # -- lookups ---------------------------------------------------------------------
 
@@ -224,11 +241,7 @@ class RecordService:
                 f"entity type {obj.name} does not support insert",
             )
         values = self._check_fields(tenant, obj, body, creating=True)
-        missing = [
-            f.name
-            for f in obj.fields.values()
-            if f.required_on_create and values.get(f.name) in (None, "")
-        ]
+        missing = [name for name in self.required(obj) if values.get(name) in (None, "")]
         if missing:
             raise HttpError(
                 400,
@@ -242,7 +255,7 @@ class RecordService:
         counter = tenant.store.next_sequence(f"id:{obj.key_prefix}")
         record_id = _ids.make_id(obj.key_prefix, counter)
         user = self.user_id(tenant)
-        data: dict[str, Any] = {f.name: None for f in obj.fields.values()}
+        data = self.blank(obj)
         data.update(values)
         data.update(
             {
@@ -603,7 +616,7 @@ class RecordService:
         stamp = sf_datetime(ts)
         user = self.user_id(tenant)
         first = tenant.store.reserve_sequence(f"id:{obj.key_prefix}", len(records))
-        template: dict[str, Any] = {f.name: None for f in obj.fields.values()}
+        template = self.blank(obj)
         rows = []
         for i, rec in enumerate(records):
             data = dict(template)

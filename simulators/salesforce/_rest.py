@@ -11,7 +11,7 @@ from simulators.engine import HttpError, Request, Response, Tenant
 
 from ._describe import describe, describe_global, object_summary
 from ._versions import served_versions
-from ._wire import attributes, format_datetime, json_response, parse_datetime
+from ._wire import JSON_CT, attributes, format_datetime, json_response, parse_datetime
 
 if TYPE_CHECKING:
     from ._dialect import SalesforceDialect
@@ -196,8 +196,14 @@ class RestResources:
         if raw[1]:
             raise HttpError(404, "ENTITY_IS_DELETED", "entity is deleted")
         fields_arg = req.arg("fields")
-        fields = [f.strip() for f in fields_arg.split(",") if f.strip()] if fields_arg else None
-        return json_response(self.shape(obj.name, orjson.loads(raw[0]), self.version(req), fields))
+        version = self.version(req)
+        if not fields_arg:
+            # stored records hold every field in describe order: splice in the attributes
+            attrs = orjson.dumps(attributes(obj.name, rid, version))
+            body = b'{"attributes":' + attrs + b"," + raw[0][1:].encode()
+            return Response(200, body, [("content-type", JSON_CT)])
+        fields = [f.strip() for f in fields_arg.split(",") if f.strip()]
+        return json_response(self.shape(obj.name, orjson.loads(raw[0]), version, fields))
 
     def update(self, req: Request) -> Response:
         obj = self.records.object(req.params["sobject"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ._schema import CustomFieldConfig, CustomObjectConfig, default_custom_fields
+from .streaming._config import OutboundMessageConfig, StreamingSettings
 
 
 @dataclass(slots=True)
@@ -35,3 +36,7 @@ class SalesforceSettings:
     #: objects with Change Data Capture enabled; None means every object
     cdc_objects: list[str] | None = None
     max_open_cursors: int = 200
+    #: Streaming API (CometD) timing, replay retention, per-client buffer, delivery faults
+    streaming: StreamingSettings = field(default_factory=StreamingSettings)
+    #: Outbound Messages: SOAP notifications sent when records meet a rule's criteria
+    outbound_messages: list[OutboundMessageConfig] = field(default_factory=list)
