@@ -262,6 +262,7 @@ class NetSuiteDialect(Dialect):
                         data[name] = now
                 if self.records.rules is not None:
                     self.records.rules(tenant, rt, data, None, ctx)
+                self.records.fill_defaults(rt, data)
                 self.records.check_required(rt, data)
                 store.insert(
                     rt.name, rid, data, modstamp, at=tenant.clock.time(), origin="bulk", emit=False

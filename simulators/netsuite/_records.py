@@ -263,6 +263,13 @@ class RecordService:
                 lines.append(line)
         return lines
 
+    @staticmethod
+    def fill_defaults(rt: RecordType, data: dict[str, Any]) -> None:
+        """Checkboxes are never empty: unset booleans are false."""
+        for f in rt.fields.values():
+            if f.kind == "boolean" and data.get(f.name) is None:
+                data[f.name] = False
+
     def check_required(self, rt: RecordType, data: dict[str, Any]) -> None:
         missing = [
             f.name for f in rt.fields.values() if f.required and data.get(f.name) in (None, "")
@@ -318,6 +325,7 @@ class RecordService:
             data["lastModifiedDate"] = now
             if self.rules is not None:
                 self.rules(tenant, rt, data, None, ctx)
+            self.fill_defaults(rt, data)
             self.check_required(rt, data)
             store.insert(rt.name, rid, data, modstamp, at=tenant.clock.time(), origin="rest")
         return rid

@@ -17,6 +17,7 @@ from typing import Any
 
 import sqlglot
 from sqlglot import exp
+from sqlglot.dialects.sqlite import SQLite
 from sqlglot.errors import SqlglotError
 
 from simulators.engine import HttpError, Tenant
@@ -41,6 +42,13 @@ _ORACLE_FMT = [
     ("AM", "%p"),
     ("PM", "%p"),
 ]
+
+
+class _Backticks(SQLite):
+    """SQLite with `quoted` identifiers: never mistaken for string literals as "x" can be."""
+
+    class Tokenizer(SQLite.Tokenizer):
+        IDENTIFIERS = ["`"]
 
 
 def query_error(detail: str) -> HttpError:
@@ -143,7 +151,9 @@ class SuiteQL:
         stamp = datetime.fromtimestamp(now, UTC).strftime("%Y-%m-%d %H:%M:%S")
         tree = tree.transform(lambda node: _rewrite(node, stamp))
         try:
-            return tree.sql(dialect="sqlite", unsupported_level=sqlglot.ErrorLevel.IGNORE)
+            return tree.sql(
+                dialect=_Backticks, identify=True, unsupported_level=sqlglot.ErrorLevel.IGNORE
+            )
         except SqlglotError as exc:
             raise query_error(str(exc)[:200]) from None
 
