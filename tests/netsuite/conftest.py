@@ -61,3 +61,9 @@ def api(erp: SimHandle, creds: dict[str, Any]) -> Iterator[httpx.Client]:
         timeout=30.0,
     ) as client:
         yield client
+
+
+@pytest.fixture
+def tba() -> Any:
+    """The TBA signer factory: tba(creds, **overrides) -> httpx auth."""
+    return tba_auth
