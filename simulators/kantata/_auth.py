@@ -153,7 +153,10 @@ class KantataAuth:
                 return _oauth_error("invalid_request", "The request body is not valid JSON", 400)
             form = body if isinstance(body, dict) else {}
         else:
-            form = req.form()
+            try:
+                form = req.form()
+            except HttpError:
+                return _oauth_error("invalid_request", "The request body is not valid UTF-8", 400)
         grant = str(form.get("grant_type") or "")
         client_id = str(form.get("client_id") or "")
         tenant = self._tenant_by_client(client_id)

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+import orjson
+
 from simulators.engine import (
     Change,
     ConfigError,
@@ -22,11 +24,11 @@ from simulators.engine import (
 )
 
 from ._auth import CREDS_KEY, KantataAuth
-from ._feed import build_event
+from ._feed import build_event, change_key
 from ._handlers import Handlers
 from ._model import Catalog, Resource
 from ._present import Presenter
-from ._service import Records
+from ._service import Records, bump_ids, next_id
 from ._settings import KantataSettings
 from ._wire import error_response, iso_timestamp, json_response, tz_from_offset
 
@@ -140,7 +142,7 @@ class KantataDialect(Dialect):
                 "_updated": now,
             }
             store.insert("users", uid, user, iso, emit=False)
-            _bump(store.conn, "id:users", int(uid))
+            bump_ids(tenant, "users", int(uid))
         tenant.state.pop(LIMIT_KEY, None)
         self.auth.tenant_credentials(tenant)
 
@@ -194,26 +196,38 @@ class KantataDialect(Dialect):
 
     # -- events ----------------------------------------------------------------------
 
+    def wants_event(self, tenant: Tenant, change: Change) -> bool:
+        res = self.catalog.get(change.type)
+        return res is not None and res.events
+
     def change_event(
         self, tenant: Tenant, change: Change, seq: int
     ) -> tuple[str, dict[str, Any]] | None:
-        presenter = Presenter(self.catalog, self.settings, tenant, [])
-        ev = build_event(
-            self.catalog,
-            presenter,
-            tenant,
-            change,
-            seq,
-            int(tenant.state.get(ACCOUNT_KEY, 0)),
-            self.settings.api_user_id,
-        )
-        if ev is None:
+        """The subscribed event the write path kept for ``change``, pushed to webhooks as is."""
+        res = self.catalog.get(change.type)
+        if res is None or not res.events:
             return None
-        tenant.store.insert(
-            "subscribed_events", ev["id"], ev, ev["created_at"], at=change.at, emit=False
-        )
-        public = {k: v for k, v in ev.items() if not k.startswith("_")}
-        return "subscribed_events", public
+        row = tenant.store.conn.execute(
+            "SELECT data FROM records WHERE type = 'subscribed_events' AND json_extract(data, '$._key') = ?",
+            (change_key(change),),
+        ).fetchone()
+        if row is not None:
+            ev = orjson.loads(row[0])
+        else:
+            presenter = Presenter(self.catalog, self.settings, tenant, [])
+            account = int(tenant.state.get(ACCOUNT_KEY, 0))
+            ev = build_event(
+                self.catalog,
+                presenter,
+                tenant,
+                change,
+                str(seq),
+                account,
+                self.settings.api_user_id,
+            )
+            if ev is None:
+                return None
+        return "subscribed_events", {k: v for k, v in ev.items() if not k.startswith("_")}
 
     # -- admin -----------------------------------------------------------------------
 
@@ -252,7 +266,7 @@ class KantataDialect(Dialect):
                     rec[k] = v
             rid = given.get("id")
             if rid is None:
-                rid = tenant.store.next_sequence(f"id:{res.collection}")
+                rid = next_id(tenant, res.collection)
             if not str(rid).isdigit():
                 raise ConfigError(f"record {i}: Kantata ids are strings of digits, got {rid!r}")
             rec["id"] = str(int(rid))
@@ -272,7 +286,7 @@ class KantataDialect(Dialect):
             self._bulk_defaults(tenant, res, rec)
             rows.append((rec["id"], str(rec.get("updated_at") or ""), rec))
         tenant.store.bulk_insert(res.collection, rows)
-        _bump(tenant.store.conn, f"id:{res.collection}", top)
+        bump_ids(tenant, res.collection, top)
         return [r[0] for r in rows]
 
     def _bulk_defaults(self, tenant: Tenant, res: Resource, rec: dict[str, Any]) -> None:
@@ -343,15 +357,6 @@ def _bind1(fn: Callable[[Request, str], Response], arg: str) -> Callable[[Reques
         return fn(req, arg)
 
     return handler
-
-
-def _bump(conn: Any, name: str, value: int) -> None:
-    """Make sure ids allocated later stay above ``value`` (after loading records with ids)."""
-    conn.execute(
-        "INSERT INTO sequences(name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET "
-        "value = max(value, excluded.value)",
-        (name, value),
-    )
 
 
 def _epoch(value: Any, default: float) -> float:

@@ -25,12 +25,17 @@ def _public(data: dict[str, Any] | None) -> dict[str, Any] | None:
     return {k: v for k, v in data.items() if not k.startswith("_")}
 
 
+def change_key(change: Change) -> str:
+    """Identifies the subscribed event kept for ``change`` (the webhook payload is the same)."""
+    return f"{change.type}/{change.id}/{change.op}/{change.at!r}"
+
+
 def build_event(
     catalog: Catalog,
     presenter: Presenter,
     tenant: Tenant,
     change: Change,
-    seq: int,
+    event_id: str,
     account_id: int,
     fallback_user: str,
 ) -> dict[str, Any] | None:
@@ -59,7 +64,7 @@ def build_event(
     user = change.origin or fallback_user
     stamp = iso_timestamp(change.at or tenant.clock.time())
     return {
-        "id": str(seq),
+        "id": event_id,
         "event_type": f"{res.singular}:{_OPS[change.op]}",
         "account_id": account_id,
         "user_id": int(user) if user.isdigit() else None,

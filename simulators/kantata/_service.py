@@ -8,10 +8,12 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from simulators.engine import Tenant, json_path
+from simulators.engine import Change, Tenant, json_path
 
 from ._coerce import Problems, coerce
+from ._feed import build_event, change_key
 from ._model import Catalog, Resource
+from ._present import Presenter
 from ._wire import iso_timestamp, not_found, tz_from_offset, validation_error
 
 if TYPE_CHECKING:
@@ -78,7 +80,22 @@ class Records:
         return now, iso_timestamp(now, self.tz)
 
     def next_id(self, ctx: Ctx, collection: str) -> str:
-        return str(ctx.tenant.store.next_sequence(f"id:{collection}"))
+        return str(next_id(ctx.tenant, collection))
+
+    def _event(self, ctx: Ctx, change: Change) -> None:
+        """Keep the subscribed event of a committed-with-the-transaction change."""
+        res = self.catalog.get(change.type)
+        if res is None or not res.events:
+            return
+        presenter = Presenter(self.catalog, self.settings, ctx.tenant, [])
+        eid = self.next_id(ctx, "subscribed_events")
+        account = int(ctx.tenant.state.get("kantata.account_id", self.settings.account_id))
+        ev = build_event(self.catalog, presenter, ctx.tenant, change, eid, account, ctx.user_id)
+        if ev is not None:
+            ev["_key"] = change_key(change)
+            ctx.tenant.store.insert(
+                "subscribed_events", eid, ev, ev["created_at"], at=change.at, emit=False
+            )
 
     def create(self, ctx: Ctx, res: Resource, attrs: Any) -> dict[str, Any]:
         values, problems = coerce(res, "create", attrs, self.settings.reject_unknown_fields)
@@ -108,7 +125,12 @@ class Records:
         if "updated_at" in res.stored:
             rec["updated_at"] = iso
             rec["_updated"] = now
-        ctx.tenant.store.insert(res.collection, rec["id"], rec, iso, at=now, origin=ctx.user_id)
+        self._event(
+            ctx,
+            ctx.tenant.store.insert(
+                res.collection, rec["id"], rec, iso, at=now, origin=ctx.user_id
+            ),
+        )
         if ext is not None:
             self.external_reference(
                 ctx, {**ext, "subject_type": res.subject_type, "subject_id": rec["id"]}
@@ -159,7 +181,7 @@ class Records:
         if "updated_at" in res.stored:
             rec["updated_at"] = iso
             rec["_updated"] = now
-        ctx.tenant.store.update(
+        change = ctx.tenant.store.update(
             res.collection,
             rec["id"],
             rec,
@@ -169,6 +191,7 @@ class Records:
             at=now,
             origin=ctx.user_id,
         )
+        self._event(ctx, change)
         return rec
 
     def patch(self, ctx: Ctx, collection: str, rid: str, **fields: Any) -> dict[str, Any] | None:
@@ -189,7 +212,9 @@ class Records:
             if problems:
                 raise validation_error(problems)
         now, iso = self.stamp(ctx)
-        ctx.tenant.store.delete(res.collection, rid, rec, iso, at=now, origin=ctx.user_id)
+        self._event(
+            ctx, ctx.tenant.store.delete(res.collection, rid, rec, iso, at=now, origin=ctx.user_id)
+        )
 
     # -- external references ---------------------------------------------------------
 
@@ -235,3 +260,18 @@ def _human(name: str) -> str:
     from ._coerce import human
 
     return human(name)
+
+
+def next_id(tenant: Tenant, collection: str) -> int:
+    """Kantata ids per collection, kept in the tenant's meta table (transactional, snapshotted)."""
+    key = f"kantata.seq.{collection}"
+    value = int(tenant.store.meta_get(key) or 0) + 1
+    tenant.store.meta_set(key, value)
+    return value
+
+
+def bump_ids(tenant: Tenant, collection: str, top: int) -> None:
+    """Make ids allocated later stay above ``top`` (after loading records with ids)."""
+    key = f"kantata.seq.{collection}"
+    if int(tenant.store.meta_get(key) or 0) < top:
+        tenant.store.meta_set(key, top)
