@@ -38,7 +38,7 @@ def main() -> None:
         ),
     )
     server = SimulatorServer(sim, ServerOptions(host=args.host, port=args.port, tls=tls))
-    server.server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
+    server.server.install_signal_handlers = lambda: None  # type: ignore[attr-defined]
     print(f"workday simulator listening on {server.base_url}", flush=True)
     try:
         import uvloop

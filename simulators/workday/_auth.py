@@ -81,7 +81,7 @@ class WorkdayAuth:
                 }
             tenant.store.meta_set("wd.credentials", creds)
             tenant.state[CREDS_KEY] = creds
-        return creds  # type: ignore[no-any-return]
+        return creds
 
     # -- token endpoint --------------------------------------------------------------
 

@@ -225,7 +225,7 @@ class WorkdayDialect(Dialect):
                 s.rate_limit_per_second or 10.0,
                 float(s.rate_limit_burst),
             )
-        return lim  # type: ignore[no-any-return]
+        return lim
 
     def admit(self, req: Request, tenant: Tenant) -> Response | None:
         lim = self.limits(tenant)

@@ -97,7 +97,7 @@ class BulkLoader:
     def _reference(
         self, tenant: Tenant, d: Directory, t: str, records: list[dict[str, Any]]
     ) -> list[dict[str, Any]]:
-        out = []
+        out: list[dict[str, Any]] = []
         codes: set[str] = set()
         for r in records:
             check_fields(r, _FIELDS[t], t)

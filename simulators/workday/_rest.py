@@ -311,7 +311,7 @@ class RestResources:
 
     def organizations(self, req: Request) -> Response:
         c = self.ctx(req)
-        items = []
+        items: list[dict[str, Any]] = []
         for t in self._org_types(req):
             recs = sorted(c.d.all(t).values(), key=lambda o: (o.get("name", ""), o["id"]))
             items.extend(V.organization(c, r, t) for r in recs)
