@@ -69,6 +69,12 @@ def up(
     report_dir: Annotated[
         Path | None, typer.Option(help="Where --check writes its report. [default: reports]")
     ] = None,
+    seed: Annotated[
+        int | None, typer.Option(help="Load a generated firm made from this seed.")
+    ] = None,
+    size: Annotated[
+        str | None, typer.Option(help="Size of the firm to load: small, medium or large.")
+    ] = None,
     config: Annotated[
         Path | None,
         typer.Option(
@@ -105,6 +111,8 @@ def up(
     stack.start()
     try:
         doc = endpoints_document(stack)
+        if seed is not None or size is not None:
+            _load(console, doc, cfg.seed if seed is None else seed, size or cfg.size)
         if endpoints_file is not None:
             write_endpoints(endpoints_file, doc)
         console.print(_table(doc))
@@ -155,3 +163,38 @@ def _check(console: Console, doc: dict[str, Any], report_dir: Path | None) -> No
     console.print(f"report: {path}")
     if not ok:
         raise HarnessError("stack check failed", hint=f"see {path} for the failing step")
+
+
+def _load(console: Console, doc: dict[str, Any], seed: int, size: str) -> None:
+    """Generate the firm from ``seed`` and bulk-load it, with a progress bar per system."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from ..data import generate_firm
+    from ..loaders import load_firm
+
+    console.print(f"generating the {size} firm from seed {seed}")
+    t0 = time.perf_counter()
+    firm = generate_firm(seed, size)
+    gen_s = time.perf_counter() - t0
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as progress:
+        tasks: dict[tuple[str, str], Any] = {}
+
+        def on_progress(system: str, record_type: str, done: int, total: int) -> None:
+            key = (system, record_type)
+            if key not in tasks:
+                tasks[key] = progress.add_task(f"{system} {record_type}", total=total)
+            progress.update(tasks[key], completed=done)
+
+        report = load_firm(firm, doc, on_progress=on_progress)
+    loaded = ", ".join(f"{system}: {sum(c.values())}" for system, c in report.counts.items())
+    console.print(
+        f"seed {seed}: generated {firm.total()} records in {gen_s:.1f}s; loaded {loaded}"
+        + (f" (no loader yet for {', '.join(report.skipped)})" if report.skipped else "")
+    )

@@ -1,0 +1,11 @@
+"""Loading the canonical firm into the simulators, one dialect mapping per vendor.
+
+The factories produce one vendor-neutral firm; each mapping here translates it to its
+vendor's wire shape, and ``load_firm`` pushes the batches through every simulator's
+admin bulk-load API over HTTP, so it works against simulators in another process too.
+"""
+
+from ._load import LoadReport, load_firm
+from ._salesforce import salesforce_batches
+
+__all__ = ["LoadReport", "load_firm", "salesforce_batches"]
