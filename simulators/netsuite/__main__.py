@@ -39,7 +39,6 @@ def main() -> None:
         ),
     )
     server = SimulatorServer(sim, ServerOptions(host=args.host, port=args.port, tls=tls))
-    server.server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
     print(f"netsuite simulator listening on {server.base_url}", flush=True)
     try:
         import uvloop

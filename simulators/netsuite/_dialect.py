@@ -177,7 +177,7 @@ class NetSuiteDialect(Dialect):
         lim = tenant.state.get(LIMIT_KEY)
         if lim is None:
             lim = tenant.state[LIMIT_KEY] = ConcurrencyLimit(self.settings.concurrency_limit)
-        return lim  # type: ignore[no-any-return]
+        return lim
 
     def admit(self, req: Request, tenant: Tenant) -> Response | None:
         if not self.limit(tenant).try_acquire():

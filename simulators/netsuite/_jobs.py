@@ -39,7 +39,7 @@ class AsyncJobs:
         self.render_error = render_error
 
     def _jobs(self, tenant: Tenant) -> dict[str, AsyncJob]:
-        return tenant.state.setdefault(JOBS_KEY, {})  # type: ignore[no-any-return]
+        return tenant.state.setdefault(JOBS_KEY, {})
 
     def submit(
         self, req: Request, tenant: Tenant, base: str, run: Callable[[Request], Response]
