@@ -24,6 +24,7 @@ def endpoints_document(stack: Stack, tenant: str = DEFAULT_TENANT) -> dict[str, 
             "vendor": sim.dialect.vendor,
             "base_url": srv.base_url,
             "admin_url": f"{srv.base_url}/__admin",
+            "sim_tenant": tenant,  # the simulator tenant (admin API); "tenant" may be the vendor's own
             "tenant": tenant,
             **sim.dialect.credentials(t, srv.base_url),
         }
