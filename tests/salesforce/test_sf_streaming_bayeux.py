@@ -65,7 +65,7 @@ class Bayeux:
             batch.append({"id": str(self.n), **m})
         r = self.http.post(path, json=batch)
         assert r.status_code == 200, r.text
-        return r.json()  # type: ignore[no-any-return]
+        return r.json()
 
     def handshake(self) -> dict[str, Any]:
         reply = self.send(

@@ -9,7 +9,6 @@ to 24 hours on the tenant's clock. Every message is listed with its status and a
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import re
 import time
 from dataclasses import dataclass, field
@@ -106,7 +105,7 @@ class OutboundMessages:
         lg = tenant.state.get(STATE_KEY)
         if lg is None:
             lg = tenant.state[STATE_KEY] = OutboundLog()
-        return lg  # type: ignore[no-any-return]
+        return lg
 
     # -- rules -----------------------------------------------------------------------
 
@@ -174,7 +173,7 @@ class OutboundMessages:
         except RuntimeError:
             lg.unsent.append(msg)  # started by the next request served
             return
-        task = loop.create_task(self._deliver(tenant, msg))
+        task = loop.create_task(self._deliver(tenant, lg, msg))
         lg.tasks.add(task)
         task.add_done_callback(lg.tasks.discard)
 
@@ -243,7 +242,12 @@ class OutboundMessages:
 
     # -- delivery --------------------------------------------------------------------
 
-    async def _deliver(self, tenant: Tenant, msg: OutboundMessage) -> None:
+    def _current(self, tenant: Tenant, lg: OutboundLog) -> bool:
+        """False once the tenant was reset or deleted: its messages are forgotten."""
+        assert self.d.sim is not None
+        return self.d.sim.tenants.find(tenant.name) is tenant and tenant.state.get(STATE_KEY) is lg
+
+    async def _deliver(self, tenant: Tenant, lg: OutboundLog, msg: OutboundMessage) -> None:
         hub = streams_of(tenant, self.s.client_buffer, self.s.faults)
         f, rng = hub.faults, hub.rng
         if f.drop and rng.random() * 100 < f.drop:
@@ -252,7 +256,7 @@ class OutboundMessages:
         if f.delay_ms and rng.random() * 100 < f.delay_percentage:
             await asyncio.sleep(f.delay_ms / 1000.0)
         duplicate = bool(f.duplicate) and rng.random() * 100 < f.duplicate
-        await self._attempts(tenant, msg)
+        await self._attempts(tenant, lg, msg)
         if duplicate and msg.status == "delivered":
             copy = OutboundMessage(
                 msg.id,
@@ -265,10 +269,10 @@ class OutboundMessages:
                 tenant.clock.time(),
                 duplicate=True,
             )
-            self.log_of(tenant).messages.append(copy)
-            await self._attempts(tenant, copy)
+            lg.messages.append(copy)
+            await self._attempts(tenant, lg, copy)
 
-    async def _attempts(self, tenant: Tenant, msg: OutboundMessage) -> None:
+    async def _attempts(self, tenant: Tenant, lg: OutboundLog, msg: OutboundMessage) -> None:
         assert self.d.sim is not None
         lifetime = self.s.outbound_lifetime_hours * 3600.0
         delay = self.s.outbound_retry_base_s
@@ -279,7 +283,7 @@ class OutboundMessages:
             "user-agent": "Salesforce Outbound Messaging",
         }
         async with httpx.AsyncClient(verify=verify, trust_env=False) as http:
-            while True:
+            while self._current(tenant, lg):
                 if tenant.clock.time() - msg.created_at >= lifetime:
                     msg.status = "failed"
                     msg.last_error = "not acknowledged within 24 hours; no more retries"
@@ -319,15 +323,6 @@ class OutboundMessages:
                 msg.next_attempt_at = tenant.clock.time() + wait
                 await asyncio.sleep(wait)
                 delay *= 2
-
-    async def close(self, tenant: Tenant) -> None:
-        lg = tenant.state.get(STATE_KEY)
-        if not isinstance(lg, OutboundLog):
-            return
-        for task in list(lg.tasks):
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
 
 
 def _lookup(record: dict[str, Any], name: str) -> Any:
