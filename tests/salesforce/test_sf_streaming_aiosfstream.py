@@ -87,6 +87,7 @@ def _client(crm: SimHandle, replay: Any) -> Client:
 def _salesforce(crm: SimHandle) -> Any:  # simple-salesforce resolves sObjects dynamically
     creds = crm.admin.get("/tenants/default").json()["credentials"]
     session = requests.Session()
+    session.headers["Connection"] = "close"  # no idle TLS connection left at shutdown
     session.verify = crm.ca_bundle or True
     session.trust_env = False
     tok = session.post(

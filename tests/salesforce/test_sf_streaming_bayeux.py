@@ -42,7 +42,7 @@ class Bayeux:
     """A minimal long-polling client: what goes on the wire, nothing hidden."""
 
     def __init__(self, crm: SimHandle, token: str | None = None) -> None:
-        self.http = crm.client()
+        self.http = crm.client(headers={"connection": "close"})  # no idle TLS left at shutdown
         if token is None:
             creds = crm.admin.get("/tenants/default").json()["credentials"]
             token = self.http.post(
@@ -139,7 +139,7 @@ def test_handshake_answers_as_salesforce(crm: SimHandle) -> None:
 
 
 def test_authentication_errors(crm: SimHandle) -> None:
-    anon = crm.client()
+    anon = crm.client(headers={"connection": "close"})
     r = anon.post(V, json=[{"channel": "/meta/handshake", "version": "1.0", "id": "1"}]).json()[0]
     assert r["successful"] is False and r["error"] == "403::Handshake denied"
     assert r["ext"]["sfdc"]["failureReason"] == "401::Request requires authentication"

@@ -112,7 +112,7 @@ def crm(sim: SimHandle, listener: SoapListener) -> Iterator[SimHandle]:
 
 def _api(crm: SimHandle) -> httpx.Client:
     creds = crm.admin.get("/tenants/default").json()["credentials"]
-    c = crm.client()
+    c = crm.client(headers={"connection": "close"})  # no idle TLS left at shutdown
     tok = c.post(
         "/services/oauth2/token",
         data={
