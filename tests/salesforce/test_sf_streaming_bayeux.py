@@ -287,3 +287,24 @@ def test_slow_client_overflow_becomes_gap_events(crm: SimHandle) -> None:
     assert gap["ChangeEventHeader"]["changedFields"] == []
     replay_ids = [m["data"]["event"]["replayId"] for m in got]
     assert replay_ids == sorted(replay_ids)
+
+
+def test_reorder_fault_swaps_consecutive_events(crm: SimHandle) -> None:
+    crm.admin.put("/tenants/default/streaming/faults", json={"reorder": 100})
+    c = Bayeux(crm)
+    c.open("/data/AccountChangeEvent")
+    r = api(crm).post(
+        "/services/data/v68.0/composite/sobjects",
+        json={
+            "allOrNone": False,
+            "records": [
+                {"attributes": {"type": "Account"}, "Name": "First"},
+                {"attributes": {"type": "Account"}, "Name": "Second"},
+            ],
+        },
+    )
+    assert r.status_code == 200
+    got = events(c.connect())
+    if len(got) < 2:
+        got += events(c.connect())
+    assert [m["data"]["payload"]["Name"] for m in got] == ["Second", "First"]
