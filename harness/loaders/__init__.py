@@ -5,7 +5,16 @@ vendor's wire shape, and ``load_firm`` pushes the batches through every simulato
 admin bulk-load API over HTTP, so it works against simulators in another process too.
 """
 
-from ._load import LoadReport, load_firm
+from ._kantata import kantata_batches
+from ._load import MAPPINGS, LoadReport, load_firm
 from ._salesforce import salesforce_batches
+from ._workday import workday_batches
 
-__all__ = ["LoadReport", "load_firm", "salesforce_batches"]
+__all__ = [
+    "MAPPINGS",
+    "LoadReport",
+    "kantata_batches",
+    "load_firm",
+    "salesforce_batches",
+    "workday_batches",
+]

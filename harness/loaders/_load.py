@@ -12,11 +12,17 @@ import httpx
 from harness.data import Firm
 
 from .._errors import StackError
+from ._kantata import kantata_batches
 from ._salesforce import salesforce_batches
+from ._workday import workday_batches
 
 Batches = Callable[[Firm], Iterator[tuple[str, list[dict[str, Any]]]]]
 #: vendor -> mapping from the canonical firm to that vendor's records
-MAPPINGS: dict[str, Batches] = {"salesforce": salesforce_batches}
+MAPPINGS: dict[str, Batches] = {
+    "salesforce": salesforce_batches,
+    "kantata": kantata_batches,
+    "workday": workday_batches,
+}
 CHUNK = 5000
 
 Progress = Callable[[str, str, int, int], None]  # (system, record type, done, total)
