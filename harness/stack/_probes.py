@@ -99,7 +99,113 @@ def _probe_salesforce(s: _Steps, ep: dict[str, Any]) -> None:
     s.call("delete Account", "DELETE", f"{base}/sobjects/Account/{rid}", 204, headers=h)
 
 
-PROBES: dict[str, Callable[[_Steps, dict[str, Any]], None]] = {"salesforce": _probe_salesforce}
+def _tba_auth(ep: dict[str, Any]) -> Any:
+    """NetSuite token-based auth: OAuth 1.0a with HMAC-SHA256, realm = account id."""
+    import warnings
+
+    with warnings.catch_warnings():  # authlib warns that plain httpx support is deprecated
+        warnings.simplefilter("ignore")
+        from authlib.integrations.httpx_client import OAuth1Auth
+    from authlib.oauth1.rfc5849.client_auth import ClientAuth
+    from authlib.oauth1.rfc5849.signature import generate_signature_base_string
+    from oauthlib.oauth1.rfc5849.signature import sign_hmac_sha256
+
+    def hmac_sha256(client: Any, request: Any) -> str:
+        return str(
+            sign_hmac_sha256(
+                generate_signature_base_string(request), client.client_secret, client.token_secret
+            )
+        )
+
+    # authlib ships HMAC-SHA1 only; NetSuite requires HMAC-SHA256 (registration is idempotent)
+    ClientAuth.register_signature_method("HMAC-SHA256", hmac_sha256)
+    return OAuth1Auth(
+        ep["consumer_key"],
+        ep["consumer_secret"],
+        token=ep["token_id"],
+        token_secret=ep["token_secret"],
+        realm=ep["account"],
+        signature_method="HMAC-SHA256",
+        force_include_body=True,
+    )
+
+
+def _probe_netsuite(s: _Steps, ep: dict[str, Any]) -> None:
+    auth = _tba_auth(ep)
+    base = f"{ep['rest_url']}/record/v1"
+    ext = f"PROBE-{time.time_ns()}"
+    s.call(
+        "upsert customer by externalId (TBA)",
+        "PUT",
+        f"{base}/customer/eid:{ext}",
+        204,
+        auth=auth,
+        json={"companyName": "Harness Probe", "subsidiary": {"id": "1"}},
+    )
+    got = s.call("get customer", "GET", f"{base}/customer/eid:{ext}", 200, auth=auth)
+    rid = got.json()["id"]
+    q = s.call(
+        "SuiteQL query",
+        "POST",
+        f"{ep['rest_url']}/query/v1/suiteql",
+        200,
+        auth=auth,
+        headers={"Prefer": "transient"},
+        json={"q": f"SELECT id, companyname FROM customer WHERE externalid = '{ext}'"},
+    )
+    if q.json().get("count") != 1:
+        raise AssertionError(f"SuiteQL found {q.json().get('count')} probe customers, expected 1")
+    s.call("delete customer", "DELETE", f"{base}/customer/{rid}", 204, auth=auth)
+
+
+def _probe_kantata(s: _Steps, ep: dict[str, Any]) -> None:
+    h = {"Authorization": f"Bearer {ep['token']}"}
+    created = s.call(
+        "create workspace",
+        "POST",
+        f"{ep['api_base']}/workspaces.json",
+        200,
+        headers=h,
+        json={"workspace": {"title": "Harness Probe", "creator_role": "maven"}},
+    )
+    wid = created.json()["results"][0]["id"]
+    s.call("get workspace", "GET", f"{ep['api_base']}/workspaces/{wid}.json", 200, headers=h)
+    s.call("delete workspace", "DELETE", f"{ep['api_base']}/workspaces/{wid}.json", 204, headers=h)
+
+
+def _probe_workday(s: _Steps, ep: dict[str, Any]) -> None:
+    tok = s.call(
+        "oauth2 refresh token",
+        "POST",
+        ep["token_url"],
+        200,
+        data={
+            "grant_type": "refresh_token",
+            "refresh_token": ep["refresh_token"],
+            "client_id": ep["client_id"],
+            "client_secret": ep["client_secret"],
+        },
+    )
+    h = {"Authorization": f"Bearer {tok.json()['access_token']}"}
+    r = s.call(
+        "list workers",
+        "GET",
+        f"{ep['common_base_url']}/workers",
+        200,
+        headers=h,
+        params={"limit": 1},
+    )
+    if "total" not in r.json():
+        raise AssertionError("workers list has no total")
+    s.call("RaaS worker report", "GET", ep["report_url"], 200, headers=h)
+
+
+PROBES: dict[str, Callable[[_Steps, dict[str, Any]], None]] = {
+    "salesforce": _probe_salesforce,
+    "netsuite": _probe_netsuite,
+    "kantata": _probe_kantata,
+    "workday": _probe_workday,
+}
 
 
 def probe(system: str, ep: dict[str, Any], ca_bundle: str | None) -> ProbeResult:

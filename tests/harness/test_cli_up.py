@@ -109,6 +109,7 @@ def test_up_check_probes_and_writes_a_report(tmp_path: Path) -> None:
     assert report["ok"] is True
     crm = next(s for s in report["systems"] if s["system"] == "crm")
     assert [s["status"] for s in crm["steps"]] == [200, 200, 201, 200, 200, 204]
+    assert all(s["ok"] for s in report["systems"]), report
 
 
 def test_port_in_use_is_one_clear_line() -> None:
