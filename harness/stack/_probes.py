@@ -103,6 +103,8 @@ def _tba_auth(ep: dict[str, Any]) -> Any:
     """NetSuite token-based auth: OAuth 1.0a with HMAC-SHA256, realm = account id."""
     import warnings
 
+    import authlib.deprecate  # noqa: F401  (installs authlib's own "always" filter first)
+
     with warnings.catch_warnings():  # authlib warns that plain httpx support is deprecated
         warnings.simplefilter("ignore")
         from authlib.integrations.httpx_client import OAuth1Auth
