@@ -7,6 +7,7 @@ admin bulk-load API over HTTP, so it works against simulators in another process
 
 from ._kantata import kantata_batches
 from ._load import MAPPINGS, LoadReport, load_firm
+from ._netsuite import netsuite_batches
 from ._salesforce import salesforce_batches
 from ._workday import workday_batches
 
@@ -15,6 +16,7 @@ __all__ = [
     "LoadReport",
     "kantata_batches",
     "load_firm",
+    "netsuite_batches",
     "salesforce_batches",
     "workday_batches",
 ]

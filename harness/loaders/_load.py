@@ -13,6 +13,7 @@ from harness.data import Firm
 
 from .._errors import StackError
 from ._kantata import kantata_batches
+from ._netsuite import netsuite_batches
 from ._salesforce import salesforce_batches
 from ._workday import workday_batches
 
@@ -22,6 +23,7 @@ MAPPINGS: dict[str, Batches] = {
     "salesforce": salesforce_batches,
     "kantata": kantata_batches,
     "workday": workday_batches,
+    "netsuite": netsuite_batches,
 }
 CHUNK = 5000
 
