@@ -1,0 +1,150 @@
+"""The ASGI service: one webhook endpoint per system, the outbox, dead letters, billing runs."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import AsyncIterator
+from datetime import date
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from . import inbound
+from .errors import Unprocessable
+from .logs import get_logger
+from .poller import Poller
+from .services import Services
+from .settings import Settings
+from .store import Store
+from .subscriptions import subscribe_all
+from .worker import Worker, today
+
+log = get_logger("app")
+_SAFE = re.compile(r"[^A-Za-z0-9._:-]")
+
+
+class Integration:
+    """Everything one running instance owns: store, clients, worker, poller."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.store = Store(settings.db_path)
+        self.svc = Services.build(settings, self.store)
+        self.worker = Worker(self.svc)
+        self.poller = Poller(self.svc, self.worker.notify) if settings.mode == "poll" else None
+
+    async def start(self) -> None:
+        self.worker.start()
+        if self.poller is not None:
+            self.poller.start()
+        else:
+            await subscribe_all(self.settings)
+
+    async def stop(self) -> None:
+        if self.poller is not None:
+            await self.poller.stop()
+        await self.worker.stop()
+        await self.svc.aclose()
+        self.store.close()
+
+    def enqueue(self, source: str, parsed: inbound.Parsed, correlation: str) -> list[int]:
+        ids = []
+        for kind, key, payload in parsed:
+            cid = correlation or _SAFE.sub("-", key)
+            task_id, _ = self.store.enqueue(source, kind, key, payload, cid)
+            ids.append(task_id)
+        self.worker.notify()
+        return ids
+
+
+def create_app(settings: Settings) -> Starlette:
+    ri = Integration(settings)
+
+    async def webhook(request: Request) -> JSONResponse:
+        system = request.path_params["system"]
+        parser = inbound.PARSERS.get(system)
+        if parser is None:
+            return JSONResponse({"error": f"no webhook for {system!r}"}, 404)
+        try:
+            body = await request.json()
+            parsed = parser(body)
+        except ValueError:
+            return JSONResponse({"error": "body is not JSON"}, 400)
+        except Unprocessable as exc:
+            return JSONResponse({"error": str(exc)}, 400)
+        corr = request.headers.get("x-correlation-id", "")
+        ids = ri.enqueue(system, parsed, corr)
+        return JSONResponse({"accepted": len(ids), "tasks": ids})
+
+    async def events(request: Request) -> JSONResponse:
+        after = int(request.query_params.get("after", "0") or 0)
+        limit = min(int(request.query_params.get("limit", "100") or 100), 1000)
+        evs = ri.store.events(after, limit)
+        return JSONResponse({"count": len(evs), "events": evs})
+
+    async def dead_letters(request: Request) -> JSONResponse:
+        items = [t.to_dict() for t in ri.store.dead_letters()]
+        return JSONResponse({"count": len(items), "dead_letters": items})
+
+    async def replay(request: Request) -> JSONResponse:
+        ids = ri.store.replay(int(request.path_params["id"]))
+        if not ids:
+            return JSONResponse({"error": "no such dead letter"}, 404)
+        ri.worker.notify()
+        return JSONResponse({"replayed": ids})
+
+    async def billing_run(request: Request) -> JSONResponse:
+        through = request.query_params.get("through") or today()
+        try:
+            date.fromisoformat(through)
+        except ValueError:
+            return JSONResponse({"error": "through must be a date YYYY-MM-DD"}, 400)
+        import uuid
+
+        key = f"billing:{through}:{uuid.uuid4().hex}"
+        corr = request.headers.get("x-correlation-id") or f"billing-run-{through}"
+        task_id, _ = ri.store.enqueue("api", "billing.run", key, {"through": through}, corr)
+        ri.worker.notify()
+        return JSONResponse({"task": task_id, "through": through}, 202)
+
+    async def task(request: Request) -> JSONResponse:
+        """A task; ``?wait=S`` long-polls up to S seconds until it is done or dead."""
+        wait = min(float(request.query_params.get("wait", "0") or 0), 120.0)
+        if wait > 0:
+            await ri.worker.wait_settled(int(request.path_params["id"]), wait)
+        t = ri.store.task(int(request.path_params["id"]))
+        if t is None:
+            return JSONResponse({"error": "no such task"}, 404)
+        return JSONResponse(t.to_dict())
+
+    async def health(request: Request) -> JSONResponse:
+        out: dict[str, Any] = {"status": "UP", "mode": settings.mode, "inbox": ri.store.counts()}
+        return JSONResponse(out)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await ri.start()
+        log.info("started", extra={"webhooks": f"{settings.webhook_base}/webhooks/{{system}}"})
+        try:
+            yield
+        finally:
+            await ri.stop()
+
+    app = Starlette(
+        routes=[
+            Route("/webhooks/{system}", webhook, methods=["POST"]),
+            Route("/events", events, methods=["GET"]),
+            Route("/dead-letters", dead_letters, methods=["GET"]),
+            Route("/dead-letters/{id:int}/replay", replay, methods=["POST"]),
+            Route("/jobs/billing-run", billing_run, methods=["POST"]),
+            Route("/tasks/{id:int}", task, methods=["GET"]),
+            Route("/health", health, methods=["GET"]),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.integration = ri
+    return app

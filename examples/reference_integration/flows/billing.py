@@ -1,0 +1,227 @@
+"""Invoices in the ERP by billing model, and invoice status back to the PSA and the CRM.
+
+- Time and materials: a billing run (asked for, or scheduled) invoices each project's
+  approved, unbilled billable timeBills (applied on the invoice's ``time`` sublist) and
+  its billable expenses (item lines), through a date.
+- Fixed fee and milestone: a milestone story completed in the PSA invoices its amount.
+
+Invoices are upserted by an external id made from what they bill (``tm-<job>-<hash>``,
+``ms-<story>``), so a retried or repeated run never raises a second invoice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from ..logs import get_logger
+from ..services import Services
+from ._common import ERP_SERVICE, erp_service_item, project_of_workspace
+from .closed_won import FIXED, MILESTONE, TM
+
+log = get_logger("billing")
+PAID = "B"
+
+
+def _date(text: str) -> str:
+    """SuiteQL dates come back as ISO text or M/D/YYYY; answer ISO."""
+    if "/" in text:
+        m, d, y = text.split("/")[:3]
+        return f"{int(y[:4]):04d}-{int(m):02d}-{int(d):02d}"
+    return text[:10]
+
+
+async def billing_run(svc: Services, through: str) -> list[str]:
+    """Invoice every time-and-materials project through ``through``; returns invoice ids."""
+    made = []
+    for project in svc.store.links("project").values():
+        if project.get("billing_model") == TM and project.get("activated"):
+            inv = await bill_project(svc, project, through)
+            if inv:
+                made.append(inv)
+    return made
+
+
+async def finish_pending(svc: Services, project: dict[str, Any]) -> None:
+    """Complete invoices raised before a failure stopped their PSA and CRM updates."""
+    for eid, pending in svc.store.links("billing").items():
+        if pending["job"] != project["job_id"] or pending.get("done"):
+            continue
+        inv = await svc.erp.get(f"invoice/eid:{eid}")
+        if inv is not None:
+            await record_invoice(
+                svc, project, str(inv["id"]), pending["time_entries"], pending["expenses"]
+            )
+        svc.store.set_link("billing", eid, {**pending, "done": True})
+
+
+async def bill_project(svc: Services, project: dict[str, Any], through: str) -> str | None:
+    job = project["job_id"]
+    await finish_pending(svc, project)
+    rows = await svc.erp.suiteql(
+        "SELECT id, externalid, trandate FROM timebill WHERE customer = "
+        f"{int(job)} AND isbillable = 'T' AND isbilled = 'F' ORDER BY id"
+    )
+    bills = [r for r in rows if _date(str(r.get("trandate") or "")) <= through]
+    expenses = {
+        k: v
+        for k, v in svc.store.links("expense").items()
+        if v["job_id"] == job and not v.get("invoice") and v["date"] <= through
+    }
+    if not bills and not expenses:
+        return None
+    ids = sorted(str(r["id"]) for r in bills) + [f"x{k}" for k in sorted(expenses)]
+    digest = hashlib.sha1(",".join(ids).encode()).hexdigest()[:16]
+    eid = f"tm-{job}-{digest}"
+    body: dict[str, Any] = {
+        "entity": {"id": job},
+        "tranDate": through,
+        "memo": f"Time and materials through {through}",
+        "otherRefNum": project["opportunity"],
+    }
+    if bills:
+        body["time"] = {"items": [{"doc": {"id": r["id"]}, "apply": True} for r in bills]}
+    if expenses:
+        item = await erp_service_item(svc)
+        body["item"] = {
+            "items": [
+                {
+                    "item": {"id": item},
+                    "quantity": 1,
+                    "rate": v["amount"],
+                    "description": f"Expense: {v.get('category') or ''} {v['date']}",
+                }
+                for v in expenses.values()
+            ]
+        }
+    te_ids = [
+        str(r["externalid"]).removeprefix("kantata-te-")
+        for r in bills
+        if str(r.get("externalid") or "").startswith("kantata-te-")
+    ]
+    pending = {"job": job, "time_entries": te_ids, "expenses": list(expenses), "done": False}
+    svc.store.set_link("billing", eid, pending)
+    inv_id = await svc.erp.upsert("invoice", eid, body)
+    for k, v in expenses.items():
+        svc.store.set_link("expense", k, {**v, "invoice": inv_id})
+    await record_invoice(svc, project, inv_id, te_ids, list(expenses))
+    svc.store.set_link("billing", eid, {**pending, "done": True})
+    log.info("T&M invoice", extra={"job": job, "invoice": inv_id, "timebills": len(bills)})
+    return inv_id
+
+
+async def on_story(svc: Services, story_id: str) -> None:
+    """A milestone completed on a fixed-fee or milestone project: invoice its amount."""
+    story = await svc.psa.get("stories", story_id)
+    if story is None or story.get("story_type") != "milestone" or story.get("state") != "completed":
+        return
+    project = project_of_workspace(svc, str(story["workspace_id"]))
+    if project is None or project["billing_model"] not in (FIXED, MILESTONE):
+        return
+    cents = (project.get("milestones") or {}).get(str(story["id"]), {}).get("cents")
+    if cents is None:
+        cents = int(story.get("budget_estimate_in_cents") or 0)
+    item = await erp_service_item(svc)
+    inv_id = await svc.erp.upsert(
+        "invoice",
+        f"ms-{story['id']}",
+        {
+            "entity": {"id": project["job_id"]},
+            "memo": f"{project['billing_model']}: {story['title']}",
+            "otherRefNum": project["opportunity"],
+            "item": {
+                "items": [
+                    {
+                        "item": {"id": item},
+                        "quantity": 1,
+                        "rate": int(cents) / 100,
+                        "description": str(story["title"]),
+                    }
+                ]
+            },
+        },
+    )
+    svc.store.set_link("milestone_invoice", str(story["id"]), {"invoice": inv_id})
+    await record_invoice(svc, project, inv_id, [], [])
+    log.info("milestone invoice", extra={"story": story["id"], "invoice": inv_id})
+
+
+async def record_invoice(
+    svc: Services,
+    project: dict[str, Any],
+    inv_id: str,
+    time_entry_ids: list[str],
+    expense_ids: list[str],
+) -> None:
+    """The PSA invoice (marks its time and expenses invoiced) and the CRM status."""
+    inv = await svc.erp.get(f"invoice/{inv_id}")
+    tran = str((inv or {}).get("tranId") or inv_id)
+    status = _status(inv)
+    found = await svc.psa.list(
+        "invoices",
+        external_reference_service_name=ERP_SERVICE,
+        external_reference_service_model_ref=inv_id,
+    )
+    if not found:
+        await svc.psa.create(
+            "invoices",
+            "invoice",
+            {
+                "workspace_id": project["workspace_id"],
+                "time_entry_ids": time_entry_ids,
+                "expense_ids": expense_ids,
+                "draft": False,
+                "user_invoice_title": tran,
+                "external_reference": {
+                    "service_name": ERP_SERVICE,
+                    "service_model": "invoice",
+                    "service_model_ref": inv_id,
+                    "status": "successful",
+                    "external_status": status,
+                },
+            },
+        )
+    svc.store.set_link("invoice", inv_id, {"opportunity": project["opportunity"], "tran": tran})
+    await crm_status(svc, project["opportunity"], f"{tran} {status}")
+
+
+def _status(inv: dict[str, Any] | None) -> str:
+    st = (inv or {}).get("status")
+    if isinstance(st, dict):
+        return str(st.get("refName") or st.get("id"))
+    return str(st or "Open")
+
+
+async def crm_status(svc: Services, opp_id: str, text: str) -> None:
+    field = svc.settings.crm_invoice_status_field
+    if field in await svc.crm.fields("Opportunity"):
+        await svc.crm.update("Opportunity", opp_id, {field: text[:255]})
+
+
+async def on_erp_invoice(svc: Services, invoice_id: str) -> None:
+    """An ERP invoice changed: a payment shows in the PSA reference and the CRM."""
+    known = svc.store.link("invoice", invoice_id)
+    if known is None:
+        return
+    inv = await svc.erp.get(f"invoice/{invoice_id}")
+    if inv is None:
+        return
+    status = _status(inv)
+    found = await svc.psa.list(
+        "invoices",
+        external_reference_service_name=ERP_SERVICE,
+        external_reference_service_model_ref=invoice_id,
+    )
+    for psa_inv in found:
+        await svc.psa.external_reference(
+            {
+                "service_name": ERP_SERVICE,
+                "service_model": "invoice",
+                "service_model_ref": invoice_id,
+                "subject_type": "Invoice",
+                "subject_id": str(psa_inv["id"]),
+                "status": "successful",
+                "external_status": status,
+            }
+        )
+    await crm_status(svc, known["opportunity"], f"{known['tran']} {status}")

@@ -1,0 +1,171 @@
+"""One settings object, read once from the endpoints file and RI_* environment variables.
+
+The endpoints file is what ``harness up --endpoints-file`` writes; a customer writes the
+same shape for real systems::
+
+    {"crm": {"base_url", "token_url", "client_id", "client_secret", "api_version"},
+     "erp": {"rest_url", "account", "consumer_key", "consumer_secret", "token_id", "token_secret"},
+     "psa": {"api_base", "token"},
+     "hcm": {"token_url", "client_id", "client_secret", "refresh_token", "common_base_url",
+             "report_url"},
+     "ca_bundle": "optional CA file"}
+
+``admin_url`` in a section (simulators only) lets the integration register its webhooks;
+without it the integration polls. Any key can be set or overridden by an environment
+variable ``RI_<SYSTEM>_<KEY>`` (e.g. ``RI_ERP_ACCOUNT``); service settings are ``RI_*``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigurationError
+
+SYSTEMS = ("crm", "erp", "psa", "hcm")
+_REQUIRED = {
+    "crm": ("token_url", "client_id", "client_secret"),
+    "erp": ("rest_url", "account", "consumer_key", "consumer_secret", "token_id", "token_secret"),
+    "psa": ("api_base", "token"),
+    "hcm": ("token_url", "client_id", "client_secret", "refresh_token", "common_base_url"),
+}
+BILLING_MODELS = ("Time and Materials", "Fixed Fee", "Milestone", "Retainer")
+
+
+@dataclass(frozen=True, slots=True)
+class RetrySettings:
+    """Backoff with full jitter; a vendor's Retry-After wins when it is longer."""
+
+    attempts: int = 5  # per call, inside one task
+    base_seconds: float = 0.2
+    cap_seconds: float = 2.0
+    task_attempts: int = 6  # per inbox task, then dead-letter
+    task_base_seconds: float = 0.5
+    task_cap_seconds: float = 10.0
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    crm: Mapping[str, Any]
+    erp: Mapping[str, Any]
+    psa: Mapping[str, Any]
+    hcm: Mapping[str, Any]
+    ca_bundle: str | None = None
+    db_path: str = "reference_integration.sqlite3"
+    host: str = "127.0.0.1"
+    port: int = 8750
+    #: how the vendors reach our webhooks; default http://{host}:{port}
+    public_url: str | None = None
+    #: "webhook" (subscribe through each simulator's admin_url) or "poll"
+    mode: str = "webhook"
+    poll_seconds: float = 1.0
+    #: run the time-and-materials billing run every N seconds (None: only when asked)
+    billing_every_seconds: float | None = None
+    staff_per_project: int = 2
+    #: bill rate by job profile or business title; ``default_bill_rate`` otherwise
+    bill_rates: Mapping[str, float] = field(default_factory=dict)
+    default_bill_rate: float = 150.0
+    #: Milestone deals: milestone names and shares of the amount
+    milestone_plan: tuple[tuple[str, float], ...] = (
+        ("Kickoff", 0.3),
+        ("Delivery", 0.4),
+        ("Acceptance", 0.3),
+    )
+    erp_subsidiary: str = "1"
+    platform_event: str = "Project_Activated__e"
+    crm_invoice_status_field: str = "Invoice_Status__c"
+    retry: RetrySettings = field(default_factory=RetrySettings)
+    log_level: str = "INFO"
+
+    @property
+    def webhook_base(self) -> str:
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    def system(self, name: str) -> Mapping[str, Any]:
+        return {"crm": self.crm, "erp": self.erp, "psa": self.psa, "hcm": self.hcm}[name]
+
+    def validate(self) -> Settings:
+        for system, keys in _REQUIRED.items():
+            missing = [k for k in keys if not self.system(system).get(k)]
+            if missing:
+                env = ", ".join(f"RI_{system.upper()}_{k.upper()}" for k in missing)
+                raise ConfigurationError(
+                    f"{system} settings lack {', '.join(missing)}",
+                    hint=f"add them to the endpoints file's {system!r} section or set {env}",
+                )
+        if self.mode not in ("webhook", "poll"):
+            raise ConfigurationError(f"mode must be webhook or poll, not {self.mode!r}")
+        if self.staff_per_project < 0:
+            raise ConfigurationError("staff_per_project must be 0 or more")
+        if abs(sum(share for _, share in self.milestone_plan) - 1.0) > 1e-6:
+            raise ConfigurationError("milestone_plan shares must add up to 1")
+        return self
+
+
+def _env_sections(env: Mapping[str, str]) -> dict[str, dict[str, str]]:
+    out: dict[str, dict[str, str]] = {s: {} for s in SYSTEMS}
+    for key, value in env.items():
+        parts = key.split("_", 2)
+        if len(parts) == 3 and parts[0] == "RI" and parts[1].lower() in SYSTEMS:
+            out[parts[1].lower()][parts[2].lower()] = value
+    return out
+
+
+_SCALARS = {
+    "RI_DB": ("db_path", str),
+    "RI_HOST": ("host", str),
+    "RI_PORT": ("port", int),
+    "RI_PUBLIC_URL": ("public_url", str),
+    "RI_MODE": ("mode", str),
+    "RI_POLL_SECONDS": ("poll_seconds", float),
+    "RI_BILLING_EVERY_SECONDS": ("billing_every_seconds", float),
+    "RI_STAFF_PER_PROJECT": ("staff_per_project", int),
+    "RI_DEFAULT_BILL_RATE": ("default_bill_rate", float),
+    "RI_CA_BUNDLE": ("ca_bundle", str),
+    "RI_LOG_LEVEL": ("log_level", str),
+}
+
+
+def load_settings(
+    endpoints: str | Path | None = None,
+    env: Mapping[str, str] | None = None,
+    **overrides: Any,
+) -> Settings:
+    """Settings from the endpoints file (or ``RI_ENDPOINTS``), the environment, then overrides."""
+    env = os.environ if env is None else env
+    path = endpoints or env.get("RI_ENDPOINTS")
+    doc: dict[str, Any] = {}
+    if path:
+        try:
+            doc = json.loads(Path(path).read_text())
+        except FileNotFoundError:
+            raise ConfigurationError(
+                f"endpoints file {path} does not exist",
+                hint="run `harness up --endpoints-file ep.json` or write the file yourself",
+            ) from None
+        except ValueError as exc:
+            raise ConfigurationError(f"endpoints file {path} is not JSON: {exc}") from None
+    from_env = _env_sections(env)
+    sections = {s: {**(doc.get(s) or {}), **from_env[s]} for s in SYSTEMS}
+    kwargs: dict[str, Any] = {**sections, "ca_bundle": doc.get("ca_bundle")}
+    known = {f.name for f in fields(Settings)}
+    for var, (name, cast) in _SCALARS.items():
+        if env.get(var):
+            try:
+                kwargs[name] = cast(env[var])
+            except ValueError:
+                raise ConfigurationError(f"{var}={env[var]!r} is not a valid {cast.__name__}") from None
+    unknown = set(overrides) - known
+    if unknown:
+        raise ConfigurationError(f"unknown settings {sorted(unknown)}")
+    kwargs.update({k: v for k, v in overrides.items() if v is not None})
+    return Settings(**kwargs).validate()
+
+
+def with_port(settings: Settings, port: int) -> Settings:
+    """The same settings once the server knows its real port (``--port 0``)."""
+    return replace(settings, port=port)

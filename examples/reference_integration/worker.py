@@ -1,0 +1,164 @@
+"""The worker: takes due tasks from the inbox one at a time and runs their flow.
+
+A retryable failure (rate limit, outage, expired token, prerequisite not ready) puts the
+task back with backoff and jitter; after ``task_attempts`` tries, or at once for an error
+retrying cannot fix, the task becomes a dead letter. One task at a time keeps each
+project's changes in order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from .errors import NotReady, VendorError
+from .flows import billing, closed_won, termination, time_expense
+from .logs import CORRELATION_ID, get_logger
+from .retry import backoff, retryable
+from .services import Services
+from .store import Task
+
+log = get_logger("worker")
+Flow = Callable[[Services, dict[str, Any]], Awaitable[None]]
+
+
+async def _psa_event(svc: Services, p: dict[str, Any]) -> None:
+    subject, sid = p.get("subject_type"), str(p.get("subject_id"))
+    if str(p.get("event_type", "")).endswith(":deleted"):
+        return
+    if subject == "TimeEntry":
+        await time_expense.on_time_entry(svc, sid)
+    elif subject == "Expense":
+        await time_expense.on_expense(svc, sid)
+    elif subject == "Story":
+        await billing.on_story(svc, sid)
+
+
+async def _erp_event(svc: Services, p: dict[str, Any]) -> None:
+    if str(p.get("recordType", "")).lower() == "invoice" and p.get("operation") != "delete":
+        await billing.on_erp_invoice(svc, str(p["id"]))
+
+
+async def _billing_run(svc: Services, p: dict[str, Any]) -> None:
+    await billing.billing_run(svc, str(p["through"]))
+
+
+FLOWS: dict[str, Flow] = {
+    "crm.opportunity": closed_won.on_opportunity,
+    "psa.event": _psa_event,
+    "erp.event": _erp_event,
+    "hcm.event": termination.on_business_process,
+    "billing.run": _billing_run,
+}
+
+
+def today() -> str:
+    return datetime.now(UTC).date().isoformat()
+
+
+class Worker:
+    def __init__(self, svc: Services) -> None:
+        self.svc = svc
+        self.wake = asyncio.Event()
+        #: notified after every task, for callers waiting on a task's outcome
+        self.progress = asyncio.Condition()
+        self.rng = random.Random()
+        self._task: asyncio.Task[None] | None = None
+        self._next_billing = (
+            time.time() + svc.settings.billing_every_seconds
+            if svc.settings.billing_every_seconds
+            else None
+        )
+
+    def start(self) -> None:
+        self._task = asyncio.get_running_loop().create_task(self.run(), name="ri-worker")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            try:
+                await self._task
+            except asyncio.CancelledError:
+                pass
+
+    def notify(self) -> None:
+        self.wake.set()
+
+    async def run(self) -> None:
+        store = self.svc.store
+        while True:
+            self._schedule_billing()
+            task = store.next_due(time.time())
+            if task is None:
+                self.wake.clear()
+                nxt = store.next_wakeup()
+                timeout = 1.0 if nxt is None else min(1.0, max(0.0, nxt - time.time()))
+                try:
+                    await asyncio.wait_for(self.wake.wait(), timeout)
+                except TimeoutError:
+                    pass
+                continue
+            await self.process(task)
+
+    def _schedule_billing(self) -> None:
+        every = self.svc.settings.billing_every_seconds
+        if not every or self._next_billing is None or time.time() < self._next_billing:
+            return
+        slot = int(time.time() // every)
+        self._next_billing = time.time() + every
+        through = today()
+        self.svc.store.enqueue(
+            "scheduler", "billing.run", f"billing:scheduled:{slot}", {"through": through},
+            f"billing-scheduled-{slot}",
+        )
+
+    async def process(self, task: Task) -> None:
+        store, policy = self.svc.store, self.svc.settings.retry
+        token = CORRELATION_ID.set(task.correlation_id)
+        try:
+            flow = FLOWS.get(task.kind)
+            if flow is None:
+                store.dead_letter(task.id, f"no flow for task kind {task.kind!r}")
+                return
+            await flow(self.svc, task.payload)
+            store.done(task.id)
+            log.info("task done", extra={"task": task.id, "kind": task.kind})
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            again = retryable(exc) or isinstance(exc, NotReady)
+            error = f"{type(exc).__name__}: {exc}"
+            if again and task.attempts + 1 < policy.task_attempts:
+                wait = backoff(task.attempts, policy.task_base_seconds, policy.task_cap_seconds, self.rng)
+                if isinstance(exc, VendorError) and exc.retry_after:
+                    wait = max(wait, exc.retry_after)
+                store.retry_later(task.id, time.time() + wait, error)
+                log.warning("task will be retried", extra={"task": task.id, "wait_s": round(wait, 2), "error": error})
+            else:
+                store.dead_letter(task.id, error)
+                log.error(
+                    "task dead-lettered",
+                    extra={"task": task.id, "kind": task.kind, "error": error},
+                    exc_info=not isinstance(exc, VendorError | NotReady),
+                )
+        finally:
+            CORRELATION_ID.reset(token)
+            async with self.progress:
+                self.progress.notify_all()
+
+    async def wait_settled(self, task_id: int, timeout: float) -> None:
+        """Until the task is done or dead (or the timeout passes)."""
+
+        def settled() -> bool:
+            t = self.svc.store.task(task_id)
+            return t is None or t.status != "pending"
+
+        async with self.progress:
+            try:
+                await asyncio.wait_for(self.progress.wait_for(settled), timeout)
+            except TimeoutError:
+                pass
