@@ -55,7 +55,7 @@ async def _serve(server: SimulatorServer) -> None:
 
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, lambda: setattr(server.server, "should_exit", True))
+        loop.add_signal_handler(sig, server.request_stop)
     await server.serve()
 
 
