@@ -100,6 +100,14 @@ class NetSuiteClient(HttpClient):
             raise VendorError(self.system, 404, "NONEXISTENT_ID", f"{path} vanished after upsert")
         return str(rec["id"])
 
+    async def create_once(self, record_type: str, external_id: str, body: dict[str, Any]) -> str:
+        """Create by external id unless it exists (an upsert of an existing transaction would
+        add its sublist lines again); returns the internal id."""
+        rec = await self.get(f"{record_type}/eid:{quote(external_id, safe='')}")
+        if rec is not None:
+            return str(rec["id"])
+        return await self.upsert(record_type, external_id, body)
+
     async def patch(self, path: str, body: dict[str, Any]) -> None:
         await self.send("PATCH", self._url(path), json=body)
 

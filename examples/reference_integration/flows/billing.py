@@ -101,7 +101,7 @@ async def bill_project(svc: Services, project: dict[str, Any], through: str) -> 
     ]
     pending = {"job": job, "time_entries": te_ids, "expenses": list(expenses), "done": False}
     svc.store.set_link("billing", eid, pending)
-    inv_id = await svc.erp.upsert("invoice", eid, body)
+    inv_id = await svc.erp.create_once("invoice", eid, body)
     for k, v in expenses.items():
         svc.store.set_link("expense", k, {**v, "invoice": inv_id})
     await record_invoice(svc, project, inv_id, te_ids, list(expenses))
@@ -122,7 +122,7 @@ async def on_story(svc: Services, story_id: str) -> None:
     if cents is None:
         cents = int(story.get("budget_estimate_in_cents") or 0)
     item = await erp_service_item(svc)
-    inv_id = await svc.erp.upsert(
+    inv_id = await svc.erp.create_once(
         "invoice",
         f"ms-{story['id']}",
         {

@@ -58,7 +58,7 @@ async def on_expense(svc: Services, expense_id: str) -> None:
     employee = await ensure_employee(svc, str(ex["user_id"]))
     billable = bool(ex.get("is_billable")) and project["billing_model"] == TM
     amount = int(ex["amount_in_cents"]) / 100
-    await svc.erp.upsert(
+    await svc.erp.create_once(
         "expenseReport",
         eid,
         {
