@@ -44,7 +44,9 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=int, default=None, help="listen port; 0 picks a free one")
     s.add_argument("--db", default=None, help="SQLite file for inbox, outbox and links")
     s.add_argument("--mode", choices=("webhook", "poll"), default=None)
-    s.add_argument("--billing-every", type=float, default=None, help="seconds between scheduled billing runs")
+    s.add_argument(
+        "--billing-every", type=float, default=None, help="seconds between scheduled billing runs"
+    )
     r = sub.add_parser("replay", help="put dead letters back in the queue")
     r.add_argument("--db", default=None, help="the service's SQLite file")
     r.add_argument("--id", type=int, default=None, help="one dead letter (default: all)")

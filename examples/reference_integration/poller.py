@@ -10,6 +10,7 @@ changes go through the same inbox, so they are deduplicated the same way.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable
 
 from .logs import get_logger
@@ -35,14 +36,16 @@ class Poller:
     async def stop(self) -> None:
         if self._task is not None:
             self._task.cancel()
-            try:
+            with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-            except asyncio.CancelledError:
-                pass
 
     async def run(self) -> None:
         while True:
-            for name, poll in (("crm", self.poll_crm), ("psa", self.poll_psa), ("erp", self.poll_erp)):
+            for name, poll in (
+                ("crm", self.poll_crm),
+                ("psa", self.poll_psa),
+                ("erp", self.poll_erp),
+            ):
                 try:
                     if await poll():
                         self.notify()
@@ -63,7 +66,10 @@ class Poller:
         for r in rows:
             stamp = str(r["SystemModstamp"])
             _, added = store.enqueue(
-                "crm", "crm.opportunity", f"crm-poll:{r['Id']}:{stamp}", {"id": r["Id"]},
+                "crm",
+                "crm.opportunity",
+                f"crm-poll:{r['Id']}:{stamp}",
+                {"id": r["Id"]},
                 f"crm-poll-{r['Id']}-{stamp}",
             )
             new += added
@@ -82,7 +88,11 @@ class Poller:
                 continue
             keep = ("id", "event_type", "subject_type", "subject_id", "payload_changes")
             _, added = store.enqueue(
-                "psa", "psa.event", f"psa:{ev['id']}", {k: ev.get(k) for k in keep}, f"psa-{ev['id']}"
+                "psa",
+                "psa.event",
+                f"psa:{ev['id']}",
+                {k: ev.get(k) for k in keep},
+                f"psa-{ev['id']}",
             )
             new += added
             store.set_cursor("psa", str(ev["created_at"]))
@@ -100,7 +110,9 @@ class Poller:
         new = 0
         for r in rows:
             _, added = store.enqueue(
-                "erp", "erp.event", f"erp-poll:{r['id']}:{r.get('status')}",
+                "erp",
+                "erp.event",
+                f"erp-poll:{r['id']}:{r.get('status')}",
                 {"recordType": "invoice", "id": str(r["id"]), "operation": "edit"},
                 f"erp-poll-{r['id']}",
             )

@@ -54,6 +54,11 @@ async def call_with_retry(
             wait = delay_for(exc, attempt, policy, rng)
             log.info(
                 "retrying call",
-                extra={"call": what, "attempt": attempt, "wait_s": round(wait, 3), "error": str(exc)},
+                extra={
+                    "call": what,
+                    "attempt": attempt,
+                    "wait_s": round(wait, 3),
+                    "error": str(exc),
+                },
             )
             await asyncio.sleep(wait)

@@ -158,7 +158,9 @@ def load_settings(
             try:
                 kwargs[name] = cast(env[var])
             except ValueError:
-                raise ConfigurationError(f"{var}={env[var]!r} is not a valid {cast.__name__}") from None
+                raise ConfigurationError(
+                    f"{var}={env[var]!r} is not a valid {cast.__name__}"
+                ) from None
     unknown = set(overrides) - known
     if unknown:
         raise ConfigurationError(f"unknown settings {sorted(unknown)}")

@@ -164,7 +164,9 @@ class Store:
         """Put dead letters (one, or all) back in the queue; returns their ids."""
         where = "status = 'dead'" + (" AND id = ?" if task_id is not None else "")
         params: tuple[Any, ...] = (task_id,) if task_id is not None else ()
-        ids = [int(r["id"]) for r in self.conn.execute(f"SELECT id FROM inbox WHERE {where}", params)]
+        ids = [
+            int(r["id"]) for r in self.conn.execute(f"SELECT id FROM inbox WHERE {where}", params)
+        ]
         for i in ids:
             self.conn.execute(
                 "UPDATE inbox SET status = 'pending', attempts = 0, next_at = 0, updated = ? WHERE id = ?",

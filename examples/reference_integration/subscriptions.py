@@ -27,8 +27,12 @@ def subscription_id(system: str) -> str:
     return f"reference-integration-{system}"
 
 
-async def subscribe_all(settings: Settings, systems: tuple[str, ...] = ("crm", "erp", "psa", "hcm")) -> None:
-    async with httpx.AsyncClient(verify=settings.ca_bundle or True, trust_env=False, timeout=10) as http:
+async def subscribe_all(
+    settings: Settings, systems: tuple[str, ...] = ("crm", "erp", "psa", "hcm")
+) -> None:
+    async with httpx.AsyncClient(
+        verify=settings.ca_bundle or True, trust_env=False, timeout=10
+    ) as http:
         for system in systems:
             cfg = settings.system(system)
             admin = cfg.get("admin_url")

@@ -9,6 +9,7 @@ project's changes in order.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 import time
 from collections.abc import Awaitable, Callable
@@ -80,10 +81,8 @@ class Worker:
     async def stop(self) -> None:
         if self._task is not None:
             self._task.cancel()
-            try:
+            with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-            except asyncio.CancelledError:
-                pass
 
     def notify(self) -> None:
         self.wake.set()
@@ -97,10 +96,8 @@ class Worker:
                 self.wake.clear()
                 nxt = store.next_wakeup()
                 timeout = 1.0 if nxt is None else min(1.0, max(0.0, nxt - time.time()))
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self.wake.wait(), timeout)
-                except TimeoutError:
-                    pass
                 continue
             await self.process(task)
 
@@ -112,7 +109,10 @@ class Worker:
         self._next_billing = time.time() + every
         through = today()
         self.svc.store.enqueue(
-            "scheduler", "billing.run", f"billing:scheduled:{slot}", {"through": through},
+            "scheduler",
+            "billing.run",
+            f"billing:scheduled:{slot}",
+            {"through": through},
             f"billing-scheduled-{slot}",
         )
 
@@ -133,11 +133,16 @@ class Worker:
             again = retryable(exc) or isinstance(exc, NotReady)
             error = f"{type(exc).__name__}: {exc}"
             if again and task.attempts + 1 < policy.task_attempts:
-                wait = backoff(task.attempts, policy.task_base_seconds, policy.task_cap_seconds, self.rng)
+                wait = backoff(
+                    task.attempts, policy.task_base_seconds, policy.task_cap_seconds, self.rng
+                )
                 if isinstance(exc, VendorError) and exc.retry_after:
                     wait = max(wait, exc.retry_after)
                 store.retry_later(task.id, time.time() + wait, error)
-                log.warning("task will be retried", extra={"task": task.id, "wait_s": round(wait, 2), "error": error})
+                log.warning(
+                    "task will be retried",
+                    extra={"task": task.id, "wait_s": round(wait, 2), "error": error},
+                )
             else:
                 store.dead_letter(task.id, error)
                 log.error(
@@ -158,7 +163,5 @@ class Worker:
             return t is None or t.status != "pending"
 
         async with self.progress:
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.progress.wait_for(settled), timeout)
-            except TimeoutError:
-                pass

@@ -15,9 +15,9 @@ from typing import Any
 
 import httpx
 import pytest
+from reference_integration import RunningIntegration, load_settings
 
 from harness.testing import SimHandle, start_simulator
-from reference_integration import RunningIntegration, load_settings
 from simulators.engine import TlsFiles
 
 API = "/services/data/v68.0"
@@ -40,7 +40,11 @@ def _crm_sim() -> Any:
     events = [
         PlatformEventConfig(
             "Project_Activated__e",
-            {"Opportunity_Id__c": "string", "PSA_Project_Id__c": "string", "ERP_Project_Id__c": "string"},
+            {
+                "Opportunity_Id__c": "string",
+                "PSA_Project_Id__c": "string",
+                "ERP_Project_Id__c": "string",
+            },
         )
     ]
     return create_simulator(SalesforceSettings(custom_fields=fields, platform_events=events))
@@ -90,7 +94,11 @@ class Firm:
         self.crm = crm.client()
         tok = self.crm.post(
             "/services/oauth2/token",
-            data={"grant_type": "client_credentials", "client_id": creds["client_id"], "client_secret": creds["client_secret"]},
+            data={
+                "grant_type": "client_credentials",
+                "client_id": creds["client_id"],
+                "client_secret": creds["client_secret"],
+            },
         ).json()["access_token"]
         self.crm.headers["Authorization"] = f"Bearer {tok}"
         psa_creds = sims["psa"].admin.get("/tenants/default").json()["credentials"]
@@ -102,11 +110,15 @@ class Firm:
 
     # -- waiting ---------------------------------------------------------------------
 
-    def wait(self, system: str, kind: str, spec: dict[str, Any], timeout: float = 20.0) -> list[dict[str, Any]]:
+    def wait(
+        self, system: str, kind: str, spec: dict[str, Any], timeout: float = 20.0
+    ) -> list[dict[str, Any]]:
         r = self.sims[system].admin.post(
             "/wait-for", json={kind: spec, "timeout": timeout}, timeout=timeout + 5
         )
-        assert r.status_code == 200, f"{system} wait-for {spec} timed out: {r.text} dead={self.dead()}"
+        assert r.status_code == 200, (
+            f"{system} wait-for {spec} timed out: {r.text} dead={self.dead()}"
+        )
         body: dict[str, Any] = r.json()
         return list(body.get("records") or body.get("events") or [body.get("entry")])
 
@@ -154,7 +166,12 @@ class Firm:
         self.wait(
             "crm",
             "journal",
-            {"method": "PATCH", "path": f"Opportunity/{opp}$", "body_contains": "PSA_Project_Id__c", "status": 204},
+            {
+                "method": "PATCH",
+                "path": f"Opportunity/{opp}$",
+                "body_contains": "PSA_Project_Id__c",
+                "status": 204,
+            },
             timeout,
         )
         return self.opportunity(opp)
@@ -172,13 +189,26 @@ class Firm:
             for _ in range(days):
                 r = self.psa.post(
                     "/api/v1/time_entries.json",
-                    json={"time_entry": {"workspace_id": ws, "user_id": res["user_id"], "date_performed": today(), "time_in_minutes": minutes}},
+                    json={
+                        "time_entry": {
+                            "workspace_id": ws,
+                            "user_id": res["user_id"],
+                            "date_performed": today(),
+                            "time_in_minutes": minutes,
+                        }
+                    },
                 )
                 assert r.status_code < 300, r.text
                 entries.append(r.json()["results"][0]["id"])
             sub = self.psa.post(
                 "/api/v1/timesheet_submissions.json",
-                json={"timesheet_submission": {"workspace_id": ws, "line_item_ids": entries, "title": "Week"}},
+                json={
+                    "timesheet_submission": {
+                        "workspace_id": ws,
+                        "line_item_ids": entries,
+                        "title": "Week",
+                    }
+                },
             )
             assert sub.status_code < 300, sub.text
             ok = self.psa.post(
@@ -193,7 +223,16 @@ class Firm:
         user = self.resources(ws)[0]["user_id"]
         r = self.psa.post(
             "/api/v1/expenses.json",
-            json={"expense": {"workspace_id": ws, "user_id": user, "date": today(), "category": "Travel", "amount_in_cents": cents, "billable": True}},
+            json={
+                "expense": {
+                    "workspace_id": ws,
+                    "user_id": user,
+                    "date": today(),
+                    "category": "Travel",
+                    "amount_in_cents": cents,
+                    "billable": True,
+                }
+            },
         )
         assert r.status_code < 300, r.text
         return str(r.json()["results"][0]["id"])
@@ -217,8 +256,14 @@ class Firm:
             now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
             new = {**prev, "status": "B", "amountRemaining": 0.0, "lastModifiedDate": now}
             tenant.store.update(
-                "invoice", invoice_id, new, prev, now,
-                changed_fields=["status", "amountRemaining"], at=tenant.clock.time(), origin="test",
+                "invoice",
+                invoice_id,
+                new,
+                prev,
+                now,
+                changed_fields=["status", "amountRemaining"],
+                at=tenant.clock.time(),
+                origin="test",
             )
             tenant.notify_change()
 
@@ -231,10 +276,21 @@ def today() -> str:
     return datetime.now(UTC).date().isoformat()
 
 
-def load_consultants(sims: dict[str, SimHandle], people: list[tuple[str, str, str, float, list[str]]] = CONSULTANTS) -> None:
+def load_consultants(
+    sims: dict[str, SimHandle], people: list[tuple[str, str, str, float, list[str]]] = CONSULTANTS
+) -> None:
     workers = [
-        {"firstName": f, "lastName": ln, "email": e, "employeeId": f"E{100 + i}", "hireDate": "2020-01-06",
-         "businessTitle": "Consultant", "costRate": rate, "currency": "USD", "skills": skills}
+        {
+            "firstName": f,
+            "lastName": ln,
+            "email": e,
+            "employeeId": f"E{100 + i}",
+            "hireDate": "2020-01-06",
+            "businessTitle": "Consultant",
+            "costRate": rate,
+            "currency": "USD",
+            "skills": skills,
+        }
         for i, (f, ln, e, rate, skills) in enumerate(people)
     ]
     r = sims["hcm"].admin.post("/tenants/default/records/workers", json={"records": workers})
@@ -256,7 +312,9 @@ def firm_factory(sims: dict[str, SimHandle], tmp_path: Path) -> Iterator[Any]:
         import json
 
         ep.write_text(json.dumps(endpoints(sims)))
-        settings = load_settings(ep, env={}, db_path=str(tmp_path / "ri.sqlite3"), port=0, **overrides)
+        settings = load_settings(
+            ep, env={}, db_path=str(tmp_path / "ri.sqlite3"), port=0, **overrides
+        )
         ri = RunningIntegration(settings).start()
         f = Firm(sims, ri)
         started.append((ri, f))

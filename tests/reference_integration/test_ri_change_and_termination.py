@@ -7,23 +7,33 @@ from typing import Any
 API = "/services/data/v68.0"
 
 
-
 def test_change_order_updates_budget_demand_and_schedule(firm: Any) -> None:
     opp_id = firm.win_deal("Milestone", 10000)
     opp = firm.wait_project(opp_id)
     ws = opp["PSA_Project_Id__c"]
     stones = sorted(
-        (s for s in firm.records("psa", "stories", workspace_id=ws) if s["story_type"] == "milestone"),
+        (
+            s
+            for s in firm.records("psa", "stories", workspace_id=ws)
+            if s["story_type"] == "milestone"
+        ),
         key=lambda s: int(s["id"]),
     )
     firm.complete(stones[0]["id"])  # 3,000 invoiced
     firm.wait("erp", "record", {"type": "invoice", "count": 1})
     r = firm.crm.patch(f"{API}/sobjects/Opportunity/{opp_id}", json={"Amount": 17000})
     assert r.status_code == 204
-    [wsrec] = firm.wait("psa", "record", {"type": "workspaces", "match": {"price_in_cents": 1_700_000}})
+    firm.wait("psa", "record", {"type": "workspaces", "match": {"price_in_cents": 1_700_000}})
     # the two open milestones share the 14,000 left in their 40:30 proportion
-    firm.wait("psa", "record", {"type": "stories", "match": {"id": stones[2]["id"], "budget_estimate_in_cents": 600_000}})
-    left = {s["id"]: s["budget_estimate_in_cents"] for s in firm.records("psa", "stories", workspace_id=ws)}
+    firm.wait(
+        "psa",
+        "record",
+        {"type": "stories", "match": {"id": stones[2]["id"], "budget_estimate_in_cents": 600_000}},
+    )
+    left = {
+        s["id"]: s["budget_estimate_in_cents"]
+        for s in firm.records("psa", "stories", workspace_id=ws)
+    }
     assert left[stones[1]["id"]] == 800_000 and left[stones[0]["id"]] == 300_000
     # staffing demand follows the budget: 17,000 at 150/h over two consultants
     assignments = firm.records("psa", "assignments")
@@ -44,13 +54,22 @@ def test_termination_ends_future_assignments(firm: Any) -> None:
     staffed = {str(r["user_id"]) for r in firm.resources(ws)}
     users = {u["email_address"]: str(u["id"]) for u in firm.records("psa", "users")}
     leaver = next(e for e, uid in users.items() if uid in staffed)
-    emp = {"ada@firm.example": "E100", "grace@firm.example": "E101", "alan@firm.example": "E102"}[leaver]
+    emp = {"ada@firm.example": "E100", "grace@firm.example": "E101", "alan@firm.example": "E102"}[
+        leaver
+    ]
     r = firm.sims["hcm"].admin.post(
-        "/tenants/default/workday/terminate", json={"worker": emp, "terminationDate": opp["CloseDate"]}
+        "/tenants/default/workday/terminate",
+        json={"worker": emp, "terminationDate": opp["CloseDate"]},
     )
     assert r.status_code < 300, r.text
-    [a] = firm.wait("psa", "record", {"type": "assignments", "match": {"assignee_id": users[leaver], "current": False}})
-    others = [x for x in firm.records("psa", "assignments") if str(x["assignee_id"]) != users[leaver]]
+    firm.wait(
+        "psa",
+        "record",
+        {"type": "assignments", "match": {"assignee_id": users[leaver], "current": False}},
+    )
+    others = [
+        x for x in firm.records("psa", "assignments") if str(x["assignee_id"]) != users[leaver]
+    ]
     assert others and all(x["current"] for x in others)
     events = [e["type"] for e in firm.api.get("/events").json()["events"]]
     assert "consultant.terminated" in events
@@ -66,5 +85,9 @@ def test_polling_mode_runs_the_journey_without_webhooks(firm_factory: Any) -> No
     firm.billing_run(opp["CloseDate"])
     [inv] = firm.wait("erp", "record", {"type": "invoice", "count": 1})
     firm.pay(inv["id"])
-    firm.wait("crm", "record", {"type": "Opportunity", "match": {"Invoice_Status__c": f"{inv['tranId']} Paid In Full"}})
+    firm.wait(
+        "crm",
+        "record",
+        {"type": "Opportunity", "match": {"Invoice_Status__c": f"{inv['tranId']} Paid In Full"}},
+    )
     assert len(firm.records("erp", "timeBill")) == len(entries)

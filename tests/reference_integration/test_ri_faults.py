@@ -6,12 +6,16 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-
 from reference_integration.cli import main
 from reference_integration.settings import RetrySettings
 
 FAST = RetrySettings(
-    attempts=4, base_seconds=0.05, cap_seconds=0.4, task_attempts=10, task_base_seconds=0.1, task_cap_seconds=1.0
+    attempts=4,
+    base_seconds=0.05,
+    cap_seconds=0.4,
+    task_attempts=10,
+    task_base_seconds=0.1,
+    task_cap_seconds=1.0,
 )
 
 
@@ -27,8 +31,16 @@ def journey(firm: Any, *, before_time: Any = None) -> dict[str, int]:
     firm.billing_run(opp["CloseDate"])
     [inv] = firm.wait("erp", "record", {"type": "invoice", "count": 1}, 40)
     assert abs(inv["total"] - len(entries) * 5 * 150.0) < 0.01
-    firm.wait("psa", "record", {"type": "time_entries", "match": {"is_invoiced": True}, "count": len(entries)})
-    firm.wait("crm", "record", {"type": "Opportunity", "match": {"Invoice_Status__c": f"{inv['tranId']} Open"}})
+    firm.wait(
+        "psa",
+        "record",
+        {"type": "time_entries", "match": {"is_invoiced": True}, "count": len(entries)},
+    )
+    firm.wait(
+        "crm",
+        "record",
+        {"type": "Opportunity", "match": {"Invoice_Status__c": f"{inv['tranId']} Open"}},
+    )
     firm.billing_run(opp["CloseDate"])
     return {
         "entries": len(entries),
@@ -63,8 +75,12 @@ def test_erp_429_storm(firm_factory: Any) -> None:
             "path": "/services/rest/*",
             "percentage": 50,
             "seed": 7,
-            "fault": {"kind": "error", "status": 429, "code": "CONCURRENCY_LIMIT_EXCEEDED",
-                      "message": "Concurrent request limit exceeded. Request blocked."},
+            "fault": {
+                "kind": "error",
+                "status": 429,
+                "code": "CONCURRENCY_LIMIT_EXCEEDED",
+                "message": "Concurrent request limit exceeded. Request blocked.",
+            },
         },
     )
     assert r.status_code == 201
@@ -83,8 +99,16 @@ def test_erp_outage_window(firm_factory: Any) -> None:
             "/faults",
             json={
                 "path": "/services/rest/*",
-                "window": {"start": now.isoformat(), "end": (now + timedelta(seconds=3)).isoformat()},
-                "fault": {"kind": "error", "status": 503, "code": "SERVICE_UNAVAILABLE", "message": "Service unavailable"},
+                "window": {
+                    "start": now.isoformat(),
+                    "end": (now + timedelta(seconds=3)).isoformat(),
+                },
+                "fault": {
+                    "kind": "error",
+                    "status": 503,
+                    "code": "SERVICE_UNAVAILABLE",
+                    "message": "Service unavailable",
+                },
             },
         )
 
@@ -125,13 +149,31 @@ def test_tokens_expire_mid_journey(firm_factory: Any) -> None:
 
 
 def test_dead_letter_and_replay(firm_factory: Any) -> None:
-    few = RetrySettings(attempts=2, base_seconds=0.02, cap_seconds=0.05, task_attempts=2,
-                        task_base_seconds=0.05, task_cap_seconds=0.1)
+    few = RetrySettings(
+        attempts=2,
+        base_seconds=0.02,
+        cap_seconds=0.05,
+        task_attempts=2,
+        task_base_seconds=0.05,
+        task_cap_seconds=0.1,
+    )
     firm = firm_factory(retry=few)
-    rule = firm.sims["erp"].admin.post(
-        "/faults",
-        json={"path": "/services/rest/*", "fault": {"kind": "error", "status": 503, "code": "SERVICE_UNAVAILABLE", "message": "down"}},
-    ).json()
+    rule = (
+        firm.sims["erp"]
+        .admin.post(
+            "/faults",
+            json={
+                "path": "/services/rest/*",
+                "fault": {
+                    "kind": "error",
+                    "status": 503,
+                    "code": "SERVICE_UNAVAILABLE",
+                    "message": "down",
+                },
+            },
+        )
+        .json()
+    )
     opp_id = firm.win_deal("Time and Materials", 1000)
     firm.wait("erp", "journal", {"path": "/services/rest/", "status": 503})
     # the Closed Won tasks (CDC create and update) fail for good and wait as dead letters

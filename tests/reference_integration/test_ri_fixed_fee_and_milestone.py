@@ -27,9 +27,17 @@ def test_fixed_fee_deal_invoiced_on_completion_and_paid(firm: Any) -> None:
     firm.complete(ms["id"])
     [inv] = firm.wait("erp", "record", {"type": "invoice", "count": 1})
     assert inv["total"] == 25000.0 and inv["externalId"] == f"ms-{ms['id']}"
-    firm.wait("crm", "record", {"type": "Opportunity", "match": {"Invoice_Status__c": f"{inv['tranId']} Open"}})
+    firm.wait(
+        "crm",
+        "record",
+        {"type": "Opportunity", "match": {"Invoice_Status__c": f"{inv['tranId']} Open"}},
+    )
     firm.pay(inv["id"])
-    firm.wait("crm", "record", {"type": "Opportunity", "match": {"Invoice_Status__c": f"{inv['tranId']} Paid In Full"}})
+    firm.wait(
+        "crm",
+        "record",
+        {"type": "Opportunity", "match": {"Invoice_Status__c": f"{inv['tranId']} Paid In Full"}},
+    )
     [psa_inv] = firm.records("psa", "invoices")
     refs = firm.records("psa", "external_references", subject_type="Invoice")
     assert [r["external_status"] for r in refs] == ["Paid In Full"]
@@ -54,6 +62,10 @@ def test_milestone_deal_invoices_each_milestone_once(firm: Any) -> None:
     assert sorted(i["total"] for i in invoices) == [3000.0, 3000.0, 4000.0]
     last = max(invoices, key=lambda i: int(i["id"]))
     firm.pay(last["id"])
-    firm.wait("crm", "record", {"type": "Opportunity", "match": {"Invoice_Status__c": f"{last['tranId']} Paid In Full"}})
+    firm.wait(
+        "crm",
+        "record",
+        {"type": "Opportunity", "match": {"Invoice_Status__c": f"{last['tranId']} Paid In Full"}},
+    )
     assert len(firm.records("psa", "invoices")) == 3
     assert firm.dead() == []

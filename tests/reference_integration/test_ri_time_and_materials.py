@@ -31,10 +31,18 @@ def test_tm_deal_closed_won_to_paid_invoice(firm: Any) -> None:
     [inv] = firm.wait("erp", "record", {"type": "invoice", "count": 1})
     expected = sum(8 * 150.0 for _ in entries) + 125.0
     assert abs(inv["total"] - expected) < 0.01, inv
-    firm.wait("psa", "record", {"type": "time_entries", "match": {"is_invoiced": True}, "count": len(entries)})
+    firm.wait(
+        "psa",
+        "record",
+        {"type": "time_entries", "match": {"is_invoiced": True}, "count": len(entries)},
+    )
     # paid in the ERP -> PSA reference and CRM status
     firm.pay(inv["id"])
-    firm.wait("crm", "record", {"type": "Opportunity", "match": {"Invoice_Status__c": f"{inv['tranId']} Paid In Full"}})
+    firm.wait(
+        "crm",
+        "record",
+        {"type": "Opportunity", "match": {"Invoice_Status__c": f"{inv['tranId']} Paid In Full"}},
+    )
     # a second billing run invoices nothing new
     firm.billing_run(opp["CloseDate"])
     assert len(firm.records("erp", "invoice")) == 1

@@ -90,7 +90,12 @@ class HttpClient:
             resp = await self.http.request(method, url, headers=headers, **kw)
             log.debug(
                 "call",
-                extra={"system": self.system, "method": method, "url": url, "status": resp.status_code},
+                extra={
+                    "system": self.system,
+                    "method": method,
+                    "url": url,
+                    "status": resp.status_code,
+                },
             )
             if resp.status_code < 400:
                 return resp

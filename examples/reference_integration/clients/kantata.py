@@ -91,7 +91,9 @@ class KantataClient(HttpClient):
     async def update(
         self, collection: str, singular: str, rid: str, attrs: dict[str, Any]
     ) -> dict[str, Any]:
-        resp = await self.send("PUT", f"{self.base}/{collection}/{rid}.json", json={singular: attrs})
+        resp = await self.send(
+            "PUT", f"{self.base}/{collection}/{rid}.json", json={singular: attrs}
+        )
         return records(resp.json())[0]
 
     async def external_reference(self, attrs: dict[str, Any]) -> dict[str, Any]:

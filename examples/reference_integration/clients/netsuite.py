@@ -26,7 +26,7 @@ def _sign_hmac_sha256(client: ClientAuth, request: Any) -> str:
     return str(sign_hmac_sha256(base, client.client_secret, client.token_secret))
 
 
-class _TbaClientAuth(ClientAuth):  # type: ignore[misc]
+class _TbaClientAuth(ClientAuth):
     """authlib's OAuth 1.0 signer with HMAC-SHA256 (NetSuite requires it)."""
 
     SIGNATURE_METHODS = {**ClientAuth.SIGNATURE_METHODS, "HMAC-SHA256": _sign_hmac_sha256}

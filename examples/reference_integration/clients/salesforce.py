@@ -28,7 +28,7 @@ SYSTEM = "salesforce"
 class _CorrelatedSession(requests.Session):
     """Adds X-Correlation-Id (of the task this thread works for) to every request."""
 
-    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kw: Any) -> Any:  # type: ignore[override]
+    def request(self, method: str, url: str, *args: Any, **kw: Any) -> Any:  # type: ignore[override]
         cid = correlation_id()
         if cid:
             kw["headers"] = {**(kw.get("headers") or {}), "X-Correlation-Id": cid}

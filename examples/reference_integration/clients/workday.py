@@ -57,14 +57,22 @@ class WorkdayClient(HttpClient):
             )
             if resp.status_code == 429 or resp.status_code in TRANSIENT:
                 raise VendorError(
-                    self.system, resp.status_code, "token", resp.text[:200], retryable=True,
+                    self.system,
+                    resp.status_code,
+                    "token",
+                    resp.text[:200],
+                    retryable=True,
                     retry_after=retry_after(resp),
                 )
             if resp.status_code != 200:
                 raise VendorError(
                     self.system,
                     resp.status_code,
-                    str(body_of(resp).get("error", "token") if isinstance(body_of(resp), dict) else "token"),
+                    str(
+                        body_of(resp).get("error", "token")
+                        if isinstance(body_of(resp), dict)
+                        else "token"
+                    ),
                     "refresh-token grant refused",
                     hint="generate a new refresh token for the API client and set RI_HCM_REFRESH_TOKEN",
                 )

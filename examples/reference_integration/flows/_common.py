@@ -18,15 +18,15 @@ def project_of_workspace(svc: Services, workspace_id: str) -> dict[str, Any] | N
 
 def save_project(svc: Services, project: dict[str, Any]) -> None:
     svc.store.set_link("project", project["opportunity"], project)
-    svc.store.set_link("workspace", project["workspace_id"], {"opportunity": project["opportunity"]})
+    svc.store.set_link(
+        "workspace", project["workspace_id"], {"opportunity": project["opportunity"]}
+    )
 
 
 async def erp_service_item(svc: Services) -> str:
     """The ERP service item invoice lines use (the first active one), looked up once."""
     if "service_item" not in svc.cache:
-        rows = await svc.erp.suiteql(
-            "SELECT id FROM item WHERE isinactive = 'F' ORDER BY id"
-        )
+        rows = await svc.erp.suiteql("SELECT id FROM item WHERE isinactive = 'F' ORDER BY id")
         if not rows:
             raise NotReady("the ERP has no service item to invoice with")
         svc.cache["service_item"] = str(rows[0]["id"])

@@ -32,7 +32,9 @@ async def apply(svc: Services, project: dict[str, Any], opp: dict[str, Any]) -> 
     old_amount = float(project.get("amount") or 0.0)
     project = {**project, "amount": amount, "close_date": close}
     # staffing demand
-    delivery = [s for s in await svc.psa.list("stories", workspace_id=ws) if s["title"] == "Delivery"]
+    delivery = [
+        s for s in await svc.psa.list("stories", workspace_id=ws) if s["title"] == "Delivery"
+    ]
     if delivery:
         current = await svc.psa.list("assignments", story_id=str(delivery[0]["id"]), current="true")
         minutes = demand_minutes(svc, project, len(current))
@@ -51,8 +53,10 @@ async def apply(svc: Services, project: dict[str, Any], opp: dict[str, Any]) -> 
         open_total = sum(int(milestones[k]["cents"]) for k in open_ids) or 1
         for i, sid in enumerate(open_ids):
             share = int(milestones[sid]["cents"]) / open_total
-            cents = round(left * share) if i < len(open_ids) - 1 else left - sum(
-                int(milestones[k]["cents"]) for k in open_ids[:i]
+            cents = (
+                round(left * share)
+                if i < len(open_ids) - 1
+                else left - sum(int(milestones[k]["cents"]) for k in open_ids[:i])
             )
             milestones[sid] = {**milestones[sid], "cents": cents}
             await svc.psa.update("stories", "story", sid, {"budget_estimate_in_cents": cents})
@@ -61,8 +65,14 @@ async def apply(svc: Services, project: dict[str, Any], opp: dict[str, Any]) -> 
     svc.store.publish(
         "project.changed",
         f"project.changed:{project['opportunity']}:{amount}:{close}",
-        {"opportunity": project["opportunity"], "amount": amount, "previous_amount": old_amount,
-         "close_date": close},
+        {
+            "opportunity": project["opportunity"],
+            "amount": amount,
+            "previous_amount": old_amount,
+            "close_date": close,
+        },
         correlation_id(),
     )
-    log.info("change order applied", extra={"opportunity": project["opportunity"], "amount": amount})
+    log.info(
+        "change order applied", extra={"opportunity": project["opportunity"], "amount": amount}
+    )

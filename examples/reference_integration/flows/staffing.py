@@ -21,7 +21,9 @@ def bill_rate(svc: Services, row: dict[str, Any]) -> float:
     return svc.settings.default_bill_rate
 
 
-def rank(rows: list[dict[str, Any]], skills: set[str], load: dict[str, int]) -> list[dict[str, Any]]:
+def rank(
+    rows: list[dict[str, Any]], skills: set[str], load: dict[str, int]
+) -> list[dict[str, Any]]:
     """Active workers, best first: most required skills, least current load, lowest cost rate."""
 
     def key(row: dict[str, Any]) -> tuple[int, int, float, str]:
@@ -81,7 +83,9 @@ async def staff(
             )
             await upsert_employee(svc, uid, row)
             have.append(uid)
-            log.info("staffed", extra={"workspace": ws, "user": uid, "employee": row["Employee_ID"]})
+            log.info(
+                "staffed", extra={"workspace": ws, "user": uid, "employee": row["Employee_ID"]}
+            )
     await assign(svc, project, story_id, have)
     return have
 

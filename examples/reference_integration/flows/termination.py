@@ -36,7 +36,12 @@ async def on_business_process(svc: Services, note: dict[str, Any]) -> None:
     svc.store.publish(
         "consultant.terminated",
         f"consultant.terminated:{(note.get('event') or {}).get('id') or wid}",
-        {"worker": wid, "email": email, "effective": note.get("effectiveDate"), "assignments_ended": ended},
+        {
+            "worker": wid,
+            "email": email,
+            "effective": note.get("effectiveDate"),
+            "assignments_ended": ended,
+        },
         correlation_id(),
     )
     log.info("assignments ended", extra={"worker": wid, "count": ended})

@@ -7,8 +7,6 @@ time-and-materials projects; billable expenses are billed by the next billing ru
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..logs import get_logger
 from ..services import Services
 from ._common import ensure_employee, project_of_workspace
