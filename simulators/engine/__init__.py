@@ -14,7 +14,7 @@ from ._http import Request, Response, Route, Router
 from ._journal import Journal, JournalEntry, JournalFilter
 from ._ratelimit import ConcurrencyLimit, RollingQuota, TokenBucket
 from ._server import ServerOptions, SimulatorServer, bind_socket, quiet_uvicorn
-from ._store import Change, RecordStore, json_path
+from ._store import Change, RecordStore, index_name, json_path, type_literal
 from ._tenants import DEFAULT_TENANT, Tenant, TenantRegistry
 from ._tls import TlsFiles, make_tls_files
 
@@ -56,7 +56,9 @@ __all__ = [
     "TokenStore",
     "bind_socket",
     "check_webhook_url",
+    "index_name",
     "json_path",
     "make_tls_files",
     "quiet_uvicorn",
+    "type_literal",
 ]

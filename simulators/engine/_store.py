@@ -63,6 +63,19 @@ class Change:
 Listener = Callable[[Change], None]
 
 
+def type_literal(type_: str) -> str:
+    """A record type as an SQL string literal (partial indexes need literals, not parameters)."""
+    return "'" + type_.replace("'", "''") + "'"
+
+
+def index_name(field_name: str, type_: str | None = None) -> str:
+    if not _FIELD_RE.match(field_name) or (type_ is not None and not _FIELD_RE.match(type_)):
+        raise ConfigError(f"invalid index on {type_!r}.{field_name!r}")
+    return (
+        f"ix_{field_name.lower()}" if type_ is None else f"ix_{type_.lower()}__{field_name.lower()}"
+    )
+
+
 def json_path(field_name: str) -> str:
     """The json_extract expression for a field; used identically by indexes and queries."""
     if not _FIELD_RE.match(field_name):
@@ -96,15 +109,25 @@ class RecordStore:
 
     # -- indexes ---------------------------------------------------------------------
 
-    def ensure_index(self, field_name: str) -> None:
-        """An expression index on (type, field) so lookups by that field stay fast."""
-        if field_name in self._indexed:
-            return
+    def ensure_index(self, field_name: str, type_: str | None = None) -> str:
+        """An expression index so lookups by ``field_name`` stay fast; returns its name.
+
+        With ``type_`` the index is partial (``WHERE type = '<type_>'``): only that type's
+        rows pay for it on insert, and queries must compare ``type`` with the literal
+        (``type_literal``) for SQLite to use it.
+        """
+        name = index_name(field_name, type_)
+        if name in self._indexed:
+            return name
         expr = json_path(field_name)
-        self.conn.execute(
-            f"CREATE INDEX IF NOT EXISTS ix_{field_name.lower()} ON records(type, {expr})"
-        )
-        self._indexed.add(field_name)
+        if type_ is None:
+            self.conn.execute(f"CREATE INDEX IF NOT EXISTS {name} ON records(type, {expr})")
+        else:
+            self.conn.execute(
+                f"CREATE INDEX IF NOT EXISTS {name} ON records({expr}) WHERE type = {type_literal(type_)}"
+            )
+        self._indexed.add(name)
+        return name
 
     # -- reads -----------------------------------------------------------------------
 
@@ -132,11 +155,16 @@ class RecordStore:
     def find_ids(
         self, type_: str, field_name: str, value: Any, *, include_deleted: bool = False
     ) -> list[str]:
-        self.ensure_index(field_name)
-        sql = f"SELECT id FROM records WHERE type = ? AND {json_path(field_name)} = ?"
+        """Ids of records whose field equals ``value``, through a partial expression index."""
+        name = self.ensure_index(field_name, type_)
+        # without ANALYZE statistics SQLite would rather scan the (type, id) key
+        sql = (
+            f"SELECT id FROM records INDEXED BY {name} WHERE type = {type_literal(type_)}"
+            f" AND {json_path(field_name)} = ?"
+        )
         if not include_deleted:
             sql += " AND deleted = 0"
-        return [r[0] for r in self.conn.execute(sql + " LIMIT 1000", (type_, value))]
+        return [r[0] for r in self.conn.execute(sql + " LIMIT 1000", (value,))]
 
     def find(
         self,

@@ -31,8 +31,8 @@ from ._rest import RestResources
 from ._schema import ObjectDef, _f, _obj, build_schema
 from ._settings import SalesforceSettings
 from ._versions import parse_version
-from .streaming import Streaming
 from ._wire import error_response, json_response, sf_datetime
+from .streaming import Streaming
 
 QUOTA_KEY = "sf.quota"
 
@@ -158,9 +158,7 @@ class SalesforceDialect(Dialect):
         store = tenant.store
         for obj in self.schema:
             for f in obj.external_id_fields:
-                store.ensure_index(f.name)
-        for name in ("OpportunityId", "AccountId", "Product2Id"):
-            store.ensure_index(name)
+                store.ensure_index(f.name, obj.name)
         org = store.meta_get("sf.org_id")
         if org is None:
             org = _ids.make_id("00D", zlib.crc32(tenant.name.encode()) % 10_000_000)

@@ -125,7 +125,7 @@ class Compiler:
                 candidates.append(res.field.name)
         if not candidates:
             return None
-        indexes = expression_indexes(self.ctx.conn)
+        indexes = expression_indexes(self.ctx.conn, scope.obj.name)
         return next((indexes[c] for c in candidates if c in indexes), None)
 
     # ---- SELECT -----------------------------------------------------------------

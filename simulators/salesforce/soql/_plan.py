@@ -34,26 +34,34 @@ class QueryContext:
 
 _EXPR_INDEX = re.compile(
     r"""CREATE\s+(?:UNIQUE\s+)?INDEX\s+(?:IF\s+NOT\s+EXISTS\s+)?["`\[]?(\w+)["`\]]?\s+"""
-    r"""ON\s+["`\[]?records["`\]]?\s*\(\s*["`\[]?type["`\]]?\s*,\s*"""
-    r"""json_extract\s*\(\s*["`\[]?data["`\]]?\s*,\s*'\$\.(\w+)'\s*\)\s*[,)]""",
+    r"""ON\s+["`\[]?records["`\]]?\s*\(\s*(?:["`\[]?type["`\]]?\s*,\s*)?"""
+    r"""json_extract\s*\(\s*["`\[]?data["`\]]?\s*,\s*'\$\.(\w+)'\s*\)\s*[,)]"""
+    r"""(?:\s*WHERE\s+["`\[]?type["`\]]?\s*=\s*'(\w+)'\s*)?$""",
     re.IGNORECASE,
 )
 
 
-def expression_indexes(conn: sqlite3.Connection) -> dict[str, str]:
-    """``{field name: index name}`` for full indexes on ``(type, json_extract(data,'$.F'))``.
+def expression_indexes(conn: sqlite3.Connection, type_name: str | None = None) -> dict[str, str]:
+    """``{field name: index name}`` for expression indexes on ``json_extract(data,'$.F')``.
 
-    Without ANALYZE statistics SQLite prefers the clustered primary key ``(type, id)`` over
-    such an index, so lookups by external id name the index explicitly (INDEXED BY).
+    Full indexes are on ``(type, json_extract(...))``; partial ones (``WHERE type = 'T'``)
+    count only for ``type_name``. Without ANALYZE statistics SQLite prefers the clustered
+    primary key ``(type, id)`` over such an index, so lookups by external id name the
+    index explicitly (INDEXED BY); the query compares ``type`` with a literal so that a
+    partial index is usable.
     """
     out: dict[str, str] = {}
     rows = conn.execute(
         "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
     ).fetchall()
     for name, sql in rows:
-        m = _EXPR_INDEX.match(sql.strip())
-        if m and m.group(1) == name and " WHERE " not in sql.upper().replace("\n", " "):
-            out.setdefault(m.group(2), name)
+        m = _EXPR_INDEX.match(" ".join(sql.split()))
+        if m is None or m.group(1) != name:
+            continue
+        partial_type = m.group(3)
+        # a partial index on the exact type beats a full one
+        if partial_type == type_name or (partial_type is None and m.group(2) not in out):
+            out[m.group(2)] = name
     return out
 
 
@@ -200,8 +208,8 @@ class Plan:
         return f"FROM records {self.root}{hint}" + "".join(j.sql() for j in joins)
 
     def where(self, extra: str = "", extra_params: tuple[Any, ...] = ()) -> tuple[str, list[Any]]:
-        conds = [f"{self.root}.type = ?"]
-        params: list[Any] = [self.obj.name]
+        conds = [f"{self.root}.type = {_q(self.obj.name)}"]  # a literal, so partial indexes apply
+        params: list[Any] = []
         if not self.include_deleted:
             conds.append(f"{self.root}.deleted = 0")
         if extra:
