@@ -1,0 +1,646 @@
+"""CRM simulator vs WireMock 3.13.2: requests/s, p50 and p99 with wrk, one core each.
+
+    bash benchmarks/setup.sh                      # wrk, Java, WireMock jar
+    python benchmarks/bench_crm_vs_wiremock.py    # from the repository root
+
+Each round starts one server at a time pinned to --server-core (taskset), warms it up,
+then drives it with ``wrk -t1 -c32 -d10s --latency`` pinned to --client-core:
+
+* GET  /services/data/v68.0/sobjects/Account/{id}   one Account
+* POST /services/data/v68.0/sobjects/Account/       create one Account
+
+The simulator runs with its defaults (auth, journal and change events on) and a Bearer
+token from its OAuth client-credentials flow; WireMock runs with its defaults plus the
+stub mappings in benchmarks/wiremock/mappings. Rounds alternate the two servers so that
+noise from other work on the machine hits both. The best and the spread over the rounds
+are printed as a table and written to benchmarks/results/crm_vs_wiremock.json.
+
+Only 127.0.0.1 is ever a target and every wrk run is bounded by -d. Not part of the
+test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import contextlib
+import json
+import os
+import platform
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+HOST = "127.0.0.1"
+API = "/services/data/v68.0"
+DEFAULT_JAR = HERE / ".work/node_modules/wiremock/build/wiremock-standalone-3.13.2.jar"
+CLIENT_ID = "3MVG9simulatorConsumerKeyDefault"
+CLIENT_SECRET = "simulator-consumer-secret"
+WIREMOCK_ACCOUNT_ID = "001RO0000000001YAA"  # any 15/18-char Account id matches the stub
+POST_BODY = {
+    "Name": "Benchmark Consulting",
+    "Industry": "Consulting",
+    "BillingCity": "Boston",
+    "Phone": "+1 617 555 0100",
+    "Website": "https://benchmark.example",
+}
+TARGETS = {"get": {"rps": 20_000.0, "p99_ms": 5.0}, "create": {"rps": 10_000.0, "p99_ms": 5.0}}
+OPS = ("get", "create")
+SERVERS = ("simulator", "wiremock")
+
+
+def log(msg: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+# -- wrk ------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class WrkRun:
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    avg_ms: float
+    max_ms: float
+    requests: int
+    non_2xx: int
+    socket_errors: int
+    server_cpu_s: float = 0.0  # CPU time the server process used during the run
+    cpu_us_per_req: float = 0.0
+
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
+
+
+def _ms(text: str) -> float:
+    m = re.fullmatch(r"([\d.]+)(us|ms|s|m|h)", text.strip())
+    if not m:
+        raise ValueError(f"unparsable wrk latency {text!r}")
+    return float(m.group(1)) * _UNITS[m.group(2)]
+
+
+def parse_wrk(out: str) -> WrkRun:
+    def grab(pattern: str) -> re.Match[str]:
+        m = re.search(pattern, out, re.MULTILINE)
+        if m is None:
+            raise RuntimeError(f"wrk output lacks {pattern!r}:\n{out}")
+        return m
+
+    lat = grab(r"^\s+Latency\s+(\S+)\s+(\S+)\s+(\S+)")
+    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    return WrkRun(
+        rps=float(grab(r"^Requests/sec:\s+([\d.]+)").group(1)),
+        p50_ms=_ms(grab(r"^\s+50%\s+(\S+)").group(1)),
+        p99_ms=_ms(grab(r"^\s+99%\s+(\S+)").group(1)),
+        avg_ms=_ms(lat.group(1)),
+        max_ms=_ms(lat.group(3)),
+        requests=int(grab(r"^\s+(\d+) requests in").group(1)),
+        non_2xx=int(non2xx.group(1)) if non2xx else 0,
+        socket_errors=sum(int(x) for x in sock.groups()) if sock else 0,
+    )
+
+
+def lua_str(s: str) -> str:
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def write_lua(dirpath: Path, token: str) -> dict[str, Path]:
+    common = (
+        f'wrk.headers["Authorization"] = {lua_str("Bearer " + token)}\n'
+        'wrk.headers["Accept"] = "application/json"\n'
+    )
+    get = dirpath / "get.lua"
+    get.write_text('wrk.method = "GET"\n' + common)
+    post = dirpath / "post.lua"
+    post.write_text(
+        'wrk.method = "POST"\n'
+        + common
+        + 'wrk.headers["Content-Type"] = "application/json"\n'
+        + f"wrk.body = {lua_str(json.dumps(POST_BODY, separators=(',', ':')))}\n"
+    )
+    return {"get": get, "create": post}
+
+
+def cpu_seconds(pid: int) -> float:
+    """utime + stime of the whole process (all threads) from /proc/<pid>/stat."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0.0
+    fields = stat[stat.rindex(")") + 2 :].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def run_wrk(
+    url: str,
+    script: Path,
+    args: argparse.Namespace,
+    duration: float,
+    pid: int,
+) -> tuple[WrkRun, str]:
+    cmd = [
+        "taskset",
+        "-c",
+        str(args.client_core),
+        "wrk",
+        f"-t{args.threads}",
+        f"-c{args.connections}",
+        f"-d{duration:g}s",
+        "--timeout",
+        "5s",
+        "-s",
+        str(script),
+        "--latency",
+        url,
+    ]
+    cpu0 = cpu_seconds(pid)
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 30, check=False)
+    cpu1 = cpu_seconds(pid)
+    if proc.returncode != 0:
+        raise RuntimeError(f"wrk failed ({proc.returncode}): {proc.stderr}\n{proc.stdout}")
+    run = parse_wrk(proc.stdout)
+    run.server_cpu_s = round(cpu1 - cpu0, 3)
+    run.cpu_us_per_req = round(run.server_cpu_s * 1e6 / run.requests, 1) if run.requests else 0.0
+    return run, proc.stdout
+
+
+# -- servers --------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return int(s.getsockname()[1])
+
+
+def wait_http(url: str, proc: subprocess.Popen[bytes], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode} before answering {url}")
+        try:
+            if httpx.get(url, timeout=1.0).status_code < 500:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"no answer from {url} within {timeout:.0f}s")
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+
+
+@dataclass(slots=True)
+class Target:
+    name: str
+    proc: subprocess.Popen[bytes]
+    base: str
+    token: str
+    account_id: str
+    rss_kb_start: int = 0
+
+
+def rss_kb(pid: int) -> int:
+    with contextlib.suppress(OSError):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+@contextlib.contextmanager
+def start_simulator(args: argparse.Namespace, logdir: Path) -> Iterator[Target]:
+    port = free_port()
+    cmd = [
+        "taskset",
+        "-c",
+        str(args.server_core),
+        sys.executable,
+        "-m",
+        "simulators.salesforce",
+        "--port",
+        str(port),
+        "--daily-limit",
+        "100000000",
+    ]
+    log(f"simulator: {' '.join(cmd)}")
+    with (logdir / "simulator.log").open("ab") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        base = f"http://{HOST}:{port}"
+        wait_http(f"{base}/__admin/health", proc, 60)
+        tok = httpx.post(
+            f"{base}/services/oauth2/token",
+            timeout=10,
+            data={
+                "grant_type": "client_credentials",
+                "client_id": CLIENT_ID,
+                "client_secret": CLIENT_SECRET,
+            },
+        )
+        tok.raise_for_status()
+        token = str(tok.json()["access_token"])
+        hdrs = {"Authorization": f"Bearer {token}"}
+        created = httpx.post(
+            f"{base}{API}/sobjects/Account/", json=POST_BODY, headers=hdrs, timeout=10
+        )
+        if created.status_code != 201:
+            raise RuntimeError(f"simulator create answered {created.status_code}: {created.text}")
+        acc_id = str(created.json()["id"])
+        got = httpx.get(f"{base}{API}/sobjects/Account/{acc_id}", headers=hdrs, timeout=10)
+        if got.status_code != 200 or got.json().get("Id") != acc_id:
+            raise RuntimeError(f"simulator get answered {got.status_code}: {got.text}")
+        yield Target("simulator", proc, base, token, acc_id, rss_kb(proc.pid))
+    finally:
+        stop(proc)
+
+
+@contextlib.contextmanager
+def start_wiremock(args: argparse.Namespace, logdir: Path) -> Iterator[Target]:
+    port = free_port()
+    cmd = [
+        "taskset",
+        "-c",
+        str(args.server_core),
+        args.java,
+        "-jar",
+        str(args.jar),
+        "--port",
+        str(port),
+        "--root-dir",
+        str(HERE / "wiremock"),
+    ]
+    log(f"wiremock: {' '.join(cmd)}")
+    with (logdir / "wiremock.log").open("ab") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        base = f"http://{HOST}:{port}"
+        wait_http(f"{base}/__admin/health", proc, 120)
+        token = "wiremock-benchmark-token"
+        hdrs = {"Authorization": f"Bearer {token}"}
+        created = httpx.post(
+            f"{base}{API}/sobjects/Account/", json=POST_BODY, headers=hdrs, timeout=10
+        )
+        got = httpx.get(
+            f"{base}{API}/sobjects/Account/{WIREMOCK_ACCOUNT_ID}", headers=hdrs, timeout=10
+        )
+        if created.status_code != 201 or got.status_code != 200:
+            raise RuntimeError(
+                f"wiremock stubs not matched: POST {created.status_code}, GET {got.status_code}; "
+                f"mappings are read from {HERE / 'wiremock/mappings'}"
+            )
+        yield Target("wiremock", proc, base, token, WIREMOCK_ACCOUNT_ID, rss_kb(proc.pid))
+    finally:
+        stop(proc)
+
+
+# -- measurement ----------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Series:
+    runs: list[WrkRun] = field(default_factory=list)
+
+    def summary(self) -> dict[str, Any]:
+        rps = [r.rps for r in self.runs]
+        p50 = [r.p50_ms for r in self.runs]
+        p99 = [r.p99_ms for r in self.runs]
+        cpu = [r.cpu_us_per_req for r in self.runs if r.cpu_us_per_req]
+        best = max(self.runs, key=lambda r: r.rps)
+        return {
+            "rps": {"best": max(rps), "min": min(rps), "median": statistics.median(rps)},
+            "p50_ms": {"best": min(p50), "max": max(p50), "median": statistics.median(p50)},
+            "p99_ms": {"best": min(p99), "max": max(p99), "median": statistics.median(p99)},
+            "cpu_us_per_req": {
+                "best": min(cpu) if cpu else 0.0,
+                "median": statistics.median(cpu) if cpu else 0.0,
+            },
+            "best_run": asdict(best),
+            "errors": sum(r.non_2xx + r.socket_errors for r in self.runs),
+            "runs": [asdict(r) for r in self.runs],
+        }
+
+
+def urls(t: Target) -> dict[str, str]:
+    return {
+        "get": f"{t.base}{API}/sobjects/Account/{t.account_id}",
+        "create": f"{t.base}{API}/sobjects/Account/",
+    }
+
+
+def measure(t: Target, args: argparse.Namespace, workdir: Path, series: dict[str, Series]) -> None:
+    scripts = write_lua(workdir, t.token)
+    u = urls(t)
+    for op in OPS:
+        log(f"{t.name}: warm-up {op} {args.warmup:g}s")
+        run_wrk(u[op], scripts[op], args, args.warmup, t.proc.pid)
+    for op in OPS:
+        run, out = run_wrk(u[op], scripts[op], args, args.duration, t.proc.pid)
+        (workdir / f"wrk-{t.name}-{op}-{len(series[op].runs) + 1}.txt").write_text(out)
+        series[op].runs.append(run)
+        bad = (
+            f"  !! {run.non_2xx} non-2xx, {run.socket_errors} socket errors"
+            if run.non_2xx or run.socket_errors
+            else ""
+        )
+        log(
+            f"{t.name}: {op:6s} {run.rps:10,.0f} req/s  p50 {run.p50_ms:7.2f} ms  p99 {run.p99_ms:7.2f} ms  "
+            f"server CPU {run.cpu_us_per_req:6.1f} us/req{bad}"
+        )
+    log(
+        f"{t.name}: RSS {rss_kb(t.proc.pid) / 1024:.0f} MiB (started at {t.rss_kb_start / 1024:.0f} MiB)"
+    )
+
+
+# -- profiling (optional) -------------------------------------------------------------
+
+
+def profile_simulator(args: argparse.Namespace, workdir: Path, outdir: Path) -> dict[str, Any]:
+    """py-spy record of the simulator under the same wrk load: collapsed stacks + top frames.
+
+    The collapsed stacks (one ``frame;frame;... count`` per line) open in speedscope or
+    flamegraph.pl; self time is reported per line, inclusive time per function.
+    """
+    pyspy = shutil.which("py-spy")
+    if pyspy is None:
+        raise SystemExit("--profile needs py-spy (pip install py-spy)")
+    outdir.mkdir(parents=True, exist_ok=True)
+    report: dict[str, Any] = {}
+    with start_simulator(args, workdir) as t:
+        scripts = write_lua(workdir, t.token)
+        u = urls(t)
+        for op in OPS:
+            run_wrk(u[op], scripts[op], args, args.warmup, t.proc.pid)
+        for op in OPS:
+            raw = outdir / f"simulator-{op}.collapsed.txt"
+            dur = max(int(args.duration), 2)
+            cmd = [
+                "taskset",
+                "-c",
+                str(args.client_core),
+                pyspy,
+                "record",
+                "--pid",
+                str(t.proc.pid),
+                "--rate",
+                "250",
+                "--duration",
+                str(dur),
+                "--format",
+                "raw",
+                "--nonblocking",
+                "-o",
+                str(raw),
+            ]
+            log(f"profile: {' '.join(cmd[3:])}")
+            spy = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            time.sleep(0.5)
+            run, _ = run_wrk(u[op], scripts[op], args, dur, t.proc.pid)
+            _, err = spy.communicate(timeout=dur + 30)
+            log(f"profile: {op} under py-spy {run.rps:,.0f} req/s")
+            if not raw.exists():
+                raise RuntimeError(f"py-spy wrote nothing: {err.decode(errors='replace')}")
+            report[op] = top_frames(raw, args.profile_top)
+            print_top(op, report[op])
+    (outdir / "hotspots.json").write_text(json.dumps(report, indent=2))
+    return report
+
+
+_LINE = re.compile(r":\d+\)$")
+
+
+def top_frames(raw: Path, n: int) -> dict[str, Any]:
+    self_t: collections.Counter[str] = collections.Counter()
+    incl: collections.Counter[str] = collections.Counter()
+    total = 0
+    for line in raw.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not stack or not count.isdigit():
+            continue
+        c = int(count)
+        total += c
+        frames = [f.strip() for f in stack.split(";") if f.strip()]
+        if not frames:
+            continue
+        self_t[frames[-1]] += c  # by line
+        for f in {_LINE.sub(")", f) for f in frames}:  # by function
+            incl[f] += c
+    own = ("simulators/",)
+
+    def pct(v: int) -> float:
+        return round(100.0 * v / total, 1) if total else 0.0
+
+    return {
+        "samples": total,
+        "self": [{"frame": f, "pct": pct(c)} for f, c in self_t.most_common(n)],
+        "inclusive_project": [
+            {"frame": f, "pct": pct(c)} for f, c in incl.most_common() if any(o in f for o in own)
+        ][:n],
+    }
+
+
+def print_top(op: str, rep: dict[str, Any]) -> None:
+    print(f"\nhot spots, simulator {op} ({rep['samples']} samples)")
+    print("  self time:")
+    for row in rep["self"]:
+        print(f"    {row['pct']:5.1f}%  {row['frame']}")
+    print("  inclusive (project code):")
+    for row in rep["inclusive_project"]:
+        print(f"    {row['pct']:5.1f}%  {row['frame']}")
+
+
+# -- report ---------------------------------------------------------------------------
+
+
+def table(result: dict[str, Any]) -> str:
+    lines = [
+        f"{'op':7s} {'server':10s} {'req/s best':>11s} {'(min-max)':>17s} {'p50 ms':>7s} {'(spread)':>13s} "
+        f"{'p99 ms':>7s} {'(spread)':>13s} {'CPU us/req':>10s}",
+    ]
+    for op in OPS:
+        for srv in SERVERS:
+            s = result["servers"][srv].get(op)
+            if s is None:
+                continue
+            lines.append(
+                f"{op:7s} {srv:10s} {s['rps']['best']:11,.0f} {s['rps']['min']:8,.0f}-{s['rps']['best']:<8,.0f} "
+                f"{s['p50_ms']['best']:7.2f} {s['p50_ms']['best']:6.2f}-{s['p50_ms']['max']:<6.2f} "
+                f"{s['p99_ms']['best']:7.2f} {s['p99_ms']['best']:6.2f}-{s['p99_ms']['max']:<6.2f} "
+                f"{s['cpu_us_per_req']['best']:10.1f}"
+            )
+        r = result["ratios"].get(op)
+        if r:
+            lines.append(
+                f"{op:7s} {'sim/wm':10s} {r['rps']:11.2f} {'':17s} {r['p50_ms']:7.2f} {'':13s} "
+                f"{r['p99_ms']:7.2f} {'':13s} {r['cpu_us_per_req']:10.2f}"
+            )
+    return "\n".join(lines)
+
+
+def machine_info() -> dict[str, Any]:
+    java = subprocess.run(
+        ["java", "-version"], capture_output=True, text=True, check=False
+    ).stderr.splitlines()
+    wrk = subprocess.run(
+        ["wrk", "-v"], capture_output=True, text=True, check=False
+    ).stdout.splitlines()
+    return {
+        "cpus": os.cpu_count(),
+        "loadavg_at_start": os.getloadavg(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "java": java[0] if java else "",
+        "wrk": wrk[0] if wrk else "",
+        "note": "shared 2-core machine: other work competes for both cores, figures vary between runs",
+    }
+
+
+def code_version() -> dict[str, Any]:
+    """The commit measured, and whether simulators/ had uncommitted changes."""
+
+    def git(*a: str) -> str:
+        r = subprocess.run(["git", *a], cwd=ROOT, capture_output=True, text=True, check=False)
+        return r.stdout.strip()
+
+    return {
+        "commit": git("rev-parse", "--short", "HEAD"),
+        "simulators_dirty": bool(git("status", "--porcelain", "--", "simulators")),
+    }
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    p.add_argument(
+        "--rounds", type=int, default=2, help="measurements per server and operation (alternating)"
+    )
+    p.add_argument("--duration", type=float, default=10.0, help="seconds per wrk measurement (-d)")
+    p.add_argument(
+        "--warmup",
+        type=float,
+        default=15.0,
+        help="seconds of wrk warm-up per operation before measuring (the JVM's JIT needs them)",
+    )
+    p.add_argument("--connections", type=int, default=32)
+    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--server-core", type=int, default=0)
+    p.add_argument("--client-core", type=int, default=1)
+    p.add_argument(
+        "--jar",
+        type=Path,
+        default=DEFAULT_JAR,
+        help="WireMock standalone jar (benchmarks/setup.sh)",
+    )
+    p.add_argument("--java", default="java")
+    p.add_argument("--only", choices=SERVERS, default=None, help="measure one server only")
+    p.add_argument("--output", type=Path, default=HERE / "results/crm_vs_wiremock.json")
+    p.add_argument(
+        "--profile",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="afterwards, py-spy record the simulator under load and print its hot spots",
+    )
+    p.add_argument("--profile-top", type=int, default=15)
+    args = p.parse_args()
+
+    for tool in ("wrk", "taskset"):
+        if shutil.which(tool) is None:
+            raise SystemExit(f"{tool} not found: run benchmarks/setup.sh")
+    servers = [args.only] if args.only else list(SERVERS)
+    if "wiremock" in servers and not args.jar.exists():
+        raise SystemExit(f"WireMock jar not found at {args.jar}: run benchmarks/setup.sh")
+
+    started = datetime.now(UTC)
+    series: dict[str, dict[str, Series]] = {s: {op: Series() for op in OPS} for s in servers}
+    starters = {"simulator": start_simulator, "wiremock": start_wiremock}
+    with tempfile.TemporaryDirectory(prefix="bench-crm-") as tmp:
+        workdir = Path(tmp)
+        log(
+            f"{args.rounds} round(s) x {servers}; wrk -t{args.threads} -c{args.connections} "
+            f"-d{args.duration:g}s --latency on core {args.client_core}, server on core {args.server_core}; "
+            f"load average {os.getloadavg()}"
+        )
+        for rnd in range(1, args.rounds + 1):
+            for srv in servers:
+                log(f"round {rnd}/{args.rounds}: {srv}")
+                with starters[srv](args, workdir) as t:
+                    measure(t, args, workdir, series[srv])
+        result: dict[str, Any] = {
+            "benchmark": "crm_vs_wiremock",
+            "date": started.isoformat(timespec="seconds"),
+            "command": " ".join([Path(sys.executable).name, *sys.argv]),
+            "wrk": f"wrk -t{args.threads} -c{args.connections} -d{args.duration:g}s --latency",
+            "rounds": args.rounds,
+            "code": code_version(),
+            "machine": machine_info(),
+            "targets": TARGETS,
+            "servers": {s: {op: series[s][op].summary() for op in OPS} for s in servers},
+            "ratios": {},
+        }
+        if len(servers) == 2:
+            for op in OPS:
+                a, b = result["servers"]["simulator"][op], result["servers"]["wiremock"][op]
+                result["ratios"][op] = {
+                    "rps": round(a["rps"]["best"] / b["rps"]["best"], 3),
+                    "p50_ms": round(a["p50_ms"]["best"] / b["p50_ms"]["best"], 3),
+                    "p99_ms": round(a["p99_ms"]["best"] / b["p99_ms"]["best"], 3),
+                    "cpu_us_per_req": round(
+                        a["cpu_us_per_req"]["best"] / b["cpu_us_per_req"]["best"], 3
+                    )
+                    if b["cpu_us_per_req"]["best"]
+                    else 0.0,
+                }
+        if "simulator" in servers:
+            result["simulator_meets_targets"] = {
+                op: {
+                    "rps": result["servers"]["simulator"][op]["rps"]["best"] >= TARGETS[op]["rps"],
+                    "p99": result["servers"]["simulator"][op]["p99_ms"]["best"]
+                    < TARGETS[op]["p99_ms"],
+                }
+                for op in OPS
+            }
+        if args.profile is not None:
+            result["profile"] = profile_simulator(args, workdir, args.profile)
+
+    print()
+    print(table(result))
+    print("(best of the rounds; spread = worst..best; ratio = simulator / WireMock, best vs best)")
+    if "simulator_meets_targets" in result:
+        for op, ok in result["simulator_meets_targets"].items():
+            tgt = TARGETS[op]
+            print(
+                f"target {op}: >= {tgt['rps']:,.0f} req/s {'met' if ok['rps'] else 'MISSED'}, "
+                f"p99 < {tgt['p99_ms']:g} ms {'met' if ok['p99'] else 'MISSED'}"
+            )
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(result, indent=2) + "\n")
+    print(f"\nJSON: {args.output}")
+
+
+if __name__ == "__main__":
+    main()
