@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import time
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -14,8 +16,12 @@ JSON_CT = "application/json;charset=UTF-8"
 
 def sf_datetime(ts: float) -> str:
     """Salesforce's datetime form: 2013-05-20T20:49:32.000+0000."""
-    dt = datetime.fromtimestamp(ts, UTC)
-    return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}+0000"
+    return f"{_second(int(ts))}.{int(ts * 1000) % 1000:03d}+0000"
+
+
+@functools.lru_cache(maxsize=4096)
+def _second(sec: int) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(sec))
 
 
 def parse_datetime(value: str) -> datetime | None:
