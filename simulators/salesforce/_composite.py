@@ -415,6 +415,137 @@ class CompositeResources:
             )
         return json_response(out)
 
+    # -- batch and tree --------------------------------------------------------------
+
+    async def batch(self, req: Request) -> Response:
+        """POST /composite/batch: up to 25 independent subrequests, URLs relative to /services/data."""
+        body = req.json()
+        if not isinstance(body, dict) or not isinstance(body.get("batchRequests"), list):
+            raise HttpError(
+                400, "JSON_PARSER_ERROR", "The request must contain a batchRequests array"
+            )
+        subs = body["batchRequests"]
+        if len(subs) > 25:
+            raise HttpError(400, "LIMIT_EXCEEDED", "Limit Exceeded: maximum of 25 batch requests")
+        halt = bool(body.get("haltOnError", False))
+        results: list[dict[str, Any]] = []
+        has_errors = False
+        for i, s in enumerate(subs):
+            if not isinstance(s, dict) or not s.get("method") or not s.get("url"):
+                raise HttpError(
+                    400, "JSON_PARSER_ERROR", f"batchRequests[{i}] needs method and url"
+                )
+            if has_errors and halt:
+                results.append(
+                    {
+                        "statusCode": 412,
+                        "result": [
+                            {
+                                "errorCode": "BATCH_PROCESSING_HALTED",
+                                "message": "Batch processing halted per request",
+                            }
+                        ],
+                    }
+                )
+                continue
+            url = str(s["url"]).lstrip("/")
+            if not url.startswith("services/data/"):
+                url = "services/data/" + url
+            resp = await self._subrequest(
+                req, str(s["method"]).upper(), "/" + url, s.get("richInput")
+            )
+            parsed = orjson.loads(resp.body) if resp.body else None
+            if resp.status >= 400:
+                has_errors = True
+            results.append({"statusCode": resp.status, "result": parsed})
+        return json_response({"hasErrors": has_errors, "results": results})
+
+    def tree(self, req: Request) -> Response:
+        """POST /composite/tree/{T}: a record tree (up to 200 records), all or nothing."""
+        t = req.tenant
+        assert t is not None
+        root = self.d.records.object(req.params["sobject"])
+        body = req.json()
+        if not isinstance(body, dict) or not isinstance(body.get("records"), list):
+            raise HttpError(400, "JSON_PARSER_ERROR", "The request must contain a records array")
+        origin = self.d.rest.origin(req)
+        created: list[dict[str, Any]] = []
+        count = 0
+
+        def insert(obj: Any, rec: Any, parent_field: str | None, parent_id: str | None) -> None:
+            nonlocal count
+            if not isinstance(rec, dict):
+                raise HttpError(400, "JSON_PARSER_ERROR", "each record must be a JSON object")
+            attrs = rec.get("attributes") or {}
+            ref = attrs.get("referenceId")
+            if not ref:
+                raise HttpError(
+                    400, "INVALID_INPUT", "Include a reference ID for each record in the request."
+                )
+            if attrs.get("type") and str(attrs["type"]).lower() != obj.name.lower():
+                raise _TreeError(
+                    ref, HttpError(400, "INVALID_TYPE", f"Unexpected type {attrs['type']}")
+                )
+            count += 1
+            if count > 200:
+                raise HttpError(
+                    400, "LIMIT_EXCEEDED", "Exceeded max limit of 200 records in a tree request"
+                )
+            values: dict[str, Any] = {}
+            children: list[tuple[Any, str, list[Any]]] = []
+            for key, value in rec.items():
+                if key == "attributes":
+                    continue
+                rel = obj.child_relationship(key)
+                if rel is not None and isinstance(value, dict):
+                    child_obj = self.d.schema.get(rel.child_sobject)
+                    children.append((child_obj, rel.field, value.get("records") or []))
+                else:
+                    values[key] = value
+            if parent_field and parent_id:
+                values[parent_field] = parent_id
+            try:
+                new_id = self.d.records.create(t, obj, values, origin=origin)
+            except HttpError as exc:
+                raise _TreeError(ref, exc) from None
+            created.append({"referenceId": ref, "id": new_id})
+            for child_obj, field_name, recs in children:
+                for child in recs:
+                    insert(child_obj, child, field_name, new_id)
+
+        try:
+            with t.store.transaction():
+                for rec in body["records"]:
+                    insert(root, rec, None, None)
+        except _TreeError as exc:
+            err = exc.error
+            return json_response(
+                {
+                    "hasErrors": True,
+                    "results": [
+                        {
+                            "referenceId": exc.reference,
+                            "errors": [
+                                {
+                                    "statusCode": err.code,
+                                    "message": err.message,
+                                    "fields": err.fields,
+                                }
+                            ],
+                        }
+                    ],
+                },
+                400,
+            )
+        return json_response({"hasErrors": False, "results": created}, 201)
+
+
+class _TreeError(Exception):
+    def __init__(self, reference: str, error: HttpError) -> None:
+        super().__init__(error.message)
+        self.reference = reference
+        self.error = error
+
 
 def _halted(ref: str) -> dict[str, Any]:
     return {

@@ -112,6 +112,8 @@ class SalesforceDialect(Dialect):
         r.add("GET", f"{v}/search/", q.search, name="search")
         r.add("POST", f"{v}/composite", c.composite, name="composite")
         r.add("POST", f"{v}/composite/", c.composite, name="composite")
+        r.add("POST", f"{v}/composite/batch", c.batch, name="composite.batch")
+        r.add("POST", f"{v}/composite/tree/{{sobject}}", c.tree, name="composite.tree")
         r.add("POST", f"{v}/composite/sobjects", c.create, name="collections.create")
         r.add("PATCH", f"{v}/composite/sobjects", c.update, name="collections.update")
         r.add("DELETE", f"{v}/composite/sobjects", c.delete, name="collections.delete")

@@ -518,3 +518,91 @@ def test_oversized_body_is_413_in_vendor_format(crm: SimHandle) -> None:
         assert r.status_code == 413 and r.json()[0]["errorCode"] == "REQUEST_ENTITY_TOO_LARGE"
     finally:
         small.close()
+
+
+def test_composite_batch(api: httpx.Client) -> None:
+    acc = api.post(f"{V}/sobjects/Account/", json={"Name": "Batch Co"}).json()["id"]
+    r = api.post(
+        f"{V}/composite/batch",
+        json={
+            "batchRequests": [
+                {
+                    "method": "PATCH",
+                    "url": f"v68.0/sobjects/Account/{acc}",
+                    "richInput": {"Industry": "Retail"},
+                },
+                {"method": "GET", "url": f"v68.0/sobjects/Account/{acc}?fields=Industry"},
+                {"method": "GET", "url": "v68.0/sobjects/Nope__c/describe"},
+            ]
+        },
+    )
+    assert r.status_code == 200
+    body = r.json()
+    assert body["hasErrors"] is True
+    assert [x["statusCode"] for x in body["results"]] == [204, 200, 404]
+    assert body["results"][1]["result"]["Industry"] == "Retail"
+    halted = api.post(
+        f"{V}/composite/batch",
+        json={
+            "haltOnError": True,
+            "batchRequests": [
+                {"method": "GET", "url": "v68.0/sobjects/Nope__c/describe"},
+                {"method": "GET", "url": "v68.0/limits"},
+            ],
+        },
+    ).json()
+    assert [x["statusCode"] for x in halted["results"]] == [404, 412]
+
+
+def test_composite_tree(api: httpx.Client) -> None:
+    r = api.post(
+        f"{V}/composite/tree/Account",
+        json={
+            "records": [
+                {
+                    "attributes": {"type": "Account", "referenceId": "ref1"},
+                    "Name": "Tree Co",
+                    "Contacts": {
+                        "records": [
+                            {
+                                "attributes": {"type": "Contact", "referenceId": "ref2"},
+                                "LastName": "Leaf",
+                            },
+                            {
+                                "attributes": {"type": "Contact", "referenceId": "ref3"},
+                                "LastName": "Twig",
+                            },
+                        ]
+                    },
+                }
+            ]
+        },
+    )
+    assert r.status_code == 201, r.text
+    res = r.json()
+    assert res["hasErrors"] is False and [x["referenceId"] for x in res["results"]] == [
+        "ref1",
+        "ref2",
+        "ref3",
+    ]
+    acc = res["results"][0]["id"]
+    q = api.get(
+        f"{V}/query/", params={"q": f"SELECT COUNT() FROM Contact WHERE AccountId = '{acc}'"}
+    ).json()
+    assert q["totalSize"] == 2
+    bad = api.post(
+        f"{V}/composite/tree/Account",
+        json={
+            "records": [
+                {"attributes": {"type": "Account", "referenceId": "ok"}, "Name": "Rolled"},
+                {"attributes": {"type": "Account", "referenceId": "bad"}},
+            ]
+        },
+    )
+    assert bad.status_code == 400
+    assert bad.json()["results"][0]["referenceId"] == "bad"
+    assert bad.json()["results"][0]["errors"][0]["statusCode"] == "REQUIRED_FIELD_MISSING"
+    q = api.get(
+        f"{V}/query/", params={"q": "SELECT COUNT() FROM Account WHERE Name = 'Rolled'"}
+    ).json()
+    assert q["totalSize"] == 0
