@@ -109,6 +109,7 @@ class SalesforceDialect(Dialect):
         r.add("GET", f"{v}/queryAll", q.query_all, name="queryAll")
         r.add("GET", f"{v}/queryAll/", q.query_all, name="queryAll")
         r.add("GET", f"{v}/queryAll/{{locator}}", q.next_page, name="queryAll.next")
+        r.add("GET", f"{v}/search", q.search, name="search")
         r.add("GET", f"{v}/search/", q.search, name="search")
         r.add("POST", f"{v}/composite", c.composite, name="composite")
         r.add("POST", f"{v}/composite/", c.composite, name="composite")

@@ -133,6 +133,16 @@ class QueryResources:
         )
 
     def search(self, req: Request) -> Response:
-        raise HttpError(
-            400, "INVALID_SEARCH", "SOSL search is not supported by the simulator; use SOQL query"
-        )
+        """GET /search/?q=FIND {...}: SOSL's searchRecords."""
+        from . import sosl
+
+        t = req.tenant
+        assert t is not None
+        q = req.arg("q")
+        if not q:
+            raise HttpError(400, "MALFORMED_SEARCH", "A search string has to be specified")
+        try:
+            found = sosl.search(q, t.store.conn, self.d.schema, req.params["version"])
+        except sosl.SoslError as exc:
+            raise HttpError(400, exc.error_code, exc.message) from None
+        return json_response({"searchRecords": found})

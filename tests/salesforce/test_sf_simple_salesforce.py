@@ -194,3 +194,24 @@ def test_opportunity_stage_drives_closed_won_flags(sf: Salesforce) -> None:
     with pytest.raises(SalesforceMalformedRequest) as exc:
         sf.Opportunity.update(opp, {"IsWon": False})
     assert exc.value.content[0]["errorCode"] == "INVALID_FIELD_FOR_INSERT_UPDATE"
+
+
+def test_sosl_search(sf: Salesforce) -> None:
+    acc = sf.Account.create({"Name": "Northwind Traders"})["id"]
+    sf.Contact.create({"LastName": "Fuller", "Email": "andrew@northwind.example", "AccountId": acc})
+    found = sf.search(
+        "FIND {northwind} IN ALL FIELDS RETURNING Account(Id, Name), Contact(Id, Email)"
+    )
+    records = found["searchRecords"]
+    assert {r["attributes"]["type"] for r in records} == {"Account", "Contact"}
+    assert (
+        next(r for r in records if r["attributes"]["type"] == "Account")["Name"]
+        == "Northwind Traders"
+    )
+    by_email = sf.search(
+        "FIND {andrew@northwind.example} IN EMAIL FIELDS RETURNING Contact(LastName)"
+    )
+    assert [r["LastName"] for r in by_email["searchRecords"]] == ["Fuller"]
+    assert sf.quick_search("Northw*")["searchRecords"]
+    with pytest.raises(SalesforceMalformedRequest):
+        sf.search("FIND northwind")
