@@ -76,9 +76,9 @@ def search(
         if isinstance(child, Tree) and child.data == "in_clause":
             scope = str(child.children[0]).upper()
         elif isinstance(child, Tree) and child.data == "returning":
-            specs = [_spec(s) for s in child.children]
+            specs = [_spec(s) for s in child.children if isinstance(s, Tree)]
         elif isinstance(child, Tree) and child.data == "limit":
-            overall = int(child.children[0])
+            overall = int(str(child.children[0]))
     if not specs:
         specs = [_ObjectSpec(n, ("Id",), None) for n in _DEFAULT_OBJECTS]
     out: list[dict[str, Any]] = []
@@ -100,7 +100,7 @@ def _spec(node: Tree[Any]) -> _ObjectSpec:
         if isinstance(child, Tree) and child.data == "field_list":
             fields = tuple(str(c) for c in child.children)
         elif isinstance(child, Tree) and child.data == "limit":
-            limit = int(child.children[0])
+            limit = int(str(child.children[0]))
     return _ObjectSpec(name, fields, limit)
 
 
