@@ -98,24 +98,31 @@ def kantata_batches(firm: Firm) -> Iterator[Batch]:
     yield "external_references", list(_references(firm))
     yield "stories", list(_stories(firm, projects, currencies))
 
-    resources: list[dict[str, Any]] = []
-    for a in firm.assignments:
-        person = consultants[a.consultant_id]
-        cur = currencies[a.currency]
-        resources.append(
+    # (bill, cost) cents per assignment, in the workspace currency: computed once, used per entry
+    rates = {
+        a.id: (
+            to_cents(a.bill_rate_minor, currencies[a.currency]),
+            _cost_cents(consultants[a.consultant_id], a, currencies),
+        )
+        for a in firm.assignments
+    }
+    yield (
+        "workspace_resources",
+        [
             {
                 "id": a.psa_id,
                 "workspace_id": projects[a.project_id].psa_id,
-                "user_id": person.psa_id,
+                "user_id": consultants[a.consultant_id].psa_id,
                 "role_id": ids.role[a.role_id],
-                "bill_rate_in_cents": to_cents(a.bill_rate_minor, cur),
-                "cost_rate_in_cents": _cost_cents(person, a, currencies),
+                "bill_rate_in_cents": rates[a.id][0],
+                "cost_rate_in_cents": rates[a.id][1],
             }
-        )
-    yield "workspace_resources", resources
+            for a in firm.assignments
+        ],
+    )
     yield "assignments", _story_assignments(firm, assignments, consultants)
 
-    submissions, entry_submission = _submissions(firm, projects, assignments, consultants)
+    submissions, entry_submission = _submissions(firm, projects, consultants, rates)
     yield "timesheet_submissions", submissions
     yield (
         "time_entries",
@@ -124,8 +131,8 @@ def kantata_batches(firm: Firm) -> Iterator[Batch]:
                 t,
                 projects[t.project_id],
                 assignments[t.assignment_id],
-                consultants,
-                currencies,
+                consultants[t.consultant_id],
+                rates[t.assignment_id],
                 ids,
                 entry_submission.get(t.id),
             )
@@ -145,7 +152,6 @@ def kantata_batches(firm: Firm) -> Iterator[Batch]:
                 "currency": e.currency,
                 "is_billable": e.billable,
                 "reimbursable": True,
-                "notes": f"{e.category} ({e.status.value})",
             }
             for e in firm.expenses
         ],
@@ -346,14 +352,13 @@ def _story_assignments(
 def _submissions(
     firm: Firm,
     projects: dict[str, Project],
-    assignments: dict[str, Assignment],
     consultants: dict[str, Consultant],
+    rates: dict[str, tuple[int, int]],
 ) -> tuple[list[dict[str, Any]], dict[str, str]]:
     """Weekly timesheet submissions per workspace and user: approved or pending.
 
     Draft entries belong to none. Returns the submissions and each entry's submission id.
     """
-    currencies = {c.id: c for c in firm.currencies}
     groups: dict[tuple[str, str, dt.date, TimeEntryStatus], list[TimeEntry]] = {}
     for t in firm.time_entries:
         if t.status is TimeEntryStatus.DRAFT:
@@ -368,14 +373,9 @@ def _submissions(
     ):
         sid = str(i)
         project = projects[project_id]
-        cur = currencies[project.currency]
         approved = status is TimeEntryStatus.APPROVED
         approver = consultants.get(entries[0].approver_id or "")
-        total = sum(
-            round(t.hours * to_cents(assignments[t.assignment_id].bill_rate_minor, cur))
-            for t in entries
-            if t.billable
-        )
+        total = sum(round(t.hours * rates[t.assignment_id][0]) for t in entries if t.billable)
         resolved_on = (week + dt.timedelta(days=7)).isoformat() if approved else None
         out.append(
             {
@@ -404,13 +404,11 @@ def _time_entry(
     t: TimeEntry,
     project: Project,
     a: Assignment,
-    consultants: dict[str, Consultant],
-    currencies: dict[str, Currency],
+    person: Consultant,
+    rate: tuple[int, int],
     ids: _Ids,
     submission: str | None,
 ) -> dict[str, Any]:
-    person = consultants[t.consultant_id]
-    cur = currencies[project.currency]
     return {
         "id": number(t.id),
         "workspace_id": project.psa_id,
@@ -420,8 +418,8 @@ def _time_entry(
         "date_performed": t.work_date.isoformat(),
         "time_in_minutes": round(t.hours * 60),
         "billable": t.billable,
-        "rate_in_cents": to_cents(a.bill_rate_minor, cur),
-        "cost_rate_in_cents": _cost_cents(person, a, currencies),
+        "rate_in_cents": rate[0],
+        "cost_rate_in_cents": rate[1],
         "currency": project.currency,
         "approved": t.status is TimeEntryStatus.APPROVED,
         "is_invoiced": t.invoice_line_id is not None,

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+import orjson
 
 from harness.data import Firm
 
@@ -66,7 +67,11 @@ def load_firm(
                 for start in range(0, len(records), CHUNK):
                     chunk = records[start : start + CHUNK]
                     url = f"{ep['admin_url']}/tenants/{tenant}/records/{record_type}"
-                    r = client.post(url, json={"records": chunk})
+                    r = client.post(
+                        url,
+                        content=orjson.dumps({"records": chunk}),
+                        headers={"content-type": "application/json"},
+                    )
                     if r.status_code != 201:
                         raise StackError(
                             f"loading {record_type} into the {system} simulator failed: HTTP {r.status_code} "

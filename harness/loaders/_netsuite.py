@@ -29,6 +29,8 @@ from harness.data._model import (
     TimeEntryStatus,
 )
 
+from ._kantata import number
+
 #: currencies every NetSuite account of the simulator starts with (ids fixed at tenant setup)
 PRESET_CURRENCIES: dict[str, str] = {"USD": "1", "EUR": "2", "GBP": "3"}
 #: the root subsidiary the firm's legal entities sit under
@@ -224,11 +226,11 @@ def netsuite_batches(firm: Firm) -> Iterator[Batch]:
         if not (t.billable and t.status is TimeEntryStatus.APPROVED):
             continue
         p, a = projects[t.project_id], assignments[t.assignment_id]
-        tid = t.id.rsplit("-", 1)[1].lstrip("0") or "0"
+        tid = number(t.id)  # the PSA time entry's id
         bills.append(
             {
                 "id": tid,
-                "externalId": tid,  # the PSA time entry's id
+                "externalId": tid,
                 "employee": ref(employee_id(consultants[t.consultant_id])),
                 "customer": ref(p.erp_id),
                 "item": ref(items[a.role_id]),

@@ -17,6 +17,7 @@ from authlib.integrations.httpx_client import OAuth1Auth
 
 from harness.data import Firm, TimeEntryStatus, generate_firm
 from harness.loaders import LoadReport, load_firm
+from harness.loaders._kantata import number
 from harness.testing import SimHandle, start_simulator
 
 PSA_TOKEN = "erp-loader-test-token"
@@ -201,7 +202,7 @@ def test_jobs_share_the_workspace_reference_to_the_won_opportunity(loaded: Loade
 def test_time_is_billed_once_and_invoices_add_up(loaded: Loaded) -> None:
     firm = loaded.firm
     bills = loaded.suiteql("SELECT id, isbilled, hours, rate FROM timebill")
-    invoiced = {t.id.rsplit("-", 1)[1].lstrip("0") for t in _billable(firm) if t.invoice_line_id}
+    invoiced = {number(t.id) for t in _billable(firm) if t.invoice_line_id}
     for b in bills:
         assert (b["isbilled"] == "T") == (str(b["id"]) in invoiced)
     totals = {
