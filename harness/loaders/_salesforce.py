@@ -32,7 +32,7 @@ BILLING_MODELS: dict[BillingModel, str] = {
 
 def salesforce_batches(firm: Firm) -> Iterator[tuple[str, list[dict[str, Any]]]]:
     """(sObject type, records) in load order: parents before children."""
-    accounts = firm.records("accounts")
+    accounts = firm.accounts
     by_account = {a.id: a for a in accounts}
     yield (
         "Account",
@@ -66,12 +66,12 @@ def salesforce_batches(firm: Firm) -> Iterator[tuple[str, list[dict[str, Any]]]]
                 "Phone": c.phone,
                 "External_Id__c": c.id,
             }
-            for c in firm.records("contacts")
+            for c in firm.contacts
         ],
     )
-    projects = {p.opportunity_id: p for p in firm.records("projects")}
+    projects = {p.opportunity_id: p for p in firm.projects}
     opps = []
-    for o in firm.records("opportunities"):
+    for o in firm.opportunities:
         project = projects.get(o.id)
         opps.append(
             {

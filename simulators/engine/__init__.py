@@ -5,6 +5,7 @@ A vendor is a ``Dialect`` on top of it. Public surface below; modules are privat
 
 from ._app import Simulator, SimulatorSettings
 from ._auth import Token, TokenStore
+from ._cli import serve_cli
 from ._clock import Clock
 from ._dialect import Dialect
 from ._errors import ConfigError, HttpError, NotFoundError, SimulatorError
@@ -60,5 +61,6 @@ __all__ = [
     "json_path",
     "make_tls_files",
     "quiet_uvicorn",
+    "serve_cli",
     "type_literal",
 ]

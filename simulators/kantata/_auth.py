@@ -51,7 +51,7 @@ class KantataAuth:
             tenant.store.meta_set(CREDS_KEY, creds)
             tenant.state[CREDS_KEY] = creds
             self._issue(tenant, creds["token"], "personal")
-        return creds  # type: ignore[no-any-return]
+        return creds
 
     def _issue(self, tenant: Tenant, value: str, kind: str) -> None:
         assert self.d.sim is not None

@@ -57,7 +57,7 @@ def coerce_value(name: str, kind: Kind, value: Any, problems: Problems) -> Any:
                 try:
                     f = float(text)
                 except ValueError:
-                    f = None  # type: ignore[assignment]
+                    f = None
                 if f is not None and f.is_integer():
                     return int(f)
         problems.append((name, f"{human(name)} is not a number"))

@@ -168,7 +168,7 @@ class KantataDialect(Dialect):
         b = tenant.state.get(LIMIT_KEY)
         if b is None:
             b = tenant.state[LIMIT_KEY] = TokenBucket(s.rate_limit_per_second, s.rate_limit_burst)
-        return b  # type: ignore[no-any-return]
+        return b
 
     def admit(self, req: Request, tenant: Tenant) -> Response | None:
         b = self.bucket(tenant)

@@ -251,7 +251,7 @@ class Presenter:
                     continue
                 ids = self.assoc_ids(res, rec, name, assoc)
                 shaped[assoc.fk] = ids if assoc.many else (ids[0] if ids else None)
-                side.setdefault(assoc.collection, {}).update({i: None for i in ids})  # type: ignore[misc]
+                side.setdefault(assoc.collection, {}).update({i: None for i in ids})
             main[rec["id"]] = shaped
         body[res.collection] = main
         for collection, ids_map in side.items():

@@ -3,61 +3,25 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
-from pathlib import Path
 
-from simulators.engine import ServerOptions, SimulatorServer, SimulatorSettings, make_tls_files
+from simulators.engine import Simulator, SimulatorSettings, serve_cli
 
 from ._dialect import create_simulator
 from ._settings import NetSuiteSettings
 
 
-def main() -> None:
-    p = argparse.ArgumentParser(prog="python -m simulators.netsuite", description=__doc__)
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8702)
-    p.add_argument("--https", action="store_true", help="serve TLS with a generated local CA")
-    p.add_argument("--tls-dir", type=Path, default=Path(".harness/tls"))
-    p.add_argument("--journal-size", type=int, default=10_000)
+def _arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--account", default="1234567_SB1", help="account id of the default tenant")
     p.add_argument(
         "--concurrency", type=int, default=5, help="concurrent request slots per account"
     )
-    p.add_argument(
-        "--data-dir", type=Path, default=None, help="persist tenants under this directory"
+
+
+def _build(args: argparse.Namespace, engine: SimulatorSettings) -> Simulator:
+    return create_simulator(
+        NetSuiteSettings(account_id=args.account, concurrency_limit=args.concurrency), engine
     )
-    p.add_argument("--no-events", action="store_true", help="do not produce change events")
-    args = p.parse_args()
-    tls = make_tls_files(args.tls_dir) if args.https else None
-    sim = create_simulator(
-        NetSuiteSettings(account_id=args.account, concurrency_limit=args.concurrency),
-        SimulatorSettings(
-            journal_size=args.journal_size,
-            data_dir=args.data_dir,
-            events_enabled=not args.no_events,
-            ca_bundle=str(tls.ca_bundle) if tls else None,
-        ),
-    )
-    server = SimulatorServer(sim, ServerOptions(host=args.host, port=args.port, tls=tls))
-    print(f"netsuite simulator listening on {server.base_url}", flush=True)
-    try:
-        import uvloop
-
-        uvloop.run(_serve(server))
-    except ImportError:
-        asyncio.run(_serve(server))
-    except KeyboardInterrupt:
-        pass
-
-
-async def _serve(server: SimulatorServer) -> None:
-    import signal
-
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, server.request_stop)
-    await server.serve()
 
 
 if __name__ == "__main__":
-    main()
+    serve_cli("netsuite", 8702, __doc__, _arguments, _build)

@@ -1,0 +1,82 @@
+"""The command line every simulator shares: ``python -m simulators.<vendor> --port N``.
+
+Common options (host, port, TLS, journal, persistence, events, server backend) live
+here; a vendor adds its own options and builds its dialect settings from them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+from collections.abc import Callable
+from pathlib import Path
+
+from ._app import Simulator, SimulatorSettings
+from ._errors import SimulatorError
+from ._server import ServerOptions, SimulatorServer
+from ._tls import make_tls_files
+
+AddArguments = Callable[[argparse.ArgumentParser], None]
+Build = Callable[[argparse.Namespace, SimulatorSettings], Simulator]
+
+
+def serve_cli(
+    vendor: str,
+    default_port: int,
+    description: str | None,
+    add_arguments: AddArguments,
+    build: Build,
+    argv: list[str] | None = None,
+) -> None:
+    """Parse the command line, start the simulator and serve until Ctrl-C or SIGTERM."""
+    p = argparse.ArgumentParser(prog=f"python -m simulators.{vendor}", description=description)
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=default_port)
+    p.add_argument("--https", action="store_true", help="serve TLS with a generated local CA")
+    p.add_argument(
+        "--tls-dir", type=Path, default=Path(".harness/tls"), help="where ca.pem is written"
+    )
+    p.add_argument("--journal-size", type=int, default=10_000, help="request journal entries kept")
+    p.add_argument(
+        "--data-dir", type=Path, default=None, help="persist tenants under this directory"
+    )
+    p.add_argument("--no-events", action="store_true", help="do not produce change events")
+    p.add_argument(
+        "--backend",
+        choices=("auto", "granian", "uvicorn"),
+        default="auto",
+        help="HTTP server (auto: granian when installed)",
+    )
+    add_arguments(p)
+    args = p.parse_args(argv)
+    tls = make_tls_files(args.tls_dir) if args.https else None
+    engine = SimulatorSettings(
+        journal_size=args.journal_size,
+        data_dir=args.data_dir,
+        events_enabled=not args.no_events,
+        ca_bundle=str(tls.ca_bundle) if tls else None,
+    )
+    try:
+        server = SimulatorServer(
+            build(args, engine),
+            ServerOptions(host=args.host, port=args.port, tls=tls, backend=args.backend),
+        )
+    except SimulatorError as exc:
+        p.exit(2, f"error: {exc}\n")
+    print(f"{vendor} simulator listening on {server.base_url}", flush=True)
+    try:
+        import uvloop
+
+        uvloop.run(_serve(server))
+    except ImportError:
+        asyncio.run(_serve(server))
+    except KeyboardInterrupt:
+        pass
+
+
+async def _serve(server: SimulatorServer) -> None:
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, server.request_stop)
+    await server.serve()
