@@ -14,11 +14,12 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from . import inbound
+from .crm_stream import CrmStream
 from .errors import Unprocessable
 from .logs import get_logger
 from .poller import Poller
 from .services import Services
-from .settings import Settings
+from .settings import SYSTEMS, Settings
 from .store import Store
 from .subscriptions import subscribe_all
 from .worker import Worker, today
@@ -35,16 +36,26 @@ class Integration:
         self.store = Store(settings.db_path)
         self.svc = Services.build(settings, self.store)
         self.worker = Worker(self.svc)
-        self.poller = Poller(self.svc, self.worker.notify) if settings.mode == "poll" else None
+        polled = tuple(s for s in ("crm", "psa", "erp") if settings.intake(s) == "poll")
+        self.poller = Poller(self.svc, self.worker.notify, polled) if polled else None
+        self.stream = (
+            CrmStream(self.svc, self.enqueue) if settings.crm_intake_mode == "cometd" else None
+        )
+        #: the systems whose changes are pushed to /webhooks/{system}
+        self.webhooks = tuple(s for s in SYSTEMS if settings.intake(s) == "webhook")
 
     async def start(self) -> None:
         self.worker.start()
         if self.poller is not None:
             self.poller.start()
-        else:
-            await subscribe_all(self.settings)
+        if self.stream is not None:
+            await self.stream.start()
+        if self.webhooks:
+            await subscribe_all(self.settings, self.webhooks)
 
     async def stop(self) -> None:
+        if self.stream is not None:
+            await self.stream.stop()
         if self.poller is not None:
             await self.poller.stop()
         await self.worker.stop()
@@ -122,7 +133,12 @@ def create_app(settings: Settings) -> Starlette:
         return JSONResponse(t.to_dict())
 
     async def health(request: Request) -> JSONResponse:
-        out: dict[str, Any] = {"status": "UP", "mode": settings.mode, "inbox": ri.store.counts()}
+        out: dict[str, Any] = {
+            "status": "UP",
+            "mode": settings.mode,
+            "crm_intake": settings.crm_intake_mode,
+            "inbox": ri.store.counts(),
+        }
         return JSONResponse(out)
 
     @contextlib.asynccontextmanager

@@ -7,6 +7,7 @@ import json
 import sys
 
 from .errors import IntegrationError
+from .settings import CRM_INTAKES
 
 DESCRIPTION = """\
 The reference integration: runs the opportunity-to-invoice journey between a CRM
@@ -26,8 +27,13 @@ writes. Point it at real systems with the same JSON shape, or environment variab
   RI_HCM_COMMON_BASE_URL https://<host>/ccx/api/common/v1/<tenant>
   RI_HCM_REPORT_URL      RaaS staffing report URL (?format=json)
   RI_CA_BUNDLE, RI_DB, RI_MODE (webhook|poll), RI_PUBLIC_URL (how vendors reach you)
+  RI_CRM_INTAKE (webhook|cometd|poll), RI_CRM_API_VERSION (e.g. 60.0)
 Real vendors push no webhooks to a URL by themselves: use --mode poll, or relay their
 events (CDC, SuiteScript afterSubmit, Workday outbound subscription) to /webhooks/<system>.
+Salesforce needs no relay with --crm-intake cometd: the integration subscribes to
+/data/OpportunityChangeEvent at <instance_url>/cometd/<api_version> itself (enable Change
+Data Capture for Opportunity in Setup; the run-as user needs View All Data or View
+All on Opportunity).
 """
 
 
@@ -43,7 +49,23 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--host", default=None, help="listen address (default 127.0.0.1)")
     s.add_argument("--port", type=int, default=None, help="listen port; 0 picks a free one")
     s.add_argument("--db", default=None, help="SQLite file for inbox, outbox and links")
-    s.add_argument("--mode", choices=("webhook", "poll"), default=None)
+    s.add_argument(
+        "--mode",
+        choices=("webhook", "poll"),
+        default=None,
+        help="webhook: register /webhooks/<system> with each system (simulators' admin_url);"
+        " poll: vendor change queries (default webhook, or $RI_MODE)",
+    )
+    s.add_argument(
+        "--crm-intake",
+        choices=CRM_INTAKES,
+        default=None,
+        help="how CRM changes come in (default: as --mode, or $RI_CRM_INTAKE). webhook: CDC"
+        " relayed to /webhooks/crm; cometd: the integration subscribes to"
+        " /data/OpportunityChangeEvent over the Streaming API (CometD long-polling, OAuth"
+        " client-credentials token, replayId stored in --db and resumed after a restart);"
+        " poll: SOQL on Opportunity.SystemModstamp",
+    )
     s.add_argument(
         "--billing-every", type=float, default=None, help="seconds between scheduled billing runs"
     )
@@ -69,6 +91,7 @@ def main(argv: list[str] | None = None) -> int:
                 port=args.port,
                 db_path=args.db,
                 mode=args.mode,
+                crm_intake=args.crm_intake,
                 billing_every_seconds=args.billing_every,
             )
             configure(settings.log_level)

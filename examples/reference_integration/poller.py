@@ -25,9 +25,16 @@ def soql_datetime(value: str) -> str:
 
 
 class Poller:
-    def __init__(self, svc: Services, notify: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        svc: Services,
+        notify: Callable[[], None],
+        systems: tuple[str, ...] = ("crm", "psa", "erp"),
+    ) -> None:
         self.svc = svc
         self.notify = notify
+        #: the systems polled here (the CRM may come in over CometD or a webhook instead)
+        self.systems = systems
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
@@ -46,6 +53,8 @@ class Poller:
                 ("psa", self.poll_psa),
                 ("erp", self.poll_erp),
             ):
+                if name not in self.systems:
+                    continue
                 try:
                     if await poll():
                         self.notify()

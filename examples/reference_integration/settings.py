@@ -33,6 +33,7 @@ _REQUIRED = {
     "psa": ("api_base", "token"),
     "hcm": ("token_url", "client_id", "client_secret", "refresh_token", "common_base_url"),
 }
+CRM_INTAKES = ("webhook", "cometd", "poll")
 BILLING_MODELS = ("Time and Materials", "Fixed Fee", "Milestone", "Retainer")
 
 
@@ -62,6 +63,10 @@ class Settings:
     public_url: str | None = None
     #: "webhook" (subscribe through each simulator's admin_url) or "poll"
     mode: str = "webhook"
+    #: how CRM changes come in: "webhook", "cometd" (Streaming API) or "poll"; None: as mode
+    crm_intake: str | None = None
+    #: the CDC channel the cometd intake subscribes to
+    crm_channel: str = "/data/OpportunityChangeEvent"
     poll_seconds: float = 1.0
     #: run the time-and-materials billing run every N seconds (None: only when asked)
     billing_every_seconds: float | None = None
@@ -85,6 +90,14 @@ class Settings:
     def webhook_base(self) -> str:
         return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
 
+    @property
+    def crm_intake_mode(self) -> str:
+        return self.crm_intake or self.mode
+
+    def intake(self, system: str) -> str:
+        """How one system's changes reach the integration: webhook, cometd or poll."""
+        return self.crm_intake_mode if system == "crm" else self.mode
+
     def system(self, name: str) -> Mapping[str, Any]:
         return {"crm": self.crm, "erp": self.erp, "psa": self.psa, "hcm": self.hcm}[name]
 
@@ -99,6 +112,10 @@ class Settings:
                 )
         if self.mode not in ("webhook", "poll"):
             raise ConfigurationError(f"mode must be webhook or poll, not {self.mode!r}")
+        if self.crm_intake_mode not in CRM_INTAKES:
+            raise ConfigurationError(
+                f"crm_intake must be one of {', '.join(CRM_INTAKES)}, not {self.crm_intake!r}"
+            )
         if self.staff_per_project < 0:
             raise ConfigurationError("staff_per_project must be 0 or more")
         if abs(sum(share for _, share in self.milestone_plan) - 1.0) > 1e-6:
@@ -121,6 +138,8 @@ _SCALARS = {
     "RI_PORT": ("port", int),
     "RI_PUBLIC_URL": ("public_url", str),
     "RI_MODE": ("mode", str),
+    "RI_CRM_INTAKE": ("crm_intake", str),
+    "RI_CRM_CHANNEL": ("crm_channel", str),
     "RI_POLL_SECONDS": ("poll_seconds", float),
     "RI_BILLING_EVERY_SECONDS": ("billing_every_seconds", float),
     "RI_STAFF_PER_PROJECT": ("staff_per_project", int),
@@ -152,6 +171,8 @@ def load_settings(
     from_env = _env_sections(env)
     sections = {s: {**(doc.get(s) or {}), **from_env[s]} for s in SYSTEMS}
     kwargs: dict[str, Any] = {**sections, "ca_bundle": doc.get("ca_bundle")}
+    if sections["crm"].get("intake"):  # {"crm": {"intake": "cometd"}} in the endpoints file
+        kwargs["crm_intake"] = str(sections["crm"]["intake"])
     known = {f.name for f in fields(Settings)}
     for var, (name, cast) in _SCALARS.items():
         if env.get(var):

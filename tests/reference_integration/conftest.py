@@ -8,7 +8,9 @@ admin wait-for long-poll.
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -300,34 +302,61 @@ def load_consultants(
     assert r.status_code == 201, r.text
 
 
-@pytest.fixture
-def firm_factory(sims: dict[str, SimHandle], tmp_path: Path) -> Iterator[Any]:
-    started: list[tuple[RunningIntegration, Firm]] = []
+class FirmFactory:
+    """Fresh simulators and a fresh integration per call; ``restart`` keeps its database."""
 
-    def make(**overrides: Any) -> Firm:
-        for h in sims.values():
+    def __init__(self, sims: dict[str, SimHandle], tmp_path: Path) -> None:
+        self.sims = sims
+        self.tmp_path = tmp_path
+        self.running: list[RunningIntegration] = []
+        self.firms: list[Firm] = []
+
+    def __call__(self, **overrides: Any) -> Firm:
+        for h in self.sims.values():
             h.reset()
-        load_consultants(sims)
-        ep = tmp_path / "ep.json"
-        import json
-
-        ep.write_text(json.dumps(endpoints(sims)))
+        load_consultants(self.sims)
+        ep = self.tmp_path / "ep.json"
+        ep.write_text(json.dumps(endpoints(self.sims)))
         settings = load_settings(
-            ep, env={}, db_path=str(tmp_path / "ri.sqlite3"), port=0, **overrides
+            ep, env={}, db_path=str(self.tmp_path / "ri.sqlite3"), port=0, **overrides
         )
+        return self._start(settings)
+
+    def _start(self, settings: Any) -> Firm:
         ri = RunningIntegration(settings).start()
-        f = Firm(sims, ri)
-        started.append((ri, f))
+        f = Firm(self.sims, ri)
+        self.running.append(ri)
+        self.firms.append(f)
         return f
 
-    yield make
-    for ri, f in started:
-        f.close()
-        ri.stop()
-    for h in sims.values():
-        h.reset()
+    def stop(self, firm: Firm) -> None:
+        """Stop the integration (as a deploy or a crash would); the simulators go on and
+        ``firm`` can still act on them."""
+        if firm.ri in self.running:
+            self.running.remove(firm.ri)
+            firm.ri.stop()
+
+    def restart(self, firm: Firm) -> Firm:
+        """The same settings and database in a new instance."""
+        self.stop(firm)
+        return self._start(replace(firm.ri.settings, port=0))
+
+    def close(self) -> None:
+        for f in self.firms:
+            f.close()
+        for ri in self.running:
+            ri.stop()
+        for h in self.sims.values():
+            h.reset()
 
 
 @pytest.fixture
-def firm(firm_factory: Any) -> Firm:
-    return firm_factory()  # type: ignore[no-any-return]
+def firm_factory(sims: dict[str, SimHandle], tmp_path: Path) -> Iterator[FirmFactory]:
+    factory = FirmFactory(sims, tmp_path)
+    yield factory
+    factory.close()
+
+
+@pytest.fixture
+def firm(firm_factory: FirmFactory) -> Firm:
+    return firm_factory()

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 
-def test_tm_deal_closed_won_to_paid_invoice(firm: Any) -> None:
+
+@pytest.mark.parametrize("crm_intake", ["webhook", "cometd"])
+def test_tm_deal_closed_won_to_paid_invoice(firm_factory: Any, crm_intake: str) -> None:
+    firm = firm_factory(crm_intake=crm_intake)
     opp_id = firm.win_deal("Time and Materials", 48000)
     opp = firm.wait_project(opp_id)
     ws, job = opp["PSA_Project_Id__c"], opp["ERP_Project_Id__c"]

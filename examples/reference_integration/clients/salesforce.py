@@ -58,8 +58,9 @@ class SalesforceClient:
     async def aclose(self) -> None:
         self.session.close()
 
-    def _login(self) -> Salesforce:
-        r = self.session.post(
+    def token_response(self) -> requests.Response:
+        """The OAuth 2.0 client-credentials token call (REST and the Streaming API share it)."""
+        return self.session.post(
             str(self.cfg["token_url"]),
             data={
                 "grant_type": "client_credentials",
@@ -68,6 +69,9 @@ class SalesforceClient:
             },
             timeout=30,
         )
+
+    def _login(self) -> Salesforce:
+        r = self.token_response()
         if r.status_code in (429, 500, 502, 503, 504):
             raise VendorError(SYSTEM, r.status_code, "token", r.text[:200], retryable=True)
         if r.status_code != 200:
