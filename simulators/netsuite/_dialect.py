@@ -24,6 +24,7 @@ from ._rest import RestResources
 from ._rules import DEFAULT_ITEM_KEY, BusinessRules
 from ._settings import NetSuiteSettings
 from ._suiteql import SuiteQL
+from ._transforms import Transforms
 from ._wire import error_response, ns_datetime
 
 LIMIT_KEY = "ns.concurrency"
@@ -45,6 +46,7 @@ class NetSuiteDialect(Dialect):
         self.suiteql = SuiteQL(
             self.records.types, self.settings.suiteql_date_format, self.settings.suiteql_max_rows
         )
+        self.transforms = Transforms(self.records)
         self.rest = RestResources(self)
 
     # -- wiring ----------------------------------------------------------------------

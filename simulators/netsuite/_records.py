@@ -410,6 +410,7 @@ class RecordService:
                 "salesOrder": "Sales Order",
                 "invoice": "Invoice",
                 "expenseReport": "Expense Report",
+                "customerPayment": "Payment",
             }[rt.name]
             return f"{label} #{data.get('tranId') or data.get('id')}"
         if rt.name == "timeBill":

@@ -169,41 +169,11 @@ class RestResources:
     def transform(self, req: Request) -> Response:
         t = self.tenant(req)
         rt = self.records.rtype(req.params["type"])
-        target = req.params["target"]
-        if rt.name != "salesOrder" or target.lower() != "invoice":
-            raise HttpError(
-                400,
-                "INVALID_PARAMETER",
-                f"Transformation of {rt.name} to {target} is not supported.",
-                extra={"o:urlPath": target},
-            )
-        so = self.records.load(t, rt, req.params["id"])
-        if so.get("status") in ("G", "H"):
-            raise HttpError(
-                400,
-                "USER_ERROR",
-                f"Error while accessing a resource. You can not initialize invoice: "
-                f"invalid reference {so['id']}.",
-            )
-        ctx = self.context(req)
-        inv_t = self.records.rtype("invoice")
         body = req.json() if req.body.strip() else {}
-        data: dict[str, Any] = {
-            k: so.get(k) for k in ("entity", "subsidiary", "currency", "memo", "otherRefNum", "job")
-        }
-        data["item"] = [
-            {k: line.get(k) for k in ("line", "item", "description", "quantity", "rate", "amount")}
-            for line in so.get("item") or []
-        ]
-        data["createdFrom"] = so["id"]
-        data = self.records.normalize(t, inv_t, body, ctx, data)
-        data.pop("id", None)
-        with t.store.transaction():
-            rid = self.records.insert(t, inv_t, data, ctx)
-            previous = dict(so)
-            so_new = dict(so, status="G")
-            self.records.save(t, rt, so_new, previous, ctx)
-        return Response.empty(204, self._location(req, inv_t.name, rid))
+        target_t, rid = self.d.transforms.run(
+            t, rt, req.params["id"], req.params["target"], body, self.context(req)
+        )
+        return Response.empty(204, self._location(req, target_t.name, rid))
 
     def list(self, req: Request) -> Response:
         t = self.tenant(req)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from simulators.engine import HttpError, Tenant
 
+from ._payments import PaymentRules, invoice_status
 from ._schema import RecordType
 from ._values import money
 
@@ -40,6 +41,7 @@ class BusinessRules:
     def __init__(self, records: RecordService, *, require_time_approval: bool = False) -> None:
         self.records = records
         self.require_time_approval = require_time_approval
+        self.payments = PaymentRules(self, records)
 
     def __call__(
         self,
@@ -54,7 +56,16 @@ class BusinessRules:
             if rt.name == "timeBill" and previous and previous.get("isBilled"):
                 raise _user_error("This time entry has been billed and cannot be deleted.")
             if rt.name == "invoice" and previous:
+                if float(previous.get("amountPaid") or 0.0) > 0:
+                    raise _user_error(
+                        "This record cannot be deleted because it has dependent records."
+                    )
                 self._release_time(tenant, previous, set())
+            if rt.name == "customerPayment" and previous:
+                self.payments.release(tenant, previous)
+            return
+        if rt.name == "customerPayment":
+            self.payments.save(tenant, data, previous)
             return
         if handler is not None:
             handler(tenant, data, previous)
@@ -63,29 +74,29 @@ class BusinessRules:
 
     # -- helpers ---------------------------------------------------------------------
 
-    def _get(self, tenant: Tenant, type_: str, rid: Any) -> dict[str, Any] | None:
+    def get(self, tenant: Tenant, type_: str, rid: Any) -> dict[str, Any] | None:
         return tenant.store.get(type_, str(rid)) if rid is not None else None
 
-    def _today(self, tenant: Tenant) -> str:
+    def today(self, tenant: Tenant) -> str:
         return datetime.fromtimestamp(tenant.clock.time(), UTC).strftime("%Y-%m-%d")
 
-    def _customer_of(
-        self, tenant: Tenant, entity_id: str
+    def customer_of(
+        self, tenant: Tenant, entity_id: str, field_name: str = "entity"
     ) -> tuple[dict[str, Any], dict[str, Any] | None]:
         """(customer, job or None) for a transaction's entity (a customer or a project)."""
-        cust = self._get(tenant, "customer", entity_id)
+        cust = self.get(tenant, "customer", entity_id)
         if cust is not None:
             return cust, None
-        job = self._get(tenant, "job", entity_id)
+        job = self.get(tenant, "job", entity_id)
         if job is None:
-            raise _invalid_ref(entity_id, "entity", "entity")
-        parent = self._get(tenant, "customer", job.get("parent"))
+            raise _invalid_ref(entity_id, field_name, field_name)
+        parent = self.get(tenant, "customer", job.get("parent"))
         if parent is None:
-            raise _invalid_ref(entity_id, "entity", "entity")
+            raise _invalid_ref(entity_id, field_name, field_name)
         return parent, job
 
-    def _subsidiary_currency(self, tenant: Tenant, sub_id: Any) -> Any:
-        sub = self._get(tenant, "subsidiary", sub_id)
+    def subsidiary_currency(self, tenant: Tenant, sub_id: Any) -> Any:
+        sub = self.get(tenant, "subsidiary", sub_id)
         return sub.get("currency") if sub else None
 
     # -- entities --------------------------------------------------------------------
@@ -95,7 +106,7 @@ class BusinessRules:
     ) -> None:
         data.setdefault("isPerson", False)
         if data.get("currency") is None:
-            data["currency"] = self._subsidiary_currency(tenant, data.get("subsidiary"))
+            data["currency"] = self.subsidiary_currency(tenant, data.get("subsidiary"))
         if not data.get("entityId"):
             name = data.get("companyName") or " ".join(
                 x for x in (data.get("firstName"), data.get("lastName")) if x
@@ -107,7 +118,7 @@ class BusinessRules:
         self, tenant: Tenant, data: dict[str, Any], previous: dict[str, Any] | None
     ) -> None:
         if data.get("currency") is None:
-            data["currency"] = self._subsidiary_currency(tenant, data.get("subsidiary"))
+            data["currency"] = self.subsidiary_currency(tenant, data.get("subsidiary"))
         if not data.get("entityId"):
             name = " ".join(x for x in (data.get("firstName"), data.get("lastName")) if x)
             data["entityId"] = name or f"EMP{data['id']}"
@@ -119,14 +130,14 @@ class BusinessRules:
             name = " ".join(x for x in (data.get("firstName"), data.get("lastName")) if x)
             data["entityId"] = name or f"CONTACT{data['id']}"
         if data.get("subsidiary") is None and data.get("company") is not None:
-            comp = self._get(tenant, "customer", data["company"]) or self._get(
+            comp = self.get(tenant, "customer", data["company"]) or self.get(
                 tenant, "job", data["company"]
             )
             if comp is not None:
                 data["subsidiary"] = comp.get("subsidiary")
 
     def _job(self, tenant: Tenant, data: dict[str, Any], previous: dict[str, Any] | None) -> None:
-        parent = self._get(tenant, "customer", data.get("parent"))
+        parent = self.get(tenant, "customer", data.get("parent"))
         if parent is not None:
             if data.get("subsidiary") is None:
                 data["subsidiary"] = parent.get("subsidiary")
@@ -162,20 +173,20 @@ class BusinessRules:
             for name in ("hours", "rate", "customer", "isBillable", "employee", "item"):
                 if data.get(name) != previous.get(name):
                     raise _user_error("This time entry has been billed and cannot be edited.", name)
-        emp = self._get(tenant, "employee", data.get("employee"))
+        emp = self.get(tenant, "employee", data.get("employee"))
         if emp is not None:
             data["subsidiary"] = emp.get("subsidiary")
         if data.get("item") is None:
             data["item"] = tenant.state.get(DEFAULT_ITEM_KEY)
         if data.get("rate") is None:
-            item = self._get(tenant, "serviceItem", data.get("item"))
+            item = self.get(tenant, "serviceItem", data.get("item"))
             if item is not None and item.get("rate") is not None:
                 data["rate"] = item["rate"]
         if data.get("isBillable") is None:
             data["isBillable"] = data.get("customer") is not None
         if data.get("isBillable") and data.get("customer") is None:
             raise _user_error("Please enter value(s) for: Customer.", "customer")
-        data.setdefault("tranDate", self._today(tenant))
+        data.setdefault("tranDate", self.today(tenant))
         data.setdefault("approvalStatus", "2" if self.require_time_approval else "3")
         data.setdefault("timeType", "A")
         data.setdefault("isBilled", False)
@@ -189,10 +200,10 @@ class BusinessRules:
         if data.get("entity") is None:
             return  # check_required reports it
         if rt.name == "expenseReport":
-            owner = self._get(tenant, "employee", data["entity"]) or {}
+            owner = self.get(tenant, "employee", data["entity"]) or {}
             sub, cur = owner.get("subsidiary"), owner.get("currency")
         else:
-            cust, job = self._customer_of(tenant, str(data["entity"]))
+            cust, job = self.customer_of(tenant, str(data["entity"]))
             if job is not None:
                 data["job"] = job["id"]
             sub, cur = cust.get("subsidiary"), cust.get("currency")
@@ -206,7 +217,7 @@ class BusinessRules:
                     "subsidiary",
                 )
             if data.get("currency") is None:
-                data["currency"] = cur or self._subsidiary_currency(tenant, data.get("subsidiary"))
+                data["currency"] = cur or self.subsidiary_currency(tenant, data.get("subsidiary"))
             elif cur is not None and str(data["currency"]) != str(cur):
                 raise _user_error(
                     f"Invalid currency reference key {data['currency']} for entity {entity_label}.",
@@ -215,8 +226,8 @@ class BusinessRules:
         if data.get("subsidiary") is None:
             data["subsidiary"] = sub
         if data.get("currency") is None:
-            data["currency"] = cur or self._subsidiary_currency(tenant, data.get("subsidiary"))
-        data.setdefault("tranDate", self._today(tenant))
+            data["currency"] = cur or self.subsidiary_currency(tenant, data.get("subsidiary"))
+        data.setdefault("tranDate", self.today(tenant))
         if not data.get("tranId"):
             data["tranId"] = (
                 f"{rt.tran_prefix}{tenant.store.next_sequence(f'ns:tranid:{rt.name}', 1001)}"
@@ -236,13 +247,15 @@ class BusinessRules:
                 data["dueDate"] = (tran + timedelta(days=30)).strftime("%Y-%m-%d")
         data["subtotal"] = money(total)
         data["total"] = money(total)
-        if rt.name == "invoice":
-            data["amountRemaining"] = money(total)
+        if rt.name == "invoice":  # payments applied before this edit still count
+            paid = float(data.get("amountPaid") or 0.0)
+            data["amountRemaining"] = money(max(0.0, total - paid))
+            data["status"] = invoice_status(total, paid)
         if rt.name == "expenseReport":
             data.setdefault("approvalStatus", "2")
 
     def _item_line(self, tenant: Tenant, line: dict[str, Any], index: int) -> float:
-        item = self._get(tenant, "serviceItem", line.get("item"))
+        item = self.get(tenant, "serviceItem", line.get("item"))
         if line.get("quantity") is None:
             line["quantity"] = 1.0
         if line.get("rate") is None and item is not None and item.get("rate") is not None:
@@ -263,7 +276,7 @@ class BusinessRules:
         """Apply billable time to the invoice; refuse time billed elsewhere or not billable to this entity."""
         total = 0.0
         applied: set[str] = set()
-        cust, job = self._customer_of(tenant, str(data["entity"]))
+        cust, job = self.customer_of(tenant, str(data["entity"]))
         allowed = {str(cust["id"])} | ({str(job["id"])} if job else set())
         if job is None:  # a customer's invoice may bill any of its projects' time
             allowed |= set(tenant.store.find_ids("job", "parent", cust["id"]))
@@ -271,7 +284,7 @@ class BusinessRules:
             if line.get("apply") is None:
                 line["apply"] = True
             tid = str(line.get("doc"))
-            tb = self._get(tenant, "timeBill", tid)
+            tb = self.get(tenant, "timeBill", tid)
             path = f"time.items[{i}].doc"
             if tb is None:
                 raise _invalid_ref(tid, "doc", path)
@@ -298,7 +311,7 @@ class BusinessRules:
             total += float(line["amount"])
         self._release_time(tenant, previous or {}, applied)
         for tid in applied:
-            tb = self._get(tenant, "timeBill", tid)
+            tb = self.get(tenant, "timeBill", tid)
             if tb is not None and not (
                 tb.get("isBilled") and str(tb.get("invoice")) == str(data["id"])
             ):
@@ -310,7 +323,7 @@ class BusinessRules:
             tid = str(line.get("doc"))
             if tid in keep or not line.get("apply"):
                 continue
-            tb = self._get(tenant, "timeBill", tid)
+            tb = self.get(tenant, "timeBill", tid)
             if tb is not None and str(tb.get("invoice")) == str(previous.get("id")):
                 self._mark(tenant, tb, False, None)
 

@@ -83,6 +83,7 @@ SO_STATUS = (
     ("H", "Closed"),
 )
 INV_STATUS = (("A", "Open"), ("B", "Paid In Full"))
+PAYMENT_STATUS = (("A", "Unapproved Payment"), ("B", "Not Deposited"), ("C", "Deposited"))
 EXP_STATUS = (
     ("A", "In Progress"),
     ("B", "Pending Supervisor Approval"),
@@ -142,6 +143,21 @@ _EXPENSE_LINE = _fields(
     _f("currency", "ref", "currency"),
 )
 
+#: customerPayment's apply sublist: the invoices a payment pays (doc) and how much of each
+_APPLY_LINE = _fields(
+    _f("line", "integer"),
+    _f("apply", "boolean"),
+    _f("doc", "ref", "invoice", required=True),
+    _f("amount", "float"),
+    _f("type", readonly=True),
+    _f("refNum", readonly=True),
+    _f("applyDate", "date", readonly=True),
+    _f("total", "float", readonly=True),
+    _f("due", "float", readonly=True),
+    _f("currency", "ref", "currency", readonly=True),
+    _f("job", "ref", "job", readonly=True),
+)
+
 
 def _transaction(
     name: str,
@@ -179,6 +195,41 @@ def _transaction(
         True,
         tran_type,
         prefix,
+    )
+
+
+def _customer_payment() -> RecordType:
+    """A payment received from a customer (``customer``, not ``entity``), applied to invoices."""
+    fields = _fields(
+        *_TRAN_SYS,
+        _f("tranId"),
+        _f("customer", "ref", *ENTITY, required=True),
+        _f("tranDate", "date"),
+        _f("subsidiary", "ref", "subsidiary"),
+        _f("currency", "ref", "currency"),
+        _f("exchangeRate", "float"),
+        _f("memo"),
+        _f("status", "ref", readonly=True, choices=PAYMENT_STATUS),
+        _f("payment", "float"),
+        _f("applied", "float", readonly=True),
+        _f("unapplied", "float", readonly=True),
+        _f("total", "float", readonly=True),
+        _f("account", "ref"),
+        _f("arAcct", "ref"),
+        _f("undepFunds", "boolean"),
+        _f("checkNum"),
+    )
+    return RecordType(
+        "customerPayment",
+        "transaction",
+        "customerpayment",
+        fields,
+        {"apply": SublistDef("apply", _APPLY_LINE)},
+        ("tranId",),
+        "createdDate",
+        True,
+        "CustPymt",
+        "PYMT",
     )
 
 
@@ -356,6 +407,7 @@ def build_types() -> dict[str, RecordType]:
             _f("dueDate", "date"),
             _f("createdFrom", "ref", "salesOrder", readonly=True),
             _f("amountRemaining", "float", readonly=True),
+            _f("amountPaid", "float", readonly=True),
             _f("job", "ref", "job"),
             sublists={
                 "item": SublistDef("item", _ITEM_LINE),
@@ -363,6 +415,7 @@ def build_types() -> dict[str, RecordType]:
             },
             status=INV_STATUS,
         ),
+        _customer_payment(),
         _transaction(
             "expenseReport",
             "expensereport",

@@ -58,6 +58,8 @@ _TRAN_COLUMNS = [
     "job",
     "approvalstatus",
     "foreignamountremaining",
+    "foreignamountpaid",
+    "foreignamountunpaid",
 ]
 _LINE_COLUMNS = [
     "transaction",
@@ -88,7 +90,11 @@ def _transaction_sql(types: dict[str, RecordType]) -> str:
             "recordtype": f"'{rt.script_type}'",
             "foreigntotal": "json_extract(data, '$.total')",
             "foreignamountremaining": "json_extract(data, '$.amountRemaining')",
+            "foreignamountpaid": "json_extract(data, '$.amountPaid')",
+            "foreignamountunpaid": "json_extract(data, '$.amountRemaining')",
         }
+        if rt.field("entity") is None and rt.field("customer") is not None:
+            extra["entity"] = "CAST(json_extract(data, '$.customer') AS INTEGER)"  # payments
         parts.append(_select(rt, extra, _TRAN_COLUMNS))
     return " UNION ALL ".join(parts)
 
@@ -99,13 +105,16 @@ def _line_sql(types: dict[str, RecordType]) -> str:
         if not rt.is_transaction:
             continue
         base = f"FROM main.records r WHERE r.type = '{rt.name}' AND r.deleted = 0"
-        head = "CAST(json_extract(r.data, '$.entity') AS INTEGER)"
+        who = "entity" if rt.field("entity") is not None else "customer"
+        head = f"CAST(json_extract(r.data, '$.{who}') AS INTEGER)"
         sub = "CAST(json_extract(r.data, '$.subsidiary') AS INTEGER)"
         parts.append(
             f"SELECT CAST(r.id AS INTEGER), 0, 0, 'T', NULL, NULL, NULL, json_extract(r.data, '$.total'), "
             f"json_extract(r.data, '$.total'), json_extract(r.data, '$.memo'), {head}, {sub}, NULL, NULL, 'F' {base}"
         )
         for sl in rt.sublists.values():
+            if sl.name == "apply":  # links to the invoices paid, not lines of the payment
+                continue
             item = (
                 "CAST(json_extract(l.value, '$.item') AS INTEGER)"
                 if "item" in sl.fields
