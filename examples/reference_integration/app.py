@@ -66,7 +66,9 @@ class Integration:
         ids = []
         for kind, key, payload in parsed:
             cid = correlation or _SAFE.sub("-", key)
-            task_id, _ = self.store.enqueue(source, kind, key, payload, cid)
+            task_id, _ = self.store.enqueue(
+                source, kind, key, payload, cid, reopen_done=source in inbound.REOPEN_WHEN_DONE
+            )
             ids.append(task_id)
         self.worker.notify()
         return ids

@@ -11,6 +11,8 @@ from typing import Any
 from .errors import Unprocessable
 
 Parsed = list[tuple[str, str, dict[str, Any]]]
+#: sources whose keys are not unique per change (see Store.enqueue's reopen_done)
+REOPEN_WHEN_DONE = frozenset({"erp"})
 
 
 def crm(body: Any) -> Parsed:

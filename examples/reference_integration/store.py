@@ -108,9 +108,22 @@ class Store:
     # -- inbox -----------------------------------------------------------------------
 
     def enqueue(
-        self, source: str, kind: str, key: str, payload: dict[str, Any], correlation_id: str
+        self,
+        source: str,
+        kind: str,
+        key: str,
+        payload: dict[str, Any],
+        correlation_id: str,
+        *,
+        reopen_done: bool = False,
     ) -> tuple[int, bool]:
-        """Store an inbound event once; returns (task id, True if it was new)."""
+        """Store an inbound event once; returns (task id, True if it is to run).
+
+        ``reopen_done``: a key seen before whose task is done runs once more. For change
+        notifications without an event id (NetSuite's carry a whole-second
+        lastModifiedDate), a second edit in the same second has the same key; re-reading
+        the record is harmless, missing that edit is not. Pending tasks still coalesce.
+        """
         now = time.time()
         cur = self.conn.execute(
             "INSERT OR IGNORE INTO inbox(source, kind, key, payload, correlation_id, created, updated)"
@@ -119,7 +132,17 @@ class Store:
         )
         if cur.rowcount:
             return int(cur.lastrowid or 0), True
-        row = self.conn.execute("SELECT id FROM inbox WHERE key = ?", (key,)).fetchone()
+        row = self.conn.execute("SELECT id, status FROM inbox WHERE key = ?", (key,)).fetchone()
+        if reopen_done and row["status"] in ("done", "pending"):
+            # done: run again; pending (perhaps running now): done() sees the newer
+            # `updated` and leaves it pending, so a run that read too early is repeated
+            self.conn.execute(
+                "UPDATE inbox SET status = 'pending', attempts = CASE status WHEN 'done' THEN 0"
+                " ELSE attempts END, next_at = CASE status WHEN 'done' THEN 0 ELSE next_at END,"
+                " updated = ? WHERE id = ?",
+                (now, row["id"]),
+            )
+            return int(row["id"]), True
         return int(row["id"]), False
 
     def next_due(self, now: float) -> Task | None:
@@ -135,11 +158,12 @@ class Store:
         ).fetchone()
         return float(row["t"]) if row and row["t"] is not None else None
 
-    def done(self, task_id: int) -> None:
+    def done(self, task_id: int, started: float | None = None) -> None:
+        """Mark a task done, unless (``started`` given) it was re-notified while it ran."""
         self.conn.execute(
-            "UPDATE inbox SET status = 'done', attempts = attempts + 1, last_error = '', updated = ?"
-            " WHERE id = ?",
-            (time.time(), task_id),
+            "UPDATE inbox SET status = CASE WHEN ? IS NOT NULL AND updated > ? THEN 'pending'"
+            " ELSE 'done' END, attempts = attempts + 1, last_error = '', updated = ? WHERE id = ?",
+            (started, started, time.time(), task_id),
         )
 
     def retry_later(self, task_id: int, at: float, error: str) -> None:

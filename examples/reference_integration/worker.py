@@ -124,8 +124,9 @@ class Worker:
             if flow is None:
                 store.dead_letter(task.id, f"no flow for task kind {task.kind!r}")
                 return
+            started = time.time()
             await flow(self.svc, task.payload)
-            store.done(task.id)
+            store.done(task.id, started)
             log.info("task done", extra={"task": task.id, "kind": task.kind})
         except asyncio.CancelledError:
             raise

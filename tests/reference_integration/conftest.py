@@ -7,7 +7,6 @@ admin wait-for long-poll.
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Iterator
 from dataclasses import replace
@@ -84,6 +83,26 @@ def endpoints(sims: dict[str, SimHandle]) -> dict[str, Any]:
     return doc
 
 
+def erp_client(erp: SimHandle) -> httpx.Client:
+    """The ERP's REST API signed with token-based authentication (HMAC-SHA256)."""
+    import netsuite.rest_api_base  # noqa: F401  (registers the HMAC-SHA256 signer with authlib)
+    from authlib.integrations.httpx_client import OAuth1Auth
+
+    c = erp.admin.get("/tenants/default").json()["credentials"]
+    auth = OAuth1Auth(
+        client_id=c["consumer_key"],
+        client_secret=c["consumer_secret"],
+        token=c["token_id"],
+        token_secret=c["token_secret"],
+        realm=c["account"],
+        force_include_body=True,
+        signature_method="HMAC-SHA256",
+    )
+    return httpx.Client(
+        base_url=f"{erp.base_url}/services/rest", auth=auth, trust_env=False, timeout=30
+    )
+
+
 class Firm:
     """The firm's people acting on the four systems, and the checks a test makes."""
 
@@ -105,9 +124,10 @@ class Firm:
         self.crm.headers["Authorization"] = f"Bearer {tok}"
         psa_creds = sims["psa"].admin.get("/tenants/default").json()["credentials"]
         self.psa = sims["psa"].client(headers={"Authorization": f"Bearer {psa_creds['token']}"})
+        self.erp = erp_client(sims["erp"])
 
     def close(self) -> None:
-        for c in (self.api, self.crm, self.psa):
+        for c in (self.api, self.crm, self.psa, self.erp):
             c.close()
 
     # -- waiting ---------------------------------------------------------------------
@@ -245,33 +265,14 @@ class Firm:
 
     # -- ERP -------------------------------------------------------------------------
 
-    def pay(self, invoice_id: str) -> None:
-        """Record the customer's payment. The ERP simulator has no customerPayment record
-        (nor invoice !transform/customerPayment), so the test writes the paid status into
-        its store on the simulator's own loop, which emits the ERP change notification."""
-        erp = self.sims["erp"]
-        tenant = erp.sim.tenants.get("default")
-
-        async def mark() -> None:
-            prev = tenant.store.get("invoice", invoice_id)
-            assert prev is not None
-            now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-            new = {**prev, "status": "B", "amountRemaining": 0.0, "lastModifiedDate": now}
-            tenant.store.update(
-                "invoice",
-                invoice_id,
-                new,
-                prev,
-                now,
-                changed_fields=["status", "amountRemaining"],
-                at=tenant.clock.time(),
-                origin="test",
-            )
-            tenant.notify_change()
-
-        loop = erp.server._loop
-        assert loop is not None
-        asyncio.run_coroutine_threadsafe(mark(), loop).result(10)
+    def pay(self, invoice_id: str, amount: float | None = None) -> str:
+        """The customer pays (all that is due, or ``amount``): NetSuite REST
+        ``POST invoice/{id}/!transform/customerPayment``; returns the payment's id. The
+        invoice change raises the ERP's afterSubmit notification the integration hears."""
+        body = {} if amount is None else {"payment": amount}
+        r = self.erp.post(f"/record/v1/invoice/{invoice_id}/!transform/customerPayment", json=body)
+        assert r.status_code == 204, r.text
+        return str(r.headers["location"].rsplit("/", 1)[-1])
 
 
 def today() -> str:
