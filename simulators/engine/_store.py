@@ -248,6 +248,22 @@ class RecordStore:
         self._seq_cache[name] = [first + 1, ceiling]
         return first
 
+    def bump_sequence(self, name: str, at_least: int) -> None:
+        """Make sure ``next_sequence(name)`` never hands out ``at_least`` or below again.
+
+        For loads that bring their own ids: the block cache is respected, so a value
+        already handed out or cached cannot come back.
+        """
+        block = self._seq_cache.get(name)
+        if block is not None and block[0] > at_least:
+            return
+        self._seq_cache.pop(name, None)
+        self.conn.execute(
+            "INSERT INTO sequences(name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET"
+            " value = max(value, excluded.value)",
+            (name, at_least),
+        )
+
     def reserve_sequence(self, name: str, n: int, start: int = 1) -> int:
         """Reserve ``n`` consecutive values; returns the first."""
         row = self.conn.execute(

@@ -164,11 +164,7 @@ class NetSuiteDialect(Dialect):
 
     @staticmethod
     def _bump(tenant: Tenant, name: str, at_least: int) -> None:
-        tenant.store.conn.execute(
-            "INSERT INTO sequences(name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = "
-            "max(value, excluded.value)",
-            (name, at_least),
-        )
+        tenant.store.bump_sequence(name, at_least)
 
     # -- per request -----------------------------------------------------------------
 
@@ -245,6 +241,8 @@ class NetSuiteDialect(Dialect):
         ctx = WriteContext("", "warning")
         ids: list[str] = []
         store = tenant.store
+        now, modstamp = self.records.stamp(tenant)  # one instant for the whole load
+        at = tenant.clock.time()
         with store.transaction():
             for i, body in enumerate(records):
                 given = body.get("id")
@@ -258,7 +256,6 @@ class NetSuiteDialect(Dialect):
                 else:
                     rid = self.records.new_id(tenant, rt)
                 data["id"] = rid
-                now, modstamp = self.records.stamp(tenant)
                 for name in (rt.created_field, "lastModifiedDate"):
                     if rt.field(name) is not None and not data.get(name):
                         data[name] = now
@@ -266,9 +263,7 @@ class NetSuiteDialect(Dialect):
                     self.records.rules(tenant, rt, data, None, ctx)
                 self.records.fill_defaults(rt, data)
                 self.records.check_required(rt, data)
-                store.insert(
-                    rt.name, rid, data, modstamp, at=tenant.clock.time(), origin="bulk", emit=False
-                )
+                store.insert(rt.name, rid, data, modstamp, at=at, origin="bulk", emit=False)
                 ids.append(rid)
         return ids
 
