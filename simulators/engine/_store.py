@@ -255,9 +255,13 @@ class RecordStore:
         already handed out or cached cannot come back.
         """
         block = self._seq_cache.get(name)
-        if block is not None and block[0] > at_least:
-            return
-        self._seq_cache.pop(name, None)
+        if block is not None:
+            if block[0] > at_least:
+                return
+            if at_least < block[1]:  # skip ahead inside the reserved block
+                block[0] = at_least + 1
+                return
+            del self._seq_cache[name]
         self.conn.execute(
             "INSERT INTO sequences(name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET"
             " value = max(value, excluded.value)",
