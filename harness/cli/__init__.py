@@ -8,6 +8,7 @@ import typer
 
 from .._errors import HarnessError
 from ._data import data_app
+from ._run import run
 from ._up import up
 
 app = typer.Typer(
@@ -18,6 +19,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.command("up")(up)
+app.command("run")(run)
 
 app.add_typer(data_app, name="data")
 

@@ -1,0 +1,171 @@
+"""The firm's people, acting on the vendors' own APIs as they would in each product.
+
+A sales rep wins a deal in Salesforce, consultants log time and a manager approves it
+in Kantata, a project manager completes milestones, the customer's payment is recorded
+in NetSuite, and the billing office asks the integration for a billing run.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from ._errors import JourneyFailure
+from ._systems import Systems
+from ._target import Target
+
+
+def _kantata_rows(body: dict[str, Any], key: str) -> list[dict[str, Any]]:
+    """Kantata answers ``{"results": [{"key", "id"}], "<key>": {id: record}}``, in order."""
+    table = body.get(key) or {}
+    return [dict(table[r["id"]]) for r in body.get("results", []) if r.get("key") == key]
+
+
+class SalesRep:
+    """Opens an opportunity on one of the firm's accounts and closes it won."""
+
+    def __init__(self, systems: Systems, rng: random.Random) -> None:
+        self.crm = systems.crm
+        self.api = systems.crm_api
+        self.rng = rng
+
+    def pick_account(self) -> dict[str, Any]:
+        r = self.crm.call(
+            "GET",
+            f"{self.api}/query",
+            params={"q": "SELECT Id, Name FROM Account ORDER BY Name LIMIT 200"},
+            expect=(200,),
+        )
+        accounts = r.json().get("records") or []
+        if not accounts:
+            raise JourneyFailure(
+                "the CRM has no Account to sell to", hint="was the firm loaded (--size)?"
+            )
+        return dict(self.rng.choice(accounts))
+
+    def win(self, account: dict[str, Any], name: str, model: str, amount: float, day: str) -> str:
+        r = self.crm.call(
+            "POST",
+            f"{self.api}/sobjects/Opportunity/",
+            json={
+                "Name": name,
+                "AccountId": account["Id"],
+                "StageName": "Proposal/Price Quote",
+                "CloseDate": day,
+                "Amount": amount,
+                "Billing_Model__c": model,
+            },
+            expect=(201,),
+        )
+        opp = str(r.json()["id"])
+        self.crm.call(
+            "PATCH",
+            f"{self.api}/sobjects/Opportunity/{opp}",
+            json={"StageName": "Closed Won"},
+            expect=(204,),
+        )
+        return opp
+
+    def opportunity(self, opp: str) -> dict[str, Any]:
+        return dict(
+            self.crm.call("GET", f"{self.api}/sobjects/Opportunity/{opp}", expect=(200,)).json()
+        )
+
+
+class Consultant:
+    """Logs time on a workspace and submits the timesheet."""
+
+    def __init__(self, systems: Systems, user_id: str) -> None:
+        self.psa = systems.psa
+        self.user_id = user_id
+
+    def log_and_submit(self, ws: str, day: str, minutes: int) -> tuple[str, str]:
+        """One time entry and its timesheet submission; returns (entry id, submission id)."""
+        r = self.psa.call(
+            "POST",
+            "/time_entries.json",
+            json={
+                "time_entry": {
+                    "workspace_id": ws,
+                    "user_id": self.user_id,
+                    "date_performed": day,
+                    "time_in_minutes": minutes,
+                }
+            },
+            expect=(200, 201),
+        )
+        entry = str(r.json()["results"][0]["id"])
+        s = self.psa.call(
+            "POST",
+            "/timesheet_submissions.json",
+            json={
+                "timesheet_submission": {
+                    "workspace_id": ws,
+                    "line_item_ids": [entry],
+                    "title": f"Week of {day}",
+                }
+            },
+            expect=(200, 201),
+        )
+        return entry, str(s.json()["results"][0]["id"])
+
+
+class ProjectManager:
+    """Approves timesheets and completes milestones in the PSA."""
+
+    def __init__(self, systems: Systems) -> None:
+        self.psa = systems.psa
+
+    def approve(self, submissions: list[str]) -> None:
+        self.psa.call(
+            "POST",
+            "/timesheet_approvals.json",
+            json={"resolution": {"submission_ids": submissions}},
+            expect=(200, 201),
+        )
+
+    def staff(self, ws: str) -> list[dict[str, Any]]:
+        r = self.psa.call(
+            "GET", "/workspace_resources.json", params={"workspace_id": ws}, expect=(200,)
+        )
+        return _kantata_rows(r.json(), "workspace_resources")
+
+    def milestones(self, ws: str) -> list[dict[str, Any]]:
+        r = self.psa.call("GET", "/stories.json", params={"workspace_id": ws}, expect=(200,))
+        stories = [
+            s for s in _kantata_rows(r.json(), "stories") if s.get("story_type") == "milestone"
+        ]
+        return sorted(stories, key=lambda s: int(s["id"]))
+
+    def complete(self, story_id: str) -> None:
+        self.psa.call(
+            "PUT",
+            f"/stories/{story_id}.json",
+            json={"story": {"state": "completed"}},
+            expect=(200,),
+        )
+
+
+class Customer:
+    """Pays an invoice; the payment is recorded in NetSuite as a customerPayment."""
+
+    def __init__(self, systems: Systems) -> None:
+        self.erp = systems.erp
+
+    def pay(self, invoice_id: str) -> None:
+        self.erp.call(
+            "POST",
+            f"/record/v1/invoice/{invoice_id}/!transform/customerPayment",
+            json={},
+            expect=(204,),
+        )
+
+
+class BillingOffice:
+    """Asks the stack for a time-and-materials billing run."""
+
+    def __init__(self, target: Target) -> None:
+        self.target = target
+
+    def billing_run(self, through: str) -> None:
+        self.target.billing_run(through)

@@ -1,0 +1,67 @@
+"""The judge's view of a simulator: its admin API (wait-for, records, journal, faults).
+
+Journeys never act through it; they use it to wait for the stack's effects (long-poll,
+never sleep loops) and to read the state invariants are checked against.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._errors import WaitTimeout
+from ._wire import Wire
+
+
+class Admin:
+    """``/__admin`` of one simulator, for one simulator tenant."""
+
+    def __init__(self, wire: Wire, tenant: str, step_timeout: float) -> None:
+        self.wire = wire
+        self.system = wire.system
+        self.tenant = tenant
+        self.step_timeout = step_timeout
+
+    def _wait(self, body: dict[str, Any], what: str, timeout: float | None) -> dict[str, Any]:
+        limit = self.wire.deadline.cap(timeout or self.step_timeout)
+        r = self.wire.call(
+            "POST",
+            "/wait-for",
+            json={"tenant": self.tenant, **body, "timeout": limit},
+            timeout=limit + 10,
+            expect=(200, 408),
+        )
+        if r.status_code == 408:
+            found = r.json().get("found")
+            seen = f" (found {found})" if found is not None else ""
+            raise WaitTimeout(f"no {what} in the {self.system} after {limit:.0f}s{seen}")
+        return dict(r.json())
+
+    def wait_records(
+        self,
+        type_: str,
+        match: dict[str, Any] | None = None,
+        count: int = 1,
+        timeout: float | None = None,
+    ) -> list[dict[str, Any]]:
+        """Until at least ``count`` records of ``type_`` equal ``match``; returns them all."""
+        spec = {"type": type_, "match": match or {}, "count": count}
+        what = f"{count} {type_} record(s) matching {match or {}}"
+        return list(self._wait({"record": spec}, what, timeout)["records"])
+
+    def records(self, type_: str, match: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """The records equal to ``match`` now (typed values, unlike query strings)."""
+        return self.wait_records(type_, match, count=0, timeout=5)
+
+    def wait_journal(self, spec: dict[str, Any], timeout: float | None = None) -> dict[str, Any]:
+        """Until the simulator answered a request matching ``spec``; returns that entry."""
+        entry = self._wait({"journal": spec}, f"request matching {spec}", timeout)["entry"]
+        return dict(entry)
+
+    def journal_count(self, status: int) -> int:
+        r = self.wire.call("GET", "/journal", params={"status": status, "limit": 100000})
+        body = r.json()
+        entries = body.get("entries") if isinstance(body, dict) else body
+        return len(entries or [])
+
+    def add_fault(self, rule: dict[str, Any]) -> None:
+        self.wire.call("POST", "/faults", json=rule, expect=(200, 201))

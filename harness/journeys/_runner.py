@@ -1,0 +1,47 @@
+"""One run: start the session, play the chosen journeys in order, emit the result.
+
+Problems with the system under test end up in the result (exit 1); problems with the
+harness's own setup (bad options, a simulator that cannot start) raise ``HarnessError``.
+"""
+
+from __future__ import annotations
+
+import time
+
+from .._errors import HarnessError
+from ._errors import JourneyFailure
+from ._events import EventBus, RunFinished, RunStarted
+from ._model import RunResult
+from ._session import Session, SessionOptions
+
+
+def run_journeys(
+    options: SessionOptions, journeys: list[str], bus: EventBus, command: str
+) -> RunResult:
+    """Play ``journeys`` against a fresh session; always emits ``RunFinished``."""
+    result = RunResult(
+        seed=options.seed,
+        size=options.size,
+        command=command,
+        target=options.target.name,
+        started_at=time.time(),
+    )
+    bus.emit(RunStarted(options.seed, options.size, command, tuple(journeys)))
+    t0 = time.monotonic()
+    session = Session(options, bus)
+    try:
+        try:
+            session.start()
+        except JourneyFailure as exc:  # the target or a simulator refused the setup calls
+            raise HarnessError(f"the run could not start: {exc}") from None
+        for key in journeys:
+            result.journeys.append(session.play(key))
+            if session.deadline.remaining() <= 0:
+                result.error = f"the run's time limit of {options.timeout:.0f}s is used up"
+                break
+        result.retries = session.retries()
+    finally:
+        session.stop()
+        result.seconds = time.monotonic() - t0
+    bus.emit(RunFinished(result))
+    return result

@@ -1,0 +1,88 @@
+"""Clients for the four systems' vendor APIs and their admin APIs, from the endpoints file.
+
+The firm's people act through the vendor APIs with the credentials a user of that
+vendor would hold: an OAuth client-credentials token for Salesforce, token-based
+authentication for NetSuite, a bearer token for Kantata.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..stack._probes import _tba_auth
+from ._admin import Admin
+from ._errors import JourneyFailure
+from ._wire import Deadline, Recorder, Wire, http_client
+
+
+@dataclass(slots=True)
+class Systems:
+    """Vendor API clients (``crm``, ``erp``, ``psa``) and admin clients per system."""
+
+    crm: Wire
+    erp: Wire
+    psa: Wire
+    admin: dict[str, Admin]
+    crm_api: str  # "/services/data/vNN.N"
+
+    def close(self) -> None:
+        for w in (self.crm, self.erp, self.psa, *(a.wire for a in self.admin.values())):
+            w.close()
+
+
+def _crm(ep: dict[str, Any], verify: Any, recorder: Recorder, deadline: Deadline) -> Wire:
+    wire = Wire("crm", http_client(ep["base_url"], verify), recorder, deadline)
+    r = wire.call(
+        "POST",
+        ep["token_url"],
+        data={
+            "grant_type": "client_credentials",
+            "client_id": ep["client_id"],
+            "client_secret": ep["client_secret"],
+        },
+        expect=(200,),
+    )
+    token = r.json().get("access_token")
+    if not token:
+        raise JourneyFailure(f"crm token endpoint answered without an access_token: {r.text[:200]}")
+    wire.client.headers["Authorization"] = f"Bearer {token}"
+    return wire
+
+
+def connect(
+    endpoints: dict[str, Any], recorder: Recorder, deadline: Deadline, step_timeout: float
+) -> Systems:
+    """Log in to every system as the firm's users do."""
+    verify: Any = endpoints.get("ca_bundle") or True
+    missing = [s for s in ("crm", "erp", "psa", "hcm") if s not in endpoints]
+    if missing:
+        raise JourneyFailure(f"the endpoints file lacks {', '.join(missing)}")
+    erp, psa = endpoints["erp"], endpoints["psa"]
+    admin = {
+        system: Admin(
+            Wire(f"{system} admin", http_client(ep["admin_url"], verify), recorder, deadline),
+            ep.get("sim_tenant") or "default",
+            step_timeout,
+        )
+        for system, ep in endpoints.items()
+        if isinstance(ep, dict)
+    }
+    for system, a in admin.items():
+        a.system = system
+    return Systems(
+        crm=_crm(endpoints["crm"], verify, recorder, deadline),
+        erp=Wire(
+            "erp", http_client(erp["rest_url"], verify, auth=_tba_auth(erp)), recorder, deadline
+        ),
+        psa=Wire(
+            "psa",
+            http_client(
+                psa["api_base"], verify, headers={"Authorization": f"Bearer {psa['token']}"}
+            ),
+            recorder,
+            deadline,
+        ),
+        admin=admin,
+        crm_api=f"/services/data/v{endpoints['crm'].get('api_version', '60.0')}",
+    )

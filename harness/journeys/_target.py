@@ -1,0 +1,361 @@
+"""The system under test: the bundled reference integration, or a stack in a target file.
+
+A target file (TOML or JSON) describes an external stack::
+
+    base_url = "http://127.0.0.1:8750"            # where the stack listens
+    health_url = "http://127.0.0.1:8750/health"   # optional: 2xx once it is ready
+    start = ["my-stack", "--endpoints", "{endpoints}"]  # optional: the harness starts and stops it
+    billing_run_url = "http://127.0.0.1:8750/jobs/billing-run"  # optional: POSTed ?through=DATE
+    task_url = "http://127.0.0.1:8750/tasks/{task}?wait=30"     # optional: follow a 202 {"task": id}
+    startup_timeout = 30
+
+    [webhooks]                                    # optional: the harness subscribes these
+    crm = "http://127.0.0.1:8750/webhooks/crm"    # Opportunity change events (CDC)
+    erp = "http://127.0.0.1:8750/webhooks/erp"    # invoice afterSubmit notifications
+    psa = "http://127.0.0.1:8750/webhooks/psa"    # time_entries, expenses, stories events
+    hcm = "http://127.0.0.1:8750/webhooks/hcm"    # Worker business-process notifications
+
+``{endpoints}`` and ``{workdir}`` in ``start`` are replaced by the endpoints file the
+harness wrote and a scratch directory. Every URL must be on loopback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import selectors
+import shlex
+import subprocess
+import sys
+import threading
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from .._errors import ConfigurationError, StackError
+from ._errors import JourneyFailure
+from ._wire import Deadline, Recorder, Wire, http_client
+
+#: what each system's webhook subscription carries
+WEBHOOK_TYPES = {
+    "crm": ["Opportunity"],
+    "erp": ["invoice"],
+    "psa": ["time_entries", "expenses", "stories"],
+    "hcm": ["Worker"],
+}
+_LOOPBACK = ("127.0.0.1", "localhost")
+
+
+@dataclass(frozen=True, slots=True)
+class TargetSpec:
+    """Where the stack under test listens and how to start, check and drive it."""
+
+    name: str
+    base_url: str | None = None
+    health_url: str | None = None
+    start: tuple[str, ...] | None = None
+    billing_run_url: str | None = None
+    task_url: str | None = None
+    webhooks: dict[str, str] = field(default_factory=dict)
+    startup_timeout: float = 30.0
+    embedded: bool = False
+
+
+def embedded_spec() -> TargetSpec:
+    """The bundled reference integration, started on a free port; it subscribes itself."""
+    return TargetSpec(
+        name="embedded reference integration",
+        start=(
+            sys.executable,
+            "-m",
+            "reference_integration",
+            "serve",
+            "--endpoints",
+            "{endpoints}",
+            "--port",
+            "0",
+            "--db",
+            "{workdir}/reference_integration.sqlite3",
+        ),
+        embedded=True,
+    )
+
+
+def _loopback(url: str, key: str, source: Path) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or parts.hostname not in _LOOPBACK:
+        raise ConfigurationError(
+            f"{key} in {source} must be an http(s) URL on 127.0.0.1, got {url!r}",
+            hint="the harness only sends traffic to loopback",
+        )
+    return url.rstrip("/") if key == "base_url" else url
+
+
+def load_target_file(path: Path) -> TargetSpec:
+    """Read and check a target file (``.toml`` or ``.json``)."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ConfigurationError(f"cannot read target file {path}: {exc.strerror}") from None
+    try:
+        doc: Any = json.loads(raw) if path.suffix == ".json" else tomllib.loads(raw.decode())
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ConfigurationError(
+            f"target file {path} is not valid {path.suffix[1:] or 'TOML'}: {exc}"
+        ) from None
+    if not isinstance(doc, dict):
+        raise ConfigurationError(f"target file {path} must hold a table/object")
+    doc = doc.get("target", doc)
+    known = {
+        "name",
+        "base_url",
+        "health_url",
+        "start",
+        "billing_run_url",
+        "task_url",
+        "webhooks",
+        "startup_timeout",
+    }
+    unknown = set(doc) - known
+    if unknown:
+        raise ConfigurationError(
+            f"unknown keys in target file {path}: {', '.join(sorted(unknown))}",
+            hint=f"known: {', '.join(sorted(known))}",
+        )
+    start = doc.get("start")
+    if isinstance(start, str):
+        start = shlex.split(start)
+    if start is not None and not (
+        isinstance(start, list) and all(isinstance(a, str) for a in start)
+    ):
+        raise ConfigurationError(f"start in {path} must be a command line or a list of strings")
+    hooks = doc.get("webhooks") or {}
+    if not isinstance(hooks, dict) or set(hooks) - set(WEBHOOK_TYPES):
+        raise ConfigurationError(
+            f"webhooks in {path} must map some of {', '.join(WEBHOOK_TYPES)} to URLs"
+        )
+
+    def url(key: str) -> str | None:
+        return _loopback(str(doc[key]), key, path) if doc.get(key) else None
+
+    try:
+        startup = float(doc.get("startup_timeout", 30.0))
+    except (TypeError, ValueError):
+        raise ConfigurationError(f"startup_timeout in {path} must be a number of seconds") from None
+    return TargetSpec(
+        name=str(doc.get("name") or path.name),
+        start=tuple(start) if start else None,
+        webhooks={s: _loopback(str(u), f"webhooks.{s}", path) for s, u in hooks.items()},
+        startup_timeout=startup,
+        base_url=url("base_url"),
+        health_url=url("health_url"),
+        billing_run_url=url("billing_run_url"),
+        task_url=url("task_url"),
+    )
+
+
+class Target:
+    """A running stack under test: started (maybe), healthy, subscribed, drivable."""
+
+    def __init__(
+        self, spec: TargetSpec, recorder: Recorder, deadline: Deadline, workdir: Path
+    ) -> None:
+        self.spec = spec
+        self.recorder = recorder
+        self.deadline = deadline
+        self.workdir = workdir
+        self.log_path = workdir / "target.log"
+        self.base_url = spec.base_url
+        self.health_url = spec.health_url
+        self.billing_run_url = spec.billing_run_url
+        self.task_url = spec.task_url
+        self.proc: subprocess.Popen[bytes] | None = None
+        self._log: IO[bytes] | None = None
+        self._wire: Wire | None = None
+
+    # -- lifecycle -------------------------------------------------------------------
+
+    def start(self, endpoints_file: Path, endpoints: dict[str, Any]) -> None:
+        if self.spec.start:
+            self._spawn(endpoints_file)
+        if self.health_url:
+            self._wait_healthy()
+        self._subscribe(endpoints)
+
+    def _spawn(self, endpoints_file: Path) -> None:
+        assert self.spec.start is not None
+        argv = [
+            a.replace("{endpoints}", str(endpoints_file)).replace("{workdir}", str(self.workdir))
+            for a in self.spec.start
+        ]
+        self._log = self.log_path.open("wb")
+        try:
+            self.proc = subprocess.Popen(
+                argv,
+                stdout=subprocess.PIPE if self.spec.embedded else self._log,
+                stderr=self._log,
+                stdin=subprocess.DEVNULL,
+                cwd=self.workdir,
+                env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            )
+        except OSError as exc:
+            raise StackError(f"cannot start the target ({argv[0]}): {exc.strerror}") from None
+        if self.spec.embedded:
+            self._read_listening()
+
+    def _read_listening(self) -> None:
+        """The reference integration prints ``{"listening": URL}`` once it has its port."""
+        assert self.proc is not None and self.proc.stdout is not None
+        out = self.proc.stdout
+        with selectors.DefaultSelector() as sel:
+            sel.register(out, selectors.EVENT_READ)
+            ready = sel.select(self.deadline.cap(self.spec.startup_timeout))
+        line = out.readline() if ready else b""
+        try:
+            url = str(json.loads(line)["listening"])
+        except (ValueError, KeyError, TypeError):
+            raise StackError(
+                f"the reference integration did not start: {self.tail() or line.decode(errors='replace')}",
+                hint=f"its log is {self.log_path}",
+            ) from None
+        log = self._log
+        threading.Thread(target=_drain, args=(out, log), daemon=True).start()
+        self.base_url = url
+        self.health_url = f"{url}/health"
+        self.billing_run_url = f"{url}/jobs/billing-run"
+        self.task_url = f"{url}/tasks/{{task}}?wait=30"
+
+    def _wait_healthy(self) -> None:
+        assert self.health_url is not None
+        limit = min(self.spec.startup_timeout, max(self.deadline.remaining(), 0.0))
+        stop = Deadline(limit)
+        pause = threading.Event()
+        last = "no answer"
+        with httpx.Client(trust_env=False, timeout=5.0) as http:
+            while stop.remaining() > 0:
+                if self.proc is not None and self.proc.poll() is not None:
+                    raise StackError(
+                        f"the target exited with code {self.proc.returncode} before it was healthy: {self.tail()}",
+                        hint=f"its log is {self.log_path}",
+                    )
+                try:
+                    r = http.get(self.health_url)
+                    if r.is_success:
+                        return
+                    last = f"HTTP {r.status_code}"
+                except httpx.HTTPError as exc:
+                    last = type(exc).__name__
+                pause.wait(0.1)  # a process coming up has no event to wait on
+        raise StackError(
+            f"the target was not healthy at {self.health_url} within {limit:.0f}s ({last})",
+            hint="check its start command and health_url, or raise startup_timeout",
+        )
+
+    def _subscribe(self, endpoints: dict[str, Any]) -> None:
+        verify: Any = endpoints.get("ca_bundle") or True
+        for system, url in self.spec.webhooks.items():
+            ep = endpoints[system]
+            with http_client(ep["admin_url"], verify) as admin:
+                r = admin.post(
+                    "/subscriptions",
+                    json={
+                        "id": f"harness-target-{system}",
+                        "url": url,
+                        "types": WEBHOOK_TYPES[system],
+                        "tenant": ep.get("sim_tenant") or "default",
+                    },
+                )
+            if r.status_code >= 300:
+                raise StackError(
+                    f"subscribing {url} to the {system} failed: {r.status_code} {r.text[:200]}"
+                )
+
+    def alive(self) -> str | None:
+        """None when fine; otherwise why the target cannot be working."""
+        if self.proc is not None and self.proc.poll() is not None:
+            return f"the target process exited with code {self.proc.returncode}"
+        return None
+
+    def diagnose(self) -> str | None:
+        """The reference integration's dead letters, when it has any: why it gave up."""
+        if not self.spec.embedded or not self.base_url:
+            return None
+        try:
+            with httpx.Client(trust_env=False, timeout=5.0) as http:
+                dead = http.get(f"{self.base_url}/dead-letters").json().get("dead_letters") or []
+        except (httpx.HTTPError, ValueError, AttributeError):
+            return None
+        if not dead:
+            return None
+        last = dead[-1]
+        error = str(last.get("last_error") or last.get("error") or "")[:240]
+        return (
+            f"the integration dead-lettered {len(dead)} task(s), last {last.get('kind')}: {error}"
+        )
+
+    def tail(self, lines: int = 5) -> str:
+        if self._log is not None:
+            self._log.flush()
+        try:
+            text = self.log_path.read_text(errors="replace")
+        except OSError:
+            return ""
+        return " | ".join(text.strip().splitlines()[-lines:])
+
+    def stop(self) -> None:
+        if self._wire is not None:
+            self._wire.close()
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+        if self.proc is not None and self.proc.stdout is not None:
+            self.proc.stdout.close()
+        if self._log is not None:
+            self._log.close()
+
+    # -- driving ---------------------------------------------------------------------
+
+    def _http(self) -> Wire:
+        if self._wire is None:
+            self._wire = Wire(
+                "target", http_client(self.base_url or "", True), self.recorder, self.deadline
+            )
+        return self._wire
+
+    def billing_run(self, through: str) -> None:
+        """POST the billing run; follow its task until settled when the stack offers one."""
+        if not self.billing_run_url:
+            return  # the stack bills on its own schedule; the invoice wait judges it
+        r = self._http().call(
+            "POST", self.billing_run_url, params={"through": through}, expect=(200, 201, 202, 204)
+        )
+        task = r.json().get("task") if r.status_code == 202 and r.content else None
+        if task is None or not self.task_url:
+            return
+        t = (
+            self._http()
+            .call("GET", self.task_url.replace("{task}", str(task)), timeout=45, expect=(200,))
+            .json()
+        )
+        if t.get("status") != "done":
+            raise JourneyFailure(
+                f"billing run task {task} ended {t.get('status')}: {t.get('last_error') or t.get('error') or t}"
+            )
+
+
+def _drain(stream: IO[bytes], sink: IO[bytes] | None) -> None:
+    """Keep the child's stdout flowing into its log after the first line."""
+    for line in iter(stream.readline, b""):
+        if sink is not None and not sink.closed:
+            try:
+                sink.write(line)
+            except ValueError:  # closed while stopping
+                return

@@ -1,0 +1,18 @@
+"""Reporters: subscribers to the run's events (console, JUnit XML, JSON summary, HTML)."""
+
+from ._console import ConsoleReporter
+from ._html import HtmlReporter, html_report
+from ._junit import JUnitReporter, junit_xml
+from ._summary import JsonSummaryReporter, summary
+from ._timeline import timeline_svg
+
+__all__ = [
+    "ConsoleReporter",
+    "HtmlReporter",
+    "JUnitReporter",
+    "JsonSummaryReporter",
+    "html_report",
+    "junit_xml",
+    "summary",
+    "timeline_svg",
+]
