@@ -136,5 +136,5 @@ def run(
     bus.subscribe(HtmlReporter(paths["html"]))
     command = _command(seed, size, keys, target_path, https, faults, config, timeout, step_timeout)
     result = run_journeys(options, keys, bus, command)
-    console.print("reports: " + ", ".join(str(p) for p in paths.values()))
+    console.print("reports: " + ", ".join(str(p) for p in paths.values()), soft_wrap=True)
     raise typer.Exit(0 if result.ok else 1)

@@ -151,7 +151,7 @@ class Session:
         except JourneyFailure as exc:
             failed = result.failed_step
             why = self.target.alive() or self.target.diagnose()
-            if failed is not None and why and why not in (failed.error or ""):
+            if failed is not None and why and "dead" not in (failed.error or ""):
                 failed.error = f"{failed.error}; {why}"
             elif failed is None:
                 result.invariants.append(_failed("journey could finish", str(exc)))

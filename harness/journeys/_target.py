@@ -281,12 +281,17 @@ class Target:
         return None
 
     def diagnose(self) -> str | None:
-        """The reference integration's dead letters, when it has any: why it gave up."""
-        if not self.spec.embedded or not self.base_url:
+        """Why the target may have failed: nothing listening, or its dead letters."""
+        if not self.base_url:
             return None
         try:
             with httpx.Client(trust_env=False, timeout=5.0) as http:
+                if not self.spec.embedded:
+                    http.get(self.base_url)
+                    return None
                 dead = http.get(f"{self.base_url}/dead-letters").json().get("dead_letters") or []
+        except httpx.ConnectError:
+            return f"nothing answers at {self.base_url}: the stack under test is not running"
         except (httpx.HTTPError, ValueError, AttributeError):
             return None
         if not dead:

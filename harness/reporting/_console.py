@@ -68,10 +68,10 @@ class ConsoleReporter:
         retries = {s: sum(v.values()) for s, v in r.retries.items()}
         self.console.print(f"retries answered (429/503): {retries}")
         for line in r.failures:
-            self.console.print(f"[red]FAIL[/] {escape(line)}")
+            self.console.print(f"[red]FAIL[/] {escape(line)}", soft_wrap=True)
         verdict = "[green]passed[/]" if r.ok else "[red]FAILED[/]"
         self.console.print(f"{verdict} in {r.seconds:.1f}s; seed {r.seed}")
-        self.console.print(f"reproduce: {escape(r.command)}")
+        self.console.print(f"reproduce: {escape(r.command)}", soft_wrap=True)
 
 
 def _num(v: object) -> str:
