@@ -1,12 +1,14 @@
 """The harness's pytest plugin (registered through the pytest11 entry point).
 
 Provides ``harness_tls``: a session-wide local CA and loopback certificate for https
-simulators. Journey fixtures arrive with the journey runner.
+simulators, and ``harness_session``: the stack a journey scenario plays in.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,3 +19,15 @@ from simulators.engine import TlsFiles, make_tls_files
 def harness_tls(tmp_path_factory: pytest.TempPathFactory) -> TlsFiles:
     """A local CA and a loopback server certificate, made once per session."""
     return make_tls_files(Path(tmp_path_factory.mktemp("harness-tls")))
+
+
+@pytest.fixture(scope="session")
+def harness_session() -> Iterator[Any]:
+    """Simulators, the firm from the configured seed and the embedded reference
+    integration, once per test session; ``harness_session.play("tm")`` plays a journey."""
+    from harness._config import load_config
+    from harness.journeys import Session, SessionOptions
+
+    cfg = load_config()
+    with Session(SessionOptions(seed=cfg.seed, size=cfg.size, https=cfg.https)) as session:
+        yield session
