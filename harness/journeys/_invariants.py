@@ -9,7 +9,8 @@ payment status comes back from the ERP.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from ._errors import JourneyFailure
@@ -155,14 +156,16 @@ def status_flowed_back(f: Facts) -> str | None:
     return None
 
 
-INVARIANTS: dict[str, Check] = {
-    "ERP customer carries the CRM account id": customer_has_account_id,
-    "PSA workspace references the opportunity": workspace_references_opportunity,
-    "CRM opportunity carries the PSA and ERP ids": opportunity_carries_ids,
-    "every approved billable hour invoiced exactly once": hours_invoiced_once,
-    "invoice totals follow the billing model": invoice_totals,
-    "invoice status flowed back to the PSA and the CRM": status_flowed_back,
-}
+INVARIANTS: Mapping[str, Check] = MappingProxyType(
+    {
+        "ERP customer carries the CRM account id": customer_has_account_id,
+        "PSA workspace references the opportunity": workspace_references_opportunity,
+        "CRM opportunity carries the PSA and ERP ids": opportunity_carries_ids,
+        "every approved billable hour invoiced exactly once": hours_invoiced_once,
+        "invoice totals follow the billing model": invoice_totals,
+        "invoice status flowed back to the PSA and the CRM": status_flowed_back,
+    }
+)
 
 
 def check_invariants(sc: Scene, spec: JourneySpec) -> list[InvariantResult]:

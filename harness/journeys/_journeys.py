@@ -8,9 +8,10 @@ facts a journey gathers feed its invariants and KPIs.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from types import MappingProxyType
 from typing import Any
 
 from ._actors import BillingOffice, Consultant, Customer, ProjectManager, SalesRep
@@ -198,8 +199,10 @@ def play_milestone(sc: Scene) -> None:
     _pay_and_flow_back(sc)
 
 
-JOURNEYS: dict[str, JourneySpec] = {
-    "tm": JourneySpec("tm", TM, 48000.0, 480, play_tm),
-    "fixed_fee": JourneySpec("fixed_fee", FIXED, 25000.0, 240, play_fixed_fee),
-    "milestone": JourneySpec("milestone", MILESTONE, 10000.0, 0, play_milestone),
-}
+JOURNEYS: Mapping[str, JourneySpec] = MappingProxyType(
+    {
+        "tm": JourneySpec("tm", TM, 48000.0, 480, play_tm),
+        "fixed_fee": JourneySpec("fixed_fee", FIXED, 25000.0, 240, play_fixed_fee),
+        "milestone": JourneySpec("milestone", MILESTONE, 10000.0, 0, play_milestone),
+    }
+)

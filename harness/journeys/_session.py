@@ -27,25 +27,28 @@ from ._systems import Systems, connect
 from ._target import Target, TargetSpec, embedded_spec
 from ._wire import Deadline, Recorder
 
-#: CRM fields the journeys rely on beyond the simulator's defaults
-_CRM_FIELDS = [
-    {
-        "object": "Opportunity",
-        "name": "Invoice_Status__c",
-        "type": "string",
-        "label": "Invoice Status",
-    }
-]
-_CRM_EVENTS = [
-    {
-        "name": "Project_Activated__e",
-        "fields": {
-            "Opportunity_Id__c": "string",
-            "PSA_Project_Id__c": "string",
-            "ERP_Project_Id__c": "string",
-        },
-    }
-]
+
+def _crm_extras() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """CRM custom fields and platform events the journeys rely on beyond the defaults."""
+    fields = [
+        {
+            "object": "Opportunity",
+            "name": "Invoice_Status__c",
+            "type": "string",
+            "label": "Invoice Status",
+        }
+    ]
+    events = [
+        {
+            "name": "Project_Activated__e",
+            "fields": {
+                "Opportunity_Id__c": "string",
+                "PSA_Project_Id__c": "string",
+                "ERP_Project_Id__c": "string",
+            },
+        }
+    ]
+    return fields, events
 
 
 @dataclass(slots=True)
@@ -63,16 +66,17 @@ class SessionOptions:
 
 
 def _crm_settings(cfg_sections: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    extra_fields, extra_events = _crm_extras()
     crm = dict(cfg_sections.get("crm") or {})
     have = {(f.get("object"), f.get("name")) for f in crm.get("custom_fields", [])}
     crm["custom_fields"] = [
         *crm.get("custom_fields", []),
-        *(f for f in _CRM_FIELDS if (f["object"], f["name"]) not in have),
+        *(f for f in extra_fields if (f["object"], f["name"]) not in have),
     ]
     events = {e.get("name") for e in crm.get("platform_events", [])}
     crm["platform_events"] = [
         *crm.get("platform_events", []),
-        *(e for e in _CRM_EVENTS if e["name"] not in events),
+        *(e for e in extra_events if e["name"] not in events),
     ]
     return {**cfg_sections, "crm": crm}
 

@@ -29,8 +29,10 @@ import subprocess
 import sys
 import threading
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import IO, Any
 from urllib.parse import urlsplit
 
@@ -41,12 +43,14 @@ from ._errors import JourneyFailure
 from ._wire import Deadline, Recorder, Wire, http_client
 
 #: what each system's webhook subscription carries
-WEBHOOK_TYPES = {
-    "crm": ["Opportunity"],
-    "erp": ["invoice"],
-    "psa": ["time_entries", "expenses", "stories"],
-    "hcm": ["Worker"],
-}
+WEBHOOK_TYPES: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "crm": ("Opportunity",),
+        "erp": ("invoice",),
+        "psa": ("time_entries", "expenses", "stories"),
+        "hcm": ("Worker",),
+    }
+)
 _LOOPBACK = ("127.0.0.1", "localhost")
 
 
@@ -265,7 +269,7 @@ class Target:
                     json={
                         "id": f"harness-target-{system}",
                         "url": url,
-                        "types": WEBHOOK_TYPES[system],
+                        "types": list(WEBHOOK_TYPES[system]),
                         "tenant": ep.get("sim_tenant") or "default",
                     },
                 )

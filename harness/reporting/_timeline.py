@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from html import escape
+from types import MappingProxyType
 
 from ..journeys import JourneyResult
 
-_COLORS = {"action": "#3b6fd4", "wait": "#e08a1e", "check": "#7a7a7a"}
+_COLORS = MappingProxyType({"action": "#3b6fd4", "wait": "#e08a1e", "check": "#7a7a7a"})
 _LABEL_W, _PLOT_W, _ROW_H, _TOP = 360, 560, 20, 24
 
 
