@@ -97,7 +97,7 @@ class Directory:
         self.terminated_after = terminated_after
         self._records: dict[str, dict[str, dict[str, Any]]] = {}
         self._views: dict[str, WorkerView] | None = None
-        self._by_employee_id: dict[str, str] | None = None
+        self._by_employee_id: dict[str, str | None] | None = None
 
     # -- records ---------------------------------------------------------------------
 
@@ -175,12 +175,18 @@ class Directory:
             ref = ref.get("id")
         if not isinstance(ref, str) or not ref:
             return None
-        workers = self.all(WORKER)
         if is_wid(ref):
-            return ref if ref in workers else None
+            if WORKER in self._records:
+                return ref if ref in self._records[WORKER] else None
+            return ref if self.store.is_deleted(WORKER, ref) is False else None
+        # by employee id, through the indexed lookup rather than a scan of every worker
         if self._by_employee_id is None:
-            self._by_employee_id = {str(r.get("employeeId")): r["id"] for r in workers.values()}
-        return self._by_employee_id.get(ref.split("=", 1)[-1])
+            self._by_employee_id = {}
+        eid = ref.split("=", 1)[-1]
+        if eid not in self._by_employee_id:
+            hit = self.find_by(WORKER, "employeeId", eid)
+            self._by_employee_id[eid] = hit["id"] if hit else None
+        return self._by_employee_id[eid]
 
     def manager_of(self, v: WorkerView) -> WorkerView | None:
         """The explicit manager, else the manager of the worker's organization (or its superior's)."""
