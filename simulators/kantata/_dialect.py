@@ -207,8 +207,10 @@ class KantataDialect(Dialect):
         res = self.catalog.get(change.type)
         if res is None or not res.events:
             return None
+        index = tenant.store.ensure_index("_key", "subscribed_events")
         row = tenant.store.conn.execute(
-            "SELECT data FROM records WHERE type = 'subscribed_events' AND json_extract(data, '$._key') = ?",
+            f"SELECT data FROM records INDEXED BY {index} WHERE type = 'subscribed_events'"
+            " AND json_extract(data, '$._key') = ?",
             (change_key(change),),
         ).fetchone()
         if row is not None:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from simulators.engine import Change, Tenant, json_path
+from simulators.engine import Change, Tenant, json_path, type_literal
 
 from ._coerce import Problems, coerce
 from ._feed import build_event, change_key
@@ -63,8 +63,14 @@ class Records:
         return rec
 
     def find(self, ctx: Ctx, collection: str, **match: Any) -> list[dict[str, Any]]:
-        sql = "SELECT data FROM records WHERE type = ? AND deleted = 0"
-        params: list[Any] = [collection]
+        if match:
+            # through a partial index on the first key: SQLite would otherwise scan the type
+            index = ctx.tenant.store.ensure_index(next(iter(match)), collection)
+            sql = f"SELECT data FROM records INDEXED BY {index} WHERE type = {type_literal(collection)}"
+        else:
+            sql = f"SELECT data FROM records WHERE type = {type_literal(collection)}"
+        sql += " AND deleted = 0"
+        params: list[Any] = []
         for k, v in match.items():
             sql += f" AND {json_path(k)} = ?"
             params.append(v)
