@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..stack._probes import _tba_auth
+from ..stack._vendor_auth import tba_auth
 from ._admin import Admin
 from ._errors import JourneyFailure
 from ._wire import Deadline, Recorder, Wire, http_client
@@ -73,7 +73,7 @@ def connect(
     return Systems(
         crm=_crm(endpoints["crm"], verify, recorder, deadline),
         erp=Wire(
-            "erp", http_client(erp["rest_url"], verify, auth=_tba_auth(erp)), recorder, deadline
+            "erp", http_client(erp["rest_url"], verify, auth=tba_auth(erp)), recorder, deadline
         ),
         psa=Wire(
             "psa",

@@ -13,6 +13,8 @@ from typing import Any
 
 import httpx
 
+from ._vendor_auth import tba_auth
+
 
 @dataclass(slots=True)
 class ProbeResult:
@@ -99,41 +101,8 @@ def _probe_salesforce(s: _Steps, ep: dict[str, Any]) -> None:
     s.call("delete Account", "DELETE", f"{base}/sobjects/Account/{rid}", 204, headers=h)
 
 
-def _tba_auth(ep: dict[str, Any]) -> Any:
-    """NetSuite token-based auth: OAuth 1.0a with HMAC-SHA256, realm = account id."""
-    import warnings
-
-    import authlib.deprecate  # noqa: F401  (installs authlib's own "always" filter first)
-
-    with warnings.catch_warnings():  # authlib warns that plain httpx support is deprecated
-        warnings.simplefilter("ignore")
-        from authlib.integrations.httpx_client import OAuth1Auth
-    from authlib.oauth1.rfc5849.client_auth import ClientAuth
-    from authlib.oauth1.rfc5849.signature import generate_signature_base_string
-    from oauthlib.oauth1.rfc5849.signature import sign_hmac_sha256
-
-    def hmac_sha256(client: Any, request: Any) -> str:
-        return str(
-            sign_hmac_sha256(
-                generate_signature_base_string(request), client.client_secret, client.token_secret
-            )
-        )
-
-    # authlib ships HMAC-SHA1 only; NetSuite requires HMAC-SHA256 (registration is idempotent)
-    ClientAuth.register_signature_method("HMAC-SHA256", hmac_sha256)
-    return OAuth1Auth(
-        ep["consumer_key"],
-        ep["consumer_secret"],
-        token=ep["token_id"],
-        token_secret=ep["token_secret"],
-        realm=ep["account"],
-        signature_method="HMAC-SHA256",
-        force_include_body=True,
-    )
-
-
 def _probe_netsuite(s: _Steps, ep: dict[str, Any]) -> None:
-    auth = _tba_auth(ep)
+    auth = tba_auth(ep)
     base = f"{ep['rest_url']}/record/v1"
     ext = f"PROBE-{time.time_ns()}"
     s.call(

@@ -1,0 +1,38 @@
+"""Client-side vendor authentication the harness needs to act on a simulator's vendor API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def tba_auth(ep: dict[str, Any]) -> Any:
+    """NetSuite token-based auth: OAuth 1.0a with HMAC-SHA256, realm = account id."""
+    import warnings
+
+    import authlib.deprecate  # noqa: F401  (installs authlib's own "always" filter first)
+
+    with warnings.catch_warnings():  # authlib warns that plain httpx support is deprecated
+        warnings.simplefilter("ignore")
+        from authlib.integrations.httpx_client import OAuth1Auth
+    from authlib.oauth1.rfc5849.client_auth import ClientAuth
+    from authlib.oauth1.rfc5849.signature import generate_signature_base_string
+    from oauthlib.oauth1.rfc5849.signature import sign_hmac_sha256
+
+    def hmac_sha256(client: Any, request: Any) -> str:
+        return str(
+            sign_hmac_sha256(
+                generate_signature_base_string(request), client.client_secret, client.token_secret
+            )
+        )
+
+    # authlib ships HMAC-SHA1 only; NetSuite requires HMAC-SHA256 (registration is idempotent)
+    ClientAuth.register_signature_method("HMAC-SHA256", hmac_sha256)
+    return OAuth1Auth(
+        ep["consumer_key"],
+        ep["consumer_secret"],
+        token=ep["token_id"],
+        token_secret=ep["token_secret"],
+        realm=ep["account"],
+        signature_method="HMAC-SHA256",
+        force_include_body=True,
+    )
