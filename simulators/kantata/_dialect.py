@@ -113,6 +113,9 @@ class KantataDialect(Dialect):
         store = tenant.store
         for name in ("workspace_id", "user_id", "story_id", "subject_id"):
             store.ensure_index(name)
+        # per-type indexes the budget roll-up names explicitly (INDEXED BY)
+        for collection in ("time_entries", "expenses", "timesheet_submissions", "stories"):
+            store.ensure_index("workspace_id", collection)
         account = store.meta_get(ACCOUNT_KEY)
         if account is None:
             account = (

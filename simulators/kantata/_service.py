@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -106,7 +105,7 @@ class Records:
     def create(self, ctx: Ctx, res: Resource, attrs: Any) -> dict[str, Any]:
         values, problems = coerce(res, "create", attrs, self.settings.reject_unknown_fields)
         ext = values.pop("external_reference", None)
-        rec = copy.deepcopy(res.stored)
+        rec = orjson.loads(orjson.dumps(res.stored))  # a deep copy, far cheaper than copy.deepcopy
         for name in res.required:
             if values.get(name) in (None, "", []) and not any(p[0] == name for p in problems):
                 problems.append((name, f"{_human(name)} can't be blank"))
@@ -150,7 +149,7 @@ class Records:
         old = self.require(ctx, res.collection, rid)
         values, problems = coerce(res, "update", attrs, self.settings.reject_unknown_fields)
         ext = values.pop("external_reference", None)
-        rec = copy.deepcopy(old)
+        rec = orjson.loads(orjson.dumps(old))
         for name in res.required:
             if (
                 name in values
@@ -257,7 +256,7 @@ class Records:
         if existing:
             old = existing[0]
             return self.save(ctx, res, old, {**old, **fields})
-        rec = copy.deepcopy(res.stored)
+        rec = orjson.loads(orjson.dumps(res.stored))  # a deep copy, far cheaper than copy.deepcopy
         rec.update(fields)
         return self.insert(ctx, res, rec)
 

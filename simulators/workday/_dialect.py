@@ -254,10 +254,14 @@ class WorkdayDialect(Dialect):
 
     # -- events ----------------------------------------------------------------------
 
+    def wants_event(self, tenant: Tenant, change: Change) -> bool:
+        """Only completed business processes notify subscribers; other writes make no event."""
+        return change.type == WORKER and change.origin.startswith("bp:")
+
     def change_event(
         self, tenant: Tenant, change: Change, seq: int
     ) -> tuple[str, dict[str, Any]] | None:
-        if change.type != WORKER or not change.origin.startswith("bp:"):
+        if not self.wants_event(tenant, change):
             return None
         event_id = change.origin[3:]
         entry = next(
