@@ -227,6 +227,33 @@ class SalesforceDialect(Dialect):
                 emit=False,
             )
             tenant.state["sf.standard_pricebook"] = pid
+        if store.get("Organization", org) is None:
+            stamp = sf_datetime(tenant.clock.time())
+            uid = tenant.state[USER_KEY]
+            store.insert(
+                "Organization",
+                org,
+                self.records.blank(self.records.object("Organization"))
+                | {
+                    "Id": org,
+                    "IsDeleted": False,
+                    "Name": f"ps-integration-harness {tenant.name}",
+                    "OrganizationType": "Developer Edition",
+                    "InstanceName": "SIM1",
+                    "IsSandbox": True,
+                    "DefaultLocaleSidKey": "en_US",
+                    "LanguageLocaleKey": "en_US",
+                    "TimeZoneSidKey": "America/Los_Angeles",
+                    "DefaultCurrencyIsoCode": "USD",
+                    "CreatedDate": stamp,
+                    "CreatedById": uid,
+                    "LastModifiedDate": stamp,
+                    "LastModifiedById": uid,
+                    "SystemModstamp": stamp,
+                },
+                stamp,
+                emit=False,
+            )
         tenant.state.pop(QUOTA_KEY, None)
         self.auth.tenant_credentials(tenant)
 

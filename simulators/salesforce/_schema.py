@@ -702,6 +702,27 @@ def standard_objects() -> list[ObjectDef]:
             _owner(),
         ],
     )
+    organization = _obj(
+        "Organization",
+        "00D",
+        "Organization",
+        "Organizations",
+        [
+            _f("Name", "string", nillable=False, length=80, name_field=True, **_RO),
+            _f("Division", "string", length=80, **_RO),
+            _f("OrganizationType", "picklist", label="Edition", **_RO),
+            _f("InstanceName", "string", length=5, **_RO),
+            _f("IsSandbox", "boolean", nillable=False, defaulted_on_create=True, **_RO),
+            _f("NamespacePrefix", "string", length=15, **_RO),
+            _f("DefaultLocaleSidKey", "picklist", label="Locale", **_RO),
+            _f("LanguageLocaleKey", "picklist", label="Language", **_RO),
+            _f("TimeZoneSidKey", "picklist", label="Time Zone", **_RO),
+            _f("DefaultCurrencyIsoCode", "picklist", label="Currency", **_RO),
+        ],
+        createable=False,
+        updateable=False,
+        deletable=False,
+    )
     return [
         account,
         contact,
@@ -713,6 +734,7 @@ def standard_objects() -> list[ObjectDef]:
         user,
         contract,
         order,
+        organization,
     ]
 
 

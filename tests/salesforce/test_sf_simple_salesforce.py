@@ -215,3 +215,12 @@ def test_sosl_search(sf: Salesforce) -> None:
     assert sf.quick_search("Northw*")["searchRecords"]
     with pytest.raises(SalesforceMalformedRequest):
         sf.search("FIND northwind")
+
+
+def test_organization_and_is_sandbox(sf: Salesforce) -> None:
+    assert sf.is_sandbox() is True
+    org = sf.query("SELECT Id, Name, OrganizationType FROM Organization")["records"][0]
+    assert org["Id"].startswith("00D") and org["OrganizationType"] == "Developer Edition"
+    with pytest.raises(SalesforceMalformedRequest) as exc:
+        sf.restful("sobjects/Organization/", method="POST", data='{"Name": "x"}')
+    assert exc.value.content[0]["errorCode"] == "CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY"
