@@ -18,7 +18,9 @@ from simulators.engine import (
 )
 
 from ._auth import TOKEN_PATH, NetSuiteAuth
+from ._governance import GOVERNANCE_PATH, GovernanceLimits
 from ._jobs import AsyncJobs
+from ._metadata import CATALOG_PATH, MetadataCatalog
 from ._records import RecordService, WriteContext
 from ._rest import RestResources
 from ._rules import DEFAULT_ITEM_KEY, BusinessRules
@@ -48,12 +50,23 @@ class NetSuiteDialect(Dialect):
         )
         self.transforms = Transforms(self.records)
         self.rest = RestResources(self)
+        self.metadata = MetadataCatalog(self.records.types, self.settings.hours_format)
+        self.governance = GovernanceLimits(self.limit)
 
     # -- wiring ----------------------------------------------------------------------
 
     def routes(self, r: Router) -> None:
         rest, w = self.rest, self.rest.wrap
         r.add("POST", TOKEN_PATH, self.auth.token, auth=False, name="oauth2.token")
+        # before {type} routes: the first registered pattern wins
+        r.add("GET", CATALOG_PATH, w(self.metadata.catalog, asyncable=False), name="metadata")
+        r.add(
+            "GET",
+            f"{CATALOG_PATH}/{{type}}",
+            w(self.metadata.record, asyncable=False),
+            name="metadata.record",
+        )
+        r.add("GET", GOVERNANCE_PATH, w(self.governance.get, asyncable=False), name="governance")
         rec = "/services/rest/record/v1/{type}"
         r.add("GET", rec, w(rest.list), name="record.list")
         r.add("POST", rec, w(rest.create), name="record.create")
