@@ -32,6 +32,7 @@ from ._schema import ObjectDef, _f, _obj, build_schema
 from ._settings import SalesforceSettings
 from ._versions import parse_version
 from ._wire import error_response, json_response, sf_datetime
+from .bulk2 import Bulk2
 from .streaming import Streaming
 
 QUOTA_KEY = "sf.quota"
@@ -53,6 +54,7 @@ class SalesforceDialect(Dialect):
         self.queries = QueryResources(self)
         self.composite = CompositeResources(self)
         self.streaming = Streaming(self)
+        self.bulk2 = Bulk2(self)
         self._cdc_objects = (
             {o.lower() for o in self.settings.cdc_objects} if self.settings.cdc_objects else None
         )
@@ -150,6 +152,7 @@ class SalesforceDialect(Dialect):
             name="sobject.deleteByExternalId",
         )
         self.streaming.routes(r)
+        self.bulk2.routes(r)
 
     def admin_routes(self, r: Router) -> None:
         r.add("GET", "/__admin/tenants/{tenant}/limits", self._admin_get_limits, auth=False)
