@@ -8,6 +8,7 @@ limits. Every error leaves in the vendor's own error format; nothing leaks a tra
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import os
 import time
@@ -84,6 +85,9 @@ class Simulator:
         seq = tenant.next_event_seq()
         change.seq = seq
         dialect = self.dialect
+        if not dialect.event_needs_previous:
+            # the event outlives the write: keep only what its payload is built from
+            change = dataclasses.replace(change, previous=None)
         self.events.publish(
             Event(
                 seq,

@@ -25,6 +25,9 @@ class Dialect:
     vendor: str = "generic"
     #: system role in the firm, e.g. "crm"
     system: str = "generic"
+    #: whether ``change_event`` reads ``change.previous`` (events are built lazily, so a
+    #: dialect that doesn't need it lets retained events hold one record instead of two)
+    event_needs_previous: bool = True
 
     def __init__(self) -> None:
         self.sim: Simulator | None = None

@@ -37,6 +37,7 @@ _OPERATION = {"create": "create", "update": "edit", "delete": "delete", "undelet
 class NetSuiteDialect(Dialect):
     vendor = "netsuite"
     system = "erp"
+    event_needs_previous = False
 
     def __init__(self, settings: NetSuiteSettings | None = None) -> None:
         super().__init__()

@@ -41,6 +41,7 @@ QUOTA_KEY = "sf.quota"
 class SalesforceDialect(Dialect):
     vendor = "salesforce"
     system = "crm"
+    event_needs_previous = False
 
     def __init__(self, settings: SalesforceSettings | None = None) -> None:
         super().__init__()

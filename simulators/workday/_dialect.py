@@ -44,6 +44,7 @@ DEFAULT_REASONS = (
 class WorkdayDialect(Dialect):
     vendor = "workday"
     system = "hcm"
+    event_needs_previous = False
 
     def __init__(self, settings: WorkdaySettings | None = None) -> None:
         super().__init__()
