@@ -11,6 +11,7 @@ import asyncio
 import dataclasses
 import logging
 import os
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,7 @@ from ._events import Event, EventBus
 from ._faults import FaultRules
 from ._http import Request, Response, Router, call_handler
 from ._journal import Journal, JournalEntry
+from ._names import check_admin_params
 from ._store import Change
 from ._tenants import DEFAULT_TENANT, Tenant, TenantRegistry
 
@@ -326,6 +328,7 @@ class Simulator:
                 )
             req.route = route
             req.params = params
+            check_admin_params(params)
             return await call_handler(route, req)
         except HttpError as exc:
             return Response.json({"error": {"code": exc.code, "message": exc.message}}, exc.status)
@@ -333,10 +336,21 @@ class Simulator:
             return Response.json(
                 {"error": {"code": "INVALID_INPUT", "message": exc.message, "hint": exc.hint}}, 400
             )
-        except Exception as exc:
+        except (ValueError, OverflowError, re.error) as exc:
+            # a value no handler check caught (an odd number, a regex): still the caller's input
+            return Response.json(
+                {"error": {"code": "INVALID_INPUT", "message": f"invalid value: {exc}"}}, 400
+            )
+        except Exception:
             log.exception("admin error on %s %s", req.method, req.path)
             return Response.json(
-                {"error": {"code": "INTERNAL", "message": f"{type(exc).__name__}: {exc}"}}, 500
+                {
+                    "error": {
+                        "code": "INTERNAL",
+                        "message": f"unexpected error; correlation id {req.correlation_id}",
+                    }
+                },
+                500,
             )
 
 

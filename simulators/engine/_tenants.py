@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import re
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from ._clock import Clock
-from ._errors import ConfigError, NotFoundError
+from ._errors import NotFoundError
+from ._names import check_snapshot_name, check_tenant_name
 from ._store import Change, RecordStore
 
-TENANT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")
 DEFAULT_TENANT = "default"
 
 
@@ -67,9 +66,13 @@ class TenantRegistry:
         self._tenants: dict[str, Tenant] = {}
 
     def _db_path(self, name: str) -> Path | None:
-        return None if self.data_dir is None else self.data_dir / "tenants" / f"{name}.sqlite3"
+        if self.data_dir is None:
+            return None
+        return self.data_dir / "tenants" / f"{check_tenant_name(name)}.sqlite3"
 
     def snapshot_path(self, tenant: str, snapshot: str) -> Path | None:
+        check_tenant_name(tenant)
+        check_snapshot_name(snapshot)
         return (
             None
             if self.data_dir is None
@@ -96,11 +99,7 @@ class TenantRegistry:
         t = self._tenants.get(name)
         if t is not None:
             return t
-        if not TENANT_NAME.match(name):
-            raise ConfigError(
-                f"invalid tenant name {name!r}",
-                hint="use 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit",
-            )
+        check_tenant_name(name)
         store = RecordStore(name, self._db_path(name))
         t = Tenant(name=name, store=store)
         store.listener = lambda change, t=t: self._on_change(t, change)
