@@ -14,6 +14,7 @@ from ._faults import Fault, FaultRule, FaultRules
 from ._http import Request, Response, Route, Router
 from ._journal import Journal, JournalEntry, JournalFilter
 from ._ratelimit import ConcurrencyLimit, RollingQuota, TokenBucket
+from ._readers import QueryBudget, QueryTimeout, run_read
 from ._server import ServerOptions, SimulatorServer, bind_socket, quiet_uvicorn
 from ._store import Change, RecordStore, index_name, json_path, type_literal
 from ._tenants import DEFAULT_TENANT, Tenant, TenantRegistry
@@ -37,6 +38,8 @@ __all__ = [
     "JournalEntry",
     "JournalFilter",
     "NotFoundError",
+    "QueryBudget",
+    "QueryTimeout",
     "RecordStore",
     "Request",
     "Response",
@@ -61,6 +64,7 @@ __all__ = [
     "json_path",
     "make_tls_files",
     "quiet_uvicorn",
+    "run_read",
     "serve_cli",
     "type_literal",
 ]

@@ -25,6 +25,7 @@ from ._faults import FaultRules
 from ._http import Request, Response, Router, call_handler
 from ._journal import Journal, JournalEntry
 from ._names import check_admin_params
+from ._readers import QueryBudget
 from ._store import Change
 from ._tenants import DEFAULT_TENANT, Tenant, TenantRegistry
 
@@ -44,6 +45,7 @@ class SimulatorSettings:
     events_enabled: bool = True
     allow_remote_webhooks: bool = False
     ca_bundle: str | None = None  # trusted by webhook deliveries to https subscribers
+    query_budget: QueryBudget = field(default_factory=QueryBudget)  # SOQL, SuiteQL, searches
     dialect_options: dict[str, Any] = field(default_factory=dict)
 
 

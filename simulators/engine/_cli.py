@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ._app import Simulator, SimulatorSettings
 from ._errors import SimulatorError
+from ._readers import QueryBudget
 from ._server import ServerOptions, SimulatorServer
 from ._tls import make_tls_files
 
@@ -44,6 +45,12 @@ def serve_cli(
     )
     p.add_argument("--no-events", action="store_true", help="do not produce change events")
     p.add_argument(
+        "--query-timeout",
+        type=float,
+        default=QueryBudget().seconds,
+        help="seconds a SOQL/SuiteQL/search query may run before the vendor's timeout error",
+    )
+    p.add_argument(
         "--backend",
         choices=("auto", "granian", "uvicorn"),
         default="auto",
@@ -56,6 +63,7 @@ def serve_cli(
         journal_size=args.journal_size,
         data_dir=args.data_dir,
         events_enabled=not args.no_events,
+        query_budget=QueryBudget(seconds=args.query_timeout),
         ca_bundle=str(tls.ca_bundle) if tls else None,
     )
     try:

@@ -4,7 +4,8 @@ and the async job resources."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import inspect
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
@@ -17,7 +18,24 @@ from ._wire import COLLECTION_CT, json_response, link
 if TYPE_CHECKING:
     from ._dialect import NetSuiteDialect
 
-Handler = Callable[[Request], Response]
+Handler = Callable[[Request], "Response | Awaitable[Response]"]
+
+
+async def _ready(fn: Handler, req: Request) -> Callable[[Request], Response]:
+    """A plain handler for an async job; a coroutine handler (SuiteQL) runs first, off the job."""
+    if not inspect.iscoroutinefunction(fn):
+        return fn  # type: ignore[return-value]
+    try:
+        done: Response | HttpError = await fn(req)  # type: ignore[misc]
+    except HttpError as exc:
+        done = exc
+
+    def result(_req: Request) -> Response:
+        if isinstance(done, HttpError):
+            raise done
+        return done
+
+    return result
 
 
 def _prefer(req: Request) -> set[str]:
@@ -67,8 +85,11 @@ class RestResources:
             if delay > 0:
                 await asyncio.sleep(delay / 1000.0)
             if asyncable and "respond-async" in _prefer(req):
-                return self.d.jobs.submit(req, self.tenant(req), self.base(req), fn)
-            return fn(req)
+                return self.d.jobs.submit(
+                    req, self.tenant(req), self.base(req), await _ready(fn, req)
+                )
+            result = fn(req)
+            return await result if inspect.isawaitable(result) else result
 
         handler.__name__ = fn.__name__
         return handler
@@ -208,7 +229,7 @@ class RestResources:
 
     # -- SuiteQL ---------------------------------------------------------------------
 
-    def suiteql(self, req: Request) -> Response:
+    async def suiteql(self, req: Request) -> Response:
         if "transient" not in _prefer(req):
             raise HttpError(
                 400,
@@ -233,7 +254,10 @@ class RestResources:
         limit = _int_param(req, "limit", s.default_page_size, 1, s.max_page_size)
         offset = _int_param(req, "offset", 0, 0, s.suiteql_max_rows)
         t = self.tenant(req)
-        items, total = self.d.suiteql.run(t, q, limit, offset)
+        assert self.d.sim is not None
+        items, total = await self.d.suiteql.run(
+            t, q, limit, offset, self.d.sim.settings.query_budget
+        )
         url = f"{self.base(req)}/query/v1/suiteql"
         return json_response(
             page_body(url, items, total, limit, offset, {}), content_type=COLLECTION_CT
