@@ -116,3 +116,20 @@ def test_odd_numbers_and_sizes_are_malformed_query_not_500(roomy: SimHandle, q: 
             r = api.get(f"{V}/{kind}/", params={"q": q})
             assert r.status_code == 400, r.text
             assert r.json()[0]["errorCode"] in ("MALFORMED_QUERY", "NUMBER_OUTSIDE_VALID_RANGE")
+
+
+def test_bulk_query_job_past_its_budget_fails(tight: SimHandle) -> None:
+    with closing(_login(tight)) as api:
+        r = api.post(f"{V}/jobs/query", json={"operation": "query", "query": SCAN})
+        assert r.status_code == 200, r.text
+        job = api.get(f"{V}/jobs/query/{r.json()['id']}").json()
+        assert job["state"] == "Failed"
+        assert job["errorMessage"].startswith("QUERY_TIMEOUT")
+
+
+def test_bulk_query_job_off_the_loop_captures_every_row(roomy: SimHandle) -> None:
+    with closing(_login(roomy)) as api:
+        r = api.post(f"{V}/jobs/query", json={"operation": "query", "query": SCAN})
+        assert r.status_code == 200, r.text
+        job = api.get(f"{V}/jobs/query/{r.json()['id']}").json()
+        assert job["state"] == "JobComplete" and job["numberRecordsProcessed"] == 300
