@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import zlib
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -83,7 +83,7 @@ class KantataDialect(Dialect):
         c = res.collection
         for suffix in (".json", ""):
             if "list" in res.ops:
-                r.add("GET", f"{API}/{c}{suffix}", _bind(h.list, res), name=f"{c}.list")
+                r.add("GET", f"{API}/{c}{suffix}", _bind_async(h.list, res), name=f"{c}.list")
             if "create" in res.ops:
                 r.add("POST", f"{API}/{c}{suffix}", _bind(h.create, res), name=f"{c}.create")
             if c == "time_entries":
@@ -353,6 +353,15 @@ def _bind(
 ) -> Callable[[Request], Response]:
     def handler(req: Request) -> Response:
         return fn(req, res)
+
+    return handler
+
+
+def _bind_async(
+    fn: Callable[[Request, Resource], Awaitable[Response]], res: Resource
+) -> Callable[[Request], Awaitable[Response]]:
+    async def handler(req: Request) -> Response:
+        return await fn(req, res)
 
     return handler
 

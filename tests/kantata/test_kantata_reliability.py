@@ -1,8 +1,9 @@
-"""PSA reliability: a rejected time entry never breaks the time entries after it."""
+"""PSA reliability: a rejected time entry never breaks later ones; odd numbers are 400s, not 500s."""
 
 from __future__ import annotations
 
 import httpx
+import pytest
 
 from harness.testing import SimHandle
 
@@ -41,3 +42,25 @@ def test_rejected_time_entry_leaves_time_entries_working(psa: SimHandle, api: ht
     assert r.status_code == 200, r.text
     r = entry(30)
     assert r.status_code == 200, r.text
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "page=99999999999999999999",
+        "per_page=99999999999999999999",
+        "page=-99999999999999999999",
+        "only=99999999999999999999",
+    ],
+)
+def test_huge_numbers_in_list_parameters_are_a_400_or_empty(api: httpx.Client, query: str) -> None:
+    for collection in ("workspaces", "time_entries"):
+        r = api.get(f"/{collection}.json?{query}")
+        assert r.status_code in (200, 400), r.text
+        if r.status_code == 400:
+            assert r.json()["errors"][0]["type"] == "system"
+
+
+def test_subscribed_event_filter_with_a_huge_subject_id_is_a_400(api: httpx.Client) -> None:
+    r = api.get("/subscribed_events.json?subject_id=99999999999999999999")
+    assert r.status_code in (200, 400), r.text
