@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import sqlite3
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-from simulators.engine import HttpError, Request, Response, Tenant
+from simulators.engine import HttpError, QueryTimeout, Request, Response, Tenant, run_read
 
-from ._listq import compile_filter
+from ._listq import compile_filter, filter_error
 from ._records import WriteContext
 from ._wire import COLLECTION_CT, json_response, link
 
@@ -196,7 +197,7 @@ class RestResources:
         )
         return Response.empty(204, self._location(req, target_t.name, rid))
 
-    def list(self, req: Request) -> Response:
+    async def list(self, req: Request) -> Response:
         t = self.tenant(req)
         rt = self.records.rtype(req.params["type"])
         s = self.d.settings
@@ -208,14 +209,25 @@ class RestResources:
             cond, qparams = compile_filter(rt, q)
             where += f" AND ({cond})"
             params += qparams
-        conn = t.store.conn
-        total = int(
-            conn.execute(f"SELECT count(*) FROM records WHERE {where}", params).fetchone()[0]
-        )
-        rows = conn.execute(
-            f"SELECT id FROM records WHERE {where} ORDER BY CAST(id AS INTEGER) LIMIT ? OFFSET ?",
-            [*params, limit, offset],
-        ).fetchall()
+
+        def work(conn: sqlite3.Connection) -> tuple[int, list[Any]]:
+            total = int(
+                conn.execute(f"SELECT count(*) FROM records WHERE {where}", params).fetchone()[0]
+            )
+            rows = conn.execute(
+                f"SELECT id FROM records WHERE {where} ORDER BY CAST(id AS INTEGER) LIMIT ? OFFSET ?",
+                [*params, limit, offset],
+            ).fetchall()
+            return total, rows
+
+        assert self.d.sim is not None
+        try:
+            total, rows = await run_read(t.store, work, self.d.sim.settings.query_budget)
+        except QueryTimeout:
+            raise filter_error(
+                f"The query exceeded the time limit of "
+                f"{self.d.sim.settings.query_budget.seconds:g} seconds."
+            ) from None
         base = self.base(req)
         items = [
             {"links": [link("self", self.records.record_url(base, rt, r[0]))], "id": r[0]}

@@ -86,3 +86,25 @@ def test_cheap_suiteql_still_answers_on_the_loop(erp_budget: SimHandle) -> None:
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["totalResults"] >= 40 and body["count"] == 5
+
+
+def test_record_list_filter_past_its_budget_is_a_netsuite_error() -> None:
+    engine = SimulatorSettings(query_budget=QueryBudget(seconds=0.0001, inline_seconds=0.00005))
+    handle = start_simulator(create_simulator(NetSuiteSettings(), engine))
+    try:
+        customers = [{"companyName": f"Cust {i}", "subsidiary": {"id": "1"}} for i in range(3000)]
+        r = handle.admin.post("/tenants/default/records/customer", json={"records": customers})
+        assert r.status_code == 201, r.text
+        token = handle.admin.post("/tenants/default/tokens", json={}).json()["token"]
+        with handle.client() as c:
+            r = c.get(
+                "/services/rest/record/v1/customer",
+                params={"q": 'companyName CONTAIN "9"'},
+                headers={"Authorization": f"Bearer {token}"},
+            )
+        assert r.status_code == 400, r.text
+        detail = r.json()["o:errorDetails"][0]
+        assert detail["o:errorCode"] == "INVALID_PARAMETER"
+        assert "time limit" in detail["detail"]
+    finally:
+        handle.close()
