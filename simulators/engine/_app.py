@@ -8,6 +8,7 @@ limits. Every error leaves in the vendor's own error format; nothing leaks a tra
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import logging
 import os
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ._auth import TokenStore
+from ._body import BodyIncomplete, read_body
 from ._dialect import Dialect
 from ._errors import ConfigError, HttpError, SimulatorError
 from ._events import Event, EventBus
@@ -40,6 +42,7 @@ class SimulatorSettings:
     journal_body_bytes: int = 4096
     journal_enabled: bool = True
     max_body_bytes: int = 10 * 1024 * 1024
+    body_timeout_seconds: float = 30.0  # an announced body must arrive whole within this
     data_dir: Path | None = None
     event_retention: int = 10_000
     events_enabled: bool = True
@@ -166,29 +169,17 @@ class Simulator:
             raw_path=(scope.get("raw_path") or b"").decode("latin-1") or scope["path"],
         )
         req.correlation_id = headers.get("x-correlation-id") or os.urandom(16).hex()
+        req.origin = self.base_url
         is_admin = req.path.startswith("/__admin")
         fault_name = ""
         resp: Response | None = None
-        too_large = False
-        # read the body, refusing oversized ones without buffering them
-        limit = self.settings.max_body_bytes
-        chunks: list[bytes] = []
-        size = 0
-        while True:
-            msg = await receive()
-            if msg["type"] == "http.disconnect":
-                return
-            body = msg.get("body", b"")
-            if body and not too_large:
-                size += len(body)
-                if size > limit:
-                    too_large = True
-                    chunks = []
-                else:
-                    chunks.append(body)
-            if not msg.get("more_body", False):
-                break
-        req.body = b"".join(chunks) if len(chunks) != 1 else chunks[0]
+        try:
+            req.body, too_large = await read_body(
+                receive, headers, self.settings.max_body_bytes, self.settings.body_timeout_seconds
+            )
+        except BodyIncomplete as exc:
+            await self._refuse_body(req, exc, send, is_admin)
+            return
         if is_admin:
             resp = await self._admin(req, too_large)
         else:
@@ -214,6 +205,22 @@ class Simulator:
         )
         if not is_admin:
             self._record(req, resp.status, started, at, resp.body, fault_name)
+
+    async def _refuse_body(
+        self, req: Request, exc: BodyIncomplete, send: Any, is_admin: bool
+    ) -> None:
+        """Answer a body that stalled (408) or broke off (400), then close the connection."""
+        err = HttpError(exc.status, exc.code, exc.message)
+        resp = (
+            Response.json({"error": {"code": err.code, "message": err.message}}, err.status)
+            if is_admin
+            else self.dialect.error_response(err, req)
+        )
+        headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in resp.headers]
+        headers += [(b"content-length", str(len(resp.body)).encode()), (b"connection", b"close")]
+        with contextlib.suppress(Exception):  # the client may be gone already
+            await send({"type": "http.response.start", "status": resp.status, "headers": headers})
+            await send({"type": "http.response.body", "body": resp.body})
 
     def _record(
         self, req: Request, status: int, started: float, at: float, body: bytes, fault: str

@@ -35,6 +35,17 @@ def serve_cli(
     p = argparse.ArgumentParser(prog=f"python -m simulators.{vendor}", description=description)
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=default_port)
+    p.add_argument(
+        "--advertised-host",
+        default=None,
+        help="host name in the links and instance URLs the simulator hands out (default: --host)",
+    )
+    p.add_argument(
+        "--body-timeout",
+        type=float,
+        default=SimulatorSettings().body_timeout_seconds,
+        help="seconds an announced request body may take to arrive (then 408)",
+    )
     p.add_argument("--https", action="store_true", help="serve TLS with a generated local CA")
     p.add_argument(
         "--tls-dir", type=Path, default=Path(".harness/tls"), help="where ca.pem is written"
@@ -64,12 +75,19 @@ def serve_cli(
         data_dir=args.data_dir,
         events_enabled=not args.no_events,
         query_budget=QueryBudget(seconds=args.query_timeout),
+        body_timeout_seconds=args.body_timeout,
         ca_bundle=str(tls.ca_bundle) if tls else None,
     )
     try:
         server = SimulatorServer(
             build(args, engine),
-            ServerOptions(host=args.host, port=args.port, tls=tls, backend=args.backend),
+            ServerOptions(
+                host=args.host,
+                port=args.port,
+                tls=tls,
+                backend=args.backend,
+                advertised_host=args.advertised_host,
+            ),
         )
     except SimulatorError as exc:
         p.exit(2, f"error: {exc}\n")

@@ -105,6 +105,7 @@ class CompositeResources:
         sub.tenant = parent.tenant
         sub.principal = parent.principal
         sub.correlation_id = parent.correlation_id
+        sub.origin = parent.origin
         try:
             return await call_handler(route, sub)
         except HttpError as exc:
