@@ -171,11 +171,22 @@ class SalesforceDialect(Dialect):
             org = _ids.make_id("00D", zlib.crc32(tenant.name.encode()) % 10_000_000)
             store.meta_set("sf.org_id", org)
         tenant.state[ORG_KEY] = org
+        space = store.meta_get(_ids.ID_SPACE_KEY)
+        if space is None:
+            assert self.sim is not None
+            taken = {
+                int(other.state[_ids.ID_SPACE_KEY])
+                for other in self.sim.tenants.all()
+                if other is not tenant and _ids.ID_SPACE_KEY in other.state
+            }
+            space = _ids.id_space(tenant.name, taken)
+            store.meta_set(_ids.ID_SPACE_KEY, space)
+        tenant.state[_ids.ID_SPACE_KEY] = int(space)
         users = store.find_ids("User", "Username", self.auth_username(tenant))
         if users:
             tenant.state[USER_KEY] = users[0]
         else:
-            uid = _ids.make_id("005", store.next_sequence("id:005"))
+            uid = _ids.new_id(tenant, "005")
             tenant.state[USER_KEY] = uid
             stamp = sf_datetime(tenant.clock.time())
             user = self.records.blank(self.records.object("User"))
@@ -207,7 +218,7 @@ class SalesforceDialect(Dialect):
         if pbs:
             tenant.state["sf.standard_pricebook"] = pbs[0]
         else:
-            pid = _ids.make_id("01s", store.next_sequence("id:01s"))
+            pid = _ids.new_id(tenant, "01s")
             stamp = sf_datetime(tenant.clock.time())
             uid = tenant.state[USER_KEY]
             store.insert(
@@ -364,7 +375,7 @@ class SalesforceDialect(Dialect):
                     400, "INVALID_FIELD", f"No such column '{k}' on sobject of type {obj.name}"
                 )
             values[f.name] = self.records.coerce(t, obj, f, v)
-        uid = _ids.make_id(obj.key_prefix, t.store.next_sequence(f"id:{obj.key_prefix}"))
+        uid = _ids.new_id(t, obj.key_prefix)
         payload = {
             "CreatedDate": sf_datetime(t.clock.time()),
             "CreatedById": self.records.user_id(t),

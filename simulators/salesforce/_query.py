@@ -125,9 +125,9 @@ class QueryResources:
         if not body["done"]:
             if cursor_id is None:
                 n = t.store.next_sequence("sf.query_locator")
-                from ._ids import make_id
+                from ._ids import ID_SPACE_KEY, make_id
 
-                cursor_id = make_id("01g", n)
+                cursor_id = make_id("01g", n, int(t.state.get(ID_SPACE_KEY, 0)))
             cursors[cursor_id] = Cursor(cursor_id, prepared, batch, include_deleted)
             cursors.move_to_end(cursor_id)
             while len(cursors) > self.d.settings.max_open_cursors:

@@ -252,8 +252,7 @@ class RecordService:
         self._check_unique(tenant, obj, values, None)
         ts = tenant.clock.time()
         stamp = sf_datetime(ts)
-        counter = tenant.store.next_sequence(f"id:{obj.key_prefix}")
-        record_id = _ids.make_id(obj.key_prefix, counter)
+        record_id = _ids.new_id(tenant, obj.key_prefix)
         user = self.user_id(tenant)
         data = self.blank(obj)
         data.update(values)
@@ -616,6 +615,7 @@ class RecordService:
         stamp = sf_datetime(ts)
         user = self.user_id(tenant)
         first = tenant.store.reserve_sequence(f"id:{obj.key_prefix}", len(records))
+        space = int(tenant.state.get(_ids.ID_SPACE_KEY, 0))
         template = self.blank(obj)
         rows = []
         for i, rec in enumerate(records):
@@ -630,7 +630,7 @@ class RecordService:
             record_id = (
                 _ids.normalize(str(rec["Id"]))
                 if rec.get("Id")
-                else _ids.make_id(obj.key_prefix, first + i)
+                else _ids.make_id(obj.key_prefix, first + i, space)
             )
             if record_id is None:
                 raise HttpError(400, "MALFORMED_ID", f"invalid id {rec.get('Id')!r}")
