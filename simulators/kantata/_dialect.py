@@ -28,7 +28,7 @@ from ._feed import build_event, change_key
 from ._handlers import Handlers
 from ._model import Catalog, Resource
 from ._present import Presenter
-from ._service import Records, bump_ids, next_id
+from ._service import ID_BASE_KEY, ID_BLOCK, Records, bump_ids, next_id
 from ._settings import KantataSettings
 from ._wire import error_response, iso_timestamp, json_response, tz_from_offset
 
@@ -125,6 +125,7 @@ class KantataDialect(Dialect):
             )
             store.meta_set(ACCOUNT_KEY, account)
         tenant.state[ACCOUNT_KEY] = account
+        tenant.state[ID_BASE_KEY] = 0 if tenant.name == "default" else int(account) * ID_BLOCK
         uid = self.settings.api_user_id
         if store.get("users", uid) is None:
             now = tenant.clock.time()

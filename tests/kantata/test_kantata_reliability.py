@@ -64,3 +64,34 @@ def test_huge_numbers_in_list_parameters_are_a_400_or_empty(api: httpx.Client, q
 def test_subscribed_event_filter_with_a_huge_subject_id_is_a_400(api: httpx.Client) -> None:
     r = api.get("/subscribed_events.json?subject_id=99999999999999999999")
     assert r.status_code in (200, 400), r.text
+
+
+def _tenant_api(psa: SimHandle, name: str) -> httpx.Client:
+    creds = psa.admin.post("/tenants", json={"name": name}).json()["credentials"]
+    return httpx.Client(
+        base_url=f"{psa.base_url}/api/v1",
+        headers={"Authorization": f"Bearer {creds['token']}"},
+        trust_env=False,
+    )
+
+
+def test_two_accounts_never_hand_out_the_same_id(psa: SimHandle, api: httpx.Client) -> None:
+    ids = {}
+    clients = {
+        "default": api,
+        "acct-a": _tenant_api(psa, "acct-a"),
+        "acct-b": _tenant_api(psa, "acct-b"),
+    }
+    for name, c in clients.items():
+        r = c.post(
+            "/workspaces.json", json={"workspace": {"title": f"WS {name}", "creator_role": "maven"}}
+        )
+        assert r.status_code == 200, r.text
+        ids[name] = r.json()["results"][0]["id"]
+    assert len(set(ids.values())) == 3, ids
+    assert ids["default"] == "1"  # the default account numbers as before
+    # another account's id with this account's token is not found
+    assert clients["acct-a"].get(f"/workspaces/{ids['acct-b']}.json").status_code == 404
+    assert clients["acct-a"].get(f"/workspaces/{ids['acct-a']}.json").status_code == 200
+    for name in ("acct-a", "acct-b"):
+        clients[name].close()
