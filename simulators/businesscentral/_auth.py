@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from ._dialect import BusinessCentralDialect
 
 TOKEN_PATH = "/{aad_tenant}/oauth2/v2.0/token"
+DISCOVERY_PATH = "/{aad_tenant}/v2.0/.well-known/openid-configuration"
 RESOURCE = "https://api.businesscentral.dynamics.com"
 SCOPE = f"{RESOURCE}/.default"
 CREDS_KEY = "bc.credentials"
@@ -105,6 +106,43 @@ class BusinessCentralAuth:
             if self.credentials(t).aad_tenant.lower() == aad_tenant.lower():
                 return t
         return None
+
+    # -- discovery -------------------------------------------------------------------
+
+    def discovery(self, req: Request) -> Response:
+        """OpenID Connect discovery, from which MSAL and other clients read the token endpoint."""
+        aad = req.params["aad_tenant"]
+        if self._by_aad_tenant(aad) is None:
+            return _aad_error(
+                400,
+                "invalid_tenant",
+                90002,
+                f"Tenant '{aad}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.",
+            )
+        base = f"{req.base_url}/{aad}"
+        doc = {
+            "token_endpoint": f"{base}/oauth2/v2.0/token",
+            "token_endpoint_auth_methods_supported": [
+                "client_secret_post",
+                "private_key_jwt",
+                "client_secret_basic",
+            ],
+            "jwks_uri": f"{req.base_url}/{aad}/discovery/v2.0/keys",
+            "response_modes_supported": ["query", "fragment", "form_post"],
+            "subject_types_supported": ["pairwise"],
+            "id_token_signing_alg_values_supported": ["RS256"],
+            "response_types_supported": ["code", "id_token", "code id_token", "id_token token"],
+            "scopes_supported": ["openid", "profile", "email", "offline_access"],
+            "issuer": f"{base}/v2.0",
+            "request_uri_parameter_supported": False,
+            "authorization_endpoint": f"{base}/oauth2/v2.0/authorize",
+            "device_authorization_endpoint": f"{base}/oauth2/v2.0/devicecode",
+            "end_session_endpoint": f"{base}/oauth2/v2.0/logout",
+            "tenant_region_scope": "EU",
+        }
+        return Response(
+            200, orjson.dumps(doc), [("content-type", "application/json; charset=utf-8")]
+        )
 
     # -- token endpoint --------------------------------------------------------------
 

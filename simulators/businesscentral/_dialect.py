@@ -19,7 +19,7 @@ from simulators.engine import (
     Tenant,
 )
 
-from ._auth import SCOPE, TOKEN_PATH, BusinessCentralAuth
+from ._auth import DISCOVERY_PATH, SCOPE, TOKEN_PATH, BusinessCentralAuth
 from ._edm import BY_SET, ENTITIES, EntityDef
 from ._metadata import Metadata
 from ._records import COMPANY, Records, coerce, company_guid
@@ -60,6 +60,7 @@ class BusinessCentralDialect(Dialect):
 
     def routes(self, r: Router) -> None:
         r.add("POST", TOKEN_PATH, self.auth.token, auth=False, name="oauth2.token")
+        r.add("GET", DISCOVERY_PATH, self.auth.discovery, auth=False, name="oidc.discovery")
         methods = ("GET", "POST", "PATCH", "DELETE", "PUT")
         r.add(methods, "/v2.0/{tenant}/{env}/api/v2.0/{rest:path}", self._api, name="api")
         r.add(methods, "/v2.0/{tenant}/{env}/api/v2.0/", self._api, name="api.root")
@@ -308,6 +309,7 @@ class BusinessCentralDialect(Dialect):
             "client_id": c.client_id,
             "client_secret": c.client_secret,
             "scope": SCOPE,
+            "authority": f"{base_url}/{c.aad_tenant}",
             "token_url": f"{base_url}/{c.aad_tenant}/oauth2/v2.0/token",
             "api_url": f"{base_url}/v2.0/{c.aad_tenant}/{c.environment}/api/v2.0",
             "company_id": self.company_id(tenant),

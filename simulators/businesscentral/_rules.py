@@ -271,7 +271,7 @@ class Rules:
         inv = tenant.store.get("salesInvoice", rec.get("documentId") or "")
         if inv is None or inv.get(COMPANY) != company:
             raise not_found(ENTITIES["salesInvoice"], str(rec.get("documentId")))
-        if inv.get("status") not in ("Draft", "In Review"):
+        if inv.get("status") not in ("Draft", "In Review") and not rec.get("_system"):
             raise dialog(
                 f"You cannot modify the lines of the posted sales invoice {inv.get('number')}."
             )
