@@ -437,9 +437,7 @@ ENTITIES: dict[str, EntityDef] = {
         EntityDef(
             "timeRegistrationEntry",
             "timeRegistrationEntries",
-            read_only=frozenset(
-                {"id", "lineNumber", "lastModfiedDateTime", "employeeNumber", "jobNumber"}
-            ),
+            read_only=frozenset({"id", "lineNumber", "lastModfiedDateTime"}),
             required=(("employeeId", "employeeNumber"), ("date",)),
             nav={"employee": Nav("employee", False, ("employeeId", "id"))},
             modified="lastModfiedDateTime",

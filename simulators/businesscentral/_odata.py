@@ -270,9 +270,11 @@ class _Compiler:
         if name == "contains" and len(args) == 2:
             return f"(instr({args[0]}, {args[1]}) > 0)"
         if name == "startswith" and len(args) == 2:
-            return f"(substr({args[0]}, 1, length({args[1]})) = {args[1]})"
+            again = self.operand(n.args[1])  # each placeholder binds its own value
+            return f"(substr({args[0]}, 1, length({args[1]})) = {again})"
         if name == "endswith" and len(args) == 2:
-            return f"(substr({args[0]}, -length({args[1]})) = {args[1]})"
+            again = self.operand(n.args[1])
+            return f"(substr({args[0]}, -length({args[1]})) = {again})"
         if name == "tolower" and len(args) == 1:
             return f"lower({args[0]})"
         if name == "toupper" and len(args) == 1:
