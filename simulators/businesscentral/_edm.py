@@ -452,7 +452,7 @@ ENTITIES: dict[str, EntityDef] = {
         EntityDef(
             "customerPayment",
             "customerPayments",
-            read_only=_SYSTEM | {"journalDisplayName", "lineNumber", "appliesToInvoiceNumber"},
+            read_only=_SYSTEM | {"lineNumber"},
             required=(("journalId", "journalDisplayName"),),
             nav={"customer": Nav("customer", False, ("customerId", "id"))},
         ),
