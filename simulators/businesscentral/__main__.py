@@ -15,12 +15,20 @@ def _arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--notification-delay", type=float, default=1.0, help="seconds notifications are gathered"
     )
+    p.add_argument(
+        "--rate-limit",
+        type=int,
+        default=6000,
+        help="OData requests per user in the 5-minute window (documented: 6000)",
+    )
 
 
 def _build(args: argparse.Namespace, engine: SimulatorSettings) -> Simulator:
     return create_simulator(
         BusinessCentralSettings(
-            environment=args.environment, notification_delay_seconds=args.notification_delay
+            environment=args.environment,
+            notification_delay_seconds=args.notification_delay,
+            rate_limit_requests=args.rate_limit,
         ),
         engine,
     )

@@ -23,9 +23,10 @@ from ._auth import DISCOVERY_PATH, SCOPE, TOKEN_PATH, BusinessCentralAuth
 from ._edm import BY_SET, ENTITIES, EntityDef
 from ._metadata import Metadata
 from ._records import COMPANY, Records, coerce, company_guid
-from ._rest import RestApi
+from ._rest import COMPANIES_KEY, RestApi
 from ._rules import Rules
 from ._settings import BusinessCentralSettings
+from ._webhooks import ANY_KEY as ANY_SUBSCRIPTION_KEY
 from ._webhooks import TYPE as SUBSCRIPTION
 from ._webhooks import Webhooks, notification_resource
 from ._wire import bc_datetime, error_response
@@ -90,6 +91,9 @@ class BusinessCentralDialect(Dialect):
         )
 
     def setup_tenant(self, tenant: Tenant) -> None:
+        # also called after a snapshot restore: forget what was cached about the records
+        tenant.state.pop(COMPANIES_KEY, None)
+        tenant.state.pop(ANY_SUBSCRIPTION_KEY, None)
         for name in _INDEXED:
             tenant.store.ensure_index(name)
         self._seed(tenant)

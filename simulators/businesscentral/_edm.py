@@ -353,12 +353,10 @@ class EntityDef:
         return PROPERTIES[self.name]
 
     def prop(self, name: str) -> P | None:
-        for p in PROPERTIES[self.name]:
-            if p.name == name:
-                return p
-        return None
+        return _BY_NAME[self.name].get(name)
 
 
+_BY_NAME: dict[str, dict[str, P]] = {t: {p.name: p for p in ps} for t, ps in PROPERTIES.items()}
 _SYSTEM = frozenset({"id", "lastModifiedDateTime"})
 
 ENTITIES: dict[str, EntityDef] = {

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from simulators.engine import HttpError, Tenant, json_path
+from simulators.engine import ConfigError, HttpError, Tenant, json_path
 
 from ._edm import ENTITIES, ENUMS, EntityDef, P
 from ._wire import bc_datetime, blank, etag, is_guid, new_guid
@@ -24,6 +24,8 @@ COMPANY = "_companyId"
 VERSION = "_v"
 SEQ = "_seq"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+_MISSING: Any = object()
 
 Rule = Callable[[Tenant, EntityDef, str, dict[str, Any], dict[str, Any] | None], None]
 
@@ -133,9 +135,15 @@ class Records:
         ent: EntityDef, rec: dict[str, Any], select: list[str] | None = None
     ) -> dict[str, Any]:
         out: dict[str, Any] = {"@odata.etag": etag(int(rec.get(VERSION, 1)), rec["id"])}
-        names = [p.name for p in ent.properties] if not select or "*" in select else select
-        for name in names:
-            out[name] = rec.get(name, blank(ent.prop(name).type) if ent.prop(name) else None)  # type: ignore[union-attr]
+        if not select or "*" in select:
+            for p in ent.properties:
+                value = rec.get(p.name, _MISSING)
+                out[p.name] = blank(p.type) if value is _MISSING else value
+            return out
+        for name in select:
+            p = ent.prop(name)
+            value = rec.get(name, _MISSING)
+            out[name] = (blank(p.type) if p else None) if value is _MISSING else value
         return out
 
     @staticmethod
@@ -189,12 +197,6 @@ class Records:
     ) -> dict[str, Any]:
         """Fill blanks and system fields, run the entity's rule, store; returns the record."""
         rid = str(data.get("id") or new_guid()).lower()
-        if tenant.store.get(ent.name, rid, include_deleted=True) is not None:
-            raise HttpError(
-                400,
-                "Internal_EntityWithSameKeyExists",
-                f"The record in table {ent.name} already exists. Identification fields and values: Id='{rid}'",
-            )
         rec: dict[str, Any] = {p.name: blank(p.type) for p in ent.properties}
         rec.update(data)
         rec["id"] = rid
@@ -209,9 +211,16 @@ class Records:
         now, modstamp = self.stamp(tenant)
         if ent.prop(ent.modified) is not None:
             rec[ent.modified] = now
-        tenant.store.insert(
-            ent.name, rid, rec, modstamp, at=tenant.clock.time(), origin=origin, emit=emit
-        )
+        try:
+            tenant.store.insert(
+                ent.name, rid, rec, modstamp, at=tenant.clock.time(), origin=origin, emit=emit
+            )
+        except ConfigError:  # the primary key is taken
+            raise HttpError(
+                400,
+                "Internal_EntityWithSameKeyExists",
+                f"The record in table {ent.name} already exists. Identification fields and values: Id='{rid}'",
+            ) from None
         return rec
 
     @staticmethod

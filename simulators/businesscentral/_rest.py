@@ -17,6 +17,7 @@ entities carry ``@odata.context`` ending in ``/$entity`` and ``@odata.etag``.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from ._dialect import BusinessCentralDialect
 
 _SAFE = "$,()'"
+COMPANIES_KEY = "bc.companies"
 _SEGMENT = re.compile(r"^([A-Za-z][A-Za-z0-9.]*)(?:\((.*)\))?$")
 
 
@@ -110,8 +112,7 @@ class RestApi:
             if len(segs) > 1:
                 raise resource_not_found(segs[1])
             return Target("companies", ENTITIES["company"], context="companies")
-        company = self.records.get(tenant, ENTITIES["company"], None, key)
-        cid = company["id"]
+        cid = self.company(tenant, key)
         if len(segs) == 1:
             return Target("company", ENTITIES["company"], key=cid, context="companies/$entity")
         ctx = f"companies({cid})"
@@ -154,6 +155,14 @@ class RestApi:
         if rec_key is not None:
             return Target("entity", ent, cid, key=rec_key, parent=parent, context=f"{ctx}/$entity")
         return Target("collection", ent, cid, parent=parent, context=ctx)
+
+    def company(self, tenant: Tenant, key: str) -> str:
+        """The id of an existing company (known ids are remembered per tenant)."""
+        known: set[str] = tenant.state.setdefault(COMPANIES_KEY, set())
+        k = key.lower()
+        if k not in known:
+            known.add(self.records.get(tenant, ENTITIES["company"], None, key)["id"])
+        return k
 
     # -- dispatch --------------------------------------------------------------------
 
@@ -372,7 +381,8 @@ class RestApi:
             pent, prec = t.parent
             nav = next(n for n in pent.nav.values() if n.target == ent.name and n.collection)
             data[nav.join[1]] = prec[nav.join[0]]
-        with tenant.store.transaction():
+        single = ent.name != "salesInvoiceLine" and nested_lines is None
+        with contextlib.nullcontext() if single else tenant.store.transaction():
             rec = self.records.insert(tenant, ent, t.company, data)
             if ent.name == "salesInvoiceLine":
                 self.d.rules.recompute_totals(tenant, rec["documentId"])

@@ -281,19 +281,18 @@ class Rules:
                 if (_set(rec.get("itemId")) or _set(rec.get("lineObjectNumber")))
                 else "Comment"
             )
-        if rec["lineType"] == "Item":
-            if (
-                prev is None
-                or rec.get("itemId") != prev.get("itemId")
-                or rec.get("lineObjectNumber") != prev.get("lineObjectNumber")
-            ):
-                item = self._ref(tenant, company, rec, "item", "itemId", "lineObjectNumber")
-                assert item is not None
-                if not rec.get("description"):
-                    rec["description"] = item.get("displayName", "")
-                if prev is None and not rec.get("unitPrice"):
-                    rec["unitPrice"] = item.get("unitPrice", 0)
-                rec["unitOfMeasureCode"] = item.get("baseUnitOfMeasureCode", "")
+        if rec["lineType"] == "Item" and (
+            prev is None
+            or rec.get("itemId") != prev.get("itemId")
+            or rec.get("lineObjectNumber") != prev.get("lineObjectNumber")
+        ):
+            item = self._ref(tenant, company, rec, "item", "itemId", "lineObjectNumber")
+            assert item is not None
+            if not rec.get("description"):
+                rec["description"] = item.get("displayName", "")
+            if prev is None and not rec.get("unitPrice"):
+                rec["unitPrice"] = item.get("unitPrice", 0)
+            rec["unitOfMeasureCode"] = item.get("baseUnitOfMeasureCode", "")
         if prev is None:
             rec["sequence"] = rec.get("sequence") or (self._max_sequence(tenant, inv["id"]) + 10000)
         qty = float(rec.get("quantity") or 0)

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from ._dialect import BusinessCentralDialect
 
 TYPE = "subscription"
+ANY_KEY = "bc.has_subscriptions"
 _RESOURCE = re.compile(r"(?:^|/)api/v2\.0/companies\(([0-9A-Fa-f-]{36})\)/([A-Za-z]+)/?$")
 _CHANGE = {"create": "created", "update": "updated", "delete": "deleted", "undelete": "created"}
 _FIELDS = (
@@ -131,7 +132,11 @@ class Webhooks:
         return sub
 
     def _active(self, tenant: Tenant) -> list[dict[str, Any]]:
-        return [s for s in tenant.store.iter_type(TYPE) if not self._expired(tenant, s)]
+        if tenant.state.get(ANY_KEY) is False:
+            return []
+        subs = list(tenant.store.iter_type(TYPE))
+        tenant.state[ANY_KEY] = bool(subs)  # cheap "no subscriptions" on every change event
+        return [s for s in subs if not self._expired(tenant, s)]
 
     @staticmethod
     def _expired(tenant: Tenant, sub: dict[str, Any]) -> bool:
@@ -240,6 +245,7 @@ class Webhooks:
             VERSION: 1,
         }
         tenant.store.insert(TYPE, sub["subscriptionId"], sub, stamp, emit=False)
+        tenant.state[ANY_KEY] = True
         return json_response(
             {"@odata.context": f"{root}/$metadata#subscriptions/$entity", **self.render(sub)},
             201,
