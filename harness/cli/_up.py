@@ -75,6 +75,10 @@ def up(
     size: Annotated[
         str | None, typer.Option(help="Size of the firm to load: small, medium or large.")
     ] = None,
+    erp: Annotated[
+        str | None,
+        typer.Option(help="ERP simulator: netsuite or businesscentral. [default: netsuite]"),
+    ] = None,
     config: Annotated[
         Path | None,
         typer.Option(
@@ -98,6 +102,8 @@ def up(
         cfg.data_dir = data_dir
     if report_dir is not None:
         cfg.report_dir = report_dir
+    if erp is not None:
+        cfg.vendors["erp"] = erp
     endpoints_file, report_dir = cfg.endpoints_file, cfg.report_dir
     settings = StackSettings(
         port_base=cfg.port_base or None,  # 0: every simulator on a free port
@@ -106,6 +112,7 @@ def up(
         systems=cfg.systems,
         data_dir=cfg.data_dir,
         dialect_settings=cfg.dialect_settings(),
+        vendors=dict(cfg.vendors),
     )
     stack = Stack(settings)
     stack.start()

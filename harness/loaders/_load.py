@@ -13,6 +13,7 @@ import orjson
 from harness.data import Firm
 
 from .._errors import StackError
+from ._businesscentral import businesscentral_batches
 from ._kantata import kantata_batches
 from ._netsuite import netsuite_batches
 from ._salesforce import salesforce_batches
@@ -25,6 +26,7 @@ MAPPINGS: dict[str, Batches] = {
     "kantata": kantata_batches,
     "workday": workday_batches,
     "netsuite": netsuite_batches,
+    "businesscentral": businesscentral_batches,
 }
 CHUNK = 5000
 

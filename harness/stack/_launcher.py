@@ -25,6 +25,7 @@ from simulators.engine import (
 )
 
 from .._errors import StackError
+from ._vendors import check_vendors, vendor_module
 
 #: system -> (vendor, module); order is the port order from --port-base
 SYSTEMS: dict[str, tuple[str, str]] = {
@@ -61,6 +62,7 @@ class StackSettings:
     dialect_settings: dict[str, Any] = field(
         default_factory=dict
     )  # system -> dialect settings object
+    vendors: dict[str, str] = field(default_factory=dict)  # system -> vendor, e.g. erp -> businesscentral
 
 
 class Stack:
@@ -86,10 +88,11 @@ class Stack:
                 self._tmp = tempfile.TemporaryDirectory(prefix="harness-tls-")
                 tls_dir = Path(self._tmp.name)
             self.tls = make_tls_files(tls_dir)
+        check_vendors(s.vendors)
         for index, system in enumerate(SYSTEMS):
             if system not in wanted:
                 continue
-            vendor, module = SYSTEMS[system]
+            vendor, module = vendor_module(system, s.vendors.get(system))
             factory = _factory(module)
             if factory is None:
                 if s.systems:

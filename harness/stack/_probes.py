@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 
+from ._probe_businesscentral import probe_businesscentral
 from ._vendor_auth import tba_auth
 
 
@@ -176,6 +177,7 @@ PROBES: dict[str, Callable[[_Steps, dict[str, Any]], None]] = {
     "netsuite": _probe_netsuite,
     "kantata": _probe_kantata,
     "workday": _probe_workday,
+    "businesscentral": probe_businesscentral,
 }
 
 
