@@ -52,9 +52,9 @@ async def set_up(svc: Services, opp: dict[str, Any], project: dict[str, Any]) ->
         "url": account.get("Website"),
     }
     if known is None:
-        body["subsidiary"] = {"id": svc.settings.erp_subsidiary}
+        body.update(await subsidiary_for(svc, account.get("BillingCountry")))
     customer_id = await svc.erp.upsert("customer", str(account["Id"]), body)
-    entity = await legal_entity(svc, known)
+    entity = await legal_entity(svc, known or await svc.erp.get(f"customer/{customer_id}"))
     if account.get("ERP_Customer_Id__c") != customer_id and "ERP_Customer_Id__c" in account:
         await svc.crm.update("Account", str(account["Id"]), {"ERP_Customer_Id__c": customer_id})
     # 2. job (project) in the ERP, upserted by the opportunity id
@@ -131,6 +131,24 @@ async def set_up(svc: Services, opp: dict[str, Any], project: dict[str, Any]) ->
     project["activated"] = True
     save_project(svc, project)
     log.info("project set up", extra={"opportunity": opp_id, "workspace": ws_id, "job": job_id})
+
+
+async def subsidiary_for(svc: Services, country: Any) -> dict[str, Any]:
+    """A new customer goes to the operating subsidiary (legal entity, not a parent) of its
+    billing country, in that subsidiary's currency; ``Settings.erp_subsidiary`` otherwise."""
+    if "subsidiaries" not in svc.cache:
+        svc.cache["subsidiaries"] = await svc.erp.suiteql(
+            "SELECT id, country, currency, parent FROM subsidiary ORDER BY id"
+        )
+    rows = svc.cache["subsidiaries"]
+    parents = {str(r.get("parent")) for r in rows if r.get("parent")}
+    for row in [r for r in rows if str(r["id"]) not in parents]:  # operating entities
+        if country and str(row.get("country") or "").upper() == str(country).upper():
+            out: dict[str, Any] = {"subsidiary": {"id": str(row["id"])}}
+            if row.get("currency"):
+                out["currency"] = {"id": str(row["currency"])}
+            return out
+    return {"subsidiary": {"id": svc.settings.erp_subsidiary}}
 
 
 async def legal_entity(svc: Services, customer: dict[str, Any] | None) -> dict[str, Any]:
