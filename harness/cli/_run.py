@@ -14,17 +14,10 @@ from .._config import load_config
 from .._errors import ConfigurationError
 
 
-def _journeys(value: str) -> list[str]:
-    from ..journeys import JOURNEYS
+def _journeys(value: str, suites: list[str] | None = None, k: str | None = None) -> list[str]:
+    from ..journeys import select_journeys
 
-    keys = [k.strip() for k in value.split(",") if k.strip()]
-    bad = [k for k in keys if k not in JOURNEYS]
-    if bad or not keys:
-        raise ConfigurationError(
-            f"unknown journey(s) {', '.join(bad) or '(none given)'}",
-            hint=f"choose from {', '.join(JOURNEYS)}",
-        )
-    return keys
+    return select_journeys([*(suites or []), *[v for v in value.split(",") if v.strip()]], k)
 
 
 def _command(
@@ -50,6 +43,17 @@ def _command(
 
 
 def run(
+    suites: Annotated[
+        list[str] | None,
+        typer.Argument(help="Suites or journeys to play: billing, lifecycle, resilience, all."),
+    ] = None,
+    k: Annotated[
+        str | None,
+        typer.Option("-k", help="Only journeys whose name or suite matches (not/and/or)."),
+    ] = None,
+    mapping: Annotated[
+        Path | None, typer.Option(help="Mapping spec (TOML/JSON) of the stack's links.")
+    ] = None,
     seed: Annotated[
         int | None, typer.Option(help="Seed of the generated firm. [default: 1]")
     ] = None,
@@ -57,8 +61,8 @@ def run(
         str | None, typer.Option(help="Size of the firm: small, medium or large. [default: small]")
     ] = None,
     journeys: Annotated[
-        str, typer.Option(help="Comma-separated journeys: tm, fixed_fee, milestone.")
-    ] = "tm,fixed_fee,milestone",
+        str, typer.Option(help="Comma-separated journeys or suites (default: all).")
+    ] = "",
     report_dir: Annotated[
         Path | None, typer.Option(help="Where the reports go. [default: reports]")
     ] = None,
@@ -107,7 +111,7 @@ def run(
         raise ConfigurationError(f"unknown size {size!r}", hint=f"choose from {', '.join(SIZES)}")
     if timeout <= 0 or step_timeout <= 0:
         raise ConfigurationError("--timeout and --step-timeout must be positive")
-    keys = _journeys(journeys)
+    keys = _journeys(journeys, suites, k)
     target_path = None if target == "embedded" else Path(target)
     spec = embedded_spec() if target_path is None else load_target_file(target_path)
     report_dir = report_dir or cfg.report_dir
@@ -122,6 +126,7 @@ def run(
         faults=load_faults(faults) if faults else [],
         config=config,
         log_dir=report_dir,
+        mapping=mapping,
     )
     bus = EventBus()
     console = Console()

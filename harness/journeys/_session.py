@@ -16,6 +16,7 @@ from typing import Any
 
 from .._config import load_config
 from ..stack import Stack, StackSettings, endpoints_document, write_endpoints
+from ._canon import Canon
 from ._errors import JourneyFailure
 from ._events import EventBus, JourneyFinished, JourneyStarted, PhaseStarted
 from ._invariants import check_invariants
@@ -63,6 +64,7 @@ class SessionOptions:
     config: Path | None = None
     workdir: Path | None = None  # default: a temporary directory
     log_dir: Path | None = None  # where the target's log is kept after the run
+    mapping: Path | None = None  # mapping spec; default: the target's, else the reference one
 
 
 def _crm_settings(cfg_sections: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -97,6 +99,13 @@ class Session:
         self.endpoints: dict[str, Any] = {}
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         self.workdir = options.workdir or Path(self._make_tmp())
+        from ._mapping import load_mapping
+
+        chosen = options.mapping or (
+            Path(options.target.mapping) if options.target.mapping else None
+        )
+        self.mapping = load_mapping(chosen)
+        self.canon: Canon | None = None
 
     def _make_tmp(self) -> str:
         self._tmp = tempfile.TemporaryDirectory(prefix="harness-run-")
@@ -128,7 +137,9 @@ class Session:
         from ..data import generate_firm
         from ..loaders import load_firm
 
-        load_firm(generate_firm(o.seed, o.size), self.endpoints, timeout=self.deadline.cap(120))
+        firm = generate_firm(o.seed, o.size)
+        self.canon = Canon(firm)
+        load_firm(firm, self.endpoints, timeout=self.deadline.cap(120))
         self.systems = connect(self.endpoints, self.recorder, self.deadline, o.step_timeout)
         for rule in o.faults:
             system = rule.get("system")
@@ -148,10 +159,23 @@ class Session:
         self.bus.emit(JourneyStarted(key, spec.billing_model))
         steps = StepRunner(result, self.bus, self.recorder, self.origin)
         scene = Scene(
-            key, self.systems, self.target, steps, random.Random(f"{self.options.seed}:{key}")
+            key,
+            self.systems,
+            self.target,
+            steps,
+            random.Random(f"{self.options.seed}:{key}"),
+            self.mapping,
+            self.canon,
         )
         try:
-            spec.play(scene)
+            try:
+                spec.play(scene)
+            finally:
+                for undo in scene.cleanup:  # lift the journey's faults whatever happened
+                    try:
+                        undo()
+                    except JourneyFailure:
+                        pass
         except JourneyFailure as exc:
             failed = result.failed_step
             why = self.target.alive() or self.target.diagnose()

@@ -33,20 +33,28 @@ class Systems:
 
 def _crm(ep: dict[str, Any], verify: Any, recorder: Recorder, deadline: Deadline) -> Wire:
     wire = Wire("crm", http_client(ep["base_url"], verify), recorder, deadline)
-    r = wire.call(
-        "POST",
-        ep["token_url"],
-        data={
-            "grant_type": "client_credentials",
-            "client_id": ep["client_id"],
-            "client_secret": ep["client_secret"],
-        },
-        expect=(200,),
-    )
-    token = r.json().get("access_token")
-    if not token:
-        raise JourneyFailure(f"crm token endpoint answered without an access_token: {r.text[:200]}")
-    wire.client.headers["Authorization"] = f"Bearer {token}"
+
+    def login() -> None:
+        r = wire.call(
+            "POST",
+            ep["token_url"],
+            data={
+                "grant_type": "client_credentials",
+                "client_id": ep["client_id"],
+                "client_secret": ep["client_secret"],
+            },
+            expect=(200,),
+            _again=True,
+        )
+        token = r.json().get("access_token")
+        if not token:
+            raise JourneyFailure(
+                f"crm token endpoint answered without an access_token: {r.text[:200]}"
+            )
+        wire.client.headers["Authorization"] = f"Bearer {token}"
+
+    login()
+    wire.reauth = login
     return wire
 
 

@@ -67,6 +67,7 @@ class TargetSpec:
     webhooks: dict[str, str] = field(default_factory=dict)
     startup_timeout: float = 30.0
     embedded: bool = False
+    mapping: str | None = None  # the stack's mapping spec (path), else the reference one
 
 
 def embedded_spec() -> TargetSpec:
@@ -123,6 +124,7 @@ def load_target_file(path: Path) -> TargetSpec:
         "task_url",
         "webhooks",
         "startup_timeout",
+        "mapping",
     }
     unknown = set(doc) - known
     if unknown:
@@ -159,6 +161,7 @@ def load_target_file(path: Path) -> TargetSpec:
         health_url=url("health_url"),
         billing_run_url=url("billing_run_url"),
         task_url=url("task_url"),
+        mapping=str((path.parent / str(doc["mapping"])).resolve()) if doc.get("mapping") else None,
     )
 
 
@@ -339,7 +342,7 @@ class Target:
             )
         return self._wire
 
-    def billing_run(self, through: str) -> None:
+    def billing_run(self, through: str, follow: bool = True) -> None:
         """POST the billing run; follow its task until settled when the stack offers one."""
         if not self.billing_run_url:
             return  # the stack bills on its own schedule; the invoice wait judges it
@@ -347,7 +350,7 @@ class Target:
             "POST", self.billing_run_url, params={"through": through}, expect=(200, 201, 202, 204)
         )
         task = r.json().get("task") if r.status_code == 202 and r.content else None
-        if task is None or not self.task_url:
+        if task is None or not self.task_url or not follow:
             return
         t = (
             self._http()
