@@ -5,6 +5,7 @@ Used by the project's own tests and by the pytest plugin's fixtures.
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 import httpx
@@ -15,19 +16,40 @@ __all__ = ["SimHandle", "WebhookRecorder", "start_simulator"]
 
 
 class SimHandle:
-    """A running simulator plus an admin client; what tests talk to."""
+    """A running simulator plus an admin client (sending its admin token); what tests talk to."""
 
     def __init__(self, server: SimulatorServer, ca_bundle: str | None) -> None:
         self.server = server
         self.sim: Simulator = server.sim
         self.base_url = server.base_url
         self.ca_bundle = ca_bundle
+        self.admin_token: str | None = self.sim.guard.token
+        self.admin_url = f"{self.base_url}/__admin"
         self.admin = httpx.Client(
-            base_url=f"{self.base_url}/__admin",
+            base_url=self.admin_url,
             verify=ca_bundle or True,
             trust_env=False,
             timeout=30.0,
+            headers=self.admin_headers,
         )
+
+    @property
+    def admin_headers(self) -> dict[str, str]:
+        """What an admin call needs (the simulator's admin token)."""
+        return {"Authorization": f"Bearer {self.admin_token}"} if self.admin_token else {}
+
+    def endpoint(self, **extra: Any) -> dict[str, Any]:
+        """The endpoints-file section of this simulator: URLs, admin token, credentials."""
+        t = self.sim.tenants.get("default")
+        return {
+            "vendor": self.sim.dialect.vendor,
+            "base_url": self.base_url,
+            "admin_url": self.admin_url,
+            "admin_token": self.admin_token,
+            "sim_tenant": "default",
+            **self.sim.dialect.credentials(t, self.base_url),
+            **extra,
+        }
 
     def client(self, **kw: Any) -> httpx.Client:
         """An httpx client on the simulator's base URL that trusts its CA."""
@@ -50,9 +72,18 @@ class SimHandle:
         self.server.stop()
 
 
-def start_simulator(sim: Simulator, tls: TlsFiles | None = None) -> SimHandle:
-    """Start ``sim`` on a free loopback port in a background thread."""
+def start_simulator(
+    sim: Simulator, tls: TlsFiles | None = None, admin_token: str | None = None
+) -> SimHandle:
+    """Start ``sim`` on a free loopback port in a background thread.
+
+    Its admin API requires a token, as in every stack the harness starts: ``admin_token``,
+    the one ``sim`` was configured with, or a fresh one.
+    """
     quiet_uvicorn()
+    if admin_token or sim.guard.token is None:
+        sim.guard.token = admin_token or secrets.token_urlsafe(24)
+        sim.settings.admin_token = sim.guard.token
     server = SimulatorServer(sim, ServerOptions(port=0, tls=tls)).start_in_thread()
     return SimHandle(server, str(tls.ca_bundle) if tls else None)
 

@@ -21,6 +21,7 @@ from ._dialect import Dialect
 from ._errors import ConfigError, HttpError, SimulatorError
 from ._events import Event, EventBus
 from ._faults import FaultRules
+from ._guard import AdminGuard
 from ._http import Request, Response, Router, call_handler
 from ._journal import Journal, JournalEntry
 from ._store import Change
@@ -43,6 +44,15 @@ class SimulatorSettings:
     allow_remote_webhooks: bool = False
     ca_bundle: str | None = None  # trusted by webhook deliveries to https subscribers
     dialect_options: dict[str, Any] = field(default_factory=dict)
+    #: every admin call must send ``Authorization: Bearer <admin_token>`` (None: open on loopback)
+    admin_token: str | None = None
+    #: host names the admin API answers for besides loopback and the bound address
+    allowed_hosts: tuple[str, ...] = ()
+    #: bounds on what grows with use rather than with data
+    max_tenants: int = 1000
+    max_tokens: int = 100_000
+    max_delivery_records: int = 10_000
+    max_dead_letters: int = 10_000
 
 
 class Simulator:
@@ -56,12 +66,16 @@ class Simulator:
             self.settings.journal_body_bytes,
             self.settings.journal_enabled,
         )
-        self.tokens = TokenStore()
+        self.tokens = TokenStore(max_tokens=self.settings.max_tokens)
+        self.guard = AdminGuard(self.settings.admin_token, self.settings.allowed_hosts)
         self.faults = FaultRules()
         self.events = EventBus(
             retention=self.settings.event_retention,
             allow_remote=self.settings.allow_remote_webhooks,
             ca_bundle=self.settings.ca_bundle,
+            max_deliveries=self.settings.max_delivery_records,
+            max_dead_letters=self.settings.max_dead_letters,
+            policy=dialect.delivery_policy,
         )
         self.started_at = time.time()
         self.base_url = ""  # set by the server once the port is known
@@ -72,9 +86,23 @@ class Simulator:
         from ._admin import register_admin_routes  # late import: admin needs Simulator
 
         register_admin_routes(self, self.admin_router)
-        self.tenants = TenantRegistry(self.settings.data_dir, dialect.setup_tenant, self._on_change)
+        self.tenants = TenantRegistry(
+            self.settings.data_dir,
+            self._setup_tenant,
+            self._on_change,
+            max_tenants=self.settings.max_tenants,
+        )
         self.tenants.load_persisted()
         self.tenants.get_or_create(DEFAULT_TENANT)
+        self.events.restore()
+
+    def _setup_tenant(self, tenant: Tenant) -> None:
+        self.dialect.setup_tenant(tenant)
+        self.events.attach_store(tenant.name, tenant.store)
+
+    def start_background(self) -> None:
+        """Start what runs between requests (webhook workers); called on the serving loop."""
+        self.events.start()
 
     # -- events ----------------------------------------------------------------------
 
@@ -138,6 +166,7 @@ class Simulator:
         while True:
             msg = await receive()
             if msg["type"] == "lifespan.startup":
+                self.start_background()
                 await send({"type": "lifespan.startup.complete"})
             elif msg["type"] == "lifespan.shutdown":
                 await self.aclose()
@@ -315,6 +344,7 @@ class Simulator:
 
     async def _admin(self, req: Request, too_large: bool) -> Response:
         try:
+            self.guard.check(req, self.base_url)
             if too_large:
                 raise ConfigError(f"request body exceeds {self.settings.max_body_bytes} bytes")
             route, params, other = self.admin_router.match(req.method, req.path)
@@ -328,7 +358,9 @@ class Simulator:
             req.params = params
             return await call_handler(route, req)
         except HttpError as exc:
-            return Response.json({"error": {"code": exc.code, "message": exc.message}}, exc.status)
+            resp = Response.json({"error": {"code": exc.code, "message": exc.message}}, exc.status)
+            resp.headers.extend(exc.headers.items())
+            return resp
         except SimulatorError as exc:
             return Response.json(
                 {"error": {"code": "INVALID_INPUT", "message": exc.message, "hint": exc.hint}}, 400

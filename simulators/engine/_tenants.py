@@ -60,8 +60,10 @@ class TenantRegistry:
         data_dir: Path | None,
         on_create: Callable[[Tenant], None],
         on_change: Callable[[Tenant, Change], None],
+        max_tenants: int = 1000,
     ) -> None:
         self.data_dir = data_dir
+        self.max_tenants = max_tenants
         self._on_create = on_create
         self._on_change = on_change
         self._tenants: dict[str, Tenant] = {}
@@ -100,6 +102,12 @@ class TenantRegistry:
             raise ConfigError(
                 f"invalid tenant name {name!r}",
                 hint="use 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit",
+            )
+        if len(self._tenants) >= self.max_tenants:
+            raise ConfigError(
+                f"cannot create tenant {name!r}: the simulator already holds {len(self._tenants)} "
+                "tenants, its limit",
+                hint="delete tenants you no longer need, or raise the max_tenants setting",
             )
         store = RecordStore(name, self._db_path(name))
         t = Tenant(name=name, store=store)

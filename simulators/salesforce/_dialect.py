@@ -14,6 +14,7 @@ from simulators.engine import (
     HttpError,
     Request,
     Response,
+    RetryPolicy,
     RollingQuota,
     Router,
     Simulator,
@@ -42,6 +43,15 @@ class SalesforceDialect(Dialect):
     vendor = "salesforce"
     system = "crm"
     event_needs_previous = False
+    #: a change event stays replayable for 72 hours (CDC retention), and Salesforce's own
+    #: pushes (Outbound Messages) back off exponentially up to 2 hours between tries
+    delivery_policy = RetryPolicy(
+        backoff_base=0.2,
+        backoff_max=7200.0,
+        max_attempts=None,
+        max_age_seconds=72 * 3600.0,
+        source="Salesforce: 72-hour change event retention, retries up to 2 hours apart",
+    )
 
     def __init__(self, settings: SalesforceSettings | None = None) -> None:
         super().__init__()
