@@ -5,14 +5,21 @@ Used by the project's own tests and by the pytest plugin's fixtures.
 
 from __future__ import annotations
 
+import re
 import secrets
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
 from typing import Any
 
 import httpx
 
 from simulators.engine import ServerOptions, Simulator, SimulatorServer, TlsFiles, quiet_uvicorn
 
-__all__ = ["SimHandle", "WebhookRecorder", "start_simulator"]
+__all__ = ["SimHandle", "SimProcess", "WebhookRecorder", "start_simulator"]
 
 
 class SimHandle:
@@ -150,3 +157,110 @@ class WebhookRecorder:
     def close(self) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+
+class SimProcess:
+    """A simulator in its own process (``python -m simulators.<vendor>``), for crash tests.
+
+    Started on a free loopback port with an admin token; ``kill()`` sends SIGKILL (nothing
+    gets to flush or shut down), ``restart()`` starts it again on the same data directory.
+    """
+
+    def __init__(
+        self, vendor: str, data_dir: Path | None = None, *extra: str, start_timeout: float = 60.0
+    ) -> None:
+        self.vendor = vendor
+        self.data_dir = data_dir
+        self.extra = list(extra)
+        self.admin_token = secrets.token_urlsafe(24)
+        self.start_timeout = start_timeout
+        self.proc: subprocess.Popen[str] | None = None
+        self.base_url = ""
+        self.port = 0
+
+    @property
+    def admin_headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.admin_token}"}
+
+    def admin(self) -> httpx.Client:
+        """An admin client (with the token); close it when done."""
+        return httpx.Client(
+            base_url=f"{self.base_url}/__admin",
+            headers=self.admin_headers,
+            trust_env=False,
+            timeout=30.0,
+        )
+
+    def client(self, **kw: Any) -> httpx.Client:
+        """A vendor-API client on the simulator (``base_url`` may name a sub-path)."""
+        kw.setdefault("base_url", self.base_url)
+        return httpx.Client(trust_env=False, timeout=30.0, **kw)
+
+    def start(self) -> SimProcess:
+        cmd = [sys.executable, "-m", f"simulators.{self.vendor}", "--port", str(self.port)]
+        if self.data_dir is not None:
+            cmd += ["--data-dir", str(self.data_dir)]
+        cmd += ["--admin-token", self.admin_token, *self.extra]
+        self.proc = subprocess.Popen(
+            cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1
+        )
+        assert self.proc.stdout is not None
+        deadline = time.monotonic() + self.start_timeout
+        lines: list[str] = []
+        while time.monotonic() < deadline:
+            line = self.proc.stdout.readline()
+            if not line:
+                break
+            lines.append(line)
+            m = re.search(r"listening on (\S+)", line)
+            if m:
+                self.base_url = m.group(1)
+                self.port = int(self.base_url.rsplit(":", 1)[1])
+                threading.Thread(target=self._drain, daemon=True).start()
+                self._wait_healthy(deadline)
+                return self
+        self.kill()
+        raise RuntimeError(f"{self.vendor} simulator did not start: {''.join(lines)[-2000:]}")
+
+    def _drain(self) -> None:
+        proc = self.proc
+        if proc is not None and proc.stdout is not None:
+            for _ in proc.stdout:
+                pass
+
+    def _wait_healthy(self, deadline: float) -> None:
+        pause = threading.Event()
+        with self.admin() as a:
+            while time.monotonic() < deadline:
+                try:
+                    if a.get("/health").status_code == 200:
+                        return
+                except httpx.HTTPError:
+                    pass
+                pause.wait(0.05)  # a process coming up has nothing to wait on
+        raise RuntimeError(f"{self.vendor} simulator on {self.base_url} never became healthy")
+
+    def kill(self) -> None:
+        """SIGKILL: the process gets no chance to flush, close or finish anything."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait(10)
+
+    def restart(self) -> SimProcess:
+        """Start again on the same port and data directory."""
+        self.kill()
+        return self.start()
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def __enter__(self) -> SimProcess:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

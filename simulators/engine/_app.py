@@ -24,6 +24,7 @@ from ._faults import FaultRules
 from ._guard import AdminGuard
 from ._http import Request, Response, Router, call_handler
 from ._journal import Journal, JournalEntry
+from ._redact import redact_headers, redact_text
 from ._store import Change
 from ._tenants import DEFAULT_TENANT, Tenant, TenantRegistry
 
@@ -246,11 +247,7 @@ class Simulator:
         j = self.journal
         if not j.enabled:
             return
-        hdrs = req.headers
-        if "authorization" in hdrs:
-            hdrs = dict(hdrs)
-            auth = hdrs["authorization"]
-            hdrs["authorization"] = auth[:16] + "..." if len(auth) > 16 else auth
+        hdrs = redact_headers(req.headers)
         j.record(
             JournalEntry(
                 j.next_seq(),
@@ -258,14 +255,14 @@ class Simulator:
                 req.tenant.name if req.tenant is not None else "",
                 req.method,
                 req.path,
-                req.query_string,
+                redact_text(req.query_string),
                 req.route.name if req.route is not None else "",
                 status,
                 (time.perf_counter() - started) * 1000.0,
                 req.correlation_id,
                 hdrs,
-                j.clip(req.body),
-                j.clip(body),
+                redact_text(j.clip(req.body)),
+                redact_text(j.clip(body)),
                 fault,
                 f"{req.client[0]}:{req.client[1]}" if req.client else "",
             )

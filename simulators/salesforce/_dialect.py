@@ -169,7 +169,16 @@ class SalesforceDialect(Dialect):
         r.add("GET", "/__admin/tenants/{tenant}/limits", self._admin_get_limits, auth=False)
         r.add("PUT", "/__admin/tenants/{tenant}/limits", self._admin_set_limits, auth=False)
         r.add("GET", "/__admin/tenants/{tenant}/cdc", self._admin_cdc, auth=False)
+        r.add(
+            "POST", "/__admin/tenants/{tenant}/refresh-tokens", self._admin_refresh, auth=False
+        )
         self.streaming.admin_routes(r)
+
+    def _admin_refresh(self, req: Request) -> Response:
+        """A new approval of the connected app: a refresh token of its own."""
+        assert self.sim is not None
+        tenant = self.sim.tenants.get(req.params["tenant"])
+        return Response.json({"refresh_token": self.auth.mint_refresh_token(tenant)}, 201)
 
     def setup_tenant(self, tenant: Tenant) -> None:
         store = tenant.store
