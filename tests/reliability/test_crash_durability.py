@@ -78,7 +78,9 @@ def test_kill9_keeps_writes_events_subscriptions_and_dead_letters(
         p.start()
 
         api = _crm_api(p)
-        q = api.get(f"{V}/query/", params={"q": "SELECT Id FROM Account WHERE Name LIKE 'Durable%'"})
+        q = api.get(
+            f"{V}/query/", params={"q": "SELECT Id FROM Account WHERE Name LIKE 'Durable%'"}
+        )
         assert {r["Id"] for r in q.json()["records"]} == set(ids)
         with p.admin() as a:
             subs = {s["id"] for s in a.get("/subscriptions").json()["subscriptions"]}
@@ -87,7 +89,9 @@ def test_kill9_keeps_writes_events_subscriptions_and_dead_letters(
             assert [e["seq"] for e in after["events"]] == [e["seq"] for e in before["events"]]
             # the owed events reach the subscriber that was down, without any admin call
             bodies = hook.wait_for(20, timeout=30)
-            assert sorted(b["data"]["payload"]["ChangeEventHeader"]["recordIds"][0] for b in bodies) == sorted(ids)
+            assert sorted(
+                b["data"]["payload"]["ChangeEventHeader"]["recordIds"][0] for b in bodies
+            ) == sorted(ids)
             dead = a.get("/deliveries", params={"status": "dead", "subscription": "short"}).json()
             assert dead["count"] == 20
             assert a.post("/deliveries/redeliver", json={"subscription": "short"}).json() == {
@@ -100,7 +104,8 @@ def test_kill9_keeps_writes_events_subscriptions_and_dead_letters(
         api.close()
         with p.admin() as a:
             newest = a.get(
-                "/tenants/default/events", params={"type": "Account", "after_seq": after["events"][-1]["seq"]}
+                "/tenants/default/events",
+                params={"type": "Account", "after_seq": after["events"][-1]["seq"]},
             ).json()
         assert newest["count"] == 1
 
