@@ -112,6 +112,8 @@ class WebhookRecorder:
         self._cond = threading.Condition()
 
         class _Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive: a delivery need not open a connection
+
             def do_POST(self) -> None:
                 import json
 
@@ -134,7 +136,11 @@ class WebhookRecorder:
             def log_message(self, *args: Any) -> None:
                 pass
 
-        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        class _Server(http.server.ThreadingHTTPServer):
+            def handle_error(self, request: Any, client_address: Any) -> None:
+                pass  # a sender that went away (a killed simulator) is not the listener's error
+
+        self._server = _Server(("127.0.0.1", 0), _Handler)
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}/hook"
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import heapq
 import random
 import time
 import uuid
@@ -164,6 +165,9 @@ class Subscription:
     spec: dict[str, Any] = field(default_factory=dict)  # what was asked for; persisted
     ready: deque[Event] = field(default_factory=deque)
     chains: dict[RecordKey, deque[Pending]] = field(default_factory=dict)
+    #: (when, tie-breaker, record) of every parked chain's next try, earliest first
+    due: list[tuple[float, int, RecordKey]] = field(default_factory=list)
+    _ticks: int = 0
     wake: asyncio.Event = field(default_factory=asyncio.Event)
     task: asyncio.Task[None] | None = None
     rng: random.Random = field(default_factory=random.Random)
@@ -192,6 +196,10 @@ class Subscription:
     def enqueue(self, ev: Event) -> None:
         self.ready.append(ev)
         self.wake.set()
+
+    def schedule(self, key: RecordKey, at: float) -> None:
+        self._ticks += 1
+        heapq.heappush(self.due, (at, self._ticks, key))
 
     def forget_tenant(self, tenant: str) -> None:
         self.ready = deque(e for e in self.ready if e.tenant != tenant)
@@ -248,8 +256,7 @@ async def run_worker(bus: EventBus, sub: Subscription) -> None:
             await _offer(bus, sub, held)
             held = None
             continue
-        due = [c[0].next_at for c in sub.chains.values() if c]
-        timeout = max(0.0, min(due) - time.monotonic()) if due else None
+        timeout = max(0.0, sub.due[0][0] - time.monotonic()) if sub.due else None
         sub.wake.clear()
         if sub.ready:
             continue
@@ -288,6 +295,7 @@ async def _offer(bus: EventBus, sub: Subscription, ev: Event, *, duplicate: bool
     outcome = await _attempt(bus, sub, p)
     if outcome == "retry":
         sub.chains[key] = deque([p])
+        sub.schedule(key, p.next_at)
     elif (
         outcome == "delivered"
         and not duplicate
@@ -299,13 +307,16 @@ async def _offer(bus: EventBus, sub: Subscription, ev: Event, *, duplicate: bool
 
 
 async def _retry_due(bus: EventBus, sub: Subscription) -> None:
-    for key in list(sub.chains):
+    """Try the head of every parked chain whose time has come (a heap: no scan of them all)."""
+    while sub.due and sub.due[0][0] <= time.monotonic():
+        at, _, key = heapq.heappop(sub.due)
         chain = sub.chains.get(key)
+        if not chain or chain[0].next_at != at:
+            continue  # the chain went (tenant reset) or was rescheduled
         while chain:
             p = chain[0]
-            if p.next_at > time.monotonic():
-                break
             if await _attempt(bus, sub, p) == "retry":
+                sub.schedule(key, p.next_at)
                 break
             chain.popleft()
         if not chain:
