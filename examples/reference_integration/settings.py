@@ -10,7 +10,8 @@ same shape for real systems::
              "report_url"},
      "ca_bundle": "optional CA file"}
 
-``admin_url`` in a section (simulators only) lets the integration register its webhooks;
+``admin_url`` in a section (simulators only) lets the integration register its webhooks,
+sending ``admin_token`` when the section has one;
 without it the integration polls. Any key can be set or overridden by an environment
 variable ``RI_<SYSTEM>_<KEY>`` (e.g. ``RI_ERP_ACCOUNT``); service settings are ``RI_*``.
 """

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..stack._endpoints import admin_headers
 from ..stack._vendor_auth import tba_auth
 from ._admin import Admin
 from ._errors import JourneyFailure
@@ -69,7 +70,12 @@ def connect(
     erp, psa = endpoints["erp"], endpoints["psa"]
     admin = {
         system: Admin(
-            Wire(f"{system} admin", http_client(ep["admin_url"], verify), recorder, deadline),
+            Wire(
+                f"{system} admin",
+                http_client(ep["admin_url"], verify, headers=admin_headers(ep)),
+                recorder,
+                deadline,
+            ),
             ep.get("sim_tenant") or "default",
             step_timeout,
         )

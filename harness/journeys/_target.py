@@ -39,6 +39,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from .._errors import ConfigurationError, StackError
+from ..stack._endpoints import admin_headers
 from ._errors import JourneyFailure
 from ._wire import Deadline, Recorder, Wire, http_client
 
@@ -266,7 +267,7 @@ class Target:
         verify: Any = endpoints.get("ca_bundle") or True
         for system, url in self.spec.webhooks.items():
             ep = endpoints[system]
-            with http_client(ep["admin_url"], verify) as admin:
+            with http_client(ep["admin_url"], verify, headers=admin_headers(ep)) as admin:
                 r = admin.post(
                     "/subscriptions",
                     json={

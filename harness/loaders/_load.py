@@ -13,6 +13,7 @@ import orjson
 from harness.data import Firm
 
 from .._errors import StackError
+from ..stack._endpoints import admin_headers
 from ._businesscentral import businesscentral_batches
 from ._kantata import kantata_batches
 from ._netsuite import netsuite_batches
@@ -72,7 +73,7 @@ def load_firm(
                     r = client.post(
                         url,
                         content=orjson.dumps({"records": chunk}),
-                        headers={"content-type": "application/json"},
+                        headers={"content-type": "application/json", **admin_headers(ep)},
                     )
                     if r.status_code != 201:
                         raise StackError(

@@ -8,6 +8,7 @@ is not installed are skipped, so the stack grows as simulators land.
 from __future__ import annotations
 
 import importlib
+import secrets
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from simulators.engine import (
     SimulatorSettings,
     TlsFiles,
     make_tls_files,
+    warn_if_exposed,
 )
 
 from .._errors import StackError
@@ -63,6 +65,10 @@ class StackSettings:
         default_factory=dict
     )  # system -> dialect settings object
     vendors: dict[str, str] = field(default_factory=dict)  # system -> vendor, e.g. erp -> businesscentral
+    #: the admin token every simulator of the run requires (None: a fresh one per run)
+    admin_token: str | None = None
+    #: host names the admin APIs answer for besides loopback and ``host`` (advertised names)
+    allowed_hosts: tuple[str, ...] = ()
 
 
 class Stack:
@@ -73,6 +79,7 @@ class Stack:
         self.servers: dict[str, SimulatorServer] = {}
         self.tls: TlsFiles | None = None
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
+        self.admin_token = self.settings.admin_token or secrets.token_urlsafe(32)
 
     def _build(self) -> None:
         s = self.settings
@@ -104,6 +111,8 @@ class Stack:
                 journal_size=s.journal_size,
                 data_dir=(s.data_dir / system) if s.data_dir else None,
                 ca_bundle=str(self.tls.ca_bundle) if self.tls else None,
+                admin_token=self.admin_token,
+                allowed_hosts=tuple(s.allowed_hosts),
             )
             sim = factory(s.dialect_settings.get(system), engine)
             port = 0 if s.port_base is None else s.port_base + index
@@ -123,6 +132,7 @@ class Stack:
     def start(self) -> Stack:
         """Start every simulator in a background thread; returns when all accept connections."""
         self._build()
+        warn_if_exposed(self.settings.host)
         started: list[SimulatorServer] = []
         try:
             for srv in self.servers.values():

@@ -7,10 +7,12 @@ from ._app import Simulator, SimulatorSettings
 from ._auth import Token, TokenStore
 from ._cli import serve_cli
 from ._clock import Clock
+from ._delivery import DeadLetter, DeliveryRecord, RetryPolicy
 from ._dialect import Dialect
 from ._errors import ConfigError, HttpError, NotFoundError, SimulatorError
 from ._events import DeliveryFaults, Event, EventBus, Subscription, check_webhook_url
 from ._faults import Fault, FaultRule, FaultRules
+from ._guard import AdminGuard, exposure_warning, warn_if_exposed
 from ._http import Request, Response, Route, Router
 from ._journal import Journal, JournalEntry, JournalFilter
 from ._ratelimit import ConcurrencyLimit, RollingQuota, TokenBucket
@@ -22,11 +24,14 @@ from ._tls import TlsFiles, make_tls_files
 
 __all__ = [
     "DEFAULT_TENANT",
+    "AdminGuard",
     "Change",
     "Clock",
     "ConcurrencyLimit",
     "ConfigError",
+    "DeadLetter",
     "DeliveryFaults",
+    "DeliveryRecord",
     "Dialect",
     "Event",
     "EventBus",
@@ -43,6 +48,7 @@ __all__ = [
     "RecordStore",
     "Request",
     "Response",
+    "RetryPolicy",
     "RollingQuota",
     "Route",
     "Router",
@@ -60,6 +66,7 @@ __all__ = [
     "TokenStore",
     "bind_socket",
     "check_webhook_url",
+    "exposure_warning",
     "index_name",
     "json_path",
     "make_tls_files",
@@ -67,4 +74,5 @@ __all__ = [
     "run_read",
     "serve_cli",
     "type_literal",
+    "warn_if_exposed",
 ]

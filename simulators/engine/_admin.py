@@ -153,7 +153,7 @@ class AdminApi:
             raise ConfigError("the default tenant cannot be deleted", hint="reset it instead")
         self.sim.tenants.delete(name)
         self.sim.tokens.drop_tenant(name)
-        self.sim.events.drop_tenant(name)
+        self.sim.events.drop_tenant(name, forget=True)
         self.sim.faults.clear(name)
         return Response.empty()
 
@@ -172,7 +172,7 @@ class AdminApi:
             if name != DEFAULT_TENANT:
                 self.sim.tenants.delete(name)
                 self.sim.tokens.drop_tenant(name)
-                self.sim.events.drop_tenant(name)
+                self.sim.events.drop_tenant(name, forget=True)
         t = self.sim.tenants.get(DEFAULT_TENANT)
         t.store.clear()
         t.clock.reset()
@@ -184,6 +184,7 @@ class AdminApi:
         for sub_id in list(self.sim.events.subscriptions):
             self.sim.events.unsubscribe(sub_id)
         self.sim.events.deliveries.clear()
+        self.sim.events.dead.clear()
         return Response.json({"reset": True})
 
     # -- records ---------------------------------------------------------------------
@@ -245,6 +246,7 @@ class AdminApi:
         else:
             raise HttpError(404, "NOT_FOUND", f"no snapshot {name!r} of tenant {t.name!r}")
         self.sim.dialect.setup_tenant(t)
+        self.sim.events.resync(t.name)
         t.notify_change()
         return Response.json({"tenant": t.name, "restored": name, "records": t.store.count()})
 
@@ -415,12 +417,37 @@ class AdminApi:
 
     def deliveries(self, req: Request) -> Response:
         sub, status = req.arg("subscription"), req.arg("status")
-        recs = [
-            d.to_dict()
-            for d in self.sim.events.deliveries
-            if (sub is None or d.subscription == sub) and (status is None or d.status == status)
-        ]
+        if status == "dead":  # the dead letters: complete, and kept across restarts
+            recs = [d.to_dict() for d in self.sim.events.dead_letters(sub, req.arg("tenant"))]
+        else:
+            recs = [
+                d.to_dict()
+                for d in self.sim.events.deliveries
+                if (sub is None or d.subscription == sub) and (status is None or d.status == status)
+            ]
         return Response.json({"count": len(recs), "deliveries": recs})
+
+    def redeliver(self, req: Request) -> Response:
+        """Queue dead letters again: all, one subscription's, one tenant's or the listed ids."""
+        body = _body(req)
+        ids = body.get("ids")
+        if ids is not None and (
+            not isinstance(ids, list) or not all(isinstance(i, str) for i in ids)
+        ):
+            raise ConfigError(
+                '"ids" must be a list of dead-letter ids from GET /deliveries?status=dead'
+            )
+        letters = self.sim.events.dead_letters(body.get("subscription"), body.get("tenant"))
+        if ids is not None:
+            wanted = set(ids)
+            letters = [dl for dl in letters if dl.record.id in wanted]
+        return Response.json({"redelivered": self.sim.events.redeliver(letters)})
+
+    def redeliver_one(self, req: Request) -> Response:
+        letters = [d for d in self.sim.events.dead_letters() if d.record.id == req.params["id"]]
+        if not letters:
+            raise HttpError(404, "NOT_FOUND", f"no dead letter {req.params['id']!r}")
+        return Response.json({"redelivered": self.sim.events.redeliver(letters)})
 
     # -- wait-for --------------------------------------------------------------------
 
@@ -516,5 +543,7 @@ def register_admin_routes(sim: Simulator, r: Router) -> None:
     r.add("DELETE", f"{p}/subscriptions/{{id}}", a.unsubscribe, auth=False)
     r.add("PUT", f"{p}/subscriptions/{{id}}/faults", a.subscription_faults, auth=False)
     r.add("GET", f"{p}/deliveries", a.deliveries, auth=False)
+    r.add("POST", f"{p}/deliveries/redeliver", a.redeliver, auth=False)
+    r.add("POST", f"{p}/deliveries/{{id}}/redeliver", a.redeliver_one, auth=False)
     r.add("POST", f"{p}/wait-for", a.wait_for, auth=False)
     sim.dialect.admin_routes(r)

@@ -24,10 +24,12 @@ from ._dialect import Dialect
 from ._errors import ConfigError, HttpError, SimulatorError
 from ._events import Event, EventBus
 from ._faults import FaultRules
+from ._guard import AdminGuard
 from ._http import Request, Response, Router, call_handler
 from ._journal import Journal, JournalEntry
 from ._names import check_admin_params
 from ._readers import QueryBudget
+from ._redact import redact_headers, redact_text
 from ._store import Change
 from ._tenants import DEFAULT_TENANT, Tenant, TenantRegistry
 
@@ -50,6 +52,15 @@ class SimulatorSettings:
     ca_bundle: str | None = None  # trusted by webhook deliveries to https subscribers
     query_budget: QueryBudget = field(default_factory=QueryBudget)  # SOQL, SuiteQL, searches
     dialect_options: dict[str, Any] = field(default_factory=dict)
+    #: every admin call must send ``Authorization: Bearer <admin_token>`` (None: open on loopback)
+    admin_token: str | None = None
+    #: host names the admin API answers for besides loopback and the bound address
+    allowed_hosts: tuple[str, ...] = ()
+    #: bounds on what grows with use rather than with data
+    max_tenants: int = 1000
+    max_tokens: int = 100_000
+    max_delivery_records: int = 10_000
+    max_dead_letters: int = 10_000
 
 
 class Simulator:
@@ -63,12 +74,16 @@ class Simulator:
             self.settings.journal_body_bytes,
             self.settings.journal_enabled,
         )
-        self.tokens = TokenStore()
+        self.tokens = TokenStore(max_tokens=self.settings.max_tokens)
+        self.guard = AdminGuard(self.settings.admin_token, self.settings.allowed_hosts)
         self.faults = FaultRules()
         self.events = EventBus(
             retention=self.settings.event_retention,
             allow_remote=self.settings.allow_remote_webhooks,
             ca_bundle=self.settings.ca_bundle,
+            max_deliveries=self.settings.max_delivery_records,
+            max_dead_letters=self.settings.max_dead_letters,
+            policy=dialect.delivery_policy,
         )
         self.started_at = time.time()
         self.base_url = ""  # set by the server once the port is known
@@ -79,9 +94,23 @@ class Simulator:
         from ._admin import register_admin_routes  # late import: admin needs Simulator
 
         register_admin_routes(self, self.admin_router)
-        self.tenants = TenantRegistry(self.settings.data_dir, dialect.setup_tenant, self._on_change)
+        self.tenants = TenantRegistry(
+            self.settings.data_dir,
+            self._setup_tenant,
+            self._on_change,
+            max_tenants=self.settings.max_tenants,
+        )
         self.tenants.load_persisted()
         self.tenants.get_or_create(DEFAULT_TENANT)
+        self.events.restore()
+
+    def _setup_tenant(self, tenant: Tenant) -> None:
+        self.dialect.setup_tenant(tenant)
+        self.events.attach_store(tenant.name, tenant.store)
+
+    def start_background(self) -> None:
+        """Start what runs between requests (webhook workers); called on the serving loop."""
+        self.events.start()
 
     # -- events ----------------------------------------------------------------------
 
@@ -145,6 +174,7 @@ class Simulator:
         while True:
             msg = await receive()
             if msg["type"] == "lifespan.startup":
+                self.start_background()
                 await send({"type": "lifespan.startup.complete"})
             elif msg["type"] == "lifespan.shutdown":
                 await self.aclose()
@@ -228,11 +258,7 @@ class Simulator:
         j = self.journal
         if not j.enabled:
             return
-        hdrs = req.headers
-        if "authorization" in hdrs:
-            hdrs = dict(hdrs)
-            auth = hdrs["authorization"]
-            hdrs["authorization"] = auth[:16] + "..." if len(auth) > 16 else auth
+        hdrs = redact_headers(req.headers)
         j.record(
             JournalEntry(
                 j.next_seq(),
@@ -240,14 +266,14 @@ class Simulator:
                 req.tenant.name if req.tenant is not None else "",
                 req.method,
                 req.path,
-                req.query_string,
+                redact_text(req.query_string),
                 req.route.name if req.route is not None else "",
                 status,
                 (time.perf_counter() - started) * 1000.0,
                 req.correlation_id,
                 hdrs,
-                j.clip(req.body),
-                j.clip(body),
+                redact_text(j.clip(req.body)),
+                redact_text(j.clip(body)),
                 fault,
                 f"{req.client[0]}:{req.client[1]}" if req.client else "",
             )
@@ -326,6 +352,7 @@ class Simulator:
 
     async def _admin(self, req: Request, too_large: bool) -> Response:
         try:
+            self.guard.check(req, self.base_url)
             if too_large:
                 raise ConfigError(f"request body exceeds {self.settings.max_body_bytes} bytes")
             route, params, other = self.admin_router.match(req.method, req.path)
@@ -340,7 +367,9 @@ class Simulator:
             check_admin_params(params)
             return await call_handler(route, req)
         except HttpError as exc:
-            return Response.json({"error": {"code": exc.code, "message": exc.message}}, exc.status)
+            resp = Response.json({"error": {"code": exc.code, "message": exc.message}}, exc.status)
+            resp.headers.extend(exc.headers.items())
+            return resp
         except SimulatorError as exc:
             return Response.json(
                 {"error": {"code": "INVALID_INPUT", "message": exc.message, "hint": exc.hint}}, 400

@@ -9,15 +9,20 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import os
 import signal
 from collections.abc import Callable
 from pathlib import Path
 
 from ._app import Simulator, SimulatorSettings
 from ._errors import SimulatorError
+from ._guard import warn_if_exposed
 from ._readers import QueryBudget
 from ._server import ServerOptions, SimulatorServer
 from ._tls import make_tls_files
+
+#: the environment variable ``--admin-token`` defaults to
+ADMIN_TOKEN_ENV = "SIMULATOR_ADMIN_TOKEN"
 
 AddArguments = Callable[[argparse.ArgumentParser], None]
 Build = Callable[[argparse.Namespace, SimulatorSettings], Simulator]
@@ -67,6 +72,18 @@ def serve_cli(
         default="auto",
         help="HTTP server (auto: granian when installed)",
     )
+    p.add_argument(
+        "--admin-token",
+        default=os.environ.get(ADMIN_TOKEN_ENV) or None,
+        help=f"require 'Authorization: Bearer <token>' on every admin call (env {ADMIN_TOKEN_ENV})",
+    )
+    p.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="HOST",
+        help="a host name the admin API answers for besides loopback and --host (repeatable)",
+    )
     add_arguments(p)
     args = p.parse_args(argv)
     tls = make_tls_files(args.tls_dir) if args.https else None
@@ -77,6 +94,8 @@ def serve_cli(
         query_budget=QueryBudget(seconds=args.query_timeout),
         body_timeout_seconds=args.body_timeout,
         ca_bundle=str(tls.ca_bundle) if tls else None,
+        admin_token=args.admin_token,
+        allowed_hosts=tuple(args.allow_host),
     )
     try:
         server = SimulatorServer(
@@ -96,6 +115,7 @@ def serve_cli(
     gc.collect()
     gc.freeze()
     gc.set_threshold(50_000, 20, 100)
+    warn_if_exposed(args.host)
     print(f"{vendor} simulator listening on {server.base_url}", flush=True)
     try:
         import uvloop

@@ -143,6 +143,7 @@ class SimulatorServer:
 
     async def serve(self) -> None:
         self._loop = asyncio.get_running_loop()
+        self.sim.start_background()
         if self._granian is not None:
             await self._granian.serve()
         else:

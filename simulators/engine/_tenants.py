@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ._clock import Clock
-from ._errors import NotFoundError
+from ._errors import ConfigError, NotFoundError
 from ._names import check_snapshot_name, check_tenant_name
 from ._store import Change, RecordStore
 
@@ -59,8 +59,10 @@ class TenantRegistry:
         data_dir: Path | None,
         on_create: Callable[[Tenant], None],
         on_change: Callable[[Tenant, Change], None],
+        max_tenants: int = 1000,
     ) -> None:
         self.data_dir = data_dir
+        self.max_tenants = max_tenants
         self._on_create = on_create
         self._on_change = on_change
         self._tenants: dict[str, Tenant] = {}
@@ -100,6 +102,12 @@ class TenantRegistry:
         if t is not None:
             return t
         check_tenant_name(name)
+        if len(self._tenants) >= self.max_tenants:
+            raise ConfigError(
+                f"cannot create tenant {name!r}: the simulator already holds {len(self._tenants)} "
+                "tenants, its limit",
+                hint="delete tenants you no longer need, or raise the max_tenants setting",
+            )
         store = RecordStore(name, self._db_path(name))
         t = Tenant(name=name, store=store)
         store.listener = lambda change, t=t: self._on_change(t, change)

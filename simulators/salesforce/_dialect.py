@@ -14,6 +14,7 @@ from simulators.engine import (
     HttpError,
     Request,
     Response,
+    RetryPolicy,
     RollingQuota,
     Router,
     Simulator,
@@ -42,6 +43,15 @@ class SalesforceDialect(Dialect):
     vendor = "salesforce"
     system = "crm"
     event_needs_previous = False
+    #: a change event stays replayable for 72 hours (CDC retention), and Salesforce's own
+    #: pushes (Outbound Messages) back off exponentially up to 2 hours between tries
+    delivery_policy = RetryPolicy(
+        backoff_base=0.2,
+        backoff_max=7200.0,
+        max_attempts=None,
+        max_age_seconds=72 * 3600.0,
+        source="Salesforce: 72-hour change event retention, retries up to 2 hours apart",
+    )
 
     def __init__(self, settings: SalesforceSettings | None = None) -> None:
         super().__init__()
@@ -159,7 +169,16 @@ class SalesforceDialect(Dialect):
         r.add("GET", "/__admin/tenants/{tenant}/limits", self._admin_get_limits, auth=False)
         r.add("PUT", "/__admin/tenants/{tenant}/limits", self._admin_set_limits, auth=False)
         r.add("GET", "/__admin/tenants/{tenant}/cdc", self._admin_cdc, auth=False)
+        r.add(
+            "POST", "/__admin/tenants/{tenant}/refresh-tokens", self._admin_refresh, auth=False
+        )
         self.streaming.admin_routes(r)
+
+    def _admin_refresh(self, req: Request) -> Response:
+        """A new approval of the connected app: a refresh token of its own."""
+        assert self.sim is not None
+        tenant = self.sim.tenants.get(req.params["tenant"])
+        return Response.json({"refresh_token": self.auth.mint_refresh_token(tenant)}, 201)
 
     def setup_tenant(self, tenant: Tenant) -> None:
         store = tenant.store

@@ -27,6 +27,12 @@ class SalesforceSettings:
     security_token: str = "SIMTOKEN"
     #: session lifetime; Salesforce's default session timeout is two hours
     session_seconds: float | None = 7200.0
+    #: password policy: wrong passwords in a row before a lockout (Salesforce default 10; 0: never)
+    max_login_attempts: int = 10
+    #: how long a locked-out user stays locked (Salesforce default 15 minutes; tenant clock)
+    lockout_minutes: float = 15.0
+    #: connected app option: every refresh grant returns a new refresh token, the old one dies
+    refresh_token_rotation: bool = False
     daily_api_requests: int = 100_000
     api_bursts: int | None = None
     query_batch_default: int = 2000

@@ -72,7 +72,12 @@ def test_oauth_errors(crm: SimHandle) -> None:
             {"error": "unsupported_grant_type", "error_description": "grant type not supported"},
         ),
         (
-            {"grant_type": "refresh_token", "refresh_token": "stale"},
+            {
+                "grant_type": "refresh_token",
+                "refresh_token": "stale",
+                "client_id": creds["client_id"],
+                "client_secret": creds["client_secret"],
+            },
             {"error": "invalid_grant", "error_description": "expired access/refresh token"},
         ),
     ]
