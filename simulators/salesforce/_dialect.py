@@ -283,7 +283,7 @@ class SalesforceDialect(Dialect):
             if major < self.settings.min_version:
                 raise HttpError(
                     410,
-                    "UNSUPPORTED_API_VERSION",
+                    self.settings.retired_version_error_code,
                     f"API version {ver} has been retired. Use version "
                     f"{self.settings.min_version}.0 or later.",
                 )
