@@ -238,6 +238,8 @@ class EventBus:
         self.subscriptions: dict[str, Subscription] = {}
         self.deliveries: deque[DeliveryRecord] = deque(maxlen=max_deliveries)
         self.listeners: list[Callable[[Event], None]] = []
+        #: a dialect's own webhook body (e.g. a SOAP envelope) as (body, headers); None: JSON
+        self.render: Callable[[Event], tuple[bytes, dict[str, str]] | None] | None = None
         self._client: httpx.AsyncClient | None = None
         self._next_sub = 0
 
@@ -385,14 +387,23 @@ class EventBus:
             "x-simulator-tenant": ev.tenant,
             **sub.headers,
         }
+        rendered = self.render(ev) if self.render is not None else None
+        if rendered is not None:
+            headers.update(rendered[1])
+            headers.update(sub.headers)
         delay = sub.backoff_base
         while rec.attempts < sub.max_attempts:
             rec.attempts += 1
             sub.stats["attempts"] += 1
             try:
-                resp = await self._http().post(
-                    sub.url, json=ev.payload, headers=headers, timeout=sub.timeout
-                )
+                if rendered is not None:
+                    resp = await self._http().post(
+                        sub.url, content=rendered[0], headers=headers, timeout=sub.timeout
+                    )
+                else:
+                    resp = await self._http().post(
+                        sub.url, json=ev.payload, headers=headers, timeout=sub.timeout
+                    )
                 rec.last_status = resp.status_code
                 if 200 <= resp.status_code < 300:
                     rec.status = "delivered"
