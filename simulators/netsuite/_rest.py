@@ -12,6 +12,7 @@ from simulators.engine import HttpError, Request, Response, Tenant
 
 from ._listq import compile_filter
 from ._records import WriteContext
+from ._variants import sync_key_refused
 from ._wire import COLLECTION_CT, json_response, link
 
 if TYPE_CHECKING:
@@ -68,6 +69,11 @@ class RestResources:
                 await asyncio.sleep(delay / 1000.0)
             if asyncable and "respond-async" in _prefer(req):
                 return self.d.jobs.submit(req, self.tenant(req), self.base(req), fn)
+            if (
+                self.d.settings.sync_idempotency_key == "reject"
+                and "x-netsuite-idempotency-key" in req.headers
+            ):
+                raise sync_key_refused()
             return fn(req)
 
         handler.__name__ = fn.__name__
@@ -209,7 +215,10 @@ class RestResources:
     # -- SuiteQL ---------------------------------------------------------------------
 
     def suiteql(self, req: Request) -> Response:
-        if "transient" not in _prefer(req):
+        if (
+            "transient" not in _prefer(req)
+            and self.d.settings.suiteql_without_transient == "reject"
+        ):
             raise HttpError(
                 400,
                 self.d.settings.transient_missing_code,
