@@ -166,15 +166,19 @@ class WorkdayDialect(Dialect):
         r.add(
             "GET",
             f"{s}/supervisoryOrganizations",
-            x.sup_orgs,
+            x.staffing_orgs,
             name="staffing.supervisoryOrganizations",
         )
         r.add(
             "GET",
             f"{s}/supervisoryOrganizations/{{id}}",
-            x.sup_org,
+            x.staffing_org,
             name="staffing.supervisoryOrganization",
         )
+        r.add("GET", f"{s}/jobs", x.jobs, name="staffing.jobs")
+        r.add("GET", f"{s}/jobs/{{id}}", x.job, name="staffing.job")
+        r.add("GET", f"{s}/jobFamilies", x.job_families, name="staffing.jobFamilies")
+        r.add("GET", f"{s}/jobFamilies/{{id}}", x.job_family, name="staffing.jobFamily")
         g = "/ccx/api/{gver}/{tenant}"
         r.add("GET", f"{g}/workers", x.g_workers, name="api.workers")
         r.add("GET", f"{g}/workers/{{id}}", x.g_worker, name="api.worker")
