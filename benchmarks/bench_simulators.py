@@ -398,7 +398,7 @@ VENDORS: dict[str, Vendor] = {
         "psa",
         "kantata",
         "PSA Kantata",
-        ("--rate-limit", "1e9"),
+        ("--rate-limit", "1e9", "--endpoint-limits", "off"),
         setup_psa,
         "GET workspaces/{id}.json",
         "POST workspaces.json",

@@ -7,7 +7,7 @@ same shape for real systems::
      "erp": {"rest_url", "account", "consumer_key", "consumer_secret", "token_id", "token_secret"},
      "psa": {"api_base", "token"},
      "hcm": {"token_url", "client_id", "client_secret", "refresh_token", "common_base_url",
-             "report_url"},
+             "report_url", "notification_username", "notification_password"},
      "ca_bundle": "optional CA file"}
 
 ``admin_url`` in a section (simulators only) lets the integration register its webhooks,

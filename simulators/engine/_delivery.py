@@ -334,8 +334,19 @@ async def _attempt(bus: EventBus, sub: Subscription, p: Pending) -> Outcome:
         "x-simulator-tenant": ev.tenant,
         **sub.headers,
     }
+    rendered = bus.render(ev) if bus.render is not None else None
+    if rendered is not None:  # the dialect's own body, e.g. Workday's SOAP notification
+        headers.update(rendered[1])
+        headers.update(sub.headers)
     try:
-        resp = await bus.http().post(sub.url, json=ev.payload, headers=headers, timeout=sub.timeout)
+        if rendered is not None:
+            resp = await bus.http().post(
+                sub.url, content=rendered[0], headers=headers, timeout=sub.timeout
+            )
+        else:
+            resp = await bus.http().post(
+                sub.url, json=ev.payload, headers=headers, timeout=sub.timeout
+            )
         rec.last_status = resp.status_code
         if 200 <= resp.status_code < 300:
             rec.status = "delivered"

@@ -209,6 +209,8 @@ class EventBus:
         self.dead: dict[tuple[str, str, int], DeadLetter] = {}
         self.listeners: list[Callable[[Event], None]] = []
         self._outboxes: dict[str, Outbox] = {}
+        #: a dialect's own webhook body (e.g. a SOAP envelope) as (body, headers); None: JSON
+        self.render: Callable[[Event], tuple[bytes, dict[str, str]] | None] | None = None
         self._client: httpx.AsyncClient | None = None
         self._next_sub = 0
         self._running = False

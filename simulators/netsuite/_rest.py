@@ -14,6 +14,7 @@ from simulators.engine import HttpError, QueryTimeout, Request, Response, Tenant
 
 from ._listq import compile_filter, filter_error
 from ._records import WriteContext
+from ._variants import sync_key_refused
 from ._wire import COLLECTION_CT, json_response, link
 
 if TYPE_CHECKING:
@@ -89,6 +90,11 @@ class RestResources:
                 return self.d.jobs.submit(
                     req, self.tenant(req), self.base(req), await _ready(fn, req)
                 )
+            if (
+                self.d.settings.sync_idempotency_key == "reject"
+                and "x-netsuite-idempotency-key" in req.headers
+            ):
+                raise sync_key_refused()
             result = fn(req)
             return await result if inspect.isawaitable(result) else result
 
@@ -242,7 +248,10 @@ class RestResources:
     # -- SuiteQL ---------------------------------------------------------------------
 
     async def suiteql(self, req: Request) -> Response:
-        if "transient" not in _prefer(req):
+        if (
+            "transient" not in _prefer(req)
+            and self.d.settings.suiteql_without_transient == "reject"
+        ):
             raise HttpError(
                 400,
                 self.d.settings.transient_missing_code,

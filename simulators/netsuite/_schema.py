@@ -455,4 +455,8 @@ def build_types() -> dict[str, RecordType]:
             ref_name_fields=(),
         ),
     ]
-    return {t.name.lower(): t for t in types}
+    out = {t.name.lower(): t for t in types}
+    from ._referenced import add_reference_fields  # late import: it builds on this module
+
+    add_reference_fields(out)
+    return out

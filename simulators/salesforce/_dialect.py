@@ -313,7 +313,7 @@ class SalesforceDialect(Dialect):
             if major < self.settings.min_version:
                 raise HttpError(
                     410,
-                    "UNSUPPORTED_API_VERSION",
+                    self.settings.retired_version_error_code,
                     f"API version {ver} has been retired. Use version "
                     f"{self.settings.min_version}.0 or later.",
                 )
@@ -373,6 +373,10 @@ class SalesforceDialect(Dialect):
         if obj is None or not self.wants_event(tenant, change):
             return None
         ev = change_event(obj, change, seq, str(tenant.state.get(USER_KEY, "")))
+        # the replay id on the object's own channel (numbered when the event was published)
+        rid = self.streaming.cometd.replay_ids(tenant).id_of(ev["channel"], seq)
+        if rid is not None:
+            ev["data"]["event"]["replayId"] = rid
         return ev["channel"], ev
 
     def publish_platform_event(self, req: Request, obj: ObjectDef) -> Response:
@@ -401,13 +405,16 @@ class SalesforceDialect(Dialect):
             **values,
         }
 
+        replay_ids = self.streaming.cometd.replay_ids(t)
+
         def make(seq: int) -> dict[str, Any]:
+            channel = f"/event/{obj.name}"
             return {
-                "channel": f"/event/{obj.name}",
+                "channel": channel,
                 "data": {
                     "schema": secrets.token_urlsafe(16),
                     "payload": payload,
-                    "event": {"replayId": seq},
+                    "event": {"replayId": replay_ids.assign(channel, seq)},
                 },
             }
 

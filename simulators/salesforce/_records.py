@@ -122,6 +122,13 @@ class RecordService:
                     f"Stage: bad value for restricted picklist field: {value}",
                     fields=[f.name],
                 )
+            if f.restricted_picklist and f.picklist_values and value not in f.picklist_values:
+                raise HttpError(
+                    400,
+                    "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST",
+                    f"{f.label}: bad value for restricted picklist field: {value}",
+                    fields=[f.name],
+                )
             return value
         if t in NUMERIC_TYPES:
             if isinstance(value, bool) or not isinstance(value, (int, float, str)):
@@ -172,7 +179,9 @@ class RecordService:
                     f"{f.label}: id value of incorrect type: {value}",
                     fields=[f.name],
                 )
-            if f.reference_to:
+            # a reference to objects this simulator does not serve (RecordType, Campaign ...)
+            # takes any well-formed id: there is nothing to check it against
+            if f.reference_to and any(self.schema.get(n) for n in f.reference_to):
                 targets = [self.schema.get(n) for n in f.reference_to]
                 target = next(
                     (o for o in targets if o is not None and norm.startswith(o.key_prefix)), None
@@ -495,8 +504,12 @@ class RecordService:
             if close is not None:
                 data["FiscalYear"] = close.year
                 data["FiscalQuarter"] = (close.month - 1) // 3 + 1
+                if "Fiscal" in data:
+                    data["Fiscal"] = f"{data['FiscalYear']} {data['FiscalQuarter']}"
         elif name == "OpportunityLineItem":
             self._derive_line(tenant, data, previous, given)
+        if name in ("Account", "Contact"):
+            compose_addresses(obj, data)
         elif name == "Contract":
             start = parse_date(str(data.get("StartDate") or ""))
             term = data.get("ContractTerm")
@@ -686,3 +699,26 @@ def _json_type(f: FieldDef, value: Any, java_type: str) -> HttpError:
         f"required field",
         fields=[f.name],
     )
+
+
+_ADDRESS_PARTS = (
+    ("city", "City"),
+    ("country", "Country"),
+    ("geocodeAccuracy", "GeocodeAccuracy"),
+    ("latitude", "Latitude"),
+    ("longitude", "Longitude"),
+    ("postalCode", "PostalCode"),
+    ("state", "State"),
+    ("street", "Street"),
+)
+
+
+def compose_addresses(obj: ObjectDef, data: dict[str, Any]) -> None:
+    """Each compound address field (BillingAddress ...) from its parts, as REST reads return it:
+    an object of the parts, or null when every part is null."""
+    for f in obj.fields.values():
+        if f.type != "address":
+            continue
+        prefix = f.name[: -len("Address")]
+        parts = {key: data.get(prefix + suffix) for key, suffix in _ADDRESS_PARTS}
+        data[f.name] = parts if any(v is not None for v in parts.values()) else None

@@ -20,6 +20,14 @@ class PlatformEventConfig:
 class SalesforceSettings:
     api_version: int = 68  # Winter '27
     min_version: int = 31  # 30.0 and older retired (410)
+    #: errorCode of the REST 410 for a retired version. Salesforce's help article says
+    #: "REST API returns 410: GONE"; restforce issue #941 shows ``errorCode: "GONE"`` in the
+    #: body. ``UNSUPPORTED_API_VERSION`` is the SOAP code. The message text is unverified.
+    retired_version_error_code: str = "GONE"
+    #: HTTP status of a composite request over 25 subrequests. The body is the vendor's
+    #: compositeResponse envelope (one item, referenceId null, httpStatusCode 400); the
+    #: outer status is not shown in any public source, 200 follows from the envelope.
+    composite_limit_status: int = 200
     client_id: str = "3MVG9simulatorConsumerKeyDefault"
     client_secret: str = "simulator-consumer-secret"
     username: str = "integration@ps-harness.example"
