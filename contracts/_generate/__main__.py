@@ -61,7 +61,7 @@ WIRE: dict[str, dict[str, Any]] = {
     "workday": {
         "x-violation": {
             "status": 400,
-            "codes": {"default": "invalid"},
+            "codes": {"default": "INVALID_INPUT"},
             "docs": "https://community.workday.com/sites/default/files/file-hosting/restapi/index.html",
         },
         "x-limits": {"page_size_max": 100},

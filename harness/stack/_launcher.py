@@ -61,6 +61,8 @@ class StackSettings:
     dialect_settings: dict[str, Any] = field(
         default_factory=dict
     )  # system -> dialect settings object
+    releases: dict[str, str] = field(default_factory=dict)  # vendor -> release served
+    contracts: str = "off"  # request checks against the contracts: off | lenient | strict
 
 
 class Stack:
@@ -101,8 +103,13 @@ class Stack:
                 journal_size=s.journal_size,
                 data_dir=(s.data_dir / system) if s.data_dir else None,
                 ca_bundle=str(self.tls.ca_bundle) if self.tls else None,
+                release=s.releases.get(vendor, ""),
+                contracts=s.contracts,
             )
-            sim = factory(s.dialect_settings.get(system), engine)
+            try:
+                sim = factory(s.dialect_settings.get(system), engine)
+            except SimulatorError as exc:
+                raise StackError(f"the {system} simulator ({vendor}): {exc.message}") from None
             port = 0 if s.port_base is None else s.port_base + index
             try:
                 self.servers[system] = SimulatorServer(

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ._auth import TokenStore
+from ._contracts import make_request_contracts
 from ._dialect import Dialect
 from ._errors import ConfigError, HttpError, SimulatorError
 from ._events import Event, EventBus
@@ -43,6 +44,8 @@ class SimulatorSettings:
     allow_remote_webhooks: bool = False
     ca_bundle: str | None = None  # trusted by webhook deliveries to https subscribers
     dialect_options: dict[str, Any] = field(default_factory=dict)
+    release: str = ""  # vendor release served ("" = the current one); see contracts/
+    contracts: str = "off"  # request checks against the release's contract: off|lenient|strict
 
 
 class Simulator:
@@ -51,6 +54,11 @@ class Simulator:
     def __init__(self, dialect: Dialect, settings: SimulatorSettings | None = None) -> None:
         self.settings = settings or SimulatorSettings()
         self.dialect = dialect
+        self.contracts = make_request_contracts(
+            dialect.vendor, self.settings.release, self.settings.contracts
+        )
+        if self.contracts is not None:
+            self.contracts.apply_profile(dialect)
         self.journal = Journal(
             self.settings.journal_size,
             self.settings.journal_body_bytes,
@@ -239,6 +247,7 @@ class Simulator:
                 j.clip(body),
                 fault,
                 f"{req.client[0]}:{req.client[1]}" if req.client else "",
+                self.contracts.take(req) if self.contracts is not None else [],
             )
         )
 
@@ -288,6 +297,8 @@ class Simulator:
                     dialect.decorate(req, limited, tenant)
                     return limited, fault_name
             try:
+                if self.contracts is not None:
+                    self.contracts.check(req)
                 resp = await call_handler(route, req)
             finally:
                 dialect.release(req, tenant)
