@@ -63,6 +63,7 @@ class StackSettings:
     )  # system -> dialect settings object
     releases: dict[str, str] = field(default_factory=dict)  # vendor -> release served
     contracts: str = "off"  # request checks against the contracts: off | lenient | strict
+    dialect_options: dict[str, dict[str, Any]] = field(default_factory=dict)  # vendor -> by name
 
 
 class Stack:
@@ -105,6 +106,7 @@ class Stack:
                 ca_bundle=str(self.tls.ca_bundle) if self.tls else None,
                 release=s.releases.get(vendor, ""),
                 contracts=s.contracts,
+                dialect_options=dict(s.dialect_options.get(vendor, {})),
             )
             try:
                 sim = factory(s.dialect_settings.get(system), engine)

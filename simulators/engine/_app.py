@@ -55,10 +55,8 @@ class Simulator:
         self.settings = settings or SimulatorSettings()
         self.dialect = dialect
         self.contracts = make_request_contracts(
-            dialect.vendor, self.settings.release, self.settings.contracts
+            dialect, self.settings.release, self.settings.contracts, self.settings.dialect_options
         )
-        if self.contracts is not None:
-            self.contracts.apply_profile(dialect)
         self.journal = Journal(
             self.settings.journal_size,
             self.settings.journal_body_bytes,

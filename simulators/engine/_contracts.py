@@ -15,7 +15,15 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import orjson
 
-from contracts import Contract, ContractError, ContractSet, ReleaseProfile, Violation, current, load_profile
+from contracts import (
+    Contract,
+    ContractError,
+    ContractSet,
+    ReleaseProfile,
+    Violation,
+    current,
+    load_profile,
+)
 
 from ._errors import ConfigError, HttpError
 from ._http import Request
@@ -50,15 +58,10 @@ class RequestContracts:
 
     # -- profile ---------------------------------------------------------------------
 
-    def apply_profile(self, dialect: Dialect) -> None:
-        """Set the profile's dialect settings by name; an unknown name is a ConfigError."""
-        settings = getattr(dialect, "settings", None)
-        for name, value in self.profile.dialect.items():
-            if settings is None or not any(f.name == name for f in dataclasses.fields(settings)):
-                raise ConfigError(
-                    f"{self.profile.source}: {type(settings).__name__} has no setting {name!r}"
-                )
-            setattr(settings, name, value)
+    def apply_profile(self, dialect: Dialect, overrides: dict[str, Any] | None = None) -> None:
+        """Set the profile's dialect settings, then ``overrides``, by name (unknown: ConfigError)."""
+        set_dialect_settings(dialect, self.profile.dialect, self.profile.source)
+        set_dialect_settings(dialect, overrides or {}, "dialect options")
         if self.profile.errors:
             render = dialect.error_response
             remap = dict(self.profile.errors)
@@ -136,8 +139,25 @@ def _message(vendor: str, v: Violation, code: str) -> str:
     return f"{v.path}: {v.message} (rule {v.rule})"
 
 
-def make_request_contracts(vendor: str, release: str, mode: str) -> RequestContracts | None:
-    """None when neither a release nor a check was asked for (the engine then skips it all)."""
+def set_dialect_settings(dialect: Dialect, values: dict[str, Any], source: str) -> None:
+    """Set dialect settings by name; a name the dialect does not have is a ConfigError."""
+    settings = getattr(dialect, "settings", None)
+    for name, value in values.items():
+        if settings is None or not any(f.name == name for f in dataclasses.fields(settings)):
+            raise ConfigError(
+                f"{source}: {type(settings).__name__} has no setting {name!r}",
+                hint="the setting may come with a newer simulator; check the name",
+            )
+        setattr(settings, name, value)
+
+
+def make_request_contracts(
+    dialect: Dialect, release: str, mode: str, options: dict[str, Any]
+) -> RequestContracts | None:
+    """Apply the release profile and ``options`` to the dialect; None when nothing is asked."""
     if not release and mode == "off":
+        set_dialect_settings(dialect, options, "dialect options")
         return None
-    return RequestContracts(vendor, release, mode)
+    rc = RequestContracts(dialect.vendor, release, mode)
+    rc.apply_profile(dialect, options)
+    return rc
