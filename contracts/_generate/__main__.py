@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import copy
-import json
 import shutil
 import sys
 import tomllib
@@ -79,8 +78,9 @@ def generate(specs: Path, out: Path) -> list[Path]:
         files, sources = build(specs, selection, first)
         files["endpoints.json"].update(copy.deepcopy(WIRE[vendor]))
         vendor_dir = out / vendor
-        if vendor_dir.exists():
-            shutil.rmtree(vendor_dir)
+        for rel in releases:  # the vendor folder's other files (ambiguity.toml) stay
+            if (vendor_dir / rel["name"]).exists():
+                shutil.rmtree(vendor_dir / rel["name"])
         previous: str | None = None
         for rel in releases:
             changes = rel.get("changes", [])
@@ -131,7 +131,6 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(f"error: no such folder {args.specs}")
     for folder in generate(args.specs, args.out):
         print(folder)
-    json.dumps({})
 
 
 if __name__ == "__main__":

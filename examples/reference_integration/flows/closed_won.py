@@ -78,7 +78,7 @@ async def set_up(svc: Services, opp: dict[str, Any], project: dict[str, Any]) ->
             "workspace",
             {
                 "title": opp["Name"],
-                "creator_role": "maven",
+                "creator_role": "consultant",
                 "description": f"{account['Name']}: {model}",
                 "start_date": opp.get("CloseDate"),
                 "budgeted": True,
