@@ -160,7 +160,9 @@ class Contract:
         try:
             return self.registry.resolver().lookup(self.uri(ref)).contents
         except referencing.exceptions.Unresolvable as exc:
-            raise ContractError(f"{self.vendor} {self.release}: {ref} does not resolve: {exc}") from None
+            raise ContractError(
+                f"{self.vendor} {self.release}: {ref} does not resolve: {exc}"
+            ) from None
 
     def objects(self) -> dict[str, dict[str, Any]]:
         """Object name -> its $defs (record, create, update, ...)."""
@@ -206,13 +208,19 @@ class Contract:
         try:
             resolved = resolver.lookup(uri)
         except referencing.exceptions.Unresolvable as exc:
-            raise ContractError(f"{self.vendor} {self.release}: {ref} does not resolve: {exc}") from None
+            raise ContractError(
+                f"{self.vendor} {self.release}: {ref} does not resolve: {exc}"
+            ) from None
         bundled = _inline(resolved.contents, resolved.resolver, ref, 0)
         try:
             fast = fastjsonschema.compile(bundled, use_default=False)
         except fastjsonschema.JsonSchemaDefinitionException as exc:
-            raise ContractError(f"{self.vendor} {self.release}: {ref} cannot be compiled: {exc}") from None
-        precise_cls = jsonschema.validators.validator_for({"$schema": "https://json-schema.org/draft/2020-12/schema"})
+            raise ContractError(
+                f"{self.vendor} {self.release}: {ref} cannot be compiled: {exc}"
+            ) from None
+        precise_cls = jsonschema.validators.validator_for(
+            {"$schema": "https://json-schema.org/draft/2020-12/schema"}
+        )
         precise = precise_cls(
             {"$ref": uri},
             registry=self.registry,

@@ -27,7 +27,9 @@ class ReleaseProfile:
     status: str
     dialect: dict[str, Any] = field(default_factory=dict)
     changes: tuple[dict[str, Any], ...] = ()
-    errors: dict[str, str] = field(default_factory=dict)  # error code served -> code of this release
+    errors: dict[str, str] = field(
+        default_factory=dict
+    )  # error code served -> code of this release
     source: str = ""
 
 
@@ -120,8 +122,16 @@ def ambiguity_variants(root: Path = ROOT) -> list[Variant]:
         doc = _read_toml(path)
         for name, v in (doc.get("variants") or {}).items():
             if not isinstance(v, dict) or not isinstance(v.get("dialect"), dict):
-                raise ContractError(f"{path}: variant {name!r} needs a [variants.{name}.dialect] table")
+                raise ContractError(
+                    f"{path}: variant {name!r} needs a [variants.{name}.dialect] table"
+                )
             out.append(
-                Variant(vendor, name, dict(v["dialect"]), str(v.get("known", "")), str(v.get("unknown", "")))
+                Variant(
+                    vendor,
+                    name,
+                    dict(v["dialect"]),
+                    str(v.get("known", "")),
+                    str(v.get("unknown", "")),
+                )
             )
     return out

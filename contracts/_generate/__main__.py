@@ -90,9 +90,15 @@ def generate(specs: Path, out: Path) -> list[Path]:
                 except ChangeError as exc:
                     raise SystemExit(f"{vendor} {rel['name']}: {exc}") from None
                 sources = {
-                    p: (f"derived from {previous} with the changes listed" if any(
-                        c.get("object") and p == f"objects/{c['object']}.json" for c in changes
-                    ) else f"as in {previous}: {s}" if not s.startswith("as in") else s)
+                    p: (
+                        f"derived from {previous} with the changes listed"
+                        if any(
+                            c.get("object") and p == f"objects/{c['object']}.json" for c in changes
+                        )
+                        else f"as in {previous}: {s}"
+                        if not s.startswith("as in")
+                        else s
+                    )
                     for p, s in sources.items()
                 }
             folder = vendor_dir / rel["name"]

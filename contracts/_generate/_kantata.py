@@ -25,7 +25,9 @@ OPENAPI = {
     "external_references": ("mavenlink-external-references-api-openapi.yml", "ExternalReference"),
 }
 DOCS = "https://developer.kantata.com/kantata/specification"
-ID_IN = {"anyOf": [{"type": "integer"}, {"type": "string", "pattern": "^[0-9]+$"}, {"type": "null"}]}
+ID_IN = {
+    "anyOf": [{"type": "integer"}, {"type": "string", "pattern": "^[0-9]+$"}, {"type": "null"}]
+}
 
 
 def _kind(kind: str) -> dict[str, Any]:
@@ -62,7 +64,9 @@ def _request_in(s: dict[str, Any], name: str) -> dict[str, Any]:
     return _nullable(s)
 
 
-def build(specs: Path, selection: dict[str, Any], release: str) -> tuple[dict[str, Any], dict[str, str]]:
+def build(
+    specs: Path, selection: dict[str, Any], release: str
+) -> tuple[dict[str, Any], dict[str, str]]:
     files: dict[str, Any] = {}
     sources: dict[str, str] = {}
     endpoints: dict[str, Any] = {}
@@ -89,15 +93,18 @@ def build(specs: Path, selection: dict[str, Any], release: str) -> tuple[dict[st
             else:
                 k = res["create"].get(attr) or res["update"].get(attr) or kind
                 props[attr] = _kind(k)
+
         def attrs(kinds: dict[str, str]) -> dict[str, Any]:
             out = {}
             for attr, kind in kinds.items():
                 s = create_spec.get(attr) or comp.get(attr)
                 out[attr] = _request_in(s, attr) if s else _kind(kind)
             return out
+
         create_attrs = attrs(res["create"])
         update_attrs = attrs(res["update"])
         single = res["singular"]
+
         def wrapper(inner: dict[str, Any]) -> dict[str, Any]:
             return {
                 "type": "object",
@@ -107,7 +114,13 @@ def build(specs: Path, selection: dict[str, Any], release: str) -> tuple[dict[st
                 },
                 "minProperties": 1,
             }
-        create = {"type": "object", "properties": create_attrs, "required": [r for r in required if r in create_attrs], "additionalProperties": False}
+
+        create = {
+            "type": "object",
+            "properties": create_attrs,
+            "required": [r for r in required if r in create_attrs],
+            "additionalProperties": False,
+        }
         update = {"type": "object", "properties": update_attrs, "additionalProperties": False}
         defs = {
             "record": {"type": "object", "properties": props, "additionalProperties": True},
@@ -120,16 +133,44 @@ def build(specs: Path, selection: dict[str, Any], release: str) -> tuple[dict[st
         sources[f"objects/{coll}.json"] = source
         ops = set(res["ops"])
         if "create" in ops:
-            endpoints[f"{coll}.create"] = {"method": "POST", "path": f"/api/v1/{coll}", "object": coll, "request": "objects/{object}.json#/$defs/createRequest", "response": "common.json#/$defs/envelope"}
+            endpoints[f"{coll}.create"] = {
+                "method": "POST",
+                "path": f"/api/v1/{coll}",
+                "object": coll,
+                "request": "objects/{object}.json#/$defs/createRequest",
+                "response": "common.json#/$defs/envelope",
+            }
         if "update" in ops:
-            endpoints[f"{coll}.update"] = {"method": "PUT", "path": f"/api/v1/{coll}/{{id}}", "object": coll, "request": "objects/{object}.json#/$defs/updateRequest", "response": "common.json#/$defs/envelope"}
+            endpoints[f"{coll}.update"] = {
+                "method": "PUT",
+                "path": f"/api/v1/{coll}/{{id}}",
+                "object": coll,
+                "request": "objects/{object}.json#/$defs/updateRequest",
+                "response": "common.json#/$defs/envelope",
+            }
         if "list" in ops:
-            endpoints[f"{coll}.list"] = {"method": "GET", "path": f"/api/v1/{coll}", "object": coll, "response": "common.json#/$defs/envelope"}
+            endpoints[f"{coll}.list"] = {
+                "method": "GET",
+                "path": f"/api/v1/{coll}",
+                "object": coll,
+                "response": "common.json#/$defs/envelope",
+            }
         if "get" in ops:
-            endpoints[f"{coll}.show"] = {"method": "GET", "path": f"/api/v1/{coll}/{{id}}", "object": coll, "response": "common.json#/$defs/envelope"}
-    endpoints["oauth.token"] = {"method": "POST", "path": "/oauth/token", "response": "common.json#/$defs/token"}
+            endpoints[f"{coll}.show"] = {
+                "method": "GET",
+                "path": f"/api/v1/{coll}/{{id}}",
+                "object": coll,
+                "response": "common.json#/$defs/envelope",
+            }
+    endpoints["oauth.token"] = {
+        "method": "POST",
+        "path": "/oauth/token",
+        "response": "common.json#/$defs/token",
+    }
     files["common.json"] = common(release)
-    sources["common.json"] = "vendor OpenAPI kantata/mavenlink-time-entries-api-openapi.yml (Errors, list response envelope); token response written from https://developer.kantata.com/kantata/specification#section/Authentication"
+    sources["common.json"] = (
+        "vendor OpenAPI kantata/mavenlink-time-entries-api-openapi.yml (Errors, list response envelope); token response written from https://developer.kantata.com/kantata/specification#section/Authentication"
+    )
     files["endpoints.json"] = {
         "$schema": DIALECT,
         "$id": schema_id("kantata", release, "endpoints.json"),

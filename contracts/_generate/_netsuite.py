@@ -53,7 +53,12 @@ def _field(name: str, sel: dict[str, Any], row: dict[str, Any] | None) -> tuple[
             # a select: its id values are in the ".id" row
             sub = row.get("id_enum")
         if typ in ("string", "number", "integer", "boolean") and kind != "ref":
-            js = {"string": "string", "number": "number", "integer": "integer", "boolean": "boolean"}[typ]
+            js = {
+                "string": "string",
+                "number": "number",
+                "integer": "integer",
+                "boolean": "boolean",
+            }[typ]
             f = fmt if fmt in ("date", "date-time") else None
             if kind == "duration":
                 return (
@@ -100,7 +105,9 @@ def _ref(enum: list[str] | None, vendor: str) -> tuple[dict, dict, str]:
     )
 
 
-def build(specs: Path, selection: dict[str, Any], release: str) -> tuple[dict[str, Any], dict[str, str]]:
+def build(
+    specs: Path, selection: dict[str, Any], release: str
+) -> tuple[dict[str, Any], dict[str, str]]:
     files: dict[str, Any] = {}
     sources: dict[str, str] = {}
     for name, rec in selection["records"].items():
@@ -137,7 +144,10 @@ def build(specs: Path, selection: dict[str, Any], release: str) -> tuple[dict[st
             line = {"type": "object", "properties": line_props, "required": line_req}
             sub_schema = {
                 "type": "object",
-                "properties": {"items": {"type": "array", "items": line}, "links": {"type": "array"}},
+                "properties": {
+                    "items": {"type": "array", "items": line},
+                    "links": {"type": "array"},
+                },
             }
             create[sub] = sub_schema
             update[sub] = sub_schema
@@ -164,16 +174,25 @@ def build(specs: Path, selection: dict[str, Any], release: str) -> tuple[dict[st
             name,
             {
                 "record": record,
-                "create": {"type": "object", "properties": create, "required": required, **request_extra},
+                "create": {
+                    "type": "object",
+                    "properties": create,
+                    "required": required,
+                    **request_extra,
+                },
                 "update": {"type": "object", "properties": update, **request_extra},
             },
             how,
         )
         sources[f"objects/{name}.json"] = how
     files["common.json"] = common(release)
-    sources["common.json"] = f"REST API Browser extraction {DOCS}/schemas/ns.md (nsError, nsLink, nsResource, nsResourceCollection); token response written from the OAuth 2.0 client credentials help page"
+    sources["common.json"] = (
+        f"REST API Browser extraction {DOCS}/schemas/ns.md (nsError, nsLink, nsResource, nsResourceCollection); token response written from the OAuth 2.0 client credentials help page"
+    )
     files["endpoints.json"] = endpoints(release)
-    sources["endpoints.json"] = f"REST API Browser extraction {DOCS}/records/timeBill.md (the operation template every record follows)"
+    sources["endpoints.json"] = (
+        f"REST API Browser extraction {DOCS}/records/timeBill.md (the operation template every record follows)"
+    )
     return files, sources
 
 

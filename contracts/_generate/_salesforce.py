@@ -93,7 +93,9 @@ def _wsdl_types(specs: Path, obj: str) -> dict[str, str]:
     return out
 
 
-def build(specs: Path, selection: dict[str, Any], release: str) -> tuple[dict[str, Any], dict[str, str]]:
+def build(
+    specs: Path, selection: dict[str, Any], release: str
+) -> tuple[dict[str, Any], dict[str, str]]:
     """{relative path: document} and {relative path: source} for the first release."""
     files: dict[str, Any] = {}
     sources: dict[str, str] = {}
@@ -109,7 +111,9 @@ def build(specs: Path, selection: dict[str, Any], release: str) -> tuple[dict[st
             if fname in recorded:
                 f = {**f, **recorded[fname]}
             elif fname in wsdl:
-                f["type"] = wsdl[fname] if sel["type"] not in ("currency", "percent") else sel["type"]
+                f["type"] = (
+                    wsdl[fname] if sel["type"] not in ("currency", "percent") else sel["type"]
+                )
             s = json_schema(f)
             if f.get("picklist"):
                 if f.get("restricted"):

@@ -60,7 +60,9 @@ def _nullable_props(schema: dict[str, Any]) -> dict[str, Any]:
     return {**schema, "properties": out}
 
 
-def build(specs: Path, selection: dict[str, Any], release: str) -> tuple[dict[str, Any], dict[str, str]]:
+def build(
+    specs: Path, selection: dict[str, Any], release: str
+) -> tuple[dict[str, Any], dict[str, str]]:
     doc = yaml.safe_load((specs / SPEC).read_text())
     comps = {k: openapi_to_2020(v) for k, v in doc["components"]["schemas"].items()}
     files: dict[str, Any] = {}
@@ -74,7 +76,9 @@ def build(specs: Path, selection: dict[str, Any], release: str) -> tuple[dict[st
         record["additionalProperties"] = True
         record["required"] = [r for r in ("id", "descriptor") if r in record["properties"]]
         how = f"vendor OpenAPI {SPEC} ({comp}, allOf flattened)"
-        files[f"objects/{name}.json"] = object_doc("workday", release, name, {"record": record}, how)
+        files[f"objects/{name}.json"] = object_doc(
+            "workday", release, name, {"record": record}, how
+        )
         sources[f"objects/{name}.json"] = how
     jc = _relink(_flatten(comps, comps["ChangeJobInput"]))
     jc["required"] = list(selection.get("jobChange_required", []))
@@ -82,7 +86,9 @@ def build(specs: Path, selection: dict[str, Any], release: str) -> tuple[dict[st
     files["objects/jobChanges.json"] = object_doc(
         "workday", release, "jobChanges", {"create": jc}, f"vendor OpenAPI {SPEC} (ChangeJobInput)"
     )
-    sources["objects/jobChanges.json"] = f"vendor OpenAPI {SPEC} (ChangeJobInput); required fields written from https://community.workday.com/sites/default/files/file-hosting/restapi/index.html (Common v1, POST /workers/{{ID}}/jobChanges)"
+    sources["objects/jobChanges.json"] = (
+        f"vendor OpenAPI {SPEC} (ChangeJobInput); required fields written from https://community.workday.com/sites/default/files/file-hosting/restapi/index.html (Common v1, POST /workers/{{ID}}/jobChanges)"
+    )
     s = prop("string")
     files["common.json"] = {
         "$schema": DIALECT,
@@ -118,20 +124,56 @@ def build(specs: Path, selection: dict[str, Any], release: str) -> tuple[dict[st
             },
         },
     }
-    sources["common.json"] = f"vendor OpenAPI {SPEC} (components; ERROR_MODEL_REFERENCE); collection envelope and token from the Staffing v7 spec (workday/denhamd2-pm-agent-mirror-staffing_v7_20260418_oas2.json) and Workday's OAuth docs"
+    sources["common.json"] = (
+        f"vendor OpenAPI {SPEC} (components; ERROR_MODEL_REFERENCE); collection envelope and token from the Staffing v7 spec (workday/denhamd2-pm-agent-mirror-staffing_v7_20260418_oas2.json) and Workday's OAuth docs"
+    )
     c = "/ccx/api/common/v1/{tenant}"
     files["endpoints.json"] = {
         "$schema": DIALECT,
         "$id": schema_id("workday", release, "endpoints.json"),
         "title": "Workday Common v1 endpoints the contracts cover",
         "x-endpoints": {
-            "common.jobChanges": {"method": "POST", "path": f"{c}/workers/{{id}}/jobChanges", "object": "jobChanges", "request": "objects/jobChanges.json#/$defs/create"},
-            "common.workers": {"method": "GET", "path": f"{c}/workers", "object": "workers", "response": "common.json#/$defs/collection"},
-            "common.worker": {"method": "GET", "path": f"{c}/workers/{{id}}", "object": "workers", "response": "objects/workers.json#/$defs/record"},
-            "common.supervisoryOrganizations": {"method": "GET", "path": f"{c}/supervisoryOrganizations", "object": "supervisoryOrganizations", "response": "common.json#/$defs/collection"},
-            "common.supervisoryOrganization": {"method": "GET", "path": f"{c}/supervisoryOrganizations/{{id}}", "object": "supervisoryOrganizations", "response": "objects/supervisoryOrganizations.json#/$defs/record"},
-            "common.jobChangeReasons": {"method": "GET", "path": f"{c}/jobChangeReasons", "object": "jobChangeReasons", "response": "common.json#/$defs/collection"},
-            "oauth2.token": {"method": "POST", "path": "/ccx/oauth2/{tenant}/token", "response": "common.json#/$defs/token"},
+            "common.jobChanges": {
+                "method": "POST",
+                "path": f"{c}/workers/{{id}}/jobChanges",
+                "object": "jobChanges",
+                "request": "objects/jobChanges.json#/$defs/create",
+            },
+            "common.workers": {
+                "method": "GET",
+                "path": f"{c}/workers",
+                "object": "workers",
+                "response": "common.json#/$defs/collection",
+            },
+            "common.worker": {
+                "method": "GET",
+                "path": f"{c}/workers/{{id}}",
+                "object": "workers",
+                "response": "objects/workers.json#/$defs/record",
+            },
+            "common.supervisoryOrganizations": {
+                "method": "GET",
+                "path": f"{c}/supervisoryOrganizations",
+                "object": "supervisoryOrganizations",
+                "response": "common.json#/$defs/collection",
+            },
+            "common.supervisoryOrganization": {
+                "method": "GET",
+                "path": f"{c}/supervisoryOrganizations/{{id}}",
+                "object": "supervisoryOrganizations",
+                "response": "objects/supervisoryOrganizations.json#/$defs/record",
+            },
+            "common.jobChangeReasons": {
+                "method": "GET",
+                "path": f"{c}/jobChangeReasons",
+                "object": "jobChangeReasons",
+                "response": "common.json#/$defs/collection",
+            },
+            "oauth2.token": {
+                "method": "POST",
+                "path": "/ccx/oauth2/{tenant}/token",
+                "response": "common.json#/$defs/token",
+            },
         },
         "x-errors": "common.json#/$defs/error",
     }

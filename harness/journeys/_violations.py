@@ -117,5 +117,10 @@ def _exchange(v: FoundViolation) -> Any:
     from ._model import Exchange
 
     return Exchange(
-        v.system, v.method, v.path, v.status, request=None, response={"contract_violation": v.to_dict()}
+        v.system,
+        v.method,
+        v.path,
+        v.status,
+        request=None,
+        response={"contract_violation": v.to_dict()},
     )

@@ -69,7 +69,10 @@ class Outcome:
                     "releases": s.releases,
                     "dialect_options": s.dialect_options,
                     "note": s.note,
-                    "journeys": [c.__dict__ if not hasattr(c, "__slots__") else _cell(c) for c in self.cells.get(s.name, [])],
+                    "journeys": [
+                        c.__dict__ if not hasattr(c, "__slots__") else _cell(c)
+                        for c in self.cells.get(s.name, [])
+                    ],
                 }
                 for s in self.scenarios
             ],
@@ -90,9 +93,7 @@ def _cell(c: Cell) -> dict[str, Any]:
 def plan_rehearsal(releases: dict[str, str], variants: bool = True) -> list[Scenario]:
     """Scenarios: each release alone, all together (when more than one), each variant."""
     try:
-        wanted = releases or {
-            v: r.name for v in vendors() for r in upcoming(v)[:1]
-        }
+        wanted = releases or {v: r.name for v in vendors() for r in upcoming(v)[:1]}
         plan = [Scenario(f"{v} {r}", {v: r}) for v, r in sorted(wanted.items())]
         if len(wanted) > 1:
             plan.append(Scenario("all upcoming" if not releases else "all together", dict(wanted)))
@@ -128,7 +129,9 @@ def _explain(violation: dict[str, Any]) -> str:
     for c in changes:
         if c.object == obj and c.field == fld and c.breaking:
             return f"{vendor} {base} -> {rel}: {c.line().strip()}"
-    return f"{vendor} {base} -> {rel}: no diff entry for {obj}.{fld} (a rule the stack already broke)"
+    return (
+        f"{vendor} {base} -> {rel}: no diff entry for {obj}.{fld} (a rule the stack already broke)"
+    )
 
 
 def _first_violation(journey: Any) -> dict[str, Any] | None:
@@ -206,7 +209,9 @@ def run_rehearsal(
     outcome = Outcome(plan)
     for sc in plan:
         console.print(f"- rehearsing {sc.name} ...", soft_wrap=True)
-        outcome.cells[sc.name] = _run_one(sc, journeys, seed, report_dir / "rehearsal" / _slug(sc.name), step_timeout)
+        outcome.cells[sc.name] = _run_one(
+            sc, journeys, seed, report_dir / "rehearsal" / _slug(sc.name), step_timeout
+        )
     _print_matrix(outcome, journeys, console)
     report_dir.mkdir(parents=True, exist_ok=True)
     (report_dir / "rehearsal-summary.json").write_text(json.dumps(outcome.to_dict(), indent=2))
@@ -227,7 +232,10 @@ def _print_matrix(outcome: Outcome, journeys: list[str], console: Console) -> No
     width = max(len(j) for j in [*journeys, "journey"]) + 2
     cols = [max(len(n), 7) + 2 for n in names]
     console.print("")
-    console.print("journey".ljust(width) + "".join(n.ljust(w) for n, w in zip(names, cols, strict=True)), soft_wrap=True)
+    console.print(
+        "journey".ljust(width) + "".join(n.ljust(w) for n, w in zip(names, cols, strict=True)),
+        soft_wrap=True,
+    )
     for j in journeys:
         row = j.ljust(width)
         for n, w in zip(names, cols, strict=True):
@@ -263,7 +271,9 @@ def _junit(outcome: Outcome, path: Path) -> None:
             errors=str(sum(1 for c in cells if not c.ran)),
         )
         for c in cells:
-            case = ET.SubElement(suite, "testcase", name=c.journey, classname=f"rehearse.{_slug(sc.name)}")
+            case = ET.SubElement(
+                suite, "testcase", name=c.journey, classname=f"rehearse.{_slug(sc.name)}"
+            )
             if not c.ran:
                 ET.SubElement(case, "error", message=c.failure)
             elif not c.ok:

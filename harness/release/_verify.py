@@ -21,7 +21,22 @@ from contracts import Contract
 
 from .._errors import ConfigurationError, StackError
 
-_SF_TEXT = {"id", "reference", "string", "textarea", "picklist", "multipicklist", "phone", "url", "email", "combobox", "encryptedstring", "date", "datetime", "time"}
+_SF_TEXT = {
+    "id",
+    "reference",
+    "string",
+    "textarea",
+    "picklist",
+    "multipicklist",
+    "phone",
+    "url",
+    "email",
+    "combobox",
+    "encryptedstring",
+    "date",
+    "datetime",
+    "time",
+}
 
 
 @dataclass(slots=True)
@@ -151,7 +166,9 @@ def _credentials(endpoints: Path, vendor: str) -> dict[str, Any]:
     for section in doc.values():
         if isinstance(section, dict) and section.get("vendor") == vendor:
             return section
-    raise ConfigurationError(f"{endpoints} has no {vendor} section", hint="write one with harness up --endpoints-file")
+    raise ConfigurationError(
+        f"{endpoints} has no {vendor} section", hint="write one with harness up --endpoints-file"
+    )
 
 
 def _rebase(url: str, base_url: str) -> str:
@@ -162,7 +179,9 @@ def _rebase(url: str, base_url: str) -> str:
 
 def verify(vendor: str, base_url: str, endpoints: Path, contract: Contract) -> DriftReport:
     ep = _credentials(endpoints, vendor)
-    verify_tls: Any = ep.get("ca_bundle") or json.loads(endpoints.read_text()).get("ca_bundle") or True
+    verify_tls: Any = (
+        ep.get("ca_bundle") or json.loads(endpoints.read_text()).get("ca_bundle") or True
+    )
     report = DriftReport(vendor, contract.release, base_url)
     try:
         with httpx.Client(base_url=base_url, verify=verify_tls, timeout=30.0) as client:
@@ -172,11 +191,25 @@ def verify(vendor: str, base_url: str, endpoints: Path, contract: Contract) -> D
             elif vendor == "netsuite":
                 _netsuite(client, ep, base_url, objects, report)
             elif vendor == "kantata":
-                _sampled(client, {"Authorization": f"Bearer {ep['token']}"}, "/api/v1/{name}?per_page=5", objects, report, _kantata_records)
+                _sampled(
+                    client,
+                    {"Authorization": f"Bearer {ep['token']}"},
+                    "/api/v1/{name}?per_page=5",
+                    objects,
+                    report,
+                    _kantata_records,
+                )
             elif vendor == "workday":
                 token = _workday_token(client, ep, base_url)
                 path = urlsplit(ep["common_base_url"]).path + "/{name}?limit=5"
-                _sampled(client, {"Authorization": f"Bearer {token}"}, path, objects, report, lambda b, n: list(b.get("data") or []))
+                _sampled(
+                    client,
+                    {"Authorization": f"Bearer {token}"},
+                    path,
+                    objects,
+                    report,
+                    lambda b, n: list(b.get("data") or []),
+                )
             else:
                 raise ConfigurationError(f"verify does not know vendor {vendor!r}")
     except httpx.HTTPError as exc:
@@ -191,10 +224,20 @@ def _get(client: httpx.Client, url: str, headers: dict[str, str]) -> Any:
     return r.json()
 
 
-def _salesforce(client: httpx.Client, ep: dict[str, Any], base_url: str, objects: dict[str, Any], report: DriftReport) -> None:
+def _salesforce(
+    client: httpx.Client,
+    ep: dict[str, Any],
+    base_url: str,
+    objects: dict[str, Any],
+    report: DriftReport,
+) -> None:
     r = client.post(
         _rebase(ep["token_url"], base_url),
-        data={"grant_type": "client_credentials", "client_id": ep["client_id"], "client_secret": ep["client_secret"]},
+        data={
+            "grant_type": "client_credentials",
+            "client_id": ep["client_id"],
+            "client_secret": ep["client_secret"],
+        },
     )
     if r.status_code != 200:
         raise StackError(f"salesforce token request answered {r.status_code}: {r.text[:200]}")
@@ -209,9 +252,24 @@ def _salesforce(client: httpx.Client, ep: dict[str, Any], base_url: str, objects
         req: set[str] = set()
         for f in doc.get("fields", []):
             t = f.get("type")
-            js = "string" if t in _SF_TEXT else "boolean" if t == "boolean" else "integer" if t in ("int", "long") else "number" if t in ("double", "currency", "percent") else "object"
+            js = (
+                "string"
+                if t in _SF_TEXT
+                else "boolean"
+                if t == "boolean"
+                else "integer"
+                if t in ("int", "long")
+                else "number"
+                if t in ("double", "currency", "percent")
+                else "object"
+            )
             live[f["name"]] = {js}
-            if f.get("createable") and not f.get("nillable") and not f.get("defaultedOnCreate") and t != "boolean":
+            if (
+                f.get("createable")
+                and not f.get("nillable")
+                and not f.get("defaultedOnCreate")
+                and t != "boolean"
+            ):
                 req.add(f["name"])
         props = defs.get("record", {}).get("properties", {})
         custom = {k for k in live if k.endswith("__c") and k not in props}
@@ -221,7 +279,13 @@ def _salesforce(client: httpx.Client, ep: dict[str, Any], base_url: str, objects
         report.objects.append(d)
 
 
-def _netsuite(client: httpx.Client, ep: dict[str, Any], base_url: str, objects: dict[str, Any], report: DriftReport) -> None:
+def _netsuite(
+    client: httpx.Client,
+    ep: dict[str, Any],
+    base_url: str,
+    objects: dict[str, Any],
+    report: DriftReport,
+) -> None:
     from ..stack._vendor_auth import tba_auth
 
     auth = tba_auth(ep)
@@ -249,13 +313,22 @@ def _kantata_records(body: dict[str, Any], name: str) -> list[dict[str, Any]]:
     return list(coll.values()) if isinstance(coll, dict) else []
 
 
-def _sampled(client: httpx.Client, headers: dict[str, str], path: str, objects: dict[str, Any], report: DriftReport, extract: Any) -> None:
+def _sampled(
+    client: httpx.Client,
+    headers: dict[str, str],
+    path: str,
+    objects: dict[str, Any],
+    report: DriftReport,
+    extract: Any,
+) -> None:
     for name, defs in sorted(objects.items()):
         if "record" not in defs:
             continue
         body = _get(client, path.format(name=name), headers)
         if body is None:
-            report.objects.append(ObjectDrift(name, note="not readable here (no list endpoint answered)"))
+            report.objects.append(
+                ObjectDrift(name, note="not readable here (no list endpoint answered)")
+            )
             continue
         live: dict[str, set[str]] = {}
         for rec in extract(body, name)[:5]:
