@@ -103,6 +103,10 @@ def build(
 
         create_attrs = attrs(res["create"])
         update_attrs = attrs(res["update"])
+        for attr, values in (res.get("enum_overrides") or {}).items():
+            for shape in (create_attrs, update_attrs):
+                if attr in shape:
+                    shape[attr] = {**shape[attr], "enum": [*values, None]}
         single = res["singular"]
 
         def wrapper(inner: dict[str, Any]) -> dict[str, Any]:
