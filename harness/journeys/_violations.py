@@ -27,6 +27,7 @@ class FoundViolation:
     status: int
     at: float  # wall clock
     field: str
+    json_path: str  # where in the request body, e.g. $.subsidiary
     rule: str
     message: str
     schema: str
@@ -35,7 +36,8 @@ class FoundViolation:
     def line(self) -> str:
         return (
             f"{self.system} {self.method} {self.path} -> {self.status}: field '{self.field}' "
-            f"breaks rule '{self.rule}' of {self.release} {self.schema} ({self.message})"
+            f"({self.json_path}) breaks rule '{self.rule}' of {self.release} {self.schema} "
+            f"({self.message})"
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -45,6 +47,7 @@ class FoundViolation:
             "path": self.path,
             "status": self.status,
             "field": self.field,
+            "json_path": self.json_path,
             "rule": self.rule,
             "message": self.message,
             "schema": self.schema,
@@ -77,6 +80,7 @@ def read_violations(admin: dict[str, Admin], since: dict[str, int]) -> list[Foun
                         int(e.get("status") or 0),
                         float(e.get("at") or 0.0),
                         str(v.get("field", "")),
+                        str(v.get("path", "")),
                         str(v.get("rule", "")),
                         str(v.get("message", "")),
                         str(v.get("schema", "")),

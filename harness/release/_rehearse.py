@@ -8,6 +8,8 @@ entry between the vendor's current release and the rehearsed one that accounts f
 
 from __future__ import annotations
 
+import dataclasses
+import importlib
 import json
 import re
 import shlex
@@ -37,6 +39,7 @@ class Scenario:
     releases: dict[str, str]
     dialect_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     note: str = ""
+    unavailable: str = ""  # why this scenario cannot run in this build ("" when it can)
 
 
 @dataclass(slots=True)
@@ -105,11 +108,34 @@ def plan_rehearsal(releases: dict[str, str], variants: bool = True) -> list[Scen
                         {},
                         {var.vendor: var.dialect},
                         f"known: {var.known} unknown: {var.unknown}",
+                        _missing_settings(var.vendor, var.dialect),
                     )
                 )
     except ContractError as exc:
         raise ValueError(str(exc)) from None
     return plan
+
+
+#: the settings class of each vendor's dialect (variants set its fields by name)
+_SETTINGS = {
+    "salesforce": ("simulators.salesforce", "SalesforceSettings"),
+    "netsuite": ("simulators.netsuite", "NetSuiteSettings"),
+    "kantata": ("simulators.kantata", "KantataSettings"),
+    "workday": ("simulators.workday", "WorkdaySettings"),
+}
+
+
+def _missing_settings(vendor: str, values: dict[str, Any]) -> str:
+    """Why a variant cannot run here: settings its simulator does not have ("" if none)."""
+    module, cls_name = _SETTINGS.get(vendor, ("", ""))
+    if not module:
+        return f"no simulator for {vendor}"
+    cls = getattr(importlib.import_module(module), cls_name)
+    have = {f.name for f in dataclasses.fields(cls)}
+    missing = sorted(set(values) - have)
+    if not missing:
+        return ""
+    return f"{cls_name} has no setting {', '.join(missing)} in this build"
 
 
 def _explain(violation: dict[str, Any]) -> str:
@@ -243,7 +269,11 @@ def _print_matrix(outcome: Outcome, journeys: list[str], console: Console) -> No
             row += (_mark(cell) if cell else "-").ljust(w)
         console.print(row, soft_wrap=True)
     console.print("")
-    for n in names:
+    for sc in outcome.scenarios:
+        n = sc.name
+        if sc.unavailable:
+            console.print(f"{n}: not run ({sc.unavailable})", soft_wrap=True)
+            continue
         for c in outcome.cells.get(n, []):
             if c.ok:
                 continue
