@@ -7,6 +7,7 @@ import sys
 import typer
 
 from .._errors import HarnessError
+from ._contracts import contracts_app, rehearse
 from ._data import data_app
 from ._run import run
 from ._up import up
@@ -22,6 +23,8 @@ app.command("up")(up)
 app.command("run")(run)
 
 app.add_typer(data_app, name="data")
+app.add_typer(contracts_app, name="contracts")
+app.command("rehearse")(rehearse)
 
 
 def main() -> None:

@@ -12,6 +12,7 @@ from rich.console import Console
 
 from .._config import load_config
 from .._errors import ConfigurationError
+from ._contracts import release_args, release_options
 
 
 def _journeys(value: str, suites: list[str] | None = None, k: str | None = None) -> list[str]:
@@ -91,6 +92,13 @@ def run(
             help="Settings file (default: harness.toml, then [tool.harness] in pyproject.toml)."
         ),
     ] = None,
+    release: Annotated[
+        list[str] | None,
+        typer.Option(help="Serve a vendor release, e.g. netsuite=2027.1 (repeatable)."),
+    ] = None,
+    contracts: Annotated[
+        str, typer.Option(help="Request checks against the contracts: strict, lenient or off.")
+    ] = "strict",
 ) -> None:
     """Play the opportunity-to-invoice journeys through the stack and judge all four systems."""
     from ..data._sizes import SIZES
@@ -112,6 +120,7 @@ def run(
     if timeout <= 0 or step_timeout <= 0:
         raise ConfigurationError("--timeout and --step-timeout must be positive")
     keys = _journeys(journeys, suites, k)
+    releases, contracts = release_options(release or [], contracts)
     target_path = None if target == "embedded" else Path(target)
     spec = embedded_spec() if target_path is None else load_target_file(target_path)
     report_dir = report_dir or cfg.report_dir
@@ -127,6 +136,8 @@ def run(
         config=config,
         log_dir=report_dir,
         mapping=mapping,
+        releases=releases,
+        contracts=contracts,
     )
     bus = EventBus()
     console = Console()
@@ -140,6 +151,7 @@ def run(
     bus.subscribe(JsonSummaryReporter(paths["summary"]))
     bus.subscribe(HtmlReporter(paths["html"]))
     command = _command(seed, size, keys, target_path, https, faults, config, timeout, step_timeout)
+    command += release_args(releases, contracts)
     result = run_journeys(options, keys, bus, command)
     console.print("reports: " + ", ".join(str(p) for p in paths.values()), soft_wrap=True)
     raise typer.Exit(0 if result.ok else 1)

@@ -17,6 +17,7 @@ from .._config import load_config
 from .._errors import HarnessError
 from ..stack import Stack, StackSettings, endpoints_document, write_endpoints
 from ..stack._probes import probe
+from ._contracts import release_options
 
 
 def _table(doc: dict[str, Any]) -> Table:
@@ -86,9 +87,17 @@ def up(
             "in pyproject.toml; HARNESS_* variables override)."
         ),
     ] = None,
+    release: Annotated[
+        list[str] | None,
+        typer.Option(help="Serve a vendor release, e.g. salesforce=69.0 (repeatable)."),
+    ] = None,
+    contracts: Annotated[
+        str, typer.Option(help="Request checks against the contracts: strict, lenient or off.")
+    ] = "strict",
 ) -> None:
     """Start the simulators on 127.0.0.1 and serve until Ctrl-C or SIGTERM."""
     console = Console()
+    releases, contracts = release_options(release or [], contracts)
     cfg = load_config(config)
     if port_base is not None:
         cfg.port_base = port_base
@@ -113,6 +122,8 @@ def up(
         data_dir=cfg.data_dir,
         dialect_settings=cfg.dialect_settings(),
         vendors=dict(cfg.vendors),
+        releases=releases,
+        contracts=contracts,
     )
     stack = Stack(settings)
     stack.start()

@@ -26,6 +26,7 @@ from ._model import JourneyResult
 from ._steps import StepRunner
 from ._systems import Systems, connect
 from ._target import Target, TargetSpec, embedded_spec
+from ._violations import attach, read_violations
 from ._wire import Deadline, Recorder
 
 
@@ -65,6 +66,9 @@ class SessionOptions:
     workdir: Path | None = None  # default: a temporary directory
     log_dir: Path | None = None  # where the target's log is kept after the run
     mapping: Path | None = None  # mapping spec; default: the target's, else the reference one
+    releases: dict[str, str] = field(default_factory=dict)  # vendor -> release served
+    contracts: str = "off"  # the simulators' request checks: off | lenient | strict
+    dialect_options: dict[str, dict[str, Any]] = field(default_factory=dict)  # vendor -> name=value
 
 
 def _crm_settings(cfg_sections: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -97,6 +101,7 @@ class Session:
         self.target: Target | None = None
         self.systems: Systems | None = None
         self.endpoints: dict[str, Any] = {}
+        self._seen: dict[str, int] = {}  # last journal seq read for contract violations
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         self.workdir = options.workdir or Path(self._make_tmp())
         from ._mapping import load_mapping
@@ -128,6 +133,9 @@ class Session:
                 https=self.https,
                 tls_dir=self.workdir / "tls" if self.https else None,
                 dialect_settings=cfg.dialect_settings(),
+                releases=o.releases,
+                contracts=o.contracts,
+                dialect_options=o.dialect_options,
             )
         ).start()
         self.endpoints = endpoints_document(self.stack)
@@ -185,6 +193,8 @@ class Session:
                 result.invariants.append(_failed("journey could finish", str(exc)))
         else:
             result.invariants = check_invariants(scene, spec)
+        if self.options.contracts != "off":
+            attach(result, read_violations(self.systems.admin, self._seen), self.origin)
         result.ids = scene.ids
         result.ended = time.monotonic() - self.origin
         result.kpis = journey_kpis(scene, result)

@@ -69,6 +69,9 @@ class StackSettings:
     admin_token: str | None = None
     #: host names the admin APIs answer for besides loopback and ``host`` (advertised names)
     allowed_hosts: tuple[str, ...] = ()
+    releases: dict[str, str] = field(default_factory=dict)  # vendor -> release served
+    contracts: str = "off"  # request checks against the contracts: off | lenient | strict
+    dialect_options: dict[str, dict[str, Any]] = field(default_factory=dict)  # vendor -> by name
 
 
 class Stack:
@@ -113,8 +116,14 @@ class Stack:
                 ca_bundle=str(self.tls.ca_bundle) if self.tls else None,
                 admin_token=self.admin_token,
                 allowed_hosts=tuple(s.allowed_hosts),
+                release=s.releases.get(vendor, ""),
+                contracts=s.contracts,
+                dialect_options=dict(s.dialect_options.get(vendor, {})),
             )
-            sim = factory(s.dialect_settings.get(system), engine)
+            try:
+                sim = factory(s.dialect_settings.get(system), engine)
+            except SimulatorError as exc:
+                raise StackError(f"the {system} simulator ({vendor}): {exc.message}") from None
             port = 0 if s.port_base is None else s.port_base + index
             try:
                 self.servers[system] = SimulatorServer(

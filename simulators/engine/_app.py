@@ -20,6 +20,7 @@ from typing import Any
 
 from ._auth import TokenStore
 from ._body import BodyIncomplete, read_body
+from ._contracts import make_request_contracts
 from ._dialect import Dialect
 from ._errors import ConfigError, HttpError, SimulatorError
 from ._events import Event, EventBus
@@ -61,6 +62,8 @@ class SimulatorSettings:
     max_tokens: int = 100_000
     max_delivery_records: int = 10_000
     max_dead_letters: int = 10_000
+    release: str = ""  # vendor release served ("" = the current one); see contracts/
+    contracts: str = "off"  # request checks against the release's contract: off|lenient|strict
 
 
 class Simulator:
@@ -69,6 +72,9 @@ class Simulator:
     def __init__(self, dialect: Dialect, settings: SimulatorSettings | None = None) -> None:
         self.settings = settings or SimulatorSettings()
         self.dialect = dialect
+        self.contracts = make_request_contracts(
+            dialect, self.settings.release, self.settings.contracts, self.settings.dialect_options
+        )
         self.journal = Journal(
             self.settings.journal_size,
             self.settings.journal_body_bytes,
@@ -276,6 +282,7 @@ class Simulator:
                 redact_text(j.clip(body)),
                 fault,
                 f"{req.client[0]}:{req.client[1]}" if req.client else "",
+                self.contracts.take(req) if self.contracts is not None else [],
             )
         )
 
@@ -325,6 +332,8 @@ class Simulator:
                     dialect.decorate(req, limited, tenant)
                     return limited, fault_name
             try:
+                if self.contracts is not None:
+                    self.contracts.check(req)
                 resp = await call_handler(route, req)
             finally:
                 dialect.release(req, tenant)

@@ -11,7 +11,7 @@ import asyncio
 import re
 from collections import deque
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
@@ -36,6 +36,7 @@ class JournalEntry:
     response_body: str
     fault: str = ""
     client: str = ""
+    violations: list[dict[str, Any]] = field(default_factory=list)  # contract violations
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -54,6 +55,7 @@ class JournalEntry:
             "response_body": self.response_body,
             "fault": self.fault,
             "client": self.client,
+            "violations": self.violations,
         }
 
 

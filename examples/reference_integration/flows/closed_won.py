@@ -15,6 +15,8 @@ from .staffing import staff
 
 log = get_logger("closed_won")
 TM, FIXED, MILESTONE, RETAINER = "Time and Materials", "Fixed Fee", "Milestone", "Retainer"
+#: NetSuite job.jobBillingType is a select; its values named as NetSuite labels them
+BILLING_TYPE = {TM: "Time and Materials", FIXED: "Fixed Bid, Interval", MILESTONE: "Fixed Bid, Milestone"}
 DELIVERY_TASK = "Delivery"
 
 
@@ -65,7 +67,7 @@ async def set_up(svc: Services, opp: dict[str, Any], project: dict[str, Any]) ->
             "companyName": opp["Name"],
             "parent": {"id": customer_id},
             "startDate": opp.get("CloseDate"),
-            "jobBillingType": model,
+            "jobBillingType": {"refName": BILLING_TYPE.get(model, "Fixed Bid, Interval")},
             "comments": f"Budget {float(opp.get('Amount') or 0):.2f}; {model}",
             **entity["erp"],
         },
@@ -78,7 +80,7 @@ async def set_up(svc: Services, opp: dict[str, Any], project: dict[str, Any]) ->
             "workspace",
             {
                 "title": opp["Name"],
-                "creator_role": "maven",
+                "creator_role": "consultant",
                 "description": f"{account['Name']}: {model}",
                 "start_date": opp.get("CloseDate"),
                 "budgeted": True,
