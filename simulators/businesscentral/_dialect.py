@@ -46,7 +46,7 @@ class BusinessCentralDialect(Dialect):
     def __init__(self, settings: BusinessCentralSettings | None = None) -> None:
         super().__init__()
         self.settings = settings or BusinessCentralSettings()
-        self.records = Records()
+        self.records = Records(self.settings.duplicate_key_status)
         self.rules = Rules(self.records)
         self.auth = BusinessCentralAuth(self)
         self.metadata = Metadata()

@@ -72,7 +72,9 @@ class QueryOptions:
 
 def _split_top(text: str, sep: str) -> list[str]:
     """Split on ``sep`` outside parentheses and quotes."""
-    out, depth, quote, cur = [], 0, False, []
+    out: list[str] = []
+    cur: list[str] = []
+    depth, quote = 0, False
     for ch in text:
         if ch == "'":
             quote = not quote

@@ -108,8 +108,10 @@ def coerce(p: P, value: Any) -> Any:
 class Records:
     """Create, read, update and delete entities of one tenant's companies."""
 
-    def __init__(self) -> None:
+    def __init__(self, duplicate_status: int = 400) -> None:
         self.rules: dict[str, Rule] = {}
+        #: HTTP status of Internal_EntityWithSameKeyExists (the code is documented, the status not)
+        self.duplicate_status = duplicate_status
 
     # -- reading ---------------------------------------------------------------------
 
@@ -141,9 +143,9 @@ class Records:
                 out[p.name] = blank(p.type) if value is _MISSING else value
             return out
         for name in select:
-            p = ent.prop(name)
+            sp = ent.prop(name)
             value = rec.get(name, _MISSING)
-            out[name] = (blank(p.type) if p else None) if value is _MISSING else value
+            out[name] = (blank(sp.type) if sp else None) if value is _MISSING else value
         return out
 
     @staticmethod
@@ -217,7 +219,7 @@ class Records:
             )
         except ConfigError:  # the primary key is taken
             raise HttpError(
-                400,
+                self.duplicate_status,
                 "Internal_EntityWithSameKeyExists",
                 f"The record in table {ent.name} already exists. Identification fields and values: Id='{rid}'",
             ) from None
@@ -226,9 +228,7 @@ class Records:
     @staticmethod
     def check_required(ent: EntityDef, rec: dict[str, Any]) -> None:
         for group in ent.required:
-            if not any(
-                rec.get(name) not in (None, "", blank(ent.prop(name).type)) for name in group
-            ):  # type: ignore[union-attr]
+            if not any(rec.get(name) not in (None, "", _blank_of(ent, name)) for name in group):
                 raise HttpError(
                     400,
                     "BadRequest",
@@ -308,6 +308,11 @@ class Records:
         if company is None:
             return "type = ? AND deleted = 0", [ent.name]
         return f"type = ? AND deleted = 0 AND {json_path(COMPANY)} = ?", [ent.name, company]
+
+
+def _blank_of(ent: EntityDef, name: str) -> Any:
+    p = ent.prop(name)
+    return blank(p.type) if p is not None else None
 
 
 def company_guid(tenant_name: str, name: str) -> str:

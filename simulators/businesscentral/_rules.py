@@ -109,7 +109,7 @@ class Rules:
             if other is not None and other["id"] != rec["id"]:
                 label = ent.name[0].upper() + ent.name[1:]
                 raise HttpError(
-                    400,
+                    self.r.duplicate_status,
                     "Internal_EntityWithSameKeyExists",
                     f"The record in table {label} already exists. Identification fields and values: No.='{rec['number']}'",
                 )
@@ -175,7 +175,7 @@ class Rules:
             other = self.r.find_one(tenant, ent, company, "code", rec.get("code"))
             if other is not None:
                 raise HttpError(
-                    400,
+                    self.r.duplicate_status,
                     "Internal_EntityWithSameKeyExists",
                     f"The record in table Gen. Journal Batch already exists. Identification fields and values: "
                     f"Journal Template Name='CASHRCPT',Name='{rec.get('code')}'",
@@ -440,7 +440,7 @@ class Rules:
         with tenant.store.transaction():
             for line in lines:
                 paid = abs(float(line["amount"]))
-                inv_id = line.get("appliesToInvoiceId")
+                inv_id = str(line.get("appliesToInvoiceId") or "")
                 if _set(inv_id):
                     inv = tenant.store.get("salesInvoice", inv_id)
                     if inv is not None:

@@ -145,7 +145,7 @@ class Webhooks:
 
     @staticmethod
     def render(sub: dict[str, Any]) -> dict[str, Any]:
-        out = {"@odata.etag": etag(int(sub.get(VERSION, 1)), sub["subscriptionId"])}
+        out: dict[str, Any] = {"@odata.etag": etag(int(sub.get(VERSION, 1)), sub["subscriptionId"])}
         out.update({k: sub.get(k) for k in _FIELDS})
         return out
 
