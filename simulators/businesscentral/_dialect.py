@@ -20,6 +20,7 @@ from simulators.engine import (
 )
 
 from ._auth import DISCOVERY_PATH, SCOPE, TOKEN_PATH, BusinessCentralAuth
+from ._batch import Batch
 from ._edm import BY_SET, ENTITIES, EntityDef
 from ._metadata import Metadata
 from ._records import COMPANY, Records, coerce, company_guid
@@ -52,6 +53,7 @@ class BusinessCentralDialect(Dialect):
         self.metadata = Metadata()
         self.webhooks = Webhooks(self)
         self.rest = RestApi(self)
+        self.batch = Batch(self)
 
     def attach(self, sim: Simulator) -> None:
         super().attach(sim)
@@ -80,6 +82,10 @@ class BusinessCentralDialect(Dialect):
         target = self.rest.resolve(req, tenant)
         if target.kind in ("subscriptions", "subscription"):
             return await self.webhooks.handle(req, tenant, target.key, self.rest.root(req))
+        if target.kind == "batch":
+            if req.method != "POST":
+                raise HttpError(405, "BadRequest_MethodNotAllowed", "$batch accepts POST only.")
+            return self.batch.handle(req, tenant)
         return self.rest.handle(req, tenant, target)
 
     def admin_routes(self, r: Router) -> None:

@@ -61,7 +61,7 @@ def _key(raw: str | None) -> str | None:
 class Target:
     """What a resource path names."""
 
-    kind: str  # service | metadata | companies | company | collection | entity | count | action | subscriptions | subscription
+    kind: str  # service | metadata | batch | companies | company | collection | entity | count | action | subscriptions | subscription
     ent: EntityDef | None = None
     company: str | None = None
     key: str | None = None
@@ -91,6 +91,8 @@ class RestApi:
             return Target("service")
         if rest == "$metadata":
             return Target("metadata")
+        if rest == "$batch":
+            return Target("batch")
         segs = [s for s in rest.split("/") if s]
         m = _SEGMENT.match(segs[0])
         if m is None:
