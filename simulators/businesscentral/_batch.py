@@ -16,6 +16,7 @@ import orjson
 
 from simulators.engine import HttpError, Request, Response, Tenant
 
+from ._errors import bad_request
 from ._wire import error_body, json_response
 
 if TYPE_CHECKING:
@@ -36,15 +37,11 @@ class Batch:
         body = req.json()
         ops = body.get("requests") if isinstance(body, dict) else None
         if not isinstance(ops, list) or not all(isinstance(o, dict) for o in ops):
-            raise HttpError(
-                400,
-                "BadRequest",
+            raise bad_request(
                 'A JSON batch needs {"requests": [{"id", "method", "url"}, ...]}.',
             )
         if len(ops) > MAX_OPERATIONS:
-            raise HttpError(
-                400,
-                "BadRequest",
+            raise bad_request(
                 f"The batch has {len(ops)} operations; the maximum is {MAX_OPERATIONS}.",
             )
         root_path = urlsplit(self.d.rest.root(req)).path
@@ -103,9 +100,7 @@ class Batch:
                 or not isinstance(url, str)
                 or not url
             ):
-                raise HttpError(
-                    400,
-                    "BadRequest",
+                raise bad_request(
                     "Each batch request needs a method (GET, POST, PATCH, DELETE) and a url.",
                 )
             parts = urlsplit(url)
@@ -133,9 +128,7 @@ class Batch:
             sub.correlation_id = req.correlation_id
             target = self.d.rest.resolve(sub, tenant)
             if target.kind in ("subscriptions", "subscription", "batch"):
-                raise HttpError(
-                    400, "BadRequest", f"'{target.kind}' cannot be used inside a batch."
-                )
+                raise bad_request(f"'{target.kind}' cannot be used inside a batch.")
             resp = self.d.rest.handle(sub, tenant, target)
         except HttpError as exc:
             return {

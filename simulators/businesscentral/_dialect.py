@@ -22,6 +22,7 @@ from simulators.engine import (
 from ._auth import DISCOVERY_PATH, SCOPE, TOKEN_PATH, BusinessCentralAuth
 from ._batch import Batch
 from ._edm import BY_SET, ENTITIES, EntityDef
+from ._errors import bad_request, method_not_allowed, resource_not_found, throttled
 from ._metadata import Metadata
 from ._records import COMPANY, Records, coerce, company_guid
 from ._rest import COMPANIES_KEY, RestApi
@@ -72,9 +73,7 @@ class BusinessCentralDialect(Dialect):
 
     async def _api(self, req: Request) -> Response:
         if req.method == "PUT":
-            raise HttpError(
-                405,
-                "BadRequest_MethodNotAllowed",
+            raise method_not_allowed(
                 "'PUT' requests are not allowed within Dynamics 365 Business Central OData web services; use PATCH.",
             )
         tenant = req.tenant
@@ -84,7 +83,7 @@ class BusinessCentralDialect(Dialect):
             return await self.webhooks.handle(req, tenant, target.key, self.rest.root(req))
         if target.kind == "batch":
             if req.method != "POST":
-                raise HttpError(405, "BadRequest_MethodNotAllowed", "$batch accepts POST only.")
+                raise method_not_allowed("$batch accepts POST only.")
             return self.batch.handle(req, tenant)
         return self.rest.handle(req, tenant, target)
 
@@ -187,9 +186,7 @@ class BusinessCentralDialect(Dialect):
 
     def _throttled(self, req: Request, why: str) -> Response:
         s = self.settings
-        resp = error_response(
-            HttpError(429, s.throttle_error_code, f"Too Many Requests. {why}"), req.correlation_id
-        )
+        resp = error_response(throttled(s.throttle_error_code, why), req.correlation_id)
         if s.retry_after_seconds > 0:
             resp.headers.append(("retry-after", str(s.retry_after_seconds)))
         return resp
@@ -203,14 +200,10 @@ class BusinessCentralDialect(Dialect):
 
     def not_found(self, req: Request) -> HttpError:
         seg = req.path.rstrip("/").rsplit("/", 1)[-1] or "/"
-        return HttpError(
-            404, "BadRequest_ResourceNotFound", f"Resource not found for the segment '{seg}'."
-        )
+        return resource_not_found(seg)
 
     def method_not_allowed(self, req: Request) -> HttpError:
-        return HttpError(
-            405,
-            "BadRequest_MethodNotAllowed",
+        return method_not_allowed(
             f"'{req.method}' requests are not allowed within Dynamics 365 Business Central OData web services.",
         )
 
@@ -258,9 +251,7 @@ class BusinessCentralDialect(Dialect):
         """
         ent = self.entity_of(record_type)
         if ent is None:
-            raise HttpError(
-                400,
-                "BadRequest",
+            raise bad_request(
                 f"unknown record type {record_type!r}; use one of {', '.join(sorted(ENTITIES))}",
             )
         ids: list[str] = []
@@ -280,9 +271,7 @@ class BusinessCentralDialect(Dialect):
                     ids.append(cid)
                     continue
                 if tenant.store.get("company", company) is None:
-                    raise HttpError(
-                        400,
-                        "BadRequest",
+                    raise bad_request(
                         f"record {i}: company {company!r} does not exist; load it first",
                     )
                 lines = body.pop("salesInvoiceLines", None) if ent.name == "salesInvoice" else None
@@ -305,9 +294,7 @@ class BusinessCentralDialect(Dialect):
         for name, value in body.items():
             p = ent.prop(name)
             if p is None:
-                raise HttpError(
-                    400, "BadRequest", f"record {i}: {ent.name} has no property {name!r}"
-                )
+                raise bad_request(f"record {i}: {ent.name} has no property {name!r}")
             out[name] = coerce(p, value)
         return out
 

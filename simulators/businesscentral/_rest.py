@@ -28,6 +28,7 @@ import orjson
 from simulators.engine import HttpError, Request, Response, Tenant, json_path
 
 from ._edm import BY_SET, COMPANY_SETS, ENTITIES, EntityDef
+from ._errors import bad_request, dialog, method_not_allowed, resource_not_found
 from ._odata import QueryOptions, compile_filter, encode_skiptoken, parse_options
 from ._records import COMPANY, SEQ, Records, not_found
 from ._wire import json_response
@@ -38,12 +39,6 @@ if TYPE_CHECKING:
 _SAFE = "$,()'"
 COMPANIES_KEY = "bc.companies"
 _SEGMENT = re.compile(r"^([A-Za-z][A-Za-z0-9.]*)(?:\((.*)\))?$")
-
-
-def resource_not_found(segment: str) -> HttpError:
-    return HttpError(
-        404, "BadRequest_ResourceNotFound", f"Resource not found for the segment '{segment}'."
-    )
 
 
 def _key(raw: str | None) -> str | None:
@@ -176,9 +171,7 @@ class RestApi:
             return self.d.metadata.response()
         if t.kind in ("companies", "company"):
             if m != "GET":
-                raise HttpError(
-                    405,
-                    "BadRequest_MethodNotAllowed",
+                raise method_not_allowed(
                     f"'{m}' requests for 'companies' of EntityType 'company' are not allowed within Dynamics 365 Business Central OData web services.",
                 )
             return (
@@ -188,15 +181,11 @@ class RestApi:
             )
         if t.kind == "count":
             if m != "GET":
-                raise HttpError(
-                    405, "BadRequest_MethodNotAllowed", "Only GET is allowed on $count."
-                )
+                raise method_not_allowed("Only GET is allowed on $count.")
             return self.count(req, tenant, t)
         if t.kind == "action":
             if m != "POST":
-                raise HttpError(
-                    405, "BadRequest_MethodNotAllowed", f"'{m}' is not allowed on a bound action."
-                )
+                raise method_not_allowed(f"'{m}' is not allowed on a bound action.")
             return self.action(req, tenant, t)
         if t.kind == "collection":
             if m == "GET":
@@ -210,9 +199,7 @@ class RestApi:
                 return self.patch(req, tenant, t)
             if m == "DELETE":
                 return self.delete(req, tenant, t)
-        raise HttpError(
-            405,
-            "BadRequest_MethodNotAllowed",
+        raise method_not_allowed(
             f"'{m}' requests for '{t.ent.set_name if t.ent else ''}' are not allowed within Dynamics 365 Business Central OData web services.",
         )
 
@@ -230,9 +217,7 @@ class RestApi:
 
     def _check_writable(self, ent: EntityDef, method: str) -> None:
         if not ent.writable:
-            raise HttpError(
-                405,
-                "BadRequest_MethodNotAllowed",
+            raise method_not_allowed(
                 f"'{method}' requests for '{ent.set_name}' of EntityType '{ent.name}' are not allowed within "
                 "Dynamics 365 Business Central OData web services.",
             )
@@ -377,7 +362,7 @@ class RestApi:
         if ent.name == "salesInvoice" and isinstance(body, dict) and "salesInvoiceLines" in body:
             nested_lines = body.pop("salesInvoiceLines")
             if not isinstance(nested_lines, list):
-                raise HttpError(400, "BadRequest", "salesInvoiceLines must be an array of lines.")
+                raise bad_request("salesInvoiceLines must be an array of lines.")
         data = self.records.clean(ent, body, creating=True)
         if t.parent is not None:
             pent, prec = t.parent
@@ -419,9 +404,7 @@ class RestApi:
         with tenant.store.transaction():
             if ent.name == "salesInvoice":
                 if rec.get("status") not in ("Draft", "In Review"):
-                    raise HttpError(
-                        400,
-                        "Application_DialogException",
+                    raise dialog(
                         f"You cannot delete the posted sales invoice {rec.get('number')}.",
                     )
                 for line in tenant.store.find(
@@ -431,9 +414,7 @@ class RestApi:
             if ent.name == "salesInvoiceLine":
                 inv = tenant.store.get("salesInvoice", rec["documentId"])
                 if inv is not None and inv.get("status") not in ("Draft", "In Review"):
-                    raise HttpError(
-                        400,
-                        "Application_DialogException",
+                    raise dialog(
                         f"You cannot modify the lines of the posted sales invoice {inv.get('number')}.",
                     )
             self.records.delete(tenant, ent, rec)
