@@ -62,7 +62,7 @@ class StackSettings:
     dialect_settings: dict[str, Any] = field(
         default_factory=dict
     )  # system -> dialect settings object
-    vendors: dict[str, str] = field(default_factory=dict)  # system -> vendor, e.g. erp -> businesscentral
+    vendors: dict[str, str] = field(default_factory=dict)  # system -> vendor if not default
 
 
 class Stack:

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from harness._config import load_config
-from harness._errors import StackError
+from harness._errors import ConfigurationError, StackError
 from harness.data import generate_firm
 from harness.loaders import businesscentral_batches, load_firm
 from harness.loaders._businesscentral import company_id, guid
@@ -32,6 +32,13 @@ def test_erp_vendor_from_settings_file_and_environment(tmp_path: Path) -> None:
         and cfg.simulators["crm"]["daily_api_requests"] == 100
     )
     assert load_config(cwd=tmp_path, env={"HARNESS_ERP": "netsuite"}).vendors == {"erp": "netsuite"}
+    (tmp_path / "harness.toml").write_text(
+        '[erp]\nvendor = "businesscentral"\nrate_limit_requests = 50\n'
+    )
+    assert load_config(cwd=tmp_path, env={}).dialect_settings()["erp"].rate_limit_requests == 50
+    (tmp_path / "harness.toml").write_text('[erp]\nvendor = "businesscentral"\nrate_limit = 50\n')
+    with pytest.raises(ConfigurationError, match="unknown Business Central settings"):
+        load_config(cwd=tmp_path, env={}).dialect_settings()
     with pytest.raises(StackError, match="no 'sap' simulator for the erp"):
         Stack(StackSettings(port_base=None, systems=["erp"], vendors={"erp": "sap"})).start()
 
