@@ -34,7 +34,6 @@ TOKEN_PATH = "/{aad_tenant}/oauth2/v2.0/token"
 DISCOVERY_PATH = "/{aad_tenant}/v2.0/.well-known/openid-configuration"
 RESOURCE = "https://api.businesscentral.dynamics.com"
 SCOPE = f"{RESOURCE}/.default"
-CREDS_KEY = "bc.credentials"
 
 
 @dataclass(slots=True)

@@ -7,12 +7,10 @@ from typing import Any
 
 from simulators.engine import (
     Change,
-    ConcurrencyLimit,
     Dialect,
     HttpError,
     Request,
     Response,
-    RollingQuota,
     Router,
     Simulator,
     SimulatorSettings,
@@ -25,18 +23,15 @@ from ._edm import BY_SET, ENTITIES, EntityDef
 from ._errors import bad_request, method_not_allowed, resource_not_found, throttled
 from ._metadata import Metadata
 from ._records import COMPANY, Records, coerce, company_guid
-from ._rest import COMPANIES_KEY, RestApi
+from ._rest import RestApi
 from ._rules import Rules
 from ._settings import BusinessCentralSettings
-from ._webhooks import ANY_KEY as ANY_SUBSCRIPTION_KEY
+from ._state import STATE_KEY, TenantState, state_of
 from ._webhooks import TYPE as SUBSCRIPTION
 from ._webhooks import Webhooks, notification_resource
 from ._wire import bc_datetime, error_response
 
-QUOTA_KEY = "bc.quota"
-SLOTS_KEY = "bc.slots"
 CHANNEL = "businesscentral/webhook"
-_QUEUE = 95  # requests the service queues beyond the concurrent ones before refusing
 _INDEXED = ("number", "code", "documentId", "customerId", "employeeId", "journalId", "_companyId")
 
 
@@ -97,16 +92,10 @@ class BusinessCentralDialect(Dialect):
 
     def setup_tenant(self, tenant: Tenant) -> None:
         # also called after a snapshot restore: forget what was cached about the records
-        tenant.state.pop(COMPANIES_KEY, None)
-        tenant.state.pop(ANY_SUBSCRIPTION_KEY, None)
         for name in _INDEXED:
             tenant.store.ensure_index(name)
+        tenant.state[STATE_KEY] = TenantState.fresh(self.settings)
         self._seed(tenant)
-        s = self.settings
-        tenant.state[QUOTA_KEY] = RollingQuota(
-            s.rate_limit_requests, s.rate_limit_window_seconds, 1.0
-        )
-        tenant.state[SLOTS_KEY] = ConcurrencyLimit(s.max_concurrent_requests + _QUEUE)
         self.auth.credentials(tenant)
 
     def company_id(self, tenant: Tenant) -> str:
@@ -169,8 +158,8 @@ class BusinessCentralDialect(Dialect):
         return self.auth.authenticate(req)
 
     def admit(self, req: Request, tenant: Tenant) -> Response | None:
-        quota: RollingQuota = tenant.state[QUOTA_KEY]
-        slots: ConcurrencyLimit = tenant.state[SLOTS_KEY]
+        st = state_of(tenant)
+        quota, slots = st.quota, st.slots
         if not slots.try_acquire():
             return self._throttled(
                 req, "The request exceeded the maximum simultaneous requests allowed."
@@ -193,7 +182,7 @@ class BusinessCentralDialect(Dialect):
 
     def release(self, req: Request, tenant: Tenant | None) -> None:
         if tenant is not None and req.principal == "slot":
-            tenant.state[SLOTS_KEY].release()
+            state_of(tenant).slots.release()
 
     def error_response(self, err: HttpError, req: Request | None = None) -> Response:
         return error_response(err, req.correlation_id if req is not None else "")
@@ -325,8 +314,7 @@ class BusinessCentralDialect(Dialect):
         return self.sim.tenants.get(req.params["tenant"])
 
     def _limits_doc(self, t: Tenant) -> dict[str, Any]:
-        quota: RollingQuota = t.state[QUOTA_KEY]
-        slots: ConcurrencyLimit = t.state[SLOTS_KEY]
+        quota, slots = state_of(t).quota, state_of(t).slots
         return {
             "rate_limit_requests": quota.max,
             "rate_limit_window_seconds": quota.window,
@@ -352,7 +340,7 @@ class BusinessCentralDialect(Dialect):
                 "INVALID_INPUT",
                 "allowed: rate_limit_requests, rate_limit_window_seconds, reset",
             )
-        quota: RollingQuota = t.state[QUOTA_KEY]
+        quota = state_of(t).quota
         try:
             if "rate_limit_requests" in body:
                 quota.max = max(1, int(body["rate_limit_requests"]))

@@ -31,13 +31,13 @@ from ._edm import BY_SET, COMPANY_SETS, ENTITIES, EntityDef
 from ._errors import bad_request, dialog, method_not_allowed, resource_not_found
 from ._odata import QueryOptions, compile_filter, encode_skiptoken, parse_options
 from ._records import COMPANY, SEQ, Records, not_found
+from ._state import state_of
 from ._wire import json_response
 
 if TYPE_CHECKING:
     from ._dialect import BusinessCentralDialect
 
 _SAFE = "$,()'"
-COMPANIES_KEY = "bc.companies"
 _SEGMENT = re.compile(r"^([A-Za-z][A-Za-z0-9.]*)(?:\((.*)\))?$")
 
 
@@ -155,7 +155,7 @@ class RestApi:
 
     def company(self, tenant: Tenant, key: str) -> str:
         """The id of an existing company (known ids are remembered per tenant)."""
-        known: set[str] = tenant.state.setdefault(COMPANIES_KEY, set())
+        known = state_of(tenant).companies
         k = key.lower()
         if k not in known:
             known.add(self.records.get(tenant, ENTITIES["company"], None, key)["id"])

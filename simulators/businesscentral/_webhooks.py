@@ -39,13 +39,13 @@ from simulators.engine import (
 from ._edm import BY_SET, COMPANY_SETS
 from ._errors import bad_request, method_not_allowed, record_not_found
 from ._records import COMPANY, VERSION
+from ._state import state_of
 from ._wire import bc_datetime, etag, json_response
 
 if TYPE_CHECKING:
     from ._dialect import BusinessCentralDialect
 
 TYPE = "subscription"
-ANY_KEY = "bc.has_subscriptions"
 _RESOURCE = re.compile(r"(?:^|/)api/v2\.0/companies\(([0-9A-Fa-f-]{36})\)/([A-Za-z]+)/?$")
 _CHANGE = {"create": "created", "update": "updated", "delete": "deleted", "undelete": "created"}
 _FIELDS = (
@@ -129,10 +129,11 @@ class Webhooks:
         return sub
 
     def _active(self, tenant: Tenant) -> list[dict[str, Any]]:
-        if tenant.state.get(ANY_KEY) is False:
+        st = state_of(tenant)
+        if st.has_subscriptions is False:  # the common case, checked on every change event
             return []
         subs = list(tenant.store.iter_type(TYPE))
-        tenant.state[ANY_KEY] = bool(subs)  # cheap "no subscriptions" on every change event
+        st.has_subscriptions = bool(subs)
         return [s for s in subs if not self._expired(tenant, s)]
 
     @staticmethod
@@ -228,7 +229,7 @@ class Webhooks:
             VERSION: 1,
         }
         tenant.store.insert(TYPE, sub["subscriptionId"], sub, stamp, emit=False)
-        tenant.state[ANY_KEY] = True
+        state_of(tenant).has_subscriptions = True
         return json_response(
             {"@odata.context": f"{root}/$metadata#subscriptions/$entity", **self.render(sub)},
             201,
