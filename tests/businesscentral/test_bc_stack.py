@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -88,3 +91,43 @@ def test_loaded_firm_is_consistent_and_the_probe_passes(firm: Any) -> None:
             )
             customers = api.get("/customers", params={"$select": "balanceDue"}).json()["value"]
             assert round(sum(c["balanceDue"] for c in customers) * 100) == open_total
+
+
+def _harness(*args: str) -> list[str]:
+    return [sys.executable, "-c", "from harness.cli import main; main()", *args]
+
+
+def test_harness_up_erp_businesscentral_checks_the_stack(tmp_path: Path) -> None:
+    r = subprocess.run(
+        _harness(
+            "up",
+            "--erp",
+            "businesscentral",
+            "--systems",
+            "erp",
+            "--check",
+            "--port-base",
+            "0",
+            "--report-dir",
+            str(tmp_path),
+        ),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert r.returncode == 0, r.stdout + r.stderr
+    report = json.loads((tmp_path / "stack-check.json").read_text())
+    erp = report["systems"][0]
+    assert (erp["vendor"], erp["ok"]) == ("businesscentral", True)
+    assert [s["status"] for s in erp["steps"]] == [200, 200, 200, 201, 200, 200, 204]
+    bad = subprocess.run(
+        _harness("up", "--erp", "sap", "--check", "--port-base", "0"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (
+        bad.returncode == 2
+        and "no 'sap' simulator for the erp" in bad.stderr
+        and "Traceback" not in bad.stderr
+    )
