@@ -20,7 +20,7 @@ from ._errors import bad_request
 from ._wire import error_body, json_response
 
 if TYPE_CHECKING:
-    from ._dialect import BusinessCentralDialect
+    from ._rest import RestApi
 
 MAX_OPERATIONS = 100  # documented maximum batch size
 
@@ -30,8 +30,8 @@ class _Rollback(Exception):
 
 
 class Batch:
-    def __init__(self, dialect: BusinessCentralDialect) -> None:
-        self.d = dialect
+    def __init__(self, rest: RestApi) -> None:
+        self.rest = rest
 
     def handle(self, req: Request, tenant: Tenant) -> Response:
         body = req.json()
@@ -44,7 +44,7 @@ class Batch:
             raise bad_request(
                 f"The batch has {len(ops)} operations; the maximum is {MAX_OPERATIONS}.",
             )
-        root_path = urlsplit(self.d.rest.root(req)).path
+        root_path = urlsplit(self.rest.root(req)).path
         responses: list[dict[str, Any]] = []
         i = 0
         while i < len(ops):
@@ -126,10 +126,10 @@ class Batch:
             }
             sub.tenant = tenant
             sub.correlation_id = req.correlation_id
-            target = self.d.rest.resolve(sub, tenant)
+            target = self.rest.resolve(sub, tenant)
             if target.kind in ("subscriptions", "subscription", "batch"):
                 raise bad_request(f"'{target.kind}' cannot be used inside a batch.")
-            resp = self.d.rest.handle(sub, tenant, target)
+            resp = self.rest.handle(sub, tenant, target)
         except HttpError as exc:
             return {
                 "id": op_id,

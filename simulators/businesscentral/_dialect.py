@@ -48,8 +48,8 @@ class BusinessCentralDialect(Dialect):
         self.auth = BusinessCentralAuth(self)
         self.metadata = Metadata()
         self.webhooks = Webhooks(self)
-        self.rest = RestApi(self)
-        self.batch = Batch(self)
+        self.rest = RestApi(self.records, self.rules, self.metadata, self.settings)
+        self.batch = Batch(self.rest)
 
     def attach(self, sim: Simulator) -> None:
         super().attach(sim)

@@ -35,7 +35,9 @@ from ._state import state_of
 from ._wire import json_response
 
 if TYPE_CHECKING:
-    from ._dialect import BusinessCentralDialect
+    from ._metadata import Metadata
+    from ._rules import Rules
+    from ._settings import BusinessCentralSettings
 
 _SAFE = "$,()'"
 _SEGMENT = re.compile(r"^([A-Za-z][A-Za-z0-9.]*)(?:\((.*)\))?$")
@@ -66,9 +68,15 @@ class Target:
 
 
 class RestApi:
-    def __init__(self, dialect: BusinessCentralDialect) -> None:
-        self.d = dialect
-        self.records: Records = dialect.records
+    """The OData service's handlers, built from the parts they use."""
+
+    def __init__(
+        self, records: Records, rules: Rules, metadata: Metadata, settings: BusinessCentralSettings
+    ) -> None:
+        self.records = records
+        self.rules = rules
+        self.metadata = metadata
+        self.settings = settings
 
     # -- paths -----------------------------------------------------------------------
 
@@ -168,7 +176,7 @@ class RestApi:
         if t.kind == "service":
             return self.service_document(req)
         if t.kind == "metadata":
-            return self.d.metadata.response()
+            return self.metadata.response()
         if t.kind in ("companies", "company"):
             if m != "GET":
                 raise method_not_allowed(
@@ -302,7 +310,7 @@ class RestApi:
         where, params = self._query(tenant, t, opts)
         order = ", ".join(f"{json_path(f)} {'DESC' if d else 'ASC'}" for f, d in opts.orderby)
         order = f"{order}, {json_path(SEQ)}" if order else json_path(SEQ)
-        page = min(self._page_size(req), self.d.settings.max_page_size)
+        page = min(self._page_size(req), self.settings.max_page_size)
         offset = opts.skip + opts.skiptoken
         remaining_top = None if opts.top is None else max(0, opts.top - opts.skiptoken)
         limit = page if remaining_top is None else min(page, remaining_top)
@@ -335,7 +343,7 @@ class RestApi:
             k, _, v = part.strip().partition("=")
             if k.strip().lower() == "odata.maxpagesize" and v.strip().isdigit() and int(v) > 0:
                 return int(v)
-        return self.d.settings.max_page_size
+        return self.settings.max_page_size
 
     # -- writes ----------------------------------------------------------------------
 
@@ -372,14 +380,14 @@ class RestApi:
         with contextlib.nullcontext() if single else tenant.store.transaction():
             rec = self.records.insert(tenant, ent, t.company, data)
             if ent.name == "salesInvoiceLine":
-                self.d.rules.recompute_totals(tenant, rec["documentId"])
+                self.rules.recompute_totals(tenant, rec["documentId"])
             if nested_lines is not None:
                 line_ent = ENTITIES["salesInvoiceLine"]
                 for line in nested_lines:
                     ld = self.records.clean(line_ent, line, creating=True)
                     ld["documentId"] = rec["id"]
                     self.records.insert(tenant, line_ent, t.company, ld)
-                self.d.rules.recompute_totals(tenant, rec["id"])
+                self.rules.recompute_totals(tenant, rec["id"])
                 rec = tenant.store.get(ent.name, rec["id"]) or rec
         return self._entity_response(req, t, rec, 201, location=True)
 
@@ -387,19 +395,19 @@ class RestApi:
         assert t.ent is not None
         self._check_writable(t.ent, "PATCH")
         rec = self._load(tenant, t)
-        self.records.check_etag(rec, req.headers.get("if-match"), self.d.settings.require_if_match)
+        self.records.check_etag(rec, req.headers.get("if-match"), self.settings.require_if_match)
         changes = self.records.clean(t.ent, req.json(), creating=False)
         with tenant.store.transaction():
             rec = self.records.update(tenant, t.ent, rec, changes)
             if t.ent.name == "salesInvoiceLine":
-                self.d.rules.recompute_totals(tenant, rec["documentId"])
+                self.rules.recompute_totals(tenant, rec["documentId"])
         return self._entity_response(req, t, rec, 200)
 
     def delete(self, req: Request, tenant: Tenant, t: Target) -> Response:
         assert t.ent is not None
         self._check_writable(t.ent, "DELETE")
         rec = self._load(tenant, t)
-        self.records.check_etag(rec, req.headers.get("if-match"), self.d.settings.require_if_match)
+        self.records.check_etag(rec, req.headers.get("if-match"), self.settings.require_if_match)
         ent = t.ent
         with tenant.store.transaction():
             if ent.name == "salesInvoice":
@@ -419,16 +427,16 @@ class RestApi:
                     )
             self.records.delete(tenant, ent, rec)
             if ent.name == "salesInvoiceLine":
-                self.d.rules.recompute_totals(tenant, rec["documentId"])
+                self.rules.recompute_totals(tenant, rec["documentId"])
         return Response(204, b"", [("odata-version", "4.0")])
 
     def action(self, req: Request, tenant: Tenant, t: Target) -> Response:
         assert t.ent is not None
         rec = self._load(tenant, t)
         if t.ent.name == "salesInvoice" and t.action == "post":
-            self.d.rules.post_invoice(tenant, rec)
+            self.rules.post_invoice(tenant, rec)
         elif t.ent.name == "customerPaymentJournal" and t.action == "post":
-            self.d.rules.post_journal(tenant, rec)
+            self.rules.post_journal(tenant, rec)
         else:
             raise resource_not_found(f"Microsoft.NAV.{t.action}")
         return Response(204, b"", [("odata-version", "4.0")])
