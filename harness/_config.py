@@ -40,7 +40,7 @@ class HarnessConfig:
     data_dir: Path | None = None
     systems: list[str] | None = None
     simulators: dict[str, dict[str, Any]] = field(default_factory=dict)  # system -> dialect options
-    vendors: dict[str, str] = field(default_factory=dict)  # system -> vendor (erp = "businesscentral")
+    vendors: dict[str, str] = field(default_factory=dict)  # system -> vendor, if not the default
     source: str = "defaults"
 
     def dialect_settings(self) -> dict[str, Any]:
@@ -49,7 +49,19 @@ class HarnessConfig:
         crm = self.simulators.get("crm")
         if crm:
             out["crm"] = _salesforce_settings(crm)
+        erp = self.simulators.get("erp")
+        if erp and self.vendors.get("erp") == "businesscentral":
+            out["erp"] = _businesscentral_settings(erp)
         return out
+
+
+def _businesscentral_settings(section: dict[str, Any]) -> Any:
+    from simulators.businesscentral import BusinessCentralSettings
+
+    try:
+        return BusinessCentralSettings.from_mapping(section)
+    except (TypeError, ValueError) as exc:
+        raise ConfigurationError(f"invalid [erp] settings: {exc}") from None
 
 
 def _salesforce_settings(section: dict[str, Any]) -> Any:
@@ -140,7 +152,10 @@ def _apply(cfg: HarnessConfig, data: dict[str, Any], source: str) -> None:
         elif key in _SYSTEMS:
             if not isinstance(value, dict):
                 raise ConfigurationError(f"[{key}] in {source} must be a table")
-            cfg.simulators.setdefault(key, {}).update(value)
+            table = dict(value)
+            if "vendor" in table:  # [erp] vendor = "businesscentral", beside its settings
+                cfg.vendors[key] = str(table.pop("vendor"))
+            cfg.simulators.setdefault(key, {}).update(table)
         elif key in names:
             setattr(cfg, key, _coerce(key, value))
         else:

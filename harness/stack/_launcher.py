@@ -64,7 +64,7 @@ class StackSettings:
     dialect_settings: dict[str, Any] = field(
         default_factory=dict
     )  # system -> dialect settings object
-    vendors: dict[str, str] = field(default_factory=dict)  # system -> vendor, e.g. erp -> businesscentral
+    vendors: dict[str, str] = field(default_factory=dict)  # system -> vendor if not default
     #: the admin token every simulator of the run requires (None: a fresh one per run)
     admin_token: str | None = None
     #: host names the admin APIs answer for besides loopback and ``host`` (advertised names)

@@ -25,6 +25,8 @@ import orjson
 
 from simulators.engine import HttpError, Request, Response, Tenant
 
+from ._errors import invalid_credentials, no_environment
+
 if TYPE_CHECKING:
     from ._dialect import BusinessCentralDialect
 
@@ -32,7 +34,6 @@ TOKEN_PATH = "/{aad_tenant}/oauth2/v2.0/token"
 DISCOVERY_PATH = "/{aad_tenant}/v2.0/.well-known/openid-configuration"
 RESOURCE = "https://api.businesscentral.dynamics.com"
 SCOPE = f"{RESOURCE}/.default"
-CREDS_KEY = "bc.credentials"
 
 
 @dataclass(slots=True)
@@ -41,18 +42,6 @@ class Credentials:
     environment: str
     client_id: str
     client_secret: str
-
-
-def invalid_credentials() -> HttpError:
-    return HttpError(
-        401,
-        "Authentication_InvalidCredentials",
-        "The server has rejected the client credentials.",
-        headers={
-            "www-authenticate": 'Bearer authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", '
-            'error="invalid_token", error_description="The authentication failed"'
-        },
-    )
 
 
 def _aad_error(status: int, error: str, code: int, description: str) -> Response:
@@ -294,9 +283,5 @@ class BusinessCentralAuth:
             raise invalid_credentials()
         env = req.params.get("env")
         if env is not None and env.lower() != self.credentials(tenant).environment.lower():
-            raise HttpError(
-                404,
-                "NoEnvironment",
-                f"Environment '{env}' does not exist for the tenant.",
-            )
+            raise no_environment(env)
         return tenant

@@ -7,12 +7,10 @@ from typing import Any
 
 from simulators.engine import (
     Change,
-    ConcurrencyLimit,
     Dialect,
     HttpError,
     Request,
     Response,
-    RollingQuota,
     Router,
     Simulator,
     SimulatorSettings,
@@ -20,21 +18,20 @@ from simulators.engine import (
 )
 
 from ._auth import DISCOVERY_PATH, SCOPE, TOKEN_PATH, BusinessCentralAuth
+from ._batch import Batch
 from ._edm import BY_SET, ENTITIES, EntityDef
+from ._errors import bad_request, method_not_allowed, resource_not_found, throttled
 from ._metadata import Metadata
 from ._records import COMPANY, Records, coerce, company_guid
-from ._rest import COMPANIES_KEY, RestApi
+from ._rest import RestApi
 from ._rules import Rules
 from ._settings import BusinessCentralSettings
-from ._webhooks import ANY_KEY as ANY_SUBSCRIPTION_KEY
+from ._state import STATE_KEY, TenantState, state_of
 from ._webhooks import TYPE as SUBSCRIPTION
 from ._webhooks import Webhooks, notification_resource
 from ._wire import bc_datetime, error_response
 
-QUOTA_KEY = "bc.quota"
-SLOTS_KEY = "bc.slots"
 CHANNEL = "businesscentral/webhook"
-_QUEUE = 95  # requests the service queues beyond the concurrent ones before refusing
 _INDEXED = ("number", "code", "documentId", "customerId", "employeeId", "journalId", "_companyId")
 
 
@@ -46,12 +43,13 @@ class BusinessCentralDialect(Dialect):
     def __init__(self, settings: BusinessCentralSettings | None = None) -> None:
         super().__init__()
         self.settings = settings or BusinessCentralSettings()
-        self.records = Records()
+        self.records = Records(self.settings.duplicate_key_status)
         self.rules = Rules(self.records)
         self.auth = BusinessCentralAuth(self)
         self.metadata = Metadata()
         self.webhooks = Webhooks(self)
-        self.rest = RestApi(self)
+        self.rest = RestApi(self.records, self.rules, self.metadata, self.settings)
+        self.batch = Batch(self.rest)
 
     def attach(self, sim: Simulator) -> None:
         super().attach(sim)
@@ -70,9 +68,7 @@ class BusinessCentralDialect(Dialect):
 
     async def _api(self, req: Request) -> Response:
         if req.method == "PUT":
-            raise HttpError(
-                405,
-                "BadRequest_MethodNotAllowed",
+            raise method_not_allowed(
                 "'PUT' requests are not allowed within Dynamics 365 Business Central OData web services; use PATCH.",
             )
         tenant = req.tenant
@@ -80,6 +76,10 @@ class BusinessCentralDialect(Dialect):
         target = self.rest.resolve(req, tenant)
         if target.kind in ("subscriptions", "subscription"):
             return await self.webhooks.handle(req, tenant, target.key, self.rest.root(req))
+        if target.kind == "batch":
+            if req.method != "POST":
+                raise method_not_allowed("$batch accepts POST only.")
+            return self.batch.handle(req, tenant)
         return self.rest.handle(req, tenant, target)
 
     def admin_routes(self, r: Router) -> None:
@@ -92,16 +92,10 @@ class BusinessCentralDialect(Dialect):
 
     def setup_tenant(self, tenant: Tenant) -> None:
         # also called after a snapshot restore: forget what was cached about the records
-        tenant.state.pop(COMPANIES_KEY, None)
-        tenant.state.pop(ANY_SUBSCRIPTION_KEY, None)
         for name in _INDEXED:
             tenant.store.ensure_index(name)
+        tenant.state[STATE_KEY] = TenantState.fresh(self.settings)
         self._seed(tenant)
-        s = self.settings
-        tenant.state[QUOTA_KEY] = RollingQuota(
-            s.rate_limit_requests, s.rate_limit_window_seconds, 1.0
-        )
-        tenant.state[SLOTS_KEY] = ConcurrencyLimit(s.max_concurrent_requests + _QUEUE)
         self.auth.credentials(tenant)
 
     def company_id(self, tenant: Tenant) -> str:
@@ -164,8 +158,8 @@ class BusinessCentralDialect(Dialect):
         return self.auth.authenticate(req)
 
     def admit(self, req: Request, tenant: Tenant) -> Response | None:
-        quota: RollingQuota = tenant.state[QUOTA_KEY]
-        slots: ConcurrencyLimit = tenant.state[SLOTS_KEY]
+        st = state_of(tenant)
+        quota, slots = st.quota, st.slots
         if not slots.try_acquire():
             return self._throttled(
                 req, "The request exceeded the maximum simultaneous requests allowed."
@@ -181,30 +175,24 @@ class BusinessCentralDialect(Dialect):
 
     def _throttled(self, req: Request, why: str) -> Response:
         s = self.settings
-        resp = error_response(
-            HttpError(429, s.throttle_error_code, f"Too Many Requests. {why}"), req.correlation_id
-        )
+        resp = error_response(throttled(s.throttle_error_code, why), req.correlation_id)
         if s.retry_after_seconds > 0:
             resp.headers.append(("retry-after", str(s.retry_after_seconds)))
         return resp
 
     def release(self, req: Request, tenant: Tenant | None) -> None:
         if tenant is not None and req.principal == "slot":
-            tenant.state[SLOTS_KEY].release()
+            state_of(tenant).slots.release()
 
     def error_response(self, err: HttpError, req: Request | None = None) -> Response:
         return error_response(err, req.correlation_id if req is not None else "")
 
     def not_found(self, req: Request) -> HttpError:
         seg = req.path.rstrip("/").rsplit("/", 1)[-1] or "/"
-        return HttpError(
-            404, "BadRequest_ResourceNotFound", f"Resource not found for the segment '{seg}'."
-        )
+        return resource_not_found(seg)
 
     def method_not_allowed(self, req: Request) -> HttpError:
-        return HttpError(
-            405,
-            "BadRequest_MethodNotAllowed",
+        return method_not_allowed(
             f"'{req.method}' requests are not allowed within Dynamics 365 Business Central OData web services.",
         )
 
@@ -252,9 +240,7 @@ class BusinessCentralDialect(Dialect):
         """
         ent = self.entity_of(record_type)
         if ent is None:
-            raise HttpError(
-                400,
-                "BadRequest",
+            raise bad_request(
                 f"unknown record type {record_type!r}; use one of {', '.join(sorted(ENTITIES))}",
             )
         ids: list[str] = []
@@ -274,9 +260,7 @@ class BusinessCentralDialect(Dialect):
                     ids.append(cid)
                     continue
                 if tenant.store.get("company", company) is None:
-                    raise HttpError(
-                        400,
-                        "BadRequest",
+                    raise bad_request(
                         f"record {i}: company {company!r} does not exist; load it first",
                     )
                 lines = body.pop("salesInvoiceLines", None) if ent.name == "salesInvoice" else None
@@ -299,9 +283,7 @@ class BusinessCentralDialect(Dialect):
         for name, value in body.items():
             p = ent.prop(name)
             if p is None:
-                raise HttpError(
-                    400, "BadRequest", f"record {i}: {ent.name} has no property {name!r}"
-                )
+                raise bad_request(f"record {i}: {ent.name} has no property {name!r}")
             out[name] = coerce(p, value)
         return out
 
@@ -332,8 +314,7 @@ class BusinessCentralDialect(Dialect):
         return self.sim.tenants.get(req.params["tenant"])
 
     def _limits_doc(self, t: Tenant) -> dict[str, Any]:
-        quota: RollingQuota = t.state[QUOTA_KEY]
-        slots: ConcurrencyLimit = t.state[SLOTS_KEY]
+        quota, slots = state_of(t).quota, state_of(t).slots
         return {
             "rate_limit_requests": quota.max,
             "rate_limit_window_seconds": quota.window,
@@ -359,7 +340,7 @@ class BusinessCentralDialect(Dialect):
                 "INVALID_INPUT",
                 "allowed: rate_limit_requests, rate_limit_window_seconds, reset",
             )
-        quota: RollingQuota = t.state[QUOTA_KEY]
+        quota = state_of(t).quota
         try:
             if "rate_limit_requests" in body:
                 quota.max = max(1, int(body["rate_limit_requests"]))

@@ -22,6 +22,7 @@ from odata_query.grammar import ODataLexer, ODataParser
 from simulators.engine import HttpError, json_path
 
 from ._edm import ENTITIES, EntityDef
+from ._errors import bad_request, query_syntax, unknown_property
 
 _SYSTEM = (
     "$filter",
@@ -36,19 +37,6 @@ _SYSTEM = (
     "$schemaversion",
     "company",
 )
-
-
-def syntax_error(detail: str = "") -> HttpError:
-    msg = "Bad Request - Error in query syntax."
-    return HttpError(400, "BadRequest_NotFound", f"{msg} {detail}".strip())
-
-
-def unknown_property(name: str, ent: EntityDef) -> HttpError:
-    return HttpError(
-        400,
-        "BadRequest_NotFound",
-        f"Could not find a property named '{name}' on type 'Microsoft.NAV.{ent.name}'.",
-    )
 
 
 @dataclass(slots=True)
@@ -72,7 +60,9 @@ class QueryOptions:
 
 def _split_top(text: str, sep: str) -> list[str]:
     """Split on ``sep`` outside parentheses and quotes."""
-    out, depth, quote, cur = [], 0, False, []
+    out: list[str] = []
+    cur: list[str] = []
+    depth, quote = 0, False
     for ch in text:
         if ch == "'":
             quote = not quote
@@ -91,9 +81,7 @@ def _split_top(text: str, sep: str) -> list[str]:
 
 def _int_option(name: str, raw: str) -> int:
     if not raw.isdigit():
-        raise HttpError(
-            400,
-            "BadRequest",
+        raise bad_request(
             f"Invalid value '{raw}' for {name} query option found. The {name} query option requires "
             "a non-negative integer value.",
         )
@@ -109,30 +97,28 @@ def parse_options(pairs: list[tuple[str, str]], ent: EntityDef) -> QueryOptions:
         if not k.startswith("$"):
             continue
         if k in seen:
-            raise HttpError(
-                400,
-                "BadRequest",
+            raise bad_request(
                 f"Query option '{k}' was specified more than once, but it must be specified at most once.",
             )
         seen.add(k)
         if k not in _SYSTEM:
-            raise HttpError(400, "BadRequest", f"The query parameter '{k}' is not supported.")
+            raise bad_request(f"The query parameter '{k}' is not supported.")
         if k == "$filter":
             q.filter = value
         elif k == "$select":
             q.select = _split_top(value, ",")
             for name in q.select:
                 if name != "*" and ent.prop(name) is None:
-                    raise unknown_property(name, ent)
+                    raise unknown_property(name, ent.name)
         elif k == "$expand":
             q.expand = [_parse_expand(item, ent) for item in _split_top(value, ",")]
         elif k == "$orderby":
             for item in _split_top(value, ","):
                 parts = item.split()
                 if len(parts) > 2 or (len(parts) == 2 and parts[1].lower() not in ("asc", "desc")):
-                    raise syntax_error(f"'{item}' is not a valid $orderby item.")
+                    raise query_syntax(f"'{item}' is not a valid $orderby item.")
                 if ent.prop(parts[0]) is None:
-                    raise unknown_property(parts[0], ent)
+                    raise unknown_property(parts[0], ent.name)
                 q.orderby.append((parts[0], len(parts) == 2 and parts[1].lower() == "desc"))
         elif k == "$top":
             q.top = _int_option("$top", value)
@@ -140,7 +126,7 @@ def parse_options(pairs: list[tuple[str, str]], ent: EntityDef) -> QueryOptions:
             q.skip = _int_option("$skip", value)
         elif k == "$count":
             if value.lower() not in ("true", "false"):
-                raise HttpError(400, "BadRequest", f"'{value}' is not a valid count option.")
+                raise bad_request(f"'{value}' is not a valid count option.")
             q.count = value.lower() == "true"
         elif k == "$skiptoken":
             q.skiptoken = decode_skiptoken(value)
@@ -150,14 +136,10 @@ def parse_options(pairs: list[tuple[str, str]], ent: EntityDef) -> QueryOptions:
 def _parse_expand(item: str, ent: EntityDef) -> Expand:
     m = re.fullmatch(r"(\w+)(?:\((.*)\))?", item, re.S)
     if m is None:
-        raise syntax_error(f"'{item}' is not a valid $expand item.")
+        raise query_syntax(f"'{item}' is not a valid $expand item.")
     nav = m.group(1)
     if nav not in ent.nav:
-        raise HttpError(
-            400,
-            "BadRequest_NotFound",
-            f"Could not find a property named '{nav}' on type 'Microsoft.NAV.{ent.name}'.",
-        )
+        raise unknown_property(nav, ent.name)
     ex = Expand(nav)
     target = ENTITIES[ent.nav[nav].target]
     for opt in _split_top(m.group(2) or "", ";"):
@@ -166,13 +148,11 @@ def _parse_expand(item: str, ent: EntityDef) -> Expand:
             ex.select = _split_top(v, ",")
             for name in ex.select:
                 if target.prop(name) is None:
-                    raise unknown_property(name, target)
+                    raise unknown_property(name, target.name)
         elif k.strip() == "$filter":
             ex.filter = v
         else:
-            raise HttpError(
-                400,
-                "BadRequest",
+            raise bad_request(
                 f"The query option '{k.strip()}' is not supported inside $expand.",
             )
     return ex
@@ -190,7 +170,7 @@ def decode_skiptoken(token: str) -> int:
             return int(n)
     except (ValueError, UnicodeDecodeError):
         pass
-    raise HttpError(400, "BadRequest", f"The skip token value '{token}' is invalid.")
+    raise bad_request(f"The skip token value '{token}' is invalid.")
 
 
 # -- $filter ---------------------------------------------------------------------------
@@ -205,11 +185,11 @@ def compile_filter(text: str, ent: EntityDef) -> tuple[str, list[Any]]:
     try:
         tree = _PARSER.parse(_LEXER.tokenize(text))
     except ODataException as exc:
-        raise syntax_error(str(exc)) from None
+        raise query_syntax(str(exc)) from None
     except Exception:  # the lexer/parser raise plain errors on some inputs
-        raise syntax_error() from None
+        raise query_syntax() from None
     if tree is None:
-        raise syntax_error()
+        raise query_syntax()
     params: list[Any] = []
     return _Compiler(ent, params).node(tree), params
 
@@ -235,12 +215,12 @@ class _Compiler:
             return self.call(n)
         if isinstance(n, ast.Boolean):
             return "1" if n.val.lower() == "true" else "0"
-        raise syntax_error(f"Unsupported expression {type(n).__name__}.")
+        raise query_syntax(f"Unsupported expression {type(n).__name__}.")
 
     def operand(self, n: Any) -> str:
         if isinstance(n, ast.Identifier):
             if n.namespace or self.ent.prop(n.name) is None:
-                raise unknown_property(n.name, self.ent)
+                raise unknown_property(n.name, self.ent.name)
             return json_path(n.name)
         if isinstance(n, ast.Null):
             return "NULL"
@@ -251,13 +231,13 @@ class _Compiler:
     def compare(self, n: ast.Compare) -> str:
         if isinstance(n.comparator, ast.In):
             if not isinstance(n.right, ast.List):
-                raise syntax_error("'in' needs a list of values.")
+                raise query_syntax("'in' needs a list of values.")
             left = self.operand(n.left)
             items = ", ".join(self.bind(literal(v)) for v in n.right.val)
             return f"{left} IN ({items})"
         op = _CMP.get(type(n.comparator))
         if op is None:
-            raise syntax_error()
+            raise query_syntax()
         left, right = self.operand(n.left), self.operand(n.right)
         if right == "NULL" or left == "NULL":
             other = left if right == "NULL" else right
@@ -306,4 +286,4 @@ def literal(n: Any) -> Any:
             dt = dt.replace(tzinfo=UTC)
         dt = dt.astimezone(UTC)
         return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
-    raise syntax_error(f"Unsupported literal {type(n).__name__}.")
+    raise query_syntax(f"Unsupported literal {type(n).__name__}.")

@@ -18,6 +18,15 @@ from typing import Any
 from simulators.engine import ConfigError, HttpError, Tenant, json_path
 
 from ._edm import ENTITIES, ENUMS, EntityDef, P
+from ._errors import (
+    bad_request,
+    entity_changed,
+    missing_etag,
+    read_only,
+    record_not_found,
+    same_key_exists,
+    string_too_long,
+)
 from ._wire import bc_datetime, blank, etag, is_guid, new_guid
 
 COMPANY = "_companyId"
@@ -32,17 +41,13 @@ Rule = Callable[[Tenant, EntityDef, str, dict[str, Any], dict[str, Any] | None],
 
 def not_found(ent: EntityDef, key: str) -> HttpError:
     label = ent.name[0].upper() + ent.name[1:]
-    return HttpError(
-        404,
-        "Internal_RecordNotFound",
+    return record_not_found(
         f"The {label} does not exist. Identification fields and values: Id='{key}'",
     )
 
 
 def bad_value(p: P, value: Any) -> HttpError:
-    return HttpError(
-        400,
-        "BadRequest",
+    return bad_request(
         f"Cannot convert the literal '{value}' to the expected type '{p.type.replace('NAV.', 'Microsoft.NAV.')}'.",
     )
 
@@ -52,18 +57,13 @@ def coerce(p: P, value: Any) -> Any:
     t = p.type
     if value is None:
         if not p.nullable:
-            raise HttpError(400, "BadRequest", f"The property '{p.name}' cannot be null.")
+            raise bad_request(f"The property '{p.name}' cannot be null.")
         return blank(t)
     if t == "Edm.String":
         if not isinstance(value, str):
             raise bad_value(p, value)
         if p.max_length is not None and len(value) > p.max_length:
-            raise HttpError(
-                400,
-                "Application_StringExceededLength",
-                f"The length of the string is {len(value)}, but it must be less than or equal to "
-                f"{p.max_length} characters. Value: {value}",
-            )
+            raise string_too_long(len(value), p.max_length, value)
         return value
     if t in ("Edm.Decimal", "Edm.Double"):
         if isinstance(value, bool) or not isinstance(value, int | float):
@@ -96,9 +96,7 @@ def coerce(p: P, value: Any) -> Any:
     if t in ENUMS:
         members = {m[0] for m in ENUMS[t]} | {m[1] for m in ENUMS[t]}
         if not isinstance(value, str) or value not in members:
-            raise HttpError(
-                400,
-                "BadRequest",
+            raise bad_request(
                 f"The value '{value}' is not valid for the enum type '{t.replace('NAV.', 'Microsoft.NAV.')}'.",
             )
         return next(m[0] for m in ENUMS[t] if value in (m[0], m[1]))
@@ -108,8 +106,10 @@ def coerce(p: P, value: Any) -> Any:
 class Records:
     """Create, read, update and delete entities of one tenant's companies."""
 
-    def __init__(self) -> None:
+    def __init__(self, duplicate_status: int = 400) -> None:
         self.rules: dict[str, Rule] = {}
+        #: HTTP status of Internal_EntityWithSameKeyExists (the code is documented, the status not)
+        self.duplicate_status = duplicate_status
 
     # -- reading ---------------------------------------------------------------------
 
@@ -141,9 +141,9 @@ class Records:
                 out[p.name] = blank(p.type) if value is _MISSING else value
             return out
         for name in select:
-            p = ent.prop(name)
+            sp = ent.prop(name)
             value = rec.get(name, _MISSING)
-            out[name] = (blank(p.type) if p else None) if value is _MISSING else value
+            out[name] = (blank(sp.type) if sp else None) if value is _MISSING else value
         return out
 
     @staticmethod
@@ -157,7 +157,7 @@ class Records:
     ) -> dict[str, Any]:
         """The body's properties coerced to their EDM types; unknown or read-only ones refused."""
         if not isinstance(body, dict):
-            raise HttpError(400, "BadRequest", "Invalid Request Body")
+            raise bad_request("Invalid Request Body")
         out: dict[str, Any] = {}
         for name, value in body.items():
             if name.startswith("@odata."):
@@ -167,16 +167,12 @@ class Records:
                 continue
             p = ent.prop(name)
             if p is None:
-                raise HttpError(
-                    400,
-                    "BadRequest",
+                raise bad_request(
                     f"The property '{name}' does not exist on type 'Microsoft.NAV.{ent.name}'. Make sure to "
                     "only use property names that are defined by the type or mark the type as open type.",
                 )
             if name in ent.read_only and not (creating and name == ent.key and value is not None):
-                raise HttpError(
-                    400, "BadRequest_InvalidOperation", f"Control '{name}' is read-only."
-                )
+                raise read_only(name)
             out[name] = coerce(p, value)
         return out
 
@@ -216,22 +212,17 @@ class Records:
                 ent.name, rid, rec, modstamp, at=tenant.clock.time(), origin=origin, emit=emit
             )
         except ConfigError:  # the primary key is taken
-            raise HttpError(
-                400,
-                "Internal_EntityWithSameKeyExists",
+            raise same_key_exists(
                 f"The record in table {ent.name} already exists. Identification fields and values: Id='{rid}'",
+                self.duplicate_status,
             ) from None
         return rec
 
     @staticmethod
     def check_required(ent: EntityDef, rec: dict[str, Any]) -> None:
         for group in ent.required:
-            if not any(
-                rec.get(name) not in (None, "", blank(ent.prop(name).type)) for name in group
-            ):  # type: ignore[union-attr]
-                raise HttpError(
-                    400,
-                    "BadRequest",
+            if not any(rec.get(name) not in (None, "", _blank_of(ent, name)) for name in group):
+                raise bad_request(
                     f"The property '{group[0]}' is required"
                     + (f" (or {', '.join(group[1:])})" if len(group) > 1 else "")
                     + f" on type 'Microsoft.NAV.{ent.name}'.",
@@ -240,19 +231,12 @@ class Records:
     def check_etag(self, rec: dict[str, Any], if_match: str | None, required: bool) -> None:
         if if_match is None or not if_match.strip():
             if required:
-                raise HttpError(
-                    400,
-                    "BadRequest_InvalidToken",
-                    "Could not validate the client concurrency token required by the service. "
-                    "Please provide a valid token in the client request.",
-                )
+                raise missing_etag()
             return
         tags = [t.strip() for t in if_match.split(",")]
         if "*" in tags or self.etag_of(rec) in tags:
             return
-        raise HttpError(
-            412, "Request_EntityChanged", "Another user has already changed the record."
-        )
+        raise entity_changed()
 
     def update(
         self,
@@ -308,6 +292,11 @@ class Records:
         if company is None:
             return "type = ? AND deleted = 0", [ent.name]
         return f"type = ? AND deleted = 0 AND {json_path(COMPANY)} = ?", [ent.name, company]
+
+
+def _blank_of(ent: EntityDef, name: str) -> Any:
+    p = ent.prop(name)
+    return blank(p.type) if p is not None else None
 
 
 def company_guid(tenant_name: str, name: str) -> str:

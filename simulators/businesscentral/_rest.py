@@ -28,22 +28,19 @@ import orjson
 from simulators.engine import HttpError, Request, Response, Tenant, json_path
 
 from ._edm import BY_SET, COMPANY_SETS, ENTITIES, EntityDef
+from ._errors import bad_request, dialog, method_not_allowed, resource_not_found
 from ._odata import QueryOptions, compile_filter, encode_skiptoken, parse_options
 from ._records import COMPANY, SEQ, Records, not_found
+from ._state import state_of
 from ._wire import json_response
 
 if TYPE_CHECKING:
-    from ._dialect import BusinessCentralDialect
+    from ._metadata import Metadata
+    from ._rules import Rules
+    from ._settings import BusinessCentralSettings
 
 _SAFE = "$,()'"
-COMPANIES_KEY = "bc.companies"
 _SEGMENT = re.compile(r"^([A-Za-z][A-Za-z0-9.]*)(?:\((.*)\))?$")
-
-
-def resource_not_found(segment: str) -> HttpError:
-    return HttpError(
-        404, "BadRequest_ResourceNotFound", f"Resource not found for the segment '{segment}'."
-    )
 
 
 def _key(raw: str | None) -> str | None:
@@ -61,7 +58,7 @@ def _key(raw: str | None) -> str | None:
 class Target:
     """What a resource path names."""
 
-    kind: str  # service | metadata | companies | company | collection | entity | count | action | subscriptions | subscription
+    kind: str  # service | metadata | batch | companies | company | collection | entity | count | action | subscriptions | subscription
     ent: EntityDef | None = None
     company: str | None = None
     key: str | None = None
@@ -71,9 +68,15 @@ class Target:
 
 
 class RestApi:
-    def __init__(self, dialect: BusinessCentralDialect) -> None:
-        self.d = dialect
-        self.records: Records = dialect.records
+    """The OData service's handlers, built from the parts they use."""
+
+    def __init__(
+        self, records: Records, rules: Rules, metadata: Metadata, settings: BusinessCentralSettings
+    ) -> None:
+        self.records = records
+        self.rules = rules
+        self.metadata = metadata
+        self.settings = settings
 
     # -- paths -----------------------------------------------------------------------
 
@@ -91,6 +94,8 @@ class RestApi:
             return Target("service")
         if rest == "$metadata":
             return Target("metadata")
+        if rest == "$batch":
+            return Target("batch")
         segs = [s for s in rest.split("/") if s]
         m = _SEGMENT.match(segs[0])
         if m is None:
@@ -158,7 +163,7 @@ class RestApi:
 
     def company(self, tenant: Tenant, key: str) -> str:
         """The id of an existing company (known ids are remembered per tenant)."""
-        known: set[str] = tenant.state.setdefault(COMPANIES_KEY, set())
+        known = state_of(tenant).companies
         k = key.lower()
         if k not in known:
             known.add(self.records.get(tenant, ENTITIES["company"], None, key)["id"])
@@ -171,12 +176,10 @@ class RestApi:
         if t.kind == "service":
             return self.service_document(req)
         if t.kind == "metadata":
-            return self.d.metadata.response()
+            return self.metadata.response()
         if t.kind in ("companies", "company"):
             if m != "GET":
-                raise HttpError(
-                    405,
-                    "BadRequest_MethodNotAllowed",
+                raise method_not_allowed(
                     f"'{m}' requests for 'companies' of EntityType 'company' are not allowed within Dynamics 365 Business Central OData web services.",
                 )
             return (
@@ -186,15 +189,11 @@ class RestApi:
             )
         if t.kind == "count":
             if m != "GET":
-                raise HttpError(
-                    405, "BadRequest_MethodNotAllowed", "Only GET is allowed on $count."
-                )
+                raise method_not_allowed("Only GET is allowed on $count.")
             return self.count(req, tenant, t)
         if t.kind == "action":
             if m != "POST":
-                raise HttpError(
-                    405, "BadRequest_MethodNotAllowed", f"'{m}' is not allowed on a bound action."
-                )
+                raise method_not_allowed(f"'{m}' is not allowed on a bound action.")
             return self.action(req, tenant, t)
         if t.kind == "collection":
             if m == "GET":
@@ -208,9 +207,7 @@ class RestApi:
                 return self.patch(req, tenant, t)
             if m == "DELETE":
                 return self.delete(req, tenant, t)
-        raise HttpError(
-            405,
-            "BadRequest_MethodNotAllowed",
+        raise method_not_allowed(
             f"'{m}' requests for '{t.ent.set_name if t.ent else ''}' are not allowed within Dynamics 365 Business Central OData web services.",
         )
 
@@ -228,9 +225,7 @@ class RestApi:
 
     def _check_writable(self, ent: EntityDef, method: str) -> None:
         if not ent.writable:
-            raise HttpError(
-                405,
-                "BadRequest_MethodNotAllowed",
+            raise method_not_allowed(
                 f"'{method}' requests for '{ent.set_name}' of EntityType '{ent.name}' are not allowed within "
                 "Dynamics 365 Business Central OData web services.",
             )
@@ -315,7 +310,7 @@ class RestApi:
         where, params = self._query(tenant, t, opts)
         order = ", ".join(f"{json_path(f)} {'DESC' if d else 'ASC'}" for f, d in opts.orderby)
         order = f"{order}, {json_path(SEQ)}" if order else json_path(SEQ)
-        page = min(self._page_size(req), self.d.settings.max_page_size)
+        page = min(self._page_size(req), self.settings.max_page_size)
         offset = opts.skip + opts.skiptoken
         remaining_top = None if opts.top is None else max(0, opts.top - opts.skiptoken)
         limit = page if remaining_top is None else min(page, remaining_top)
@@ -348,7 +343,7 @@ class RestApi:
             k, _, v = part.strip().partition("=")
             if k.strip().lower() == "odata.maxpagesize" and v.strip().isdigit() and int(v) > 0:
                 return int(v)
-        return self.d.settings.max_page_size
+        return self.settings.max_page_size
 
     # -- writes ----------------------------------------------------------------------
 
@@ -375,7 +370,7 @@ class RestApi:
         if ent.name == "salesInvoice" and isinstance(body, dict) and "salesInvoiceLines" in body:
             nested_lines = body.pop("salesInvoiceLines")
             if not isinstance(nested_lines, list):
-                raise HttpError(400, "BadRequest", "salesInvoiceLines must be an array of lines.")
+                raise bad_request("salesInvoiceLines must be an array of lines.")
         data = self.records.clean(ent, body, creating=True)
         if t.parent is not None:
             pent, prec = t.parent
@@ -385,14 +380,14 @@ class RestApi:
         with contextlib.nullcontext() if single else tenant.store.transaction():
             rec = self.records.insert(tenant, ent, t.company, data)
             if ent.name == "salesInvoiceLine":
-                self.d.rules.recompute_totals(tenant, rec["documentId"])
+                self.rules.recompute_totals(tenant, rec["documentId"])
             if nested_lines is not None:
                 line_ent = ENTITIES["salesInvoiceLine"]
                 for line in nested_lines:
                     ld = self.records.clean(line_ent, line, creating=True)
                     ld["documentId"] = rec["id"]
                     self.records.insert(tenant, line_ent, t.company, ld)
-                self.d.rules.recompute_totals(tenant, rec["id"])
+                self.rules.recompute_totals(tenant, rec["id"])
                 rec = tenant.store.get(ent.name, rec["id"]) or rec
         return self._entity_response(req, t, rec, 201, location=True)
 
@@ -400,26 +395,24 @@ class RestApi:
         assert t.ent is not None
         self._check_writable(t.ent, "PATCH")
         rec = self._load(tenant, t)
-        self.records.check_etag(rec, req.headers.get("if-match"), self.d.settings.require_if_match)
+        self.records.check_etag(rec, req.headers.get("if-match"), self.settings.require_if_match)
         changes = self.records.clean(t.ent, req.json(), creating=False)
         with tenant.store.transaction():
             rec = self.records.update(tenant, t.ent, rec, changes)
             if t.ent.name == "salesInvoiceLine":
-                self.d.rules.recompute_totals(tenant, rec["documentId"])
+                self.rules.recompute_totals(tenant, rec["documentId"])
         return self._entity_response(req, t, rec, 200)
 
     def delete(self, req: Request, tenant: Tenant, t: Target) -> Response:
         assert t.ent is not None
         self._check_writable(t.ent, "DELETE")
         rec = self._load(tenant, t)
-        self.records.check_etag(rec, req.headers.get("if-match"), self.d.settings.require_if_match)
+        self.records.check_etag(rec, req.headers.get("if-match"), self.settings.require_if_match)
         ent = t.ent
         with tenant.store.transaction():
             if ent.name == "salesInvoice":
                 if rec.get("status") not in ("Draft", "In Review"):
-                    raise HttpError(
-                        400,
-                        "Application_DialogException",
+                    raise dialog(
                         f"You cannot delete the posted sales invoice {rec.get('number')}.",
                     )
                 for line in tenant.store.find(
@@ -429,23 +422,21 @@ class RestApi:
             if ent.name == "salesInvoiceLine":
                 inv = tenant.store.get("salesInvoice", rec["documentId"])
                 if inv is not None and inv.get("status") not in ("Draft", "In Review"):
-                    raise HttpError(
-                        400,
-                        "Application_DialogException",
+                    raise dialog(
                         f"You cannot modify the lines of the posted sales invoice {inv.get('number')}.",
                     )
             self.records.delete(tenant, ent, rec)
             if ent.name == "salesInvoiceLine":
-                self.d.rules.recompute_totals(tenant, rec["documentId"])
+                self.rules.recompute_totals(tenant, rec["documentId"])
         return Response(204, b"", [("odata-version", "4.0")])
 
     def action(self, req: Request, tenant: Tenant, t: Target) -> Response:
         assert t.ent is not None
         rec = self._load(tenant, t)
         if t.ent.name == "salesInvoice" and t.action == "post":
-            self.d.rules.post_invoice(tenant, rec)
+            self.rules.post_invoice(tenant, rec)
         elif t.ent.name == "customerPaymentJournal" and t.action == "post":
-            self.d.rules.post_journal(tenant, rec)
+            self.rules.post_journal(tenant, rec)
         else:
             raise resource_not_found(f"Microsoft.NAV.{t.action}")
         return Response(204, b"", [("odata-version", "4.0")])

@@ -20,9 +20,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from simulators.engine import HttpError, Tenant
+from simulators.engine import Tenant
 
 from ._edm import ENTITIES, EntityDef
+from ._errors import bad_request, dialog, record_not_found, same_key_exists
 from ._records import COMPANY, Records, not_found
 from ._wire import BLANK_DATE, NIL_GUID, bc_date, money
 
@@ -36,11 +37,6 @@ PAYMENT_TERMS_DAYS = 30  # due date when the customer has no payment terms
 
 def _set(x: Any) -> bool:
     return x not in (None, "", NIL_GUID, BLANK_DATE, 0)
-
-
-def dialog(message: str) -> HttpError:
-    """An application error raised by the business logic (an AL Error dialog)."""
-    return HttpError(400, "Application_DialogException", message)
 
 
 class Rules:
@@ -85,15 +81,12 @@ class Rules:
             ref = self.r.find_one(tenant, ent, company, key_field, rec[number_field])
             if ref is None:
                 label = target[0].upper() + target[1:]
-                raise HttpError(
-                    400,
-                    "Internal_RecordNotFound",
+                raise record_not_found(
                     f"The {label} does not exist. Identification fields and values: No.='{rec[number_field]}'",
+                    400,
                 )
         elif required:
-            raise HttpError(
-                400, "BadRequest", f"The property '{id_field}' or '{number_field}' is required."
-            )
+            raise bad_request(f"The property '{id_field}' or '{number_field}' is required.")
         if ref is not None:
             rec[id_field] = ref["id"]
             rec[number_field] = ref[key_field]
@@ -108,10 +101,9 @@ class Rules:
             other = self.r.find_one(tenant, ent, company, "number", rec["number"])
             if other is not None and other["id"] != rec["id"]:
                 label = ent.name[0].upper() + ent.name[1:]
-                raise HttpError(
-                    400,
-                    "Internal_EntityWithSameKeyExists",
+                raise same_key_exists(
                     f"The record in table {label} already exists. Identification fields and values: No.='{rec['number']}'",
+                    self.r.duplicate_status,
                 )
 
     @staticmethod
@@ -174,11 +166,10 @@ class Rules:
         if prev is None:
             other = self.r.find_one(tenant, ent, company, "code", rec.get("code"))
             if other is not None:
-                raise HttpError(
-                    400,
-                    "Internal_EntityWithSameKeyExists",
-                    f"The record in table Gen. Journal Batch already exists. Identification fields and values: "
+                raise same_key_exists(
+                    "The record in table Gen. Journal Batch already exists. Identification fields and values: "
                     f"Journal Template Name='CASHRCPT',Name='{rec.get('code')}'",
+                    self.r.duplicate_status,
                 )
 
     def time_entry(
@@ -440,7 +431,7 @@ class Rules:
         with tenant.store.transaction():
             for line in lines:
                 paid = abs(float(line["amount"]))
-                inv_id = line.get("appliesToInvoiceId")
+                inv_id = str(line.get("appliesToInvoiceId") or "")
                 if _set(inv_id):
                     inv = tenant.store.get("salesInvoice", inv_id)
                     if inv is not None:

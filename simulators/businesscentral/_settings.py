@@ -6,7 +6,8 @@ setting whose docstring says it is a guess, so a run can be tuned to a real envi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from typing import Any
 
 
 @dataclass(slots=True)
@@ -46,6 +47,17 @@ class BusinessCentralSettings:
     collection_threshold: int = 1000
     #: HTTP status of a duplicate key (a guess: the documentation names only the code)
     duplicate_key_status: int = 400
+
+    @classmethod
+    def from_mapping(cls, m: dict[str, Any]) -> BusinessCentralSettings:
+        """Settings from a mapping (a settings-file section); unknown keys are refused."""
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(m) - known)
+        if unknown:
+            raise ValueError(
+                f"unknown Business Central settings {unknown}; allowed: {sorted(known)}"
+            )
+        return cls(**m)
 
     def __post_init__(self) -> None:
         if self.rate_limit_requests < 1 or self.rate_limit_window_seconds <= 0:

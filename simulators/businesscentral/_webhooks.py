@@ -37,14 +37,15 @@ from simulators.engine import (
 )
 
 from ._edm import BY_SET, COMPANY_SETS
+from ._errors import bad_request, method_not_allowed, record_not_found
 from ._records import COMPANY, VERSION
+from ._state import state_of
 from ._wire import bc_datetime, etag, json_response
 
 if TYPE_CHECKING:
     from ._dialect import BusinessCentralDialect
 
 TYPE = "subscription"
-ANY_KEY = "bc.has_subscriptions"
 _RESOURCE = re.compile(r"(?:^|/)api/v2\.0/companies\(([0-9A-Fa-f-]{36})\)/([A-Za-z]+)/?$")
 _CHANGE = {"create": "created", "update": "updated", "delete": "deleted", "undelete": "created"}
 _FIELDS = (
@@ -117,25 +118,22 @@ class Webhooks:
                     TYPE, sub["subscriptionId"], sub, bc_datetime(tenant.clock.time()), hard=True
                 )
                 return Response(204, b"", [("odata-version", "4.0")])
-        raise HttpError(
-            405,
-            "BadRequest_MethodNotAllowed",
+        raise method_not_allowed(
             f"'{m}' requests for 'subscriptions' are not allowed.",
         )
 
     def _get(self, tenant: Tenant, key: str) -> dict[str, Any]:
         sub = tenant.store.get(TYPE, key)
         if sub is None or self._expired(tenant, sub):
-            raise HttpError(
-                404, "Internal_RecordNotFound", f"The subscription '{key}' does not exist."
-            )
+            raise record_not_found(f"The subscription '{key}' does not exist.")
         return sub
 
     def _active(self, tenant: Tenant) -> list[dict[str, Any]]:
-        if tenant.state.get(ANY_KEY) is False:
+        st = state_of(tenant)
+        if st.has_subscriptions is False:  # the common case, checked on every change event
             return []
         subs = list(tenant.store.iter_type(TYPE))
-        tenant.state[ANY_KEY] = bool(subs)  # cheap "no subscriptions" on every change event
+        st.has_subscriptions = bool(subs)
         return [s for s in subs if not self._expired(tenant, s)]
 
     @staticmethod
@@ -145,7 +143,7 @@ class Webhooks:
 
     @staticmethod
     def render(sub: dict[str, Any]) -> dict[str, Any]:
-        out = {"@odata.etag": etag(int(sub.get(VERSION, 1)), sub["subscriptionId"])}
+        out: dict[str, Any] = {"@odata.etag": etag(int(sub.get(VERSION, 1)), sub["subscriptionId"])}
         out.update({k: sub.get(k) for k in _FIELDS})
         return out
 
@@ -158,21 +156,17 @@ class Webhooks:
 
     def _parse_resource(self, tenant: Tenant, resource: Any) -> tuple[str, str]:
         if not isinstance(resource, str) or not resource:
-            raise HttpError(400, "BadRequest", "The property 'resource' is required.")
+            raise bad_request("The property 'resource' is required.")
         m = _RESOURCE.search(resource.split("?")[0])
         if m is None or m.group(2) not in COMPANY_SETS:
-            raise HttpError(
-                400,
-                "BadRequest",
+            raise bad_request(
                 f"The resource '{resource}' is not a valid resource to subscribe to. Use the URL of an entity "
                 "set, e.g. /api/v2.0/companies({id})/customers.",
             )
         company = m.group(1).lower()
         rec = tenant.store.get("company", company)
         if rec is None:
-            raise HttpError(
-                404, "Internal_RecordNotFound", f"The company '{company}' does not exist."
-            )
+            raise record_not_found(f"The company '{company}' does not exist.")
         return company, m.group(2)
 
     async def _handshake(self, url: str) -> None:
@@ -180,21 +174,17 @@ class Webhooks:
         try:
             check_webhook_url(url, self.d.sim.settings.allow_remote_webhooks)
         except ConfigError as exc:
-            raise HttpError(400, "BadRequest", exc.message) from None
+            raise bad_request(exc.message) from None
         token = secrets.token_urlsafe(24)
         sep = "&" if "?" in url else "?"
         try:
             r = await self._http().post(f"{url}{sep}validationToken={token}", timeout=5.0)
         except httpx.HTTPError as exc:
-            raise HttpError(
-                400,
-                "BadRequest",
+            raise bad_request(
                 f"The subscription was not created: the notification URL did not answer the validation request ({type(exc).__name__}).",
             ) from None
         if r.status_code != 200 or r.text.strip().strip('"') != token:
-            raise HttpError(
-                400,
-                "BadRequest",
+            raise bad_request(
                 f"The subscription was not created: the notification URL answered {r.status_code} without "
                 "returning the validationToken in the body.",
             )
@@ -202,27 +192,21 @@ class Webhooks:
     async def create(self, req: Request, tenant: Tenant, root: str) -> Response:
         body = req.json()
         if not isinstance(body, dict):
-            raise HttpError(400, "BadRequest", "Invalid Request Body")
+            raise bad_request("Invalid Request Body")
         unknown = set(body) - {"notificationUrl", "resource", "clientState", "@odata.etag"}
         if unknown:
-            raise HttpError(
-                400,
-                "BadRequest",
+            raise bad_request(
                 f"The property '{sorted(unknown)[0]}' does not exist on type 'Microsoft.NAV.subscriptions'.",
             )
         url = body.get("notificationUrl")
         if not isinstance(url, str) or not url:
-            raise HttpError(400, "BadRequest", "The property 'notificationUrl' is required.")
+            raise bad_request("The property 'notificationUrl' is required.")
         client_state = body.get("clientState", "")
         if not isinstance(client_state, str) or len(client_state) > 2048:
-            raise HttpError(
-                400, "BadRequest", "clientState must be a string of at most 2048 characters."
-            )
+            raise bad_request("clientState must be a string of at most 2048 characters.")
         self._parse_resource(tenant, body.get("resource"))
         if len(self._active(tenant)) >= self.d.settings.max_subscriptions:
-            raise HttpError(
-                400,
-                "BadRequest",
+            raise bad_request(
                 f"The maximum number of subscriptions ({self.d.settings.max_subscriptions}) has been reached.",
             )
         await self._handshake(url)
@@ -245,7 +229,7 @@ class Webhooks:
             VERSION: 1,
         }
         tenant.store.insert(TYPE, sub["subscriptionId"], sub, stamp, emit=False)
-        tenant.state[ANY_KEY] = True
+        state_of(tenant).has_subscriptions = True
         return json_response(
             {"@odata.context": f"{root}/$metadata#subscriptions/$entity", **self.render(sub)},
             201,
@@ -260,12 +244,10 @@ class Webhooks:
         self._check_etag(req, sub)
         body = req.json()
         if not isinstance(body, dict):
-            raise HttpError(400, "BadRequest", "Invalid Request Body")
+            raise bad_request("Invalid Request Body")
         unknown = set(body) - {"notificationUrl", "resource", "clientState", "@odata.etag"}
         if unknown:
-            raise HttpError(
-                400,
-                "BadRequest",
+            raise bad_request(
                 f"The property '{sorted(unknown)[0]}' does not exist on type 'Microsoft.NAV.subscriptions'.",
             )
         if "resource" in body and body["resource"] != sub["resource"]:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -9,7 +12,7 @@ import httpx
 import pytest
 
 from harness._config import load_config
-from harness._errors import StackError
+from harness._errors import ConfigurationError, StackError
 from harness.data import generate_firm
 from harness.loaders import businesscentral_batches, load_firm
 from harness.loaders._businesscentral import company_id, guid
@@ -32,6 +35,13 @@ def test_erp_vendor_from_settings_file_and_environment(tmp_path: Path) -> None:
         and cfg.simulators["crm"]["daily_api_requests"] == 100
     )
     assert load_config(cwd=tmp_path, env={"HARNESS_ERP": "netsuite"}).vendors == {"erp": "netsuite"}
+    (tmp_path / "harness.toml").write_text(
+        '[erp]\nvendor = "businesscentral"\nrate_limit_requests = 50\n'
+    )
+    assert load_config(cwd=tmp_path, env={}).dialect_settings()["erp"].rate_limit_requests == 50
+    (tmp_path / "harness.toml").write_text('[erp]\nvendor = "businesscentral"\nrate_limit = 50\n')
+    with pytest.raises(ConfigurationError, match="unknown Business Central settings"):
+        load_config(cwd=tmp_path, env={}).dialect_settings()
     with pytest.raises(StackError, match="no 'sap' simulator for the erp"):
         Stack(StackSettings(port_base=None, systems=["erp"], vendors={"erp": "sap"})).start()
 
@@ -81,3 +91,43 @@ def test_loaded_firm_is_consistent_and_the_probe_passes(firm: Any) -> None:
             )
             customers = api.get("/customers", params={"$select": "balanceDue"}).json()["value"]
             assert round(sum(c["balanceDue"] for c in customers) * 100) == open_total
+
+
+def _harness(*args: str) -> list[str]:
+    return [sys.executable, "-c", "from harness.cli import main; main()", *args]
+
+
+def test_harness_up_erp_businesscentral_checks_the_stack(tmp_path: Path) -> None:
+    r = subprocess.run(
+        _harness(
+            "up",
+            "--erp",
+            "businesscentral",
+            "--systems",
+            "erp",
+            "--check",
+            "--port-base",
+            "0",
+            "--report-dir",
+            str(tmp_path),
+        ),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert r.returncode == 0, r.stdout + r.stderr
+    report = json.loads((tmp_path / "stack-check.json").read_text())
+    erp = report["systems"][0]
+    assert (erp["vendor"], erp["ok"]) == ("businesscentral", True)
+    assert [s["status"] for s in erp["steps"]] == [200, 200, 200, 201, 200, 200, 204]
+    bad = subprocess.run(
+        _harness("up", "--erp", "sap", "--check", "--port-base", "0"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (
+        bad.returncode == 2
+        and "no 'sap' simulator for the erp" in bad.stderr
+        and "Traceback" not in bad.stderr
+    )

@@ -117,3 +117,29 @@ def test_subscription_refused_without_handshake_and_expired_after_three_days(
     root.headers["Authorization"] = f"Bearer {token_for(creds).json()['access_token']}"
     assert root.get("/subscriptions").json()["value"] == []
     root.close()
+
+
+def test_admin_subscriptions_receive_notifications_in_the_batch_envelope(
+    bc: Any, api: httpx.Client, creds: dict[str, Any]
+) -> None:
+    """The harness wires a stack's webhook through the admin API; the body keeps BC's shape."""
+    from harness.testing import WebhookRecorder
+
+    rec = WebhookRecorder()
+    try:
+        assert (
+            bc.admin.post(
+                "/subscriptions", json={"url": rec.url, "types": ["salesInvoice"]}
+            ).status_code
+            == 201
+        )
+        cust = api.post("/customers", json={"displayName": "Adatum"}).json()
+        inv = api.post("/salesInvoices", json={"customerId": cust["id"]}).json()
+        got = rec.wait_for(1)
+        assert got and got[0]["value"][0]["changeType"] == "created"
+        assert (
+            got[0]["value"][0]["resource"]
+            == f"api/v2.0/companies({creds['company_id']})/salesInvoices({inv['id']})"
+        )
+    finally:
+        rec.close()

@@ -1,0 +1,41 @@
+"""What the dialect keeps per tenant beside its records, as one typed object.
+
+Rebuilt whenever the tenant is set up again (created, reset, restored from a snapshot),
+so nothing cached here can outlive the records it describes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from simulators.engine import ConcurrencyLimit, RollingQuota, Tenant
+
+from ._settings import BusinessCentralSettings
+
+STATE_KEY = "businesscentral"
+QUEUED = 95  # requests the service queues beyond the concurrent ones before refusing
+
+
+@dataclass(slots=True)
+class TenantState:
+    #: OData requests in the sliding window (6,000 per 5 minutes by default)
+    quota: RollingQuota
+    #: connections: the concurrent requests plus the queued ones
+    slots: ConcurrencyLimit
+    #: ids of companies known to exist (saves a read per request)
+    companies: set[str] = field(default_factory=set)
+    #: whether any webhook subscription exists; None: not looked up yet
+    has_subscriptions: bool | None = None
+
+    @classmethod
+    def fresh(cls, settings: BusinessCentralSettings) -> TenantState:
+        return cls(
+            RollingQuota(settings.rate_limit_requests, settings.rate_limit_window_seconds, 1.0),
+            ConcurrencyLimit(settings.max_concurrent_requests + QUEUED),
+        )
+
+
+def state_of(tenant: Tenant) -> TenantState:
+    st = tenant.state[STATE_KEY]
+    assert isinstance(st, TenantState)
+    return st
