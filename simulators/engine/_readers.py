@@ -22,8 +22,11 @@ from ._store import RecordStore
 
 T = TypeVar("T")
 
-#: SQLite virtual-machine steps between two looks at the clock
-_PROGRESS_STEPS = 2_000
+#: SQLite virtual-machine steps between two looks at the clock: often on the loop, where
+#: the slice is short; rarely in a worker, where every look is a Python call that must
+#: take the interpreter lock from the loop
+_INLINE_STEPS = 2_000
+_WORKER_STEPS = 200_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,8 +45,10 @@ def _interrupted(exc: sqlite3.OperationalError) -> bool:
     return "interrupted" in str(exc)
 
 
-def _bounded(conn: sqlite3.Connection, work: Callable[[sqlite3.Connection], T], until: float) -> T:
-    conn.set_progress_handler(lambda: 1 if time.monotonic() > until else 0, _PROGRESS_STEPS)
+def _bounded(
+    conn: sqlite3.Connection, work: Callable[[sqlite3.Connection], T], until: float, steps: int
+) -> T:
+    conn.set_progress_handler(lambda: 1 if time.monotonic() > until else 0, steps)
     try:
         return work(conn)
     finally:
@@ -69,7 +74,9 @@ def _off_loop(
     try:
         if setup is not None:
             setup(conn)
-        return _bounded(conn, work, until)
+        if time.monotonic() > until:  # spent while copying and waiting for a worker
+            raise QueryTimeout()
+        return _bounded(conn, work, until, _WORKER_STEPS)
     finally:
         conn.close()
 
@@ -92,7 +99,7 @@ async def run_read(
     conn = store.conn
     inline_until = until if conn.in_transaction else min(until, start + budget.inline_seconds)
     try:
-        return _bounded(conn, work, inline_until)
+        return _bounded(conn, work, inline_until, _INLINE_STEPS)
     except sqlite3.OperationalError as exc:
         if not _interrupted(exc):
             raise

@@ -28,7 +28,7 @@ async def _ready(fn: Handler, req: Request) -> Callable[[Request], Response]:
     if not inspect.iscoroutinefunction(fn):
         return fn  # type: ignore[return-value]
     try:
-        done: Response | HttpError = await fn(req)  # type: ignore[misc]
+        done: Response | HttpError = await fn(req)
     except HttpError as exc:
         done = exc
 

@@ -30,9 +30,9 @@ def _start(budget: QueryBudget) -> SimHandle:
 @pytest.fixture(scope="module", params=["tight", "roomy"])
 def psa_budget(request: pytest.FixtureRequest) -> Iterator[tuple[str, SimHandle]]:
     budget = (
-        QueryBudget(seconds=0.0001, inline_seconds=0.00005)
+        QueryBudget(seconds=0.0, inline_seconds=0.0)
         if request.param == "tight"
-        else QueryBudget(seconds=60.0, inline_seconds=0.0001)
+        else QueryBudget(seconds=60.0, inline_seconds=0.0)
     )
     handle = _start(budget)
     yield request.param, handle

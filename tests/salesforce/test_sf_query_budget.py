@@ -41,8 +41,8 @@ def _start(budget: QueryBudget) -> SimHandle:
 
 @pytest.fixture(scope="module")
 def tight() -> Iterator[SimHandle]:
-    """A CRM whose queries may run for 0.1 ms: any scan of 3,000 rows runs out."""
-    handle = _start(QueryBudget(seconds=0.0001, inline_seconds=0.00005))
+    """A CRM whose queries have no time at all: any scan of 3,000 rows runs out."""
+    handle = _start(QueryBudget(seconds=0.0, inline_seconds=0.0))
     yield handle
     handle.close()
 
@@ -50,7 +50,7 @@ def tight() -> Iterator[SimHandle]:
 @pytest.fixture(scope="module")
 def roomy() -> Iterator[SimHandle]:
     """The same data with a budget no query here reaches, inline slice kept tiny."""
-    handle = _start(QueryBudget(seconds=60.0, inline_seconds=0.0001))
+    handle = _start(QueryBudget(seconds=60.0, inline_seconds=0.0))
     yield handle
     handle.close()
 

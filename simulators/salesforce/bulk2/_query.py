@@ -157,7 +157,8 @@ class QueryJobResources:
         paths = [p for _, p in cols]
 
         def capture(conn: sqlite3.Connection) -> tuple[Any, list[list[str]]]:
-            on, first, values, offset = prepared.on(conn), None, [], 0
+            on, first, offset = prepared.on(conn), None, 0
+            values: list[list[str]] = []
             while True:
                 page = on.fetch(offset, _FETCH)
                 if not page:
