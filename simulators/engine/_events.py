@@ -239,7 +239,7 @@ class EventBus:
                     log.warning("persisted subscription %s not restored: %s", spec.get("id"), exc)
         for tenant, ob in self._outboxes.items():
             by_seq = {ev.seq: ev for ev in self._events.get(tenant, ())}
-            for sub_id, seq in ob.pending():
+            for sub_id, seq in list(ob.pending()):
                 sub = self.subscriptions.get(sub_id)
                 ev = by_seq.get(seq) or self._load_event(tenant, ob, seq)
                 if sub is None or ev is None:

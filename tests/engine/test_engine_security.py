@@ -130,3 +130,23 @@ def test_a_bind_beyond_loopback_warns() -> None:
     assert exposure_warning("localhost") is None
     line = exposure_warning("0.0.0.0")
     assert line is not None and "0.0.0.0" in line and "\n" not in line
+
+
+def test_redaction_covers_every_vendors_secret_shapes() -> None:
+    from simulators.engine._redact import redact_text
+
+    workday = redact_text(
+        "grant_type=refresh_token&refresh_token=wd-rt-1&client_id=c&client_secret=wd-cs"
+    )
+    assert "wd-rt-1" not in workday and "wd-cs" not in workday and "client_id=c" in workday
+    netsuite = redact_text(
+        "grant_type=client_credentials&client_assertion_type=x&client_assertion=eyJhbGc.eyJ.sig"
+    )
+    assert "eyJhbGc" not in netsuite
+    kantata = redact_text('{"access_token": "k-at", "token_type": "bearer", "created_at": 1}')
+    assert "k-at" not in kantata and "bearer" in kantata
+    clipped = redact_text(
+        '{"access_token":"sf-at","instance_url":"x' + "y" * 50 + "...[9000 bytes]"
+    )
+    assert "sf-at" not in clipped
+    assert redact_text('{"Name": "Acme"}') == '{"Name": "Acme"}'
