@@ -99,9 +99,11 @@ def test_the_journal_keeps_no_secrets(crm: SimHandle) -> None:
 def test_token_store_stays_bounded() -> None:
     clock = Clock()
     store = TokenStore(max_tokens=500, keep_seconds=60)
+    personal = store.issue("default", "u", clock, ttl=None)  # a credential: never evicted
     for _ in range(3000):
         store.issue("default", "u", clock, ttl=7200)
     assert len(store) <= 500 and store.evicted >= 2500
+    assert store.lookup(personal.value) is personal
     short = TokenStore(keep_seconds=60)
     for _ in range(1500):
         short.issue("default", "u", clock, ttl=10)
