@@ -393,7 +393,19 @@ class EventBus:
         except (TypeError, ValueError) as exc:
             raise ConfigError(f"invalid subscription: {exc}") from None
         sub.rng = random.Random(faults.seed)
-        if sub_id in self.subscriptions:
+        old = self.subscriptions.get(sub_id)
+        if old is not None and (old.url, old.tenant, old.types, old.ops) == (
+            sub.url,
+            sub.tenant,
+            sub.types,
+            sub.ops,
+        ):
+            # the same subscriber registering again (e.g. after its own restart): it keeps
+            # what it is owed and its dead letters; only its settings change
+            old.headers, old.faults, old.policy = sub.headers, sub.faults, sub.policy
+            old.timeout, old.spec, old.rng = sub.timeout, sub.spec, sub.rng
+            sub = old
+        elif old is not None:
             self.unsubscribe(sub_id)
         self.subscriptions[sub.id] = sub
         if persist:
