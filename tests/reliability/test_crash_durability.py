@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -43,6 +44,33 @@ def _crm_api(p: SimProcess) -> httpx.Client:
 def _record_id(body: dict[str, object]) -> str:
     payload = body["data"]["payload"]  # type: ignore[index]
     return str(payload["ChangeEventHeader"]["recordIds"][0])
+
+
+def _cometd_replay(api: httpx.Client, channel: str, replay: int) -> list[dict[str, Any]]:
+    """Handshake, subscribe with a replay id, one connect: the events replayed after it."""
+    path = "/cometd/45.0"
+    hs = api.post(
+        f"{path}/handshake",
+        json=[
+            {
+                "channel": "/meta/handshake",
+                "version": "1.0",
+                "supportedConnectionTypes": ["long-polling"],
+            }
+        ],
+    ).json()[0]
+    cid = hs["clientId"]
+    connect = {"channel": "/meta/connect", "clientId": cid, "connectionType": "long-polling"}
+    api.post(path, json=[connect])
+    sub = {
+        "channel": "/meta/subscribe",
+        "clientId": cid,
+        "subscription": channel,
+        "ext": {"replay": {channel: replay}},
+    }
+    assert api.post(path, json=[sub]).json()[0]["successful"]
+    replies = api.post(path, json=[connect]).json()
+    return [m for m in replies if m["channel"] == channel]
 
 
 def _dead(p: SimProcess, sub: str, count: int) -> list[dict[str, object]]:
@@ -92,6 +120,12 @@ def test_kill9_keeps_writes_events_subscriptions_and_owed_events(
         # the owed events reach the subscriber that was down, without any admin call
         bodies = hook.wait_for(20, timeout=30)
         assert sorted(_record_id(b) for b in bodies) == sorted(ids)
+        # a CometD client resumes from a replay id it saw before the crash
+        tenth = before["events"][9]["seq"]
+        replayed = _cometd_replay(api, "/data/AccountChangeEvent", tenth)
+        assert [m["data"]["event"]["replayId"] for m in replayed] == [
+            e["seq"] for e in before["events"][10:]
+        ]
         # replay ids continue after the restart: the next event is newer than every old one
         r = api.post(f"{V}/sobjects/Account/", json={"Name": "After restart"})
         assert r.status_code == 201
