@@ -118,6 +118,9 @@ def test_outage_longer_than_the_retry_window_ends_in_dead_letters_that_redeliver
     dead = _wait_dead(crm, 10, "short")
     assert {d["status"] for d in dead} == {"dead"} and all(d["attempts"] == 3 for d in dead)
     assert crm.admin.get("/health").json()["pending_deliveries"] == 0
+    stats = crm.admin.get("/subscriptions").json()["subscriptions"][0]["stats"]
+    # a subscriber answering 503 is unavailable: tries are held behind one probe, not sent
+    assert stats["attempts"] == 30 and 0 < stats["held"] < 30
     hook.status = 200  # the subscriber is back: nothing arrives on its own ...
     assert hook.wait_for(1, timeout=0.3) == []
     # ... until the dead letters are redelivered, one by id and the rest together
