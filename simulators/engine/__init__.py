@@ -7,10 +7,10 @@ from ._app import Simulator, SimulatorSettings
 from ._auth import Token, TokenStore
 from ._cli import serve_cli
 from ._clock import Clock
-from ._delivery import DeadLetter, DeliveryRecord, RetryPolicy
+from ._delivery import DeadLetter, DeliveryRecord, RetryPolicy, Subscription
 from ._dialect import Dialect
 from ._errors import ConfigError, HttpError, NotFoundError, SimulatorError
-from ._events import DeliveryFaults, Event, EventBus, Subscription, check_webhook_url
+from ._events import DeliveryFaults, Event, EventBus, check_webhook_url
 from ._faults import Fault, FaultRule, FaultRules
 from ._guard import AdminGuard, exposure_warning, warn_if_exposed
 from ._http import Request, Response, Route, Router

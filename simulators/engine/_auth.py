@@ -57,7 +57,8 @@ class TokenStore:
 
     Memory stays bounded: every ``PRUNE_EVERY`` issues, tokens expired or revoked more than
     ``keep_seconds`` ago are forgotten (until then a caller still gets "expired", not
-    "unknown"), and beyond ``max_tokens`` live tokens the oldest are evicted.
+    "unknown"), and beyond ``max_tokens`` live tokens the oldest expiring ones are evicted
+    (a token issued without a lifetime is a credential, such as a personal API token, and stays).
     """
 
     def __init__(self, max_tokens: int = 100_000, keep_seconds: float = 3600.0) -> None:
@@ -99,10 +100,12 @@ class TokenStore:
             self._since_prune = 0
             self.prune(now, self.keep_seconds)
             excess = len(self._tokens) - self.max_tokens
-            if excess > 0:  # the oldest first: dicts keep insertion order
-                for k in list(self._tokens)[:excess]:
+            if excess > 0:  # the oldest sessions first (dicts keep insertion order);
+                # tokens that never expire are credentials (a personal API token), kept
+                doomed = [k for k, t in self._tokens.items() if t.expires_at is not None]
+                for k in doomed[:excess]:
                     del self._tokens[k]
-                self.evicted += excess
+                self.evicted += min(excess, len(doomed))
         return tok
 
     def lookup(self, value: str) -> Token | None:

@@ -67,6 +67,10 @@ def serve_cli(
         help="seconds a SOQL/SuiteQL/search query may run before the vendor's timeout error",
     )
     p.add_argument(
+        "--event-retention", type=int, default=10_000, help="change events kept per tenant"
+    )
+    p.add_argument("--max-tenants", type=int, default=1000, help="tenants one simulator holds")
+    p.add_argument(
         "--backend",
         choices=("auto", "granian", "uvicorn"),
         default="auto",
@@ -86,6 +90,9 @@ def serve_cli(
     )
     add_arguments(p)
     args = p.parse_args(argv)
+    for name in ("event_retention", "max_tenants", "journal_size"):
+        if getattr(args, name) < 1:
+            p.error(f"--{name.replace('_', '-')} must be at least 1")
     tls = make_tls_files(args.tls_dir) if args.https else None
     engine = SimulatorSettings(
         journal_size=args.journal_size,
@@ -93,6 +100,8 @@ def serve_cli(
         events_enabled=not args.no_events,
         query_budget=QueryBudget(seconds=args.query_timeout),
         body_timeout_seconds=args.body_timeout,
+        event_retention=args.event_retention,
+        max_tenants=args.max_tenants,
         ca_bundle=str(tls.ca_bundle) if tls else None,
         admin_token=args.admin_token,
         allowed_hosts=tuple(args.allow_host),

@@ -3,7 +3,10 @@
 Events of one record are delivered in order. An event the subscriber refuses is parked
 with its record's later events behind it and retried on the subscription's
 ``RetryPolicy`` while events of other records keep flowing, so one bad event never holds
-the whole queue. When the policy is exhausted the event becomes a dead letter: listed by
+the whole queue. When the subscriber as a whole is unavailable (no connection, timeout,
+429/502/503/504) a circuit breaker holds every send until one probe gets through: the
+held tries still count, so events age and dead-letter on schedule, but a down subscriber
+does not draw one request per parked event. When the policy is exhausted the event becomes a dead letter: listed by
 the admin API (``GET /__admin/deliveries?status=dead``), kept across restarts with the
 tenant, and sent again on ``POST /__admin/deliveries/redeliver``.
 """
@@ -28,6 +31,9 @@ if TYPE_CHECKING:
     from ._events import DeliveryFaults, Event, EventBus
 
 Outcome = Literal["delivered", "retry", "dead"]
+
+#: answers that say the subscriber as a whole is unavailable, not that it refuses one event
+UNAVAILABLE = frozenset({429, 502, 503, 504})
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +175,12 @@ class Subscription:
     due: list[tuple[float, int, RecordKey]] = field(default_factory=list)
     _ticks: int = 0
     wake: asyncio.Event = field(default_factory=asyncio.Event)
+    #: circuit breaker: after the subscriber was unreachable (or answered 429/502/503/504)
+    #: nothing is sent until ``open_until``; then one probe decides
+    inflight: int = 0  # a first try on its way
+    breaker_failures: int = 0
+    open_until: float = 0.0
+    open_reason: str = ""
     task: asyncio.Task[None] | None = None
     rng: random.Random = field(default_factory=random.Random)
     stats: dict[str, int] = field(
@@ -180,6 +192,7 @@ class Subscription:
             "duplicated": 0,
             "reordered": 0,
             "attempts": 0,
+            "held": 0,
         }
     )
 
@@ -191,7 +204,7 @@ class Subscription:
         return self.ops is None or ev.op in self.ops
 
     def pending(self) -> int:
-        return len(self.ready) + sum(len(c) for c in self.chains.values())
+        return len(self.ready) + self.inflight + sum(len(c) for c in self.chains.values())
 
     def enqueue(self, ev: Event) -> None:
         self.ready.append(ev)
@@ -292,7 +305,11 @@ async def _offer(bus: EventBus, sub: Subscription, ev: Event, *, duplicate: bool
     if chain:
         chain.append(p)
         return
-    outcome = await _attempt(bus, sub, p)
+    sub.inflight += 1
+    try:
+        outcome = await _attempt(bus, sub, p)
+    finally:
+        sub.inflight -= 1
     if outcome == "retry":
         sub.chains[key] = deque([p])
         sub.schedule(key, p.next_at)
@@ -324,41 +341,56 @@ async def _retry_due(bus: EventBus, sub: Subscription) -> None:
 
 
 async def _attempt(bus: EventBus, sub: Subscription, p: Pending) -> Outcome:
+    """One try of one event: a POST, or, while the subscriber is known to be down, a try
+    that is counted and rescheduled without sending (only the breaker's probe is sent)."""
     ev, rec = p.ev, p.rec
     rec.attempts += 1
     sub.stats["attempts"] += 1
-    headers = {
-        "content-type": "application/json",
-        "x-correlation-id": f"evt-{ev.tenant}-{ev.seq}",
-        "x-simulator-event-seq": str(ev.seq),
-        "x-simulator-tenant": ev.tenant,
-        **sub.headers,
-    }
-    rendered = bus.render(ev) if bus.render is not None else None
-    if rendered is not None:  # the dialect's own body, e.g. Workday's SOAP notification
-        headers.update(rendered[1])
-        headers.update(sub.headers)
-    try:
-        if rendered is not None:
-            resp = await bus.http().post(
-                sub.url, content=rendered[0], headers=headers, timeout=sub.timeout
-            )
-        else:
-            resp = await bus.http().post(
-                sub.url, json=ev.payload, headers=headers, timeout=sub.timeout
-            )
-        rec.last_status = resp.status_code
-        if 200 <= resp.status_code < 300:
-            rec.status = "delivered"
-            rec.delivered_at = time.time()
-            rec.next_attempt_at = None
-            sub.stats["delivered"] += 1
-            if not rec.duplicate:
-                bus.settled(sub, ev)
-            return "delivered"
-        rec.last_error = f"HTTP {resp.status_code}"
-    except httpx.HTTPError as exc:
-        rec.last_error = f"{type(exc).__name__}: {exc}"
+    if time.monotonic() < sub.open_until:
+        rec.last_error = f"not sent: the subscriber is unavailable ({sub.open_reason})"
+        sub.stats["held"] += 1
+    else:
+        headers = {
+            "content-type": "application/json",
+            "x-correlation-id": f"evt-{ev.tenant}-{ev.seq}",
+            "x-simulator-event-seq": str(ev.seq),
+            "x-simulator-tenant": ev.tenant,
+            **sub.headers,
+        }
+        rendered = bus.render(ev) if bus.render is not None else None
+        if rendered is not None:  # the dialect's own body, e.g. Workday's SOAP notification
+            headers.update(rendered[1])
+            headers.update(sub.headers)
+        unavailable = False
+        try:
+            if rendered is not None:
+                resp = await bus.http().post(
+                    sub.url, content=rendered[0], headers=headers, timeout=sub.timeout
+                )
+            else:
+                resp = await bus.http().post(
+                    sub.url, json=ev.payload, headers=headers, timeout=sub.timeout
+                )
+            rec.last_status = resp.status_code
+            if 200 <= resp.status_code < 300:
+                sub.breaker_failures = 0
+                sub.open_until = 0.0
+                rec.status = "delivered"
+                rec.delivered_at = time.time()
+                rec.next_attempt_at = None
+                sub.stats["delivered"] += 1
+                if not rec.duplicate:
+                    bus.settled(sub, ev)
+                return "delivered"
+            rec.last_error = f"HTTP {resp.status_code}"
+            unavailable = resp.status_code in UNAVAILABLE
+        except httpx.HTTPError as exc:
+            rec.last_error = f"{type(exc).__name__}: {exc}"
+            unavailable = True
+        if unavailable:  # the subscriber, not this event: hold everything until a probe passes
+            sub.breaker_failures += 1
+            sub.open_until = time.monotonic() + sub.policy.delay(sub.breaker_failures, sub.rng)
+            sub.open_reason = rec.last_error
     if sub.policy.exhausted(rec.attempts, time.time() - ev.published):
         rec.status = "dead"
         rec.next_attempt_at = None

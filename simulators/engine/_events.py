@@ -241,7 +241,7 @@ class EventBus:
                     log.warning("persisted subscription %s not restored: %s", spec.get("id"), exc)
         for tenant, ob in self._outboxes.items():
             by_seq = {ev.seq: ev for ev in self._events.get(tenant, ())}
-            for sub_id, seq in ob.pending():
+            for sub_id, seq in list(ob.pending()):
                 sub = self.subscriptions.get(sub_id)
                 ev = by_seq.get(seq) or self._load_event(tenant, ob, seq)
                 if sub is None or ev is None:
@@ -395,7 +395,19 @@ class EventBus:
         except (TypeError, ValueError) as exc:
             raise ConfigError(f"invalid subscription: {exc}") from None
         sub.rng = random.Random(faults.seed)
-        if sub_id in self.subscriptions:
+        old = self.subscriptions.get(sub_id)
+        if old is not None and (old.url, old.tenant, old.types, old.ops) == (
+            sub.url,
+            sub.tenant,
+            sub.types,
+            sub.ops,
+        ):
+            # the same subscriber registering again (e.g. after its own restart): it keeps
+            # what it is owed and its dead letters; only its settings change
+            old.headers, old.faults, old.policy = sub.headers, sub.faults, sub.policy
+            old.timeout, old.spec, old.rng = sub.timeout, sub.spec, sub.rng
+            sub = old
+        elif old is not None:
             self.unsubscribe(sub_id)
         self.subscriptions[sub.id] = sub
         if persist:

@@ -118,6 +118,9 @@ def test_outage_longer_than_the_retry_window_ends_in_dead_letters_that_redeliver
     dead = _wait_dead(crm, 10, "short")
     assert {d["status"] for d in dead} == {"dead"} and all(d["attempts"] == 3 for d in dead)
     assert crm.admin.get("/health").json()["pending_deliveries"] == 0
+    stats = crm.admin.get("/subscriptions").json()["subscriptions"][0]["stats"]
+    # a subscriber answering 503 is unavailable: tries are held behind one probe, not sent
+    assert stats["attempts"] == 30 and 0 < stats["held"] < 30
     hook.status = 200  # the subscriber is back: nothing arrives on its own ...
     assert hook.wait_for(1, timeout=0.3) == []
     # ... until the dead letters are redelivered, one by id and the rest together
@@ -166,3 +169,22 @@ def test_subscription_settings_are_checked(crm: SimHandle, hook: WebhookRecorder
     retry = r.json()["retry"]
     # the CRM's default: an event is retried while Salesforce would keep it (72 hours)
     assert retry["max_age_seconds"] == 72 * 3600 and retry["backoff_max"] == 7200
+
+
+def test_registering_again_keeps_what_the_subscriber_is_owed(
+    crm: SimHandle, hook: WebhookRecorder
+) -> None:
+    hook.status = 503
+    sub = {"id": "again", "url": hook.url, "types": ["Account"], "backoff_base": 0.05}
+    crm.admin.post("/subscriptions", json=sub)
+    api = _api(crm)
+    api.post(f"{V}/sobjects/Account/", json={"Name": "Owed Co"})
+    crm.admin.post("/wait-for", json={"event": {"type": "Account"}, "timeout": 5})
+    # the subscriber restarts and registers the same subscription again
+    assert crm.admin.post("/subscriptions", json=sub).status_code == 201
+    assert crm.admin.get("/subscriptions").json()["subscriptions"][0]["pending"] == 1
+    hook.status = 200
+    assert [_name(b) for b in hook.wait_for(1)] == ["Owed Co"]
+    moved = {**sub, "url": hook.url.replace("/hook", "/other")}
+    crm.admin.post("/subscriptions", json=moved)  # a different subscriber: a fresh start
+    assert crm.admin.get("/subscriptions").json()["subscriptions"][0]["pending"] == 0

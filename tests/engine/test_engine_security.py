@@ -99,9 +99,11 @@ def test_the_journal_keeps_no_secrets(crm: SimHandle) -> None:
 def test_token_store_stays_bounded() -> None:
     clock = Clock()
     store = TokenStore(max_tokens=500, keep_seconds=60)
+    personal = store.issue("default", "u", clock, ttl=None)  # a credential: never evicted
     for _ in range(3000):
         store.issue("default", "u", clock, ttl=7200)
     assert len(store) <= 500 and store.evicted >= 2500
+    assert store.lookup(personal.value) is personal
     short = TokenStore(keep_seconds=60)
     for _ in range(1500):
         short.issue("default", "u", clock, ttl=10)
@@ -130,3 +132,23 @@ def test_a_bind_beyond_loopback_warns() -> None:
     assert exposure_warning("localhost") is None
     line = exposure_warning("0.0.0.0")
     assert line is not None and "0.0.0.0" in line and "\n" not in line
+
+
+def test_redaction_covers_every_vendors_secret_shapes() -> None:
+    from simulators.engine._redact import redact_text
+
+    workday = redact_text(
+        "grant_type=refresh_token&refresh_token=wd-rt-1&client_id=c&client_secret=wd-cs"
+    )
+    assert "wd-rt-1" not in workday and "wd-cs" not in workday and "client_id=c" in workday
+    netsuite = redact_text(
+        "grant_type=client_credentials&client_assertion_type=x&client_assertion=eyJhbGc.eyJ.sig"
+    )
+    assert "eyJhbGc" not in netsuite
+    kantata = redact_text('{"access_token": "k-at", "token_type": "bearer", "created_at": 1}')
+    assert "k-at" not in kantata and "bearer" in kantata
+    clipped = redact_text(
+        '{"access_token":"sf-at","instance_url":"x' + "y" * 50 + "...[9000 bytes]"
+    )
+    assert "sf-at" not in clipped
+    assert redact_text('{"Name": "Acme"}') == '{"Name": "Acme"}'

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -40,6 +41,38 @@ def _crm_api(p: SimProcess) -> httpx.Client:
     return c
 
 
+def _record_id(body: dict[str, object]) -> str:
+    payload = body["data"]["payload"]  # type: ignore[index]
+    return str(payload["ChangeEventHeader"]["recordIds"][0])
+
+
+def _cometd_replay(api: httpx.Client, channel: str, replay: int) -> list[dict[str, Any]]:
+    """Handshake, subscribe with a replay id, one connect: the events replayed after it."""
+    path = "/cometd/45.0"
+    hs = api.post(
+        f"{path}/handshake",
+        json=[
+            {
+                "channel": "/meta/handshake",
+                "version": "1.0",
+                "supportedConnectionTypes": ["long-polling"],
+            }
+        ],
+    ).json()[0]
+    cid = hs["clientId"]
+    connect = {"channel": "/meta/connect", "clientId": cid, "connectionType": "long-polling"}
+    api.post(path, json=[connect])
+    sub = {
+        "channel": "/meta/subscribe",
+        "clientId": cid,
+        "subscription": channel,
+        "ext": {"replay": {channel: replay}},
+    }
+    assert api.post(path, json=[sub]).json()[0]["successful"]
+    replies = api.post(path, json=[connect]).json()
+    return [m for m in replies if m["channel"] == channel]
+
+
 def _dead(p: SimProcess, sub: str, count: int) -> list[dict[str, object]]:
     """Long-poll-free wait: the dead letters appear within the subscription's short window."""
     with p.admin() as a:
@@ -51,7 +84,7 @@ def _dead(p: SimProcess, sub: str, count: int) -> list[dict[str, object]]:
     raise AssertionError(f"{sub}: fewer than {count} dead letters")
 
 
-def test_kill9_keeps_writes_events_subscriptions_and_dead_letters(
+def test_kill9_keeps_writes_events_subscriptions_and_owed_events(
     tmp_path: Path, hook: WebhookRecorder
 ) -> None:
     hook.status = 503  # the subscriber is down for the whole first life
@@ -59,8 +92,6 @@ def test_kill9_keeps_writes_events_subscriptions_and_dead_letters(
         with p.admin() as a:
             live = {"id": "live", "url": hook.url, "types": ["Account"]}
             assert a.post("/subscriptions", json=live).status_code == 201
-            short = {"id": "short", "url": hook.url, "types": ["Account"], "max_attempts": 1}
-            assert a.post("/subscriptions", json=short).status_code == 201
         api = _crm_api(p)
         ids = []
         for i in range(20):
@@ -68,7 +99,6 @@ def test_kill9_keeps_writes_events_subscriptions_and_dead_letters(
             assert r.status_code == 201
             ids.append(r.json()["id"])
         api.close()
-        _dead(p, "short", 20)
         with p.admin() as a:
             before = a.get("/tenants/default/events", params={"type": "Account"}).json()
         assert before["count"] == 20
@@ -83,21 +113,19 @@ def test_kill9_keeps_writes_events_subscriptions_and_dead_letters(
         )
         assert {r["Id"] for r in q.json()["records"]} == set(ids)
         with p.admin() as a:
-            subs = {s["id"] for s in a.get("/subscriptions").json()["subscriptions"]}
-            assert subs == {"live", "short"}
+            subs = [s["id"] for s in a.get("/subscriptions").json()["subscriptions"]]
+            assert subs == ["live"]
             after = a.get("/tenants/default/events", params={"type": "Account"}).json()
             assert [e["seq"] for e in after["events"]] == [e["seq"] for e in before["events"]]
-            # the owed events reach the subscriber that was down, without any admin call
-            bodies = hook.wait_for(20, timeout=30)
-            assert sorted(
-                b["data"]["payload"]["ChangeEventHeader"]["recordIds"][0] for b in bodies
-            ) == sorted(ids)
-            dead = a.get("/deliveries", params={"status": "dead", "subscription": "short"}).json()
-            assert dead["count"] == 20
-            assert a.post("/deliveries/redeliver", json={"subscription": "short"}).json() == {
-                "redelivered": 20
-            }
-        assert len(hook.wait_for(40, timeout=30)) == 40
+        # the owed events reach the subscriber that was down, without any admin call
+        bodies = hook.wait_for(20, timeout=30)
+        assert sorted(_record_id(b) for b in bodies) == sorted(ids)
+        # a CometD client resumes from a replay id it saw before the crash
+        tenth = before["events"][9]["seq"]
+        replayed = _cometd_replay(api, "/data/AccountChangeEvent", tenth)
+        assert [m["data"]["event"]["replayId"] for m in replayed] == [
+            e["seq"] for e in before["events"][10:]
+        ]
         # replay ids continue after the restart: the next event is newer than every old one
         r = api.post(f"{V}/sobjects/Account/", json={"Name": "After restart"})
         assert r.status_code == 201
@@ -108,6 +136,30 @@ def test_kill9_keeps_writes_events_subscriptions_and_dead_letters(
                 params={"type": "Account", "after_seq": after["events"][-1]["seq"]},
             ).json()
         assert newest["count"] == 1
+
+
+def test_kill9_keeps_dead_letters_for_redelivery(tmp_path: Path, hook: WebhookRecorder) -> None:
+    hook.status = 503
+    with SimProcess("salesforce", tmp_path / "crm") as p:
+        with p.admin() as a:
+            short = {"id": "short", "url": hook.url, "types": ["Account"], "max_attempts": 1}
+            assert a.post("/subscriptions", json=short).status_code == 201
+        api = _crm_api(p)
+        ids = [
+            api.post(f"{V}/sobjects/Account/", json={"Name": f"Dead {i}"}).json()["id"]
+            for i in range(5)
+        ]
+        api.close()
+        _dead(p, "short", 5)
+        p.kill()
+        hook.status = 200
+        p.start()
+        with p.admin() as a:
+            dead = a.get("/deliveries", params={"status": "dead", "subscription": "short"}).json()
+            assert dead["count"] == 5
+            assert hook.wait_for(1, timeout=0.3) == []  # dead letters wait for a redelivery
+            assert a.post("/deliveries/redeliver", json={}).json() == {"redelivered": 5}
+        assert sorted(_record_id(b) for b in hook.wait_for(5, timeout=30)) == sorted(ids)
 
 
 def test_kill9_keeps_netsuite_idempotency_keys_and_async_jobs(tmp_path: Path) -> None:

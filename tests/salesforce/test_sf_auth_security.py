@@ -53,22 +53,23 @@ def test_refresh_grant_needs_the_clients_credentials(crm: SimHandle) -> None:
 
 def test_revoked_refresh_token_is_refused_and_takes_its_sessions(crm: SimHandle) -> None:
     c, creds = crm.client(), _creds(crm)
-    other = crm.admin.post("/tenants/default/refresh-tokens").json()["refresh_token"]
-    assert other != creds["refresh_token"]  # each approval has its own refresh token
     r = _refresh(c, creds, creds["refresh_token"])
     session = r.json()["access_token"]
     api = {"Authorization": f"Bearer {session}"}
     assert c.get("/services/data/v68.0/limits", headers=api).status_code == 200
-    assert (
-        c.post("/services/oauth2/revoke", data={"token": creds["refresh_token"]}).status_code == 200
-    )
+    revoke = c.post("/services/oauth2/revoke", data={"token": creds["refresh_token"]})
+    assert revoke.status_code == 200, revoke.text
     refused = _refresh(c, creds, creds["refresh_token"])
     assert refused.json() == {
         "error": "invalid_grant",
         "error_description": "expired access/refresh token",
     }
     assert c.get("/services/data/v68.0/limits", headers=api).status_code == 401
-    assert _refresh(c, creds, other).status_code == 200  # the other approval still works
+    # each approval has its own refresh token: a new one works, the revoked one stays dead
+    other = crm.admin.post("/tenants/default/refresh-tokens").json()["refresh_token"]
+    assert other != creds["refresh_token"]
+    assert _refresh(c, creds, other).status_code == 200
+    assert _refresh(c, creds, creds["refresh_token"]).status_code == 400
 
 
 @pytest.fixture
