@@ -274,6 +274,7 @@ def test_rate_cards_drive_resource_rates(firm: Any) -> None:
     )
     res = api.post(
         "/workspace_resources.json",
+        params={"optional_fields": "resource_bill_rate"},  # an optional field in the contract
         json={
             "workspace_resource": {
                 "workspace_id": wid,
