@@ -360,7 +360,10 @@ class Presenter:
         }
         main: dict[str, Any] = {}
         side: dict[str, dict[str, Any]] = {}
-        wanted = [n for n in self.includes if n in res.assocs]
+        tree = include_tree(self.includes)
+        wanted = [n for n in tree if n in res.assocs]
+        #: collection -> the nested includes asked for on its side-loaded records
+        nested: dict[str, dict[str, Any]] = {}
         for rec in records:
             shaped = self.shape(res, rec, set(wanted))
             for name in wanted:
@@ -372,18 +375,10 @@ class Presenter:
                 ids = self.assoc_ids(res, rec, name, assoc)
                 shaped[assoc.fk] = ids if assoc.many else (ids[0] if ids else None)
                 side.setdefault(assoc.collection, {}).update({i: None for i in ids})
+                merge_tree(nested.setdefault(assoc.collection, {}), tree[name])
             main[rec["id"]] = shaped
         body[res.collection] = main
-        for collection, ids_map in side.items():
-            target = self.catalog.get(collection)
-            bucket = body.setdefault(collection, {})
-            missing = [i for i, v in ids_map.items() if v is None and i not in bucket]
-            loaded = self.load(collection, missing) if target is not None else {}
-            for i, v in ids_map.items():
-                if v is not None:
-                    bucket.setdefault(i, v)
-                elif i in loaded and target is not None:
-                    bucket.setdefault(i, self.shape(target, loaded[i]))
+        self._sideload(body, side, nested)
         pages = math.ceil(total / per_page) if per_page else 1
         body["meta"] = {
             "count": total,
@@ -392,6 +387,54 @@ class Presenter:
             "page_size": per_page,
         }
         return body
+
+    def _sideload(
+        self,
+        body: dict[str, Any],
+        side: dict[str, dict[str, Any]],
+        nested: dict[str, dict[str, Any]],
+    ) -> None:
+        """Load the side records, following nested includes (``workspace.participants``)
+        from each side-loaded collection to the next until nothing new is asked for."""
+        done: set[tuple[str, str]] = set()
+        while True:
+            work = [
+                (c, i, v)
+                for c, ids_map in side.items()
+                for i, v in ids_map.items()
+                if (c, i) not in done
+            ]
+            if not work:
+                return
+            by_collection: dict[str, list[tuple[str, Any]]] = {}
+            for c, i, v in work:
+                by_collection.setdefault(c, []).append((i, v))
+                done.add((c, i))
+            for collection, items in by_collection.items():
+                target = self.catalog.get(collection)
+                bucket = body.setdefault(collection, {})
+                missing = [i for i, v in items if v is None and i not in bucket]
+                loaded = self.load(collection, missing) if target is not None else {}
+                sub = nested.get(collection, {})
+                names = [n for n in sub if target is not None and n in target.assocs]
+                for i, v in items:
+                    if v is not None:
+                        bucket.setdefault(i, v)
+                        continue
+                    if i not in loaded or target is None or i in bucket:
+                        continue
+                    shaped = self.shape(target, loaded[i], set(names))
+                    for name in names:
+                        assoc = target.assocs[name]
+                        if not assoc.collection:
+                            continue
+                        ids = self.assoc_ids(target, loaded[i], name, assoc)
+                        shaped[assoc.fk] = ids if assoc.many else (ids[0] if ids else None)
+                        next_map = side.setdefault(assoc.collection, {})
+                        for j in ids:
+                            next_map.setdefault(j, None)
+                        merge_tree(nested.setdefault(assoc.collection, {}), sub[name])
+                    bucket[i] = shaped
 
     def _subject_ref(
         self, rec: dict[str, Any], side: dict[str, dict[str, Any]]
@@ -405,6 +448,22 @@ class Presenter:
             return None
         side.setdefault(target.collection, {})[sid] = self.shape(target, loaded[sid])
         return {"key": target.collection, "id": sid}
+
+
+def include_tree(includes: list[str]) -> dict[str, Any]:
+    """``["workspace.participants", "user"]`` -> ``{"workspace": {"participants": {}}, "user": {}}``."""
+    tree: dict[str, Any] = {}
+    for inc in includes:
+        node = tree
+        for part in (p.strip() for p in inc.split(".")):
+            if part:
+                node = node.setdefault(part, {})
+    return tree
+
+
+def merge_tree(into: dict[str, Any], other: dict[str, Any]) -> None:
+    for k, v in other.items():
+        merge_tree(into.setdefault(k, {}), v)
 
 
 def _int(value: str) -> int | str:
