@@ -91,7 +91,12 @@ class Absence:
             )
             and (wanted_type is None or r["timeOffType"] == wanted_type)
         ]
-        limit, offset = paging(req, self.d.settings.default_limit, self.d.settings.max_limit)
+        limit, offset = paging(
+            req,
+            self.d.settings.default_limit,
+            self.d.settings.max_limit,
+            self.d.settings.clamp_limit,
+        )
         items = [self.detail(c, r) for r in rows]
         return json_response({"total": len(items), "data": items[offset : offset + limit]})
 

@@ -286,7 +286,7 @@ class WorkdayDialect(Dialect):
         return resp
 
     def error_response(self, err: HttpError, req: Request | None = None) -> Response:
-        return error_response(err)
+        return error_response(err, self.settings.validation_error_field)
 
     def not_found(self, req: Request) -> HttpError:
         return HttpError(404, "Resource not found", "Resource not found")

@@ -149,7 +149,12 @@ class WqlResources:
             rows = run(q, self._rows(req, q.source), fields)
         except WqlError as exc:
             raise invalid(str(exc), "query") from None
-        limit, offset = paging(req, self.d.settings.default_limit, self.d.settings.max_limit)
+        limit, offset = paging(
+            req,
+            self.d.settings.default_limit,
+            self.d.settings.max_limit,
+            self.d.settings.clamp_limit,
+        )
         return json_response({"total": len(rows), "data": rows[offset : offset + limit]})
 
     def _source(self, req: Request, alias: str) -> dict[str, Any]:
@@ -172,7 +177,12 @@ class WqlResources:
     def data_sources(self, req: Request) -> Response:
         alias = req.arg("alias")
         items = [self._source(req, a) for a in SOURCES if alias in (None, "", a)]
-        limit, offset = paging(req, self.d.settings.default_limit, self.d.settings.max_limit)
+        limit, offset = paging(
+            req,
+            self.d.settings.default_limit,
+            self.d.settings.max_limit,
+            self.d.settings.clamp_limit,
+        )
         return json_response({"total": len(items), "data": items[offset : offset + limit]})
 
     def _alias(self, raw: str) -> str:
@@ -199,5 +209,10 @@ class WqlResources:
             }
             for name, kind in SOURCES[alias][1].items()
         ]
-        limit, offset = paging(req, self.d.settings.default_limit, self.d.settings.max_limit)
+        limit, offset = paging(
+            req,
+            self.d.settings.default_limit,
+            self.d.settings.max_limit,
+            self.d.settings.clamp_limit,
+        )
         return json_response({"total": len(items), "data": items[offset : offset + limit]})

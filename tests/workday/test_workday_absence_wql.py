@@ -133,3 +133,27 @@ def test_wql_errors_are_workday_validation_errors(
         assert r.status_code == 400
         body = r.json()
         assert body["error"] == "invalid request" and words in body["errors"][0]["error"]
+
+
+def test_limit_and_error_field_variants(get_token: Any) -> None:
+    # Workday's published specs give limit's bounds ("The maximum is 100") but not the answer
+    # to a larger one, and their VALIDATION_ERROR_MODEL_REFERENCE has errors[].error only:
+    # both are settings (docs/vendor-variants.md).
+    from harness.testing import start_simulator
+    from simulators.workday import WorkdaySettings, create_simulator
+
+    handle = start_simulator(
+        create_simulator(WorkdaySettings(limit_out_of_range="clamp", validation_error_field=False))
+    )
+    try:
+        creds = handle.admin.get("/tenants/default").json()["credentials"]
+        with _client(handle, creds, get_token, creds["common_base_url"]) as api:
+            r = api.get("workers", params={"limit": 500})
+            assert r.status_code == 200
+            bad = api.get("workers", params={"offset": -1})
+            assert bad.status_code == 400
+            assert bad.json()["errors"] == [{"error": "The offset must be zero or greater."}]
+    finally:
+        handle.close()
+    with pytest.raises(ValueError, match="limit_out_of_range"):
+        WorkdaySettings(limit_out_of_range="sometimes").validate()
