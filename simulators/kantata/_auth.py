@@ -65,6 +65,9 @@ class KantataAuth:
             client_id=self.d.settings.client_id,
         )
 
+    # Kantata's errors page shows the body message "Invalid OAuth 2 Request" alone
+    # (developer.kantata.com/kantata/specification/section/errors); the reason goes in the
+    # WWW-Authenticate error_description (RFC 6750)
     def authenticate(self, req: Request) -> Tenant:
         assert self.d.sim is not None
         header = req.headers.get("authorization", "")
@@ -80,8 +83,11 @@ class KantataAuth:
             raise HttpError(
                 401,
                 "oauth",
-                "Invalid OAuth 2 Request: no access token was provided",
-                headers={"www-authenticate": 'Bearer realm="Kantata OX"'},
+                "Invalid OAuth 2 Request",
+                headers={
+                    "www-authenticate": 'Bearer realm="Kantata OX", '
+                    'error_description="no access token was provided"'
+                },
             )
         tok = self.d.sim.tokens.lookup(value)
         tenant = self.d.sim.tenants.find(tok.tenant) if tok is not None else None
@@ -89,16 +95,22 @@ class KantataAuth:
             raise HttpError(
                 401,
                 "oauth",
-                "Invalid OAuth 2 Request: the access token is invalid",
-                headers={"www-authenticate": 'Bearer realm="Kantata OX", error="invalid_token"'},
+                "Invalid OAuth 2 Request",
+                headers={
+                    "www-authenticate": 'Bearer realm="Kantata OX", error="invalid_token", '
+                    'error_description="the access token is invalid"'
+                },
             )
         state = tok.state(tenant.clock.time())
         if state != "valid":
             raise HttpError(
                 401,
                 "oauth",
-                f"Invalid OAuth 2 Request: the access token was {state}",
-                headers={"www-authenticate": 'Bearer realm="Kantata OX", error="invalid_token"'},
+                "Invalid OAuth 2 Request",
+                headers={
+                    "www-authenticate": 'Bearer realm="Kantata OX", error="invalid_token", '
+                    f'error_description="the access token was {state}"'
+                },
             )
         req.principal = tok.subject
         return tenant

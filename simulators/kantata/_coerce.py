@@ -118,6 +118,13 @@ def coerce_value(name: str, kind: Kind, value: Any, problems: Problems) -> Any:
                 return []
             out.append(i)
         return list(dict.fromkeys(out))
+    if kind == "list":
+        if not isinstance(value, list):
+            problems.append((name, f"{human(name)} is invalid"))
+            return None
+        return value
+    if kind == "any":  # checked by the collection's rules (custom field values)
+        return value
     if kind == "obj":
         if not isinstance(value, dict):
             problems.append((name, f"{human(name)} is invalid"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-Kind = Literal["str", "int", "bool", "date", "id", "ids", "num", "obj", "money"]
+Kind = Literal["str", "int", "bool", "date", "id", "ids", "num", "obj", "money", "list", "any"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -810,7 +810,9 @@ class Catalog:
     """All resources by collection name and by subject type."""
 
     def __init__(self) -> None:
-        self.by_collection = {r.collection: r for r in _resources()}
+        from ._custom_fields import custom_field_resources  # late: it builds on this module
+
+        self.by_collection = {r.collection: r for r in [*_resources(), *custom_field_resources()]}
         self.by_subject = {r.subject_type: r for r in self.by_collection.values()}
 
     def get(self, collection: str) -> Resource | None:

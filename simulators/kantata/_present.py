@@ -9,6 +9,7 @@ import orjson
 
 from simulators.engine import Tenant, json_path
 
+from . import _contract as contract
 from ._budget import workspace_budget
 from ._model import Assoc, Catalog, Resource
 from ._wire import currency_symbol, money_string
@@ -107,6 +108,53 @@ class Presenter:
             for k in ("current_payload", "previous_payload", "payload_changes"):
                 if k not in self.optional_fields:
                     out.pop(k, None)
+        contract.apply(c, rec, out, self.optional_fields, self._optional_values(c, rec, out))
+
+    def _optional_values(
+        self, collection: str, rec: dict[str, Any], out: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Values of optional fields that are not stored (only computed when asked for)."""
+        asked = self.optional_fields & contract.optional_fields(collection)
+        if not asked:
+            return {}
+        if collection == "stories":
+            editable = not rec.get("archived")
+            return {
+                "archived_editable": bool(rec.get("archived")),
+                "can_align_time": editable,
+                "can_edit": editable,
+                "can_post": True,
+                "custom_task_status_id": None,
+                "formatted_description": rec.get("description") or "",
+                "parsed_description": rec.get("description") or "",
+                "has_out_of_bounds_sads": False,
+                "is_time_trackable_type": rec.get("story_type") in ("task", "milestone", "issue"),
+                "read_only": False,
+                "render_description_markdown": False,
+            }
+        if collection == "workspaces":
+            conn = self.tenant.store.conn
+            estimated, approved = conn.execute(
+                "SELECT (SELECT coalesce(sum(json_extract(data,'$.time_estimate_in_minutes')),0) "
+                "FROM records WHERE type = 'stories' AND deleted = 0 AND "
+                f"{json_path('workspace_id')} = ?1), (SELECT coalesce(sum(CASE WHEN "
+                "json_extract(data,'$.approved') THEN json_extract(data,'$.time_in_minutes') END),0) "
+                "FROM records WHERE type = 'time_entries' AND deleted = 0 AND "
+                f"{json_path('workspace_id')} = ?1)",
+                (rec["id"],),
+            ).fetchone()
+            return {
+                "estimated_minutes": int(estimated),
+                "total_minutes_approved": int(approved),
+                "total_invoiced": "0",
+                "lock_date": None,
+                "client_lead_name": None,
+                "provider_lead_name": None,
+                "incoming_email_address": None,
+                "revenue_recognition_method_id": None,
+                "revenue_recognition_method_name": None,
+            }
+        return {}
 
     def _workspace(self, rec: dict[str, Any], out: dict[str, Any], cur: str) -> None:
         b = workspace_budget(self.tenant.store.conn, rec)
@@ -127,6 +175,23 @@ class Presenter:
         out["percentage_complete"] = b.percentage_complete
         out["has_active_timesheet_submissions"] = b.active_submissions > 0
         out["has_active_expense_report_submissions"] = False
+        # the token acts as the account administrator (Kantata's permission keys)
+        out["permissions"] = {
+            "can_upload_files": True,
+            "can_private_message": True,
+            "can_join": False,
+            "is_participant": False,
+            "access_level": "maven",
+            "team_lead": False,
+            "user_is_client": False,
+            "can_change_price": True,
+            "can_change_story_billable": True,
+            "can_post": True,
+            "can_edit": True,
+            "restricted": False,
+            "can_see_financials": True,
+            "is_guest_on_project": False,
+        }
         out["default_rate"] = None
         out["status"] = rec.get("status") or {
             "color": "green",
@@ -160,6 +225,57 @@ class Presenter:
                 (rec["id"],),
             ).fetchone()[0]
         )
+        ancestors: list[str] = []
+        parent = rec.get("parent_id")
+        while parent and str(parent) not in ancestors and len(ancestors) < 100:
+            ancestors.append(str(parent))
+            parent = (self.load("stories", [str(parent)]).get(str(parent)) or {}).get("parent_id")
+        out["ancestor_ids"] = list(reversed(ancestors))
+        out["subtree_depth"] = len(ancestors)
+        out["status"] = rec.get("state")
+        out["uninvoiced_balance_in_cents"] = out["budget_used_in_cents"]
+        self._descendants(rec, out)
+
+    def _descendants(self, rec: dict[str, Any], out: dict[str, Any]) -> None:
+        """The ``sub_stories_*`` roll-ups over every descendant of the story."""
+        conn = self.tenant.store.conn
+        ids: list[str] = []
+        frontier = [rec["id"]]
+        while frontier and len(ids) < 10_000:
+            rows = conn.execute(
+                "SELECT id FROM records WHERE type = 'stories' AND deleted = 0 AND "
+                f"{json_path('parent_id')} IN ({','.join('?' * len(frontier))})",
+                frontier,
+            ).fetchall()
+            frontier = [r[0] for r in rows if r[0] not in ids]
+            ids.extend(frontier)
+        totals = {"estimate": 0, "minutes": 0, "budget": 0, "used": 0.0}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            est, budget = conn.execute(
+                "SELECT coalesce(sum(json_extract(data,'$.time_estimate_in_minutes')),0), "
+                "coalesce(sum(json_extract(data,'$.budget_estimate_in_cents')),0) FROM records "
+                f"WHERE type = 'stories' AND deleted = 0 AND id IN ({marks})",
+                chunk,
+            ).fetchone()
+            minutes, used = conn.execute(
+                "SELECT coalesce(sum(CASE WHEN json_extract(data,'$.billable') THEN "
+                "json_extract(data,'$.time_in_minutes') END),0), coalesce(sum(CASE WHEN "
+                "json_extract(data,'$.billable') AND json_extract(data,'$.approved') THEN "
+                "json_extract(data,'$.time_in_minutes') * json_extract(data,'$.rate_in_cents') / 60.0 "
+                "END),0) FROM records WHERE type = 'time_entries' AND deleted = 0 AND "
+                f"{json_path('story_id')} IN ({marks})",
+                chunk,
+            ).fetchone()
+            totals["estimate"] += int(est)
+            totals["budget"] += int(budget)
+            totals["minutes"] += int(minutes)
+            totals["used"] += float(used)
+        out["sub_stories_time_estimate_in_minutes"] = totals["estimate"]
+        out["sub_stories_budget_estimate_in_cents"] = totals["budget"]
+        out["sub_stories_billable_time_in_minutes"] = totals["minutes"]
+        out["sub_stories_budget_used_in_cents"] = round(totals["used"])
 
     def _resource(self, rec: dict[str, Any], out: dict[str, Any]) -> None:
         users = self.load("users", [rec["user_id"]] if rec.get("user_id") else [])
@@ -173,6 +289,10 @@ class Presenter:
         out["workspace_title"] = next(iter(ws.values())).get("title") if ws else None
         out["label"] = rec.get("label") or out["role_name"] or full_name
         out["display_label"] = " - ".join(x for x in (full_name, out["role_name"]) if x) or None
+        name = out["role_name"] or ""
+        out["role_initials"] = (
+            "".join(w[0] for w in name.split() if w[:1].isalnum()).upper() or None
+        )
         out["photo_path"] = user.get("photo_path") if user else None
         bill = rec.get("_bill_rate_in_cents")
         cost = rec.get("_cost_rate_in_cents")
@@ -240,7 +360,10 @@ class Presenter:
         }
         main: dict[str, Any] = {}
         side: dict[str, dict[str, Any]] = {}
-        wanted = [n for n in self.includes if n in res.assocs]
+        tree = include_tree(self.includes)
+        wanted = [n for n in tree if n in res.assocs]
+        #: collection -> the nested includes asked for on its side-loaded records
+        nested: dict[str, dict[str, Any]] = {}
         for rec in records:
             shaped = self.shape(res, rec, set(wanted))
             for name in wanted:
@@ -252,18 +375,10 @@ class Presenter:
                 ids = self.assoc_ids(res, rec, name, assoc)
                 shaped[assoc.fk] = ids if assoc.many else (ids[0] if ids else None)
                 side.setdefault(assoc.collection, {}).update({i: None for i in ids})
+                merge_tree(nested.setdefault(assoc.collection, {}), tree[name])
             main[rec["id"]] = shaped
         body[res.collection] = main
-        for collection, ids_map in side.items():
-            target = self.catalog.get(collection)
-            bucket = body.setdefault(collection, {})
-            missing = [i for i, v in ids_map.items() if v is None and i not in bucket]
-            loaded = self.load(collection, missing) if target is not None else {}
-            for i, v in ids_map.items():
-                if v is not None:
-                    bucket.setdefault(i, v)
-                elif i in loaded and target is not None:
-                    bucket.setdefault(i, self.shape(target, loaded[i]))
+        self._sideload(body, side, nested)
         pages = math.ceil(total / per_page) if per_page else 1
         body["meta"] = {
             "count": total,
@@ -272,6 +387,54 @@ class Presenter:
             "page_size": per_page,
         }
         return body
+
+    def _sideload(
+        self,
+        body: dict[str, Any],
+        side: dict[str, dict[str, Any]],
+        nested: dict[str, dict[str, Any]],
+    ) -> None:
+        """Load the side records, following nested includes (``workspace.participants``)
+        from each side-loaded collection to the next until nothing new is asked for."""
+        done: set[tuple[str, str]] = set()
+        while True:
+            work = [
+                (c, i, v)
+                for c, ids_map in side.items()
+                for i, v in ids_map.items()
+                if (c, i) not in done
+            ]
+            if not work:
+                return
+            by_collection: dict[str, list[tuple[str, Any]]] = {}
+            for c, i, v in work:
+                by_collection.setdefault(c, []).append((i, v))
+                done.add((c, i))
+            for collection, items in by_collection.items():
+                target = self.catalog.get(collection)
+                bucket = body.setdefault(collection, {})
+                missing = [i for i, v in items if v is None and i not in bucket]
+                loaded = self.load(collection, missing) if target is not None else {}
+                sub = nested.get(collection, {})
+                names = [n for n in sub if target is not None and n in target.assocs]
+                for i, v in items:
+                    if v is not None:
+                        bucket.setdefault(i, v)
+                        continue
+                    if i not in loaded or target is None or i in bucket:
+                        continue
+                    shaped = self.shape(target, loaded[i], set(names))
+                    for name in names:
+                        assoc = target.assocs[name]
+                        if not assoc.collection:
+                            continue
+                        ids = self.assoc_ids(target, loaded[i], name, assoc)
+                        shaped[assoc.fk] = ids if assoc.many else (ids[0] if ids else None)
+                        next_map = side.setdefault(assoc.collection, {})
+                        for j in ids:
+                            next_map.setdefault(j, None)
+                        merge_tree(nested.setdefault(assoc.collection, {}), sub[name])
+                    bucket[i] = shaped
 
     def _subject_ref(
         self, rec: dict[str, Any], side: dict[str, dict[str, Any]]
@@ -285,6 +448,22 @@ class Presenter:
             return None
         side.setdefault(target.collection, {})[sid] = self.shape(target, loaded[sid])
         return {"key": target.collection, "id": sid}
+
+
+def include_tree(includes: list[str]) -> dict[str, Any]:
+    """``["workspace.participants", "user"]`` -> ``{"workspace": {"participants": {}}, "user": {}}``."""
+    tree: dict[str, Any] = {}
+    for inc in includes:
+        node = tree
+        for part in (p.strip() for p in inc.split(".")):
+            if part:
+                node = node.setdefault(part, {})
+    return tree
+
+
+def merge_tree(into: dict[str, Any], other: dict[str, Any]) -> None:
+    for k, v in other.items():
+        merge_tree(into.setdefault(k, {}), v)
 
 
 def _int(value: str) -> int | str:

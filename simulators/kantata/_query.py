@@ -302,6 +302,13 @@ def _specific(collection: str) -> dict[str, Filter]:
             "last_synced_after": stamp("_last_synced", ">"),
             "last_synced_before": stamp("_last_synced", "<"),
         },
+        "custom_field_values": {
+            "subject_type": eq("subject_type"),
+            "with_subject_id": any_of("subject_id"),
+            "custom_field_id": any_of("custom_field_id"),
+        },
+        "custom_fields": {"custom_field_set_id": any_of("custom_field_set_id")},
+        "custom_field_sets": {"subject_type": eq("subject_type")},
         "subscribed_events": {
             "event_types": any_of("event_type"),
             "subject_type": eq("subject_type"),

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from ._coerce import Problems
+from ._custom_fields import CustomFieldRules
 
 if TYPE_CHECKING:
     from ._service import Ctx, Records
@@ -26,7 +27,7 @@ _STATUS = {
 }
 
 
-class Rules:
+class Rules(CustomFieldRules):
     def __init__(self, records: Records) -> None:
         self.r = records
         self.s = records.settings

@@ -77,7 +77,10 @@ class AsyncJobs:
                     "IDEMPOTENCY_ERROR",
                     f"A request with the idempotency key '{key}' has already been submitted. "
                     "Use a unique idempotency key for each request.",
-                    headers={"location": f"{base}/async/v1/job/{earlier}"},
+                    headers={
+                        "location": f"{base}/async/v1/job/{earlier}",
+                        "preference-applied": "respond-async",
+                    },
                     extra={"o:errorHeader": "X-NetSuite-Idempotency-Key"},
                 )
         try:

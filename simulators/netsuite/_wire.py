@@ -17,7 +17,7 @@ ERROR_CT = "application/vnd.oracle.resource+json; type=error; charset=UTF-8"
 _RFC = "https://www.w3.org/Protocols/rfc2616/rfc2616-sec10.html"
 _STATUS: dict[int, tuple[str, str]] = {
     400: (f"{_RFC}#sec10.4.1", "Bad Request"),
-    401: (f"{_RFC}#sec10.4.2", "Unauthorized"),
+    401: (_RFC, "Unauthorized"),  # Oracle's 401 example has no fragment
     403: (f"{_RFC}#sec10.4.4", "Forbidden"),
     404: (f"{_RFC}#sec10.4.5", "Not Found"),
     405: (f"{_RFC}#sec10.4.6", "Method Not Allowed"),
@@ -54,8 +54,13 @@ def status_type(status: int) -> tuple[str, str]:
     return _STATUS.get(status, (_RFC, "Error"))
 
 
+#: codes Oracle shows with another title than their status's (IDEMPOTENCY_ERROR: "HTTP 400
+#: Conflict", ns-online-help subsect_164494900632)
+_TITLE_BY_CODE = {"IDEMPOTENCY_ERROR": (f"{_RFC}#sec10.4.10", "Conflict")}
+
+
 def error_body(err: HttpError) -> dict[str, Any]:
-    type_url, title = status_type(err.status)
+    type_url, title = _TITLE_BY_CODE.get(err.code) or status_type(err.status)
     detail: dict[str, Any] = {
         "detail": err.message,
         "o:errorCode": _CODE_MAP.get(err.code, err.code),

@@ -338,6 +338,9 @@ class SalesforceAuth:
             value = auth[7:].strip()
         elif auth[:6].lower() == "oauth ":
             value = auth[6:].strip()
+        elif req.path.startswith("/services/async/"):
+            # Bulk API 1.0 takes the session id in X-SFDC-Session
+            value = req.headers.get("x-sfdc-session", "").strip()
         tok = self.d.sim.tokens.lookup(value) if value else None
         if tok is None:
             raise _invalid_session()

@@ -33,6 +33,8 @@ from ._schema import ObjectDef, _f, _obj, build_schema
 from ._settings import SalesforceSettings
 from ._versions import parse_version
 from ._wire import error_response, json_response, sf_datetime
+from .bulk1 import PREFIX as BULK1_PREFIX
+from .bulk1 import Bulk1, bulk_error_response
 from .bulk2 import Bulk2
 from .streaming import Streaming
 
@@ -65,6 +67,7 @@ class SalesforceDialect(Dialect):
         self.queries = QueryResources(self)
         self.composite = CompositeResources(self)
         self.streaming = Streaming(self)
+        self.bulk1 = Bulk1(self)
         self.bulk2 = Bulk2(self)
         self._cdc_objects = (
             {o.lower() for o in self.settings.cdc_objects} if self.settings.cdc_objects else None
@@ -163,6 +166,7 @@ class SalesforceDialect(Dialect):
             name="sobject.deleteByExternalId",
         )
         self.streaming.routes(r)
+        self.bulk1.routes(r)
         self.bulk2.routes(r)
 
     def admin_routes(self, r: Router) -> None:
@@ -336,6 +340,8 @@ class SalesforceDialect(Dialect):
         resp.headers.append(("sforce-limit-info", info))
 
     def error_response(self, err: HttpError, req: Request | None = None) -> Response:
+        if req is not None and req.path.startswith(BULK1_PREFIX):
+            return bulk_error_response(err)
         return error_response(err)
 
     def not_found(self, req: Request) -> HttpError:

@@ -17,6 +17,7 @@ from simulators.engine import (
     Tenant,
 )
 
+from ._absence import Absence
 from ._admin_api import WorkdayAdmin
 from ._auth import WorkdayAuth
 from ._bp import BusinessProcesses
@@ -31,6 +32,7 @@ from ._settings import WorkdaySettings
 from ._soap_notify import HEADERS as SOAP_HEADERS
 from ._soap_notify import soap_notification
 from ._wire import error_response, wd_datetime
+from ._wql_api import WqlResources
 
 LIMIT_KEY = "wd.limits"
 
@@ -59,6 +61,8 @@ class WorkdayDialect(Dialect):
         self.rest = RestResources(self)
         self.raas = CustomReports(self)
         self.admin = WorkdayAdmin(self)
+        self.absence = Absence(self)
+        self.wql = WqlResources(self)
 
     # -- wiring ----------------------------------------------------------------------
 
@@ -179,6 +183,25 @@ class WorkdayDialect(Dialect):
         r.add("GET", f"{s}/jobs/{{id}}", x.job, name="staffing.job")
         r.add("GET", f"{s}/jobFamilies", x.job_families, name="staffing.jobFamilies")
         r.add("GET", f"{s}/jobFamilies/{{id}}", x.job_family, name="staffing.jobFamily")
+        ab = "/ccx/api/absenceManagement/v1/{tenant}/workers/{id}"
+        r.add(
+            "GET",
+            f"{ab}/timeOffDetails",
+            self.absence.time_off_details,
+            name="absence.timeOffDetails",
+        )
+        r.add(
+            "POST",
+            f"{ab}/requestTimeOff",
+            self.absence.request_time_off,
+            name="absence.requestTimeOff",
+        )
+        w = "/ccx/api/wql/v1/{tenant}"
+        r.add("GET", f"{w}/data", self.wql.data, name="wql.data")
+        r.add("POST", f"{w}/data", self.wql.data, name="wql.data")
+        r.add("GET", f"{w}/dataSources", self.wql.data_sources, name="wql.dataSources")
+        r.add("GET", f"{w}/dataSources/{{id}}", self.wql.data_source, name="wql.dataSource")
+        r.add("GET", f"{w}/dataSources/{{id}}/fields", self.wql.fields, name="wql.fields")
         g = "/ccx/api/{gver}/{tenant}"
         r.add("GET", f"{g}/workers", x.g_workers, name="api.workers")
         r.add("GET", f"{g}/workers/{{id}}", x.g_worker, name="api.worker")
@@ -263,7 +286,7 @@ class WorkdayDialect(Dialect):
         return resp
 
     def error_response(self, err: HttpError, req: Request | None = None) -> Response:
-        return error_response(err)
+        return error_response(err, self.settings.validation_error_field)
 
     def not_found(self, req: Request) -> HttpError:
         return HttpError(404, "Resource not found", "Resource not found")
@@ -302,6 +325,8 @@ class WorkdayDialect(Dialect):
     def bulk_load(
         self, tenant: Tenant, record_type: str, records: list[dict[str, Any]]
     ) -> list[str]:
+        if record_type.replace("_", "").lower() in ("timeoffentries", "timeoffentry"):
+            return self.absence.load(tenant, records)
         return self.loader.load(tenant, record_type, records)
 
     def credentials(self, tenant: Tenant, base_url: str) -> dict[str, Any]:
@@ -323,6 +348,8 @@ class WorkdayDialect(Dialect):
             "staffing_base_url": f"{base_url}/ccx/api/staffing/{self.settings.staffing_versions[0]}/{wd}",
             "api_base_url": f"{base_url}/ccx/api/{self.settings.global_versions[-1]}/{wd}",
             "raas_base_url": f"{base_url}/ccx/service/customreport2/{wd}",
+            "absence_base_url": f"{base_url}/ccx/api/absenceManagement/v1/{wd}",
+            "wql_base_url": f"{base_url}/ccx/api/wql/v1/{wd}",
         }
         if report is not None:
             out["report_url"] = (

@@ -61,7 +61,7 @@ class RestResources:
         return V.Ctx(req.base_url, req.params["tenant"], d, self.s.common_version)
 
     def _page(self, req: Request, items: list[Any]) -> Response:
-        limit, offset = paging(req, self.s.default_limit, self.s.max_limit)
+        limit, offset = paging(req, self.s.default_limit, self.s.max_limit, self.s.clamp_limit)
         return page(items, limit, offset)
 
     def _worker(self, c: V.Ctx, raw: str) -> WorkerView:
@@ -91,7 +91,7 @@ class RestResources:
     def workers(self, req: Request) -> Response:
         c = self.ctx(req)
         views = self._search(req, c.d.active())
-        limit, offset = paging(req, self.s.default_limit, self.s.max_limit)
+        limit, offset = paging(req, self.s.default_limit, self.s.max_limit, self.s.clamp_limit)
         return json_response(
             {
                 "total": len(views),
@@ -120,7 +120,7 @@ class RestResources:
             if hit is None:
                 raise not_found(f"No direct report with id {sub[:64]}")
             return json_response(V.worker_summary(c, hit))
-        limit, offset = paging(req, self.s.default_limit, self.s.max_limit)
+        limit, offset = paging(req, self.s.default_limit, self.s.max_limit, self.s.clamp_limit)
         return json_response(
             {
                 "total": len(reports),
@@ -289,7 +289,7 @@ class RestResources:
             if hit is None:
                 raise not_found(f"No worker with id {sub[:64]} in this organization")
             return json_response(V.worker_summary(c, hit))
-        limit, offset = paging(req, self.s.default_limit, self.s.max_limit)
+        limit, offset = paging(req, self.s.default_limit, self.s.max_limit, self.s.clamp_limit)
         return json_response(
             {
                 "total": len(members),
@@ -410,7 +410,7 @@ class RestResources:
     def g_workers(self, req: Request) -> Response:
         c = self.ctx(req)
         views = self._search(req, c.d.active())
-        limit, offset = paging(req, self.s.default_limit, self.s.max_limit)
+        limit, offset = paging(req, self.s.default_limit, self.s.max_limit, self.s.clamp_limit)
         ver = req.params["gver"]
         return json_response(
             {

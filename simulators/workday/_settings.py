@@ -62,6 +62,10 @@ class ReportConfig:
     )
     include_terminated: bool = False
 
+    @property
+    def clamp_limit(self) -> bool:
+        return self.limit_out_of_range == "clamp"
+
     def validate(self) -> None:
         unknown = [c.source for c in self.columns if c.source not in REPORT_FIELDS]
         if unknown:
@@ -124,6 +128,12 @@ class WorkdaySettings:
     rotate_refresh_token: bool = False
     default_limit: int = 20
     max_limit: int = 100
+    #: a limit outside 1..max_limit: "reject" (400 on the field) or "clamp" (Workday's
+    #: published specs give the bounds, not the answer; docs/vendor-variants.md)
+    limit_out_of_range: str = "reject"
+    #: errors[].field in validation errors; Workday's published error model has only
+    #: errors[].error, so a client reading "field" may break in production
+    validation_error_field: bool = True
     #: versions of the older global form /ccx/api/{version}/{tenant}/workers (faros uses v4)
     global_versions: tuple[str, ...] = ("v1", "v2", "v3", "v4")
     common_version: str = "v1"
@@ -147,9 +157,17 @@ class WorkdaySettings:
     notification_username: str = "psharness-notifications"
     notification_password: str = "psharness-notification-password"
 
+    @property
+    def clamp_limit(self) -> bool:
+        return self.limit_out_of_range == "clamp"
+
     def validate(self) -> None:
         if not 1 <= self.default_limit <= self.max_limit:
             raise ValueError("default_limit must lie between 1 and max_limit")
+        if self.limit_out_of_range not in ("reject", "clamp"):
+            raise ValueError(
+                f"limit_out_of_range must be reject or clamp, not {self.limit_out_of_range!r}"
+            )
         if self.notification_format not in NOTIFICATION_FORMATS:
             raise ValueError(
                 f"notification_format must be one of {', '.join(NOTIFICATION_FORMATS)}, "

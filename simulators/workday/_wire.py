@@ -34,14 +34,14 @@ def json_response(
     return Response(status, orjson.dumps(data), h)
 
 
-def error_response(err: HttpError) -> Response:
+def error_response(err: HttpError, with_field: bool = True) -> Response:
     """ERROR_MODEL_REFERENCE / VALIDATION_ERROR_MODEL_REFERENCE, or RFC 6749 for the token endpoint."""
     if err.extra.get("oauth"):
         return json_response({"error": err.code, "error_description": err.message}, err.status)
     summary = _SUMMARIES.get(err.code, err.code)
     body: dict[str, Any] = {"error": summary}
     if err.message and err.message != summary:
-        if err.fields:
+        if err.fields and with_field:
             body["errors"] = [{"error": err.message, "field": f} for f in err.fields]
         else:
             body["errors"] = [{"error": err.message}]
@@ -88,10 +88,15 @@ def ref(id_: str | None, descriptor: str | None, href: str | None = None) -> dic
     return out
 
 
-def paging(req: Request, default_limit: int, max_limit: int) -> tuple[int, int]:
-    """(limit, offset) from the query, with Workday's bounds."""
+def paging(
+    req: Request, default_limit: int, max_limit: int, clamp: bool = False
+) -> tuple[int, int]:
+    """(limit, offset) from the query, with Workday's bounds (out-of-range limits refused,
+    or clamped into 1..max_limit when ``clamp``)."""
     limit = _int_arg(req, "limit", default_limit)
     offset = _int_arg(req, "offset", 0)
+    if clamp:
+        limit = min(max(limit, 1), max_limit)
     if limit < 1 or limit > max_limit:
         raise invalid(f"The limit must be between 1 and {max_limit}.", "limit")
     if offset < 0:

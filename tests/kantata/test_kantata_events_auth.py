@@ -93,6 +93,10 @@ def test_missing_and_bad_tokens(psa: SimHandle) -> None:
         assert r.status_code == 401 and r.json()["errors"][0]["type"] == "oauth"
         r = anon.get("/workspaces.json", headers={"Authorization": "Bearer nope"})
         assert r.status_code == 401 and r.json()["errors"][0]["type"] == "oauth"
+        # developer.kantata.com errors section: {"type": "oauth", "message": "Invalid OAuth 2
+        # Request"}; the reason travels in WWW-Authenticate (RFC 6750 error_description)
+        assert r.json() == {"errors": [{"type": "oauth", "message": "Invalid OAuth 2 Request"}]}
+        assert 'error="invalid_token"' in r.headers["www-authenticate"]
         r = anon.get("/workspaces.json", headers={"Authorization": "Basic dXNlcjpwYXNz"})
         assert r.status_code == 401
 
@@ -274,6 +278,7 @@ def test_rate_cards_drive_resource_rates(firm: Any) -> None:
     )
     res = api.post(
         "/workspace_resources.json",
+        params={"optional_fields": "resource_bill_rate"},  # an optional field in the contract
         json={
             "workspace_resource": {
                 "workspace_id": wid,

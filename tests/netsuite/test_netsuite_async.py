@@ -40,6 +40,10 @@ def test_respond_async_job_task_and_result(api: httpx.Client, erp: SimHandle) ->
     assert dup.status_code == 400
     assert dup.json()["o:errorDetails"][0]["o:errorCode"] == "IDEMPOTENCY_ERROR"
     assert dup.headers["location"] == job_url
+    # Oracle's example (ns-online-help subsect_164494900632): "HTTP 400 Conflict",
+    # Preference-Applied: respond-async, title "Conflict", type #sec10.4.10
+    assert dup.headers["preference-applied"] == "respond-async"
+    assert dup.json()["title"] == "Conflict" and dup.json()["type"].endswith("#sec10.4.10")
     assert api.get("/record/v1/customer").json()["totalResults"] == 1
     failed = api.post("/record/v1/customer", json={"companyName": "No subsidiary"}, headers=ASYNC)
     fjob = api.get(failed.headers["location"]).json()

@@ -146,6 +146,8 @@ def test_authentication_errors(crm: SimHandle) -> None:
     bad = Bayeux(crm, token="00D000000000001!bogus")
     r = bad.handshake()
     assert r["ext"]["sfdc"]["failureReason"] == "401::Authentication invalid"
+    # jsforce src/api/streaming/extension.ts (AuthFailure): the real ext also carries these
+    assert r["ext"]["replay"] is True and r["ext"]["payload.format"] is True
     assert r["advice"] == {"reconnect": "none"}
     good = Bayeux(crm)
     good.open()

@@ -80,7 +80,8 @@ def test_generated_files_match_the_specs() -> None:
 
     from simulators.workday._openapi._generate import SOURCES, extract
 
-    v6 = yaml.safe_load(next(src.glob("*staffing-v6-openapi.yaml")).read_text("utf-8"))
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    v6 = yaml.load(next(src.glob("*staffing-v6-openapi.yaml")).read_text("utf-8"), Loader=loader)
     v7 = json.loads(next(src.glob("*staffing_v7*.json")).read_text("utf-8"))
     assert extract(v6, SOURCES["v6"]) == load("v6")
     assert extract(v7, SOURCES["v7"]) == load("v7")

@@ -171,7 +171,12 @@ class BayeuxEndpoint:
         if auth.tenant is None:
             return {
                 **base,
-                "ext": {"sfdc": {"failureReason": auth.error}},
+                # jsforce's AuthFailure extension shows the real reply's ext
+                "ext": {
+                    "sfdc": {"failureReason": auth.error},
+                    "replay": True,
+                    "payload.format": True,
+                },
                 "advice": {"reconnect": "none"},
                 "error": "403::Handshake denied",
                 "successful": False,

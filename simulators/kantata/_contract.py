@@ -1,0 +1,63 @@
+"""What Kantata's contract says a record carries, applied to the presented record.
+
+``_openapi/<collection>.json`` lists every property with when it is returned. Properties
+returned ``always`` that the simulator has no model for get the value an account without
+that feature shows (no task status set, no invoice preference, no ancestors); properties
+returned only through ``optional_fields`` are left out unless asked for, as Kantata does.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from ._openapi import COLLECTIONS, load
+
+#: values of always-returned properties the simulator does not model
+_FIXED: dict[str, dict[str, Any]] = {
+    "workspaces": {
+        "actual_fees_includes_additional_line_items": True,
+        "actual_fees_includes_expenses": True,
+        "task_status_set_id": None,
+        "task_status_set_name": None,
+        "task_statuses": [],
+        "workspace_invoice_preference_id": None,
+    },
+    "stories": {
+        "assignment_timestamped_at": None,
+        "invoiced_balance_in_cents": 0,
+        "project_plan": True,
+    },
+}
+
+
+@functools.cache
+def visibility(collection: str) -> dict[str, str]:
+    """Property -> "always" | "optional" | "include:<association>" (empty when unlisted)."""
+    if collection not in COLLECTIONS:
+        return {}
+    return {k: v["visibility"] for k, v in load(collection)["properties"].items()}
+
+
+def optional_fields(collection: str) -> frozenset[str]:
+    return frozenset(k for k, v in visibility(collection).items() if v == "optional")
+
+
+def apply(
+    collection: str,
+    rec: dict[str, Any],
+    out: dict[str, Any],
+    asked: set[str],
+    extra: dict[str, Any],
+) -> None:
+    """Add the unmodelled always-returned properties; keep optional ones only when asked.
+
+    ``extra`` holds values computed for optional properties (used only when asked)."""
+    for name, value in _FIXED.get(collection, {}).items():
+        out.setdefault(name, value)
+    for name in optional_fields(collection):
+        if name in asked:
+            if name not in out:
+                out[name] = extra.get(name)
+        else:
+            out.pop(name, None)
