@@ -92,7 +92,8 @@ def build(
                 props[attr] = _nullable({**comp[attr], "x-vendor-type": comp[attr].get("type")})
             else:
                 k = res["create"].get(attr) or res["update"].get(attr) or kind
-                props[attr] = _kind(k)
+                # answers carry ids as digit strings (the vendor's JSON), requests may send numbers
+                props[attr] = prop("string", nullable=True, vendor_type="id") if k == "id" else _kind(k)
 
         def attrs(kinds: dict[str, str]) -> dict[str, Any]:
             out = {}

@@ -3,6 +3,7 @@ request checks in strict and lenient mode, and the CLI's exit codes."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import shutil
 import subprocess
@@ -119,7 +120,7 @@ def test_netsuite_records_match_the_simulator_both_ways() -> None:
 def test_each_profile_stands_for_the_diff_of_its_contracts() -> None:
     for v in vendors():
         rels = releases(v)
-        for old, new in zip(rels, rels[1:], strict=False):
+        for old, new in itertools.pairwise(rels):
             changes = diff(load_contract(v, old.name), load_contract(v, new.name))
             profile = load_profile(v, new.name)
             declared = {(c.get("object", ""), c.get("field", "")) for c in profile.changes}
