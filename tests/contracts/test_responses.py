@@ -20,9 +20,11 @@ def _check_journal(admin_url: str, vendor: str) -> int:
         if not 200 <= e["status"] < 300 or not e["response_body"]:
             continue
         params = {}
+        parts = e["path"].split("/")
         if vendor == "netsuite":
-            parts = e["path"].split("/")
             params = {"type": parts[5]} if len(parts) > 5 else {}
+        elif vendor == "salesforce" and "sobjects" in parts[:-1]:
+            params = {"sobject": parts[parts.index("sobjects") + 1]}
         ref = c.endpoint_ref(e["route"], params, "response")
         if ref is None:
             continue
@@ -34,7 +36,11 @@ def _check_journal(admin_url: str, vendor: str) -> int:
 
 
 def test_erp_and_psa_responses_keep_to_their_contracts() -> None:
-    with Stack(StackSettings(port_base=None, systems=["erp", "psa"], contracts="strict")) as st:
+    with Stack(
+        StackSettings(
+            port_base=None, systems=["erp", "psa"], contracts="strict", journal_body_bytes=1 << 20
+        )
+    ) as st:
         doc = endpoints_document(st)
         erp, psa = doc["erp"], doc["psa"]
         with httpx.Client(base_url=erp["rest_url"], auth=tba_auth(erp)) as c:
@@ -123,3 +129,87 @@ def test_kantata_records_served_match_the_contract_both_ways() -> None:
                 checked += 1
     assert checked >= 10
     assert not wrong, sorted(wrong)
+
+
+#: WorkerProfile fields of the Common v1 spec the simulator does not serve
+WORKDAY_NOT_SERVED = {"workerProfile.dateOfBirth"}
+
+
+def test_workday_records_served_match_the_contract_both_ways() -> None:
+    from harness.data import generate_firm
+    from harness.loaders import load_firm
+
+    c = load_contract("workday", current("workday").name)
+    objs = c.objects()
+    with Stack(
+        StackSettings(
+            port_base=None, systems=["hcm"], contracts="strict", journal_body_bytes=1 << 20
+        )
+    ) as st:
+        doc = endpoints_document(st)
+        load_firm(generate_firm(1, "small"), doc, timeout=120)
+        hcm = doc["hcm"]
+        tok = httpx.post(
+            hcm["token_url"],
+            data={"grant_type": "refresh_token", "refresh_token": hcm["refresh_token"]},
+            auth=(hcm["client_id"], hcm["client_secret"]),
+        ).json()["access_token"]
+        h = {"Authorization": f"Bearer {tok}"}
+        with httpx.Client(base_url=hcm["common_base_url"], headers=h) as w:
+            served: dict[str, list[dict]] = {}
+            for coll in (
+                "workers",
+                "supervisoryOrganizations",
+                "organizations",
+                "jobChangeReasons",
+            ):
+                served[coll] = w.get(f"/{coll}", params={"limit": 5}).json()["data"]
+            served["workerProfile"] = [w.get(f"/workers/{served['workers'][0]['id']}").json()]
+        checked = _check_journal(hcm["admin_url"], "workday")
+    for name, recs in served.items():
+        assert recs, name
+        props = set(objs[name]["record"]["properties"])
+        keys = set().union(*(set(r) for r in recs))
+        assert keys <= props, f"{name} serves fields outside its contract: {sorted(keys - props)}"
+        missing = {f"{name}.{p}" for p in props - keys} - WORKDAY_NOT_SERVED
+        assert not missing, f"contract fields not served: {sorted(missing)}"
+        v = c.validator(f"objects/{name}.json#/$defs/record")
+        for r in recs:
+            assert not v.violations(r), (name, [x.to_dict() for x in v.violations(r)])
+    assert checked >= 5
+
+
+def test_crm_responses_keep_to_their_contract() -> None:
+    settings = StackSettings(
+        port_base=None, systems=["crm"], contracts="strict", journal_body_bytes=1 << 20
+    )
+    with Stack(settings) as st:
+        ep = endpoints_document(st)["crm"]
+        tok = httpx.post(
+            ep["token_url"],
+            data={
+                "grant_type": "client_credentials",
+                "client_id": ep["client_id"],
+                "client_secret": ep["client_secret"],
+            },
+        ).json()
+        base = f"{ep['base_url']}/services/data/v{ep['api_version']}"
+        h = {"Authorization": f"Bearer {tok['access_token']}"}
+        with httpx.Client(base_url=base, headers=h) as c:
+            r = c.post("/sobjects/Account", json={"Name": "Acme", "Industry": "Consulting"})
+            assert r.status_code == 201, r.text
+            aid = r.json()["id"]
+            r = c.post(
+                "/sobjects/Opportunity",
+                json={
+                    "Name": "Deal",
+                    "StageName": "Prospecting",
+                    "CloseDate": "2026-12-31",
+                    "AccountId": aid,
+                },
+            )
+            assert r.status_code == 201, r.text
+            assert c.get(f"/sobjects/Account/{aid}").status_code == 200
+            assert c.get(f"/sobjects/Opportunity/{r.json()['id']}").status_code == 200
+            assert c.get("/query", params={"q": "SELECT Id, Name FROM Account"}).status_code == 200
+        assert _check_journal(ep["admin_url"], "salesforce") >= 6
