@@ -194,6 +194,14 @@ class Contract:
             ref = ref.replace("{object}", name)
         return ref
 
+    def event_ref(self, channel: str) -> str | None:
+        """Schema reference of the payload of an event on ``channel``, or None."""
+        doc = self.documents.get("events.json", {})
+        for pattern, frag in doc.get("x-channels", {}).items():
+            if re.search(pattern, channel):
+                return "events.json" + frag
+        return None
+
     # -- validators ------------------------------------------------------------------
 
     def validator(self, ref: str) -> Validator:

@@ -93,7 +93,9 @@ def build(
             else:
                 k = res["create"].get(attr) or res["update"].get(attr) or kind
                 # answers carry ids as digit strings (the vendor's JSON), requests may send numbers
-                props[attr] = prop("string", nullable=True, vendor_type="id") if k == "id" else _kind(k)
+                props[attr] = (
+                    prop("string", nullable=True, vendor_type="id") if k == "id" else _kind(k)
+                )
 
         def attrs(kinds: dict[str, str]) -> dict[str, Any]:
             out = {}

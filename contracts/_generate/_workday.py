@@ -97,9 +97,15 @@ def build(
         record = _relink(_nullable_props(flat))
         record["additionalProperties"] = True
         record["required"] = [r for r in ("id", "descriptor") if r in record["properties"]]
-        how = f"vendor OpenAPI {SPEC} ({comp}, allOf flattened)" + (
-            f"; Staffing v7 {STAFFING} ({WORKER_DATA})" if name in ("workers", "workerProfile") else ""
-        ) + ("; extra fields written from the Workday REST directory" if extra.get(name) else "")
+        how = (
+            f"vendor OpenAPI {SPEC} ({comp}, allOf flattened)"
+            + (
+                f"; Staffing v7 {STAFFING} ({WORKER_DATA})"
+                if name in ("workers", "workerProfile")
+                else ""
+            )
+            + ("; extra fields written from the Workday REST directory" if extra.get(name) else "")
+        )
         files[f"objects/{name}.json"] = object_doc(
             "workday", release, name, {"record": record}, how
         )

@@ -165,7 +165,18 @@ def test_workday_records_served_match_the_contract_both_ways() -> None:
             ):
                 served[coll] = w.get(f"/{coll}", params={"limit": 5}).json()["data"]
             served["workerProfile"] = [w.get(f"/workers/{served['workers'][0]['id']}").json()]
+            # a job change: its request is checked against the contract, its notification too
+            worker = served["workers"][0]["id"]
+            body = {
+                "jobChangeReason": {"id": served["jobChangeReasons"][0]["id"]},
+                "supervisoryOrganization": {"id": served["supervisoryOrganizations"][-1]["id"]},
+            }
+            r = w.post(f"/workers/{worker}/jobChanges", json=body)
+            assert r.status_code in (200, 201), r.text
+            bad = w.post(f"/workers/{worker}/jobChanges", json={"reasonForChange": "x"})
+            assert bad.status_code == 400 and "jobChangeReason" in bad.text
         checked = _check_journal(hcm["admin_url"], "workday")
+        assert _check_events(hcm["admin_url"], "workday") >= 1
     for name, recs in served.items():
         assert recs, name
         props = set(objs[name]["record"]["properties"])
@@ -213,3 +224,49 @@ def test_crm_responses_keep_to_their_contract() -> None:
             assert c.get(f"/sobjects/Opportunity/{r.json()['id']}").status_code == 200
             assert c.get("/query", params={"q": "SELECT Id, Name FROM Account"}).status_code == 200
         assert _check_journal(ep["admin_url"], "salesforce") >= 6
+
+
+def _check_events(admin_url: str, vendor: str) -> int:
+    c = load_contract(vendor, current(vendor).name)
+    events = httpx.get(admin_url + "/tenants/default/events").json()["events"]
+    checked = 0
+    for ev in events:
+        ref = c.event_ref(ev["channel"])
+        assert ref is not None, f"{vendor}: no contract for channel {ev['channel']}"
+        found = c.validator(ref).violations(ev["payload"])
+        assert not found, (ev["channel"], [v.to_dict() for v in found])
+        checked += 1
+    return checked
+
+
+def test_change_events_keep_to_their_contracts() -> None:
+    with Stack(StackSettings(port_base=None, systems=["crm", "erp", "psa"])) as st:
+        doc = endpoints_document(st)
+        erp, psa, crm = doc["erp"], doc["psa"], doc["crm"]
+        with httpx.Client(base_url=erp["rest_url"], auth=tba_auth(erp)) as c:
+            assert c.post("/record/v1/subsidiary", json={"name": "HQ"}).status_code == 204
+        h = {"Authorization": f"Bearer {psa['token']}"}
+        r = httpx.post(
+            psa["api_base"] + "/workspaces.json",
+            json={"workspace": {"title": "P", "creator_role": "maven"}},
+            headers=h,
+        )
+        assert r.status_code == 200
+        tok = httpx.post(
+            crm["token_url"],
+            data={
+                "grant_type": "client_credentials",
+                "client_id": crm["client_id"],
+                "client_secret": crm["client_secret"],
+            },
+        ).json()["access_token"]
+        base = f"{crm['base_url']}/services/data/v{crm['api_version']}"
+        r = httpx.post(
+            base + "/sobjects/Opportunity",
+            json={"Name": "Deal", "StageName": "Prospecting", "CloseDate": "2026-12-31"},
+            headers={"Authorization": f"Bearer {tok}"},
+        )
+        assert r.status_code == 201
+        assert _check_events(erp["admin_url"], "netsuite") >= 1
+        assert _check_events(psa["admin_url"], "kantata") >= 1
+        assert _check_events(crm["admin_url"], "salesforce") >= 1
