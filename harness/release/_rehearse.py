@@ -205,16 +205,16 @@ def _run_one(
         if j.ok:
             cells.append(Cell(j.name, True))
             continue
-        v = _first_violation(j)
+        first = _first_violation(j)
         failure = (j.failures or ["failed"])[0]
-        if v is None:
+        if first is None:
             cells.append(Cell(j.name, False, failure=failure))
             continue
         why = (
-            f"{v.get('method', '')} {v.get('path', '')}: field '{v['field']}' rule '{v['rule']}' "
-            f"({v.get('release')} {v.get('schema')})"
+            f"{first.get('method', '')} {first.get('path', '')}: field '{first['field']}' "
+            f"rule '{first['rule']}' ({first.get('release')} {first.get('schema')})"
         )
-        cells.append(Cell(j.name, False, why=why, explained_by=_explain(v), failure=failure))
+        cells.append(Cell(j.name, False, why=why, explained_by=_explain(first), failure=failure))
     missing = [k for k in journeys if k not in {c.journey for c in cells}]
     cells += [Cell(k, False, ran=False, failure=result.error or "not played") for k in missing]
     return cells
