@@ -49,6 +49,13 @@ def serve_cli(
         default="auto",
         help="HTTP server (auto: granian when installed)",
     )
+    p.add_argument("--release", default="", help="vendor release to serve (contracts/<vendor>/)")
+    p.add_argument(
+        "--contracts",
+        choices=("off", "lenient", "strict"),
+        default="off",
+        help="check writes against the release's contract",
+    )
     add_arguments(p)
     args = p.parse_args(argv)
     tls = make_tls_files(args.tls_dir) if args.https else None
@@ -57,6 +64,8 @@ def serve_cli(
         data_dir=args.data_dir,
         events_enabled=not args.no_events,
         ca_bundle=str(tls.ca_bundle) if tls else None,
+        release=args.release,
+        contracts=args.contracts,
     )
     try:
         server = SimulatorServer(
