@@ -115,6 +115,13 @@ def generate(specs: Path, out: Path) -> list[Path]:
                 "date": rel["date"],
                 "status": rel["status"],
                 "previous": previous,
+                "basis": (
+                    "built from the vendor specification files named under sources"
+                    if previous is None
+                    else f"{previous} with the changes below; no public specification covers "
+                    "this release, so the changes are modeled on the kind the vendor's release "
+                    "notes announce (each says why)"
+                ),
                 "changes": changes if previous is not None else [],
                 "sources": sources,
             }
