@@ -133,9 +133,16 @@ def _missing_settings(vendor: str, values: dict[str, Any]) -> str:
     cls = getattr(importlib.import_module(module), cls_name)
     have = {f.name for f in dataclasses.fields(cls)}
     missing = sorted(set(values) - have)
-    if not missing:
-        return ""
-    return f"{cls_name} has no setting {', '.join(missing)} in this build"
+    if missing:
+        return f"{cls_name} has no setting {', '.join(missing)} in this build"
+    try:
+        candidate = dataclasses.replace(cls(), **values)
+        check = getattr(candidate, "validate", None)
+        if callable(check):
+            check()
+    except (TypeError, ValueError) as exc:
+        return f"{cls_name} refuses {values}: {exc}"
+    return ""
 
 
 def _explain(violation: dict[str, Any]) -> str:

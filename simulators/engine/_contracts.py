@@ -150,12 +150,22 @@ def _message(vendor: str, v: Violation, code: str) -> str:
 def set_dialect_settings(dialect: Dialect, values: dict[str, Any], source: str) -> None:
     """Set dialect settings by name; a name the dialect does not have is a ConfigError."""
     settings = getattr(dialect, "settings", None)
-    for name, value in values.items():
+    if not values:
+        return
+    for name in values:
         if settings is None or not any(f.name == name for f in dataclasses.fields(settings)):
             raise ConfigError(
                 f"{source}: {type(settings).__name__} has no setting {name!r}",
                 hint="the setting may come with a newer simulator; check the name",
             )
+    try:  # the settings class validates the combination (__post_init__ or validate())
+        candidate = dataclasses.replace(settings, **values)
+        check = getattr(candidate, "validate", None)
+        if callable(check):
+            check()
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{source}: {exc}") from None
+    for name, value in values.items():  # the dialect's parts hold this very object
         setattr(settings, name, value)
 
 

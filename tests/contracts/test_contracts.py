@@ -249,3 +249,33 @@ def test_verify_reports_drift_of_a_simulator_under_an_upcoming_profile(tmp_path:
     by = {o["name"]: o for o in out["objects"]}
     assert "location" in " ".join(by["timeBill"]["removed"])  # the contract has it, the sandbox not
     assert r.returncode == 1
+
+
+def test_profile_and_variant_settings_are_checked_by_name_and_value() -> None:
+    from harness._errors import StackError
+
+    with pytest.raises(StackError, match="has no setting 'no_such_setting'"):
+        Stack(
+            StackSettings(
+                port_base=None,
+                systems=["hcm"],
+                dialect_options={"workday": {"no_such_setting": 1}},
+            )
+        ).start()
+    with pytest.raises(StackError, match="notification_format"):
+        Stack(
+            StackSettings(
+                port_base=None,
+                systems=["hcm"],
+                dialect_options={"workday": {"notification_format": "xml"}},
+            )
+        ).start()
+    # a shipped profile's settings reach the simulator: 69.0 retires versions below 41.0
+    with Stack(
+        StackSettings(port_base=None, systems=["crm"], releases={"salesforce": "69.0"})
+    ) as st:
+        ep = endpoints_document(st)["crm"]
+        assert ep["api_version"] == "69.0"
+        r = httpx.get(f"{ep['base_url']}/services/data/v40.0/sobjects")
+        assert r.status_code == 410
+        assert httpx.get(f"{ep['base_url']}/services/data/v41.0/").status_code != 410
