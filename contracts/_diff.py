@@ -101,7 +101,7 @@ def _compare_field(
             )
     ov, nv = _values(old), _values(new)
     if ov or nv:
-        okey, olist = ov or ("", [])
+        _, olist = ov or ("", [])
         nkey, nlist = nv or ("", [])
         removed = [v for v in olist if v not in nlist] if nv else []
         added = [v for v in nlist if v not in olist]

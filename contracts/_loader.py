@@ -146,6 +146,12 @@ class Contract:
         )
         self.wire: dict[str, Any] = self.documents["endpoints.json"]
         self._validators: dict[str, Validator] = {}
+        self._objects: dict[str, dict[str, Any]] = {
+            rel[len("objects/") : -len(".json")]: doc.get("$defs", {})
+            for rel, doc in self.documents.items()
+            if rel.startswith("objects/")
+        }
+        self._lower = {name.lower(): name for name in self._objects}
 
     # -- lookups ---------------------------------------------------------------------
 
@@ -166,19 +172,11 @@ class Contract:
 
     def objects(self) -> dict[str, dict[str, Any]]:
         """Object name -> its $defs (record, create, update, ...)."""
-        return {
-            rel[len("objects/") : -len(".json")]: doc.get("$defs", {})
-            for rel, doc in self.documents.items()
-            if rel.startswith("objects/")
-        }
+        return self._objects
 
     def object_name(self, name: str) -> str | None:
         """The object's name as the contract spells it (paths may differ in case)."""
-        objs = self.objects()
-        if name in objs:
-            return name
-        low = name.lower()
-        return next((o for o in objs if o.lower() == low), None)
+        return name if name in self._objects else self._lower.get(name.lower())
 
     def endpoint_ref(self, route: str, params: dict[str, str], kind: str) -> str | None:
         """Schema reference of a route's ``request`` or ``response`` body, or None."""
@@ -193,6 +191,14 @@ class Contract:
                 return None
             ref = ref.replace("{object}", name)
         return ref
+
+    def event_ref(self, channel: str) -> str | None:
+        """Schema reference of the payload of an event on ``channel``, or None."""
+        doc = self.documents.get("events.json", {})
+        for pattern, frag in doc.get("x-channels", {}).items():
+            if re.search(pattern, channel):
+                return "events.json" + frag
+        return None
 
     # -- validators ------------------------------------------------------------------
 

@@ -14,6 +14,8 @@ import tomli_w
 
 from . import _kantata, _netsuite, _salesforce, _workday
 from ._derive import ChangeError, apply, relabel
+from ._events import SOURCES as EVENT_SOURCES
+from ._events import events
 from ._schema import write_json
 
 HERE = Path(__file__).parent
@@ -77,6 +79,8 @@ def generate(specs: Path, out: Path) -> list[Path]:
         first = releases[0]["name"]
         files, sources = build(specs, selection, first)
         files["endpoints.json"].update(copy.deepcopy(WIRE[vendor]))
+        files["events.json"] = events(vendor, first)
+        sources["events.json"] = EVENT_SOURCES[vendor]
         vendor_dir = out / vendor
         for rel in releases:  # the vendor folder's other files (ambiguity.toml) stay
             if (vendor_dir / rel["name"]).exists():
@@ -111,6 +115,13 @@ def generate(specs: Path, out: Path) -> list[Path]:
                 "date": rel["date"],
                 "status": rel["status"],
                 "previous": previous,
+                "basis": (
+                    "built from the vendor specification files named under sources"
+                    if previous is None
+                    else f"{previous} with the changes below; no public specification covers "
+                    "this release, so the changes are modeled on the kind the vendor's release "
+                    "notes announce (each says why)"
+                ),
                 "changes": changes if previous is not None else [],
                 "sources": sources,
             }

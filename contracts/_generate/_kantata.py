@@ -64,6 +64,26 @@ def _request_in(s: dict[str, Any], name: str) -> dict[str, Any]:
     return _nullable(s)
 
 
+def _attrs(
+    kinds: dict[str, str], create_spec: dict[str, Any], comp: dict[str, Any]
+) -> dict[str, Any]:
+    """Request attributes: the OpenAPI's schema where it has one, else the documented kind."""
+    out = {}
+    for attr, kind in kinds.items():
+        s = create_spec.get(attr) or comp.get(attr)
+        out[attr] = _request_in(s, attr) if s else _kind(kind)
+    return out
+
+
+def _wrapper(single: str, coll: str, inner: dict[str, Any]) -> dict[str, Any]:
+    """Kantata's request envelope: one record under the singular key, or up to 100 in a list."""
+    return {
+        "type": "object",
+        "properties": {single: inner, coll: {"type": "array", "items": inner, "maxItems": 100}},
+        "minProperties": 1,
+    }
+
+
 def build(
     specs: Path, selection: dict[str, Any], release: str
 ) -> tuple[dict[str, Any], dict[str, str]]:
@@ -92,32 +112,18 @@ def build(
                 props[attr] = _nullable({**comp[attr], "x-vendor-type": comp[attr].get("type")})
             else:
                 k = res["create"].get(attr) or res["update"].get(attr) or kind
-                props[attr] = _kind(k)
+                # answers carry ids as digit strings (the vendor's JSON), requests may send numbers
+                props[attr] = (
+                    prop("string", nullable=True, vendor_type="id") if k == "id" else _kind(k)
+                )
 
-        def attrs(kinds: dict[str, str]) -> dict[str, Any]:
-            out = {}
-            for attr, kind in kinds.items():
-                s = create_spec.get(attr) or comp.get(attr)
-                out[attr] = _request_in(s, attr) if s else _kind(kind)
-            return out
-
-        create_attrs = attrs(res["create"])
-        update_attrs = attrs(res["update"])
+        create_attrs = _attrs(res["create"], create_spec, comp)
+        update_attrs = _attrs(res["update"], create_spec, comp)
         for attr, values in (res.get("enum_overrides") or {}).items():
             for shape in (create_attrs, update_attrs):
                 if attr in shape:
                     shape[attr] = {**shape[attr], "enum": [*values, None]}
         single = res["singular"]
-
-        def wrapper(inner: dict[str, Any]) -> dict[str, Any]:
-            return {
-                "type": "object",
-                "properties": {
-                    single: inner,
-                    coll: {"type": "array", "items": inner, "maxItems": 100},
-                },
-                "minProperties": 1,
-            }
 
         create = {
             "type": "object",
@@ -130,8 +136,8 @@ def build(
             "record": {"type": "object", "properties": props, "additionalProperties": True},
             "create": create,
             "update": update,
-            "createRequest": wrapper({"$ref": "#/$defs/create"}),
-            "updateRequest": wrapper({"$ref": "#/$defs/update"}),
+            "createRequest": _wrapper(single, coll, {"$ref": "#/$defs/create"}),
+            "updateRequest": _wrapper(single, coll, {"$ref": "#/$defs/update"}),
         }
         files[f"objects/{coll}.json"] = object_doc("kantata", release, coll, defs, source)
         sources[f"objects/{coll}.json"] = source

@@ -20,11 +20,11 @@ _ROW = re.compile(r"^\| `([^`]+)` \|([^|]*)\|([^|]*)\|([^|]*)\|([^|]*)\|([^|]*)\
 CUSTOM = "^cust[a-z]*_[A-Za-z0-9_]+$"
 
 
-def _table(specs: Path, record: str) -> dict[str, dict[str, str]]:
+def _table(specs: Path, record: str) -> dict[str, dict[str, Any]]:
     path = specs / DOCS / "schemas" / f"{record}.md"
     if not path.exists():
         return {}
-    rows: dict[str, dict[str, str]] = {}
+    rows: dict[str, dict[str, Any]] = {}
     inside = False
     for line in path.read_text().splitlines():
         if line.startswith("## "):
@@ -72,7 +72,9 @@ def _field(name: str, sel: dict[str, Any], row: dict[str, Any] | None) -> tuple[
         return _ref(enum, row["type"])
     if kind == "ref":
         return _ref(sel.get("choices"), "ref")
-    js, fmt = {
+    kind_js: Any
+    kind_fmt: str | None
+    kind_js, kind_fmt = {
         "string": ("string", None),
         "integer": ("integer", None),
         "float": ("number", None),
@@ -81,7 +83,7 @@ def _field(name: str, sel: dict[str, Any], row: dict[str, Any] | None) -> tuple[
         "datetime": ("string", "date-time"),
         "duration": (["string", "number"], None),
     }[kind]
-    out = prop(js, nullable=True, fmt=fmt, vendor_type=kind)
+    out = prop(kind_js, nullable=True, fmt=kind_fmt, vendor_type=kind)
     return out, out, kind
 
 
@@ -122,9 +124,9 @@ def build(
         update: dict[str, Any] = {}
         required: list[str] = []
         for fname, sel in rec["fields"].items():
-            row = table.get(fname)
-            resp, req, _vt = _field(fname, sel, row)
-            ro = sel.get("readonly") or (row is not None and row["readonly"])
+            field_row = table.get(fname)
+            resp, req, _vt = _field(fname, sel, field_row)
+            ro = sel.get("readonly") or (field_row is not None and field_row["readonly"])
             if ro:
                 resp = {**resp, "readOnly": True}
             props[fname] = resp

@@ -128,7 +128,7 @@ def build(
             if f["updateable"]:
                 update[fname] = s
         how = (
-            "describe recording salesforce/cumulusci-%s-describe.json" % name
+            f"describe recording salesforce/cumulusci-{name}-describe.json"
             if recorded
             else (f"enterprise WSDL {WSDL} (types); " if wsdl else "")
             + f"written from the object reference {obj['docs']}"

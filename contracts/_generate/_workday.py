@@ -6,6 +6,7 @@ its ``allOf`` into one property list so diffs and drift checks see fields, not r
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,8 @@ import yaml
 from ._schema import DIALECT, object_doc, openapi_to_2020, prop, schema_id
 
 SPEC = "workday/ballerina-workday.common-openapi.yml"
+STAFFING = "workday/denhamd2-pm-agent-mirror-staffing_v7_20260418_oas2.json"
+WORKER_DATA = "workerData_c2466b0778c610000d1936006720000e"
 OBJECTS = {
     "workers": "WorkerSummary",
     "workerProfile": "WorkerProfile",
@@ -36,6 +39,19 @@ def _flatten(comps: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
             props.update(part.get("properties", {}))
             required += part.get("required", [])
     return {"type": "object", "properties": props, "required": required}
+
+
+def _shallow(schema: dict[str, Any]) -> dict[str, Any]:
+    """Swagger 2.0 properties with their references typed as objects (one level deep)."""
+    props = {}
+    for k, v in schema["properties"].items():
+        v = openapi_to_2020(v)
+        if "$ref" in v:
+            v = {"type": "object"}
+        elif v.get("type") == "array" and "$ref" in v.get("items", {}):
+            v = {**v, "items": {"type": "object"}}
+        props[k] = v
+    return {**schema, "properties": props}
 
 
 def _relink(node: Any) -> Any:
@@ -68,14 +84,28 @@ def build(
     files: dict[str, Any] = {}
     sources: dict[str, str] = {}
     extra = selection.get("extra_fields", {})
+    staffing = json.loads((specs / STAFFING).read_text())["definitions"]
+    worker_data = _shallow(_flatten(staffing, staffing[WORKER_DATA]))
     for name, comp in OBJECTS.items():
         flat = _flatten(comps, comps[comp])
+        if name in ("workers", "workerProfile"):
+            # a Common v1 worker also carries the Staffing workerData shape clients read
+            for k, v in worker_data["properties"].items():
+                flat["properties"].setdefault(k, v)
         for fname, typ in (extra.get(name) or {}).items():
             flat["properties"].setdefault(fname, {"type": typ, "x-source": "docs"})
         record = _relink(_nullable_props(flat))
         record["additionalProperties"] = True
         record["required"] = [r for r in ("id", "descriptor") if r in record["properties"]]
-        how = f"vendor OpenAPI {SPEC} ({comp}, allOf flattened)"
+        how = (
+            f"vendor OpenAPI {SPEC} ({comp}, allOf flattened)"
+            + (
+                f"; Staffing v7 {STAFFING} ({WORKER_DATA})"
+                if name in ("workers", "workerProfile")
+                else ""
+            )
+            + ("; extra fields written from the Workday REST directory" if extra.get(name) else "")
+        )
         files[f"objects/{name}.json"] = object_doc(
             "workday", release, name, {"record": record}, how
         )

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
 from .._errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from contracts import Contract
 
 contracts_app = typer.Typer(
     help="The vendor contracts: diff two releases, verify a live sandbox.",
@@ -39,7 +42,7 @@ def release_args(releases: dict[str, str], mode: str) -> str:
     return "".join(parts) + (f" --contracts {mode}" if mode != "strict" else "")
 
 
-def _contract(vendor: str, name: str):  # type: ignore[no-untyped-def]
+def _contract(vendor: str, name: str) -> Contract:
     from contracts import ContractError, load_contract
 
     try:

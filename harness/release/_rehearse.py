@@ -133,9 +133,16 @@ def _missing_settings(vendor: str, values: dict[str, Any]) -> str:
     cls = getattr(importlib.import_module(module), cls_name)
     have = {f.name for f in dataclasses.fields(cls)}
     missing = sorted(set(values) - have)
-    if not missing:
-        return ""
-    return f"{cls_name} has no setting {', '.join(missing)} in this build"
+    if missing:
+        return f"{cls_name} has no setting {', '.join(missing)} in this build"
+    try:
+        candidate = dataclasses.replace(cls(), **values)
+        check = getattr(candidate, "validate", None)
+        if callable(check):
+            check()
+    except (TypeError, ValueError) as exc:
+        return f"{cls_name} refuses {values}: {exc}"
+    return ""
 
 
 def _explain(violation: dict[str, Any]) -> str:
@@ -205,16 +212,16 @@ def _run_one(
         if j.ok:
             cells.append(Cell(j.name, True))
             continue
-        v = _first_violation(j)
+        first = _first_violation(j)
         failure = (j.failures or ["failed"])[0]
-        if v is None:
+        if first is None:
             cells.append(Cell(j.name, False, failure=failure))
             continue
         why = (
-            f"{v.get('method', '')} {v.get('path', '')}: field '{v['field']}' rule '{v['rule']}' "
-            f"({v.get('release')} {v.get('schema')})"
+            f"{first.get('method', '')} {first.get('path', '')}: field '{first['field']}' "
+            f"rule '{first['rule']}' ({first.get('release')} {first.get('schema')})"
         )
-        cells.append(Cell(j.name, False, why=why, explained_by=_explain(v), failure=failure))
+        cells.append(Cell(j.name, False, why=why, explained_by=_explain(first), failure=failure))
     missing = [k for k in journeys if k not in {c.journey for c in cells}]
     cells += [Cell(k, False, ran=False, failure=result.error or "not played") for k in missing]
     return cells

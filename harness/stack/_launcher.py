@@ -61,6 +61,7 @@ class StackSettings:
     systems: list[str] | None = None  # None: all available
     data_dir: Path | None = None
     journal_size: int = 10_000
+    journal_body_bytes: int = 4096  # bodies kept per journal entry (contract checks read them)
     dialect_settings: dict[str, Any] = field(
         default_factory=dict
     )  # system -> dialect settings object
@@ -112,6 +113,7 @@ class Stack:
                 continue
             engine = SimulatorSettings(
                 journal_size=s.journal_size,
+                journal_body_bytes=s.journal_body_bytes,
                 data_dir=(s.data_dir / system) if s.data_dir else None,
                 ca_bundle=str(self.tls.ca_bundle) if self.tls else None,
                 admin_token=self.admin_token,

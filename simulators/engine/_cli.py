@@ -88,6 +88,13 @@ def serve_cli(
         metavar="HOST",
         help="a host name the admin API answers for besides loopback and --host (repeatable)",
     )
+    p.add_argument("--release", default="", help="vendor release to serve (contracts/<vendor>/)")
+    p.add_argument(
+        "--contracts",
+        choices=("off", "lenient", "strict"),
+        default="off",
+        help="check writes against the release's contract",
+    )
     add_arguments(p)
     args = p.parse_args(argv)
     for name in ("event_retention", "max_tenants", "journal_size"):
@@ -105,6 +112,8 @@ def serve_cli(
         ca_bundle=str(tls.ca_bundle) if tls else None,
         admin_token=args.admin_token,
         allowed_hosts=tuple(args.allow_host),
+        release=args.release,
+        contracts=args.contracts,
     )
     try:
         server = SimulatorServer(

@@ -13,13 +13,12 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING, Any, Literal
 
-import orjson
-
 from contracts import (
     Contract,
     ContractError,
     ContractSet,
     ReleaseProfile,
+    Validator,
     Violation,
     current,
     load_profile,
@@ -55,6 +54,9 @@ class RequestContracts:
         self._codes: dict[str, str] = dict(wire.get("codes", {}))
         self._errors_list = bool(wire.get("errors_list"))
         self._pending: dict[int, list[dict[str, Any]]] = {}
+        #: (route, object) -> the compiled request validator, or None: resolved once each
+        self._by_route: dict[tuple[str, str], Validator | None] = {}
+        self._object_param = str(self.contract.wire.get("x-object-param", ""))
 
     # -- profile ---------------------------------------------------------------------
 
@@ -77,16 +79,22 @@ class RequestContracts:
 
     def check(self, req: Request) -> None:
         """Validate a write's body; strict mode raises the vendor's error."""
-        if self.mode == "off" or req.method not in _WRITES or req.route is None:
+        if self.mode == "off" or req.method not in _WRITES or req.route is None or not req.body:
             return
-        ref = self.contract.endpoint_ref(req.route.name, req.params, "request")
-        if ref is None or not req.body:
+        key = (req.route.name, req.params.get(self._object_param, ""))
+        try:
+            validator = self._by_route[key]
+        except KeyError:
+            ref = self.contract.endpoint_ref(req.route.name, req.params, "request")
+            validator = self._by_route[key] = (
+                self.contract.validator(ref) if ref is not None else None
+            )
+        if validator is None:
             return
         try:
-            body = orjson.loads(req.body)
-        except orjson.JSONDecodeError:
+            body = req.json()  # parsed once: the handler reads the same parsed body
+        except HttpError:
             return  # the handler answers malformed JSON in the vendor's own way
-        validator = self.contract.validator(ref)
         if validator.is_valid(body):
             return
         found = validator.violations(body)
@@ -142,12 +150,22 @@ def _message(vendor: str, v: Violation, code: str) -> str:
 def set_dialect_settings(dialect: Dialect, values: dict[str, Any], source: str) -> None:
     """Set dialect settings by name; a name the dialect does not have is a ConfigError."""
     settings = getattr(dialect, "settings", None)
-    for name, value in values.items():
+    if not values:
+        return
+    for name in values:
         if settings is None or not any(f.name == name for f in dataclasses.fields(settings)):
             raise ConfigError(
                 f"{source}: {type(settings).__name__} has no setting {name!r}",
                 hint="the setting may come with a newer simulator; check the name",
             )
+    try:  # the settings class validates the combination (__post_init__ or validate())
+        candidate = dataclasses.replace(settings, **values)
+        check = getattr(candidate, "validate", None)
+        if callable(check):
+            check()
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{source}: {exc}") from None
+    for name, value in values.items():  # the dialect's parts hold this very object
         setattr(settings, name, value)
 
 

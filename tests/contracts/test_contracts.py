@@ -3,6 +3,7 @@ request checks in strict and lenient mode, and the CLI's exit codes."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import shutil
 import subprocess
@@ -119,7 +120,7 @@ def test_netsuite_records_match_the_simulator_both_ways() -> None:
 def test_each_profile_stands_for_the_diff_of_its_contracts() -> None:
     for v in vendors():
         rels = releases(v)
-        for old, new in zip(rels, rels[1:], strict=False):
+        for old, new in itertools.pairwise(rels):
             changes = diff(load_contract(v, old.name), load_contract(v, new.name))
             profile = load_profile(v, new.name)
             declared = {(c.get("object", ""), c.get("field", "")) for c in profile.changes}
@@ -248,3 +249,33 @@ def test_verify_reports_drift_of_a_simulator_under_an_upcoming_profile(tmp_path:
     by = {o["name"]: o for o in out["objects"]}
     assert "location" in " ".join(by["timeBill"]["removed"])  # the contract has it, the sandbox not
     assert r.returncode == 1
+
+
+def test_profile_and_variant_settings_are_checked_by_name_and_value() -> None:
+    from harness._errors import StackError
+
+    with pytest.raises(StackError, match="has no setting 'no_such_setting'"):
+        Stack(
+            StackSettings(
+                port_base=None,
+                systems=["hcm"],
+                dialect_options={"workday": {"no_such_setting": 1}},
+            )
+        ).start()
+    with pytest.raises(StackError, match="notification_format"):
+        Stack(
+            StackSettings(
+                port_base=None,
+                systems=["hcm"],
+                dialect_options={"workday": {"notification_format": "xml"}},
+            )
+        ).start()
+    # a shipped profile's settings reach the simulator: 69.0 retires versions below 41.0
+    with Stack(
+        StackSettings(port_base=None, systems=["crm"], releases={"salesforce": "69.0"})
+    ) as st:
+        ep = endpoints_document(st)["crm"]
+        assert ep["api_version"] == "69.0"
+        r = httpx.get(f"{ep['base_url']}/services/data/v40.0/sobjects")
+        assert r.status_code == 410
+        assert httpx.get(f"{ep['base_url']}/services/data/v41.0/").status_code != 410
