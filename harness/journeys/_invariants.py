@@ -282,7 +282,7 @@ def invoice_totals(f: Facts) -> str | None:
         first = plan[0]
         rest = _plan(f.ledger.amount - first, [s / sum(shares[1:]) for s in shares[1:]])
         plan = [first, *rest]
-    if sorted(totals) != sorted(plan):
+    if totals != plan:  # in the order the milestones were completed
         return f"invoice totals {totals} differ from the milestone plan {plan} (deal {f.ledger.amount:.2f})"
     if abs(sum(totals) - f.ledger.amount) > _CENT:
         return f"invoices add up to {sum(totals):.2f}, the deal is {f.ledger.amount:.2f}"

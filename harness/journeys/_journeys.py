@@ -534,6 +534,7 @@ def play_erp_outage(sc: Scene) -> None:
     """The ERP is down for an hour during invoicing; its clock is advanced past the window."""
     open_project(sc, TM, 19744.85)
     log_and_approve(sc, 2)
+    settle(sc, "the time entries settle")
     erp = sc.systems.admin["erp"]
     with sc.steps.step("the ERP goes down for an hour", "erp"):
         start = datetime.fromisoformat(erp.clock().replace("Z", "+00:00"))
@@ -548,7 +549,6 @@ def play_erp_outage(sc: Scene) -> None:
             }
         )
         sc.cleanup.append(erp.clear_faults)
-        sc.cleanup.append(lambda: None)
         seq = erp.last_seq()
     bill_time(sc, follow=False)
     with sc.steps.step("the stack meets the outage", "erp", "wait"):

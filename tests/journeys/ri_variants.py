@@ -195,7 +195,7 @@ def _root_subsidiary() -> None:
 
     async def legal_entity(svc: Any, customer: Any) -> Any:
         out = await orig(svc, customer)
-        out["erp"] = {}
+        out["erp"] = {"subsidiary": {"id": "1"}}
         return out
 
     closed_won.subsidiary_for = root
@@ -285,7 +285,7 @@ CAUGHT_BY: dict[str, tuple[str, str]] = {
     "termination_ignored": ("termination", "the leaver's assignments end in the PSA"),
     "change_order_ignored": ("change_order", "the PSA budget follows the change order"),
     "milestone_split_wrong": ("milestone", "invoice totals follow the milestone plan"),
-    "root_subsidiary": ("tm", "customer and job in the account's legal entity"),
+    "root_subsidiary": ("tm", "subsidiary"),
     "outage_gives_up": ("erp_outage", "503"),
     "psa_invoice_missing": ("tm", ""),
     "status_wording": ("tm", "Paid In Full"),
