@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from harness.journeys._invariants import INVARIANTS
+
 HARNESS = [sys.executable, "-c", "from harness.cli import main; main()"]
 
 
@@ -36,7 +38,7 @@ def summary(tmp_path: Path) -> dict:
 
 
 def test_run_passes_and_writes_reports(tmp_path: Path) -> None:
-    p = harness_run(tmp_path, "--seed", "1")
+    p = harness_run(tmp_path, "billing", "--seed", "1")
     assert p.returncode == 0, p.stdout[-3000:] + p.stderr[-3000:]
     reports = tmp_path / "reports"
     suite = ET.parse(reports / "run-junit.xml").getroot()
@@ -50,6 +52,7 @@ def test_run_passes_and_writes_reports(tmp_path: Path) -> None:
     s = summary(tmp_path)
     assert s["ok"] is True and s["seed"] == 1
     assert s["reproduce"].startswith("harness run --seed 1 ")
+    assert "--journeys tm,fixed_fee,milestone" in s["reproduce"]
     k = s["kpis"]
     assert set(k["project_setup_cycle_s"]) == {"tm", "fixed_fee", "milestone"}
     assert all(v is not None and v > 0 for v in k["project_setup_cycle_s"].values())
@@ -57,7 +60,7 @@ def test_run_passes_and_writes_reports(tmp_path: Path) -> None:
     assert "invoice raised in the ERP" in k["propagation_latency_s"]["tm"]
     assert set(k["retries"]) == {"crm", "erp", "psa", "hcm"}
     for j in s["journeys"]:
-        assert [i["ok"] for i in j["invariants"]] == [True] * 6, j["invariants"]
+        assert [i["ok"] for i in j["invariants"]] == [True] * len(INVARIANTS), j["invariants"]
     html = (reports / "run-report.html").read_text()
     assert html.count("<svg") == 3 and "seed <b>1</b>" in html
     assert "reproduce: harness run --seed 1" in p.stdout
@@ -111,6 +114,7 @@ def test_run_fails_when_the_target_is_not_running(tmp_path: Path) -> None:
     ("args", "message"),
     [
         (["--journeys", "tm,nope"], "unknown journey(s) nope"),
+        (["billing", "-k", "nothing_like_this"], "matches no journey"),
         (["--target", "missing.toml"], "cannot read target file missing.toml"),
         (["--size", "huge"], "unknown size 'huge'"),
     ],
