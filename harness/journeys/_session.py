@@ -203,8 +203,21 @@ class Session:
                 continue
         return out
 
+    def save_journals(self) -> None:
+        """Every system's request journal for the run, as JSON lines, beside the reports."""
+        if self.systems is None or self.options.log_dir is None:
+            return
+        self.options.log_dir.mkdir(parents=True, exist_ok=True)
+        for system, admin in self.systems.admin.items():
+            try:
+                text = admin.export_journal()
+            except JourneyFailure:
+                continue
+            (self.options.log_dir / f"journal-{system}.jsonl").write_text(text)
+
     def stop(self) -> None:
         if self.systems is not None:
+            self.save_journals()
             self.systems.close()
         if self.target is not None:
             self.target.stop()

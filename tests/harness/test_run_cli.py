@@ -42,13 +42,16 @@ def test_run_passes_and_writes_reports(tmp_path: Path) -> None:
     assert p.returncode == 0, p.stdout[-3000:] + p.stderr[-3000:]
     reports = tmp_path / "reports"
     suite = ET.parse(reports / "run-junit.xml").getroot()
-    cases = suite.findall("testcase")
+    cases = [c for c in suite.findall("testcase") if c.get("classname", "").startswith("journeys.")]
     assert len(cases) == 3 and suite.get("failures") == "0"
     assert {c.get("classname") for c in cases} == {
         "journeys.tm",
         "journeys.fixed_fee",
         "journeys.milestone",
     }
+    invariants = [c for c in suite.findall("testcase") if c.get("classname") == "invariants.tm"]
+    assert [c.get("name") for c in invariants] == list(INVARIANTS)
+    assert all((reports / f"journal-{s}.jsonl").stat().st_size > 0 for s in ("crm", "erp", "psa"))
     s = summary(tmp_path)
     assert s["ok"] is True and s["seed"] == 1
     assert s["reproduce"].startswith("harness run --seed 1 ")
@@ -81,6 +84,7 @@ def test_run_fails_when_the_erp_refuses_invoices(tmp_path: Path) -> None:
     suite = ET.parse(tmp_path / "reports" / "run-junit.xml").getroot()
     [failure] = suite.findall("testcase/failure")
     assert "billing office runs billing" in (failure.get("message") or "")
+    assert suite.get("failures") == "1"
     html = (tmp_path / "reports" / "run-report.html").read_text()
     assert "Payloads of the failing step: billing office runs billing" in html
 
