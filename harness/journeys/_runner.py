@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 
 from .._errors import HarnessError
-from ._errors import JourneyFailure
+from ._errors import JourneyFailure, TargetDown
 from ._events import EventBus, RunFinished, RunStarted
 from ._model import RunResult
 from ._session import Session, SessionOptions
@@ -32,9 +32,11 @@ def run_journeys(
     try:
         try:
             session.start()
+        except TargetDown as exc:  # a finding about the stack, not misuse: exit 1
+            result.error = f"the stack under test did not come up: {exc}"
         except JourneyFailure as exc:  # the target or a simulator refused the setup calls
             raise HarnessError(f"the run could not start: {exc}") from None
-        for key in journeys:
+        for key in journeys if result.error is None else []:
             result.journeys.append(session.play(key))
             if session.deadline.remaining() <= 0:
                 result.error = f"the run's time limit of {options.timeout:.0f}s is used up"

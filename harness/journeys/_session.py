@@ -6,6 +6,7 @@ order; the pytest plugin keeps one session for a test session).
 
 from __future__ import annotations
 
+import contextlib
 import random
 import shutil
 import tempfile
@@ -17,7 +18,9 @@ from typing import Any
 from .._config import load_config
 from ..stack import Stack, StackSettings, endpoints_document, write_endpoints
 from ._canon import Canon
-from ._errors import JourneyFailure
+from ._diagnose import explain
+from .._errors import StackError
+from ._errors import JourneyFailure, TargetDown
 from ._events import EventBus, JourneyFinished, JourneyStarted, PhaseStarted
 from ._invariants import check_invariants
 from ._journeys import JOURNEYS, Scene
@@ -148,7 +151,10 @@ class Session:
             self.systems.admin[system].add_fault({k: v for k, v in rule.items() if k != "system"})
         self.bus.emit(PhaseStarted(f"starting the target: {o.target.name}"))
         self.target = Target(o.target, self.recorder, self.deadline, self.workdir)
-        self.target.start(ep_file, self.endpoints)
+        try:
+            self.target.start(ep_file, self.endpoints)
+        except StackError as exc:
+            raise TargetDown(str(exc)) from None
         return self
 
     def play(self, key: str) -> JourneyResult:
@@ -156,6 +162,7 @@ class Session:
         assert self.systems is not None and self.target is not None
         spec = JOURNEYS[key]
         result = JourneyResult(key, spec.billing_model, started=time.monotonic() - self.origin)
+        since = self._journal_marks()
         self.bus.emit(JourneyStarted(key, spec.billing_model))
         steps = StepRunner(result, self.bus, self.recorder, self.origin)
         scene = Scene(
@@ -172,15 +179,16 @@ class Session:
                 spec.play(scene)
             finally:
                 for undo in scene.cleanup:  # lift the journey's faults whatever happened
-                    try:
+                    with contextlib.suppress(JourneyFailure):
                         undo()
-                    except JourneyFailure:
-                        pass
         except JourneyFailure as exc:
             failed = result.failed_step
             why = self.target.alive() or self.target.diagnose()
             if failed is not None and why and "dead" not in (failed.error or ""):
                 failed.error = f"{failed.error}; {why}"
+            culprit = explain(self.systems.admin, since, self.target.log_path)
+            if failed is not None and culprit:
+                failed.error = f"{failed.error}; {culprit}"
             elif failed is None:
                 result.invariants.append(_failed("journey could finish", str(exc)))
         else:
@@ -190,6 +198,16 @@ class Session:
         result.kpis = journey_kpis(scene, result)
         self.bus.emit(JourneyFinished(result))
         return result
+
+    def _journal_marks(self) -> dict[str, int]:
+        assert self.systems is not None
+        marks = {}
+        for system, admin in self.systems.admin.items():
+            try:
+                marks[system] = admin.last_seq()
+            except JourneyFailure:
+                marks[system] = 0
+        return marks
 
     def retries(self) -> dict[str, dict[str, int]]:
         """429 and 503 answers per simulator: what the stack had to retry."""

@@ -127,3 +127,19 @@ def test_run_usage_errors_exit_2(tmp_path: Path, args: list[str], message: str) 
     p = harness_run(tmp_path, *args, timeout=60)
     assert p.returncode == 2
     assert message in p.stderr and len(p.stderr.strip().splitlines()) == 1
+
+
+def test_a_stack_that_crashes_at_start_up_fails_the_gate(tmp_path: Path) -> None:
+    base = f"http://127.0.0.1:{_free_port()}"
+    (tmp_path / "target.toml").write_text(
+        f'name = "crashing stack"\nbase_url = "{base}"\nhealth_url = "{base}/health"\n'
+        f'start = [{json.dumps(sys.executable)}, "-c", "import sys; print(\'boom: no config\'); sys.exit(3)"]\n'
+        "startup_timeout = 10\n"
+    )
+    p = harness_run(tmp_path, "--journeys", "tm", "--target", "target.toml")
+    assert p.returncode == 1, p.stdout[-3000:] + p.stderr[-3000:]
+    [line] = summary(tmp_path)["failures"]
+    assert "did not come up" in line and "exited with code 3" in line
+    suite = ET.parse(tmp_path / "reports" / "run-junit.xml").getroot()
+    [error] = suite.findall("testcase/error")
+    assert "did not come up" in (error.get("message") or "")
