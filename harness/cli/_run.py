@@ -91,6 +91,13 @@ def run(
             help="Settings file (default: harness.toml, then [tool.harness] in pyproject.toml)."
         ),
     ] = None,
+    compare: Annotated[
+        str | None,
+        typer.Option(help="'last': show each KPI against the previous run, fail on a regression."),
+    ] = None,
+    regression_threshold: Annotated[
+        float, typer.Option(help="How much worse a time KPI may get under --compare (0.5 = 50%).")
+    ] = 0.5,
 ) -> None:
     """Play the opportunity-to-invoice journeys through the stack and judge all four systems."""
     from ..data._sizes import SIZES
@@ -102,7 +109,13 @@ def run(
         load_target_file,
         run_journeys,
     )
-    from ..reporting import ConsoleReporter, HtmlReporter, JsonSummaryReporter, JUnitReporter
+    from ..reporting import (
+        ConsoleReporter,
+        HtmlReporter,
+        JsonSummaryReporter,
+        JUnitReporter,
+        KpiHistory,
+    )
 
     cfg = load_config(config)
     seed = cfg.seed if seed is None else seed
@@ -112,6 +125,8 @@ def run(
     if timeout <= 0 or step_timeout <= 0:
         raise ConfigurationError("--timeout and --step-timeout must be positive")
     keys = _journeys(journeys, suites, k)
+    if compare not in (None, "last"):
+        raise ConfigurationError(f"--compare {compare!r} is not known", hint="use --compare last")
     target_path = None if target == "embedded" else Path(target)
     spec = embedded_spec() if target_path is None else load_target_file(target_path)
     report_dir = report_dir or cfg.report_dir
@@ -139,7 +154,11 @@ def run(
     bus.subscribe(JUnitReporter(paths["junit"]))
     bus.subscribe(JsonSummaryReporter(paths["summary"]))
     bus.subscribe(HtmlReporter(paths["html"]))
+    history = KpiHistory(
+        report_dir / "kpi-history.jsonl", compare == "last", regression_threshold, console
+    )
+    bus.subscribe(history)
     command = _command(seed, size, keys, target_path, https, faults, config, timeout, step_timeout)
     result = run_journeys(options, keys, bus, command)
     console.print("reports: " + ", ".join(str(p) for p in paths.values()), soft_wrap=True)
-    raise typer.Exit(0 if result.ok else 1)
+    raise typer.Exit(0 if result.ok and not history.regressions else 1)

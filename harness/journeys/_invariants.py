@@ -259,7 +259,7 @@ def invoice_leakage(f: Facts) -> str | None:
     invoiced = round(sum(float(i.get("total") or 0) for i in f.invoices), 2)
     earned = _approved_money(f)
     leak = round(earned - invoiced, 2)
-    f.ledger.status_after.append(("invoice_leakage", f"{leak:.2f}"))
+    f.ledger.leakage = leak
     tolerance = 0.01 * max(len(f.ledger.approved), 1) / 2
     if abs(leak) > max(tolerance, 0.01):
         what = "left uninvoiced" if leak > 0 else "invoiced beyond the approved work"

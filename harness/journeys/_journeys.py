@@ -252,7 +252,8 @@ def milestones(sc: Scene) -> list[dict[str, Any]]:
 
 def complete(sc: Scene, story: dict[str, Any], n: int, of: int, note: bool = False) -> None:
     pm = ProjectManager(sc.systems)
-    with sc.steps.step(f"project manager completes milestone {n} of {of}", "psa"):
+    with sc.steps.step(f"project manager completes milestone {n} of {of}", "psa") as s:
+        sc.marks.setdefault("billable", s.started)
         pm.complete(str(story["id"]))
         if note:  # a later edit: the same milestone's change event again
             pm.note(str(story["id"]), f"Accepted by the customer on {sc.day}")
