@@ -382,7 +382,7 @@ def check_invariants(sc: Scene, spec: JourneySpec) -> list[InvariantResult]:
     except JourneyFailure as exc:
         return [InvariantResult("state could be read", False, str(exc))]
     out = []
-    for name, check in INVARIANTS.items():
+    for name, check in [*INVARIANTS.items(), *spec.invariants]:
         try:
             problem = check(facts)
         except (KeyError, TypeError, ValueError, AttributeError) as exc:

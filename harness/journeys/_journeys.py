@@ -75,6 +75,8 @@ class JourneySpec:
     play: Callable[[Scene], None]
     suite: str = "billing"
     about: str = ""
+    #: invariants of this journey beyond the shared ones: (name, check(facts) -> problem)
+    invariants: tuple[tuple[str, Callable[[Any], str | None]], ...] = ()
 
 
 # -- building blocks ------------------------------------------------------------------

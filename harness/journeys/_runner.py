@@ -7,16 +7,21 @@ harness's own setup (bad options, a simulator that cannot start) raise ``Harness
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 
 from .._errors import HarnessError
 from ._errors import JourneyFailure, TargetDown
 from ._events import EventBus, RunFinished, RunStarted
+from ._journeys import JourneySpec
 from ._model import RunResult
 from ._session import Session, SessionOptions
 
 
 def run_journeys(
-    options: SessionOptions, journeys: list[str], bus: EventBus, command: str
+    options: SessionOptions,
+    journeys: Sequence[str | JourneySpec],
+    bus: EventBus,
+    command: str,
 ) -> RunResult:
     """Play ``journeys`` against a fresh session; always emits ``RunFinished``."""
     result = RunResult(
@@ -26,7 +31,8 @@ def run_journeys(
         target=options.target.name,
         started_at=time.time(),
     )
-    bus.emit(RunStarted(options.seed, options.size, command, tuple(journeys)))
+    keys = tuple(j if isinstance(j, str) else j.key for j in journeys)
+    bus.emit(RunStarted(options.seed, options.size, command, keys))
     t0 = time.monotonic()
     session = Session(options, bus)
     try:

@@ -16,14 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from .._config import load_config
+from .._errors import StackError
 from ..stack import Stack, StackSettings, endpoints_document, write_endpoints
 from ._canon import Canon
 from ._diagnose import explain
-from .._errors import StackError
 from ._errors import JourneyFailure, TargetDown
 from ._events import EventBus, JourneyFinished, JourneyStarted, PhaseStarted
 from ._invariants import check_invariants
-from ._journeys import JOURNEYS, Scene
+from ._journeys import JOURNEYS, JourneySpec, Scene
 from ._kpis import journey_kpis
 from ._model import JourneyResult
 from ._steps import StepRunner
@@ -157,10 +157,12 @@ class Session:
             raise TargetDown(str(exc)) from None
         return self
 
-    def play(self, key: str) -> JourneyResult:
-        """Play one journey; a failing step ends it, invariants are checked after success."""
+    def play(self, journey: str | JourneySpec) -> JourneyResult:
+        """Play one journey (a key of ``JOURNEYS`` or your own ``JourneySpec``); a failing
+        step ends it, invariants are checked after success."""
         assert self.systems is not None and self.target is not None
-        spec = JOURNEYS[key]
+        spec = JOURNEYS[journey] if isinstance(journey, str) else journey
+        key = spec.key
         result = JourneyResult(key, spec.billing_model, started=time.monotonic() - self.origin)
         since = self._journal_marks()
         self.bus.emit(JourneyStarted(key, spec.billing_model))
