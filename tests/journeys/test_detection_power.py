@@ -17,7 +17,7 @@ import pytest
 from harness.journeys import EventBus, SessionOptions, TargetSpec, run_journeys
 
 sys.path.insert(0, str(Path(__file__).parent))
-from ri_variants import CAUGHT_BY, VARIANTS  # noqa: E402
+from ri_variants import CAUGHT_BY, VARIANTS
 
 MAIN = str(Path(__file__).parent / "variant_main.py")
 

@@ -15,7 +15,7 @@ GUIDE = Path(__file__).parents[2] / "docs" / "writing-a-journey.md"
 def test_guide_example_plays() -> None:
     [code] = re.findall(r"```python\n(.*?)```", GUIDE.read_text(), re.S)
     ns: dict[str, Any] = {}
-    exec(compile(code, str(GUIDE), "exec"), ns)  # noqa: S102 - the guide's own example
+    exec(compile(code, str(GUIDE), "exec"), ns)
     spec = ns["TWO_INSTALMENTS"]
     with Session(SessionOptions(seed=3)) as session:
         result = session.play(spec)
