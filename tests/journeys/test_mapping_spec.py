@@ -42,7 +42,7 @@ def test_milestone_shares_must_add_up(tmp_path: Path) -> None:
     src = (Path(__file__).parents[2] / "harness/journeys/mappings/reference.toml").read_text()
     f = tmp_path / "m.toml"
     f.write_text(src.replace('"Milestone" = [0.3, 0.4, 0.3]', '"Milestone" = [0.3, 0.4]'))
-    with pytest.raises(ConfigurationError, match="add up to 0.7, not 1"):
+    with pytest.raises(ConfigurationError, match=r"add up to 0\.7, not 1"):
         load_mapping(f)
 
 
