@@ -11,6 +11,8 @@ Fixtures:
   vendor and admin clients, and the canonical firm, for custom steps and checks.
 
 Marker: ``@pytest.mark.journey("lifecycle")`` tags a test with a suite (select with ``-m``).
+Under allure-pytest (``--alluredir``) each journey step becomes an Allure step with its
+requests and responses attached, and the journey's KPIs the test's parameters.
 """
 
 from __future__ import annotations
@@ -50,7 +52,13 @@ def harness_tls(tmp_path_factory: pytest.TempPathFactory) -> TlsFiles:
 def harness_session(request: pytest.FixtureRequest) -> Iterator[Any]:
     """The stack a journey scenario plays in (see the module docstring)."""
     from harness._config import load_config
-    from harness.journeys import Session, SessionOptions, embedded_spec, load_target_file
+    from harness.journeys import (
+        EventBus,
+        Session,
+        SessionOptions,
+        embedded_spec,
+        load_target_file,
+    )
 
     cfg = load_config()
     target = request.config.getoption("--harness-target")
@@ -62,7 +70,12 @@ def harness_session(request: pytest.FixtureRequest) -> Iterator[Any]:
         target=load_target_file(Path(target)) if target else embedded_spec(),
         mapping=Path(mapping) if mapping else None,
     )
-    with Session(options) as session:
+    bus = EventBus()
+    if request.config.pluginmanager.hasplugin("allure_pytest"):
+        from harness.reporting._allure import allure_pytest_listener
+
+        bus.subscribe(allure_pytest_listener)
+    with Session(options, bus) as session:
         yield session
 
 

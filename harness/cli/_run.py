@@ -110,6 +110,7 @@ def run(
         run_journeys,
     )
     from ..reporting import (
+        AllureReporter,
         ConsoleReporter,
         HtmlReporter,
         JsonSummaryReporter,
@@ -154,6 +155,7 @@ def run(
     bus.subscribe(JUnitReporter(paths["junit"]))
     bus.subscribe(JsonSummaryReporter(paths["summary"]))
     bus.subscribe(HtmlReporter(paths["html"]))
+    bus.subscribe(AllureReporter(report_dir / "allure-results"))
     history = KpiHistory(
         report_dir / "kpi-history.jsonl", compare == "last", regression_threshold, console
     )

@@ -1,5 +1,6 @@
 """Reporters: subscribers to the run's events (console, JUnit XML, JSON summary, HTML)."""
 
+from ._allure import AllureReporter
 from ._console import ConsoleReporter
 from ._html import HtmlReporter, html_report
 from ._junit import JUnitReporter, junit_xml
@@ -8,6 +9,7 @@ from ._summary import JsonSummaryReporter, summary
 from ._timeline import timeline_svg
 
 __all__ = [
+    "AllureReporter",
     "ConsoleReporter",
     "HtmlReporter",
     "JUnitReporter",
