@@ -109,6 +109,7 @@ class Session:
         )
         self.mapping = load_mapping(chosen)
         self.canon: Canon | None = None
+        self._targets = 0
 
     def _make_tmp(self) -> str:
         self._tmp = tempfile.TemporaryDirectory(prefix="harness-run-")
@@ -149,13 +150,23 @@ class Session:
             if system not in self.systems.admin:
                 raise JourneyFailure(f"fault rule names unknown system {system!r}")
             self.systems.admin[system].add_fault({k: v for k, v in rule.items() if k != "system"})
-        self.bus.emit(PhaseStarted(f"starting the target: {o.target.name}"))
-        self.target = Target(o.target, self.recorder, self.deadline, self.workdir)
+        self.switch_target(o.target)
+        return self
+
+    def switch_target(self, spec: TargetSpec) -> None:
+        """Stop the running target (if any) and start ``spec`` in the same simulators and
+        firm: several stacks (or builds of one) judged by the same scene, cheaply."""
+        if self.target is not None:
+            self.target.stop()
+        self.bus.emit(PhaseStarted(f"starting the target: {spec.name}"))
+        workdir = self.workdir / f"target-{self._targets}" if self._targets else self.workdir
+        workdir.mkdir(parents=True, exist_ok=True)
+        self._targets += 1
+        self.target = Target(spec, self.recorder, self.deadline, workdir)
         try:
-            self.target.start(ep_file, self.endpoints)
+            self.target.start(self.workdir / "endpoints.json", self.endpoints)
         except StackError as exc:
             raise TargetDown(str(exc)) from None
-        return self
 
     def play(self, journey: str | JourneySpec) -> JourneyResult:
         """Play one journey (a key of ``JOURNEYS`` or your own ``JourneySpec``); a failing
