@@ -435,6 +435,37 @@ def play_two_entities(sc: Scene) -> None:
     pay_and_flow_back(sc)
 
 
+def play_staffing(sc: Scene) -> None:
+    """Staffing must respect the HCM: after a round of departures (the firm's cheapest
+    third leaves), a new project is staffed with active workers only."""
+    if sc.canon is None:
+        raise_step(sc, "the firm's workers", "no canonical firm")
+    assert sc.canon is not None
+    people = sorted(sc.canon.firm.consultants, key=lambda c: (c.cost_rate_minor, c.hcm_id))
+    leavers = [c for c in people if c.psa_id not in sc.ledger.terminated][: len(people) // 3]
+    with sc.steps.step(f"HR terminates {len(leavers)} workers in the HCM", "hcm"):
+        hr = HrPartner(sc.systems)
+        last_day = (date.fromisoformat(sc.day) - timedelta(days=1)).isoformat()
+        for c in leavers:
+            hr.terminate(c.hcm_id, last_day)
+            sc.ledger.terminated[c.psa_id] = c.hcm_id
+    settle(sc, "the departures settle")
+    open_project(sc, TM, 23875.40, account_in(sc, "USD"))
+    with sc.steps.step("the project is staffed with active workers only", "psa", "check"):
+        staff = ProjectManager(sc.systems).staff(str(sc.ids["workspace"]))
+        gone = [str(r["user_id"]) for r in staff if str(r["user_id"]) in sc.ledger.terminated]
+        if gone:
+            raise AssertionError(
+                f"PSA users {gone} were staffed although the HCM terminated them "
+                f"(HCM workers {[sc.ledger.terminated[u] for u in gone]})"
+            )
+    log_and_approve(sc, 2)
+    bill_time(sc)
+    wait_invoices(sc, 1)
+    wait_time_invoiced(sc)
+    pay_and_flow_back(sc)
+
+
 def play_surge(sc: Scene) -> None:
     """Month end: hundreds of entries approved at once while the PSA's webhook drops some
     events, which are redelivered after billing."""
@@ -651,6 +682,15 @@ JOURNEYS: Mapping[str, JourneySpec] = MappingProxyType(
             play_two_entities,
             "lifecycle",
             "second legal entity, GBP",
+        ),
+        "staffing": JourneySpec(
+            "staffing",
+            TM,
+            23875.40,
+            2,
+            play_staffing,
+            "lifecycle",
+            "staffing respects departures in the HCM",
         ),
         "surge": JourneySpec(
             "surge",
