@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 
-from harness.journeys import INVARIANTS, JOURNEYS, SUITES
+from harness.journeys import INVARIANTS, JOURNEYS
 
 CASES = [
-    pytest.param(key, marks=pytest.mark.journey(JOURNEYS[key].suite), id=key)
-    for key in SUITES["billing"]
+    pytest.param(key, marks=pytest.mark.journey(spec.suite), id=key)
+    for key, spec in JOURNEYS.items()
 ]
 
 

@@ -30,6 +30,7 @@ def _command(
     config: Path | None,
     timeout: float,
     step_timeout: float,
+    mapping: Path | None = None,
 ) -> str:
     """The exact command line that plays this run again."""
     argv = ["harness", "run", "--seed", str(seed), "--size", size, "--journeys", ",".join(journeys)]
@@ -37,6 +38,7 @@ def _command(
     argv += ["--https"] if https else []
     argv += ["--faults", str(faults)] if faults else []
     argv += ["--config", str(config)] if config else []
+    argv += ["--mapping", str(mapping)] if mapping else []
     argv += ["--timeout", f"{timeout:g}"] if timeout != 300 else []
     argv += ["--step-timeout", f"{step_timeout:g}"] if step_timeout != 30 else []
     return shlex.join(argv)
@@ -160,7 +162,9 @@ def run(
         report_dir / "kpi-history.jsonl", compare == "last", regression_threshold, console
     )
     bus.subscribe(history)
-    command = _command(seed, size, keys, target_path, https, faults, config, timeout, step_timeout)
+    command = _command(
+        seed, size, keys, target_path, https, faults, config, timeout, step_timeout, mapping
+    )
     result = run_journeys(options, keys, bus, command)
     console.print("reports: " + ", ".join(str(p) for p in paths.values()), soft_wrap=True)
     raise typer.Exit(0 if result.ok and not history.regressions else 1)

@@ -594,6 +594,29 @@ def play_erp_outage(sc: Scene) -> None:
     pay_and_flow_back(sc)
 
 
+def play_slow_psa(sc: Scene) -> None:
+    """The PSA answers slowly (a quarter-second on half its calls) all journey long."""
+    psa = sc.systems.admin["psa"]
+    with sc.steps.step("the PSA slows down", "psa"):
+        psa.add_fault(
+            {
+                "path": "/api/v1/*",
+                "percentage": 50,
+                "seed": 3,
+                "fault": {"kind": "latency", "ms": 250},
+            }
+        )
+        sc.cleanup.append(psa.clear_faults)
+    open_project(sc, TM, 14960.25)
+    log_and_approve(sc, 2)
+    bill_time(sc)
+    wait_invoices(sc, 1)
+    wait_time_invoiced(sc)
+    pay_and_flow_back(sc)
+    with sc.steps.step("the PSA recovers", "psa"):
+        psa.clear_faults()
+
+
 def play_token_expiry(sc: Scene) -> None:
     """Every expiring token (CRM OAuth, HCM OAuth) expires mid-journey, twice."""
     open_project(sc, FIXED, 17330.65)
@@ -706,6 +729,9 @@ JOURNEYS: Mapping[str, JourneySpec] = MappingProxyType(
         ),
         "erp_outage": JourneySpec(
             "erp_outage", TM, 19744.85, 2, play_erp_outage, "resilience", "ERP outage window"
+        ),
+        "slow_psa": JourneySpec(
+            "slow_psa", TM, 14960.25, 2, play_slow_psa, "resilience", "a slow PSA"
         ),
         "token_expiry": JourneySpec(
             "token_expiry",
