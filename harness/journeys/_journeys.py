@@ -13,6 +13,7 @@ import random
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from datetime import UTC, date, datetime, timedelta
 from types import MappingProxyType
 from typing import Any
@@ -53,7 +54,7 @@ class Scene:
     entries: list[str] = field(default_factory=list)  # approved PSA time entries
     invoices: list[dict[str, Any]] = field(default_factory=list)  # ERP invoices raised
     ledger: Ledger = field(default_factory=Ledger)
-    cleanup: list[Callable[[], None]] = field(default_factory=list)  # faults to lift
+    cleanup: list[Callable[[], object]] = field(default_factory=list)  # faults to lift
 
     def days_back(self, n: int) -> list[str]:
         """``n`` working days ending today (oldest first)."""
@@ -639,7 +640,7 @@ def play_events_chaos(sc: Scene) -> None:
     with sc.steps.step("every system duplicates and reorders its change events", "all"):
         for admin in sc.systems.admin.values():
             admin.delivery_faults(faults)
-            sc.cleanup.append(lambda a=admin: a.delivery_faults({"duplicate": 0, "reorder": 0}))
+            sc.cleanup.append(partial(admin.delivery_faults, {"duplicate": 0, "reorder": 0}))
     open_project(sc, MILESTONE, 41877.05)
     log_and_approve(sc, 2)
     stones = milestones(sc)

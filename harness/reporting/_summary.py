@@ -23,7 +23,7 @@ def summary(r: RunResult) -> dict[str, Any]:
         vals = [k[key] for k in kpis if k.get(key) is not None]
         return round(sum(vals) / len(vals), 4) if vals else None
 
-    out = {
+    out: dict[str, Any] = {
         "kind": "harness-run",
         "ok": r.ok,
         "seed": r.seed,
