@@ -31,6 +31,12 @@ def journey_kpis(scene: Scene, result: JourneyResult) -> dict[str, Any]:
         "propagation_latency_s": {
             s.name: round(s.seconds, 4) for s in result.steps if s.kind == "wait"
         },
+        # the harness's own share: the journey's time less its waits on the stack
+        # (the people's vendor calls, reading the state, judging the invariants)
+        "harness_overhead_s": round(
+            max(result.seconds - sum(s.seconds for s in result.steps if s.kind == "wait"), 0.0),
+            4,
+        ),
         "steps": len(result.steps),
         "vendor_calls": sum(len(s.exchanges) for s in result.steps),
     }
