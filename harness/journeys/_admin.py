@@ -165,3 +165,9 @@ class Admin:
             json={"advance_seconds": seconds},
             expect=(200, 204),
         )
+
+    def resubscribe(self, sub: dict[str, Any], url: str) -> None:
+        """Point an existing subscription (same id, types, tenant) at another URL."""
+        keep = ("id", "types", "tenant", "ops", "headers", "max_attempts", "backoff_base")
+        body = {k: sub[k] for k in keep if sub.get(k) is not None}
+        self.wire.call("POST", "/subscriptions", json={**body, "url": url}, expect=(200, 201))

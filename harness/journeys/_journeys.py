@@ -618,6 +618,36 @@ def play_slow_psa(sc: Scene) -> None:
         psa.clear_faults()
 
 
+def play_webhook_500(sc: Scene) -> None:
+    """The stack's PSA webhook answers 500 to its next deliveries, then recovers: the
+    PSA's redelivery must bring every approval through, once."""
+    from ._relay import FailingRelay
+
+    open_project(sc, TM, 16322.10)
+    psa = sc.systems.admin["psa"]
+    relays: list[FailingRelay] = []
+    with sc.steps.step("the stack's PSA webhook answers 500 to its next 4 deliveries", "psa"):
+        for sub in psa.subscriptions():
+            relay = FailingRelay(str(sub["url"]), fail_first=4)
+            relays.append(relay)
+            psa.resubscribe(sub, relay.url)
+            sc.cleanup.append(partial(psa.resubscribe, sub, str(sub["url"])))
+            sc.cleanup.append(relay.close)
+        if not relays:
+            raise AssertionError("the stack has no PSA webhook subscription")
+    log_and_approve(sc, 2)
+    with sc.steps.step("the webhook failed and recovered", "psa", "check"):
+        failed = sum(r.failed for r in relays)
+        if failed < 4 or not any(r.relayed for r in relays):
+            raise AssertionError(
+                f"the relay answered 500 {failed} time(s), relayed {[r.relayed for r in relays]}"
+            )
+    bill_time(sc)
+    wait_invoices(sc, 1)
+    wait_time_invoiced(sc)
+    pay_and_flow_back(sc)
+
+
 def play_token_expiry(sc: Scene) -> None:
     """Every expiring token (CRM OAuth, HCM OAuth) expires mid-journey, twice."""
     open_project(sc, FIXED, 17330.65)
@@ -733,6 +763,15 @@ JOURNEYS: Mapping[str, JourneySpec] = MappingProxyType(
         ),
         "slow_psa": JourneySpec(
             "slow_psa", TM, 14960.25, 2, play_slow_psa, "resilience", "a slow PSA"
+        ),
+        "webhook_500": JourneySpec(
+            "webhook_500",
+            TM,
+            16322.10,
+            2,
+            play_webhook_500,
+            "resilience",
+            "the stack's webhook answers 500 for a while",
         ),
         "token_expiry": JourneySpec(
             "token_expiry",
