@@ -27,6 +27,7 @@ from ._actors import (
     SalesRep,
 )
 from ._canon import Canon, Ledger
+from ._errors import JourneyFailure
 from ._mapping import MappingSpec
 from ._steps import StepRunner
 from ._systems import Systems
@@ -448,7 +449,11 @@ def play_staffing(sc: Scene) -> None:
         hr = HrPartner(sc.systems)
         last_day = (date.fromisoformat(sc.day) - timedelta(days=1)).isoformat()
         for c in leavers:
-            hr.terminate(c.hcm_id, last_day)
+            try:
+                hr.terminate(c.hcm_id, last_day)
+            except JourneyFailure as exc:  # left earlier in this run: gone all the same
+                if "already has a termination" not in str(exc):
+                    raise
             sc.ledger.terminated[c.psa_id] = c.hcm_id
     settle(sc, "the departures settle")
     open_project(sc, TM, 23875.40, account_in(sc, "USD"))

@@ -263,7 +263,7 @@ def _staffs_leavers() -> None:
         return await orig_report(self, **{**prompts, "Include_Terminated_Workers": "1"})
 
     def rank(rows: Any, skills: Any, load: Any) -> Any:
-        return orig_rank([{**r, "Active": "1"} for r in rows], skills, load)
+        return orig_rank([{**r, "Active": "1", "Termination_Date": ""} for r in rows], skills, load)
 
     WorkdayClient.report = report
     staffing.rank = rank
