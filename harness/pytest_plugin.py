@@ -1,7 +1,18 @@
 """The harness's pytest plugin (registered through the pytest11 entry point).
 
-Provides ``harness_tls``: a session-wide local CA and loopback certificate for https
-simulators, and ``harness_session``: the stack a journey scenario plays in.
+Fixtures:
+- ``harness_tls``: a session-wide local CA and loopback certificate for https simulators;
+- ``harness_session``: simulators, the firm from the configured seed and the stack under
+  test (``--harness-target FILE``, else the embedded reference integration), once per
+  test session, or once per pytest-xdist worker: every worker starts its own simulators
+  on free ports, so workers never share a tenant; ``harness_session.play("tm")`` or
+  ``.play(your_spec)`` plays a journey;
+- ``harness_mapping``, ``harness_systems``, ``harness_firm``: the session's mapping spec,
+  vendor and admin clients, and the canonical firm, for custom steps and checks.
+
+Marker: ``@pytest.mark.journey("lifecycle")`` tags a test with a suite (select with ``-m``).
+Under allure-pytest (``--alluredir``) each journey step becomes an Allure step with its
+requests and responses attached, and the journey's KPIs the test's parameters.
 """
 
 from __future__ import annotations
@@ -15,6 +26,22 @@ import pytest
 from simulators.engine import TlsFiles, make_tls_files
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("harness")
+    group.addoption(
+        "--harness-target",
+        default=None,
+        help="target file (TOML/JSON) of the stack the journeys play against",
+    )
+    group.addoption("--harness-mapping", default=None, help="mapping spec of that stack")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "journey(suite): a journey test of a suite (billing, lifecycle, resilience)"
+    )
+
+
 @pytest.fixture(scope="session")
 def harness_tls(tmp_path_factory: pytest.TempPathFactory) -> TlsFiles:
     """A local CA and a loopback server certificate, made once per session."""
@@ -22,12 +49,46 @@ def harness_tls(tmp_path_factory: pytest.TempPathFactory) -> TlsFiles:
 
 
 @pytest.fixture(scope="session")
-def harness_session() -> Iterator[Any]:
-    """Simulators, the firm from the configured seed and the embedded reference
-    integration, once per test session; ``harness_session.play("tm")`` plays a journey."""
+def harness_session(request: pytest.FixtureRequest) -> Iterator[Any]:
+    """The stack a journey scenario plays in (see the module docstring)."""
     from harness._config import load_config
-    from harness.journeys import Session, SessionOptions
+    from harness.journeys import (
+        EventBus,
+        Session,
+        SessionOptions,
+        embedded_spec,
+        load_target_file,
+    )
 
     cfg = load_config()
-    with Session(SessionOptions(seed=cfg.seed, size=cfg.size, https=cfg.https)) as session:
+    target = request.config.getoption("--harness-target")
+    mapping = request.config.getoption("--harness-mapping")
+    options = SessionOptions(
+        seed=cfg.seed,
+        size=cfg.size,
+        https=cfg.https,
+        target=load_target_file(Path(target)) if target else embedded_spec(),
+        mapping=Path(mapping) if mapping else None,
+    )
+    bus = EventBus()
+    if request.config.pluginmanager.hasplugin("allure_pytest"):
+        from harness.reporting._allure import allure_pytest_listener
+
+        bus.subscribe(allure_pytest_listener)
+    with Session(options, bus) as session:
         yield session
+
+
+@pytest.fixture(scope="session")
+def harness_mapping(harness_session: Any) -> Any:
+    return harness_session.mapping
+
+
+@pytest.fixture(scope="session")
+def harness_systems(harness_session: Any) -> Any:
+    return harness_session.systems
+
+
+@pytest.fixture(scope="session")
+def harness_firm(harness_session: Any) -> Any:
+    return harness_session.canon

@@ -84,6 +84,12 @@ class Settings:
     erp_subsidiary: str = "1"
     platform_event: str = "Project_Activated__e"
     crm_invoice_status_field: str = "Invoice_Status__c"
+    #: where the CRM keeps the links: Opportunity -> PSA workspace and ERP job, Account -> ERP customer
+    crm_workspace_field: str = "PSA_Project_Id__c"
+    crm_job_field: str = "ERP_Project_Id__c"
+    crm_customer_field: str = "ERP_Customer_Id__c"
+    #: ERP external id of a PSA time entry's timeBill: prefix + the entry's id
+    time_bill_prefix: str = "kantata-te-"
     retry: RetrySettings = field(default_factory=RetrySettings)
     log_level: str = "INFO"
 
@@ -147,6 +153,11 @@ _SCALARS = {
     "RI_DEFAULT_BILL_RATE": ("default_bill_rate", float),
     "RI_CA_BUNDLE": ("ca_bundle", str),
     "RI_LOG_LEVEL": ("log_level", str),
+    "RI_CRM_INVOICE_STATUS_FIELD": ("crm_invoice_status_field", str),
+    "RI_CRM_WORKSPACE_FIELD": ("crm_workspace_field", str),
+    "RI_CRM_JOB_FIELD": ("crm_job_field", str),
+    "RI_CRM_CUSTOMER_FIELD": ("crm_customer_field", str),
+    "RI_TIME_BILL_PREFIX": ("time_bill_prefix", str),
 }
 
 

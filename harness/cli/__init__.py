@@ -9,6 +9,7 @@ import typer
 from .._errors import HarnessError
 from ._contracts import contracts_app, rehearse
 from ._data import data_app
+from ._report import report
 from ._run import run
 from ._up import up
 
@@ -21,6 +22,7 @@ app = typer.Typer(
 )
 app.command("up")(up)
 app.command("run")(run)
+app.command("report")(report)
 
 app.add_typer(data_app, name="data")
 app.add_typer(contracts_app, name="contracts")

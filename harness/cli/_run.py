@@ -31,6 +31,7 @@ def _command(
     config: Path | None,
     timeout: float,
     step_timeout: float,
+    mapping: Path | None = None,
 ) -> str:
     """The exact command line that plays this run again."""
     argv = ["harness", "run", "--seed", str(seed), "--size", size, "--journeys", ",".join(journeys)]
@@ -38,6 +39,7 @@ def _command(
     argv += ["--https"] if https else []
     argv += ["--faults", str(faults)] if faults else []
     argv += ["--config", str(config)] if config else []
+    argv += ["--mapping", str(mapping)] if mapping else []
     argv += ["--timeout", f"{timeout:g}"] if timeout != 300 else []
     argv += ["--step-timeout", f"{step_timeout:g}"] if step_timeout != 30 else []
     return shlex.join(argv)
@@ -99,6 +101,13 @@ def run(
     contracts: Annotated[
         str, typer.Option(help="Request checks against the contracts: strict, lenient or off.")
     ] = "strict",
+    compare: Annotated[
+        str | None,
+        typer.Option(help="'last': show each KPI against the previous run, fail on a regression."),
+    ] = None,
+    regression_threshold: Annotated[
+        float, typer.Option(help="How much worse a time KPI may get under --compare (0.5 = 50%).")
+    ] = 0.5,
 ) -> None:
     """Play the opportunity-to-invoice journeys through the stack and judge all four systems."""
     from ..data._sizes import SIZES
@@ -110,7 +119,14 @@ def run(
         load_target_file,
         run_journeys,
     )
-    from ..reporting import ConsoleReporter, HtmlReporter, JsonSummaryReporter, JUnitReporter
+    from ..reporting import (
+        AllureReporter,
+        ConsoleReporter,
+        HtmlReporter,
+        JsonSummaryReporter,
+        JUnitReporter,
+        KpiHistory,
+    )
 
     cfg = load_config(config)
     seed = cfg.seed if seed is None else seed
@@ -121,6 +137,8 @@ def run(
         raise ConfigurationError("--timeout and --step-timeout must be positive")
     keys = _journeys(journeys, suites, k)
     releases, contracts = release_options(release or [], contracts)
+    if compare not in (None, "last"):
+        raise ConfigurationError(f"--compare {compare!r} is not known", hint="use --compare last")
     target_path = None if target == "embedded" else Path(target)
     spec = embedded_spec() if target_path is None else load_target_file(target_path)
     report_dir = report_dir or cfg.report_dir
@@ -150,8 +168,15 @@ def run(
     bus.subscribe(JUnitReporter(paths["junit"]))
     bus.subscribe(JsonSummaryReporter(paths["summary"]))
     bus.subscribe(HtmlReporter(paths["html"]))
-    command = _command(seed, size, keys, target_path, https, faults, config, timeout, step_timeout)
+    bus.subscribe(AllureReporter(report_dir / "allure-results"))
+    history = KpiHistory(
+        report_dir / "kpi-history.jsonl", compare == "last", regression_threshold, console
+    )
+    bus.subscribe(history)
+    command = _command(
+        seed, size, keys, target_path, https, faults, config, timeout, step_timeout, mapping
+    )
     command += release_args(releases, contracts)
     result = run_journeys(options, keys, bus, command)
     console.print("reports: " + ", ".join(str(p) for p in paths.values()), soft_wrap=True)
-    raise typer.Exit(0 if result.ok else 1)
+    raise typer.Exit(0 if result.ok and not history.regressions else 1)

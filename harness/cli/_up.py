@@ -30,7 +30,8 @@ def _table(doc: dict[str, Any]) -> Table:
         creds = "\n".join(
             f"{k}={v}"
             for k, v in ep.items()
-            if k not in ("vendor", "base_url", "admin_url", "sim_tenant", "private_key_pem") and v is not None
+            if k not in ("vendor", "base_url", "admin_url", "sim_tenant", "private_key_pem")
+            and v is not None
         )
         table.add_row(system, ep["vendor"], ep["base_url"], creds)
     return table

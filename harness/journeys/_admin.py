@@ -33,8 +33,35 @@ class Admin:
         if r.status_code == 408:
             found = r.json().get("found")
             seen = f" (found {found})" if found is not None else ""
-            raise WaitTimeout(f"no {what} in the {self.system} after {limit:.0f}s{seen}")
+            instead = self._instead(body.get("record"))
+            raise WaitTimeout(f"no {what} in the {self.system} after {limit:.0f}s{seen}{instead}")
         return dict(r.json())
+
+    def _instead(self, spec: dict[str, Any] | None) -> str:
+        """What is there instead: the records matching all but the last keys of the wait,
+        with the values of the keys that did not match."""
+        if not spec or not spec.get("match") or len(spec["match"]) < 2:
+            return ""
+        match = dict(spec["match"])
+        keys = list(match)
+        for cut in range(len(keys) - 1, 0, -1):
+            loose = {k: match[k] for k in keys[:cut]}
+            r = self.wire.call(
+                "POST",
+                "/wait-for",
+                json={
+                    "tenant": self.tenant,
+                    "record": {"type": spec["type"], "match": loose, "count": 0},
+                    "timeout": 1,
+                },
+                expect=(200, 408),
+            )
+            recs = (r.json().get("records") or []) if r.status_code == 200 else []
+            if recs:
+                rest = keys[cut:]
+                seen = [{k: rec.get(k) for k in rest} for rec in recs[:3]]
+                return f"; found instead {spec['type']} matching {loose} with {seen}"
+        return ""
 
     def wait_records(
         self,
@@ -138,3 +165,9 @@ class Admin:
             json={"advance_seconds": seconds},
             expect=(200, 204),
         )
+
+    def resubscribe(self, sub: dict[str, Any], url: str) -> None:
+        """Point an existing subscription (same id, types, tenant) at another URL."""
+        keep = ("id", "types", "tenant", "ops", "headers", "max_attempts", "backoff_base")
+        body = {k: sub[k] for k in keep if sub.get(k) is not None}
+        self.wire.call("POST", "/subscriptions", json={**body, "url": url}, expect=(200, 201))

@@ -66,3 +66,4 @@ class Ledger:
     payments: dict[str, list[float]] = field(default_factory=dict)  # ERP invoice -> paid
     terminated: dict[str, str] = field(default_factory=dict)  # PSA user id -> HCM id
     status_after: list[tuple[str, str]] = field(default_factory=list)  # (when, CRM text)
+    leakage: float | None = None  # approved billable money not invoiced (invariant's finding)

@@ -15,3 +15,7 @@ class JourneyFailure(HarnessError):
 
 class WaitTimeout(JourneyFailure):
     """A wait-for long-poll on a simulator ended without a match."""
+
+
+class TargetDown(JourneyFailure):
+    """The stack under test crashed at start-up or never got healthy: the gate fails."""

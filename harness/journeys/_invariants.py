@@ -259,7 +259,7 @@ def invoice_leakage(f: Facts) -> str | None:
     invoiced = round(sum(float(i.get("total") or 0) for i in f.invoices), 2)
     earned = _approved_money(f)
     leak = round(earned - invoiced, 2)
-    f.ledger.status_after.append(("invoice_leakage", f"{leak:.2f}"))
+    f.ledger.leakage = leak
     tolerance = 0.01 * max(len(f.ledger.approved), 1) / 2
     if abs(leak) > max(tolerance, 0.01):
         what = "left uninvoiced" if leak > 0 else "invoiced beyond the approved work"
@@ -282,7 +282,7 @@ def invoice_totals(f: Facts) -> str | None:
         first = plan[0]
         rest = _plan(f.ledger.amount - first, [s / sum(shares[1:]) for s in shares[1:]])
         plan = [first, *rest]
-    if sorted(totals) != sorted(plan):
+    if totals != plan:  # in the order the milestones were completed
         return f"invoice totals {totals} differ from the milestone plan {plan} (deal {f.ledger.amount:.2f})"
     if abs(sum(totals) - f.ledger.amount) > _CENT:
         return f"invoices add up to {sum(totals):.2f}, the deal is {f.ledger.amount:.2f}"
@@ -382,7 +382,7 @@ def check_invariants(sc: Scene, spec: JourneySpec) -> list[InvariantResult]:
     except JourneyFailure as exc:
         return [InvariantResult("state could be read", False, str(exc))]
     out = []
-    for name, check in INVARIANTS.items():
+    for name, check in [*INVARIANTS.items(), *spec.invariants]:
         try:
             problem = check(facts)
         except (KeyError, TypeError, ValueError, AttributeError) as exc:

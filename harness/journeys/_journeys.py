@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from types import MappingProxyType
 from typing import Any
 
@@ -26,6 +27,7 @@ from ._actors import (
     SalesRep,
 )
 from ._canon import Canon, Ledger
+from ._errors import JourneyFailure
 from ._mapping import MappingSpec
 from ._steps import StepRunner
 from ._systems import Systems
@@ -53,7 +55,7 @@ class Scene:
     entries: list[str] = field(default_factory=list)  # approved PSA time entries
     invoices: list[dict[str, Any]] = field(default_factory=list)  # ERP invoices raised
     ledger: Ledger = field(default_factory=Ledger)
-    cleanup: list[Callable[[], None]] = field(default_factory=list)  # faults to lift
+    cleanup: list[Callable[[], object]] = field(default_factory=list)  # faults to lift
 
     def days_back(self, n: int) -> list[str]:
         """``n`` working days ending today (oldest first)."""
@@ -75,6 +77,8 @@ class JourneySpec:
     play: Callable[[Scene], None]
     suite: str = "billing"
     about: str = ""
+    #: invariants of this journey beyond the shared ones: (name, check(facts) -> problem)
+    invariants: tuple[tuple[str, Callable[[Any], str | None]], ...] = ()
 
 
 # -- building blocks ------------------------------------------------------------------
@@ -252,7 +256,8 @@ def milestones(sc: Scene) -> list[dict[str, Any]]:
 
 def complete(sc: Scene, story: dict[str, Any], n: int, of: int, note: bool = False) -> None:
     pm = ProjectManager(sc.systems)
-    with sc.steps.step(f"project manager completes milestone {n} of {of}", "psa"):
+    with sc.steps.step(f"project manager completes milestone {n} of {of}", "psa") as s:
+        sc.marks.setdefault("billable", s.started)
         pm.complete(str(story["id"]))
         if note:  # a later edit: the same milestone's change event again
             pm.note(str(story["id"]), f"Accepted by the customer on {sc.day}")
@@ -432,6 +437,41 @@ def play_two_entities(sc: Scene) -> None:
     pay_and_flow_back(sc)
 
 
+def play_staffing(sc: Scene) -> None:
+    """Staffing must respect the HCM: after a round of departures (the firm's cheapest
+    third leaves), a new project is staffed with active workers only."""
+    if sc.canon is None:
+        raise_step(sc, "the firm's workers", "no canonical firm")
+    assert sc.canon is not None
+    people = sorted(sc.canon.firm.consultants, key=lambda c: (c.cost_rate_minor, c.hcm_id))
+    leavers = [c for c in people if c.psa_id not in sc.ledger.terminated][: len(people) // 3]
+    with sc.steps.step(f"HR terminates {len(leavers)} workers in the HCM", "hcm"):
+        hr = HrPartner(sc.systems)
+        last_day = (date.fromisoformat(sc.day) - timedelta(days=1)).isoformat()
+        for c in leavers:
+            try:
+                hr.terminate(c.hcm_id, last_day)
+            except JourneyFailure as exc:  # left earlier in this run: gone all the same
+                if "already has a termination" not in str(exc):
+                    raise
+            sc.ledger.terminated[c.psa_id] = c.hcm_id
+    settle(sc, "the departures settle")
+    open_project(sc, TM, 23875.40, account_in(sc, "USD"))
+    with sc.steps.step("the project is staffed with active workers only", "psa", "check"):
+        staff = ProjectManager(sc.systems).staff(str(sc.ids["workspace"]))
+        gone = [str(r["user_id"]) for r in staff if str(r["user_id"]) in sc.ledger.terminated]
+        if gone:
+            raise AssertionError(
+                f"PSA users {gone} were staffed although the HCM terminated them "
+                f"(HCM workers {[sc.ledger.terminated[u] for u in gone]})"
+            )
+    log_and_approve(sc, 2)
+    bill_time(sc)
+    wait_invoices(sc, 1)
+    wait_time_invoiced(sc)
+    pay_and_flow_back(sc)
+
+
 def play_surge(sc: Scene) -> None:
     """Month end: hundreds of entries approved at once while the PSA's webhook drops some
     events, which are redelivered after billing."""
@@ -534,6 +574,7 @@ def play_erp_outage(sc: Scene) -> None:
     """The ERP is down for an hour during invoicing; its clock is advanced past the window."""
     open_project(sc, TM, 19744.85)
     log_and_approve(sc, 2)
+    settle(sc, "the time entries settle")
     erp = sc.systems.admin["erp"]
     with sc.steps.step("the ERP goes down for an hour", "erp"):
         start = datetime.fromisoformat(erp.clock().replace("Z", "+00:00"))
@@ -548,13 +589,65 @@ def play_erp_outage(sc: Scene) -> None:
             }
         )
         sc.cleanup.append(erp.clear_faults)
-        sc.cleanup.append(lambda: None)
         seq = erp.last_seq()
     bill_time(sc, follow=False)
     with sc.steps.step("the stack meets the outage", "erp", "wait"):
         erp.wait_journal({"status": 503, "since_seq": seq})
     with sc.steps.step("an hour passes on the ERP's clock", "erp"):
         erp.advance_clock(3700)
+    wait_invoices(sc, 1)
+    wait_time_invoiced(sc)
+    pay_and_flow_back(sc)
+
+
+def play_slow_psa(sc: Scene) -> None:
+    """The PSA answers slowly (a quarter-second on half its calls) all journey long."""
+    psa = sc.systems.admin["psa"]
+    with sc.steps.step("the PSA slows down", "psa"):
+        psa.add_fault(
+            {
+                "path": "/api/v1/*",
+                "percentage": 50,
+                "seed": 3,
+                "fault": {"kind": "latency", "ms": 250},
+            }
+        )
+        sc.cleanup.append(psa.clear_faults)
+    open_project(sc, TM, 14960.25)
+    log_and_approve(sc, 2)
+    bill_time(sc)
+    wait_invoices(sc, 1)
+    wait_time_invoiced(sc)
+    pay_and_flow_back(sc)
+    with sc.steps.step("the PSA recovers", "psa"):
+        psa.clear_faults()
+
+
+def play_webhook_500(sc: Scene) -> None:
+    """The stack's PSA webhook answers 500 to its next deliveries, then recovers: the
+    PSA's redelivery must bring every approval through, once."""
+    from ._relay import FailingRelay
+
+    open_project(sc, TM, 16322.10)
+    psa = sc.systems.admin["psa"]
+    relays: list[FailingRelay] = []
+    with sc.steps.step("the stack's PSA webhook answers 500 to its next 4 deliveries", "psa"):
+        for sub in psa.subscriptions():
+            relay = FailingRelay(str(sub["url"]), fail_first=4)
+            relays.append(relay)
+            psa.resubscribe(sub, relay.url)
+            sc.cleanup.append(partial(psa.resubscribe, sub, str(sub["url"])))
+            sc.cleanup.append(relay.close)
+        if not relays:
+            raise AssertionError("the stack has no PSA webhook subscription")
+    log_and_approve(sc, 2)
+    with sc.steps.step("the webhook failed and recovered", "psa", "check"):
+        failed = sum(r.failed for r in relays)
+        if failed < 4 or not any(r.relayed for r in relays):
+            raise AssertionError(
+                f"the relay answered 500 {failed} time(s), relayed {[r.relayed for r in relays]}"
+            )
+    bill_time(sc)
     wait_invoices(sc, 1)
     wait_time_invoiced(sc)
     pay_and_flow_back(sc)
@@ -582,7 +675,7 @@ def play_events_chaos(sc: Scene) -> None:
     with sc.steps.step("every system duplicates and reorders its change events", "all"):
         for admin in sc.systems.admin.values():
             admin.delivery_faults(faults)
-            sc.cleanup.append(lambda a=admin: a.delivery_faults({"duplicate": 0, "reorder": 0}))
+            sc.cleanup.append(partial(admin.delivery_faults, {"duplicate": 0, "reorder": 0}))
     open_project(sc, MILESTONE, 41877.05)
     log_and_approve(sc, 2)
     stones = milestones(sc)
@@ -649,6 +742,15 @@ JOURNEYS: Mapping[str, JourneySpec] = MappingProxyType(
             "lifecycle",
             "second legal entity, GBP",
         ),
+        "staffing": JourneySpec(
+            "staffing",
+            TM,
+            23875.40,
+            2,
+            play_staffing,
+            "lifecycle",
+            "staffing respects departures in the HCM",
+        ),
         "surge": JourneySpec(
             "surge",
             TM,
@@ -663,6 +765,18 @@ JOURNEYS: Mapping[str, JourneySpec] = MappingProxyType(
         ),
         "erp_outage": JourneySpec(
             "erp_outage", TM, 19744.85, 2, play_erp_outage, "resilience", "ERP outage window"
+        ),
+        "slow_psa": JourneySpec(
+            "slow_psa", TM, 14960.25, 2, play_slow_psa, "resilience", "a slow PSA"
+        ),
+        "webhook_500": JourneySpec(
+            "webhook_500",
+            TM,
+            16322.10,
+            2,
+            play_webhook_500,
+            "resilience",
+            "the stack's webhook answers 500 for a while",
         ),
         "token_expiry": JourneySpec(
             "token_expiry",

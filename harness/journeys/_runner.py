@@ -7,16 +7,21 @@ harness's own setup (bad options, a simulator that cannot start) raise ``Harness
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 
 from .._errors import HarnessError
-from ._errors import JourneyFailure
+from ._errors import JourneyFailure, TargetDown
 from ._events import EventBus, RunFinished, RunStarted
+from ._journeys import JourneySpec
 from ._model import RunResult
 from ._session import Session, SessionOptions
 
 
 def run_journeys(
-    options: SessionOptions, journeys: list[str], bus: EventBus, command: str
+    options: SessionOptions,
+    journeys: Sequence[str | JourneySpec],
+    bus: EventBus,
+    command: str,
 ) -> RunResult:
     """Play ``journeys`` against a fresh session; always emits ``RunFinished``."""
     result = RunResult(
@@ -26,15 +31,18 @@ def run_journeys(
         target=options.target.name,
         started_at=time.time(),
     )
-    bus.emit(RunStarted(options.seed, options.size, command, tuple(journeys)))
+    keys = tuple(j if isinstance(j, str) else j.key for j in journeys)
+    bus.emit(RunStarted(options.seed, options.size, command, keys))
     t0 = time.monotonic()
     session = Session(options, bus)
     try:
         try:
             session.start()
+        except TargetDown as exc:  # a finding about the stack, not misuse: exit 1
+            result.error = f"the stack under test did not come up: {exc}"
         except JourneyFailure as exc:  # the target or a simulator refused the setup calls
             raise HarnessError(f"the run could not start: {exc}") from None
-        for key in journeys:
+        for key in journeys if result.error is None else []:
             result.journeys.append(session.play(key))
             if session.deadline.remaining() <= 0:
                 result.error = f"the run's time limit of {options.timeout:.0f}s is used up"

@@ -45,6 +45,6 @@ def _matches(expr: str, words: set[str]) -> bool:
         else:
             out.append(str(any(t.lower() in w.lower() for w in words)))
     try:
-        return bool(eval(" ".join(out), {"__builtins__": {}}, {}))  # noqa: S307 - only True/False/and/or/not
+        return bool(eval(" ".join(out), {"__builtins__": {}}, {}))
     except SyntaxError:
         raise ConfigurationError(f"-k {expr!r} is not a valid expression") from None

@@ -6,6 +6,7 @@ order; the pytest plugin keeps one session for a test session).
 
 from __future__ import annotations
 
+import contextlib
 import random
 import shutil
 import tempfile
@@ -15,12 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from .._config import load_config
+from .._errors import StackError
 from ..stack import Stack, StackSettings, endpoints_document, write_endpoints
 from ._canon import Canon
-from ._errors import JourneyFailure
+from ._diagnose import explain
+from ._errors import JourneyFailure, TargetDown
 from ._events import EventBus, JourneyFinished, JourneyStarted, PhaseStarted
 from ._invariants import check_invariants
-from ._journeys import JOURNEYS, Scene
+from ._journeys import JOURNEYS, JourneySpec, Scene
 from ._kpis import journey_kpis
 from ._model import JourneyResult
 from ._steps import StepRunner
@@ -111,6 +114,7 @@ class Session:
         )
         self.mapping = load_mapping(chosen)
         self.canon: Canon | None = None
+        self._targets = 0
 
     def _make_tmp(self) -> str:
         self._tmp = tempfile.TemporaryDirectory(prefix="harness-run-")
@@ -154,16 +158,32 @@ class Session:
             if system not in self.systems.admin:
                 raise JourneyFailure(f"fault rule names unknown system {system!r}")
             self.systems.admin[system].add_fault({k: v for k, v in rule.items() if k != "system"})
-        self.bus.emit(PhaseStarted(f"starting the target: {o.target.name}"))
-        self.target = Target(o.target, self.recorder, self.deadline, self.workdir)
-        self.target.start(ep_file, self.endpoints)
+        self.switch_target(o.target)
         return self
 
-    def play(self, key: str) -> JourneyResult:
-        """Play one journey; a failing step ends it, invariants are checked after success."""
+    def switch_target(self, spec: TargetSpec) -> None:
+        """Stop the running target (if any) and start ``spec`` in the same simulators and
+        firm: several stacks (or builds of one) judged by the same scene, cheaply."""
+        if self.target is not None:
+            self.target.stop()
+        self.bus.emit(PhaseStarted(f"starting the target: {spec.name}"))
+        workdir = self.workdir / f"target-{self._targets}" if self._targets else self.workdir
+        workdir.mkdir(parents=True, exist_ok=True)
+        self._targets += 1
+        self.target = Target(spec, self.recorder, self.deadline, workdir)
+        try:
+            self.target.start(self.workdir / "endpoints.json", self.endpoints)
+        except StackError as exc:
+            raise TargetDown(str(exc)) from None
+
+    def play(self, journey: str | JourneySpec) -> JourneyResult:
+        """Play one journey (a key of ``JOURNEYS`` or your own ``JourneySpec``); a failing
+        step ends it, invariants are checked after success."""
         assert self.systems is not None and self.target is not None
-        spec = JOURNEYS[key]
+        spec = JOURNEYS[journey] if isinstance(journey, str) else journey
+        key = spec.key
         result = JourneyResult(key, spec.billing_model, started=time.monotonic() - self.origin)
+        since = self._journal_marks()
         self.bus.emit(JourneyStarted(key, spec.billing_model))
         steps = StepRunner(result, self.bus, self.recorder, self.origin)
         scene = Scene(
@@ -180,15 +200,16 @@ class Session:
                 spec.play(scene)
             finally:
                 for undo in scene.cleanup:  # lift the journey's faults whatever happened
-                    try:
+                    with contextlib.suppress(JourneyFailure):
                         undo()
-                    except JourneyFailure:
-                        pass
         except JourneyFailure as exc:
             failed = result.failed_step
             why = self.target.alive() or self.target.diagnose()
             if failed is not None and why and "dead" not in (failed.error or ""):
                 failed.error = f"{failed.error}; {why}"
+            culprit = explain(self.systems.admin, since, self.target.log_path)
+            if failed is not None and culprit:
+                failed.error = f"{failed.error}; {culprit}"
             elif failed is None:
                 result.invariants.append(_failed("journey could finish", str(exc)))
         else:
@@ -200,6 +221,16 @@ class Session:
         result.kpis = journey_kpis(scene, result)
         self.bus.emit(JourneyFinished(result))
         return result
+
+    def _journal_marks(self) -> dict[str, int]:
+        assert self.systems is not None
+        marks = {}
+        for system, admin in self.systems.admin.items():
+            try:
+                marks[system] = admin.last_seq()
+            except JourneyFailure:
+                marks[system] = 0
+        return marks
 
     def retries(self) -> dict[str, dict[str, int]]:
         """429 and 503 answers per simulator: what the stack had to retry."""
@@ -213,8 +244,21 @@ class Session:
                 continue
         return out
 
+    def save_journals(self) -> None:
+        """Every system's request journal for the run, as JSON lines, beside the reports."""
+        if self.systems is None or self.options.log_dir is None:
+            return
+        self.options.log_dir.mkdir(parents=True, exist_ok=True)
+        for system, admin in self.systems.admin.items():
+            try:
+                text = admin.export_journal()
+            except JourneyFailure:
+                continue
+            (self.options.log_dir / f"journal-{system}.jsonl").write_text(text)
+
     def stop(self) -> None:
         if self.systems is not None:
+            self.save_journals()
             self.systems.close()
         if self.target is not None:
             self.target.stop()

@@ -124,4 +124,9 @@ class Wire:
 
 def http_client(base_url: str, verify: Any, **kw: Any) -> httpx.Client:
     """A loopback client: never the environment's proxies, the run's CA when TLS is on."""
-    return httpx.Client(base_url=base_url, verify=verify, trust_env=False, timeout=30.0, **kw)
+    from ._diagnose import HARNESS_AGENT
+
+    headers = {"User-Agent": HARNESS_AGENT, **(kw.pop("headers", None) or {})}
+    return httpx.Client(
+        base_url=base_url, verify=verify, trust_env=False, timeout=30.0, headers=headers, **kw
+    )

@@ -58,7 +58,7 @@ class ConsoleReporter:
             table.add_row(
                 j.name,
                 "[green]passed[/]" if j.ok else "[red]FAILED[/]",
-                _num(j.kpis.get("project_setup_cycle_s")),
+                _num(j.kpis.get("project_setup_cycle_time_s")),
                 _num(j.kpis.get("time_to_invoice_s")),
                 str(len(j.steps)),
                 f"{j.seconds:.2f}",

@@ -104,7 +104,7 @@ def html_report(r: RunResult) -> str:
             f'<a href="#{escape(j.name)}">{escape(j.name)}</a>',
             escape(j.billing_model),
             _verdict(j.ok),
-            escape(str(j.kpis.get("project_setup_cycle_s"))),
+            escape(str(j.kpis.get("project_setup_cycle_time_s"))),
             escape(str(j.kpis.get("time_to_invoice_s"))),
             f"{j.seconds:.2f}",
         ]

@@ -9,11 +9,13 @@ from ..journeys import Event, RunFinished, RunResult
 
 
 def junit_xml(r: RunResult) -> ET.ElementTree:
-    failed = sum(not j.ok for j in r.journeys)
+    failed = sum(not j.ok for j in r.journeys) + sum(
+        not i.ok for j in r.journeys for i in j.invariants
+    )
     suite = ET.Element(
         "testsuite",
         name="harness run",
-        tests=str(len(r.journeys)),
+        tests=str(len(r.journeys) + sum(len(j.invariants) for j in r.journeys)),
         failures=str(failed),
         errors="1" if r.error else "0",
         time=f"{r.seconds:.3f}",
@@ -41,6 +43,15 @@ def junit_xml(r: RunResult) -> ET.ElementTree:
             f"{'ok' if s.ok else 'FAILED'} {s.name} ({s.system}, {s.seconds:.3f}s)" for s in j.steps
         )
         ET.SubElement(case, "system-out").text = f"{steps}\nseed {r.seed}\nreproduce: {r.command}\n"
+        for inv in j.invariants:  # each invariant its own case, with its verdict and detail
+            icase = ET.SubElement(
+                suite, "testcase", classname=f"invariants.{j.name}", name=inv.name, time="0"
+            )
+            if inv.ok:
+                ET.SubElement(icase, "system-out").text = inv.detail
+            else:
+                bad = ET.SubElement(icase, "failure", message=inv.detail, type="InvariantBroken")
+                bad.text = f"{j.name}: invariant '{inv.name}' broken: {inv.detail}"
     if r.error:
         case = ET.SubElement(suite, "testcase", classname="journeys.run", name="run", time="0")
         ET.SubElement(case, "error", message=r.error, type="RunError")

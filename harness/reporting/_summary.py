@@ -23,7 +23,7 @@ def summary(r: RunResult) -> dict[str, Any]:
         vals = [k[key] for k in kpis if k.get(key) is not None]
         return round(sum(vals) / len(vals), 4) if vals else None
 
-    return {
+    out: dict[str, Any] = {
         "kind": "harness-run",
         "ok": r.ok,
         "seed": r.seed,
@@ -36,10 +36,13 @@ def summary(r: RunResult) -> dict[str, Any]:
         "failures": r.failures,
         "kpis": {
             "project_setup_cycle_s": {
-                j.name: j.kpis.get("project_setup_cycle_s") for j in r.journeys
+                j.name: j.kpis.get("project_setup_cycle_time_s") for j in r.journeys
+            },
+            "billing_cycle_duration_by_journey_s": {
+                j.name: j.kpis.get("billing_cycle_duration_s") for j in r.journeys
             },
             "time_to_invoice_s": {j.name: j.kpis.get("time_to_invoice_s") for j in r.journeys},
-            "mean_project_setup_cycle_s": mean("project_setup_cycle_s"),
+            "mean_project_setup_cycle_s": mean("project_setup_cycle_time_s"),
             "mean_time_to_invoice_s": mean("time_to_invoice_s"),
             "propagation_latency_s": {
                 j.name: j.kpis.get("propagation_latency_s") for j in r.journeys
@@ -48,6 +51,34 @@ def summary(r: RunResult) -> dict[str, Any]:
             "retries_total": sum(sum(v.values()) for v in r.retries.values()),
         },
         "journeys": journeys,
+    }
+    out["kpis"].update(suite_kpis(r))
+    return out
+
+
+def suite_kpis(r: RunResult) -> dict[str, Any]:
+    """The run's KPIs as the firm names them, one number each (compared across runs)."""
+
+    def mean(key: str) -> float | None:
+        vals = [j.kpis[key] for j in r.journeys if j.kpis.get(key) is not None]
+        return round(sum(vals) / len(vals), 4) if vals else None
+
+    hops = [v for j in r.journeys for v in (j.kpis.get("propagation_latency_s") or {}).values()]
+    leak = [
+        j.kpis["invoice_leakage"] for j in r.journeys if j.kpis.get("invoice_leakage") is not None
+    ]
+    runs = len(r.journeys)
+    return {
+        "project_setup_cycle_time_s": mean("project_setup_cycle_time_s"),
+        "billing_cycle_duration_s": mean("billing_cycle_duration_s"),
+        "invoice_leakage": round(sum(abs(x) for x in leak), 2) if leak else 0.0,
+        "integration_incident_rate_per_100_journeys": round(
+            100 * sum(not j.ok for j in r.journeys) / runs, 2
+        )
+        if runs
+        else None,
+        "propagation_latency_per_hop_s": round(sum(hops) / len(hops), 4) if hops else None,
+        "retries_total": sum(sum(v.values()) for v in r.retries.values()),
     }
 
 

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from harness.journeys._invariants import INVARIANTS
+
 HARNESS = [sys.executable, "-c", "from harness.cli import main; main()"]
 
 
@@ -36,20 +38,24 @@ def summary(tmp_path: Path) -> dict:
 
 
 def test_run_passes_and_writes_reports(tmp_path: Path) -> None:
-    p = harness_run(tmp_path, "--seed", "1")
+    p = harness_run(tmp_path, "billing", "--seed", "1")
     assert p.returncode == 0, p.stdout[-3000:] + p.stderr[-3000:]
     reports = tmp_path / "reports"
     suite = ET.parse(reports / "run-junit.xml").getroot()
-    cases = suite.findall("testcase")
+    cases = [c for c in suite.findall("testcase") if c.get("classname", "").startswith("journeys.")]
     assert len(cases) == 3 and suite.get("failures") == "0"
     assert {c.get("classname") for c in cases} == {
         "journeys.tm",
         "journeys.fixed_fee",
         "journeys.milestone",
     }
+    invariants = [c for c in suite.findall("testcase") if c.get("classname") == "invariants.tm"]
+    assert [c.get("name") for c in invariants] == list(INVARIANTS)
+    assert all((reports / f"journal-{s}.jsonl").stat().st_size > 0 for s in ("crm", "erp", "psa"))
     s = summary(tmp_path)
     assert s["ok"] is True and s["seed"] == 1
     assert s["reproduce"].startswith("harness run --seed 1 ")
+    assert "--journeys tm,fixed_fee,milestone" in s["reproduce"]
     k = s["kpis"]
     assert set(k["project_setup_cycle_s"]) == {"tm", "fixed_fee", "milestone"}
     assert all(v is not None and v > 0 for v in k["project_setup_cycle_s"].values())
@@ -57,7 +63,7 @@ def test_run_passes_and_writes_reports(tmp_path: Path) -> None:
     assert "invoice raised in the ERP" in k["propagation_latency_s"]["tm"]
     assert set(k["retries"]) == {"crm", "erp", "psa", "hcm"}
     for j in s["journeys"]:
-        assert [i["ok"] for i in j["invariants"]] == [True] * 6, j["invariants"]
+        assert [i["ok"] for i in j["invariants"]] == [True] * len(INVARIANTS), j["invariants"]
     html = (reports / "run-report.html").read_text()
     assert html.count("<svg") == 3 and "seed <b>1</b>" in html
     assert "reproduce: harness run --seed 1" in p.stdout
@@ -78,6 +84,7 @@ def test_run_fails_when_the_erp_refuses_invoices(tmp_path: Path) -> None:
     suite = ET.parse(tmp_path / "reports" / "run-junit.xml").getroot()
     [failure] = suite.findall("testcase/failure")
     assert "billing office runs billing" in (failure.get("message") or "")
+    assert suite.get("failures") == "1"
     html = (tmp_path / "reports" / "run-report.html").read_text()
     assert "Payloads of the failing step: billing office runs billing" in html
 
@@ -111,6 +118,7 @@ def test_run_fails_when_the_target_is_not_running(tmp_path: Path) -> None:
     ("args", "message"),
     [
         (["--journeys", "tm,nope"], "unknown journey(s) nope"),
+        (["billing", "-k", "nothing_like_this"], "matches no journey"),
         (["--target", "missing.toml"], "cannot read target file missing.toml"),
         (["--size", "huge"], "unknown size 'huge'"),
     ],
@@ -119,3 +127,19 @@ def test_run_usage_errors_exit_2(tmp_path: Path, args: list[str], message: str) 
     p = harness_run(tmp_path, *args, timeout=60)
     assert p.returncode == 2
     assert message in p.stderr and len(p.stderr.strip().splitlines()) == 1
+
+
+def test_a_stack_that_crashes_at_start_up_fails_the_gate(tmp_path: Path) -> None:
+    base = f"http://127.0.0.1:{_free_port()}"
+    (tmp_path / "target.toml").write_text(
+        f'name = "crashing stack"\nbase_url = "{base}"\nhealth_url = "{base}/health"\n'
+        f'start = [{json.dumps(sys.executable)}, "-c", "import sys; print(\'boom: no config\'); sys.exit(3)"]\n'
+        "startup_timeout = 10\n"
+    )
+    p = harness_run(tmp_path, "--journeys", "tm", "--target", "target.toml")
+    assert p.returncode == 1, p.stdout[-3000:] + p.stderr[-3000:]
+    [line] = summary(tmp_path)["failures"]
+    assert "did not come up" in line and "exited with code 3" in line
+    suite = ET.parse(tmp_path / "reports" / "run-junit.xml").getroot()
+    [error] = suite.findall("testcase/error")
+    assert "did not come up" in (error.get("message") or "")

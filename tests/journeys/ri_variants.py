@@ -195,7 +195,7 @@ def _root_subsidiary() -> None:
 
     async def legal_entity(svc: Any, customer: Any) -> Any:
         out = await orig(svc, customer)
-        out["erp"] = {}
+        out["erp"] = {"subsidiary": {"id": "1"}}
         return out
 
     closed_won.subsidiary_for = root
@@ -252,7 +252,25 @@ def _no_catch_up() -> None:
     billing.catch_up_time = none
 
 
+def _staffs_leavers() -> None:
+    """Staffing reads every worker in the HCM, leavers too."""
+    from reference_integration.clients.workday import WorkdayClient
+    from reference_integration.flows import staffing
+
+    orig_report, orig_rank = WorkdayClient.report, staffing.rank
+
+    async def report(self: Any, **prompts: Any) -> Any:
+        return await orig_report(self, **{**prompts, "Include_Terminated_Workers": "1"})
+
+    def rank(rows: Any, skills: Any, load: Any) -> Any:
+        return orig_rank([{**r, "Active": "1", "Termination_Date": ""} for r in rows], skills, load)
+
+    WorkdayClient.report = report
+    staffing.rank = rank
+
+
 VARIANTS: dict[str, Callable[[], None]] = {
+    "staffs_leavers": _staffs_leavers,
     "flat_rate": _flat_rate,
     "hours_rounded": _hours_rounded,
     "first_page_only": _first_page_only,
@@ -274,6 +292,7 @@ VARIANTS: dict[str, Callable[[], None]] = {
 
 #: variant -> (a journey of the default suite that catches it, text its failure names)
 CAUGHT_BY: dict[str, tuple[str, str]] = {
+    "staffs_leavers": ("staffing", "staffed with active workers only"),
     "flat_rate": ("tm", "rates from the firm's rate card"),
     "hours_rounded": ("tm", "hours as the consultants logged them"),
     "first_page_only": ("surge", ""),
@@ -285,7 +304,7 @@ CAUGHT_BY: dict[str, tuple[str, str]] = {
     "termination_ignored": ("termination", "the leaver's assignments end in the PSA"),
     "change_order_ignored": ("change_order", "the PSA budget follows the change order"),
     "milestone_split_wrong": ("milestone", "invoice totals follow the milestone plan"),
-    "root_subsidiary": ("tm", "customer and job in the account's legal entity"),
+    "root_subsidiary": ("tm", "subsidiary"),
     "outage_gives_up": ("erp_outage", "503"),
     "psa_invoice_missing": ("tm", ""),
     "status_wording": ("tm", "Paid In Full"),

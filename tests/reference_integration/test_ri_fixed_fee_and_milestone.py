@@ -69,3 +69,45 @@ def test_milestone_deal_invoices_each_milestone_once(firm: Any) -> None:
     )
     assert len(firm.records("psa", "invoices")) == 3
     assert firm.dead() == []
+
+
+def test_crm_keeps_the_newest_invoice_status_when_older_ones_are_paid_last(firm: Any) -> None:
+    """Three milestone invoices paid back to back, newest first: the CRM ends on the
+    newest invoice's status, not on the last notification's."""
+    opp_id = firm.win_deal("Milestone", 9000.0)
+    opp = firm.wait_project(opp_id)
+    stories = [
+        s
+        for s in firm.records("psa", "stories", workspace_id=opp["PSA_Project_Id__c"])
+        if s.get("story_type") == "milestone"
+    ]
+    for s in stories:
+        firm.complete(str(s["id"]))
+    invoices = sorted(
+        firm.wait("erp", "record", {"type": "invoice", "count": 3}), key=lambda i: int(i["id"])
+    )
+    for inv in reversed(invoices):
+        firm.pay(str(inv["id"]))
+    for inv in invoices:
+        firm.wait(
+            "psa",
+            "record",
+            {
+                "type": "external_references",
+                "match": {"service_model_ref": str(inv["id"]), "external_status": "Paid In Full"},
+            },
+        )
+    seq = 0
+    for _ in invoices:  # one CRM status write per payment notification
+        [entry] = firm.wait(
+            "crm",
+            "journal",
+            {
+                "method": "PATCH",
+                "path": f"Opportunity/{opp_id}$",
+                "body_contains": "Paid In Full",
+                "since_seq": seq,
+            },
+        )
+        seq = entry["seq"]
+    assert firm.opportunity(opp_id)["Invoice_Status__c"] == f"{invoices[-1]['tranId']} Paid In Full"

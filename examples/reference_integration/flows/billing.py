@@ -114,9 +114,9 @@ async def bill_project(svc: Services, project: dict[str, Any], through: str) -> 
             ]
         }
     te_ids = [
-        str(r["externalid"]).removeprefix("kantata-te-")
+        str(r["externalid"]).removeprefix(svc.settings.time_bill_prefix)
         for r in bills
-        if str(r.get("externalid") or "").startswith("kantata-te-")
+        if str(r.get("externalid") or "").startswith(svc.settings.time_bill_prefix)
     ]
     pending = {"job": job, "time_entries": te_ids, "expenses": list(expenses), "done": False}
     svc.store.set_link("billing", eid, pending)

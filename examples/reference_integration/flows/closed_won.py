@@ -57,8 +57,9 @@ async def set_up(svc: Services, opp: dict[str, Any], project: dict[str, Any]) ->
         body.update(await subsidiary_for(svc, account.get("BillingCountry")))
     customer_id = await svc.erp.upsert("customer", str(account["Id"]), body)
     entity = await legal_entity(svc, known or await svc.erp.get(f"customer/{customer_id}"))
-    if account.get("ERP_Customer_Id__c") != customer_id and "ERP_Customer_Id__c" in account:
-        await svc.crm.update("Account", str(account["Id"]), {"ERP_Customer_Id__c": customer_id})
+    cf = svc.settings.crm_customer_field
+    if account.get(cf) != customer_id and cf in account:
+        await svc.crm.update("Account", str(account["Id"]), {cf: customer_id})
     # 2. job (project) in the ERP, upserted by the opportunity id
     job_id = await svc.erp.upsert(
         "job",
@@ -125,7 +126,7 @@ async def set_up(svc: Services, opp: dict[str, Any], project: dict[str, Any]) ->
     # 5. staffing from the HCM
     project["consultants"] = await staff(svc, project, opp, stories["delivery"])
     # 6. ids back to the CRM
-    ids = {"PSA_Project_Id__c": ws_id, "ERP_Project_Id__c": job_id}
+    ids = {svc.settings.crm_workspace_field: ws_id, svc.settings.crm_job_field: job_id}
     if any(opp.get(k) != v for k, v in ids.items()):
         await svc.crm.update("Opportunity", opp_id, ids)
     # 7. project activation event

@@ -24,7 +24,8 @@ def bill_rate(svc: Services, row: dict[str, Any]) -> float:
 def rank(
     rows: list[dict[str, Any]], skills: set[str], load: dict[str, int]
 ) -> list[dict[str, Any]]:
-    """Active workers, best first: most required skills, least current load, lowest cost rate."""
+    """Active workers not leaving, best first: most required skills, least current load,
+    lowest cost rate."""
 
     def key(row: dict[str, Any]) -> tuple[int, int, float, str]:
         have = {s.strip().lower() for s in str(row.get("Skills", "")).split(";") if s.strip()}
@@ -35,7 +36,12 @@ def rank(
             str(row.get("Employee_ID")),
         )
 
-    active = [r for r in rows if r.get("Active", "1") == "1" and r.get("Email")]
+    # active workers who are not leaving (a termination on file, even effective today)
+    active = [
+        r
+        for r in rows
+        if r.get("Active", "1") == "1" and r.get("Email") and not r.get("Termination_Date")
+    ]
     return sorted(active, key=key)
 
 

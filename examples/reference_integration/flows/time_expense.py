@@ -29,7 +29,7 @@ async def on_time_entry(svc: Services, entry_id: str) -> None:
 
 async def sync_time_entry(svc: Services, te: dict[str, Any], project: dict[str, Any]) -> int:
     """Upsert the approved entry's timeBill unless it is billed; 1 when written."""
-    eid = f"kantata-te-{te['id']}"
+    eid = f"{svc.settings.time_bill_prefix}{te['id']}"
     existing = await svc.erp.get(f"timeBill/eid:{eid}")
     if existing is not None and existing.get("isBilled"):
         return 0  # already invoiced; billed time cannot change
