@@ -8,6 +8,7 @@ import typer
 
 from .._errors import HarnessError
 from ._data import data_app
+from ._load import load
 from ._run import run
 from ._up import up
 
@@ -20,6 +21,7 @@ app = typer.Typer(
 )
 app.command("up")(up)
 app.command("run")(run)
+app.command("load")(load)
 
 app.add_typer(data_app, name="data")
 
