@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import gevent
 from locust import events
 from locust.runners import MasterRunner, WorkerRunner
 
@@ -95,6 +96,9 @@ def install(environment: Any, *, direct: bool = False) -> RunHooks:
     existing = getattr(environment, "harness_hooks", None)
     if existing is not None:  # several locustfiles in one run share one set of hooks
         return existing  # type: ignore[no-any-return]
+    # the locustfiles' imports block the event loop for a while; without a fresh loop
+    # time, Locust's --run-time timer (spawn_later) would start from a stale clock
+    gevent.get_hub().loop.update_now()
     hooks = RunHooks(environment, load_context(), direct)
     environment.harness_hooks = hooks
     return hooks
