@@ -64,7 +64,7 @@ class FirmUser(HttpUser):
 class ClosedWonRep(FirmUser):
     journey = "closed_won"
     weight = CTX.weight("ClosedWonRep")
-    wait_time = between(1.0, 3.0)
+    wait_time = CTX.pace("ClosedWonRep", between(1.0, 3.0))
 
     @task
     def close_a_deal(self) -> None:
@@ -81,7 +81,7 @@ class ClosedWonRep(FirmUser):
 class MonthEndConsultant(FirmUser):
     journey = "month_end"
     weight = CTX.weight("MonthEndConsultant")
-    wait_time = between(0.5, 2.0)
+    wait_time = CTX.pace("MonthEndConsultant", between(0.5, 2.0))
 
     @task
     def log_submit_approve(self) -> None:
@@ -99,7 +99,7 @@ class MonthEndConsultant(FirmUser):
 class ChangeOrderDesk(FirmUser):
     journey = "change_order"
     weight = CTX.weight("ChangeOrderDesk")
-    wait_time = between(0.5, 2.0)
+    wait_time = CTX.pace("ChangeOrderDesk", between(0.5, 2.0))
 
     @task
     def change_the_amount(self) -> None:
@@ -113,7 +113,7 @@ class ChangeOrderDesk(FirmUser):
 class BillingOffice(FirmUser):
     journey = "billing_run"
     weight = CTX.weight("BillingOffice")
-    wait_time = constant_pacing(5)
+    wait_time = CTX.pace("BillingOffice", constant_pacing(5))
 
     @task
     def billing_run(self) -> None:
@@ -140,7 +140,7 @@ class BillingOffice(FirmUser):
 class HrPartnerUser(FirmUser):
     journey = "hcm_wave"
     weight = CTX.weight("HrPartnerUser")
-    wait_time = between(0.5, 1.5)
+    wait_time = CTX.pace("HrPartnerUser", between(0.5, 1.5))
 
     def _next(self, pool: str) -> dict[str, Any] | None:
         """Use-once pools are split between the Locust processes by worker index."""

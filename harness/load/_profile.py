@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +85,7 @@ class LoadProfile:
     size: str = "small"
     drain_timeout: float = 30.0
     mix: dict[str, int] = field(default_factory=dict)  # Locust user class -> weight
+    pace: dict[str, float] = field(default_factory=dict)  # user class -> seconds per task
     pools: dict[str, int] = field(default_factory=dict)
     endpoints: str | None = None  # staging: an endpoints file instead of local simulators
     volume: Volume = field(default_factory=Volume)
@@ -101,7 +102,7 @@ def _section(doc: dict[str, Any], key: str, cls: type, source: Path) -> Any:
     raw = doc.get(key) or {}
     if not isinstance(raw, dict):
         raise ConfigurationError(f"[{key}] in {source} must be a table")
-    known = set(cls.__dataclass_fields__)
+    known = {f.name for f in fields(cls)}
     unknown = set(raw) - known
     if unknown:
         raise ConfigurationError(
@@ -122,7 +123,7 @@ def load_profile(path: Path) -> LoadProfile:
         raise ConfigurationError(f"cannot read profile {path}: {exc.strerror}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigurationError(f"profile {path} is not valid TOML: {exc}") from None
-    top = set(LoadProfile.__dataclass_fields__) - {"path", "volume", "limits", "thresholds"}
+    top = {f.name for f in fields(LoadProfile)} - {"path", "volume", "limits", "thresholds"}
     unknown = set(doc) - top - {"volume", "limits", "thresholds"}
     if unknown:
         raise ConfigurationError(
@@ -150,6 +151,7 @@ def load_profile(path: Path) -> LoadProfile:
             drain_timeout=parse_duration(doc.get("drain_timeout", 30)),
             mix={str(k): int(v) for k, v in (doc.get("mix") or {}).items()},
             pools={str(k): int(v) for k, v in (doc.get("pools") or {}).items()},
+            pace={str(k): float(v) for k, v in (doc.get("pace") or {}).items()},
             endpoints=str(doc["endpoints"]) if doc.get("endpoints") else None,
             volume=_section(doc, "volume", Volume, path),
             limits=_section(doc, "limits", Limits, path),
@@ -157,6 +159,8 @@ def load_profile(path: Path) -> LoadProfile:
         )
     except (TypeError, ValueError) as exc:
         raise ConfigurationError(f"profile {path}: {exc}") from None
+    if any(v <= 0 for v in profile.pace.values()):
+        raise ConfigurationError(f"profile {path}: [pace] values are seconds per task, > 0")
     if profile.users < 1 or profile.spawn_rate <= 0 or profile.run_time <= 0:
         raise ConfigurationError(f"profile {path}: users, spawn_rate and run_time must be positive")
     return profile

@@ -33,8 +33,17 @@ class LoadContext:
         return self.endpoints.get("ca_bundle") or True
 
     def weight(self, user_class: str, default: int = 1) -> int:
-        mix = self.profile.get("mix") or {}
-        return int(mix.get(user_class, default if not mix else 0))
+        return int((self.profile.get("mix") or {}).get(user_class, default))
+
+    def pace(self, user_class: str, default: Any) -> Any:
+        """The class's wait time: the profile's ``[pace]`` (seconds per task, Locust's
+        ``constant_pacing``) when it names the class, else ``default``."""
+        seconds = (self.profile.get("pace") or {}).get(user_class)
+        if seconds is None:
+            return default
+        from locust import constant_pacing
+
+        return constant_pacing(float(seconds))
 
 
 def load_context(path: str | None = None) -> LoadContext:

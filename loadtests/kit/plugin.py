@@ -95,7 +95,7 @@ def install(environment: Any, *, direct: bool = False) -> RunHooks:
     """Attach the run's listeners; the hooks object is kept on the environment."""
     existing = getattr(environment, "harness_hooks", None)
     if existing is not None:  # several locustfiles in one run share one set of hooks
-        return existing  # type: ignore[no-any-return]
+        return existing
     # the locustfiles' imports block the event loop for a while; without a fresh loop
     # time, Locust's --run-time timer (spawn_later) would start from a stale clock
     gevent.get_hub().loop.update_now()
