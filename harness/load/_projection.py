@@ -48,12 +48,21 @@ class VendorProjection:
 def unit_costs(
     calls: dict[tuple[str, str], int], acks: dict[str, int]
 ) -> dict[str, dict[str, float]]:
-    """Requests per business event: journey -> system -> calls / acknowledged events."""
+    """Requests per business event: journey -> system -> calls / acknowledged events.
+
+    Calls the run could not trace to a journey (``other``: e.g. follow-up work a stack
+    starts under its own correlation ids) are shared out per system in proportion to
+    the traced ones, so the projection does not undercount them."""
     out: dict[str, dict[str, float]] = {}
-    for (system, journey), n in calls.items():
-        done = acks.get(journey, 0)
-        if done and journey in VOLUME_OF and system in VENDORS:
-            out.setdefault(journey, {})[system] = n / done
+    for system in VENDORS:
+        traced = {
+            j: n for (s, j), n in calls.items() if s == system and j in VOLUME_OF and acks.get(j, 0)
+        }
+        total = sum(traced.values())
+        other = sum(n for (s, j), n in calls.items() if s == system and j not in traced)
+        for journey, n in traced.items():
+            share = n + (other * n / total if total else 0)
+            out.setdefault(journey, {})[system] = share / acks[journey]
     return out
 
 

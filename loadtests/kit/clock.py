@@ -51,8 +51,10 @@ def classify_event(system: str, record_type: str, payload: dict[str, Any]) -> st
     """Which business journey a change event belongs to (for the stack's calls it causes)."""
     if record_type == "Opportunity":
         header = payload.get("ChangeEventHeader") or {}
-        changed = set(header.get("changedFields") or []) | set(payload)
-        if changed & {"Amount", "CloseDate"} and "StageName" not in changed:
+        changed = set(header.get("changedFields") or [])
+        if "StageName" in changed or not changed:
+            return "closed_won"
+        if changed & {"Amount", "CloseDate"}:
             return "change_order"
         if "Invoice_Status__c" in changed:
             return "billing_run"
@@ -134,6 +136,9 @@ class JourneyClock:
             self._greenlet.kill(block=True)
             self._greenlet = None
         self.poll()
+        for system, _, _ in self.unresolved:  # their event is older than the run
+            self.calls[(system, "other")] += 1
+        self.unresolved = []
 
     def _loop(self) -> None:
         samples = 0

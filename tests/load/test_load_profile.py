@@ -52,6 +52,10 @@ def test_durations_in_locust_syntax() -> None:
 def test_unit_costs_divide_requests_by_acknowledged_events() -> None:
     calls = {("crm", "closed_won"): 60, ("erp", "closed_won"): 90, ("psa", "other"): 5}
     assert unit_costs(calls, {"closed_won": 30}) == {"closed_won": {"crm": 2.0, "erp": 3.0}}
+    # untraced calls are shared out in proportion to the traced ones, per system
+    calls = {("erp", "closed_won"): 30, ("erp", "month_end"): 10, ("erp", "other"): 20}
+    costs = unit_costs(calls, {"closed_won": 10, "month_end": 10})
+    assert costs == {"closed_won": {"erp": 4.5}, "month_end": {"erp": 1.5}}
 
 
 def test_month_end_days_carry_their_share_of_time_entries() -> None:
