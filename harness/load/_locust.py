@@ -101,7 +101,9 @@ class LocustRun:
     def run(self, timeout: float) -> int:
         """Start master (and workers), wait for the master's exit code within ``timeout``."""
         self.report_dir.mkdir(parents=True, exist_ok=True)
-        if self.workers or self.remote_workers:
+        if self.remote_workers and not self.master_port:
+            self.master_port = 5557  # Locust's own default: what remote workers expect
+        elif self.workers:
             self.master_port = self.master_port or free_port()
         env = {**os.environ, CONTEXT_ENV: str(self.context_file), "PYTHONUNBUFFERED": "1"}
         log = (self.report_dir / self.log_name).open("wb")

@@ -247,7 +247,7 @@ def run_load(options: LoadOptions, on_phase: Any = print) -> LoadResult:
             if options.remote_workers:
                 on_phase(
                     f"waiting for {options.remote_workers} remote worker(s); on each: "
-                    f"{CONTEXT_HINT.format(ctx=context_file)}"
+                    f"{CONTEXT_HINT.format(ctx=context_file, locustfile=locustfile.stem)}"
                 )
             run = LocustRun(
                 locustfile=locustfile,
@@ -289,6 +289,6 @@ def run_load(options: LoadOptions, on_phase: Any = print) -> LoadResult:
 
 
 CONTEXT_HINT = (
-    "copy {ctx} there, then HARNESS_LOAD_CONTEXT=load-context.json "
-    "python -m locust -f loadtests/business.py --worker --master-host <this host>"
+    "copy {ctx} there (it holds credentials), then HARNESS_LOAD_CONTEXT=load-context.json "
+    "python -m locust -f loadtests/{locustfile}.py --worker --master-host <this host> --master-port 5557"
 )

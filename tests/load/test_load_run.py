@@ -68,7 +68,8 @@ def test_a_stack_that_delivers_every_deal_passes(tmp_path: Path) -> None:
     assert code == 0, out
     assert won["acknowledged"] > 0 and won["lost"] == 0
     assert won["acknowledged"] == won["stored"] == won["delivered"]
-    assert (tmp_path / "reports" / "load-report.html").exists()
+    html = (tmp_path / "reports" / "load-report.html").read_text()
+    assert "closed won -\\u003e project set up" in html  # and in Locust's HTML report
     stats = (tmp_path / "reports" / "load_stats.csv").read_text()
     assert "closed won -> project set up" in stats  # the journey latency in Locust's CSV
 
