@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -106,3 +109,18 @@ def test_staging_credentials_from_environment_and_file_and_redacted(
     t = tmp_path / "t.toml"
     t.write_text('base_url = "https://integration.staging.example.com"\n')
     assert staging_target(t) == {"base_url": "https://integration.staging.example.com"}
+
+
+def test_harness_load_refuses_a_bad_profile_in_one_line_with_exit_2(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('users = 2\nlocustfile = "business"\nrampup = 3\n')
+    r = subprocess.run(
+        [sys.executable, "-c", "from harness.cli import main; main()", "load", str(bad)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+    )
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.strip().startswith("error: unknown keys in profile") and "rampup" in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1

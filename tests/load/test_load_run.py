@@ -36,10 +36,10 @@ def _files(tmp_path: Path, mode: str) -> tuple[Path, Path]:
         """
 name = "closed-won burst"
 locustfile = "business"
-users = 4
-spawn_rate = 4
-run_time = "4s"
-drain_timeout = "4s"
+users = 3
+spawn_rate = 3
+run_time = "3s"
+drain_timeout = "3s"
 [mix]
 ClosedWonRep = 1
 [thresholds]
