@@ -22,6 +22,7 @@ import sys
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 for p in (ROOT, ROOT / "examples"):
@@ -51,7 +52,7 @@ def main() -> None:
     )
     args = ap.parse_args()
     base = load_profile(args.profile)
-    rows = []
+    rows: list[dict[str, Any]] = []
     print(f"cores: {os.cpu_count()}, load average before: {os.getloadavg()[0]:.2f}")
     print(
         f"{'workers':>7} {'requests':>9} {'req/s':>8} {'locust CPU us/req':>18} {'simulator CPU us/req':>21} {'load avg':>9}"
@@ -87,10 +88,11 @@ def main() -> None:
             f"{n:>7} {count:>9} {rps:>8.1f} {row['locust_cpu_us_per_request']!s:>18} "
             f"{row['harness_and_simulator_cpu_us_per_request']!s:>21} {row['load_average']:>9}"
         )
-    if len(rows) > 1 and rows[0]["requests_per_s"]:
+    first, last = float(rows[0]["requests_per_s"]), float(rows[-1]["requests_per_s"])
+    if len(rows) > 1 and first:
         print(
             f"rate with {rows[-1]['workers']} workers / with {rows[0]['workers']}: "
-            f"{rows[-1]['requests_per_s'] / rows[0]['requests_per_s']:.2f}x"
+            f"{last / first:.2f}x"
         )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({"cores": os.cpu_count(), "runs": rows}, indent=2) + "\n")
