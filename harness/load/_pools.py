@@ -44,6 +44,20 @@ def account_pool(firm: Firm) -> list[dict[str, Any]]:
     return [{"Id": a.crm_id, "Name": a.name} for a in firm.accounts]
 
 
+def crm_account_pool(systems: Systems, limit: int = 2000) -> list[dict[str, Any]]:
+    """Staging: the accounts the CRM holds (a sandbox's ids are not the seeded firm's)."""
+    r = systems.crm.call(
+        "GET",
+        f"{systems.crm_api}/query",
+        params={"q": f"SELECT Id, Name FROM Account ORDER BY Name LIMIT {limit}"},
+        expect=(200,),
+    )
+    rows = [{"Id": a["Id"], "Name": a["Name"]} for a in r.json().get("records") or []]
+    if not rows:
+        raise JourneyFailure("the CRM has no Account to sell to")
+    return rows
+
+
 def project_pool(
     systems: Systems, firm: Firm, count: int, day: str, seed: int, run_id: str
 ) -> list[dict[str, Any]]:

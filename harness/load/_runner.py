@@ -16,7 +16,7 @@ from typing import Any
 
 from .._errors import HarnessError
 from ._locust import LocustRun, locustfile_path
-from ._pools import account_pool, hire_pool, leaver_pool, project_pool
+from ._pools import account_pool, crm_account_pool, hire_pool, leaver_pool, project_pool
 from ._profile import LoadProfile
 from ._staging import redact, staging_endpoints, staging_target
 
@@ -118,6 +118,7 @@ def _staging_scene(options: LoadOptions, endpoints_file: Path) -> Iterator[dict[
             "firm": generate_firm(p.seed, p.size),
             "systems": systems,
             "target": target,
+            "staging": True,
         }
     finally:
         systems.close()
@@ -131,8 +132,9 @@ def _pools(scene: dict[str, Any], profile: LoadProfile, day: str, run_id: str) -
         projects = project_pool(
             scene["systems"], firm, pools.get("projects", 0), day, profile.seed, run_id
         )
+    staging = bool(scene.get("staging"))
     return {
-        "accounts": account_pool(firm),
+        "accounts": crm_account_pool(scene["systems"]) if staging else account_pool(firm),
         "projects": projects,
         "hires": hire_pool(firm, pools.get("hires", 20), profile.seed),
         "leavers": leaver_pool(firm, projects, pools.get("leavers", 20)),
