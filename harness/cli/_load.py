@@ -175,8 +175,11 @@ def load(
         console.print(_stats_table(result.stats))
     if result.governance:
         console.print(_governance_table(result.governance))
-    if result.verdict:
+    for problem, times in ((result.governance or {}).get("clock_errors") or {}).items():
+        console.print(f"[yellow]warning:[/] {problem} (x{times})", soft_wrap=True)
+    if result.verdict and result.verdict.get("ledger"):
         console.print(_ledger_table(result.verdict))
+    if result.verdict:
         console.print(_checks_table(result.verdict))
     if result.log_tail:
         console.print(

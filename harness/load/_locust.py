@@ -7,12 +7,15 @@ harness's process. The run's context file is handed over in ``HARNESS_LOAD_CONTE
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .._errors import ConfigurationError, StackError
 
@@ -33,6 +36,17 @@ def locustfile_path(name: str) -> Path:
             f"no locustfile {name!r}", hint=f"one of {', '.join(known)}, or a path to a .py file"
         )
     return here
+
+
+def _stop_on_sigterm() -> Any:
+    """SIGTERM ends the run like Ctrl-C, so Locust's processes are stopped, not orphaned."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def stop(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    return signal.signal(signal.SIGTERM, stop)
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -108,6 +122,7 @@ class LocustRun:
         env = {**os.environ, CONTEXT_ENV: str(self.context_file), "PYTHONUNBUFFERED": "1"}
         log = (self.report_dir / self.log_name).open("wb")
         procs: list[subprocess.Popen[bytes]] = []
+        previous = _stop_on_sigterm()
         try:
             master = subprocess.Popen(
                 self.master_argv(), stdout=log, stderr=subprocess.STDOUT, env=env
@@ -121,6 +136,12 @@ class LocustRun:
                 )
             try:
                 return master.wait(None if self.web else timeout)
+            except KeyboardInterrupt:  # Ctrl-C (the way a --web run ends) or SIGTERM
+                master.send_signal(signal.SIGTERM)  # Locust writes its reports, then quits
+                try:
+                    return master.wait(30)
+                except subprocess.TimeoutExpired:
+                    return 130
             except subprocess.TimeoutExpired:
                 raise StackError(
                     f"Locust did not finish within {timeout:.0f}s",
@@ -140,6 +161,8 @@ class LocustRun:
                     p.kill()
                     p.wait(5)
             log.close()
+            if previous is not None:
+                signal.signal(signal.SIGTERM, previous)
 
     def log_tail(self, lines: int = 15) -> str:
         try:

@@ -37,6 +37,7 @@ METRICS = {"closed_won": CLOSED_WON, "month_end": APPROVAL, "billing_run": BILLI
 
 _OPP = re.compile(r"/sobjects/Opportunity/([A-Za-z0-9]{15,18})$")
 _TIMEBILL = re.compile(r"/record/v1/timeBill/eid:kantata-te-(\w+)$")
+_IN_FLIGHT = 200  # requests numbered on arrival may still be running when the journal is read
 _WINDOW = 2000  # journal entries are numbered on arrival and kept on completion: re-read a window
 
 
@@ -189,6 +190,13 @@ class JourneyClock:
             return
         seen = self.seen[system]
         entries = sorted(body.get("entries") or [], key=lambda e: e["seq"])
+        expected = max(self.since[system], self.floor[system]) + 1
+        if entries and int(entries[0]["seq"]) > expected + _IN_FLIGHT:
+            missed = int(entries[0]["seq"]) - expected
+            self.errors[
+                f"{system} journal overflowed between two reads ({missed} requests unseen): "
+                "raise its size (PUT /__admin/journal/settings max_entries)"
+            ] += 1
         for e in entries:
             seq = int(e["seq"])
             if seq in seen or seq <= self.floor[system]:
