@@ -11,5 +11,6 @@ import sys
 
 # httpcore probes for trio on import; trio's import needs select.epoll, which gevent's
 # patching removes. Locust processes never use trio: make the probe find nothing.
-if "gevent" in sys.modules and "trio" not in sys.modules:
+_monkey = sys.modules.get("gevent.monkey")
+if _monkey is not None and _monkey.is_module_patched("select") and "trio" not in sys.modules:
     sys.modules["trio"] = None  # type: ignore[assignment]

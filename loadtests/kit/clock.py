@@ -27,6 +27,8 @@ from typing import Any
 import gevent
 import requests
 
+from harness.load._attribution import classify_event
+
 from .context import LoadContext
 
 JOURNEY = "JOURNEY"
@@ -46,29 +48,6 @@ def _json(text: str) -> Any:
         return json.loads(text) if text else None
     except ValueError:
         return None  # clipped by the journal
-
-
-def classify_event(system: str, record_type: str, payload: dict[str, Any]) -> str:
-    """Which business journey a change event belongs to (for the stack's calls it causes)."""
-    if record_type == "Opportunity":
-        header = payload.get("ChangeEventHeader") or {}
-        changed = set(header.get("changedFields") or [])
-        if "StageName" in changed or not changed:
-            return "closed_won"
-        if changed & {"Amount", "CloseDate"}:
-            return "change_order"
-        if "Invoice_Status__c" in changed:
-            return "billing_run"
-        return "closed_won"
-    return {
-        "time_entries": "month_end",
-        "timesheet_submissions": "month_end",
-        "expenses": "month_end",
-        "stories": "billing_run",
-        "invoice": "billing_run",
-        "Worker": "hcm_wave",
-        "workspaces": "closed_won",
-    }.get(record_type, "other")
 
 
 class JourneyClock:

@@ -22,6 +22,7 @@ from harness.load import (
     staging_target,
     unit_costs,
 )
+from harness.load._attribution import classify_event
 
 PROFILES = Path(__file__).parents[2] / "loadtests" / "profiles"
 
@@ -124,3 +125,20 @@ def test_harness_load_refuses_a_bad_profile_in_one_line_with_exit_2(tmp_path: Pa
     assert r.returncode == 2, r.stderr
     assert r.stderr.strip().startswith("error: unknown keys in profile") and "rampup" in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1
+
+
+def test_the_stacks_calls_are_traced_to_the_journey_of_the_change_event() -> None:
+    def cdc(changed: list[str]) -> dict[str, object]:
+        header = {"entityName": "Opportunity", "changedFields": changed}
+        return {
+            "channel": "/data/OpportunityChangeEvent",
+            "data": {"payload": {"ChangeEventHeader": header}},
+        }
+
+    assert classify_event("crm", "Opportunity", cdc([])) == "closed_won"  # CREATE
+    assert classify_event("crm", "Opportunity", cdc(["StageName", "Probability"])) == "closed_won"
+    assert classify_event("crm", "Opportunity", cdc(["Amount"])) == "change_order"
+    assert classify_event("crm", "Opportunity", cdc(["Invoice_Status__c"])) == "billing_run"
+    assert classify_event("psa", "time_entries", {}) == "month_end"
+    assert classify_event("hcm", "Worker", {}) == "hcm_wave"
+    assert classify_event("erp", "customer", {}) == "other"
