@@ -10,6 +10,7 @@ from .._errors import HarnessError
 from ._contracts import contracts_app, rehearse
 from ._data import data_app
 from ._report import report
+from ._load import load
 from ._run import run
 from ._up import up
 
@@ -23,6 +24,7 @@ app = typer.Typer(
 app.command("up")(up)
 app.command("run")(run)
 app.command("report")(report)
+app.command("load")(load)
 
 app.add_typer(data_app, name="data")
 app.add_typer(contracts_app, name="contracts")

@@ -84,6 +84,15 @@ class SalesRep:
             self.crm.call("GET", f"{self.api}/sobjects/Opportunity/{opp}", expect=(200,)).json()
         )
 
+    def amend(self, opp: str, amount: float) -> None:
+        """A change order: the won deal's amount changes."""
+        self.crm.call(
+            "PATCH",
+            f"{self.api}/sobjects/Opportunity/{opp}",
+            json={"Amount": amount},
+            expect=(204,),
+        )
+
 
 class Consultant:
     """Logs time on a workspace and submits the timesheet."""
@@ -267,3 +276,26 @@ class BillingOffice:
 
     def billing_run(self, through: str, follow: bool = True) -> None:
         self.target.billing_run(through, follow=follow)
+
+
+class HrPartner:
+    """Hires and terminates workers in Workday (business processes an HR partner runs in
+    the product; the simulator exposes them under its admin API)."""
+
+    def __init__(self, systems: Systems) -> None:
+        self.hcm = systems.admin["hcm"]
+
+    def hire(self, worker: dict[str, Any]) -> str:
+        """Runs the Hire business process; returns the new worker's WID."""
+        r = self.hcm.wire.call(
+            "POST", f"/tenants/{self.hcm.tenant}/workday/hire", json=worker, expect=(201,)
+        )
+        return str(r.json()["worker"]["id"])
+
+    def terminate(self, employee_id: str, day: str) -> None:
+        self.hcm.wire.call(
+            "POST",
+            f"/tenants/{self.hcm.tenant}/workday/terminate",
+            json={"worker": employee_id, "terminationDate": day},
+            expect=(200,),
+        )

@@ -6,7 +6,7 @@ from typing import Any
 
 
 def tba_auth(ep: dict[str, Any]) -> Any:
-    """NetSuite token-based auth: OAuth 1.0a with HMAC-SHA256, realm = account id."""
+    """NetSuite token-based auth: OAuth 1.0a with HMAC-SHA256, realm = account id (httpx)."""
     import warnings
 
     import authlib.deprecate  # noqa: F401  (installs authlib's own "always" filter first)
@@ -14,6 +14,17 @@ def tba_auth(ep: dict[str, Any]) -> Any:
     with warnings.catch_warnings():  # authlib warns that plain httpx support is deprecated
         warnings.simplefilter("ignore")
         from authlib.integrations.httpx_client import OAuth1Auth
+    return _tba(OAuth1Auth, ep)
+
+
+def tba_auth_requests(ep: dict[str, Any]) -> Any:
+    """The same signing for a ``requests`` session (Locust's HttpUser client)."""
+    from authlib.integrations.requests_client import OAuth1Auth
+
+    return _tba(OAuth1Auth, ep)
+
+
+def _tba(auth_class: Any, ep: dict[str, Any]) -> Any:
     from authlib.oauth1.rfc5849.client_auth import ClientAuth
     from authlib.oauth1.rfc5849.signature import generate_signature_base_string
     from oauthlib.oauth1.rfc5849.signature import sign_hmac_sha256
@@ -27,7 +38,7 @@ def tba_auth(ep: dict[str, Any]) -> Any:
 
     # authlib ships HMAC-SHA1 only; NetSuite requires HMAC-SHA256 (registration is idempotent)
     ClientAuth.register_signature_method("HMAC-SHA256", hmac_sha256)
-    return OAuth1Auth(
+    return auth_class(
         ep["consumer_key"],
         ep["consumer_secret"],
         token=ep["token_id"],
