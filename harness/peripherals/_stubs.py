@@ -240,6 +240,9 @@ def teams_stubs(ids: PeripheralIds) -> list[dict[str, Any]]:
     ]
 
 
+_ROWS_SCHEMA = '{"type": "object", "required": ["rows"], "properties": {"rows": {"type": "array"}}}'
+
+
 def powerbi_stubs(ids: PeripheralIds) -> list[dict[str, Any]]:
     rows = ids.powerbi_rows_path
     auth = {"Authorization": {"equalTo": f"Bearer {ids.powerbi_token}"}}
@@ -270,7 +273,7 @@ def powerbi_stubs(ids: PeripheralIds) -> list[dict[str, Any]]:
                 "method": "POST",
                 "urlPath": rows,
                 "headers": auth,
-                "bodyPatterns": [{"matchesJsonPath": "$.rows"}],
+                "bodyPatterns": [{"matchesJsonSchema": _ROWS_SCHEMA}],
             },
             {"status": 200},
         ),

@@ -8,13 +8,14 @@ see each other's URL, and nothing global is ever changed.
 
 from __future__ import annotations
 
+import json
 import time
+from pathlib import Path
 from typing import Any
 
 from wiremock.base.base_resource import RestClient
 from wiremock.constants import make_headers
 from wiremock.exceptions import ApiException
-from wiremock.resources.mappings import Mapping
 from wiremock.resources.mappings.resource import Mappings
 from wiremock.resources.near_misses import NearMissMatchPatternRequest
 from wiremock.resources.requests.resource import Requests
@@ -34,12 +35,30 @@ class WireMockAdmin:
 
     # stubs
     def add(self, mapping: dict[str, Any]) -> str:
-        """Create one stub mapping (WireMock JSON); returns its id."""
+        """Create one stub mapping from WireMock's own JSON; returns its id.
+
+        The JSON goes through the package's REST client as it is: the package's ``Mapping``
+        model would drop fields it does not know (``name``, ``urlPathTemplate``).
+        """
         try:
-            created = self._mappings.create_mapping(Mapping.from_dict(mapping), parameters={})
+            resp = self._client.handle_response(
+                self._client.post("/mappings", json=mapping, headers=make_headers())
+            )
         except ApiException as exc:
-            raise StackError(f"WireMock refused a stub mapping: {exc}") from None
-        return str(created.id)
+            raise StackError(
+                f"WireMock refused the stub mapping {mapping.get('name')!r}: {exc}"
+            ) from None
+        return str(resp.json()["id"])
+
+    def load_dir(self, folder: Path) -> int:
+        """Load every ``*.json`` mapping file under ``folder`` (``{"mappings": [...]}`` too)."""
+        count = 0
+        for path in sorted(folder.rglob("*.json")):
+            doc = json.loads(path.read_text())
+            for mapping in doc.get("mappings", [doc]) if isinstance(doc, dict) else doc:
+                self.add(mapping)
+                count += 1
+        return count
 
     def add_all(self, mappings: list[dict[str, Any]]) -> list[str]:
         return [self.add(m) for m in mappings]
