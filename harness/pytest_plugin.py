@@ -1,7 +1,9 @@
 """The harness's pytest plugin (registered through the pytest11 entry point).
 
 Provides ``harness_tls``: a session-wide local CA and loopback certificate for https
-simulators, and ``harness_session``: the stack a journey scenario plays in.
+simulators, ``harness_session``: the stack a journey scenario plays in, and
+``harness_peripherals``: a real WireMock with the collaboration and analytics stubs,
+started once per session and reset after each test that uses it.
 """
 
 from __future__ import annotations
@@ -31,3 +33,21 @@ def harness_session() -> Iterator[Any]:
     cfg = load_config()
     with Session(SessionOptions(seed=cfg.seed, size=cfg.size, https=cfg.https)) as session:
         yield session
+
+
+@pytest.fixture(scope="session")
+def _harness_peripherals_server() -> Iterator[Any]:
+    from harness.peripherals import Peripherals
+    from harness.wiremock import find_wiremock
+
+    peripherals = Peripherals(find_wiremock(install=True)).start()
+    yield peripherals
+    peripherals.stop()
+
+
+@pytest.fixture
+def harness_peripherals(_harness_peripherals_server: Any) -> Iterator[Any]:
+    """WireMock with the Slack, Teams and Power BI stubs: ``.endpoints()`` is the endpoints
+    file's ``peripherals`` section, ``.admin`` reads the journal and adds faults."""
+    yield _harness_peripherals_server
+    _harness_peripherals_server.reset()

@@ -10,6 +10,7 @@ from .._errors import HarnessError
 from ._data import data_app
 from ._run import run
 from ._up import up
+from ._wiremock import export_app, wiremock_app
 
 app = typer.Typer(
     name="harness",
@@ -22,6 +23,8 @@ app.command("up")(up)
 app.command("run")(run)
 
 app.add_typer(data_app, name="data")
+app.add_typer(export_app, name="export")
+app.add_typer(wiremock_app, name="wiremock")
 
 
 def main() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..stack._endpoints import simulator_endpoints
 from ..stack._vendor_auth import tba_auth
 from ._admin import Admin
 from ._errors import JourneyFailure
@@ -65,8 +66,7 @@ def connect(
             ep.get("sim_tenant") or "default",
             step_timeout,
         )
-        for system, ep in endpoints.items()
-        if isinstance(ep, dict)
+        for system, ep in simulator_endpoints(endpoints)
     }
     for system, a in admin.items():
         a.system = system

@@ -13,6 +13,7 @@ import orjson
 from harness.data import Firm
 
 from .._errors import StackError
+from ..stack._endpoints import simulator_endpoints
 from ._kantata import kantata_batches
 from ._netsuite import netsuite_batches
 from ._salesforce import salesforce_batches
@@ -54,9 +55,7 @@ def load_firm(
     report = LoadReport()
     verify: Any = endpoints.get("ca_bundle") or True
     with httpx.Client(verify=verify, trust_env=False, timeout=timeout) as client:
-        for system, ep in endpoints.items():
-            if not isinstance(ep, dict):
-                continue
+        for system, ep in simulator_endpoints(endpoints):
             mapping = MAPPINGS.get(ep["vendor"])
             if mapping is None:
                 report.skipped.append(system)

@@ -6,13 +6,12 @@ own bodies; journeys read what arrived from WireMock's request journal.
 """
 
 from ._faults import PeripheralFault, add_fault
-from ._peripherals import ENDPOINTS_KEY, Peripherals, start_peripherals
+from ._peripherals import Peripherals, start_peripherals
 from ._stubs import ANALYTICS, COLLAB, PeripheralIds, all_stubs
 
 __all__ = [
     "ANALYTICS",
     "COLLAB",
-    "ENDPOINTS_KEY",
     "PeripheralFault",
     "PeripheralIds",
     "Peripherals",

@@ -14,9 +14,6 @@ from ..wiremock import (
 )
 from ._stubs import PeripheralIds, all_stubs, endpoints_section
 
-#: the endpoints-file key under which the peripherals are described
-ENDPOINTS_KEY = "peripherals"
-
 
 class Peripherals:
     """WireMock started with the collaboration and analytics stubs loaded."""

@@ -6,10 +6,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from simulators.engine import DEFAULT_TENANT
+
+#: the endpoints-file key of the systems that run on WireMock (collaboration, analytics)
+PERIPHERALS = "peripherals"
 
 if TYPE_CHECKING:
     from ._launcher import Stack
@@ -30,7 +34,16 @@ def endpoints_document(stack: Stack, tenant: str = DEFAULT_TENANT) -> dict[str, 
         }
     if stack.tls is not None:
         doc["ca_bundle"] = str(stack.tls.ca_bundle)
+    if stack.peripherals is not None:
+        doc[PERIPHERALS] = stack.peripherals.endpoints()
     return doc
+
+
+def simulator_endpoints(doc: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The simulated systems of an endpoints document (not the CA or the peripherals)."""
+    for system, ep in doc.items():
+        if system != PERIPHERALS and isinstance(ep, dict):
+            yield system, ep
 
 
 def write_endpoints(path: Path, doc: dict[str, Any]) -> None:

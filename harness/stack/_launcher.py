@@ -25,6 +25,7 @@ from simulators.engine import (
 )
 
 from .._errors import StackError
+from ..peripherals import Peripherals, start_peripherals
 
 #: system -> (vendor, module); order is the port order from --port-base
 SYSTEMS: dict[str, tuple[str, str]] = {
@@ -61,6 +62,8 @@ class StackSettings:
     dialect_settings: dict[str, Any] = field(
         default_factory=dict
     )  # system -> dialect settings object
+    #: also start WireMock with the collaboration and analytics stubs (needs Java)
+    peripherals: bool = False
 
 
 class Stack:
@@ -71,6 +74,9 @@ class Stack:
         self.servers: dict[str, SimulatorServer] = {}
         self.tls: TlsFiles | None = None
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
+        self.peripherals: Peripherals | None = None
+        #: why the peripherals are not running although asked for (one line), else None
+        self.peripherals_skipped: str | None = None
 
     def _build(self) -> None:
         s = self.settings
@@ -128,9 +134,20 @@ class Stack:
             for srv in started:
                 srv.stop()
             raise StackError(exc.message, hint=exc.hint) from None
+        if self.settings.peripherals:
+            try:
+                self.peripherals, self.peripherals_skipped = start_peripherals(
+                    host=self.settings.host
+                )
+            except Exception:
+                self.stop()
+                raise
         return self
 
     def stop(self) -> None:
+        if self.peripherals is not None:
+            self.peripherals.stop()
+            self.peripherals = None
         for srv in self.servers.values():
             srv.stop()
         if self._tmp is not None:
