@@ -10,7 +10,7 @@ from .._errors import HarnessError
 from ._data import data_app
 from ._run import run
 from ._up import up
-from ._wiremock import export_app, wiremock_app
+from ._wiremock import export_app, record_cmd, wiremock_app
 
 app = typer.Typer(
     name="harness",
@@ -21,6 +21,7 @@ app = typer.Typer(
 )
 app.command("up")(up)
 app.command("run")(run)
+app.command("record")(record_cmd)
 
 app.add_typer(data_app, name="data")
 app.add_typer(export_app, name="export")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 from typing import Annotated, Any
@@ -96,3 +97,89 @@ def export_wiremock_cmd(
     )
     for line in report.skipped:
         console.print(f"skipped: {line}")
+
+
+def record_cmd(
+    system: Annotated[str, typer.Argument(help="crm, erp, psa or hcm: what the upstream is.")],
+    upstream: Annotated[str, typer.Option(help="Base URL of the live sandbox to record.")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for mappings/, examples/, fixtures/.")],
+    endpoints: Annotated[
+        Path | None,
+        typer.Option(
+            help="Endpoints file with the sandbox's credentials; with --reads the harness "
+            "makes the reads itself."
+        ),
+    ] = None,
+    reads: Annotated[
+        bool,
+        typer.Option(
+            "--reads/--interactive",
+            help="Make the vendor reads through the recorder (needs --endpoints with an "
+            "admin_url), or wait while your stack sends its own traffic to the proxy.",
+        ),
+    ] = False,
+    duration: Annotated[
+        float,
+        typer.Option(
+            min=1, max=86_400, help="--interactive: seconds to record (Ctrl-C stops early)."
+        ),
+    ] = 300,
+    limit: Annotated[int, typer.Option(min=1, max=100_000, help="--reads: records per type.")] = 20,
+    insecure_upstream: Annotated[
+        bool,
+        typer.Option(help="Trust any TLS certificate of the upstream (self-signed sandboxes)."),
+    ] = False,
+) -> None:
+    """Record a sandbox through WireMock's recorder into redacted mappings, contract examples
+    and simulator fixtures."""
+    import threading
+
+    import httpx
+
+    from ..wiremock import find_wiremock
+    from ..wiremock._reads import iter_reads, read_plan
+    from ..wiremock._record import record
+
+    if system not in SYSTEM_NAMES:
+        raise ConfigurationError(
+            f"unknown system {system!r}", hint=f"choose from {', '.join(SYSTEM_NAMES)}"
+        )
+    if not upstream.startswith(("http://", "https://")):
+        raise ConfigurationError(f"--upstream {upstream!r} is not an http(s) URL")
+    if out.exists() and not out.is_dir():
+        raise ConfigurationError(f"--out {out} is a file", hint="name a folder")
+    console = Console()
+    doc = _read_endpoints(endpoints) if endpoints is not None else {}
+    ep = doc.get(system) if isinstance(doc.get(system), dict) else None
+    if reads and (ep is None or "admin_url" not in ep):
+        raise ConfigurationError(
+            "--reads needs --endpoints naming the system with its admin_url",
+            hint="use --interactive and send your own traffic to the proxy",
+        )
+
+    def drive(proxy: str) -> None:
+        if reads:
+            assert ep is not None
+            with httpx.Client(
+                verify=doc.get("ca_bundle") or True, trust_env=False, timeout=30
+            ) as c:
+                plan = read_plan(c, ep, limit)
+                for _ in iter_reads(c, proxy, plan):
+                    pass
+            return
+        console.print(f"recording {upstream} through {proxy} for {duration:.0f}s; Ctrl-C stops")
+        with contextlib.suppress(KeyboardInterrupt):
+            threading.Event().wait(duration)
+
+    report = record(
+        find_wiremock(install=True),
+        upstream,
+        out,
+        drive,
+        trust_all_upstream_certificates=insecure_upstream,
+    )
+    fixtures = ", ".join(f"{t}: {n}" for t, n in report.fixtures.items()) or "none"
+    console.print(
+        f"recorded {report.mappings} mappings, {report.examples} examples, fixtures ({fixtures}) "
+        f"in {out}; secrets removed and personal data replaced"
+    )

@@ -76,6 +76,23 @@ class WireMockAdmin:
         ``reset_request_journal`` uses a route WireMock 3 no longer serves)."""
         self._client.handle_response(self._client.delete("/requests", headers=make_headers()))
 
+    # recording
+    def start_recording(self, spec: dict[str, Any]) -> None:
+        """``POST /__admin/recordings/start``: proxy to ``spec["targetBaseUrl"]`` and record."""
+        try:
+            self._client.handle_response(
+                self._client.post("/recordings/start", json=spec, headers=make_headers())
+            )
+        except ApiException as exc:
+            raise StackError(f"WireMock could not start recording: {exc}") from None
+
+    def stop_recording(self) -> list[dict[str, Any]]:
+        """``POST /__admin/recordings/stop``: the recorded stub mappings."""
+        resp = self._client.handle_response(
+            self._client.post("/recordings/stop", headers=make_headers())
+        )
+        return list(resp.json().get("mappings") or [])
+
     # journal
     def find(
         self,

@@ -35,6 +35,7 @@ class WireMockServer:
         heap_mb: int = 256,
         startup_timeout: float = 60.0,
         log_path: Path | None = None,
+        extra_args: tuple[str, ...] = (),
     ) -> None:
         self.runtime = runtime
         self.host = host
@@ -43,6 +44,8 @@ class WireMockServer:
         self.heap_mb = heap_mb
         self.startup_timeout = startup_timeout
         self.log_path = log_path
+        #: further WireMock options, e.g. ``("--trust-all-proxy-targets",)``
+        self.extra_args = extra_args
         self.proc: subprocess.Popen[bytes] | None = None
         self._root: tempfile.TemporaryDirectory[str] | None = None
 
@@ -71,6 +74,7 @@ class WireMockServer:
             "--disable-banner",
             "--max-request-journal-entries",
             str(self.journal_size),
+            *self.extra_args,
         ]
 
     def start(self) -> WireMockServer:
