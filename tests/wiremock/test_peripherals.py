@@ -123,5 +123,5 @@ def test_fault_rule_is_checked() -> None:
 
 
 def test_wait_for_names_what_it_found(wiremock: WireMockAdmin) -> None:
-    with pytest.raises(TimeoutError, match="for 1 POST /api/chat.postMessage .*found 0"):
+    with pytest.raises(TimeoutError, match=r"for 1 POST /api/chat\.postMessage .*found 0"):
         wiremock.wait_for("POST", url_path="/api/chat.postMessage", timeout=0.2)

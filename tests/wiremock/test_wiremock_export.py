@@ -77,5 +77,5 @@ def test_export_round_trip(
 def test_export_names_an_unknown_system(loaded_stack: dict[str, Any], tmp_path: Path) -> None:
     from harness._errors import ConfigurationError
 
-    with pytest.raises(ConfigurationError, match="no system 'crn'.*crm, erp, psa, hcm"):
+    with pytest.raises(ConfigurationError, match=r"no system 'crn'.*crm, erp, psa, hcm"):
         export_wiremock(loaded_stack, "crn", tmp_path)
