@@ -33,6 +33,7 @@ SYSTEMS: dict[str, tuple[str, str]] = {
     "erp": ("netsuite", "simulators.netsuite"),
     "psa": ("kantata", "simulators.kantata"),
     "hcm": ("workday", "simulators.workday"),
+    "procurement": ("coupa", "simulators.coupa"),
 }
 
 

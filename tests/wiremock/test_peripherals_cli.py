@@ -35,13 +35,20 @@ def test_up_check_writes_the_peripherals_into_the_endpoints_file(tmp_path: Path)
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     doc = json.loads(endpoints.read_text())
-    assert set(doc) >= {"crm", "erp", "psa", "hcm", "peripherals"}
+    assert set(doc) >= {"crm", "erp", "psa", "hcm", "procurement", "peripherals"}
     collab, analytics = doc["peripherals"]["collab"], doc["peripherals"]["analytics"]
     assert collab["slack_webhook_url"].startswith("http://127.0.0.1:")
     assert analytics["rows_url"].endswith("/tables/Utilization/rows")
-    # the stack check probed the four simulators only; the peripherals are no system
+    # the stack check probed the simulators only; the peripherals are no system
     report = json.loads((tmp_path / "stack-check.json").read_text())
-    assert sorted(s["system"] for s in report["systems"]) == ["crm", "erp", "hcm", "psa"]
+    assert sorted(s["system"] for s in report["systems"]) == [
+        "crm",
+        "erp",
+        "hcm",
+        "procurement",
+        "psa",
+    ]
+    assert all(s["ok"] for s in report["systems"])
     assert "peripherals (WireMock): http://127.0.0.1:" in proc.stdout
     # WireMock stopped with the simulators
     try:
