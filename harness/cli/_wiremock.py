@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 
 from .._errors import ConfigurationError
 from ..wiremock import WIREMOCK_VERSION, find_java, install_jar
@@ -32,7 +31,7 @@ def install(
     """Fetch the WireMock standalone jar (npm package ``wiremock``) into the harness cache."""
     jar = install_jar(version)
     java = find_java()
-    Console().print(f"WireMock {version}: {jar}\nJava: {java}")
+    typer.echo(f"WireMock {version}: {jar}\nJava: {java}")
 
 
 def _read_endpoints(path: Path) -> dict[str, Any]:
@@ -75,7 +74,6 @@ def export_wiremock_cmd(
         raise ConfigurationError(
             f"unknown system {system!r}", hint=f"choose from {', '.join(SYSTEM_NAMES)}"
         )
-    console = Console()
     if endpoints is not None:
         report = export_wiremock(_read_endpoints(endpoints), system, out, limit=limit)
     else:
@@ -86,17 +84,17 @@ def export_wiremock_cmd(
         stack = Stack(StackSettings(port_base=None, systems=[system])).start()
         try:
             doc = endpoints_document(stack)
-            console.print(f"loading the {size} firm from seed {seed} into the {system} simulator")
+            typer.echo(f"loading the {size} firm from seed {seed} into the {system} simulator")
             load_firm(generate_firm(seed, size), doc)
             report = export_wiremock(doc, system, out, limit=limit)
         finally:
             stack.stop()
-    console.print(
+    typer.echo(
         f"{system} ({report.vendor}): {report.written} mappings in {out / 'mappings'}; "
         f"serve them with `java -jar wiremock-standalone.jar --root-dir {out}`"
     )
     for line in report.skipped:
-        console.print(f"skipped: {line}")
+        typer.echo(f"skipped: {line}")
 
 
 def record_cmd(
@@ -148,7 +146,6 @@ def record_cmd(
         raise ConfigurationError(f"--upstream {upstream!r} is not an http(s) URL")
     if out.exists() and not out.is_dir():
         raise ConfigurationError(f"--out {out} is a file", hint="name a folder")
-    console = Console()
     doc = _read_endpoints(endpoints) if endpoints is not None else {}
     ep = doc.get(system) if isinstance(doc.get(system), dict) else None
     if reads and (ep is None or "admin_url" not in ep):
@@ -167,7 +164,7 @@ def record_cmd(
                 for _ in iter_reads(c, proxy, plan):
                     pass
             return
-        console.print(f"recording {upstream} through {proxy} for {duration:.0f}s; Ctrl-C stops")
+        typer.echo(f"recording {upstream} through {proxy} for {duration:.0f}s; Ctrl-C stops")
         with contextlib.suppress(KeyboardInterrupt):
             threading.Event().wait(duration)
 
@@ -179,7 +176,7 @@ def record_cmd(
         trust_all_upstream_certificates=insecure_upstream,
     )
     fixtures = ", ".join(f"{t}: {n}" for t, n in report.fixtures.items()) or "none"
-    console.print(
+    typer.echo(
         f"recorded {report.mappings} mappings, {report.examples} examples, fixtures ({fixtures}) "
         f"in {out}; secrets removed and personal data replaced"
     )
