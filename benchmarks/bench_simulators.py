@@ -1,4 +1,4 @@
-"""All four simulators: one read and one create each, with wrk, server on one core.
+"""Every simulator: one read and one create each, with wrk, server on one core.
 
     python benchmarks/bench_simulators.py                   # 3 rounds + backend comparison
     python benchmarks/bench_simulators.py --only crm,erp --rounds 2
@@ -29,6 +29,11 @@ set up over its admin and vendor APIs (token, a record to read), warmed up, then
   ``--hcm-workers`` (200) bulk-loaded workers so one worker's history does not grow without
   bound. The worker GET's cost grows with the number of workers in the tenant (see README).
   Refresh-token grant for the bearer token; the rate limit is off by default.
+* ERP (Business Central, system ``bc``, the alternative ERP):
+                    GET  /v2.0/{tenant}/production/api/v2.0/companies({id})/customers({id})
+                    POST /v2.0/{tenant}/production/api/v2.0/companies({id})/customers
+  Entra client-credentials token; ``--rate-limit 1000000000`` (documented 6,000 requests
+  per 5 minutes, then 429).
 
 The server's CPU time (utime+stime of /proc/<pid>/stat, all threads) is read before and
 after every run: CPU µs/request moves much less with other load on the machine than req/s.
@@ -80,7 +85,7 @@ ROOT = HERE.parent
 HOST = "127.0.0.1"
 TARGETS = {"get": {"rps": 20_000.0, "p99_ms": 5.0}, "create": {"rps": 10_000.0, "p99_ms": 5.0}}
 OPS = ("get", "create")
-SYSTEMS = ("crm", "erp", "psa", "hcm")
+SYSTEMS = ("crm", "erp", "psa", "hcm", "bc")
 
 
 # -- what each simulator is asked to do -------------------------------------------------
@@ -336,6 +341,40 @@ def setup_hcm(c: httpx.Client, base: str, args: argparse.Namespace) -> Plan:
     )
 
 
+BC_CUSTOMER = {
+    "displayName": "Benchmark Consulting",
+    "email": "ap@benchmark.example",
+    "phoneNumber": "+1 617 555 0100",
+    "city": "Boston",
+}
+
+
+def setup_bc(c: httpx.Client, base: str, args: argparse.Namespace) -> Plan:
+    """Business Central (the alternative ERP): client-credentials token, customers of the company."""
+    creds = _tenant_credentials(c, base)
+    form = {
+        "grant_type": "client_credentials",
+        "client_id": creds["client_id"],
+        "client_secret": creds["client_secret"],
+        "scope": creds["scope"],
+    }
+    tok = _ok(c.post(creds["token_url"], data=form), 200).json()["access_token"]
+    headers = {"Authorization": f"Bearer {tok}", "Accept": "application/json"}
+    company = creds["api_url"].removeprefix(base) + f"/companies({creds['company_id']})"
+    cust = _ok(c.post(f"{base}{company}/customers", json=BC_CUSTOMER, headers=headers), 201).json()
+    return _check(
+        c,
+        base,
+        Plan(
+            headers=headers,
+            get_path=f"{company}/customers({cust['id']})",
+            create_path=f"{company}/customers",
+            create_body=json.dumps(BC_CUSTOMER, separators=(",", ":")),
+            notes={"auth": "Entra client credentials -> Bearer (JWT)"},
+        ),
+    )
+
+
 VENDORS: dict[str, Vendor] = {
     "crm": Vendor(
         "crm",
@@ -359,7 +398,7 @@ VENDORS: dict[str, Vendor] = {
         "psa",
         "kantata",
         "PSA Kantata",
-        ("--rate-limit", "1e9"),
+        ("--rate-limit", "1e9", "--endpoint-limits", "off"),
         setup_psa,
         "GET workspaces/{id}.json",
         "POST workspaces.json",
@@ -372,6 +411,15 @@ VENDORS: dict[str, Vendor] = {
         setup_hcm,
         "GET common/v1/workers/{id}",
         "POST workers/{id}/jobChanges",
+    ),
+    "bc": Vendor(
+        "bc",
+        "businesscentral",
+        "ERP Business Central",
+        ("--rate-limit", "1000000000"),
+        setup_bc,
+        "GET companies({id})/customers({id})",
+        "POST companies({id})/customers",
     ),
 }
 
@@ -686,7 +734,7 @@ def main() -> None:
         default="auto",
         help="server backend of the simulators (their --backend option); auto: granian if installed",
     )
-    p.add_argument("--only", default=",".join(SYSTEMS), help="comma list of crm,erp,psa,hcm")
+    p.add_argument("--only", default=",".join(SYSTEMS), help="comma list of crm,erp,psa,hcm,bc")
     p.add_argument(
         "--rounds", type=int, default=3, help="rounds per simulator (fresh process each)"
     )

@@ -40,6 +40,7 @@ class HarnessConfig:
     data_dir: Path | None = None
     systems: list[str] | None = None
     simulators: dict[str, dict[str, Any]] = field(default_factory=dict)  # system -> dialect options
+    vendors: dict[str, str] = field(default_factory=dict)  # system -> vendor (erp = "businesscentral")
     source: str = "defaults"
 
     def dialect_settings(self) -> dict[str, Any]:
@@ -132,9 +133,11 @@ def _coerce(name: str, value: Any) -> Any:
 
 
 def _apply(cfg: HarnessConfig, data: dict[str, Any], source: str) -> None:
-    names = {f.name for f in fields(HarnessConfig)} - {"simulators", "source"}
+    names = {f.name for f in fields(HarnessConfig)} - {"simulators", "source", "vendors"}
     for key, value in data.items():
-        if key in _SYSTEMS:
+        if key in _SYSTEMS and isinstance(value, str):
+            cfg.vendors[key] = value  # erp = "businesscentral" chooses the vendor
+        elif key in _SYSTEMS:
             if not isinstance(value, dict):
                 raise ConfigurationError(f"[{key}] in {source} must be a table")
             cfg.simulators.setdefault(key, {}).update(value)
@@ -188,4 +191,8 @@ def load_config(
         value = env.get(f"HARNESS_{name.upper()}")
         if value is not None:
             setattr(cfg, name, _coerce(name, value))
+    for system in _SYSTEMS:
+        vendor = env.get(f"HARNESS_{system.upper()}")
+        if vendor:
+            cfg.vendors[system] = vendor
     return cfg

@@ -5,29 +5,58 @@ Used by the project's own tests and by the pytest plugin's fixtures.
 
 from __future__ import annotations
 
+import re
+import secrets
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
 from typing import Any
 
 import httpx
 
 from simulators.engine import ServerOptions, Simulator, SimulatorServer, TlsFiles, quiet_uvicorn
 
-__all__ = ["SimHandle", "WebhookRecorder", "start_simulator"]
+__all__ = ["SimHandle", "SimProcess", "WebhookRecorder", "start_simulator"]
 
 
 class SimHandle:
-    """A running simulator plus an admin client; what tests talk to."""
+    """A running simulator plus an admin client (sending its admin token); what tests talk to."""
 
     def __init__(self, server: SimulatorServer, ca_bundle: str | None) -> None:
         self.server = server
         self.sim: Simulator = server.sim
         self.base_url = server.base_url
         self.ca_bundle = ca_bundle
+        self.admin_token: str | None = self.sim.guard.token
+        self.admin_url = f"{self.base_url}/__admin"
         self.admin = httpx.Client(
-            base_url=f"{self.base_url}/__admin",
+            base_url=self.admin_url,
             verify=ca_bundle or True,
             trust_env=False,
             timeout=30.0,
+            headers=self.admin_headers,
         )
+
+    @property
+    def admin_headers(self) -> dict[str, str]:
+        """What an admin call needs (the simulator's admin token)."""
+        return {"Authorization": f"Bearer {self.admin_token}"} if self.admin_token else {}
+
+    def endpoint(self, **extra: Any) -> dict[str, Any]:
+        """The endpoints-file section of this simulator: URLs, admin token, credentials."""
+        t = self.sim.tenants.get("default")
+        return {
+            "vendor": self.sim.dialect.vendor,
+            "base_url": self.base_url,
+            "admin_url": self.admin_url,
+            "admin_token": self.admin_token,
+            "sim_tenant": "default",
+            **self.sim.dialect.credentials(t, self.base_url),
+            **extra,
+        }
 
     def client(self, **kw: Any) -> httpx.Client:
         """An httpx client on the simulator's base URL that trusts its CA."""
@@ -50,9 +79,18 @@ class SimHandle:
         self.server.stop()
 
 
-def start_simulator(sim: Simulator, tls: TlsFiles | None = None) -> SimHandle:
-    """Start ``sim`` on a free loopback port in a background thread."""
+def start_simulator(
+    sim: Simulator, tls: TlsFiles | None = None, admin_token: str | None = None
+) -> SimHandle:
+    """Start ``sim`` on a free loopback port in a background thread.
+
+    Its admin API requires a token, as in every stack the harness starts: ``admin_token``,
+    the one ``sim`` was configured with, or a fresh one.
+    """
     quiet_uvicorn()
+    if admin_token or sim.guard.token is None:
+        sim.guard.token = admin_token or secrets.token_urlsafe(24)
+        sim.settings.admin_token = sim.guard.token
     server = SimulatorServer(sim, ServerOptions(port=0, tls=tls)).start_in_thread()
     return SimHandle(server, str(tls.ca_bundle) if tls else None)
 
@@ -74,6 +112,8 @@ class WebhookRecorder:
         self._cond = threading.Condition()
 
         class _Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive: a delivery need not open a connection
+
             def do_POST(self) -> None:
                 import json
 
@@ -96,7 +136,11 @@ class WebhookRecorder:
             def log_message(self, *args: Any) -> None:
                 pass
 
-        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        class _Server(http.server.ThreadingHTTPServer):
+            def handle_error(self, request: Any, client_address: Any) -> None:
+                pass  # a sender that went away (a killed simulator) is not the listener's error
+
+        self._server = _Server(("127.0.0.1", 0), _Handler)
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}/hook"
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
@@ -119,3 +163,110 @@ class WebhookRecorder:
     def close(self) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+
+class SimProcess:
+    """A simulator in its own process (``python -m simulators.<vendor>``), for crash tests.
+
+    Started on a free loopback port with an admin token; ``kill()`` sends SIGKILL (nothing
+    gets to flush or shut down), ``restart()`` starts it again on the same data directory.
+    """
+
+    def __init__(
+        self, vendor: str, data_dir: Path | None = None, *extra: str, start_timeout: float = 60.0
+    ) -> None:
+        self.vendor = vendor
+        self.data_dir = data_dir
+        self.extra = list(extra)
+        self.admin_token = secrets.token_urlsafe(24)
+        self.start_timeout = start_timeout
+        self.proc: subprocess.Popen[str] | None = None
+        self.base_url = ""
+        self.port = 0
+
+    @property
+    def admin_headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.admin_token}"}
+
+    def admin(self) -> httpx.Client:
+        """An admin client (with the token); close it when done."""
+        return httpx.Client(
+            base_url=f"{self.base_url}/__admin",
+            headers=self.admin_headers,
+            trust_env=False,
+            timeout=30.0,
+        )
+
+    def client(self, **kw: Any) -> httpx.Client:
+        """A vendor-API client on the simulator (``base_url`` may name a sub-path)."""
+        kw.setdefault("base_url", self.base_url)
+        return httpx.Client(trust_env=False, timeout=30.0, **kw)
+
+    def start(self) -> SimProcess:
+        cmd = [sys.executable, "-m", f"simulators.{self.vendor}", "--port", str(self.port)]
+        if self.data_dir is not None:
+            cmd += ["--data-dir", str(self.data_dir)]
+        cmd += ["--admin-token", self.admin_token, *self.extra]
+        self.proc = subprocess.Popen(
+            cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1
+        )
+        assert self.proc.stdout is not None
+        deadline = time.monotonic() + self.start_timeout
+        lines: list[str] = []
+        while time.monotonic() < deadline:
+            line = self.proc.stdout.readline()
+            if not line:
+                break
+            lines.append(line)
+            m = re.search(r"listening on (\S+)", line)
+            if m:
+                self.base_url = m.group(1)
+                self.port = int(self.base_url.rsplit(":", 1)[1])
+                threading.Thread(target=self._drain, daemon=True).start()
+                self._wait_healthy(deadline)
+                return self
+        self.kill()
+        raise RuntimeError(f"{self.vendor} simulator did not start: {''.join(lines)[-2000:]}")
+
+    def _drain(self) -> None:
+        proc = self.proc
+        if proc is not None and proc.stdout is not None:
+            for _ in proc.stdout:
+                pass
+
+    def _wait_healthy(self, deadline: float) -> None:
+        pause = threading.Event()
+        with self.admin() as a:
+            while time.monotonic() < deadline:
+                try:
+                    if a.get("/health").status_code == 200:
+                        return
+                except httpx.HTTPError:
+                    pass
+                pause.wait(0.05)  # a process coming up has nothing to wait on
+        raise RuntimeError(f"{self.vendor} simulator on {self.base_url} never became healthy")
+
+    def kill(self) -> None:
+        """SIGKILL: the process gets no chance to flush, close or finish anything."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait(10)
+
+    def restart(self) -> SimProcess:
+        """Start again on the same port and data directory."""
+        self.kill()
+        return self.start()
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def __enter__(self) -> SimProcess:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

@@ -10,10 +10,10 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from . import inbound
+from . import hcm_soap, inbound
 from .crm_stream import CrmStream
 from .errors import Unprocessable
 from .logs import get_logger
@@ -77,11 +77,13 @@ class Integration:
 def create_app(settings: Settings) -> Starlette:
     ri = Integration(settings)
 
-    async def webhook(request: Request) -> JSONResponse:
+    async def webhook(request: Request) -> Response:
         system = request.path_params["system"]
         parser = inbound.PARSERS.get(system)
         if parser is None:
             return JSONResponse({"error": f"no webhook for {system!r}"}, 404)
+        if system == "hcm" and hcm_soap.is_soap(request.headers.get("content-type", "")):
+            return await soap_notification(request)
         try:
             body = await request.json()
             parsed = parser(body)
@@ -92,6 +94,21 @@ def create_app(settings: Settings) -> Starlette:
         corr = request.headers.get("x-correlation-id", "")
         ids = ri.enqueue(system, parsed, corr)
         return JSONResponse({"accepted": len(ids), "tasks": ids})
+
+    async def soap_notification(request: Request) -> Response:
+        """Workday's SOAP Receive_Notification: check WS-Security, then enqueue as JSON would."""
+        xml = "text/xml; charset=utf-8"
+        try:
+            note = hcm_soap.parse(await request.body(), settings.hcm)
+            parsed = inbound.hcm(note)
+        except hcm_soap.NotAuthenticated as exc:
+            log.warning("hcm notification refused", extra={"reason": str(exc)})
+            body = hcm_soap.fault("wsse:FailedAuthentication", str(exc))
+            return Response(body, 500, media_type=xml)
+        except Unprocessable as exc:
+            return Response(hcm_soap.fault("env:Client", str(exc)), 500, media_type=xml)
+        ri.enqueue("hcm", parsed, request.headers.get("x-correlation-id", ""))
+        return Response(hcm_soap.acknowledgement(), 200, media_type=xml)
 
     async def events(request: Request) -> JSONResponse:
         after = int(request.query_params.get("after", "0") or 0)

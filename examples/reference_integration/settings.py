@@ -7,13 +7,14 @@ same shape for real systems::
      "erp": {"rest_url", "account", "consumer_key", "consumer_secret", "token_id", "token_secret"},
      "psa": {"api_base", "token"},
      "hcm": {"token_url", "client_id", "client_secret", "refresh_token", "common_base_url",
-             "report_url"},
+             "report_url", "notification_username", "notification_password"},
      "ca_bundle": "optional CA file",
      "peripherals": {"collab": {"slack_api_url", "slack_bot_token", "slack_channel",
                                 "slack_webhook_url"?, "teams_webhook_url"?},
                      "analytics": {"rows_url", "access_token"}}}   (optional)
 
-``admin_url`` in a section (simulators only) lets the integration register its webhooks;
+``admin_url`` in a section (simulators only) lets the integration register its webhooks,
+sending ``admin_token`` when the section has one;
 without it the integration polls. Any key can be set or overridden by an environment
 variable ``RI_<SYSTEM>_<KEY>`` (e.g. ``RI_ERP_ACCOUNT``); service settings are ``RI_*``.
 """

@@ -44,7 +44,11 @@ async def subscribe_all(
                 "types": TYPES[system],
                 "tenant": cfg.get("sim_tenant") or "default",
             }
-            resp = await http.post(f"{str(admin).rstrip('/')}/subscriptions", json=body)
+            token = cfg.get("admin_token")  # simulators started by a harness require it
+            headers = {"Authorization": f"Bearer {token}"} if token else {}
+            resp = await http.post(
+                f"{str(admin).rstrip('/')}/subscriptions", json=body, headers=headers
+            )
             if resp.status_code >= 300:
                 raise ConfigurationError(
                     f"{system}: subscribing {body['url']} failed with {resp.status_code} {resp.text[:200]}",

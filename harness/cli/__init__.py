@@ -7,6 +7,7 @@ import sys
 import typer
 
 from .._errors import HarnessError
+from ._contracts import contracts_app, rehearse
 from ._data import data_app
 from ._run import run
 from ._up import up
@@ -26,6 +27,8 @@ app.command("record")(record_cmd)
 app.add_typer(data_app, name="data")
 app.add_typer(export_app, name="export")
 app.add_typer(wiremock_app, name="wiremock")
+app.add_typer(contracts_app, name="contracts")
+app.command("rehearse")(rehearse)
 
 
 def main() -> None:

@@ -12,19 +12,13 @@ from rich.console import Console
 
 from .._config import load_config
 from .._errors import ConfigurationError
+from ._contracts import release_args, release_options
 
 
-def _journeys(value: str) -> list[str]:
-    from ..journeys import JOURNEYS
+def _journeys(value: str, suites: list[str] | None = None, k: str | None = None) -> list[str]:
+    from ..journeys import select_journeys
 
-    keys = [k.strip() for k in value.split(",") if k.strip()]
-    bad = [k for k in keys if k not in JOURNEYS]
-    if bad or not keys:
-        raise ConfigurationError(
-            f"unknown journey(s) {', '.join(bad) or '(none given)'}",
-            hint=f"choose from {', '.join(JOURNEYS)}",
-        )
-    return keys
+    return select_journeys([*(suites or []), *[v for v in value.split(",") if v.strip()]], k)
 
 
 def _command(
@@ -50,6 +44,17 @@ def _command(
 
 
 def run(
+    suites: Annotated[
+        list[str] | None,
+        typer.Argument(help="Suites or journeys to play: billing, lifecycle, resilience, all."),
+    ] = None,
+    k: Annotated[
+        str | None,
+        typer.Option("-k", help="Only journeys whose name or suite matches (not/and/or)."),
+    ] = None,
+    mapping: Annotated[
+        Path | None, typer.Option(help="Mapping spec (TOML/JSON) of the stack's links.")
+    ] = None,
     seed: Annotated[
         int | None, typer.Option(help="Seed of the generated firm. [default: 1]")
     ] = None,
@@ -57,8 +62,8 @@ def run(
         str | None, typer.Option(help="Size of the firm: small, medium or large. [default: small]")
     ] = None,
     journeys: Annotated[
-        str, typer.Option(help="Comma-separated journeys: tm, fixed_fee, milestone.")
-    ] = "tm,fixed_fee,milestone",
+        str, typer.Option(help="Comma-separated journeys or suites (default: all).")
+    ] = "",
     report_dir: Annotated[
         Path | None, typer.Option(help="Where the reports go. [default: reports]")
     ] = None,
@@ -87,6 +92,13 @@ def run(
             help="Settings file (default: harness.toml, then [tool.harness] in pyproject.toml)."
         ),
     ] = None,
+    release: Annotated[
+        list[str] | None,
+        typer.Option(help="Serve a vendor release, e.g. netsuite=2027.1 (repeatable)."),
+    ] = None,
+    contracts: Annotated[
+        str, typer.Option(help="Request checks against the contracts: strict, lenient or off.")
+    ] = "strict",
 ) -> None:
     """Play the opportunity-to-invoice journeys through the stack and judge all four systems."""
     from ..data._sizes import SIZES
@@ -107,7 +119,8 @@ def run(
         raise ConfigurationError(f"unknown size {size!r}", hint=f"choose from {', '.join(SIZES)}")
     if timeout <= 0 or step_timeout <= 0:
         raise ConfigurationError("--timeout and --step-timeout must be positive")
-    keys = _journeys(journeys)
+    keys = _journeys(journeys, suites, k)
+    releases, contracts = release_options(release or [], contracts)
     target_path = None if target == "embedded" else Path(target)
     spec = embedded_spec() if target_path is None else load_target_file(target_path)
     report_dir = report_dir or cfg.report_dir
@@ -122,6 +135,9 @@ def run(
         faults=load_faults(faults) if faults else [],
         config=config,
         log_dir=report_dir,
+        mapping=mapping,
+        releases=releases,
+        contracts=contracts,
     )
     bus = EventBus()
     console = Console()
@@ -135,6 +151,7 @@ def run(
     bus.subscribe(JsonSummaryReporter(paths["summary"]))
     bus.subscribe(HtmlReporter(paths["html"]))
     command = _command(seed, size, keys, target_path, https, faults, config, timeout, step_timeout)
+    command += release_args(releases, contracts)
     result = run_journeys(options, keys, bus, command)
     console.print("reports: " + ", ".join(str(p) for p in paths.values()), soft_wrap=True)
     raise typer.Exit(0 if result.ok else 1)

@@ -17,6 +17,7 @@ from .._config import load_config
 from .._errors import HarnessError
 from ..stack import Stack, StackSettings, endpoints_document, simulator_endpoints, write_endpoints
 from ..stack._probes import probe
+from ._contracts import release_options
 
 
 def _table(doc: dict[str, Any]) -> Table:
@@ -74,6 +75,10 @@ def up(
     size: Annotated[
         str | None, typer.Option(help="Size of the firm to load: small, medium or large.")
     ] = None,
+    erp: Annotated[
+        str | None,
+        typer.Option(help="ERP simulator: netsuite or businesscentral. [default: netsuite]"),
+    ] = None,
     config: Annotated[
         Path | None,
         typer.Option(
@@ -89,9 +94,17 @@ def up(
             "(Power BI) stubs; needs Java.",
         ),
     ] = True,
+    release: Annotated[
+        list[str] | None,
+        typer.Option(help="Serve a vendor release, e.g. salesforce=69.0 (repeatable)."),
+    ] = None,
+    contracts: Annotated[
+        str, typer.Option(help="Request checks against the contracts: strict, lenient or off.")
+    ] = "strict",
 ) -> None:
     """Start the simulators on 127.0.0.1 and serve until Ctrl-C or SIGTERM."""
     console = Console()
+    releases, contracts = release_options(release or [], contracts)
     cfg = load_config(config)
     if port_base is not None:
         cfg.port_base = port_base
@@ -105,6 +118,8 @@ def up(
         cfg.data_dir = data_dir
     if report_dir is not None:
         cfg.report_dir = report_dir
+    if erp is not None:
+        cfg.vendors["erp"] = erp
     endpoints_file, report_dir = cfg.endpoints_file, cfg.report_dir
     settings = StackSettings(
         port_base=cfg.port_base or None,  # 0: every simulator on a free port
@@ -114,6 +129,9 @@ def up(
         data_dir=cfg.data_dir,
         dialect_settings=cfg.dialect_settings(),
         peripherals=peripherals,
+        vendors=dict(cfg.vendors),
+        releases=releases,
+        contracts=contracts,
     )
     stack = Stack(settings)
     stack.start()

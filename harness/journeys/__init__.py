@@ -16,7 +16,8 @@ from ._events import (
     StepFinished,
 )
 from ._faults import load_faults
-from ._journeys import JOURNEYS, JourneySpec
+from ._journeys import JOURNEYS, SUITES, JourneySpec
+from ._select import select_journeys
 from ._model import Exchange, InvariantResult, JourneyResult, RunResult, StepResult
 from ._runner import run_journeys
 from ._session import Session, SessionOptions
@@ -24,6 +25,7 @@ from ._target import TargetSpec, embedded_spec, load_target_file
 
 __all__ = [
     "JOURNEYS",
+    "SUITES",
     "Event",
     "EventBus",
     "Exchange",
@@ -47,4 +49,5 @@ __all__ = [
     "load_faults",
     "load_target_file",
     "run_journeys",
+    "select_journeys",
 ]

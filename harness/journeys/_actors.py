@@ -43,6 +43,19 @@ class SalesRep:
             )
         return dict(self.rng.choice(accounts))
 
+    def account(self, account_id: str) -> dict[str, Any]:
+        r = self.crm.call("GET", f"{self.api}/sobjects/Account/{account_id}", expect=(200,))
+        return dict(r.json())
+
+    def change_order(self, opp: str, amount: float, close: str) -> None:
+        """A change order approved after Closed Won: new amount and dates on the deal."""
+        self.crm.call(
+            "PATCH",
+            f"{self.api}/sobjects/Opportunity/{opp}",
+            json={"Amount": amount, "CloseDate": close},
+            expect=(204,),
+        )
+
     def win(self, account: dict[str, Any], name: str, model: str, amount: float, day: str) -> str:
         r = self.crm.call(
             "POST",
@@ -109,6 +122,53 @@ class Consultant:
         )
         return entry, str(s.json()["results"][0]["id"])
 
+    def log_many(self, ws: str, days: list[str], minutes: list[int]) -> tuple[list[str], str]:
+        """Several entries (one per day) under one timesheet submission."""
+        entries: list[str] = []
+        rows = [
+            {"workspace_id": ws, "user_id": self.user_id, "date_performed": d, "time_in_minutes": m}
+            for d, m in zip(days, minutes, strict=True)
+        ]
+        for i in range(0, len(rows), 100):  # Kantata creates up to 100 per request
+            r = self.psa.call(
+                "POST",
+                "/time_entries.json",
+                json={"time_entries": rows[i : i + 100]},
+                expect=(200, 201),
+            )
+            entries += [str(x["id"]) for x in r.json()["results"]]
+        s = self.psa.call(
+            "POST",
+            "/timesheet_submissions.json",
+            json={
+                "timesheet_submission": {
+                    "workspace_id": ws,
+                    "line_item_ids": entries,
+                    "title": f"Timesheet to {days[-1]}",
+                }
+            },
+            expect=(200, 201),
+        )
+        return entries, str(s.json()["results"][0]["id"])
+
+    def expense(self, ws: str, day: str, cents: int, category: str, billable: bool) -> str:
+        r = self.psa.call(
+            "POST",
+            "/expenses.json",
+            json={
+                "expense": {
+                    "workspace_id": ws,
+                    "user_id": self.user_id,
+                    "date": day,
+                    "category": category,
+                    "amount_in_cents": cents,
+                    "billable": billable,
+                }
+            },
+            expect=(200, 201),
+        )
+        return str(r.json()["results"][0]["id"])
+
 
 class ProjectManager:
     """Approves timesheets and completes milestones in the PSA."""
@@ -145,19 +205,57 @@ class ProjectManager:
             expect=(200,),
         )
 
+    def note(self, story_id: str, text: str) -> None:
+        """Edit a story after the fact (a completion note): another story:updated event."""
+        self.psa.call(
+            "PUT", f"/stories/{story_id}.json", json={"story": {"description": text}}, expect=(200,)
+        )
+
+    def assignments(self, user_id: str) -> list[dict[str, Any]]:
+        r = self.psa.call(
+            "GET",
+            "/assignments.json",
+            params={"assignee_id": user_id, "current": "true"},
+            expect=(200,),
+        )
+        return _kantata_rows(r.json(), "assignments")
+
+    def user(self, user_id: str) -> dict[str, Any]:
+        r = self.psa.call("GET", f"/users/{user_id}.json", expect=(200,))
+        rows = _kantata_rows(r.json(), "users")
+        return rows[0] if rows else {}
+
 
 class Customer:
-    """Pays an invoice; the payment is recorded in NetSuite as a customerPayment."""
+    """Pays an invoice, all of it or an instalment; NetSuite records a customerPayment."""
 
     def __init__(self, systems: Systems) -> None:
         self.erp = systems.erp
 
-    def pay(self, invoice_id: str) -> None:
+    def pay(self, invoice_id: str, amount: float | None = None) -> None:
         self.erp.call(
             "POST",
             f"/record/v1/invoice/{invoice_id}/!transform/customerPayment",
-            json={},
+            json={} if amount is None else {"payment": amount},
             expect=(204,),
+        )
+
+    def invoice(self, invoice_id: str) -> dict[str, Any]:
+        return dict(self.erp.call("GET", f"/record/v1/invoice/{invoice_id}", expect=(200,)).json())
+
+
+class HrPartner:
+    """Terminates a worker in Workday (the Termination business process)."""
+
+    def __init__(self, systems: Systems) -> None:
+        self.admin = systems.admin["hcm"]
+
+    def terminate(self, employee_id: str, day: str) -> None:
+        self.admin.wire.call(
+            "POST",
+            f"/tenants/{self.admin.tenant}/workday/terminate",
+            json={"worker": employee_id, "terminationDate": day},
+            expect=(200, 201),
         )
 
 
@@ -167,5 +265,5 @@ class BillingOffice:
     def __init__(self, target: Target) -> None:
         self.target = target
 
-    def billing_run(self, through: str) -> None:
-        self.target.billing_run(through)
+    def billing_run(self, through: str, follow: bool = True) -> None:
+        self.target.billing_run(through, follow=follow)

@@ -65,3 +65,76 @@ class Admin:
 
     def add_fault(self, rule: dict[str, Any]) -> None:
         self.wire.call("POST", "/faults", json=rule, expect=(200, 201))
+
+    # -- settling, faults and the clock (resilience journeys) -------------------------
+
+    def last_seq(self) -> int:
+        r = self.wire.call("GET", "/journal", params={"limit": 0}, expect=(200,))
+        return int(r.json().get("last_seq") or 0)
+
+    def pending_deliveries(self) -> int:
+        r = self.wire.call("GET", "/health", expect=(200,))
+        return int(r.json().get("pending_deliveries") or 0)
+
+    def quiet(self, since: int, window: float) -> bool:
+        """True when no vendor request arrives for ``window`` seconds after ``since``."""
+        r = self.wire.call(
+            "POST",
+            "/wait-for",
+            json={"journal": {"since_seq": since, "tenant": self.tenant}, "timeout": window},
+            timeout=window + 10,
+            expect=(200, 408),
+        )
+        return r.status_code == 408
+
+    def journal(self, **filters: Any) -> list[dict[str, Any]]:
+        params = {"tenant": self.tenant, "limit": 10000, **filters}
+        r = self.wire.call("GET", "/journal", params=params, expect=(200,))
+        return list(r.json().get("entries") or [])
+
+    def export_journal(self) -> str:
+        r = self.wire.call("GET", "/journal/export", params={"tenant": self.tenant}, expect=(200,))
+        return r.text
+
+    def clear_faults(self) -> None:
+        self.wire.call("DELETE", "/faults", expect=(200, 204))
+
+    def subscriptions(self) -> list[dict[str, Any]]:
+        r = self.wire.call("GET", "/subscriptions", expect=(200,))
+        subs = r.json().get("subscriptions") or []
+        return [s for s in subs if (s.get("tenant") or "default") == self.tenant]
+
+    def delivery_faults(self, faults: dict[str, Any]) -> int:
+        """Delivery faults on every subscription of the tenant; returns how many."""
+        subs = self.subscriptions()
+        for sub in subs:
+            self.wire.call(
+                "PUT", f"/subscriptions/{sub['id']}/faults", json=faults, expect=(200, 204)
+            )
+        return len(subs)
+
+    def deliveries(self, status: str) -> list[dict[str, Any]]:
+        r = self.wire.call("GET", "/deliveries", params={"status": status}, expect=(200,))
+        return list(r.json().get("deliveries") or [])
+
+    def events(self, after_seq: int = 0) -> list[dict[str, Any]]:
+        r = self.wire.call(
+            "GET", f"/tenants/{self.tenant}/events", params={"after_seq": after_seq}, expect=(200,)
+        )
+        body = r.json()
+        return list(body.get("events") or []) if isinstance(body, dict) else list(body)
+
+    def expire_tokens(self) -> None:
+        self.wire.call("POST", "/tokens/expire", json={"tenant": self.tenant}, expect=(200, 204))
+
+    def clock(self) -> str:
+        r = self.wire.call("GET", f"/tenants/{self.tenant}/clock", expect=(200,))
+        return str(r.json().get("now"))
+
+    def advance_clock(self, seconds: float) -> None:
+        self.wire.call(
+            "POST",
+            f"/tenants/{self.tenant}/clock",
+            json={"advance_seconds": seconds},
+            expect=(200, 204),
+        )

@@ -16,6 +16,7 @@ from typing import Any
 
 from .._config import load_config
 from ..stack import Stack, StackSettings, endpoints_document, write_endpoints
+from ._canon import Canon
 from ._errors import JourneyFailure
 from ._events import EventBus, JourneyFinished, JourneyStarted, PhaseStarted
 from ._invariants import check_invariants
@@ -25,6 +26,7 @@ from ._model import JourneyResult
 from ._steps import StepRunner
 from ._systems import Systems, connect
 from ._target import Target, TargetSpec, embedded_spec
+from ._violations import attach, read_violations
 from ._wire import Deadline, Recorder
 
 
@@ -63,6 +65,10 @@ class SessionOptions:
     config: Path | None = None
     workdir: Path | None = None  # default: a temporary directory
     log_dir: Path | None = None  # where the target's log is kept after the run
+    mapping: Path | None = None  # mapping spec; default: the target's, else the reference one
+    releases: dict[str, str] = field(default_factory=dict)  # vendor -> release served
+    contracts: str = "off"  # the simulators' request checks: off | lenient | strict
+    dialect_options: dict[str, dict[str, Any]] = field(default_factory=dict)  # vendor -> name=value
 
 
 def _crm_settings(cfg_sections: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -95,8 +101,16 @@ class Session:
         self.target: Target | None = None
         self.systems: Systems | None = None
         self.endpoints: dict[str, Any] = {}
+        self._seen: dict[str, int] = {}  # last journal seq read for contract violations
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         self.workdir = options.workdir or Path(self._make_tmp())
+        from ._mapping import load_mapping
+
+        chosen = options.mapping or (
+            Path(options.target.mapping) if options.target.mapping else None
+        )
+        self.mapping = load_mapping(chosen)
+        self.canon: Canon | None = None
 
     def _make_tmp(self) -> str:
         self._tmp = tempfile.TemporaryDirectory(prefix="harness-run-")
@@ -119,6 +133,9 @@ class Session:
                 https=self.https,
                 tls_dir=self.workdir / "tls" if self.https else None,
                 dialect_settings=cfg.dialect_settings(),
+                releases=o.releases,
+                contracts=o.contracts,
+                dialect_options=o.dialect_options,
             )
         ).start()
         self.endpoints = endpoints_document(self.stack)
@@ -128,7 +145,9 @@ class Session:
         from ..data import generate_firm
         from ..loaders import load_firm
 
-        load_firm(generate_firm(o.seed, o.size), self.endpoints, timeout=self.deadline.cap(120))
+        firm = generate_firm(o.seed, o.size)
+        self.canon = Canon(firm)
+        load_firm(firm, self.endpoints, timeout=self.deadline.cap(120))
         self.systems = connect(self.endpoints, self.recorder, self.deadline, o.step_timeout)
         for rule in o.faults:
             system = rule.get("system")
@@ -148,10 +167,23 @@ class Session:
         self.bus.emit(JourneyStarted(key, spec.billing_model))
         steps = StepRunner(result, self.bus, self.recorder, self.origin)
         scene = Scene(
-            key, self.systems, self.target, steps, random.Random(f"{self.options.seed}:{key}")
+            key,
+            self.systems,
+            self.target,
+            steps,
+            random.Random(f"{self.options.seed}:{key}"),
+            self.mapping,
+            self.canon,
         )
         try:
-            spec.play(scene)
+            try:
+                spec.play(scene)
+            finally:
+                for undo in scene.cleanup:  # lift the journey's faults whatever happened
+                    try:
+                        undo()
+                    except JourneyFailure:
+                        pass
         except JourneyFailure as exc:
             failed = result.failed_step
             why = self.target.alive() or self.target.diagnose()
@@ -161,6 +193,8 @@ class Session:
                 result.invariants.append(_failed("journey could finish", str(exc)))
         else:
             result.invariants = check_invariants(scene, spec)
+        if self.options.contracts != "off":
+            attach(result, read_violations(self.systems.admin, self._seen), self.origin)
         result.ids = scene.ids
         result.ended = time.monotonic() - self.origin
         result.kpis = journey_kpis(scene, result)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..stack._endpoints import simulator_endpoints
+from ..stack._endpoints import admin_headers, simulator_endpoints
 from ..stack._vendor_auth import tba_auth
 from ._admin import Admin
 from ._errors import JourneyFailure
@@ -34,20 +34,28 @@ class Systems:
 
 def _crm(ep: dict[str, Any], verify: Any, recorder: Recorder, deadline: Deadline) -> Wire:
     wire = Wire("crm", http_client(ep["base_url"], verify), recorder, deadline)
-    r = wire.call(
-        "POST",
-        ep["token_url"],
-        data={
-            "grant_type": "client_credentials",
-            "client_id": ep["client_id"],
-            "client_secret": ep["client_secret"],
-        },
-        expect=(200,),
-    )
-    token = r.json().get("access_token")
-    if not token:
-        raise JourneyFailure(f"crm token endpoint answered without an access_token: {r.text[:200]}")
-    wire.client.headers["Authorization"] = f"Bearer {token}"
+
+    def login() -> None:
+        r = wire.call(
+            "POST",
+            ep["token_url"],
+            data={
+                "grant_type": "client_credentials",
+                "client_id": ep["client_id"],
+                "client_secret": ep["client_secret"],
+            },
+            expect=(200,),
+            _again=True,
+        )
+        token = r.json().get("access_token")
+        if not token:
+            raise JourneyFailure(
+                f"crm token endpoint answered without an access_token: {r.text[:200]}"
+            )
+        wire.client.headers["Authorization"] = f"Bearer {token}"
+
+    login()
+    wire.reauth = login
     return wire
 
 
@@ -62,7 +70,12 @@ def connect(
     erp, psa = endpoints["erp"], endpoints["psa"]
     admin = {
         system: Admin(
-            Wire(f"{system} admin", http_client(ep["admin_url"], verify), recorder, deadline),
+            Wire(
+                f"{system} admin",
+                http_client(ep["admin_url"], verify, headers=admin_headers(ep)),
+                recorder,
+                deadline,
+            ),
             ep.get("sim_tenant") or "default",
             step_timeout,
         )

@@ -39,6 +39,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from .._errors import ConfigurationError, StackError
+from ..stack._endpoints import admin_headers
 from ._errors import JourneyFailure
 from ._wire import Deadline, Recorder, Wire, http_client
 
@@ -67,6 +68,7 @@ class TargetSpec:
     webhooks: dict[str, str] = field(default_factory=dict)
     startup_timeout: float = 30.0
     embedded: bool = False
+    mapping: str | None = None  # the stack's mapping spec (path), else the reference one
 
 
 def embedded_spec() -> TargetSpec:
@@ -123,6 +125,7 @@ def load_target_file(path: Path) -> TargetSpec:
         "task_url",
         "webhooks",
         "startup_timeout",
+        "mapping",
     }
     unknown = set(doc) - known
     if unknown:
@@ -159,6 +162,7 @@ def load_target_file(path: Path) -> TargetSpec:
         health_url=url("health_url"),
         billing_run_url=url("billing_run_url"),
         task_url=url("task_url"),
+        mapping=str((path.parent / str(doc["mapping"])).resolve()) if doc.get("mapping") else None,
     )
 
 
@@ -263,7 +267,7 @@ class Target:
         verify: Any = endpoints.get("ca_bundle") or True
         for system, url in self.spec.webhooks.items():
             ep = endpoints[system]
-            with http_client(ep["admin_url"], verify) as admin:
+            with http_client(ep["admin_url"], verify, headers=admin_headers(ep)) as admin:
                 r = admin.post(
                     "/subscriptions",
                     json={
@@ -339,7 +343,7 @@ class Target:
             )
         return self._wire
 
-    def billing_run(self, through: str) -> None:
+    def billing_run(self, through: str, follow: bool = True) -> None:
         """POST the billing run; follow its task until settled when the stack offers one."""
         if not self.billing_run_url:
             return  # the stack bills on its own schedule; the invoice wait judges it
@@ -347,7 +351,7 @@ class Target:
             "POST", self.billing_run_url, params={"through": through}, expect=(200, 201, 202, 204)
         )
         task = r.json().get("task") if r.status_code == 202 and r.content else None
-        if task is None or not self.task_url:
+        if task is None or not self.task_url or not follow:
             return
         t = (
             self._http()

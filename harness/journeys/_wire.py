@@ -78,6 +78,8 @@ class Wire:
         self.recorder = recorder
         self.deadline = deadline
         self.call_timeout = call_timeout
+        #: gets a new access token after a 401 (the person logs in again); None: no retry
+        self.reauth: Any = None
 
     def call(
         self,
@@ -88,6 +90,7 @@ class Wire:
         timeout: float | None = None,
         **kw: Any,
     ) -> httpx.Response:
+        again = bool(kw.pop("_again", False))
         limit = self.deadline.cap(timeout or self.call_timeout)
         sent = kw.get("json", kw.get("data", kw.get("params")))
         url = f"{self.client.base_url}{path}" if not path.startswith("http") else path
@@ -99,6 +102,9 @@ class Wire:
                 f"{self.system} {method} {path}: no answer ({type(exc).__name__}: {exc})",
                 hint=f"is the {self.system} reachable at {self.client.base_url}?",
             ) from None
+        if r.status_code == 401 and self.reauth is not None and not again:
+            self.reauth()
+            return self.call(method, path, expect=expect, timeout=timeout, _again=True, **kw)
         try:
             body: Any = r.json() if r.content else None
         except ValueError:

@@ -5,6 +5,7 @@ vendor's wire shape, and ``load_firm`` pushes the batches through every simulato
 admin bulk-load API over HTTP, so it works against simulators in another process too.
 """
 
+from ._businesscentral import businesscentral_batches
 from ._kantata import kantata_batches
 from ._load import MAPPINGS, LoadReport, load_firm
 from ._netsuite import netsuite_batches
@@ -14,6 +15,7 @@ from ._workday import workday_batches
 __all__ = [
     "MAPPINGS",
     "LoadReport",
+    "businesscentral_batches",
     "kantata_batches",
     "load_firm",
     "netsuite_batches",

@@ -13,7 +13,8 @@ import orjson
 from harness.data import Firm
 
 from .._errors import StackError
-from ..stack._endpoints import simulator_endpoints
+from ..stack._endpoints import admin_headers, simulator_endpoints
+from ._businesscentral import businesscentral_batches
 from ._kantata import kantata_batches
 from ._netsuite import netsuite_batches
 from ._salesforce import salesforce_batches
@@ -26,6 +27,7 @@ MAPPINGS: dict[str, Batches] = {
     "kantata": kantata_batches,
     "workday": workday_batches,
     "netsuite": netsuite_batches,
+    "businesscentral": businesscentral_batches,
 }
 CHUNK = 5000
 
@@ -69,7 +71,7 @@ def load_firm(
                     r = client.post(
                         url,
                         content=orjson.dumps({"records": chunk}),
-                        headers={"content-type": "application/json"},
+                        headers={"content-type": "application/json", **admin_headers(ep)},
                     )
                     if r.status_code != 201:
                         raise StackError(

@@ -43,11 +43,11 @@ JOB_STATUS: dict[ProjectStatus, str] = {
     ProjectStatus.ACTIVE: "2",  # In Progress
     ProjectStatus.COMPLETED: "1",  # Closed
 }
-BILLING_TYPES: dict[BillingModel, str] = {
-    BillingModel.TIME_AND_MATERIALS: "TM",
-    BillingModel.FIXED_FEE: "FF",
-    BillingModel.MILESTONE: "CB",
-    BillingModel.RETAINER: "FF",
+BILLING_TYPES: dict[BillingModel, str] = {  # job.jobBillingType select ids
+    BillingModel.TIME_AND_MATERIALS: "4",
+    BillingModel.FIXED_FEE: "2",
+    BillingModel.MILESTONE: "3",
+    BillingModel.RETAINER: "2",
 }
 
 Batch = tuple[str, list[dict[str, Any]]]
@@ -211,7 +211,7 @@ def netsuite_batches(firm: Firm) -> Iterator[Batch]:
                     if p.project_manager_id in consultants
                     else None
                 ),
-                "jobBillingType": BILLING_TYPES[p.billing_model],
+                "jobBillingType": ref(BILLING_TYPES[p.billing_model]),
                 "comments": f"PSA workspace {p.psa_id}",
             }
             for p in firm.projects

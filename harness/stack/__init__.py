@@ -1,6 +1,12 @@
 """Starting the simulators as a stack and describing them in an endpoints file."""
 
-from ._endpoints import PERIPHERALS, endpoints_document, simulator_endpoints, write_endpoints
+from ._endpoints import (
+    PERIPHERALS,
+    admin_headers,
+    endpoints_document,
+    simulator_endpoints,
+    write_endpoints,
+)
 from ._launcher import SYSTEMS, Stack, StackSettings, available_systems
 
 __all__ = [
@@ -8,6 +14,7 @@ __all__ = [
     "SYSTEMS",
     "Stack",
     "StackSettings",
+    "admin_headers",
     "available_systems",
     "endpoints_document",
     "simulator_endpoints",

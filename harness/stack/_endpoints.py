@@ -1,11 +1,14 @@
 """The endpoints file: how an integration stack under test finds its four systems.
 
-``{"crm": {"vendor", "base_url", "admin_url", ...credentials}, "erp": ..., "ca_bundle"?}``
+``{"crm": {"vendor", "base_url", "admin_url", "admin_token", ...credentials}, "erp": ...,
+"ca_bundle"?}``; written 0600, since it holds every credential and the run's admin token.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,6 +35,8 @@ def endpoints_document(stack: Stack, tenant: str = DEFAULT_TENANT) -> dict[str, 
             "tenant": tenant,
             **sim.dialect.credentials(t, srv.base_url),
         }
+        if sim.settings.admin_token:
+            doc[system]["admin_token"] = sim.settings.admin_token
     if stack.tls is not None:
         doc["ca_bundle"] = str(stack.tls.ca_bundle)
     if stack.peripherals is not None:
@@ -44,10 +49,20 @@ def simulator_endpoints(doc: dict[str, Any]) -> Iterator[tuple[str, dict[str, An
     for system, ep in doc.items():
         if system != PERIPHERALS and isinstance(ep, dict):
             yield system, ep
+def admin_headers(ep: dict[str, Any]) -> dict[str, str]:
+    """The headers an admin call to the system ``ep`` describes needs (its admin token)."""
+    token = ep.get("admin_token")
+    return {"Authorization": f"Bearer {token}"} if token else {}
 
 
 def write_endpoints(path: Path, doc: dict[str, Any]) -> None:
+    """Write the document readable by its owner only: it holds every credential."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(doc, indent=2) + "\n")
+    with contextlib.suppress(FileNotFoundError):
+        tmp.unlink()
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(json.dumps(doc, indent=2) + "\n")
+    os.chmod(tmp, 0o600)  # whatever the umask
     tmp.replace(path)

@@ -8,6 +8,7 @@ is not installed are skipped, so the stack grows as simulators land.
 from __future__ import annotations
 
 import importlib
+import secrets
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,10 +23,12 @@ from simulators.engine import (
     SimulatorSettings,
     TlsFiles,
     make_tls_files,
+    warn_if_exposed,
 )
 
 from .._errors import StackError
 from ..peripherals import Peripherals, start_peripherals
+from ._vendors import check_vendors, vendor_module
 
 #: system -> (vendor, module); order is the port order from --port-base
 SYSTEMS: dict[str, tuple[str, str]] = {
@@ -65,6 +68,14 @@ class StackSettings:
     )  # system -> dialect settings object
     #: also start WireMock with the collaboration and analytics stubs (needs Java)
     peripherals: bool = False
+    vendors: dict[str, str] = field(default_factory=dict)  # system -> vendor, e.g. erp -> businesscentral
+    #: the admin token every simulator of the run requires (None: a fresh one per run)
+    admin_token: str | None = None
+    #: host names the admin APIs answer for besides loopback and ``host`` (advertised names)
+    allowed_hosts: tuple[str, ...] = ()
+    releases: dict[str, str] = field(default_factory=dict)  # vendor -> release served
+    contracts: str = "off"  # request checks against the contracts: off | lenient | strict
+    dialect_options: dict[str, dict[str, Any]] = field(default_factory=dict)  # vendor -> by name
 
 
 class Stack:
@@ -78,6 +89,7 @@ class Stack:
         self.peripherals: Peripherals | None = None
         #: why the peripherals are not running although asked for (one line), else None
         self.peripherals_skipped: str | None = None
+        self.admin_token = self.settings.admin_token or secrets.token_urlsafe(32)
 
     def _build(self) -> None:
         s = self.settings
@@ -93,10 +105,11 @@ class Stack:
                 self._tmp = tempfile.TemporaryDirectory(prefix="harness-tls-")
                 tls_dir = Path(self._tmp.name)
             self.tls = make_tls_files(tls_dir)
+        check_vendors(s.vendors)
         for index, system in enumerate(SYSTEMS):
             if system not in wanted:
                 continue
-            vendor, module = SYSTEMS[system]
+            vendor, module = vendor_module(system, s.vendors.get(system))
             factory = _factory(module)
             if factory is None:
                 if s.systems:
@@ -108,8 +121,16 @@ class Stack:
                 journal_size=s.journal_size,
                 data_dir=(s.data_dir / system) if s.data_dir else None,
                 ca_bundle=str(self.tls.ca_bundle) if self.tls else None,
+                admin_token=self.admin_token,
+                allowed_hosts=tuple(s.allowed_hosts),
+                release=s.releases.get(vendor, ""),
+                contracts=s.contracts,
+                dialect_options=dict(s.dialect_options.get(vendor, {})),
             )
-            sim = factory(s.dialect_settings.get(system), engine)
+            try:
+                sim = factory(s.dialect_settings.get(system), engine)
+            except SimulatorError as exc:
+                raise StackError(f"the {system} simulator ({vendor}): {exc.message}") from None
             port = 0 if s.port_base is None else s.port_base + index
             try:
                 self.servers[system] = SimulatorServer(
@@ -127,6 +148,7 @@ class Stack:
     def start(self) -> Stack:
         """Start every simulator in a background thread; returns when all accept connections."""
         self._build()
+        warn_if_exposed(self.settings.host)
         started: list[SimulatorServer] = []
         try:
             for srv in self.servers.values():

@@ -13,6 +13,8 @@ from typing import Any
 
 import httpx
 
+from ._endpoints import admin_headers
+from ._probe_businesscentral import probe_businesscentral
 from ._vendor_auth import tba_auth
 
 
@@ -212,6 +214,7 @@ PROBES: dict[str, Callable[[_Steps, dict[str, Any]], None]] = {
     "netsuite": _probe_netsuite,
     "kantata": _probe_kantata,
     "workday": _probe_workday,
+    "businesscentral": probe_businesscentral,
 }
 
 
@@ -220,7 +223,9 @@ def probe(system: str, ep: dict[str, Any], ca_bundle: str | None) -> ProbeResult
     with httpx.Client(verify=ca_bundle or True, trust_env=False, timeout=10.0) as client:
         steps = _Steps(client, result)
         try:
-            steps.call("admin health", "GET", f"{ep['admin_url']}/health", 200)
+            steps.call(
+                "admin health", "GET", f"{ep['admin_url']}/health", 200, headers=admin_headers(ep)
+            )
             fn = PROBES.get(ep["vendor"])
             if fn is not None:
                 fn(steps, ep)

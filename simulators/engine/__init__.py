@@ -7,13 +7,16 @@ from ._app import Simulator, SimulatorSettings
 from ._auth import Token, TokenStore
 from ._cli import serve_cli
 from ._clock import Clock
+from ._delivery import DeadLetter, DeliveryRecord, RetryPolicy
 from ._dialect import Dialect
 from ._errors import ConfigError, HttpError, NotFoundError, SimulatorError
 from ._events import DeliveryFaults, Event, EventBus, Subscription, check_webhook_url
 from ._faults import Fault, FaultRule, FaultRules
+from ._guard import AdminGuard, exposure_warning, warn_if_exposed
 from ._http import Request, Response, Route, Router
 from ._journal import Journal, JournalEntry, JournalFilter
 from ._ratelimit import ConcurrencyLimit, RollingQuota, TokenBucket
+from ._readers import QueryBudget, QueryTimeout, run_read
 from ._server import ServerOptions, SimulatorServer, bind_socket, quiet_uvicorn
 from ._store import Change, RecordStore, index_name, json_path, type_literal
 from ._tenants import DEFAULT_TENANT, Tenant, TenantRegistry
@@ -21,11 +24,14 @@ from ._tls import TlsFiles, make_tls_files
 
 __all__ = [
     "DEFAULT_TENANT",
+    "AdminGuard",
     "Change",
     "Clock",
     "ConcurrencyLimit",
     "ConfigError",
+    "DeadLetter",
     "DeliveryFaults",
+    "DeliveryRecord",
     "Dialect",
     "Event",
     "EventBus",
@@ -37,9 +43,12 @@ __all__ = [
     "JournalEntry",
     "JournalFilter",
     "NotFoundError",
+    "QueryBudget",
+    "QueryTimeout",
     "RecordStore",
     "Request",
     "Response",
+    "RetryPolicy",
     "RollingQuota",
     "Route",
     "Router",
@@ -57,10 +66,13 @@ __all__ = [
     "TokenStore",
     "bind_socket",
     "check_webhook_url",
+    "exposure_warning",
     "index_name",
     "json_path",
     "make_tls_files",
     "quiet_uvicorn",
+    "run_read",
     "serve_cli",
     "type_literal",
+    "warn_if_exposed",
 ]

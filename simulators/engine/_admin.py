@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from ._errors import ConfigError, HttpError
 from ._http import Request, Response, Router
 from ._journal import JournalFilter
+from ._names import check_snapshot_name
 from ._tenants import DEFAULT_TENANT, Tenant
 
 if TYPE_CHECKING:
@@ -43,14 +44,41 @@ def _dt(value: Any, what: str) -> datetime:
     return dt
 
 
+_MAX_INT_ARG = 2**53
+
+
 def _int_arg(req: Request, name: str, default: int) -> int:
     v = req.arg(name)
     if v in (None, ""):
         return default
     try:
-        return int(v)
+        n = int(v)
     except ValueError:
         raise ConfigError(f"query parameter {name} must be an integer, got {v!r}") from None
+    if not 0 <= n <= _MAX_INT_ARG:
+        raise ConfigError(f"query parameter {name} must be between 0 and {_MAX_INT_ARG}")
+    return n
+
+
+def _int_value(body: dict[str, Any], name: str, default: int) -> int:
+    v = body.get(name, default)
+    try:
+        n = int(v)
+    except (TypeError, ValueError, OverflowError):
+        raise ConfigError(f"{name} must be an integer, got {v!r}") from None
+    if not 0 <= n <= _MAX_INT_ARG:
+        raise ConfigError(f"{name} must be between 0 and {_MAX_INT_ARG}")
+    return n
+
+
+def _float_value(body: dict[str, Any], name: str) -> float | None:
+    v = body.get(name)
+    if v is None:
+        return None
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{name} must be a number, got {v!r}") from None
 
 
 class AdminApi:
@@ -125,7 +153,7 @@ class AdminApi:
             raise ConfigError("the default tenant cannot be deleted", hint="reset it instead")
         self.sim.tenants.delete(name)
         self.sim.tokens.drop_tenant(name)
-        self.sim.events.drop_tenant(name)
+        self.sim.events.drop_tenant(name, forget=True)
         self.sim.faults.clear(name)
         return Response.empty()
 
@@ -144,7 +172,7 @@ class AdminApi:
             if name != DEFAULT_TENANT:
                 self.sim.tenants.delete(name)
                 self.sim.tokens.drop_tenant(name)
-                self.sim.events.drop_tenant(name)
+                self.sim.events.drop_tenant(name, forget=True)
         t = self.sim.tenants.get(DEFAULT_TENANT)
         t.store.clear()
         t.clock.reset()
@@ -156,6 +184,7 @@ class AdminApi:
         for sub_id in list(self.sim.events.subscriptions):
             self.sim.events.unsubscribe(sub_id)
         self.sim.events.deliveries.clear()
+        self.sim.events.dead.clear()
         return Response.json({"reset": True})
 
     # -- records ---------------------------------------------------------------------
@@ -193,11 +222,7 @@ class AdminApi:
 
     def snapshot(self, req: Request) -> Response:
         t = self.tenant(req)
-        name = str(_body(req).get("name") or f"snap-{time.time_ns():x}")
-        if not name.replace("-", "").replace("_", "").isalnum():
-            raise ConfigError(
-                f"invalid snapshot name {name!r}", hint="letters, digits, '-' and '_'"
-            )
+        name = check_snapshot_name(str(_body(req).get("name") or f"snap-{time.time_ns():x}"))
         path = self.sim.tenants.snapshot_path(t.name, name)
         conn = t.store.snapshot_to(path)
         if conn is not None:
@@ -221,6 +246,7 @@ class AdminApi:
         else:
             raise HttpError(404, "NOT_FOUND", f"no snapshot {name!r} of tenant {t.name!r}")
         self.sim.dialect.setup_tenant(t)
+        self.sim.events.resync(t.name)
         t.notify_change()
         return Response.json({"tenant": t.name, "restored": name, "records": t.store.count()})
 
@@ -270,12 +296,11 @@ class AdminApi:
     def mint_token(self, req: Request) -> Response:
         t = self.tenant(req)
         body = _body(req)
-        ttl = body.get("ttl_seconds")
         tok = self.sim.tokens.issue(
             t.name,
             str(body.get("subject") or "admin"),
             t.clock,
-            ttl=float(ttl) if ttl is not None else None,
+            ttl=_float_value(body, "ttl_seconds"),
             prefix=str(body.get("prefix") or ""),
         )
         return Response.json(tok.public(), 201)
@@ -330,12 +355,12 @@ class AdminApi:
         body = _body(req)
         j = self.sim.journal
         if "max_entries" in body:
-            n = int(body["max_entries"])
+            n = _int_value(body, "max_entries", 1)
             if n < 1:
                 raise ConfigError("max_entries must be at least 1")
             j.resize(n)
         if "max_body_bytes" in body:
-            j.max_body_bytes = int(body["max_body_bytes"])
+            j.max_body_bytes = _int_value(body, "max_body_bytes", 0)
         if "enabled" in body:
             j.enabled = bool(body["enabled"])
         return Response.json(
@@ -392,12 +417,37 @@ class AdminApi:
 
     def deliveries(self, req: Request) -> Response:
         sub, status = req.arg("subscription"), req.arg("status")
-        recs = [
-            d.to_dict()
-            for d in self.sim.events.deliveries
-            if (sub is None or d.subscription == sub) and (status is None or d.status == status)
-        ]
+        if status == "dead":  # the dead letters: complete, and kept across restarts
+            recs = [d.to_dict() for d in self.sim.events.dead_letters(sub, req.arg("tenant"))]
+        else:
+            recs = [
+                d.to_dict()
+                for d in self.sim.events.deliveries
+                if (sub is None or d.subscription == sub) and (status is None or d.status == status)
+            ]
         return Response.json({"count": len(recs), "deliveries": recs})
+
+    def redeliver(self, req: Request) -> Response:
+        """Queue dead letters again: all, one subscription's, one tenant's or the listed ids."""
+        body = _body(req)
+        ids = body.get("ids")
+        if ids is not None and (
+            not isinstance(ids, list) or not all(isinstance(i, str) for i in ids)
+        ):
+            raise ConfigError(
+                '"ids" must be a list of dead-letter ids from GET /deliveries?status=dead'
+            )
+        letters = self.sim.events.dead_letters(body.get("subscription"), body.get("tenant"))
+        if ids is not None:
+            wanted = set(ids)
+            letters = [dl for dl in letters if dl.record.id in wanted]
+        return Response.json({"redelivered": self.sim.events.redeliver(letters)})
+
+    def redeliver_one(self, req: Request) -> Response:
+        letters = [d for d in self.sim.events.dead_letters() if d.record.id == req.params["id"]]
+        if not letters:
+            raise HttpError(404, "NOT_FOUND", f"no dead letter {req.params['id']!r}")
+        return Response.json({"redelivered": self.sim.events.redeliver(letters)})
 
     # -- wait-for --------------------------------------------------------------------
 
@@ -425,7 +475,8 @@ class AdminApi:
                 'wait-for needs "record": {"type": ..., "match": {...}}, "event": {...} or "journal": {...}'
             )
         t = self.sim.tenants.get(str(body.get("tenant", DEFAULT_TENANT)))
-        count = int(spec.get("count", 1))
+        count = _int_value(spec, "count", 1)
+        after_seq = _int_value(spec, "after_seq", 0)
         while True:
             if "record" in body:
                 found: list[Any] = t.store.find(
@@ -439,7 +490,7 @@ class AdminApi:
                     e.to_dict()
                     for e in self.sim.events.events(
                         t.name,
-                        after_seq=int(spec.get("after_seq", 0)),
+                        after_seq=after_seq,
                         record_type=str(spec["type"]),
                     )
                     if ops is None or e.op == ops
@@ -492,5 +543,7 @@ def register_admin_routes(sim: Simulator, r: Router) -> None:
     r.add("DELETE", f"{p}/subscriptions/{{id}}", a.unsubscribe, auth=False)
     r.add("PUT", f"{p}/subscriptions/{{id}}/faults", a.subscription_faults, auth=False)
     r.add("GET", f"{p}/deliveries", a.deliveries, auth=False)
+    r.add("POST", f"{p}/deliveries/redeliver", a.redeliver, auth=False)
+    r.add("POST", f"{p}/deliveries/{{id}}/redeliver", a.redeliver_one, auth=False)
     r.add("POST", f"{p}/wait-for", a.wait_for, auth=False)
     sim.dialect.admin_routes(r)

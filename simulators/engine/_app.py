@@ -8,21 +8,29 @@ limits. Every error leaves in the vendor's own error format; nothing leaks a tra
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import logging
 import os
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ._auth import TokenStore
+from ._body import BodyIncomplete, read_body
+from ._contracts import make_request_contracts
 from ._dialect import Dialect
 from ._errors import ConfigError, HttpError, SimulatorError
 from ._events import Event, EventBus
 from ._faults import FaultRules
+from ._guard import AdminGuard
 from ._http import Request, Response, Router, call_handler
 from ._journal import Journal, JournalEntry
+from ._names import check_admin_params
+from ._readers import QueryBudget
+from ._redact import redact_headers, redact_text
 from ._store import Change
 from ._tenants import DEFAULT_TENANT, Tenant, TenantRegistry
 
@@ -37,12 +45,25 @@ class SimulatorSettings:
     journal_body_bytes: int = 4096
     journal_enabled: bool = True
     max_body_bytes: int = 10 * 1024 * 1024
+    body_timeout_seconds: float = 30.0  # an announced body must arrive whole within this
     data_dir: Path | None = None
     event_retention: int = 10_000
     events_enabled: bool = True
     allow_remote_webhooks: bool = False
     ca_bundle: str | None = None  # trusted by webhook deliveries to https subscribers
+    query_budget: QueryBudget = field(default_factory=QueryBudget)  # SOQL, SuiteQL, searches
     dialect_options: dict[str, Any] = field(default_factory=dict)
+    #: every admin call must send ``Authorization: Bearer <admin_token>`` (None: open on loopback)
+    admin_token: str | None = None
+    #: host names the admin API answers for besides loopback and the bound address
+    allowed_hosts: tuple[str, ...] = ()
+    #: bounds on what grows with use rather than with data
+    max_tenants: int = 1000
+    max_tokens: int = 100_000
+    max_delivery_records: int = 10_000
+    max_dead_letters: int = 10_000
+    release: str = ""  # vendor release served ("" = the current one); see contracts/
+    contracts: str = "off"  # request checks against the release's contract: off|lenient|strict
 
 
 class Simulator:
@@ -51,17 +72,24 @@ class Simulator:
     def __init__(self, dialect: Dialect, settings: SimulatorSettings | None = None) -> None:
         self.settings = settings or SimulatorSettings()
         self.dialect = dialect
+        self.contracts = make_request_contracts(
+            dialect, self.settings.release, self.settings.contracts, self.settings.dialect_options
+        )
         self.journal = Journal(
             self.settings.journal_size,
             self.settings.journal_body_bytes,
             self.settings.journal_enabled,
         )
-        self.tokens = TokenStore()
+        self.tokens = TokenStore(max_tokens=self.settings.max_tokens)
+        self.guard = AdminGuard(self.settings.admin_token, self.settings.allowed_hosts)
         self.faults = FaultRules()
         self.events = EventBus(
             retention=self.settings.event_retention,
             allow_remote=self.settings.allow_remote_webhooks,
             ca_bundle=self.settings.ca_bundle,
+            max_deliveries=self.settings.max_delivery_records,
+            max_dead_letters=self.settings.max_dead_letters,
+            policy=dialect.delivery_policy,
         )
         self.started_at = time.time()
         self.base_url = ""  # set by the server once the port is known
@@ -72,9 +100,23 @@ class Simulator:
         from ._admin import register_admin_routes  # late import: admin needs Simulator
 
         register_admin_routes(self, self.admin_router)
-        self.tenants = TenantRegistry(self.settings.data_dir, dialect.setup_tenant, self._on_change)
+        self.tenants = TenantRegistry(
+            self.settings.data_dir,
+            self._setup_tenant,
+            self._on_change,
+            max_tenants=self.settings.max_tenants,
+        )
         self.tenants.load_persisted()
         self.tenants.get_or_create(DEFAULT_TENANT)
+        self.events.restore()
+
+    def _setup_tenant(self, tenant: Tenant) -> None:
+        self.dialect.setup_tenant(tenant)
+        self.events.attach_store(tenant.name, tenant.store)
+
+    def start_background(self) -> None:
+        """Start what runs between requests (webhook workers); called on the serving loop."""
+        self.events.start()
 
     # -- events ----------------------------------------------------------------------
 
@@ -138,6 +180,7 @@ class Simulator:
         while True:
             msg = await receive()
             if msg["type"] == "lifespan.startup":
+                self.start_background()
                 await send({"type": "lifespan.startup.complete"})
             elif msg["type"] == "lifespan.shutdown":
                 await self.aclose()
@@ -162,29 +205,17 @@ class Simulator:
             raw_path=(scope.get("raw_path") or b"").decode("latin-1") or scope["path"],
         )
         req.correlation_id = headers.get("x-correlation-id") or os.urandom(16).hex()
+        req.origin = self.base_url
         is_admin = req.path.startswith("/__admin")
         fault_name = ""
         resp: Response | None = None
-        too_large = False
-        # read the body, refusing oversized ones without buffering them
-        limit = self.settings.max_body_bytes
-        chunks: list[bytes] = []
-        size = 0
-        while True:
-            msg = await receive()
-            if msg["type"] == "http.disconnect":
-                return
-            body = msg.get("body", b"")
-            if body and not too_large:
-                size += len(body)
-                if size > limit:
-                    too_large = True
-                    chunks = []
-                else:
-                    chunks.append(body)
-            if not msg.get("more_body", False):
-                break
-        req.body = b"".join(chunks) if len(chunks) != 1 else chunks[0]
+        try:
+            req.body, too_large = await read_body(
+                receive, headers, self.settings.max_body_bytes, self.settings.body_timeout_seconds
+            )
+        except BodyIncomplete as exc:
+            await self._refuse_body(req, exc, send, is_admin)
+            return
         if is_admin:
             resp = await self._admin(req, too_large)
         else:
@@ -211,17 +242,29 @@ class Simulator:
         if not is_admin:
             self._record(req, resp.status, started, at, resp.body, fault_name)
 
+    async def _refuse_body(
+        self, req: Request, exc: BodyIncomplete, send: Any, is_admin: bool
+    ) -> None:
+        """Answer a body that stalled (408) or broke off (400), then close the connection."""
+        err = HttpError(exc.status, exc.code, exc.message)
+        resp = (
+            Response.json({"error": {"code": err.code, "message": err.message}}, err.status)
+            if is_admin
+            else self.dialect.error_response(err, req)
+        )
+        headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in resp.headers]
+        headers += [(b"content-length", str(len(resp.body)).encode()), (b"connection", b"close")]
+        with contextlib.suppress(Exception):  # the client may be gone already
+            await send({"type": "http.response.start", "status": resp.status, "headers": headers})
+            await send({"type": "http.response.body", "body": resp.body})
+
     def _record(
         self, req: Request, status: int, started: float, at: float, body: bytes, fault: str
     ) -> None:
         j = self.journal
         if not j.enabled:
             return
-        hdrs = req.headers
-        if "authorization" in hdrs:
-            hdrs = dict(hdrs)
-            auth = hdrs["authorization"]
-            hdrs["authorization"] = auth[:16] + "..." if len(auth) > 16 else auth
+        hdrs = redact_headers(req.headers)
         j.record(
             JournalEntry(
                 j.next_seq(),
@@ -229,16 +272,17 @@ class Simulator:
                 req.tenant.name if req.tenant is not None else "",
                 req.method,
                 req.path,
-                req.query_string,
+                redact_text(req.query_string),
                 req.route.name if req.route is not None else "",
                 status,
                 (time.perf_counter() - started) * 1000.0,
                 req.correlation_id,
                 hdrs,
-                j.clip(req.body),
-                j.clip(body),
+                redact_text(j.clip(req.body)),
+                redact_text(j.clip(body)),
                 fault,
                 f"{req.client[0]}:{req.client[1]}" if req.client else "",
+                self.contracts.take(req) if self.contracts is not None else [],
             )
         )
 
@@ -288,6 +332,8 @@ class Simulator:
                     dialect.decorate(req, limited, tenant)
                     return limited, fault_name
             try:
+                if self.contracts is not None:
+                    self.contracts.check(req)
                 resp = await call_handler(route, req)
             finally:
                 dialect.release(req, tenant)
@@ -315,6 +361,7 @@ class Simulator:
 
     async def _admin(self, req: Request, too_large: bool) -> Response:
         try:
+            self.guard.check(req, self.base_url)
             if too_large:
                 raise ConfigError(f"request body exceeds {self.settings.max_body_bytes} bytes")
             route, params, other = self.admin_router.match(req.method, req.path)
@@ -326,17 +373,31 @@ class Simulator:
                 )
             req.route = route
             req.params = params
+            check_admin_params(params)
             return await call_handler(route, req)
         except HttpError as exc:
-            return Response.json({"error": {"code": exc.code, "message": exc.message}}, exc.status)
+            resp = Response.json({"error": {"code": exc.code, "message": exc.message}}, exc.status)
+            resp.headers.extend(exc.headers.items())
+            return resp
         except SimulatorError as exc:
             return Response.json(
                 {"error": {"code": "INVALID_INPUT", "message": exc.message, "hint": exc.hint}}, 400
             )
-        except Exception as exc:
+        except (ValueError, OverflowError, re.error) as exc:
+            # a value no handler check caught (an odd number, a regex): still the caller's input
+            return Response.json(
+                {"error": {"code": "INVALID_INPUT", "message": f"invalid value: {exc}"}}, 400
+            )
+        except Exception:
             log.exception("admin error on %s %s", req.method, req.path)
             return Response.json(
-                {"error": {"code": "INTERNAL", "message": f"{type(exc).__name__}: {exc}"}}, 500
+                {
+                    "error": {
+                        "code": "INTERNAL",
+                        "message": f"unexpected error; correlation id {req.correlation_id}",
+                    }
+                },
+                500,
             )
 
 

@@ -48,11 +48,24 @@ class Token:
         }
 
 
-class TokenStore:
-    """All tokens of one simulator, across tenants."""
+#: tokens issued between two sweeps of the expired ones (the sweep is amortised over issues)
+PRUNE_EVERY = 1024
 
-    def __init__(self) -> None:
+
+class TokenStore:
+    """All tokens of one simulator, across tenants.
+
+    Memory stays bounded: every ``PRUNE_EVERY`` issues, tokens expired or revoked more than
+    ``keep_seconds`` ago are forgotten (until then a caller still gets "expired", not
+    "unknown"), and beyond ``max_tokens`` live tokens the oldest are evicted.
+    """
+
+    def __init__(self, max_tokens: int = 100_000, keep_seconds: float = 3600.0) -> None:
         self._tokens: dict[str, Token] = {}
+        self.max_tokens = max_tokens
+        self.keep_seconds = keep_seconds
+        self._since_prune = 0
+        self.evicted = 0
 
     def issue(
         self,
@@ -81,6 +94,15 @@ class TokenStore:
             extra=extra or {},
         )
         self._tokens[tok.value] = tok
+        self._since_prune += 1
+        if self._since_prune >= PRUNE_EVERY or len(self._tokens) > self.max_tokens:
+            self._since_prune = 0
+            self.prune(now, self.keep_seconds)
+            excess = len(self._tokens) - self.max_tokens
+            if excess > 0:  # the oldest first: dicts keep insertion order
+                for k in list(self._tokens)[:excess]:
+                    del self._tokens[k]
+                self.evicted += excess
         return tok
 
     def lookup(self, value: str) -> Token | None:
@@ -128,12 +150,17 @@ class TokenStore:
     def list(self, tenant: str | None = None) -> list[Token]:
         return [t for t in self._tokens.values() if tenant is None or t.tenant == tenant]
 
-    def prune(self, now: float, keep_seconds: float = 86400.0) -> None:
-        """Forget tokens expired for more than ``keep_seconds`` so memory stays bounded."""
+    def prune(self, now: float, keep_seconds: float = 3600.0) -> int:
+        """Forget tokens expired (or revoked and issued) more than ``keep_seconds`` ago."""
         dead = [
             k
             for k, t in self._tokens.items()
-            if t.expires_at is not None and now - t.expires_at > keep_seconds
+            if (t.expires_at is not None and now - t.expires_at > keep_seconds)
+            or (t.revoked and now - t.issued_at > keep_seconds)
         ]
         for k in dead:
             del self._tokens[k]
+        return len(dead)
+
+    def __len__(self) -> int:
+        return len(self._tokens)

@@ -9,14 +9,20 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import os
 import signal
 from collections.abc import Callable
 from pathlib import Path
 
 from ._app import Simulator, SimulatorSettings
 from ._errors import SimulatorError
+from ._guard import warn_if_exposed
+from ._readers import QueryBudget
 from ._server import ServerOptions, SimulatorServer
 from ._tls import make_tls_files
+
+#: the environment variable ``--admin-token`` defaults to
+ADMIN_TOKEN_ENV = "SIMULATOR_ADMIN_TOKEN"
 
 AddArguments = Callable[[argparse.ArgumentParser], None]
 Build = Callable[[argparse.Namespace, SimulatorSettings], Simulator]
@@ -34,6 +40,17 @@ def serve_cli(
     p = argparse.ArgumentParser(prog=f"python -m simulators.{vendor}", description=description)
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=default_port)
+    p.add_argument(
+        "--advertised-host",
+        default=None,
+        help="host name in the links and instance URLs the simulator hands out (default: --host)",
+    )
+    p.add_argument(
+        "--body-timeout",
+        type=float,
+        default=SimulatorSettings().body_timeout_seconds,
+        help="seconds an announced request body may take to arrive (then 408)",
+    )
     p.add_argument("--https", action="store_true", help="serve TLS with a generated local CA")
     p.add_argument(
         "--tls-dir", type=Path, default=Path(".harness/tls"), help="where ca.pem is written"
@@ -44,10 +61,28 @@ def serve_cli(
     )
     p.add_argument("--no-events", action="store_true", help="do not produce change events")
     p.add_argument(
+        "--query-timeout",
+        type=float,
+        default=QueryBudget().seconds,
+        help="seconds a SOQL/SuiteQL/search query may run before the vendor's timeout error",
+    )
+    p.add_argument(
         "--backend",
         choices=("auto", "granian", "uvicorn"),
         default="auto",
         help="HTTP server (auto: granian when installed)",
+    )
+    p.add_argument(
+        "--admin-token",
+        default=os.environ.get(ADMIN_TOKEN_ENV) or None,
+        help=f"require 'Authorization: Bearer <token>' on every admin call (env {ADMIN_TOKEN_ENV})",
+    )
+    p.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="HOST",
+        help="a host name the admin API answers for besides loopback and --host (repeatable)",
     )
     add_arguments(p)
     args = p.parse_args(argv)
@@ -56,12 +91,22 @@ def serve_cli(
         journal_size=args.journal_size,
         data_dir=args.data_dir,
         events_enabled=not args.no_events,
+        query_budget=QueryBudget(seconds=args.query_timeout),
+        body_timeout_seconds=args.body_timeout,
         ca_bundle=str(tls.ca_bundle) if tls else None,
+        admin_token=args.admin_token,
+        allowed_hosts=tuple(args.allow_host),
     )
     try:
         server = SimulatorServer(
             build(args, engine),
-            ServerOptions(host=args.host, port=args.port, tls=tls, backend=args.backend),
+            ServerOptions(
+                host=args.host,
+                port=args.port,
+                tls=tls,
+                backend=args.backend,
+                advertised_host=args.advertised_host,
+            ),
         )
     except SimulatorError as exc:
         p.exit(2, f"error: {exc}\n")
@@ -70,6 +115,7 @@ def serve_cli(
     gc.collect()
     gc.freeze()
     gc.set_threshold(50_000, 20, 100)
+    warn_if_exposed(args.host)
     print(f"{vendor} simulator listening on {server.base_url}", flush=True)
     try:
         import uvloop

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ._delivery import RetryPolicy
 from ._errors import HttpError
 from ._http import Request, Response, Router
 from ._store import Change
@@ -28,6 +29,9 @@ class Dialect:
     #: whether ``change_event`` reads ``change.previous`` (events are built lazily, so a
     #: dialect that doesn't need it lets retained events hold one record instead of two)
     event_needs_previous: bool = True
+    #: how webhook deliveries are retried before they become dead letters (None: the
+    #: engine's default, for vendors that document no push retry schedule)
+    delivery_policy: RetryPolicy | None = None
 
     def __init__(self) -> None:
         self.sim: Simulator | None = None

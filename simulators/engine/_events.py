@@ -1,10 +1,11 @@
 """Change events: one per committed change, kept per tenant and pushed to webhook subscribers.
 
-Delivery is at least once and in order per subscription (hence per record): each
-subscription has its own queue and worker, retries with exponential backoff and jitter,
-and gives up after ``max_attempts`` (the event is then marked failed, never silently
-lost). Delivery faults (delay, duplicate, reorder, drop) are drawn from a seeded random
-per subscription so a run repeats.
+Delivery is at least once and in order per record: each subscription has its own worker
+(``_delivery``) that retries on the vendor's schedule and turns an event it gives up on
+into a dead letter, never silently lost. With a persistent tenant the event log, the
+subscriptions, what each subscription is still owed and the dead letters live in the
+tenant's database (``_outbox``) and survive a crash. Delivery faults (delay, duplicate,
+reorder, drop) are drawn from a seeded random per subscription so a run repeats.
 """
 
 from __future__ import annotations
@@ -12,18 +13,26 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ipaddress
+import logging
 import random
 import time
-import uuid
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import httpx
+import orjson
 
+from ._delivery import DeadLetter, DeliveryRecord, RetryPolicy, Subscription, run_worker
 from ._errors import ConfigError
+from ._outbox import Outbox
+
+if TYPE_CHECKING:
+    from ._store import RecordStore
+
+log = logging.getLogger("simulators.events")
 
 
 class Event:
@@ -39,6 +48,7 @@ class Event:
         "_payload",
         "at",
         "op",
+        "published",
         "record_id",
         "record_type",
         "seq",
@@ -56,7 +66,9 @@ class Event:
         payload: dict[str, Any] | None = None,
         channel: str = "",
         make: Callable[[], tuple[str, dict[str, Any]] | None] | None = None,
+        published: float | None = None,
     ) -> None:
+        self.published = time.time() if published is None else published  # wall clock
         self.seq = seq
         self.tenant = tenant
         self.record_type = record_type
@@ -135,71 +147,6 @@ class DeliveryFaults:
         return {k: getattr(self, k) for k in self.__slots__}
 
 
-@dataclass(slots=True)
-class DeliveryRecord:
-    id: str
-    subscription: str
-    event_seq: int
-    record_id: str
-    status: str = "pending"  # pending | delivered | failed | dropped
-    attempts: int = 0
-    last_status: int | None = None
-    last_error: str = ""
-    duplicate: bool = False
-    delivered_at: float | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in self.__slots__}
-
-
-@dataclass(slots=True)
-class Subscription:
-    id: str
-    url: str
-    tenant: str | None = None
-    types: frozenset[str] | None = None  # record types; None = all
-    ops: frozenset[str] | None = None
-    headers: dict[str, str] = field(default_factory=dict)
-    faults: DeliveryFaults = field(default_factory=DeliveryFaults)
-    max_attempts: int = 8
-    backoff_base: float = 0.2
-    backoff_max: float = 10.0
-    timeout: float = 10.0
-    queue: asyncio.Queue[Event] | None = None
-    task: asyncio.Task[None] | None = None
-    rng: random.Random = field(default_factory=random.Random)
-    stats: dict[str, int] = field(
-        default_factory=lambda: {
-            "delivered": 0,
-            "failed": 0,
-            "dropped": 0,
-            "duplicated": 0,
-            "reordered": 0,
-            "attempts": 0,
-        }
-    )
-
-    def wants(self, ev: Event) -> bool:
-        if self.tenant is not None and ev.tenant != self.tenant:
-            return False
-        if self.types is not None and ev.record_type not in self.types:
-            return False
-        return self.ops is None or ev.op in self.ops
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "url": self.url,
-            "tenant": self.tenant,
-            "types": sorted(self.types) if self.types is not None else None,
-            "ops": sorted(self.ops) if self.ops is not None else None,
-            "faults": self.faults.to_dict(),
-            "max_attempts": self.max_attempts,
-            "pending": self.queue.qsize() if self.queue else 0,
-            "stats": dict(self.stats),
-        }
-
-
 def check_webhook_url(url: str, allow_remote: bool) -> None:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -220,6 +167,24 @@ def check_webhook_url(url: str, allow_remote: bool) -> None:
     )
 
 
+_SPEC_KEYS = frozenset(
+    {
+        "id",
+        "url",
+        "tenant",
+        "types",
+        "ops",
+        "headers",
+        "faults",
+        "timeout",
+        "max_attempts",
+        "backoff_base",
+        "backoff_max",
+        "max_age_seconds",
+    }
+)
+
+
 class EventBus:
     """Keeps recent events per tenant and delivers them to subscribers."""
 
@@ -230,29 +195,137 @@ class EventBus:
         allow_remote: bool = False,
         ca_bundle: str | None = None,
         max_deliveries: int = 10_000,
+        max_dead_letters: int = 10_000,
+        policy: RetryPolicy | None = None,
     ) -> None:
         self.retention = retention
         self.allow_remote = allow_remote
         self.ca_bundle = ca_bundle
+        self.policy = policy or RetryPolicy()
+        self.max_dead_letters = max_dead_letters
         self._events: dict[str, deque[Event]] = {}
         self.subscriptions: dict[str, Subscription] = {}
         self.deliveries: deque[DeliveryRecord] = deque(maxlen=max_deliveries)
+        self.dead: dict[tuple[str, str, int], DeadLetter] = {}
         self.listeners: list[Callable[[Event], None]] = []
+        self._outboxes: dict[str, Outbox] = {}
+        #: a dialect's own webhook body (e.g. a SOAP envelope) as (body, headers); None: JSON
+        self.render: Callable[[Event], tuple[bytes, dict[str, str]] | None] | None = None
         self._client: httpx.AsyncClient | None = None
         self._next_sub = 0
+        self._running = False
+
+    # -- persistence -----------------------------------------------------------------
+
+    def attach_store(self, tenant: str, store: RecordStore) -> None:
+        """Keep ``tenant``'s events in its database when it is a file; reload what is there."""
+        if store.path is None:
+            return
+        ob = Outbox(store.conn, self.retention)
+        self._outboxes[tenant] = ob
+        ring = self._ring(tenant)
+        for row in ob.recent_events():
+            ring.append(_event_from_row(tenant, row))
+
+    def restore(self) -> None:
+        """Bring back the persisted subscriptions, what they are owed and their dead letters.
+
+        Called once all persisted tenants are attached (a subscription spanning tenants is
+        stored with the default tenant but owed events of every tenant).
+        """
+        for ob in self._outboxes.values():
+            for spec in ob.subscriptions():
+                try:
+                    self._add_subscription(spec, persist=False)
+                except ConfigError as exc:
+                    log.warning("persisted subscription %s not restored: %s", spec.get("id"), exc)
+        for tenant, ob in self._outboxes.items():
+            by_seq = {ev.seq: ev for ev in self._events.get(tenant, ())}
+            for sub_id, seq in ob.pending():
+                sub = self.subscriptions.get(sub_id)
+                ev = by_seq.get(seq) or self._load_event(tenant, ob, seq)
+                if sub is None or ev is None:
+                    ob.settle(sub_id, seq)
+                    continue
+                sub.ready.append(ev)
+            for sub_id, seq, info, event in ob.dead():
+                if sub_id not in self.subscriptions:
+                    continue
+                rec = DeliveryRecord(**{k: info[k] for k in DeliveryRecord.__slots__ if k in info})
+                ev = Event(
+                    seq,
+                    tenant,
+                    event["record_type"],
+                    event["record_id"],
+                    event["op"],
+                    event["at"],
+                    event["payload"],
+                    event["channel"],
+                    published=event.get("published"),
+                )
+                dl = DeadLetter(rec, ev, float(info.get("dead_at") or time.time()))
+                self.dead[dl.key] = dl
+
+    def _load_event(self, tenant: str, ob: Outbox, seq: int) -> Event | None:
+        row = ob.event(seq)
+        return _event_from_row(tenant, row) if row is not None else None
+
+    def _outbox_for_subscription(self, sub: Subscription) -> Outbox | None:
+        return self._outboxes.get(sub.tenant or "default")
+
+    def resync(self, tenant: str) -> None:
+        """After a snapshot restore replaced the tenant's tables: write back the live state."""
+        ob = self._outboxes.get(tenant)
+        if ob is None:
+            return
+        ob.conn.executescript(
+            "DELETE FROM sim_subscriptions; DELETE FROM sim_pending; DELETE FROM sim_dead;"
+        )
+        for sub in self.subscriptions.values():
+            if self._outbox_for_subscription(sub) is ob:
+                ob.save_subscription(sub.id, sub.spec)
+            for ev in [*sub.ready, *(p.ev for c in sub.chains.values() for p in c)]:
+                if ev.tenant == tenant:
+                    self._persist_event(ob, ev, [sub.id])
+        for dl in self.dead.values():
+            if dl.event.tenant == tenant:
+                ob.add_dead(
+                    dl.record.subscription, dl.event.seq, _dead_info(dl), _event_dict(dl.event)
+                )
 
     # -- events ----------------------------------------------------------------------
 
+    def _ring(self, tenant: str) -> deque[Event]:
+        ring = self._events.get(tenant)
+        if ring is None:
+            ring = self._events[tenant] = deque(maxlen=self.retention)
+        return ring
+
     def publish(self, ev: Event) -> None:
-        log = self._events.get(ev.tenant)
-        if log is None:
-            log = self._events[ev.tenant] = deque(maxlen=self.retention)
-        log.append(ev)
+        owed = [s for s in self.subscriptions.values() if s.wants(ev)]
+        ob = self._outboxes.get(ev.tenant)
+        if ob is not None:
+            self._persist_event(ob, ev, [s.id for s in owed])
+        self._ring(ev.tenant).append(ev)
         for listener in self.listeners:
             listener(ev)
-        for sub in self.subscriptions.values():
-            if sub.queue is not None and sub.wants(ev):
-                sub.queue.put_nowait(ev)
+        for sub in owed:
+            sub.enqueue(ev)
+
+    @staticmethod
+    def _persist_event(ob: Outbox, ev: Event, owed_to: list[str]) -> None:
+        payload = ev.payload
+        ob.add_event(
+            ev.seq,
+            ev.record_type,
+            ev.record_id,
+            ev.op,
+            ev.at,
+            ev.published,
+            ev.channel,
+            payload,
+            owed_to,
+        )
 
     def events(
         self, tenant: str, *, after_seq: int = 0, record_type: str | None = None, limit: int = 1000
@@ -265,43 +338,81 @@ class EventBus:
                     break
         return out
 
-    def drop_tenant(self, tenant: str) -> None:
+    def drop_tenant(self, tenant: str, *, forget: bool = False) -> None:
+        """Forget the tenant's events (reset); ``forget`` also detaches its database (delete)."""
         self._events.pop(tenant, None)
+        for sub in self.subscriptions.values():
+            sub.forget_tenant(tenant)
+        for key in [k for k in self.dead if k[1] == tenant]:
+            del self.dead[key]
+        ob = self._outboxes.pop(tenant, None) if forget else self._outboxes.get(tenant)
+        if ob is not None and not forget:
+            ob.clear_events()
 
     # -- subscriptions ---------------------------------------------------------------
 
     def subscribe(self, m: dict[str, Any]) -> Subscription:
+        sub = self._add_subscription(m, persist=True)
+        self._start(sub)
+        return sub
+
+    def _add_subscription(self, m: dict[str, Any], *, persist: bool) -> Subscription:
         if not isinstance(m, dict) or not isinstance(m.get("url"), str):
             raise ConfigError('a subscription needs {"url": "http://127.0.0.1:PORT/path", ...}')
+        unknown = set(m) - _SPEC_KEYS
+        if unknown:
+            raise ConfigError(
+                f"unknown subscription settings {sorted(unknown)}",
+                hint=f"allowed: {sorted(_SPEC_KEYS)}",
+            )
         check_webhook_url(m["url"], self.allow_remote)
-        self._next_sub += 1
         types = m.get("types")
         ops = m.get("ops")
         faults = DeliveryFaults.from_mapping(m.get("faults"))
+        policy = self.policy.with_overrides(m)
+        sub_id = str(m.get("id") or "")
+        if not sub_id:
+            self._next_sub += 1
+            sub_id = f"sub-{self._next_sub}"
+            while sub_id in self.subscriptions:
+                self._next_sub += 1
+                sub_id = f"sub-{self._next_sub}"
+        elif sub_id.startswith("sub-") and sub_id[4:].isdigit():
+            self._next_sub = max(self._next_sub, int(sub_id[4:]))
         try:
             sub = Subscription(
-                id=m.get("id") or f"sub-{self._next_sub}",
+                id=sub_id,
                 url=m["url"],
                 tenant=m.get("tenant"),
                 types=frozenset(types) if types else None,
                 ops=frozenset(ops) if ops else None,
                 headers={str(k): str(v) for k, v in (m.get("headers") or {}).items()},
                 faults=faults,
-                max_attempts=int(m.get("max_attempts", 8)),
-                backoff_base=float(m.get("backoff_base", 0.2)),
-                backoff_max=float(m.get("backoff_max", 10.0)),
+                policy=policy,
                 timeout=float(m.get("timeout", 10.0)),
+                spec={**m, "id": sub_id},
             )
         except (TypeError, ValueError) as exc:
             raise ConfigError(f"invalid subscription: {exc}") from None
         sub.rng = random.Random(faults.seed)
-        old = self.subscriptions.pop(sub.id, None)
-        if old is not None and old.task is not None:
-            old.task.cancel()
-        sub.queue = asyncio.Queue()
-        sub.task = asyncio.get_running_loop().create_task(self._worker(sub))
+        if sub_id in self.subscriptions:
+            self.unsubscribe(sub_id)
         self.subscriptions[sub.id] = sub
+        if persist:
+            ob = self._outbox_for_subscription(sub)
+            if ob is not None:
+                ob.save_subscription(sub.id, sub.spec)
         return sub
+
+    def _start(self, sub: Subscription) -> None:
+        if sub.task is None:
+            sub.task = asyncio.get_running_loop().create_task(run_worker(self, sub))
+
+    def start(self) -> None:
+        """Start the workers of restored subscriptions (on the server's event loop)."""
+        self._running = True
+        for sub in self.subscriptions.values():
+            self._start(sub)
 
     def set_faults(self, sub_id: str, m: dict[str, Any] | None) -> Subscription:
         sub = self.subscriptions.get(sub_id)
@@ -309,6 +420,10 @@ class EventBus:
             raise ConfigError(f"no subscription {sub_id!r}")
         sub.faults = DeliveryFaults.from_mapping(m)
         sub.rng = random.Random(sub.faults.seed)
+        sub.spec["faults"] = sub.faults.to_dict()
+        ob = self._outbox_for_subscription(sub)
+        if ob is not None:
+            ob.save_subscription(sub.id, sub.spec)
         return sub
 
     def unsubscribe(self, sub_id: str) -> bool:
@@ -317,92 +432,104 @@ class EventBus:
             return False
         if sub.task is not None:
             sub.task.cancel()
+        for key in [k for k in self.dead if k[0] == sub_id]:
+            del self.dead[key]
+        for ob in self._outboxes.values():
+            ob.delete_subscription(sub_id)
         return True
 
     async def close(self) -> None:
+        """Stop delivering; what is still owed stays in the tenants' databases."""
         for sub in list(self.subscriptions.values()):
             if sub.task is not None:
                 sub.task.cancel()
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await sub.task
+                sub.task = None
         self.subscriptions.clear()
         if self._client is not None:
             await self._client.aclose()
             self._client = None
 
     def pending(self) -> int:
-        return sum(s.queue.qsize() for s in self.subscriptions.values() if s.queue is not None)
+        return sum(s.pending() for s in self.subscriptions.values())
 
-    # -- delivery --------------------------------------------------------------------
+    # -- what the workers report -----------------------------------------------------
 
-    def _http(self) -> httpx.AsyncClient:
+    def http(self) -> httpx.AsyncClient:
         if self._client is None:
             self._client = httpx.AsyncClient(verify=self.ca_bundle or True, trust_env=False)
         return self._client
 
-    async def _worker(self, sub: Subscription) -> None:
-        assert sub.queue is not None
-        held: Event | None = None  # an event held back to be delivered after the next one
-        while True:
-            if held is not None and sub.queue.empty():
-                # nothing to swap with: deliver the held event rather than keep it for ever
-                await self._deliver_with_faults(sub, held)
-                held = None
-            ev = await sub.queue.get()
-            f = sub.faults
-            if f.drop and sub.rng.random() * 100 < f.drop:
-                sub.stats["dropped"] += 1
-                self.deliveries.append(
-                    DeliveryRecord(uuid.uuid4().hex, sub.id, ev.seq, ev.record_id, "dropped")
-                )
-                continue
-            if held is None and f.reorder and sub.rng.random() * 100 < f.reorder:
-                held = ev
-                sub.stats["reordered"] += 1
-                await asyncio.sleep(0.05)  # give the next event a moment to arrive
-                continue
-            await self._deliver_with_faults(sub, ev)
-            if held is not None:
-                await self._deliver_with_faults(sub, held)
-                held = None
-
-    async def _deliver_with_faults(self, sub: Subscription, ev: Event) -> None:
-        f = sub.faults
-        if f.delay_ms and sub.rng.random() * 100 < f.delay_percentage:
-            await asyncio.sleep(f.delay_ms / 1000.0)
-        await self._deliver(sub, ev, duplicate=False)
-        if f.duplicate and sub.rng.random() * 100 < f.duplicate:
-            sub.stats["duplicated"] += 1
-            await self._deliver(sub, ev, duplicate=True)
-
-    async def _deliver(self, sub: Subscription, ev: Event, *, duplicate: bool) -> None:
-        rec = DeliveryRecord(uuid.uuid4().hex, sub.id, ev.seq, ev.record_id, duplicate=duplicate)
+    def record(self, rec: DeliveryRecord) -> None:
         self.deliveries.append(rec)
-        headers = {
-            "content-type": "application/json",
-            "x-correlation-id": f"evt-{ev.tenant}-{ev.seq}",
-            "x-simulator-event-seq": str(ev.seq),
-            "x-simulator-tenant": ev.tenant,
-            **sub.headers,
-        }
-        delay = sub.backoff_base
-        while rec.attempts < sub.max_attempts:
-            rec.attempts += 1
-            sub.stats["attempts"] += 1
-            try:
-                resp = await self._http().post(
-                    sub.url, json=ev.payload, headers=headers, timeout=sub.timeout
+
+    def settled(self, sub: Subscription, ev: Event) -> None:
+        ob = self._outboxes.get(ev.tenant)
+        if ob is not None:
+            ob.settle(sub.id, ev.seq)
+
+    def dead_letter(self, sub: Subscription, dl: DeadLetter) -> None:
+        self.dead[dl.key] = dl
+        while len(self.dead) > self.max_dead_letters:
+            oldest = next(iter(self.dead))
+            log.warning("dead letter %s dropped: more than %d kept", oldest, self.max_dead_letters)
+            gone = self.dead.pop(oldest)
+            ob = self._outboxes.get(gone.event.tenant)
+            if ob is not None:
+                ob.conn.execute(
+                    "DELETE FROM sim_dead WHERE sub_id = ? AND seq = ?", (oldest[0], oldest[2])
                 )
-                rec.last_status = resp.status_code
-                if 200 <= resp.status_code < 300:
-                    rec.status = "delivered"
-                    rec.delivered_at = time.time()
-                    sub.stats["delivered"] += 1
-                    return
-                rec.last_error = f"HTTP {resp.status_code}"
-            except httpx.HTTPError as exc:
-                rec.last_error = f"{type(exc).__name__}: {exc}"
-            await asyncio.sleep(min(sub.backoff_max, delay) * (0.5 + sub.rng.random()))
-            delay *= 2
-        rec.status = "failed"
-        sub.stats["failed"] += 1
+        ob = self._outboxes.get(dl.event.tenant)
+        if ob is not None:
+            ob.add_dead(sub.id, dl.event.seq, _dead_info(dl), _event_dict(dl.event))
+
+    def dead_letters(
+        self, subscription: str | None = None, tenant: str | None = None
+    ) -> list[DeadLetter]:
+        return [
+            dl
+            for dl in self.dead.values()
+            if (subscription is None or dl.record.subscription == subscription)
+            and (tenant is None or dl.event.tenant == tenant)
+        ]
+
+    def redeliver(self, letters: list[DeadLetter]) -> int:
+        """Queue dead letters again with a fresh set of attempts; returns how many."""
+        n = 0
+        for dl in letters:
+            sub = self.subscriptions.get(dl.record.subscription)
+            if sub is None or self.dead.pop(dl.key, None) is None:
+                continue
+            ob = self._outboxes.get(dl.event.tenant)
+            if ob is not None:
+                if ob.event(dl.event.seq) is None:
+                    self._persist_event(ob, dl.event, [])
+                ob.revive(sub.id, dl.event.seq)
+            dl.event.published = time.time()  # the retry window starts again
+            sub.enqueue(dl.event)
+            n += 1
+        return n
+
+
+def _event_from_row(tenant: str, row: tuple[Any, ...]) -> Event:
+    seq, record_type, record_id, op, at, published, channel, payload = row
+    return Event(
+        int(seq),
+        tenant,
+        record_type,
+        record_id,
+        op,
+        float(at),
+        channel=channel,
+        make=lambda: (channel, orjson.loads(payload)),
+        published=float(published),
+    )
+
+
+def _event_dict(ev: Event) -> dict[str, Any]:
+    return {**ev.to_dict(), "published": ev.published}
+
+
+def _dead_info(dl: DeadLetter) -> dict[str, Any]:
+    return {**dl.record.to_dict(), "dead_at": dl.dead_at}

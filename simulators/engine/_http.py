@@ -32,6 +32,7 @@ class Request:
         "correlation_id",
         "headers",
         "method",
+        "origin",
         "params",
         "path",
         "principal",
@@ -70,6 +71,8 @@ class Request:
         self.principal: Any = None
         self.correlation_id = ""
         self.route: Route | None = None
+        #: the server's advertised base URL (set by the app); links never echo the Host header
+        self.origin = ""
         self._query: dict[str, list[str]] | None = None
         self._json: Any = _UNSET
 
@@ -113,10 +116,21 @@ class Request:
 
     @property
     def base_url(self) -> str:
+        """Where the server says it is: the base of every link, Location and instance URL."""
+        if self.origin:
+            return self.origin
+        if self.server:
+            host = f"[{self.server[0]}]" if ":" in self.server[0] else self.server[0]
+            return f"{self.scheme}://{host}:{self.server[1]}"
+        return f"{self.scheme}://127.0.0.1"
+
+    @property
+    def host_url(self) -> str:
+        """The URL as the client addressed it (Host header): only for checking what it signed."""
         host = self.headers.get("host")
-        if not host and self.server:
-            host = f"{self.server[0]}:{self.server[1]}"
-        return f"{self.scheme}://{host or '127.0.0.1'}"
+        if not host:
+            return self.base_url
+        return f"{self.scheme}://{host}"
 
 
 _UNSET: Any = object()

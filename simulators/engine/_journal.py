@@ -11,10 +11,12 @@ import asyncio
 import re
 from collections import deque
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
+
+from ._errors import ConfigError
 
 
 @dataclass(slots=True)
@@ -34,6 +36,7 @@ class JournalEntry:
     response_body: str
     fault: str = ""
     client: str = ""
+    violations: list[dict[str, Any]] = field(default_factory=list)  # contract violations
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -52,6 +55,7 @@ class JournalEntry:
             "response_body": self.response_body,
             "fault": self.fault,
             "client": self.client,
+            "violations": self.violations,
         }
 
 
@@ -70,17 +74,23 @@ class JournalFilter:
 
     @classmethod
     def from_mapping(cls, m: dict[str, Any]) -> JournalFilter:
-        status = m.get("status")
-        since = m.get("since_seq")
+        """A filter from query parameters or a JSON object; ConfigError names a bad value."""
+        path = m.get("path") or m.get("path_pattern")
+        if path is not None:
+            path = str(path)
+            try:
+                re.compile(path)
+            except re.error as exc:
+                raise ConfigError(f"path is not a valid regular expression: {exc}") from None
         return cls(
             tenant=m.get("tenant"),
             method=(m.get("method") or None) and str(m["method"]).upper(),
-            path=m.get("path") or m.get("path_pattern"),
+            path=path,
             route=m.get("route"),
-            status=int(status) if status not in (None, "") else None,
+            status=_opt_int(m, "status"),
             correlation_id=m.get("correlation_id"),
             body_contains=m.get("body_contains"),
-            since_seq=int(since) if since not in (None, "") else None,
+            since_seq=_opt_int(m, "since_seq"),
         )
 
     def matches(self, e: JournalEntry) -> bool:
@@ -99,6 +109,16 @@ class JournalFilter:
         if self.path is not None and re.search(self.path, e.path) is None:
             return False
         return self.body_contains is None or self.body_contains in e.request_body
+
+
+def _opt_int(m: dict[str, Any], name: str) -> int | None:
+    v = m.get(name)
+    if v in (None, ""):
+        return None
+    try:
+        return int(v)
+    except (TypeError, ValueError, OverflowError):
+        raise ConfigError(f"{name} must be an integer, got {v!r}") from None
 
 
 class Journal:

@@ -31,6 +31,9 @@ class ServerOptions:
     #: less CPU per request than uvicorn for the CRM on one core), "uvicorn", or "auto":
     #: granian when installed
     backend: str = "auto"
+    #: the host name links, Location headers and instance URLs carry (default: ``host``);
+    #: set it when clients reach a non-loopback bind under another name
+    advertised_host: str | None = None
 
 
 def _backend(name: str) -> str:
@@ -87,7 +90,8 @@ class SimulatorServer:
         self.sock = bind_socket(self.options.host, self.options.port)
         self.port = int(self.sock.getsockname()[1])
         scheme = "https" if self.options.tls else "http"
-        host = f"[{self.options.host}]" if ":" in self.options.host else self.options.host
+        name = self.options.advertised_host or self.options.host
+        host = f"[{name}]" if ":" in name else name
         self.base_url = f"{scheme}://{host}:{self.port}"
         sim.base_url = self.base_url
         kw: dict[str, Any] = {}
@@ -139,6 +143,7 @@ class SimulatorServer:
 
     async def serve(self) -> None:
         self._loop = asyncio.get_running_loop()
+        self.sim.start_background()
         if self._granian is not None:
             await self._granian.serve()
         else:

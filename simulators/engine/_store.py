@@ -91,6 +91,8 @@ class RecordStore:
         self.path = path
         self.listener: Listener | None = None
         self._indexed: set[str] = set()
+        # indexes created inside the open transaction: a ROLLBACK drops them again
+        self._tx_indexes: list[str] = []
         self._pending: list[Change] | None = None
         self._seq_cache: dict[str, list[int]] = {}
         self.conn = self._open(path)
@@ -126,6 +128,8 @@ class RecordStore:
             self.conn.execute(
                 f"CREATE INDEX IF NOT EXISTS {name} ON records({expr}) WHERE type = {type_literal(type_)}"
             )
+        if self.conn.in_transaction:
+            self._tx_indexes.append(name)
         self._indexed.add(name)
         return name
 
@@ -400,15 +404,20 @@ class RecordStore:
             return
         self.conn.execute("BEGIN")
         self._pending = []
+        self._tx_indexes = []
         try:
             yield
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            if self.conn.in_transaction:  # an interrupted write may have rolled back already
+                self.conn.execute("ROLLBACK")
             self._pending = None
             self._seq_cache.clear()  # reservations made inside were rolled back too
+            self._indexed.difference_update(self._tx_indexes)  # and so were new indexes
+            self._tx_indexes = []
             raise
         else:
             self.conn.execute("COMMIT")
+            self._tx_indexes = []
             pending, self._pending = self._pending, None
             for change in pending or ():
                 if self.listener is not None:

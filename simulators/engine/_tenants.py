@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import re
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,9 +16,9 @@ from typing import Any
 
 from ._clock import Clock
 from ._errors import ConfigError, NotFoundError
+from ._names import check_snapshot_name, check_tenant_name
 from ._store import Change, RecordStore
 
-TENANT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")
 DEFAULT_TENANT = "default"
 
 
@@ -60,16 +59,22 @@ class TenantRegistry:
         data_dir: Path | None,
         on_create: Callable[[Tenant], None],
         on_change: Callable[[Tenant, Change], None],
+        max_tenants: int = 1000,
     ) -> None:
         self.data_dir = data_dir
+        self.max_tenants = max_tenants
         self._on_create = on_create
         self._on_change = on_change
         self._tenants: dict[str, Tenant] = {}
 
     def _db_path(self, name: str) -> Path | None:
-        return None if self.data_dir is None else self.data_dir / "tenants" / f"{name}.sqlite3"
+        if self.data_dir is None:
+            return None
+        return self.data_dir / "tenants" / f"{check_tenant_name(name)}.sqlite3"
 
     def snapshot_path(self, tenant: str, snapshot: str) -> Path | None:
+        check_tenant_name(tenant)
+        check_snapshot_name(snapshot)
         return (
             None
             if self.data_dir is None
@@ -96,10 +101,12 @@ class TenantRegistry:
         t = self._tenants.get(name)
         if t is not None:
             return t
-        if not TENANT_NAME.match(name):
+        check_tenant_name(name)
+        if len(self._tenants) >= self.max_tenants:
             raise ConfigError(
-                f"invalid tenant name {name!r}",
-                hint="use 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit",
+                f"cannot create tenant {name!r}: the simulator already holds {len(self._tenants)} "
+                "tenants, its limit",
+                hint="delete tenants you no longer need, or raise the max_tenants setting",
             )
         store = RecordStore(name, self._db_path(name))
         t = Tenant(name=name, store=store)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import zlib
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 import orjson
 
@@ -26,13 +26,15 @@ from simulators.engine import (
 from ._auth import CREDS_KEY, KantataAuth
 from ._feed import build_event, change_key
 from ._handlers import Handlers
+from ._limits import LIMITED_ENDPOINTS, EndpointBuckets, report_unserved
 from ._model import Catalog, Resource
 from ._present import Presenter
-from ._service import Records, bump_ids, next_id
+from ._service import ID_BASE_KEY, ID_BLOCK, Records, bump_ids, next_id
 from ._settings import KantataSettings
 from ._wire import error_response, iso_timestamp, json_response, tz_from_offset
 
 LIMIT_KEY = "kantata.rate_limit"
+ENDPOINT_LIMITS_KEY = "kantata.endpoint_limits"
 ACCOUNT_KEY = "kantata.account_id"
 API = "/api/v1"
 
@@ -77,13 +79,14 @@ class KantataDialect(Dialect):
                 r.add("POST", f"{API}/{path}{suffix}", _bind1(h.resolution, kind), name=path)
         for res in self.catalog:
             self._resource_routes(r, res)
+        report_unserved(route.name for route in r.routes)
 
     def _resource_routes(self, r: Router, res: Resource) -> None:
         h = self.handlers
         c = res.collection
         for suffix in (".json", ""):
             if "list" in res.ops:
-                r.add("GET", f"{API}/{c}{suffix}", _bind(h.list, res), name=f"{c}.list")
+                r.add("GET", f"{API}/{c}{suffix}", _bind_async(h.list, res), name=f"{c}.list")
             if "create" in res.ops:
                 r.add("POST", f"{API}/{c}{suffix}", _bind(h.create, res), name=f"{c}.create")
             if c == "time_entries":
@@ -125,6 +128,7 @@ class KantataDialect(Dialect):
             )
             store.meta_set(ACCOUNT_KEY, account)
         tenant.state[ACCOUNT_KEY] = account
+        tenant.state[ID_BASE_KEY] = 0 if tenant.name == "default" else int(account) * ID_BLOCK
         uid = self.settings.api_user_id
         if store.get("users", uid) is None:
             now = tenant.clock.time()
@@ -173,14 +177,31 @@ class KantataDialect(Dialect):
             b = tenant.state[LIMIT_KEY] = TokenBucket(s.rate_limit_per_second, s.rate_limit_burst)
         return b
 
+    def endpoint_buckets(self, tenant: Tenant) -> EndpointBuckets:
+        b = tenant.state.get(ENDPOINT_LIMITS_KEY)
+        if b is None:
+            s = self.settings
+            b = EndpointBuckets(s.endpoint_limit_per_second, s.endpoint_limit_burst)
+            tenant.state[ENDPOINT_LIMITS_KEY] = b
+        return cast(EndpointBuckets, b)
+
     def admit(self, req: Request, tenant: Tenant) -> Response | None:
         b = self.bucket(tenant)
-        if b is None or b.try_take(tenant.clock):
-            return None
+        if b is not None and not b.try_take(tenant.clock):
+            return self._rate_limited(b)
+        name = req.route.name if req.route is not None else ""
+        if self.settings.endpoint_limits == "guessed" and name in LIMITED_ENDPOINTS:
+            hit = self.endpoint_buckets(tenant).try_take(name, tenant.clock)
+            if hit is not None:
+                return self._rate_limited(hit)
+        return None
+
+    def _rate_limited(self, b: TokenBucket) -> Response:
         resp = error_response(
             HttpError(429, "system", "Rate limit exceeded. Please retry your request later.")
         )
-        resp.headers.append(("retry-after", str(max(1, int(b.retry_after() + 0.999)))))
+        if self.settings.retry_after == "seconds":
+            resp.headers.append(("retry-after", str(max(1, int(b.retry_after() + 0.999)))))
         return resp
 
     def error_response(self, err: HttpError, req: Request | None = None) -> Response:
@@ -353,6 +374,15 @@ def _bind(
 ) -> Callable[[Request], Response]:
     def handler(req: Request) -> Response:
         return fn(req, res)
+
+    return handler
+
+
+def _bind_async(
+    fn: Callable[[Request, Resource], Awaitable[Response]], res: Resource
+) -> Callable[[Request], Awaitable[Response]]:
+    async def handler(req: Request) -> Response:
+        return await fn(req, res)
 
     return handler
 

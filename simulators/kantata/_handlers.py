@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from simulators.engine import HttpError, Request, Response, Tenant
+from simulators.engine import HttpError, QueryTimeout, Request, Response, Tenant, run_read
 
 from ._model import Resource
 from ._present import Presenter, parse_includes, parse_optional_fields
@@ -52,13 +52,25 @@ class Handlers:
 
     # -- generic endpoints -----------------------------------------------------------
 
-    def list(self, req: Request, res: Resource) -> Response:
-        assert req.tenant is not None
+    async def list(self, req: Request, res: Resource) -> Response:
+        assert req.tenant is not None and self.d.sim is not None
         s = self.d.settings
         limit = s.time_entries_max_per_page if res.collection == "time_entries" else s.max_per_page
-        page = self.queries[res.collection].run(
-            req, req.tenant.store.conn, s.default_per_page, limit
-        )
+        query = self.queries[res.collection]
+        try:
+            page = await run_read(
+                req.tenant.store,
+                lambda conn: query.run(req, conn, s.default_per_page, limit),
+                self.d.sim.settings.query_budget,
+            )
+        except QueryTimeout:
+            raise HttpError(
+                503,
+                "system",
+                "The request took too long to process; narrow the filters and try again.",
+            ) from None
+        except OverflowError:
+            raise bad_request("a number in the filters is out of range") from None
         p = self.presenter(req, req.tenant)
         loaded = p.load(res.collection, page.ids)
         records = [loaded[i] for i in page.ids if i in loaded]

@@ -409,6 +409,12 @@ def _int_param(value: str | None, default: int, name: str) -> int:
     if value is None or value.strip() == "":
         return default
     try:
-        return int(value.strip())
+        n = int(value.strip())
     except ValueError:
         raise bad_request(f"{name} must be an integer") from None
+    if abs(n) > _MAX_INT:  # past SQLite's and JSON's 64-bit integers once multiplied
+        raise bad_request(f"{name} must be an integer between 1 and {_MAX_INT}")
+    return n
+
+
+_MAX_INT = 2**31 - 1

@@ -88,7 +88,7 @@ class Rules:
         self, ctx: Ctx, rec: dict[str, Any], v: dict[str, Any], problems: Problems
     ) -> None:
         role = v.get("creator_role")
-        if role not in ("maven", "buyer"):
+        if role not in ("consultant", "client", "maven", "buyer"):  # OpenAPI names, legacy names
             problems.append(("creator_role", "Creator role is not included in the list"))
         self._workspace_common(ctx, rec, v, problems)
         rec["account_id"] = ctx.tenant.state.get("kantata.account_id", self.s.account_id)

@@ -267,10 +267,17 @@ def _human(name: str) -> str:
     return human(name)
 
 
+#: where a tenant's ids start: Kantata numbers records in tables shared by every account,
+#: so two accounts never hold the same id; the default tenant starts at 0, another tenant
+#: at its account id times this (10 million ids per collection and tenant)
+ID_BLOCK = 10_000_000
+ID_BASE_KEY = "kantata.id_base"
+
+
 def next_id(tenant: Tenant, collection: str) -> int:
     """Kantata ids per collection, kept in the tenant's meta table (transactional, snapshotted)."""
     key = f"kantata.seq.{collection}"
-    value = int(tenant.store.meta_get(key) or 0) + 1
+    value = int(tenant.store.meta_get(key) or tenant.state.get(ID_BASE_KEY, 0)) + 1
     tenant.store.meta_set(key, value)
     return value
 
@@ -278,5 +285,5 @@ def next_id(tenant: Tenant, collection: str) -> int:
 def bump_ids(tenant: Tenant, collection: str, top: int) -> None:
     """Make ids allocated later stay above ``top`` (after loading records with ids)."""
     key = f"kantata.seq.{collection}"
-    if int(tenant.store.meta_get(key) or 0) < top:
+    if int(tenant.store.meta_get(key) or tenant.state.get(ID_BASE_KEY, 0)) < top:
         tenant.store.meta_set(key, top)

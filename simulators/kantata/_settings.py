@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ._limits import ENDPOINT_LIMITS, RETRY_AFTER, check
+
 
 @dataclass(slots=True)
 class KantataSettings:
@@ -26,9 +28,25 @@ class KantataSettings:
     max_per_page: int = 200
     time_entries_max_per_page: int = 5000
     max_bulk_create: int = 100
-    #: sustained requests per second and burst per tenant before 429 (None: unlimited)
+    #: sustained requests per second and burst per tenant before 429 (None: unlimited);
+    #: Kantata publishes no numbers, both are guesses (docs/vendor-variants.md)
     rate_limit_per_second: float | None = 50.0
     rate_limit_burst: float = 200.0
+    #: Retry-After on a 429: "off" (Kantata documents no such header) or "seconds"
+    retry_after: str = "off"
+    #: the operations Kantata names as limited on their own (GET/POST workspaces, custom
+    #: field values, invitations, snapshots): "guessed" (buckets below) or "off"
+    endpoint_limits: str = "guessed"
+    #: guessed rate and burst of each per-endpoint bucket (Kantata publishes no numbers)
+    endpoint_limit_per_second: float = 10.0
+    endpoint_limit_burst: float = 50.0
+
+    def __post_init__(self) -> None:
+        check("retry_after", self.retry_after, RETRY_AFTER)
+        check("endpoint_limits", self.endpoint_limits, ENDPOINT_LIMITS)
+        if self.endpoint_limit_per_second <= 0 or self.endpoint_limit_burst < 1:
+            raise ValueError("endpoint_limit_per_second must be > 0 and endpoint_limit_burst >= 1")
+
     #: new workspaces require timesheet approval unless the request says otherwise
     default_require_time_approvals: bool = True
     default_currency: str = "USD"

@@ -204,7 +204,7 @@ class NetSuiteAuth:
                 with_realm=False,
             )
             normalized = oauth_sig.normalize_parameters(collected)
-            uri = oauth_sig.base_string_uri(f"{req.base_url}{req.raw_path}")
+            uri = oauth_sig.base_string_uri(f"{req.host_url}{req.raw_path}")
             base = oauth_sig.signature_base_string(req.method.upper(), uri, normalized)
             expected = oauth_sig.sign_hmac_sha256(base, creds.consumer_secret, creds.token_secret)
         except (ValueError, TypeError):
@@ -253,7 +253,7 @@ class NetSuiteAuth:
         tenant, creds = found
         if header.get("alg") not in creds.key.algorithms:
             return oauth2_error("invalid_request")
-        expected_aud = f"{req.base_url}{TOKEN_PATH}"
+        expected_aud = f"{req.host_url}{TOKEN_PATH}"
         try:
             verified = jwt.decode(
                 assertion,

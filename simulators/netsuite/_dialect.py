@@ -27,6 +27,7 @@ from ._rules import DEFAULT_ITEM_KEY, BusinessRules
 from ._settings import NetSuiteSettings
 from ._suiteql import SuiteQL
 from ._transforms import Transforms
+from ._variants import concurrency_error
 from ._wire import error_response, ns_datetime
 
 LIMIT_KEY = "ns.concurrency"
@@ -193,13 +194,11 @@ class NetSuiteDialect(Dialect):
 
     def admit(self, req: Request, tenant: Tenant) -> Response | None:
         if not self.limit(tenant).try_acquire():
-            return error_response(
-                HttpError(
-                    429,
-                    self.settings.concurrency_error_code,
-                    "Concurrent request limit exceeded. Request blocked.",
-                )
-            )
+            s = self.settings
+            err = concurrency_error(s.concurrency_response, s.concurrency_error_code)
+            resp = error_response(err)
+            resp.headers.extend(err.headers.items())
+            return resp
         return None
 
     def release(self, req: Request, tenant: Tenant | None) -> None:

@@ -4,6 +4,9 @@ async job; the job, its task and the task's result are resources under /async/v1
 The request itself runs at once, so a job is complete when first read; its result is
 the response the synchronous request would have given. X-NetSuite-Idempotency-Key makes
 a second submission with the same key fail with IDEMPOTENCY_ERROR.
+
+Jobs and idempotency keys are kept in the tenant's database (its ``meta`` table), so with
+``--data-dir`` a restarted simulator still knows the key, and the job's Location answers.
 """
 
 from __future__ import annotations
@@ -18,8 +21,8 @@ from simulators.engine import HttpError, Request, Response, Tenant
 
 from ._wire import COLLECTION_CT, json_response, link
 
-JOBS_KEY = "ns.jobs"
-IDEMPOTENCY_KEY = "ns.idempotency"
+JOB_PREFIX = "ns.job."
+IDEMPOTENCY_PREFIX = "ns.idempotency."
 
 
 @dataclass(slots=True)
@@ -38,16 +41,36 @@ class AsyncJobs:
     def __init__(self, render_error: Callable[[HttpError], Response]) -> None:
         self.render_error = render_error
 
-    def _jobs(self, tenant: Tenant) -> dict[str, AsyncJob]:
-        return tenant.state.setdefault(JOBS_KEY, {})
+    @staticmethod
+    def _save(tenant: Tenant, job: AsyncJob) -> None:
+        r = job.result
+        tenant.store.meta_set(
+            JOB_PREFIX + job.id,
+            {
+                "task_id": job.task_id,
+                "status": r.status,
+                "body": r.body.decode("latin-1"),  # any bytes, back unchanged
+                "headers": [list(h) for h in r.headers],
+                "idempotency_key": job.idempotency_key,
+            },
+        )
+
+    @staticmethod
+    def _load(tenant: Tenant, job_id: str) -> AsyncJob | None:
+        m = tenant.store.meta_get(JOB_PREFIX + job_id)
+        if not isinstance(m, dict):
+            return None
+        result = Response(
+            int(m["status"]), str(m["body"]).encode("latin-1"), [(k, v) for k, v in m["headers"]]
+        )
+        return AsyncJob(job_id, str(m["task_id"]), result, m.get("idempotency_key"))
 
     def submit(
         self, req: Request, tenant: Tenant, base: str, run: Callable[[Request], Response]
     ) -> Response:
         key = req.headers.get("x-netsuite-idempotency-key")
-        keys: dict[str, str] = tenant.state.setdefault(IDEMPOTENCY_KEY, {})
         if key:
-            earlier = keys.get(key)
+            earlier = tenant.store.meta_get(IDEMPOTENCY_PREFIX + key)
             if earlier is not None:
                 raise HttpError(
                     400,
@@ -65,9 +88,10 @@ class AsyncJobs:
                 result.headers.append((k, v))
         job_id = str(tenant.store.next_sequence("ns:asyncjob", 1))
         job = AsyncJob(job_id, job_id, result, key or None)
-        self._jobs(tenant)[job_id] = job
-        if key:
-            keys[key] = job_id
+        with tenant.store.transaction():  # the job and its key together, before the 202
+            self._save(tenant, job)
+            if key:
+                tenant.store.meta_set(IDEMPOTENCY_PREFIX + key, job_id)
         return Response(
             202,
             b"",
@@ -78,7 +102,7 @@ class AsyncJobs:
         )
 
     def job(self, tenant: Tenant, job_id: str) -> AsyncJob:
-        job = self._jobs(tenant).get(job_id)
+        job = self._load(tenant, job_id)
         if job is None:
             raise HttpError(
                 404,

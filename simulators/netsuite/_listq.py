@@ -38,7 +38,7 @@ _COMMON = {"EMPTY"}
 _ALL = _NUMBER_OPS | _STRING_OPS | _DATE_OPS | _BOOL_OPS | _COMMON
 
 
-def _error(detail: str) -> HttpError:
+def filter_error(detail: str) -> HttpError:
     return HttpError(
         400,
         "INVALID_PARAMETER",
@@ -63,7 +63,7 @@ class _Parser:
                 break
             m = _TOKEN.match(text, pos)
             if m is None or m.end() == pos:
-                raise _error(f"Unexpected character at position {pos}.")
+                raise filter_error(f"Unexpected character at position {pos}.")
             kind = m.lastgroup or ""
             value = m.group(kind)
             if kind == "str":
@@ -78,14 +78,14 @@ class _Parser:
     def take(self) -> tuple[str, str]:
         tok = self.peek()
         if tok is None:
-            raise _error("The query ended unexpectedly.")
+            raise filter_error("The query ended unexpectedly.")
         self.pos += 1
         return tok
 
     def parse(self) -> str:
         sql = self.expr()
         if self.peek() is not None:
-            raise _error(f"Unexpected token '{self.peek()[1]}'.")  # type: ignore[index]
+            raise filter_error(f"Unexpected token '{self.peek()[1]}'.")  # type: ignore[index]
         return sql
 
     def expr(self) -> str:
@@ -107,13 +107,13 @@ class _Parser:
         if tok[0] == "lp":
             sql = self.expr()
             if self.take()[0] != "rp":
-                raise _error("Missing closing parenthesis.")
+                raise filter_error("Missing closing parenthesis.")
             return sql
         if tok[0] != "word":
-            raise _error(f"Expected a field name but found '{tok[1]}'.")
+            raise filter_error(f"Expected a field name but found '{tok[1]}'.")
         f = self.rt.field(tok[1])
         if f is None:
-            raise _error(
+            raise filter_error(
                 f"Field '{tok[1]}' does not exist or is not searchable on record type {self.rt.name}."
             )
         op_tok = self.take()
@@ -123,7 +123,7 @@ class _Parser:
         if op == "EMPTY_NOT":
             return f"NOT {self._empty(f)}"
         if base not in _ALL or op_tok[0] != "word":
-            raise _error(f"Unknown operator '{op_tok[1]}'.")
+            raise filter_error(f"Unknown operator '{op_tok[1]}'.")
         sql = self.condition(f, base)
         return f"NOT coalesce({sql}, 0)" if negate else sql
 
@@ -136,13 +136,13 @@ class _Parser:
             self.pos += 1
             vals.append(self._value())
         if n is not None and len(vals) != n:
-            raise _error(f"The operator requires {n} values.")
+            raise filter_error(f"The operator requires {n} values.")
         return vals
 
     def _value(self) -> str:
         tok = self.take()
         if tok[0] not in ("str", "word"):
-            raise _error(f"Expected a value but found '{tok[1]}'.")
+            raise filter_error(f"Expected a value but found '{tok[1]}'.")
         return tok[1]
 
     def _col(self, f: FieldDef) -> str:
@@ -161,10 +161,10 @@ class _Parser:
             return self._date(f, col, op)
         if kind == "boolean":
             if op != "IS":
-                raise _error(f"Operator {op} is not valid for boolean field {f.name}.")
+                raise filter_error(f"Operator {op} is not valid for boolean field {f.name}.")
             v = self._value().lower()
             if v not in ("true", "false", "t", "f"):
-                raise _error(f"Invalid boolean value '{v}'.")
+                raise filter_error(f"Invalid boolean value '{v}'.")
             return f"{col} = {1 if v in ('true', 't') else 0}"
         if f.is_ref or f.name == "id" or kind in ("integer", "float", "duration"):
             return self._number(f, col, op)
@@ -195,14 +195,14 @@ class _Parser:
             "LESS_OR_EQUAL": "<=",
         }.get(op)
         if sym is None:
-            raise _error(f"Operator {op} is not valid for field {f.name}.")
+            raise filter_error(f"Operator {op} is not valid for field {f.name}.")
         return f"{num_col} {sym} {self._p(self._num(self._value()))}"
 
     def _num(self, v: str) -> float:
         try:
             return float(v)
         except ValueError:
-            raise _error(f"Invalid number '{v}'.") from None
+            raise filter_error(f"Invalid number '{v}'.") from None
 
     def _string(self, f: FieldDef, col: str, op: str) -> str:
         if op == "ANY_OF":
@@ -219,7 +219,7 @@ class _Parser:
             "ENDWITH": f"%{esc}",
         }.get(op)
         if pattern is None:
-            raise _error(f"Operator {op} is not valid for text field {f.name}.")
+            raise filter_error(f"Operator {op} is not valid for text field {f.name}.")
         return f"lower({col}) LIKE {self._p(pattern)} ESCAPE '\\'"
 
     def _date(self, f: FieldDef, col: str, op: str) -> str:
@@ -229,7 +229,7 @@ class _Parser:
             _, hi = self._bounds(b)
             return f"({col} >= {self._p(lo)} AND {col} < {self._p(hi)})"
         if op not in _DATE_OPS:
-            raise _error(f"Operator {op} is not valid for date field {f.name}.")
+            raise filter_error(f"Operator {op} is not valid for date field {f.name}.")
         start, end = self._bounds(self._value())
         if f.kind == "date":
             start, end = start[:10], end[:10]
@@ -247,7 +247,7 @@ class _Parser:
         """[start, end) of the instant or day a value names, as stored strings."""
         dt = parse_datetime(text)
         if dt is None:
-            raise _error(f"Invalid date value '{text}'.")
+            raise filter_error(f"Invalid date value '{text}'.")
         if has_time(text):
             start = dt.strftime("%Y-%m-%dT%H:%M:%SZ")
             end = (dt + timedelta(seconds=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -261,8 +261,8 @@ class _Parser:
 def compile_filter(rt: RecordType, text: str) -> tuple[str, list[Any]]:
     """(SQL condition, parameters) for a ``q`` expression on ``rt``."""
     if len(text) > 10_000:
-        raise _error("The query is too long.")
+        raise filter_error("The query is too long.")
     p = _Parser(rt, text)
     if not p.tokens:
-        raise _error("The query is empty.")
+        raise filter_error("The query is empty.")
     return p.parse(), p.params

@@ -4,20 +4,40 @@ and the async job resources."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import inspect
+import sqlite3
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-from simulators.engine import HttpError, Request, Response, Tenant
+from simulators.engine import HttpError, QueryTimeout, Request, Response, Tenant, run_read
 
-from ._listq import compile_filter
+from ._listq import compile_filter, filter_error
 from ._records import WriteContext
+from ._variants import sync_key_refused
 from ._wire import COLLECTION_CT, json_response, link
 
 if TYPE_CHECKING:
     from ._dialect import NetSuiteDialect
 
-Handler = Callable[[Request], Response]
+Handler = Callable[[Request], "Response | Awaitable[Response]"]
+
+
+async def _ready(fn: Handler, req: Request) -> Callable[[Request], Response]:
+    """A plain handler for an async job; a coroutine handler (SuiteQL) runs first, off the job."""
+    if not inspect.iscoroutinefunction(fn):
+        return fn  # type: ignore[return-value]
+    try:
+        done: Response | HttpError = await fn(req)  # type: ignore[misc]
+    except HttpError as exc:
+        done = exc
+
+    def result(_req: Request) -> Response:
+        if isinstance(done, HttpError):
+            raise done
+        return done
+
+    return result
 
 
 def _prefer(req: Request) -> set[str]:
@@ -67,8 +87,16 @@ class RestResources:
             if delay > 0:
                 await asyncio.sleep(delay / 1000.0)
             if asyncable and "respond-async" in _prefer(req):
-                return self.d.jobs.submit(req, self.tenant(req), self.base(req), fn)
-            return fn(req)
+                return self.d.jobs.submit(
+                    req, self.tenant(req), self.base(req), await _ready(fn, req)
+                )
+            if (
+                self.d.settings.sync_idempotency_key == "reject"
+                and "x-netsuite-idempotency-key" in req.headers
+            ):
+                raise sync_key_refused()
+            result = fn(req)
+            return await result if inspect.isawaitable(result) else result
 
         handler.__name__ = fn.__name__
         return handler
@@ -175,7 +203,7 @@ class RestResources:
         )
         return Response.empty(204, self._location(req, target_t.name, rid))
 
-    def list(self, req: Request) -> Response:
+    async def list(self, req: Request) -> Response:
         t = self.tenant(req)
         rt = self.records.rtype(req.params["type"])
         s = self.d.settings
@@ -187,14 +215,25 @@ class RestResources:
             cond, qparams = compile_filter(rt, q)
             where += f" AND ({cond})"
             params += qparams
-        conn = t.store.conn
-        total = int(
-            conn.execute(f"SELECT count(*) FROM records WHERE {where}", params).fetchone()[0]
-        )
-        rows = conn.execute(
-            f"SELECT id FROM records WHERE {where} ORDER BY CAST(id AS INTEGER) LIMIT ? OFFSET ?",
-            [*params, limit, offset],
-        ).fetchall()
+
+        def work(conn: sqlite3.Connection) -> tuple[int, list[Any]]:
+            total = int(
+                conn.execute(f"SELECT count(*) FROM records WHERE {where}", params).fetchone()[0]
+            )
+            rows = conn.execute(
+                f"SELECT id FROM records WHERE {where} ORDER BY CAST(id AS INTEGER) LIMIT ? OFFSET ?",
+                [*params, limit, offset],
+            ).fetchall()
+            return total, rows
+
+        assert self.d.sim is not None
+        try:
+            total, rows = await run_read(t.store, work, self.d.sim.settings.query_budget)
+        except QueryTimeout:
+            raise filter_error(
+                f"The query exceeded the time limit of "
+                f"{self.d.sim.settings.query_budget.seconds:g} seconds."
+            ) from None
         base = self.base(req)
         items = [
             {"links": [link("self", self.records.record_url(base, rt, r[0]))], "id": r[0]}
@@ -208,8 +247,11 @@ class RestResources:
 
     # -- SuiteQL ---------------------------------------------------------------------
 
-    def suiteql(self, req: Request) -> Response:
-        if "transient" not in _prefer(req):
+    async def suiteql(self, req: Request) -> Response:
+        if (
+            "transient" not in _prefer(req)
+            and self.d.settings.suiteql_without_transient == "reject"
+        ):
             raise HttpError(
                 400,
                 self.d.settings.transient_missing_code,
@@ -233,7 +275,10 @@ class RestResources:
         limit = _int_param(req, "limit", s.default_page_size, 1, s.max_page_size)
         offset = _int_param(req, "offset", 0, 0, s.suiteql_max_rows)
         t = self.tenant(req)
-        items, total = self.d.suiteql.run(t, q, limit, offset)
+        assert self.d.sim is not None
+        items, total = await self.d.suiteql.run(
+            t, q, limit, offset, self.d.sim.settings.query_budget
+        )
         url = f"{self.base(req)}/query/v1/suiteql"
         return json_response(
             page_body(url, items, total, limit, offset, {}), content_type=COLLECTION_CT

@@ -97,6 +97,14 @@ JOB_STATUS = (
     ("4", "Pending"),
     ("5", "Awarded"),
 )
+#: project billing types; the record browser lists select ids 1-5 for job.jobBillingType
+JOB_BILLING_TYPE = (
+    ("1", "Charge-Based"),
+    ("2", "Fixed Bid, Interval"),
+    ("3", "Fixed Bid, Milestone"),
+    ("4", "Time and Materials"),
+    ("5", "None"),
+)
 TASK_STATUS = (("NOTSTART", "Not Started"), ("PROGRESS", "In Progress"), ("COMPLETE", "Completed"))
 TIME_TYPE = (("A", "Actual Time"), ("P", "Planned Time"))
 
@@ -344,7 +352,7 @@ def build_types() -> dict[str, RecordType]:
                 _f("projectedEndDate", "date"),
                 _f("endDate", "date"),
                 _f("projectManager", "ref", "employee"),
-                _f("jobBillingType"),
+                _f("jobBillingType", "ref", choices=JOB_BILLING_TYPE),
                 _f("comments"),
             ),
             ref_name_fields=("entityId", "companyName"),
@@ -455,4 +463,8 @@ def build_types() -> dict[str, RecordType]:
             ref_name_fields=(),
         ),
     ]
-    return {t.name.lower(): t for t in types}
+    out = {t.name.lower(): t for t in types}
+    from ._referenced import add_reference_fields  # late import: it builds on this module
+
+    add_reference_fields(out)
+    return out

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from ._variants import CONCURRENCY_RESPONSES, SUITEQL_TRANSIENT, SYNC_IDEMPOTENCY_KEY, check
+
 ValidationMode = Literal["error", "warning", "ignore"]
 
 
@@ -47,8 +49,17 @@ class NetSuiteSettings:
     suiteql_date_format: str = "M/D/YYYY"
     #: error code when SuiteQL is called without Prefer: transient
     transient_missing_code: str = "INVALID_HEADER"
-    #: error code of a request over the concurrency limit (HTTP 429)
+    #: error code of a request over the concurrency limit (HTTP 429; unverified)
     concurrency_error_code: str = "CONCURRENCY_LIMIT_EXCEEDED"
+    #: answer over the concurrency limit: "too_many_requests" (429 + concurrency_error_code),
+    #: "invalid_login" (401 INVALID_LOGIN, as users report under load) or
+    #: "request_limit_exceeded" (400 SSS_REQUEST_LIMIT_EXCEEDED, the RESTlet answer)
+    concurrency_response: str = "too_many_requests"
+    #: SuiteQL without Prefer: transient: "reject" (400, transient_missing_code) or "accept"
+    suiteql_without_transient: str = "reject"
+    #: X-NetSuite-Idempotency-Key on a synchronous request: "ignore" (runs, key unused) or
+    #: "reject" (400 INVALID_HEADER with o:errorHeader)
+    sync_idempotency_key: str = "ignore"
 
     def __post_init__(self) -> None:
         if self.concurrency_limit < 0:
@@ -57,5 +68,8 @@ class NetSuiteSettings:
             raise ValueError("default_page_size must be between 1 and max_page_size")
         if self.key_type not in ("EC", "RSA"):
             raise ValueError("key_type must be 'EC' or 'RSA'")
+        check("concurrency_response", self.concurrency_response, CONCURRENCY_RESPONSES)
+        check("suiteql_without_transient", self.suiteql_without_transient, SUITEQL_TRANSIENT)
+        check("sync_idempotency_key", self.sync_idempotency_key, SYNC_IDEMPOTENCY_KEY)
         if self.default_property_validation not in ("error", "warning", "ignore"):
             raise ValueError("default_property_validation must be error, warning or ignore")

@@ -18,6 +18,7 @@ from defusedxml import ElementTree
 
 from simulators.engine import HttpError, Request, Response, Tenant
 
+from ._grants import Lockout, RefreshTokens, new_refresh_token
 from ._wire import JSON_CT
 
 if TYPE_CHECKING:
@@ -64,9 +65,12 @@ class SalesforceAuth:
                     "security_token": secrets.token_hex(8).upper(),
                 }
             creds["refresh_token"] = tenant.store.meta_get("sf.refresh_token") or (
-                "5Aep861" + secrets.token_urlsafe(60)
+                new_refresh_token()
             )
             tenant.store.meta_set("sf.refresh_token", creds["refresh_token"])
+            refresh = RefreshTokens(tenant)
+            if refresh.find(creds["refresh_token"]) is None:  # the first approval's token
+                refresh.issue(creds["client_id"], creds["refresh_token"])
             tenant.state[CREDS_KEY] = creds
         return creds
 
@@ -79,7 +83,33 @@ class SalesforceAuth:
 
     # -- sessions --------------------------------------------------------------------
 
-    def _issue(self, tenant: Tenant, req: Request, client_id: str) -> Response:
+    def _lockout(self, tenant: Tenant) -> Lockout:
+        s = self.d.settings
+        return Lockout(tenant, s.max_login_attempts, s.lockout_minutes * 60.0)
+
+    def _password_ok(self, tenant: Tenant, username: str, password: str) -> bool:
+        """Check a login, counting failures towards the lockout; a locked user always fails."""
+        creds = self.tenant_credentials(tenant)
+        lockout = self._lockout(tenant)
+        if username != creds["username"]:
+            return False
+        if lockout.locked(username):
+            return False
+        if password not in (creds["password"], creds["password"] + creds["security_token"]):
+            lockout.failed(username)
+            return False
+        lockout.succeeded(username)
+        return True
+
+    def _issue(
+        self,
+        tenant: Tenant,
+        req: Request,
+        client_id: str,
+        *,
+        refresh_token: str | None = None,
+        new_refresh: str | None = None,
+    ) -> Response:
         assert self.d.sim is not None
         org = str(tenant.state.get(ORG_KEY))
         user = self.d.records.user_id(tenant)
@@ -91,6 +121,7 @@ class SalesforceAuth:
             client_id=client_id,
             prefix=f"{org[:15]}!",
             scope="api refresh_token",
+            extra={"refresh_token": refresh_token} if refresh_token else None,
         )
         issued_at = str(int(tok.issued_at * 1000))
         identity = f"{req.base_url}/id/{org}/{user}"
@@ -108,6 +139,8 @@ class SalesforceAuth:
             "scope": "api refresh_token",
             "api_instance_url": req.base_url,
         }
+        if new_refresh:
+            body["refresh_token"] = new_refresh
         import orjson
 
         return Response(
@@ -153,37 +186,55 @@ class SalesforceAuth:
         creds = self.tenant_credentials(tenant)
         if not hmac.compare_digest(client_secret, creds["client_secret"]):
             return oauth_error("invalid_client", "invalid client credentials")
-        if grant == "password":
-            pw = form.get("password", "")
-            if form.get("username") != creds["username"] or pw not in (
-                creds["password"],
-                creds["password"] + creds["security_token"],
-            ):
-                return oauth_error("invalid_grant", "authentication failure")
+        if grant == "password" and not self._password_ok(
+            tenant, form.get("username", ""), form.get("password", "")
+        ):
+            return oauth_error("invalid_grant", "authentication failure")
         return self._issue(tenant, req, client_id)
 
     def _refresh(
         self, req: Request, form: dict[str, str], client_id: str, client_secret: str
     ) -> Response:
-        rt = form.get("refresh_token", "")
-        tenant = self._tenant_by("refresh_token", rt) if rt else None
-        if tenant is None:
-            return oauth_error("invalid_grant", "expired access/refresh token")
-        creds = self.tenant_credentials(tenant)
-        if client_id and client_id != creds["client_id"]:
+        # the connected app authenticates: its consumer key, and its secret (the app is
+        # confidential, so "Require Secret for Refresh Token Flow" applies)
+        if not client_id:
             return oauth_error("invalid_client_id", "client identifier invalid")
-        if client_secret and not hmac.compare_digest(client_secret, creds["client_secret"]):
+        tenant = self._tenant_by("client_id", client_id)
+        if tenant is None:
+            return oauth_error("invalid_client_id", "client identifier invalid")
+        creds = self.tenant_credentials(tenant)
+        if not hmac.compare_digest(client_secret, creds["client_secret"]):
             return oauth_error("invalid_client", "invalid client credentials")
-        return self._issue(tenant, req, creds["client_id"])
+        rt = form.get("refresh_token", "")
+        refresh = RefreshTokens(tenant)
+        if not rt or not refresh.valid(rt, client_id):
+            return oauth_error("invalid_grant", "expired access/refresh token")
+        new_refresh = None
+        if self.d.settings.refresh_token_rotation:
+            refresh.revoke(rt)
+            new_refresh = rt = refresh.issue(client_id)
+        return self._issue(tenant, req, client_id, refresh_token=rt, new_refresh=new_refresh)
+
+    def mint_refresh_token(self, tenant: Tenant) -> str:
+        """A new approval of the tenant's connected app: its own refresh token."""
+        return RefreshTokens(tenant).issue(self.tenant_credentials(tenant)["client_id"])
 
     def revoke(self, req: Request) -> Response:
         """POST /services/oauth2/revoke"""
         assert self.d.sim is not None
         token = req.form().get("token") or req.arg("token") or ""
-        if not token or self.d.sim.tokens.lookup(token) is None:
-            return oauth_error("unsupported_token_type", "this token type is not supported")
-        self.d.sim.tokens.revoke(token=token)
-        return Response.empty(200)
+        sim = self.d.sim
+        if token and sim.tokens.lookup(token) is not None:
+            sim.tokens.revoke(token=token)
+            return Response.empty(200)
+        for tenant in sim.tenants.all() if token else ():
+            if RefreshTokens(tenant).revoke(token):
+                # a refresh token takes the sessions it issued with it
+                for tok in sim.tokens.list(tenant.name):
+                    if tok.extra.get("refresh_token") == token:
+                        tok.revoked = True
+                return Response.empty(200)
+        return oauth_error("unsupported_token_type", "this token type is not supported")
 
     # -- SOAP login ------------------------------------------------------------------
 
@@ -205,7 +256,7 @@ class SalesforceAuth:
                 "INVALID_LOGIN", "Invalid username, password, security token; or user locked out."
             )
         creds = self.tenant_credentials(tenant)
-        if password not in (creds["password"], creds["password"] + creds["security_token"]):
+        if not self._password_ok(tenant, username, password):
             return _soap_fault(
                 "INVALID_LOGIN", "Invalid username, password, security token; or user locked out."
             )

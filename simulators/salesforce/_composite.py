@@ -105,6 +105,7 @@ class CompositeResources:
         sub.tenant = parent.tenant
         sub.principal = parent.principal
         sub.correlation_id = parent.correlation_id
+        sub.origin = parent.origin
         try:
             return await call_handler(route, sub)
         except HttpError as exc:
@@ -121,10 +122,10 @@ class CompositeResources:
             )
         subs = body["compositeRequest"]
         if len(subs) > 25:
-            raise HttpError(
-                400,
-                "LIMIT_EXCEEDED",
-                "Limit Exceeded: maximum of 25 subrequests per composite request",
+            # the vendor answers inside the envelope (logged in guardian/support-service-lambdas
+            # PR #766): one item with referenceId null and httpStatusCode 400
+            return json_response(
+                {"compositeResponse": [_over_limit()]}, self.d.settings.composite_limit_status
             )
         all_or_none = bool(body.get("allOrNone", False))
         t = req.tenant
@@ -545,6 +546,20 @@ class _TreeError(Exception):
         super().__init__(error.message)
         self.reference = reference
         self.error = error
+
+
+def _over_limit() -> dict[str, Any]:
+    return {
+        "body": [
+            {
+                "errorCode": "LIMIT_EXCEEDED",
+                "message": "The request can\u2019t contain more than 25 operations.",
+            }
+        ],
+        "httpHeaders": {},
+        "httpStatusCode": 400,
+        "referenceId": None,
+    }
 
 
 def _halted(ref: str) -> dict[str, Any]:

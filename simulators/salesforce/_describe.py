@@ -85,15 +85,15 @@ def field_describe(f: FieldDef) -> dict[str, Any]:
     return {
         "aggregatable": f.type not in ("textarea",),
         "aiPredictionField": False,
-        "autoNumber": False,
+        "autoNumber": f.auto_number,
         "byteLength": f.length * 3
         if f.type not in ("id", "reference") and f.length
         else (18 if f.type in ("id", "reference") else 0),
-        "calculated": False,
+        "calculated": f.calculated,
         "calculatedFormula": None,
         "cascadeDelete": f.cascade_delete,
         "caseSensitive": False,
-        "compoundFieldName": None,
+        "compoundFieldName": f.compound_field_name,
         "controllerName": None,
         "createable": f.createable,
         "custom": f.custom,
@@ -102,7 +102,7 @@ def field_describe(f: FieldDef) -> dict[str, Any]:
         "defaultedOnCreate": f.defaulted_on_create,
         "dependentPicklist": False,
         "deprecatedAndHidden": False,
-        "digits": f.precision if f.type == "int" else 0,
+        "digits": f.digits or (f.precision if f.type == "int" else 0),
         "displayLocationInDecimal": False,
         "encrypted": False,
         "externalId": f.external_id,
@@ -125,7 +125,13 @@ def field_describe(f: FieldDef) -> dict[str, Any]:
         "nillable": f.nillable,
         "permissionable": f.nillable and not f.name_field and f.createable,
         "picklistValues": [
-            {"active": True, "defaultValue": False, "label": v, "validFor": None, "value": v}
+            {
+                "active": True,
+                "defaultValue": v == f.default_picklist_value,
+                "label": v,
+                "validFor": None,
+                "value": v,
+            }
             for v in f.picklist_values
         ],
         "polymorphicForeignKey": len(f.reference_to) > 1,
@@ -136,7 +142,7 @@ def field_describe(f: FieldDef) -> dict[str, Any]:
         "relationshipName": f.relationship_name,
         "relationshipOrder": None,
         "restrictedDelete": False,
-        "restrictedPicklist": f.name == "StageName",
+        "restrictedPicklist": f.restricted_picklist,
         "scale": f.scale if f.type in ("currency", "double", "percent") else 0,
         "searchPrefilterable": False,
         "soapType": _SOAP_TYPES.get(f.type, "xsd:string"),

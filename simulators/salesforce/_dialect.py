@@ -14,6 +14,7 @@ from simulators.engine import (
     HttpError,
     Request,
     Response,
+    RetryPolicy,
     RollingQuota,
     Router,
     Simulator,
@@ -42,6 +43,15 @@ class SalesforceDialect(Dialect):
     vendor = "salesforce"
     system = "crm"
     event_needs_previous = False
+    #: a change event stays replayable for 72 hours (CDC retention), and Salesforce's own
+    #: pushes (Outbound Messages) back off exponentially up to 2 hours between tries
+    delivery_policy = RetryPolicy(
+        backoff_base=0.2,
+        backoff_max=7200.0,
+        max_attempts=None,
+        max_age_seconds=72 * 3600.0,
+        source="Salesforce: 72-hour change event retention, retries up to 2 hours apart",
+    )
 
     def __init__(self, settings: SalesforceSettings | None = None) -> None:
         super().__init__()
@@ -159,7 +169,16 @@ class SalesforceDialect(Dialect):
         r.add("GET", "/__admin/tenants/{tenant}/limits", self._admin_get_limits, auth=False)
         r.add("PUT", "/__admin/tenants/{tenant}/limits", self._admin_set_limits, auth=False)
         r.add("GET", "/__admin/tenants/{tenant}/cdc", self._admin_cdc, auth=False)
+        r.add(
+            "POST", "/__admin/tenants/{tenant}/refresh-tokens", self._admin_refresh, auth=False
+        )
         self.streaming.admin_routes(r)
+
+    def _admin_refresh(self, req: Request) -> Response:
+        """A new approval of the connected app: a refresh token of its own."""
+        assert self.sim is not None
+        tenant = self.sim.tenants.get(req.params["tenant"])
+        return Response.json({"refresh_token": self.auth.mint_refresh_token(tenant)}, 201)
 
     def setup_tenant(self, tenant: Tenant) -> None:
         store = tenant.store
@@ -171,11 +190,22 @@ class SalesforceDialect(Dialect):
             org = _ids.make_id("00D", zlib.crc32(tenant.name.encode()) % 10_000_000)
             store.meta_set("sf.org_id", org)
         tenant.state[ORG_KEY] = org
+        space = store.meta_get(_ids.ID_SPACE_KEY)
+        if space is None:
+            assert self.sim is not None
+            taken = {
+                int(other.state[_ids.ID_SPACE_KEY])
+                for other in self.sim.tenants.all()
+                if other is not tenant and _ids.ID_SPACE_KEY in other.state
+            }
+            space = _ids.id_space(tenant.name, taken)
+            store.meta_set(_ids.ID_SPACE_KEY, space)
+        tenant.state[_ids.ID_SPACE_KEY] = int(space)
         users = store.find_ids("User", "Username", self.auth_username(tenant))
         if users:
             tenant.state[USER_KEY] = users[0]
         else:
-            uid = _ids.make_id("005", store.next_sequence("id:005"))
+            uid = _ids.new_id(tenant, "005")
             tenant.state[USER_KEY] = uid
             stamp = sf_datetime(tenant.clock.time())
             user = self.records.blank(self.records.object("User"))
@@ -207,7 +237,7 @@ class SalesforceDialect(Dialect):
         if pbs:
             tenant.state["sf.standard_pricebook"] = pbs[0]
         else:
-            pid = _ids.make_id("01s", store.next_sequence("id:01s"))
+            pid = _ids.new_id(tenant, "01s")
             stamp = sf_datetime(tenant.clock.time())
             uid = tenant.state[USER_KEY]
             store.insert(
@@ -283,7 +313,7 @@ class SalesforceDialect(Dialect):
             if major < self.settings.min_version:
                 raise HttpError(
                     410,
-                    "UNSUPPORTED_API_VERSION",
+                    self.settings.retired_version_error_code,
                     f"API version {ver} has been retired. Use version "
                     f"{self.settings.min_version}.0 or later.",
                 )
@@ -343,6 +373,10 @@ class SalesforceDialect(Dialect):
         if obj is None or not self.wants_event(tenant, change):
             return None
         ev = change_event(obj, change, seq, str(tenant.state.get(USER_KEY, "")))
+        # the replay id on the object's own channel (numbered when the event was published)
+        rid = self.streaming.cometd.replay_ids(tenant).id_of(ev["channel"], seq)
+        if rid is not None:
+            ev["data"]["event"]["replayId"] = rid
         return ev["channel"], ev
 
     def publish_platform_event(self, req: Request, obj: ObjectDef) -> Response:
@@ -364,20 +398,23 @@ class SalesforceDialect(Dialect):
                     400, "INVALID_FIELD", f"No such column '{k}' on sobject of type {obj.name}"
                 )
             values[f.name] = self.records.coerce(t, obj, f, v)
-        uid = _ids.make_id(obj.key_prefix, t.store.next_sequence(f"id:{obj.key_prefix}"))
+        uid = _ids.new_id(t, obj.key_prefix)
         payload = {
             "CreatedDate": sf_datetime(t.clock.time()),
             "CreatedById": self.records.user_id(t),
             **values,
         }
 
+        replay_ids = self.streaming.cometd.replay_ids(t)
+
         def make(seq: int) -> dict[str, Any]:
+            channel = f"/event/{obj.name}"
             return {
-                "channel": f"/event/{obj.name}",
+                "channel": channel,
                 "data": {
                     "schema": secrets.token_urlsafe(16),
                     "payload": payload,
-                    "event": {"replayId": seq},
+                    "event": {"replayId": replay_ids.assign(channel, seq)},
                 },
             }
 

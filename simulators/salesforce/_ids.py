@@ -3,12 +3,22 @@
 The 18-character form appends a 3-character checksum encoding which of the 15
 characters are upper-case, so ids survive case-insensitive systems. Both forms are
 accepted on input; responses always carry 18 characters.
+
+Salesforce ids are unique across orgs, so each tenant numbers its ids inside its own
+block of the 9-character id number (its id space): the default tenant in block 0, any
+other in a block derived from its name, never one another tenant already holds. An id
+sent with the wrong org's token is then a 404, as it is against Salesforce.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+import zlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from simulators.engine import Tenant
 
 _B62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 _SUFFIX = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
@@ -31,15 +41,37 @@ def to18(id_: str) -> str:
     return id_ if len(id_) == 18 else id_ + checksum(id_)
 
 
-def make_id(prefix: str, counter: int) -> str:
-    """The 18-character id number ``counter`` for key prefix ``prefix``."""
+#: ids one tenant can number per key prefix (62**6, about 5.7e10), and how many blocks
+SPACE_SIZE = 62**6
+SPACES = 62**3
+ID_SPACE_KEY = "sf.id_space"
+
+
+def id_space(tenant_name: str, taken: set[int], default_tenant: str = "default") -> int:
+    """The id block of a new tenant: 0 for the default one, else from its name, skipping ``taken``."""
+    if tenant_name == default_tenant and 0 not in taken:
+        return 0
+    space = 1 + zlib.crc32(tenant_name.encode()) % (SPACES - 1)
+    while space in taken:
+        space = 1 + space % (SPACES - 1)
+    return space
+
+
+def make_id(prefix: str, counter: int, space: int = 0) -> str:
+    """The 18-character id number ``counter`` for key prefix ``prefix`` in id block ``space``."""
     digits = []
-    n = counter
+    n = counter + space * SPACE_SIZE
     for _ in range(9):
         n, r = divmod(n, 62)
         digits.append(_B62[r])
     id15 = prefix + POD + "".join(reversed(digits))
     return id15 + checksum(id15)
+
+
+def new_id(tenant: Tenant, prefix: str) -> str:
+    """The tenant's next id for key prefix ``prefix``, inside its id space."""
+    counter = tenant.store.next_sequence(f"id:{prefix}")
+    return make_id(prefix, counter, int(tenant.state.get(ID_SPACE_KEY, 0)))
 
 
 @functools.lru_cache(maxsize=65536)

@@ -8,17 +8,21 @@ everything into memory. Cursors are per tenant and bounded (oldest dropped first
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from simulators.engine import HttpError, Request, Response, Tenant
+from simulators.engine import HttpError, QueryTimeout, Request, Response, Tenant, run_read
 
 from . import soql
 from ._wire import json_response
 
 if TYPE_CHECKING:
     from ._dialect import SalesforceDialect
+
+T = TypeVar("T")
 
 CURSORS_KEY = "sf.cursors"
 _BATCH_RE = re.compile(r"batchSize\s*=\s*(\d+)", re.IGNORECASE)
@@ -50,13 +54,27 @@ class QueryResources:
         # Salesforce treats batchSize as a hint between 200 and 2000
         return max(200, min(2000, int(m.group(1))))
 
-    def query(self, req: Request) -> Response:
-        return self._run(req, include_deleted=False)
+    async def query(self, req: Request) -> Response:
+        return await self._run(req, include_deleted=False)
 
-    def query_all(self, req: Request) -> Response:
-        return self._run(req, include_deleted=True)
+    async def query_all(self, req: Request) -> Response:
+        return await self._run(req, include_deleted=True)
 
-    def _run(self, req: Request, *, include_deleted: bool) -> Response:
+    async def _read(self, t: Tenant, work: Callable[[sqlite3.Connection], T]) -> T:
+        """Run a read through the engine's query budget; Salesforce's errors when it fails."""
+        assert self.d.sim is not None
+        try:
+            return await run_read(t.store, work, self.d.sim.settings.query_budget)
+        except QueryTimeout:
+            raise HttpError(
+                400, "QUERY_TIMEOUT", "Your query request was running for too long."
+            ) from None
+        except soql.SoqlError as exc:
+            raise HttpError(400, exc.error_code, exc.message) from None
+        except (sqlite3.Error, OverflowError) as exc:
+            raise HttpError(400, "MALFORMED_QUERY", f"The query cannot be run: {exc}") from None
+
+    async def _run(self, req: Request, *, include_deleted: bool) -> Response:
         t = req.tenant
         assert t is not None
         q = req.arg("q")
@@ -79,11 +97,12 @@ class QueryResources:
         except soql.SoqlError as exc:
             raise HttpError(400, exc.error_code, exc.message) from None
         if prepared.is_count:
-            return json_response({"totalSize": prepared.total_size, "done": True, "records": []})
+            total = await self._read(t, lambda conn: prepared.on(conn).total_size)
+            return json_response({"totalSize": total, "done": True, "records": []})
         batch = self._batch_size(req)
-        return self._page(req, t, prepared, 0, batch, include_deleted)
+        return await self._page(req, t, prepared, 0, batch, include_deleted)
 
-    def _page(
+    async def _page(
         self,
         req: Request,
         t: Tenant,
@@ -93,19 +112,22 @@ class QueryResources:
         include_deleted: bool,
         cursor_id: str | None = None,
     ) -> Response:
-        records = prepared.fetch(offset, batch)
+
+        def work(conn: sqlite3.Connection) -> tuple[int, list[dict[str, Any]]]:
+            on = prepared.on(conn)
+            return on.total_size, on.fetch(offset, batch)
+
+        total, records = await self._read(t, work)
+        prepared.remember_total(total)
         end = offset + len(records)
-        body: dict[str, Any] = {
-            "totalSize": prepared.total_size,
-            "done": end >= prepared.total_size,
-        }
+        body: dict[str, Any] = {"totalSize": total, "done": end >= total}
         cursors = self._cursors(t)
         if not body["done"]:
             if cursor_id is None:
                 n = t.store.next_sequence("sf.query_locator")
-                from ._ids import make_id
+                from ._ids import ID_SPACE_KEY, make_id
 
-                cursor_id = make_id("01g", n)
+                cursor_id = make_id("01g", n, int(t.state.get(ID_SPACE_KEY, 0)))
             cursors[cursor_id] = Cursor(cursor_id, prepared, batch, include_deleted)
             cursors.move_to_end(cursor_id)
             while len(cursors) > self.d.settings.max_open_cursors:
@@ -119,7 +141,7 @@ class QueryResources:
         body["records"] = records
         return json_response(body)
 
-    def next_page(self, req: Request) -> Response:
+    async def next_page(self, req: Request) -> Response:
         """GET /query/{locator}-{offset}"""
         t = req.tenant
         assert t is not None
@@ -128,11 +150,11 @@ class QueryResources:
         cursor = self._cursors(t).get(cursor_id) if cursor_id else None
         if cursor is None or not offset_s.isdigit():
             raise HttpError(400, "INVALID_QUERY_LOCATOR", "invalid query locator")
-        return self._page(
+        return await self._page(
             req, t, cursor.query, int(offset_s), cursor.batch, cursor.include_deleted, cursor_id
         )
 
-    def search(self, req: Request) -> Response:
+    async def search(self, req: Request) -> Response:
         """GET /search/?q=FIND {...}: SOSL's searchRecords."""
         from . import sosl
 
@@ -141,8 +163,9 @@ class QueryResources:
         q = req.arg("q")
         if not q:
             raise HttpError(400, "MALFORMED_SEARCH", "A search string has to be specified")
+        schema, version = self.d.schema, req.params["version"]
         try:
-            found = sosl.search(q, t.store.conn, self.d.schema, req.params["version"])
+            found = await self._read(t, lambda conn: sosl.search(q, conn, schema, version))
         except sosl.SoslError as exc:
             raise HttpError(400, exc.error_code, exc.message) from None
         return json_response({"searchRecords": found})

@@ -122,6 +122,13 @@ class RecordService:
                     f"Stage: bad value for restricted picklist field: {value}",
                     fields=[f.name],
                 )
+            if f.restricted_picklist and f.picklist_values and value not in f.picklist_values:
+                raise HttpError(
+                    400,
+                    "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST",
+                    f"{f.label}: bad value for restricted picklist field: {value}",
+                    fields=[f.name],
+                )
             return value
         if t in NUMERIC_TYPES:
             if isinstance(value, bool) or not isinstance(value, (int, float, str)):
@@ -172,7 +179,9 @@ class RecordService:
                     f"{f.label}: id value of incorrect type: {value}",
                     fields=[f.name],
                 )
-            if f.reference_to:
+            # a reference to objects this simulator does not serve (RecordType, Campaign ...)
+            # takes any well-formed id: there is nothing to check it against
+            if f.reference_to and any(self.schema.get(n) for n in f.reference_to):
                 targets = [self.schema.get(n) for n in f.reference_to]
                 target = next(
                     (o for o in targets if o is not None and norm.startswith(o.key_prefix)), None
@@ -252,8 +261,7 @@ class RecordService:
         self._check_unique(tenant, obj, values, None)
         ts = tenant.clock.time()
         stamp = sf_datetime(ts)
-        counter = tenant.store.next_sequence(f"id:{obj.key_prefix}")
-        record_id = _ids.make_id(obj.key_prefix, counter)
+        record_id = _ids.new_id(tenant, obj.key_prefix)
         user = self.user_id(tenant)
         data = self.blank(obj)
         data.update(values)
@@ -496,8 +504,12 @@ class RecordService:
             if close is not None:
                 data["FiscalYear"] = close.year
                 data["FiscalQuarter"] = (close.month - 1) // 3 + 1
+                if "Fiscal" in data:
+                    data["Fiscal"] = f"{data['FiscalYear']} {data['FiscalQuarter']}"
         elif name == "OpportunityLineItem":
             self._derive_line(tenant, data, previous, given)
+        if name in ("Account", "Contact"):
+            compose_addresses(obj, data)
         elif name == "Contract":
             start = parse_date(str(data.get("StartDate") or ""))
             term = data.get("ContractTerm")
@@ -616,6 +628,7 @@ class RecordService:
         stamp = sf_datetime(ts)
         user = self.user_id(tenant)
         first = tenant.store.reserve_sequence(f"id:{obj.key_prefix}", len(records))
+        space = int(tenant.state.get(_ids.ID_SPACE_KEY, 0))
         template = self.blank(obj)
         rows = []
         for i, rec in enumerate(records):
@@ -630,7 +643,7 @@ class RecordService:
             record_id = (
                 _ids.normalize(str(rec["Id"]))
                 if rec.get("Id")
-                else _ids.make_id(obj.key_prefix, first + i)
+                else _ids.make_id(obj.key_prefix, first + i, space)
             )
             if record_id is None:
                 raise HttpError(400, "MALFORMED_ID", f"invalid id {rec.get('Id')!r}")
@@ -686,3 +699,26 @@ def _json_type(f: FieldDef, value: Any, java_type: str) -> HttpError:
         f"required field",
         fields=[f.name],
     )
+
+
+_ADDRESS_PARTS = (
+    ("city", "City"),
+    ("country", "Country"),
+    ("geocodeAccuracy", "GeocodeAccuracy"),
+    ("latitude", "Latitude"),
+    ("longitude", "Longitude"),
+    ("postalCode", "PostalCode"),
+    ("state", "State"),
+    ("street", "Street"),
+)
+
+
+def compose_addresses(obj: ObjectDef, data: dict[str, Any]) -> None:
+    """Each compound address field (BillingAddress ...) from its parts, as REST reads return it:
+    an object of the parts, or null when every part is null."""
+    for f in obj.fields.values():
+        if f.type != "address":
+            continue
+        prefix = f.name[: -len("Address")]
+        parts = {key: data.get(prefix + suffix) for key, suffix in _ADDRESS_PARTS}
+        data[f.name] = parts if any(v is not None for v in parts.values()) else None

@@ -63,6 +63,14 @@ class FieldDef:
     name_field: bool = False
     id_lookup: bool = False
     cascade_delete: bool = False
+    #: the compound field this one is part of (BillingCity -> BillingAddress)
+    compound_field_name: str | None = None
+    restricted_picklist: bool = False
+    #: computed by the platform (formula or roll-up); never written by a client
+    calculated: bool = False
+    auto_number: bool = False
+    default_picklist_value: str | None = None
+    digits: int = 0
 
     @property
     def required_on_create(self) -> bool:
@@ -723,6 +731,9 @@ def standard_objects() -> list[ObjectDef]:
         updateable=False,
         deletable=False,
     )
+    from ._described import described_objects  # late import: it builds on this module
+
+    account, contact, opportunity = described_objects()
     return [
         account,
         contact,

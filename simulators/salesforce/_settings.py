@@ -20,6 +20,14 @@ class PlatformEventConfig:
 class SalesforceSettings:
     api_version: int = 68  # Winter '27
     min_version: int = 31  # 30.0 and older retired (410)
+    #: errorCode of the REST 410 for a retired version. Salesforce's help article says
+    #: "REST API returns 410: GONE"; restforce issue #941 shows ``errorCode: "GONE"`` in the
+    #: body. ``UNSUPPORTED_API_VERSION`` is the SOAP code. The message text is unverified.
+    retired_version_error_code: str = "GONE"
+    #: HTTP status of a composite request over 25 subrequests. The body is the vendor's
+    #: compositeResponse envelope (one item, referenceId null, httpStatusCode 400); the
+    #: outer status is not shown in any public source, 200 follows from the envelope.
+    composite_limit_status: int = 200
     client_id: str = "3MVG9simulatorConsumerKeyDefault"
     client_secret: str = "simulator-consumer-secret"
     username: str = "integration@ps-harness.example"
@@ -27,6 +35,12 @@ class SalesforceSettings:
     security_token: str = "SIMTOKEN"
     #: session lifetime; Salesforce's default session timeout is two hours
     session_seconds: float | None = 7200.0
+    #: password policy: wrong passwords in a row before a lockout (Salesforce default 10; 0: never)
+    max_login_attempts: int = 10
+    #: how long a locked-out user stays locked (Salesforce default 15 minutes; tenant clock)
+    lockout_minutes: float = 15.0
+    #: connected app option: every refresh grant returns a new refresh token, the old one dies
+    refresh_token_rotation: bool = False
     daily_api_requests: int = 100_000
     api_bursts: int | None = None
     query_batch_default: int = 2000

@@ -61,6 +61,8 @@ class WorkdayAuth:
             stored = tenant.store.meta_get("wd.credentials")
             if stored is not None:
                 creds = stored
+                creds.setdefault("notification_username", s.notification_username)
+                creds.setdefault("notification_password", s.notification_password)
             elif tenant.name == DEFAULT_TENANT:
                 creds = {
                     "client_id": s.client_id,
@@ -68,6 +70,8 @@ class WorkdayAuth:
                     "refresh_token": s.refresh_token,
                     "isu_username": s.isu_username,
                     "isu_password": s.isu_password,
+                    "notification_username": s.notification_username,
+                    "notification_password": s.notification_password,
                 }
             else:
                 creds = {
@@ -78,6 +82,8 @@ class WorkdayAuth:
                     "refresh_token": secrets.token_urlsafe(60),
                     "isu_username": s.isu_username,
                     "isu_password": secrets.token_urlsafe(16),
+                    "notification_username": s.notification_username,
+                    "notification_password": secrets.token_urlsafe(16),
                 }
             tenant.store.meta_set("wd.credentials", creds)
             tenant.state[CREDS_KEY] = creds

@@ -7,6 +7,7 @@ from typing import Any
 from simulators.engine import (
     Change,
     Dialect,
+    Event,
     HttpError,
     Request,
     Response,
@@ -27,6 +28,8 @@ from ._notifications import notification
 from ._raas import CustomReports
 from ._rest import RestResources, version_check
 from ._settings import WorkdaySettings
+from ._soap_notify import HEADERS as SOAP_HEADERS
+from ._soap_notify import soap_notification
 from ._wire import error_response, wd_datetime
 
 LIMIT_KEY = "wd.limits"
@@ -58,6 +61,22 @@ class WorkdayDialect(Dialect):
         self.admin = WorkdayAdmin(self)
 
     # -- wiring ----------------------------------------------------------------------
+
+    def attach(self, sim: Simulator) -> None:
+        super().attach(sim)
+        if self.settings.notification_format == "soap":
+            sim.events.render = self._soap_body
+
+    def _soap_body(self, ev: Event) -> tuple[bytes, dict[str, str]] | None:
+        """The subscriber's body: a SOAP Receive_Notification with the endpoint's credentials."""
+        assert self.sim is not None
+        tenant = self.sim.tenants.find(ev.tenant)
+        note = ev.payload
+        if tenant is None or not isinstance(note.get("event"), dict):
+            return None
+        c = self.auth.credentials(tenant)
+        body = soap_notification(note, c["notification_username"], c["notification_password"])
+        return body, dict(SOAP_HEADERS)
 
     def routes(self, r: Router) -> None:
         a, x = self.auth, self.rest
@@ -147,15 +166,19 @@ class WorkdayDialect(Dialect):
         r.add(
             "GET",
             f"{s}/supervisoryOrganizations",
-            x.sup_orgs,
+            x.staffing_orgs,
             name="staffing.supervisoryOrganizations",
         )
         r.add(
             "GET",
             f"{s}/supervisoryOrganizations/{{id}}",
-            x.sup_org,
+            x.staffing_org,
             name="staffing.supervisoryOrganization",
         )
+        r.add("GET", f"{s}/jobs", x.jobs, name="staffing.jobs")
+        r.add("GET", f"{s}/jobs/{{id}}", x.job, name="staffing.job")
+        r.add("GET", f"{s}/jobFamilies", x.job_families, name="staffing.jobFamilies")
+        r.add("GET", f"{s}/jobFamilies/{{id}}", x.job_family, name="staffing.jobFamily")
         g = "/ccx/api/{gver}/{tenant}"
         r.add("GET", f"{g}/workers", x.g_workers, name="api.workers")
         r.add("GET", f"{g}/workers/{{id}}", x.g_worker, name="api.worker")
@@ -293,6 +316,9 @@ class WorkdayDialect(Dialect):
             "refresh_token": c["refresh_token"],
             "isu_username": c["isu_username"],
             "isu_password": c["isu_password"],
+            "notification_format": self.settings.notification_format,
+            "notification_username": c["notification_username"],
+            "notification_password": c["notification_password"],
             "common_base_url": f"{base_url}/ccx/api/common/{self.settings.common_version}/{wd}",
             "staffing_base_url": f"{base_url}/ccx/api/staffing/{self.settings.staffing_versions[0]}/{wd}",
             "api_base_url": f"{base_url}/ccx/api/{self.settings.global_versions[-1]}/{wd}",

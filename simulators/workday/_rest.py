@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from simulators.engine import ConfigError, HttpError, Request, Response
 
+from . import _staffing_views as SV
 from . import _views as V
 from ._bp import JOB_CHANGE
 from ._model import (
@@ -362,6 +363,40 @@ class RestResources:
                 if inactive or not p.get("inactive")
             ],
         )
+
+    def staffing_orgs(self, req: Request) -> Response:
+        c = self.ctx(req)
+        orgs = sorted(c.d.all(ORG).values(), key=lambda o: (o.get("name", ""), o["id"]))
+        return self._page(req, [SV.supervisory_org(c, o, req.params["sver"]) for o in orgs])
+
+    def staffing_org(self, req: Request) -> Response:
+        c = self.ctx(req)
+        org = self._org(c, req.params["id"])
+        return json_response(SV.supervisory_org(c, org, req.params["sver"]))
+
+    def jobs(self, req: Request) -> Response:
+        c = self.ctx(req)
+        return self._page(req, [SV.job(c, v, req.params["sver"]) for v in c.d.active()])
+
+    def job(self, req: Request) -> Response:
+        c = self.ctx(req)
+        raw = req.params["id"]
+        hit = next((v for v in c.d.active() if SV.job_id(v) == raw), None)
+        if hit is None:
+            raise not_found(f"No job with id {raw[:64]}")
+        return json_response(SV.job(c, hit, req.params["sver"]))
+
+    def job_families(self, req: Request) -> Response:
+        c = self.ctx(req)
+        return self._page(req, SV.job_families(c, req.params["sver"]))
+
+    def job_family(self, req: Request) -> Response:
+        c = self.ctx(req)
+        raw = req.params["id"]
+        hit = next((f for f in SV.job_families(c, req.params["sver"]) if f["id"] == raw), None)
+        if hit is None:
+            raise not_found(f"No job family with id {raw[:64]}")
+        return json_response(hit)
 
     def job_profile(self, req: Request) -> Response:
         c = self.ctx(req)

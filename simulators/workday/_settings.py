@@ -103,6 +103,9 @@ def default_reports() -> list[ReportConfig]:
     ]
 
 
+NOTIFICATION_FORMATS = ("soap", "json")
+
+
 @dataclass(slots=True)
 class WorkdaySettings:
     #: Workday tenant name of the engine's default tenant; other engine tenants are
@@ -135,15 +138,23 @@ class WorkdaySettings:
     reports: list[ReportConfig] = field(default_factory=default_reports)
     #: refuse request fields Workday does not define (400), rather than ignore them
     reject_unknown_fields: bool = True
-    #: notification delivery format; Workday's own outbound subscriptions post SOAP XML,
-    #: the simulator delivers the same facts as JSON (see _notifications.py)
-    notification_format: str = "json"
+    #: notification delivery format: "soap" posts Workday's ``Receive_Notification`` envelope
+    #: with a WS-Security UsernameToken (as Workday's outbound subscriptions do,
+    #: _soap_notify.py); "json" posts the same facts as a JSON object (_notifications.py)
+    notification_format: str = "soap"
+    #: the Notification User Name / Password of the subscription's endpoint (Edit
+    #: Subscriptions), sent in the WS-Security header for the listener to check
+    notification_username: str = "psharness-notifications"
+    notification_password: str = "psharness-notification-password"
 
     def validate(self) -> None:
         if not 1 <= self.default_limit <= self.max_limit:
             raise ValueError("default_limit must lie between 1 and max_limit")
-        if self.notification_format != "json":
-            raise ValueError("notification_format: only 'json' is supported")
+        if self.notification_format not in NOTIFICATION_FORMATS:
+            raise ValueError(
+                f"notification_format must be one of {', '.join(NOTIFICATION_FORMATS)}, "
+                f"not {self.notification_format!r}"
+            )
         names = set()
         for r in self.reports:
             r.validate()

@@ -242,6 +242,20 @@ def job_profile(c: Ctx, p: dict[str, Any], version: str) -> dict[str, Any]:
         if p.get("jobFamily")
         else [],
     }
+    # the rest of the Staffing jobProfileDetailView (v6/v7 OpenAPI); lists empty unless loaded
+    for key in (
+        "companyInsiderTypes",
+        "jobExempts",
+        "payRateTypes",
+        "restrictedToCountries",
+        "workersCompensationCodes",
+    ):
+        out[key] = [{"descriptor": str(x)} for x in p.get(key) or ()]
+    out["workShiftRequired"] = bool(p.get("workShiftRequired"))
+    out["additionalJobDescription"] = p.get("additionalJobDescription") or ""
+    for key in ("jobCategory", "difficultyToFill"):
+        if p.get(key):
+            out[key] = {"descriptor": str(p[key])}
     if p.get("managementLevel"):
         out["managementLevel"] = {"descriptor": p["managementLevel"]}
     if p.get("jobLevel"):

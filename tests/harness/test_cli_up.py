@@ -88,7 +88,12 @@ def test_up_writes_endpoints_serves_https_and_stops_on_sigterm(tmp_path: Path) -
                 },
             )
             assert tok.status_code == 200
-            assert c.get(f"{crm['admin_url']}/health").json()["status"] == "UP"
+            # the run's admin token guards every admin API; the file holding it is private
+            assert c.get(f"{crm['admin_url']}/health").status_code == 401
+            auth = {"Authorization": f"Bearer {crm['admin_token']}"}
+            assert c.get(f"{crm['admin_url']}/health", headers=auth).json()["status"] == "UP"
+            assert doc["erp"]["admin_token"] == crm["admin_token"]
+        assert endpoints.stat().st_mode & 0o777 == 0o600
     finally:
         proc.send_signal(signal.SIGTERM)
         out, _ = proc.communicate(timeout=30)

@@ -15,6 +15,7 @@ def _endpoints(crm: SimHandle) -> dict[str, object]:
             "vendor": "salesforce",
             "base_url": crm.base_url,
             "admin_url": f"{crm.base_url}/__admin",
+            "admin_token": crm.admin_token,
         },
         "ca_bundle": crm.ca_bundle,
     }

@@ -56,6 +56,7 @@ def _endpoint(h: SimHandle) -> dict[str, Any]:
         "vendor": h.sim.dialect.vendor,
         "base_url": h.base_url,
         "admin_url": f"{h.base_url}/__admin",
+        "admin_token": h.admin_token,
     }
 
 

@@ -19,7 +19,12 @@ def psa_server() -> Iterator[SimHandle]:
     """The PSA simulator over plain HTTP with a generous rate limit, started once."""
     handle = start_simulator(
         create_simulator(
-            KantataSettings(token=TOKEN, rate_limit_per_second=10_000.0, rate_limit_burst=10_000.0)
+            KantataSettings(
+                token=TOKEN,
+                rate_limit_per_second=10_000.0,
+                rate_limit_burst=10_000.0,
+                endpoint_limits="off",
+            )
         )
     )
     yield handle

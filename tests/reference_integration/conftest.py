@@ -75,6 +75,7 @@ def endpoints(sims: dict[str, SimHandle]) -> dict[str, Any]:
         doc[system] = {
             "base_url": h.base_url,
             "admin_url": f"{h.base_url}/__admin",
+            "admin_token": h.admin_token,
             "sim_tenant": "default",
             **creds,
         }

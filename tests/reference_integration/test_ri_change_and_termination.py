@@ -91,3 +91,42 @@ def test_polling_mode_runs_the_journey_without_webhooks(firm_factory: Any) -> No
         {"type": "Opportunity", "match": {"Invoice_Status__c": f"{inv['tranId']} Paid In Full"}},
     )
     assert len(firm.records("erp", "timeBill")) == len(entries)
+
+
+def test_workday_soap_notification_credentials_are_checked(firm: Any) -> None:
+    """Workday posts Receive_Notification with a WS-Security UsernameToken (the subscription's
+    Notification User Name and Password); the listener refuses a wrong or missing token with a
+    SOAP fault (wsse:FailedAuthentication, OASIS WSS 1.0) and enqueues nothing."""
+    from simulators.workday._soap_notify import soap_notification
+
+    creds = firm.sims["hcm"].admin.get("/tenants/default").json()["credentials"]
+    note = {
+        "businessProcessType": "Job Change",
+        "event": {"id": "e" * 32, "descriptor": "Job Change: Someone"},
+        "worker": {"id": "f" * 32, "descriptor": "Someone"},
+        "employeeId": "E999",
+        "effectiveDate": "2026-05-01",
+    }
+    xml = {"content-type": "text/xml; charset=utf-8"}
+    bad = soap_notification(note, creds["notification_username"], "wrong-password")
+    r = firm.api.post("/webhooks/hcm", content=bad, headers=xml)
+    assert r.status_code == 500 and b"wsse:FailedAuthentication" in r.content
+    missing = bad.replace(b"wsse:Security", b"wsse:NotSecurity")
+    r = firm.api.post("/webhooks/hcm", content=missing, headers=xml)
+    assert r.status_code == 500 and b"no WS-Security UsernameToken" in r.content
+    tasks = firm.ri.integration.store.conn.execute(
+        "SELECT COUNT(*) FROM inbox WHERE source = 'hcm'"
+    ).fetchone()[0]
+    assert tasks == 0
+    good = soap_notification(note, creds["notification_username"], creds["notification_password"])
+    r = firm.api.post("/webhooks/hcm", content=good, headers=xml)
+    assert r.status_code == 200 and b"Envelope" in r.content
+    keys = [
+        k
+        for (k,) in firm.ri.integration.store.conn.execute(
+            "SELECT key FROM inbox WHERE source = 'hcm'"
+        )
+    ]
+    assert keys == ["hcm:" + "e" * 32]
+    r = firm.api.post("/webhooks/hcm", content=b"<not-xml", headers=xml)
+    assert r.status_code == 500 and b"env:Client" in r.content

@@ -21,7 +21,11 @@ def opportunity_events(firm: Firm) -> list[int]:
     r = firm.sims["crm"].admin.get(
         "/tenants/default/events", params={"type": "Opportunity", "limit": 1000}
     )
-    return [int(e["seq"]) for e in r.json()["events"] if e["channel"] == CHANNEL]
+    return [
+        int(e["payload"]["data"]["event"]["replayId"])
+        for e in r.json()["events"]
+        if e["channel"] == CHANNEL
+    ]
 
 
 def crm_inbox(firm: Firm) -> list[tuple[int, str]]:

@@ -308,3 +308,54 @@ def test_reorder_fault_swaps_consecutive_events(crm: SimHandle) -> None:
     if len(got) < 2:
         got += events(c.connect())
     assert [m["data"]["payload"]["Name"] for m in got] == ["Second", "First"]
+
+
+def test_replay_ids_are_numbered_per_channel(crm: SimHandle) -> None:
+    # Source: Streaming API guide, "Message Durability" (api_streaming, v202.0): "The ID is
+    # unique for the org and the channel." Each channel counts on its own, and
+    # /data/ChangeEvents separately from /data/{Object}ChangeEvent.
+    http = api(crm)
+    for i in range(3):
+        new_account(http, f"Per Channel {i}")
+    r = http.post("/services/data/v68.0/sobjects/Engagement__c/", json={"Name": "E-9"})
+    assert r.status_code == 201, r.text
+
+    accounts = Bayeux(crm)
+    accounts.open("/data/AccountChangeEvent", replay=-2)
+    ids = [m["data"]["event"]["replayId"] for m in events(accounts.connect())]
+    assert ids == [1, 2, 3]
+
+    eng = Bayeux(crm)
+    eng.open("/data/Engagement__ChangeEvent", replay=-2)
+    (only,) = events(eng.connect())
+    assert only["data"]["event"]["replayId"] == 1  # not 4: the Account events count elsewhere
+
+    every = Bayeux(crm)
+    every.open("/data/ChangeEvents", replay=-2)
+    assert [m["data"]["event"]["replayId"] for m in events(every.connect())] == [1, 2, 3, 4]
+
+    # the webhook/admin view of the event carries its id on the object's own channel
+    listed = crm.admin.get("/tenants/default/events", params={"type": "Engagement__c"}).json()
+    assert listed["events"][0]["payload"]["data"]["event"]["replayId"] == 1
+
+
+def test_replay_id_from_another_channel_is_refused(crm: SimHandle) -> None:
+    # Salesforce refuses a replay id its channel never handed out with the Bayeux error
+    # "400::The replayId {N} you provided was invalid..." (kept from the existing checks);
+    # an id taken from a busier channel is such an id.
+    http = api(crm)
+    for i in range(3):
+        new_account(http, f"Busy {i}")
+    http.post("/services/data/v68.0/sobjects/Engagement__c/", json={"Name": "E-1"})
+    c = Bayeux(crm)
+    c.open()
+    r = c.subscribe("/data/Engagement__ChangeEvent", replay=3)
+    assert r["successful"] is False
+    assert r["error"] == (
+        "400::The replayId {3} you provided was invalid. Please provide a valid ID, "
+        "-2 to replay all events, or -1 to replay only new events."
+    )
+    ok = c.subscribe("/data/AccountChangeEvent", replay=2)
+    assert ok["successful"] is True
+    (after,) = events(c.connect())
+    assert after["data"]["payload"]["Name"] == "Busy 2" and after["data"]["event"]["replayId"] == 3

@@ -72,7 +72,12 @@ def test_oauth_errors(crm: SimHandle) -> None:
             {"error": "unsupported_grant_type", "error_description": "grant type not supported"},
         ),
         (
-            {"grant_type": "refresh_token", "refresh_token": "stale"},
+            {
+                "grant_type": "refresh_token",
+                "refresh_token": "stale",
+                "client_id": creds["client_id"],
+                "client_secret": creds["client_secret"],
+            },
             {"error": "invalid_grant", "error_description": "expired access/refresh token"},
         ),
     ]
@@ -164,7 +169,7 @@ def test_versions_and_retired_versions(crm: SimHandle, api: httpx.Client) -> Non
     assert {"label": "Spring '26", "url": "/services/data/v66.0", "version": "66.0"} in versions
     assert api.get("/services/data/v60.0/limits/").status_code == 200
     gone = api.get("/services/data/v30.0/sobjects/")
-    assert gone.status_code == 410 and gone.json()[0]["errorCode"] == "UNSUPPORTED_API_VERSION"
+    assert gone.status_code == 410 and gone.json()[0]["errorCode"] == "GONE"
     assert api.get("/services/data/v69.0/sobjects/").status_code == 404
     res = api.get(f"{V}/").json()
     assert res["sobjects"] == f"{V}/sobjects" and res["query"] == f"{V}/query"

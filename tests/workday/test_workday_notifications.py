@@ -1,4 +1,5 @@
-"""Business-process notifications delivered to a real local HTTP listener."""
+"""Business-process notifications in the JSON alternative (``notification_format="json"``),
+delivered to a real local HTTP listener. The SOAP default: test_workday_soap_notifications.py."""
 
 from __future__ import annotations
 
@@ -11,7 +12,21 @@ from typing import Any
 import httpx
 import pytest
 
-from harness.testing import SimHandle
+from harness.testing import SimHandle, start_simulator
+from simulators.workday import WorkdaySettings, create_simulator
+
+
+@pytest.fixture(scope="module")
+def json_server() -> Iterator[SimHandle]:
+    handle = start_simulator(create_simulator(WorkdaySettings(notification_format="json")))
+    yield handle
+    handle.close()
+
+
+@pytest.fixture
+def wd(json_server: SimHandle) -> Iterator[SimHandle]:
+    yield json_server
+    json_server.reset()
 
 
 class Listener:

@@ -1,7 +1,7 @@
 """Kantata OX API v1 with a bearer token.
 
 Responses are envelopes (``results`` in order plus one map per collection); writes send
-``{"<singular>": {...}}``. Rate limiting is 429 with Retry-After.
+``{"<singular>": {...}}``. Rate limiting is 429; Kantata documents no Retry-After (honoured when sent).
 """
 
 from __future__ import annotations

@@ -56,9 +56,28 @@ async def finish_pending(svc: Services, project: dict[str, Any]) -> None:
         svc.store.set_link("billing", eid, {**pending, "done": True})
 
 
+async def catch_up_time(svc: Services, project: dict[str, Any], through: str) -> int:
+    """Approved, uninvoiced PSA time whose event never reached us becomes a timeBill before
+    the run bills: the PSA, not the event stream, says what was approved."""
+    from .time_expense import sync_time_entry
+
+    entries = await svc.psa.list(
+        "time_entries",
+        workspace_id=project["workspace_id"],
+        approved="true",
+        uninvoiced="true",
+    )
+    made = 0
+    for te in entries:
+        if str(te.get("date_performed") or "") <= through:
+            made += await sync_time_entry(svc, te, project)
+    return made
+
+
 async def bill_project(svc: Services, project: dict[str, Any], through: str) -> str | None:
     job = project["job_id"]
     await finish_pending(svc, project)
+    await catch_up_time(svc, project, through)
     rows = await svc.erp.suiteql(
         "SELECT id, externalid, trandate FROM timebill WHERE customer = "
         f"{int(job)} AND isbillable = 'T' AND isbilled = 'F' ORDER BY id"
@@ -195,7 +214,7 @@ async def record_invoice(
             "status": status,
         },
     )
-    await crm_status(svc, project["opportunity"], f"{tran} {status}")
+    await crm_latest_status(svc, project["opportunity"])
 
 
 def _status(inv: dict[str, Any] | None) -> str:
@@ -209,6 +228,21 @@ async def crm_status(svc: Services, opp_id: str, text: str) -> None:
     field = svc.settings.crm_invoice_status_field
     if field in await svc.crm.fields("Opportunity"):
         await svc.crm.update("Opportunity", opp_id, {field: text[:255]})
+
+
+async def crm_latest_status(svc: Services, opp_id: str) -> None:
+    """The CRM shows the status of the opportunity's newest invoice, read from the ERP now.
+
+    Invoice notifications can arrive (or be retried) in any order; writing the status of
+    whichever invoice an event named would let an older invoice's payment overwrite the
+    newest one's status."""
+    ours = [k for k, v in svc.store.links("invoice").items() if v["opportunity"] == opp_id]
+    if not ours:
+        return
+    newest = max(ours, key=int)
+    inv = await svc.erp.get(f"invoice/{newest}")
+    tran = str((inv or {}).get("tranId") or newest)
+    await crm_status(svc, opp_id, f"{tran} {_status(inv)}")
 
 
 async def on_erp_invoice(svc: Services, invoice_id: str) -> None:
@@ -237,4 +271,4 @@ async def on_erp_invoice(svc: Services, invoice_id: str) -> None:
                 "external_status": status,
             }
         )
-    await crm_status(svc, known["opportunity"], f"{known['tran']} {status}")
+    await crm_latest_status(svc, known["opportunity"])

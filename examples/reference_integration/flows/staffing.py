@@ -56,12 +56,15 @@ async def staff(
         rows = await svc.hcm.report()
         shortlist = rank(rows, skills, {})[: max(want * 4, 8)]
         users: dict[str, str] = {}
+        roles: dict[str, str] = {}
         load: dict[str, int] = {}
         for row in shortlist:
             found = await svc.psa.list("users", by_email_address=row["Email"])
             if found:
                 uid = str(found[0]["id"])
                 users[str(row["Email"]).lower()] = uid
+                if found[0].get("role_id"):
+                    roles[uid] = str(found[0]["role_id"])
                 current = await svc.psa.list("assignments", assignee_id=uid, current="true")
                 load[str(row["Email"]).lower()] = len(current)
         for row in rank(shortlist, skills, load):
@@ -71,16 +74,16 @@ async def staff(
             if uid_or_none is None or uid_or_none in have:
                 continue
             uid = uid_or_none
-            await svc.psa.create(
-                "workspace_resources",
-                "workspace_resource",
-                {
-                    "workspace_id": ws,
-                    "user_id": uid,
-                    "bill_rate": bill_rate(svc, row),
-                    "cost_rate": float(row.get("Cost_Rate") or 0.0),
-                },
-            )
+            resource: dict[str, Any] = {
+                "workspace_id": ws,
+                "user_id": uid,
+                "cost_rate": float(row.get("Cost_Rate") or 0.0),
+            }
+            if project.get("rate_card_id") and uid in roles:
+                resource["role_id"] = roles[uid]  # the PSA prices the role from the rate card
+            else:
+                resource["bill_rate"] = bill_rate(svc, row)
+            await svc.psa.create("workspace_resources", "workspace_resource", resource)
             await upsert_employee(svc, uid, row)
             have.append(uid)
             log.info(

@@ -7,6 +7,8 @@ time-and-materials projects; billable expenses are billed by the next billing ru
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..logs import get_logger
 from ..services import Services
 from ._common import ensure_employee, project_of_workspace
@@ -22,10 +24,17 @@ async def on_time_entry(svc: Services, entry_id: str) -> None:
     project = project_of_workspace(svc, str(te["workspace_id"]))
     if project is None:
         return  # not a project this integration set up
+    await sync_time_entry(svc, te, project)
+
+
+async def sync_time_entry(svc: Services, te: dict[str, Any], project: dict[str, Any]) -> int:
+    """Upsert the approved entry's timeBill unless it is billed; 1 when written."""
     eid = f"kantata-te-{te['id']}"
     existing = await svc.erp.get(f"timeBill/eid:{eid}")
     if existing is not None and existing.get("isBilled"):
-        return  # already invoiced; billed time cannot change
+        return 0  # already invoiced; billed time cannot change
+    if existing is not None and _same(existing, te):
+        return 0
     employee = await ensure_employee(svc, str(te["user_id"]))
     billable = bool(te.get("billable")) and project["billing_model"] == TM
     await svc.erp.upsert(
@@ -43,6 +52,17 @@ async def on_time_entry(svc: Services, entry_id: str) -> None:
         },
     )
     log.info("timeBill upserted", extra={"time_entry": te["id"], "external_id": eid})
+    return 1
+
+
+def _same(bill: dict[str, Any], te: dict[str, Any]) -> bool:
+    """The timeBill already says what the entry says (hours and rate)."""
+    hours = round(int(te["time_in_minutes"]) / 60, 4)
+    rate = int(te.get("rate_in_cents") or 0) / 100
+    return (
+        abs(float(bill.get("hours") or 0) - hours) < 1e-6
+        and abs(float(bill.get("rate") or 0) - rate) < 1e-6
+    )
 
 
 async def on_expense(svc: Services, expense_id: str) -> None:

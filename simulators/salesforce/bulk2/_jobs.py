@@ -178,7 +178,7 @@ class JobRegistry:
             )
         stamp = sf_datetime(t.clock.time())
         job = Job(
-            id=_ids.make_id("750", t.store.next_sequence("id:750")),
+            id=_ids.new_id(t, "750"),
             kind=kind,
             operation=operation,
             object=obj,

@@ -8,9 +8,10 @@ is still possible, as it is against Salesforce.
 
 from __future__ import annotations
 
+import sqlite3
 from typing import TYPE_CHECKING, Any
 
-from simulators.engine import HttpError, Request, Response
+from simulators.engine import HttpError, QueryTimeout, Request, Response, run_read
 
 from .. import soql
 from .._wire import json_response
@@ -18,6 +19,7 @@ from ..soql import _ast as ast
 from . import _csv
 from ._jobs import (
     ABORTED,
+    FAILED,
     FINISHED,
     JOB_COMPLETE,
     UPLOAD_COMPLETE,
@@ -121,7 +123,7 @@ class QueryJobResources:
         self.d = dialect
         self.jobs = registry
 
-    def create(self, req: Request) -> Response:
+    async def create(self, req: Request) -> Response:
         """POST /jobs/query"""
         t = req.tenant
         assert t is not None
@@ -152,22 +154,38 @@ class QueryJobResources:
         if prepared.is_count:
             raise _unsupported("COUNT() is not supported by Bulk API 2.0 query")
         cols = _columns(prepared.query)
+        paths = [p for _, p in cols]
+
+        def capture(conn: sqlite3.Connection) -> tuple[Any, list[list[str]]]:
+            on, first, values, offset = prepared.on(conn), None, [], 0
+            while True:
+                page = on.fetch(offset, _FETCH)
+                if not page:
+                    break
+                if first is None:
+                    first = page[0]
+                values.extend([_cell(_lookup(r, p)) for p in paths] for r in page)
+                offset += len(page)
+                if len(page) < _FETCH:
+                    break
+            return first, values
+
+        assert self.d.sim is not None
+        first: Any = None
+        values: list[list[str]] = []
+        failed = ""
+        try:
+            first, values = await run_read(t.store, capture, self.d.sim.settings.query_budget)
+        except QueryTimeout:
+            # the job exists and fails, as a Bulk API 2.0 query that runs too long does
+            failed = "QUERY_TIMEOUT: Your query request was running for too long."
+        except (sqlite3.Error, OverflowError) as exc:
+            raise HttpError(400, "MALFORMED_QUERY", f"The query cannot be run: {exc}") from None
         job = self.jobs.new(req, "query", str(operation), prepared.sobject, body)
         job.query = text
-        job.state = UPLOAD_COMPLETE
-        paths = [p for _, p in cols]
-        first: Any = None
-        offset = 0
-        while True:
-            page = prepared.fetch(offset, _FETCH)
-            if not page:
-                break
-            if first is None:
-                first = page[0]
-            job.values.extend([_cell(_lookup(r, p)) for p in paths] for r in page)
-            offset += len(page)
-            if len(page) < _FETCH:
-                break
+        job.state = FAILED if failed else UPLOAD_COMPLETE
+        job.error_message = failed or None
+        job.values.extend(values)
         job.columns = _headers(first, paths) if first is not None else [h for h, _ in cols]
         return json_response(job.info(detail=False))
 

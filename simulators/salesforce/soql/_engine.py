@@ -6,7 +6,9 @@ all parents of the page at once, and are attached in the parents' order.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import sqlite3
 from collections import defaultdict
 from typing import Any
 
@@ -44,6 +46,14 @@ class PreparedQuery:
         self._plan = plan
         self._ctx = ctx
         self._url_prefix = f"/services/data/v{ctx.api_version}/sobjects/"
+
+    def on(self, conn: sqlite3.Connection) -> PreparedQuery:
+        """The same query reading through another connection (a read copy off the event loop)."""
+        return PreparedQuery(self.query, self._plan, dataclasses.replace(self._ctx, conn=conn))
+
+    def remember_total(self, total: int) -> None:
+        """Keep a total counted through another connection, so later pages don't count again."""
+        self.__dict__["total_size"] = total
 
     @property
     def is_count(self) -> bool:

@@ -41,6 +41,9 @@ def _pos(tok: Token) -> a.Pos:
     return a.Pos(tok.line or 1, tok.column or 1)
 
 
+_MAX_INT = 2**31 - 1
+
+
 class _Unexpected(Exception):
     """Raised inside the transformer for a token the grammar accepts but SOQL does not."""
 
@@ -231,7 +234,7 @@ class _ToAst(Transformer[Token, a.Query]):
 
     def _count(self, tok: Token) -> int:
         value = _number(tok)
-        if not isinstance(value, int) or value < 0:
+        if not isinstance(value, int) or not 0 <= value <= _MAX_INT:  # an Apex Integer
             raise _Unexpected(tok)
         return value
 

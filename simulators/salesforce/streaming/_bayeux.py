@@ -20,6 +20,7 @@ from .._versions import parse_version
 from ._channels import ChannelError, carries, check_channel, message
 from ._config import StreamingSettings
 from ._replay import NEW_EVENTS, ReplayError, backlog, parse_replay
+from ._replay_ids import ChannelReplayIds, replay_ids_of
 from ._sessions import STATE_KEY, StreamingClient, TenantStreams, new_client_id, streams_of
 
 if TYPE_CHECKING:
@@ -58,15 +59,21 @@ class BayeuxEndpoint:
             "reconnect": "retry",
         }
 
+    def replay_ids(self, tenant: Tenant) -> ChannelReplayIds:
+        assert self.d.sim is not None
+        return replay_ids_of(tenant, self.d.sim.settings.event_retention)
+
     def on_event(self, tenant: Tenant, ev: Event) -> None:
-        """Queue the event for every client subscribed to its channel."""
+        """Number the event per channel, then queue it for every subscribed client."""
+        ids = self.replay_ids(tenant)
+        ids.on_publish(ev)
         hub = tenant.state.get(STATE_KEY)
         if not isinstance(hub, TenantStreams):
             return
         for client in list(hub.clients.values()):
             for channel in list(client.subscriptions):
                 if carries(channel, ev):
-                    hub.deliver(client, message(ev, channel))
+                    hub.deliver(client, message(ev, channel, ids.id_of(channel, ev.seq)))
 
     # -- the endpoint ----------------------------------------------------------------
 
@@ -229,17 +236,18 @@ class BayeuxEndpoint:
             past = backlog(
                 self.d.sim.events,
                 tenant.name,
+                channel,
                 replay,
                 tenant.clock.time(),
                 self.s.retention_hours * 3600.0,
+                self.replay_ids(tenant),
             )
         except (ChannelError, ReplayError) as exc:
             return {**_fail(m, str(exc), client.id), "subscription": sub}
         client.subscriptions[channel] = replay
         hub = self.streams(tenant)
-        for ev in past:
-            if carries(channel, ev):
-                hub.deliver(client, message(ev, channel))
+        for ev, rid in past:
+            hub.deliver(client, message(ev, channel, rid))
         return {**_ok(m, client.id), "subscription": channel}
 
     def _unsubscribe(self, m: dict[str, Any], client: StreamingClient) -> dict[str, Any]:

@@ -69,12 +69,16 @@ def carries(subscription: str, ev: Event) -> bool:
     return subscription == ALL_CHANGES and ev.channel.startswith("/data/")
 
 
-def message(ev: Event, subscription: str) -> dict[str, Any]:
-    """The Bayeux data message for ``ev`` on the subscribed channel."""
+def message(ev: Event, subscription: str, replay_id: int | None) -> dict[str, Any]:
+    """The Bayeux data message for ``ev`` on the subscribed channel, with its replay id there."""
+    rid = ev.seq if replay_id is None else replay_id
     data = ev.payload.get("data")
     if not isinstance(data, dict):
-        data = {"payload": ev.payload, "event": {"replayId": ev.seq}}
-    return {"data": data, "channel": subscription}
+        return {
+            "data": {"payload": ev.payload, "event": {"replayId": rid}},
+            "channel": subscription,
+        }
+    return {"data": {**data, "event": {"replayId": rid}}, "channel": subscription}
 
 
 def gap_message(msg: dict[str, Any]) -> dict[str, Any] | None:

@@ -1,0 +1,43 @@
+"""JSON Schemas (Draft 2020-12) of the vendor APIs per release, release profiles and the
+one loader both the simulators and the harness use.
+
+>>> c = load_contract("netsuite", "2027.1")
+>>> c.validator("objects/job.json#/$defs/create").violations({"companyName": "Acme"})
+"""
+
+from ._catalog import ROOT, ReleaseInfo, current, release, releases, upcoming, vendors
+from ._diff import Change, diff
+from ._errors import ContractError
+from ._loader import Contract, ContractSet, Validator, Violation, load_contract
+from ._profile import (
+    ReleaseProfile,
+    Variant,
+    ambiguity_variants,
+    load_profile,
+    parse_profile,
+    parse_release_args,
+)
+
+__all__ = [
+    "ROOT",
+    "Change",
+    "Contract",
+    "ContractError",
+    "ContractSet",
+    "ReleaseInfo",
+    "ReleaseProfile",
+    "Validator",
+    "Variant",
+    "Violation",
+    "ambiguity_variants",
+    "current",
+    "diff",
+    "load_contract",
+    "load_profile",
+    "parse_profile",
+    "parse_release_args",
+    "release",
+    "releases",
+    "upcoming",
+    "vendors",
+]

@@ -1,0 +1,7 @@
+"""Vendor releases from the stack's side: drift of a live sandbox against its contract
+(``verify``) and the rehearsal of the journeys under upcoming releases (``rehearse``)."""
+
+from ._rehearse import Outcome, Scenario, plan_rehearsal, run_rehearsal
+from ._verify import DriftReport, verify
+
+__all__ = ["DriftReport", "Outcome", "Scenario", "plan_rehearsal", "run_rehearsal", "verify"]

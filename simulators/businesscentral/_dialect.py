@@ -1,0 +1,385 @@
+"""The Business Central dialect: routes, auth, the documented rate limits, events, seeds."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from simulators.engine import (
+    Change,
+    ConcurrencyLimit,
+    Dialect,
+    HttpError,
+    Request,
+    Response,
+    RollingQuota,
+    Router,
+    Simulator,
+    SimulatorSettings,
+    Tenant,
+)
+
+from ._auth import DISCOVERY_PATH, SCOPE, TOKEN_PATH, BusinessCentralAuth
+from ._edm import BY_SET, ENTITIES, EntityDef
+from ._metadata import Metadata
+from ._records import COMPANY, Records, coerce, company_guid
+from ._rest import COMPANIES_KEY, RestApi
+from ._rules import Rules
+from ._settings import BusinessCentralSettings
+from ._webhooks import ANY_KEY as ANY_SUBSCRIPTION_KEY
+from ._webhooks import TYPE as SUBSCRIPTION
+from ._webhooks import Webhooks, notification_resource
+from ._wire import bc_datetime, error_response
+
+QUOTA_KEY = "bc.quota"
+SLOTS_KEY = "bc.slots"
+CHANNEL = "businesscentral/webhook"
+_QUEUE = 95  # requests the service queues beyond the concurrent ones before refusing
+_INDEXED = ("number", "code", "documentId", "customerId", "employeeId", "journalId", "_companyId")
+
+
+class BusinessCentralDialect(Dialect):
+    vendor = "businesscentral"
+    system = "erp"
+    event_needs_previous = False
+
+    def __init__(self, settings: BusinessCentralSettings | None = None) -> None:
+        super().__init__()
+        self.settings = settings or BusinessCentralSettings()
+        self.records = Records()
+        self.rules = Rules(self.records)
+        self.auth = BusinessCentralAuth(self)
+        self.metadata = Metadata()
+        self.webhooks = Webhooks(self)
+        self.rest = RestApi(self)
+
+    def attach(self, sim: Simulator) -> None:
+        super().attach(sim)
+        sim.events.listeners.append(self.webhooks.on_event)
+
+    # -- wiring ----------------------------------------------------------------------
+
+    def routes(self, r: Router) -> None:
+        r.add("POST", TOKEN_PATH, self.auth.token, auth=False, name="oauth2.token")
+        r.add("GET", DISCOVERY_PATH, self.auth.discovery, auth=False, name="oidc.discovery")
+        methods = ("GET", "POST", "PATCH", "DELETE", "PUT")
+        r.add(methods, "/v2.0/{tenant}/{env}/api/v2.0/{rest:path}", self._api, name="api")
+        r.add(methods, "/v2.0/{tenant}/{env}/api/v2.0/", self._api, name="api.root")
+        r.add(methods, "/v2.0/{env}/api/v2.0/{rest:path}", self._api, name="api")
+        r.add(methods, "/v2.0/{env}/api/v2.0/", self._api, name="api.root")
+
+    async def _api(self, req: Request) -> Response:
+        if req.method == "PUT":
+            raise HttpError(
+                405,
+                "BadRequest_MethodNotAllowed",
+                "'PUT' requests are not allowed within Dynamics 365 Business Central OData web services; use PATCH.",
+            )
+        tenant = req.tenant
+        assert tenant is not None
+        target = self.rest.resolve(req, tenant)
+        if target.kind in ("subscriptions", "subscription"):
+            return await self.webhooks.handle(req, tenant, target.key, self.rest.root(req))
+        return self.rest.handle(req, tenant, target)
+
+    def admin_routes(self, r: Router) -> None:
+        base = "/__admin/tenants/{tenant}/businesscentral"
+        r.add("GET", f"{base}/limits", self._admin_limits, auth=False)
+        r.add("PUT", f"{base}/limits", self._admin_set_limits, auth=False)
+        r.add(
+            "GET", "/__admin/businesscentral/notifications", self._admin_notifications, auth=False
+        )
+
+    def setup_tenant(self, tenant: Tenant) -> None:
+        # also called after a snapshot restore: forget what was cached about the records
+        tenant.state.pop(COMPANIES_KEY, None)
+        tenant.state.pop(ANY_SUBSCRIPTION_KEY, None)
+        for name in _INDEXED:
+            tenant.store.ensure_index(name)
+        self._seed(tenant)
+        s = self.settings
+        tenant.state[QUOTA_KEY] = RollingQuota(
+            s.rate_limit_requests, s.rate_limit_window_seconds, 1.0
+        )
+        tenant.state[SLOTS_KEY] = ConcurrencyLimit(s.max_concurrent_requests + _QUEUE)
+        self.auth.credentials(tenant)
+
+    def company_id(self, tenant: Tenant) -> str:
+        return company_guid(tenant.name, self.settings.company_name)
+
+    def _seed(self, tenant: Tenant) -> None:
+        cid = self.company_id(tenant)
+        if tenant.store.get("company", cid, include_deleted=True) is not None:
+            return
+        self.add_company(tenant, cid, self.settings.company_name, self.settings.company_name)
+
+    def add_company(self, tenant: Tenant, cid: str, name: str, display: str) -> None:
+        """A company with its default customer payment journal."""
+        now = bc_datetime(tenant.clock.time())
+        user = self.user_id(tenant)
+        self.records.insert(
+            tenant,
+            ENTITIES["company"],
+            cid,
+            {
+                "id": cid,
+                "systemVersion": "26.0.30643.32481",
+                "timestamp": int(tenant.clock.time() * 1000),
+                "name": name[:30],
+                "displayName": display,
+                "businessProfileId": "",
+                "systemCreatedAt": now,
+                "systemCreatedBy": user,
+                "systemModifiedBy": user,
+            },
+            origin="seed",
+            emit=False,
+        )
+        self.records.insert(
+            tenant,
+            ENTITIES["customerPaymentJournal"],
+            cid,
+            {
+                "id": str(uuid.uuid5(uuid.UUID(cid), "CASHRCPT/DEFAULT")),
+                "code": "DEFAULT",
+                "displayName": "Default Journal Batch",
+            },
+            origin="seed",
+            emit=False,
+        )
+
+    def user_id(self, tenant: Tenant) -> str:
+        return str(
+            uuid.uuid5(
+                uuid.NAMESPACE_URL, f"businesscentral/{self.auth.credentials(tenant).client_id}"
+            )
+        )
+
+    def entity_of(self, record_type: str) -> EntityDef | None:
+        return ENTITIES.get(record_type) or BY_SET.get(record_type)
+
+    # -- per request -----------------------------------------------------------------
+
+    def authenticate(self, req: Request) -> Tenant:
+        return self.auth.authenticate(req)
+
+    def admit(self, req: Request, tenant: Tenant) -> Response | None:
+        quota: RollingQuota = tenant.state[QUOTA_KEY]
+        slots: ConcurrencyLimit = tenant.state[SLOTS_KEY]
+        if not slots.try_acquire():
+            return self._throttled(
+                req, "The request exceeded the maximum simultaneous requests allowed."
+            )
+        req.principal = "slot"
+        if not quota.try_consume(tenant.clock):
+            slots.release()
+            req.principal = None
+            return self._throttled(
+                req, f"Rate limit exceeded: {quota.max} requests in {int(quota.window)} seconds."
+            )
+        return None
+
+    def _throttled(self, req: Request, why: str) -> Response:
+        s = self.settings
+        resp = error_response(
+            HttpError(429, s.throttle_error_code, f"Too Many Requests. {why}"), req.correlation_id
+        )
+        if s.retry_after_seconds > 0:
+            resp.headers.append(("retry-after", str(s.retry_after_seconds)))
+        return resp
+
+    def release(self, req: Request, tenant: Tenant | None) -> None:
+        if tenant is not None and req.principal == "slot":
+            tenant.state[SLOTS_KEY].release()
+
+    def error_response(self, err: HttpError, req: Request | None = None) -> Response:
+        return error_response(err, req.correlation_id if req is not None else "")
+
+    def not_found(self, req: Request) -> HttpError:
+        seg = req.path.rstrip("/").rsplit("/", 1)[-1] or "/"
+        return HttpError(
+            404, "BadRequest_ResourceNotFound", f"Resource not found for the segment '{seg}'."
+        )
+
+    def method_not_allowed(self, req: Request) -> HttpError:
+        return HttpError(
+            405,
+            "BadRequest_MethodNotAllowed",
+            f"'{req.method}' requests are not allowed within Dynamics 365 Business Central OData web services.",
+        )
+
+    def payload_too_large(self, req: Request, limit: int) -> HttpError:
+        return HttpError(413, "RequestEntityTooLarge", f"The request body exceeds {limit} bytes.")
+
+    # -- events ----------------------------------------------------------------------
+
+    def wants_event(self, tenant: Tenant, change: Change) -> bool:
+        return change.type != SUBSCRIPTION and change.type in ENTITIES
+
+    def change_event(
+        self, tenant: Tenant, change: Change, seq: int
+    ) -> tuple[str, dict[str, Any]] | None:
+        """One notification in a batch envelope, for subscribers wired through the admin API."""
+        ent = ENTITIES.get(change.type)
+        company = change.data.get(COMPANY)
+        if ent is None or company is None:
+            return None
+        op = {"create": "created", "update": "updated", "delete": "deleted"}.get(
+            change.op, "updated"
+        )
+        return CHANNEL, {
+            "value": [
+                {
+                    "subscriptionId": "",
+                    "clientState": "",
+                    "expirationDateTime": "",
+                    "resource": notification_resource(ent.set_name, company, change.id),
+                    "changeType": op,
+                    "lastModifiedDateTime": bc_datetime(change.at),
+                }
+            ]
+        }
+
+    # -- admin -----------------------------------------------------------------------
+
+    def bulk_load(
+        self, tenant: Tenant, record_type: str, records: list[dict[str, Any]]
+    ) -> list[str]:
+        """Load entities as stored, read-only fields included (status, totals, balances).
+
+        Each record may name its company with ``companyId`` (default: the seeded company);
+        sales invoices may carry their lines in ``salesInvoiceLines``.
+        """
+        ent = self.entity_of(record_type)
+        if ent is None:
+            raise HttpError(
+                400,
+                "BadRequest",
+                f"unknown record type {record_type!r}; use one of {', '.join(sorted(ENTITIES))}",
+            )
+        ids: list[str] = []
+        default_company = self.company_id(tenant)
+        with tenant.store.transaction():
+            for i, body in enumerate(records):
+                body = dict(body)
+                company = str(body.pop("companyId", default_company)).lower()
+                if ent.name == "company":
+                    cid = str(body.get("id") or company_guid(tenant.name, str(body.get("name"))))
+                    self.add_company(
+                        tenant,
+                        cid,
+                        str(body.get("name") or ""),
+                        str(body.get("displayName") or body.get("name") or ""),
+                    )
+                    ids.append(cid)
+                    continue
+                if tenant.store.get("company", company) is None:
+                    raise HttpError(
+                        400,
+                        "BadRequest",
+                        f"record {i}: company {company!r} does not exist; load it first",
+                    )
+                lines = body.pop("salesInvoiceLines", None) if ent.name == "salesInvoice" else None
+                data = self._bulk_clean(ent, body, i)
+                data["_system"] = True
+                rec = self.records.insert(tenant, ent, company, data, origin="bulk", emit=False)
+                for j, line in enumerate(lines or []):
+                    ld = self._bulk_clean(ENTITIES["salesInvoiceLine"], dict(line), j)
+                    ld["documentId"] = rec["id"]
+                    ld["_system"] = True
+                    self.records.insert(
+                        tenant, ENTITIES["salesInvoiceLine"], company, ld, origin="bulk", emit=False
+                    )
+                ids.append(rec["id"])
+        return ids
+
+    @staticmethod
+    def _bulk_clean(ent: EntityDef, body: dict[str, Any], i: int) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name, value in body.items():
+            p = ent.prop(name)
+            if p is None:
+                raise HttpError(
+                    400, "BadRequest", f"record {i}: {ent.name} has no property {name!r}"
+                )
+            out[name] = coerce(p, value)
+        return out
+
+    def credentials(self, tenant: Tenant, base_url: str) -> dict[str, Any]:
+        c = self.auth.credentials(tenant)
+        return {
+            "aad_tenant_id": c.aad_tenant,
+            "environment": c.environment,
+            "client_id": c.client_id,
+            "client_secret": c.client_secret,
+            "scope": SCOPE,
+            "authority": f"{base_url}/{c.aad_tenant}",
+            "token_url": f"{base_url}/{c.aad_tenant}/oauth2/v2.0/token",
+            "api_url": f"{base_url}/v2.0/{c.aad_tenant}/{c.environment}/api/v2.0",
+            "company_id": self.company_id(tenant),
+            "company_name": self.settings.company_name,
+        }
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "environment": self.settings.environment,
+            "entity_sets": sorted(BY_SET),
+            "rate_limit": f"{self.settings.rate_limit_requests}/{int(self.settings.rate_limit_window_seconds)}s",
+        }
+
+    def _tenant(self, req: Request) -> Tenant:
+        assert self.sim is not None
+        return self.sim.tenants.get(req.params["tenant"])
+
+    def _limits_doc(self, t: Tenant) -> dict[str, Any]:
+        quota: RollingQuota = t.state[QUOTA_KEY]
+        slots: ConcurrencyLimit = t.state[SLOTS_KEY]
+        return {
+            "rate_limit_requests": quota.max,
+            "rate_limit_window_seconds": quota.window,
+            "used": quota.used(t.clock),
+            "connections": slots.max,
+            "in_flight": slots.in_flight,
+            "rejected": slots.rejected,
+        }
+
+    def _admin_limits(self, req: Request) -> Response:
+        return Response.json(self._limits_doc(self._tenant(req)))
+
+    def _admin_set_limits(self, req: Request) -> Response:
+        t = self._tenant(req)
+        body = req.json() if req.body else {}
+        if not isinstance(body, dict) or set(body) - {
+            "rate_limit_requests",
+            "rate_limit_window_seconds",
+            "reset",
+        }:
+            raise HttpError(
+                400,
+                "INVALID_INPUT",
+                "allowed: rate_limit_requests, rate_limit_window_seconds, reset",
+            )
+        quota: RollingQuota = t.state[QUOTA_KEY]
+        try:
+            if "rate_limit_requests" in body:
+                quota.max = max(1, int(body["rate_limit_requests"]))
+            if "rate_limit_window_seconds" in body:
+                quota.window = max(1.0, float(body["rate_limit_window_seconds"]))
+        except (TypeError, ValueError):
+            raise HttpError(400, "INVALID_INPUT", "limits must be numbers") from None
+        if body.get("reset"):
+            quota.reset()
+        return Response.json(self._limits_doc(t))
+
+    def _admin_notifications(self, req: Request) -> Response:
+        return Response.json(
+            {"count": len(self.webhooks.deliveries), "deliveries": self.webhooks.deliveries}
+        )
+
+
+def create_simulator(
+    dialect_settings: BusinessCentralSettings | None = None,
+    engine_settings: SimulatorSettings | None = None,
+) -> Simulator:
+    """A Business Central simulator app, ready to serve."""
+    return Simulator(BusinessCentralDialect(dialect_settings), engine_settings)

@@ -1,0 +1,319 @@
+"""Entity storage: validation and coercion of request bodies, blanks, number series,
+ETags, rendering with $select, and optimistic concurrency on writes.
+
+Records live in the tenant's store under their entity type name (``customer``,
+``salesInvoice``, ...) keyed by their GUID. Internal fields start with ``_``: the
+owning company, the row version behind the ETag and the insertion order that paging
+follows; they never leave the simulator.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from simulators.engine import ConfigError, HttpError, Tenant, json_path
+
+from ._edm import ENTITIES, ENUMS, EntityDef, P
+from ._wire import bc_datetime, blank, etag, is_guid, new_guid
+
+COMPANY = "_companyId"
+VERSION = "_v"
+SEQ = "_seq"
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+_MISSING: Any = object()
+
+Rule = Callable[[Tenant, EntityDef, str, dict[str, Any], dict[str, Any] | None], None]
+
+
+def not_found(ent: EntityDef, key: str) -> HttpError:
+    label = ent.name[0].upper() + ent.name[1:]
+    return HttpError(
+        404,
+        "Internal_RecordNotFound",
+        f"The {label} does not exist. Identification fields and values: Id='{key}'",
+    )
+
+
+def bad_value(p: P, value: Any) -> HttpError:
+    return HttpError(
+        400,
+        "BadRequest",
+        f"Cannot convert the literal '{value}' to the expected type '{p.type.replace('NAV.', 'Microsoft.NAV.')}'.",
+    )
+
+
+def coerce(p: P, value: Any) -> Any:
+    """A request value as stored, or HttpError when the type does not fit."""
+    t = p.type
+    if value is None:
+        if not p.nullable:
+            raise HttpError(400, "BadRequest", f"The property '{p.name}' cannot be null.")
+        return blank(t)
+    if t == "Edm.String":
+        if not isinstance(value, str):
+            raise bad_value(p, value)
+        if p.max_length is not None and len(value) > p.max_length:
+            raise HttpError(
+                400,
+                "Application_StringExceededLength",
+                f"The length of the string is {len(value)}, but it must be less than or equal to "
+                f"{p.max_length} characters. Value: {value}",
+            )
+        return value
+    if t in ("Edm.Decimal", "Edm.Double"):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise bad_value(p, value)
+        return value
+    if t in ("Edm.Int32", "Edm.Int64"):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise bad_value(p, value)
+        return value
+    if t == "Edm.Boolean":
+        if not isinstance(value, bool):
+            raise bad_value(p, value)
+        return value
+    if t == "Edm.Guid":
+        if not is_guid(value):
+            raise bad_value(p, value)
+        return str(value).lower()
+    if t == "Edm.Date":
+        if not isinstance(value, str) or not _DATE.match(value):
+            raise bad_value(p, value)
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            raise bad_value(p, value) from None
+        return value
+    if t == "Edm.DateTimeOffset":
+        if not isinstance(value, str):
+            raise bad_value(p, value)
+        return value
+    if t in ENUMS:
+        members = {m[0] for m in ENUMS[t]} | {m[1] for m in ENUMS[t]}
+        if not isinstance(value, str) or value not in members:
+            raise HttpError(
+                400,
+                "BadRequest",
+                f"The value '{value}' is not valid for the enum type '{t.replace('NAV.', 'Microsoft.NAV.')}'.",
+            )
+        return next(m[0] for m in ENUMS[t] if value in (m[0], m[1]))
+    return value
+
+
+class Records:
+    """Create, read, update and delete entities of one tenant's companies."""
+
+    def __init__(self) -> None:
+        self.rules: dict[str, Rule] = {}
+
+    # -- reading ---------------------------------------------------------------------
+
+    @staticmethod
+    def get(tenant: Tenant, ent: EntityDef, company: str | None, key: str) -> dict[str, Any]:
+        rec = tenant.store.get(ent.name, key.lower()) if is_guid(key) else None
+        if rec is None or (company is not None and rec.get(COMPANY) != company):
+            raise not_found(ent, key)
+        return rec
+
+    @staticmethod
+    def find_one(
+        tenant: Tenant, ent: EntityDef, company: str, field: str, value: Any
+    ) -> dict[str, Any] | None:
+        for rid in tenant.store.find_ids(ent.name, field, value):
+            rec = tenant.store.get(ent.name, rid)
+            if rec is not None and rec.get(COMPANY) == company:
+                return rec
+        return None
+
+    @staticmethod
+    def render(
+        ent: EntityDef, rec: dict[str, Any], select: list[str] | None = None
+    ) -> dict[str, Any]:
+        out: dict[str, Any] = {"@odata.etag": etag(int(rec.get(VERSION, 1)), rec["id"])}
+        if not select or "*" in select:
+            for p in ent.properties:
+                value = rec.get(p.name, _MISSING)
+                out[p.name] = blank(p.type) if value is _MISSING else value
+            return out
+        for name in select:
+            p = ent.prop(name)
+            value = rec.get(name, _MISSING)
+            out[name] = (blank(p.type) if p else None) if value is _MISSING else value
+        return out
+
+    @staticmethod
+    def etag_of(rec: dict[str, Any]) -> str:
+        return etag(int(rec.get(VERSION, 1)), rec["id"])
+
+    # -- writing ---------------------------------------------------------------------
+
+    def clean(
+        self, ent: EntityDef, body: Any, *, creating: bool, allow: frozenset[str] = frozenset()
+    ) -> dict[str, Any]:
+        """The body's properties coerced to their EDM types; unknown or read-only ones refused."""
+        if not isinstance(body, dict):
+            raise HttpError(400, "BadRequest", "Invalid Request Body")
+        out: dict[str, Any] = {}
+        for name, value in body.items():
+            if name.startswith("@odata."):
+                continue
+            if name in allow:
+                out[name] = value
+                continue
+            p = ent.prop(name)
+            if p is None:
+                raise HttpError(
+                    400,
+                    "BadRequest",
+                    f"The property '{name}' does not exist on type 'Microsoft.NAV.{ent.name}'. Make sure to "
+                    "only use property names that are defined by the type or mark the type as open type.",
+                )
+            if name in ent.read_only and not (creating and name == ent.key and value is not None):
+                raise HttpError(
+                    400, "BadRequest_InvalidOperation", f"Control '{name}' is read-only."
+                )
+            out[name] = coerce(p, value)
+        return out
+
+    def stamp(self, tenant: Tenant) -> tuple[str, str]:
+        """(lastModifiedDateTime value, store modstamp) for a write now."""
+        now = bc_datetime(tenant.clock.time())
+        return now, now
+
+    def insert(
+        self,
+        tenant: Tenant,
+        ent: EntityDef,
+        company: str,
+        data: dict[str, Any],
+        *,
+        origin: str = "api",
+        emit: bool = True,
+    ) -> dict[str, Any]:
+        """Fill blanks and system fields, run the entity's rule, store; returns the record."""
+        rid = str(data.get("id") or new_guid()).lower()
+        rec: dict[str, Any] = {p.name: blank(p.type) for p in ent.properties}
+        rec.update(data)
+        rec["id"] = rid
+        rec[COMPANY] = company
+        rec[VERSION] = 1
+        rec[SEQ] = tenant.store.next_sequence(f"bc:seq:{ent.name}")
+        rule = self.rules.get(ent.name)
+        if rule is not None:
+            rule(tenant, ent, company, rec, None)
+        rec.pop("_system", None)
+        self.check_required(ent, rec)
+        now, modstamp = self.stamp(tenant)
+        if ent.prop(ent.modified) is not None:
+            rec[ent.modified] = now
+        try:
+            tenant.store.insert(
+                ent.name, rid, rec, modstamp, at=tenant.clock.time(), origin=origin, emit=emit
+            )
+        except ConfigError:  # the primary key is taken
+            raise HttpError(
+                400,
+                "Internal_EntityWithSameKeyExists",
+                f"The record in table {ent.name} already exists. Identification fields and values: Id='{rid}'",
+            ) from None
+        return rec
+
+    @staticmethod
+    def check_required(ent: EntityDef, rec: dict[str, Any]) -> None:
+        for group in ent.required:
+            if not any(
+                rec.get(name) not in (None, "", blank(ent.prop(name).type)) for name in group
+            ):  # type: ignore[union-attr]
+                raise HttpError(
+                    400,
+                    "BadRequest",
+                    f"The property '{group[0]}' is required"
+                    + (f" (or {', '.join(group[1:])})" if len(group) > 1 else "")
+                    + f" on type 'Microsoft.NAV.{ent.name}'.",
+                )
+
+    def check_etag(self, rec: dict[str, Any], if_match: str | None, required: bool) -> None:
+        if if_match is None or not if_match.strip():
+            if required:
+                raise HttpError(
+                    400,
+                    "BadRequest_InvalidToken",
+                    "Could not validate the client concurrency token required by the service. "
+                    "Please provide a valid token in the client request.",
+                )
+            return
+        tags = [t.strip() for t in if_match.split(",")]
+        if "*" in tags or self.etag_of(rec) in tags:
+            return
+        raise HttpError(
+            412, "Request_EntityChanged", "Another user has already changed the record."
+        )
+
+    def update(
+        self,
+        tenant: Tenant,
+        ent: EntityDef,
+        previous: dict[str, Any],
+        changes: dict[str, Any],
+        *,
+        origin: str = "api",
+    ) -> dict[str, Any]:
+        rec = {**previous, **changes}
+        rule = self.rules.get(ent.name)
+        if rule is not None:
+            rule(tenant, ent, previous[COMPANY], rec, previous)
+        rec.pop("_system", None)
+        changed = [k for k, v in rec.items() if previous.get(k) != v and not k.startswith("_")]
+        if not changed:
+            return previous
+        rec[VERSION] = int(previous.get(VERSION, 1)) + 1
+        now, modstamp = self.stamp(tenant)
+        if ent.prop(ent.modified) is not None:
+            rec[ent.modified] = now
+        tenant.store.update(
+            ent.name,
+            rec["id"],
+            rec,
+            previous,
+            modstamp,
+            changed_fields=changed,
+            at=tenant.clock.time(),
+            origin=origin,
+        )
+        return rec
+
+    @staticmethod
+    def delete(tenant: Tenant, ent: EntityDef, rec: dict[str, Any], *, origin: str = "api") -> None:
+        now = bc_datetime(tenant.clock.time())
+        tenant.store.delete(ent.name, rec["id"], rec, now, at=tenant.clock.time(), origin=origin)
+
+    # -- series ----------------------------------------------------------------------
+
+    @staticmethod
+    def next_number(
+        tenant: Tenant, company: str, series: str, width: int = 5, step: int = 10, start: int = 1
+    ) -> str:
+        n = tenant.store.next_sequence(f"bc:no:{company}:{series}", start)
+        return f"{series}{n * step:0{width}d}"
+
+    # -- listing ---------------------------------------------------------------------
+
+    @staticmethod
+    def where(ent: EntityDef, company: str | None) -> tuple[str, list[Any]]:
+        if company is None:
+            return "type = ? AND deleted = 0", [ent.name]
+        return f"type = ? AND deleted = 0 AND {json_path(COMPANY)} = ?", [ent.name, company]
+
+
+def company_guid(tenant_name: str, name: str) -> str:
+    """The stable id of a tenant's seeded company (same tenant, same id, every run)."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"businesscentral/{tenant_name}/{name}"))
+
+
+def entity(name: str) -> EntityDef:
+    return ENTITIES[name]

@@ -1,0 +1,451 @@
+"""The API v2.0 resource paths and their handlers.
+
+Everything under ``/v2.0/{tenant}/{environment}/api/v2.0/`` (or ``/v2.0/{environment}/
+api/v2.0/`` with the tenant taken from the token) is one OData service:
+
+    companies[({id})]
+    companies({id})/{entitySet}[({id})][/$count]
+    companies({id})/{entitySet}({id})/{navigation}[({id})]
+    companies({id})/salesInvoices({id})/Microsoft.NAV.post
+    companies({id})/journals({id})/Microsoft.NAV.post
+    subscriptions[('{id}')]
+    $metadata
+
+Collections answer ``{"@odata.context", "value": [...], "@odata.nextLink"?}``; single
+entities carry ``@odata.context`` ending in ``/$entity`` and ``@odata.etag``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, urlencode
+
+import orjson
+
+from simulators.engine import HttpError, Request, Response, Tenant, json_path
+
+from ._edm import BY_SET, COMPANY_SETS, ENTITIES, EntityDef
+from ._odata import QueryOptions, compile_filter, encode_skiptoken, parse_options
+from ._records import COMPANY, SEQ, Records, not_found
+from ._wire import json_response
+
+if TYPE_CHECKING:
+    from ._dialect import BusinessCentralDialect
+
+_SAFE = "$,()'"
+COMPANIES_KEY = "bc.companies"
+_SEGMENT = re.compile(r"^([A-Za-z][A-Za-z0-9.]*)(?:\((.*)\))?$")
+
+
+def resource_not_found(segment: str) -> HttpError:
+    return HttpError(
+        404, "BadRequest_ResourceNotFound", f"Resource not found for the segment '{segment}'."
+    )
+
+
+def _key(raw: str | None) -> str | None:
+    if raw is None:
+        return None
+    raw = raw.strip()
+    if raw.startswith("'") and raw.endswith("'"):
+        raw = raw[1:-1]
+    if raw.startswith("id="):
+        raw = raw[3:]
+    return raw
+
+
+@dataclass(slots=True)
+class Target:
+    """What a resource path names."""
+
+    kind: str  # service | metadata | companies | company | collection | entity | count | action | subscriptions | subscription
+    ent: EntityDef | None = None
+    company: str | None = None
+    key: str | None = None
+    parent: tuple[EntityDef, dict[str, Any]] | None = None  # (parent type, parent record)
+    action: str = ""
+    context: str = ""  # the path after the service root, for @odata.context
+
+
+class RestApi:
+    def __init__(self, dialect: BusinessCentralDialect) -> None:
+        self.d = dialect
+        self.records: Records = dialect.records
+
+    # -- paths -----------------------------------------------------------------------
+
+    @staticmethod
+    def root(req: Request) -> str:
+        """The service root URL as the request spelled it."""
+        p = req.params
+        if "tenant" in p:
+            return f"{req.base_url}/v2.0/{p['tenant']}/{p['env']}/api/v2.0"
+        return f"{req.base_url}/v2.0/{p['env']}/api/v2.0"
+
+    def resolve(self, req: Request, tenant: Tenant) -> Target:
+        rest = req.params.get("rest", "").strip("/")
+        if rest in ("", "/"):
+            return Target("service")
+        if rest == "$metadata":
+            return Target("metadata")
+        segs = [s for s in rest.split("/") if s]
+        m = _SEGMENT.match(segs[0])
+        if m is None:
+            raise resource_not_found(segs[0])
+        name, key = m.group(1), _key(m.group(2))
+        if name == "subscriptions":
+            if len(segs) > 1:
+                raise resource_not_found(segs[1])
+            return Target("subscription" if key else "subscriptions", key=key)
+        if name != "companies":
+            if name in BY_SET:
+                raise HttpError(
+                    400,
+                    "BadRequest_NotFound",
+                    f"The entity set '{name}' needs a company: use companies({{id}})/{name}.",
+                )
+            raise resource_not_found(name)
+        if key is None:
+            if len(segs) > 1:
+                raise resource_not_found(segs[1])
+            return Target("companies", ENTITIES["company"], context="companies")
+        cid = self.company(tenant, key)
+        if len(segs) == 1:
+            return Target("company", ENTITIES["company"], key=cid, context="companies/$entity")
+        ctx = f"companies({cid})"
+        ent: EntityDef | None = None
+        parent: tuple[EntityDef, dict[str, Any]] | None = None
+        rec_key: str | None = None
+        for i, seg in enumerate(segs[1:], start=1):
+            last = i == len(segs) - 1
+            if seg == "$count" and last and ent is not None and rec_key is None:
+                return Target("count", ent, cid, parent=parent, context=ctx)
+            if (
+                seg.startswith("Microsoft.NAV.")
+                and last
+                and ent is not None
+                and rec_key is not None
+            ):
+                return Target("action", ent, cid, key=rec_key, action=seg[len("Microsoft.NAV.") :])
+            sm = _SEGMENT.match(seg)
+            if sm is None:
+                raise resource_not_found(seg)
+            sname, skey = sm.group(1), _key(sm.group(2))
+            if ent is None:
+                if sname == "journals" and skey is not None:
+                    # general journal batches: the customer payment journals are among them
+                    ent = ENTITIES["customerPaymentJournal"]
+                elif sname not in COMPANY_SETS:
+                    raise resource_not_found(sname)
+                else:
+                    ent = BY_SET[sname]
+                ctx += f"/{sname}"
+            else:
+                if rec_key is None or sname not in ent.nav or not ent.nav[sname].collection:
+                    raise resource_not_found(sname)
+                parent_rec = self.records.get(tenant, ent, cid, rec_key)
+                parent = (ent, parent_rec)
+                ent = ENTITIES[ent.nav[sname].target]
+                ctx += f"({rec_key})/{sname}"
+            rec_key = skey
+        assert ent is not None
+        if rec_key is not None:
+            return Target("entity", ent, cid, key=rec_key, parent=parent, context=f"{ctx}/$entity")
+        return Target("collection", ent, cid, parent=parent, context=ctx)
+
+    def company(self, tenant: Tenant, key: str) -> str:
+        """The id of an existing company (known ids are remembered per tenant)."""
+        known: set[str] = tenant.state.setdefault(COMPANIES_KEY, set())
+        k = key.lower()
+        if k not in known:
+            known.add(self.records.get(tenant, ENTITIES["company"], None, key)["id"])
+        return k
+
+    # -- dispatch --------------------------------------------------------------------
+
+    def handle(self, req: Request, tenant: Tenant, t: Target) -> Response:
+        m = req.method
+        if t.kind == "service":
+            return self.service_document(req)
+        if t.kind == "metadata":
+            return self.d.metadata.response()
+        if t.kind in ("companies", "company"):
+            if m != "GET":
+                raise HttpError(
+                    405,
+                    "BadRequest_MethodNotAllowed",
+                    f"'{m}' requests for 'companies' of EntityType 'company' are not allowed within Dynamics 365 Business Central OData web services.",
+                )
+            return (
+                self.get_entity(req, tenant, t)
+                if t.kind == "company"
+                else self.list(req, tenant, t)
+            )
+        if t.kind == "count":
+            if m != "GET":
+                raise HttpError(
+                    405, "BadRequest_MethodNotAllowed", "Only GET is allowed on $count."
+                )
+            return self.count(req, tenant, t)
+        if t.kind == "action":
+            if m != "POST":
+                raise HttpError(
+                    405, "BadRequest_MethodNotAllowed", f"'{m}' is not allowed on a bound action."
+                )
+            return self.action(req, tenant, t)
+        if t.kind == "collection":
+            if m == "GET":
+                return self.list(req, tenant, t)
+            if m == "POST":
+                return self.create(req, tenant, t)
+        if t.kind == "entity":
+            if m == "GET":
+                return self.get_entity(req, tenant, t)
+            if m == "PATCH":
+                return self.patch(req, tenant, t)
+            if m == "DELETE":
+                return self.delete(req, tenant, t)
+        raise HttpError(
+            405,
+            "BadRequest_MethodNotAllowed",
+            f"'{m}' requests for '{t.ent.set_name if t.ent else ''}' are not allowed within Dynamics 365 Business Central OData web services.",
+        )
+
+    def service_document(self, req: Request) -> Response:
+        root = self.root(req)
+        sets = ["companies", "subscriptions", *sorted(COMPANY_SETS)]
+        return json_response(
+            {
+                "@odata.context": f"{root}/$metadata",
+                "value": [{"name": s, "kind": "EntitySet", "url": s} for s in sets],
+            }
+        )
+
+    # -- reads -----------------------------------------------------------------------
+
+    def _check_writable(self, ent: EntityDef, method: str) -> None:
+        if not ent.writable:
+            raise HttpError(
+                405,
+                "BadRequest_MethodNotAllowed",
+                f"'{method}' requests for '{ent.set_name}' of EntityType '{ent.name}' are not allowed within "
+                "Dynamics 365 Business Central OData web services.",
+            )
+
+    def _in_parent(self, t: Target, rec: dict[str, Any]) -> bool:
+        if t.parent is None:
+            return True
+        pent, prec = t.parent
+        nav = next(n for n in pent.nav.values() if n.target == t.ent.name and n.collection)  # type: ignore[union-attr]
+        return rec.get(nav.join[1]) == prec.get(nav.join[0])
+
+    def _load(self, tenant: Tenant, t: Target) -> dict[str, Any]:
+        assert t.ent is not None and t.key is not None
+        rec = self.records.get(tenant, t.ent, t.company, t.key)
+        if not self._in_parent(t, rec):
+            raise not_found(t.ent, t.key)
+        return rec
+
+    def get_entity(self, req: Request, tenant: Tenant, t: Target) -> Response:
+        assert t.ent is not None
+        rec = self._load(tenant, t)
+        opts = parse_options(req.query_pairs(), t.ent)
+        body = {"@odata.context": f"{self.root(req)}/$metadata#{t.context}"}
+        body.update(self.shape(tenant, t.ent, rec, opts))
+        return json_response(body, headers=[("etag", self.records.etag_of(rec))])
+
+    def shape(
+        self, tenant: Tenant, ent: EntityDef, rec: dict[str, Any], opts: QueryOptions
+    ) -> dict[str, Any]:
+        out = self.records.render(ent, rec, opts.select)
+        for ex in opts.expand:
+            nav = ent.nav[ex.nav]
+            target = ENTITIES[nav.target]
+            mine, theirs = nav.join
+            if nav.collection:
+                where, params = self.records.where(target, rec[COMPANY])
+                where += f" AND {json_path(theirs)} = ?"
+                params.append(rec.get(mine))
+                if ex.filter:
+                    cond, fparams = compile_filter(ex.filter, target)
+                    where += f" AND ({cond})"
+                    params += fparams
+                rows = tenant.store.conn.execute(
+                    f"SELECT data FROM records WHERE {where} ORDER BY {json_path(SEQ)}", params
+                ).fetchall()
+                out[ex.nav] = [
+                    self.records.render(target, orjson.loads(r[0]), ex.select) for r in rows
+                ]
+            else:
+                other = tenant.store.get(target.name, str(rec.get(mine) or ""))
+                out[ex.nav] = self.records.render(target, other, ex.select) if other else None
+        return out
+
+    def _query(self, tenant: Tenant, t: Target, opts: QueryOptions) -> tuple[str, list[Any]]:
+        assert t.ent is not None
+        where, params = self.records.where(t.ent, None if t.ent.name == "company" else t.company)
+        if t.parent is not None:
+            pent, prec = t.parent
+            nav = next(n for n in pent.nav.values() if n.target == t.ent.name and n.collection)
+            where += f" AND {json_path(nav.join[1])} = ?"
+            params.append(prec.get(nav.join[0]))
+        if opts.filter:
+            cond, fparams = compile_filter(opts.filter, t.ent)
+            where += f" AND ({cond})"
+            params += fparams
+        return where, params
+
+    def count(self, req: Request, tenant: Tenant, t: Target) -> Response:
+        assert t.ent is not None
+        opts = parse_options(req.query_pairs(), t.ent)
+        where, params = self._query(tenant, t, opts)
+        n = tenant.store.conn.execute(
+            f"SELECT count(*) FROM records WHERE {where}", params
+        ).fetchone()[0]
+        return Response(
+            200, str(n).encode(), [("content-type", "text/plain"), ("odata-version", "4.0")]
+        )
+
+    def list(self, req: Request, tenant: Tenant, t: Target) -> Response:
+        assert t.ent is not None
+        opts = parse_options(req.query_pairs(), t.ent)
+        where, params = self._query(tenant, t, opts)
+        order = ", ".join(f"{json_path(f)} {'DESC' if d else 'ASC'}" for f, d in opts.orderby)
+        order = f"{order}, {json_path(SEQ)}" if order else json_path(SEQ)
+        page = min(self._page_size(req), self.d.settings.max_page_size)
+        offset = opts.skip + opts.skiptoken
+        remaining_top = None if opts.top is None else max(0, opts.top - opts.skiptoken)
+        limit = page if remaining_top is None else min(page, remaining_top)
+        conn = tenant.store.conn
+        rows = conn.execute(
+            f"SELECT data FROM records WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
+            [*params, limit + 1, offset],
+        ).fetchall()
+        more = len(rows) > limit and (remaining_top is None or remaining_top > limit)
+        rows = rows[:limit]
+        body: dict[str, Any] = {"@odata.context": f"{self.root(req)}/$metadata#{t.context}"}
+        if opts.count:
+            body["@odata.count"] = conn.execute(
+                f"SELECT count(*) FROM records WHERE {where}", params
+            ).fetchone()[0]
+        body["value"] = [self.shape(tenant, t.ent, orjson.loads(r[0]), opts) for r in rows]
+        if more:
+            pairs = [(k, v) for k, v in req.query_pairs() if k != "$skiptoken"]
+            pairs.append(("$skiptoken", encode_skiptoken(opts.skiptoken + limit)))
+            query = urlencode(pairs, quote_via=quote, safe=_SAFE)
+            body["@odata.nextLink"] = f"{self.root(req)}/{self._path(req)}?{query}"
+        return json_response(body)
+
+    @staticmethod
+    def _path(req: Request) -> str:
+        return req.params.get("rest", "").strip("/")
+
+    def _page_size(self, req: Request) -> int:
+        for part in req.headers.get("prefer", "").split(","):
+            k, _, v = part.strip().partition("=")
+            if k.strip().lower() == "odata.maxpagesize" and v.strip().isdigit() and int(v) > 0:
+                return int(v)
+        return self.d.settings.max_page_size
+
+    # -- writes ----------------------------------------------------------------------
+
+    def _entity_response(
+        self, req: Request, t: Target, rec: dict[str, Any], status: int, location: bool = False
+    ) -> Response:
+        assert t.ent is not None
+        ctx = t.context if t.kind == "entity" else f"{t.context}/$entity"
+        body = {
+            "@odata.context": f"{self.root(req)}/$metadata#{ctx}",
+            **self.records.render(t.ent, rec),
+        }
+        headers = [("etag", self.records.etag_of(rec))]
+        if location:
+            headers.append(("location", f"{self.root(req)}/{self._path(req)}({rec['id']})"))
+        return json_response(body, status, headers)
+
+    def create(self, req: Request, tenant: Tenant, t: Target) -> Response:
+        assert t.ent is not None and t.company is not None
+        ent = t.ent
+        self._check_writable(ent, "POST")
+        body = req.json()
+        nested_lines = None
+        if ent.name == "salesInvoice" and isinstance(body, dict) and "salesInvoiceLines" in body:
+            nested_lines = body.pop("salesInvoiceLines")
+            if not isinstance(nested_lines, list):
+                raise HttpError(400, "BadRequest", "salesInvoiceLines must be an array of lines.")
+        data = self.records.clean(ent, body, creating=True)
+        if t.parent is not None:
+            pent, prec = t.parent
+            nav = next(n for n in pent.nav.values() if n.target == ent.name and n.collection)
+            data[nav.join[1]] = prec[nav.join[0]]
+        single = ent.name != "salesInvoiceLine" and nested_lines is None
+        with contextlib.nullcontext() if single else tenant.store.transaction():
+            rec = self.records.insert(tenant, ent, t.company, data)
+            if ent.name == "salesInvoiceLine":
+                self.d.rules.recompute_totals(tenant, rec["documentId"])
+            if nested_lines is not None:
+                line_ent = ENTITIES["salesInvoiceLine"]
+                for line in nested_lines:
+                    ld = self.records.clean(line_ent, line, creating=True)
+                    ld["documentId"] = rec["id"]
+                    self.records.insert(tenant, line_ent, t.company, ld)
+                self.d.rules.recompute_totals(tenant, rec["id"])
+                rec = tenant.store.get(ent.name, rec["id"]) or rec
+        return self._entity_response(req, t, rec, 201, location=True)
+
+    def patch(self, req: Request, tenant: Tenant, t: Target) -> Response:
+        assert t.ent is not None
+        self._check_writable(t.ent, "PATCH")
+        rec = self._load(tenant, t)
+        self.records.check_etag(rec, req.headers.get("if-match"), self.d.settings.require_if_match)
+        changes = self.records.clean(t.ent, req.json(), creating=False)
+        with tenant.store.transaction():
+            rec = self.records.update(tenant, t.ent, rec, changes)
+            if t.ent.name == "salesInvoiceLine":
+                self.d.rules.recompute_totals(tenant, rec["documentId"])
+        return self._entity_response(req, t, rec, 200)
+
+    def delete(self, req: Request, tenant: Tenant, t: Target) -> Response:
+        assert t.ent is not None
+        self._check_writable(t.ent, "DELETE")
+        rec = self._load(tenant, t)
+        self.records.check_etag(rec, req.headers.get("if-match"), self.d.settings.require_if_match)
+        ent = t.ent
+        with tenant.store.transaction():
+            if ent.name == "salesInvoice":
+                if rec.get("status") not in ("Draft", "In Review"):
+                    raise HttpError(
+                        400,
+                        "Application_DialogException",
+                        f"You cannot delete the posted sales invoice {rec.get('number')}.",
+                    )
+                for line in tenant.store.find(
+                    "salesInvoiceLine", {"documentId": rec["id"]}, limit=100_000
+                ):
+                    self.records.delete(tenant, ENTITIES["salesInvoiceLine"], line)
+            if ent.name == "salesInvoiceLine":
+                inv = tenant.store.get("salesInvoice", rec["documentId"])
+                if inv is not None and inv.get("status") not in ("Draft", "In Review"):
+                    raise HttpError(
+                        400,
+                        "Application_DialogException",
+                        f"You cannot modify the lines of the posted sales invoice {inv.get('number')}.",
+                    )
+            self.records.delete(tenant, ent, rec)
+            if ent.name == "salesInvoiceLine":
+                self.d.rules.recompute_totals(tenant, rec["documentId"])
+        return Response(204, b"", [("odata-version", "4.0")])
+
+    def action(self, req: Request, tenant: Tenant, t: Target) -> Response:
+        assert t.ent is not None
+        rec = self._load(tenant, t)
+        if t.ent.name == "salesInvoice" and t.action == "post":
+            self.d.rules.post_invoice(tenant, rec)
+        elif t.ent.name == "customerPaymentJournal" and t.action == "post":
+            self.d.rules.post_journal(tenant, rec)
+        else:
+            raise resource_not_found(f"Microsoft.NAV.{t.action}")
+        return Response(204, b"", [("odata-version", "4.0")])

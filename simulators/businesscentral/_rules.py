@@ -1,0 +1,464 @@
+"""Business logic the API applies on writes and in its bound actions.
+
+- Numbers come from number series when a POST leaves ``number`` out.
+- References are resolved by id or number (``customerId`` or ``customerNumber``) and
+  the denormalised fields filled from the target (``customerName``, ``billTo*``).
+- A sales invoice is a Draft until ``Microsoft.NAV.post``: then it takes its posted
+  number, becomes Open with ``remainingAmount`` equal to its total, and the customer's
+  ``balanceDue`` grows. Posted invoices can no longer be changed.
+- Customer payments are journal lines; posting the journal applies each payment to the
+  invoice it names: ``remainingAmount`` drops, and at zero the invoice is Paid.
+- Line amounts and invoice totals are recomputed from quantity, unit price, discount
+  and tax percent.
+
+Where the public documentation does not say how a rule reads (the draft and posted
+number series), the choice is named in the module that applies it.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from simulators.engine import HttpError, Tenant
+
+from ._edm import ENTITIES, EntityDef
+from ._records import COMPANY, Records, not_found
+from ._wire import BLANK_DATE, NIL_GUID, bc_date, money
+
+if TYPE_CHECKING:
+    pass
+
+DRAFT_SERIES = "S-INV"  # draft invoice numbers, e.g. S-INV100010
+POSTED_SERIES = "PS-INV"  # posted invoice numbers, e.g. PS-INV103010
+PAYMENT_TERMS_DAYS = 30  # due date when the customer has no payment terms
+
+
+def _set(x: Any) -> bool:
+    return x not in (None, "", NIL_GUID, BLANK_DATE, 0)
+
+
+def dialog(message: str) -> HttpError:
+    """An application error raised by the business logic (an AL Error dialog)."""
+    return HttpError(400, "Application_DialogException", message)
+
+
+class Rules:
+    def __init__(self, records: Records) -> None:
+        self.r = records
+        records.rules.update(
+            {
+                "customer": self.customer,
+                "project": self.numbered,
+                "item": self.item,
+                "employee": self.employee,
+                "salesInvoice": self.sales_invoice,
+                "salesInvoiceLine": self.sales_invoice_line,
+                "timeRegistrationEntry": self.time_entry,
+                "customerPayment": self.customer_payment,
+                "customerPaymentJournal": self.payment_journal,
+                "currency": self.currency,
+            }
+        )
+
+    # -- helpers ---------------------------------------------------------------------
+
+    def _ref(
+        self,
+        tenant: Tenant,
+        company: str,
+        rec: dict[str, Any],
+        target: str,
+        id_field: str,
+        number_field: str,
+        key_field: str = "number",
+        required: bool = True,
+    ) -> dict[str, Any] | None:
+        """Resolve a reference given by id or by number and write both back."""
+        ent = ENTITIES[target]
+        ref: dict[str, Any] | None = None
+        if _set(rec.get(id_field)):
+            ref = tenant.store.get(target, rec[id_field])
+            if ref is None or ref.get(COMPANY) != company:
+                raise not_found(ent, rec[id_field])
+        elif _set(rec.get(number_field)):
+            ref = self.r.find_one(tenant, ent, company, key_field, rec[number_field])
+            if ref is None:
+                label = target[0].upper() + target[1:]
+                raise HttpError(
+                    400,
+                    "Internal_RecordNotFound",
+                    f"The {label} does not exist. Identification fields and values: No.='{rec[number_field]}'",
+                )
+        elif required:
+            raise HttpError(
+                400, "BadRequest", f"The property '{id_field}' or '{number_field}' is required."
+            )
+        if ref is not None:
+            rec[id_field] = ref["id"]
+            rec[number_field] = ref[key_field]
+        return ref
+
+    def _number(
+        self, tenant: Tenant, ent: EntityDef, company: str, rec: dict[str, Any], prev: Any
+    ) -> None:
+        if prev is None and not rec.get("number") and ent.series:
+            rec["number"] = self.r.next_number(tenant, company, ent.series)
+        if prev is None and rec.get("number"):
+            other = self.r.find_one(tenant, ent, company, "number", rec["number"])
+            if other is not None and other["id"] != rec["id"]:
+                label = ent.name[0].upper() + ent.name[1:]
+                raise HttpError(
+                    400,
+                    "Internal_EntityWithSameKeyExists",
+                    f"The record in table {label} already exists. Identification fields and values: No.='{rec['number']}'",
+                )
+
+    @staticmethod
+    def _today(tenant: Tenant) -> str:
+        return bc_date(tenant.clock.time())
+
+    # -- entities --------------------------------------------------------------------
+
+    def numbered(
+        self, tenant: Tenant, ent: EntityDef, company: str, rec: dict[str, Any], prev: Any
+    ) -> None:
+        self._number(tenant, ent, company, rec, prev)
+
+    def customer(
+        self, tenant: Tenant, ent: EntityDef, company: str, rec: dict[str, Any], prev: Any
+    ) -> None:
+        self._number(tenant, ent, company, rec, prev)
+        if not rec.get("type"):
+            rec["type"] = "Company"
+        if not rec.get("blocked"):
+            rec["blocked"] = " "
+        if _set(rec.get("currencyId")) and (
+            prev is None or rec["currencyId"] != prev.get("currencyId")
+        ):
+            cur = tenant.store.get("currency", rec["currencyId"])
+            if cur is None or cur.get(COMPANY) != company:
+                raise not_found(ENTITIES["currency"], rec["currencyId"])
+            rec["currencyCode"] = cur["code"]
+
+    def item(
+        self, tenant: Tenant, ent: EntityDef, company: str, rec: dict[str, Any], prev: Any
+    ) -> None:
+        self._number(tenant, ent, company, rec, prev)
+        if not rec.get("type"):
+            rec["type"] = "Inventory"
+        if not rec.get("baseUnitOfMeasureCode"):
+            rec["baseUnitOfMeasureCode"] = "HOUR" if rec["type"] == "Service" else "PCS"
+
+    def employee(
+        self, tenant: Tenant, ent: EntityDef, company: str, rec: dict[str, Any], prev: Any
+    ) -> None:
+        self._number(tenant, ent, company, rec, prev)
+        if not rec.get("status"):
+            rec["status"] = "Active"
+        rec["displayName"] = " ".join(
+            x for x in (rec.get("givenName"), rec.get("middleName"), rec.get("surname")) if x
+        )
+
+    def currency(
+        self, tenant: Tenant, ent: EntityDef, company: str, rec: dict[str, Any], prev: Any
+    ) -> None:
+        if not rec.get("amountDecimalPlaces"):
+            rec["amountDecimalPlaces"] = "2:2"
+        if not rec.get("amountRoundingPrecision"):
+            rec["amountRoundingPrecision"] = 0.01
+
+    def payment_journal(
+        self, tenant: Tenant, ent: EntityDef, company: str, rec: dict[str, Any], prev: Any
+    ) -> None:
+        if prev is None:
+            other = self.r.find_one(tenant, ent, company, "code", rec.get("code"))
+            if other is not None:
+                raise HttpError(
+                    400,
+                    "Internal_EntityWithSameKeyExists",
+                    f"The record in table Gen. Journal Batch already exists. Identification fields and values: "
+                    f"Journal Template Name='CASHRCPT',Name='{rec.get('code')}'",
+                )
+
+    def time_entry(
+        self, tenant: Tenant, ent: EntityDef, company: str, rec: dict[str, Any], prev: Any
+    ) -> None:
+        self._ref(tenant, company, rec, "employee", "employeeId", "employeeNumber")
+        self._ref(tenant, company, rec, "project", "jobId", "jobNumber", required=False)
+        if not rec.get("status"):
+            rec["status"] = "Open"
+        if not rec.get("unitOfMeasureCode"):
+            rec["unitOfMeasureCode"] = "HOUR"
+        if prev is None:
+            rec["lineNumber"] = tenant.store.next_sequence(f"bc:line:{company}:time") * 10000
+        elif prev.get("status") == "Approved" and rec.get("status") == "Approved":
+            changed = [
+                k for k in ("quantity", "date", "jobId", "employeeId") if rec.get(k) != prev.get(k)
+            ]
+            if changed:
+                raise dialog(
+                    "Status must be equal to 'Open' in Time Sheet Line: the entry is approved."
+                )
+
+    # -- sales invoices --------------------------------------------------------------
+
+    def sales_invoice(
+        self, tenant: Tenant, ent: EntityDef, company: str, rec: dict[str, Any], prev: Any
+    ) -> None:
+        if (
+            prev is not None
+            and prev.get("status") not in ("Draft", "In Review")
+            and not rec.get("_system")
+        ):
+            raise dialog(
+                f"You cannot modify the posted sales invoice {prev.get('number')}. Posted invoices can only be "
+                "corrected with a credit memo."
+            )
+        rec.pop("_system", None)
+        if prev is None:
+            if not rec.get("number"):
+                rec["number"] = self.r.next_number(
+                    tenant, company, DRAFT_SERIES, width=6, start=10001
+                )
+            rec["status"] = rec.get("status") or "Draft"
+        cust = None
+        if (
+            prev is None
+            or rec.get("customerId") != prev.get("customerId")
+            or rec.get("customerNumber") != prev.get("customerNumber")
+        ):
+            if (
+                prev is not None
+                and rec.get("customerNumber") != prev.get("customerNumber")
+                and rec.get("customerId") == prev.get("customerId")
+            ):
+                rec["customerId"] = NIL_GUID
+            cust = self._ref(tenant, company, rec, "customer", "customerId", "customerNumber")
+        if cust is not None:
+            rec["customerName"] = cust["displayName"]
+            rec["billToCustomerId"], rec["billToCustomerNumber"] = cust["id"], cust["number"]
+            rec["billToName"] = cust["displayName"]
+            for side in ("sellTo", "billTo"):
+                for src, dst in (
+                    ("addressLine1", "AddressLine1"),
+                    ("addressLine2", "AddressLine2"),
+                    ("city", "City"),
+                    ("country", "Country"),
+                    ("state", "State"),
+                    ("postalCode", "PostCode"),
+                ):
+                    if not rec.get(side + dst):
+                        rec[side + dst] = cust.get(src, "")
+            if not rec.get("currencyCode"):
+                rec["currencyCode"] = cust.get("currencyCode", "")
+                rec["currencyId"] = cust.get("currencyId", NIL_GUID)
+            if not rec.get("email"):
+                rec["email"] = cust.get("email", "")
+            if not rec.get("phoneNumber"):
+                rec["phoneNumber"] = cust.get("phoneNumber", "")
+        if not _set(rec.get("invoiceDate")):
+            rec["invoiceDate"] = self._today(tenant)
+        if not _set(rec.get("postingDate")):
+            rec["postingDate"] = rec["invoiceDate"]
+        if not _set(rec.get("dueDate")):
+            due = date.fromisoformat(rec["invoiceDate"]) + timedelta(days=PAYMENT_TERMS_DAYS)
+            rec["dueDate"] = due.isoformat()
+
+    def sales_invoice_line(
+        self, tenant: Tenant, ent: EntityDef, company: str, rec: dict[str, Any], prev: Any
+    ) -> None:
+        inv = tenant.store.get("salesInvoice", rec.get("documentId") or "")
+        if inv is None or inv.get(COMPANY) != company:
+            raise not_found(ENTITIES["salesInvoice"], str(rec.get("documentId")))
+        if inv.get("status") not in ("Draft", "In Review") and not rec.get("_system"):
+            raise dialog(
+                f"You cannot modify the lines of the posted sales invoice {inv.get('number')}."
+            )
+        if not rec.get("lineType"):
+            rec["lineType"] = (
+                "Item"
+                if (_set(rec.get("itemId")) or _set(rec.get("lineObjectNumber")))
+                else "Comment"
+            )
+        if rec["lineType"] == "Item" and (
+            prev is None
+            or rec.get("itemId") != prev.get("itemId")
+            or rec.get("lineObjectNumber") != prev.get("lineObjectNumber")
+        ):
+            item = self._ref(tenant, company, rec, "item", "itemId", "lineObjectNumber")
+            assert item is not None
+            if not rec.get("description"):
+                rec["description"] = item.get("displayName", "")
+            if prev is None and not rec.get("unitPrice"):
+                rec["unitPrice"] = item.get("unitPrice", 0)
+            rec["unitOfMeasureCode"] = item.get("baseUnitOfMeasureCode", "")
+        if prev is None:
+            rec["sequence"] = rec.get("sequence") or (self._max_sequence(tenant, inv["id"]) + 10000)
+        qty = float(rec.get("quantity") or 0)
+        price = float(rec.get("unitPrice") or 0)
+        gross = qty * price
+        pct = float(rec.get("discountPercent") or 0)
+        disc = float(rec.get("discountAmount") or 0) or gross * pct / 100.0
+        rec["discountAmount"] = money(disc)
+        excl = money(gross - disc)
+        tax = money(excl * float(rec.get("taxPercent") or 0) / 100.0)
+        rec["amountExcludingTax"] = rec["netAmount"] = excl
+        rec["totalTaxAmount"] = rec["netTaxAmount"] = tax
+        rec["amountIncludingTax"] = rec["netAmountIncludingTax"] = money(excl + tax)
+        if not rec.get("shipmentDate") or rec["shipmentDate"] == BLANK_DATE:
+            rec["shipmentDate"] = inv.get("invoiceDate", BLANK_DATE)
+
+    @staticmethod
+    def _max_sequence(tenant: Tenant, doc: str) -> int:
+        row = tenant.store.conn.execute(
+            "SELECT max(json_extract(data, '$.sequence')) FROM records WHERE type = 'salesInvoiceLine'"
+            " AND json_extract(data, '$.documentId') = ? AND deleted = 0",
+            (doc,),
+        ).fetchone()
+        return int(row[0] or 0)
+
+    def recompute_totals(self, tenant: Tenant, invoice_id: str) -> None:
+        """Invoice totals from its lines (after a line was written or deleted)."""
+        inv = tenant.store.get("salesInvoice", invoice_id)
+        if inv is None:
+            return
+        excl = tax = 0.0
+        for (data,) in tenant.store.conn.execute(
+            "SELECT json_extract(data, '$.amountExcludingTax') || '|' || json_extract(data, '$.totalTaxAmount')"
+            " FROM records WHERE type = 'salesInvoiceLine' AND json_extract(data, '$.documentId') = ? AND deleted = 0",
+            (invoice_id,),
+        ):
+            a, _, t = str(data).partition("|")
+            excl += float(a or 0)
+            tax += float(t or 0)
+        changes = {
+            "totalAmountExcludingTax": money(excl),
+            "totalTaxAmount": money(tax),
+            "totalAmountIncludingTax": money(excl + tax),
+            "_system": True,
+        }
+        self.r.update(tenant, ENTITIES["salesInvoice"], inv, changes)
+
+    def post_invoice(self, tenant: Tenant, inv: dict[str, Any]) -> dict[str, Any]:
+        """Microsoft.NAV.post: Draft -> Open with the posted number; the customer owes the total."""
+        if inv.get("status") not in ("Draft", "In Review"):
+            raise dialog(f"The sales invoice {inv.get('number')} has already been posted.")
+        total = float(inv.get("totalAmountIncludingTax") or 0)
+        n_lines = tenant.store.conn.execute(
+            "SELECT count(*) FROM records WHERE type = 'salesInvoiceLine' AND json_extract(data, '$.documentId') = ?"
+            " AND deleted = 0 AND json_extract(data, '$.lineType') != 'Comment'",
+            (inv["id"],),
+        ).fetchone()[0]
+        if not n_lines:
+            raise dialog("There is nothing to post.")
+        company = inv[COMPANY]
+        number = self.r.next_number(tenant, company, POSTED_SERIES, width=6, start=10301)
+        with tenant.store.transaction():
+            posted = self.r.update(
+                tenant,
+                ENTITIES["salesInvoice"],
+                inv,
+                {
+                    "status": "Open",
+                    "number": number,
+                    "remainingAmount": money(total),
+                    "_system": True,
+                },
+            )
+            self._balance(tenant, inv.get("customerId", ""), total)
+        return posted
+
+    def _balance(self, tenant: Tenant, customer_id: str, delta: float) -> None:
+        cust = tenant.store.get("customer", customer_id)
+        if cust is not None:
+            self.r.update(
+                tenant,
+                ENTITIES["customer"],
+                cust,
+                {"balanceDue": money(float(cust.get("balanceDue") or 0) + delta)},
+            )
+
+    # -- payments --------------------------------------------------------------------
+
+    def customer_payment(
+        self, tenant: Tenant, ent: EntityDef, company: str, rec: dict[str, Any], prev: Any
+    ) -> None:
+        journal = self._ref(
+            tenant,
+            company,
+            rec,
+            "customerPaymentJournal",
+            "journalId",
+            "journalDisplayName",
+            key_field="code",
+        )
+        assert journal is not None
+        cust = self._ref(
+            tenant, company, rec, "customer", "customerId", "customerNumber", required=False
+        )
+        if _set(rec.get("appliesToInvoiceId")) or _set(rec.get("appliesToInvoiceNumber")):
+            inv = self._ref(
+                tenant, company, rec, "salesInvoice", "appliesToInvoiceId", "appliesToInvoiceNumber"
+            )
+            assert inv is not None
+            if inv.get("status") in ("Draft", "In Review"):
+                raise dialog(
+                    f"The sales invoice {inv.get('number')} is not posted; a payment can only apply to a posted invoice."
+                )
+            if cust is None:
+                rec["customerId"], rec["customerNumber"] = inv["customerId"], inv["customerNumber"]
+            elif inv.get("customerId") != cust["id"]:
+                raise dialog(f"The sales invoice {inv.get('number')} belongs to another customer.")
+        if prev is None:
+            rec["lineNumber"] = tenant.store.next_sequence(f"bc:line:{journal['id']}") * 10000
+        if not _set(rec.get("postingDate")):
+            rec["postingDate"] = self._today(tenant)
+        if not rec.get("documentNumber"):
+            rec["documentNumber"] = self.r.next_number(tenant, company, "G0", width=4, step=1)
+
+    def post_journal(self, tenant: Tenant, journal: dict[str, Any]) -> int:
+        """Post every payment line of a customer payment journal; returns how many posted."""
+        company = journal[COMPANY]
+        lines = [
+            rec
+            for rec in tenant.store.find(
+                "customerPayment", {"journalId": journal["id"]}, limit=100_000
+            )
+            if rec.get(COMPANY) == company
+        ]
+        lines.sort(key=lambda r: int(r.get("lineNumber") or 0))
+        for line in lines:
+            if not _set(line.get("customerId")):
+                raise dialog(
+                    f"Account No. must have a value in Gen. Journal Line: Line No.={line.get('lineNumber')}."
+                )
+            if not line.get("amount"):
+                raise dialog(
+                    f"Amount must have a value in Gen. Journal Line: Line No.={line.get('lineNumber')}."
+                )
+        with tenant.store.transaction():
+            for line in lines:
+                paid = abs(float(line["amount"]))
+                inv_id = line.get("appliesToInvoiceId")
+                if _set(inv_id):
+                    inv = tenant.store.get("salesInvoice", inv_id)
+                    if inv is not None:
+                        remaining = money(max(0.0, float(inv.get("remainingAmount") or 0) - paid))
+                        self.r.update(
+                            tenant,
+                            ENTITIES["salesInvoice"],
+                            inv,
+                            {
+                                "remainingAmount": remaining,
+                                "status": "Paid" if remaining == 0 else inv["status"],
+                                "_system": True,
+                            },
+                        )
+                self._balance(tenant, line["customerId"], -paid)
+                self.r.delete(tenant, ENTITIES["customerPayment"], line)
+        return len(lines)
+
+
+def today(ts: float) -> str:
+    return datetime.fromtimestamp(ts, UTC).date().isoformat()

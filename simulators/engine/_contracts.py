@@ -1,0 +1,163 @@
+"""Consumer-side contract checks: every write a stack sends is validated against the
+contract of the vendor release the simulator serves, and the release's profile is applied.
+
+``off`` skips the check; ``lenient`` records violations in the journal and lets the
+request through; ``strict`` also answers with the vendor's own error (the status and
+codes the release's contract names in ``endpoints.json`` ``x-violation``). Validators are
+compiled once per schema by the shared ``contracts`` loader; a valid body costs one call
+of the compiled fast path.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING, Any, Literal
+
+import orjson
+
+from contracts import (
+    Contract,
+    ContractError,
+    ContractSet,
+    ReleaseProfile,
+    Violation,
+    current,
+    load_profile,
+)
+
+from ._errors import ConfigError, HttpError
+from ._http import Request
+
+if TYPE_CHECKING:
+    from ._dialect import Dialect
+
+Mode = Literal["off", "lenient", "strict"]
+MODES = ("off", "lenient", "strict")
+_WRITES = frozenset({"POST", "PUT", "PATCH"})
+
+
+class RequestContracts:
+    """The served release's contract, its profile, and the violations awaiting the journal."""
+
+    def __init__(self, vendor: str, release: str, mode: str) -> None:
+        if mode not in MODES:
+            raise ConfigError(f"contract mode {mode!r} is not one of {', '.join(MODES)}")
+        try:
+            self.release = release or current(vendor).name
+            self.contract: Contract = ContractSet().get(vendor, self.release)
+            self.profile: ReleaseProfile = load_profile(vendor, self.release)
+        except ContractError as exc:
+            raise ConfigError(str(exc)) from None
+        self.vendor = vendor
+        self.mode = mode
+        wire = self.contract.wire.get("x-violation", {})
+        self._status = int(wire.get("status", 400))
+        self._codes: dict[str, str] = dict(wire.get("codes", {}))
+        self._errors_list = bool(wire.get("errors_list"))
+        self._pending: dict[int, list[dict[str, Any]]] = {}
+
+    # -- profile ---------------------------------------------------------------------
+
+    def apply_profile(self, dialect: Dialect, overrides: dict[str, Any] | None = None) -> None:
+        """Set the profile's dialect settings, then ``overrides``, by name (unknown: ConfigError)."""
+        set_dialect_settings(dialect, self.profile.dialect, self.profile.source)
+        set_dialect_settings(dialect, overrides or {}, "dialect options")
+        if self.profile.errors:
+            render = dialect.error_response
+            remap = dict(self.profile.errors)
+
+            def error_response(err: HttpError, req: Request | None = None) -> Any:
+                if err.code in remap:
+                    err.code = remap[err.code]
+                return render(err, req)
+
+            dialect.error_response = error_response  # type: ignore[method-assign]
+
+    # -- per request -----------------------------------------------------------------
+
+    def check(self, req: Request) -> None:
+        """Validate a write's body; strict mode raises the vendor's error."""
+        if self.mode == "off" or req.method not in _WRITES or req.route is None:
+            return
+        ref = self.contract.endpoint_ref(req.route.name, req.params, "request")
+        if ref is None or not req.body:
+            return
+        try:
+            body = orjson.loads(req.body)
+        except orjson.JSONDecodeError:
+            return  # the handler answers malformed JSON in the vendor's own way
+        validator = self.contract.validator(ref)
+        if validator.is_valid(body):
+            return
+        found = validator.violations(body)
+        self._pending[id(req)] = [
+            {**v.to_dict(), "release": f"{self.vendor} {self.release}"} for v in found
+        ]
+        if self.mode == "strict":
+            raise self.vendor_error(found)
+
+    def take(self, req: Request) -> list[dict[str, Any]]:
+        """The violations of ``req`` for its journal entry (once)."""
+        return self._pending.pop(id(req), []) if self._pending else []
+
+    def vendor_error(self, found: list[Violation]) -> HttpError:
+        first = found[0]
+        code = self._codes.get(first.rule, self._codes.get("default", "INVALID_INPUT"))
+        message = _message(self.vendor, first, code)
+        extra: dict[str, Any] = {}
+        if self._errors_list:
+            extra["errors"] = [
+                {"message": _message(self.vendor, v, code), "field": v.field} for v in found
+            ]
+        elif self.vendor == "netsuite":
+            extra["o:errorPath"] = first.field
+        return HttpError(
+            self._status,
+            code,
+            message,
+            fields=[v.field for v in found if v.field],
+            extra=extra,
+        )
+
+
+def _message(vendor: str, v: Violation, code: str) -> str:
+    f = v.field
+    if vendor == "salesforce":
+        if v.rule == "required":
+            return f"Required fields are missing: [{f}]"
+        if v.rule == "additionalProperties":
+            return f"No such column '{f}' on sobject; the contract has no such field"
+        return f"Cannot deserialize {f}: {v.message} (contract rule {v.rule} at {v.path})"
+    if vendor == "netsuite":
+        if v.rule == "required":
+            return f"Please enter value(s) for: {f}"
+        return f"Invalid content in the request body at {v.path}: {v.message} (rule {v.rule})"
+    if vendor == "kantata":
+        if v.rule == "required":
+            return f"{f} can't be blank"
+        return f"{f or v.path}: {v.message} (rule {v.rule})"
+    return f"{v.path}: {v.message} (rule {v.rule})"
+
+
+def set_dialect_settings(dialect: Dialect, values: dict[str, Any], source: str) -> None:
+    """Set dialect settings by name; a name the dialect does not have is a ConfigError."""
+    settings = getattr(dialect, "settings", None)
+    for name, value in values.items():
+        if settings is None or not any(f.name == name for f in dataclasses.fields(settings)):
+            raise ConfigError(
+                f"{source}: {type(settings).__name__} has no setting {name!r}",
+                hint="the setting may come with a newer simulator; check the name",
+            )
+        setattr(settings, name, value)
+
+
+def make_request_contracts(
+    dialect: Dialect, release: str, mode: str, options: dict[str, Any]
+) -> RequestContracts | None:
+    """Apply the release profile and ``options`` to the dialect; None when nothing is asked."""
+    if not release and mode == "off":
+        set_dialect_settings(dialect, options, "dialect options")
+        return None
+    rc = RequestContracts(dialect.vendor, release, mode)
+    rc.apply_profile(dialect, options)
+    return rc

@@ -1,0 +1,64 @@
+"""Replay ids numbered per channel, as Salesforce numbers them.
+
+Salesforce: "The ID is unique for the org and the channel" (Streaming API guide, durability),
+so ``/data/OpportunityChangeEvent``, ``/data/ChangeEvents`` and each ``/event/X__e`` count
+on their own: one change has one id on its object's channel and another on
+``/data/ChangeEvents``. Ids are handed out when the engine publishes the event, in commit
+order, and kept for as many events per channel as the engine retains.
+"""
+
+from __future__ import annotations
+
+from simulators.engine import Event, Tenant
+
+from .._cdc import channel_for
+
+STATE_KEY = "sf.replay_ids"
+ALL_CHANGES = "/data/ChangeEvents"
+_RECORD_OPS = frozenset({"create", "update", "delete", "undelete"})
+
+
+class ChannelReplayIds:
+    """Per channel, the replay id each retained event has on it."""
+
+    def __init__(self, keep: int) -> None:
+        self.keep = max(1, keep)
+        self._last: dict[str, int] = {}
+        self._ids: dict[str, dict[int, int]] = {}  # channel -> {event seq: replay id}
+
+    def assign(self, channel: str, seq: int) -> int:
+        """The event's replay id on ``channel``, handed out on first ask (idempotent)."""
+        ids = self._ids.setdefault(channel, {})
+        rid = ids.get(seq)
+        if rid is None:
+            rid = ids[seq] = self._last.get(channel, 0) + 1
+            self._last[channel] = rid
+            if len(ids) > self.keep:
+                del ids[next(iter(ids))]
+        return rid
+
+    def id_of(self, channel: str, seq: int) -> int | None:
+        return self._ids.get(channel, {}).get(seq)
+
+    def last(self, channel: str) -> int:
+        """The newest replay id handed out on ``channel`` (0 before the first event)."""
+        return self._last.get(channel, 0)
+
+    def on_publish(self, ev: Event) -> None:
+        """Number a just-published event on every channel that carries it."""
+        if ev.op in _RECORD_OPS:
+            own = channel_for(ev.record_type)
+            self.assign(own, ev.seq)
+            self.assign(ALL_CHANGES, ev.seq)
+        else:
+            channel = ev.channel
+            if channel:
+                self.assign(channel, ev.seq)
+
+
+def replay_ids_of(tenant: Tenant, keep: int) -> ChannelReplayIds:
+    """The tenant's per-channel numbering, created on first use."""
+    ids = tenant.state.get(STATE_KEY)
+    if not isinstance(ids, ChannelReplayIds):
+        ids = tenant.state[STATE_KEY] = ChannelReplayIds(keep)
+    return ids

@@ -1,0 +1,145 @@
+"""Business Central simulator fixtures: one server per session, reset per test, a bearer client."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pytest
+
+from harness.testing import SimHandle, start_simulator
+
+
+@pytest.fixture(scope="session")
+def bc_server() -> Iterator[SimHandle]:
+    """The Business Central simulator over plain HTTP on loopback, started once."""
+    from simulators.businesscentral import BusinessCentralSettings, create_simulator
+
+    handle = start_simulator(
+        create_simulator(BusinessCentralSettings(notification_delay_seconds=0.2))
+    )
+    yield handle
+    handle.close()
+
+
+@pytest.fixture
+def bc(bc_server: SimHandle) -> Iterator[SimHandle]:
+    """The simulator, reset after the test."""
+    yield bc_server
+    bc_server.reset()
+
+
+@pytest.fixture
+def creds(bc: SimHandle) -> dict[str, Any]:
+    return bc.sim.dialect.credentials(bc.sim.tenants.get("default"), bc.base_url)
+
+
+def fetch_token(creds: dict[str, Any], **override: str) -> httpx.Response:
+    form = {
+        "grant_type": "client_credentials",
+        "client_id": creds["client_id"],
+        "client_secret": creds["client_secret"],
+        "scope": creds["scope"],
+        **override,
+    }
+    with httpx.Client(trust_env=False) as c:
+        return c.post(creds["token_url"], data=form)
+
+
+@pytest.fixture
+def api(creds: dict[str, Any]) -> Iterator[httpx.Client]:
+    """A client on the company of the default tenant, authenticated with a bearer token."""
+    token = fetch_token(creds).json()["access_token"]
+    with httpx.Client(
+        base_url=f"{creds['api_url']}/companies({creds['company_id']})",
+        headers={"Authorization": f"Bearer {token}"},
+        trust_env=False,
+        timeout=30.0,
+    ) as client:
+        yield client
+
+
+class Subscriber:
+    """A webhook listener that answers the validation handshake and records notifications."""
+
+    def __init__(self, *, echo: bool = True) -> None:
+        sub = self
+        self.echo = echo
+        self.notifications: list[dict[str, Any]] = []
+        self.handshakes: list[str] = []
+        self._cond = threading.Condition()
+
+        class _Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("content-length") or 0)
+                raw = self.rfile.read(length)
+                token = parse_qs(urlsplit(self.path).query).get("validationToken")
+                body = b""
+                if token:
+                    sub.handshakes.append(token[0])
+                    body = token[0].encode() if sub.echo else b""
+                else:
+                    with sub._cond:
+                        sub.notifications.append(json.loads(raw))
+                        sub._cond.notify_all()
+                self.send_response(200)
+                self.send_header("content-type", "text/plain")
+                self.send_header("content-length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}/bc-hook"
+        threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        ).start()
+
+    def wait_for(self, count: int, timeout: float = 10.0) -> list[dict[str, Any]]:
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while sum(len(n["value"]) for n in self.notifications) < count:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    break
+                self._cond.wait(remaining)
+            return list(self.notifications)
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+@pytest.fixture
+def subscriber() -> Iterator[Subscriber]:
+    s = Subscriber()
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def token_for() -> Any:
+    """fetch_token(creds, **form overrides) -> the token endpoint's response."""
+    return fetch_token
+
+
+@pytest.fixture
+def make_subscriber() -> Iterator[Any]:
+    made: list[Subscriber] = []
+
+    def make(**kw: Any) -> Subscriber:
+        s = Subscriber(**kw)
+        made.append(s)
+        return s
+
+    yield make
+    for s in made:
+        s.close()

@@ -1,0 +1,83 @@
+"""Business Central as the stack's ERP: choosing it, loading the seeded firm, probing it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from harness._config import load_config
+from harness._errors import StackError
+from harness.data import generate_firm
+from harness.loaders import businesscentral_batches, load_firm
+from harness.loaders._businesscentral import company_id, guid
+from harness.stack import Stack, StackSettings, endpoints_document
+from harness.stack._probes import probe
+
+
+@pytest.fixture(scope="module")
+def firm() -> Any:
+    return generate_firm(1, "small")
+
+
+def test_erp_vendor_from_settings_file_and_environment(tmp_path: Path) -> None:
+    (tmp_path / "harness.toml").write_text(
+        'erp = "businesscentral"\n[crm]\ndaily_api_requests = 100\n'
+    )
+    cfg = load_config(cwd=tmp_path, env={})
+    assert (
+        cfg.vendors == {"erp": "businesscentral"}
+        and cfg.simulators["crm"]["daily_api_requests"] == 100
+    )
+    assert load_config(cwd=tmp_path, env={"HARNESS_ERP": "netsuite"}).vendors == {"erp": "netsuite"}
+    with pytest.raises(StackError, match="no 'sap' simulator for the erp"):
+        Stack(StackSettings(port_base=None, systems=["erp"], vendors={"erp": "sap"})).start()
+
+
+def test_loaded_firm_is_consistent_and_the_probe_passes(firm: Any) -> None:
+    settings = StackSettings(port_base=None, systems=["erp"], vendors={"erp": "businesscentral"})
+    with Stack(settings) as stack:
+        doc = endpoints_document(stack)
+        ep = doc["erp"]
+        assert ep["vendor"] == "businesscentral" and ep["api_url"].endswith("/production/api/v2.0")
+        report = load_firm(firm, doc)
+        expected = {rtype: len(records) for rtype, records in businesscentral_batches(firm)}
+        assert report.counts["erp"] == expected and expected["salesInvoice"] == len(firm.invoices)
+
+        result = probe("erp", ep, None)
+        assert result.ok, result.error
+        token = httpx.post(
+            ep["token_url"],
+            data={
+                "grant_type": "client_credentials",
+                "client_id": ep["client_id"],
+                "client_secret": ep["client_secret"],
+                "scope": ep["scope"],
+            },
+        ).json()["access_token"]
+        entity = firm.legal_entities[0]
+        inv = next(i for i in firm.invoices if i.legal_entity_id == entity.id)
+        with httpx.Client(
+            base_url=f"{ep['api_url']}/companies({company_id(entity.id)})",
+            headers={"Authorization": f"Bearer {token}"},
+            trust_env=False,
+        ) as api:
+            got = api.get(
+                f"/salesInvoices({guid('invoice', inv.id)})",
+                params={"$expand": "salesInvoiceLines"},
+            ).json()
+            assert got["number"] == inv.erp_id and got["externalDocumentNumber"] == inv.id
+            assert got["status"] == ("Paid" if inv.status == "paid" else "Open")
+            lines_total = round(
+                sum(line["amountExcludingTax"] for line in got["salesInvoiceLines"]), 2
+            )
+            assert lines_total == got["totalAmountExcludingTax"]
+            open_total = sum(
+                i.total_minor
+                for i in firm.invoices
+                if i.status == "open" and i.legal_entity_id == entity.id
+            )
+            customers = api.get("/customers", params={"$select": "balanceDue"}).json()["value"]
+            assert round(sum(c["balanceDue"] for c in customers) * 100) == open_total

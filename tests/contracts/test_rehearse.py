@@ -1,0 +1,81 @@
+"""harness rehearse and harness run under an upcoming release: the first breaking call, the
+field and rule it broke, and the diff entry that explains it; a release that only adds
+optional fields breaks nothing."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", "from harness.cli import main; main()", *args],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        cwd=ROOT,
+    )
+
+
+def _violations(step: dict) -> list[dict]:
+    return [
+        e["response"]["contract_violation"]
+        for e in step.get("exchanges", [])
+        if isinstance(e.get("response"), dict) and "contract_violation" in e["response"]
+    ]
+
+
+def test_rehearse_explains_the_break_and_passes_the_optional_only_release(tmp_path: Path) -> None:
+    r = _cli(
+        "rehearse",
+        "--release", "netsuite=2027.1",
+        "--release", "workday=2027R1",
+        "--journeys", "tm",
+        "--no-variants",
+        "--step-timeout", "4",
+        "--report-dir", str(tmp_path),
+    )  # fmt: skip
+    assert r.returncode == 1, r.stdout + r.stderr
+    out = r.stdout
+    assert "first breaking call: PUT /services/rest/record/v1/job/eid:" in out
+    assert "field 'subsidiary' rule 'required'" in out
+    assert "explained by: netsuite 2026.2 -> 2027.1: BREAKING newly-required" in out
+    doc = json.loads((tmp_path / "rehearsal-summary.json").read_text())
+    cells = {s["name"]: s["journeys"][0] for s in doc["scenarios"]}
+    assert cells["workday 2027R1"]["ok"] is True
+    assert cells["netsuite 2027.1"]["ok"] is False
+    assert cells["all together"]["ok"] is False
+    assert "subsidiary" in (tmp_path / "rehearsal-junit.xml").read_text()
+    # the scenario's own run report names the field and the rule under the failing step
+    run = json.loads((tmp_path / "rehearsal" / "netsuite-2027.1" / "run-summary.json").read_text())
+    failed = next(s for s in run["journeys"][0]["steps"] if not s["ok"])
+    v = _violations(failed)
+    assert v and (v[0]["field"], v[0]["rule"], v[0]["json_path"]) == (
+        "subsidiary",
+        "required",
+        "$.subsidiary",
+    )
+
+
+def test_lenient_run_lets_the_write_through_and_still_reports_it(tmp_path: Path) -> None:
+    r = _cli(
+        "run",
+        "--journeys", "tm",
+        "--release", "netsuite=2027.1",
+        "--contracts", "lenient",
+        "--step-timeout", "10",
+        "--report-dir", str(tmp_path),
+    )  # fmt: skip
+    assert r.returncode == 1, r.stdout + r.stderr
+    run = json.loads((tmp_path / "run-summary.json").read_text())
+    journey = run["journeys"][0]
+    assert all(s["ok"] for s in journey["steps"])  # the simulator let the job through
+    broken = [i for i in journey["invariants"] if not i["ok"]]
+    assert [i["name"] for i in broken] == ["requests keep to the vendor contracts"]
+    assert "field 'subsidiary' ($.subsidiary) breaks rule 'required'" in broken[0]["detail"]
+    assert "--release netsuite=2027.1 --contracts lenient" in run["reproduce"]
