@@ -26,6 +26,7 @@ def journey_kpis(scene: Scene, result: JourneyResult) -> dict[str, Any]:
         "propagation_latency_s": {
             s.name: round(s.seconds, 4) for s in result.steps if s.kind == "wait"
         },
+        "utilization_reporting_accuracy": scene.ids.get("utilization_reporting_accuracy"),
         "steps": len(result.steps),
         "vendor_calls": sum(len(s.exchanges) for s in result.steps),
     }

@@ -100,11 +100,14 @@ class WireMockAdmin:
         *,
         url_path: str | None = None,
         url_path_pattern: str | None = None,
+        body_contains: str | None = None,
     ) -> list[dict[str, Any]]:
         """Requests in the journal that match (oldest first), each as WireMock logs it."""
         pattern = NearMissMatchPatternRequest(
             method=method, url_path=url_path, url_path_pattern=url_path_pattern
         )
+        if body_contains is not None:
+            pattern.body_patterns = [{"contains": body_contains}]
         found = self._requests.get_matching_requests(pattern, parameters={})
         return [r.get_json_data() for r in (found.requests or [])]
 
@@ -118,6 +121,7 @@ class WireMockAdmin:
         *,
         url_path: str | None = None,
         url_path_pattern: str | None = None,
+        body_contains: str | None = None,
         count: int = 1,
         timeout: float = 30.0,
         interval: float = 0.05,
@@ -129,11 +133,18 @@ class WireMockAdmin:
         """
         deadline = time.monotonic() + timeout
         while True:
-            found = self.find(method, url_path=url_path, url_path_pattern=url_path_pattern)
+            found = self.find(
+                method,
+                url_path=url_path,
+                url_path_pattern=url_path_pattern,
+                body_contains=body_contains,
+            )
             if len(found) >= count:
                 return found
             if time.monotonic() >= deadline:
-                what = url_path or url_path_pattern or "any path"
+                what = (url_path or url_path_pattern or "any path") + (
+                    f" with {body_contains!r} in the body" if body_contains else ""
+                )
                 raise TimeoutError(
                     f"waited {timeout:.0f}s for {count} {method} {what} at {self.admin_url}; "
                     f"found {len(found)}"

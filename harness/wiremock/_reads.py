@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from ..stack._endpoints import admin_headers
 from ..stack._vendor_auth import tba_auth
 
 
@@ -31,14 +32,18 @@ def _records(
     client: httpx.Client, ep: dict[str, Any], rtype: str, limit: int
 ) -> list[dict[str, Any]]:
     tenant = ep.get("sim_tenant") or "default"
-    r = client.get(f"{ep['admin_url']}/tenants/{tenant}/records/{rtype}", params={"limit": limit})
+    r = client.get(
+        f"{ep['admin_url']}/tenants/{tenant}/records/{rtype}",
+        params={"limit": limit},
+        headers=admin_headers(ep),
+    )
     r.raise_for_status()
     return list(r.json().get("records") or [])
 
 
 def _types(client: httpx.Client, ep: dict[str, Any]) -> dict[str, int]:
     tenant = ep.get("sim_tenant") or "default"
-    r = client.get(f"{ep['admin_url']}/tenants/{tenant}")
+    r = client.get(f"{ep['admin_url']}/tenants/{tenant}", headers=admin_headers(ep))
     r.raise_for_status()
     return {k: int(v) for k, v in (r.json().get("records") or {}).items() if v}
 
