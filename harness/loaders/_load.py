@@ -15,6 +15,7 @@ from harness.data import Firm
 from .._errors import StackError
 from ..stack._endpoints import admin_headers, simulator_endpoints
 from ._businesscentral import businesscentral_batches
+from ._coupa import coupa_batches
 from ._kantata import kantata_batches
 from ._netsuite import netsuite_batches
 from ._salesforce import salesforce_batches
@@ -28,6 +29,7 @@ MAPPINGS: dict[str, Batches] = {
     "workday": workday_batches,
     "netsuite": netsuite_batches,
     "businesscentral": businesscentral_batches,
+    "coupa": coupa_batches,
 }
 CHUNK = 5000
 
