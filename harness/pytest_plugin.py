@@ -7,6 +7,8 @@ Fixtures:
   test session, or once per pytest-xdist worker: every worker starts its own simulators
   on free ports, so workers never share a tenant; ``harness_session.play("tm")`` or
   ``.play(your_spec)`` plays a journey;
+- ``harness_peripherals``: a real WireMock with the collaboration and analytics stubs,
+  started once per session and reset after each test that uses it;
 - ``harness_mapping``, ``harness_systems``, ``harness_firm``: the session's mapping spec,
   vendor and admin clients, and the canonical firm, for custom steps and checks.
 
@@ -92,3 +94,21 @@ def harness_systems(harness_session: Any) -> Any:
 @pytest.fixture(scope="session")
 def harness_firm(harness_session: Any) -> Any:
     return harness_session.canon
+
+
+@pytest.fixture(scope="session")
+def _harness_peripherals_server() -> Iterator[Any]:
+    from harness.peripherals import Peripherals
+    from harness.wiremock import find_wiremock
+
+    peripherals = Peripherals(find_wiremock(install=True)).start()
+    yield peripherals
+    peripherals.stop()
+
+
+@pytest.fixture
+def harness_peripherals(_harness_peripherals_server: Any) -> Iterator[Any]:
+    """WireMock with the Slack, Teams and Power BI stubs: ``.endpoints()`` is the endpoints
+    file's ``peripherals`` section, ``.admin`` reads the journal and adds faults."""
+    yield _harness_peripherals_server
+    _harness_peripherals_server.reset()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import AsyncIterator
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from starlette.applications import Starlette
@@ -141,6 +141,26 @@ def create_app(settings: Settings) -> Starlette:
         ri.worker.notify()
         return JSONResponse({"task": task_id, "through": through}, 202)
 
+    async def utilization_batch(request: Request) -> JSONResponse:
+        """Queue the utilization batch for ``from``..``to`` (default: yesterday)."""
+        yesterday = (date.fromisoformat(today()) - timedelta(days=1)).isoformat()
+        start = request.query_params.get("from") or yesterday
+        end = request.query_params.get("to") or start
+        try:
+            if date.fromisoformat(start) > date.fromisoformat(end):
+                return JSONResponse({"error": "from must not be after to"}, 400)
+        except ValueError:
+            return JSONResponse({"error": "from and to must be dates YYYY-MM-DD"}, 400)
+        if ri.svc.powerbi is None:
+            return JSONResponse({"error": "no analytics ingest is configured"}, 409)
+        key = f"utilization:{start}:{end}"
+        corr = request.headers.get("x-correlation-id") or f"utilization-{start}-{end}"
+        task_id, _ = ri.store.enqueue(
+            "api", "utilization.batch", key, {"from": start, "to": end}, corr
+        )
+        ri.worker.notify()
+        return JSONResponse({"task": task_id, "from": start, "to": end}, 202)
+
     async def task(request: Request) -> JSONResponse:
         """A task; ``?wait=S`` long-polls up to S seconds until it is done or dead."""
         wait = min(float(request.query_params.get("wait", "0") or 0), 120.0)
@@ -176,6 +196,7 @@ def create_app(settings: Settings) -> Starlette:
             Route("/dead-letters", dead_letters, methods=["GET"]),
             Route("/dead-letters/{id:int}/replay", replay, methods=["POST"]),
             Route("/jobs/billing-run", billing_run, methods=["POST"]),
+            Route("/jobs/utilization-batch", utilization_batch, methods=["POST"]),
             Route("/tasks/{id:int}", task, methods=["GET"]),
             Route("/health", health, methods=["GET"]),
         ],

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .clients import KantataClient, NetSuiteClient, SalesforceClient, WorkdayClient
+from .clients.collab import PowerBIClient, SlackClient, TeamsClient
 from .settings import Settings
 from .store import Store
 
@@ -18,6 +19,10 @@ class Services:
     erp: NetSuiteClient
     psa: KantataClient
     hcm: WorkdayClient
+    #: the peripherals, when the endpoints file names them
+    slack: SlackClient | None = None
+    teams: TeamsClient | None = None
+    powerbi: PowerBIClient | None = None
     #: small per-instance caches of vendor facts (the ERP service item id, ...)
     cache: dict[str, Any] = field(default_factory=dict)
 
@@ -31,8 +36,26 @@ class Services:
             NetSuiteClient(settings.erp, ca, retry),
             KantataClient(settings.psa, ca, retry),
             WorkdayClient(settings.hcm, ca, retry),
+            slack=SlackClient(settings.collab, ca, retry)
+            if settings.collab.get("slack_api_url")
+            else None,
+            teams=TeamsClient(settings.collab, ca, retry)
+            if settings.collab.get("teams_webhook_url")
+            else None,
+            powerbi=PowerBIClient(settings.analytics, ca, retry)
+            if settings.analytics.get("rows_url")
+            else None,
         )
 
     async def aclose(self) -> None:
-        for client in (self.crm, self.erp, self.psa, self.hcm):
-            await client.aclose()
+        for client in (
+            self.crm,
+            self.erp,
+            self.psa,
+            self.hcm,
+            self.slack,
+            self.teams,
+            self.powerbi,
+        ):
+            if client is not None:
+                await client.aclose()

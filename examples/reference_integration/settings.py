@@ -8,7 +8,10 @@ same shape for real systems::
      "psa": {"api_base", "token"},
      "hcm": {"token_url", "client_id", "client_secret", "refresh_token", "common_base_url",
              "report_url", "notification_username", "notification_password"},
-     "ca_bundle": "optional CA file"}
+     "ca_bundle": "optional CA file",
+     "peripherals": {"collab": {"slack_api_url", "slack_bot_token", "slack_channel",
+                                "slack_webhook_url"?, "teams_webhook_url"?},
+                     "analytics": {"rows_url", "access_token"}}}   (optional)
 
 ``admin_url`` in a section (simulators only) lets the integration register its webhooks,
 sending ``admin_token`` when the section has one;
@@ -57,6 +60,10 @@ class Settings:
     psa: Mapping[str, Any]
     hcm: Mapping[str, Any]
     ca_bundle: str | None = None
+    #: collaboration platform (Slack, Teams) for project and invoice notices; {} = none
+    collab: Mapping[str, Any] = field(default_factory=dict)
+    #: analytics ingest (Power BI push rows) for the utilization batch; {} = none
+    analytics: Mapping[str, Any] = field(default_factory=dict)
     db_path: str = "reference_integration.sqlite3"
     host: str = "127.0.0.1"
     port: int = 8750
@@ -183,6 +190,9 @@ def load_settings(
     from_env = _env_sections(env)
     sections = {s: {**(doc.get(s) or {}), **from_env[s]} for s in SYSTEMS}
     kwargs: dict[str, Any] = {**sections, "ca_bundle": doc.get("ca_bundle")}
+    peripherals = doc.get("peripherals") or {}
+    kwargs["collab"] = dict(peripherals.get("collab") or {})
+    kwargs["analytics"] = dict(peripherals.get("analytics") or {})
     if sections["crm"].get("intake"):  # {"crm": {"intake": "cometd"}} in the endpoints file
         kwargs["crm_intake"] = str(sections["crm"]["intake"])
     known = {f.name for f in fields(Settings)}

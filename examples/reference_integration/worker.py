@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from .errors import NotReady, VendorError
-from .flows import billing, closed_won, termination, time_expense
+from .flows import billing, closed_won, notify, termination, time_expense, utilization
 from .logs import CORRELATION_ID, get_logger
 from .retry import backoff, retryable
 from .services import Services
@@ -54,6 +54,8 @@ FLOWS: dict[str, Flow] = {
     "erp.event": _erp_event,
     "hcm.event": termination.on_business_process,
     "billing.run": _billing_run,
+    "notify": notify.deliver,
+    "utilization.batch": utilization.run,
 }
 
 

@@ -9,10 +9,11 @@ import typer
 from .._errors import HarnessError
 from ._contracts import contracts_app, rehearse
 from ._data import data_app
-from ._report import report
 from ._load import load
+from ._report import report
 from ._run import run
 from ._up import up
+from ._wiremock import export_app, record_cmd, wiremock_app
 
 app = typer.Typer(
     name="harness",
@@ -25,8 +26,11 @@ app.command("up")(up)
 app.command("run")(run)
 app.command("report")(report)
 app.command("load")(load)
+app.command("record")(record_cmd)
 
 app.add_typer(data_app, name="data")
+app.add_typer(export_app, name="export")
+app.add_typer(wiremock_app, name="wiremock")
 app.add_typer(contracts_app, name="contracts")
 app.command("rehearse")(rehearse)
 

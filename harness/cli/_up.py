@@ -15,7 +15,7 @@ from rich.table import Table
 
 from .._config import load_config
 from .._errors import HarnessError
-from ..stack import Stack, StackSettings, endpoints_document, write_endpoints
+from ..stack import Stack, StackSettings, endpoints_document, simulator_endpoints, write_endpoints
 from ..stack._probes import probe
 from ._contracts import release_options
 
@@ -24,9 +24,7 @@ def _table(doc: dict[str, Any]) -> Table:
     table = Table(title="simulators", show_lines=True)
     for col in ("system", "vendor", "base_url", "credentials"):
         table.add_column(col)
-    for system, ep in doc.items():
-        if not isinstance(ep, dict):
-            continue
+    for system, ep in simulator_endpoints(doc):
         creds = "\n".join(
             f"{k}={v}"
             for k, v in ep.items()
@@ -88,6 +86,14 @@ def up(
             "in pyproject.toml; HARNESS_* variables override)."
         ),
     ] = None,
+    peripherals: Annotated[
+        bool,
+        typer.Option(
+            "--peripherals/--no-peripherals",
+            help="Also run WireMock with the collaboration (Slack, Teams) and analytics "
+            "(Power BI) stubs; needs Java.",
+        ),
+    ] = True,
     release: Annotated[
         list[str] | None,
         typer.Option(help="Serve a vendor release, e.g. salesforce=69.0 (repeatable)."),
@@ -122,12 +128,15 @@ def up(
         systems=cfg.systems,
         data_dir=cfg.data_dir,
         dialect_settings=cfg.dialect_settings(),
+        peripherals=peripherals,
         vendors=dict(cfg.vendors),
         releases=releases,
         contracts=contracts,
     )
     stack = Stack(settings)
     stack.start()
+    if stack.peripherals_skipped:
+        console.print(f"peripherals skipped: {stack.peripherals_skipped}")
     try:
         doc = endpoints_document(stack)
         if seed is not None or size is not None:
@@ -135,6 +144,8 @@ def up(
         if endpoints_file is not None:
             write_endpoints(endpoints_file, doc)
         console.print(_table(doc))
+        if stack.peripherals is not None:
+            console.print(f"peripherals (WireMock): {stack.peripherals.server.base_url}")
         if "ca_bundle" in doc:
             console.print(f"CA bundle: {doc['ca_bundle']}")
         if endpoints_file is not None:
@@ -156,11 +167,7 @@ def up(
 def _check(console: Console, doc: dict[str, Any], report_dir: Path | None) -> None:
     report_dir = report_dir or Path("reports")
     started = time.time()
-    results = [
-        probe(system, ep, doc.get("ca_bundle"))
-        for system, ep in doc.items()
-        if isinstance(ep, dict)
-    ]
+    results = [probe(system, ep, doc.get("ca_bundle")) for system, ep in simulator_endpoints(doc)]
     ok = all(r.ok for r in results)
     report = {
         "kind": "stack-check",

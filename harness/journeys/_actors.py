@@ -253,21 +253,6 @@ class Customer:
         return dict(self.erp.call("GET", f"/record/v1/invoice/{invoice_id}", expect=(200,)).json())
 
 
-class HrPartner:
-    """Terminates a worker in Workday (the Termination business process)."""
-
-    def __init__(self, systems: Systems) -> None:
-        self.admin = systems.admin["hcm"]
-
-    def terminate(self, employee_id: str, day: str) -> None:
-        self.admin.wire.call(
-            "POST",
-            f"/tenants/{self.admin.tenant}/workday/terminate",
-            json={"worker": employee_id, "terminationDate": day},
-            expect=(200, 201),
-        )
-
-
 class BillingOffice:
     """Asks the stack for a time-and-materials billing run."""
 
@@ -297,5 +282,5 @@ class HrPartner:
             "POST",
             f"/tenants/{self.hcm.tenant}/workday/terminate",
             json={"worker": employee_id, "terminationDate": day},
-            expect=(200,),
+            expect=(200, 201),
         )

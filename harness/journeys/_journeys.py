@@ -687,6 +687,12 @@ def play_events_chaos(sc: Scene) -> None:
     settle(sc, "the last deliveries settle")
 
 
+def _landscape(sc: Scene) -> None:
+    from ._landscape import play_landscape  # it builds on this module's steps
+
+    play_landscape(sc)
+
+
 def raise_step(sc: Scene, what: str, found: str) -> None:
     with sc.steps.step(what, "psa", "check"):
         raise AssertionError(f"expected {what}, found {found}")
@@ -787,6 +793,15 @@ JOURNEYS: Mapping[str, JourneySpec] = MappingProxyType(
             "resilience",
             "tokens expire mid-journey",
         ),
+        "landscape": JourneySpec(
+            "landscape",
+            TM,
+            33871.15,
+            3,
+            lambda sc: _landscape(sc),
+            "landscape",
+            "notices to Slack and Teams, utilization batch to analytics",
+        ),
         "events_chaos": JourneySpec(
             "events_chaos",
             MILESTONE,
@@ -801,6 +816,6 @@ JOURNEYS: Mapping[str, JourneySpec] = MappingProxyType(
 SUITES: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {
         suite: tuple(k for k, j in JOURNEYS.items() if j.suite == suite)
-        for suite in ("billing", "lifecycle", "resilience")
+        for suite in ("billing", "lifecycle", "resilience", "landscape")
     }
 )

@@ -37,6 +37,7 @@ def journey_kpis(scene: Scene, result: JourneyResult) -> dict[str, Any]:
             max(result.seconds - sum(s.seconds for s in result.steps if s.kind == "wait"), 0.0),
             4,
         ),
+        "utilization_reporting_accuracy": scene.ids.get("utilization_reporting_accuracy"),
         "steps": len(result.steps),
         "vendor_calls": sum(len(s.exchanges) for s in result.steps),
     }

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from .._errors import HarnessError
 from ._errors import JourneyFailure, TargetDown
 from ._events import EventBus, RunFinished, RunStarted
-from ._journeys import JourneySpec
+from ._journeys import JOURNEYS, JourneySpec
 from ._model import RunResult
 from ._session import Session, SessionOptions
 
@@ -42,6 +42,10 @@ def run_journeys(
             result.error = f"the stack under test did not come up: {exc}"
         except JourneyFailure as exc:  # the target or a simulator refused the setup calls
             raise HarnessError(f"the run could not start: {exc}") from None
+        if session.systems is not None and session.systems.peripherals is None:
+            journeys = [
+                k for k in journeys if isinstance(k, str) and JOURNEYS[k].suite != "landscape"
+            ] + [k for k in journeys if not isinstance(k, str)]
         for key in journeys if result.error is None else []:
             result.journeys.append(session.play(key))
             if session.deadline.remaining() <= 0:

@@ -69,6 +69,8 @@ class SessionOptions:
     workdir: Path | None = None  # default: a temporary directory
     log_dir: Path | None = None  # where the target's log is kept after the run
     mapping: Path | None = None  # mapping spec; default: the target's, else the reference one
+    #: WireMock with the collaboration and analytics stubs (the landscape journeys)
+    peripherals: bool = True
     releases: dict[str, str] = field(default_factory=dict)  # vendor -> release served
     contracts: str = "off"  # the simulators' request checks: off | lenient | strict
     dialect_options: dict[str, dict[str, Any]] = field(default_factory=dict)  # vendor -> name=value
@@ -140,8 +142,15 @@ class Session:
                 releases=o.releases,
                 contracts=o.contracts,
                 dialect_options=o.dialect_options,
+                peripherals=o.peripherals,
             )
         ).start()
+        if self.stack.peripherals_skipped:
+            self.bus.emit(
+                PhaseStarted(
+                    f"peripherals skipped, so no landscape journeys: {self.stack.peripherals_skipped}"
+                )
+            )
         self.endpoints = endpoints_document(self.stack)
         ep_file = self.workdir / "endpoints.json"
         write_endpoints(ep_file, self.endpoints)

@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..stack._endpoints import admin_headers
+from ..stack._endpoints import PERIPHERALS, admin_headers, simulator_endpoints
 from ..stack._vendor_auth import tba_auth
+from ..wiremock import WireMockAdmin
 from ._admin import Admin
 from ._errors import JourneyFailure
 from ._wire import Deadline, Recorder, Wire, http_client
@@ -26,6 +27,8 @@ class Systems:
     psa: Wire
     admin: dict[str, Admin]
     crm_api: str  # "/services/data/vNN.N"
+    #: the collaboration and analytics stubs' WireMock, when the run has the peripherals
+    peripherals: WireMockAdmin | None = None
 
     def close(self) -> None:
         for w in (self.crm, self.erp, self.psa, *(a.wire for a in self.admin.values())):
@@ -79,8 +82,7 @@ def connect(
             ep.get("sim_tenant") or "default",
             step_timeout,
         )
-        for system, ep in endpoints.items()
-        if isinstance(ep, dict)
+        for system, ep in simulator_endpoints(endpoints)
     }
     for system, a in admin.items():
         a.system = system
@@ -99,4 +101,10 @@ def connect(
         ),
         admin=admin,
         crm_api=f"/services/data/v{endpoints['crm'].get('api_version', '60.0')}",
+        peripherals=_peripherals(endpoints),
     )
+
+
+def _peripherals(endpoints: dict[str, Any]) -> WireMockAdmin | None:
+    collab = (endpoints.get(PERIPHERALS) or {}).get("collab") or {}
+    return WireMockAdmin(collab["admin_url"]) if collab.get("admin_url") else None

@@ -64,6 +64,8 @@ class TargetSpec:
     health_url: str | None = None
     start: tuple[str, ...] | None = None
     billing_run_url: str | None = None
+    #: POSTed ``?from=DATE&to=DATE``: the utilization batch to the analytics ingest
+    utilization_url: str | None = None
     task_url: str | None = None
     webhooks: dict[str, str] = field(default_factory=dict)
     startup_timeout: float = 30.0
@@ -122,6 +124,7 @@ def load_target_file(path: Path) -> TargetSpec:
         "health_url",
         "start",
         "billing_run_url",
+        "utilization_url",
         "task_url",
         "webhooks",
         "startup_timeout",
@@ -161,6 +164,7 @@ def load_target_file(path: Path) -> TargetSpec:
         base_url=url("base_url"),
         health_url=url("health_url"),
         billing_run_url=url("billing_run_url"),
+        utilization_url=url("utilization_url"),
         task_url=url("task_url"),
         mapping=str((path.parent / str(doc["mapping"])).resolve()) if doc.get("mapping") else None,
     )
@@ -180,6 +184,7 @@ class Target:
         self.base_url = spec.base_url
         self.health_url = spec.health_url
         self.billing_run_url = spec.billing_run_url
+        self.utilization_url = spec.utilization_url
         self.task_url = spec.task_url
         self.proc: subprocess.Popen[bytes] | None = None
         self._log: IO[bytes] | None = None
@@ -235,6 +240,7 @@ class Target:
         self.base_url = url
         self.health_url = f"{url}/health"
         self.billing_run_url = f"{url}/jobs/billing-run"
+        self.utilization_url = f"{url}/jobs/utilization-batch"
         self.task_url = f"{url}/tasks/{{task}}?wait=30"
 
     def _wait_healthy(self) -> None:
@@ -347,9 +353,18 @@ class Target:
         """POST the billing run; follow its task until settled when the stack offers one."""
         if not self.billing_run_url:
             return  # the stack bills on its own schedule; the invoice wait judges it
-        r = self._http().call(
-            "POST", self.billing_run_url, params={"through": through}, expect=(200, 201, 202, 204)
-        )
+        self._job("billing run", self.billing_run_url, {"through": through}, follow)
+
+    def utilization_run(self, start: str, end: str, follow: bool = True) -> None:
+        """POST the utilization batch for ``start``..``end`` and follow its task."""
+        if not self.utilization_url:
+            raise JourneyFailure(
+                "the target names no utilization_url: the utilization batch cannot be asked for"
+            )
+        self._job("utilization batch", self.utilization_url, {"from": start, "to": end}, follow)
+
+    def _job(self, what: str, url: str, params: dict[str, str], follow: bool) -> None:
+        r = self._http().call("POST", url, params=params, expect=(200, 201, 202, 204))
         task = r.json().get("task") if r.status_code == 202 and r.content else None
         if task is None or not self.task_url or not follow:
             return
@@ -360,7 +375,8 @@ class Target:
         )
         if t.get("status") != "done":
             raise JourneyFailure(
-                f"billing run task {task} ended {t.get('status')}: {t.get('last_error') or t.get('error') or t}"
+                f"{what} task {task} ended {t.get('status')}: "
+                f"{t.get('last_error') or t.get('error') or t}"
             )
 
 

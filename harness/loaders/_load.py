@@ -13,8 +13,9 @@ import orjson
 from harness.data import Firm
 
 from .._errors import StackError
-from ..stack._endpoints import admin_headers
+from ..stack._endpoints import admin_headers, simulator_endpoints
 from ._businesscentral import businesscentral_batches
+from ._coupa import coupa_batches
 from ._kantata import kantata_batches
 from ._netsuite import netsuite_batches
 from ._salesforce import salesforce_batches
@@ -28,6 +29,7 @@ MAPPINGS: dict[str, Batches] = {
     "workday": workday_batches,
     "netsuite": netsuite_batches,
     "businesscentral": businesscentral_batches,
+    "coupa": coupa_batches,
 }
 CHUNK = 5000
 
@@ -57,9 +59,7 @@ def load_firm(
     report = LoadReport()
     verify: Any = endpoints.get("ca_bundle") or True
     with httpx.Client(verify=verify, trust_env=False, timeout=timeout) as client:
-        for system, ep in endpoints.items():
-            if not isinstance(ep, dict):
-                continue
+        for system, ep in simulator_endpoints(endpoints):
             mapping = MAPPINGS.get(ep["vendor"])
             if mapping is None:
                 report.skipped.append(system)

@@ -9,10 +9,14 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from simulators.engine import DEFAULT_TENANT
+
+#: the endpoints-file key of the systems that run on WireMock (collaboration, analytics)
+PERIPHERALS = "peripherals"
 
 if TYPE_CHECKING:
     from ._launcher import Stack
@@ -35,9 +39,16 @@ def endpoints_document(stack: Stack, tenant: str = DEFAULT_TENANT) -> dict[str, 
             doc[system]["admin_token"] = sim.settings.admin_token
     if stack.tls is not None:
         doc["ca_bundle"] = str(stack.tls.ca_bundle)
+    if stack.peripherals is not None:
+        doc[PERIPHERALS] = stack.peripherals.endpoints()
     return doc
 
 
+def simulator_endpoints(doc: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The simulated systems of an endpoints document (not the CA or the peripherals)."""
+    for system, ep in doc.items():
+        if system != PERIPHERALS and isinstance(ep, dict):
+            yield system, ep
 def admin_headers(ep: dict[str, Any]) -> dict[str, str]:
     """The headers an admin call to the system ``ep`` describes needs (its admin token)."""
     token = ep.get("admin_token")

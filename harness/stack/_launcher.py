@@ -27,6 +27,7 @@ from simulators.engine import (
 )
 
 from .._errors import StackError
+from ..peripherals import Peripherals, start_peripherals
 from ._vendors import check_vendors, vendor_module
 
 #: system -> (vendor, module); order is the port order from --port-base
@@ -35,6 +36,7 @@ SYSTEMS: dict[str, tuple[str, str]] = {
     "erp": ("netsuite", "simulators.netsuite"),
     "psa": ("kantata", "simulators.kantata"),
     "hcm": ("workday", "simulators.workday"),
+    "procurement": ("coupa", "simulators.coupa"),
 }
 
 
@@ -66,6 +68,8 @@ class StackSettings:
         default_factory=dict
     )  # system -> dialect settings object
     vendors: dict[str, str] = field(default_factory=dict)  # system -> vendor if not default
+    #: also start WireMock with the collaboration and analytics stubs (needs Java)
+    peripherals: bool = False
     #: the admin token every simulator of the run requires (None: a fresh one per run)
     admin_token: str | None = None
     #: host names the admin APIs answer for besides loopback and ``host`` (advertised names)
@@ -83,6 +87,9 @@ class Stack:
         self.servers: dict[str, SimulatorServer] = {}
         self.tls: TlsFiles | None = None
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
+        self.peripherals: Peripherals | None = None
+        #: why the peripherals are not running although asked for (one line), else None
+        self.peripherals_skipped: str | None = None
         self.admin_token = self.settings.admin_token or secrets.token_urlsafe(32)
 
     def _build(self) -> None:
@@ -152,9 +159,20 @@ class Stack:
             for srv in started:
                 srv.stop()
             raise StackError(exc.message, hint=exc.hint) from None
+        if self.settings.peripherals:
+            try:
+                self.peripherals, self.peripherals_skipped = start_peripherals(
+                    host=self.settings.host
+                )
+            except Exception:
+                self.stop()
+                raise
         return self
 
     def stop(self) -> None:
+        if self.peripherals is not None:
+            self.peripherals.stop()
+            self.peripherals = None
         for srv in self.servers.values():
             srv.stop()
         if self._tmp is not None:

@@ -173,7 +173,43 @@ def _probe_workday(s: _Steps, ep: dict[str, Any]) -> None:
     s.call("RaaS worker report", "GET", ep["report_url"], 200, headers=h)
 
 
+def _probe_coupa(s: _Steps, ep: dict[str, Any]) -> None:
+    tok = s.call(
+        "oauth2 token",
+        "POST",
+        ep["token_url"],
+        200,
+        data={
+            "grant_type": "client_credentials",
+            "client_id": ep["client_id"],
+            "client_secret": ep["client_secret"],
+            "scope": "core.supplier.read core.supplier.write",
+        },
+    )
+    h = {"Authorization": f"Bearer {tok.json()['access_token']}", "Accept": "application/json"}
+    name = f"Harness Probe {time.time_ns()}"
+    made = s.call(
+        "create supplier",
+        "POST",
+        f"{ep['api_base']}/suppliers",
+        201,
+        json={"name": name, "status": "inactive"},
+        headers=h,
+    )
+    found = s.call(
+        "query supplier by name",
+        "GET",
+        f"{ep['api_base']}/suppliers",
+        200,
+        params={"name": name},
+        headers=h,
+    )
+    if [r.get("id") for r in found.json()] != [made.json()["id"]]:
+        raise AssertionError(f"the supplier query found {found.json()!r}, expected the probe")
+
+
 PROBES: dict[str, Callable[[_Steps, dict[str, Any]], None]] = {
+    "coupa": _probe_coupa,
     "salesforce": _probe_salesforce,
     "netsuite": _probe_netsuite,
     "kantata": _probe_kantata,

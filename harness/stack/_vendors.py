@@ -15,6 +15,7 @@ VENDORS: dict[str, dict[str, str]] = {
     "erp": {"netsuite": "simulators.netsuite", "businesscentral": "simulators.businesscentral"},
     "psa": {"kantata": "simulators.kantata"},
     "hcm": {"workday": "simulators.workday"},
+    "procurement": {"coupa": "simulators.coupa"},
 }
 
 

@@ -11,6 +11,7 @@ of the compiled fast path.
 from __future__ import annotations
 
 import dataclasses
+import logging
 from typing import TYPE_CHECKING, Any, Literal
 
 from contracts import (
@@ -22,6 +23,7 @@ from contracts import (
     Violation,
     current,
     load_profile,
+    vendors,
 )
 
 from ._errors import ConfigError, HttpError
@@ -30,6 +32,7 @@ from ._http import Request
 if TYPE_CHECKING:
     from ._dialect import Dialect
 
+log = logging.getLogger("simulators.contracts")
 Mode = Literal["off", "lenient", "strict"]
 MODES = ("off", "lenient", "strict")
 _WRITES = frozenset({"POST", "PUT", "PATCH"})
@@ -174,6 +177,14 @@ def make_request_contracts(
 ) -> RequestContracts | None:
     """Apply the release profile and ``options`` to the dialect; None when nothing is asked."""
     if not release and mode == "off":
+        set_dialect_settings(dialect, options, "dialect options")
+        return None
+    if not release and dialect.vendor not in vendors():
+        # a vendor without contracts yet is served unchecked, and says so once
+        log.warning(
+            "no contracts for %s: its requests are served without contract checks",
+            dialect.vendor,
+        )
         set_dialect_settings(dialect, options, "dialect options")
         return None
     rc = RequestContracts(dialect.vendor, release, mode)

@@ -61,7 +61,7 @@ def test_run_passes_and_writes_reports(tmp_path: Path) -> None:
     assert all(v is not None and v > 0 for v in k["project_setup_cycle_s"].values())
     assert all(v is not None and v > 0 for v in k["time_to_invoice_s"].values())
     assert "invoice raised in the ERP" in k["propagation_latency_s"]["tm"]
-    assert set(k["retries"]) == {"crm", "erp", "psa", "hcm"}
+    assert set(k["retries"]) == {"crm", "erp", "psa", "hcm", "procurement"}
     for j in s["journeys"]:
         assert [i["ok"] for i in j["invariants"]] == [True] * len(INVARIANTS), j["invariants"]
     html = (reports / "run-report.html").read_text()

@@ -16,6 +16,7 @@ from typing import Any
 
 from ..logs import get_logger
 from ..services import Services
+from . import notify
 from ._common import ERP_SERVICE, erp_service_item, project_of_workspace
 from .closed_won import FIXED, MILESTONE, TM
 
@@ -201,6 +202,18 @@ async def record_invoice(
             },
         )
     svc.store.set_link("invoice", inv_id, {"opportunity": project["opportunity"], "tran": tran})
+    notify.announce(
+        svc,
+        "invoice.issued",
+        f"invoice.issued:{inv_id}",
+        {
+            "tran": tran,
+            "opportunity": project["opportunity"],
+            "amount": float((inv or {}).get("total") or 0),
+            "currency": str(((inv or {}).get("currency") or {}).get("refName") or ""),
+            "status": status,
+        },
+    )
     await crm_latest_status(svc, project["opportunity"])
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..logs import correlation_id, get_logger
 from ..services import Services
-from . import change_order
+from . import change_order, notify
 from ._common import CRM_SERVICE, ERP_SERVICE, save_project
 from .staffing import staff
 
@@ -243,6 +243,7 @@ async def activate(svc: Services, project: dict[str, Any], opp: dict[str, Any]) 
         "consultants": project.get("consultants", []),
     }
     svc.store.publish("project.activated", key, event, correlation_id())
+    notify.announce(svc, "project.activated", key, event)
     pe = svc.settings.platform_event
     row = svc.store.conn.execute("SELECT published_to FROM outbox WHERE key = ?", (key,)).fetchone()
     if row["published_to"]:

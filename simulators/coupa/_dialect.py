@@ -1,0 +1,130 @@
+"""The Coupa dialect: the composition root wiring auth, rules and handlers onto the engine.
+
+Procurement for subcontractor spend: suppliers, purchase orders, receipts and supplier
+invoices over the Coupa Core API (``/api/...``), OAuth 2.0 client credentials, JSON or
+XML, ``limit``/``offset`` pages of at most 50, 25 requests per second. Coupa's Core API
+pushes no change events: integrations poll (``exported=false``, ``updated-at[gt]``) and
+mark what they took with ``?exported=true``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from simulators.engine import (
+    ConfigError,
+    Dialect,
+    HttpError,
+    Request,
+    Response,
+    Router,
+    Simulator,
+    SimulatorSettings,
+    Tenant,
+    TokenBucket,
+)
+
+from ._auth import CoupaAuth
+from ._errors import not_found, rate_limited
+from ._handlers import RESOURCES, Handlers
+from ._render import error_body
+from ._routes import add_routes
+from ._service import LINES, ORDERS, SUPPLIERS, Procurement
+from ._settings import CoupaSettings
+
+BUCKET_KEY = "coupa.rate_limit"
+
+
+class CoupaDialect(Dialect):
+    vendor = "coupa"
+    system = "procurement"
+    event_needs_previous = False
+
+    def __init__(self, settings: CoupaSettings | None = None) -> None:
+        super().__init__()
+        self.settings = settings or CoupaSettings()
+        self.service = Procurement(self.settings)
+        self.handlers = Handlers(self.service, self.settings)
+        self.auth: CoupaAuth | None = None
+
+    def attach(self, sim: Simulator) -> None:
+        super().attach(sim)
+        self.auth = CoupaAuth(sim.tokens, lambda: sim.tenants, self.settings)
+
+    def routes(self, router: Router) -> None:
+        assert self.auth is not None
+        add_routes(router, self.handlers, self.auth)
+
+    def setup_tenant(self, tenant: Tenant) -> None:
+        assert self.auth is not None
+        self.auth.client(tenant)
+        tenant.state[BUCKET_KEY] = TokenBucket(
+            self.settings.rate_limit_per_second, self.settings.rate_limit_burst
+        )
+
+    def authenticate(self, req: Request) -> Tenant:
+        assert self.auth is not None
+        return self.auth.authenticate(req)
+
+    def admit(self, req: Request, tenant: Tenant) -> Response | None:
+        bucket: TokenBucket = tenant.state[BUCKET_KEY]
+        if bucket.try_take(tenant.clock):
+            return None
+        return self.error_response(rate_limited(bucket.retry_after()), req)
+
+    def error_response(self, err: HttpError, req: Request | None = None) -> Response:
+        resp = error_body(req, [err.message], err.status)
+        resp.headers.extend((k.lower(), v) for k, v in err.headers.items())
+        return resp
+
+    def not_found(self, req: Request) -> HttpError:
+        return not_found("route", req.path)
+
+    def wants_event(self, tenant: Tenant, change: Any) -> bool:
+        return False
+
+    def bulk_load(
+        self, tenant: Tenant, record_type: str, records: list[dict[str, Any]]
+    ) -> list[str]:
+        """Suppliers and purchase orders in the Core API's own shape, through its own rules."""
+        makers = {SUPPLIERS: self.service.create_supplier, ORDERS: self.service.create_order}
+        make = makers.get(record_type)
+        if make is None:
+            raise ConfigError(
+                f"no bulk load for Coupa {record_type!r}", hint=f"load one of {', '.join(makers)}"
+            )
+        ids = []
+        for i, given in enumerate(records):
+            if not isinstance(given, dict):
+                raise ConfigError(f"record {i} is not an object")
+            body = {str(k).replace("_", "-"): v for k, v in given.items()}
+            try:
+                ids.append(str(make(tenant, body)["id"]))
+            except HttpError as exc:
+                raise ConfigError(f"record {i}: {exc.message}") from None
+        return ids
+
+    def credentials(self, tenant: Tenant, base_url: str) -> dict[str, Any]:
+        assert self.auth is not None
+        return {
+            **self.auth.client(tenant),
+            "token_url": f"{base_url}/oauth2/token",
+            "api_base": f"{base_url}/api",
+            "scope": " ".join(self.settings.scopes),
+        }
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "collections": [r.collection for r in RESOURCES],
+            "rate_limit_per_second": self.settings.rate_limit_per_second,
+            "page_size": self.settings.page_size,
+            "internal_types": [LINES],
+        }
+
+
+def create_simulator(
+    dialect_settings: CoupaSettings | None = None,
+    engine_settings: SimulatorSettings | None = None,
+) -> Simulator:
+    """A procurement simulator app (Coupa Core API), ready to serve."""
+    return Simulator(CoupaDialect(dialect_settings), engine_settings)
