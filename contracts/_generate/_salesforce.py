@@ -106,7 +106,11 @@ def build(
         create: dict[str, Any] = {}
         update: dict[str, Any] = {}
         required: list[str] = []
-        for fname, sel in obj["fields"].items():
+        # every standard field of a recorded describe (the recording org's own custom
+        # fields are not Salesforce's), then the fields the selection adds
+        chosen = {n: {"type": r["type"]} for n, r in recorded.items() if not n.endswith("__c")}
+        chosen.update(obj["fields"])
+        for fname, sel in chosen.items():
             f = {"nillable": True, "createable": True, "updateable": True, **sel}
             if fname in recorded:
                 f = {**f, **recorded[fname]}
