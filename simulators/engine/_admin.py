@@ -6,6 +6,7 @@ deliveries, change events and wait-for. Errors are JSON: {"error": {"code", "mes
 
 from __future__ import annotations
 
+import math
 import time
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -76,9 +77,12 @@ def _float_value(body: dict[str, Any], name: str) -> float | None:
     if v is None:
         return None
     try:
-        return float(v)
+        f = float(v)
     except (TypeError, ValueError):
         raise ConfigError(f"{name} must be a number, got {v!r}") from None
+    if not math.isfinite(f):
+        raise ConfigError(f"{name} must be a finite number, got {v!r}")
+    return f
 
 
 class AdminApi:
@@ -458,6 +462,8 @@ class AdminApi:
             timeout = min(float(body.get("timeout", 10.0)), 300.0)
         except (TypeError, ValueError):
             raise ConfigError("timeout must be a number of seconds") from None
+        if math.isnan(timeout):
+            raise ConfigError("timeout must be a number of seconds")
         deadline = time.monotonic() + timeout
         if "journal" in body:
             jf = body["journal"]
@@ -470,7 +476,11 @@ class AdminApi:
                 return Response.json({"matched": False, "timeout": timeout}, 408)
             return Response.json({"matched": True, "entry": entry.to_dict()})
         spec = body.get("record") or body.get("event")
-        if not isinstance(spec, dict) or not spec.get("type"):
+        if (
+            not isinstance(spec, dict)
+            or not spec.get("type")
+            or not isinstance(spec.get("match") or {}, dict)
+        ):
             raise ConfigError(
                 'wait-for needs "record": {"type": ..., "match": {...}}, "event": {...} or "journal": {...}'
             )

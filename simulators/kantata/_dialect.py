@@ -128,7 +128,19 @@ class KantataDialect(Dialect):
             )
             store.meta_set(ACCOUNT_KEY, account)
         tenant.state[ACCOUNT_KEY] = account
-        tenant.state[ID_BASE_KEY] = 0 if tenant.name == "default" else int(account) * ID_BLOCK
+        base = store.meta_get(ID_BASE_KEY)
+        if base is None:
+            assert self.sim is not None
+            taken = {
+                other.state[ID_BASE_KEY]
+                for other in self.sim.tenants.all()
+                if other is not tenant and ID_BASE_KEY in other.state
+            }
+            base = 0 if tenant.name == "default" else int(account) * ID_BLOCK
+            while base in taken:  # two names whose account ids collide
+                base += ID_BLOCK
+            store.meta_set(ID_BASE_KEY, base)
+        tenant.state[ID_BASE_KEY] = int(base)
         uid = self.settings.api_user_id
         if store.get("users", uid) is None:
             now = tenant.clock.time()

@@ -189,11 +189,6 @@ class SalesforceDialect(Dialect):
         for obj in self.schema:
             for f in obj.external_id_fields:
                 store.ensure_index(f.name, obj.name)
-        org = store.meta_get("sf.org_id")
-        if org is None:
-            org = _ids.make_id("00D", zlib.crc32(tenant.name.encode()) % 10_000_000)
-            store.meta_set("sf.org_id", org)
-        tenant.state[ORG_KEY] = org
         space = store.meta_get(_ids.ID_SPACE_KEY)
         if space is None:
             assert self.sim is not None
@@ -205,6 +200,15 @@ class SalesforceDialect(Dialect):
             space = _ids.id_space(tenant.name, taken)
             store.meta_set(_ids.ID_SPACE_KEY, space)
         tenant.state[_ids.ID_SPACE_KEY] = int(space)
+        org = store.meta_get("sf.org_id")
+        if org is None:
+            org = (
+                _ids.make_id("00D", zlib.crc32(tenant.name.encode()) % 10_000_000)
+                if space == 0
+                else _ids.make_id("00D", 1, int(space))  # unique like every other id
+            )
+            store.meta_set("sf.org_id", org)
+        tenant.state[ORG_KEY] = org
         users = store.find_ids("User", "Username", self.auth_username(tenant))
         if users:
             tenant.state[USER_KEY] = users[0]

@@ -84,6 +84,9 @@ def test_bad_admin_query_parameters_are_a_400(persistent: SimHandle, path: str) 
         ("/tenants/default/tokens", {"ttl_seconds": "long"}),
         ("/wait-for", {"journal": {"path": "(", "status": "x"}, "timeout": 0}),
         ("/wait-for", {"record": {"type": "Account", "count": "two"}, "timeout": 0}),
+        ("/wait-for", {"record": {"type": "Account", "match": "x"}, "timeout": 0}),
+        ("/wait-for", {"record": {"type": "Account"}, "timeout": "nan"}),
+        ("/tenants/default/tokens", {"ttl_seconds": "nan"}),
     ],
 )
 def test_bad_admin_body_values_are_a_400(persistent: SimHandle, path: str, body: object) -> None:

@@ -57,7 +57,7 @@ def test_expensive_suiteql_times_out_while_the_simulator_keeps_answering(
     record_reads_meanwhile = 0
     with erp_budget.client() as c:
         while worker.is_alive():
-            health = c.get("/__admin/health", headers=erp_budget.admin_headers)
+            health = erp_budget.admin.get("/health")
             got = c.get(f"/services/rest/record/v1/customer/{first_id}", headers=auth)
             if worker.is_alive():  # both answered while the query was still running
                 assert health.status_code == 200

@@ -57,6 +57,14 @@ def test_two_orgs_never_hand_out_the_same_account_id(crm: SimHandle) -> None:
         a.close()
 
 
+def test_org_ids_differ_across_tenants(crm: SimHandle) -> None:
+    orgs = {
+        crm.admin.post("/tenants", json={"name": t}).json()["credentials"]["org_id"]
+        for t in ("default", "org-a", "org-b")
+    }
+    assert len(orgs) == 3 and all(o.startswith("00D") and normalize(o) == o for o in orgs)
+
+
 def test_ids_are_deterministic_per_tenant_name(crm: SimHandle) -> None:
     first = _first_ids(crm)
     again = start_simulator(create_simulator())
