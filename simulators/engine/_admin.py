@@ -53,6 +53,10 @@ def _int_arg(req: Request, name: str, default: int) -> int:
         raise ConfigError(f"query parameter {name} must be an integer, got {v!r}") from None
 
 
+#: "failed" is what an event that ran out of retries was called before dead letters
+_DELIVERY_STATUSES = frozenset({"pending", "retrying", "delivered", "dead", "failed", "dropped"})
+
+
 class AdminApi:
     """Handlers bound to one simulator."""
 
@@ -394,7 +398,11 @@ class AdminApi:
 
     def deliveries(self, req: Request) -> Response:
         sub, status = req.arg("subscription"), req.arg("status")
-        if status == "dead":  # the dead letters: complete, and kept across restarts
+        if status is not None and status not in _DELIVERY_STATUSES:
+            raise ConfigError(
+                f"unknown delivery status {status!r}", hint=f"one of {sorted(_DELIVERY_STATUSES)}"
+            )
+        if status in ("dead", "failed"):  # the dead letters: complete, kept across restarts
             recs = [d.to_dict() for d in self.sim.events.dead_letters(sub, req.arg("tenant"))]
         else:
             recs = [
