@@ -203,7 +203,17 @@ class SimProcess:
         return httpx.Client(trust_env=False, timeout=30.0, **kw)
 
     def start(self) -> SimProcess:
-        cmd = [sys.executable, "-m", f"simulators.{self.vendor}", "--port", str(self.port)]
+        """Start (again): on the previous port when it is still free, else on a new one."""
+        errors = []
+        for port in dict.fromkeys([self.port, 0]):
+            try:
+                return self._launch(port)
+            except RuntimeError as exc:
+                errors.append(str(exc))
+        raise RuntimeError(" / ".join(errors))
+
+    def _launch(self, port: int) -> SimProcess:
+        cmd = [sys.executable, "-m", f"simulators.{self.vendor}", "--port", str(port)]
         if self.data_dir is not None:
             cmd += ["--data-dir", str(self.data_dir)]
         cmd += ["--admin-token", self.admin_token, *self.extra]
@@ -238,6 +248,10 @@ class SimProcess:
         pause = threading.Event()
         with self.admin() as a:
             while time.monotonic() < deadline:
+                if self.proc is not None and self.proc.poll() is not None:
+                    raise RuntimeError(
+                        f"{self.vendor} simulator exited with {self.proc.returncode} on {self.base_url}"
+                    )
                 try:
                     if a.get("/health").status_code == 200:
                         return

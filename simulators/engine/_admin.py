@@ -85,6 +85,10 @@ def _float_value(body: dict[str, Any], name: str) -> float | None:
     return f
 
 
+#: "failed" is what an event that ran out of retries was called before dead letters
+_DELIVERY_STATUSES = frozenset({"pending", "retrying", "delivered", "dead", "failed", "dropped"})
+
+
 class AdminApi:
     """Handlers bound to one simulator."""
 
@@ -421,7 +425,11 @@ class AdminApi:
 
     def deliveries(self, req: Request) -> Response:
         sub, status = req.arg("subscription"), req.arg("status")
-        if status == "dead":  # the dead letters: complete, and kept across restarts
+        if status is not None and status not in _DELIVERY_STATUSES:
+            raise ConfigError(
+                f"unknown delivery status {status!r}", hint=f"one of {sorted(_DELIVERY_STATUSES)}"
+            )
+        if status in ("dead", "failed"):  # the dead letters: complete, kept across restarts
             recs = [d.to_dict() for d in self.sim.events.dead_letters(sub, req.arg("tenant"))]
         else:
             recs = [

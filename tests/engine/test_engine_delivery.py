@@ -132,6 +132,8 @@ def test_outage_longer_than_the_retry_window_ends_in_dead_letters_that_redeliver
     bodies = hook.wait_for(10)
     assert sorted(_name(b) for b in bodies) == sorted(names)
     assert crm.admin.get("/deliveries", params={"status": "dead"}).json()["count"] == 0
+    bad = crm.admin.get("/deliveries", params={"status": "lost"})
+    assert bad.status_code == 400 and "dead" in bad.json()["error"]["hint"]
     assert crm.admin.post("/deliveries/nope/redeliver").status_code == 404
 
 
