@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from .._errors import StackError
 from ..wiremock import (
     WireMockAdmin,
     WireMockRuntime,
@@ -62,6 +63,6 @@ def start_peripherals(
     """Start the peripherals, or return ``(None, reason)`` in one line when they cannot run."""
     try:
         runtime = find_wiremock(install=install)
-    except WireMockUnavailable as exc:
+        return Peripherals(runtime, host=host, log_path=log_path).start(), None
+    except (WireMockUnavailable, StackError) as exc:
         return None, str(exc)
-    return Peripherals(runtime, host=host, log_path=log_path).start(), None

@@ -15,6 +15,14 @@ from .._errors import StackError
 from ._runtime import WireMockRuntime
 
 
+def _last_line(path: Path) -> str:
+    try:
+        lines = [ln.strip() for ln in path.read_text(errors="replace").splitlines() if ln.strip()]
+    except OSError:
+        return "no log"
+    return lines[-1][:300] if lines else "no output"
+
+
 def _free_port(host: str) -> int:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as s:
@@ -77,33 +85,41 @@ class WireMockServer:
             *self.extra_args,
         ]
 
-    def start(self) -> WireMockServer:
-        if self.port == 0:
-            self.port = _free_port(self.host)
+    def start(self, attempts: int = 3) -> WireMockServer:
+        """Start on ``port`` (0: a free one); a free port taken meanwhile by another
+        process is retried on a new one, up to ``attempts`` times."""
+        chosen = self.port
+        for attempt in range(attempts):
+            self.port = chosen or _free_port(self.host)
+            try:
+                self._start_once()
+                return self
+            except StackError:
+                self.stop()
+                if chosen or attempt == attempts - 1:
+                    raise
+        return self  # pragma: no cover - the loop returns or raises
+
+    def _start_once(self) -> None:
         self._root = tempfile.TemporaryDirectory(prefix="harness-wiremock-")
         for sub in ("mappings", "__files"):
             Path(self._root.name, sub).mkdir()
-        log = self.log_path.open("ab") if self.log_path else subprocess.DEVNULL
-        try:
+        log_path = self.log_path or Path(self._root.name) / "wiremock.log"
+        with log_path.open("ab") as log:
             self.proc = subprocess.Popen(
                 self.command(), stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
             )
-        finally:
-            if self.log_path:
-                log.close()  # type: ignore[union-attr]
-        self._wait_healthy()
-        return self
+        self._wait_healthy(log_path)
 
-    def _wait_healthy(self) -> None:
+    def _wait_healthy(self, log_path: Path) -> None:
         deadline = time.monotonic() + self.startup_timeout
         with httpx.Client(trust_env=False, timeout=2.0) as client:
             while True:
                 assert self.proc is not None
                 if self.proc.poll() is not None:
-                    where = f"; see {self.log_path}" if self.log_path else ""
                     raise StackError(
                         f"WireMock exited with code {self.proc.returncode} while starting on "
-                        f"{self.base_url}{where}"
+                        f"{self.base_url}: {_last_line(log_path)}"
                     )
                 try:
                     if client.get(f"{self.admin_url}/health").status_code == 200:
