@@ -6,6 +6,7 @@ harness's process. The run's context file is handed over in ``HARNESS_LOAD_CONTE
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import signal
 import socket
@@ -27,9 +28,12 @@ def locustfile_path(name: str) -> Path:
     p = Path(name)
     if p.suffix == ".py" and p.exists():
         return p.resolve()
-    import loadtests
-
-    here = Path(loadtests.__file__).parent / f"{name.removesuffix('.py')}.py"
+    # located, not imported: loadtests runs in Locust's process, and the layering
+    # (loadtests -> harness) forbids the harness to import it
+    spec = importlib.util.find_spec("loadtests")
+    if spec is None or spec.origin is None:
+        raise ConfigurationError("the loadtests package is not installed", hint="pip install -e .")
+    here = Path(spec.origin).parent / f"{name.removesuffix('.py')}.py"
     if not here.exists():
         known = sorted(f.stem for f in here.parent.glob("*.py") if not f.stem.startswith("_"))
         raise ConfigurationError(
