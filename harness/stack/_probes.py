@@ -62,20 +62,22 @@ class _Steps:
         return resp
 
 
-def _probe_salesforce(s: _Steps, ep: dict[str, Any]) -> None:
-    tok = s.call(
-        "oauth2 token",
-        "POST",
-        ep["token_url"],
-        200,
-        data={
-            "grant_type": "client_credentials",
-            "client_id": ep["client_id"],
-            "client_secret": ep["client_secret"],
-        },
+def _client_credentials(s: _Steps, ep: dict[str, Any], scope: str | None = None) -> str:
+    """An access token from the system's OAuth 2.0 client-credentials grant."""
+    form = {
+        "grant_type": "client_credentials",
+        "client_id": ep["client_id"],
+        "client_secret": ep["client_secret"],
+    }
+    if scope:
+        form["scope"] = scope
+    return str(
+        s.call("oauth2 token", "POST", ep["token_url"], 200, data=form).json()["access_token"]
     )
-    token = tok.json()["access_token"]
-    h = {"Authorization": f"Bearer {token}"}
+
+
+def _probe_salesforce(s: _Steps, ep: dict[str, Any]) -> None:
+    h = {"Authorization": f"Bearer {_client_credentials(s, ep)}"}
     base = f"{ep['base_url']}/services/data/v{ep['api_version']}"
     ext = f"PROBE-{time.time_ns()}"
     created = s.call(
@@ -174,19 +176,8 @@ def _probe_workday(s: _Steps, ep: dict[str, Any]) -> None:
 
 
 def _probe_coupa(s: _Steps, ep: dict[str, Any]) -> None:
-    tok = s.call(
-        "oauth2 token",
-        "POST",
-        ep["token_url"],
-        200,
-        data={
-            "grant_type": "client_credentials",
-            "client_id": ep["client_id"],
-            "client_secret": ep["client_secret"],
-            "scope": "core.supplier.read core.supplier.write",
-        },
-    )
-    h = {"Authorization": f"Bearer {tok.json()['access_token']}", "Accept": "application/json"}
+    token = _client_credentials(s, ep, "core.supplier.read core.supplier.write")
+    h = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
     name = f"Harness Probe {time.time_ns()}"
     made = s.call(
         "create supplier",

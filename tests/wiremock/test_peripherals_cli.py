@@ -15,24 +15,31 @@ def _harness(*args: str) -> list[str]:
     return [sys.executable, "-c", "from harness.cli import main; main()", *args]
 
 
-def test_up_check_writes_the_peripherals_into_the_endpoints_file(tmp_path: Path) -> None:
-    endpoints = tmp_path / "endpoints.json"
-    proc = subprocess.run(
-        _harness(
-            "up",
-            "--port-base",
-            "0",
-            "--check",
-            "--endpoints-file",
-            str(endpoints),
-            "--report-dir",
-            str(tmp_path),
-        ),
+def _up_check(
+    tmp_path: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``harness up --check`` on free ports, writing tmp_path/endpoints.json and its report."""
+    args = [
+        "up",
+        "--port-base",
+        "0",
+        "--check",
+        "--endpoints-file",
+        str(tmp_path / "endpoints.json"),
+    ]
+    return subprocess.run(
+        _harness(*args, "--report-dir", str(tmp_path)),
         capture_output=True,
         text=True,
         timeout=180,
         check=False,
+        env=env,
     )
+
+
+def test_up_check_writes_the_peripherals_into_the_endpoints_file(tmp_path: Path) -> None:
+    endpoints = tmp_path / "endpoints.json"
+    proc = _up_check(tmp_path)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     doc = json.loads(endpoints.read_text())
     assert set(doc) >= {"crm", "erp", "psa", "hcm", "procurement", "peripherals"}
@@ -63,23 +70,7 @@ def test_without_java_the_run_goes_on_and_says_why(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("JAVA_HOME", "HARNESS_WIREMOCK_JAR")}
     env["PATH"] = str(tmp_path)  # no java here
     endpoints = tmp_path / "endpoints.json"
-    proc = subprocess.run(
-        _harness(
-            "up",
-            "--port-base",
-            "0",
-            "--check",
-            "--endpoints-file",
-            str(endpoints),
-            "--report-dir",
-            str(tmp_path),
-        ),
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-        env=env,
-    )
+    proc = _up_check(tmp_path, env)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "Traceback" not in proc.stdout + proc.stderr
     lines = [ln for ln in proc.stdout.splitlines() if "peripherals skipped" in ln]
