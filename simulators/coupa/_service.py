@@ -412,7 +412,7 @@ class Procurement:
                 )
             },
             "invoice-lines": lines,
-            "gross-total": round(sum(ln["total"] for ln in lines), 2),
+            "gross-total": round(sum(float(ln["total"] or 0) for ln in lines), 2),
             "tolerance-failures": [],
             "exported": False,
             "paid": False,
@@ -441,7 +441,8 @@ class Procurement:
 
     def _match(self, tenant: Tenant, rec: dict[str, Any]) -> list[str]:
         """Two-way match; consumes the order lines when every line is within tolerance."""
-        failures, touched = [], {}
+        failures: list[str] = []
+        touched: dict[int, dict[str, Any]] = {}
         for ln in rec["invoice-lines"]:
             if ln["order-line-id"] is None:
                 continue

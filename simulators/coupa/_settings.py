@@ -47,5 +47,7 @@ class CoupaSettings:
                 f"unknown procurement setting(s) {', '.join(unknown)}",
                 hint=f"known: {', '.join(sorted(known))}",
             )
-        values = {k: tuple(v) if isinstance(v, list) else v for k, v in section.items()}
+        values: dict[str, Any] = {
+            k: tuple(v) if isinstance(v, list) else v for k, v in section.items()
+        }
         return cls(**values)
