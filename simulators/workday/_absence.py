@@ -109,7 +109,8 @@ class Absence:
         days = body.get("days") if isinstance(body, dict) else None
         if not isinstance(days, list) or not days:
             raise invalid("days must be a non-empty list of time off entries", "days")
-        rows, echo = [], []
+        rows: list[dict[str, Any]] = []
+        echo: list[dict[str, Any]] = []
         for i, day in enumerate(days):
             if not isinstance(day, dict):
                 raise invalid(f"days[{i}] must be an object", "days")
@@ -120,7 +121,7 @@ class Absence:
             qty = day.get("dailyQuantity", 8)
             if isinstance(qty, bool) or not isinstance(qty, (int, float)) or not 0 < qty <= 24:
                 raise invalid(f"days[{i}].dailyQuantity must be a number of hours", "dailyQuantity")
-            rec = {
+            rec: dict[str, Any] = {
                 "id": new_wid(t, TIME_OFF),
                 "worker": v.id,
                 "date": when,
