@@ -55,6 +55,7 @@ def custom_field_resources() -> list[Resource]:
                 "available_to_resources": False,
                 "currency": None,
                 "creator_id": None,
+                "choice_ids": [],
                 "_choices": [],
                 **_STAMPS,
             },
@@ -85,8 +86,20 @@ def custom_field_resources() -> list[Resource]:
             assocs={
                 "custom_field_set": Assoc("custom_field_sets", "custom_field_set_id"),
                 "creator": Assoc("users", "creator_id"),
+                "choices": Assoc("custom_field_choices", "choice_ids", many=True),
                 "external_references": _EXT,
             },
+            events=False,
+        ),
+        Resource(
+            "custom_field_choices",
+            "custom_field_choice",
+            "CustomFieldChoice",
+            stored={"label": None, "custom_field_id": None, **_STAMPS},
+            create={},
+            update={},
+            assocs={"custom_field": Assoc("custom_fields", "custom_field_id")},
+            ops=frozenset({"list", "get"}),
             events=False,
         ),
         Resource(
@@ -159,9 +172,29 @@ class CustomFieldRules:
             labels = [c.get("label") for c in choices if isinstance(c, dict)]
             if not labels or not all(isinstance(x, str) and x for x in labels):
                 problems.append(("choices", "Choices must each have a label"))
-            rec["_choices"] = [{"id": str(i + 1), "label": x} for i, x in enumerate(labels)]
+            rec["_choices"] = [{"id": None, "label": x} for x in labels]
         elif choices:
             problems.append(("choices", "Choices are only valid for single and multi fields"))
+
+    def after_create_custom_fields(self, ctx: Ctx, rec: dict[str, Any]) -> None:
+        """Each choice becomes a custom_field_choices record with its own id."""
+        if not rec.get("_choices"):
+            return
+        res = self.r.catalog.by_collection["custom_field_choices"]
+        choices = [
+            {
+                "id": self.r.insert(ctx, res, {"label": c["label"], "custom_field_id": rec["id"]})[
+                    "id"
+                ],
+                "label": c["label"],
+            }
+            for c in rec["_choices"]
+        ]
+        rec["_choices"] = choices
+        rec["choice_ids"] = [c["id"] for c in choices]
+        self.r.patch(
+            ctx, "custom_fields", rec["id"], _choices=choices, choice_ids=rec["choice_ids"]
+        )
 
     def _default_set(self, ctx: Ctx) -> dict[str, Any]:
         found = self.r.find(ctx, "custom_field_sets", name="Default Project Set")

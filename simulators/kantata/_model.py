@@ -637,6 +637,8 @@ def _resources() -> list[Resource]:
                 "workspace_ids": [],
                 "time_entry_ids": [],
                 "expense_ids": [],
+                "additional_item_ids": [],
+                "fixed_fee_item_ids": [],
                 "invoice_date": None,
                 "due_date": None,
                 "message": None,
@@ -670,6 +672,8 @@ def _resources() -> list[Resource]:
                 "project_code": "str",
                 "tax_rate": "num",
                 "suppress_emails": "bool",
+                "additional_items": "list",
+                "fixed_fee_items": "list",
                 **EXT_REF,
             },
             update={
@@ -689,6 +693,8 @@ def _resources() -> list[Resource]:
             assocs={
                 "time_entries": Assoc("time_entries", "time_entry_ids", many=True),
                 "expenses": Assoc("expenses", "expense_ids", many=True),
+                "additional_items": Assoc("additional_items", "additional_item_ids", many=True),
+                "fixed_fee_items": Assoc("fixed_fee_items", "fixed_fee_item_ids", many=True),
                 "workspaces": Assoc("workspaces", "workspace_ids", many=True),
                 "user": Assoc("users", "user_id"),
                 "recipient": Assoc("users", "recipient_id"),
@@ -810,9 +816,11 @@ class Catalog:
     """All resources by collection name and by subject type."""
 
     def __init__(self) -> None:
-        from ._custom_fields import custom_field_resources  # late: it builds on this module
+        from ._custom_fields import custom_field_resources  # late: they build on this module
+        from ._invoice_items import invoice_item_resources
 
-        self.by_collection = {r.collection: r for r in [*_resources(), *custom_field_resources()]}
+        extra = [*custom_field_resources(), *invoice_item_resources()]
+        self.by_collection = {r.collection: r for r in [*_resources(), *extra]}
         self.by_subject = {r.subject_type: r for r in self.by_collection.values()}
 
     def get(self, collection: str) -> Resource | None:

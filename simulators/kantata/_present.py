@@ -45,6 +45,8 @@ class Presenter:
         self.tenant = tenant
         self.includes = includes
         self.optional_fields = optional_fields or set()
+        #: per workspace, its story tree and time roll-ups (built once per request)
+        self._trees: dict[str, _StoryTree] = {}
 
     # -- one record ------------------------------------------------------------------
 
@@ -225,57 +227,27 @@ class Presenter:
                 (rec["id"],),
             ).fetchone()[0]
         )
+        tree = self._tree(str(rec.get("workspace_id") or ""))
         ancestors: list[str] = []
-        parent = rec.get("parent_id")
+        parent = tree.parent.get(rec["id"], rec.get("parent_id"))
         while parent and str(parent) not in ancestors and len(ancestors) < 100:
             ancestors.append(str(parent))
-            parent = (self.load("stories", [str(parent)]).get(str(parent)) or {}).get("parent_id")
+            parent = tree.parent.get(str(parent))
         out["ancestor_ids"] = list(reversed(ancestors))
         out["subtree_depth"] = len(ancestors)
         out["status"] = rec.get("state")
         out["uninvoiced_balance_in_cents"] = out["budget_used_in_cents"]
-        self._descendants(rec, out)
+        totals = tree.descendant_totals(rec["id"])
+        out["sub_stories_time_estimate_in_minutes"] = totals[0]
+        out["sub_stories_budget_estimate_in_cents"] = totals[1]
+        out["sub_stories_billable_time_in_minutes"] = totals[2]
+        out["sub_stories_budget_used_in_cents"] = round(totals[3])
 
-    def _descendants(self, rec: dict[str, Any], out: dict[str, Any]) -> None:
-        """The ``sub_stories_*`` roll-ups over every descendant of the story."""
-        conn = self.tenant.store.conn
-        ids: list[str] = []
-        frontier = [rec["id"]]
-        while frontier and len(ids) < 10_000:
-            rows = conn.execute(
-                "SELECT id FROM records WHERE type = 'stories' AND deleted = 0 AND "
-                f"{json_path('parent_id')} IN ({','.join('?' * len(frontier))})",
-                frontier,
-            ).fetchall()
-            frontier = [r[0] for r in rows if r[0] not in ids]
-            ids.extend(frontier)
-        totals = {"estimate": 0, "minutes": 0, "budget": 0, "used": 0.0}
-        for i in range(0, len(ids), 500):
-            chunk = ids[i : i + 500]
-            marks = ",".join("?" * len(chunk))
-            est, budget = conn.execute(
-                "SELECT coalesce(sum(json_extract(data,'$.time_estimate_in_minutes')),0), "
-                "coalesce(sum(json_extract(data,'$.budget_estimate_in_cents')),0) FROM records "
-                f"WHERE type = 'stories' AND deleted = 0 AND id IN ({marks})",
-                chunk,
-            ).fetchone()
-            minutes, used = conn.execute(
-                "SELECT coalesce(sum(CASE WHEN json_extract(data,'$.billable') THEN "
-                "json_extract(data,'$.time_in_minutes') END),0), coalesce(sum(CASE WHEN "
-                "json_extract(data,'$.billable') AND json_extract(data,'$.approved') THEN "
-                "json_extract(data,'$.time_in_minutes') * json_extract(data,'$.rate_in_cents') / 60.0 "
-                "END),0) FROM records WHERE type = 'time_entries' AND deleted = 0 AND "
-                f"{json_path('story_id')} IN ({marks})",
-                chunk,
-            ).fetchone()
-            totals["estimate"] += int(est)
-            totals["budget"] += int(budget)
-            totals["minutes"] += int(minutes)
-            totals["used"] += float(used)
-        out["sub_stories_time_estimate_in_minutes"] = totals["estimate"]
-        out["sub_stories_budget_estimate_in_cents"] = totals["budget"]
-        out["sub_stories_billable_time_in_minutes"] = totals["minutes"]
-        out["sub_stories_budget_used_in_cents"] = round(totals["used"])
+    def _tree(self, workspace_id: str) -> _StoryTree:
+        tree = self._trees.get(workspace_id)
+        if tree is None:
+            tree = self._trees[workspace_id] = _StoryTree.load(self.tenant.store.conn, workspace_id)
+        return tree
 
     def _resource(self, rec: dict[str, Any], out: dict[str, Any]) -> None:
         users = self.load("users", [rec["user_id"]] if rec.get("user_id") else [])
@@ -448,6 +420,60 @@ class Presenter:
             return None
         side.setdefault(target.collection, {})[sid] = self.shape(target, loaded[sid])
         return {"key": target.collection, "id": sid}
+
+
+class _StoryTree:
+    """A workspace's stories (parent links, estimates) and billable time per story."""
+
+    __slots__ = ("children", "parent", "values")
+
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+        self.children: dict[str, list[str]] = {}
+        #: story id -> [time estimate, budget estimate, billable minutes, used cents]
+        self.values: dict[str, list[float]] = {}
+
+    @classmethod
+    def load(cls, conn: Any, workspace_id: str) -> _StoryTree:
+        t = cls()
+        for sid, parent, est, budget in conn.execute(
+            "SELECT id, json_extract(data,'$.parent_id'), json_extract(data,'$.time_estimate_in_minutes'), "
+            "json_extract(data,'$.budget_estimate_in_cents') FROM records WHERE type = 'stories' "
+            f"AND deleted = 0 AND {json_path('workspace_id')} = ?",
+            (workspace_id,),
+        ):
+            t.values[sid] = [float(est or 0), float(budget or 0), 0.0, 0.0]
+            if parent:
+                t.parent[sid] = str(parent)
+                t.children.setdefault(str(parent), []).append(sid)
+        for sid, minutes, used in conn.execute(
+            "SELECT json_extract(data,'$.story_id'), coalesce(sum(CASE WHEN json_extract(data,"
+            "'$.billable') THEN json_extract(data,'$.time_in_minutes') END),0), coalesce(sum("
+            "CASE WHEN json_extract(data,'$.billable') AND json_extract(data,'$.approved') THEN "
+            "json_extract(data,'$.time_in_minutes') * json_extract(data,'$.rate_in_cents') / 60.0 "
+            "END),0) FROM records INDEXED BY ix_time_entries__workspace_id WHERE type = "
+            "'time_entries' AND deleted = 0 AND json_extract(data,'$.workspace_id') = ? "
+            "AND json_extract(data,'$.story_id') IS NOT NULL GROUP BY 1",
+            (workspace_id,),
+        ):
+            v = t.values.get(str(sid))
+            if v is not None:
+                v[2], v[3] = float(minutes), float(used)
+        return t
+
+    def descendant_totals(self, story_id: str) -> list[float]:
+        out = [0.0, 0.0, 0.0, 0.0]
+        stack = list(self.children.get(story_id, ()))
+        seen: set[str] = set()
+        while stack:
+            sid = stack.pop()
+            if sid in seen:
+                continue
+            seen.add(sid)
+            for i, x in enumerate(self.values.get(sid, ())):
+                out[i] += x
+            stack.extend(self.children.get(sid, ()))
+        return [int(out[0]), int(out[1]), int(out[2]), out[3]]
 
 
 def include_tree(includes: list[str]) -> dict[str, Any]:

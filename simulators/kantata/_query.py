@@ -308,6 +308,7 @@ def _specific(collection: str) -> dict[str, Filter]:
             "custom_field_id": any_of("custom_field_id"),
         },
         "custom_fields": {"custom_field_set_id": any_of("custom_field_set_id")},
+        "custom_field_choices": {"custom_field_id": any_of("custom_field_id")},
         "custom_field_sets": {"subject_type": eq("subject_type")},
         "subscribed_events": {
             "event_types": any_of("event_type"),

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._coerce import Problems
 from ._custom_fields import CustomFieldRules
+from ._invoice_items import InvoiceItemRules
 
 if TYPE_CHECKING:
     from ._service import Ctx, Records
@@ -27,7 +28,7 @@ _STATUS = {
 }
 
 
-class Rules(CustomFieldRules):
+class Rules(CustomFieldRules, InvoiceItemRules):
     def __init__(self, records: Records) -> None:
         self.r = records
         self.s = records.settings
@@ -524,7 +525,8 @@ class Rules(CustomFieldRules):
         rec["title"] = f"Invoice #{rec['user_invoice_number']}"
         if "draft" not in v or v["draft"] is None:
             rec["draft"] = True
-        self._invoice_lines(ctx, rec, None, problems)
+        extra = self.nested_items(ctx, rec, v, problems)
+        self._invoice_lines(ctx, rec, None, problems, extra)
 
     def update_invoices(
         self,
@@ -547,10 +549,17 @@ class Rules(CustomFieldRules):
         self._invoice_lines(ctx, rec, old, problems)
 
     def _invoice_lines(
-        self, ctx: Ctx, rec: dict[str, Any], old: dict[str, Any] | None, problems: Problems
+        self,
+        ctx: Ctx,
+        rec: dict[str, Any],
+        old: dict[str, Any] | None,
+        problems: Problems,
+        extra: int | None = None,
     ) -> None:
-        """Check the invoice's time entries and expenses; the marking happens in ``mark_invoiced``."""
-        total = 0
+        """Check the invoice's time entries and expenses; the marking happens in ``mark_invoiced``.
+
+        ``extra`` is the amount of its additional and fixed fee items (kept from creation)."""
+        total = extra if extra is not None else self._items_total(ctx, rec)
         for collection, ids_field, label in (
             ("time_entries", "time_entry_ids", "Time entry"),
             ("expenses", "expense_ids", "Expense"),
@@ -593,7 +602,19 @@ class Rules(CustomFieldRules):
                 self.r.patch(ctx, collection, rid, is_invoiced=False, **{inv_field: None})
 
     def after_create_invoices(self, ctx: Ctx, rec: dict[str, Any]) -> None:
+        self.write_items(ctx, rec)
         self.mark_invoiced(ctx, rec, None)
+
+    def _items_total(self, ctx: Ctx, rec: dict[str, Any]) -> int:
+        total = 0
+        for collection, field in (
+            ("additional_items", "additional_item_ids"),
+            ("fixed_fee_items", "fixed_fee_item_ids"),
+        ):
+            for rid in rec.get(field) or []:
+                item = self.r.get(ctx, collection, rid)
+                total += int((item or {}).get("amount_in_cents") or 0)
+        return total
 
     def after_update_invoices(self, ctx: Ctx, old: dict[str, Any], rec: dict[str, Any]) -> None:
         self.mark_invoiced(ctx, rec, old)

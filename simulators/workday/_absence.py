@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from simulators.engine import ConfigError, HttpError, Request, Response, Tenant
 
 from ._ids import fixed_wid, new_wid
-from ._wire import invalid, json_response, paging, parse_date, wd_datetime
+from ._wire import invalid, json_response, not_found, paging, parse_date, wd_datetime
 
 if TYPE_CHECKING:
     from ._dialect import WorkdayDialect
@@ -100,6 +100,56 @@ class Absence:
         items = [self.detail(c, r) for r in rows]
         return json_response({"total": len(items), "data": items[offset : offset + limit]})
 
+    def common_entry(self, c: Any, rec: dict[str, Any]) -> dict[str, Any]:
+        """Common v1 TimeOffEntries (``/workers/{id}/timeOffEntries``)."""
+        v = c.d.worker_view(rec.get("worker"))
+        name = rec["timeOffType"]
+        out: dict[str, Any] = {
+            "id": rec["id"],
+            "descriptor": f"{name}: {rec['date']}",
+            "href": c.common(f"workers/{rec.get('worker')}/timeOffEntries/{rec['id']}"),
+            "date": rec["date"],
+            "units": rec["quantity"],
+            "unitOfTime": _ref("unit", rec.get("unit") or "Hours"),
+            "timeOff": {
+                **type_ref(name),
+                "plan": {"id": fixed_wid("timeOffPlan", name), "descriptor": f"{name} Plan"},
+            },
+            "timeOffRequest": {
+                "id": fixed_wid("timeOffRequest", rec["id"]),
+                "descriptor": f"Time Off Request: {name}",
+                "status": rec.get("status") or "Approved",
+            },
+        }
+        if v is not None:
+            out["employee"] = {
+                "id": v.id,
+                "descriptor": v.name,
+                "href": c.common(f"workers/{v.id}"),
+            }
+        return out
+
+    def common_entries(self, req: Request) -> Response:
+        """GET /ccx/api/common/v1/{tenant}/workers/{id}/timeOffEntries[/{sub}]"""
+        c = self.d.rest.ctx(req)
+        v = self.d.rest._worker(c, req.params["id"])
+        t = req.tenant
+        assert t is not None
+        rows = [self.common_entry(c, r) for r in self.entries(t, v.id)]
+        sub = req.params.get("sub")
+        if sub is not None:
+            hit = next((r for r in rows if r["id"] == sub), None)
+            if hit is None:
+                raise not_found(f"No time off entry with id {sub[:64]}")
+            return json_response(hit)
+        limit, offset = paging(
+            req,
+            self.d.settings.default_limit,
+            self.d.settings.max_limit,
+            self.d.settings.clamp_limit,
+        )
+        return json_response({"total": len(rows), "data": rows[offset : offset + limit]})
+
     def request_time_off(self, req: Request) -> Response:
         c = self.d.rest.ctx(req)
         v = self.d.rest._worker(c, req.params["id"])
@@ -109,7 +159,8 @@ class Absence:
         days = body.get("days") if isinstance(body, dict) else None
         if not isinstance(days, list) or not days:
             raise invalid("days must be a non-empty list of time off entries", "days")
-        rows, echo = [], []
+        rows: list[dict[str, Any]] = []
+        echo: list[dict[str, Any]] = []
         for i, day in enumerate(days):
             if not isinstance(day, dict):
                 raise invalid(f"days[{i}] must be an object", "days")
@@ -120,7 +171,7 @@ class Absence:
             qty = day.get("dailyQuantity", 8)
             if isinstance(qty, bool) or not isinstance(qty, (int, float)) or not 0 < qty <= 24:
                 raise invalid(f"days[{i}].dailyQuantity must be a number of hours", "dailyQuantity")
-            rec = {
+            rec: dict[str, Any] = {
                 "id": new_wid(t, TIME_OFF),
                 "worker": v.id,
                 "date": when,

@@ -183,6 +183,9 @@ class WorkdayDialect(Dialect):
         r.add("GET", f"{s}/jobs/{{id}}", x.job, name="staffing.job")
         r.add("GET", f"{s}/jobFamilies", x.job_families, name="staffing.jobFamilies")
         r.add("GET", f"{s}/jobFamilies/{{id}}", x.job_family, name="staffing.jobFamily")
+        te = f"{c}/workers/{{id}}/timeOffEntries"
+        r.add("GET", te, self.absence.common_entries, name="common.timeOffEntries")
+        r.add("GET", f"{te}/{{sub}}", self.absence.common_entries, name="common.timeOffEntries")
         ab = "/ccx/api/absenceManagement/v1/{tenant}/workers/{id}"
         r.add(
             "GET",

@@ -62,10 +62,6 @@ class ReportConfig:
     )
     include_terminated: bool = False
 
-    @property
-    def clamp_limit(self) -> bool:
-        return self.limit_out_of_range == "clamp"
-
     def validate(self) -> None:
         unknown = [c.source for c in self.columns if c.source not in REPORT_FIELDS]
         if unknown:

@@ -27,7 +27,7 @@ class WqlError(Exception):
 
 @dataclass(slots=True)
 class Condition:
-    field: str
+    name: str
     op: str
     values: list[Any] = field(default_factory=list)
 
@@ -196,10 +196,10 @@ def _sort_key(value: Any) -> tuple[bool, int, Any]:
 
 def run(q: Query, rows: list[dict[str, Any]], known: set[str]) -> list[dict[str, Any]]:
     """Filter, order and project ``rows`` (every row has every known field)."""
-    for name in [*q.fields, *(c.field for c in q.where), *(o[0] for o in q.order)]:
+    for name in [*q.fields, *(c.name for c in q.where), *(o[0] for o in q.order)]:
         if name not in known:
             raise WqlError(f"{name} is not a field of data source {q.source}")
-    out = [r for r in rows if all(_matches(r.get(c.field), c) for c in q.where)]
+    out = [r for r in rows if all(_matches(r.get(c.name), c) for c in q.where)]
     for name, desc in reversed(q.order):
         out.sort(key=lambda r, n=name: _sort_key(r.get(n)), reverse=desc)  # type: ignore[misc]
     if q.limit is not None:

@@ -114,15 +114,15 @@ class WqlResources:
         assert t is not None
         out = []
         for r in self.d.absence.entries(t):
-            v = d.worker_view(r.get("worker"))
+            who = d.worker_view(r.get("worker"))
             out.append(
                 {
                     "timeOffEntry": {
                         "id": r["id"],
                         "descriptor": f"{r['timeOffType']}: {r['date']}",
                     },
-                    "worker": {"id": v.id, "descriptor": v.name} if v else None,
-                    "employeeID": v.rec.get("employeeId") if v else None,
+                    "worker": {"id": who.id, "descriptor": who.name} if who else None,
+                    "employeeID": who.rec.get("employeeId") if who else None,
                     "date": r["date"],
                     "quantity": r["quantity"],
                     "unit": r.get("unit"),

@@ -45,6 +45,11 @@ def test_custom_field_values_on_a_workspace(firm: Any, api: httpx.Client) -> Non
         ),
         "custom_fields",
     )
+    with_choices = api.get(
+        f"/custom_fields/{tier['id']}.json", params={"include": "choices"}
+    ).json()
+    gold_id, silver_id = with_choices["custom_fields"][tier["id"]]["choice_ids"]
+    assert with_choices["custom_field_choices"][gold_id]["label"] == "Gold"
     wid = firm.workspace["id"]
     val = _one(
         api.post(
@@ -70,13 +75,13 @@ def test_custom_field_values_on_a_workspace(firm: Any, api: httpx.Client) -> Non
                     "subject_type": "Workspace",
                     "subject_id": wid,
                     "custom_field_id": tier["id"],
-                    "value": "1",
+                    "value": gold_id,
                 }
             },
         ),
         "custom_field_values",
     )
-    assert gold["display_value"] == "Gold" and gold["value"] == ["1"]
+    assert gold["display_value"] == "Gold" and gold["value"] == [gold_id]
     listed = api.get(
         "/custom_field_values.json",
         params={"subject_type": "Workspace", "with_subject_id": wid, "include": "custom_field"},
@@ -84,7 +89,7 @@ def test_custom_field_values_on_a_workspace(firm: Any, api: httpx.Client) -> Non
     assert listed["count"] == 2 and set(listed["custom_fields"]) == {text["id"], tier["id"]}
     upd = api.put(
         f"/custom_field_values/{gold['id']}.json",
-        json={"custom_field_value": {"value": "2"}},
+        json={"custom_field_value": {"value": silver_id}},
     )
     assert _one(upd, "custom_field_values")["display_value"] == "Silver"
 

@@ -3,6 +3,7 @@ retention, delivery faults and GAP events, spoken with plain HTTP as any client 
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from collections.abc import Iterator
@@ -361,3 +362,25 @@ def test_replay_id_from_another_channel_is_refused(crm: SimHandle) -> None:
     assert ok["successful"] is True
     (after,) = events(c.connect())
     assert after["data"]["payload"]["Name"] == "Busy 2" and after["data"]["event"]["replayId"] == 3
+
+
+def test_replay_ids_with_gaps_still_replay_in_order(tls_files: TlsFiles) -> None:
+    # Pub/Sub API docs: the replay id "refers to the position of the event in the event
+    # stream"; ids are opaque, so replay_id_gaps leaves holes a client must not fill in itself.
+    settings = SalesforceSettings(streaming=StreamingSettings(replay_id_gaps=True))
+    handle = start_simulator(create_simulator(settings), tls_files)
+    try:
+        http = api(handle)
+        for i in range(4):
+            new_account(http, f"Gap {i}")
+        c = Bayeux(handle)
+        c.open("/data/AccountChangeEvent", replay=-2)
+        ids = [m["data"]["event"]["replayId"] for m in events(c.connect())]
+        assert ids == sorted(ids) and len(set(ids)) == 4
+        assert any(b - a > 1 for a, b in itertools.pairwise(ids))
+        d = Bayeux(handle)
+        d.open("/data/AccountChangeEvent", replay=ids[1])
+        after = [m["data"]["payload"]["Name"] for m in events(d.connect())]
+        assert after == ["Gap 2", "Gap 3"]
+    finally:
+        handle.close()

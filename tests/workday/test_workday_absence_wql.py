@@ -74,6 +74,15 @@ def test_time_off_requested_loaded_and_filtered(
         )
         assert refused.status_code == 400 and refused.json()["errors"][0]["field"] == "timeOffType"
         assert api.get("workers/nope/timeOffDetails").status_code == 404
+    # the same entries through Common v1 (TimeOffEntries of the Common OpenAPI)
+    with _client(wd, creds, get_token, creds["common_base_url"]) as common:
+        entries = common.get("workers/Employee_ID=2010/timeOffEntries").json()
+        assert entries["total"] == 2
+        first = entries["data"][0]
+        assert first["units"] == 8 and first["timeOff"]["descriptor"] == "Vacation"
+        assert first["timeOffRequest"]["status"] == "Approved" and first["employee"]["id"]
+        one = common.get(f"workers/Employee_ID=2010/timeOffEntries/{first['id']}")
+        assert one.status_code == 200 and one.json() == first
 
 
 def test_wql_over_workers_and_time_off(

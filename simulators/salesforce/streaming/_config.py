@@ -162,3 +162,6 @@ class StreamingSettings:
     outbound_timeout_s: float = 10.0
     #: delivery faults (engine DeliveryFaults settings) applied to CometD clients and outbound messages
     faults: dict[str, Any] = field(default_factory=dict)
+    #: replay ids with gaps between them (Salesforce's are opaque positions, not a count), so
+    #: a client that computes the next id by adding 1 is caught; off: 1, 2, 3 per channel
+    replay_id_gaps: bool = False

@@ -9,6 +9,8 @@ order, and kept for as many events per channel as the engine retains.
 
 from __future__ import annotations
 
+import zlib
+
 from simulators.engine import Event, Tenant
 
 from .._cdc import channel_for
@@ -21,8 +23,9 @@ _RECORD_OPS = frozenset({"create", "update", "delete", "undelete"})
 class ChannelReplayIds:
     """Per channel, the replay id each retained event has on it."""
 
-    def __init__(self, keep: int) -> None:
+    def __init__(self, keep: int, gaps: bool = False) -> None:
         self.keep = max(1, keep)
+        self.gaps = gaps
         self._last: dict[str, int] = {}
         self._ids: dict[str, dict[int, int]] = {}  # channel -> {event seq: replay id}
 
@@ -31,7 +34,8 @@ class ChannelReplayIds:
         ids = self._ids.setdefault(channel, {})
         rid = ids.get(seq)
         if rid is None:
-            rid = ids[seq] = self._last.get(channel, 0) + 1
+            step = 1 + zlib.crc32(f"{channel}/{seq}".encode()) % 7 if self.gaps else 1
+            rid = ids[seq] = self._last.get(channel, 0) + step
             self._last[channel] = rid
             if len(ids) > self.keep:
                 del ids[next(iter(ids))]
@@ -56,9 +60,9 @@ class ChannelReplayIds:
                 self.assign(channel, ev.seq)
 
 
-def replay_ids_of(tenant: Tenant, keep: int) -> ChannelReplayIds:
+def replay_ids_of(tenant: Tenant, keep: int, gaps: bool = False) -> ChannelReplayIds:
     """The tenant's per-channel numbering, created on first use."""
     ids = tenant.state.get(STATE_KEY)
     if not isinstance(ids, ChannelReplayIds):
-        ids = tenant.state[STATE_KEY] = ChannelReplayIds(keep)
+        ids = tenant.state[STATE_KEY] = ChannelReplayIds(keep, gaps)
     return ids
