@@ -199,8 +199,9 @@ class BusinessRules:
     ) -> None:
         if data.get("entity") is None:
             return  # check_required reports it
-        if rt.name == "expenseReport":
-            owner = self.get(tenant, "employee", data["entity"]) or {}
+        if rt.name in ("expenseReport", "vendorBill"):  # the employee's or vendor's books
+            owner_type = "employee" if rt.name == "expenseReport" else "vendor"
+            owner = self.get(tenant, owner_type, data["entity"]) or {}
             sub, cur = owner.get("subsidiary"), owner.get("currency")
         else:
             cust, job = self.customer_of(tenant, str(data["entity"]))
@@ -233,7 +234,9 @@ class BusinessRules:
                 f"{rt.tran_prefix}{tenant.store.next_sequence(f'ns:tranid:{rt.name}', 1001)}"
             )
         data.setdefault("exchangeRate", 1.0)
-        status = {"salesOrder": "B", "invoice": "A", "expenseReport": "B"}[rt.name]
+        status = {"salesOrder": "B", "invoice": "A", "expenseReport": "B", "vendorBill": "A"}[
+            rt.name
+        ]
         data.setdefault("status", status)
         total = 0.0
         for i, line in enumerate(data.get("item") or []):

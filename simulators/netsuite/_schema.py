@@ -89,6 +89,8 @@ EXP_STATUS = (
     ("B", "Pending Supervisor Approval"),
     ("F", "Approved by Accounting"),
 )
+#: vendor bill status: VendBill:A Open, VendBill:B Paid In Full, VendBill:D Pending Approval
+VENDBILL_STATUS = (("A", "Open"), ("B", "Paid In Full"), ("D", "Pending Approval"))
 TIME_APPROVAL = (("1", "Open"), ("2", "Pending Approval"), ("3", "Approved"), ("4", "Rejected"))
 JOB_STATUS = (
     ("1", "Closed"),
@@ -316,6 +318,26 @@ def build_types() -> dict[str, RecordType]:
             ref_name_fields=("entityId",),
         ),
         RecordType(
+            "vendor",
+            "entity",
+            "vendor",
+            _fields(
+                *_ENTITY_SYS,
+                _f("entityId"),
+                _f("companyName", required=True),
+                _f("isPerson", "boolean"),
+                _f("firstName"),
+                _f("lastName"),
+                _f("email"),
+                _f("phone"),
+                _f("subsidiary", "ref", "subsidiary", required=True),
+                _f("currency", "ref", "currency"),
+                _f("accountNumber"),
+                _f("is1099Eligible", "boolean"),
+            ),
+            ref_name_fields=("companyName", "entityId"),
+        ),
+        RecordType(
             "employee",
             "entity",
             "employee",
@@ -435,6 +457,17 @@ def build_types() -> dict[str, RecordType]:
             sublists={"expense": SublistDef("expense", _EXPENSE_LINE)},
             status=EXP_STATUS,
             entity_targets=("employee",),
+        ),
+        _transaction(
+            "vendorBill",
+            "vendorbill",
+            "VendBill",
+            "BILL",
+            _f("dueDate", "date"),
+            _f("approvalStatus", "ref", choices=TIME_APPROVAL),
+            sublists={"expense": SublistDef("expense", _EXPENSE_LINE)},
+            status=VENDBILL_STATUS,
+            entity_targets=("vendor",),
         ),
         RecordType(
             "timeBill",
