@@ -161,6 +161,19 @@ def create_app(settings: Settings) -> Starlette:
         ri.worker.notify()
         return JSONResponse({"task": task_id, "from": start, "to": end}, 202)
 
+    async def procurement_sync(request: Request) -> JSONResponse:
+        """Queue a procurement sync: orders for staffed subcontractors, supplier invoices
+        booked in the ERP."""
+        if ri.svc.coupa is None:
+            return JSONResponse({"error": "no procurement system is configured"}, 409)
+        import uuid
+
+        key = f"procurement:{uuid.uuid4().hex}"
+        corr = request.headers.get("x-correlation-id") or "procurement-sync"
+        task_id, _ = ri.store.enqueue("api", "procurement.sync", key, {}, corr)
+        ri.worker.notify()
+        return JSONResponse({"task": task_id}, 202)
+
     async def task(request: Request) -> JSONResponse:
         """A task; ``?wait=S`` long-polls up to S seconds until it is done or dead."""
         wait = min(float(request.query_params.get("wait", "0") or 0), 120.0)
@@ -197,6 +210,7 @@ def create_app(settings: Settings) -> Starlette:
             Route("/dead-letters/{id:int}/replay", replay, methods=["POST"]),
             Route("/jobs/billing-run", billing_run, methods=["POST"]),
             Route("/jobs/utilization-batch", utilization_batch, methods=["POST"]),
+            Route("/jobs/procurement-sync", procurement_sync, methods=["POST"]),
             Route("/tasks/{id:int}", task, methods=["GET"]),
             Route("/health", health, methods=["GET"]),
         ],

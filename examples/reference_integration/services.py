@@ -7,6 +7,7 @@ from typing import Any
 
 from .clients import KantataClient, NetSuiteClient, SalesforceClient, WorkdayClient
 from .clients.collab import PowerBIClient, SlackClient, TeamsClient
+from .clients.coupa import CoupaClient
 from .settings import Settings
 from .store import Store
 
@@ -23,6 +24,7 @@ class Services:
     slack: SlackClient | None = None
     teams: TeamsClient | None = None
     powerbi: PowerBIClient | None = None
+    coupa: CoupaClient | None = None
     #: small per-instance caches of vendor facts (the ERP service item id, ...)
     cache: dict[str, Any] = field(default_factory=dict)
 
@@ -45,6 +47,9 @@ class Services:
             powerbi=PowerBIClient(settings.analytics, ca, retry)
             if settings.analytics.get("rows_url")
             else None,
+            coupa=CoupaClient(settings.procurement, ca, retry)
+            if settings.procurement.get("api_base")
+            else None,
         )
 
     async def aclose(self) -> None:
@@ -56,6 +61,7 @@ class Services:
             self.slack,
             self.teams,
             self.powerbi,
+            self.coupa,
         ):
             if client is not None:
                 await client.aclose()

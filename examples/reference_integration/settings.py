@@ -64,6 +64,10 @@ class Settings:
     collab: Mapping[str, Any] = field(default_factory=dict)
     #: analytics ingest (Power BI push rows) for the utilization batch; {} = none
     analytics: Mapping[str, Any] = field(default_factory=dict)
+    #: procurement system (Coupa) for subcontractor orders and supplier invoices; {} = none
+    procurement: Mapping[str, Any] = field(default_factory=dict)
+    #: hours a subcontractor's purchase order is raised for
+    subcontract_po_hours: float = 160.0
     db_path: str = "reference_integration.sqlite3"
     host: str = "127.0.0.1"
     port: int = 8750
@@ -193,6 +197,7 @@ def load_settings(
     peripherals = doc.get("peripherals") or {}
     kwargs["collab"] = dict(peripherals.get("collab") or {})
     kwargs["analytics"] = dict(peripherals.get("analytics") or {})
+    kwargs["procurement"] = dict(doc.get("procurement") or {})
     if sections["crm"].get("intake"):  # {"crm": {"intake": "cometd"}} in the endpoints file
         kwargs["crm_intake"] = str(sections["crm"]["intake"])
     known = {f.name for f in fields(Settings)}

@@ -17,7 +17,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 from .errors import NotReady, VendorError
-from .flows import billing, closed_won, notify, termination, time_expense, utilization
+from .flows import (
+    billing,
+    closed_won,
+    notify,
+    procurement,
+    termination,
+    time_expense,
+    utilization,
+)
 from .logs import CORRELATION_ID, get_logger
 from .retry import backoff, retryable
 from .services import Services
@@ -56,6 +64,7 @@ FLOWS: dict[str, Flow] = {
     "billing.run": _billing_run,
     "notify": notify.deliver,
     "utilization.batch": utilization.run,
+    "procurement.sync": procurement.sync,
 }
 
 
