@@ -687,6 +687,12 @@ def play_events_chaos(sc: Scene) -> None:
     settle(sc, "the last deliveries settle")
 
 
+def _subcontract(sc: Scene) -> None:
+    from ._subcontract import play_subcontract  # it builds on this module's steps
+
+    play_subcontract(sc)
+
+
 def _landscape(sc: Scene) -> None:
     from ._landscape import play_landscape  # it builds on this module's steps
 
@@ -792,6 +798,15 @@ JOURNEYS: Mapping[str, JourneySpec] = MappingProxyType(
             play_token_expiry,
             "resilience",
             "tokens expire mid-journey",
+        ),
+        "subcontract": JourneySpec(
+            "subcontract",
+            TM,
+            41288.65,
+            0,
+            lambda sc: _subcontract(sc),
+            "lifecycle",
+            "a contractor bought through procurement, the spend on the job's cost",
         ),
         "landscape": JourneySpec(
             "landscape",

@@ -29,14 +29,33 @@ class Systems:
     crm_api: str  # "/services/data/vNN.N"
     #: the collaboration and analytics stubs' WireMock, when the run has the peripherals
     peripherals: WireMockAdmin | None = None
+    #: the procurement system's Core API (Coupa), when the stack has one
+    procurement: Wire | None = None
 
     def close(self) -> None:
-        for w in (self.crm, self.erp, self.psa, *(a.wire for a in self.admin.values())):
+        extra = (self.procurement,) if self.procurement is not None else ()
+        for w in (self.crm, self.erp, self.psa, *extra, *(a.wire for a in self.admin.values())):
             w.close()
+
+
+def _coupa(ep: dict[str, Any], verify: Any, recorder: Recorder, deadline: Deadline) -> Wire:
+    """Coupa's Core API in JSON, logged in with the client-credentials grant."""
+    wire = Wire(
+        "procurement",
+        http_client(ep["api_base"], verify, headers={"Accept": "application/json"}),
+        recorder,
+        deadline,
+    )
+    return _client_credentials(wire, ep)
 
 
 def _crm(ep: dict[str, Any], verify: Any, recorder: Recorder, deadline: Deadline) -> Wire:
     wire = Wire("crm", http_client(ep["base_url"], verify), recorder, deadline)
+    return _client_credentials(wire, ep)
+
+
+def _client_credentials(wire: Wire, ep: dict[str, Any]) -> Wire:
+    """Log ``wire`` in with the OAuth 2.0 client-credentials grant; again when it expires."""
 
     def login() -> None:
         r = wire.call(
@@ -53,7 +72,7 @@ def _crm(ep: dict[str, Any], verify: Any, recorder: Recorder, deadline: Deadline
         token = r.json().get("access_token")
         if not token:
             raise JourneyFailure(
-                f"crm token endpoint answered without an access_token: {r.text[:200]}"
+                f"{wire.system} token endpoint answered without an access_token: {r.text[:200]}"
             )
         wire.client.headers["Authorization"] = f"Bearer {token}"
 
@@ -102,6 +121,12 @@ def connect(
         admin=admin,
         crm_api=f"/services/data/v{endpoints['crm'].get('api_version', '60.0')}",
         peripherals=_peripherals(endpoints),
+        procurement=(
+            _coupa(endpoints["procurement"], verify, recorder, deadline)
+            if isinstance(endpoints.get("procurement"), dict)
+            and endpoints["procurement"].get("api_base")
+            else None
+        ),
     )
 
 

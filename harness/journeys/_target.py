@@ -66,6 +66,8 @@ class TargetSpec:
     billing_run_url: str | None = None
     #: POSTed ``?from=DATE&to=DATE``: the utilization batch to the analytics ingest
     utilization_url: str | None = None
+    #: POSTed: subcontractor orders and supplier invoices between procurement and the ERP
+    procurement_url: str | None = None
     task_url: str | None = None
     webhooks: dict[str, str] = field(default_factory=dict)
     startup_timeout: float = 30.0
@@ -125,6 +127,7 @@ def load_target_file(path: Path) -> TargetSpec:
         "start",
         "billing_run_url",
         "utilization_url",
+        "procurement_url",
         "task_url",
         "webhooks",
         "startup_timeout",
@@ -165,6 +168,7 @@ def load_target_file(path: Path) -> TargetSpec:
         health_url=url("health_url"),
         billing_run_url=url("billing_run_url"),
         utilization_url=url("utilization_url"),
+        procurement_url=url("procurement_url"),
         task_url=url("task_url"),
         mapping=str((path.parent / str(doc["mapping"])).resolve()) if doc.get("mapping") else None,
     )
@@ -185,6 +189,7 @@ class Target:
         self.health_url = spec.health_url
         self.billing_run_url = spec.billing_run_url
         self.utilization_url = spec.utilization_url
+        self.procurement_url = spec.procurement_url
         self.task_url = spec.task_url
         self.proc: subprocess.Popen[bytes] | None = None
         self._log: IO[bytes] | None = None
@@ -241,6 +246,7 @@ class Target:
         self.health_url = f"{url}/health"
         self.billing_run_url = f"{url}/jobs/billing-run"
         self.utilization_url = f"{url}/jobs/utilization-batch"
+        self.procurement_url = f"{url}/jobs/procurement-sync"
         self.task_url = f"{url}/tasks/{{task}}?wait=30"
 
     def _wait_healthy(self) -> None:
@@ -362,6 +368,11 @@ class Target:
                 "the target names no utilization_url: the utilization batch cannot be asked for"
             )
         self._job("utilization batch", self.utilization_url, {"from": start, "to": end}, follow)
+
+    def procurement_run(self, follow: bool = True) -> None:
+        """POST the procurement sync (when the stack syncs on its own, it needs no URL)."""
+        if self.procurement_url:
+            self._job("procurement sync", self.procurement_url, {}, follow)
 
     def _job(self, what: str, url: str, params: dict[str, str], follow: bool) -> None:
         r = self._http().call("POST", url, params=params, expect=(200, 201, 202, 204))
