@@ -269,6 +269,36 @@ def _staffs_leavers() -> None:
     staffing.rank = rank
 
 
+def _utilization_whole_hours() -> None:
+    """The utilization batch sends hours as whole numbers (an integer column in the BI)."""
+    from reference_integration.clients.collab import PowerBIClient
+
+    orig = PowerBIClient.push_rows
+
+    async def push_rows(self: Any, rows: list[dict[str, Any]]) -> int:
+        rows = [{**r, "hours": float(int(r["hours"]))} for r in rows]
+        return int(await orig(self, rows))
+
+    PowerBIClient.push_rows = push_rows
+
+
+def _subcontract_not_costed() -> None:
+    """Supplier invoices are booked in the ERP without the job on their expense lines."""
+    from reference_integration.clients.netsuite import NetSuiteClient
+
+    orig = NetSuiteClient.upsert
+
+    async def upsert(self: Any, record_type: str, external_id: str, body: dict[str, Any]) -> str:
+        if record_type == "vendorBill":
+            items = [
+                {k: v for k, v in ln.items() if k != "customer"} for ln in body["expense"]["items"]
+            ]
+            body = {**body, "expense": {"items": items}}
+        return await orig(self, record_type, external_id, body)
+
+    NetSuiteClient.upsert = upsert
+
+
 VARIANTS: dict[str, Callable[[], None]] = {
     "staffs_leavers": _staffs_leavers,
     "flat_rate": _flat_rate,
@@ -288,6 +318,8 @@ VARIANTS: dict[str, Callable[[], None]] = {
     "status_wording": _status_wording,
     "price_in_units": _price_in_units,
     "no_catch_up": _no_catch_up,
+    "utilization_whole_hours": _utilization_whole_hours,
+    "subcontract_not_costed": _subcontract_not_costed,
 }
 
 #: variant -> (a journey of the default suite that catches it, text its failure names)
@@ -310,6 +342,8 @@ CAUGHT_BY: dict[str, tuple[str, str]] = {
     "status_wording": ("tm", "Paid In Full"),
     "price_in_units": ("milestone", ""),
     "no_catch_up": ("surge", ""),
+    "utilization_whole_hours": ("landscape", "utilization reporting accuracy"),
+    "subcontract_not_costed": ("subcontract", "subcontractor spend"),
 }
 
 
