@@ -11,6 +11,10 @@ from ._data import data_app
 from ._run import run
 from ._up import up
 
+#: click's exceptions as typer raises them (typer may vendor its own copy of click)
+_clicks = sys.modules[typer.BadParameter.__module__]
+_NoArgsIsHelp: type[Exception] = getattr(_clicks, "NoArgsIsHelpError", type(None))  # type: ignore[assignment]
+
 app = typer.Typer(
     name="harness",
     help="Prove that an integration stack turns a won deal into a staffed project and a correct invoice.",
@@ -24,13 +28,26 @@ app.command("run")(run)
 app.add_typer(data_app, name="data")
 
 
-def main() -> None:
-    """Console entry point: turns harness errors into one clear line and exit code 2."""
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point: usage and configuration errors become one line and exit 2."""
     try:
-        app()
+        code = app(args=argv, prog_name="harness", standalone_mode=False)
+    except _NoArgsIsHelp as exc:
+        exc.show()  # type: ignore[attr-defined]
+        sys.exit(2)
+    except _clicks.UsageError as exc:  # bad option values, unknown options, missing arguments
+        where = f"{exc.ctx.command_path}: " if exc.ctx is not None else ""
+        print(f"error: {where}{exc.format_message()}", file=sys.stderr)
+        sys.exit(2)
+    except _clicks.ClickException as exc:
+        print(f"error: {exc.format_message()}", file=sys.stderr)
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        sys.exit(130)
     except HarnessError as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(2)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 __all__ = ["app", "main"]
