@@ -15,8 +15,10 @@ from rich.table import Table
 
 from .._config import load_config
 from .._errors import HarnessError
+from ..journeys import journey_simulator_sections
 from ..stack import Stack, StackSettings, endpoints_document, write_endpoints
 from ..stack._probes import probe
+from . import _checks as checks
 
 
 def _table(doc: dict[str, Any]) -> Table:
@@ -29,7 +31,8 @@ def _table(doc: dict[str, Any]) -> Table:
         creds = "\n".join(
             f"{k}={v}"
             for k, v in ep.items()
-            if k not in ("vendor", "base_url", "admin_url", "sim_tenant", "private_key_pem") and v is not None
+            if k not in ("vendor", "base_url", "admin_url", "sim_tenant", "private_key_pem")
+            and v is not None
         )
         table.add_row(system, ep["vendor"], ep["base_url"], creds)
     return table
@@ -40,23 +43,47 @@ def up(
         int | None,
         typer.Option(
             help="First port: crm, erp, psa and hcm take this and the next "
-            "three; 0 picks free ports. [default: 8701]"
+            "three; 0 picks free ports. [default: 8701]",
+            callback=checks.port_base,
+        ),
+    ] = None,
+    host: Annotated[
+        str,
+        typer.Option(
+            help="Address to listen on: 0.0.0.0 (or ::) for every interface.",
+            callback=checks.host,
+        ),
+    ] = "127.0.0.1",
+    advertise_host: Annotated[
+        str | None,
+        typer.Option(
+            help="Host name clients reach the simulators by: goes into the URLs of the "
+            "endpoints file and the TLS certificate. [default: --host, or 127.0.0.1 for 0.0.0.0]",
+            callback=checks.host,
         ),
     ] = None,
     https: Annotated[
         bool | None, typer.Option("--https/--http", help="Serve TLS with a generated local CA.")
     ] = None,
     endpoints_file: Annotated[
-        Path | None, typer.Option(help="Write the systems' URLs and credentials here (JSON).")
+        Path | None,
+        typer.Option(
+            help="Write the systems' URLs and credentials here (JSON).", callback=checks.out_file
+        ),
     ] = None,
     tls_dir: Annotated[
-        Path | None, typer.Option(help="Where to write ca.pem and the server certificate.")
+        Path | None,
+        typer.Option(
+            help="Where to write ca.pem and the server certificate.", callback=checks.out_dir
+        ),
     ] = None,
     systems: Annotated[
-        str | None, typer.Option(help="Comma-separated subset, e.g. crm,erp.")
+        str | None,
+        typer.Option(help="Comma-separated subset, e.g. crm,erp.", callback=checks.systems),
     ] = None,
     data_dir: Annotated[
-        Path | None, typer.Option(help="Persist simulator data here across restarts.")
+        Path | None,
+        typer.Option(help="Persist simulator data here across restarts.", callback=checks.out_dir),
     ] = None,
     check: Annotated[
         bool,
@@ -67,25 +94,37 @@ def up(
         ),
     ] = False,
     report_dir: Annotated[
-        Path | None, typer.Option(help="Where --check writes its report. [default: reports]")
+        Path | None,
+        typer.Option(
+            help="Where --check writes its report. [default: reports]", callback=checks.out_dir
+        ),
     ] = None,
     seed: Annotated[
-        int | None, typer.Option(help="Load a generated firm made from this seed.")
+        int | None,
+        typer.Option(
+            help="Load a generated firm made from this seed.", callback=checks.non_negative
+        ),
     ] = None,
     size: Annotated[
-        str | None, typer.Option(help="Size of the firm to load: small, medium or large.")
+        str | None,
+        typer.Option(
+            help="Size of the firm to load: small, medium or large.", callback=checks.size
+        ),
     ] = None,
     config: Annotated[
         Path | None,
         typer.Option(
             help="Settings file (default: harness.toml, then [tool.harness] "
-            "in pyproject.toml; HARNESS_* variables override)."
+            "in pyproject.toml; HARNESS_* variables override).",
+            callback=checks.in_file,
         ),
     ] = None,
 ) -> None:
-    """Start the simulators on 127.0.0.1 and serve until Ctrl-C or SIGTERM."""
+    """Start the simulators (on 127.0.0.1 unless --host) and serve until Ctrl-C or SIGTERM."""
     console = Console()
     cfg = load_config(config)
+    # the simulators serve what harness run's journeys rely on, so a run can use them
+    cfg.simulators = journey_simulator_sections(cfg.simulators)
     if port_base is not None:
         cfg.port_base = port_base
     if https is not None:
@@ -100,6 +139,8 @@ def up(
         cfg.report_dir = report_dir
     endpoints_file, report_dir = cfg.endpoints_file, cfg.report_dir
     settings = StackSettings(
+        host=host,
+        advertise_host=advertise_host,
         port_base=cfg.port_base or None,  # 0: every simulator on a free port
         https=cfg.https,
         tls_dir=tls_dir or (Path(".harness/tls") if cfg.https else None),

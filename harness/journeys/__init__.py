@@ -4,6 +4,7 @@
 ...     result = s.play("tm")
 """
 
+from ._applied_faults import describe_fault
 from ._errors import JourneyFailure, WaitTimeout
 from ._events import (
     Event,
@@ -15,11 +16,12 @@ from ._events import (
     RunStarted,
     StepFinished,
 )
-from ._faults import load_faults
+from ._faults import check_fault_rules, load_faults
 from ._journeys import JOURNEYS, JourneySpec
 from ._model import Exchange, InvariantResult, JourneyResult, RunResult, StepResult
 from ._runner import run_journeys
 from ._session import Session, SessionOptions
+from ._session import _crm_settings as journey_simulator_sections
 from ._target import TargetSpec, embedded_spec, load_target_file
 
 __all__ = [
@@ -43,7 +45,10 @@ __all__ = [
     "StepResult",
     "TargetSpec",
     "WaitTimeout",
+    "check_fault_rules",
+    "describe_fault",
     "embedded_spec",
+    "journey_simulator_sections",
     "load_faults",
     "load_target_file",
     "run_journeys",

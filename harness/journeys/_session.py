@@ -15,7 +15,15 @@ from pathlib import Path
 from typing import Any
 
 from .._config import load_config
-from ..stack import Stack, StackSettings, endpoints_document, write_endpoints
+from ..stack import (
+    Stack,
+    StackSettings,
+    endpoints_document,
+    held_records,
+    read_endpoints,
+    write_endpoints,
+)
+from ._applied_faults import apply_faults, describe_fault, fault_outcomes, remove_faults
 from ._errors import JourneyFailure
 from ._events import EventBus, JourneyFinished, JourneyStarted, PhaseStarted
 from ._invariants import check_invariants
@@ -63,6 +71,7 @@ class SessionOptions:
     config: Path | None = None
     workdir: Path | None = None  # default: a temporary directory
     log_dir: Path | None = None  # where the target's log is kept after the run
+    endpoints_file: Path | None = None  # simulators already running (harness up) instead
 
 
 def _crm_settings(cfg_sections: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -95,6 +104,7 @@ class Session:
         self.target: Target | None = None
         self.systems: Systems | None = None
         self.endpoints: dict[str, Any] = {}
+        self.faults: list[dict[str, Any]] = []  # the fault rules as applied, with ids
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         self.workdir = options.workdir or Path(self._make_tmp())
 
@@ -110,31 +120,40 @@ class Session:
 
     def start(self) -> Session:
         o = self.options
-        cfg = load_config(o.config)
-        cfg.simulators = _crm_settings(cfg.simulators)
-        self.bus.emit(PhaseStarted("starting the four simulators on 127.0.0.1"))
-        self.stack = Stack(
-            StackSettings(
-                port_base=None,
-                https=self.https,
-                tls_dir=self.workdir / "tls" if self.https else None,
-                dialect_settings=cfg.dialect_settings(),
-            )
-        ).start()
-        self.endpoints = endpoints_document(self.stack)
-        ep_file = self.workdir / "endpoints.json"
-        write_endpoints(ep_file, self.endpoints)
-        self.bus.emit(PhaseStarted(f"loading the {o.size} firm from seed {o.seed}"))
+        if o.endpoints_file is not None:
+            ep_file = o.endpoints_file.absolute()
+            self.endpoints = read_endpoints(ep_file)
+            self.bus.emit(PhaseStarted(f"using the simulators of {ep_file}"))
+            held = held_records(self.endpoints)
+        else:
+            cfg = load_config(o.config)
+            cfg.simulators = _crm_settings(cfg.simulators)
+            self.bus.emit(PhaseStarted("starting the four simulators on 127.0.0.1"))
+            self.stack = Stack(
+                StackSettings(
+                    port_base=None,
+                    https=self.https,
+                    tls_dir=self.workdir / "tls" if self.https else None,
+                    dialect_settings=cfg.dialect_settings(),
+                )
+            ).start()
+            self.endpoints = endpoints_document(self.stack)
+            ep_file = self.workdir / "endpoints.json"
+            write_endpoints(ep_file, self.endpoints)
+            held = {}
         from ..data import generate_firm
-        from ..loaders import load_firm
+        from ..loaders import firm_present, load_firm
 
-        load_firm(generate_firm(o.seed, o.size), self.endpoints, timeout=self.deadline.cap(120))
+        firm = generate_firm(o.seed, o.size)
+        if held and firm_present(firm, held, self.endpoints):  # harness up --seed, an earlier run
+            self.bus.emit(PhaseStarted(f"the {o.size} firm from seed {o.seed} is already loaded"))
+        else:
+            self.bus.emit(PhaseStarted(f"loading the {o.size} firm from seed {o.seed}"))
+            load_firm(firm, self.endpoints, timeout=self.deadline.cap(120))
         self.systems = connect(self.endpoints, self.recorder, self.deadline, o.step_timeout)
-        for rule in o.faults:
-            system = rule.get("system")
-            if system not in self.systems.admin:
-                raise JourneyFailure(f"fault rule names unknown system {system!r}")
-            self.systems.admin[system].add_fault({k: v for k, v in rule.items() if k != "system"})
+        self.faults = apply_faults(self.systems.admin, o.faults)
+        for f in self.faults:
+            self.bus.emit(PhaseStarted(f"applied {describe_fault(f)}"))
         self.bus.emit(PhaseStarted(f"starting the target: {o.target.name}"))
         self.target = Target(o.target, self.recorder, self.deadline, self.workdir)
         self.target.start(ep_file, self.endpoints)
@@ -179,8 +198,15 @@ class Session:
                 continue
         return out
 
+    def fault_outcomes(self) -> list[dict[str, Any]]:
+        """The applied fault rules with how often each matched and fired."""
+        if self.systems is None or not self.faults:
+            return list(self.faults)
+        return fault_outcomes(self.systems.admin, self.faults)
+
     def stop(self) -> None:
         if self.systems is not None:
+            remove_faults(self.systems.admin, self.faults)  # simulators may outlive the run
             self.systems.close()
         if self.target is not None:
             self.target.stop()

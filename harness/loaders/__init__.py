@@ -8,12 +8,14 @@ admin bulk-load API over HTTP, so it works against simulators in another process
 from ._kantata import kantata_batches
 from ._load import MAPPINGS, LoadReport, load_firm
 from ._netsuite import netsuite_batches
+from ._present import firm_present
 from ._salesforce import salesforce_batches
 from ._workday import workday_batches
 
 __all__ = [
     "MAPPINGS",
     "LoadReport",
+    "firm_present",
     "kantata_batches",
     "load_firm",
     "netsuite_batches",

@@ -32,7 +32,12 @@ def serve_cli(
 ) -> None:
     """Parse the command line, start the simulator and serve until Ctrl-C or SIGTERM."""
     p = argparse.ArgumentParser(prog=f"python -m simulators.{vendor}", description=description)
-    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (0.0.0.0: all)")
+    p.add_argument(
+        "--advertise-host",
+        default=None,
+        help="host name clients reach this simulator by: goes into its URLs and TLS certificate",
+    )
     p.add_argument("--port", type=int, default=default_port)
     p.add_argument("--https", action="store_true", help="serve TLS with a generated local CA")
     p.add_argument(
@@ -51,7 +56,10 @@ def serve_cli(
     )
     add_arguments(p)
     args = p.parse_args(argv)
-    tls = make_tls_files(args.tls_dir) if args.https else None
+    if not 0 <= args.port <= 65535:
+        p.error(f"--port {args.port} is out of range (1-65535, or 0 for a free port)")
+    names = [args.host, args.advertise_host or ""]
+    tls = make_tls_files(args.tls_dir, names) if args.https else None
     engine = SimulatorSettings(
         journal_size=args.journal_size,
         data_dir=args.data_dir,
@@ -61,7 +69,13 @@ def serve_cli(
     try:
         server = SimulatorServer(
             build(args, engine),
-            ServerOptions(host=args.host, port=args.port, tls=tls, backend=args.backend),
+            ServerOptions(
+                host=args.host,
+                port=args.port,
+                tls=tls,
+                backend=args.backend,
+                advertise_host=args.advertise_host,
+            ),
         )
     except SimulatorError as exc:
         p.exit(2, f"error: {exc}\n")
