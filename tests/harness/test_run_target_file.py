@@ -106,3 +106,34 @@ def test_bad_target_files(tmp_path: Path, text: str, message: str) -> None:
         load_target_file(f)
     assert message in str(err.value)
     assert "\n" not in str(err.value)
+
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "target-contract.md"
+
+
+def test_contract_page_documents_every_key_and_its_example_loads(tmp_path: Path) -> None:
+    schema = json.loads(
+        (Path(__file__).resolve().parents[2] / "harness/schemas/target.schema.json").read_text()
+    )
+    text = DOC.read_text()
+    keys = list(schema["properties"]) + [
+        f"run.{k}" for k in schema["properties"]["run"]["properties"]
+    ]
+    missing = [k for k in keys if f"| `{k}` |" not in text]
+    assert not missing, f"docs/target-contract.md lacks rows for {missing}"
+    example = text.split("```toml\n", 1)[1].split("```", 1)[0]
+    f = tmp_path / "stack.toml"
+    f.write_text(example)
+    spec = load_target_file(f)
+    assert (
+        spec.name == "billing-sync"
+        and spec.start is None
+        and set(spec.webhooks)
+        == {
+            "crm",
+            "erp",
+            "psa",
+            "hcm",
+        }
+    )
+    assert spec.run["endpoints"] == str(tmp_path / "endpoints/endpoints.json")
