@@ -8,6 +8,7 @@ import typer
 
 from .._errors import HarnessError
 from ._data import data_app
+from ._health import health
 from ._run import run
 from ._up import up
 
@@ -24,6 +25,7 @@ app = typer.Typer(
 )
 app.command("up")(up)
 app.command("run")(run)
+app.command("health")(health)
 
 app.add_typer(data_app, name="data")
 
