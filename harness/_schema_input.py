@@ -128,7 +128,7 @@ def _describe(error: ValidationError) -> str:
         return f"must be {schema['const']!r}, got {inst!r}"
     if v == "type":
         types = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
-        return f"must be {' or '.join(_TYPES.get(t, t) for t in types)}, got {inst!r}"
+        return f"must be {' or '.join(_TYPES.get(str(t), str(t)) for t in types)}, got {inst!r}"
     if v in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
         op = {
             "minimum": ">=",

@@ -14,7 +14,13 @@ from ._up import up
 
 #: click's exceptions as typer raises them (typer may vendor its own copy of click)
 _clicks = sys.modules[typer.BadParameter.__module__]
-_NoArgsIsHelp: type[Exception] = getattr(_clicks, "NoArgsIsHelpError", type(None))  # type: ignore[assignment]
+
+
+class _NeverRaised(Exception):
+    """Stands in for NoArgsIsHelpError with a click that has none."""
+
+
+_NoArgsIsHelp: type[Exception] = getattr(_clicks, "NoArgsIsHelpError", _NeverRaised)
 
 app = typer.Typer(
     name="harness",

@@ -23,7 +23,7 @@ SIZES = ("small", "medium", "large")
 
 
 def _bad(param: typer.CallbackParam, message: str) -> typer.BadParameter:
-    return typer.BadParameter(message, param=param)
+    return typer.BadParameter(message, param=param)  # type: ignore[arg-type]
 
 
 def port(param: typer.CallbackParam, value: int | None) -> int | None:

@@ -31,7 +31,7 @@ def apply_faults(admin: Mapping[str, Admin], rules: list[dict[str, Any]]) -> lis
     """POST each rule to its system's admin API; returns the rules as applied (with ids)."""
     applied = []
     for n, rule in enumerate(rules, start=1):
-        system = rule.get("system")
+        system = str(rule.get("system"))
         if system not in admin:
             raise JourneyFailure(f"fault rule {n} names a system that is not running: {system!r}")
         body = {k: v for k, v in rule.items() if k != "system"}

@@ -57,7 +57,7 @@ def serve_cli(
     add_arguments(p)
     args = p.parse_args(argv)
     if not 0 <= args.port <= 65535:
-        p.error(f"--port {args.port} is out of range (1-65535, or 0 for a free port)")
+        p.exit(2, f"error: --port {args.port} is out of range (1-65535, or 0 for a free port)\n")
     names = [args.host, args.advertise_host or ""]
     tls = make_tls_files(args.tls_dir, names) if args.https else None
     engine = SimulatorSettings(

@@ -105,6 +105,28 @@ def test_endpoints_file_names_the_advertised_host_and_an_absolute_ca(harness_up:
         assert doc[system]["base_url"].startswith("https://localhost:"), doc[system]
 
 
+def test_health_checks_every_simulator_and_reports_what_does_not_answer(
+    harness_up: Path,
+) -> None:
+    ok = subprocess.run(
+        [*HARNESS, "health", "--endpoints", str(harness_up)],
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert ok.returncode == 0 and "healthy: 4 checked" in ok.stdout, ok.stderr
+    down = f"http://127.0.0.1:{_free_port()}/health"
+    bad = subprocess.run(
+        [*HARNESS, "health", "--endpoints", str(harness_up), "--url", down],
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert bad.returncode == 1 and bad.stderr.startswith(f"unhealthy: {down}: ConnectError")
+
+
 def test_readme_simple_salesforce_snippet_runs_from_another_folder(
     harness_up: Path, tmp_path: Path
 ) -> None:
@@ -137,6 +159,7 @@ def test_run_against_running_simulators_and_a_running_stack(
     """The compose layout on loopback: simulators from harness up, the reference
     integration started on its own, and a target file without a start command."""
     port = _free_port()
+    log = (tmp_path / "ri.log").open("wb")
     ri = subprocess.Popen(
         [
             sys.executable,
@@ -153,8 +176,9 @@ def test_run_against_running_simulators_and_a_running_stack(
         cwd=tmp_path,
         env=_env(),
         stdout=subprocess.DEVNULL,
-        stderr=(tmp_path / "ri.log").open("wb"),
+        stderr=log,
     )
+    log.close()  # the child holds its own copy
     base = f"http://127.0.0.1:{port}"
     (tmp_path / "stack.toml").write_text(
         f'name = "already running"\nbase_url = "{base}"\nhealth_url = "{base}/health"\n'

@@ -124,6 +124,9 @@ CASES: list[tuple[str, str]] = [
     ("data generate --format xml", "unknown format 'xml' (hint: use jsonl or csv)"),
     ("data generate --as-of 2026-13-45", "invalid --as-of '2026-13-45' (hint: use YYYY-MM-DD)"),
     ("data sizes --bogus", "harness data sizes: No such option: --bogus"),
+    ("health", "nothing to check (hint: give --endpoints FILE or --url URL)"),
+    ("health --endpoints endpoints-empty.json", "endpoints-empty.json: must not be empty, got {}"),
+    ("health --url http://127.0.0.1:1/ --timeout 0", "Invalid value for '--timeout': 0 must be"),
     ("nope", "harness: No such command 'nope'."),
 ]
 
@@ -186,3 +189,17 @@ def test_help_still_exits_0(workdir: Path, capsys: pytest.CaptureFixture[str]) -
         main(["run", "--help"])
     assert exit_.value.code == 0
     assert "--endpoints" in capsys.readouterr().out
+
+
+def test_simulator_command_line_refuses_a_port_out_of_range() -> None:
+    import subprocess
+    import sys
+
+    p = subprocess.run(
+        [sys.executable, "-m", "simulators.salesforce", "--port", "70000"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert p.returncode == 2
+    assert p.stderr.strip() == "error: --port 70000 is out of range (1-65535, or 0 for a free port)"
