@@ -77,17 +77,23 @@ def _nearest_existing(path: Path) -> Path:
     return Path("/")
 
 
-def out_dir(param: typer.CallbackParam, value: Path | None) -> Path | None:
-    """A directory to write into: an existing directory, or one that can be created."""
-    if value is None:
-        return value
+def dir_problem(value: Path) -> str | None:
+    """Why ``value`` cannot be a directory to write into, or None."""
     if value.exists() and not value.is_dir():
-        raise _bad(param, f"{value} is a file, not a directory")
+        return f"{value} is a file, not a directory"
     base = _nearest_existing(value)
     if not base.is_dir():
-        raise _bad(param, f"{value} cannot be created: {base} is a file")
+        return f"{value} cannot be created: {base} is a file"
     if not os.access(base, os.W_OK | os.X_OK):
-        raise _bad(param, f"{value} cannot be written: {base} is not writable")
+        return f"{value} cannot be written: {base} is not writable"
+    return None
+
+
+def out_dir(param: typer.CallbackParam, value: Path | None) -> Path | None:
+    """A directory to write into: an existing directory, or one that can be created."""
+    problem = None if value is None else dir_problem(value)
+    if problem:
+        raise _bad(param, problem)
     return value
 
 

@@ -155,6 +155,9 @@ def run(
     endpoints = _path(o.take("endpoints", endpoints, None))
     fault_opt = o.take("faults", faults, None)
     o.finish()  # keys no option consumed are an error, never silently ignored
+    problem = checks.dir_problem(report_dir)  # from a file or settings: not checked yet
+    if problem:
+        raise ConfigurationError(f"report_dir: {problem}")
     if isinstance(fault_opt, list):
         rules, faults = check_fault_rules(fault_opt, f"{target_path} [run] faults"), None
     else:

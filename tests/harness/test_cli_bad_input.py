@@ -27,6 +27,8 @@ FILES = {
     "target-port.toml": 'base_url = "http://127.0.0.1:8750"\nport = 1\n',
     "target-run.toml": 'base_url = "http://127.0.0.1:8750"\n[run]\ntimeout = -1\n',
     "target-release.toml": 'base_url = "http://127.0.0.1:8750"\n[run]\nrelease = "next"\n',
+    "target-reports.toml": 'base_url = "http://127.0.0.1:8750"\n[run]\nreport_dir = "a-file"\n',
+    "target-nofaults.toml": 'base_url = "http://127.0.0.1:8750"\n[run]\nfaults = "nope.toml"\n',
     "target-url.toml": 'base_url = "127.0.0.1:8750"\n',
     "bad.toml": "seed = [\n",
     "cfg-key.toml": "colour = 'blue'\n",
@@ -51,6 +53,8 @@ CASES: list[tuple[str, str]] = [
     ("run --target target-port.toml", "target-port.toml: unknown key 'port' (allowed: base_url,"),
     ("run --target target-run.toml", "target-run.toml: run.timeout: must be > 0, got -1"),
     ("run --target target-release.toml", "target-release.toml [run]: release has no effect"),
+    ("run --target target-reports.toml", "error: report_dir: a-file is a file, not a directory"),
+    ("run --target target-nofaults.toml", "cannot read faults file "),
     (
         "run --target target-url.toml",
         "base_url: must be an absolute http(s) URL, got '127.0.0.1:8750'",
