@@ -13,6 +13,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from simulators.engine import WILDCARD_HOSTS
+
 from .._config import load_config
 from .._errors import HarnessError
 from ..journeys import journey_simulator_sections
@@ -159,6 +161,11 @@ def up(
         console.print(_table(doc))
         if "ca_bundle" in doc:
             console.print(f"CA bundle: {doc['ca_bundle']}")
+        if host in WILDCARD_HOSTS and not advertise_host:
+            console.print(
+                f"listening on every interface ({host}); the URLs name 127.0.0.1: "
+                "give --advertise-host NAME for clients on other machines"
+            )
         if endpoints_file is not None:
             console.print(f"endpoints file: {endpoints_file}")
         if check:
