@@ -14,13 +14,20 @@ from ..stack import read_endpoints
 from . import _checks as checks
 
 
-def _targets(endpoints: Path | None, urls: list[str]) -> tuple[list[str], Any]:
+def _targets(
+    endpoints: Path | None, urls: list[str]
+) -> tuple[list[tuple[str, dict[str, str]]], Any]:
+    """(URL, headers) to check, and what verifies TLS."""
     verify: Any = True
-    found = list(urls)
+    found: list[tuple[str, dict[str, str]]] = [(u, {}) for u in urls]
     if endpoints is not None:
         doc = read_endpoints(endpoints)
         verify = doc.get("ca_bundle") or True
-        found += [f"{ep['admin_url']}/health" for ep in doc.values() if isinstance(ep, dict)]
+        for ep in doc.values():
+            if isinstance(ep, dict):
+                token = ep.get("admin_token")  # simulators that guard their admin API
+                auth = {"Authorization": f"Bearer {token}"} if token else {}
+                found.append((f"{ep['admin_url']}/health", auth))
     return found, verify
 
 
@@ -54,9 +61,9 @@ def health(
         verify = str(ca_bundle)
     failed = []
     with httpx.Client(verify=verify, trust_env=False, timeout=timeout) as client:
-        for target in targets:
+        for target, headers in targets:
             try:
-                r = client.get(target)
+                r = client.get(target, headers=headers)
                 if not r.is_success:
                     failed.append(f"{target}: HTTP {r.status_code}")
             except httpx.HTTPError as exc:

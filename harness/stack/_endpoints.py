@@ -73,8 +73,10 @@ def held_records(doc: dict[str, Any], timeout: float = 30.0) -> dict[str, dict[s
             if not isinstance(ep, dict):
                 continue
             tenant = ep.get("sim_tenant") or DEFAULT_TENANT
+            token = ep.get("admin_token")  # simulators that guard their admin API
+            headers = {"Authorization": f"Bearer {token}"} if token else {}
             try:
-                r = client.get(f"{ep['admin_url']}/tenants/{tenant}")
+                r = client.get(f"{ep['admin_url']}/tenants/{tenant}", headers=headers)
                 r.raise_for_status()
                 out[system] = {k: int(n) for k, n in (r.json().get("records") or {}).items()}
             except (httpx.HTTPError, ValueError, TypeError, AttributeError) as exc:
