@@ -168,7 +168,7 @@ def test_kubernetes_job_commands() -> None:
 
 
 @pytest.mark.parametrize("name", ["github-actions.yml", "gitlab-ci.yml"])
-def test_ci_templates_parse_and_use_real_options(name: str) -> None:
+def test_ci_templates_parse_and_use_real_options(name: str, tmp_path: Path) -> None:
     doc = yaml.safe_load((REPO / "docs" / "ci" / name).read_text())
     texts: list[str] = []
 
@@ -191,5 +191,16 @@ def test_ci_templates_parse_and_use_real_options(name: str) -> None:
     assert {"harness up", "harness run", "harness health"} <= subcommands, subcommands
     for kind, args in found:
         check_command(kind, args)
-    assert "run-junit.xml" in (REPO / "docs" / "ci" / name).read_text()
+    text = (REPO / "docs" / "ci" / name).read_text()
+    example = text.split("stack.toml (in the repository)", 1)[1].split("\n", 1)[1]
+    toml_lines = []
+    for line in example.splitlines():
+        if not line.startswith("#   "):
+            break
+        toml_lines.append(line[4:])
+    stack = tmp_path / "stack.toml"
+    stack.write_text("\n".join(toml_lines) + "\n")
+    spec = load_target_file(stack)  # the stack.toml the template expects is a valid target
+    assert spec.start is None and spec.base_url and spec.billing_run_url
+    assert "run-junit.xml" in text
     assert "allure" in (REPO / "docs" / "ci" / name).read_text().lower() or name == "gitlab-ci.yml"
