@@ -205,6 +205,12 @@ def _check_endpoints(path: Path, embedded: bool, https: bool) -> None:
     from ..stack import read_endpoints
 
     doc = read_endpoints(path)
+    missing = [s for s in ("crm", "erp", "psa", "hcm") if not isinstance(doc.get(s), dict)]
+    if missing:
+        raise ConfigurationError(
+            f"{path} lacks {', '.join(missing)}: the journeys need all four systems",
+            hint="start them with harness up (without --systems)",
+        )
     if "ca_bundle" in doc:
         return
     if embedded:

@@ -6,6 +6,7 @@ in the checks that run before anything does).
 
 from __future__ import annotations
 
+import json
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,9 +15,24 @@ import pytest
 
 from harness.cli import main
 
-HTTP_ENDPOINTS = (
-    '{"crm": {"vendor": "salesforce", "base_url": "http://127.0.0.1:1", '
-    '"admin_url": "http://127.0.0.1:1/__admin"}}'
+HTTP_ENDPOINTS = json.dumps(
+    {
+        system: {
+            "vendor": vendor,
+            "base_url": "http://127.0.0.1:1",
+            "admin_url": "http://127.0.0.1:1/__admin",
+        }
+        for system, vendor in (
+            ("crm", "salesforce"),
+            ("erp", "netsuite"),
+            ("psa", "kantata"),
+            ("hcm", "workday"),
+        )
+    }
+)
+CRM_ONLY = (
+    '{"crm": {"vendor": "salesforce", "base_url": "https://127.0.0.1:1", '
+    '"admin_url": "https://127.0.0.1:1/__admin"}, "ca_bundle": "a-file"}'
 )
 FILES = {
     "a-file": "x",
@@ -33,6 +49,7 @@ FILES = {
     "bad.toml": "seed = [\n",
     "cfg-key.toml": "colour = 'blue'\n",
     "endpoints-http.json": HTTP_ENDPOINTS,
+    "endpoints-crm.json": CRM_ONLY,
     "endpoints-empty.json": "{}",
     "endpoints-broken.json": "{",
 }
@@ -86,6 +103,10 @@ CASES: list[tuple[str, str]] = [
     (
         "run --endpoints endpoints-http.json",
         "serve http, but the embedded reference integration needs https",
+    ),
+    (
+        "run --endpoints endpoints-crm.json",
+        "endpoints-crm.json lacks erp, psa, hcm: the journeys need all four systems",
     ),
     ("run --timeout 0", "Invalid value for '--timeout': 0 must be greater than 0"),
     ("run --step-timeout -5", "Invalid value for '--step-timeout': -5 must be greater than 0"),
