@@ -9,7 +9,6 @@ import pytest
 from harness.testing import SimHandle, start_simulator
 from simulators.engine import TlsFiles
 
-
 #: deprecations raised inside stock clients the tests drive, not in this project's code;
 #: marks outrank ``-W error`` on the command line, so the suite runs clean under it
 THIRD_PARTY_DEPRECATIONS = (
