@@ -54,7 +54,11 @@ class HarnessConfig:
 
 def _salesforce_settings(section: dict[str, Any]) -> Any:
     from simulators.salesforce import PlatformEventConfig, SalesforceSettings
-    from simulators.salesforce._schema import default_custom_fields, parse_custom_config
+    from simulators.salesforce._schema import (
+        build_schema,
+        default_custom_fields,
+        parse_custom_config,
+    )
 
     known = {
         "api_version",
@@ -77,6 +81,7 @@ def _salesforce_settings(section: dict[str, Any]) -> Any:
         )
     try:
         custom_fields, custom_objects = parse_custom_config(section)
+        build_schema(custom_fields, custom_objects)  # unknown objects, bad names: here, not later
         kw: dict[str, Any] = {
             k: section[k]
             for k in (

@@ -141,6 +141,7 @@ def run(
     from ..reporting import ConsoleReporter, HtmlReporter, JsonSummaryReporter, JUnitReporter
 
     cfg = load_config(config)
+    cfg.dialect_settings()  # simulator sections (custom fields, ...) checked before anything starts
     target_path = None if target == "embedded" else Path(target)
     spec = embedded_spec() if target_path is None else load_target_file(target_path)
     o = RunDefaults(spec.run, f"{target_path} [run]")  # the target file's options, CLI wins

@@ -48,6 +48,7 @@ FILES = {
     "target-url.toml": 'base_url = "127.0.0.1:8750"\n',
     "bad.toml": "seed = [\n",
     "cfg-key.toml": "colour = 'blue'\n",
+    "cfg-field.toml": "[crm]\ncustom_fields = [{object = 'Nope', name = 'X__c', type = 'string'}]\n",
     "endpoints-http.json": HTTP_ENDPOINTS,
     "endpoints-crm.json": CRM_ONLY,
     "endpoints-empty.json": "{}",
@@ -112,6 +113,10 @@ CASES: list[tuple[str, str]] = [
     ("run --step-timeout -5", "Invalid value for '--step-timeout': -5 must be greater than 0"),
     ("run --config missing.toml", "Invalid value for '--config': missing.toml does not exist"),
     ("run --config cfg-key.toml", "cfg-key.toml: unknown key 'colour' (allowed: crm, data_dir,"),
+    (
+        "run --config cfg-field.toml",
+        "invalid [crm] settings: custom field 'X__c' declared on unknown",
+    ),
     ("run --bogus", "harness run: No such option: --bogus"),
     ("up --port-base 70000", "Invalid value for '--port-base': 70000 is out of range (1-65532"),
     ("up --port-base -1", "Invalid value for '--port-base': -1 is out of range"),
