@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ._errors import ConfigurationError
+from ._schema_input import check_document, plain
 
 _SYSTEMS = ("crm", "erp", "psa", "hcm")
 
@@ -66,7 +67,11 @@ def _businesscentral_settings(section: dict[str, Any]) -> Any:
 
 def _salesforce_settings(section: dict[str, Any]) -> Any:
     from simulators.salesforce import PlatformEventConfig, SalesforceSettings
-    from simulators.salesforce._schema import default_custom_fields, parse_custom_config
+    from simulators.salesforce._schema import (
+        build_schema,
+        default_custom_fields,
+        parse_custom_config,
+    )
 
     known = {
         "api_version",
@@ -89,6 +94,7 @@ def _salesforce_settings(section: dict[str, Any]) -> Any:
         )
     try:
         custom_fields, custom_objects = parse_custom_config(section)
+        build_schema(custom_fields, custom_objects)  # unknown objects, bad names: here, not later
         kw: dict[str, Any] = {
             k: section[k]
             for k in (
@@ -145,6 +151,7 @@ def _coerce(name: str, value: Any) -> Any:
 
 
 def _apply(cfg: HarnessConfig, data: dict[str, Any], source: str) -> None:
+    check_document(plain(data), "config", source)
     names = {f.name for f in fields(HarnessConfig)} - {"simulators", "source", "vendors"}
     for key, value in data.items():
         if key in _SYSTEMS and isinstance(value, str):
@@ -193,21 +200,50 @@ def load_config(
         raise ConfigurationError(f"config file {path} does not exist")
     if file.exists():
         _apply(cfg, _read_toml(file), str(file))
-    for name in (
-        "seed",
-        "size",
-        "port_base",
-        "https",
-        "endpoints_file",
-        "report_dir",
-        "data_dir",
-        "systems",
-    ):
-        value = env.get(f"HARNESS_{name.upper()}")
-        if value is not None:
-            setattr(cfg, name, _coerce(name, value))
-    for system in _SYSTEMS:
-        vendor = env.get(f"HARNESS_{system.upper()}")
-        if vendor:
-            cfg.vendors[system] = vendor
+    for var, value in sorted(env.items()):
+        if not var.startswith("HARNESS_"):
+            continue
+        system = var.removeprefix("HARNESS_").lower()
+        if system in _SYSTEMS:  # HARNESS_ERP=businesscentral chooses the vendor
+            check_document({system: value}, "config", f"environment variable {var}")
+            cfg.vendors[system] = value
+            continue
+        name = _env_name(var)
+        typed = _env_value(name, value, var)
+        check_document({name: typed}, "config", f"environment variable {var}")
+        setattr(cfg, name, _coerce(name, typed))
     return cfg
+
+
+_ENV_NAMES = (
+    "seed",
+    "size",
+    "port_base",
+    "https",
+    "endpoints_file",
+    "report_dir",
+    "data_dir",
+    "systems",
+)
+
+
+def _env_name(var: str) -> str:
+    name = var.removeprefix("HARNESS_").lower()
+    if name not in _ENV_NAMES:
+        allowed = ", ".join(f"HARNESS_{n.upper()}" for n in (*_ENV_NAMES, *_SYSTEMS))
+        raise ConfigurationError(
+            f"unknown environment variable {var}", hint=f"the harness reads {allowed}"
+        )
+    return name
+
+
+def _env_value(name: str, value: str, var: str) -> Any:
+    """A variable's text as the type the settings schema expects."""
+    if name in ("seed", "port_base"):
+        try:
+            return int(value)
+        except ValueError:
+            raise ConfigurationError(f"{var} must be an integer, got {value!r}") from None
+    if name == "https":
+        return _coerce(name, value)
+    return value

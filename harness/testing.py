@@ -39,6 +39,7 @@ class SimHandle:
             timeout=30.0,
             headers=self.admin_headers,
         )
+        self._clients: list[httpx.Client] = []
 
     @property
     def admin_headers(self) -> dict[str, str]:
@@ -59,22 +60,32 @@ class SimHandle:
         }
 
     def client(self, **kw: Any) -> httpx.Client:
-        """An httpx client on the simulator's base URL that trusts its CA."""
-        return httpx.Client(
+        """An httpx client on the simulator's base URL that trusts its CA; closed by the
+        next ``reset()`` or ``close()`` (so no connection outlives its test)."""
+        client = httpx.Client(
             base_url=self.base_url,
             verify=self.ca_bundle or True,
             trust_env=False,
             timeout=30.0,
             **kw,
         )
+        self._clients.append(client)
+        return client
+
+    def close_clients(self) -> None:
+        for client in self._clients:
+            client.close()
+        self._clients.clear()
 
     def reset(self) -> None:
         """Back to a fresh default tenant; clears journal, faults and subscriptions."""
+        self.close_clients()
         r = self.admin.post("/reset")
         if r.status_code != 200:
             raise AssertionError(f"simulator reset failed: {r.status_code} {r.text}")
 
     def close(self) -> None:
+        self.close_clients()
         self.admin.close()
         self.server.stop()
 

@@ -31,6 +31,8 @@ from harness.data import (
     write_firm,
 )
 
+from . import _checks as checks
+
 data_app = typer.Typer(
     help="Generate a realistic professional-services firm from one seed.",
     no_args_is_help=True,
@@ -84,23 +86,29 @@ def generate(
     seed: Annotated[
         int | None,
         typer.Option(
-            min=0, help="Seed of the whole firm; a random one is chosen and printed if omitted."
+            help="Seed of the whole firm; a random one is chosen and printed if omitted.",
+            callback=checks.non_negative,
         ),
     ] = None,
     size: Annotated[
         str, typer.Option(help="small, medium, large, or custom (see counts).")
     ] = "small",
-    out: Annotated[Path, typer.Option(help="Directory to write one file per entity into.")] = Path(
-        "firm"
-    ),
+    out: Annotated[
+        Path,
+        typer.Option(help="Directory to write one file per entity into.", callback=checks.out_dir),
+    ] = Path("firm"),
     format: Annotated[str, typer.Option("--format", help="jsonl or csv.")] = "jsonl",
     as_of: Annotated[
         str, typer.Option(help="Date the firm is generated relative to (YYYY-MM-DD).")
     ] = DEFAULT_AS_OF.isoformat(),
-    consultants: Annotated[int | None, typer.Option(help="Override the consultant count.")] = None,
-    accounts: Annotated[int | None, typer.Option(help="Override the account count.")] = None,
+    consultants: Annotated[
+        int | None, typer.Option(help="Override the consultant count.", callback=checks.positive)
+    ] = None,
+    accounts: Annotated[
+        int | None, typer.Option(help="Override the account count.", callback=checks.positive)
+    ] = None,
     opportunities: Annotated[
-        int | None, typer.Option(help="Override the opportunity count.")
+        int | None, typer.Option(help="Override the opportunity count.", callback=checks.positive)
     ] = None,
 ) -> None:
     """Generate the firm and write it as JSON lines (or CSV), one file per entity kind."""

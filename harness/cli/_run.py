@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import shlex
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 
 from .._config import load_config
 from .._errors import ConfigurationError
+from . import _checks as checks
 from ._contracts import release_args, release_options
+from ._run_options import RunDefaults
 
 
 def _journeys(value: str, suites: list[str] | None = None, k: str | None = None) -> list[str]:
@@ -31,11 +33,13 @@ def _command(
     config: Path | None,
     timeout: float,
     step_timeout: float,
+    endpoints: Path | None = None,
     mapping: Path | None = None,
 ) -> str:
     """The exact command line that plays this run again."""
     argv = ["harness", "run", "--seed", str(seed), "--size", size, "--journeys", ",".join(journeys)]
     argv += ["--target", str(target)] if target else []
+    argv += ["--endpoints", str(endpoints)] if endpoints else []
     argv += ["--https"] if https else []
     argv += ["--faults", str(faults)] if faults else []
     argv += ["--config", str(config)] if config else []
@@ -45,34 +49,52 @@ def _command(
     return shlex.join(argv)
 
 
+def _target_option(param: typer.CallbackParam, value: str) -> str:
+    if value != "embedded":
+        checks.in_file(param, Path(value))
+    return value
+
+
 def run(
     suites: Annotated[
         list[str] | None,
-        typer.Argument(help="Suites or journeys to play: billing, lifecycle, resilience, all."),
+        typer.Argument(
+            help="Suites or journeys to play: billing, lifecycle, resilience, landscape, all."
+        ),
     ] = None,
     k: Annotated[
         str | None,
         typer.Option("-k", help="Only journeys whose name or suite matches (not/and/or)."),
     ] = None,
     mapping: Annotated[
-        Path | None, typer.Option(help="Mapping spec (TOML/JSON) of the stack's links.")
+        Path | None,
+        typer.Option(
+            help="Mapping spec (TOML/JSON) of the stack's links.", callback=checks.in_file
+        ),
     ] = None,
     seed: Annotated[
-        int | None, typer.Option(help="Seed of the generated firm. [default: 1]")
+        int | None,
+        typer.Option(help="Seed of the generated firm. [default: 1]", callback=checks.non_negative),
     ] = None,
     size: Annotated[
-        str | None, typer.Option(help="Size of the firm: small, medium or large. [default: small]")
+        str | None,
+        typer.Option(
+            help="Size of the firm: small, medium or large. [default: small]", callback=checks.size
+        ),
     ] = None,
     journeys: Annotated[
-        str, typer.Option(help="Comma-separated journeys or suites (default: all).")
-    ] = "",
+        str | None,
+        typer.Option(help="Comma-separated journeys or suites. [default: all]"),
+    ] = None,
     report_dir: Annotated[
-        Path | None, typer.Option(help="Where the reports go. [default: reports]")
+        Path | None,
+        typer.Option(help="Where the reports go. [default: reports]", callback=checks.out_dir),
     ] = None,
     target: Annotated[
         str,
         typer.Option(
-            help="'embedded' (the bundled reference integration) or a target file (TOML/JSON)."
+            help="'embedded' (the bundled reference integration) or a target file (TOML/JSON).",
+            callback=_target_option,
         ),
     ] = "embedded",
     https: Annotated[
@@ -82,16 +104,38 @@ def run(
         ),
     ] = False,
     faults: Annotated[
-        Path | None, typer.Option(help="Fault rules to apply to the simulators first (TOML/JSON).")
+        Path | None,
+        typer.Option(
+            help="Fault rules to apply to the simulators first (TOML/JSON).",
+            callback=checks.in_file,
+        ),
     ] = None,
-    timeout: Annotated[float, typer.Option(help="Bound on the whole run, in seconds.")] = 300.0,
+    endpoints: Annotated[
+        Path | None,
+        typer.Option(
+            help="Use simulators already running (the endpoints file of a `harness up`) "
+            "instead of starting them.",
+            callback=checks.in_file,
+        ),
+    ] = None,
+    timeout: Annotated[
+        float | None,
+        typer.Option(
+            help="Bound on the whole run, in seconds. [default: 300]", callback=checks.positive
+        ),
+    ] = None,
     step_timeout: Annotated[
-        float, typer.Option(help="Bound on each wait for the stack's effect, in seconds.")
-    ] = 30.0,
+        float | None,
+        typer.Option(
+            help="Bound on each wait for the stack's effect, in seconds. [default: 30]",
+            callback=checks.positive,
+        ),
+    ] = None,
     config: Annotated[
         Path | None,
         typer.Option(
-            help="Settings file (default: harness.toml, then [tool.harness] in pyproject.toml)."
+            help="Settings file (default: harness.toml, then [tool.harness] in pyproject.toml).",
+            callback=checks.in_file,
         ),
     ] = None,
     release: Annotated[
@@ -110,10 +154,10 @@ def run(
     ] = 0.5,
 ) -> None:
     """Play the opportunity-to-invoice journeys through the stack and judge all four systems."""
-    from ..data._sizes import SIZES
     from ..journeys import (
         EventBus,
         SessionOptions,
+        check_fault_rules,
         embedded_spec,
         load_faults,
         load_target_file,
@@ -129,20 +173,43 @@ def run(
     )
 
     cfg = load_config(config)
-    seed = cfg.seed if seed is None else seed
-    size = size or cfg.size
-    if size not in SIZES:
-        raise ConfigurationError(f"unknown size {size!r}", hint=f"choose from {', '.join(SIZES)}")
-    if timeout <= 0 or step_timeout <= 0:
-        raise ConfigurationError("--timeout and --step-timeout must be positive")
-    keys = _journeys(journeys, suites, k)
-    releases, contracts = release_options(release or [], contracts)
-    if compare not in (None, "last"):
-        raise ConfigurationError(f"--compare {compare!r} is not known", hint="use --compare last")
+    cfg.dialect_settings()  # simulator sections (custom fields, ...) checked before anything starts
     target_path = None if target == "embedded" else Path(target)
     spec = embedded_spec() if target_path is None else load_target_file(target_path)
-    report_dir = report_dir or cfg.report_dir
-    https = https or cfg.https
+    o = RunDefaults(spec.run, f"{target_path} [run]")  # the target file's options, CLI wins
+    seed = o.take("seed", seed, cfg.seed)
+    size = o.take("size", size, cfg.size)
+    file_journeys = o.take("journeys", None, [])
+    if isinstance(file_journeys, str):
+        file_journeys = [file_journeys]
+    keys = _journeys(journeys or ",".join(file_journeys), suites, k)
+    report_dir = Path(o.take("report_dir", report_dir, cfg.report_dir))
+    https = bool(o.take("https", True if https else None, cfg.https))
+    timeout = float(o.take("timeout", timeout, 300.0))
+    step_timeout = float(o.take("step_timeout", step_timeout, 30.0))
+    endpoints = _path(o.take("endpoints", endpoints, None))
+    fault_opt = o.take("faults", faults, None)
+    mapping_opt = o.take("mapping", mapping, None)
+    if mapping is None and mapping_opt is not None and target_path is not None:
+        mapping_opt = target_path.parent / str(mapping_opt)  # relative to the target file
+    mapping = _path(mapping_opt)
+    file_release = o.take("release", None, None)
+    releases, contracts = release_options(
+        release or ([str(file_release)] if file_release else []), contracts
+    )
+    if compare not in (None, "last"):
+        raise ConfigurationError(f"--compare {compare!r} is not known", hint="use --compare last")
+    o.finish()  # keys no option consumed are an error, never silently ignored
+    problem = checks.dir_problem(report_dir)  # from a file or settings: not checked yet
+    if problem:
+        raise ConfigurationError(f"report_dir: {problem}")
+    if isinstance(fault_opt, list):
+        rules, faults = check_fault_rules(fault_opt, f"{target_path} [run] faults"), None
+    else:
+        faults = _path(fault_opt)
+        rules = load_faults(faults) if faults else []
+    if endpoints is not None:
+        _check_endpoints(endpoints, spec.embedded, https)
     options = SessionOptions(
         seed=seed,
         size=size,
@@ -150,9 +217,10 @@ def run(
         target=spec,
         timeout=timeout,
         step_timeout=step_timeout,
-        faults=load_faults(faults) if faults else [],
+        faults=rules,
         config=config,
         log_dir=report_dir,
+        endpoints_file=endpoints,
         mapping=mapping,
         releases=releases,
         contracts=contracts,
@@ -174,9 +242,49 @@ def run(
     )
     bus.subscribe(history)
     command = _command(
-        seed, size, keys, target_path, https, faults, config, timeout, step_timeout, mapping
+        seed,
+        size,
+        keys,
+        target_path,
+        https,
+        faults,
+        config,
+        timeout,
+        step_timeout,
+        endpoints,
+        mapping,
     )
     command += release_args(releases, contracts)
     result = run_journeys(options, keys, bus, command)
     console.print("reports: " + ", ".join(str(p) for p in paths.values()), soft_wrap=True)
     raise typer.Exit(0 if result.ok and not history.regressions else 1)
+
+
+def _path(value: Any) -> Path | None:
+    return None if value is None else Path(value)
+
+
+def _check_endpoints(path: Path, embedded: bool, https: bool) -> None:
+    """Simulators already running: their endpoints file must suit the run asked for."""
+    from ..stack import read_endpoints
+
+    doc = read_endpoints(path)
+    missing = [s for s in ("crm", "erp", "psa", "hcm") if not isinstance(doc.get(s), dict)]
+    if missing:
+        raise ConfigurationError(
+            f"{path} lacks {', '.join(missing)}: the journeys need all four systems",
+            hint="start them with harness up (without --systems)",
+        )
+    if "ca_bundle" in doc:
+        return
+    if embedded:
+        raise ConfigurationError(
+            f"the simulators in {path} serve http, but the embedded reference integration "
+            "needs https (its Salesforce client speaks https only)",
+            hint="start them with harness up --https",
+        )
+    if https:
+        raise ConfigurationError(
+            f"--https asks for TLS but the simulators in {path} serve http",
+            hint="start them with harness up --https, or drop --https",
+        )

@@ -13,10 +13,14 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from simulators.engine import WILDCARD_HOSTS
+
 from .._config import load_config
 from .._errors import HarnessError
+from ..journeys import journey_simulator_sections
 from ..stack import Stack, StackSettings, endpoints_document, simulator_endpoints, write_endpoints
 from ..stack._probes import probe
+from . import _checks as checks
 from ._contracts import release_options
 
 
@@ -40,23 +44,47 @@ def up(
         int | None,
         typer.Option(
             help="First port: crm, erp, psa and hcm take this and the next "
-            "three; 0 picks free ports. [default: 8701]"
+            "three; 0 picks free ports. [default: 8701]",
+            callback=checks.port_base,
+        ),
+    ] = None,
+    host: Annotated[
+        str,
+        typer.Option(
+            help="Address to listen on: 0.0.0.0 (or ::) for every interface.",
+            callback=checks.host,
+        ),
+    ] = "127.0.0.1",
+    advertise_host: Annotated[
+        str | None,
+        typer.Option(
+            help="Host name clients reach the simulators by: goes into the URLs of the "
+            "endpoints file and the TLS certificate. [default: --host, or 127.0.0.1 for 0.0.0.0]",
+            callback=checks.host,
         ),
     ] = None,
     https: Annotated[
         bool | None, typer.Option("--https/--http", help="Serve TLS with a generated local CA.")
     ] = None,
     endpoints_file: Annotated[
-        Path | None, typer.Option(help="Write the systems' URLs and credentials here (JSON).")
+        Path | None,
+        typer.Option(
+            help="Write the systems' URLs and credentials here (JSON).", callback=checks.out_file
+        ),
     ] = None,
     tls_dir: Annotated[
-        Path | None, typer.Option(help="Where to write ca.pem and the server certificate.")
+        Path | None,
+        typer.Option(
+            help="Where to write ca.pem and the server certificate.", callback=checks.out_dir
+        ),
     ] = None,
     systems: Annotated[
-        str | None, typer.Option(help="Comma-separated subset, e.g. crm,erp.")
+        str | None,
+        typer.Option(help="Comma-separated subset, e.g. crm,erp.", callback=checks.systems),
     ] = None,
     data_dir: Annotated[
-        Path | None, typer.Option(help="Persist simulator data here across restarts.")
+        Path | None,
+        typer.Option(help="Persist simulator data here across restarts.", callback=checks.out_dir),
     ] = None,
     check: Annotated[
         bool,
@@ -67,13 +95,22 @@ def up(
         ),
     ] = False,
     report_dir: Annotated[
-        Path | None, typer.Option(help="Where --check writes its report. [default: reports]")
+        Path | None,
+        typer.Option(
+            help="Where --check writes its report. [default: reports]", callback=checks.out_dir
+        ),
     ] = None,
     seed: Annotated[
-        int | None, typer.Option(help="Load a generated firm made from this seed.")
+        int | None,
+        typer.Option(
+            help="Load a generated firm made from this seed.", callback=checks.non_negative
+        ),
     ] = None,
     size: Annotated[
-        str | None, typer.Option(help="Size of the firm to load: small, medium or large.")
+        str | None,
+        typer.Option(
+            help="Size of the firm to load: small, medium or large.", callback=checks.size
+        ),
     ] = None,
     erp: Annotated[
         str | None,
@@ -83,7 +120,8 @@ def up(
         Path | None,
         typer.Option(
             help="Settings file (default: harness.toml, then [tool.harness] "
-            "in pyproject.toml; HARNESS_* variables override)."
+            "in pyproject.toml; HARNESS_* variables override).",
+            callback=checks.in_file,
         ),
     ] = None,
     peripherals: Annotated[
@@ -102,10 +140,12 @@ def up(
         str, typer.Option(help="Request checks against the contracts: strict, lenient or off.")
     ] = "strict",
 ) -> None:
-    """Start the simulators on 127.0.0.1 and serve until Ctrl-C or SIGTERM."""
+    """Start the simulators (on 127.0.0.1 unless --host) and serve until Ctrl-C or SIGTERM."""
     console = Console()
     releases, contracts = release_options(release or [], contracts)
     cfg = load_config(config)
+    # the simulators serve what harness run's journeys rely on, so a run can use them
+    cfg.simulators = journey_simulator_sections(cfg.simulators)
     if port_base is not None:
         cfg.port_base = port_base
     if https is not None:
@@ -122,6 +162,8 @@ def up(
         cfg.vendors["erp"] = erp
     endpoints_file, report_dir = cfg.endpoints_file, cfg.report_dir
     settings = StackSettings(
+        host=host,
+        advertise_host=advertise_host,
         port_base=cfg.port_base or None,  # 0: every simulator on a free port
         https=cfg.https,
         tls_dir=tls_dir or (Path(".harness/tls") if cfg.https else None),
@@ -148,6 +190,11 @@ def up(
             console.print(f"peripherals (WireMock): {stack.peripherals.server.base_url}")
         if "ca_bundle" in doc:
             console.print(f"CA bundle: {doc['ca_bundle']}")
+        if host in WILDCARD_HOSTS and not advertise_host:
+            console.print(
+                f"listening on every interface ({host}); the URLs name 127.0.0.1: "
+                "give --advertise-host NAME for clients on other machines"
+            )
         if endpoints_file is not None:
             console.print(f"endpoints file: {endpoints_file}")
         if check:

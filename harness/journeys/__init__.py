@@ -18,6 +18,7 @@ from ._actors import (
     ProjectManager,
     SalesRep,
 )
+from ._applied_faults import describe_fault
 from ._canon import Canon, Ledger
 from ._errors import JourneyFailure, TargetDown, WaitTimeout
 from ._events import (
@@ -30,7 +31,7 @@ from ._events import (
     RunStarted,
     StepFinished,
 )
-from ._faults import load_faults
+from ._faults import check_fault_rules, load_faults
 from ._invariants import INVARIANTS, Facts, check_invariants
 from ._journeys import (
     JOURNEYS,
@@ -54,6 +55,7 @@ from ._model import Exchange, InvariantResult, JourneyResult, RunResult, StepRes
 from ._runner import run_journeys
 from ._select import select_journeys
 from ._session import Session, SessionOptions
+from ._session import _crm_settings as journey_simulator_sections
 from ._steps import StepRunner
 from ._target import TargetSpec, embedded_spec, load_target_file
 
@@ -94,10 +96,13 @@ __all__ = [
     "TargetSpec",
     "WaitTimeout",
     "bill_time",
+    "check_fault_rules",
     "check_invariants",
     "complete",
+    "describe_fault",
     "embedded_spec",
     "invoice_link",
+    "journey_simulator_sections",
     "load_faults",
     "load_mapping",
     "load_target_file",

@@ -122,6 +122,7 @@ class RunResult:
     seconds: float = 0.0
     journeys: list[JourneyResult] = field(default_factory=list)
     retries: dict[str, dict[str, int]] = field(default_factory=dict)  # system -> status -> n
+    faults: list[dict[str, Any]] = field(default_factory=list)  # applied rules, fire counts
     error: str | None = None  # the run could not finish (the target died, the deadline passed)
 
     @property

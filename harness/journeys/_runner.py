@@ -52,6 +52,7 @@ def run_journeys(
                 result.error = f"the run's time limit of {options.timeout:.0f}s is used up"
                 break
         result.retries = session.retries()
+        result.faults = session.fault_outcomes()
     finally:
         session.stop()
         result.seconds = time.monotonic() - t0

@@ -17,7 +17,15 @@ from typing import Any
 
 from .._config import load_config
 from .._errors import StackError
-from ..stack import Stack, StackSettings, endpoints_document, write_endpoints
+from ..stack import (
+    Stack,
+    StackSettings,
+    endpoints_document,
+    held_records,
+    read_endpoints,
+    write_endpoints,
+)
+from ._applied_faults import apply_faults, describe_fault, fault_outcomes, remove_faults
 from ._canon import Canon
 from ._diagnose import explain
 from ._errors import JourneyFailure, TargetDown
@@ -74,6 +82,7 @@ class SessionOptions:
     releases: dict[str, str] = field(default_factory=dict)  # vendor -> release served
     contracts: str = "off"  # the simulators' request checks: off | lenient | strict
     dialect_options: dict[str, dict[str, Any]] = field(default_factory=dict)  # vendor -> name=value
+    endpoints_file: Path | None = None  # simulators already running (harness up) instead
 
 
 def _crm_settings(cfg_sections: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -107,6 +116,8 @@ class Session:
         self.systems: Systems | None = None
         self.endpoints: dict[str, Any] = {}
         self._seen: dict[str, int] = {}  # last journal seq read for contract violations
+        self.faults: list[dict[str, Any]] = []  # the fault rules as applied, with ids
+        self._endpoints_file: Path | None = None
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         self.workdir = options.workdir or Path(self._make_tmp())
         from ._mapping import load_mapping
@@ -130,43 +141,54 @@ class Session:
 
     def start(self) -> Session:
         o = self.options
-        cfg = load_config(o.config)
-        cfg.simulators = _crm_settings(cfg.simulators)
-        self.bus.emit(PhaseStarted("starting the four simulators on 127.0.0.1"))
-        self.stack = Stack(
-            StackSettings(
-                port_base=None,
-                https=self.https,
-                tls_dir=self.workdir / "tls" if self.https else None,
-                dialect_settings=cfg.dialect_settings(),
-                releases=o.releases,
-                contracts=o.contracts,
-                dialect_options=o.dialect_options,
-                peripherals=o.peripherals,
-            )
-        ).start()
-        if self.stack.peripherals_skipped:
-            self.bus.emit(
-                PhaseStarted(
-                    f"peripherals skipped, so no landscape journeys: {self.stack.peripherals_skipped}"
+        if o.endpoints_file is not None:
+            ep_file = o.endpoints_file.absolute()
+            self.endpoints = read_endpoints(ep_file)
+            self.bus.emit(PhaseStarted(f"using the simulators of {ep_file}"))
+            held = held_records(self.endpoints)
+        else:
+            cfg = load_config(o.config)
+            cfg.simulators = _crm_settings(cfg.simulators)
+            self.bus.emit(PhaseStarted("starting the simulators on 127.0.0.1"))
+            self.stack = Stack(
+                StackSettings(
+                    port_base=None,
+                    https=self.https,
+                    tls_dir=self.workdir / "tls" if self.https else None,
+                    dialect_settings=cfg.dialect_settings(),
+                    vendors=dict(cfg.vendors),
+                    releases=o.releases,
+                    contracts=o.contracts,
+                    dialect_options=o.dialect_options,
+                    peripherals=o.peripherals,
                 )
-            )
-        self.endpoints = endpoints_document(self.stack)
-        ep_file = self.workdir / "endpoints.json"
-        write_endpoints(ep_file, self.endpoints)
-        self.bus.emit(PhaseStarted(f"loading the {o.size} firm from seed {o.seed}"))
+            ).start()
+            if self.stack.peripherals_skipped:
+                self.bus.emit(
+                    PhaseStarted(
+                        "peripherals skipped, so no landscape journeys: "
+                        f"{self.stack.peripherals_skipped}"
+                    )
+                )
+            self.endpoints = endpoints_document(self.stack)
+            ep_file = self.workdir / "endpoints.json"
+            write_endpoints(ep_file, self.endpoints)
+            held = {}
+        self._endpoints_file = ep_file
         from ..data import generate_firm
-        from ..loaders import load_firm
+        from ..loaders import firm_present, load_firm
 
         firm = generate_firm(o.seed, o.size)
         self.canon = Canon(firm)
-        load_firm(firm, self.endpoints, timeout=self.deadline.cap(120))
+        if held and firm_present(firm, held, self.endpoints):  # harness up --seed, an earlier run
+            self.bus.emit(PhaseStarted(f"the {o.size} firm from seed {o.seed} is already loaded"))
+        else:
+            self.bus.emit(PhaseStarted(f"loading the {o.size} firm from seed {o.seed}"))
+            load_firm(firm, self.endpoints, timeout=self.deadline.cap(120))
         self.systems = connect(self.endpoints, self.recorder, self.deadline, o.step_timeout)
-        for rule in o.faults:
-            system = rule.get("system")
-            if system not in self.systems.admin:
-                raise JourneyFailure(f"fault rule names unknown system {system!r}")
-            self.systems.admin[system].add_fault({k: v for k, v in rule.items() if k != "system"})
+        self.faults = apply_faults(self.systems.admin, o.faults)
+        for f in self.faults:
+            self.bus.emit(PhaseStarted(f"applied {describe_fault(f)}"))
         self.switch_target(o.target)
         return self
 
@@ -181,7 +203,9 @@ class Session:
         self._targets += 1
         self.target = Target(spec, self.recorder, self.deadline, workdir)
         try:
-            self.target.start(self.workdir / "endpoints.json", self.endpoints)
+            self.target.start(
+                self._endpoints_file or self.workdir / "endpoints.json", self.endpoints
+            )
         except StackError as exc:
             raise TargetDown(str(exc)) from None
 
@@ -253,6 +277,12 @@ class Session:
                 continue
         return out
 
+    def fault_outcomes(self) -> list[dict[str, Any]]:
+        """The applied fault rules with how often each matched and fired."""
+        if self.systems is None or not self.faults:
+            return list(self.faults)
+        return fault_outcomes(self.systems.admin, self.faults)
+
     def save_journals(self) -> None:
         """Every system's request journal for the run, as JSON lines, beside the reports."""
         if self.systems is None or self.options.log_dir is None:
@@ -268,6 +298,7 @@ class Session:
     def stop(self) -> None:
         if self.systems is not None:
             self.save_journals()
+            remove_faults(self.systems.admin, self.faults)  # simulators may outlive the run
             self.systems.close()
         if self.target is not None:
             self.target.stop()

@@ -16,7 +16,9 @@ A target file (TOML or JSON) describes an external stack::
     hcm = "http://127.0.0.1:8750/webhooks/hcm"    # Worker business-process notifications
 
 ``{endpoints}`` and ``{workdir}`` in ``start`` are replaced by the endpoints file the
-harness wrote and a scratch directory. Every URL must be on loopback.
+harness wrote and a scratch directory. URLs may name any host. A ``[run]`` table may hold
+the run's options (seed, journeys, https, timeouts, faults, ...): see
+``harness/schemas/target.schema.json`` and docs/target-contract.md.
 """
 
 from __future__ import annotations
@@ -28,17 +30,16 @@ import shlex
 import subprocess
 import sys
 import threading
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import IO, Any
-from urllib.parse import urlsplit
 
 import httpx
 
 from .._errors import ConfigurationError, StackError
+from .._schema_input import check_document, read_document
 from ..stack._endpoints import admin_headers
 from ._errors import JourneyFailure
 from ._wire import Deadline, Recorder, Wire, http_client
@@ -52,7 +53,6 @@ WEBHOOK_TYPES: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "hcm": ("Worker",),
     }
 )
-_LOOPBACK = ("127.0.0.1", "localhost")
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +73,8 @@ class TargetSpec:
     startup_timeout: float = 30.0
     embedded: bool = False
     mapping: str | None = None  # the stack's mapping spec (path), else the reference one
+    #: run options from the target file's ``[run]`` table (command-line options win)
+    run: dict[str, Any] = field(default_factory=dict)
 
 
 def embedded_spec() -> TargetSpec:
@@ -95,82 +97,60 @@ def embedded_spec() -> TargetSpec:
     )
 
 
-def _loopback(url: str, key: str, source: Path) -> str:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or parts.hostname not in _LOOPBACK:
-        raise ConfigurationError(
-            f"{key} in {source} must be an http(s) URL on 127.0.0.1, got {url!r}",
-            hint="the harness only sends traffic to loopback",
-        )
-    return url.rstrip("/") if key == "base_url" else url
+def _resolve(value: str, base: Path) -> str:
+    path = Path(value)
+    return str(path if path.is_absolute() else base / path)
+
+
+def _run_options(run: dict[str, Any], path: Path) -> dict[str, Any]:
+    """The target file's ``[run]`` table; files it names are relative to the target file."""
+    out = dict(run)
+    for key in ("faults", "endpoints", "mapping"):
+        if isinstance(out.get(key), str):
+            out[key] = _resolve(out[key], path.parent)
+    if isinstance(out.get("journeys"), str):
+        out["journeys"] = [k.strip() for k in out["journeys"].split(",") if k.strip()]
+    if isinstance(out.get("faults"), list):
+        from ._faults import check_fault_rules
+
+        out["faults"] = check_fault_rules(out["faults"], f"{path} [run] faults")
+    return out
 
 
 def load_target_file(path: Path) -> TargetSpec:
-    """Read and check a target file (``.toml`` or ``.json``)."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ConfigurationError(f"cannot read target file {path}: {exc.strerror}") from None
-    try:
-        doc: Any = json.loads(raw) if path.suffix == ".json" else tomllib.loads(raw.decode())
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ConfigurationError(
-            f"target file {path} is not valid {path.suffix[1:] or 'TOML'}: {exc}"
-        ) from None
+    """Read a target file (``.toml`` or ``.json``) and check it against the target schema.
+
+    URLs may name any host: the stack under test can run in another container or on
+    another machine. Unknown keys, wrong types and bad URLs are one-line errors.
+    """
+    doc: Any = read_document(path, "target file")
     if not isinstance(doc, dict):
         raise ConfigurationError(f"target file {path} must hold a table/object")
-    doc = doc.get("target", doc)
-    known = {
-        "name",
-        "base_url",
-        "health_url",
-        "start",
-        "billing_run_url",
-        "utilization_url",
-        "procurement_url",
-        "task_url",
-        "webhooks",
-        "startup_timeout",
-        "mapping",
-    }
-    unknown = set(doc) - known
-    if unknown:
-        raise ConfigurationError(
-            f"unknown keys in target file {path}: {', '.join(sorted(unknown))}",
-            hint=f"known: {', '.join(sorted(known))}",
-        )
+    if isinstance(doc.get("target"), dict):  # the stack's keys may sit under [target]
+        doc = {**{k: v for k, v in doc.items() if k != "target"}, **doc["target"]}
+    check_document(doc, "target", str(path))
     start = doc.get("start")
     if isinstance(start, str):
-        start = shlex.split(start)
-    if start is not None and not (
-        isinstance(start, list) and all(isinstance(a, str) for a in start)
-    ):
-        raise ConfigurationError(f"start in {path} must be a command line or a list of strings")
-    hooks = doc.get("webhooks") or {}
-    if not isinstance(hooks, dict) or set(hooks) - set(WEBHOOK_TYPES):
-        raise ConfigurationError(
-            f"webhooks in {path} must map some of {', '.join(WEBHOOK_TYPES)} to URLs"
-        )
-
-    def url(key: str) -> str | None:
-        return _loopback(str(doc[key]), key, path) if doc.get(key) else None
-
-    try:
-        startup = float(doc.get("startup_timeout", 30.0))
-    except (TypeError, ValueError):
-        raise ConfigurationError(f"startup_timeout in {path} must be a number of seconds") from None
+        try:
+            start = shlex.split(start)
+        except ValueError as exc:
+            raise ConfigurationError(f"{path}: start: not a valid command line: {exc}") from None
+    if doc.get("billing_run_url") and not doc.get("base_url"):
+        raise ConfigurationError(f"{path}: billing_run_url needs base_url too")
+    hooks: dict[str, str] = doc.get("webhooks") or {}
     return TargetSpec(
         name=str(doc.get("name") or path.name),
         start=tuple(start) if start else None,
-        webhooks={s: _loopback(str(u), f"webhooks.{s}", path) for s, u in hooks.items()},
-        startup_timeout=startup,
-        base_url=url("base_url"),
-        health_url=url("health_url"),
-        billing_run_url=url("billing_run_url"),
-        utilization_url=url("utilization_url"),
-        procurement_url=url("procurement_url"),
-        task_url=url("task_url"),
+        webhooks=dict(hooks),
+        startup_timeout=float(doc.get("startup_timeout", 30.0)),
+        base_url=str(doc["base_url"]).rstrip("/") if doc.get("base_url") else None,
+        health_url=doc.get("health_url"),
+        billing_run_url=doc.get("billing_run_url"),
+        utilization_url=doc.get("utilization_url"),
+        procurement_url=doc.get("procurement_url"),
+        task_url=doc.get("task_url"),
         mapping=str((path.parent / str(doc["mapping"])).resolve()) if doc.get("mapping") else None,
+        run=_run_options(doc.get("run") or {}, path),
     )
 
 

@@ -9,6 +9,7 @@ from ._businesscentral import businesscentral_batches
 from ._kantata import kantata_batches
 from ._load import MAPPINGS, LoadReport, load_firm
 from ._netsuite import netsuite_batches
+from ._present import firm_present
 from ._salesforce import salesforce_batches
 from ._workday import workday_batches
 
@@ -16,6 +17,7 @@ __all__ = [
     "MAPPINGS",
     "LoadReport",
     "businesscentral_batches",
+    "firm_present",
     "kantata_batches",
     "load_firm",
     "netsuite_batches",

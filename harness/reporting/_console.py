@@ -14,6 +14,7 @@ from ..journeys import (
     RunFinished,
     RunStarted,
     StepFinished,
+    describe_fault,
 )
 
 
@@ -67,6 +68,9 @@ class ConsoleReporter:
         self.console.print(table)
         retries = {s: sum(v.values()) for s, v in r.retries.items()}
         self.console.print(f"retries answered (429/503): {retries}")
+        for f in r.faults:
+            never = " [yellow]never fired: it proved nothing[/]" if f.get("fired") == 0 else ""
+            self.console.print(f"{escape(describe_fault(f))}{never}", soft_wrap=True)
         for line in r.failures:
             self.console.print(f"[red]FAIL[/] {escape(line)}", soft_wrap=True)
         verdict = "[green]passed[/]" if r.ok else "[red]FAILED[/]"

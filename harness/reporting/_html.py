@@ -9,7 +9,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from ..journeys import Event, JourneyResult, RunFinished, RunResult
+from ..journeys import Event, JourneyResult, RunFinished, RunResult, describe_fault
 from ._timeline import timeline_svg
 
 _CSS = """
@@ -130,6 +130,13 @@ def html_report(r: RunResult) -> str:
             rows,
         )
         + f"<p>retries answered by the simulators (429/503): {escape(retries)}</p>"
+        + (
+            "<p>fault rules applied:</p><ul>"
+            + "".join(f"<li>{escape(describe_fault(f))}</li>" for f in r.faults)
+            + "</ul>"
+            if r.faults
+            else ""
+        )
         + "".join(_journey(j) for j in r.journeys)
         + "</body></html>\n"
     )

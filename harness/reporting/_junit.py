@@ -5,7 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from ..journeys import Event, RunFinished, RunResult
+from ..journeys import Event, RunFinished, RunResult, describe_fault
 
 
 def junit_xml(r: RunResult) -> ET.ElementTree:
@@ -28,6 +28,8 @@ def junit_xml(r: RunResult) -> ET.ElementTree:
         ("reproduce", r.command),
     ):
         ET.SubElement(props, "property", name=name, value=str(value))
+    for f in r.faults:
+        ET.SubElement(props, "property", name="fault", value=describe_fault(f))
     for j in r.journeys:
         case = ET.SubElement(
             suite,

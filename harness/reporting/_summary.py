@@ -34,6 +34,7 @@ def summary(r: RunResult) -> dict[str, Any]:
         "duration_s": round(r.seconds, 3),
         "error": r.error,
         "failures": r.failures,
+        "faults": r.faults,
         "kpis": {
             "project_setup_cycle_s": {
                 j.name: j.kpis.get("project_setup_cycle_time_s") for j in r.journeys

@@ -4,6 +4,8 @@ from ._endpoints import (
     PERIPHERALS,
     admin_headers,
     endpoints_document,
+    held_records,
+    read_endpoints,
     simulator_endpoints,
     write_endpoints,
 )
@@ -17,6 +19,8 @@ __all__ = [
     "admin_headers",
     "available_systems",
     "endpoints_document",
+    "held_records",
+    "read_endpoints",
     "simulator_endpoints",
     "write_endpoints",
 ]

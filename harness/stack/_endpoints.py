@@ -13,7 +13,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import httpx
+
 from simulators.engine import DEFAULT_TENANT
+
+from .._errors import ConfigurationError, StackError
+from .._schema_input import check_document, read_document
 
 #: the endpoints-file key of the systems that run on WireMock (collaboration, analytics)
 PERIPHERALS = "peripherals"
@@ -38,7 +43,7 @@ def endpoints_document(stack: Stack, tenant: str = DEFAULT_TENANT) -> dict[str, 
         if sim.settings.admin_token:
             doc[system]["admin_token"] = sim.settings.admin_token
     if stack.tls is not None:
-        doc["ca_bundle"] = str(stack.tls.ca_bundle)
+        doc["ca_bundle"] = str(Path(stack.tls.ca_bundle).absolute())  # usable from any folder
     if stack.peripherals is not None:
         doc[PERIPHERALS] = stack.peripherals.endpoints()
     return doc
@@ -49,6 +54,8 @@ def simulator_endpoints(doc: dict[str, Any]) -> Iterator[tuple[str, dict[str, An
     for system, ep in doc.items():
         if system != PERIPHERALS and isinstance(ep, dict):
             yield system, ep
+
+
 def admin_headers(ep: dict[str, Any]) -> dict[str, str]:
     """The headers an admin call to the system ``ep`` describes needs (its admin token)."""
     token = ep.get("admin_token")
@@ -66,3 +73,45 @@ def write_endpoints(path: Path, doc: dict[str, Any]) -> None:
         f.write(json.dumps(doc, indent=2) + "\n")
     os.chmod(tmp, 0o600)  # whatever the umask
     tmp.replace(path)
+
+
+def read_endpoints(path: Path) -> dict[str, Any]:
+    """Read and check an endpoints file written by ``harness up`` (possibly elsewhere).
+
+    A relative ``ca_bundle`` is taken relative to the file's folder.
+    """
+    doc = read_document(path, "endpoints file")
+    check_document(doc, "endpoints", str(path))
+    systems = [k for k, v in doc.items() if isinstance(v, dict) and "base_url" in v]
+    if not systems:
+        raise ConfigurationError(f"{path}: no systems (crm, erp, psa, hcm) in the endpoints file")
+    bundle = doc.get("ca_bundle")
+    if bundle:
+        ca = Path(bundle) if Path(bundle).is_absolute() else path.parent / bundle
+        if not ca.is_file():
+            raise ConfigurationError(f"{path}: ca_bundle {bundle} is not a file")
+        doc["ca_bundle"] = str(ca.absolute())
+    return dict(doc)
+
+
+def held_records(doc: dict[str, Any], timeout: float = 30.0) -> dict[str, dict[str, int]]:
+    """Record counts per type of the run's tenant on each simulator already running."""
+    verify: Any = doc.get("ca_bundle") or True
+    out: dict[str, dict[str, int]] = {}
+    with httpx.Client(verify=verify, trust_env=False, timeout=timeout) as client:
+        for system, ep in doc.items():
+            if not isinstance(ep, dict):
+                continue
+            tenant = ep.get("sim_tenant") or DEFAULT_TENANT
+            token = ep.get("admin_token")  # simulators that guard their admin API
+            headers = {"Authorization": f"Bearer {token}"} if token else {}
+            try:
+                r = client.get(f"{ep['admin_url']}/tenants/{tenant}", headers=headers)
+                r.raise_for_status()
+                out[system] = {k: int(n) for k, n in (r.json().get("records") or {}).items()}
+            except (httpx.HTTPError, ValueError, TypeError, AttributeError) as exc:
+                raise StackError(
+                    f"the {system} simulator at {ep['admin_url']} does not answer: {exc}",
+                    hint="is harness up still running, and reachable from here?",
+                ) from None
+    return out

@@ -1,4 +1,7 @@
-"""Start the simulators that exist, on loopback, HTTP or HTTPS, in background threads.
+"""Start the simulators that exist, HTTP or HTTPS, in background threads.
+
+They listen on loopback unless ``StackSettings.host`` names another address;
+``advertise_host`` is the name clients reach them by (URLs, TLS certificate).
 
 Each system (crm, erp, psa, hcm) maps to a simulator module exposing
 ``create_simulator(dialect_settings=None, engine_settings=None)``. Systems whose module
@@ -56,7 +59,8 @@ def available_systems() -> list[str]:
 
 @dataclass(slots=True)
 class StackSettings:
-    host: str = "127.0.0.1"
+    host: str = "127.0.0.1"  # address to listen on; 0.0.0.0 or :: for every interface
+    advertise_host: str | None = None  # name in URLs and the certificate (default: host)
     port_base: int | None = 8701  # None: every simulator on a free port
     https: bool = False
     tls_dir: Path | None = None
@@ -105,7 +109,7 @@ class Stack:
             if tls_dir is None:
                 self._tmp = tempfile.TemporaryDirectory(prefix="harness-tls-")
                 tls_dir = Path(self._tmp.name)
-            self.tls = make_tls_files(tls_dir)
+            self.tls = make_tls_files(tls_dir, [s.host, s.advertise_host or ""])
         check_vendors(s.vendors)
         for index, system in enumerate(SYSTEMS):
             if system not in wanted:
@@ -124,7 +128,8 @@ class Stack:
                 data_dir=(s.data_dir / system) if s.data_dir else None,
                 ca_bundle=str(self.tls.ca_bundle) if self.tls else None,
                 admin_token=self.admin_token,
-                allowed_hosts=tuple(s.allowed_hosts),
+                allowed_hosts=tuple(s.allowed_hosts)
+                + ((s.advertise_host,) if s.advertise_host else ()),
                 release=s.releases.get(vendor, ""),
                 contracts=s.contracts,
                 dialect_options=dict(s.dialect_options.get(vendor, {})),
@@ -136,7 +141,10 @@ class Stack:
             port = 0 if s.port_base is None else s.port_base + index
             try:
                 self.servers[system] = SimulatorServer(
-                    sim, ServerOptions(host=s.host, port=port, tls=self.tls)
+                    sim,
+                    ServerOptions(
+                        host=s.host, port=port, tls=self.tls, advertise_host=s.advertise_host
+                    ),
                 )
             except SimulatorError as exc:
                 self.close_sockets()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 
@@ -27,14 +28,13 @@ def tba_auth_requests(ep: dict[str, Any]) -> Any:
 def _tba(auth_class: Any, ep: dict[str, Any]) -> Any:
     from authlib.oauth1.rfc5849.client_auth import ClientAuth
     from authlib.oauth1.rfc5849.signature import generate_signature_base_string
-    from oauthlib.oauth1.rfc5849.signature import sign_hmac_sha256
+    from oauthlib.oauth1.rfc5849.signature import sign_hmac_sha256_with_client
 
     def hmac_sha256(client: Any, request: Any) -> str:
-        return str(
-            sign_hmac_sha256(
-                generate_signature_base_string(request), client.client_secret, client.token_secret
-            )
+        secrets = SimpleNamespace(
+            client_secret=client.client_secret, resource_owner_secret=client.token_secret
         )
+        return str(sign_hmac_sha256_with_client(generate_signature_base_string(request), secrets))
 
     # authlib ships HMAC-SHA1 only; NetSuite requires HMAC-SHA256 (registration is idempotent)
     ClientAuth.register_signature_method("HMAC-SHA256", hmac_sha256)

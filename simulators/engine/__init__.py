@@ -17,13 +17,15 @@ from ._http import Request, Response, Route, Router
 from ._journal import Journal, JournalEntry, JournalFilter
 from ._ratelimit import ConcurrencyLimit, RollingQuota, TokenBucket
 from ._readers import QueryBudget, QueryTimeout, run_read
-from ._server import ServerOptions, SimulatorServer, bind_socket, quiet_uvicorn
+from ._server import ServerOptions, SimulatorServer, advertised_host, bind_socket, quiet_uvicorn
 from ._store import Change, RecordStore, index_name, json_path, type_literal
 from ._tenants import DEFAULT_TENANT, Tenant, TenantRegistry
-from ._tls import TlsFiles, make_tls_files
+from ._tls import LOOPBACK_NAMES, WILDCARD_HOSTS, TlsFiles, make_tls_files
 
 __all__ = [
     "DEFAULT_TENANT",
+    "LOOPBACK_NAMES",
+    "WILDCARD_HOSTS",
     "AdminGuard",
     "Change",
     "Clock",
@@ -64,6 +66,7 @@ __all__ = [
     "Token",
     "TokenBucket",
     "TokenStore",
+    "advertised_host",
     "bind_socket",
     "check_webhook_url",
     "exposure_warning",

@@ -49,7 +49,8 @@ class SimulatorSettings:
     data_dir: Path | None = None
     event_retention: int = 10_000
     events_enabled: bool = True
-    allow_remote_webhooks: bool = False
+    #: False keeps webhook subscribers (and outbound messages) on loopback addresses
+    allow_remote_webhooks: bool = True
     ca_bundle: str | None = None  # trusted by webhook deliveries to https subscribers
     query_budget: QueryBudget = field(default_factory=QueryBudget)  # SOQL, SuiteQL, searches
     dialect_options: dict[str, Any] = field(default_factory=dict)

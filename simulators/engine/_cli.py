@@ -38,13 +38,13 @@ def serve_cli(
 ) -> None:
     """Parse the command line, start the simulator and serve until Ctrl-C or SIGTERM."""
     p = argparse.ArgumentParser(prog=f"python -m simulators.{vendor}", description=description)
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=default_port)
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (0.0.0.0: all)")
     p.add_argument(
-        "--advertised-host",
+        "--advertise-host",
         default=None,
-        help="host name in the links and instance URLs the simulator hands out (default: --host)",
+        help="host name clients reach this simulator by: goes into its URLs and TLS certificate",
     )
+    p.add_argument("--port", type=int, default=default_port)
     p.add_argument(
         "--body-timeout",
         type=float,
@@ -100,7 +100,10 @@ def serve_cli(
     for name in ("event_retention", "max_tenants", "journal_size"):
         if getattr(args, name) < 1:
             p.error(f"--{name.replace('_', '-')} must be at least 1")
-    tls = make_tls_files(args.tls_dir) if args.https else None
+    if not 0 <= args.port <= 65535:
+        p.exit(2, f"error: --port {args.port} is out of range (1-65535, or 0 for a free port)\n")
+    names = [args.host, args.advertise_host or ""]
+    tls = make_tls_files(args.tls_dir, names) if args.https else None
     engine = SimulatorSettings(
         journal_size=args.journal_size,
         data_dir=args.data_dir,
@@ -111,7 +114,8 @@ def serve_cli(
         max_tenants=args.max_tenants,
         ca_bundle=str(tls.ca_bundle) if tls else None,
         admin_token=args.admin_token,
-        allowed_hosts=tuple(args.allow_host),
+        # the advertised name is how clients (and their Host header) reach this simulator
+        allowed_hosts=tuple(args.allow_host) + ((args.advertise_host,) if args.advertise_host else ()),
         release=args.release,
         contracts=args.contracts,
     )
@@ -123,7 +127,7 @@ def serve_cli(
                 port=args.port,
                 tls=tls,
                 backend=args.backend,
-                advertised_host=args.advertised_host,
+                advertise_host=args.advertise_host,
             ),
         )
     except SimulatorError as exc:

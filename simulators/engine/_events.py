@@ -163,7 +163,7 @@ def check_webhook_url(url: str, allow_remote: bool) -> None:
         pass
     raise ConfigError(
         f"webhook url {url!r} is not on loopback",
-        hint="subscribers must listen on 127.0.0.1 or ::1 unless the simulator is started with allow_remote_webhooks",
+        hint="this simulator runs with allow_remote_webhooks off: subscribers must listen on 127.0.0.1 or ::1",
     )
 
 
@@ -192,7 +192,7 @@ class EventBus:
         self,
         *,
         retention: int = 10_000,
-        allow_remote: bool = False,
+        allow_remote: bool = True,
         ca_bundle: str | None = None,
         max_deliveries: int = 10_000,
         max_dead_letters: int = 10_000,
@@ -358,7 +358,7 @@ class EventBus:
 
     def _add_subscription(self, m: dict[str, Any], *, persist: bool) -> Subscription:
         if not isinstance(m, dict) or not isinstance(m.get("url"), str):
-            raise ConfigError('a subscription needs {"url": "http://127.0.0.1:PORT/path", ...}')
+            raise ConfigError('a subscription needs {"url": "http://HOST:PORT/path", ...}')
         unknown = set(m) - _SPEC_KEYS
         if unknown:
             raise ConfigError(

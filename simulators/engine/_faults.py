@@ -146,10 +146,21 @@ def _parse_dt(value: Any, what: str) -> datetime | None:
     return dt
 
 
+#: every key a rule may have; anything else is refused, never ignored
+_RULE_KEYS = frozenset(
+    ["id", "path", "method", "tenant", "percentage", "after_calls", "times", "window", "seed", "fault"]
+)
+
+
 def rule_from_mapping(m: dict[str, Any], rule_id: str) -> FaultRule:
     """Build a rule from the admin API's JSON; raises ConfigError with what to fix."""
     if not isinstance(m, dict):
         raise ConfigError("a fault rule must be a JSON object")
+    unknown_keys = set(m) - _RULE_KEYS
+    if unknown_keys:  # a mistyped key would otherwise make the rule match more than meant
+        raise ConfigError(
+            f"unknown fault rule keys {sorted(unknown_keys)}", hint=f"allowed: {sorted(_RULE_KEYS)}"
+        )
     fault_m = m.get("fault")
     if not isinstance(fault_m, dict):
         raise ConfigError('a fault rule needs "fault": {"kind": "latency|error|hang|reset", ...}')

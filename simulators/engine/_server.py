@@ -18,7 +18,7 @@ import uvicorn
 
 from ._app import Simulator
 from ._errors import SimulatorError
-from ._tls import TlsFiles
+from ._tls import WILDCARD_HOSTS, TlsFiles
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,14 +26,14 @@ class ServerOptions:
     host: str = "127.0.0.1"
     port: int = 0
     tls: TlsFiles | None = None
+    #: the host name put into URLs (base_url, instance_url, ...); default: ``host``, or
+    #: 127.0.0.1 when ``host`` is a wildcard address such as 0.0.0.0
+    advertise_host: str | None = None
     log_level: str = "warning"
     #: "granian" (Rust HTTP server: in benchmarks/ about 10% more requests per second and 14%
     #: less CPU per request than uvicorn for the CRM on one core), "uvicorn", or "auto":
     #: granian when installed
     backend: str = "auto"
-    #: the host name links, Location headers and instance URLs carry (default: ``host``);
-    #: set it when clients reach a non-loopback bind under another name
-    advertised_host: str | None = None
 
 
 def _backend(name: str) -> str:
@@ -64,7 +64,18 @@ def _http_name() -> str:
     return "httptools"
 
 
+def advertised_host(host: str, advertise_host: str | None = None) -> str:
+    """The name clients use: ``advertise_host``, else ``host`` unless it is a wildcard."""
+    if advertise_host:
+        return advertise_host.strip("[]")
+    return "127.0.0.1" if host in WILDCARD_HOSTS else host
+
+
 def bind_socket(host: str, port: int) -> socket.socket:
+    if not 0 <= port <= 65535:
+        raise SimulatorError(
+            f"port {port} is out of range", hint="ports are 1-65535 (0: a free one)"
+        )
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -73,7 +84,7 @@ def bind_socket(host: str, port: int) -> socket.socket:
     except OSError as exc:
         sock.close()
         raise SimulatorError(
-            f"cannot listen on {host}:{port}: {exc.strerror}",
+            f"cannot listen on {host}:{port}: {exc.strerror or exc}",
             hint="choose another --port-base or stop the process using that port",
         ) from None
     sock.listen(2048)
@@ -90,8 +101,8 @@ class SimulatorServer:
         self.sock = bind_socket(self.options.host, self.options.port)
         self.port = int(self.sock.getsockname()[1])
         scheme = "https" if self.options.tls else "http"
-        name = self.options.advertised_host or self.options.host
-        host = f"[{name}]" if ":" in name else name
+        host = advertised_host(self.options.host, self.options.advertise_host)
+        host = f"[{host}]" if ":" in host else host
         self.base_url = f"{scheme}://{host}:{self.port}"
         sim.base_url = self.base_url
         kw: dict[str, Any] = {}

@@ -1,4 +1,5 @@
-"""Local TLS: a throwaway CA and a server certificate for loopback, made with trustme.
+"""Local TLS: a throwaway CA and a server certificate for loopback (and any host names the
+simulators are reached by), made with trustme.
 
 Stock clients (simple-salesforce, the netsuite package) insist on https; pointing them
 at the CA bundle written here lets them talk to the simulators unchanged.
@@ -6,6 +7,7 @@ at the CA bundle written here lets them talk to the simulators unchanged.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,11 +21,20 @@ class TlsFiles:
     key_file: Path
 
 
-def make_tls_files(directory: Path) -> TlsFiles:
-    """Write ca.pem, server.pem and server.key for 127.0.0.1, ::1 and localhost."""
+#: names every certificate covers, so local clients always verify
+LOOPBACK_NAMES = ("127.0.0.1", "::1", "localhost")
+#: bind addresses that mean "every interface": not a name a client can use
+WILDCARD_HOSTS = ("0.0.0.0", "::", "")
+
+
+def make_tls_files(directory: Path, names: Iterable[str] = ()) -> TlsFiles:
+    """Write ca.pem, server.pem and server.key for loopback plus ``names`` (host names
+    or IP addresses the simulators are reached by); paths are absolute."""
+    directory = directory.absolute()
     directory.mkdir(parents=True, exist_ok=True)
     ca = trustme.CA(organization_name="ps-integration-harness local CA")
-    cert = ca.issue_cert("127.0.0.1", "::1", "localhost")
+    extra = [n.strip("[]") for n in names if n and n.strip("[]") not in WILDCARD_HOSTS]
+    cert = ca.issue_cert(*dict.fromkeys([*LOOPBACK_NAMES, *extra]))
     files = TlsFiles(directory / "ca.pem", directory / "server.pem", directory / "server.key")
     ca.cert_pem.write_to_path(str(files.ca_bundle))
     cert.private_key_pem.write_to_path(str(files.key_file))

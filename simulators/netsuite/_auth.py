@@ -17,6 +17,7 @@ import time
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 import jwt
@@ -206,7 +207,10 @@ class NetSuiteAuth:
             normalized = oauth_sig.normalize_parameters(collected)
             uri = oauth_sig.base_string_uri(f"{req.host_url}{req.raw_path}")
             base = oauth_sig.signature_base_string(req.method.upper(), uri, normalized)
-            expected = oauth_sig.sign_hmac_sha256(base, creds.consumer_secret, creds.token_secret)
+            keys = SimpleNamespace(  # oauthlib's signer reads these two attributes
+                client_secret=creds.consumer_secret, resource_owner_secret=creds.token_secret
+            )
+            expected = oauth_sig.sign_hmac_sha256_with_client(base, keys)
         except (ValueError, TypeError):
             return False
         return hmac.compare_digest(expected, params["oauth_signature"])

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from harness.cli import main
 from harness.cli._data import data_app
 from harness.data import KINDS, MANIFEST
 
@@ -111,13 +112,18 @@ def test_bad_input_is_one_clear_line_and_exit_2(
     assert not (tmp_path / "x").exists()
 
 
-def test_out_path_that_is_a_file_fails_cleanly(tmp_path: Path) -> None:
+def test_out_path_that_is_a_file_fails_cleanly(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("", encoding="utf-8")
-    result = CliRunner().invoke(data_app, ["generate", "--seed", "1", "--out", str(blocker)])
+    with pytest.raises(SystemExit) as exit_:
+        main(["data", "generate", "--seed", "1", "--out", str(blocker)])
 
-    assert result.exit_code == 2
-    assert result.stderr.strip().startswith("error: cannot write into")
+    assert exit_.value.code == 2
+    assert capsys.readouterr().err.strip() == (
+        f"error: harness data generate: Invalid value for '--out': {blocker} is a file, not a directory"
+    )
 
 
 def test_sizes_lists_presets() -> None:

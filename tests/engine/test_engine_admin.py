@@ -343,3 +343,11 @@ def test_wait_for_journal_entry(crm: SimHandle) -> None:
     threading.Timer(0.2, lambda: api.get(f"{V}/sobjects/Account/describe")).start()
     r = crm.admin.post("/wait-for", json={"journal": {"route": "sobject.describe"}, "timeout": 10})
     assert r.status_code == 200 and r.json()["entry"]["status"] == 200
+
+
+def test_mistyped_fault_rule_key_is_refused_not_ignored(crm: SimHandle) -> None:
+    """A rule with ``pth`` instead of ``path`` would otherwise fire on every request."""
+    r = crm.admin.post("/faults", json={"pth": "/nothing/*", "fault": {"kind": "reset"}})
+    assert r.status_code == 400
+    assert "unknown fault rule keys ['pth']" in r.json()["error"]["message"]
+    assert crm.admin.get("/faults").json()["faults"] == []

@@ -113,7 +113,7 @@ def test_foreign_host_header_is_not_echoed(crm_http: SimHandle) -> None:
 def test_advertised_host_is_what_links_carry() -> None:
     quiet_uvicorn()
     sim = create_simulator()
-    server = SimulatorServer(sim, ServerOptions(port=0, advertised_host="localhost"))
+    server = SimulatorServer(sim, ServerOptions(port=0, advertise_host="localhost"))
     handle = SimHandle(server.start_in_thread(), None)
     try:
         assert handle.base_url == f"http://localhost:{server.port}"

@@ -41,11 +41,27 @@ def test_precedence_defaults_pyproject_file_env(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "env", "message"),
     [
-        ("seed = 'x'\n", {}, "seed must be an integer"),
-        ("colour = 'blue'\n", {}, "unknown setting 'colour'"),
+        ("seed = 'x'\n", {}, "harness.toml: seed: must be an integer, got 'x'"),
+        ("colour = 'blue'\n", {}, "harness.toml: unknown key 'colour' (allowed: crm, data_dir,"),
         ("seed = [\n", {}, "is not valid TOML"),
-        ("", {"HARNESS_SYSTEMS": "crm,mainframe"}, "unknown system(s) mainframe"),
-        ("[crm]\nbogus = 1\n", {}, None),
+        ("port_base = 70000\n", {}, "harness.toml: port_base: must be <= 65532, got 70000"),
+        (
+            "size = 'huge'\n",
+            {},
+            "size: 'huge' is not allowed (allowed: 'small', 'medium', 'large')",
+        ),
+        ("[crm]\nbogus = 1\n", {}, "harness.toml: crm: unknown key 'bogus'"),
+        ("[erp]\naccount = 'x'\n", {}, "harness.toml: erp: unknown key 'account' (allowed: none)"),
+        ("[crm]\ndaily_api_requests = '5'\n", {}, "crm.daily_api_requests: must be an integer"),
+        ("[sims]\n", {}, "unknown key 'sims'"),
+        (
+            "",
+            {"HARNESS_SYSTEMS": "crm,mainframe"},
+            "environment variable HARNESS_SYSTEMS: systems:",
+        ),
+        ("", {"HARNESS_SEED": "x"}, "HARNESS_SEED must be an integer, got 'x'"),
+        ("", {"HARNESS_PORT_BASE": "-1"}, "HARNESS_PORT_BASE: port_base: must be >= 0, got -1"),
+        ("", {"HARNESS_SEDE": "3"}, "unknown environment variable HARNESS_SEDE"),
     ],
 )
 def test_bad_settings_are_clear_errors(
@@ -55,6 +71,15 @@ def test_bad_settings_are_clear_errors(
     with pytest.raises(ConfigurationError) as exc:
         load_config(cwd=tmp_path, env=env).dialect_settings()
     assert message is None or message in str(exc.value)
+    assert "\n" not in str(exc.value)
+
+
+def test_pyproject_tool_section_is_checked_too(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.harness]\nsede = 3\n")
+    with pytest.raises(
+        ConfigurationError, match=r"\[tool.harness\]: unknown key 'sede'.*did you mean 'seed'"
+    ):
+        load_config(cwd=tmp_path, env={})
 
 
 def test_custom_object_fields_and_platform_event_from_config(tmp_path: Path) -> None:

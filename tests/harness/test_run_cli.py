@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+from html import escape
 from pathlib import Path
 
 import pytest
@@ -87,6 +88,14 @@ def test_run_fails_when_the_erp_refuses_invoices(tmp_path: Path) -> None:
     assert suite.get("failures") == "1"
     html = (tmp_path / "reports" / "run-report.html").read_text()
     assert "Payloads of the failing step: billing office runs billing" in html
+    # the applied fault is listed, with how often it fired, in the console and every report
+    applied = "erp fault harness-fault-1: PUT /services/rest/record/v1/invoice/* -> error 400"
+    assert f"- applied {applied} 'Invoices are closed for this period'" in p.stdout
+    [fault] = s["faults"]
+    assert fault["system"] == "erp" and fault["fired"] >= 1, fault
+    assert f"fired {fault['fired']} of " in p.stdout and escape(applied) in html
+    props = {(e.get("name"), e.get("value")) for e in suite.iter("property")}
+    assert any(name == "fault" and applied in value for name, value in props)
 
 
 def _free_port() -> int:
@@ -119,8 +128,8 @@ def test_run_fails_when_the_target_is_not_running(tmp_path: Path) -> None:
     [
         (["--journeys", "tm,nope"], "unknown journey(s) nope"),
         (["billing", "-k", "nothing_like_this"], "matches no journey"),
-        (["--target", "missing.toml"], "cannot read target file missing.toml"),
-        (["--size", "huge"], "unknown size 'huge'"),
+        (["--target", "missing.toml"], "Invalid value for '--target': missing.toml does not exist"),
+        (["--size", "huge"], "Invalid value for '--size': 'huge'"),
     ],
 )
 def test_run_usage_errors_exit_2(tmp_path: Path, args: list[str], message: str) -> None:

@@ -155,3 +155,20 @@ def test_each_tenant_has_its_own_account_and_data(erp: SimHandle, tba: Any) -> N
         assert r.status_code == 204
         assert c.get(_url(erp), auth=tba(other)).json()["totalResults"] == 1
         assert c.get(_url(erp), auth=tba(default)).json()["totalResults"] == 0
+
+
+def test_tba_verification_raises_no_warning_under_warnings_as_errors(
+    erp: SimHandle, creds: dict[str, Any]
+) -> None:
+    """``pytest -W error`` turns any warning in the simulator into a 500: verifying a TBA
+    signature must use no deprecated library call (oauthlib's sign_hmac_sha256 did)."""
+    import warnings
+
+    from harness.stack._vendor_auth import tba_auth as harness_tba
+
+    auth = harness_tba(creds)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with httpx.Client(trust_env=False, timeout=30.0) as client:
+            r = client.get(f"{creds['rest_url']}/record/v1/customer", auth=auth)
+    assert r.status_code == 200, r.text

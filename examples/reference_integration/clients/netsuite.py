@@ -8,13 +8,14 @@ Creates answer 204 with the new id only in ``Location``; ``PUT .../eid:X`` upser
 from __future__ import annotations
 
 from collections.abc import Generator, Mapping
+from types import SimpleNamespace
 from typing import Any
 from urllib.parse import quote
 
 import httpx
 from authlib.oauth1.rfc5849.client_auth import ClientAuth
 from authlib.oauth1.rfc5849.signature import generate_signature_base_string
-from oauthlib.oauth1.rfc5849.signature import sign_hmac_sha256
+from oauthlib.oauth1.rfc5849.signature import sign_hmac_sha256_with_client
 
 from ..errors import RateLimited, VendorError
 from ..settings import RetrySettings
@@ -23,7 +24,10 @@ from ._http import TRANSIENT, HttpClient, body_of, retry_after
 
 def _sign_hmac_sha256(client: ClientAuth, request: Any) -> str:
     base = generate_signature_base_string(request)
-    return str(sign_hmac_sha256(base, client.client_secret, client.token_secret))
+    secrets = SimpleNamespace(  # the two attributes oauthlib's signer reads
+        client_secret=client.client_secret, resource_owner_secret=client.token_secret
+    )
+    return str(sign_hmac_sha256_with_client(base, secrets))
 
 
 class _TbaClientAuth(ClientAuth):
