@@ -9,6 +9,13 @@ import pytest
 from harness.testing import SimHandle, start_simulator
 from simulators.engine import TlsFiles
 
+from ._contract_journal import ContractJournalPlugin
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Validate every answer the in-process simulators send against its contract."""
+    config.pluginmanager.register(ContractJournalPlugin(), "contract-journal")
+
 
 @pytest.fixture(scope="session")
 def tls_files(harness_tls: TlsFiles) -> TlsFiles:
