@@ -26,14 +26,18 @@ MODES = ("strict", "lenient", "off")
 
 def release_options(items: list[str], mode: str) -> tuple[dict[str, str], str]:
     """--release VENDOR=RELEASE items and --contracts MODE, checked (ConfigurationError)."""
-    from contracts import ContractError, parse_release_args
+    from contracts import ContractError, load_contract, load_profile, parse_release_args
 
     if mode not in MODES:
         raise ConfigurationError(f"--contracts {mode!r}", hint=f"choose from {', '.join(MODES)}")
     try:
-        return parse_release_args(items), mode
+        releases = parse_release_args(items)
+        for vendor, name in releases.items():  # read now: bad files stop the run before it starts
+            load_contract(vendor, name)
+            load_profile(vendor, name)
     except ContractError as exc:
         raise ConfigurationError(exc.message, hint=exc.hint or None) from None
+    return releases, mode
 
 
 def release_args(releases: dict[str, str], mode: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -281,3 +282,34 @@ def test_profile_and_variant_settings_are_checked_by_name_and_value() -> None:
         r = httpx.get(f"{ep['base_url']}/services/data/v40.0/sobjects")
         assert r.status_code == 410
         assert httpx.get(f"{ep['base_url']}/services/data/v41.0/").status_code != 410
+
+
+def test_broken_files_stop_the_cli_with_one_line(tmp_path: Path) -> None:
+    """A copy of the contracts package with a broken $ref and a malformed profile first on
+    the path: diff, run and up each answer one line and exit 2."""
+    shutil.copytree(ROOT / "contracts", tmp_path / "contracts")
+    job = tmp_path / "contracts" / "netsuite" / "2027.1" / "objects" / "job.json"
+    job.write_text(job.read_text().replace("#/$defs/refIn", "#/$defs/gone", 1))
+    profile = tmp_path / "contracts" / "salesforce" / "69.0" / "profile.toml"
+    profile.write_text("[release]\nvendor = 'salesforce'\nname = '69.0'\n[dialect\n")
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT), str(ROOT / "examples")]),
+    }
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-c", "from harness.cli import main; main()", *args],
+            capture_output=True, text=True, timeout=120, cwd=tmp_path, env=env,
+        )  # fmt: skip
+
+    for args, words in (
+        (("contracts", "diff", "netsuite", "2026.2", "2027.1"), "does not resolve"),
+        (("run", "--release", "netsuite=2027.1"), "does not resolve"),
+        (("up", "--release", "salesforce=69.0"), "malformed TOML"),
+        (("rehearse", "--release", "salesforce=69.0"), "malformed TOML"),
+    ):
+        r = cli(*args)
+        assert r.returncode == 2, (args, r.stdout, r.stderr)
+        assert words in r.stderr and "Traceback" not in r.stderr, r.stderr
+        assert len(r.stderr.strip().splitlines()) == 1, r.stderr
