@@ -91,17 +91,20 @@ def verify_cmd(
         Path, typer.Option(help="Endpoints file with the credentials (as harness up writes it).")
     ],
     release: Annotated[
-        str | None, typer.Option(help="Contract release to hold it to. [default: current]")
+        str | None,
+        typer.Option(
+            help="Contract release to hold it to. [default: the endpoints file's, else current]"
+        ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
 ) -> None:
     """Read the sandbox's describe / metadata / records (never writes) and report drift."""
     from contracts import ContractError, current
 
-    from ..release import verify
+    from ..release import served_release, verify
 
     try:
-        name = release or current(vendor).name
+        name = release or served_release(endpoints, vendor) or current(vendor).name
     except ContractError as exc:
         raise ConfigurationError(exc.message, hint=exc.hint or None) from None
     report = verify(vendor, base_url, endpoints, _contract(vendor, name))

@@ -171,6 +171,12 @@ def _credentials(endpoints: Path, vendor: str) -> dict[str, Any]:
     )
 
 
+def served_release(endpoints: Path, vendor: str) -> str | None:
+    """The release an endpoints file says its simulator serves (None: not said)."""
+    release = _credentials(endpoints, vendor).get("release")
+    return str(release) if release else None
+
+
 def _rebase(url: str, base_url: str) -> str:
     """The credential file's URL moved onto --base-url (same path)."""
     p = urlsplit(url)

@@ -28,6 +28,8 @@ def endpoints_document(stack: Stack, tenant: str = DEFAULT_TENANT) -> dict[str, 
             "tenant": tenant,
             **sim.dialect.credentials(t, srv.base_url),
         }
+        if sim.contracts is not None:  # the vendor release served (contracts/<vendor>/<release>)
+            doc[system]["release"] = sim.contracts.release
     if stack.tls is not None:
         doc["ca_bundle"] = str(stack.tls.ca_bundle)
     return doc

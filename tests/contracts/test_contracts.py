@@ -236,6 +236,7 @@ def test_verify_reports_drift_of_a_simulator_under_an_upcoming_profile(tmp_path:
         doc = endpoints_document(st)
         ep_file = tmp_path / "endpoints.json"
         ep_file.write_text(json.dumps(doc))
+        assert doc["erp"]["release"] == "2027.1"
         r = _cli(
             "contracts",
             "verify",
@@ -244,10 +245,8 @@ def test_verify_reports_drift_of_a_simulator_under_an_upcoming_profile(tmp_path:
             doc["erp"]["base_url"],
             "--endpoints",
             str(ep_file),
-            "--release",
-            "2027.1",
             "--json",
-        )
+        )  # the release comes from the endpoints file
     out = json.loads(r.stdout)
     by = {o["name"]: o for o in out["objects"]}
     assert "location" in " ".join(by["timeBill"]["removed"])  # the contract has it, the sandbox not
