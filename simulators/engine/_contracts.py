@@ -149,11 +149,13 @@ def _message(vendor: str, v: Violation, code: str) -> str:
 
 def set_dialect_settings(dialect: Dialect, values: dict[str, Any], source: str) -> None:
     """Set dialect settings by name; a name the dialect does not have is a ConfigError."""
-    settings = getattr(dialect, "settings", None)
+    settings: Any = getattr(dialect, "settings", None)
     if not values:
         return
     for name in values:
-        if settings is None or not any(f.name == name for f in dataclasses.fields(settings)):
+        if not dataclasses.is_dataclass(settings) or not any(
+            f.name == name for f in dataclasses.fields(settings)
+        ):
             raise ConfigError(
                 f"{source}: {type(settings).__name__} has no setting {name!r}",
                 hint="the setting may come with a newer simulator; check the name",
