@@ -161,7 +161,8 @@ def _explain(violation: dict[str, Any]) -> str:
     obj, fld = m.group(1), str(violation.get("field", ""))
     for c in changes:
         if c.object == obj and c.field == fld and c.breaking:
-            return f"{vendor} {base} -> {rel}: {c.line().strip()}"
+            why = f" -- {c.why}" if c.why else ""
+            return f"{vendor} {base} -> {rel}: BREAKING {c.kind} {c.where} ({c.schema}): {c.detail}{why}"
     return (
         f"{vendor} {base} -> {rel}: no diff entry for {obj}.{fld} (a rule the stack already broke)"
     )
