@@ -53,6 +53,7 @@ class RequestContracts:
         self._status = int(wire.get("status", 400))
         self._codes: dict[str, str] = dict(wire.get("codes", {}))
         self._errors_list = bool(wire.get("errors_list"))
+        self._case_insensitive = bool(wire.get("case_insensitive_names"))
         self._pending: dict[int, list[dict[str, Any]]] = {}
         #: (route, object) -> the compiled request validator, or None: resolved once each
         self._by_route: dict[tuple[str, str], Validator | None] = {}
@@ -97,6 +98,10 @@ class RequestContracts:
             return  # the handler answers malformed JSON in the vendor's own way
         if validator.is_valid(body):
             return
+        if self._case_insensitive:  # the vendor matches field names in any case
+            body = validator.canonical(body)
+            if validator.is_valid(body):
+                return
         found = validator.violations(body)
         self._pending[id(req)] = [
             {**v.to_dict(), "release": f"{self.vendor} {self.release}"} for v in found

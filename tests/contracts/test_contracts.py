@@ -3,6 +3,7 @@ request checks in strict and lenient mode, and the CLI's exit codes."""
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import os
@@ -312,3 +313,27 @@ def test_broken_files_stop_the_cli_with_one_line(tmp_path: Path) -> None:
         assert r.returncode == 2, (args, r.stdout, r.stderr)
         assert words in r.stderr and "Traceback" not in r.stderr, r.stderr
         assert len(r.stderr.strip().splitlines()) == 1, r.stderr
+
+
+def test_netsuite_names_in_any_case_pass_as_netsuite_accepts_them() -> None:
+    with Stack(StackSettings(port_base=None, systems=["erp"], contracts="strict")) as st:
+        ep = endpoints_document(st)["erp"]
+        with httpx.Client(base_url=ep["rest_url"], auth=tba_auth(ep)) as c:
+            ok = c.post("/record/v1/customer", json={"companyname": "X", "Subsidiary": {"id": "1"}})
+            bad = c.post("/record/v1/customer", json={"companyname": 5, "subsidiary": {"id": "1"}})
+    assert ok.status_code == 204, ok.text
+    assert bad.status_code == 400 and "companyName" in bad.json()["o:errorDetails"][0]["detail"]
+
+
+def test_a_profile_error_code_change_reaches_the_vendor_error() -> None:
+    """[errors] of a profile: the code a simulator sends -> the code the release sends."""
+    from simulators.engine import HttpError
+    from simulators.engine._contracts import RequestContracts
+    from simulators.netsuite import NetSuiteDialect
+
+    rc = RequestContracts("netsuite", "2027.1", "strict")
+    rc.profile = dataclasses.replace(rc.profile, errors={"USER_ERROR": "INVALID_FLD_VALUE"})
+    dialect = NetSuiteDialect()
+    rc.apply_profile(dialect)
+    resp = dialect.error_response(HttpError(400, "USER_ERROR", "Please enter value(s) for: x"))
+    assert json.loads(resp.body)["o:errorDetails"][0]["o:errorCode"] == "INVALID_FLD_VALUE"
