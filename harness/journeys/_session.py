@@ -65,7 +65,7 @@ class SessionOptions:
     workdir: Path | None = None  # default: a temporary directory
     log_dir: Path | None = None  # where the target's log is kept after the run
     releases: dict[str, str] = field(default_factory=dict)  # vendor -> release served
-    contracts: str = "off"  # the simulators' request checks: off | lenient | strict
+    contracts: str = "strict"  # the simulators' request checks: off | lenient | strict
     dialect_options: dict[str, dict[str, Any]] = field(default_factory=dict)  # vendor -> name=value
 
 
