@@ -133,8 +133,11 @@ def rehearse(
         bool, typer.Option("--variants/--no-variants", help="Also run every ambiguity variant.")
     ] = True,
 ) -> None:
-    """Play the journeys under each upcoming release, all of them together, and each ambiguity
-    variant; print journey x release with the first breaking call; exit 1 when one breaks."""
+    """Play the journeys under each upcoming release, all together, and each variant.
+
+    Prints journey x release with the first breaking call of each failure and the contract diff
+    entry that explains it; exit 1 when a journey breaks.
+    """
     from ..release import plan_rehearsal, run_rehearsal
 
     releases, _ = release_options(release or [], "strict")
