@@ -337,3 +337,42 @@ def test_a_profile_error_code_change_reaches_the_vendor_error() -> None:
     rc.apply_profile(dialect)
     resp = dialect.error_response(HttpError(400, "USER_ERROR", "Please enter value(s) for: x"))
     assert json.loads(resp.body)["o:errorDetails"][0]["o:errorCode"] == "INVALID_FLD_VALUE"
+
+
+def test_diff_classifies_every_kind_of_change(tmp_path: Path) -> None:
+    """A release derived by hand from NetSuite 2026.2 with one change of each kind."""
+    root = tmp_path / "contracts"
+    src = ROOT / "contracts" / "netsuite" / "2026.2"
+    shutil.copytree(src, root / "netsuite" / "2026.2")
+    new = root / "netsuite" / "9999.1"
+    shutil.copytree(src, new)
+    manifest = json.loads((new / "manifest.json").read_text())
+    (new / "manifest.json").write_text(
+        json.dumps({**manifest, "release": "9999.1", "date": "2099-01-01", "changes": []})
+    )
+    job_path = new / "objects" / "job.json"
+    job = json.loads(job_path.read_text())
+    for kind in ("create", "update"):
+        props = job["$defs"][kind]["properties"]
+        props["projectName"] = {**props.pop("companyName"), "x-renamed-from": "companyName"}
+        props["comments"] = {**props["comments"], "maxLength": 10}
+        props["startDate"] = {"type": "string", "format": "date"}  # null no longer accepted
+    job["$defs"]["record"]["properties"].pop("endDate")
+    job_path.write_text(json.dumps(job))
+    ep = json.loads((new / "endpoints.json").read_text())
+    ep["x-endpoints"].pop("record.list")
+    ep["x-violation"]["codes"]["required"] = "INVALID_KEY_OR_REF"
+    ep["x-api"] = {"retired_below": "2025.1"}
+    (new / "endpoints.json").write_text(json.dumps(ep))
+    changes = diff(
+        load_contract("netsuite", "2026.2", root), load_contract("netsuite", "9999.1", root)
+    )
+    kinds = {(c.kind, c.object, c.field, c.schema): c.breaking for c in changes}
+    assert kinds[("renamed-field", "job", "companyName", "create")] is True
+    assert kinds[("tightened-limit", "job", "comments", "update")] is True
+    assert kinds[("narrowed-type", "job", "startDate", "create")] is True
+    assert kinds[("removed-field", "job", "endDate", "record")] is True
+    assert kinds[("removed-endpoint", "record.list", "", "endpoint")] is True
+    assert kinds[("changed-error-code", "", "required", "errors")] is True
+    assert kinds[("retired-version", "", "", "api")] is True
+    assert all(c.breaking for c in changes)
