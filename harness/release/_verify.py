@@ -336,8 +336,12 @@ def _sampled(
                 ObjectDrift(name, note="not readable here (no list endpoint answered)")
             )
             continue
+        records = extract(body, name)[:5]
+        if not records:
+            report.objects.append(ObjectDrift(name, note="no records to sample"))
+            continue
         live: dict[str, set[str]] = {}
-        for rec in extract(body, name)[:5]:
+        for rec in records:
             for k, v in rec.items():
                 if v is not None:
                     live.setdefault(k, set()).add(_json_type(v))

@@ -231,27 +231,30 @@ def test_salesforce_unknown_field_is_invalid_field_in_strict_mode() -> None:
 
 
 def test_verify_reports_drift_of_a_simulator_under_an_upcoming_profile(tmp_path: Path) -> None:
-    with Stack(
-        StackSettings(port_base=None, systems=["erp"], releases={"netsuite": "2027.1"})
-    ) as st:
+    releases = {"netsuite": "2027.1", "salesforce": "69.0"}
+    with Stack(StackSettings(port_base=None, systems=["crm", "erp"], releases=releases)) as st:
         doc = endpoints_document(st)
         ep_file = tmp_path / "endpoints.json"
         ep_file.write_text(json.dumps(doc))
         assert doc["erp"]["release"] == "2027.1"
-        r = _cli(
-            "contracts",
-            "verify",
-            "netsuite",
-            "--base-url",
-            doc["erp"]["base_url"],
-            "--endpoints",
-            str(ep_file),
-            "--json",
-        )  # the release comes from the endpoints file
-    out = json.loads(r.stdout)
-    by = {o["name"]: o for o in out["objects"]}
-    assert "location" in " ".join(by["timeBill"]["removed"])  # the contract has it, the sandbox not
-    assert r.returncode == 1
+        out = {}
+        for system, vendor in (("erp", "netsuite"), ("crm", "salesforce")):
+            r = _cli(
+                "contracts",
+                "verify",
+                vendor,
+                "--base-url",
+                doc[system]["base_url"],
+                "--endpoints",
+                str(ep_file),
+                "--json",
+            )  # the release comes from the endpoints file
+            assert r.returncode == 1, r.stderr
+            out[vendor] = {o["name"]: o for o in json.loads(r.stdout)["objects"]}
+    # the contracts have the new optional fields, the simulators under the profiles not
+    assert "location" in out["netsuite"]["timeBill"]["removed"]
+    assert out["salesforce"]["Opportunity"]["removed"] == ["NextStepDate"]
+    assert not out["salesforce"]["Account"]["drifted"]
 
 
 def test_profile_and_variant_settings_are_checked_by_name_and_value() -> None:
