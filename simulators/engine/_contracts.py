@@ -55,6 +55,7 @@ class RequestContracts:
         self._errors_list = bool(wire.get("errors_list"))
         self._case_insensitive = bool(wire.get("case_insensitive_names"))
         self._pending: dict[int, list[dict[str, Any]]] = {}
+        self.served_fields: list[str] = []  # "object.field" the release adds and the dialect serves
         #: (route, object) -> the compiled request validator, or None: resolved once each
         self._by_route: dict[tuple[str, str], Validator | None] = {}
         self._object_param = str(self.contract.wire.get("x-object-param", ""))
@@ -65,6 +66,7 @@ class RequestContracts:
         """Set the profile's dialect settings, then ``overrides``, by name (unknown: ConfigError)."""
         set_dialect_settings(dialect, self.profile.dialect, self.profile.source)
         set_dialect_settings(dialect, overrides or {}, "dialect options")
+        self.served_fields = self._serve_added_fields(dialect)
         if self.profile.errors:
             render = dialect.error_response
             remap = dict(self.profile.errors)
@@ -75,6 +77,27 @@ class RequestContracts:
                 return render(err, req)
 
             dialect.error_response = error_response  # type: ignore[method-assign]
+
+    def _serve_added_fields(self, dialect: Dialect) -> list[str]:
+        """Optional fields the release adds, handed to a dialect that can serve them (its
+        ``serve_added_fields``); others take them through the contract check only."""
+        serve = getattr(dialect, "serve_added_fields", None)
+        objects = self.contract.objects()
+        wanted: dict[tuple[str, str], tuple[dict[str, Any], set[str]]] = {}
+        for ch in self.profile.changes:
+            if ch.get("op") != "add_field":
+                continue
+            obj, name = str(ch.get("object", "")), str(ch.get("field", ""))
+            defs = objects.get(obj, {})
+            for shape, schema in defs.items():
+                props = schema.get("properties", {}) if isinstance(schema, dict) else {}
+                if name in props:
+                    _, shapes = wanted.setdefault((obj, name), (props[name], set()))
+                    shapes.add(shape)
+        if serve is None or not wanted:
+            return []
+        fields = [(o, n, spec, frozenset(shapes)) for (o, n), (spec, shapes) in wanted.items()]
+        return list(serve(fields))
 
     # -- per request -----------------------------------------------------------------
 
