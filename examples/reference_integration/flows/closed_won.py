@@ -16,7 +16,11 @@ from .staffing import staff
 log = get_logger("closed_won")
 TM, FIXED, MILESTONE, RETAINER = "Time and Materials", "Fixed Fee", "Milestone", "Retainer"
 #: NetSuite job.jobBillingType is a select; its values named as NetSuite labels them
-BILLING_TYPE = {TM: "Time and Materials", FIXED: "Fixed Bid, Interval", MILESTONE: "Fixed Bid, Milestone"}
+BILLING_TYPE = {
+    TM: "Time and Materials",
+    FIXED: "Fixed Bid, Interval",
+    MILESTONE: "Fixed Bid, Milestone",
+}
 DELIVERY_TASK = "Delivery"
 
 
