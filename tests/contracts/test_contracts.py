@@ -406,3 +406,25 @@ def test_kantata_under_its_next_revision_serves_the_added_attribute() -> None:
         "tag_list"
         not in _simulator("kantata", "v1-2026.12").dialect.catalog.get("time_entries").stored
     )
+
+
+def _vendor_specs() -> Path | None:
+    for p in (os.environ.get("HARNESS_VENDOR_SPECS"), ROOT.parent / "shared" / "vendor-specs"):
+        if p and Path(p).is_dir():
+            return Path(p)
+    return None
+
+
+@pytest.mark.skipif(_vendor_specs() is None, reason="vendor specs not beside the checkout")
+def test_generator_reproduces_the_committed_contracts(tmp_path: Path) -> None:
+    from contracts._generate.__main__ import generate
+
+    specs = _vendor_specs()
+    assert specs is not None
+    folders = generate(specs, tmp_path)
+    assert len(folders) == 11
+    for folder in folders:
+        for f in sorted(folder.rglob("*")):
+            if f.is_file():
+                committed = ROOT / "contracts" / f.relative_to(tmp_path)
+                assert committed.read_bytes() == f.read_bytes(), f"{committed} differs: regenerate"
