@@ -11,6 +11,7 @@ of the compiled fast path.
 from __future__ import annotations
 
 import dataclasses
+import logging
 from typing import TYPE_CHECKING, Any, Literal
 
 from contracts import (
@@ -22,6 +23,7 @@ from contracts import (
     Violation,
     current,
     load_profile,
+    vendors,
 )
 
 from ._errors import ConfigError, HttpError
@@ -29,6 +31,8 @@ from ._http import Request
 
 if TYPE_CHECKING:
     from ._dialect import Dialect
+
+log = logging.getLogger("simulators")
 
 Mode = Literal["off", "lenient", "strict"]
 MODES = ("off", "lenient", "strict")
@@ -203,7 +207,9 @@ def make_request_contracts(
     dialect: Dialect, release: str, mode: str, options: dict[str, Any]
 ) -> RequestContracts | None:
     """Apply the release profile and ``options`` to the dialect; None when nothing is asked."""
-    if not release and mode == "off":
+    if not release and (mode == "off" or dialect.vendor not in vendors()):
+        if mode != "off":  # a dialect without contracts (yet): said once, not refused
+            log.warning("no contracts for %s: its requests are not checked", dialect.vendor)
         set_dialect_settings(dialect, options, "dialect options")
         return None
     rc = RequestContracts(dialect.vendor, release, mode)

@@ -428,3 +428,15 @@ def test_generator_reproduces_the_committed_contracts(tmp_path: Path) -> None:
             if f.is_file():
                 committed = ROOT / "contracts" / f.relative_to(tmp_path)
                 assert committed.read_bytes() == f.read_bytes(), f"{committed} differs: regenerate"
+
+
+def test_a_dialect_without_contracts_runs_unchecked_unless_a_release_is_asked() -> None:
+    from simulators.engine import ConfigError, Simulator, SimulatorSettings
+    from simulators.engine._dialect import Dialect
+
+    class Other(Dialect):
+        vendor = "othervendor"
+
+    assert Simulator(Other(), SimulatorSettings(contracts="strict")).contracts is None
+    with pytest.raises(ConfigError, match="unknown vendor 'othervendor'"):
+        Simulator(Other(), SimulatorSettings(contracts="strict", release="1.0"))
