@@ -17,6 +17,7 @@ from ._derive import ChangeError, apply, relabel
 from ._events import SOURCES as EVENT_SOURCES
 from ._events import events
 from ._schema import write_json
+from ._widen import widen
 
 HERE = Path(__file__).parent
 BUILDERS = {
@@ -72,11 +73,13 @@ WIRE: dict[str, dict[str, Any]] = {
 }
 
 
-def generate(specs: Path, out: Path) -> list[Path]:
+def generate(specs: Path, out: Path, all_spec_fields: bool = False) -> list[Path]:
     plan = tomllib.loads((HERE / "releases.toml").read_text())
     written: list[Path] = []
     for vendor, build in BUILDERS.items():
         selection = tomllib.loads((HERE / f"{vendor}.toml").read_text())
+        if all_spec_fields:
+            selection = widen(vendor, specs, selection)
         releases = plan[vendor]["release"]
         first = releases[0]["name"]
         files, sources = build(specs, selection, first)
@@ -145,10 +148,15 @@ def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(prog="python -m contracts._generate")
     ap.add_argument("--specs", type=Path, required=True, help="folder of the vendor spec files")
     ap.add_argument("--out", type=Path, default=HERE.parent)
+    ap.add_argument(
+        "--all-spec-fields",
+        action="store_true",
+        help="every field the describes and record tables list, not only the selection",
+    )
     args = ap.parse_args(argv)
     if not args.specs.is_dir():
         sys.exit(f"error: no such folder {args.specs}")
-    for folder in generate(args.specs, args.out):
+    for folder in generate(args.specs, args.out, args.all_spec_fields):
         print(folder)
 
 
