@@ -3,6 +3,7 @@ contract check off and strict, side by side in the same run.
 
     python benchmarks/bench_contracts.py                       # crm, erp, psa; 2 rounds
     python benchmarks/bench_contracts.py --only erp --rounds 3 --duration 5
+    python benchmarks/bench_contracts.py --validators       # in process: compiled vs jsonschema
 
 Per round and per simulator, the two modes alternate (off first in odd rounds, strict first
 in even ones), each a fresh ``taskset -c <server-core> python -m simulators.<vendor>
@@ -24,6 +25,7 @@ import json
 import statistics
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +36,37 @@ from bench_simulators import VENDORS, Series, run_wrk, start, write_lua
 
 HERE = Path(__file__).resolve().parent
 MODES = ("off", "strict")
+
+
+def validators(n: int = 5000) -> None:
+    """One valid create body per vendor: the compiled fast path against jsonschema's
+    Draft 2020-12 validator with format checking (what the loader falls back to for errors)."""
+    from bench_simulators import NS_CUSTOMER, SF_ACCOUNT, _kt_workspace
+
+    from contracts import load_contract
+
+    cases = (
+        ("salesforce", "68.0", "objects/Account.json#/$defs/create", SF_ACCOUNT),
+        ("netsuite", "2026.2", "objects/customer.json#/$defs/create", NS_CUSTOMER),
+        (
+            "kantata",
+            "v1-2026.12",
+            "objects/workspaces.json#/$defs/createRequest",
+            _kt_workspace("1"),
+        ),
+    )
+    for vendor, release, ref, body in cases:
+        v = load_contract(vendor, release).validator(ref)
+        assert v.is_valid(body), v.violations(body)
+        t0 = time.perf_counter()
+        for _ in range(n):
+            v.is_valid(body)
+        fast = (time.perf_counter() - t0) / n * 1e6
+        t0 = time.perf_counter()
+        for _ in range(n):
+            v._precise.is_valid(body)
+        slow = (time.perf_counter() - t0) / n * 1e6
+        print(f"{vendor:<11} compiled {fast:6.2f} us/body   jsonschema {slow:7.2f} us/body")
 
 
 def main() -> None:
@@ -47,7 +80,11 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--connections", type=int, default=32)
     ap.add_argument("--backend", default="auto")
+    ap.add_argument("--validators", action="store_true", help="only the in-process comparison")
     args = ap.parse_args()
+    if args.validators:
+        validators()
+        return
     systems = [s.strip() for s in args.only.split(",") if s.strip()]
     series = {s: {m: Series() for m in MODES} for s in systems}
     with tempfile.TemporaryDirectory(prefix="bench-contracts-") as tmp:

@@ -353,6 +353,9 @@ def diff(old: Contract, new: Contract) -> list[Change]:
                 "retired-version", True, "", "", "api", ora, nra, f"versions below {nra} answer 410"
             )
         )
+    elif ora != nra and ora is not None:
+        detail = f"versions from {nra} served again" if nra else "no version retired"
+        out.append(Change("unretired-version", False, "", "", "api", ora, nra, detail))
     opm, npm = (
         old.wire.get("x-limits", {}).get("page_size_max"),
         new.wire.get("x-limits", {}).get("page_size_max"),

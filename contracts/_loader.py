@@ -57,10 +57,28 @@ def _path(parts: Any) -> str:
 class Validator:
     """A compiled check of one schema; ``violations`` is empty for a valid instance."""
 
-    def __init__(self, ref: str, fast: Callable[[Any], Any], precise: jsonschema.Validator) -> None:
+    def __init__(
+        self,
+        ref: str,
+        fast: Callable[[Any], Any],
+        precise: jsonschema.Validator,
+        names: dict[str, str] | None = None,
+    ) -> None:
         self.ref = ref
         self._fast = fast
         self._precise = precise
+        #: lower-case -> spelled name of the top-level properties
+        self._names = names or {}
+
+    def canonical(self, instance: Any) -> Any:
+        """The instance with its top-level keys spelled as the schema spells them, for
+        vendors that match field names case-insensitively (Salesforce, NetSuite)."""
+        if not isinstance(instance, dict) or not self._names:
+            return instance
+        return {
+            self._names.get(k.lower(), k) if isinstance(k, str) else k: v
+            for k, v in instance.items()
+        }
 
     def is_valid(self, instance: Any) -> bool:
         try:
@@ -232,7 +250,9 @@ class Contract:
             registry=self.registry,
             format_checker=precise_cls.FORMAT_CHECKER,
         )
-        return Validator(ref, fast, precise)
+        props = bundled.get("properties") if isinstance(bundled, dict) else None
+        names = {k.lower(): k for k in props} if isinstance(props, dict) else {}
+        return Validator(ref, fast, precise, names)
 
     def check_refs(self) -> None:
         """Resolve every $ref of every file; raise ContractError naming the first broken one."""

@@ -9,6 +9,14 @@ import pytest
 from harness.testing import SimHandle, start_simulator
 from simulators.engine import TlsFiles
 
+from ._contract_journal import ContractJournalPlugin
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Validate every answer the in-process simulators send against its contract."""
+    config.pluginmanager.register(ContractJournalPlugin(), "contract-journal")
+
+
 #: deprecations raised inside stock clients the tests drive, not in this project's code;
 #: marks outrank ``-W error`` on the command line, so the suite runs clean under it
 THIRD_PARTY_DEPRECATIONS = (

@@ -17,6 +17,7 @@ from ._derive import ChangeError, apply, relabel
 from ._events import SOURCES as EVENT_SOURCES
 from ._events import events
 from ._schema import write_json
+from ._widen import widen
 
 HERE = Path(__file__).parent
 BUILDERS = {
@@ -38,6 +39,7 @@ WIRE: dict[str, dict[str, Any]] = {
                 "default": "JSON_PARSER_ERROR",
             },
             "docs": "https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm",
+            "case_insensitive_names": True,
         },
         "x-limits": {"page_size_max": 2000},
         "x-api": {"retired_below": "31.0"},
@@ -47,6 +49,7 @@ WIRE: dict[str, dict[str, Any]] = {
             "status": 400,
             "codes": {"required": "USER_ERROR", "default": "INVALID_CONTENT"},
             "docs": "https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/section_1545222128.html",
+            "case_insensitive_names": True,
         },
         "x-limits": {"page_size_max": 1000},
     },
@@ -70,11 +73,13 @@ WIRE: dict[str, dict[str, Any]] = {
 }
 
 
-def generate(specs: Path, out: Path) -> list[Path]:
+def generate(specs: Path, out: Path, all_spec_fields: bool = False) -> list[Path]:
     plan = tomllib.loads((HERE / "releases.toml").read_text())
     written: list[Path] = []
     for vendor, build in BUILDERS.items():
         selection = tomllib.loads((HERE / f"{vendor}.toml").read_text())
+        if all_spec_fields:
+            selection = widen(vendor, specs, selection)
         releases = plan[vendor]["release"]
         first = releases[0]["name"]
         files, sources = build(specs, selection, first)
@@ -143,10 +148,15 @@ def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(prog="python -m contracts._generate")
     ap.add_argument("--specs", type=Path, required=True, help="folder of the vendor spec files")
     ap.add_argument("--out", type=Path, default=HERE.parent)
+    ap.add_argument(
+        "--all-spec-fields",
+        action="store_true",
+        help="every field the describes and record tables list, not only the selection",
+    )
     args = ap.parse_args(argv)
     if not args.specs.is_dir():
         sys.exit(f"error: no such folder {args.specs}")
-    for folder in generate(args.specs, args.out):
+    for folder in generate(args.specs, args.out, args.all_spec_fields):
         print(folder)
 
 

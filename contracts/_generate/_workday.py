@@ -104,7 +104,11 @@ def build(
                 if name in ("workers", "workerProfile")
                 else ""
             )
-            + ("; extra fields written from the Workday REST directory" if extra.get(name) else "")
+            + (
+                "; extra fields written from the Workday REST directory (https://community.workday.com/sites/default/files/file-hosting/restapi/index.html)"
+                if extra.get(name)
+                else ""
+            )
         )
         files[f"objects/{name}.json"] = object_doc(
             "workday", release, name, {"record": record}, how

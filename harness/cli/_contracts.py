@@ -26,14 +26,18 @@ MODES = ("strict", "lenient", "off")
 
 def release_options(items: list[str], mode: str) -> tuple[dict[str, str], str]:
     """--release VENDOR=RELEASE items and --contracts MODE, checked (ConfigurationError)."""
-    from contracts import ContractError, parse_release_args
+    from contracts import ContractError, load_contract, load_profile, parse_release_args
 
     if mode not in MODES:
         raise ConfigurationError(f"--contracts {mode!r}", hint=f"choose from {', '.join(MODES)}")
     try:
-        return parse_release_args(items), mode
+        releases = parse_release_args(items)
+        for vendor, name in releases.items():  # read now: bad files stop the run before it starts
+            load_contract(vendor, name)
+            load_profile(vendor, name)
     except ContractError as exc:
         raise ConfigurationError(exc.message, hint=exc.hint or None) from None
+    return releases, mode
 
 
 def release_args(releases: dict[str, str], mode: str) -> str:
@@ -87,17 +91,20 @@ def verify_cmd(
         Path, typer.Option(help="Endpoints file with the credentials (as harness up writes it).")
     ],
     release: Annotated[
-        str | None, typer.Option(help="Contract release to hold it to. [default: current]")
+        str | None,
+        typer.Option(
+            help="Contract release to hold it to. [default: the endpoints file's, else current]"
+        ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
 ) -> None:
     """Read the sandbox's describe / metadata / records (never writes) and report drift."""
     from contracts import ContractError, current
 
-    from ..release import verify
+    from ..release import served_release, verify
 
     try:
-        name = release or current(vendor).name
+        name = release or served_release(endpoints, vendor) or current(vendor).name
     except ContractError as exc:
         raise ConfigurationError(exc.message, hint=exc.hint or None) from None
     report = verify(vendor, base_url, endpoints, _contract(vendor, name))
@@ -126,8 +133,11 @@ def rehearse(
         bool, typer.Option("--variants/--no-variants", help="Also run every ambiguity variant.")
     ] = True,
 ) -> None:
-    """Play the journeys under each upcoming release, all of them together, and each ambiguity
-    variant; print journey x release with the first breaking call; exit 1 when one breaks."""
+    """Play the journeys under each upcoming release, all together, and each variant.
+
+    Prints journey x release with the first breaking call of each failure and the contract diff
+    entry that explains it; exit 1 when a journey breaks.
+    """
     from ..release import plan_rehearsal, run_rehearsal
 
     releases, _ = release_options(release or [], "strict")

@@ -80,7 +80,7 @@ class SessionOptions:
     #: WireMock with the collaboration and analytics stubs (the landscape journeys)
     peripherals: bool = True
     releases: dict[str, str] = field(default_factory=dict)  # vendor -> release served
-    contracts: str = "off"  # the simulators' request checks: off | lenient | strict
+    contracts: str = "strict"  # the simulators' request checks: off | lenient | strict
     dialect_options: dict[str, dict[str, Any]] = field(default_factory=dict)  # vendor -> name=value
     endpoints_file: Path | None = None  # simulators already running (harness up) instead
 

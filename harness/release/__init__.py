@@ -2,6 +2,14 @@
 (``verify``) and the rehearsal of the journeys under upcoming releases (``rehearse``)."""
 
 from ._rehearse import Outcome, Scenario, plan_rehearsal, run_rehearsal
-from ._verify import DriftReport, verify
+from ._verify import DriftReport, served_release, verify
 
-__all__ = ["DriftReport", "Outcome", "Scenario", "plan_rehearsal", "run_rehearsal", "verify"]
+__all__ = [
+    "DriftReport",
+    "Outcome",
+    "Scenario",
+    "plan_rehearsal",
+    "run_rehearsal",
+    "served_release",
+    "verify",
+]

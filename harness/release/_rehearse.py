@@ -161,7 +161,8 @@ def _explain(violation: dict[str, Any]) -> str:
     obj, fld = m.group(1), str(violation.get("field", ""))
     for c in changes:
         if c.object == obj and c.field == fld and c.breaking:
-            return f"{vendor} {base} -> {rel}: {c.line().strip()}"
+            why = f" -- {c.why}" if c.why else ""
+            return f"{vendor} {base} -> {rel}: BREAKING {c.kind} {c.where} ({c.schema}): {c.detail}{why}"
     return (
         f"{vendor} {base} -> {rel}: no diff entry for {obj}.{fld} (a rule the stack already broke)"
     )
@@ -261,38 +262,41 @@ def _mark(c: Cell) -> str:
 
 
 def _print_matrix(outcome: Outcome, journeys: list[str], console: Console) -> None:
-    names = [s.name for s in outcome.scenarios]
-    width = max(len(j) for j in [*journeys, "journey"]) + 2
-    cols = [max(len(n), 7) + 2 for n in names]
+    """One row per scenario (a release, all together, a variant), one column per journey."""
+    width = max(len(s.name) for s in outcome.scenarios) + 2
+    cols = [max(len(j), 7) + 2 for j in journeys]
     console.print("")
-    console.print(
-        "journey".ljust(width) + "".join(n.ljust(w) for n, w in zip(names, cols, strict=True)),
-        soft_wrap=True,
+    head = "scenario".ljust(width) + "".join(
+        j.ljust(w) for j, w in zip(journeys, cols, strict=True)
     )
-    for j in journeys:
-        row = j.ljust(width)
-        for n, w in zip(names, cols, strict=True):
-            cell = next((c for c in outcome.cells.get(n, []) if c.journey == j), None)
+    console.print(head.rstrip(), soft_wrap=True)
+    for sc in outcome.scenarios:
+        row = sc.name.ljust(width)
+        for j, w in zip(journeys, cols, strict=True):
+            cell = next((c for c in outcome.cells.get(sc.name, []) if c.journey == j), None)
             row += (_mark(cell) if cell else "-").ljust(w)
-        console.print(row, soft_wrap=True)
+        console.print(row.rstrip(), soft_wrap=True)
     console.print("")
     for sc in outcome.scenarios:
-        n = sc.name
         if sc.unavailable:
-            console.print(f"{n}: not run ({sc.unavailable})", soft_wrap=True)
+            console.print(f"{sc.name}: not run ({sc.unavailable})", soft_wrap=True)
             continue
-        for c in outcome.cells.get(n, []):
-            if c.ok:
-                continue
-            console.print(f"{c.journey} under {n}: {_mark(c)}", soft_wrap=True)
+        groups: dict[str, list[Cell]] = {}  # same explanation: one paragraph
+        for c in outcome.cells.get(sc.name, []):
+            if not c.ok:
+                groups.setdefault(c.explained_by or c.failure, []).append(c)
+        for cells in groups.values():
+            c = cells[0]
+            names = ", ".join(x.journey for x in cells)
+            console.print(f"{names} under {sc.name}: {_mark(c)}", soft_wrap=True)
             if c.why:
-                console.print(f"  first breaking call: {c.why}", soft_wrap=True)
+                console.print(f"  first breaking call ({c.journey}): {c.why}", soft_wrap=True)
             if c.explained_by:
                 console.print(f"  explained by: {c.explained_by}", soft_wrap=True)
             if c.failure and not c.why:
                 console.print(f"  {c.failure}", soft_wrap=True)
     verdict = "no journey breaks" if outcome.ok else "some journeys break"
-    console.print(f"rehearsal: {verdict} ({len(names)} scenario(s))", soft_wrap=True)
+    console.print(f"rehearsal: {verdict} ({len(outcome.scenarios)} scenario(s))", soft_wrap=True)
 
 
 def _junit(outcome: Outcome, path: Path) -> None:

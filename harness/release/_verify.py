@@ -171,6 +171,12 @@ def _credentials(endpoints: Path, vendor: str) -> dict[str, Any]:
     )
 
 
+def served_release(endpoints: Path, vendor: str) -> str | None:
+    """The release an endpoints file says its simulator serves (None: not said)."""
+    release = _credentials(endpoints, vendor).get("release")
+    return str(release) if release else None
+
+
 def _rebase(url: str, base_url: str) -> str:
     """The credential file's URL moved onto --base-url (same path)."""
     p = urlsplit(url)
@@ -330,8 +336,12 @@ def _sampled(
                 ObjectDrift(name, note="not readable here (no list endpoint answered)")
             )
             continue
+        records = extract(body, name)[:5]
+        if not records:
+            report.objects.append(ObjectDrift(name, note="no records to sample"))
+            continue
         live: dict[str, set[str]] = {}
-        for rec in extract(body, name)[:5]:
+        for rec in records:
             for k, v in rec.items():
                 if v is not None:
                     live.setdefault(k, set()).add(_json_type(v))

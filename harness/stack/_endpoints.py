@@ -42,6 +42,8 @@ def endpoints_document(stack: Stack, tenant: str = DEFAULT_TENANT) -> dict[str, 
         }
         if sim.settings.admin_token:
             doc[system]["admin_token"] = sim.settings.admin_token
+        if sim.contracts is not None:  # the vendor release served (contracts/<vendor>/<release>)
+            doc[system]["release"] = sim.contracts.release
     if stack.tls is not None:
         doc["ca_bundle"] = str(Path(stack.tls.ca_bundle).absolute())  # usable from any folder
     if stack.peripherals is not None:

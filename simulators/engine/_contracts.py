@@ -32,7 +32,8 @@ from ._http import Request
 if TYPE_CHECKING:
     from ._dialect import Dialect
 
-log = logging.getLogger("simulators.contracts")
+log = logging.getLogger("simulators")
+
 Mode = Literal["off", "lenient", "strict"]
 MODES = ("off", "lenient", "strict")
 _WRITES = frozenset({"POST", "PUT", "PATCH"})
@@ -56,7 +57,9 @@ class RequestContracts:
         self._status = int(wire.get("status", 400))
         self._codes: dict[str, str] = dict(wire.get("codes", {}))
         self._errors_list = bool(wire.get("errors_list"))
+        self._case_insensitive = bool(wire.get("case_insensitive_names"))
         self._pending: dict[int, list[dict[str, Any]]] = {}
+        self.served_fields: list[str] = []  # "object.field" the release adds and the dialect serves
         #: (route, object) -> the compiled request validator, or None: resolved once each
         self._by_route: dict[tuple[str, str], Validator | None] = {}
         self._object_param = str(self.contract.wire.get("x-object-param", ""))
@@ -67,6 +70,7 @@ class RequestContracts:
         """Set the profile's dialect settings, then ``overrides``, by name (unknown: ConfigError)."""
         set_dialect_settings(dialect, self.profile.dialect, self.profile.source)
         set_dialect_settings(dialect, overrides or {}, "dialect options")
+        self.served_fields = self._serve_added_fields(dialect)
         if self.profile.errors:
             render = dialect.error_response
             remap = dict(self.profile.errors)
@@ -77,6 +81,27 @@ class RequestContracts:
                 return render(err, req)
 
             dialect.error_response = error_response  # type: ignore[method-assign]
+
+    def _serve_added_fields(self, dialect: Dialect) -> list[str]:
+        """Optional fields the release adds, handed to a dialect that can serve them (its
+        ``serve_added_fields``); others take them through the contract check only."""
+        serve = getattr(dialect, "serve_added_fields", None)
+        objects = self.contract.objects()
+        wanted: dict[tuple[str, str], tuple[dict[str, Any], set[str]]] = {}
+        for ch in self.profile.changes:
+            if ch.get("op") != "add_field":
+                continue
+            obj, name = str(ch.get("object", "")), str(ch.get("field", ""))
+            defs = objects.get(obj, {})
+            for shape, schema in defs.items():
+                props = schema.get("properties", {}) if isinstance(schema, dict) else {}
+                if name in props:
+                    _, shapes = wanted.setdefault((obj, name), (props[name], set()))
+                    shapes.add(shape)
+        if serve is None or not wanted:
+            return []
+        fields = [(o, n, spec, frozenset(shapes)) for (o, n), (spec, shapes) in wanted.items()]
+        return list(serve(fields))
 
     # -- per request -----------------------------------------------------------------
 
@@ -100,6 +125,10 @@ class RequestContracts:
             return  # the handler answers malformed JSON in the vendor's own way
         if validator.is_valid(body):
             return
+        if self._case_insensitive:  # the vendor matches field names in any case
+            body = validator.canonical(body)
+            if validator.is_valid(body):
+                return
         found = validator.violations(body)
         self._pending[id(req)] = [
             {**v.to_dict(), "release": f"{self.vendor} {self.release}"} for v in found
@@ -152,11 +181,13 @@ def _message(vendor: str, v: Violation, code: str) -> str:
 
 def set_dialect_settings(dialect: Dialect, values: dict[str, Any], source: str) -> None:
     """Set dialect settings by name; a name the dialect does not have is a ConfigError."""
-    settings = getattr(dialect, "settings", None)
+    settings: Any = getattr(dialect, "settings", None)
     if not values:
         return
     for name in values:
-        if settings is None or not any(f.name == name for f in dataclasses.fields(settings)):
+        if not dataclasses.is_dataclass(settings) or not any(
+            f.name == name for f in dataclasses.fields(settings)
+        ):
             raise ConfigError(
                 f"{source}: {type(settings).__name__} has no setting {name!r}",
                 hint="the setting may come with a newer simulator; check the name",
@@ -176,15 +207,9 @@ def make_request_contracts(
     dialect: Dialect, release: str, mode: str, options: dict[str, Any]
 ) -> RequestContracts | None:
     """Apply the release profile and ``options`` to the dialect; None when nothing is asked."""
-    if not release and mode == "off":
-        set_dialect_settings(dialect, options, "dialect options")
-        return None
-    if not release and dialect.vendor not in vendors():
-        # a vendor without contracts yet is served unchecked, and says so once
-        log.warning(
-            "no contracts for %s: its requests are served without contract checks",
-            dialect.vendor,
-        )
+    if not release and (mode == "off" or dialect.vendor not in vendors()):
+        if mode != "off":  # a dialect without contracts (yet): said once, not refused
+            log.warning("no contracts for %s: its requests are not checked", dialect.vendor)
         set_dialect_settings(dialect, options, "dialect options")
         return None
     rc = RequestContracts(dialect.vendor, release, mode)

@@ -353,6 +353,14 @@ class KantataDialect(Dialect):
             "account_id": tenant.state.get(ACCOUNT_KEY),
         }
 
+    def serve_added_fields(
+        self, fields: list[tuple[str, str, dict[str, Any], frozenset[str]]]
+    ) -> list[str]:
+        """Optional attributes a served release adds (engine: release profiles)."""
+        from ._release import serve_added_fields
+
+        return serve_added_fields(self.catalog, fields)
+
     def describe(self) -> dict[str, Any]:
         return {"api": API, "collections": [r.collection for r in self.catalog]}
 

@@ -298,6 +298,14 @@ class NetSuiteDialect(Dialect):
             "rest_url": f"{base_url}/services/rest",
         }
 
+    def serve_added_fields(
+        self, fields: list[tuple[str, str, dict[str, Any], frozenset[str]]]
+    ) -> list[str]:
+        """Optional fields a served release adds (engine: release profiles)."""
+        from ._release import serve_added_fields
+
+        return serve_added_fields(self.records.types, fields)
+
     def describe(self) -> dict[str, Any]:
         return {
             "account_id": self.settings.account_id,

@@ -457,6 +457,14 @@ class SalesforceDialect(Dialect):
             "org_id": tenant.state.get(ORG_KEY),
         }
 
+    def serve_added_fields(
+        self, fields: list[tuple[str, str, dict[str, Any], frozenset[str]]]
+    ) -> list[str]:
+        """Optional fields a served release adds (engine: release profiles)."""
+        from ._release import serve_added_fields
+
+        return serve_added_fields(self.schema, fields)
+
     def describe(self) -> dict[str, Any]:
         return {
             "api_version": f"{self.settings.api_version}.0",

@@ -3,11 +3,14 @@ request checks in strict and lenient mode, and the CLI's exit codes."""
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
+import os
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import httpx
@@ -79,42 +82,58 @@ def test_every_release_loads_with_all_refs_resolved() -> None:
             assert set(r.manifest["sources"]) >= set(c.documents) - {"manifest.json"}
 
 
+def _simulator(vendor: str, release: str):  # type: ignore[no-untyped-def]
+    """The vendor's simulator serving ``release`` (its profile applied), not started."""
+    import importlib
+
+    from simulators.engine import SimulatorSettings
+
+    module = importlib.import_module(f"simulators.{vendor}")
+    return module.create_simulator(None, SimulatorSettings(release=release))
+
+
 def test_salesforce_objects_match_the_simulator_both_ways() -> None:
-    from simulators.salesforce._schema import standard_objects
+    for rel in releases("salesforce"):
+        c = load_contract("salesforce", rel.name)
+        objs = c.objects()
+        sim = _simulator("salesforce", rel.name)
+        for o in sim.dialect.schema:
+            if o.name not in objs:
+                continue  # the org's own objects (platform events, custom objects)
+            props = objs[o.name]["record"]["properties"]
+            served = {f.name: f for f in o.fields.values() if not f.custom}
+            assert set(served) == set(props) - {"attributes"}, (rel.name, o.name)
+            for name, f in served.items():
+                assert JSON_TYPES["salesforce"](f.type) in _types(props[name]), f"{o.name}.{name}"
+            required = {f.name for f in served.values() if f.required_on_create}
+            assert required == set(objs[o.name]["create"]["required"]), o.name
+        assert set(objs) <= {o.name for o in sim.dialect.schema}, rel.name
 
-    c = load_contract("salesforce", current("salesforce").name)
-    objs = c.objects()
-    for o in standard_objects():
-        props = objs[o.name]["record"]["properties"]
-        served = {f.name: f for f in o.fields.values()}
-        assert set(served) == set(props) - {"attributes"}, o.name
-        for name, f in served.items():
-            assert JSON_TYPES["salesforce"](f.type) in _types(props[name]), f"{o.name}.{name}"
-        required = {f.name for f in served.values() if f.required_on_create}
-        assert required == set(objs[o.name]["create"]["required"]), o.name
 
-
-#: where the simulator still differs from NetSuite's record browser: both are selects there
-#: (a country list; the undeposited-funds choice), plain values in the simulator
-NETSUITE_KNOWN_TYPE_DEVIATIONS = {"subsidiary.country", "customerPayment.undepFunds"}
+#: where the simulator still differs from NetSuite's record browser (see the file)
+NETSUITE_KNOWN_TYPE_DEVIATIONS = set(
+    tomllib.loads((Path(__file__).parent / "known_deviations.toml").read_text())["netsuite"]
+)
 
 
 def test_netsuite_records_match_the_simulator_both_ways() -> None:
-    from simulators.netsuite._schema import build_types
-
-    c = load_contract("netsuite", current("netsuite").name)
-    objs = c.objects()
-    for t in build_types().values():
-        props = objs[t.name]["record"]["properties"]
-        served = {f.name: f for f in t.fields.values()} | {
-            s.name: None for s in t.sublists.values()
-        }
-        assert set(served) == set(props) - {"links", "refName"}, t.name
-        for name, f in served.items():
-            if f is not None and f"{t.name}.{name}" not in NETSUITE_KNOWN_TYPE_DEVIATIONS:
-                assert JSON_TYPES["netsuite"](f.kind) & _types(props[name]), f"{t.name}.{name}"
-        required = {f.name for f in t.fields.values() if f.required}
-        assert required == set(objs[t.name]["create"].get("required", [])), t.name
+    for rel in releases("netsuite"):
+        c = load_contract("netsuite", rel.name)
+        objs = c.objects()
+        types = _simulator("netsuite", rel.name).dialect.records.types
+        assert {t.name for t in types.values()} == set(objs), rel.name
+        for t in types.values():
+            props = objs[t.name]["record"]["properties"]
+            served = {f.name: f for f in t.fields.values()} | {
+                s.name: None for s in t.sublists.values()
+            }
+            assert set(served) == set(props) - {"links", "refName"}, (rel.name, t.name)
+            for name, f in served.items():
+                if f is not None and f"{t.name}.{name}" not in NETSUITE_KNOWN_TYPE_DEVIATIONS:
+                    assert JSON_TYPES["netsuite"](f.kind) & _types(props[name]), f"{t.name}.{name}"
+            required = {f.name for f in t.fields.values() if f.required}
+            # a newly required field is enforced by the contract check, not the record rules
+            assert required <= set(objs[t.name]["create"].get("required", [])), t.name
 
 
 def test_each_profile_stands_for_the_diff_of_its_contracts() -> None:
@@ -227,28 +246,33 @@ def test_salesforce_unknown_field_is_invalid_field_in_strict_mode() -> None:
 
 
 def test_verify_reports_drift_of_a_simulator_under_an_upcoming_profile(tmp_path: Path) -> None:
-    with Stack(
-        StackSettings(port_base=None, systems=["erp"], releases={"netsuite": "2027.1"})
-    ) as st:
+    releases = {"netsuite": "2027.1", "salesforce": "69.0"}
+    with Stack(StackSettings(port_base=None, systems=["crm", "erp"], releases=releases)) as st:
         doc = endpoints_document(st)
         ep_file = tmp_path / "endpoints.json"
         ep_file.write_text(json.dumps(doc))
-        r = _cli(
-            "contracts",
-            "verify",
-            "netsuite",
-            "--base-url",
-            doc["erp"]["base_url"],
-            "--endpoints",
-            str(ep_file),
-            "--release",
-            "2027.1",
-            "--json",
-        )
-    out = json.loads(r.stdout)
-    by = {o["name"]: o for o in out["objects"]}
-    assert "location" in " ".join(by["timeBill"]["removed"])  # the contract has it, the sandbox not
-    assert r.returncode == 1
+        assert doc["erp"]["release"] == "2027.1"
+        out = {}
+        codes = {}
+        for system, vendor in (("erp", "netsuite"), ("crm", "salesforce")):
+            r = _cli(
+                "contracts",
+                "verify",
+                vendor,
+                "--base-url",
+                doc[system]["base_url"],
+                "--endpoints",
+                str(ep_file),
+                "--json",
+            )  # the release comes from the endpoints file
+            codes[vendor] = r.returncode
+            out[vendor] = {o["name"]: o for o in json.loads(r.stdout)["objects"]}
+    assert codes == {"netsuite": 1, "salesforce": 0}
+    # the simulators serve the optional fields the upcoming releases add
+    assert not out["salesforce"]["Opportunity"]["drifted"]
+    assert not out["netsuite"]["timeBill"]["drifted"]
+    # NetSuite's subsidiary.country: a select in the vendor file, a string in the simulator
+    assert out["netsuite"]["subsidiary"]["retyped"] == ["country (object -> string)"]
 
 
 def test_profile_and_variant_settings_are_checked_by_name_and_value() -> None:
@@ -279,3 +303,140 @@ def test_profile_and_variant_settings_are_checked_by_name_and_value() -> None:
         r = httpx.get(f"{ep['base_url']}/services/data/v40.0/sobjects")
         assert r.status_code == 410
         assert httpx.get(f"{ep['base_url']}/services/data/v41.0/").status_code != 410
+
+
+def test_broken_files_stop_the_cli_with_one_line(tmp_path: Path) -> None:
+    """A copy of the contracts package with a broken $ref and a malformed profile first on
+    the path: diff, run and up each answer one line and exit 2."""
+    shutil.copytree(ROOT / "contracts", tmp_path / "contracts")
+    job = tmp_path / "contracts" / "netsuite" / "2027.1" / "objects" / "job.json"
+    job.write_text(job.read_text().replace("#/$defs/refIn", "#/$defs/gone", 1))
+    profile = tmp_path / "contracts" / "salesforce" / "69.0" / "profile.toml"
+    profile.write_text("[release]\nvendor = 'salesforce'\nname = '69.0'\n[dialect\n")
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT), str(ROOT / "examples")]),
+    }
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-c", "from harness.cli import main; main()", *args],
+            capture_output=True, text=True, timeout=120, cwd=tmp_path, env=env,
+        )  # fmt: skip
+
+    for args, words in (
+        (("contracts", "diff", "netsuite", "2026.2", "2027.1"), "does not resolve"),
+        (("run", "--release", "netsuite=2027.1"), "does not resolve"),
+        (("up", "--release", "salesforce=69.0"), "malformed TOML"),
+        (("rehearse", "--release", "salesforce=69.0"), "malformed TOML"),
+    ):
+        r = cli(*args)
+        assert r.returncode == 2, (args, r.stdout, r.stderr)
+        assert words in r.stderr and "Traceback" not in r.stderr, r.stderr
+        assert len(r.stderr.strip().splitlines()) == 1, r.stderr
+
+
+def test_netsuite_names_in_any_case_pass_as_netsuite_accepts_them() -> None:
+    with Stack(StackSettings(port_base=None, systems=["erp"], contracts="strict")) as st:
+        ep = endpoints_document(st)["erp"]
+        with httpx.Client(base_url=ep["rest_url"], auth=tba_auth(ep)) as c:
+            ok = c.post("/record/v1/customer", json={"companyname": "X", "Subsidiary": {"id": "1"}})
+            bad = c.post("/record/v1/customer", json={"companyname": 5, "subsidiary": {"id": "1"}})
+    assert ok.status_code == 204, ok.text
+    assert bad.status_code == 400 and "companyName" in bad.json()["o:errorDetails"][0]["detail"]
+
+
+def test_a_profile_error_code_change_reaches_the_vendor_error() -> None:
+    """[errors] of a profile: the code a simulator sends -> the code the release sends."""
+    from simulators.engine import HttpError
+    from simulators.engine._contracts import RequestContracts
+    from simulators.netsuite import NetSuiteDialect
+
+    rc = RequestContracts("netsuite", "2027.1", "strict")
+    rc.profile = dataclasses.replace(rc.profile, errors={"USER_ERROR": "INVALID_FLD_VALUE"})
+    dialect = NetSuiteDialect()
+    rc.apply_profile(dialect)
+    resp = dialect.error_response(HttpError(400, "USER_ERROR", "Please enter value(s) for: x"))
+    assert json.loads(resp.body)["o:errorDetails"][0]["o:errorCode"] == "INVALID_FLD_VALUE"
+
+
+def test_diff_classifies_every_kind_of_change(tmp_path: Path) -> None:
+    """A release derived by hand from NetSuite 2026.2 with one change of each kind."""
+    root = tmp_path / "contracts"
+    src = ROOT / "contracts" / "netsuite" / "2026.2"
+    shutil.copytree(src, root / "netsuite" / "2026.2")
+    new = root / "netsuite" / "9999.1"
+    shutil.copytree(src, new)
+    manifest = json.loads((new / "manifest.json").read_text())
+    (new / "manifest.json").write_text(
+        json.dumps({**manifest, "release": "9999.1", "date": "2099-01-01", "changes": []})
+    )
+    job_path = new / "objects" / "job.json"
+    job = json.loads(job_path.read_text())
+    for kind in ("create", "update"):
+        props = job["$defs"][kind]["properties"]
+        props["projectName"] = {**props.pop("companyName"), "x-renamed-from": "companyName"}
+        props["comments"] = {**props["comments"], "maxLength": 10}
+        props["startDate"] = {"type": "string", "format": "date"}  # null no longer accepted
+    job["$defs"]["record"]["properties"].pop("endDate")
+    job_path.write_text(json.dumps(job))
+    ep = json.loads((new / "endpoints.json").read_text())
+    ep["x-endpoints"].pop("record.list")
+    ep["x-violation"]["codes"]["required"] = "INVALID_KEY_OR_REF"
+    ep["x-api"] = {"retired_below": "2025.1"}
+    (new / "endpoints.json").write_text(json.dumps(ep))
+    changes = diff(
+        load_contract("netsuite", "2026.2", root), load_contract("netsuite", "9999.1", root)
+    )
+    kinds = {(c.kind, c.object, c.field, c.schema): c.breaking for c in changes}
+    assert kinds[("renamed-field", "job", "companyName", "create")] is True
+    assert kinds[("tightened-limit", "job", "comments", "update")] is True
+    assert kinds[("narrowed-type", "job", "startDate", "create")] is True
+    assert kinds[("removed-field", "job", "endDate", "record")] is True
+    assert kinds[("removed-endpoint", "record.list", "", "endpoint")] is True
+    assert kinds[("changed-error-code", "", "required", "errors")] is True
+    assert kinds[("retired-version", "", "", "api")] is True
+    assert all(c.breaking for c in changes)
+
+
+def test_kantata_under_its_next_revision_serves_the_added_attribute() -> None:
+    res = _simulator("kantata", "v1-2027.03").dialect.catalog.get("time_entries")
+    assert "tag_list" in res.stored and res.create["tag_list"] == "str"
+    assert (
+        "tag_list"
+        not in _simulator("kantata", "v1-2026.12").dialect.catalog.get("time_entries").stored
+    )
+
+
+def _vendor_specs() -> Path | None:
+    for p in (os.environ.get("HARNESS_VENDOR_SPECS"), ROOT.parent / "shared" / "vendor-specs"):
+        if p and Path(p).is_dir():
+            return Path(p)
+    return None
+
+
+@pytest.mark.skipif(_vendor_specs() is None, reason="vendor specs not beside the checkout")
+def test_generator_reproduces_the_committed_contracts(tmp_path: Path) -> None:
+    from contracts._generate.__main__ import generate
+
+    specs = _vendor_specs()
+    assert specs is not None
+    folders = generate(specs, tmp_path)
+    assert len(folders) == 11
+    for folder in folders:
+        for f in sorted(folder.rglob("*")):
+            if f.is_file():
+                committed = ROOT / "contracts" / f.relative_to(tmp_path)
+                assert committed.read_bytes() == f.read_bytes(), f"{committed} differs: regenerate"
+
+
+def test_a_dialect_without_contracts_runs_unchecked_unless_a_release_is_asked() -> None:
+    from simulators.engine import ConfigError, Simulator, SimulatorSettings
+    from simulators.engine._dialect import Dialect
+
+    class Other(Dialect):
+        vendor = "othervendor"
+
+    assert Simulator(Other(), SimulatorSettings(contracts="strict")).contracts is None
+    with pytest.raises(ConfigError, match="unknown vendor 'othervendor'"):
+        Simulator(Other(), SimulatorSettings(contracts="strict", release="1.0"))
