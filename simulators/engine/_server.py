@@ -18,6 +18,7 @@ import uvicorn
 
 from ._app import Simulator
 from ._errors import SimulatorError
+from ._native import NativeServer
 from ._tls import TlsFiles
 
 
@@ -27,6 +28,7 @@ class ServerOptions:
     port: int = 0
     tls: TlsFiles | None = None
     log_level: str = "warning"
+    #: "native" (the engine's own asyncio + httptools server, no ASGI: see _native.py),
     #: "granian" (Rust HTTP server: in benchmarks/ about 10% more requests per second and 14%
     #: less CPU per request than uvicorn for the CRM on one core), "uvicorn", or "auto":
     #: granian when installed
@@ -36,9 +38,13 @@ class ServerOptions:
     advertised_host: str | None = None
 
 
+#: the values ``ServerOptions.backend`` and ``--backend`` accept
+BACKENDS = ("auto", "native", "granian", "uvicorn")
+
+
 def _backend(name: str) -> str:
-    if name not in ("auto", "granian", "uvicorn"):
-        raise SimulatorError(f"unknown server backend {name!r}", hint="auto, granian or uvicorn")
+    if name not in BACKENDS:
+        raise SimulatorError(f"unknown server backend {name!r}", hint=", ".join(BACKENDS))
     if name != "auto":
         return name
     try:
@@ -116,10 +122,13 @@ class SimulatorServer:
         self.server = uvicorn.Server(self.config)
         self.backend = _backend(self.options.backend)
         self._granian: Any = None
+        self._native: NativeServer | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         if self.backend == "granian":
             self._granian = self._make_granian()
+        elif self.backend == "native":
+            self._native = NativeServer(sim, self.options.tls)
 
     def _make_granian(self) -> Any:
         from granian.constants import Interfaces, SSLProtocols
@@ -144,7 +153,9 @@ class SimulatorServer:
     async def serve(self) -> None:
         self._loop = asyncio.get_running_loop()
         self.sim.start_background()
-        if self._granian is not None:
+        if self._native is not None:
+            await self._native.serve(self.sock)
+        elif self._granian is not None:
             await self._granian.serve()
         else:
             await self.server.serve(sockets=[self.sock])
@@ -152,6 +163,8 @@ class SimulatorServer:
     def _accepting(self) -> bool:
         if self.backend == "uvicorn":
             return bool(self.server.started)
+        if self._native is not None:
+            return self._native.started
         try:
             with socket.create_connection((self.options.host, self.port), timeout=0.2):
                 return True
@@ -160,7 +173,9 @@ class SimulatorServer:
 
     def request_stop(self) -> None:
         """Ask the server to stop (from any thread); returns at once."""
-        if self._granian is not None:
+        if self._native is not None:
+            self._native.request_stop()
+        elif self._granian is not None:
             if self._loop is not None:
                 self._loop.call_soon_threadsafe(self._granian.stop)
         else:
