@@ -194,6 +194,8 @@ class _Connection(asyncio.Protocol):
         self.url = b""
         self.headers: dict[str, str] = {}
         self.head_bytes = 0
+        self.head_raw = 0
+        self.completed = 0
         self.in_head = False
         self.in_body = False
         self.req: Request | None = None
@@ -251,7 +253,7 @@ class _Connection(asyncio.Protocol):
         self.last_active = time.monotonic()
         if self.discarding or self.closing:
             return
-        in_head = self.in_head
+        completed = self.completed
         try:
             self.parser.feed_data(data)
         except httptools.HttpParserUpgrade:
@@ -266,10 +268,11 @@ class _Connection(asyncio.Protocol):
         except httptools.HttpParserError as exc:
             self._refuse(400, "BAD_REQUEST", f"Malformed HTTP request: {_reason(exc)}")
         else:
-            if in_head and self.in_head:
-                # a head spread over several reads: bound what the parser buffers
-                self.head_bytes += len(data)
-                if self.head_bytes > self.server.options.max_header_bytes:
+            if self.in_head and self.completed == completed:
+                # the whole read belongs to an unfinished head (the parser buffers an unfinished
+                # header whole): bound it, to within one read of the limit
+                self.head_raw += len(data)
+                if self.head_raw > self.server.options.max_header_bytes:
                     self._refuse(*self._head_too_large())
             if self.in_body and self.body_timer is None:
                 self.body_timer = self.loop.call_later(
@@ -283,6 +286,7 @@ class _Connection(asyncio.Protocol):
         self.url = b""
         self.headers = {}
         self.head_bytes = 0
+        self.head_raw = 0
         self.chunks = []
         self.body_size = 0
         self.too_large = False
@@ -342,6 +346,7 @@ class _Connection(asyncio.Protocol):
             self.chunks.append(body)
 
     def on_message_complete(self) -> None:
+        self.completed += 1
         self.in_body = False
         self._cancel_body_timer()
         req = self.req
@@ -558,6 +563,7 @@ async def _resume(coro: Coroutine[Any, Any, Response | None], yielded: Any) -> R
             if yielded is None:
                 await asyncio.sleep(0)
             else:
+                yielded._asyncio_future_blocking = False  # as a task does on taking it over
                 await yielded
         try:
             yielded = coro.send(None)

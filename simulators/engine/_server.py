@@ -18,7 +18,7 @@ import uvicorn
 
 from ._app import Simulator
 from ._errors import SimulatorError
-from ._native import NativeServer
+from ._native import NativeOptions, NativeServer
 from ._tls import TlsFiles
 
 
@@ -36,6 +36,8 @@ class ServerOptions:
     #: the host name links, Location headers and instance URLs carry (default: ``host``);
     #: set it when clients reach a non-loopback bind under another name
     advertised_host: str | None = None
+    #: an idle keep-alive connection is closed after this many seconds (native, uvicorn)
+    keep_alive_seconds: float = 30.0
 
 
 #: the values ``ServerOptions.backend`` and ``--backend`` accept
@@ -115,7 +117,7 @@ class SimulatorServer:
             log_level=self.options.log_level,
             server_header=False,
             date_header=False,
-            timeout_keep_alive=30,
+            timeout_keep_alive=self.options.keep_alive_seconds,  # type: ignore[arg-type]
             timeout_graceful_shutdown=2,
             **kw,
         )
@@ -128,7 +130,11 @@ class SimulatorServer:
         if self.backend == "granian":
             self._granian = self._make_granian()
         elif self.backend == "native":
-            self._native = NativeServer(sim, self.options.tls)
+            self._native = NativeServer(
+                sim,
+                self.options.tls,
+                NativeOptions(keep_alive_seconds=self.options.keep_alive_seconds),
+            )
 
     def _make_granian(self) -> Any:
         from granian.constants import Interfaces, SSLProtocols
