@@ -568,7 +568,7 @@ async def _resume(coro: Coroutine[Any, Any, Response | None], yielded: Any) -> R
         try:
             yielded = coro.send(None)
         except StopIteration as stop:
-            return stop.value  # type: ignore[no-any-return]
+            return stop.value
 
 
 def _plain_500() -> Response:
