@@ -730,7 +730,7 @@ def main() -> None:
     p.add_argument("--part", choices=("all", "simulators", "backends"), default="all")
     p.add_argument(
         "--backend",
-        choices=("auto", "granian", "uvicorn"),
+        choices=("auto", "native", "granian", "uvicorn"),
         default="auto",
         help="server backend of the simulators (their --backend option); auto: granian if installed",
     )
