@@ -12,6 +12,7 @@ import contextlib
 import dataclasses
 import logging
 import os
+import random
 import re
 import time
 from dataclasses import dataclass, field
@@ -92,6 +93,8 @@ class Simulator:
             policy=dialect.delivery_policy,
         )
         self.started_at = time.time()
+        # correlation ids: random, without a system call per request
+        self._ids = random.Random(os.urandom(16)).getrandbits
         self.base_url = ""  # set by the server once the port is known
         self.router = Router()
         self.admin_router = Router()
@@ -213,7 +216,7 @@ class Simulator:
             client=client,
             raw_path=raw_path,
         )
-        req.correlation_id = headers.get("x-correlation-id") or os.urandom(16).hex()
+        req.correlation_id = headers.get("x-correlation-id") or f"{self._ids(128):032x}"
         req.origin = self.base_url
         return req
 

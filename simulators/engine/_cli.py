@@ -70,7 +70,7 @@ def serve_cli(
         "--backend",
         choices=BACKENDS,
         default="auto",
-        help="HTTP server (auto: granian when installed)",
+        help="HTTP server (auto: native)",
     )
     p.add_argument(
         "--admin-token",

@@ -1,7 +1,8 @@
-"""Running simulators on uvicorn: in a background thread (tests, the CLI) or in the foreground.
+"""Running simulators: in a background thread (tests, the CLI) or in the foreground.
 
 Each server binds its own socket first (port 0 picks a free port) so the URL is known
-before the first request, then serves it with uvloop and httptools when available.
+before the first request, then serves it with the native server (_native.py, the
+default), granian or uvicorn, on uvloop when available.
 """
 
 from __future__ import annotations
@@ -29,9 +30,8 @@ class ServerOptions:
     tls: TlsFiles | None = None
     log_level: str = "warning"
     #: "native" (the engine's own asyncio + httptools server, no ASGI: see _native.py),
-    #: "granian" (Rust HTTP server: in benchmarks/ about 10% more requests per second and 14%
-    #: less CPU per request than uvicorn for the CRM on one core), "uvicorn", or "auto":
-    #: granian when installed
+    #: "granian" or "uvicorn" (ASGI servers, for comparison and as a fallback), or "auto":
+    #: native
     backend: str = "auto"
     #: the host name links, Location headers and instance URLs carry (default: ``host``);
     #: set it when clients reach a non-loopback bind under another name
@@ -47,13 +47,7 @@ BACKENDS = ("auto", "native", "granian", "uvicorn")
 def _backend(name: str) -> str:
     if name not in BACKENDS:
         raise SimulatorError(f"unknown server backend {name!r}", hint=", ".join(BACKENDS))
-    if name != "auto":
-        return name
-    try:
-        import granian.server.embed  # noqa: F401
-    except ImportError:
-        return "uvicorn"
-    return "granian"
+    return "native" if name == "auto" else name
 
 
 def _loop_name() -> str:
