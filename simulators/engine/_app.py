@@ -238,6 +238,15 @@ class Simulator:
         self._record(req, resp.status, started, at, resp.body, fault_name)
         return resp
 
+    def runs_inline(self, req: Request) -> bool:
+        """True when ``respond`` cannot suspend for this request (a plain-function handler and
+        no fault rules), so a server may step it to the end without a task."""
+        if self.faults.rules:
+            return False
+        router = self.admin_router if req.path.startswith("/__admin") else self.router
+        route = router.match(req.method, req.path)[0]
+        return route is None or not route.is_async
+
     def refusal(self, req: Request, status: int, code: str, message: str) -> Response:
         """A request the server refuses before the pipeline (stalled or broken body, oversized
         header), in the vendor's error format, or the admin API's for admin paths."""

@@ -2,11 +2,11 @@
 
 An ASGI server hands every request through message dicts, tasks and (granian) thread
 switches; for the simulators' handlers, which take microseconds, that glue costs more than
-the work. Here each request is parsed straight into the engine's ``Request``, the
-``Simulator.respond`` coroutine is stepped inline and, when it finishes without suspending
-(the usual case), the response leaves in one write. A request that does suspend (a latency
-fault, an async handler) continues in a task; the connection stops reading and keeps the
-answers of pipelined requests in order.
+the work. Here each request is parsed straight into the engine's ``Request`` and, when its
+handler is a plain function and no fault rule is set (the usual case), the
+``Simulator.respond`` coroutine is stepped to its end inline, with no task, and the response
+leaves in one write. Otherwise (an async handler, a fault rule) it runs in a task; the
+connection stops reading meanwhile and keeps the answers of pipelined requests in order.
 
 Refused input never reaches a handler and never yields a traceback: malformed HTTP is a 400,
 a request head over ``max_header_bytes`` a 431, a body over the engine's ``max_body_bytes``
@@ -238,7 +238,8 @@ class _Connection(asyncio.Protocol):
 
     def eof_received(self) -> bool | None:
         if self.busy is not None or self.pending:
-            return True  # half-closed: finish answering, then close
+            self.wind_down = True  # half-closed: finish answering, then close
+            return True
         return None
 
     def pause_writing(self) -> None:
@@ -380,13 +381,8 @@ class _Connection(asyncio.Protocol):
             self._write(item.req, item.refusal, False)
             return
         coro = self.sim.respond(item.req, item.too_large, item.started, item.at)
-        if _EAGER_TASKS:
-            task = asyncio.Task(coro, loop=self.loop, eager_start=True)  # type: ignore[call-arg]
-            if task.done():
-                self._finish(item, task)
-                return
-            self.busy = task
-        else:
+        if self.sim.runs_inline(item.req):
+            # nothing in it awaits: step it to the end here, no task, no loop round trip
             try:
                 yielded = coro.send(None)
             except StopIteration as stop:
@@ -397,6 +393,14 @@ class _Connection(asyncio.Protocol):
                 self._write(item.req, _plain_500(), False)
                 return
             self.busy = self.loop.create_task(_resume(coro, yielded))
+        elif _EAGER_TASKS:  # a task (async code may need one), started at once
+            task = asyncio.Task(coro, loop=self.loop, eager_start=True)  # type: ignore[call-arg]
+            if task.done():
+                self._finish(item, task)
+                return
+            self.busy = task
+        else:
+            self.busy = self.loop.create_task(coro)
         self.busy.add_done_callback(lambda fut: self._after(item, fut))
         self._update_reading()
 
