@@ -14,8 +14,10 @@ Operations, each ``--warmup`` seconds of wrk then ``--duration`` seconds measure
 (``wrk -t1 -c32 --latency``): GET of a realistic 16-field Account by id, and create of the
 same Account (POST; the simulator stores it with auth, quota headers, journal and change
 events on, as it runs by default). Server CPU µs per request comes from /proc/<pid>/stat.
-The figures are best of the rounds; the ratios native/granian and x/yardstick are printed,
-with the load average at the start and end of every run (the machine is shared).
+The figures are best of the rounds; the ratios native/granian and x/yardstick are printed
+for req/s and for requests per CPU second (the inverse of CPU µs/request, which moves much
+less with other load: on a shared core a server with more threads, like granian, gets a
+larger share of it), with the load average at the start and end of every run.
 
 Results: a table and benchmarks/results/engine_backends.json. Only 127.0.0.1 is targeted;
 every run is bounded by wrk's -d and a subprocess timeout. Not part of the test suite.
@@ -99,10 +101,15 @@ def ratios(summary: dict[str, dict[str, Any]]) -> dict[str, dict[str, float]]:
     out: dict[str, dict[str, float]] = {}
     for op in OPS:
         best = {s: summary[s][op]["rps"]["best"] for s in SERVERS}
+        cpu = {s: summary[s][op]["cpu_us_per_req"]["median"] or 1.0 for s in SERVERS}
         out[op] = {
             "native/granian": round(best["native"] / best["granian"], 2),
             "native/yardstick": round(best["native"] / best["yardstick"], 2),
             "granian/yardstick": round(best["granian"] / best["yardstick"], 2),
+            # requests per CPU-second: what one core would serve, less sensitive to other load
+            "cpu native/granian": round(cpu["granian"] / cpu["native"], 2),
+            "cpu native/yardstick": round(cpu["yardstick"] / cpu["native"], 2),
+            "cpu granian/yardstick": round(cpu["yardstick"] / cpu["granian"], 2),
         }
     return out
 
@@ -128,6 +135,12 @@ def table(summary: dict[str, dict[str, Any]], rat: dict[str, dict[str, float]]) 
             f"{op:7s} ratios (best req/s): native/granian {r['native/granian']:.2f}, "
             f"native/yardstick {r['native/yardstick']:.2f}, "
             f"granian/yardstick {r['granian/yardstick']:.2f}"
+        )
+        lines.append(
+            f"{op:7s} ratios (requests per CPU second, median): "
+            f"native/granian {r['cpu native/granian']:.2f}, "
+            f"native/yardstick {r['cpu native/yardstick']:.2f}, "
+            f"granian/yardstick {r['cpu granian/yardstick']:.2f}"
         )
     return "\n".join(lines)
 
