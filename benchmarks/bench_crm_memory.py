@@ -38,6 +38,7 @@ from typing import Any
 
 import httpx
 import orjson
+from _common import REALISTIC_ACCOUNT
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -98,9 +99,11 @@ def external_id(i: int) -> str:
     return f"EXT-{i:07d}"
 
 
-def make_batch(start: int, n: int) -> list[dict[str, Any]]:
+def make_batch(start: int, n: int, realistic: bool = False) -> list[dict[str, Any]]:
+    base = REALISTIC_ACCOUNT if realistic else {}
     return [
         {
+            **base,
             "Name": f"Account {i:07d}",
             "External_Id__c": external_id(i),
             "Industry": INDUSTRIES[i % len(INDUSTRIES)],
@@ -218,6 +221,11 @@ def main() -> None:
     )
     p.add_argument("--client-core", type=int, default=1, help="core for this script (-1: none)")
     p.add_argument("--seed", type=int, default=7)
+    p.add_argument(
+        "--realistic",
+        action="store_true",
+        help="load realistic 16-field Accounts (about 1 KB as answered) instead of 4 fields",
+    )
     p.add_argument("--output", type=Path, default=HERE / "results/crm_memory.json")
     args = p.parse_args()
     if args.server_core is not None and args.server_core < 0:
@@ -240,7 +248,7 @@ def main() -> None:
         last_report = wall0
         while loaded < args.records:
             n = min(args.batch, args.records - loaded)
-            body = orjson.dumps({"records": make_batch(loaded, n)})
+            body = orjson.dumps({"records": make_batch(loaded, n, args.realistic)})
             t0 = time.perf_counter()
             r = client.post(
                 f"{base}/__admin/tenants/default/records/Account",

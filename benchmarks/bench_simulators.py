@@ -38,7 +38,7 @@ set up over its admin and vendor APIs (token, a record to read), warmed up, then
 The server's CPU time (utime+stime of /proc/<pid>/stat, all threads) is read before and
 after every run: CPU µs/request moves much less with other load on the machine than req/s.
 
-``--backend`` (auto: granian when installed) is handed to every simulator's command line.
+``--backend`` (auto: the native server) is handed to every simulator's command line.
 ``--part backends`` (part of the default run) measures the CRM GET served by granian and by
 uvicorn (``--backend granian|uvicorn``), in alternating rounds.
 
@@ -730,9 +730,9 @@ def main() -> None:
     p.add_argument("--part", choices=("all", "simulators", "backends"), default="all")
     p.add_argument(
         "--backend",
-        choices=("auto", "granian", "uvicorn"),
+        choices=("auto", "native", "granian", "uvicorn"),
         default="auto",
-        help="server backend of the simulators (their --backend option); auto: granian if installed",
+        help="server backend of the simulators (their --backend option); auto: native",
     )
     p.add_argument("--only", default=",".join(SYSTEMS), help="comma list of crm,erp,psa,hcm,bc")
     p.add_argument(

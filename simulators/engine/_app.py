@@ -12,6 +12,7 @@ import contextlib
 import dataclasses
 import logging
 import os
+import random
 import re
 import time
 from dataclasses import dataclass, field
@@ -93,6 +94,8 @@ class Simulator:
             policy=dialect.delivery_policy,
         )
         self.started_at = time.time()
+        # correlation ids: random, without a system call per request
+        self._ids = random.Random(os.urandom(16)).getrandbits
         self.base_url = ""  # set by the server once the port is known
         self.router = Router()
         self.admin_router = Router()
@@ -191,11 +194,73 @@ class Simulator:
     async def aclose(self) -> None:
         await self.events.close()
 
+    def new_request(
+        self,
+        method: str,
+        path: str,
+        query_string: str,
+        headers: dict[str, str],
+        *,
+        scheme: str,
+        server: tuple[str, int] | None,
+        client: tuple[str, int] | None,
+        raw_path: str,
+    ) -> Request:
+        """A request as every server backend hands it to ``respond`` (headers lower-cased)."""
+        req = Request(
+            method,
+            path,
+            query_string,
+            headers,
+            scheme=scheme,
+            server=server,
+            client=client,
+            raw_path=raw_path,
+        )
+        req.correlation_id = headers.get("x-correlation-id") or f"{self._ids(128):032x}"
+        req.origin = self.base_url
+        return req
+
+    async def respond(
+        self, req: Request, too_large: bool, started: float, at: float
+    ) -> Response | None:
+        """The pipeline for one request whose body has been read, journal included.
+
+        Shared by the ASGI app and the native server. None means a reset fault: the server
+        drops the connection without a complete response.
+        """
+        if req.path.startswith("/__admin"):
+            return await self._admin(req, too_large)
+        try:
+            resp, fault_name = await self._vendor(req, too_large)
+        except _Reset:
+            self._record(req, 0, started, at, b"", "reset")
+            return None
+        self._record(req, resp.status, started, at, resp.body, fault_name)
+        return resp
+
+    def runs_inline(self, req: Request) -> bool:
+        """True when ``respond`` cannot suspend for this request (a plain-function handler and
+        no fault rules), so a server may step it to the end without a task."""
+        if self.faults.rules:
+            return False
+        router = self.admin_router if req.path.startswith("/__admin") else self.router
+        route = router.match(req.method, req.path)[0]
+        return route is None or not route.is_async
+
+    def refusal(self, req: Request, status: int, code: str, message: str) -> Response:
+        """A request the server refuses before the pipeline (stalled or broken body, oversized
+        header), in the vendor's error format, or the admin API's for admin paths."""
+        err = HttpError(status, code, message)
+        if req.path.startswith("/__admin"):
+            return Response.json({"error": {"code": err.code, "message": err.message}}, err.status)
+        return self.dialect.error_response(err, req)
+
     async def _http(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         started = time.perf_counter()
         at = time.time()
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        req = Request(
+        req = self.new_request(
             scope["method"],
             scope["path"],
             scope["query_string"].decode("latin-1"),
@@ -205,34 +270,24 @@ class Simulator:
             client=scope.get("client"),
             raw_path=(scope.get("raw_path") or b"").decode("latin-1") or scope["path"],
         )
-        req.correlation_id = headers.get("x-correlation-id") or os.urandom(16).hex()
-        req.origin = self.base_url
-        is_admin = req.path.startswith("/__admin")
-        fault_name = ""
-        resp: Response | None = None
         try:
             req.body, too_large = await read_body(
                 receive, headers, self.settings.max_body_bytes, self.settings.body_timeout_seconds
             )
         except BodyIncomplete as exc:
-            await self._refuse_body(req, exc, send, is_admin)
+            await self._refuse_body(req, exc, send)
             return
-        if is_admin:
-            resp = await self._admin(req, too_large)
-        else:
-            try:
-                resp, fault_name = await self._vendor(req, too_large)
-            except _Reset:
-                await send(
-                    {
-                        "type": "http.response.start",
-                        "status": 200,
-                        "headers": [(b"content-length", b"1048576")],
-                    }
-                )
-                await send({"type": "http.response.body", "body": b"", "more_body": True})
-                self._record(req, 0, started, at, b"", "reset")
-                return
+        resp = await self.respond(req, too_large, started, at)
+        if resp is None:
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 200,
+                    "headers": [(b"content-length", b"1048576")],
+                }
+            )
+            await send({"type": "http.response.body", "body": b"", "more_body": True})
+            return
         raw_headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in resp.headers]
         raw_headers.append((b"x-correlation-id", req.correlation_id.encode("latin-1")))
         raw_headers.append((b"content-length", str(len(resp.body)).encode()))
@@ -240,19 +295,10 @@ class Simulator:
         await send(
             {"type": "http.response.body", "body": resp.body if req.method != "HEAD" else b""}
         )
-        if not is_admin:
-            self._record(req, resp.status, started, at, resp.body, fault_name)
 
-    async def _refuse_body(
-        self, req: Request, exc: BodyIncomplete, send: Any, is_admin: bool
-    ) -> None:
+    async def _refuse_body(self, req: Request, exc: BodyIncomplete, send: Any) -> None:
         """Answer a body that stalled (408) or broke off (400), then close the connection."""
-        err = HttpError(exc.status, exc.code, exc.message)
-        resp = (
-            Response.json({"error": {"code": err.code, "message": err.message}}, err.status)
-            if is_admin
-            else self.dialect.error_response(err, req)
-        )
+        resp = self.refusal(req, exc.status, exc.code, exc.message)
         headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in resp.headers]
         headers += [(b"content-length", str(len(resp.body)).encode()), (b"connection", b"close")]
         with contextlib.suppress(Exception):  # the client may be gone already

@@ -18,7 +18,7 @@ from ._app import Simulator, SimulatorSettings
 from ._errors import SimulatorError
 from ._guard import warn_if_exposed
 from ._readers import QueryBudget
-from ._server import ServerOptions, SimulatorServer
+from ._server import BACKENDS, ServerOptions, SimulatorServer
 from ._tls import make_tls_files
 
 #: the environment variable ``--admin-token`` defaults to
@@ -72,9 +72,9 @@ def serve_cli(
     p.add_argument("--max-tenants", type=int, default=1000, help="tenants one simulator holds")
     p.add_argument(
         "--backend",
-        choices=("auto", "granian", "uvicorn"),
+        choices=BACKENDS,
         default="auto",
-        help="HTTP server (auto: granian when installed)",
+        help="HTTP server (auto: native)",
     )
     p.add_argument(
         "--admin-token",

@@ -228,6 +228,10 @@ async def call_handler(route: Route, req: Request) -> Response:
     return cast(Response, result)
 
 
+_Match = tuple[str, str, "Route | None", dict[str, str], bool]
+_NO_MATCH: _Match = ("", "", None, {}, False)
+
+
 class Router:
     """Routes in registration order; the first whose pattern matches wins.
 
@@ -239,6 +243,7 @@ class Router:
         self._compiled: dict[
             str, tuple[re.Pattern[str], dict[str, tuple[Route, list[tuple[str, str]]]]]
         ] = {}
+        self._last: _Match = _NO_MATCH
 
     def add(
         self,
@@ -252,6 +257,7 @@ class Router:
         ms = (methods,) if isinstance(methods, str) else tuple(methods)
         self.routes.append(Route(ms, pattern, handler, auth=auth, name=name or pattern))
         self._compiled.clear()
+        self._last = _NO_MATCH
 
     def _for_method(
         self, method: str
@@ -284,11 +290,21 @@ class Router:
         return regex, index
 
     def match(self, method: str, path: str) -> tuple[Route | None, dict[str, str], bool]:
-        """(route, params, path_matched_other_method)."""
+        """(route, params, path_matched_other_method).
+
+        The last match is remembered: a server asking whether a request's handler is
+        async and the pipeline then routing it pay for one match.
+        """
+        last = self._last
+        if last[0] == method and last[1] == path:
+            return last[2], dict(last[3]), last[4]
         regex, index = self._for_method(method)
         m = regex.match(path)
         if m is not None:
             route, names = index[m.lastgroup or ""]
-            return route, {name: unquote(m.group(alias)) for alias, name in names}, False
+            params = {name: unquote(m.group(alias)) for alias, name in names}
+            self._last = (method, path, route, params, False)
+            return route, dict(params), False
         other = any(r.regex.match(path) for r in self.routes)
+        self._last = (method, path, None, {}, other)
         return None, {}, other

@@ -1,7 +1,8 @@
-"""Running simulators on uvicorn: in a background thread (tests, the CLI) or in the foreground.
+"""Running simulators: in a background thread (tests, the CLI) or in the foreground.
 
 Each server binds its own socket first (port 0 picks a free port) so the URL is known
-before the first request, then serves it with uvloop and httptools when available.
+before the first request, then serves it with the native server (_native.py, the
+default), granian or uvicorn, on uvloop when available.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import uvicorn
 
 from ._app import Simulator
 from ._errors import SimulatorError
+from ._native import NativeOptions, NativeServer
 from ._tls import WILDCARD_HOSTS, TlsFiles
 
 
@@ -30,22 +32,22 @@ class ServerOptions:
     #: 127.0.0.1 when ``host`` is a wildcard address such as 0.0.0.0
     advertise_host: str | None = None
     log_level: str = "warning"
-    #: "granian" (Rust HTTP server: in benchmarks/ about 10% more requests per second and 14%
-    #: less CPU per request than uvicorn for the CRM on one core), "uvicorn", or "auto":
-    #: granian when installed
+    #: "native" (the engine's own asyncio + httptools server, no ASGI: see _native.py),
+    #: "granian" or "uvicorn" (ASGI servers, for comparison and as a fallback), or "auto":
+    #: native
     backend: str = "auto"
+    #: an idle keep-alive connection is closed after this many seconds (native, uvicorn)
+    keep_alive_seconds: float = 30.0
+
+
+#: the values ``ServerOptions.backend`` and ``--backend`` accept
+BACKENDS = ("auto", "native", "granian", "uvicorn")
 
 
 def _backend(name: str) -> str:
-    if name not in ("auto", "granian", "uvicorn"):
-        raise SimulatorError(f"unknown server backend {name!r}", hint="auto, granian or uvicorn")
-    if name != "auto":
-        return name
-    try:
-        import granian.server.embed  # noqa: F401
-    except ImportError:
-        return "uvicorn"
-    return "granian"
+    if name not in BACKENDS:
+        raise SimulatorError(f"unknown server backend {name!r}", hint=", ".join(BACKENDS))
+    return "native" if name == "auto" else name
 
 
 def _loop_name() -> str:
@@ -120,17 +122,24 @@ class SimulatorServer:
             log_level=self.options.log_level,
             server_header=False,
             date_header=False,
-            timeout_keep_alive=30,
+            timeout_keep_alive=self.options.keep_alive_seconds,  # type: ignore[arg-type]
             timeout_graceful_shutdown=2,
             **kw,
         )
         self.server = uvicorn.Server(self.config)
         self.backend = _backend(self.options.backend)
         self._granian: Any = None
+        self._native: NativeServer | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         if self.backend == "granian":
             self._granian = self._make_granian()
+        elif self.backend == "native":
+            self._native = NativeServer(
+                sim,
+                self.options.tls,
+                NativeOptions(keep_alive_seconds=self.options.keep_alive_seconds),
+            )
 
     def _make_granian(self) -> Any:
         from granian.constants import Interfaces, SSLProtocols
@@ -155,7 +164,9 @@ class SimulatorServer:
     async def serve(self) -> None:
         self._loop = asyncio.get_running_loop()
         self.sim.start_background()
-        if self._granian is not None:
+        if self._native is not None:
+            await self._native.serve(self.sock)
+        elif self._granian is not None:
             await self._granian.serve()
         else:
             await self.server.serve(sockets=[self.sock])
@@ -163,6 +174,8 @@ class SimulatorServer:
     def _accepting(self) -> bool:
         if self.backend == "uvicorn":
             return bool(self.server.started)
+        if self._native is not None:
+            return self._native.started
         try:
             with socket.create_connection((self.options.host, self.port), timeout=0.2):
                 return True
@@ -171,7 +184,9 @@ class SimulatorServer:
 
     def request_stop(self) -> None:
         """Ask the server to stop (from any thread); returns at once."""
-        if self._granian is not None:
+        if self._native is not None:
+            self._native.request_stop()
+        elif self._granian is not None:
             if self._loop is not None:
                 self._loop.call_soon_threadsafe(self._granian.stop)
         else:

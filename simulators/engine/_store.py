@@ -26,19 +26,61 @@ from ._errors import ConfigError
 
 Op = Literal["create", "update", "delete", "undelete"]
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS records (
+# A rowid table with a unique (type, id) key rather than WITHOUT ROWID: a WITHOUT ROWID row
+# keeps at most about 1 KB in its b-tree page and spills the rest to an overflow page of its
+# own, so a realistic 1 KB record cost 4-5 KB; in a rowid table it shares a leaf page.
+_RECORDS = """
+CREATE TABLE IF NOT EXISTS {name} (
   type TEXT NOT NULL,
   id TEXT NOT NULL,
   deleted INTEGER NOT NULL DEFAULT 0,
   modstamp TEXT NOT NULL,
   data TEXT NOT NULL,
-  PRIMARY KEY (type, id)
-) WITHOUT ROWID;
+  UNIQUE (type, id)
+);
+"""
+_SCHEMA = (
+    _RECORDS.format(name="records")
+    + """
 CREATE INDEX IF NOT EXISTS records_modstamp ON records(type, modstamp);
 CREATE TABLE IF NOT EXISTS sequences (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 """
+)
+
+
+def migrate_records_layout(conn: sqlite3.Connection) -> bool:
+    """Move a records table of the earlier WITHOUT ROWID layout to the rowid layout, keeping
+    every row and every index on it; True when it did. Idempotent, in one transaction."""
+    row = conn.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'records'"
+    ).fetchone()
+    if row is None or "WITHOUT ROWID" not in row[0].upper():
+        return False
+    indexes = [
+        r[0]
+        for r in conn.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'records'"
+            " AND sql IS NOT NULL"
+        )
+    ]
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute(_RECORDS.format(name="records_rowid"))
+        conn.execute(
+            "INSERT INTO records_rowid(type, id, deleted, modstamp, data)"
+            " SELECT type, id, deleted, modstamp, data FROM records ORDER BY type, id"
+        )
+        conn.execute("DROP TABLE records")
+        conn.execute("ALTER TABLE records_rowid RENAME TO records")
+        for sql in indexes:
+            conn.execute(sql)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return True
+
 
 _SEQ_BLOCK = 64
 _FIELD_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -107,6 +149,7 @@ class RecordStore:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
         conn.executescript(_SCHEMA)
+        migrate_records_layout(conn)
         return conn
 
     # -- indexes ---------------------------------------------------------------------
@@ -464,6 +507,7 @@ class RecordStore:
                 src.close()
         else:
             source.backup(self.conn)
+        migrate_records_layout(self.conn)  # a snapshot taken before the rowid layout
         self._indexed.clear()
         self._seq_cache.clear()
 

@@ -15,7 +15,7 @@ from simulators.salesforce import create_simulator
 V = "/services/data/v68.0"
 
 
-@pytest.fixture(scope="module", params=["granian", "uvicorn"])
+@pytest.fixture(scope="module", params=["native", "granian", "uvicorn"])
 def crm_http(request: pytest.FixtureRequest) -> Iterator[SimHandle]:
     """A plain-HTTP CRM that gives a request body half a second to arrive."""
     quiet_uvicorn()

@@ -1,0 +1,207 @@
+"""The CRM simulator on the native server vs granian, beside a trivial Starlette app, in one run.
+
+    nice -n 10 python benchmarks/bench_engine_backends.py                 # 2 rounds, ~2 min
+    nice -n 10 python benchmarks/bench_engine_backends.py --rounds 3 --duration 5
+
+Per round, each server in turn (the order rotates between rounds), a fresh process pinned to
+``--server-core`` and wrk pinned to ``--client-core``:
+
+* ``native``:  ``python -m simulators.salesforce --backend native --daily-limit 1000000000``
+* ``granian``: the same with ``--backend granian``
+* ``yardstick``: a trivial Starlette app on uvicorn (uvloop, httptools), benchmarks/yardstick_app.py
+
+Operations, each ``--warmup`` seconds of wrk then ``--duration`` seconds measured
+(``wrk -t1 -c32 --latency``): GET of a realistic 16-field Account by id, and create of the
+same Account (POST; the simulator stores it with auth, quota headers, journal and change
+events on, as it runs by default). Server CPU µs per request comes from /proc/<pid>/stat.
+The figures are best of the rounds; the ratios native/granian and x/yardstick are printed
+for req/s and for requests per CPU second (the inverse of CPU µs/request, which moves much
+less with other load: on a shared core a server with more threads, like granian, gets a
+larger share of it), with the load average at the start and end of every run.
+
+Results: a table and benchmarks/results/engine_backends.json. Only 127.0.0.1 is targeted;
+every run is bounded by wrk's -d and a subprocess timeout. Not part of the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+from _common import HERE, REALISTIC_ACCOUNT, load_average, start_yardstick
+from bench_crm_vs_wiremock import code_version, log
+from bench_simulators import VENDORS, Plan, Series, machine_info, measure, start
+
+SERVERS = ("native", "granian", "yardstick")
+OPS = ("get", "create")
+
+
+def realistic_plan(base: str, plan: Plan) -> Plan:
+    """The CRM plan with a realistic Account to read and to create."""
+    api = "/services/data/v68.0/sobjects/Account/"
+    with httpx.Client(base_url=base, timeout=30, trust_env=False) as c:
+        r = c.post(api, json=REALISTIC_ACCOUNT, headers=plan.headers)
+        if r.status_code != 201:
+            raise RuntimeError(f"realistic Account refused: {r.status_code} {r.text[:300]}")
+        plan.get_path = api + r.json()["id"]
+    plan.create_body = json.dumps(REALISTIC_ACCOUNT, separators=(",", ":"))
+    plan.notes["record"] = "realistic 16-field Account"
+    return plan
+
+
+def yardstick_plan(base: str) -> Plan:
+    with httpx.Client(base_url=base, timeout=30, trust_env=False) as c:
+        r = c.post("/records", json=REALISTIC_ACCOUNT)
+        if r.status_code != 201:
+            raise RuntimeError(f"yardstick refused the record: {r.status_code} {r.text[:300]}")
+        rid = r.json()["id"]
+    return Plan(
+        headers={"Accept": "application/json"},
+        get_path=f"/records/{rid}",
+        create_path="/records",
+        create_body=json.dumps(REALISTIC_ACCOUNT, separators=(",", ":")),
+    )
+
+
+class _Yardstick:
+    """What ``measure`` needs of a running server (the shape of bench_simulators.Running)."""
+
+    def __init__(self, proc: Any, base: str, plan: Plan) -> None:
+        self.proc = proc
+        self.base = base
+        self.plan = plan
+        self.backend = "uvicorn"
+        self.vendor = type("V", (), {"system": "yardstick"})()
+
+
+def one_round(
+    server: str, args: argparse.Namespace, workdir: Path, series: dict[str, dict[str, Series]]
+) -> None:
+    if server == "yardstick":
+        with start_yardstick(args.server_core, workdir) as (proc, base):
+            y = _Yardstick(proc, base, yardstick_plan(base))
+            measure(y, args, workdir, series[server], OPS)  # type: ignore[arg-type]
+        return
+    with start(VENDORS["crm"], args, workdir, backend=server) as r:
+        if (r.backend == "granian") != (server == "granian"):
+            raise RuntimeError(f"asked for {server}, the process runs {r.backend}")
+        r.backend = server
+        r.plan = realistic_plan(r.base, r.plan)
+        measure(r, args, workdir, series[server], OPS)
+
+
+def ratios(summary: dict[str, dict[str, Any]]) -> dict[str, dict[str, float]]:
+    out: dict[str, dict[str, float]] = {}
+    for op in OPS:
+        best = {s: summary[s][op]["rps"]["best"] for s in SERVERS}
+        cpu = {s: summary[s][op]["cpu_us_per_req"]["median"] or 1.0 for s in SERVERS}
+        out[op] = {
+            "native/granian": round(best["native"] / best["granian"], 2),
+            "native/yardstick": round(best["native"] / best["yardstick"], 2),
+            "granian/yardstick": round(best["granian"] / best["yardstick"], 2),
+            # requests per CPU-second: what one core would serve, less sensitive to other load
+            "cpu native/granian": round(cpu["granian"] / cpu["native"], 2),
+            "cpu native/yardstick": round(cpu["yardstick"] / cpu["native"], 2),
+            "cpu granian/yardstick": round(cpu["yardstick"] / cpu["granian"], 2),
+        }
+    return out
+
+
+def table(summary: dict[str, dict[str, Any]], rat: dict[str, dict[str, float]]) -> str:
+    lines = [
+        f"{'server':10s} {'op':7s} {'req/s best':>10s} {'min':>8s} {'p50 best':>8s} "
+        f"{'p99 best':>8s} {'p99 med':>8s} {'CPU us/req':>10s} {'errors':>6s}"
+    ]
+    for s in SERVERS:
+        for op in OPS:
+            x = summary[s][op]
+            lines.append(
+                f"{s:10s} {op:7s} {x['rps']['best']:10,.0f} {x['rps']['min']:8,.0f} "
+                f"{x['p50_ms']['best']:8.2f} {x['p99_ms']['best']:8.2f} "
+                f"{x['p99_ms']['median']:8.2f} {x['cpu_us_per_req']['median']:10.1f} "
+                f"{x['non_2xx'] + x['socket_errors']:6d}"
+            )
+    lines.append("")
+    for op in OPS:
+        r = rat[op]
+        lines.append(
+            f"{op:7s} ratios (best req/s): native/granian {r['native/granian']:.2f}, "
+            f"native/yardstick {r['native/yardstick']:.2f}, "
+            f"granian/yardstick {r['granian/yardstick']:.2f}"
+        )
+        lines.append(
+            f"{op:7s} ratios (requests per CPU second, median): "
+            f"native/granian {r['cpu native/granian']:.2f}, "
+            f"native/yardstick {r['cpu native/yardstick']:.2f}, "
+            f"granian/yardstick {r['cpu granian/yardstick']:.2f}"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    p.add_argument("--rounds", type=int, default=2)
+    p.add_argument("--duration", type=float, default=4.0, help="seconds per wrk measurement")
+    p.add_argument("--warmup", type=float, default=2.0, help="seconds of wrk before measuring")
+    p.add_argument("--connections", type=int, default=32)
+    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--server-core", type=int, default=0)
+    p.add_argument("--client-core", type=int, default=1)
+    p.add_argument("--output", type=Path, default=HERE / "results/engine_backends.json")
+    args = p.parse_args()
+    for tool in ("wrk", "taskset"):
+        if shutil.which(tool) is None:
+            raise SystemExit(f"{tool} not found: run benchmarks/setup.sh")
+
+    started = datetime.now(UTC)
+    series = {s: {op: Series() for op in OPS} for s in SERVERS}
+    loads: list[dict[str, str]] = []
+    with tempfile.TemporaryDirectory(prefix="bench-engine-") as tmp:
+        workdir = Path(tmp)
+        for rnd in range(args.rounds):
+            order = SERVERS[rnd % 3 :] + SERVERS[: rnd % 3]
+            for server in order:
+                before = load_average()
+                log(f"round {rnd + 1}/{args.rounds}: {server} (load average {before})")
+                one_round(server, args, workdir, series)
+                loads.append({"round": str(rnd + 1), "server": server, "start": before})
+                loads[-1]["end"] = load_average()
+    summary = {s: {op: series[s][op].summary() for op in OPS} for s in SERVERS}
+    rat = ratios(summary)
+    result = {
+        "benchmark": "engine_backends",
+        "date": started.isoformat(timespec="seconds"),
+        "command": " ".join([Path(sys.executable).name, *sys.argv]),
+        "wrk": f"wrk -t{args.threads} -c{args.connections} -d{args.duration:g}s --latency",
+        "warmup_s": args.warmup,
+        "rounds": args.rounds,
+        "server_core": args.server_core,
+        "client_core": args.client_core,
+        "load_average": loads,
+        "code": code_version(),
+        "machine": machine_info(),
+        "servers": summary,
+        "ratios": rat,
+    }
+    print()
+    print(table(summary, rat))
+    print(
+        "load average (1/5/15 min) per run: "
+        + "; ".join(f"{x['server']} r{x['round']} {x['start']} -> {x['end']}" for x in loads)
+    )
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(result, indent=2) + "\n")
+    print(f"\nJSON: {args.output}")
+
+
+if __name__ == "__main__":
+    main()

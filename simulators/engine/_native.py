@@ -1,0 +1,584 @@
+"""The engine's own HTTP/1.1 server: an asyncio Protocol with httptools, no ASGI in between.
+
+An ASGI server hands every request through message dicts, tasks and (granian) thread
+switches; for the simulators' handlers, which take microseconds, that glue costs more than
+the work. Here each request is parsed straight into the engine's ``Request`` and, when its
+handler is a plain function and no fault rule is set (the usual case), the
+``Simulator.respond`` coroutine is stepped to its end inline, with no task, and the response
+leaves in one write. Otherwise (an async handler, a fault rule) it runs in a task; the
+connection stops reading meanwhile and keeps the answers of pipelined requests in order.
+
+Refused input never reaches a handler and never yields a traceback: malformed HTTP is a 400,
+a request head over ``max_header_bytes`` a 431, a body over the engine's ``max_body_bytes``
+a 413, a body that stalls a 408, each in the vendor's error format, then the connection
+closes. Idle keep-alive connections are closed after ``keep_alive_seconds``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import http
+import logging
+import ssl
+import sys
+import time
+from collections import deque
+from collections.abc import Coroutine
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
+from urllib.parse import unquote
+
+import httptools
+
+from ._http import Request, Response
+from ._tls import TlsFiles
+
+if TYPE_CHECKING:
+    import socket
+
+    from ._app import Simulator
+
+log = logging.getLogger("simulators")
+
+_EAGER_TASKS = sys.version_info >= (3, 12)
+_STATUS_LINES = {s.value: f"HTTP/1.1 {s.value} {s.phrase}\r\n" for s in http.HTTPStatus}
+_RESET_HEAD = b"HTTP/1.1 200 OK\r\ncontent-length: 1048576\r\n\r\n"
+_CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
+
+
+@dataclass(frozen=True, slots=True)
+class NativeOptions:
+    """Limits of the native server (body size and body timeout come from SimulatorSettings)."""
+
+    #: request line plus headers; more is answered 431
+    max_header_bytes: int = 64 * 1024
+    #: a connection with no request in progress is closed after this long
+    keep_alive_seconds: float = 30.0
+    #: on shutdown, requests in flight get this long to finish before connections are cut
+    shutdown_grace_seconds: float = 2.0
+    backlog: int = 2048
+
+
+class NativeServer:
+    """Serves one Simulator on a bound socket until ``request_stop``."""
+
+    def __init__(
+        self, sim: Simulator, tls: TlsFiles | None = None, options: NativeOptions | None = None
+    ) -> None:
+        self.sim = sim
+        self.options = options or NativeOptions()
+        self.ssl = _ssl_context(tls) if tls is not None else None
+        self.scheme = "https" if tls is not None else "http"
+        self.connections: set[_Connection] = set()
+        self.started = False
+        self.stopping = False
+        self._stop_requested = False
+        self._stop: asyncio.Event | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    @property
+    def loop(self) -> asyncio.AbstractEventLoop:
+        assert self._loop is not None, "the server is not serving"
+        return self._loop
+
+    async def serve(self, sock: socket.socket) -> None:
+        """Accept connections on ``sock`` until stopped, then shut down cleanly."""
+        loop = asyncio.get_running_loop()
+        self._loop = loop
+        self._stop = asyncio.Event()
+        server = await loop.create_server(
+            lambda: _Connection(self),
+            sock=sock,
+            ssl=self.ssl,
+            backlog=self.options.backlog,
+            ssl_handshake_timeout=10.0 if self.ssl is not None else None,
+        )
+        sweeper = loop.create_task(self._sweep())
+        self.started = True
+        if self._stop_requested:
+            self._stop.set()
+        try:
+            await self._stop.wait()
+        finally:
+            self.stopping = True
+            server.close()
+            sweeper.cancel()
+            await self._drain()
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(server.wait_closed(), 1.0)
+            await self.sim.aclose()
+
+    def request_stop(self) -> None:
+        """Ask the server to stop (from any thread); returns at once."""
+        self._stop_requested = True
+        loop, stop = self._loop, self._stop
+        if loop is not None and stop is not None and not loop.is_closed():
+            with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+                loop.call_soon_threadsafe(stop.set)
+
+    async def _drain(self) -> None:
+        """Close idle connections now, busy ones once their answer is out, the rest at the end."""
+        for conn in list(self.connections):
+            conn.close_when_idle()
+        deadline = time.monotonic() + self.options.shutdown_grace_seconds
+        while self.connections and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
+        for conn in list(self.connections):
+            conn.abort()
+
+    async def _sweep(self) -> None:
+        """Close keep-alive connections idle longer than ``keep_alive_seconds``."""
+        limit = self.options.keep_alive_seconds
+        interval = min(5.0, max(0.05, limit / 4))
+        while True:
+            await asyncio.sleep(interval)
+            now = time.monotonic()
+            for conn in list(self.connections):
+                if conn.idle_since(now) > limit:
+                    conn.abort()
+
+
+def _ssl_context(tls: TlsFiles) -> ssl.SSLContext:
+    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+    ctx.load_cert_chain(str(tls.cert_file), str(tls.key_file))
+    ctx.set_alpn_protocols(["http/1.1"])
+    return ctx
+
+
+class _Refused(Exception):
+    """Raised from a parser callback to stop parsing; the connection answers ``status``."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+
+
+class _Item:
+    """A parsed request waiting for its turn (or a refusal to send in its place)."""
+
+    __slots__ = ("at", "keep_alive", "refusal", "req", "started", "too_large")
+
+    def __init__(
+        self,
+        req: Request,
+        too_large: bool,
+        keep_alive: bool,
+        started: float,
+        at: float,
+        refusal: Response | None = None,
+    ) -> None:
+        self.req = req
+        self.too_large = too_large
+        self.keep_alive = keep_alive
+        self.started = started
+        self.at = at
+        self.refusal = refusal
+
+
+class _Connection(asyncio.Protocol):
+    """One client connection: parse, answer in order, keep alive, refuse bad input."""
+
+    def __init__(self, server: NativeServer) -> None:
+        self.server = server
+        self.sim = server.sim
+        self.loop = server.loop
+        self.parser = httptools.HttpRequestParser(self)
+        self.transport: asyncio.Transport | None = None
+        self.client: tuple[str, int] | None = None
+        self.local: tuple[str, int] | None = None
+        # the message being parsed
+        self.url = b""
+        self.headers: dict[str, str] = {}
+        self.head_bytes = 0
+        self.head_raw = 0
+        self.completed = 0
+        self.in_head = False
+        self.in_body = False
+        self.req: Request | None = None
+        self.chunks: list[bytes] = []
+        self.body_size = 0
+        self.too_large = False
+        self.started = 0.0
+        self.at = 0.0
+        self.body_timer: asyncio.TimerHandle | None = None
+        # answering
+        self.busy: asyncio.Future[Response | None] | None = None
+        self.pending: deque[_Item] = deque()
+        self.closing = False
+        self.discarding = False
+        self.wind_down = False
+        self.reading = True
+        self.write_paused = False
+        self.last_active = time.monotonic()
+
+    # -- transport events ------------------------------------------------------------
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport = cast("asyncio.Transport", transport)  # uvloop's is no subclass
+        peer = transport.get_extra_info("peername")
+        local = transport.get_extra_info("sockname")
+        self.client = (str(peer[0]), int(peer[1])) if isinstance(peer, tuple) else None
+        self.local = (str(local[0]), int(local[1])) if isinstance(local, tuple) else None
+        self.server.connections.add(self)
+        if self.server.stopping:
+            self.close_when_idle()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        # a request already handed to the pipeline runs to its end (its write is kept);
+        # ones still queued behind it were never accepted and are dropped with the client
+        self.server.connections.discard(self)
+        self.transport = None
+        self.closing = True
+        self.pending.clear()
+        self._cancel_body_timer()
+
+    def eof_received(self) -> bool | None:
+        if self.busy is not None or self.pending:
+            self.wind_down = True  # half-closed: finish answering, then close
+            return True
+        return None
+
+    def pause_writing(self) -> None:
+        self.write_paused = True
+        self._update_reading()
+
+    def resume_writing(self) -> None:
+        self.write_paused = False
+        self._update_reading()
+
+    def data_received(self, data: bytes) -> None:
+        self.last_active = time.monotonic()
+        if self.discarding or self.closing:
+            return
+        completed = self.completed
+        try:
+            self.parser.feed_data(data)
+        except httptools.HttpParserUpgrade:
+            self.close_when_idle()  # no protocol upgrades: answer what came, then close
+        except httptools.HttpParserCallbackError as exc:
+            ctx = exc.__context__
+            if isinstance(ctx, _Refused):
+                self._refuse(ctx.status, ctx.code, ctx.message)
+            else:
+                log.error("HTTP parser callback failed", exc_info=ctx or exc)
+                self._refuse(400, "BAD_REQUEST", "The request could not be read.")
+        except httptools.HttpParserError as exc:
+            self._refuse(400, "BAD_REQUEST", f"Malformed HTTP request: {_reason(exc)}")
+        else:
+            if self.in_head and self.completed == completed:
+                # the whole read belongs to an unfinished head (the parser buffers an unfinished
+                # header whole): bound it, to within one read of the limit
+                self.head_raw += len(data)
+                if self.head_raw > self.server.options.max_header_bytes:
+                    self._refuse(*self._head_too_large())
+            if self.in_body and self.body_timer is None:
+                self.body_timer = self.loop.call_later(
+                    self.sim.settings.body_timeout_seconds, self._body_timeout
+                )
+
+    # -- parser callbacks ------------------------------------------------------------
+
+    def on_message_begin(self) -> None:
+        self.in_head = True
+        self.url = b""
+        self.headers = {}
+        self.head_bytes = 0
+        self.head_raw = 0
+        self.chunks = []
+        self.body_size = 0
+        self.too_large = False
+        self.req = None
+
+    def on_url(self, url: bytes) -> None:
+        self.url += url
+        self.head_bytes += len(url)
+        if self.head_bytes > self.server.options.max_header_bytes:
+            raise _Refused(*self._head_too_large())
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        self.head_bytes += len(name) + len(value) + 4
+        if self.head_bytes > self.server.options.max_header_bytes:
+            raise _Refused(*self._head_too_large())
+        self.headers[name.decode("latin-1").lower()] = value.decode("latin-1")
+
+    def on_headers_complete(self) -> None:
+        self.in_head = False
+        self.in_body = True
+        self.started = time.perf_counter()
+        self.at = time.time()
+        parser = self.parser
+        try:
+            url = httptools.parse_url(self.url)
+        except httptools.HttpParserInvalidURLError:
+            raise _Refused(400, "BAD_REQUEST", "Malformed request target.") from None
+        raw_path = url.path.decode("latin-1") if url.path else "/"
+        headers = self.headers
+        self.req = self.sim.new_request(
+            parser.get_method().decode("latin-1"),
+            unquote(raw_path) if "%" in raw_path else raw_path,
+            url.query.decode("latin-1") if url.query else "",
+            headers,
+            scheme=self.server.scheme,
+            server=self.local,
+            client=self.client,
+            raw_path=raw_path,
+        )
+        length = headers.get("content-length")
+        if length is not None and length.isdigit():
+            if int(length) > self.sim.settings.max_body_bytes:
+                self._answer_too_large_now()
+                return
+            expects = length != "0" and headers.get("expect", "").lower() == "100-continue"
+            if expects and self.busy is None and not self.pending and self.transport is not None:
+                self.transport.write(_CONTINUE)
+
+    def on_body(self, body: bytes) -> None:
+        if self.too_large or self.discarding:
+            return
+        self.body_size += len(body)
+        if self.body_size > self.sim.settings.max_body_bytes:
+            self.too_large = True  # keep reading, without buffering, to answer 413
+            self.chunks = []
+        else:
+            self.chunks.append(body)
+
+    def on_message_complete(self) -> None:
+        self.completed += 1
+        self.in_body = False
+        self._cancel_body_timer()
+        req = self.req
+        if req is None or self.discarding:
+            return
+        chunks = self.chunks
+        if chunks:
+            req.body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        self._dispatch(
+            _Item(
+                req,
+                self.too_large,
+                self.parser.should_keep_alive() and not self.wind_down,
+                self.started,
+                self.at,
+            )
+        )
+
+    # -- answering ---------------------------------------------------------------------
+
+    def _dispatch(self, item: _Item) -> None:
+        if self.closing:
+            return
+        if self.busy is not None or self.pending:
+            self.pending.append(item)
+            return
+        self._run(item)
+
+    def _run(self, item: _Item) -> None:
+        if item.refusal is not None:
+            self._write(item.req, item.refusal, False)
+            return
+        coro = self.sim.respond(item.req, item.too_large, item.started, item.at)
+        if self.sim.runs_inline(item.req):
+            # nothing in it awaits: step it to the end here, no task, no loop round trip
+            try:
+                yielded = coro.send(None)
+            except StopIteration as stop:
+                self._write(item.req, stop.value, item.keep_alive)
+                return
+            except Exception:
+                log.exception("unexpected error answering %s %s", item.req.method, item.req.path)
+                self._write(item.req, _plain_500(), False)
+                return
+            self.busy = self.loop.create_task(_resume(coro, yielded))
+        elif _EAGER_TASKS:  # a task (async code may need one), started at once
+            task = asyncio.Task(coro, loop=self.loop, eager_start=True)  # type: ignore[call-arg]
+            if task.done():
+                self._finish(item, task)
+                return
+            self.busy = task
+        else:
+            self.busy = self.loop.create_task(coro)
+        self.busy.add_done_callback(lambda fut: self._after(item, fut))
+        self._update_reading()
+
+    def _after(self, item: _Item, fut: asyncio.Future[Response | None]) -> None:
+        self.busy = None
+        self._finish(item, fut)
+        while self.pending and self.busy is None and not self.closing:
+            self._run(self.pending.popleft())
+        if self.busy is None and not self.closing:
+            if self.wind_down and not self.in_head and not self.in_body:
+                self._close()
+            else:
+                self._update_reading()
+
+    def _finish(self, item: _Item, fut: asyncio.Future[Response | None]) -> None:
+        if fut.cancelled():
+            self.abort()
+            return
+        exc = fut.exception()
+        if exc is not None:
+            log.error(
+                "unexpected error answering %s %s",
+                item.req.method,
+                item.req.path,
+                exc_info=exc,
+            )
+            self._write(item.req, _plain_500(), False)
+            return
+        self._write(item.req, fut.result(), item.keep_alive)
+
+    def _write(self, req: Request, resp: Response | None, keep_alive: bool) -> None:
+        transport = self.transport
+        if transport is None or self.closing:
+            return  # the client left; the request itself was still carried out
+        self.last_active = time.monotonic()
+        if resp is None:  # reset fault: a head promising a body that never comes
+            transport.write(_RESET_HEAD)
+            self._close()
+            return
+        head = [_STATUS_LINES.get(resp.status) or f"HTTP/1.1 {resp.status} Unknown\r\n"]
+        head.extend(f"{k}: {v}\r\n" for k, v in resp.headers)
+        head.append(
+            f"x-correlation-id: {req.correlation_id}\r\ncontent-length: {len(resp.body)}\r\n"
+        )
+        if not keep_alive:
+            head.append("connection: close\r\n")
+        head.append("\r\n")
+        data = "".join(head).encode("latin-1", "replace")
+        if req.method != "HEAD" and resp.body:
+            data += resp.body
+        transport.write(data)
+        if not keep_alive:
+            self._close()
+
+    def _refuse(self, status: int, code: str, message: str) -> None:
+        """Answer bad input in the vendor's format (after what is in flight), then close."""
+        req = self.req or self.sim.new_request(
+            "GET",
+            "/",
+            "",
+            {},
+            scheme=self.server.scheme,
+            server=self.local,
+            client=self.client,
+            raw_path="/",
+        )
+        self.in_head = self.in_body = False
+        self._cancel_body_timer()
+        self.discarding = True  # nothing after this is parsed
+        resp = self.sim.refusal(req, status, code, message)
+        now = time.perf_counter()
+        self._dispatch(_Item(req, False, False, now, time.time(), refusal=resp))
+
+    def _head_too_large(self) -> tuple[int, str, str]:
+        limit = self.server.options.max_header_bytes
+        return (
+            431,
+            "REQUEST_HEADER_FIELDS_TOO_LARGE",
+            f"The request line and headers exceed {limit} bytes.",
+        )
+
+    def _answer_too_large_now(self) -> None:
+        """A body announced over the limit: 413 at once, then the rest of it is read and
+        dropped (so the client sees the answer rather than a reset) until it finishes or the
+        connection is closed for idleness."""
+        req = self.req
+        assert req is not None
+        self.in_body = False
+        self.discarding = True
+        self._dispatch(_Item(req, True, False, self.started, self.at))
+
+    def _body_timeout(self) -> None:
+        self.body_timer = None
+        if not self.in_body or self.closing:
+            return
+        if not self.reading:  # the body cannot arrive while reading is paused: wait more
+            self.body_timer = self.loop.call_later(
+                self.sim.settings.body_timeout_seconds, self._body_timeout
+            )
+            return
+        timeout = self.sim.settings.body_timeout_seconds
+        self._refuse(
+            408,
+            "REQUEST_TIMEOUT",
+            f"The request body was not received within {timeout:g} seconds.",
+        )
+
+    def _cancel_body_timer(self) -> None:
+        if self.body_timer is not None:
+            self.body_timer.cancel()
+            self.body_timer = None
+
+    # -- connection state --------------------------------------------------------------
+
+    def _update_reading(self) -> None:
+        transport = self.transport
+        if transport is None or self.closing:
+            return
+        want = self.busy is None and not self.write_paused
+        if want != self.reading:
+            self.reading = want
+            if want:
+                transport.resume_reading()
+            else:
+                transport.pause_reading()
+
+    def idle_since(self, now: float) -> float:
+        """Seconds without traffic, 0 while a request is being answered or its body awaited."""
+        if self.busy is not None or self.pending or self.in_body:
+            return 0.0
+        return now - self.last_active
+
+    def close_when_idle(self) -> None:
+        self.wind_down = True
+        if self.busy is None and not self.pending and not self.in_body:
+            self._close()
+
+    def _close(self) -> None:
+        transport = self.transport
+        self.closing = True
+        self._cancel_body_timer()
+        if transport is None:
+            return
+        if self.discarding and transport.can_write_eof():
+            # let the client finish sending (and read our answer) before the close;
+            # the idle sweep ends the connection if it never does
+            transport.write_eof()
+            return
+        transport.close()
+
+    def abort(self) -> None:
+        if self.transport is not None:
+            self.transport.abort()
+
+
+async def _resume(coro: Coroutine[Any, Any, Response | None], yielded: Any) -> Response | None:
+    """Continue, inside a task, a coroutine that was stepped inline until it first suspended.
+
+    The coroutine suspended on a future (or a bare yield); wait for that here, then resume
+    it: it reads the future's outcome itself.
+    """
+    while True:
+        with contextlib.suppress(Exception, asyncio.CancelledError):
+            if yielded is None:
+                await asyncio.sleep(0)
+            else:
+                yielded._asyncio_future_blocking = False  # as a task does on taking it over
+                await yielded
+        try:
+            yielded = coro.send(None)
+        except StopIteration as stop:
+            return stop.value
+
+
+def _plain_500() -> Response:
+    return Response.text("Internal server error", 500)
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc).strip()
+    return text or type(exc).__name__
