@@ -192,6 +192,7 @@ class SimProcess:
         self.admin_token = secrets.token_urlsafe(24)
         self.start_timeout = start_timeout
         self.proc: subprocess.Popen[str] | None = None
+        self._drainer: threading.Thread | None = None
         self.base_url = ""
         self.port = 0
 
@@ -227,7 +228,7 @@ class SimProcess:
         cmd = [sys.executable, "-m", f"simulators.{self.vendor}", "--port", str(port)]
         if self.data_dir is not None:
             cmd += ["--data-dir", str(self.data_dir)]
-        cmd += ["--admin-token", self.admin_token, *self.extra]
+        cmd += [f"--admin-token={self.admin_token}", *self.extra]  # a token may start with "-"
         self.proc = subprocess.Popen(
             cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1
         )
@@ -243,7 +244,8 @@ class SimProcess:
             if m:
                 self.base_url = m.group(1)
                 self.port = int(self.base_url.rsplit(":", 1)[1])
-                threading.Thread(target=self._drain, daemon=True).start()
+                self._drainer = threading.Thread(target=self._drain, daemon=True)
+                self._drainer.start()
                 self._wait_healthy(deadline)
                 return self
         self.kill()
@@ -252,8 +254,17 @@ class SimProcess:
     def _drain(self) -> None:
         proc = self.proc
         if proc is not None and proc.stdout is not None:
-            for _ in proc.stdout:
-                pass
+            with proc.stdout:  # closed at the end of the process's output, by its only reader
+                for _ in proc.stdout:
+                    pass
+
+    def _reap(self) -> None:
+        """The process is gone: let its output reader finish, or close the pipe ourselves."""
+        drainer, self._drainer = self._drainer, None
+        if drainer is not None:
+            drainer.join(10)
+        elif self.proc is not None and self.proc.stdout is not None:
+            self.proc.stdout.close()
 
     def _wait_healthy(self, deadline: float) -> None:
         pause = threading.Event()
@@ -276,6 +287,7 @@ class SimProcess:
         if self.proc is not None and self.proc.poll() is None:
             self.proc.send_signal(signal.SIGKILL)
             self.proc.wait(10)
+        self._reap()
 
     def restart(self) -> SimProcess:
         """Start again on the same port and data directory."""
@@ -289,6 +301,7 @@ class SimProcess:
                 self.proc.wait(10)
             except subprocess.TimeoutExpired:
                 self.kill()
+        self._reap()
 
     def __enter__(self) -> SimProcess:
         return self.start()

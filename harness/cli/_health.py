@@ -10,7 +10,7 @@ import httpx
 import typer
 
 from .._errors import ConfigurationError
-from ..stack import read_endpoints
+from ..stack import PERIPHERALS, admin_headers, read_endpoints, simulator_endpoints
 from . import _checks as checks
 
 
@@ -23,11 +23,11 @@ def _targets(
     if endpoints is not None:
         doc = read_endpoints(endpoints)
         verify = doc.get("ca_bundle") or True
-        for ep in doc.values():
-            if isinstance(ep, dict):
-                token = ep.get("admin_token")  # simulators that guard their admin API
-                auth = {"Authorization": f"Bearer {token}"} if token else {}
-                found.append((f"{ep['admin_url']}/health", auth))
+        for _system, ep in simulator_endpoints(doc):
+            found.append((f"{ep['admin_url']}/health", admin_headers(ep)))
+        collab = (doc.get(PERIPHERALS) or {}).get("collab") or {}
+        if collab.get("admin_url"):  # WireMock of the collaboration and analytics stubs
+            found.append((f"{collab['admin_url']}/health", {}))
     return found, verify
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from harness.data import Firm
 
+from ..stack._endpoints import simulator_endpoints
 from ._load import MAPPINGS
 
 
@@ -20,8 +21,8 @@ def firm_present(firm: Firm, held: dict[str, dict[str, int]], endpoints: dict[st
     Totals per system are compared (a simulator may store a wire type under another name,
     e.g. Workday ``workers`` as ``Worker``): every system at least the firm's records.
     """
-    for system, ep in endpoints.items():
-        mapping = MAPPINGS.get(ep["vendor"]) if isinstance(ep, dict) else None
+    for system, ep in simulator_endpoints(endpoints):
+        mapping = MAPPINGS.get(ep["vendor"])
         if mapping is None:
             continue
         expected = sum(len(records) for _, records in mapping(firm))

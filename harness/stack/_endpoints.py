@@ -101,12 +101,9 @@ def held_records(doc: dict[str, Any], timeout: float = 30.0) -> dict[str, dict[s
     verify: Any = doc.get("ca_bundle") or True
     out: dict[str, dict[str, int]] = {}
     with httpx.Client(verify=verify, trust_env=False, timeout=timeout) as client:
-        for system, ep in doc.items():
-            if not isinstance(ep, dict):
-                continue
+        for system, ep in simulator_endpoints(doc):
             tenant = ep.get("sim_tenant") or DEFAULT_TENANT
-            token = ep.get("admin_token")  # simulators that guard their admin API
-            headers = {"Authorization": f"Bearer {token}"} if token else {}
+            headers = admin_headers(ep)  # simulators that guard their admin API
             try:
                 r = client.get(f"{ep['admin_url']}/tenants/{tenant}", headers=headers)
                 r.raise_for_status()

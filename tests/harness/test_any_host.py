@@ -115,7 +115,8 @@ def test_health_checks_every_simulator_and_reports_what_does_not_answer(
         text=True,
         timeout=60,
     )
-    assert ok.returncode == 0 and "healthy: 4 checked" in ok.stdout, ok.stderr
+    # five simulators and the peripherals' WireMock
+    assert ok.returncode == 0 and "healthy: 6 checked" in ok.stdout, ok.stderr
     down = f"http://127.0.0.1:{_free_port()}/health"
     bad = subprocess.run(
         [*HARNESS, "health", "--endpoints", str(harness_up), "--url", down],
