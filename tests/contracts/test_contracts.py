@@ -23,7 +23,7 @@ from contracts import (
     releases,
     vendors,
 )
-from harness.stack import Stack, StackSettings, endpoints_document
+from harness.stack import Stack, StackSettings, admin_headers, endpoints_document
 from harness.stack._vendor_auth import tba_auth
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -191,7 +191,9 @@ def test_netsuite_string_for_number_is_named_with_field_and_rule(mode: str) -> N
                 "/record/v1/customer",
                 json={"companyName": "X", "subsidiary": {"id": "1"}, "creditLimit": "lots"},
             )
-        entries = httpx.get(ep["admin_url"] + "/journal").json()["entries"]
+        entries = httpx.get(ep["admin_url"] + "/journal", headers=admin_headers(ep)).json()[
+            "entries"
+        ]
     assert r.status_code == 400
     v = [x for e in entries for x in e["violations"]]
     assert v and v[0]["field"] == "creditLimit" and v[0]["rule"] == "type"
@@ -201,6 +203,27 @@ def test_netsuite_string_for_number_is_named_with_field_and_rule(mode: str) -> N
         assert "rule type" in detail["detail"]
     else:  # the simulator's own answer, the contract check let it through
         assert "rule type" not in detail["detail"]
+
+
+def test_netsuite_upsert_needs_create_fields_only_when_it_creates() -> None:
+    with Stack(StackSettings(port_base=None, systems=["erp"], contracts="strict")) as st:
+        ep = endpoints_document(st)["erp"]
+        with httpx.Client(base_url=ep["rest_url"], auth=tba_auth(ep)) as c:
+            url = "/record/v1/customer/eid:UPS-1"
+            new = c.put(url, json={"companyName": "Upsert Co"})
+            made = c.put(url, json={"companyName": "Upsert Co", "subsidiary": {"id": "1"}})
+            again = c.put(url, json={"companyName": "Upsert Co Ltd"})  # an update
+            got = c.get(url).json()
+        entries = httpx.get(ep["admin_url"] + "/journal", headers=admin_headers(ep)).json()[
+            "entries"
+        ]
+    assert new.status_code == 400, new.text
+    detail = new.json()["o:errorDetails"][0]
+    assert detail["o:errorCode"] == "USER_ERROR" and "subsidiary" in detail["detail"]
+    assert made.status_code == 204 and again.status_code == 204, again.text
+    assert got["companyName"] == "Upsert Co Ltd" and got["subsidiary"]["id"] == "1"
+    v = [x for e in entries for x in e["violations"]]
+    assert [(x["field"], x["rule"]) for x in v] == [("subsidiary", "required")]
 
 
 def test_salesforce_unknown_field_is_invalid_field_in_strict_mode() -> None:
@@ -247,7 +270,8 @@ def test_verify_reports_drift_of_a_simulator_under_an_upcoming_profile(tmp_path:
         )
     out = json.loads(r.stdout)
     by = {o["name"]: o for o in out["objects"]}
-    assert "location" in " ".join(by["timeBill"]["removed"])  # the contract has it, the sandbox not
+    # the contract has it, the sandbox not
+    assert "activityCode" in " ".join(by["timeBill"]["removed"])
     assert r.returncode == 1
 
 
