@@ -228,7 +228,8 @@ class SimProcess:
         cmd = [sys.executable, "-m", f"simulators.{self.vendor}", "--port", str(port)]
         if self.data_dir is not None:
             cmd += ["--data-dir", str(self.data_dir)]
-        cmd += [f"--admin-token={self.admin_token}", *self.extra]  # a token may start with "-"
+        # one argument: a token may begin with "-", which argparse would read as an option
+        cmd += [f"--admin-token={self.admin_token}", *self.extra]
         self.proc = subprocess.Popen(
             cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1
         )

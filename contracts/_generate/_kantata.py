@@ -1,7 +1,10 @@
 """Kantata OX API v1 contracts from the vendor's OpenAPI (split per resource) and gem spec.
 
 Record properties and their types come from the component schema of the resource
-(``mavenlink-<resource>-api-openapi.yml``), create attributes and required ones from the
+(``mavenlink-<resource>-api-openapi.yml``): every property it lists, those returned only on
+request marked ``x-returned`` (``optional``: through ``optional_fields``;
+``include:<association>``: when that association is included); create attributes and
+required ones from the
 ``POST /<collection>`` request body; resources without an OpenAPI file here take their
 attribute names and writability from ``mavenlink_gem-specification.yml`` and their
 types from the developer documentation (https://developer.kantata.com/).
@@ -9,6 +12,7 @@ types from the developer documentation (https://developer.kantata.com/).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +29,17 @@ OPENAPI = {
     "external_references": ("mavenlink-external-references-api-openapi.yml", "ExternalReference"),
 }
 DOCS = "https://developer.kantata.com/kantata/specification"
+_INCLUDE = re.compile(r"only be included in the response if `([a-z_]+)` is in the list")
+
+
+def returned(description: str) -> str:
+    """When a record carries a property, in the OpenAPI description's own words."""
+    m = _INCLUDE.search(description)
+    if m:
+        return f"include:{m.group(1)}"
+    return "optional" if "optional_fields param" in description else "always"
+
+
 ID_IN = {
     "anyOf": [{"type": "integer"}, {"type": "string", "pattern": "^[0-9]+$"}, {"type": "null"}]
 }
@@ -92,13 +107,16 @@ def build(
     endpoints: dict[str, Any] = {}
     for coll, res in selection["resources"].items():
         comp: dict[str, Any] = {}
+        when: dict[str, str] = {}  # property -> when a record carries it
         create_spec: dict[str, Any] = {}
         required = list(res.get("required", []))
         source = f"written from {DOCS} (attribute names from the gem specification mavenlink_gem-specification.yml)"
         if coll in OPENAPI:
             fname, comp_name = OPENAPI[coll]
             doc = yaml.safe_load((specs / "kantata" / fname).read_text())
+            raw = doc["components"]["schemas"][comp_name].get("properties", {})
             comp = openapi_to_2020(doc["components"]["schemas"][comp_name]).get("properties", {})
+            when = {n: returned(str(p.get("description", ""))) for n, p in raw.items()}
             post = (doc["paths"].get(f"/{coll}") or {}).get("post")
             if post:
                 body = post["requestBody"]["content"]["application/json"]["schema"]
@@ -107,9 +125,14 @@ def build(
                 required = list(inner.get("required", required))
             source = f"vendor OpenAPI kantata/{fname} ({comp_name}, POST /{coll})"
         props: dict[str, Any] = {"id": prop("string", vendor_type="id")}
-        for attr, kind in res["attributes"].items():
+        # the selection's attributes, then every other property of the OpenAPI component
+        every = {**res["attributes"], **{n: "" for n in comp if n not in res["attributes"]}}
+        every.pop("id", None)
+        for attr, kind in every.items():
             if attr in comp:
                 props[attr] = _nullable({**comp[attr], "x-vendor-type": comp[attr].get("type")})
+                if when.get(attr, "always") != "always":
+                    props[attr]["x-returned"] = when[attr]
             else:
                 k = res["create"].get(attr) or res["update"].get(attr) or kind
                 # answers carry ids as digit strings (the vendor's JSON), requests may send numbers

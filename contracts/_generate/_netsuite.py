@@ -1,9 +1,11 @@
 """NetSuite REST record contracts from the REST API Browser extraction of release 2026.1.
 
-Per field the type, format, read-only flag, reference target and select values come from
-``schemas/<record>.md`` where the record is in the extraction; the browser has no
-``required`` flags, so required-on-create and the records missing from the extraction
-are written from the Help Center record pages named in ``netsuite.toml``.
+Where the record is in the extraction, every body field of its ``schemas/<record>.md``
+definition is in the contract (sublists, subrecords, links and nested ``x.id`` rows are
+not body fields), each with its type, format, read-only flag, reference target and select
+values; the browser has no ``required`` flags, so required-on-create and the records
+missing from the extraction are written from the Help Center record pages named in
+``netsuite.toml``.
 """
 
 from __future__ import annotations
@@ -41,6 +43,39 @@ def _table(specs: Path, record: str) -> dict[str, dict[str, Any]]:
                 "enum": [e.strip(" `") for e in enum.split(",") if e.strip()],
             }
     return rows
+
+
+_SCALAR_KIND = {"number": "float", "integer": "integer", "boolean": "boolean"}
+
+
+def _row_kind(row: dict[str, Any]) -> str:
+    """The selection kind a browser row stands for (non-scalar types are references)."""
+    typ, fmt = row["type"], row["format"]
+    if typ == "string":
+        return {"date": "date", "date-time": "datetime"}.get(fmt, "string")
+    return _SCALAR_KIND.get(typ, "ref")
+
+
+def _body_fields(
+    table: dict[str, dict[str, Any]], selected: dict[str, Any]
+) -> dict[str, dict[str, Any]]:
+    """The selection's fields (required flags, kinds, records the extraction lacks), then
+    every other body field of the browser definition; a selected name that differs from
+    the browser's only in case takes the browser's spelling."""
+    body = {
+        n: r
+        for n, r in table.items()
+        if "." not in n
+        and n != "refName"
+        and "-" not in r["type"]
+        and not r["type"].endswith("Collection")
+        and r["type"] != "nsLink[]"
+    }
+    spelled = {n.lower(): n for n in body}
+    out = {spelled.get(n.lower(), n): sel for n, sel in selected.items()}
+    for n, row in body.items():
+        out.setdefault(n, {"kind": _row_kind(row)})
+    return out
 
 
 def _field(name: str, sel: dict[str, Any], row: dict[str, Any] | None) -> tuple[dict, dict, str]:
@@ -123,7 +158,7 @@ def build(
         create: dict[str, Any] = {}
         update: dict[str, Any] = {}
         required: list[str] = []
-        for fname, sel in rec["fields"].items():
+        for fname, sel in _body_fields(table, rec["fields"]).items():
             field_row = table.get(fname)
             resp, req, _vt = _field(fname, sel, field_row)
             ro = sel.get("readonly") or (field_row is not None and field_row["readonly"])
@@ -183,6 +218,10 @@ def build(
                     **request_extra,
                 },
                 "update": {"type": "object", "properties": update, **request_extra},
+                # PUT .../eid:{id} creates or updates: an update of an existing record
+                # need not repeat what create requires (a create is held to "create",
+                # endpoints.json "request_if_new")
+                "upsert": {"type": "object", "properties": dict(create), **request_extra},
             },
             how,
         )
@@ -288,7 +327,8 @@ def endpoints(release: str) -> dict[str, Any]:
             "record.upsert": {
                 "method": "PUT",
                 "path": "/services/rest/record/v1/{type}/{id}",
-                "request": "objects/{object}.json#/$defs/create",
+                "request": "objects/{object}.json#/$defs/upsert",
+                "request_if_new": "objects/{object}.json#/$defs/create",
             },
             "record.get": {
                 "method": "GET",

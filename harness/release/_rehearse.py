@@ -15,7 +15,7 @@ import re
 import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree as ET
 
 from rich.console import Console
@@ -31,6 +31,9 @@ from contracts import (
 )
 
 from .._errors import HarnessError
+
+if TYPE_CHECKING:
+    from ..journeys import TargetSpec
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +186,8 @@ def _run_one(
     seed: int,
     out_dir: Path,
     step_timeout: float,
+    target: TargetSpec | None = None,
+    target_file: str = "",
 ) -> list[Cell]:
     from ..journeys import EventBus, SessionOptions, embedded_spec, run_journeys
     from ..reporting import JsonSummaryReporter, JUnitReporter
@@ -190,7 +195,7 @@ def _run_one(
     out_dir.mkdir(parents=True, exist_ok=True)
     options = SessionOptions(
         seed=seed,
-        target=embedded_spec(),
+        target=target or embedded_spec(),
         step_timeout=step_timeout,
         timeout=max(120.0, step_timeout * 6 * len(journeys)),
         log_dir=out_dir,
@@ -204,6 +209,7 @@ def _run_one(
     argv = ["harness", "run", "--seed", str(seed), "--journeys", ",".join(journeys)]
     for v, r in sorted(scenario.releases.items()):
         argv += ["--release", f"{v}={r}"]
+    argv += ["--target", target_file] if target is not None and target_file else []
     try:
         result = run_journeys(options, journeys, bus, shlex.join(argv))
     except HarnessError as exc:
@@ -239,12 +245,21 @@ def run_rehearsal(
     report_dir: Path,
     step_timeout: float,
     console: Console,
+    target: TargetSpec | None = None,
+    target_file: str = "",
 ) -> Outcome:
+    """Each scenario played by ``target`` (default: the embedded reference integration)."""
     outcome = Outcome(plan)
     for sc in plan:
         console.print(f"- rehearsing {sc.name} ...", soft_wrap=True)
         outcome.cells[sc.name] = _run_one(
-            sc, journeys, seed, report_dir / "rehearsal" / _slug(sc.name), step_timeout
+            sc,
+            journeys,
+            seed,
+            report_dir / "rehearsal" / _slug(sc.name),
+            step_timeout,
+            target,
+            target_file,
         )
     _print_matrix(outcome, journeys, console)
     report_dir.mkdir(parents=True, exist_ok=True)

@@ -65,6 +65,8 @@ class JourneyClock:
             for s, e in ctx.endpoints.items()
             if isinstance(e, dict) and s in ("crm", "erp", "psa", "hcm")
         }
+        #: admin URL -> the header its admin API wants
+        self.auth = {url: ctx.admin_headers(s) for s, (url, _) in self.admin.items()}
         self.since = dict.fromkeys(self.admin, 0)
         self.floor = dict.fromkeys(self.admin, 0)  # journaled before the run started
         self.seen: dict[str, set[int]] = {s: set() for s in self.admin}
@@ -131,7 +133,8 @@ class JourneyClock:
 
     def _get(self, url: str, params: dict[str, Any] | None = None) -> dict[str, Any] | None:
         try:
-            r = self.http.get(url, params=params, timeout=10)
+            headers = next((h for u, h in self.auth.items() if url.startswith(u)), None)
+            r = self.http.get(url, params=params, headers=headers, timeout=10)
             if r.status_code == 200:
                 return dict(r.json())
             self.errors[f"{url.split('/__admin')[0]} answered {r.status_code}"] += 1

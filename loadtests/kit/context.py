@@ -32,6 +32,11 @@ class LoadContext:
     def verify(self) -> Any:
         return self.endpoints.get("ca_bundle") or True
 
+    def admin_headers(self, system: str) -> dict[str, str]:
+        """The header a simulator's admin API wants: the run's admin token, when it has one."""
+        token = (self.endpoints.get(system) or {}).get("admin_token")
+        return {"Authorization": f"Bearer {token}"} if token else {}
+
     def weight(self, user_class: str, default: int = 1) -> int:
         return int((self.profile.get("mix") or {}).get(user_class, default))
 

@@ -61,6 +61,7 @@ class Ledger:
         r = self.http.get(
             f"{ep['admin_url']}/tenants/{tenant}/records/{type_}",
             params={**match, "limit": 1_000_000},
+            headers=self.ctx.admin_headers(system),
             timeout=60,
         )
         r.raise_for_status()

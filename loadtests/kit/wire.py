@@ -157,12 +157,18 @@ class LocustSystems:
         )
         self.admin = {
             system: AdminHandle(
-                LocustWire(client, f"{system} admin", e["admin_url"], journey),
+                LocustWire(
+                    client,
+                    f"{system} admin",
+                    e["admin_url"],
+                    journey,
+                    headers=ctx.admin_headers(system),
+                ),
                 e.get("sim_tenant") or "default",
                 system,
             )
             for system, e in ep.items()
-            if isinstance(e, dict)
+            if isinstance(e, dict) and "admin_url" in e
         }
         self._crm_ep = crm
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal
 
 from contracts import (
@@ -60,8 +61,13 @@ class RequestContracts:
         self._case_insensitive = bool(wire.get("case_insensitive_names"))
         self._pending: dict[int, list[dict[str, Any]]] = {}
         self.served_fields: list[str] = []  # "object.field" the release adds and the dialect serves
-        #: (route, object) -> the compiled request validator, or None: resolved once each
-        self._by_route: dict[tuple[str, str], Validator | None] = {}
+        #: (route, object, kind) -> the compiled request validator, or None: resolved once each
+        self._by_route: dict[tuple[str, str, str], Validator | None] = {}
+        #: whether an upsert creates its record (the dialect's answer); None: never asked
+        self.creates: Callable[[Request], bool] | None = None
+        self._if_new = frozenset(
+            name for name, ep in self.contract.endpoints.items() if "request_if_new" in ep
+        )
         self._object_param = str(self.contract.wire.get("x-object-param", ""))
 
     # -- profile ---------------------------------------------------------------------
@@ -109,11 +115,15 @@ class RequestContracts:
         """Validate a write's body; strict mode raises the vendor's error."""
         if self.mode == "off" or req.method not in _WRITES or req.route is None or not req.body:
             return
-        key = (req.route.name, req.params.get(self._object_param, ""))
+        # an upsert that creates its record is held to the create schema
+        kind = "request"
+        if req.route.name in self._if_new and self.creates is not None and self.creates(req):
+            kind = "request_if_new"
+        key = (req.route.name, req.params.get(self._object_param, ""), kind)
         try:
             validator = self._by_route[key]
         except KeyError:
-            ref = self.contract.endpoint_ref(req.route.name, req.params, "request")
+            ref = self.contract.endpoint_ref(req.route.name, req.params, kind)
             validator = self._by_route[key] = (
                 self.contract.validator(ref) if ref is not None else None
             )
@@ -214,4 +224,5 @@ def make_request_contracts(
         return None
     rc = RequestContracts(dialect.vendor, release, mode)
     rc.apply_profile(dialect, options)
+    rc.creates = dialect.creates
     return rc

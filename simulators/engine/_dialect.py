@@ -62,6 +62,11 @@ class Dialect:
         """Rate limits and quotas: a response to send instead of handling, or None."""
         return None
 
+    def creates(self, req: Request) -> bool:
+        """Whether a create-or-update write (an upsert) would create its record: the
+        contract then holds it to the create schema (``request_if_new``)."""
+        return False
+
     def release(self, req: Request, tenant: Tenant | None) -> None:
         """Called after every handled request (release a concurrency slot, ...)."""
 

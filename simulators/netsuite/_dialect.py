@@ -201,6 +201,14 @@ class NetSuiteDialect(Dialect):
             return resp
         return None
 
+    def creates(self, req: Request) -> bool:
+        """PUT .../{type}/eid:{id} creates when no record has that external id."""
+        rt = self.records.types.get(req.params.get("type", "").lower())
+        raw = req.params.get("id", "")
+        if req.tenant is None or rt is None or raw[:4].lower() != "eid:" or len(raw) == 4:
+            return False
+        return self.records.resolve_id(req.tenant, rt, raw, must_exist=False) is None
+
     def release(self, req: Request, tenant: Tenant | None) -> None:
         if tenant is not None and req.route is not None and req.route.auth:
             self.limit(tenant).release()

@@ -26,7 +26,7 @@ from contracts import (
     releases,
     vendors,
 )
-from harness.stack import Stack, StackSettings, endpoints_document
+from harness.stack import Stack, StackSettings, admin_headers, endpoints_document
 from harness.stack._vendor_auth import tba_auth
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -210,7 +210,9 @@ def test_netsuite_string_for_number_is_named_with_field_and_rule(mode: str) -> N
                 "/record/v1/customer",
                 json={"companyName": "X", "subsidiary": {"id": "1"}, "creditLimit": "lots"},
             )
-        entries = httpx.get(ep["admin_url"] + "/journal").json()["entries"]
+        entries = httpx.get(ep["admin_url"] + "/journal", headers=admin_headers(ep)).json()[
+            "entries"
+        ]
     assert r.status_code == 400
     v = [x for e in entries for x in e["violations"]]
     assert v and v[0]["field"] == "creditLimit" and v[0]["rule"] == "type"
@@ -220,6 +222,27 @@ def test_netsuite_string_for_number_is_named_with_field_and_rule(mode: str) -> N
         assert "rule type" in detail["detail"]
     else:  # the simulator's own answer, the contract check let it through
         assert "rule type" not in detail["detail"]
+
+
+def test_netsuite_upsert_needs_create_fields_only_when_it_creates() -> None:
+    with Stack(StackSettings(port_base=None, systems=["erp"], contracts="strict")) as st:
+        ep = endpoints_document(st)["erp"]
+        with httpx.Client(base_url=ep["rest_url"], auth=tba_auth(ep)) as c:
+            url = "/record/v1/customer/eid:UPS-1"
+            new = c.put(url, json={"companyName": "Upsert Co"})
+            made = c.put(url, json={"companyName": "Upsert Co", "subsidiary": {"id": "1"}})
+            again = c.put(url, json={"companyName": "Upsert Co Ltd"})  # an update
+            got = c.get(url).json()
+        entries = httpx.get(ep["admin_url"] + "/journal", headers=admin_headers(ep)).json()[
+            "entries"
+        ]
+    assert new.status_code == 400, new.text
+    detail = new.json()["o:errorDetails"][0]
+    assert detail["o:errorCode"] == "USER_ERROR" and "subsidiary" in detail["detail"]
+    assert made.status_code == 204 and again.status_code == 204, again.text
+    assert got["companyName"] == "Upsert Co Ltd" and got["subsidiary"]["id"] == "1"
+    v = [x for e in entries for x in e["violations"]]
+    assert [(x["field"], x["rule"]) for x in v] == [("subsidiary", "required")]
 
 
 def test_salesforce_unknown_field_is_invalid_field_in_strict_mode() -> None:
@@ -251,28 +274,23 @@ def test_verify_reports_drift_of_a_simulator_under_an_upcoming_profile(tmp_path:
         doc = endpoints_document(st)
         ep_file = tmp_path / "endpoints.json"
         ep_file.write_text(json.dumps(doc))
-        assert doc["erp"]["release"] == "2027.1"
-        out = {}
-        codes = {}
-        for system, vendor in (("erp", "netsuite"), ("crm", "salesforce")):
-            r = _cli(
-                "contracts",
-                "verify",
-                vendor,
-                "--base-url",
-                doc[system]["base_url"],
-                "--endpoints",
-                str(ep_file),
-                "--json",
-            )  # the release comes from the endpoints file
-            codes[vendor] = r.returncode
-            out[vendor] = {o["name"]: o for o in json.loads(r.stdout)["objects"]}
-    assert codes == {"netsuite": 1, "salesforce": 0}
-    # the simulators serve the optional fields the upcoming releases add
-    assert not out["salesforce"]["Opportunity"]["drifted"]
-    assert not out["netsuite"]["timeBill"]["drifted"]
-    # NetSuite's subsidiary.country: a select in the vendor file, a string in the simulator
-    assert out["netsuite"]["subsidiary"]["retyped"] == ["country (object -> string)"]
+        r = _cli(
+            "contracts",
+            "verify",
+            "netsuite",
+            "--base-url",
+            doc["erp"]["base_url"],
+            "--endpoints",
+            str(ep_file),
+            "--release",
+            "2027.1",
+            "--json",
+        )
+    out = json.loads(r.stdout)
+    by = {o["name"]: o for o in out["objects"]}
+    # the contract has it, the sandbox not
+    assert "activityCode" in " ".join(by["timeBill"]["removed"])
+    assert r.returncode == 1
 
 
 def test_profile_and_variant_settings_are_checked_by_name_and_value() -> None:

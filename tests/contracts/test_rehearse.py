@@ -1,15 +1,47 @@
 """harness rehearse and harness run under an upcoming release: the first breaking call, the
 field and rule it broke, and the diff entry that explains it; a release that only adds
-optional fields breaks nothing."""
+optional fields breaks nothing.
+
+The reference integration already sends each job its customer's subsidiary, so NetSuite
+2027.1 (subsidiary required on a job's create) breaks nothing of it; the break is shown on
+a stack written before 2027.1 that leaves the job's subsidiary to be inherited
+(``inherited_subsidiary_main.py``)."""
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
 from pathlib import Path
 
+from rich.console import Console
+
+from harness.journeys import EventBus, SessionOptions, TargetSpec, run_journeys
+from harness.release import plan_rehearsal, run_rehearsal
+from harness.reporting import JsonSummaryReporter
+
 ROOT = Path(__file__).resolve().parents[2]
+MAIN = str(Path(__file__).parent / "inherited_subsidiary_main.py")
+
+
+def _inheriting_stack() -> TargetSpec:
+    """The reference integration with jobs that leave the subsidiary to their customer."""
+    return TargetSpec(
+        name="stack that leaves a job's subsidiary to its customer",
+        start=(
+            sys.executable,
+            MAIN,
+            "serve",
+            "--endpoints",
+            "{endpoints}",
+            "--port",
+            "0",
+            "--db",
+            "{workdir}/ri.sqlite3",
+        ),
+        embedded=True,
+    )
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -31,18 +63,31 @@ def _violations(step: dict) -> list[dict]:
 
 
 def test_rehearse_explains_the_break_and_passes_the_optional_only_release(tmp_path: Path) -> None:
+    # the reference integration is ready for 2027.1: the rehearsal passes, exit 0
     r = _cli(
         "rehearse",
         "--release", "netsuite=2027.1",
-        "--release", "workday=2027R1",
         "--journeys", "tm",
         "--no-variants",
         "--step-timeout", "4",
-        "--report-dir", str(tmp_path),
+        "--report-dir", str(tmp_path / "ri"),
     )  # fmt: skip
-    assert r.returncode == 1, r.stdout + r.stderr
-    out = r.stdout
-    assert "first breaking call (tm): PUT /services/rest/record/v1/job/eid:" in out
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "rehearsal: no journey breaks" in r.stdout
+    # a stack that relies on the subsidiary being inherited breaks at its first job create
+    console = io.StringIO()
+    outcome = run_rehearsal(
+        plan_rehearsal({"netsuite": "2027.1", "workday": "2027R1"}, variants=False),
+        ["tm"],
+        1,
+        tmp_path,
+        4.0,
+        Console(file=console, width=400),
+        _inheriting_stack(),
+    )
+    out = console.getvalue()
+    assert not outcome.ok, out
+    assert "first breaking call: PUT /services/rest/record/v1/job/eid:" in out
     assert "field 'subsidiary' rule 'required'" in out
     assert "explained by: netsuite 2026.2 -> 2027.1: BREAKING newly-required" in out
     doc = json.loads((tmp_path / "rehearsal-summary.json").read_text())
@@ -69,9 +114,23 @@ def test_lenient_run_lets_the_write_through_and_still_reports_it(tmp_path: Path)
         "--release", "netsuite=2027.1",
         "--contracts", "lenient",
         "--step-timeout", "10",
-        "--report-dir", str(tmp_path),
+        "--report-dir", str(tmp_path / "ri"),
     )  # fmt: skip
-    assert r.returncode == 1, r.stdout + r.stderr
+    assert r.returncode == 0, r.stdout + r.stderr  # the reference integration is ready
+    ri = json.loads((tmp_path / "ri" / "run-summary.json").read_text())
+    assert "--release netsuite=2027.1 --contracts lenient" in ri["reproduce"]
+    bus = EventBus()
+    bus.subscribe(JsonSummaryReporter(tmp_path / "run-summary.json"))
+    options = SessionOptions(
+        seed=1,
+        target=_inheriting_stack(),
+        step_timeout=10,
+        log_dir=tmp_path,
+        releases={"netsuite": "2027.1"},
+        contracts="lenient",
+    )
+    result = run_journeys(options, ["tm"], bus, "harness run --release netsuite=2027.1")
+    assert not result.ok
     run = json.loads((tmp_path / "run-summary.json").read_text())
     journey = run["journeys"][0]
     failed = [s for s in journey["steps"] if not s["ok"]]
@@ -83,4 +142,3 @@ def test_lenient_run_lets_the_write_through_and_still_reports_it(tmp_path: Path)
     broken = [i for i in journey["invariants"] if not i["ok"]]
     assert [i["name"] for i in broken] == ["requests keep to the vendor contracts"]
     assert "field 'subsidiary' ($.subsidiary) breaks rule 'required'" in broken[0]["detail"]
-    assert "--release netsuite=2027.1 --contracts lenient" in run["reproduce"]

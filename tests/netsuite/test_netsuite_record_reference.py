@@ -25,9 +25,7 @@ DIFFERENCES = {
     ("timeBill", "hours"): "number",
     # a checkbox here; the browser lists a select
     ("customerPayment", "undepFunds"): "boolean",
-    # free text here (the loaders and the reference integration write names such as "TM");
-    # the browser lists selects ({"id": "1".."5"} and country codes)
-    ("job", "jobBillingType"): "string",
+    # free text here; the browser lists a select of country codes
     ("subsidiary", "country"): "string",
 }
 #: fields the simulator serves beyond the browser's list (kept for the billing rules)

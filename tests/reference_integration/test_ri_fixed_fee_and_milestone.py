@@ -38,6 +38,17 @@ def test_fixed_fee_deal_invoiced_on_completion_and_paid(firm: Any) -> None:
         "record",
         {"type": "Opportunity", "match": {"Invoice_Status__c": f"{inv['tranId']} Paid In Full"}},
     )
+    # the PSA reference follows the payment notification's own flow; the CRM may show the
+    # payment first (the issuing flow reads the invoice's current status): wait for it as
+    # the milestone test does
+    firm.wait(
+        "psa",
+        "record",
+        {
+            "type": "external_references",
+            "match": {"service_model_ref": str(inv["id"]), "external_status": "Paid In Full"},
+        },
+    )
     [psa_inv] = firm.records("psa", "invoices")
     refs = firm.records("psa", "external_references", subject_type="Invoice")
     assert [r["external_status"] for r in refs] == ["Paid In Full"]

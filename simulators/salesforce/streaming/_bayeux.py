@@ -60,8 +60,15 @@ class BayeuxEndpoint:
         }
 
     def replay_ids(self, tenant: Tenant) -> ChannelReplayIds:
-        assert self.d.sim is not None
-        return replay_ids_of(tenant, self.d.sim.settings.event_retention, self.s.replay_id_gaps)
+        sim = self.d.sim
+        assert sim is not None
+        keep = sim.settings.event_retention
+        return replay_ids_of(
+            tenant,
+            keep,
+            lambda: sim.events.events(tenant.name, limit=keep),
+            gaps=self.s.replay_id_gaps,
+        )
 
     def on_event(self, tenant: Tenant, ev: Event) -> None:
         """Number the event per channel, then queue it for every subscribed client."""

@@ -10,6 +10,7 @@ order, and kept for as many events per channel as the engine retains.
 from __future__ import annotations
 
 import zlib
+from collections.abc import Callable, Iterable
 
 from simulators.engine import Event, Tenant
 
@@ -60,9 +61,18 @@ class ChannelReplayIds:
                 self.assign(channel, ev.seq)
 
 
-def replay_ids_of(tenant: Tenant, keep: int, gaps: bool = False) -> ChannelReplayIds:
-    """The tenant's per-channel numbering, created on first use."""
+def replay_ids_of(
+    tenant: Tenant,
+    keep: int,
+    retained: Callable[[], Iterable[Event]] | None = None,
+    gaps: bool = False,
+) -> ChannelReplayIds:
+    """The tenant's per-channel numbering, created on first use by numbering the events still
+    retained, in order: a simulator restarted on its data directory reads them back, so
+    the replay ids a client saw before the restart stay valid."""
     ids = tenant.state.get(STATE_KEY)
     if not isinstance(ids, ChannelReplayIds):
         ids = tenant.state[STATE_KEY] = ChannelReplayIds(keep, gaps)
+        for ev in retained() if retained is not None else ():
+            ids.on_publish(ev)
     return ids
