@@ -87,7 +87,7 @@ def test_rehearse_explains_the_break_and_passes_the_optional_only_release(tmp_pa
     )
     out = console.getvalue()
     assert not outcome.ok, out
-    assert "first breaking call: PUT /services/rest/record/v1/job/eid:" in out
+    assert "first breaking call (tm): PUT /services/rest/record/v1/job/eid:" in out
     assert "field 'subsidiary' rule 'required'" in out
     assert "explained by: netsuite 2026.2 -> 2027.1: BREAKING newly-required" in out
     doc = json.loads((tmp_path / "rehearsal-summary.json").read_text())
