@@ -651,6 +651,7 @@ def play_webhook_500(sc: Scene) -> None:
     wait_invoices(sc, 1)
     wait_time_invoiced(sc)
     pay_and_flow_back(sc)
+    settle(sc, "every delivery through the relay settles")
 
 
 def play_token_expiry(sc: Scene) -> None:

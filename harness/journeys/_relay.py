@@ -16,6 +16,16 @@ import httpx
 _FORWARD = ("content-type", "x-correlation-id", "x-simulator-event-seq", "x-simulator-tenant")
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """A vendor that hangs up mid-answer (its subscription replaced, its timeout passed)
+    is the vendor's business: no traceback on the console."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        return None
+
+
 class FailingRelay:
     """Answers 500 to the first ``fail_first`` requests, then relays to ``target``."""
 
@@ -57,7 +67,7 @@ class FailingRelay:
             def log_message(self, *args: Any) -> None:
                 return None
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = _QuietServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self._thread.start()
