@@ -53,6 +53,12 @@ class HarnessConfig:
         erp = self.simulators.get("erp")
         if erp and self.vendors.get("erp") == "businesscentral":
             out["erp"] = _businesscentral_settings(erp)
+        elif erp:  # nothing reads them: said, not ignored
+            raise ConfigurationError(
+                f"[erp] settings {', '.join(sorted(erp))} have no effect on the "
+                f"{self.vendors.get('erp') or 'netsuite'} simulator",
+                hint="only erp = \"businesscentral\" takes [erp] settings; remove them",
+            )
         return out
 
 

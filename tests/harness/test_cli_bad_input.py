@@ -60,7 +60,7 @@ CASES: list[tuple[str, str]] = [
     ("run --seed -1", "harness run: Invalid value for '--seed': -1 must be 0 or more"),
     ("run --seed x", "harness run: Invalid value for '--seed'"),
     ("run --size huge", "Invalid value for '--size': 'huge': choose from small, medium, large"),
-    ("run --journeys tm,nope", "unknown journey(s) nope (hint: choose from tm,"),
+    ("run --journeys tm,nope", "unknown journey(s) nope (hint: choose from the suites"),
     (
         "run --report-dir a-file",
         "Invalid value for '--report-dir': a-file is a file, not a directory",
@@ -70,7 +70,7 @@ CASES: list[tuple[str, str]] = [
     ("run --target .", "Invalid value for '--target': . is not a file"),
     ("run --target target-port.toml", "target-port.toml: unknown key 'port' (allowed: base_url,"),
     ("run --target target-run.toml", "target-run.toml: run.timeout: must be > 0, got -1"),
-    ("run --target target-release.toml", "target-release.toml [run]: release has no effect"),
+    ("run --target target-release.toml", "--release 'next' is not VENDOR=RELEASE"),
     ("run --target target-reports.toml", "error: report_dir: a-file is a file, not a directory"),
     ("run --target target-nofaults.toml", "cannot read faults file "),
     (
