@@ -201,6 +201,8 @@ async def record_invoice(
                 },
             },
         )
+    else:  # seen again (a repeated event): the PSA reference follows the ERP first
+        await psa_status(svc, inv_id, status, found)
     svc.store.set_link("invoice", inv_id, {"opportunity": project["opportunity"], "tran": tran})
     notify.announce(
         svc,
@@ -214,7 +216,25 @@ async def record_invoice(
             "status": status,
         },
     )
-    await crm_latest_status(svc, project["opportunity"])
+    await crm_latest_status(svc, project["opportunity"], {inv_id: inv})
+
+
+async def psa_status(
+    svc: Services, invoice_id: str, status: str, psa_invoices: list[dict[str, Any]]
+) -> None:
+    """The ERP invoice's status on the external reference of its PSA invoice(s)."""
+    for psa_inv in psa_invoices:
+        await svc.psa.external_reference(
+            {
+                "service_name": ERP_SERVICE,
+                "service_model": "invoice",
+                "service_model_ref": invoice_id,
+                "subject_type": "Invoice",
+                "subject_id": str(psa_inv["id"]),
+                "status": "successful",
+                "external_status": status,
+            }
+        )
 
 
 def _status(inv: dict[str, Any] | None) -> str:
@@ -230,7 +250,7 @@ async def crm_status(svc: Services, opp_id: str, text: str) -> None:
         await svc.crm.update("Opportunity", opp_id, {field: text[:255]})
 
 
-async def crm_latest_status(svc: Services, opp_id: str) -> None:
+async def crm_latest_status(svc: Services, opp_id: str, read: dict[str, Any] | None = None) -> None:
     """The CRM shows the status of the opportunity's newest invoice, read from the ERP now.
 
     Invoice notifications can arrive (or be retried) in any order; writing the status of
@@ -240,7 +260,8 @@ async def crm_latest_status(svc: Services, opp_id: str) -> None:
     if not ours:
         return
     newest = max(ours, key=int)
-    inv = await svc.erp.get(f"invoice/{newest}")
+    # the record this task already read (and told the PSA about), else the ERP's now
+    inv = (read or {}).get(newest) or await svc.erp.get(f"invoice/{newest}")
     tran = str((inv or {}).get("tranId") or newest)
     await crm_status(svc, opp_id, f"{tran} {_status(inv)}")
 
@@ -253,22 +274,10 @@ async def on_erp_invoice(svc: Services, invoice_id: str) -> None:
     inv = await svc.erp.get(f"invoice/{invoice_id}")
     if inv is None:
         return
-    status = _status(inv)
     found = await svc.psa.list(
         "invoices",
         external_reference_service_name=ERP_SERVICE,
         external_reference_service_model_ref=invoice_id,
     )
-    for psa_inv in found:
-        await svc.psa.external_reference(
-            {
-                "service_name": ERP_SERVICE,
-                "service_model": "invoice",
-                "service_model_ref": invoice_id,
-                "subject_type": "Invoice",
-                "subject_id": str(psa_inv["id"]),
-                "status": "successful",
-                "external_status": status,
-            }
-        )
-    await crm_latest_status(svc, known["opportunity"])
+    await psa_status(svc, invoice_id, _status(inv), found)
+    await crm_latest_status(svc, known["opportunity"], {invoice_id: inv})
