@@ -103,7 +103,13 @@ def play_landscape(sc: Scene) -> None:
     with sc.steps.step("utilization batch pushed to analytics", "analytics", "wait"):
         before = len(wm.find("POST", url_path_pattern=rows_path))
         sc.target.utilization_run(start, sc.day)
-        found = _wait(wm, timeout, url_path_pattern=rows_path, count=before + 1)
+        try:
+            found = _wait(wm, timeout, url_path_pattern=rows_path, count=before + 1)
+        except JourneyFailure as exc:  # nothing reached analytics: the KPI is nil
+            sc.ids[ACCURACY] = 0.0
+            raise JourneyFailure(
+                f"utilization reporting accuracy 0.0%: no utilization rows reached analytics ({exc})"
+            ) from None
     rows = [r for entry in found[before:] for r in (_body(entry) or {}).get("rows", [])]
     rows = [r for r in rows if str(r.get("psa_workspace_id")) == ws]
     share, problems = accuracy(_psa_hours(entries), rows)

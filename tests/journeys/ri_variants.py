@@ -282,6 +282,16 @@ def _utilization_whole_hours() -> None:
     PowerBIClient.push_rows = push_rows
 
 
+def _utilization_batch_dropped() -> None:
+    """The utilization batch computes its rows and never sends them (a swallowed error)."""
+    from reference_integration.clients.collab import PowerBIClient
+
+    async def push_rows(self: Any, rows: list[dict[str, Any]]) -> int:
+        return 0
+
+    PowerBIClient.push_rows = push_rows
+
+
 def _subcontract_not_costed() -> None:
     """Supplier invoices are booked in the ERP without the job on their expense lines."""
     from reference_integration.clients.netsuite import NetSuiteClient
@@ -319,6 +329,7 @@ VARIANTS: dict[str, Callable[[], None]] = {
     "price_in_units": _price_in_units,
     "no_catch_up": _no_catch_up,
     "utilization_whole_hours": _utilization_whole_hours,
+    "utilization_batch_dropped": _utilization_batch_dropped,
     "subcontract_not_costed": _subcontract_not_costed,
 }
 
@@ -343,6 +354,7 @@ CAUGHT_BY: dict[str, tuple[str, str]] = {
     "price_in_units": ("milestone", ""),
     "no_catch_up": ("surge", ""),
     "utilization_whole_hours": ("landscape", "utilization reporting accuracy"),
+    "utilization_batch_dropped": ("landscape", "utilization reporting accuracy 0.0%"),
     "subcontract_not_costed": ("subcontract", "subcontractor spend"),
 }
 
