@@ -57,7 +57,7 @@ class HarnessConfig:
             raise ConfigurationError(
                 f"[erp] settings {', '.join(sorted(erp))} have no effect on the "
                 f"{self.vendors.get('erp') or 'netsuite'} simulator",
-                hint="only erp = \"businesscentral\" takes [erp] settings; remove them",
+                hint='only erp = "businesscentral" takes [erp] settings; remove them',
             )
         return out
 

@@ -115,7 +115,8 @@ def serve_cli(
         ca_bundle=str(tls.ca_bundle) if tls else None,
         admin_token=args.admin_token,
         # the advertised name is how clients (and their Host header) reach this simulator
-        allowed_hosts=tuple(args.allow_host) + ((args.advertise_host,) if args.advertise_host else ()),
+        allowed_hosts=tuple(args.allow_host)
+        + ((args.advertise_host,) if args.advertise_host else ()),
         release=args.release,
         contracts=args.contracts,
     )

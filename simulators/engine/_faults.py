@@ -148,7 +148,18 @@ def _parse_dt(value: Any, what: str) -> datetime | None:
 
 #: every key a rule may have; anything else is refused, never ignored
 _RULE_KEYS = frozenset(
-    ["id", "path", "method", "tenant", "percentage", "after_calls", "times", "window", "seed", "fault"]
+    [
+        "id",
+        "path",
+        "method",
+        "tenant",
+        "percentage",
+        "after_calls",
+        "times",
+        "window",
+        "seed",
+        "fault",
+    ]
 )
 
 

@@ -173,9 +173,7 @@ class SalesforceDialect(Dialect):
         r.add("GET", "/__admin/tenants/{tenant}/limits", self._admin_get_limits, auth=False)
         r.add("PUT", "/__admin/tenants/{tenant}/limits", self._admin_set_limits, auth=False)
         r.add("GET", "/__admin/tenants/{tenant}/cdc", self._admin_cdc, auth=False)
-        r.add(
-            "POST", "/__admin/tenants/{tenant}/refresh-tokens", self._admin_refresh, auth=False
-        )
+        r.add("POST", "/__admin/tenants/{tenant}/refresh-tokens", self._admin_refresh, auth=False)
         self.streaming.admin_routes(r)
 
     def _admin_refresh(self, req: Request) -> Response:

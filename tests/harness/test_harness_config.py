@@ -51,7 +51,11 @@ def test_precedence_defaults_pyproject_file_env(tmp_path: Path) -> None:
             "size: 'huge' is not allowed (allowed: 'small', 'medium', 'large')",
         ),
         ("[crm]\nbogus = 1\n", {}, "harness.toml: crm: unknown key 'bogus'"),
-        ("[erp]\naccount = 'x'\n", {}, "[erp] settings account have no effect on the netsuite simulator"),
+        (
+            "[erp]\naccount = 'x'\n",
+            {},
+            "[erp] settings account have no effect on the netsuite simulator",
+        ),
         ("erp = 'sap'\n", {}, "harness.toml: erp"),
         ("[crm]\ndaily_api_requests = '5'\n", {}, "crm.daily_api_requests: must be an integer"),
         ("[sims]\n", {}, "unknown key 'sims'"),
