@@ -10,7 +10,6 @@ API keys stopped working in R35 (January 2023).
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -32,10 +31,9 @@ class CoupaAuth:
     """Clients per tenant, tokens in the engine's token store."""
 
     def __init__(
-        self, tokens: TokenStore, tenants: Callable[[], TenantRegistry], settings: CoupaSettings
+        self, tokens: TokenStore, tenants: TenantRegistry, settings: CoupaSettings
     ) -> None:
         self.tokens = tokens
-        #: the simulator's tenants (a provider: the registry exists once routes are built)
         self.tenants = tenants
         self.settings = settings
 
@@ -54,7 +52,7 @@ class CoupaAuth:
         return dict(creds)
 
     def _tenant_of_client(self, client_id: str) -> Tenant | None:
-        for tenant in self.tenants().all():
+        for tenant in self.tenants.all():
             if self.client(tenant)["client_id"] == client_id:
                 return tenant
         return None
@@ -102,7 +100,7 @@ class CoupaAuth:
         tok = self.tokens.lookup(value.strip())
         if tok is None:
             raise unauthorized()
-        tenant = self.tenants().find(tok.tenant)
+        tenant = self.tenants.find(tok.tenant)
         if tenant is None or tok.state(tenant.clock.time()) != "valid":
             raise unauthorized()
         req.principal = tok

@@ -9,11 +9,13 @@ mark what they took with ``?exported=true``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from simulators.engine import (
     ConfigError,
     Dialect,
+    EngineServices,
     HttpError,
     Request,
     Response,
@@ -32,42 +34,46 @@ from ._routes import add_routes
 from ._service import LINES, ORDERS, SUPPLIERS, Procurement
 from ._settings import CoupaSettings
 
-BUCKET_KEY = "coupa.rate_limit"
+
+@dataclass(slots=True)
+class CoupaState:
+    """One tenant's dialect state, rebuilt on reset (credentials live in store meta)."""
+
+    bucket: TokenBucket
 
 
 class CoupaDialect(Dialect):
     vendor = "coupa"
     system = "procurement"
     event_needs_previous = False
+    #: built by ``attach``, the composition root, from the engine's services
+    auth: CoupaAuth
 
     def __init__(self, settings: CoupaSettings | None = None) -> None:
         super().__init__()
         self.settings = settings or CoupaSettings()
         self.service = Procurement(self.settings)
         self.handlers = Handlers(self.service, self.settings)
-        self.auth: CoupaAuth | None = None
 
-    def attach(self, sim: Simulator) -> None:
-        super().attach(sim)
-        self.auth = CoupaAuth(sim.tokens, lambda: sim.tenants, self.settings)
+    def attach(self, services: EngineServices) -> None:
+        self.auth = CoupaAuth(services.tokens, services.tenants, self.settings)
 
     def routes(self, router: Router) -> None:
-        assert self.auth is not None
         add_routes(router, self.handlers, self.auth)
 
-    def setup_tenant(self, tenant: Tenant) -> None:
-        assert self.auth is not None
-        self.auth.client(tenant)
-        tenant.state[BUCKET_KEY] = TokenBucket(
-            self.settings.rate_limit_per_second, self.settings.rate_limit_burst
+    def new_state(self, tenant: Tenant) -> CoupaState:
+        return CoupaState(
+            TokenBucket(self.settings.rate_limit_per_second, self.settings.rate_limit_burst)
         )
 
+    def setup_tenant(self, tenant: Tenant) -> None:
+        self.auth.client(tenant)
+
     def authenticate(self, req: Request) -> Tenant:
-        assert self.auth is not None
         return self.auth.authenticate(req)
 
     def admit(self, req: Request, tenant: Tenant) -> Response | None:
-        bucket: TokenBucket = tenant.state[BUCKET_KEY]
+        bucket = tenant.state.bucket
         if bucket.try_take(tenant.clock):
             return None
         return self.error_response(rate_limited(bucket.retry_after()), req)
@@ -105,7 +111,6 @@ class CoupaDialect(Dialect):
         return ids
 
     def credentials(self, tenant: Tenant, base_url: str) -> dict[str, Any]:
-        assert self.auth is not None
         return {
             **self.auth.client(tenant),
             "token_url": f"{base_url}/oauth2/token",

@@ -18,6 +18,7 @@ from ._journal import Journal, JournalEntry, JournalFilter
 from ._ratelimit import ConcurrencyLimit, RollingQuota, TokenBucket
 from ._readers import QueryBudget, QueryTimeout, run_read
 from ._server import ServerOptions, SimulatorServer, advertised_host, bind_socket, quiet_uvicorn
+from ._services import EngineServices, Limiter, Publish
 from ._store import Change, RecordStore, index_name, json_path, type_literal
 from ._tenants import DEFAULT_TENANT, Tenant, TenantRegistry
 from ._tls import LOOPBACK_NAMES, WILDCARD_HOSTS, TlsFiles, make_tls_files
@@ -35,6 +36,7 @@ __all__ = [
     "DeliveryFaults",
     "DeliveryRecord",
     "Dialect",
+    "EngineServices",
     "Event",
     "EventBus",
     "Fault",
@@ -44,7 +46,9 @@ __all__ = [
     "Journal",
     "JournalEntry",
     "JournalFilter",
+    "Limiter",
     "NotFoundError",
+    "Publish",
     "QueryBudget",
     "QueryTimeout",
     "RecordStore",

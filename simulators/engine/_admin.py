@@ -19,6 +19,7 @@ from ._tenants import DEFAULT_TENANT, Tenant
 
 if TYPE_CHECKING:
     from ._app import Simulator
+    from ._services import Limiter
 
 
 def _body(req: Request) -> dict[str, Any]:
@@ -159,34 +160,20 @@ class AdminApi:
         name = req.params["tenant"]
         if name == DEFAULT_TENANT:
             raise ConfigError("the default tenant cannot be deleted", hint="reset it instead")
-        self.sim.tenants.delete(name)
-        self.sim.tokens.drop_tenant(name)
-        self.sim.events.drop_tenant(name, forget=True)
-        self.sim.faults.clear(name)
+        self.sim.drop_tenant(name)
         return Response.empty()
 
     def reset_tenant(self, req: Request) -> Response:
         t = self.tenant(req)
-        t.store.clear()
-        t.clock.reset()
-        self.sim.tokens.drop_tenant(t.name)
-        self.sim.events.drop_tenant(t.name)
-        self.sim.dialect.reset_tenant(t)
+        self.sim.reset_tenant(t)
         return Response.json(self._tenant_info(t))
 
     def reset_all(self, req: Request) -> Response:
         """Reset every tenant, delete the non-default ones, clear journal, faults and subscriptions."""
         for name in self.sim.tenants.names():
             if name != DEFAULT_TENANT:
-                self.sim.tenants.delete(name)
-                self.sim.tokens.drop_tenant(name)
-                self.sim.events.drop_tenant(name, forget=True)
-        t = self.sim.tenants.get(DEFAULT_TENANT)
-        t.store.clear()
-        t.clock.reset()
-        self.sim.tokens.drop_tenant(DEFAULT_TENANT)
-        self.sim.events.drop_tenant(DEFAULT_TENANT)
-        self.sim.dialect.reset_tenant(t)
+                self.sim.drop_tenant(name)
+        self.sim.reset_tenant(self.sim.tenants.get(DEFAULT_TENANT))
         self.sim.journal.clear()
         self.sim.faults.clear()
         for sub_id in list(self.sim.events.subscriptions):
@@ -194,6 +181,22 @@ class AdminApi:
         self.sim.events.deliveries.clear()
         self.sim.events.dead.clear()
         return Response.json({"reset": True})
+
+    # -- limits ----------------------------------------------------------------------
+
+    def _limiter(self, req: Request) -> Limiter:
+        limiter = self.sim.dialect.limiter(self.tenant(req))
+        if limiter is None:
+            raise HttpError(404, "NOT_FOUND", f"{self.sim.dialect.vendor} has no limits to set")
+        return limiter
+
+    def get_limits(self, req: Request) -> Response:
+        return Response.json(self._limiter(req).to_dict())
+
+    def set_limits(self, req: Request) -> Response:
+        limiter = self._limiter(req)
+        limiter.configure(_body(req))
+        return Response.json(limiter.to_dict())
 
     # -- records ---------------------------------------------------------------------
 
@@ -527,6 +530,7 @@ class AdminApi:
 def register_admin_routes(sim: Simulator, r: Router) -> None:
     a = AdminApi(sim)
     p = "/__admin"
+    vendor = sim.dialect.vendor
     r.add("GET", f"{p}/", a.index, auth=False)
     r.add("GET", f"{p}/health", a.health, auth=False)
     r.add("POST", f"{p}/reset", a.reset_all, auth=False)
@@ -565,3 +569,7 @@ def register_admin_routes(sim: Simulator, r: Router) -> None:
     r.add("POST", f"{p}/deliveries/{{id}}/redeliver", a.redeliver_one, auth=False)
     r.add("POST", f"{p}/wait-for", a.wait_for, auth=False)
     sim.dialect.admin_routes(r)
+    # one limiter interface for every vendor; the vendor-named path is the older spelling
+    for path in (f"{p}/tenants/{{tenant}}/limits", f"{p}/tenants/{{tenant}}/{vendor}/limits"):
+        r.add("GET", path, a.get_limits, auth=False)
+        r.add("PUT", path, a.set_limits, auth=False)

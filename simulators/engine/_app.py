@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ._admin import register_admin_routes
 from ._auth import TokenStore
 from ._body import BodyIncomplete, read_body
 from ._contracts import make_request_contracts
@@ -32,6 +33,7 @@ from ._journal import Journal, JournalEntry
 from ._names import check_admin_params
 from ._readers import QueryBudget
 from ._redact import redact_headers, redact_text
+from ._services import EngineServices
 from ._store import Change
 from ._tenants import DEFAULT_TENANT, Tenant, TenantRegistry
 
@@ -99,24 +101,77 @@ class Simulator:
         self.base_url = ""  # set by the server once the port is known
         self.router = Router()
         self.admin_router = Router()
-        dialect.attach(self)
-        dialect.routes(self.router)
-        from ._admin import register_admin_routes  # late import: admin needs Simulator
-
-        register_admin_routes(self, self.admin_router)
         self.tenants = TenantRegistry(
             self.settings.data_dir,
             self._setup_tenant,
             self._on_change,
             max_tenants=self.settings.max_tenants,
         )
+        dialect.attach(
+            EngineServices(
+                tokens=self.tokens,
+                tenants=self.tenants,
+                events=self.events,
+                settings=self.settings,
+                publish=self.publish_event,
+                dispatch=self.dispatch,
+                base_url=lambda: self.base_url,
+            )
+        )
+        dialect.routes(self.router)
+        register_admin_routes(self, self.admin_router)
         self.tenants.load_persisted()
         self.tenants.get_or_create(DEFAULT_TENANT)
         self.events.restore()
 
     def _setup_tenant(self, tenant: Tenant) -> None:
+        tenant.state = self.dialect.new_state(tenant)
         self.dialect.setup_tenant(tenant)
         self.events.attach_store(tenant.name, tenant.store)
+
+    # -- tenants ---------------------------------------------------------------------
+
+    def reset_tenant(self, tenant: Tenant) -> None:
+        """Everything a tenant owns back to a fresh start: records, clock, tokens, events
+        and a rebuilt dialect state. Its fault rules stay (they belong to the test's setup)."""
+        tenant.store.clear()
+        tenant.clock.reset()
+        self.tokens.drop_tenant(tenant.name)
+        self.events.drop_tenant(tenant.name)
+        tenant.state = self.dialect.new_state(tenant)
+        self.dialect.reset_tenant(tenant)
+
+    def drop_tenant(self, name: str) -> None:
+        """Delete a tenant with everything it owns: database, tokens, events, fault rules."""
+        self.tenants.delete(name)
+        self.tokens.drop_tenant(name)
+        self.events.drop_tenant(name, forget=True)
+        self.faults.clear(name)
+
+    # -- subrequests -----------------------------------------------------------------
+
+    async def dispatch(self, sub: Request) -> Response:
+        """Run a subrequest a handler built (Salesforce composite) through the vendor routes.
+
+        Rules: the subrequest is routed like a direct call (an unknown path or method is the
+        dialect's 404/405) and handled with the tenant and principal its parent carries (no
+        second authentication). It is part of its parent, which passed the pipeline once:
+        no fault rules, no limits (``admit``/``release``: the parent counted), no contract
+        check, no vendor headers, and no journal entry of its own (the parent's entry holds
+        the whole call). An HttpError becomes the vendor's error response; any other
+        exception propagates and fails the parent (a 500 in the vendor's format).
+        """
+        route, params, other = self.router.match(sub.method, sub.path)
+        dialect = self.dialect
+        if route is None:
+            err = dialect.method_not_allowed(sub) if other else dialect.not_found(sub)
+            return dialect.error_response(err, sub)
+        sub.route = route
+        sub.params = params
+        try:
+            return await call_handler(route, sub)
+        except HttpError as exc:
+            return dialect.error_response(exc, sub)
 
     def start_background(self) -> None:
         """Start what runs between requests (webhook workers); called on the serving loop."""

@@ -15,7 +15,7 @@ from ._http import Request, Response, Router
 from ._store import Change
 
 if TYPE_CHECKING:
-    from ._app import Simulator
+    from ._services import EngineServices, Limiter
     from ._tenants import Tenant
 
 
@@ -33,11 +33,12 @@ class Dialect:
     #: engine's default, for vendors that document no push retry schedule)
     delivery_policy: RetryPolicy | None = None
 
-    def __init__(self) -> None:
-        self.sim: Simulator | None = None
+    def attach(self, services: EngineServices) -> None:
+        """The composition root: build the components that need the engine's services.
 
-    def attach(self, sim: Simulator) -> None:
-        self.sim = sim
+        Called once by ``Simulator`` before ``routes``; each component takes from
+        ``services`` only what it uses.
+        """
 
     # -- wiring ----------------------------------------------------------------------
 
@@ -47,9 +48,13 @@ class Dialect:
     def setup_tenant(self, tenant: Tenant) -> None:
         """Prepare a new tenant: indexes, default records, limits, credentials."""
 
+    def new_state(self, tenant: Tenant) -> Any:
+        """The tenant's dialect state, built anew on creation and on every reset (a
+        dataclass of the dialect's own; state that must survive a reset lives in store meta)."""
+        return {}
+
     def reset_tenant(self, tenant: Tenant) -> None:
-        """Forget dialect state after the tenant's records were cleared."""
-        tenant.state.clear()
+        """Prepare the tenant again after its records were cleared and its state rebuilt."""
         self.setup_tenant(tenant)
 
     # -- per request -----------------------------------------------------------------
@@ -109,6 +114,10 @@ class Dialect:
     def credentials(self, tenant: Tenant, base_url: str) -> dict[str, Any]:
         """What a client needs to reach ``tenant`` (written to the endpoints file)."""
         return {}
+
+    def limiter(self, tenant: Tenant) -> Limiter | None:
+        """The tenant's vendor limits the engine serves at ``/__admin/tenants/{t}/limits``."""
+        return None
 
     def admin_routes(self, router: Router) -> None:
         """Register vendor-specific admin routes (limits, platform events, ...) under /__admin/."""

@@ -27,8 +27,8 @@ class Tenant:
     name: str
     store: RecordStore
     clock: Clock = field(default_factory=Clock)
-    # dialect-owned state: limits, credentials, query cursors ...
-    state: dict[str, Any] = field(default_factory=dict)
+    # dialect-owned state (limits, query cursors ...): ``Dialect.new_state``, rebuilt on reset
+    state: Any = field(default_factory=dict)
     snapshots: dict[str, sqlite3.Connection] = field(default_factory=dict)
     _waiters: list[asyncio.Future[None]] = field(default_factory=list)
 

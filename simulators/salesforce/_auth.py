@@ -16,13 +16,14 @@ from xml.sax.saxutils import escape
 
 from defusedxml import ElementTree
 
-from simulators.engine import HttpError, Request, Response, Tenant
+from simulators.engine import HttpError, Request, Response, Tenant, TenantRegistry, TokenStore
 
 from ._grants import Lockout, RefreshTokens, new_refresh_token
 from ._wire import JSON_CT
 
 if TYPE_CHECKING:
-    from ._dialect import SalesforceDialect
+    from ._records import RecordService
+    from ._settings import SalesforceSettings
 
 CREDS_KEY = "sf.credentials"
 ORG_KEY = "sf.org_id"
@@ -39,15 +40,26 @@ def oauth_error(error: str, description: str, status: int = 400) -> Response:
 
 
 class SalesforceAuth:
-    def __init__(self, dialect: SalesforceDialect) -> None:
-        self.d = dialect
+    """OAuth flows, SOAP login and bearer sessions over the engine's token store."""
+
+    def __init__(
+        self,
+        tokens: TokenStore,
+        tenants: TenantRegistry,
+        records: RecordService,
+        settings: SalesforceSettings,
+    ) -> None:
+        self.tokens = tokens
+        self.tenants = tenants
+        self.records = records
+        self.settings = settings
 
     # -- credentials -----------------------------------------------------------------
 
     def tenant_credentials(self, tenant: Tenant) -> dict[str, str]:
         creds = tenant.state.get(CREDS_KEY)
         if creds is None:
-            s = self.d.settings
+            s = self.settings
             if tenant.name == "default":
                 creds = {
                     "client_id": s.client_id,
@@ -75,8 +87,7 @@ class SalesforceAuth:
         return creds
 
     def _tenant_by(self, key: str, value: str) -> Tenant | None:
-        assert self.d.sim is not None
-        for t in self.d.sim.tenants.all():
+        for t in self.tenants.all():
             if self.tenant_credentials(t).get(key) == value:
                 return t
         return None
@@ -84,7 +95,7 @@ class SalesforceAuth:
     # -- sessions --------------------------------------------------------------------
 
     def _lockout(self, tenant: Tenant) -> Lockout:
-        s = self.d.settings
+        s = self.settings
         return Lockout(tenant, s.max_login_attempts, s.lockout_minutes * 60.0)
 
     def _password_ok(self, tenant: Tenant, username: str, password: str) -> bool:
@@ -110,14 +121,13 @@ class SalesforceAuth:
         refresh_token: str | None = None,
         new_refresh: str | None = None,
     ) -> Response:
-        assert self.d.sim is not None
         org = str(tenant.state.get(ORG_KEY))
-        user = self.d.records.user_id(tenant)
-        tok = self.d.sim.tokens.issue(
+        user = self.records.user_id(tenant)
+        tok = self.tokens.issue(
             tenant.name,
             user,
             tenant.clock,
-            ttl=self.d.settings.session_seconds,
+            ttl=self.settings.session_seconds,
             client_id=client_id,
             prefix=f"{org[:15]}!",
             scope="api refresh_token",
@@ -210,7 +220,7 @@ class SalesforceAuth:
         if not rt or not refresh.valid(rt, client_id):
             return oauth_error("invalid_grant", "expired access/refresh token")
         new_refresh = None
-        if self.d.settings.refresh_token_rotation:
+        if self.settings.refresh_token_rotation:
             refresh.revoke(rt)
             new_refresh = rt = refresh.issue(client_id)
         return self._issue(tenant, req, client_id, refresh_token=rt, new_refresh=new_refresh)
@@ -221,16 +231,14 @@ class SalesforceAuth:
 
     def revoke(self, req: Request) -> Response:
         """POST /services/oauth2/revoke"""
-        assert self.d.sim is not None
         token = req.form().get("token") or req.arg("token") or ""
-        sim = self.d.sim
-        if token and sim.tokens.lookup(token) is not None:
-            sim.tokens.revoke(token=token)
+        if token and self.tokens.lookup(token) is not None:
+            self.tokens.revoke(token=token)
             return Response.empty(200)
-        for tenant in sim.tenants.all() if token else ():
+        for tenant in self.tenants.all() if token else ():
             if RefreshTokens(tenant).revoke(token):
                 # a refresh token takes the sessions it issued with it
-                for tok in sim.tokens.list(tenant.name):
+                for tok in self.tokens.list(tenant.name):
                     if tok.extra.get("refresh_token") == token:
                         tok.revoked = True
                 return Response.empty(200)
@@ -260,15 +268,14 @@ class SalesforceAuth:
             return _soap_fault(
                 "INVALID_LOGIN", "Invalid username, password, security token; or user locked out."
             )
-        assert self.d.sim is not None
-        version = req.params.get("version", f"{self.d.settings.api_version}.0")
+        version = req.params.get("version", f"{self.settings.api_version}.0")
         org = str(tenant.state.get(ORG_KEY))
-        user = self.d.records.user_id(tenant)
-        tok = self.d.sim.tokens.issue(
+        user = self.records.user_id(tenant)
+        tok = self.tokens.issue(
             tenant.name,
             user,
             tenant.clock,
-            ttl=self.d.settings.session_seconds,
+            ttl=self.settings.session_seconds,
             client_id="soap",
             prefix=f"{org[:15]}!",
         )
@@ -331,7 +338,6 @@ class SalesforceAuth:
         return Response(200, orjson.dumps(body), [("content-type", JSON_CT)])
 
     def authenticate(self, req: Request) -> Tenant:
-        assert self.d.sim is not None
         auth = req.headers.get("authorization", "")
         value = ""
         if auth[:7].lower() == "bearer ":
@@ -341,10 +347,10 @@ class SalesforceAuth:
         elif req.path.startswith("/services/async/"):
             # Bulk API 1.0 takes the session id in X-SFDC-Session
             value = req.headers.get("x-sfdc-session", "").strip()
-        tok = self.d.sim.tokens.lookup(value) if value else None
+        tok = self.tokens.lookup(value) if value else None
         if tok is None:
             raise _invalid_session()
-        tenant = self.d.sim.tenants.find(tok.tenant)
+        tenant = self.tenants.find(tok.tenant)
         if tenant is None or tok.state(tenant.clock.time()) != "valid":
             raise _invalid_session()
         req.principal = tok

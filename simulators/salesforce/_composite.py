@@ -14,12 +14,15 @@ from urllib.parse import urlsplit
 import orjson
 
 from simulators.engine import HttpError, Request, Response, Tenant
-from simulators.engine._http import call_handler
 
 from ._wire import json_response
 
 if TYPE_CHECKING:
-    from ._dialect import SalesforceDialect
+    from collections.abc import Awaitable, Callable
+
+    from ._records import RecordService
+    from ._rest import RestResources
+    from ._settings import SalesforceSettings
 
 _REF = re.compile(r"@\{([A-Za-z0-9_]+)\.([^}]+)\}")
 
@@ -65,8 +68,22 @@ def _resolve(obj: Any, results: dict[str, Any]) -> Any:
 
 
 class CompositeResources:
-    def __init__(self, dialect: SalesforceDialect) -> None:
-        self.d = dialect
+    def __init__(
+        self,
+        records: RecordService,
+        rest: RestResources,
+        settings: SalesforceSettings,
+        dispatch: Callable[[Request], Awaitable[Response]],
+        error_response: Callable[[HttpError], Response],
+    ) -> None:
+        self.records = records
+        self.schema = records.schema
+        self.rest = rest
+        self.settings = settings
+        #: the engine's subrequest pipeline (``Simulator.dispatch``: which rules apply)
+        self.dispatch = dispatch
+        #: the dialect's error body (with the served release's error codes)
+        self.error_response = error_response
 
     async def _subrequest(
         self,
@@ -76,21 +93,8 @@ class CompositeResources:
         body: Any,
         headers: dict[str, str] | None = None,
     ) -> Response:
-        assert self.d.sim is not None
         parts = urlsplit(url)
         path = parts.path
-        route, params, other = self.d.sim.router.match(method, path)
-        if route is None:
-            err = (
-                HttpError(
-                    405,
-                    "METHOD_NOT_ALLOWED",
-                    f"HTTP Method '{method}' not allowed. Allowed are GET",
-                )
-                if other
-                else HttpError(404, "NOT_FOUND", "The requested resource does not exist")
-            )
-            return self.d.error_response(err)
         sub = Request(
             method,
             path,
@@ -100,16 +104,11 @@ class CompositeResources:
             scheme=parent.scheme,
             server=parent.server,
         )
-        sub.params = params
-        sub.route = route
         sub.tenant = parent.tenant
         sub.principal = parent.principal
         sub.correlation_id = parent.correlation_id
         sub.origin = parent.origin
-        try:
-            return await call_handler(route, sub)
-        except HttpError as exc:
-            return self.d.error_response(exc)
+        return await self.dispatch(sub)
 
     async def composite(self, req: Request) -> Response:
         """POST /composite"""
@@ -125,7 +124,7 @@ class CompositeResources:
             # the vendor answers inside the envelope (logged in guardian/support-service-lambdas
             # PR #766): one item with referenceId null and httpStatusCode 400
             return json_response(
-                {"compositeResponse": [_over_limit()]}, self.d.settings.composite_limit_status
+                {"compositeResponse": [_over_limit()]}, self.settings.composite_limit_status
             )
         all_or_none = bool(body.get("allOrNone", False))
         t = req.tenant
@@ -156,7 +155,7 @@ class CompositeResources:
                     url = _resolve(s["url"], results)
                     sub_body = _resolve(s.get("body"), results)
                 except HttpError as exc:
-                    resp = self.d.error_response(exc)
+                    resp = self.error_response(exc)
                 else:
                     resp = await self._subrequest(
                         req, str(s["method"]).upper(), url, sub_body, s.get("httpHeaders") or {}
@@ -278,7 +277,7 @@ class CompositeResources:
         attrs = rec.get("attributes")
         if not isinstance(attrs, dict) or not attrs.get("type"):
             raise HttpError(400, "INVALID_TYPE", "Must send a concrete entity type.")
-        obj = self.d.schema.get(str(attrs["type"]))
+        obj = self.schema.get(str(attrs["type"]))
         if obj is None:
             raise HttpError(
                 400, "INVALID_TYPE", f"sObject type '{attrs['type']}' is not supported."
@@ -290,7 +289,7 @@ class CompositeResources:
         t = req.tenant
         assert t is not None
         recs, aon = self._collection_input(req)
-        origin = self.d.rest.origin(req)
+        origin = self.rest.origin(req)
 
         def op(rec: Any) -> dict[str, Any]:
             obj = self._object_of(rec)
@@ -299,7 +298,7 @@ class CompositeResources:
                     400, "INVALID_FIELD", "cannot specify Id in an insert call", fields=["Id"]
                 )
             return {
-                "id": self.d.records.create(t, obj, rec, origin=origin),
+                "id": self.records.create(t, obj, rec, origin=origin),
                 "success": True,
                 "errors": [],
             }
@@ -311,7 +310,7 @@ class CompositeResources:
         t = req.tenant
         assert t is not None
         recs, aon = self._collection_input(req)
-        origin = self.d.rest.origin(req)
+        origin = self.rest.origin(req)
 
         def op(rec: Any) -> dict[str, Any]:
             obj = self._object_of(rec)
@@ -319,8 +318,8 @@ class CompositeResources:
                 raise HttpError(
                     400, "MISSING_ARGUMENT", "Id not specified in an update call", fields=["Id"]
                 )
-            rid = self.d.records.resolve_id(obj, str(rec["Id"]))
-            self.d.records.update(
+            rid = self.records.resolve_id(obj, str(rec["Id"]))
+            self.records.update(
                 t, obj, rid, {k: v for k, v in rec.items() if k != "Id"}, origin=origin
             )
             return {"id": rid, "success": True, "errors": []}
@@ -331,7 +330,7 @@ class CompositeResources:
         """PATCH /composite/sobjects/{T}/{ExtField}"""
         t = req.tenant
         assert t is not None
-        obj = self.d.records.object(req.params["sobject"])
+        obj = self.records.object(req.params["sobject"])
         recs, aon = self._collection_input(req)
         field_name = req.params["field"]
         f = obj.field(field_name)
@@ -341,7 +340,7 @@ class CompositeResources:
                 "NOT_FOUND",
                 f"Provided external ID field does not exist or is not accessible: {field_name}",
             )
-        origin = self.d.rest.origin(req)
+        origin = self.rest.origin(req)
 
         def op(rec: Any) -> dict[str, Any]:
             self._object_of(rec)
@@ -354,7 +353,7 @@ class CompositeResources:
                     fields=[f.name],
                 )
             value = str(rec[key])
-            rid, created, several = self.d.records.upsert(t, obj, f.name, value, rec, origin=origin)
+            rid, created, several = self.records.upsert(t, obj, f.name, value, rec, origin=origin)
             if several:
                 raise HttpError(
                     300,
@@ -380,16 +379,16 @@ class CompositeResources:
                 "record limit reached. cannot submit more than 200 records",
             )
         aon = (req.arg("allOrNone") or "").lower() == "true"
-        origin = self.d.rest.origin(req)
+        origin = self.rest.origin(req)
 
         def op(rid: str) -> dict[str, Any]:
             from . import _ids
 
             norm = _ids.normalize(rid)
-            obj = self.d.schema.by_prefix(norm[:3]) if norm else None
+            obj = self.schema.by_prefix(norm[:3]) if norm else None
             if norm is None or obj is None:
                 raise HttpError(400, "MALFORMED_ID", f"malformed id {rid}", fields=[])
-            self.d.records.delete(t, obj, norm, origin=origin)
+            self.records.delete(t, obj, norm, origin=origin)
             return {"id": norm, "success": True, "errors": []}
 
         results = self._run_collection(t, ids, aon, op)
@@ -401,7 +400,7 @@ class CompositeResources:
         """GET /composite/sobjects/{T}?ids=...&fields=..."""
         t = req.tenant
         assert t is not None
-        obj = self.d.records.object(req.params["sobject"])
+        obj = self.records.object(req.params["sobject"])
         ids = [i for i in (req.arg("ids") or "").split(",") if i]
         fields_arg = req.arg("fields")
         if not ids or not fields_arg:
@@ -409,10 +408,10 @@ class CompositeResources:
         fields = [x.strip() for x in fields_arg.split(",") if x.strip()]
         out: list[Any] = []
         for rid in ids:
-            norm = self.d.records.resolve_id(obj, rid)
+            norm = self.records.resolve_id(obj, rid)
             data = t.store.get(obj.name, norm)
             out.append(
-                self.d.rest.shape(obj.name, data, req.params["version"], fields) if data else None
+                self.rest.shape(obj.name, data, req.params["version"], fields) if data else None
             )
         return json_response(out)
 
@@ -465,11 +464,11 @@ class CompositeResources:
         """POST /composite/tree/{T}: a record tree (up to 200 records), all or nothing."""
         t = req.tenant
         assert t is not None
-        root = self.d.records.object(req.params["sobject"])
+        root = self.records.object(req.params["sobject"])
         body = req.json()
         if not isinstance(body, dict) or not isinstance(body.get("records"), list):
             raise HttpError(400, "JSON_PARSER_ERROR", "The request must contain a records array")
-        origin = self.d.rest.origin(req)
+        origin = self.rest.origin(req)
         created: list[dict[str, Any]] = []
         count = 0
 
@@ -499,14 +498,14 @@ class CompositeResources:
                     continue
                 rel = obj.child_relationship(key)
                 if rel is not None and isinstance(value, dict):
-                    child_obj = self.d.schema.get(rel.child_sobject)
+                    child_obj = self.schema.get(rel.child_sobject)
                     children.append((child_obj, rel.field, value.get("records") or []))
                 else:
                     values[key] = value
             if parent_field and parent_id:
                 values[parent_field] = parent_id
             try:
-                new_id = self.d.records.create(t, obj, values, origin=origin)
+                new_id = self.records.create(t, obj, values, origin=origin)
             except HttpError as exc:
                 raise _TreeError(ref, exc) from None
             created.append({"referenceId": ref, "id": new_id})

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 import zlib
 from typing import Any, cast
 
@@ -11,6 +10,8 @@ import orjson
 from simulators.engine import (
     Change,
     Dialect,
+    EngineServices,
+    EventBus,
     HttpError,
     Request,
     Response,
@@ -20,23 +21,26 @@ from simulators.engine import (
     Simulator,
     SimulatorSettings,
     Tenant,
+    TenantRegistry,
 )
 
 from . import _ids
 from ._auth import ORG_KEY, SalesforceAuth
 from ._cdc import change_event
 from ._composite import CompositeResources
+from ._limits import DailyQuota
+from ._platform_events import PlatformEvents
 from ._query import QueryResources
 from ._records import USER_KEY, RecordService
 from ._rest import RestResources
-from ._schema import ObjectDef, _f, _obj, build_schema
+from ._schema import _f, _obj, build_schema
 from ._settings import SalesforceSettings
 from ._versions import parse_version
-from ._wire import error_response, json_response, sf_datetime
+from ._wire import error_response, sf_datetime
 from .bulk1 import PREFIX as BULK1_PREFIX
 from .bulk1 import Bulk1, bulk_error_response
 from .bulk2 import Bulk2
-from .streaming import Streaming
+from .streaming import BayeuxEndpoint, OutboundMessages, Streaming
 
 QUOTA_KEY = "sf.quota"
 
@@ -45,6 +49,17 @@ class SalesforceDialect(Dialect):
     vendor = "salesforce"
     system = "crm"
     event_needs_previous = False
+    # built by ``attach``, the composition root, from the engine's services
+    tenants: TenantRegistry
+    events: EventBus
+    auth: SalesforceAuth
+    platform_events: PlatformEvents
+    rest: RestResources
+    queries: QueryResources
+    composite: CompositeResources
+    streaming: Streaming
+    bulk1: Bulk1
+    bulk2: Bulk2
     #: a change event stays replayable for 72 hours (CDC retention), and Salesforce's own
     #: pushes (Outbound Messages) back off exponentially up to 2 hours between tries
     delivery_policy = RetryPolicy(
@@ -62,13 +77,6 @@ class SalesforceDialect(Dialect):
         for pe in self.settings.platform_events:
             self._add_platform_event(pe.name, pe.fields)
         self.records = RecordService(self.schema)
-        self.auth = SalesforceAuth(self)
-        self.rest = RestResources(self)
-        self.queries = QueryResources(self)
-        self.composite = CompositeResources(self)
-        self.streaming = Streaming(self)
-        self.bulk1 = Bulk1(self)
-        self.bulk2 = Bulk2(self)
         self._cdc_objects = (
             {o.lower() for o in self.settings.cdc_objects} if self.settings.cdc_objects else None
         )
@@ -100,9 +108,47 @@ class SalesforceDialect(Dialect):
 
     # -- wiring ----------------------------------------------------------------------
 
-    def attach(self, sim: Simulator) -> None:
-        super().attach(sim)
-        self.streaming.attach(sim)
+    def attach(self, services: EngineServices) -> None:
+        """The composition root: every component gets what it uses, nothing more."""
+        s, records, budget = self.settings, self.records, services.settings.query_budget
+        self.tenants = services.tenants
+        self.events = services.events
+        self.auth = SalesforceAuth(services.tokens, services.tenants, records, s)
+        cometd = BayeuxEndpoint(
+            self.auth,
+            services.tenants,
+            services.events,
+            self.schema,
+            s,
+            services.settings.event_retention,
+            s.streaming,
+        )
+        self.platform_events = PlatformEvents(records, services.publish, cometd.replay_ids)
+        self.rest = RestResources(records, s, self.quota, self.platform_events)
+        self.queries = QueryResources(self.schema, s, budget)
+        self.composite = CompositeResources(
+            records, self.rest, s, services.dispatch, self.error_response
+        )
+        outbound = OutboundMessages(
+            services.tokens,
+            services.tenants,
+            records,
+            s,
+            services.base_url,
+            services.settings.ca_bundle,
+            s.streaming,
+        )
+        self.streaming = Streaming(
+            cometd,
+            outbound,
+            self.platform_events,
+            services.tenants,
+            services.events,
+            s.streaming,
+            services.settings.allow_remote_webhooks,
+        )
+        self.bulk1 = Bulk1(records, self.rest.origin)
+        self.bulk2 = Bulk2(records, self.rest.origin, budget)
 
     def routes(self, r: Router) -> None:
         a, rest, q, c = self.auth, self.rest, self.queries, self.composite
@@ -170,16 +216,13 @@ class SalesforceDialect(Dialect):
         self.bulk2.routes(r)
 
     def admin_routes(self, r: Router) -> None:
-        r.add("GET", "/__admin/tenants/{tenant}/limits", self._admin_get_limits, auth=False)
-        r.add("PUT", "/__admin/tenants/{tenant}/limits", self._admin_set_limits, auth=False)
         r.add("GET", "/__admin/tenants/{tenant}/cdc", self._admin_cdc, auth=False)
         r.add("POST", "/__admin/tenants/{tenant}/refresh-tokens", self._admin_refresh, auth=False)
         self.streaming.admin_routes(r)
 
     def _admin_refresh(self, req: Request) -> Response:
         """A new approval of the connected app: a refresh token of its own."""
-        assert self.sim is not None
-        tenant = self.sim.tenants.get(req.params["tenant"])
+        tenant = self.tenants.get(req.params["tenant"])
         return Response.json({"refresh_token": self.auth.mint_refresh_token(tenant)}, 201)
 
     def setup_tenant(self, tenant: Tenant) -> None:
@@ -189,10 +232,9 @@ class SalesforceDialect(Dialect):
                 store.ensure_index(f.name, obj.name)
         space = store.meta_get(_ids.ID_SPACE_KEY)
         if space is None:
-            assert self.sim is not None
             taken = {
                 int(other.state[_ids.ID_SPACE_KEY])
-                for other in self.sim.tenants.all()
+                for other in self.tenants.all()
                 if other is not tenant and _ids.ID_SPACE_KEY in other.state
             }
             space = _ids.id_space(tenant.name, taken)
@@ -387,48 +429,6 @@ class SalesforceDialect(Dialect):
             ev["data"]["event"]["replayId"] = rid
         return ev["channel"], ev
 
-    def publish_platform_event(self, req: Request, obj: ObjectDef) -> Response:
-        """POST /sobjects/{Name}__e: validate fields, publish, answer the SaveResult."""
-        assert self.sim is not None and req.tenant is not None
-        t = req.tenant
-        body = req.json()
-        if not isinstance(body, dict):
-            raise HttpError(
-                400,
-                "JSON_PARSER_ERROR",
-                f"Cannot deserialize instance of {obj.name} from non-object value",
-            )
-        values: dict[str, Any] = {}
-        for k, v in body.items():
-            f = obj.field(k)
-            if f is None:
-                raise HttpError(
-                    400, "INVALID_FIELD", f"No such column '{k}' on sobject of type {obj.name}"
-                )
-            values[f.name] = self.records.coerce(t, obj, f, v)
-        uid = _ids.new_id(t, obj.key_prefix)
-        payload = {
-            "CreatedDate": sf_datetime(t.clock.time()),
-            "CreatedById": self.records.user_id(t),
-            **values,
-        }
-
-        replay_ids = self.streaming.cometd.replay_ids(t)
-
-        def make(seq: int) -> dict[str, Any]:
-            channel = f"/event/{obj.name}"
-            return {
-                "channel": channel,
-                "data": {
-                    "schema": secrets.token_urlsafe(16),
-                    "payload": payload,
-                    "event": {"replayId": replay_ids.assign(channel, seq)},
-                },
-            }
-
-        self.sim.publish_event(t, obj.name, uid, "publish", f"/event/{obj.name}", make)
-        return json_response({"id": uid, "success": True, "errors": []}, 201)
-
     # -- admin -----------------------------------------------------------------------
 
     def bulk_load(
@@ -470,28 +470,12 @@ class SalesforceDialect(Dialect):
             "sobjects": self.schema.names(),
         }
 
-    def _admin_get_limits(self, req: Request) -> Response:
-        assert self.sim is not None
-        t = self.sim.tenants.get(req.params["tenant"])
-        q = self.quota(t)
-        return Response.json({"daily_api_requests": q.max, "used": q.used(t.clock)})
-
-    def _admin_set_limits(self, req: Request) -> Response:
-        assert self.sim is not None
-        t = self.sim.tenants.get(req.params["tenant"])
-        body = req.json() if req.body else {}
-        q = self.quota(t)
-        if "daily_api_requests" in body:
-            q.max = int(body["daily_api_requests"])
-        if "used" in body:
-            q.reset()
-            q.try_consume(t.clock, int(body["used"])) if int(body["used"]) else None
-        return Response.json({"daily_api_requests": q.max, "used": q.used(t.clock)})
+    def limiter(self, tenant: Tenant) -> DailyQuota:
+        return DailyQuota(self.quota(tenant), tenant.clock)
 
     def _admin_cdc(self, req: Request) -> Response:
-        assert self.sim is not None
-        t = self.sim.tenants.get(req.params["tenant"])
-        evs = self.sim.events.events(t.name, after_seq=int(req.arg("after_seq") or 0), limit=1000)
+        t = self.tenants.get(req.params["tenant"])
+        evs = self.events.events(t.name, after_seq=int(req.arg("after_seq") or 0), limit=1000)
         return Response(
             200, orjson.dumps([e.payload for e in evs]), [("content-type", "application/json")]
         )

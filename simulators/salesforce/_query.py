@@ -14,13 +14,22 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from simulators.engine import HttpError, QueryTimeout, Request, Response, Tenant, run_read
+from simulators.engine import (
+    HttpError,
+    QueryBudget,
+    QueryTimeout,
+    Request,
+    Response,
+    Tenant,
+    run_read,
+)
 
 from . import soql
 from ._wire import json_response
 
 if TYPE_CHECKING:
-    from ._dialect import SalesforceDialect
+    from ._schema import Schema
+    from ._settings import SalesforceSettings
 
 T = TypeVar("T")
 
@@ -37,8 +46,11 @@ class Cursor:
 
 
 class QueryResources:
-    def __init__(self, dialect: SalesforceDialect) -> None:
-        self.d = dialect
+    def __init__(self, schema: Schema, settings: SalesforceSettings, budget: QueryBudget) -> None:
+        self.schema = schema
+        self.settings = settings
+        #: the engine's time budget of one read query
+        self.budget = budget
 
     def _cursors(self, t: Tenant) -> OrderedDict[str, Cursor]:
         cursors = t.state.get(CURSORS_KEY)
@@ -50,7 +62,7 @@ class QueryResources:
         opts = req.headers.get("sforce-query-options", "")
         m = _BATCH_RE.search(opts)
         if not m:
-            return self.d.settings.query_batch_default
+            return self.settings.query_batch_default
         # Salesforce treats batchSize as a hint between 200 and 2000
         return max(200, min(2000, int(m.group(1))))
 
@@ -62,9 +74,8 @@ class QueryResources:
 
     async def _read(self, t: Tenant, work: Callable[[sqlite3.Connection], T]) -> T:
         """Run a read through the engine's query budget; Salesforce's errors when it fails."""
-        assert self.d.sim is not None
         try:
-            return await run_read(t.store, work, self.d.sim.settings.query_budget)
+            return await run_read(t.store, work, self.budget)
         except QueryTimeout:
             raise HttpError(
                 400, "QUERY_TIMEOUT", "Your query request was running for too long."
@@ -87,7 +98,7 @@ class QueryResources:
         version = req.params["version"]
         ctx = soql.QueryContext(
             conn=t.store.conn,
-            schema=self.d.schema,
+            schema=self.schema,
             now=t.clock.now(),
             include_deleted=include_deleted,
             api_version=version,
@@ -130,7 +141,7 @@ class QueryResources:
                 cursor_id = make_id("01g", n, int(t.state.get(ID_SPACE_KEY, 0)))
             cursors[cursor_id] = Cursor(cursor_id, prepared, batch, include_deleted)
             cursors.move_to_end(cursor_id)
-            while len(cursors) > self.d.settings.max_open_cursors:
+            while len(cursors) > self.settings.max_open_cursors:
                 cursors.popitem(last=False)
             kind = "queryAll" if include_deleted else "query"
             body["nextRecordsUrl"] = (
@@ -163,7 +174,7 @@ class QueryResources:
         q = req.arg("q")
         if not q:
             raise HttpError(400, "MALFORMED_SEARCH", "A search string has to be specified")
-        schema, version = self.d.schema, req.params["version"]
+        schema, version = self.schema, req.params["version"]
         try:
             found = await self._read(t, lambda conn: sosl.search(q, conn, schema, version))
         except sosl.SoslError as exc:

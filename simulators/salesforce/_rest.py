@@ -14,13 +14,29 @@ from ._versions import served_versions
 from ._wire import JSON_CT, attributes, format_datetime, json_response, parse_datetime
 
 if TYPE_CHECKING:
-    from ._dialect import SalesforceDialect
+    from collections.abc import Callable
+
+    from simulators.engine import RollingQuota
+
+    from ._platform_events import PlatformEvents
+    from ._records import RecordService
+    from ._settings import SalesforceSettings
 
 
 class RestResources:
-    def __init__(self, dialect: SalesforceDialect) -> None:
-        self.d = dialect
-        self.records = dialect.records
+    def __init__(
+        self,
+        records: RecordService,
+        settings: SalesforceSettings,
+        quota: Callable[[Tenant], RollingQuota],
+        platform_events: PlatformEvents,
+    ) -> None:
+        self.records = records
+        self.schema = records.schema
+        self.settings = settings
+        #: the tenant's daily API request quota (the dialect's limits)
+        self.quota = quota
+        self.platform_events = platform_events
 
     # -- helpers ---------------------------------------------------------------------
 
@@ -38,7 +54,7 @@ class RestResources:
             k, _, v = part.strip().partition("=")
             if k == "client":
                 client = v
-        origin = f"com/salesforce/api/rest/{req.params.get('version', self.d.settings.api_version)}"
+        origin = f"com/salesforce/api/rest/{req.params.get('version', self.settings.api_version)}"
         return f"{origin};client={client}" if client else origin
 
     def shape(
@@ -66,7 +82,7 @@ class RestResources:
     # -- versions and resource maps --------------------------------------------------
 
     def versions(self, req: Request) -> Response:
-        s = self.d.settings
+        s = self.settings
         return json_response(served_versions(s.min_version, s.api_version))
 
     def resources(self, req: Request) -> Response:
@@ -121,7 +137,7 @@ class RestResources:
 
     def limits(self, req: Request) -> Response:
         t = self._tenant(req)
-        quota = self.d.quota(t)
+        quota = self.quota(t)
         used = quota.used(t.clock)
         mx = quota.max
 
@@ -149,7 +165,7 @@ class RestResources:
     # -- describe --------------------------------------------------------------------
 
     def describe_global(self, req: Request) -> Response:
-        return json_response(describe_global(self.d.schema, self.version(req)))
+        return json_response(describe_global(self.schema, self.version(req)))
 
     def sobject_info(self, req: Request) -> Response:
         """GET /sobjects/{T}/: basic info plus recently created records."""
@@ -182,7 +198,7 @@ class RestResources:
     def create(self, req: Request) -> Response:
         obj = self.records.object(req.params["sobject"])
         if obj.is_platform_event:
-            return self.d.publish_platform_event(req, obj)
+            return self.platform_events.publish(req, obj)
         new_id = self.records.create(self._tenant(req), obj, req.json(), origin=self.origin(req))
         return json_response({"id": new_id, "success": True, "errors": []}, 201)
 

@@ -7,13 +7,15 @@ from typing import TYPE_CHECKING
 
 import orjson
 
-from simulators.engine import HttpError, Response, Router
+from simulators.engine import HttpError, Request, Response, Router
 
 from ._model import BulkError
 from ._resources import Bulk1Resources
 
 if TYPE_CHECKING:
-    from .._dialect import SalesforceDialect
+    from collections.abc import Callable
+
+    from .._records import RecordService
 
 __all__ = ["PREFIX", "Bulk1", "bulk_error_response"]
 
@@ -42,8 +44,8 @@ def bulk_error_response(err: HttpError) -> Response:
 
 
 class Bulk1:
-    def __init__(self, dialect: SalesforceDialect) -> None:
-        self.res = Bulk1Resources(dialect)
+    def __init__(self, records: RecordService, origin: Callable[[Request], str]) -> None:
+        self.res = Bulk1Resources(records, origin)
 
     def routes(self, r: Router) -> None:
         x = self.res

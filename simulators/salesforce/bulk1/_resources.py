@@ -22,7 +22,9 @@ from .._schema import ObjectDef
 from ._model import OPERATIONS, Batch, Job, Registry, bulk_error
 
 if TYPE_CHECKING:
-    from .._dialect import SalesforceDialect
+    from collections.abc import Callable
+
+    from .._records import RecordService
 
 JSON_CT = [("content-type", "application/json")]
 _FETCH = 2000
@@ -40,8 +42,11 @@ def _body(req: Request) -> Any:
 
 
 class Bulk1Resources:
-    def __init__(self, dialect: SalesforceDialect) -> None:
-        self.d = dialect
+    def __init__(self, records: RecordService, origin: Callable[[Request], str]) -> None:
+        self.records = records
+        self.schema = records.schema
+        #: the write's origin for CDC (``changeOrigin``), as the REST resources name it
+        self.origin = origin
         self.reg = Registry()
 
     # -- jobs ------------------------------------------------------------------------
@@ -56,7 +61,7 @@ class Bulk1Resources:
         operation = body.get("operation")
         if operation not in OPERATIONS:
             raise bulk_error("InvalidJob", f"Invalid operation: {operation}")
-        obj = self.d.schema.get(str(body.get("object") or ""))
+        obj = self.schema.get(str(body.get("object") or ""))
         if obj is None or obj.is_platform_event:
             raise bulk_error("InvalidJob", f"Unable to find object: {body.get('object')}")
         content = body.get("contentType") or "JSON"
@@ -181,13 +186,13 @@ class Bulk1Resources:
     # -- processing ------------------------------------------------------------------
 
     def _run(self, req: Request, job: Job, batch: Batch) -> None:
-        obj = self.d.schema.get(job.object)
+        obj = self.schema.get(job.object)
         assert obj is not None
         try:
             if job.operation in ("query", "queryAll"):
                 self._query(req, job, batch, obj)
             else:
-                origin = self.d.rest.origin(req)
+                origin = self.origin(req)
                 batch.results = [self._record(req, job, obj, r, origin) for r in batch.request]
             batch.state = "Completed"
         except HttpError as exc:
@@ -200,7 +205,7 @@ class Bulk1Resources:
     ) -> dict[str, Any]:
         t = req.tenant
         assert t is not None
-        records = self.d.records
+        records = self.records
         values = {k: v for k, v in rec.items() if k not in ("attributes", "Id")}
         raw_id = str(rec.get("Id") or "")
         try:
@@ -272,7 +277,7 @@ class Bulk1Resources:
             raise HttpError(400, "MALFORMED_QUERY", "The batch must contain a SOQL query")
         ctx = soql.QueryContext(
             conn=t.store.conn,
-            schema=self.d.schema,
+            schema=self.schema,
             now=t.clock.now(),
             include_deleted=job.operation == "queryAll",
             api_version=job.api_version,

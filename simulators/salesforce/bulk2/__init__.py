@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from simulators.engine import Router
+from simulators.engine import QueryBudget, Request, Router
 
 from ._ingest import IngestResources
 from ._jobs import JobRegistry
 from ._query import QueryJobResources
 
 if TYPE_CHECKING:
-    from .._dialect import SalesforceDialect
+    from collections.abc import Callable
+
+    from .._records import RecordService
 
 __all__ = ["Bulk2"]
 
@@ -19,10 +21,12 @@ __all__ = ["Bulk2"]
 class Bulk2:
     """The /jobs/ingest and /jobs/query resources of one dialect."""
 
-    def __init__(self, dialect: SalesforceDialect) -> None:
+    def __init__(
+        self, records: RecordService, origin: Callable[[Request], str], budget: QueryBudget
+    ) -> None:
         registry = JobRegistry()
-        self.ingest = IngestResources(dialect, registry)
-        self.query = QueryJobResources(dialect, registry)
+        self.ingest = IngestResources(records, origin, registry)
+        self.query = QueryJobResources(records.schema, budget, registry)
 
     def routes(self, r: Router) -> None:
         i, q = self.ingest, self.query

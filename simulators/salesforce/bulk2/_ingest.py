@@ -30,7 +30,9 @@ from ._jobs import (
 )
 
 if TYPE_CHECKING:
-    from .._dialect import SalesforceDialect
+    from collections.abc import Callable
+
+    from .._records import RecordService
 
 OPERATIONS = ("insert", "update", "upsert", "delete", "hardDelete")
 NULL = "#N/A"
@@ -62,8 +64,13 @@ class _Column:
 
 
 class IngestResources:
-    def __init__(self, dialect: SalesforceDialect, registry: JobRegistry) -> None:
-        self.d = dialect
+    def __init__(
+        self, records: RecordService, origin: Callable[[Request], str], registry: JobRegistry
+    ) -> None:
+        self.records = records
+        self.schema = records.schema
+        #: the write's origin for CDC (``changeOrigin``), as the REST resources name it
+        self.origin = origin
         self.jobs = registry
 
     # -- job lifecycle -----------------------------------------------------------------
@@ -84,7 +91,7 @@ class IngestResources:
         name = body.get("object")
         if not isinstance(name, str) or not name:
             raise HttpError(400, "INVALIDJOB", "InvalidJob : The object field is required")
-        obj = self.d.schema.get(name)
+        obj = self.schema.get(name)
         if obj is None or obj.is_platform_event:
             raise HttpError(
                 400,
@@ -206,7 +213,7 @@ class IngestResources:
 
     def _process(self, req: Request, t: Tenant, job: Job) -> None:
         job.state = IN_PROGRESS
-        obj = self.d.records.object(job.object)
+        obj = self.records.object(job.object)
         try:
             columns = self._columns(obj, job)
         except _BatchError as exc:
@@ -214,7 +221,7 @@ class IngestResources:
             job.error_message = str(exc)
             job.touch(t)
             return
-        origin = self.d.rest.origin(req)
+        origin = self.origin(req)
         width = len(job.header)
         for row in job.rows:
             cells = (row + [""] * width)[:width]
@@ -240,7 +247,7 @@ class IngestResources:
                 continue
             rel, _, ext = name.partition(".")
             ref = obj.relationship(rel) if ext else None
-            target = self.d.schema.get(ref.reference_to[0]) if ref and ref.reference_to else None
+            target = self.schema.get(ref.reference_to[0]) if ref and ref.reference_to else None
             lookup = target.field(ext) if target else None
             if ref is None or target is None or lookup is None:
                 raise _BatchError(f"InvalidBatch : Field name not found : {name}")
@@ -304,7 +311,7 @@ class IngestResources:
         result: RowResult,
         origin: str,
     ) -> None:
-        records = self.d.records
+        records = self.records
         values: dict[str, Any] = {}
         raw_id = ""
         for col, raw in zip(columns, cells, strict=True):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 from typing import TYPE_CHECKING, Any
 
-from simulators.engine import HttpError, QueryTimeout, Request, Response, run_read
+from simulators.engine import HttpError, QueryBudget, QueryTimeout, Request, Response, run_read
 
 from .. import soql
 from .._wire import json_response
@@ -31,7 +31,7 @@ from ._jobs import (
 )
 
 if TYPE_CHECKING:
-    from .._dialect import SalesforceDialect
+    from .._schema import Schema
 
 _AGGREGATES = frozenset({"COUNT", "COUNT_DISTINCT", "SUM", "AVG", "MIN", "MAX", "FIELDS"})
 _FETCH = 2000
@@ -119,8 +119,10 @@ def _headers(rec: Any, paths: list[tuple[str, ...]]) -> list[str]:
 
 
 class QueryJobResources:
-    def __init__(self, dialect: SalesforceDialect, registry: JobRegistry) -> None:
-        self.d = dialect
+    def __init__(self, schema: Schema, budget: QueryBudget, registry: JobRegistry) -> None:
+        self.schema = schema
+        #: the engine's time budget of one read query
+        self.budget = budget
         self.jobs = registry
 
     async def create(self, req: Request) -> Response:
@@ -142,7 +144,7 @@ class QueryJobResources:
             raise HttpError(400, "INVALIDJOB", "InvalidJob : A query must be specified")
         ctx = soql.QueryContext(
             conn=t.store.conn,
-            schema=self.d.schema,
+            schema=self.schema,
             now=t.clock.now(),
             include_deleted=operation == "queryAll",
             api_version=req.params["version"],
@@ -171,12 +173,11 @@ class QueryJobResources:
                     break
             return first, values
 
-        assert self.d.sim is not None
         first: Any = None
         values: list[list[str]] = []
         failed = ""
         try:
-            first, values = await run_read(t.store, capture, self.d.sim.settings.query_budget)
+            first, values = await run_read(t.store, capture, self.budget)
         except QueryTimeout:
             # the job exists and fails, as a Bulk API 2.0 query that runs too long does
             failed = "QUERY_TIMEOUT: Your query request was running for too long."

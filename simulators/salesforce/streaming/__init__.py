@@ -5,7 +5,16 @@ Outbound Messages (SOAP notifications) deliver the same events the engine retain
 nothing here keeps a second source of truth.
 """
 
+from ._bayeux import BayeuxEndpoint
 from ._config import Condition, OutboundMessageConfig, StreamingSettings
+from ._outbound import OutboundMessages
 from ._streaming import Streaming
 
-__all__ = ["Condition", "OutboundMessageConfig", "Streaming", "StreamingSettings"]
+__all__ = [
+    "BayeuxEndpoint",
+    "Condition",
+    "OutboundMessageConfig",
+    "OutboundMessages",
+    "Streaming",
+    "StreamingSettings",
+]

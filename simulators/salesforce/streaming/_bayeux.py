@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from simulators.engine import Event, HttpError, Request, Response, Tenant
+from simulators.engine import Event, EventBus, HttpError, Request, Response, Tenant, TenantRegistry
 
 from .._versions import parse_version
 from ._channels import ChannelError, carries, check_channel, message
@@ -24,7 +24,9 @@ from ._replay_ids import ChannelReplayIds, replay_ids_of
 from ._sessions import STATE_KEY, StreamingClient, TenantStreams, new_client_id, streams_of
 
 if TYPE_CHECKING:
-    from .._dialect import SalesforceDialect
+    from .._auth import SalesforceAuth
+    from .._schema import Schema
+    from .._settings import SalesforceSettings
 
 LONG_POLLING = "long-polling"
 _JSON = [("content-type", "application/json;charset=UTF-8")]
@@ -43,8 +45,23 @@ class _Auth:
 class BayeuxEndpoint:
     """Handshake, connect, subscribe, unsubscribe and disconnect for every tenant."""
 
-    def __init__(self, dialect: SalesforceDialect, settings: StreamingSettings) -> None:
-        self.d = dialect
+    def __init__(
+        self,
+        auth: SalesforceAuth,
+        tenants: TenantRegistry,
+        events: EventBus,
+        schema: Schema,
+        sf: SalesforceSettings,
+        retention: int,
+        settings: StreamingSettings,
+    ) -> None:
+        self.auth = auth
+        self.tenants = tenants
+        self.events = events
+        self.schema = schema
+        self.sf = sf
+        #: how many events the engine keeps per tenant (replay ids are numbered among them)
+        self.retention = retention
         self.s = settings
 
     # -- wiring ----------------------------------------------------------------------
@@ -60,13 +77,11 @@ class BayeuxEndpoint:
         }
 
     def replay_ids(self, tenant: Tenant) -> ChannelReplayIds:
-        sim = self.d.sim
-        assert sim is not None
-        keep = sim.settings.event_retention
+        keep = self.retention
         return replay_ids_of(
             tenant,
             keep,
-            lambda: sim.events.events(tenant.name, limit=keep),
+            lambda: self.events.events(tenant.name, limit=keep),
             gaps=self.s.replay_id_gaps,
         )
 
@@ -86,14 +101,14 @@ class BayeuxEndpoint:
 
     async def handle(self, req: Request) -> Response:
         major = parse_version(req.params.get("version", ""))
-        top = self.d.settings.api_version
-        if major is None or not self.d.settings.min_version <= major <= top:
+        top = self.sf.api_version
+        if major is None or not self.sf.min_version <= major <= top:
             return _reply(
                 [
                     {
                         "successful": False,
                         "error": f"400::Unsupported API version. Only API versions "
-                        f"'{self.d.settings.min_version}.0' and above are supported. "
+                        f"'{self.sf.min_version}.0' and above are supported. "
                         f"URI format: '/cometd/{top}.0'",
                     }
                 ],
@@ -167,7 +182,7 @@ class BayeuxEndpoint:
         if not req.headers.get("authorization"):
             return _Auth(None, "401::Request requires authentication")
         try:
-            return _Auth(self.d.auth.authenticate(req))
+            return _Auth(self.auth.authenticate(req))
         except HttpError:
             return _Auth(None, "401::Authentication invalid")
 
@@ -238,15 +253,14 @@ class BayeuxEndpoint:
     ) -> dict[str, Any]:
         sub = m.get("subscription")
         try:
-            channel = check_channel(self.d, sub, client.version)
+            channel = check_channel(self.schema, self.sf.cdc_objects, sub, client.version)
             replay = NEW_EVENTS
             ext = m.get("ext")
             options = ext.get("replay") if isinstance(ext, dict) else None
             if isinstance(options, dict) and channel in options:
                 replay = parse_replay(options[channel])
-            assert self.d.sim is not None
             past = backlog(
-                self.d.sim.events,
+                self.events,
                 tenant.name,
                 channel,
                 replay,
@@ -298,8 +312,7 @@ class BayeuxEndpoint:
         return client.take(self.s.max_batch), reply
 
     def _hub_of(self, client: StreamingClient) -> TenantStreams | None:
-        assert self.d.sim is not None
-        t = self.d.sim.tenants.find(client.tenant)
+        t = self.tenants.find(client.tenant)
         hub = t.state.get(STATE_KEY) if t is not None else None
         return hub if isinstance(hub, TenantStreams) else None
 

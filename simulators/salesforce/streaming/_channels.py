@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from simulators.engine import Event
 
 if TYPE_CHECKING:
-    from .._dialect import SalesforceDialect
+    from .._schema import Schema
 
 ALL_CHANGES = "/data/ChangeEvents"
 CDC_MIN_VERSION = 44
@@ -23,20 +23,20 @@ class ChannelError(Exception):
     """A subscription to a channel Salesforce would refuse; ``str`` is the Bayeux error."""
 
 
-def check_channel(d: SalesforceDialect, channel: Any, version: int) -> str:
+def check_channel(schema: Schema, cdc_objects: list[str] | None, channel: Any, version: int) -> str:
     """The channel name when it exists for this org and API version, else ChannelError."""
     if not isinstance(channel, str) or not channel:
         raise ChannelError("400::Channel name not specified")
     if not channel.startswith("/"):
         raise ChannelError("400::Channel subscriptions must start with a leading '/'")
-    if _exists(d, channel, version):
+    if _exists(schema, cdc_objects, channel, version):
         return channel
     raise ChannelError(
         f"400::The channel you requested to subscribe to does not exist {{{channel}}}"
     )
 
 
-def _exists(d: SalesforceDialect, channel: str, version: int) -> bool:
+def _exists(schema: Schema, cdc_objects: list[str] | None, channel: str, version: int) -> bool:
     if channel.startswith("/data/"):
         if version < CDC_MIN_VERSION:
             return False
@@ -49,15 +49,15 @@ def _exists(d: SalesforceDialect, channel: str, version: int) -> bool:
             obj_name = name[: -len("ChangeEvent")]
         else:
             return False
-        obj = d.schema.get(obj_name)
+        obj = schema.get(obj_name)
         if obj is None or obj.is_platform_event or obj.name != obj_name:
             return False
-        enabled = d.settings.cdc_objects
+        enabled = cdc_objects
         return enabled is None or obj.name.lower() in {o.lower() for o in enabled}
     if channel.startswith("/event/"):
         if version < PLATFORM_EVENT_MIN_VERSION:
             return False
-        obj = d.schema.get(channel[len("/event/") :])
+        obj = schema.get(channel[len("/event/") :])
         return obj is not None and obj.is_platform_event and f"/event/{obj.name}" == channel
     return False
 

@@ -18,7 +18,7 @@ from xml.sax.saxutils import escape
 import httpx
 from defusedxml import ElementTree
 
-from simulators.engine import Event, Tenant, check_webhook_url
+from simulators.engine import Event, Tenant, TenantRegistry, TokenStore, check_webhook_url
 
 from .. import _ids
 from .._auth import ORG_KEY
@@ -27,7 +27,10 @@ from ._config import OutboundMessageConfig, StreamingSettings
 from ._sessions import streams_of
 
 if TYPE_CHECKING:
-    from .._dialect import SalesforceDialect
+    from collections.abc import Callable
+
+    from .._records import RecordService
+    from .._settings import SalesforceSettings
 
 STATE_KEY = "sf.outbound"
 _SF_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+0000$")
@@ -89,12 +92,23 @@ class OutboundMessages:
 
     def __init__(
         self,
-        dialect: SalesforceDialect,
-        rules: list[OutboundMessageConfig],
+        tokens: TokenStore,
+        tenants: TenantRegistry,
+        records: RecordService,
+        sf: SalesforceSettings,
+        base_url: Callable[[], str],
+        ca_bundle: str | None,
         settings: StreamingSettings,
     ) -> None:
-        self.d = dialect
-        self.rules = rules
+        self.tokens = tokens
+        self.tenants = tenants
+        self.records = records
+        self.schema = records.schema
+        self.sf = sf
+        #: the simulator's own URL (known once the server is bound): the session's server URL
+        self.base_url = base_url
+        self.ca_bundle = ca_bundle
+        self.rules: list[OutboundMessageConfig] = sf.outbound_messages
         self.s = settings
 
     def check_endpoints(self, allow_remote: bool) -> None:
@@ -193,19 +207,18 @@ class OutboundMessages:
         action_id: str,
         notifications: list[tuple[str, dict[str, Any]]],
     ) -> bytes:
-        assert self.d.sim is not None
         org = str(tenant.state.get(ORG_KEY, ""))
-        base = self.d.sim.base_url or "https://127.0.0.1"
-        version = f"{self.d.settings.api_version}.0"
-        obj = self.d.schema.get(rule.object)
+        base = self.base_url() or "https://127.0.0.1"
+        version = f"{self.sf.api_version}.0"
+        obj = self.schema.get(rule.object)
         type_name = obj.name if obj is not None else rule.object
         session = '<SessionId xsi:nil="true"/>'
         if rule.send_session_id:
-            tok = self.d.sim.tokens.issue(
+            tok = self.tokens.issue(
                 tenant.name,
-                self.d.records.user_id(tenant),
+                self.records.user_id(tenant),
                 tenant.clock,
-                ttl=self.d.settings.session_seconds,
+                ttl=self.sf.session_seconds,
                 client_id="outbound",
                 prefix=f"{org[:15]}!",
             )
@@ -244,8 +257,7 @@ class OutboundMessages:
 
     def _current(self, tenant: Tenant, lg: OutboundLog) -> bool:
         """False once the tenant was reset or deleted: its messages are forgotten."""
-        assert self.d.sim is not None
-        return self.d.sim.tenants.find(tenant.name) is tenant and tenant.state.get(STATE_KEY) is lg
+        return self.tenants.find(tenant.name) is tenant and tenant.state.get(STATE_KEY) is lg
 
     async def _deliver(self, tenant: Tenant, lg: OutboundLog, msg: OutboundMessage) -> None:
         hub = streams_of(tenant, self.s.client_buffer, self.s.faults)
@@ -273,10 +285,9 @@ class OutboundMessages:
             await self._attempts(tenant, lg, copy)
 
     async def _attempts(self, tenant: Tenant, lg: OutboundLog, msg: OutboundMessage) -> None:
-        assert self.d.sim is not None
         lifetime = self.s.outbound_lifetime_hours * 3600.0
         delay = self.s.outbound_retry_base_s
-        verify: Any = self.d.sim.settings.ca_bundle or True
+        verify: Any = self.ca_bundle or True
         headers = {
             "content-type": "text/xml; charset=utf-8",
             "soapaction": '""',

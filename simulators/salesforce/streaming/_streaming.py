@@ -12,11 +12,12 @@ from simulators.engine import (
     ConfigError,
     DeliveryFaults,
     Event,
+    EventBus,
     Request,
     Response,
     Router,
-    Simulator,
     Tenant,
+    TenantRegistry,
 )
 
 from ._bayeux import BayeuxEndpoint
@@ -24,7 +25,7 @@ from ._config import StreamingSettings
 from ._outbound import OutboundMessages
 
 if TYPE_CHECKING:
-    from .._dialect import SalesforceDialect
+    from .._platform_events import PlatformEvents
 
 log = logging.getLogger("simulators.salesforce.streaming")
 
@@ -32,21 +33,29 @@ log = logging.getLogger("simulators.salesforce.streaming")
 class Streaming:
     """The dialect's streaming services: one per simulator, state kept per tenant."""
 
-    def __init__(self, dialect: SalesforceDialect) -> None:
-        self.d = dialect
-        self.settings: StreamingSettings = dialect.settings.streaming
+    def __init__(
+        self,
+        cometd: BayeuxEndpoint,
+        outbound: OutboundMessages,
+        platform_events: PlatformEvents,
+        tenants: TenantRegistry,
+        events: EventBus,
+        settings: StreamingSettings,
+        allow_remote_webhooks: bool,
+    ) -> None:
+        """Checks the settings and outbound endpoints, then listens to the engine's events."""
+        self.settings = settings
         DeliveryFaults.from_mapping(self.settings.faults)  # validate at start
-        self.cometd = BayeuxEndpoint(dialect, self.settings)
-        self.outbound = OutboundMessages(dialect, dialect.settings.outbound_messages, self.settings)
-
-    def attach(self, sim: Simulator) -> None:
-        self.outbound.check_endpoints(sim.settings.allow_remote_webhooks)
-        sim.events.listeners.append(self._on_event)
+        self.cometd = cometd
+        self.outbound = outbound
+        self.platform_events = platform_events
+        self.tenants = tenants
+        self.outbound.check_endpoints(allow_remote_webhooks)
+        events.listeners.append(self._on_event)
 
     def _on_event(self, ev: Event) -> None:
         """EventBus listener; it must never break the write that published the event."""
-        assert self.d.sim is not None
-        tenant = self.d.sim.tenants.find(ev.tenant)
+        tenant = self.tenants.find(ev.tenant)
         if tenant is None:
             return
         try:
@@ -76,8 +85,7 @@ class Streaming:
     # -- admin -----------------------------------------------------------------------
 
     def _tenant(self, req: Request) -> Tenant:
-        assert self.d.sim is not None
-        return self.d.sim.tenants.get(req.params["tenant"])
+        return self.tenants.get(req.params["tenant"])
 
     def _admin_streaming(self, req: Request) -> Response:
         t = self._tenant(req)
@@ -105,14 +113,14 @@ class Streaming:
 
     def _admin_publish(self, req: Request) -> Response:
         t = self._tenant(req)
-        obj = self.d.schema.get(req.params["name"])
+        obj = self.platform_events.schema.get(req.params["name"])
         if obj is None or not obj.is_platform_event:
             raise ConfigError(
                 f"no platform event {req.params['name']!r}",
                 hint="declare it in SalesforceSettings.platform_events",
             )
         req.tenant = t
-        return self.d.publish_platform_event(req, obj)
+        return self.platform_events.publish(req, obj)
 
     def _admin_outbound(self, req: Request) -> Response:
         t = self._tenant(req)
