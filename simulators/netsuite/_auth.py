@@ -25,13 +25,13 @@ import orjson
 from oauthlib.oauth1.rfc5849 import signature as oauth_sig
 from oauthlib.oauth1.rfc5849 import utils as oauth_utils
 
-from simulators.engine import HttpError, Request, Response, Tenant
+from simulators.engine import HttpError, Request, Response, Tenant, TenantRegistry, TokenStore
 
 from ._keys import ClientKey, generate_key, write_key
 from ._wire import INVALID_LOGIN_DETAIL, JSON_CT
 
 if TYPE_CHECKING:
-    from ._dialect import NetSuiteDialect
+    from ._settings import NetSuiteSettings
 
 CREDS_KEY = "ns.credentials"
 NONCES_KEY = "ns.nonces"
@@ -63,17 +63,21 @@ def oauth2_error(error: str, status: int = 400) -> Response:
 
 
 class NetSuiteAuth:
-    def __init__(self, dialect: NetSuiteDialect) -> None:
-        self.d = dialect
+    def __init__(
+        self, tokens: TokenStore, tenants: TenantRegistry, settings: NetSuiteSettings
+    ) -> None:
+        self.tokens = tokens
+        self.tenants = tenants
+        self.settings = settings
         self._creds: dict[str, Credentials] = {}  # by tenant name; survives tenant resets
-        self._key_dir: Path | None = dialect.settings.key_dir
+        self._key_dir: Path | None = settings.key_dir
 
     # -- credentials -----------------------------------------------------------------
 
     def credentials(self, tenant: Tenant) -> Credentials:
         c = self._creds.get(tenant.name)
         if c is None:
-            s = self.d.settings
+            s = self.settings
             if tenant.name == "default":
                 c = Credentials(
                     s.account_id,
@@ -110,8 +114,7 @@ class NetSuiteAuth:
         self._creds.pop(tenant_name, None)
 
     def _tenants(self) -> list[Tenant]:
-        assert self.d.sim is not None
-        return self.d.sim.tenants.all()
+        return self.tenants.all()
 
     # -- per request -----------------------------------------------------------------
 
@@ -125,11 +128,10 @@ class NetSuiteAuth:
         raise invalid_login()
 
     def _bearer(self, value: str) -> Tenant:
-        assert self.d.sim is not None
-        tok = self.d.sim.tokens.lookup(value) if value else None
+        tok = self.tokens.lookup(value) if value else None
         if tok is None or tok.kind != "access":
             raise invalid_login()
-        tenant = self.d.sim.tenants.find(tok.tenant)
+        tenant = self.tenants.find(tok.tenant)
         if tenant is None or tok.state(tenant.clock.time()) != "valid":
             raise invalid_login()
         return tenant
@@ -173,7 +175,7 @@ class NetSuiteAuth:
             ts = int(params["oauth_timestamp"])
         except ValueError:
             raise invalid_login() from None
-        tolerance = self.d.settings.timestamp_tolerance_seconds
+        tolerance = self.settings.timestamp_tolerance_seconds
         now = time.time()
         if tolerance is not None and abs(now - ts) > tolerance:
             raise invalid_login()
@@ -219,7 +221,7 @@ class NetSuiteAuth:
         nonces = creds.nonces
         if nonce in nonces:
             raise invalid_login()
-        window = (self.d.settings.timestamp_tolerance_seconds or 900.0) * 2
+        window = (self.settings.timestamp_tolerance_seconds or 900.0) * 2
         if len(nonces) > 10_000:
             for k in [k for k, v in nonces.items() if now - v > window]:
                 del nonces[k]
@@ -229,7 +231,6 @@ class NetSuiteAuth:
 
     def token(self, req: Request) -> Response:
         """POST /services/rest/auth/oauth2/v1/token (client credentials with a JWT assertion)."""
-        assert self.d.sim is not None
         try:
             form = req.form()
         except HttpError:
@@ -280,8 +281,8 @@ class NetSuiteAuth:
         scopes = {s for s in scope.replace(",", " ").split() if s}
         if not scopes or not scopes <= {"rest_webservices", "restlets", "suite_analytics"}:
             return oauth2_error("invalid_scope")
-        ttl = self.d.settings.access_token_seconds
-        tok = self.d.sim.tokens.issue(
+        ttl = self.settings.access_token_seconds
+        tok = self.tokens.issue(
             tenant.name,
             creds.client_id,
             tenant.clock,

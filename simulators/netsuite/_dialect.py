@@ -8,6 +8,7 @@ from simulators.engine import (
     Change,
     ConcurrencyLimit,
     Dialect,
+    EngineServices,
     HttpError,
     Request,
     Response,
@@ -20,6 +21,7 @@ from simulators.engine import (
 from ._auth import TOKEN_PATH, NetSuiteAuth
 from ._governance import GOVERNANCE_PATH, GovernanceLimits
 from ._jobs import AsyncJobs
+from ._limits import ConcurrencyLimiter
 from ._metadata import CATALOG_PATH, MetadataCatalog
 from ._records import RecordService, WriteContext
 from ._rest import RestResources
@@ -39,21 +41,33 @@ class NetSuiteDialect(Dialect):
     vendor = "netsuite"
     system = "erp"
     event_needs_previous = False
+    # built by ``attach``, the composition root, from the engine's services
+    auth: NetSuiteAuth
+    rest: RestResources
 
     def __init__(self, settings: NetSuiteSettings | None = None) -> None:
         super().__init__()
         self.settings = settings or NetSuiteSettings()
-        self.records = RecordService(self.settings)
-        self.records.rules = BusinessRules(self.records)
-        self.auth = NetSuiteAuth(self)
+        self.records = RecordService(self.settings, BusinessRules())
         self.jobs = AsyncJobs(error_response)
         self.suiteql = SuiteQL(
             self.records.types, self.settings.suiteql_date_format, self.settings.suiteql_max_rows
         )
         self.transforms = Transforms(self.records)
-        self.rest = RestResources(self)
         self.metadata = MetadataCatalog(self.records.types, self.settings.hours_format)
         self.governance = GovernanceLimits(self.limit)
+
+    def attach(self, services: EngineServices) -> None:
+        """The composition root for what needs the engine: auth and the REST resources."""
+        self.auth = NetSuiteAuth(services.tokens, services.tenants, self.settings)
+        self.rest = RestResources(
+            self.records,
+            self.jobs,
+            self.suiteql,
+            self.transforms,
+            self.settings,
+            services.settings.query_budget,
+        )
 
     # -- wiring ----------------------------------------------------------------------
 
@@ -93,14 +107,6 @@ class NetSuiteDialect(Dialect):
             f"{job}/task/{{task}}/result",
             w(rest.job_result, asyncable=False),
             name="async.result",
-        )
-
-    def admin_routes(self, r: Router) -> None:
-        r.add(
-            "GET", "/__admin/tenants/{tenant}/netsuite/limits", self._admin_get_limits, auth=False
-        )
-        r.add(
-            "PUT", "/__admin/tenants/{tenant}/netsuite/limits", self._admin_set_limits, auth=False
         )
 
     def setup_tenant(self, tenant: Tenant) -> None:
@@ -321,31 +327,8 @@ class NetSuiteDialect(Dialect):
             "concurrency_limit": self.settings.concurrency_limit,
         }
 
-    def _admin_get_limits(self, req: Request) -> Response:
-        assert self.sim is not None
-        t = self.sim.tenants.get(req.params["tenant"])
-        lim = self.limit(t)
-        return Response.json(
-            {"concurrency": lim.max, "in_flight": lim.in_flight, "rejected": lim.rejected}
-        )
-
-    def _admin_set_limits(self, req: Request) -> Response:
-        assert self.sim is not None
-        t = self.sim.tenants.get(req.params["tenant"])
-        body = req.json() if req.body else {}
-        lim = self.limit(t)
-        try:
-            if "concurrency" in body:
-                lim.max = max(0, int(body["concurrency"]))
-            if "in_flight" in body:
-                lim.in_flight = max(0, int(body["in_flight"]))
-        except (TypeError, ValueError):
-            raise HttpError(
-                400, "INVALID_INPUT", "concurrency and in_flight must be integers"
-            ) from None
-        return Response.json(
-            {"concurrency": lim.max, "in_flight": lim.in_flight, "rejected": lim.rejected}
-        )
+    def limiter(self, tenant: Tenant) -> ConcurrencyLimiter:
+        return ConcurrencyLimiter(self.limit(tenant))
 
 
 def create_simulator(

@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 from simulators.engine import HttpError, Tenant
 
+from ._records import stamp
 from ._values import money
 
 if TYPE_CHECKING:
-    from ._records import RecordService
     from ._rules import BusinessRules
 
 CENT = 0.005
@@ -58,9 +58,8 @@ def applied_amounts(payment: dict[str, Any] | None) -> dict[str, float]:
 
 
 class PaymentRules:
-    def __init__(self, rules: BusinessRules, records: RecordService) -> None:
+    def __init__(self, rules: BusinessRules) -> None:
         self.rules = rules
-        self.records = records
 
     # -- save ------------------------------------------------------------------------
 
@@ -180,7 +179,7 @@ class PaymentRules:
         inv["amountPaid"] = paid
         inv["amountRemaining"] = money(max(0.0, total - paid))
         inv["status"] = invoice_status(total, paid)
-        now, modstamp = self.records.stamp(tenant)
+        now, modstamp = stamp(tenant)
         inv["lastModifiedDate"] = now
         changed = [k for k in ("amountPaid", "amountRemaining", "status") if inv[k] != prev.get(k)]
         tenant.store.update(

@@ -50,17 +50,23 @@ def not_found(record_id: str) -> HttpError:
     )
 
 
+#: business rules: (tenant, type, data, previous, ctx), run inside each write's transaction
+Rules = Callable[[Tenant, RecordType, dict[str, Any], dict[str, Any] | None, "WriteContext"], None]
+
+
+def stamp(tenant: Tenant) -> tuple[str, str]:
+    """(lastModifiedDate, store modstamp) from the tenant clock."""
+    now = tenant.clock.time()
+    modstamp = datetime.fromtimestamp(now, UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return ns_datetime(now), modstamp
+
+
 class RecordService:
-    def __init__(self, settings: NetSuiteSettings) -> None:
+    def __init__(self, settings: NetSuiteSettings, rules: Rules | None = None) -> None:
         self.settings = settings
         self.types = build_types()
-        #: business rules hook, set by the dialect: (tenant, type, data, previous, ctx) -> after-commit actions
-        self.rules: (
-            Callable[
-                [Tenant, RecordType, dict[str, Any], dict[str, Any] | None, WriteContext], None
-            ]
-            | None
-        ) = None
+        #: the business rules every write runs (None: records only, no rules)
+        self.rules = rules
 
     # -- types and ids ---------------------------------------------------------------
 
@@ -294,9 +300,7 @@ class RecordService:
 
     def stamp(self, tenant: Tenant) -> tuple[str, str]:
         """(lastModifiedDate, store modstamp) from the tenant clock."""
-        now = tenant.clock.time()
-        modstamp = datetime.fromtimestamp(now, UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-        return ns_datetime(now), modstamp
+        return stamp(tenant)
 
     def create(
         self,

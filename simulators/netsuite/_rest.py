@@ -10,7 +10,15 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-from simulators.engine import HttpError, QueryTimeout, Request, Response, Tenant, run_read
+from simulators.engine import (
+    HttpError,
+    QueryBudget,
+    QueryTimeout,
+    Request,
+    Response,
+    Tenant,
+    run_read,
+)
 
 from ._listq import compile_filter, filter_error
 from ._records import WriteContext
@@ -18,7 +26,11 @@ from ._variants import sync_key_refused
 from ._wire import COLLECTION_CT, json_response, link
 
 if TYPE_CHECKING:
-    from ._dialect import NetSuiteDialect
+    from ._jobs import AsyncJobs
+    from ._records import RecordService
+    from ._settings import NetSuiteSettings
+    from ._suiteql import SuiteQL
+    from ._transforms import Transforms
 
 Handler = Callable[[Request], "Response | Awaitable[Response]"]
 
@@ -64,9 +76,22 @@ def _int_param(req: Request, name: str, default: int, lo: int, hi: int) -> int:
 
 
 class RestResources:
-    def __init__(self, dialect: NetSuiteDialect) -> None:
-        self.d = dialect
-        self.records = dialect.records
+    def __init__(
+        self,
+        records: RecordService,
+        jobs: AsyncJobs,
+        suiteql: SuiteQL,
+        transforms: Transforms,
+        settings: NetSuiteSettings,
+        budget: QueryBudget,
+    ) -> None:
+        self.records = records
+        self.jobs = jobs
+        self.queries = suiteql
+        self.transforms = transforms
+        self.settings = settings
+        #: the engine's time budget of one read query
+        self.budget = budget
 
     # -- plumbing --------------------------------------------------------------------
 
@@ -83,15 +108,15 @@ class RestResources:
         """An async handler: optional processing delay, then sync or respond-async execution."""
 
         async def handler(req: Request) -> Response:
-            delay = self.d.settings.processing_delay_ms
+            delay = self.settings.processing_delay_ms
             if delay > 0:
                 await asyncio.sleep(delay / 1000.0)
             if asyncable and "respond-async" in _prefer(req):
-                return self.d.jobs.submit(
+                return self.jobs.submit(
                     req, self.tenant(req), self.base(req), await _ready(fn, req)
                 )
             if (
-                self.d.settings.sync_idempotency_key == "reject"
+                self.settings.sync_idempotency_key == "reject"
                 and "x-netsuite-idempotency-key" in req.headers
             ):
                 raise sync_key_refused()
@@ -103,7 +128,7 @@ class RestResources:
 
     def context(self, req: Request) -> WriteContext:
         raw = req.headers.get("x-netsuite-propertynamevalidation")
-        mode = self.d.settings.default_property_validation
+        mode = self.settings.default_property_validation
         if raw is not None:
             mode = raw.strip().lower()  # type: ignore[assignment]
             if mode not in ("error", "warning", "ignore"):
@@ -198,7 +223,7 @@ class RestResources:
         t = self.tenant(req)
         rt = self.records.rtype(req.params["type"])
         body = req.json() if req.body.strip() else {}
-        target_t, rid = self.d.transforms.run(
+        target_t, rid = self.transforms.run(
             t, rt, req.params["id"], req.params["target"], body, self.context(req)
         )
         return Response.empty(204, self._location(req, target_t.name, rid))
@@ -206,7 +231,7 @@ class RestResources:
     async def list(self, req: Request) -> Response:
         t = self.tenant(req)
         rt = self.records.rtype(req.params["type"])
-        s = self.d.settings
+        s = self.settings
         limit = _int_param(req, "limit", s.default_page_size, 1, s.max_page_size)
         offset = _int_param(req, "offset", 0, 0, 10**9)
         where, params = "type = ? AND deleted = 0", [rt.name]
@@ -226,13 +251,11 @@ class RestResources:
             ).fetchall()
             return total, rows
 
-        assert self.d.sim is not None
         try:
-            total, rows = await run_read(t.store, work, self.d.sim.settings.query_budget)
+            total, rows = await run_read(t.store, work, self.budget)
         except QueryTimeout:
             raise filter_error(
-                f"The query exceeded the time limit of "
-                f"{self.d.sim.settings.query_budget.seconds:g} seconds."
+                f"The query exceeded the time limit of {self.budget.seconds:g} seconds."
             ) from None
         base = self.base(req)
         items = [
@@ -248,13 +271,10 @@ class RestResources:
     # -- SuiteQL ---------------------------------------------------------------------
 
     async def suiteql(self, req: Request) -> Response:
-        if (
-            "transient" not in _prefer(req)
-            and self.d.settings.suiteql_without_transient == "reject"
-        ):
+        if "transient" not in _prefer(req) and self.settings.suiteql_without_transient == "reject":
             raise HttpError(
                 400,
-                self.d.settings.transient_missing_code,
+                self.settings.transient_missing_code,
                 "Invalid request header. The request must include the header 'Prefer: transient' to "
                 "execute a SuiteQL query.",
                 extra={"o:errorHeader": "Prefer"},
@@ -271,14 +291,11 @@ class RestResources:
                 'JSON object with the query in the "q" property.',
                 extra={"o:errorPath": "q"},
             )
-        s = self.d.settings
+        s = self.settings
         limit = _int_param(req, "limit", s.default_page_size, 1, s.max_page_size)
         offset = _int_param(req, "offset", 0, 0, s.suiteql_max_rows)
         t = self.tenant(req)
-        assert self.d.sim is not None
-        items, total = await self.d.suiteql.run(
-            t, q, limit, offset, self.d.sim.settings.query_budget
-        )
+        items, total = await self.queries.run(t, q, limit, offset, self.budget)
         url = f"{self.base(req)}/query/v1/suiteql"
         return json_response(
             page_body(url, items, total, limit, offset, {}), content_type=COLLECTION_CT
@@ -287,18 +304,18 @@ class RestResources:
     # -- async jobs ------------------------------------------------------------------
 
     def job(self, req: Request) -> Response:
-        return self.d.jobs.get_job(self.tenant(req), req.params["job"], self.base(req))
+        return self.jobs.get_job(self.tenant(req), req.params["job"], self.base(req))
 
     def job_tasks(self, req: Request) -> Response:
-        return self.d.jobs.get_tasks(self.tenant(req), req.params["job"], self.base(req))
+        return self.jobs.get_tasks(self.tenant(req), req.params["job"], self.base(req))
 
     def job_task(self, req: Request) -> Response:
-        return self.d.jobs.get_task(
+        return self.jobs.get_task(
             self.tenant(req), req.params["job"], req.params["task"], self.base(req)
         )
 
     def job_result(self, req: Request) -> Response:
-        return self.d.jobs.get_result(self.tenant(req), req.params["job"], req.params["task"])
+        return self.jobs.get_result(self.tenant(req), req.params["job"], req.params["task"])
 
 
 def page_body(

@@ -13,11 +13,12 @@ from typing import TYPE_CHECKING, Any
 from simulators.engine import HttpError, Tenant
 
 from ._payments import PaymentRules, invoice_status
+from ._records import stamp
 from ._schema import RecordType
 from ._values import money
 
 if TYPE_CHECKING:
-    from ._records import RecordService, WriteContext
+    from ._records import WriteContext
 
 DEFAULT_ITEM_KEY = "ns.default_service_item"
 
@@ -38,10 +39,9 @@ def _invalid_ref(value: str, field_name: str, path: str) -> HttpError:
 
 
 class BusinessRules:
-    def __init__(self, records: RecordService, *, require_time_approval: bool = False) -> None:
-        self.records = records
+    def __init__(self, *, require_time_approval: bool = False) -> None:
         self.require_time_approval = require_time_approval
-        self.payments = PaymentRules(self, records)
+        self.payments = PaymentRules(self)
 
     def __call__(
         self,
@@ -334,7 +334,7 @@ class BusinessRules:
         prev = dict(tb)
         tb["isBilled"] = billed
         tb["invoice"] = invoice
-        now, modstamp = self.records.stamp(tenant)
+        now, modstamp = stamp(tenant)
         tb["lastModifiedDate"] = now
         tenant.store.update(
             "timeBill",
