@@ -138,7 +138,6 @@ class Simulator:
         tenant.clock.reset()
         self.tokens.drop_tenant(tenant.name)
         self.events.drop_tenant(tenant.name)
-        tenant.state = self.dialect.new_state(tenant)
         self.dialect.reset_tenant(tenant)
 
     def drop_tenant(self, name: str) -> None:

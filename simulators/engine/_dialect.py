@@ -54,7 +54,8 @@ class Dialect:
         return {}
 
     def reset_tenant(self, tenant: Tenant) -> None:
-        """Prepare the tenant again after its records were cleared and its state rebuilt."""
+        """After the tenant's records were cleared: a new dialect state, then setup again."""
+        tenant.state = self.new_state(tenant)
         self.setup_tenant(tenant)
 
     # -- per request -----------------------------------------------------------------

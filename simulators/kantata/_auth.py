@@ -11,12 +11,13 @@ import secrets
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-from simulators.engine import HttpError, Request, Response, Tenant
+from simulators.engine import HttpError, Request, Response, Tenant, TenantRegistry, TokenStore
 
+from ._state import state_of
 from ._wire import json_response
 
 if TYPE_CHECKING:
-    from ._dialect import KantataDialect
+    from ._settings import KantataSettings
 
 CREDS_KEY = "kantata.credentials"
 
@@ -26,13 +27,17 @@ def _oauth_error(error: str, description: str, status: int = 401) -> Response:
 
 
 class KantataAuth:
-    def __init__(self, dialect: KantataDialect) -> None:
-        self.d = dialect
+    def __init__(
+        self, tokens: TokenStore, tenants: TenantRegistry, settings: KantataSettings
+    ) -> None:
+        self.tokens = tokens
+        self.tenants = tenants
+        self.settings = settings
 
     def tenant_credentials(self, tenant: Tenant) -> dict[str, str]:
-        creds = tenant.state.get(CREDS_KEY)
+        creds = state_of(tenant).credentials
         if creds is None:
-            s = self.d.settings
+            s = self.settings
             stored = tenant.store.meta_get(CREDS_KEY)
             if stored is not None:
                 creds = stored
@@ -49,27 +54,25 @@ class KantataAuth:
                     "client_secret": secrets.token_hex(24),
                 }
             tenant.store.meta_set(CREDS_KEY, creds)
-            tenant.state[CREDS_KEY] = creds
+            state_of(tenant).credentials = creds
             self._issue(tenant, creds["token"], "personal")
         return creds
 
     def _issue(self, tenant: Tenant, value: str, kind: str) -> None:
-        assert self.d.sim is not None
-        self.d.sim.tokens.issue(
+        self.tokens.issue(
             tenant.name,
-            self.d.api_user(tenant),
+            self.settings.api_user_id,
             tenant.clock,
             ttl=None,
             value=value,
             kind=kind,
-            client_id=self.d.settings.client_id,
+            client_id=self.settings.client_id,
         )
 
     # Kantata's errors page shows the body message "Invalid OAuth 2 Request" alone
     # (developer.kantata.com/kantata/specification/section/errors); the reason goes in the
     # WWW-Authenticate error_description (RFC 6750)
     def authenticate(self, req: Request) -> Tenant:
-        assert self.d.sim is not None
         header = req.headers.get("authorization", "")
         scheme, _, value = header.partition(" ")
         value = value.strip()
@@ -89,8 +92,8 @@ class KantataAuth:
                     'error_description="no access token was provided"'
                 },
             )
-        tok = self.d.sim.tokens.lookup(value)
-        tenant = self.d.sim.tenants.find(tok.tenant) if tok is not None else None
+        tok = self.tokens.lookup(value)
+        tenant = self.tenants.find(tok.tenant) if tok is not None else None
         if tok is None or tenant is None or tok.kind not in ("access", "personal"):
             raise HttpError(
                 401,
@@ -118,15 +121,13 @@ class KantataAuth:
     # -- OAuth 2 ---------------------------------------------------------------------
 
     def _tenant_by_client(self, client_id: str) -> Tenant | None:
-        assert self.d.sim is not None
-        for t in self.d.sim.tenants.all():
+        for t in self.tenants.all():
             if self.tenant_credentials(t)["client_id"] == client_id:
                 return t
         return None
 
     def authorize(self, req: Request) -> Response:
         """GET /oauth/authorize: the account admin approves at once; redirects with a code."""
-        assert self.d.sim is not None
         client_id = req.arg("client_id") or ""
         redirect_uri = req.arg("redirect_uri") or ""
         tenant = self._tenant_by_client(client_id)
@@ -138,9 +139,9 @@ class KantataAuth:
             )
         if not redirect_uri.startswith(("http://", "https://")):
             return _oauth_error("invalid_request", "redirect_uri is missing or invalid", 400)
-        code = self.d.sim.tokens.issue(
+        code = self.tokens.issue(
             tenant.name,
-            self.d.api_user(tenant),
+            self.settings.api_user_id,
             tenant.clock,
             ttl=600.0,
             client_id=client_id,
@@ -156,7 +157,6 @@ class KantataAuth:
 
     def token(self, req: Request) -> Response:
         """POST /oauth/token: authorization_code or refresh_token grants (form or JSON body)."""
-        assert self.d.sim is not None
         form: dict[str, Any]
         if "json" in req.headers.get("content-type", ""):
             try:
@@ -182,7 +182,7 @@ class KantataAuth:
                 "Client authentication failed due to unknown client, no client "
                 "authentication included, or unsupported authentication method.",
             )
-        tokens = self.d.sim.tokens
+        tokens = self.tokens
         if grant == "authorization_code":
             code = tokens.lookup(str(form.get("code") or ""))
             if (
@@ -222,11 +222,11 @@ class KantataAuth:
                 400,
             )
         access = tokens.issue(
-            tenant.name, self.d.api_user(tenant), tenant.clock, ttl=None, client_id=client_id
+            tenant.name, self.settings.api_user_id, tenant.clock, ttl=None, client_id=client_id
         )
         refresh_tok = tokens.issue(
             tenant.name,
-            self.d.api_user(tenant),
+            self.settings.api_user_id,
             tenant.clock,
             ttl=None,
             client_id=client_id,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
 import orjson
 
@@ -13,6 +13,7 @@ from simulators.engine import (
     Change,
     ConfigError,
     Dialect,
+    EngineServices,
     HttpError,
     Request,
     Response,
@@ -20,21 +21,21 @@ from simulators.engine import (
     Simulator,
     SimulatorSettings,
     Tenant,
+    TenantRegistry,
     TokenBucket,
 )
 
 from ._auth import CREDS_KEY, KantataAuth
 from ._feed import build_event, change_key
 from ._handlers import Handlers
-from ._limits import LIMITED_ENDPOINTS, EndpointBuckets, report_unserved
+from ._limits import LIMITED_ENDPOINTS, EndpointBuckets, RateLimiter, report_unserved
 from ._model import Catalog, Resource
 from ._present import Presenter
 from ._service import ID_BASE_KEY, ID_BLOCK, Records, bump_ids, next_id
 from ._settings import KantataSettings
-from ._wire import error_response, iso_timestamp, json_response, tz_from_offset
+from ._state import KantataState, state_of
+from ._wire import error_response, iso_timestamp, tz_from_offset
 
-LIMIT_KEY = "kantata.rate_limit"
-ENDPOINT_LIMITS_KEY = "kantata.endpoint_limits"
 ACCOUNT_KEY = "kantata.account_id"
 API = "/api/v1"
 
@@ -42,14 +43,24 @@ API = "/api/v1"
 class KantataDialect(Dialect):
     vendor = "kantata"
     system = "psa"
+    # built by ``attach``, the composition root, from the engine's services
+    tenants: TenantRegistry
+    auth: KantataAuth
+    handlers: Handlers
 
     def __init__(self, settings: KantataSettings | None = None) -> None:
         super().__init__()
         self.settings = settings or KantataSettings()
         self.catalog = Catalog()
         self.records = Records(self.catalog, self.settings)
-        self.auth = KantataAuth(self)
-        self.handlers = Handlers(self)
+
+    def attach(self, services: EngineServices) -> None:
+        """The composition root for what needs the engine: auth, handlers, the tenants."""
+        self.tenants = services.tenants
+        self.auth = KantataAuth(services.tokens, services.tenants, self.settings)
+        self.handlers = Handlers(
+            self.records, self.catalog, self.settings, services.settings.query_budget
+        )
 
     # -- wiring ----------------------------------------------------------------------
 
@@ -108,10 +119,6 @@ class KantataDialect(Dialect):
                     "DELETE", f"{API}/{c}/{{id}}{suffix}", _bind(h.delete, res), name=f"{c}.delete"
                 )
 
-    def admin_routes(self, r: Router) -> None:
-        r.add("GET", "/__admin/tenants/{tenant}/limits", self._admin_get_limits, auth=False)
-        r.add("PUT", "/__admin/tenants/{tenant}/limits", self._admin_set_limits, auth=False)
-
     def setup_tenant(self, tenant: Tenant) -> None:
         store = tenant.store
         for name in ("workspace_id", "user_id", "story_id", "subject_id"):
@@ -127,20 +134,16 @@ class KantataDialect(Dialect):
                 else (1000 + zlib.crc32(tenant.name.encode()) % 9_000_000)
             )
             store.meta_set(ACCOUNT_KEY, account)
-        tenant.state[ACCOUNT_KEY] = account
+        state = state_of(tenant)
+        state.account_id = account
         base = store.meta_get(ID_BASE_KEY)
         if base is None:
-            assert self.sim is not None
-            taken = {
-                other.state[ID_BASE_KEY]
-                for other in self.sim.tenants.all()
-                if other is not tenant and ID_BASE_KEY in other.state
-            }
+            taken = {state_of(other).id_base for other in self.tenants.all() if other is not tenant}
             base = 0 if tenant.name == "default" else int(account) * ID_BLOCK
             while base in taken:  # two names whose account ids collide
                 base += ID_BLOCK
             store.meta_set(ID_BASE_KEY, base)
-        tenant.state[ID_BASE_KEY] = int(base)
+        state.id_base = int(base)
         uid = self.settings.api_user_id
         if store.get("users", uid) is None:
             now = tenant.clock.time()
@@ -162,15 +165,15 @@ class KantataDialect(Dialect):
             }
             store.insert("users", uid, user, iso, emit=False)
             bump_ids(tenant, "users", int(uid))
-        tenant.state.pop(LIMIT_KEY, None)
+        state.bucket = None
         self.auth.tenant_credentials(tenant)
 
     def reset_tenant(self, tenant: Tenant) -> None:
-        creds = tenant.state.get(CREDS_KEY)
-        tenant.state.clear()
+        """The tenant's token survives a reset (Kantata tokens do not expire)."""
+        creds = state_of(tenant).credentials
         if creds is not None:
             tenant.store.meta_set(CREDS_KEY, creds)
-        self.setup_tenant(tenant)
+        super().reset_tenant(tenant)
 
     def api_user(self, tenant: Tenant) -> str:
         return self.settings.api_user_id
@@ -184,18 +187,19 @@ class KantataDialect(Dialect):
         s = self.settings
         if s.rate_limit_per_second is None:
             return None
-        b = tenant.state.get(LIMIT_KEY)
-        if b is None:
-            b = tenant.state[LIMIT_KEY] = TokenBucket(s.rate_limit_per_second, s.rate_limit_burst)
-        return b
+        state = state_of(tenant)
+        if state.bucket is None:
+            state.bucket = TokenBucket(s.rate_limit_per_second, s.rate_limit_burst)
+        return state.bucket
 
     def endpoint_buckets(self, tenant: Tenant) -> EndpointBuckets:
-        b = tenant.state.get(ENDPOINT_LIMITS_KEY)
-        if b is None:
+        state = state_of(tenant)
+        if state.endpoint_buckets is None:
             s = self.settings
-            b = EndpointBuckets(s.endpoint_limit_per_second, s.endpoint_limit_burst)
-            tenant.state[ENDPOINT_LIMITS_KEY] = b
-        return cast(EndpointBuckets, b)
+            state.endpoint_buckets = EndpointBuckets(
+                s.endpoint_limit_per_second, s.endpoint_limit_burst
+            )
+        return state.endpoint_buckets
 
     def admit(self, req: Request, tenant: Tenant) -> Response | None:
         b = self.bucket(tenant)
@@ -253,7 +257,7 @@ class KantataDialect(Dialect):
             ev = orjson.loads(row[0])
         else:
             presenter = Presenter(self.catalog, self.settings, tenant, [])
-            account = int(tenant.state.get(ACCOUNT_KEY, 0))
+            account = int(state_of(tenant).account_id or 0)
             ev = build_event(
                 self.catalog,
                 presenter,
@@ -330,7 +334,7 @@ class KantataDialect(Dialect):
     def _bulk_defaults(self, tenant: Tenant, res: Resource, rec: dict[str, Any]) -> None:
         c = res.collection
         if c in ("workspaces", "users"):
-            rec["account_id"] = rec.get("account_id") or tenant.state.get(ACCOUNT_KEY)
+            rec["account_id"] = rec.get("account_id") or state_of(tenant).account_id
         if c == "workspaces":
             rec["currency"] = rec.get("currency") or self.settings.default_currency
             if rec.get("require_time_approvals") is None:
@@ -350,7 +354,7 @@ class KantataDialect(Dialect):
             "client_id": c["client_id"],
             "client_secret": c["client_secret"],
             "user_id": self.settings.api_user_id,
-            "account_id": tenant.state.get(ACCOUNT_KEY),
+            "account_id": state_of(tenant).account_id,
         }
 
     def serve_added_fields(
@@ -364,29 +368,19 @@ class KantataDialect(Dialect):
     def describe(self) -> dict[str, Any]:
         return {"api": API, "collections": [r.collection for r in self.catalog]}
 
-    def _admin_get_limits(self, req: Request) -> Response:
-        assert self.sim is not None
-        t = self.sim.tenants.get(req.params["tenant"])
-        b = self.bucket(t)
-        return json_response(
-            {"rate_per_second": b.rate if b else None, "burst": b.burst if b else None}
+    def limiter(self, tenant: Tenant) -> RateLimiter:
+        state = state_of(tenant)
+        s = self.settings
+
+        def install(bucket: TokenBucket) -> None:
+            state.bucket = bucket
+
+        return RateLimiter(
+            s.rate_limit_per_second, s.rate_limit_burst, self.bucket(tenant), install
         )
 
-    def _admin_set_limits(self, req: Request) -> Response:
-        assert self.sim is not None
-        t = self.sim.tenants.get(req.params["tenant"])
-        body = req.json() if req.body else {}
-        if not isinstance(body, dict):
-            raise ConfigError("limits must be a JSON object")
-        try:
-            rate = float(body.get("rate_per_second", self.settings.rate_limit_per_second or 0))
-            burst = float(body.get("burst", self.settings.rate_limit_burst))
-        except (TypeError, ValueError):
-            raise ConfigError("rate_per_second and burst must be numbers") from None
-        if rate <= 0 or burst < 1:
-            raise ConfigError("rate_per_second must be > 0 and burst >= 1")
-        t.state[LIMIT_KEY] = TokenBucket(rate, burst)
-        return json_response({"rate_per_second": rate, "burst": burst})
+    def new_state(self, tenant: Tenant) -> KantataState:
+        return KantataState()
 
 
 def _bind(

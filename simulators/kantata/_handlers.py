@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from simulators.engine import HttpError, QueryTimeout, Request, Response, Tenant, run_read
+from simulators.engine import (
+    HttpError,
+    QueryBudget,
+    QueryTimeout,
+    Request,
+    Response,
+    Tenant,
+    run_read,
+)
 
 from ._model import Resource
 from ._present import Presenter, parse_includes, parse_optional_fields
@@ -13,24 +21,32 @@ from ._service import Ctx
 from ._wire import bad_request, json_response, not_found, request_body, validation_error
 
 if TYPE_CHECKING:
-    from ._dialect import KantataDialect
+    from ._model import Catalog
+    from ._service import Records
+    from ._settings import KantataSettings
 
 
 class Handlers:
-    def __init__(self, dialect: KantataDialect) -> None:
-        self.d = dialect
-        self.queries = {r.collection: ListQuery(r) for r in dialect.catalog}
+    def __init__(
+        self, records: Records, catalog: Catalog, settings: KantataSettings, budget: QueryBudget
+    ) -> None:
+        self.records = records
+        self.catalog = catalog
+        self.settings = settings
+        #: the engine's time budget of one read query
+        self.budget = budget
+        self.queries = {r.collection: ListQuery(r) for r in catalog}
 
     # -- helpers ---------------------------------------------------------------------
 
     def ctx(self, req: Request) -> Ctx:
         assert req.tenant is not None
-        return Ctx(req.tenant, str(req.principal or self.d.api_user(req.tenant)))
+        return Ctx(req.tenant, str(req.principal or self.settings.api_user_id))
 
     def presenter(self, req: Request, tenant: Tenant) -> Presenter:
         return Presenter(
-            self.d.catalog,
-            self.d.settings,
+            self.catalog,
+            self.settings,
             tenant,
             parse_includes(req.arg("include")),
             parse_optional_fields(
@@ -53,15 +69,15 @@ class Handlers:
     # -- generic endpoints -----------------------------------------------------------
 
     async def list(self, req: Request, res: Resource) -> Response:
-        assert req.tenant is not None and self.d.sim is not None
-        s = self.d.settings
+        assert req.tenant is not None
+        s = self.settings
         limit = s.time_entries_max_per_page if res.collection == "time_entries" else s.max_per_page
         query = self.queries[res.collection]
         try:
             page = await run_read(
                 req.tenant.store,
                 lambda conn: query.run(req, conn, s.default_per_page, limit),
-                self.d.sim.settings.query_budget,
+                self.budget,
             )
         except QueryTimeout:
             raise HttpError(
@@ -78,13 +94,13 @@ class Handlers:
 
     def show(self, req: Request, res: Resource) -> Response:
         ctx = self.ctx(req)
-        rec = self.d.records.require(ctx, res.collection, self._id(req))
+        rec = self.records.require(ctx, res.collection, self._id(req))
         return self.respond(req, res, [rec])
 
     def create(self, req: Request, res: Resource) -> Response:
         ctx = self.ctx(req)
         body = request_body(req)
-        s = self.d.settings
+        s = self.settings
         if (
             res.collection in body
             and isinstance(body[res.collection], list)
@@ -111,7 +127,7 @@ class Handlers:
         with ctx.tenant.store.transaction():
             for item in items:
                 try:
-                    created.append(self.d.records.create(ctx, res, item))
+                    created.append(self.records.create(ctx, res, item))
                 except HttpError as exc:
                     if len(items) > 1 and exc.status == 422:
                         index = len(created)
@@ -129,18 +145,18 @@ class Handlers:
         ctx = self.ctx(req)
         rid = self._id(req)
         body = request_body(req)
-        self.d.records.require(ctx, res.collection, rid)
+        self.records.require(ctx, res.collection, rid)
         if res.singular not in body:
             raise bad_request(f"param is missing or the value is empty: {res.singular}")
         with ctx.tenant.store.transaction():
-            rec = self.d.records.update(ctx, res, rid, body[res.singular])
+            rec = self.records.update(ctx, res, rid, body[res.singular])
         return self.respond(req, res, [rec])
 
     def delete(self, req: Request, res: Resource) -> Response:
         ctx = self.ctx(req)
         rid = self._id(req)
         with ctx.tenant.store.transaction():
-            self.d.records.delete(ctx, res, rid)
+            self.records.delete(ctx, res, rid)
         return Response.empty(204)
 
     # -- extras ----------------------------------------------------------------------
@@ -156,12 +172,12 @@ class Handlers:
         ids = [x.strip() for x in str(raw or "").split(",") if x.strip()]
         if not ids:
             raise bad_request("param is missing or the value is empty: ids")
-        if len(ids) > self.d.settings.max_bulk_create:
+        if len(ids) > self.settings.max_bulk_create:
             raise validation_error(
                 [
                     (
                         None,
-                        f"You can delete at most {self.d.settings.max_bulk_create} "
+                        f"You can delete at most {self.settings.max_bulk_create} "
                         f"{res.collection} in one request",
                     )
                 ]
@@ -170,13 +186,13 @@ class Handlers:
             raise not_found()
         with ctx.tenant.store.transaction():
             for rid in ids:
-                self.d.records.delete(ctx, res, str(int(rid)))
+                self.records.delete(ctx, res, str(int(rid)))
         return Response.empty(204)
 
     def me(self, req: Request) -> Response:
         ctx = self.ctx(req)
-        res = self.d.catalog.by_collection["users"]
-        return self.respond(req, res, [self.d.records.require(ctx, "users", ctx.user_id)])
+        res = self.catalog.by_collection["users"]
+        return self.respond(req, res, [self.records.require(ctx, "users", ctx.user_id)])
 
     def external_reference(self, req: Request) -> Response:
         ctx = self.ctx(req)
@@ -184,8 +200,8 @@ class Handlers:
         if "external_reference" not in body:
             raise bad_request("param is missing or the value is empty: external_reference")
         with ctx.tenant.store.transaction():
-            rec = self.d.records.external_reference(ctx, body["external_reference"])
-        return self.respond(req, self.d.catalog.by_collection["external_references"], [rec])
+            rec = self.records.external_reference(ctx, body["external_reference"])
+        return self.respond(req, self.catalog.by_collection["external_references"], [rec])
 
     def resolution(self, req: Request, kind: str) -> Response:
         """POST /timesheet_approvals|rejections|cancellations.json {"resolution": {"submission_ids": [...]}}."""
@@ -205,9 +221,7 @@ class Handlers:
         with ctx.tenant.store.transaction():
             for item in items:
                 sid = str(item).strip()
-                sub = (
-                    self.d.records.get(ctx, "timesheet_submissions", sid) if sid.isdigit() else None
-                )
+                sub = self.records.get(ctx, "timesheet_submissions", sid) if sid.isdigit() else None
                 if sub is None:
                     raise validation_error(
                         [("submission_ids", f"Timesheet submission {sid} was not found")]
@@ -216,13 +230,13 @@ class Handlers:
                     raise validation_error(
                         [("submission_ids", f"Timesheet submission {sid} is not pending")]
                     )
-                out.append(self.d.records.rules.resolve(ctx, sub, kind, description))
+                out.append(self.records.rules.resolve(ctx, sub, kind, description))
         return json_response({"resolutions": out})
 
     def event_types(self, req: Request) -> Response:
         types = sorted(
             f"{r.singular}:{op}"
-            for r in self.d.catalog
+            for r in self.catalog
             if r.events
             for op in ("created", "updated", "deleted")
         )

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from ._coerce import Problems
 from ._custom_fields import CustomFieldRules
 from ._invoice_items import InvoiceItemRules
+from ._state import state_of
 
 if TYPE_CHECKING:
     from ._service import Ctx, Records
@@ -93,7 +94,7 @@ class Rules(CustomFieldRules, InvoiceItemRules):
         if role not in ("consultant", "client", "maven", "buyer"):  # OpenAPI names, legacy names
             problems.append(("creator_role", "Creator role is not included in the list"))
         self._workspace_common(ctx, rec, v, problems)
-        rec["account_id"] = ctx.tenant.state.get("kantata.account_id", self.s.account_id)
+        rec["account_id"] = state_of(ctx.tenant).account_id or self.s.account_id
         rec["creator_id"] = ctx.user_id
         if rec.get("primary_maven_id") is None and role == "maven":
             rec["primary_maven_id"] = ctx.user_id

@@ -13,6 +13,8 @@ from ._coerce import Problems, coerce
 from ._feed import build_event, change_key
 from ._model import Catalog, Resource
 from ._present import Presenter
+from ._rule_table import NO_RULES, ResourceRules, checked, rule_table
+from ._state import state_of
 from ._wire import iso_timestamp, not_found, tz_from_offset, validation_error
 
 if TYPE_CHECKING:
@@ -41,12 +43,17 @@ class Records:
     """Generic CRUD over the store; ``_rules.Rules`` supplies each collection's checks."""
 
     def __init__(self, catalog: Catalog, settings: KantataSettings) -> None:
-        from ._rules import Rules
+        from ._rules import Rules  # late: the rules build on this module's Records and Ctx
 
         self.catalog = catalog
         self.settings = settings
         self.tz = tz_from_offset(settings.utc_offset)
         self.rules = Rules(self)
+        #: each collection's hooks, from one table checked against the catalogue
+        self.resource_rules = checked(rule_table(self.rules), catalog.by_collection)
+
+    def rules_of(self, res: Resource) -> ResourceRules:
+        return self.resource_rules.get(res.collection, NO_RULES)
 
     # -- reads -----------------------------------------------------------------------
 
@@ -94,7 +101,7 @@ class Records:
             return
         presenter = Presenter(self.catalog, self.settings, ctx.tenant, [])
         eid = self.next_id(ctx, "subscribed_events")
-        account = int(ctx.tenant.state.get("kantata.account_id", self.settings.account_id))
+        account = int(state_of(ctx.tenant).account_id or self.settings.account_id)
         ev = build_event(self.catalog, presenter, ctx.tenant, change, eid, account, ctx.user_id)
         if ev is not None:
             ev["_key"] = change_key(change)
@@ -112,7 +119,7 @@ class Records:
         for k, v in values.items():
             if k in rec:
                 rec[k] = v
-        hook = getattr(self.rules, f"create_{res.collection}", None)
+        hook = self.rules_of(res).create
         if hook is not None and not problems:
             hook(ctx, rec, values, problems)
         if problems:
@@ -140,7 +147,7 @@ class Records:
             self.external_reference(
                 ctx, {**ext, "subject_type": res.subject_type, "subject_id": rec["id"]}
             )
-        after = getattr(self.rules, f"after_create_{res.collection}", None)
+        after = self.rules_of(res).after_create
         if after is not None:
             after(ctx, rec)
         return rec
@@ -160,13 +167,13 @@ class Records:
         for k, v in values.items():
             if k in rec:
                 rec[k] = v
-        hook = getattr(self.rules, f"update_{res.collection}", None)
+        hook = self.rules_of(res).update
         if hook is not None and not problems:
             hook(ctx, old, rec, values, problems)
         if problems:
             raise validation_error(problems)
         rec = self.save(ctx, res, old, rec)
-        after = getattr(self.rules, f"after_update_{res.collection}", None)
+        after = self.rules_of(res).after_update
         if after is not None:
             after(ctx, old, rec)
         if ext is not None:
@@ -210,7 +217,7 @@ class Records:
 
     def delete(self, ctx: Ctx, res: Resource, rid: str) -> None:
         rec = self.require(ctx, res.collection, rid)
-        hook = getattr(self.rules, f"delete_{res.collection}", None)
+        hook = self.rules_of(res).delete
         if hook is not None:
             problems: Problems = []
             hook(ctx, rec, problems)
@@ -277,7 +284,7 @@ ID_BASE_KEY = "kantata.id_base"
 def next_id(tenant: Tenant, collection: str) -> int:
     """Kantata ids per collection, kept in the tenant's meta table (transactional, snapshotted)."""
     key = f"kantata.seq.{collection}"
-    value = int(tenant.store.meta_get(key) or tenant.state.get(ID_BASE_KEY, 0)) + 1
+    value = int(tenant.store.meta_get(key) or state_of(tenant).id_base) + 1
     tenant.store.meta_set(key, value)
     return value
 
@@ -285,5 +292,5 @@ def next_id(tenant: Tenant, collection: str) -> int:
 def bump_ids(tenant: Tenant, collection: str, top: int) -> None:
     """Make ids allocated later stay above ``top`` (after loading records with ids)."""
     key = f"kantata.seq.{collection}"
-    if int(tenant.store.meta_get(key) or tenant.state.get(ID_BASE_KEY, 0)) < top:
+    if int(tenant.store.meta_get(key) or state_of(tenant).id_base) < top:
         tenant.store.meta_set(key, top)

@@ -1,0 +1,96 @@
+"""Which business rules each collection of the catalogue runs, as one explicit table.
+
+``Records`` takes the table at construction and checks it against the catalogue, so a
+collection renamed on one side is an error at start, not rules silently switched off.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._coerce import Problems
+    from ._rules import Rules
+    from ._service import Ctx
+
+Rec = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceRules:
+    """One collection's hooks; None: the generic write path alone."""
+
+    #: (ctx, new record, given values, problems) before an insert
+    create: Callable[[Ctx, Rec, Rec, Problems], None] | None = None
+    #: (ctx, old, new, given values, problems) before an update
+    update: Callable[[Ctx, Rec, Rec, Rec, Problems], None] | None = None
+    #: (ctx, record, problems) before a delete
+    delete: Callable[[Ctx, Rec, Problems], None] | None = None
+    #: (ctx, record) once inserted
+    after_create: Callable[[Ctx, Rec], None] | None = None
+    #: (ctx, old, new) once saved
+    after_update: Callable[[Ctx, Rec, Rec], None] | None = None
+
+
+NO_RULES = ResourceRules()
+
+
+def rule_table(r: Rules) -> dict[str, ResourceRules]:
+    """The collection -> hooks table of the catalogue."""
+    return {
+        "workspaces": ResourceRules(create=r.create_workspaces, update=r.update_workspaces),
+        "stories": ResourceRules(create=r.create_stories, update=r.update_stories),
+        "workspace_resources": ResourceRules(
+            create=r.create_workspace_resources, update=r.update_workspace_resources
+        ),
+        "assignments": ResourceRules(create=r.create_assignments, update=r.update_assignments),
+        "time_entries": ResourceRules(
+            create=r.create_time_entries,
+            update=r.update_time_entries,
+            delete=r.delete_time_entries,
+        ),
+        "expenses": ResourceRules(
+            create=r.create_expenses, update=r.update_expenses, delete=r.delete_expenses
+        ),
+        "rate_card_set_versions": ResourceRules(create=r.create_rate_card_set_versions),
+        "rate_cards": ResourceRules(
+            create=r.create_rate_cards, after_create=r.after_create_rate_cards
+        ),
+        "rate_card_versions": ResourceRules(create=r.create_rate_card_versions),
+        "rate_card_roles": ResourceRules(create=r.create_rate_card_roles),
+        "invoices": ResourceRules(
+            create=r.create_invoices,
+            update=r.update_invoices,
+            delete=r.delete_invoices,
+            after_create=r.after_create_invoices,
+            after_update=r.after_update_invoices,
+        ),
+        "timesheet_submissions": ResourceRules(
+            create=r.create_timesheet_submissions,
+            delete=r.delete_timesheet_submissions,
+            after_create=r.after_create_timesheet_submissions,
+        ),
+        "custom_field_sets": ResourceRules(
+            create=r.create_custom_field_sets, update=r.update_custom_field_sets
+        ),
+        "custom_fields": ResourceRules(
+            create=r.create_custom_fields, after_create=r.after_create_custom_fields
+        ),
+        "custom_field_values": ResourceRules(
+            create=r.create_custom_field_values, update=r.update_custom_field_values
+        ),
+    }
+
+
+def checked(
+    table: dict[str, ResourceRules], collections: Iterable[str]
+) -> dict[str, ResourceRules]:
+    """``table`` when every collection it names is in the catalogue, else ValueError."""
+    unknown = sorted(set(table) - set(collections))
+    if unknown:
+        raise ValueError(
+            f"business rules for collections the catalogue lacks: {', '.join(unknown)}"
+        )
+    return table
