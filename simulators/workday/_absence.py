@@ -18,7 +18,8 @@ from ._ids import fixed_wid, new_wid
 from ._wire import invalid, json_response, not_found, paging, parse_date, wd_datetime
 
 if TYPE_CHECKING:
-    from ._dialect import WorkdayDialect
+    from ._rest import RestResources
+    from ._settings import WorkdaySettings
 
 TIME_OFF = "TimeOffEntry"
 TIME_OFF_TYPES = ("Vacation", "Sick", "Personal", "Bereavement", "Jury Duty", "Floating Holiday")
@@ -43,8 +44,9 @@ def _ref(kind: str, name: str) -> dict[str, str]:
 
 
 class Absence:
-    def __init__(self, dialect: WorkdayDialect) -> None:
-        self.d = dialect
+    def __init__(self, rest: RestResources, settings: WorkdaySettings) -> None:
+        self.rest = rest
+        self.settings = settings
 
     def entries(self, tenant: Tenant, worker_wid: str | None = None) -> list[dict[str, Any]]:
         recs = list(tenant.store.iter_type(TIME_OFF))
@@ -70,8 +72,8 @@ class Absence:
     # -- REST ------------------------------------------------------------------------
 
     def time_off_details(self, req: Request) -> Response:
-        c = self.d.rest.ctx(req)
-        v = self.d.rest._worker(c, req.params["id"])
+        c = self.rest.ctx(req)
+        v = self.rest._worker(c, req.params["id"])
         t = req.tenant
         assert t is not None
         frm = parse_date(req.arg("fromDate"), "fromDate") if req.arg("fromDate") else None
@@ -93,9 +95,9 @@ class Absence:
         ]
         limit, offset = paging(
             req,
-            self.d.settings.default_limit,
-            self.d.settings.max_limit,
-            self.d.settings.clamp_limit,
+            self.settings.default_limit,
+            self.settings.max_limit,
+            self.settings.clamp_limit,
         )
         items = [self.detail(c, r) for r in rows]
         return json_response({"total": len(items), "data": items[offset : offset + limit]})
@@ -131,8 +133,8 @@ class Absence:
 
     def common_entries(self, req: Request) -> Response:
         """GET /ccx/api/common/v1/{tenant}/workers/{id}/timeOffEntries[/{sub}]"""
-        c = self.d.rest.ctx(req)
-        v = self.d.rest._worker(c, req.params["id"])
+        c = self.rest.ctx(req)
+        v = self.rest._worker(c, req.params["id"])
         t = req.tenant
         assert t is not None
         rows = [self.common_entry(c, r) for r in self.entries(t, v.id)]
@@ -144,15 +146,15 @@ class Absence:
             return json_response(hit)
         limit, offset = paging(
             req,
-            self.d.settings.default_limit,
-            self.d.settings.max_limit,
-            self.d.settings.clamp_limit,
+            self.settings.default_limit,
+            self.settings.max_limit,
+            self.settings.clamp_limit,
         )
         return json_response({"total": len(rows), "data": rows[offset : offset + limit]})
 
     def request_time_off(self, req: Request) -> Response:
-        c = self.d.rest.ctx(req)
-        v = self.d.rest._worker(c, req.params["id"])
+        c = self.rest.ctx(req)
+        v = self.rest._worker(c, req.params["id"])
         t = req.tenant
         assert t is not None
         body = req.json()

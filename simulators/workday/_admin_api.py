@@ -8,14 +8,24 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from simulators.engine import ConfigError, HttpError, Request, Response, Router, Tenant
+from simulators.engine import (
+    ConfigError,
+    HttpError,
+    Request,
+    Response,
+    Router,
+    Tenant,
+    TenantRegistry,
+)
 
 from ._bp import BP_TYPES, JOB_INPUT, PERSON_FIELDS, TERMINATION, check_fields, normalize_job
 from ._load import _date
 from ._model import REASON, Directory
 
 if TYPE_CHECKING:
-    from ._dialect import WorkdayDialect
+    from ._auth import WorkdayAuth
+    from ._bp import BusinessProcesses
+    from ._settings import WorkdaySettings
 
 
 def _body(req: Request) -> dict[str, Any]:
@@ -29,8 +39,17 @@ def _body(req: Request) -> dict[str, Any]:
 
 
 class WorkdayAdmin:
-    def __init__(self, dialect: WorkdayDialect) -> None:
-        self.d = dialect
+    def __init__(
+        self,
+        tenants: TenantRegistry,
+        auth: WorkdayAuth,
+        bp: BusinessProcesses,
+        settings: WorkdaySettings,
+    ) -> None:
+        self.tenants = tenants
+        self.auth = auth
+        self.bp = bp
+        self.settings = settings
 
     def register(self, r: Router) -> None:
         p = "/__admin/tenants/{tenant}/workday"
@@ -38,16 +57,13 @@ class WorkdayAdmin:
         r.add("POST", f"{p}/terminate", self.terminate, auth=False)
         r.add("POST", f"{p}/change", self.change, auth=False)
         r.add("GET", f"{p}/workers/{{id}}/timeline", self.timeline, auth=False)
-        r.add("GET", f"{p}/limits", self.get_limits, auth=False)
-        r.add("PUT", f"{p}/limits", self.set_limits, auth=False)
 
     def _tenant(self, req: Request) -> Tenant:
-        assert self.d.sim is not None
-        return self.d.sim.tenants.get(req.params["tenant"])
+        return self.tenants.get(req.params["tenant"])
 
     def _dir(self, t: Tenant) -> Directory:
         return Directory(
-            t, t.clock.now().date().isoformat(), self.d.settings.terminated_after_termination_date
+            t, t.clock.now().date().isoformat(), self.settings.terminated_after_termination_date
         )
 
     def _reason(self, d: Directory, body: dict[str, Any]) -> dict[str, Any] | None:
@@ -85,7 +101,7 @@ class WorkdayAdmin:
                     "effectiveDate": e["effective"],
                     "completedOn": e["completedOn"],
                 },
-                "tenant": self.d.auth.wd_tenant(t),
+                "tenant": self.auth.wd_tenant(t),
             },
             status,
         )
@@ -95,9 +111,9 @@ class WorkdayAdmin:
         body = _body(req)
         check_fields(body, PERSON_FIELDS | JOB_INPUT | {"hireDate", "reason"}, "hire")
         d = self._dir(t)
-        rec = self.d.bp.new_worker(t, d, body)
+        rec = self.bp.new_worker(t, d, body)
         effective = _date(body.get("hireDate") or d.asof, "hireDate")
-        e = self.d.bp.hire(t, rec, effective, normalize_job(d, body), self._reason(d, body))
+        e = self.bp.hire(t, rec, effective, normalize_job(d, body), self._reason(d, body))
         return self._result(t, rec, e, 201)
 
     def terminate(self, req: Request) -> Response:
@@ -107,7 +123,7 @@ class WorkdayAdmin:
         d = self._dir(t)
         rec = self._worker(d, body)
         effective = _date(body.get("terminationDate") or d.asof, "terminationDate")
-        e = self.d.bp.terminate(t, rec, effective, self._reason(d, body))
+        e = self.bp.terminate(t, rec, effective, self._reason(d, body))
         return self._result(t, rec, e)
 
     def change(self, req: Request) -> Response:
@@ -124,7 +140,7 @@ class WorkdayAdmin:
         d = self._dir(t)
         rec = self._worker(d, body)
         effective = _date(body.get("effective") or d.asof, "effective")
-        e = self.d.bp.change(
+        e = self.bp.change(
             t, rec, effective, normalize_job(d, body), self._reason(d, body), bp_type
         )
         return self._result(t, rec, e)
@@ -136,25 +152,3 @@ class WorkdayAdmin:
         if rec is None:
             raise HttpError(404, "NOT_FOUND", f"no worker {req.params['id']!r}")
         return Response.json({"worker": rec["id"], "timeline": rec.get("timeline", [])})
-
-    def get_limits(self, req: Request) -> Response:
-        return Response.json(self.d.limits(self._tenant(req)).to_dict())
-
-    def set_limits(self, req: Request) -> Response:
-        t = self._tenant(req)
-        body = _body(req)
-        check_fields(body, {"rate_per_second", "burst", "enabled"}, "limits")
-        lim = self.d.limits(t)
-        try:
-            if "rate_per_second" in body:
-                lim.rate = float(body["rate_per_second"])
-            if "burst" in body:
-                lim.burst = float(body["burst"])
-            if "enabled" in body:
-                lim.enabled = bool(body["enabled"])
-        except (TypeError, ValueError):
-            raise ConfigError("rate_per_second and burst must be numbers") from None
-        if lim.rate <= 0 or lim.burst < 1:
-            raise ConfigError("rate_per_second must be positive and burst at least 1")
-        lim.reset()
-        return Response.json(lim.to_dict())

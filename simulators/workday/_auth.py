@@ -14,12 +14,21 @@ import hmac
 import secrets
 from typing import TYPE_CHECKING, Any
 
-from simulators.engine import DEFAULT_TENANT, HttpError, Request, Response, Tenant
+from simulators.engine import (
+    DEFAULT_TENANT,
+    HttpError,
+    Request,
+    Response,
+    Tenant,
+    TenantRegistry,
+    TokenStore,
+)
 
+from ._state import state_of
 from ._wire import JSON_CT, oauth_error
 
 if TYPE_CHECKING:
-    from ._dialect import WorkdayDialect
+    from ._settings import WorkdaySettings
 
 CREDS_KEY = "wd.credentials"
 _NO_STORE = [("cache-control", "no-store"), ("pragma", "no-cache")]
@@ -34,30 +43,33 @@ def unauthorized(message: str = "Invalid access token") -> HttpError:
 
 
 class WorkdayAuth:
-    def __init__(self, dialect: WorkdayDialect) -> None:
-        self.d = dialect
+    def __init__(
+        self, tokens: TokenStore, tenants: TenantRegistry, settings: WorkdaySettings
+    ) -> None:
+        self.tokens = tokens
+        self.tenants = tenants
+        self.settings = settings
 
     # -- tenants and credentials -----------------------------------------------------
 
     def wd_tenant(self, tenant: Tenant) -> str:
-        s = self.d.settings
+        s = self.settings
         return s.tenant_name if tenant.name == DEFAULT_TENANT else f"{s.tenant_prefix}{tenant.name}"
 
     def tenant_for(self, wd_name: str) -> Tenant | None:
-        assert self.d.sim is not None
-        s = self.d.settings
+        s = self.settings
         if wd_name == s.tenant_name:
-            return self.d.sim.tenants.find(DEFAULT_TENANT)
+            return self.tenants.find(DEFAULT_TENANT)
         if wd_name.startswith(s.tenant_prefix):
-            t = self.d.sim.tenants.find(wd_name[len(s.tenant_prefix) :])
+            t = self.tenants.find(wd_name[len(s.tenant_prefix) :])
             if t is not None and t.name != DEFAULT_TENANT:
                 return t
         return None
 
     def credentials(self, tenant: Tenant) -> dict[str, str]:
-        creds = tenant.state.get(CREDS_KEY)
+        creds = state_of(tenant).credentials
         if creds is None:
-            s = self.d.settings
+            s = self.settings
             stored = tenant.store.meta_get("wd.credentials")
             if stored is not None:
                 creds = stored
@@ -86,14 +98,13 @@ class WorkdayAuth:
                     "notification_password": secrets.token_urlsafe(16),
                 }
             tenant.store.meta_set("wd.credentials", creds)
-            tenant.state[CREDS_KEY] = creds
+            state_of(tenant).credentials = creds
         return creds
 
     # -- token endpoint --------------------------------------------------------------
 
     def token(self, req: Request) -> Response:
         """POST /ccx/oauth2/{tenant}/token (refresh_token grant)."""
-        assert self.d.sim is not None
         ctype = req.headers.get("content-type", "")
         if "application/x-www-form-urlencoded" not in ctype.lower():
             raise oauth_error(
@@ -145,8 +156,8 @@ class WorkdayAuth:
             raise oauth_error(400, "invalid_request", "Missing refresh_token parameter")
         if not hmac.compare_digest(rt, creds["refresh_token"]):
             raise oauth_error(400, "invalid_grant", "Invalid refresh token")
-        s = self.d.settings
-        tok = self.d.sim.tokens.issue(
+        s = self.settings
+        tok = self.tokens.issue(
             tenant.name,
             creds["isu_username"],
             tenant.clock,
@@ -171,11 +182,10 @@ class WorkdayAuth:
 
     def authenticate(self, req: Request, *, allow_basic: bool = False) -> Tenant:
         """The tenant of the URL, if the caller's credentials belong to it; else 401."""
-        assert self.d.sim is not None
         tenant = self.tenant_for(req.params.get("tenant", ""))
         auth = req.headers.get("authorization", "")
         if auth[:7].lower() == "bearer ":
-            tok = self.d.sim.tokens.lookup(auth[7:].strip())
+            tok = self.tokens.lookup(auth[7:].strip())
             if tok is None or tenant is None or tok.tenant != tenant.name:
                 raise unauthorized()
             if tok.state(tenant.clock.time()) != "valid":

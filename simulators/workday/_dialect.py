@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from simulators.engine import (
     Change,
     Dialect,
+    EngineServices,
     Event,
     HttpError,
     Request,
@@ -15,6 +17,7 @@ from simulators.engine import (
     Simulator,
     SimulatorSettings,
     Tenant,
+    TenantRegistry,
 )
 
 from ._absence import Absence
@@ -31,10 +34,9 @@ from ._rest import RestResources, version_check
 from ._settings import WorkdaySettings
 from ._soap_notify import HEADERS as SOAP_HEADERS
 from ._soap_notify import soap_notification
+from ._state import WorkdayState, state_of
 from ._wire import error_response, wd_datetime
 from ._wql_api import WqlResources
-
-LIMIT_KEY = "wd.limits"
 
 #: job change reasons every tenant starts with (Workday delivers similar ones)
 DEFAULT_REASONS = (
@@ -50,31 +52,37 @@ class WorkdayDialect(Dialect):
     vendor = "workday"
     system = "hcm"
     event_needs_previous = False
+    # built by ``attach``, the composition root, from the engine's services
+    tenants: TenantRegistry
+    base_url: Callable[[], str]
+    auth: WorkdayAuth
+    admin: WorkdayAdmin
 
     def __init__(self, settings: WorkdaySettings | None = None) -> None:
         super().__init__()
         self.settings = settings or WorkdaySettings()
         self.settings.validate()
-        self.auth = WorkdayAuth(self)
         self.bp = BusinessProcesses(self.settings.terminated_after_termination_date)
         self.loader = BulkLoader(self.bp)
-        self.rest = RestResources(self)
-        self.raas = CustomReports(self)
-        self.admin = WorkdayAdmin(self)
-        self.absence = Absence(self)
-        self.wql = WqlResources(self)
+        self.rest = RestResources(self.bp, self.settings)
+        self.raas = CustomReports(self.settings)
+        self.absence = Absence(self.rest, self.settings)
+        self.wql = WqlResources(self.rest, self.absence, self.settings)
 
     # -- wiring ----------------------------------------------------------------------
 
-    def attach(self, sim: Simulator) -> None:
-        super().attach(sim)
+    def attach(self, services: EngineServices) -> None:
+        """The composition root for what needs the engine: auth, the admin routes."""
+        self.tenants = services.tenants
+        self.base_url = services.base_url
+        self.auth = WorkdayAuth(services.tokens, services.tenants, self.settings)
+        self.admin = WorkdayAdmin(services.tenants, self.auth, self.bp, self.settings)
         if self.settings.notification_format == "soap":
-            sim.events.render = self._soap_body
+            services.events.render = self._soap_body
 
     def _soap_body(self, ev: Event) -> tuple[bytes, dict[str, str]] | None:
         """The subscriber's body: a SOAP Receive_Notification with the endpoint's credentials."""
-        assert self.sim is not None
-        tenant = self.sim.tenants.find(ev.tenant)
+        tenant = self.tenants.find(ev.tenant)
         note = ev.payload
         if tenant is None or not isinstance(note.get("event"), dict):
             return None
@@ -255,7 +263,7 @@ class WorkdayDialect(Dialect):
                     for n in DEFAULT_REASONS
                 ],
             )
-        tenant.state.pop(LIMIT_KEY, None)
+        state_of(tenant).limit = None
 
     # -- per request -----------------------------------------------------------------
 
@@ -267,15 +275,21 @@ class WorkdayDialect(Dialect):
         )
 
     def limits(self, tenant: Tenant) -> RateLimit:
-        lim = tenant.state.get(LIMIT_KEY)
-        if lim is None:
+        state = state_of(tenant)
+        if state.limit is None:
             s = self.settings
-            lim = tenant.state[LIMIT_KEY] = RateLimit(
+            state.limit = RateLimit(
                 s.rate_limit_per_second is not None,
                 s.rate_limit_per_second or 10.0,
                 float(s.rate_limit_burst),
             )
-        return lim
+        return state.limit
+
+    def limiter(self, tenant: Tenant) -> RateLimit:
+        return self.limits(tenant)
+
+    def new_state(self, tenant: Tenant) -> WorkdayState:
+        return WorkdayState()
 
     def admit(self, req: Request, tenant: Tenant) -> Response | None:
         lim = self.limits(tenant)
@@ -319,7 +333,7 @@ class WorkdayDialect(Dialect):
         )
         if entry is None:
             return None
-        base = self.sim.base_url if self.sim is not None else ""
+        base = self.base_url()
         payload = notification(self.auth.wd_tenant(tenant), base, change.data, entry)
         return f"workday/businessProcess/{entry['type']}", payload
 

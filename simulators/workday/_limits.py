@@ -6,7 +6,9 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from simulators.engine import Clock, TokenBucket
+from simulators.engine import Clock, ConfigError, TokenBucket
+
+from ._bp import check_fields
 
 
 @dataclass(slots=True)
@@ -40,3 +42,19 @@ class RateLimit:
             "burst": self.burst,
             "rejected": self.rejected,
         }
+
+    def configure(self, body: dict[str, Any]) -> None:
+        """The admin API's PUT: rate, burst, on or off; the bucket starts full again."""
+        check_fields(body, {"rate_per_second", "burst", "enabled"}, "limits")
+        try:
+            if "rate_per_second" in body:
+                self.rate = float(body["rate_per_second"])
+            if "burst" in body:
+                self.burst = float(body["burst"])
+            if "enabled" in body:
+                self.enabled = bool(body["enabled"])
+        except (TypeError, ValueError):
+            raise ConfigError("rate_per_second and burst must be numbers") from None
+        if self.rate <= 0 or self.burst < 1:
+            raise ConfigError("rate_per_second must be positive and burst at least 1")
+        self.reset()

@@ -22,7 +22,7 @@ from ._settings import ReportConfig
 from ._wire import json_response, parse_date
 
 if TYPE_CHECKING:
-    from ._dialect import WorkdayDialect
+    from ._settings import WorkdaySettings
 
 
 def _num(x: Any) -> str:
@@ -73,9 +73,9 @@ def row(d: Directory, v: WorkerView, sep: str) -> dict[str, str]:
 
 
 class CustomReports:
-    def __init__(self, dialect: WorkdayDialect) -> None:
-        self.d = dialect
-        self.reports = {(r.owner, r.name): r for r in dialect.settings.reports}
+    def __init__(self, settings: WorkdaySettings) -> None:
+        self.settings = settings
+        self.reports = {(r.owner, r.name): r for r in settings.reports}
 
     def report(self, req: Request) -> Response:
         t = req.tenant
@@ -114,7 +114,7 @@ class CustomReports:
         raw = req.arg("Include_Terminated_Workers")
         if "Include_Terminated_Workers" in cfg.prompts and raw:
             include_term = raw.lower() in ("1", "true", "y", "yes")
-        d = Directory(t, asof, self.d.settings.terminated_after_termination_date)
+        d = Directory(t, asof, self.settings.terminated_after_termination_date)
         views = [v for v in d.views().values() if v.hire_date and (v.active or include_term)]
         org_filter = req.arg("Supervisory_Organization!WID")
         if org_filter and "Supervisory_Organization!WID" in cfg.prompts:
@@ -122,7 +122,7 @@ class CustomReports:
         emp = req.arg("Employee_ID")
         if emp and "Employee_ID" in cfg.prompts:
             views = [v for v in views if v.rec.get("employeeId") == emp]
-        sep = self.d.settings.raas_multi_value_separator
+        sep = self.settings.raas_multi_value_separator
         out = []
         for v in views:
             full = row(d, v, sep)

@@ -29,7 +29,8 @@ from ._model import (
 from ._wire import bool_arg, invalid, json_response, not_found, page, paging, parse_date
 
 if TYPE_CHECKING:
-    from ._dialect import WorkdayDialect
+    from ._bp import BusinessProcesses
+    from ._settings import WorkdaySettings
 
 _CHANGE_JOB_FIELDS = {
     "supervisoryOrganization",
@@ -48,9 +49,9 @@ _CHANGE_JOB_FIELDS = {
 
 
 class RestResources:
-    def __init__(self, dialect: WorkdayDialect) -> None:
-        self.d = dialect
-        self.s = dialect.settings
+    def __init__(self, bp: BusinessProcesses, settings: WorkdaySettings) -> None:
+        self.bp = bp
+        self.s = settings
 
     # -- helpers ---------------------------------------------------------------------
 
@@ -235,7 +236,7 @@ class RestResources:
             changes["businessTitle"] = body["businessTitle"]
         reason_ref = {"id": reason["id"], "descriptor": reason.get("name", "")}
         try:
-            e = self.d.bp.change(t, v.rec, effective, changes, reason_ref, JOB_CHANGE)
+            e = self.bp.change(t, v.rec, effective, changes, reason_ref, JOB_CHANGE)
         except ConfigError as exc:
             raise invalid(exc.message, "effective") from None
         out: dict[str, Any] = {

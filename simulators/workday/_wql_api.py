@@ -22,7 +22,9 @@ from ._wire import invalid, json_response, not_found, paging
 from ._wql import WqlError, parse, run
 
 if TYPE_CHECKING:
-    from ._dialect import WorkdayDialect
+    from ._absence import Absence
+    from ._rest import RestResources
+    from ._settings import WorkdaySettings
 
 #: data source alias -> (descriptor, field alias -> type)
 SOURCES: dict[str, tuple[str, dict[str, str]]] = {
@@ -70,11 +72,13 @@ def _ref(rec: dict[str, Any] | None) -> dict[str, str] | None:
 
 
 class WqlResources:
-    def __init__(self, dialect: WorkdayDialect) -> None:
-        self.d = dialect
+    def __init__(self, rest: RestResources, absence: Absence, settings: WorkdaySettings) -> None:
+        self.rest = rest
+        self.absence = absence
+        self.settings = settings
 
     def _rows(self, req: Request, source: str) -> list[dict[str, Any]]:
-        c = self.d.rest.ctx(req)
+        c = self.rest.ctx(req)
         d = c.d
         if source == "allWorkers":
             out = []
@@ -113,7 +117,7 @@ class WqlResources:
         t = req.tenant
         assert t is not None
         out = []
-        for r in self.d.absence.entries(t):
+        for r in self.absence.entries(t):
             who = d.worker_view(r.get("worker"))
             out.append(
                 {
@@ -151,9 +155,9 @@ class WqlResources:
             raise invalid(str(exc), "query") from None
         limit, offset = paging(
             req,
-            self.d.settings.default_limit,
-            self.d.settings.max_limit,
-            self.d.settings.clamp_limit,
+            self.settings.default_limit,
+            self.settings.max_limit,
+            self.settings.clamp_limit,
         )
         return json_response({"total": len(rows), "data": rows[offset : offset + limit]})
 
@@ -179,9 +183,9 @@ class WqlResources:
         items = [self._source(req, a) for a in SOURCES if alias in (None, "", a)]
         limit, offset = paging(
             req,
-            self.d.settings.default_limit,
-            self.d.settings.max_limit,
-            self.d.settings.clamp_limit,
+            self.settings.default_limit,
+            self.settings.max_limit,
+            self.settings.clamp_limit,
         )
         return json_response({"total": len(items), "data": items[offset : offset + limit]})
 
@@ -211,8 +215,8 @@ class WqlResources:
         ]
         limit, offset = paging(
             req,
-            self.d.settings.default_limit,
-            self.d.settings.max_limit,
-            self.d.settings.clamp_limit,
+            self.settings.default_limit,
+            self.settings.max_limit,
+            self.settings.clamp_limit,
         )
         return json_response({"total": len(items), "data": items[offset : offset + limit]})

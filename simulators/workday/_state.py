@@ -1,0 +1,23 @@
+"""One tenant's Workday state, built by ``WorkdayDialect.new_state`` and rebuilt on reset
+(the credentials are also in store meta, where they outlive a restart)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from simulators.engine import Tenant
+
+from ._limits import RateLimit
+
+
+@dataclass(slots=True)
+class WorkdayState:
+    #: the tenant's API client, ISU and notification credentials (None: not made yet)
+    credentials: dict[str, str] | None = None
+    #: the request rate limit (None: built from the settings on first use)
+    limit: RateLimit | None = None
+
+
+def state_of(tenant: Tenant) -> WorkdayState:
+    st: WorkdayState = tenant.state
+    return st
