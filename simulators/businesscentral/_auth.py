@@ -28,7 +28,9 @@ from simulators.engine import HttpError, Request, Response, Tenant
 from ._errors import invalid_credentials, no_environment
 
 if TYPE_CHECKING:
-    from ._dialect import BusinessCentralDialect
+    from simulators.engine import TenantRegistry, TokenStore
+
+    from ._settings import BusinessCentralSettings
 
 TOKEN_PATH = "/{aad_tenant}/oauth2/v2.0/token"
 DISCOVERY_PATH = "/{aad_tenant}/v2.0/.well-known/openid-configuration"
@@ -67,15 +69,25 @@ def _aad_error(status: int, error: str, code: int, description: str) -> Response
 
 
 class BusinessCentralAuth:
-    def __init__(self, dialect: BusinessCentralDialect) -> None:
-        self.d = dialect
+    def __init__(
+        self, tokens: TokenStore, tenants: TenantRegistry, settings: BusinessCentralSettings
+    ) -> None:
+        self.tokens = tokens
+        self.tenants = tenants
+        self.settings = settings
         self._creds: dict[str, Credentials] = {}  # by simulator tenant; survives resets
         self._secret = secrets.token_bytes(32)  # signs the access tokens
+
+    def user_id(self, tenant: Tenant) -> str:
+        """The user the tenant's app registration acts as (``createdBy`` of its writes)."""
+        return str(
+            uuid.uuid5(uuid.NAMESPACE_URL, f"businesscentral/{self.credentials(tenant).client_id}")
+        )
 
     def credentials(self, tenant: Tenant) -> Credentials:
         c = self._creds.get(tenant.name)
         if c is None:
-            s = self.d.settings
+            s = self.settings
             if tenant.name == "default":
                 c = Credentials(s.aad_tenant_id, s.environment, s.client_id, s.client_secret)
             else:
@@ -90,8 +102,7 @@ class BusinessCentralAuth:
         return c
 
     def _by_aad_tenant(self, aad_tenant: str) -> Tenant | None:
-        assert self.d.sim is not None
-        for t in self.d.sim.tenants.all():
+        for t in self.tenants.all():
             if self.credentials(t).aad_tenant.lower() == aad_tenant.lower():
                 return t
         return None
@@ -136,7 +147,6 @@ class BusinessCentralAuth:
     # -- token endpoint --------------------------------------------------------------
 
     def token(self, req: Request) -> Response:
-        assert self.d.sim is not None
         aad = req.params["aad_tenant"]
         try:
             form = req.form()
@@ -223,7 +233,7 @@ class BusinessCentralAuth:
                 f"The provided value for scope {scope} is not valid. Client credential flows must have a scope "
                 "value with /.default suffixed to the resource identifier (application ID URI).",
             )
-        ttl = self.d.settings.access_token_seconds
+        ttl = self.settings.access_token_seconds
         now = int(tenant.clock.time())
         claims = {
             "aud": RESOURCE,
@@ -240,7 +250,7 @@ class BusinessCentralAuth:
             "jti": secrets.token_hex(8),
         }
         value = jwt.encode(claims, self._secret, algorithm="HS256")
-        self.d.sim.tokens.issue(
+        self.tokens.issue(
             tenant.name,
             client_id,
             tenant.clock,
@@ -267,14 +277,13 @@ class BusinessCentralAuth:
     # -- per request -----------------------------------------------------------------
 
     def authenticate(self, req: Request) -> Tenant:
-        assert self.d.sim is not None
         header = req.headers.get("authorization", "")
         if header[:7].lower() != "bearer ":
             raise invalid_credentials()
-        tok = self.d.sim.tokens.lookup(header[7:].strip())
+        tok = self.tokens.lookup(header[7:].strip())
         if tok is None or tok.kind != "access":
             raise invalid_credentials()
-        tenant = self.d.sim.tenants.find(tok.tenant)
+        tenant = self.tenants.find(tok.tenant)
         if tenant is None or tok.state(tenant.clock.time()) != "valid":
             raise invalid_credentials()
         given = req.params.get("tenant")

@@ -8,6 +8,7 @@ from typing import Any
 from simulators.engine import (
     Change,
     Dialect,
+    EngineServices,
     HttpError,
     Request,
     Response,
@@ -26,7 +27,7 @@ from ._records import COMPANY, Records, coerce, company_guid
 from ._rest import RestApi
 from ._rules import Rules
 from ._settings import BusinessCentralSettings
-from ._state import STATE_KEY, TenantState, state_of
+from ._state import RequestLimits, TenantState, state_of
 from ._webhooks import TYPE as SUBSCRIPTION
 from ._webhooks import Webhooks, notification_resource
 from ._wire import bc_datetime, error_response
@@ -39,21 +40,26 @@ class BusinessCentralDialect(Dialect):
     vendor = "businesscentral"
     system = "erp"
     event_needs_previous = False
+    # built by ``attach``, the composition root, from the engine's services
+    auth: BusinessCentralAuth
+    webhooks: Webhooks
 
     def __init__(self, settings: BusinessCentralSettings | None = None) -> None:
         super().__init__()
         self.settings = settings or BusinessCentralSettings()
         self.records = Records(self.settings.duplicate_key_status)
         self.rules = Rules(self.records)
-        self.auth = BusinessCentralAuth(self)
         self.metadata = Metadata()
-        self.webhooks = Webhooks(self)
         self.rest = RestApi(self.records, self.rules, self.metadata, self.settings)
         self.batch = Batch(self.rest)
 
-    def attach(self, sim: Simulator) -> None:
-        super().attach(sim)
-        sim.events.listeners.append(self.webhooks.on_event)
+    def attach(self, services: EngineServices) -> None:
+        """The composition root for what needs the engine: auth and the webhooks."""
+        self.auth = BusinessCentralAuth(services.tokens, services.tenants, self.settings)
+        self.webhooks = Webhooks(
+            services.tenants, self.records, self.auth, self.settings, services.settings
+        )
+        services.events.listeners.append(self.webhooks.on_event)
 
     # -- wiring ----------------------------------------------------------------------
 
@@ -83,18 +89,18 @@ class BusinessCentralDialect(Dialect):
         return self.rest.handle(req, tenant, target)
 
     def admin_routes(self, r: Router) -> None:
-        base = "/__admin/tenants/{tenant}/businesscentral"
-        r.add("GET", f"{base}/limits", self._admin_limits, auth=False)
-        r.add("PUT", f"{base}/limits", self._admin_set_limits, auth=False)
         r.add(
             "GET", "/__admin/businesscentral/notifications", self._admin_notifications, auth=False
         )
+
+    def new_state(self, tenant: Tenant) -> TenantState:
+        return TenantState.fresh(self.settings)
 
     def setup_tenant(self, tenant: Tenant) -> None:
         # also called after a snapshot restore: forget what was cached about the records
         for name in _INDEXED:
             tenant.store.ensure_index(name)
-        tenant.state[STATE_KEY] = TenantState.fresh(self.settings)
+        tenant.state = self.new_state(tenant)
         self._seed(tenant)
         self.auth.credentials(tenant)
 
@@ -143,11 +149,7 @@ class BusinessCentralDialect(Dialect):
         )
 
     def user_id(self, tenant: Tenant) -> str:
-        return str(
-            uuid.uuid5(
-                uuid.NAMESPACE_URL, f"businesscentral/{self.auth.credentials(tenant).client_id}"
-            )
-        )
+        return self.auth.user_id(tenant)
 
     def entity_of(self, record_type: str) -> EntityDef | None:
         return ENTITIES.get(record_type) or BY_SET.get(record_type)
@@ -309,48 +311,9 @@ class BusinessCentralDialect(Dialect):
             "rate_limit": f"{self.settings.rate_limit_requests}/{int(self.settings.rate_limit_window_seconds)}s",
         }
 
-    def _tenant(self, req: Request) -> Tenant:
-        assert self.sim is not None
-        return self.sim.tenants.get(req.params["tenant"])
-
-    def _limits_doc(self, t: Tenant) -> dict[str, Any]:
-        quota, slots = state_of(t).quota, state_of(t).slots
-        return {
-            "rate_limit_requests": quota.max,
-            "rate_limit_window_seconds": quota.window,
-            "used": quota.used(t.clock),
-            "connections": slots.max,
-            "in_flight": slots.in_flight,
-            "rejected": slots.rejected,
-        }
-
-    def _admin_limits(self, req: Request) -> Response:
-        return Response.json(self._limits_doc(self._tenant(req)))
-
-    def _admin_set_limits(self, req: Request) -> Response:
-        t = self._tenant(req)
-        body = req.json() if req.body else {}
-        if not isinstance(body, dict) or set(body) - {
-            "rate_limit_requests",
-            "rate_limit_window_seconds",
-            "reset",
-        }:
-            raise HttpError(
-                400,
-                "INVALID_INPUT",
-                "allowed: rate_limit_requests, rate_limit_window_seconds, reset",
-            )
-        quota = state_of(t).quota
-        try:
-            if "rate_limit_requests" in body:
-                quota.max = max(1, int(body["rate_limit_requests"]))
-            if "rate_limit_window_seconds" in body:
-                quota.window = max(1.0, float(body["rate_limit_window_seconds"]))
-        except (TypeError, ValueError):
-            raise HttpError(400, "INVALID_INPUT", "limits must be numbers") from None
-        if body.get("reset"):
-            quota.reset()
-        return Response.json(self._limits_doc(t))
+    def limiter(self, tenant: Tenant) -> RequestLimits:
+        st = state_of(tenant)
+        return RequestLimits(st.quota, st.slots, tenant.clock)
 
     def _admin_notifications(self, req: Request) -> Response:
         return Response.json(

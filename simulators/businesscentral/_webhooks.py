@@ -36,14 +36,18 @@ from simulators.engine import (
     check_webhook_url,
 )
 
-from ._edm import BY_SET, COMPANY_SETS
+from ._edm import BY_SET, COMPANY_SETS, ENTITIES
 from ._errors import bad_request, method_not_allowed, record_not_found
 from ._records import COMPANY, VERSION
 from ._state import state_of
 from ._wire import bc_datetime, etag, json_response
 
 if TYPE_CHECKING:
-    from ._dialect import BusinessCentralDialect
+    from simulators.engine import SimulatorSettings, TenantRegistry
+
+    from ._auth import BusinessCentralAuth
+    from ._records import Records
+    from ._settings import BusinessCentralSettings
 
 TYPE = "subscription"
 _RESOURCE = re.compile(r"(?:^|/)api/v2\.0/companies\(([0-9A-Fa-f-]{36})\)/([A-Za-z]+)/?$")
@@ -75,18 +79,28 @@ def notification_resource(set_name: str, company: str, record_id: str) -> str:
 
 
 class Webhooks:
-    def __init__(self, dialect: BusinessCentralDialect) -> None:
-        self.d = dialect
+    def __init__(
+        self,
+        tenants: TenantRegistry,
+        records: Records,
+        auth: BusinessCentralAuth,
+        settings: BusinessCentralSettings,
+        engine: SimulatorSettings,
+    ) -> None:
+        self.tenants = tenants
+        self.records = records
+        self.auth = auth
+        self.settings = settings
+        #: the engine's webhook policy: remote subscribers allowed, the CA bundle to trust
+        self.allow_remote = engine.allow_remote_webhooks
+        self.ca_bundle = engine.ca_bundle
         self._pending: dict[tuple[str, str], _Pending] = {}  # (tenant, subscription) -> batch
         self.deliveries: list[dict[str, Any]] = []  # bounded log for the admin API
         self._client: httpx.AsyncClient | None = None
 
     def _http(self) -> httpx.AsyncClient:
         if self._client is None:
-            assert self.d.sim is not None
-            self._client = httpx.AsyncClient(
-                verify=self.d.sim.settings.ca_bundle or True, trust_env=False
-            )
+            self._client = httpx.AsyncClient(verify=self.ca_bundle or True, trust_env=False)
         return self._client
 
     # -- API -------------------------------------------------------------------------
@@ -148,10 +162,10 @@ class Webhooks:
         return out
 
     def _check_etag(self, req: Request, sub: dict[str, Any]) -> None:
-        self.d.records.check_etag(
+        self.records.check_etag(
             {"id": sub["subscriptionId"], VERSION: sub.get(VERSION, 1)},
             req.headers.get("if-match"),
-            self.d.settings.require_if_match,
+            self.settings.require_if_match,
         )
 
     def _parse_resource(self, tenant: Tenant, resource: Any) -> tuple[str, str]:
@@ -170,9 +184,8 @@ class Webhooks:
         return company, m.group(2)
 
     async def _handshake(self, url: str) -> None:
-        assert self.d.sim is not None
         try:
-            check_webhook_url(url, self.d.sim.settings.allow_remote_webhooks)
+            check_webhook_url(url, self.allow_remote)
         except ConfigError as exc:
             raise bad_request(exc.message) from None
         token = secrets.token_urlsafe(24)
@@ -205,14 +218,14 @@ class Webhooks:
         if not isinstance(client_state, str) or len(client_state) > 2048:
             raise bad_request("clientState must be a string of at most 2048 characters.")
         self._parse_resource(tenant, body.get("resource"))
-        if len(self._active(tenant)) >= self.d.settings.max_subscriptions:
+        if len(self._active(tenant)) >= self.settings.max_subscriptions:
             raise bad_request(
-                f"The maximum number of subscriptions ({self.d.settings.max_subscriptions}) has been reached.",
+                f"The maximum number of subscriptions ({self.settings.max_subscriptions}) has been reached.",
             )
         await self._handshake(url)
         now = tenant.clock.time()
         stamp = bc_datetime(now)
-        user = self.d.user_id(tenant)
+        user = self.auth.user_id(tenant)
         sub = {
             "subscriptionId": secrets.token_hex(16),
             "notificationUrl": url,
@@ -237,7 +250,7 @@ class Webhooks:
         )
 
     def _expiry(self, now: float) -> str:
-        exp = datetime.fromtimestamp(now, UTC) + timedelta(days=self.d.settings.subscription_days)
+        exp = datetime.fromtimestamp(now, UTC) + timedelta(days=self.settings.subscription_days)
         return bc_datetime(exp.timestamp())
 
     async def renew(self, req: Request, tenant: Tenant, sub: dict[str, Any], root: str) -> Response:
@@ -276,11 +289,10 @@ class Webhooks:
 
     def on_event(self, ev: Event) -> None:
         """Engine event listener: queue a notification for each matching subscription."""
-        assert self.d.sim is not None
-        ent = self.d.entity_of(ev.record_type)
+        ent = ENTITIES.get(ev.record_type) or BY_SET.get(ev.record_type)
         if ent is None or ev.record_type == TYPE:
             return
-        tenant = self.d.sim.tenants.find(ev.tenant)
+        tenant = self.tenants.find(ev.tenant)
         if tenant is None:
             return
         subs = self._active(tenant)
@@ -317,7 +329,7 @@ class Webhooks:
             pending.task = loop.create_task(self._flush_later(tenant, sub["subscriptionId"], key))
 
     async def _flush_later(self, tenant: Tenant, sub_id: str, key: tuple[str, str]) -> None:
-        await asyncio.sleep(self.d.settings.notification_delay_seconds)
+        await asyncio.sleep(self.settings.notification_delay_seconds)
         pending = self._pending.get(key)
         if pending is None or not pending.items:
             return
@@ -325,7 +337,7 @@ class Webhooks:
         sub = tenant.store.get(TYPE, sub_id)
         if sub is None or self._expired(tenant, sub):
             return
-        if len(items) > self.d.settings.collection_threshold:
+        if len(items) > self.settings.collection_threshold:
             first = min(i["lastModifiedDateTime"] for i in items)
             base = sub["resource"].lstrip("/")
             items = [
