@@ -2,8 +2,9 @@
 
 Precedence, lowest to highest: defaults, ``[tool.harness]`` in pyproject.toml,
 ``harness.toml`` (or the file given with ``--config``), ``HARNESS_*`` environment
-variables, command-line options. Simulator sections (``[crm]``, ``[erp]``, ...) are
-passed to each vendor's dialect settings, e.g. custom fields and objects for the CRM::
+variables, command-line options. Simulator sections (``[crm]``, ``[erp]``, ``[psa]``,
+``[hcm]``) are passed to the settings class of the vendor serving that system (its
+``from_mapping``, which refuses unknown keys), e.g. custom fields and objects for the CRM::
 
     [crm]
     daily_api_requests = 50000
@@ -45,87 +46,15 @@ class HarnessConfig:
     source: str = "defaults"
 
     def dialect_settings(self) -> dict[str, Any]:
-        """Dialect settings objects per system, built from the simulator sections."""
-        out: dict[str, Any] = {}
-        crm = self.simulators.get("crm")
-        if crm:
-            out["crm"] = _salesforce_settings(crm)
-        erp = self.simulators.get("erp")
-        if erp and self.vendors.get("erp") == "businesscentral":
-            out["erp"] = _businesscentral_settings(erp)
-        elif erp:  # nothing reads them: said, not ignored
-            raise ConfigurationError(
-                f"[erp] settings {', '.join(sorted(erp))} have no effect on the "
-                f"{self.vendors.get('erp') or 'netsuite'} simulator",
-                hint='only erp = "businesscentral" takes [erp] settings; remove them',
-            )
-        return out
+        """Dialect settings objects per system, built by each vendor's settings class from
+        its section; an unknown key is a ConfigurationError."""
+        from ._sim_settings import simulator_settings
 
-
-def _businesscentral_settings(section: dict[str, Any]) -> Any:
-    from simulators.businesscentral import BusinessCentralSettings
-
-    try:
-        return BusinessCentralSettings.from_mapping(section)
-    except (TypeError, ValueError) as exc:
-        raise ConfigurationError(f"invalid [erp] settings: {exc}") from None
-
-
-def _salesforce_settings(section: dict[str, Any]) -> Any:
-    from simulators.salesforce import PlatformEventConfig, SalesforceSettings
-    from simulators.salesforce._schema import (
-        build_schema,
-        default_custom_fields,
-        parse_custom_config,
-    )
-
-    known = {
-        "api_version",
-        "daily_api_requests",
-        "session_seconds",
-        "custom_fields",
-        "custom_objects",
-        "platform_events",
-        "cdc_objects",
-        "client_id",
-        "client_secret",
-        "username",
-        "password",
-    }
-    unknown = set(section) - known
-    if unknown:
-        raise ConfigurationError(
-            f"unknown [crm] settings: {', '.join(sorted(unknown))}",
-            hint=f"allowed: {', '.join(sorted(known))}",
-        )
-    try:
-        custom_fields, custom_objects = parse_custom_config(section)
-        build_schema(custom_fields, custom_objects)  # unknown objects, bad names: here, not later
-        kw: dict[str, Any] = {
-            k: section[k]
-            for k in (
-                "api_version",
-                "daily_api_requests",
-                "session_seconds",
-                "cdc_objects",
-                "client_id",
-                "client_secret",
-                "username",
-                "password",
-            )
-            if k in section
+        return {
+            system: simulator_settings(system, self.vendors.get(system), section)
+            for system, section in self.simulators.items()
+            if section
         }
-        return SalesforceSettings(
-            custom_fields=default_custom_fields() + custom_fields,
-            custom_objects=custom_objects,
-            platform_events=[
-                PlatformEventConfig(p["name"], dict(p.get("fields", {})))
-                for p in section.get("platform_events", [])
-            ],
-            **kw,
-        )
-    except (TypeError, KeyError, ValueError) as exc:
-        raise ConfigurationError(f"invalid [crm] settings: {exc}") from None
 
 
 def _coerce(name: str, value: Any) -> Any:

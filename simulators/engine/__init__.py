@@ -19,6 +19,7 @@ from ._ratelimit import ConcurrencyLimit, RollingQuota, TokenBucket
 from ._readers import QueryBudget, QueryTimeout, run_read
 from ._server import ServerOptions, SimulatorServer, advertised_host, bind_socket, quiet_uvicorn
 from ._services import EngineServices, Limiter, Publish
+from ._settings_map import settings_from_mapping
 from ._store import Change, RecordStore, index_name, json_path, type_literal
 from ._tenants import DEFAULT_TENANT, Tenant, TenantRegistry
 from ._tls import LOOPBACK_NAMES, WILDCARD_HOSTS, TlsFiles, make_tls_files
@@ -80,6 +81,7 @@ __all__ = [
     "quiet_uvicorn",
     "run_read",
     "serve_cli",
+    "settings_from_mapping",
     "type_literal",
     "warn_if_exposed",
 ]

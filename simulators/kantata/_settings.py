@@ -6,7 +6,11 @@ likely value as the default (see the project's vendor notes).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
+
+from simulators.engine import settings_from_mapping
 
 from ._limits import ENDPOINT_LIMITS, RETRY_AFTER, check
 
@@ -59,3 +63,8 @@ class KantataSettings:
     reject_unknown_fields: bool = False
     #: UTC offset of timestamps written, e.g. "+00:00" or "-07:00"
     utc_offset: str = "+00:00"
+
+    @classmethod
+    def from_mapping(cls, section: Mapping[str, Any]) -> KantataSettings:
+        """Settings from a mapping (a harness.toml section); an unknown key is an error."""
+        return settings_from_mapping(cls, section, "kantata", None)

@@ -6,9 +6,12 @@ likely value, so a run can be tuned to match a real account.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
+
+from simulators.engine import settings_from_mapping
 
 from ._variants import CONCURRENCY_RESPONSES, SUITEQL_TRANSIENT, SYNC_IDEMPOTENCY_KEY, check
 
@@ -73,3 +76,8 @@ class NetSuiteSettings:
         check("sync_idempotency_key", self.sync_idempotency_key, SYNC_IDEMPOTENCY_KEY)
         if self.default_property_validation not in ("error", "warning", "ignore"):
             raise ValueError("default_property_validation must be error, warning or ignore")
+
+    @classmethod
+    def from_mapping(cls, section: Mapping[str, Any]) -> NetSuiteSettings:
+        """Settings from a mapping (a harness.toml section); an unknown key is an error."""
+        return settings_from_mapping(cls, section, "netsuite", {"key_dir": Path})

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
-from ._schema import CustomFieldConfig, CustomObjectConfig, default_custom_fields
+from simulators.engine import ConfigError, settings_from_mapping
+
+from ._schema import (
+    CustomFieldConfig,
+    CustomObjectConfig,
+    build_schema,
+    default_custom_fields,
+    parse_custom_config,
+)
 from .streaming._config import OutboundMessageConfig, StreamingSettings
 
 
@@ -54,3 +64,27 @@ class SalesforceSettings:
     streaming: StreamingSettings = field(default_factory=StreamingSettings)
     #: Outbound Messages: SOAP notifications sent when records meet a rule's criteria
     outbound_messages: list[OutboundMessageConfig] = field(default_factory=list)
+
+    @classmethod
+    def from_mapping(cls, section: Mapping[str, Any]) -> SalesforceSettings:
+        """Settings from a mapping (a harness.toml ``[crm]`` section); an unknown key is an
+        error. Custom fields come on top of the defaults; custom objects, fields and
+        platform events are checked against the schema here, not at the first request."""
+        try:
+            custom_fields, custom_objects = parse_custom_config(section)
+            build_schema(custom_fields, custom_objects)  # unknown objects, bad names
+        except (TypeError, KeyError, ValueError) as exc:
+            raise ConfigError(f"invalid salesforce settings: {exc}") from None
+        convert = {
+            "custom_fields": lambda _: default_custom_fields() + custom_fields,
+            "custom_objects": lambda _: custom_objects,
+            "platform_events": _platform_events,
+            "streaming": lambda m: settings_from_mapping(StreamingSettings, m, "salesforce streaming"),
+            "outbound_messages": lambda ms: [OutboundMessageConfig(**m) for m in ms],
+        }
+        return settings_from_mapping(cls, section, "salesforce", convert)
+
+
+def _platform_events(value: Any) -> list[PlatformEventConfig]:
+    """``[{name = "X__e", fields = {Field__c = "string"}}]``."""
+    return [PlatformEventConfig(p["name"], dict(p.get("fields", {}))) for p in value]

@@ -6,7 +6,11 @@ every such choice is a setting here, defaulting to the most likely behaviour.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
+
+from simulators.engine import settings_from_mapping
 
 #: fields a RaaS column can draw from (see _raas.py for what each one means)
 REPORT_FIELDS = (
@@ -106,6 +110,19 @@ def default_reports() -> list[ReportConfig]:
 NOTIFICATION_FORMATS = ("soap", "json")
 
 
+def _reports(value: Any) -> list[ReportConfig]:
+    """``[{owner, name, columns = [{alias, source}], prompts?, include_terminated?}]``."""
+    if not isinstance(value, list) or not all(isinstance(r, dict) for r in value):
+        raise ValueError("reports must be a list of tables")
+    return [
+        ReportConfig(
+            **{k: v for k, v in r.items() if k != "columns"},
+            columns=[ReportColumn(**c) for c in r.get("columns", [])],
+        )
+        for r in value
+    ]
+
+
 @dataclass(slots=True)
 class WorkdaySettings:
     #: Workday tenant name of the engine's default tenant; other engine tenants are
@@ -175,3 +192,8 @@ class WorkdaySettings:
             if (r.owner, r.name) in names:
                 raise ValueError(f"duplicate report {r.owner}/{r.name}")
             names.add((r.owner, r.name))
+
+    @classmethod
+    def from_mapping(cls, section: Mapping[str, Any]) -> WorkdaySettings:
+        """Settings from a mapping (a harness.toml section); an unknown key is an error."""
+        return settings_from_mapping(cls, section, "workday", {"reports": _reports})
