@@ -7,6 +7,7 @@ Called by RecordService inside the write transaction, so a refused save changes 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -42,6 +43,16 @@ class BusinessRules:
     def __init__(self, *, require_time_approval: bool = False) -> None:
         self.require_time_approval = require_time_approval
         self.payments = PaymentRules(self)
+        #: record type -> its own checks, run before the transaction rules
+        self.by_type: dict[str, Callable[[Tenant, dict[str, Any], dict[str, Any] | None], None]] = {
+            "customer": self._customer,
+            "employee": self._employee,
+            "contact": self._contact,
+            "job": self._job,
+            "projectTask": self._projectTask,
+            "serviceItem": self._serviceItem,
+            "timeBill": self._timeBill,
+        }
 
     def __call__(
         self,
@@ -51,7 +62,7 @@ class BusinessRules:
         previous: dict[str, Any] | None,
         ctx: WriteContext,
     ) -> None:
-        handler = getattr(self, f"_{rt.name}", None)
+        handler = self.by_type.get(rt.name)
         if not data:  # delete
             if rt.name == "timeBill" and previous and previous.get("isBilled"):
                 raise _user_error("This time entry has been billed and cannot be deleted.")
