@@ -27,12 +27,12 @@ from ._records import RecordService, WriteContext
 from ._rest import RestResources
 from ._rules import DEFAULT_ITEM_KEY, BusinessRules
 from ._settings import NetSuiteSettings
+from ._state import NetSuiteState, state_of
 from ._suiteql import SuiteQL
 from ._transforms import Transforms
 from ._variants import concurrency_error
 from ._wire import error_response, ns_datetime
 
-LIMIT_KEY = "ns.concurrency"
 CHANNEL = "netsuite/afterSubmit"
 _OPERATION = {"create": "create", "update": "edit", "delete": "delete", "undelete": "create"}
 
@@ -114,8 +114,10 @@ class NetSuiteDialect(Dialect):
         for name in ("externalId", "parent", "entity", "customer", "employee"):
             store.ensure_index(name)
         self._seed(tenant)
-        tenant.state[LIMIT_KEY] = ConcurrencyLimit(self.settings.concurrency_limit)
         self.auth.credentials(tenant)
+
+    def new_state(self, tenant: Tenant) -> NetSuiteState:
+        return NetSuiteState(ConcurrencyLimit(self.settings.concurrency_limit))
 
     def _seed(self, tenant: Tenant) -> None:
         store = tenant.store
@@ -181,7 +183,7 @@ class NetSuiteDialect(Dialect):
                 emit=False,
             )
             store.meta_set(DEFAULT_ITEM_KEY, item_id)
-        tenant.state[DEFAULT_ITEM_KEY] = store.meta_get(DEFAULT_ITEM_KEY)
+        state_of(tenant).default_service_item = store.meta_get(DEFAULT_ITEM_KEY)
 
     @staticmethod
     def _bump(tenant: Tenant, name: str, at_least: int) -> None:
@@ -193,10 +195,7 @@ class NetSuiteDialect(Dialect):
         return self.auth.authenticate(req)
 
     def limit(self, tenant: Tenant) -> ConcurrencyLimit:
-        lim = tenant.state.get(LIMIT_KEY)
-        if lim is None:
-            lim = tenant.state[LIMIT_KEY] = ConcurrencyLimit(self.settings.concurrency_limit)
-        return lim
+        return state_of(tenant).limit
 
     def admit(self, req: Request, tenant: Tenant) -> Response | None:
         if not self.limit(tenant).try_acquire():

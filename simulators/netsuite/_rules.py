@@ -16,6 +16,7 @@ from simulators.engine import HttpError, Tenant
 from ._payments import PaymentRules, invoice_status
 from ._records import stamp
 from ._schema import RecordType
+from ._state import state_of
 from ._values import money
 
 if TYPE_CHECKING:
@@ -188,7 +189,7 @@ class BusinessRules:
         if emp is not None:
             data["subsidiary"] = emp.get("subsidiary")
         if data.get("item") is None:
-            data["item"] = tenant.state.get(DEFAULT_ITEM_KEY)
+            data["item"] = state_of(tenant).default_service_item
         if data.get("rate") is None:
             item = self.get(tenant, "serviceItem", data.get("item"))
             if item is not None and item.get("rate") is not None:

@@ -23,9 +23,9 @@ from sqlglot.errors import SqlglotError
 from simulators.engine import HttpError, QueryBudget, QueryTimeout, Tenant, run_read
 
 from ._schema import RecordType
+from ._state import state_of
 from ._suiteql_tables import build_views, date_columns, install_views
 
-_VIEWS_KEY = "ns.suiteql_views"
 _LONG_QUERY = 4096  # characters
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?Z?)?$")
 _FORBIDDEN = (exp.DML, exp.Create, exp.Drop, exp.Command, exp.Alter, exp.Pragma)
@@ -117,9 +117,10 @@ class SuiteQL:
 
     def prepare(self, tenant: Tenant) -> sqlite3.Connection:
         conn = tenant.store.conn
-        if not tenant.state.get(_VIEWS_KEY):
+        state = state_of(tenant)
+        if not state.suiteql_views:
             self.setup(conn)
-            tenant.state[_VIEWS_KEY] = True
+            state.suiteql_views = True
         return conn
 
     def setup(self, conn: sqlite3.Connection) -> None:
