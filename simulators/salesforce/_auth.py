@@ -19,14 +19,12 @@ from defusedxml import ElementTree
 from simulators.engine import HttpError, Request, Response, Tenant, TenantRegistry, TokenStore
 
 from ._grants import Lockout, RefreshTokens, new_refresh_token
+from ._state import state_of
 from ._wire import JSON_CT
 
 if TYPE_CHECKING:
     from ._records import RecordService
     from ._settings import SalesforceSettings
-
-CREDS_KEY = "sf.credentials"
-ORG_KEY = "sf.org_id"
 
 
 def oauth_error(error: str, description: str, status: int = 400) -> Response:
@@ -57,7 +55,7 @@ class SalesforceAuth:
     # -- credentials -----------------------------------------------------------------
 
     def tenant_credentials(self, tenant: Tenant) -> dict[str, str]:
-        creds = tenant.state.get(CREDS_KEY)
+        creds = state_of(tenant).credentials
         if creds is None:
             s = self.settings
             if tenant.name == "default":
@@ -83,7 +81,7 @@ class SalesforceAuth:
             refresh = RefreshTokens(tenant)
             if refresh.find(creds["refresh_token"]) is None:  # the first approval's token
                 refresh.issue(creds["client_id"], creds["refresh_token"])
-            tenant.state[CREDS_KEY] = creds
+            state_of(tenant).credentials = creds
         return creds
 
     def _tenant_by(self, key: str, value: str) -> Tenant | None:
@@ -121,7 +119,7 @@ class SalesforceAuth:
         refresh_token: str | None = None,
         new_refresh: str | None = None,
     ) -> Response:
-        org = str(tenant.state.get(ORG_KEY))
+        org = str(state_of(tenant).org_id)
         user = self.records.user_id(tenant)
         tok = self.tokens.issue(
             tenant.name,
@@ -269,7 +267,7 @@ class SalesforceAuth:
                 "INVALID_LOGIN", "Invalid username, password, security token; or user locked out."
             )
         version = req.params.get("version", f"{self.settings.api_version}.0")
-        org = str(tenant.state.get(ORG_KEY))
+        org = str(state_of(tenant).org_id)
         user = self.records.user_id(tenant)
         tok = self.tokens.issue(
             tenant.name,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import zlib
-from typing import Any, cast
+from typing import Any
 
 import orjson
 
@@ -25,24 +25,23 @@ from simulators.engine import (
 )
 
 from . import _ids
-from ._auth import ORG_KEY, SalesforceAuth
+from ._auth import SalesforceAuth
 from ._cdc import change_event
 from ._composite import CompositeResources
 from ._limits import DailyQuota
 from ._platform_events import PlatformEvents
 from ._query import QueryResources
-from ._records import USER_KEY, RecordService
+from ._records import RecordService
 from ._rest import RestResources
 from ._schema import _f, _obj, build_schema
 from ._settings import SalesforceSettings
+from ._state import SalesforceState, state_of
 from ._versions import parse_version
 from ._wire import error_response, sf_datetime
 from .bulk1 import PREFIX as BULK1_PREFIX
 from .bulk1 import Bulk1, bulk_error_response
 from .bulk2 import Bulk2
 from .streaming import BayeuxEndpoint, OutboundMessages, Streaming
-
-QUOTA_KEY = "sf.quota"
 
 
 class SalesforceDialect(Dialect):
@@ -225,6 +224,9 @@ class SalesforceDialect(Dialect):
         tenant = self.tenants.get(req.params["tenant"])
         return Response.json({"refresh_token": self.auth.mint_refresh_token(tenant)}, 201)
 
+    def new_state(self, tenant: Tenant) -> SalesforceState:
+        return SalesforceState(RollingQuota(self.settings.daily_api_requests))
+
     def setup_tenant(self, tenant: Tenant) -> None:
         store = tenant.store
         for obj in self.schema:
@@ -233,13 +235,14 @@ class SalesforceDialect(Dialect):
         space = store.meta_get(_ids.ID_SPACE_KEY)
         if space is None:
             taken = {
-                int(other.state[_ids.ID_SPACE_KEY])
+                int(space)
                 for other in self.tenants.all()
-                if other is not tenant and _ids.ID_SPACE_KEY in other.state
+                if other is not tenant and (space := state_of(other).id_space) is not None
             }
             space = _ids.id_space(tenant.name, taken)
             store.meta_set(_ids.ID_SPACE_KEY, space)
-        tenant.state[_ids.ID_SPACE_KEY] = int(space)
+        state = state_of(tenant)
+        state.id_space = int(space)
         org = store.meta_get("sf.org_id")
         if org is None:
             org = (
@@ -248,13 +251,13 @@ class SalesforceDialect(Dialect):
                 else _ids.make_id("00D", 1, int(space))  # unique like every other id
             )
             store.meta_set("sf.org_id", org)
-        tenant.state[ORG_KEY] = org
+        state.org_id = org
         users = store.find_ids("User", "Username", self.auth_username(tenant))
         if users:
-            tenant.state[USER_KEY] = users[0]
+            state.user_id = users[0]
         else:
             uid = _ids.new_id(tenant, "005")
-            tenant.state[USER_KEY] = uid
+            state.user_id = uid
             stamp = sf_datetime(tenant.clock.time())
             user = self.records.blank(self.records.object("User"))
             user.update(
@@ -283,11 +286,11 @@ class SalesforceDialect(Dialect):
             store.insert("User", uid, user, stamp, emit=False)
         pbs = store.find_ids("Pricebook2", "IsStandard", 1)
         if pbs:
-            tenant.state["sf.standard_pricebook"] = pbs[0]
+            state.standard_pricebook = pbs[0]
         else:
             pid = _ids.new_id(tenant, "01s")
             stamp = sf_datetime(tenant.clock.time())
-            uid = tenant.state[USER_KEY]
+            uid = state.user_id
             store.insert(
                 "Pricebook2",
                 pid,
@@ -308,10 +311,10 @@ class SalesforceDialect(Dialect):
                 stamp,
                 emit=False,
             )
-            tenant.state["sf.standard_pricebook"] = pid
+            state.standard_pricebook = pid
         if store.get("Organization", org) is None:
             stamp = sf_datetime(tenant.clock.time())
-            uid = tenant.state[USER_KEY]
+            uid = state.user_id
             store.insert(
                 "Organization",
                 org,
@@ -336,7 +339,7 @@ class SalesforceDialect(Dialect):
                 stamp,
                 emit=False,
             )
-        tenant.state.pop(QUOTA_KEY, None)
+        state.quota = RollingQuota(self.settings.daily_api_requests)
         self.auth.tenant_credentials(tenant)
 
     def auth_username(self, tenant: Tenant) -> str:
@@ -347,10 +350,7 @@ class SalesforceDialect(Dialect):
     # -- per request -----------------------------------------------------------------
 
     def quota(self, tenant: Tenant) -> RollingQuota:
-        q = tenant.state.get(QUOTA_KEY)
-        if q is None:
-            q = tenant.state[QUOTA_KEY] = RollingQuota(self.settings.daily_api_requests)
-        return cast(RollingQuota, q)
+        return state_of(tenant).quota
 
     def authenticate(self, req: Request) -> Tenant:
         ver = req.params.get("version")
@@ -422,7 +422,7 @@ class SalesforceDialect(Dialect):
         obj = self.schema.get(change.type)
         if obj is None or not self.wants_event(tenant, change):
             return None
-        ev = change_event(obj, change, seq, str(tenant.state.get(USER_KEY, "")))
+        ev = change_event(obj, change, seq, state_of(tenant).user_id)
         # the replay id on the object's own channel (numbered when the event was published)
         rid = self.streaming.cometd.replay_ids(tenant).id_of(ev["channel"], seq)
         if rid is not None:
@@ -452,7 +452,7 @@ class SalesforceDialect(Dialect):
             "security_token": c["security_token"],
             "refresh_token": c["refresh_token"],
             "api_version": f"{self.settings.api_version}.0",
-            "org_id": tenant.state.get(ORG_KEY),
+            "org_id": state_of(tenant).org_id,
         }
 
     def serve_added_fields(

@@ -17,6 +17,8 @@ import re
 import zlib
 from typing import TYPE_CHECKING
 
+from ._state import state_of
+
 if TYPE_CHECKING:
     from simulators.engine import Tenant
 
@@ -71,7 +73,7 @@ def make_id(prefix: str, counter: int, space: int = 0) -> str:
 def new_id(tenant: Tenant, prefix: str) -> str:
     """The tenant's next id for key prefix ``prefix``, inside its id space."""
     counter = tenant.store.next_sequence(f"id:{prefix}")
-    return make_id(prefix, counter, int(tenant.state.get(ID_SPACE_KEY, 0)))
+    return make_id(prefix, counter, state_of(tenant).id_space or 0)
 
 
 @functools.lru_cache(maxsize=65536)

@@ -25,6 +25,7 @@ from simulators.engine import (
 )
 
 from . import soql
+from ._state import state_of
 from ._wire import json_response
 
 if TYPE_CHECKING:
@@ -33,7 +34,6 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-CURSORS_KEY = "sf.cursors"
 _BATCH_RE = re.compile(r"batchSize\s*=\s*(\d+)", re.IGNORECASE)
 
 
@@ -53,9 +53,7 @@ class QueryResources:
         self.budget = budget
 
     def _cursors(self, t: Tenant) -> OrderedDict[str, Cursor]:
-        cursors = t.state.get(CURSORS_KEY)
-        if cursors is None:
-            cursors = t.state[CURSORS_KEY] = OrderedDict()
+        cursors: OrderedDict[str, Cursor] = state_of(t).cursors
         return cast("OrderedDict[str, Cursor]", cursors)
 
     def _batch_size(self, req: Request) -> int:
@@ -136,9 +134,9 @@ class QueryResources:
         if not body["done"]:
             if cursor_id is None:
                 n = t.store.next_sequence("sf.query_locator")
-                from ._ids import ID_SPACE_KEY, make_id
+                from ._ids import make_id
 
-                cursor_id = make_id("01g", n, int(t.state.get(ID_SPACE_KEY, 0)))
+                cursor_id = make_id("01g", n, state_of(t).id_space or 0)
             cursors[cursor_id] = Cursor(cursor_id, prepared, batch, include_deleted)
             cursors.move_to_end(cursor_id)
             while len(cursors) > self.settings.max_open_cursors:

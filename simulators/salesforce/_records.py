@@ -16,11 +16,11 @@ from simulators.engine import HttpError, Tenant
 
 from . import _ids
 from ._schema import NUMERIC_TYPES, OPPORTUNITY_STAGES, TEXT_TYPES, FieldDef, ObjectDef, Schema
+from ._state import state_of
 from ._wire import format_datetime, parse_date, parse_datetime, sf_datetime
 
 _STAGES = {s[0]: s for s in OPPORTUNITY_STAGES}
 _AUTONUMBER = {("Contract", "ContractNumber"), ("Order", "OrderNumber")}
-USER_KEY = "sf.user_id"
 
 
 def _invalid_field(obj: ObjectDef, name: str) -> HttpError:
@@ -69,7 +69,7 @@ class RecordService:
         return obj
 
     def user_id(self, tenant: Tenant) -> str:
-        return str(tenant.state.get(USER_KEY, ""))
+        return state_of(tenant).user_id
 
     def resolve_id(self, obj: ObjectDef, raw: str) -> str:
         """The 18-char id of a record id in a URL, or a 404/400 as Salesforce answers."""
@@ -449,7 +449,7 @@ class RecordService:
             and not data.get("Pricebook2Id")
             and data.get("HasOpportunityLineItem")
         ):
-            data["Pricebook2Id"] = tenant.state.get("sf.standard_pricebook")
+            data["Pricebook2Id"] = state_of(tenant).standard_pricebook
         if obj.name == "User":
             for k, v in (
                 ("TimeZoneSidKey", "America/Los_Angeles"),
@@ -597,7 +597,7 @@ class RecordService:
             return
         new = dict(opp, Amount=total, HasOpportunityLineItem=has_lines)
         if has_lines and not new.get("Pricebook2Id"):
-            new["Pricebook2Id"] = tenant.state.get("sf.standard_pricebook")
+            new["Pricebook2Id"] = state_of(tenant).standard_pricebook
         prob = new.get("Probability")
         new["ExpectedRevenue"] = (
             round(total * prob / 100.0, 2) if total is not None and prob is not None else None
@@ -628,7 +628,7 @@ class RecordService:
         stamp = sf_datetime(ts)
         user = self.user_id(tenant)
         first = tenant.store.reserve_sequence(f"id:{obj.key_prefix}", len(records))
-        space = int(tenant.state.get(_ids.ID_SPACE_KEY, 0))
+        space = state_of(tenant).id_space or 0
         template = self.blank(obj)
         rows = []
         for i, rec in enumerate(records):

@@ -10,6 +10,7 @@ import orjson
 from simulators.engine import HttpError, Request, Response, Tenant
 
 from ._describe import describe, describe_global, object_summary
+from ._state import state_of
 from ._versions import served_versions
 from ._wire import JSON_CT, attributes, format_datetime, json_response, parse_datetime
 
@@ -130,7 +131,7 @@ class RestResources:
         ]
         out = {n: f"{base}/{n}" for n in sorted(set(names))}
         out["identity"] = (
-            f"{req.base_url}/id/{self._tenant(req).state.get('sf.org_id')}/"
+            f"{req.base_url}/id/{state_of(self._tenant(req)).org_id}/"
             f"{self.records.user_id(self._tenant(req))}"
         )
         return json_response(out)

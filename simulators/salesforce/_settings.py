@@ -79,7 +79,9 @@ class SalesforceSettings:
             "custom_fields": lambda _: default_custom_fields() + custom_fields,
             "custom_objects": lambda _: custom_objects,
             "platform_events": _platform_events,
-            "streaming": lambda m: settings_from_mapping(StreamingSettings, m, "salesforce streaming"),
+            "streaming": lambda m: settings_from_mapping(
+                StreamingSettings, m, "salesforce streaming"
+            ),
             "outbound_messages": lambda ms: [OutboundMessageConfig(**m) for m in ms],
         }
         return settings_from_mapping(cls, section, "salesforce", convert)

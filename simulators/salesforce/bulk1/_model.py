@@ -8,14 +8,14 @@ Query batches keep their records as one result set (``752``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
 from simulators.engine import HttpError, Tenant
 
 from .. import _ids
+from .._state import state_of
 from .._wire import sf_datetime
 
-JOBS_KEY = "sf.bulk1.jobs"
 MAX_JOBS = 2000  # per tenant; the oldest closed jobs are forgotten first
 OPERATIONS = ("insert", "update", "upsert", "delete", "hardDelete", "query", "queryAll")
 
@@ -118,10 +118,7 @@ class Registry:
     """The jobs of each tenant, kept in the tenant's state (dropped with the tenant)."""
 
     def jobs(self, t: Tenant) -> dict[str, Job]:
-        jobs = t.state.get(JOBS_KEY)
-        if jobs is None:
-            jobs = t.state[JOBS_KEY] = {}
-        return cast("dict[str, Job]", jobs)
+        return state_of(t).bulk1_jobs
 
     def add(self, t: Tenant, job: Job) -> None:
         jobs = self.jobs(t)

@@ -17,8 +17,8 @@ import orjson
 from simulators.engine import HttpError, Request, Response
 
 from .. import soql
-from .._records import USER_KEY
 from .._schema import ObjectDef
+from .._state import state_of
 from ._model import OPERATIONS, Batch, Job, Registry, bulk_error
 
 if TYPE_CHECKING:
@@ -82,7 +82,7 @@ class Bulk1Resources:
             id=self.reg.new_id(t, "750"),
             operation=str(operation),
             object=obj.name,
-            created_by=str(t.state.get(USER_KEY, "")),
+            created_by=state_of(t).user_id,
             created=stamp,
             modstamp=stamp,
             api_version=req.params["version"],

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
 from simulators.engine import HttpError, Request, Tenant
 
 from .. import _ids
-from .._records import USER_KEY
+from .._state import state_of
 from .._wire import sf_datetime
 from ._csv import DELIMITERS, LINE_ENDINGS
 
-JOBS_KEY = "sf.bulk2.jobs"
 MAX_JOBS = 5000  # per tenant; the oldest finished jobs are forgotten first
 LIST_PAGE = 1000
 
@@ -150,10 +149,7 @@ class JobRegistry:
     """The jobs of each tenant, kept in the tenant's state (dropped with the tenant)."""
 
     def jobs(self, t: Tenant) -> dict[str, Job]:
-        jobs = t.state.get(JOBS_KEY)
-        if jobs is None:
-            jobs = t.state[JOBS_KEY] = {}
-        return cast("dict[str, Job]", jobs)
+        return state_of(t).bulk2_jobs
 
     def new(self, req: Request, kind: str, operation: str, obj: str, body: dict[str, Any]) -> Job:
         t = req.tenant
@@ -182,7 +178,7 @@ class JobRegistry:
             kind=kind,
             operation=operation,
             object=obj,
-            created_by=str(t.state.get(USER_KEY, "")),
+            created_by=state_of(t).user_id,
             created=stamp,
             modstamp=stamp,
             api_version=req.params["version"],

@@ -16,12 +16,13 @@ import orjson
 
 from simulators.engine import Event, EventBus, HttpError, Request, Response, Tenant, TenantRegistry
 
+from .._state import state_of
 from .._versions import parse_version
 from ._channels import ChannelError, carries, check_channel, message
 from ._config import StreamingSettings
 from ._replay import NEW_EVENTS, ReplayError, backlog, parse_replay
 from ._replay_ids import ChannelReplayIds, replay_ids_of
-from ._sessions import STATE_KEY, StreamingClient, TenantStreams, new_client_id, streams_of
+from ._sessions import StreamingClient, TenantStreams, new_client_id, streams_of
 
 if TYPE_CHECKING:
     from .._auth import SalesforceAuth
@@ -89,8 +90,8 @@ class BayeuxEndpoint:
         """Number the event per channel, then queue it for every subscribed client."""
         ids = self.replay_ids(tenant)
         ids.on_publish(ev)
-        hub = tenant.state.get(STATE_KEY)
-        if not isinstance(hub, TenantStreams):
+        hub = state_of(tenant).streams
+        if hub is None:
             return
         for client in list(hub.clients.values()):
             for channel in list(client.subscriptions):
@@ -313,8 +314,7 @@ class BayeuxEndpoint:
 
     def _hub_of(self, client: StreamingClient) -> TenantStreams | None:
         t = self.tenants.find(client.tenant)
-        hub = t.state.get(STATE_KEY) if t is not None else None
-        return hub if isinstance(hub, TenantStreams) else None
+        return state_of(t).streams if t is not None else None
 
 
 def _ok(m: dict[str, Any], client_id: str) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from defusedxml import ElementTree
 from simulators.engine import Event, Tenant, TenantRegistry, TokenStore, check_webhook_url
 
 from .. import _ids
-from .._auth import ORG_KEY
+from .._state import state_of
 from .._wire import sf_datetime
 from ._config import OutboundMessageConfig, StreamingSettings
 from ._sessions import streams_of
@@ -32,7 +32,6 @@ if TYPE_CHECKING:
     from .._records import RecordService
     from .._settings import SalesforceSettings
 
-STATE_KEY = "sf.outbound"
 _SF_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+0000$")
 NS = "http://soap.sforce.com/2005/09/outbound"
 
@@ -116,10 +115,10 @@ class OutboundMessages:
             check_webhook_url(rule.endpoint_url, allow_remote)
 
     def log_of(self, tenant: Tenant) -> OutboundLog:
-        lg = tenant.state.get(STATE_KEY)
-        if lg is None:
-            lg = tenant.state[STATE_KEY] = OutboundLog()
-        return lg
+        state = state_of(tenant)
+        if state.outbound is None:
+            state.outbound = OutboundLog()
+        return state.outbound
 
     # -- rules -----------------------------------------------------------------------
 
@@ -207,7 +206,7 @@ class OutboundMessages:
         action_id: str,
         notifications: list[tuple[str, dict[str, Any]]],
     ) -> bytes:
-        org = str(tenant.state.get(ORG_KEY, ""))
+        org = str(state_of(tenant).org_id or "")
         base = self.base_url() or "https://127.0.0.1"
         version = f"{self.sf.api_version}.0"
         obj = self.schema.get(rule.object)
@@ -257,7 +256,7 @@ class OutboundMessages:
 
     def _current(self, tenant: Tenant, lg: OutboundLog) -> bool:
         """False once the tenant was reset or deleted: its messages are forgotten."""
-        return self.tenants.find(tenant.name) is tenant and tenant.state.get(STATE_KEY) is lg
+        return self.tenants.find(tenant.name) is tenant and state_of(tenant).outbound is lg
 
     async def _deliver(self, tenant: Tenant, lg: OutboundLog, msg: OutboundMessage) -> None:
         hub = streams_of(tenant, self.s.client_buffer, self.s.faults)

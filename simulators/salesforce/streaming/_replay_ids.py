@@ -15,8 +15,8 @@ from collections.abc import Callable, Iterable
 from simulators.engine import Event, Tenant
 
 from .._cdc import channel_for
+from .._state import state_of
 
-STATE_KEY = "sf.replay_ids"
 ALL_CHANGES = "/data/ChangeEvents"
 _RECORD_OPS = frozenset({"create", "update", "delete", "undelete"})
 
@@ -70,9 +70,10 @@ def replay_ids_of(
     """The tenant's per-channel numbering, created on first use by numbering the events still
     retained, in order: a simulator restarted on its data directory reads them back, so
     the replay ids a client saw before the restart stay valid."""
-    ids = tenant.state.get(STATE_KEY)
-    if not isinstance(ids, ChannelReplayIds):
-        ids = tenant.state[STATE_KEY] = ChannelReplayIds(keep, gaps)
+    state = state_of(tenant)
+    ids = state.replay_ids
+    if ids is None:
+        ids = state.replay_ids = ChannelReplayIds(keep, gaps)
         for ev in retained() if retained is not None else ():
             ids.on_publish(ev)
     return ids

@@ -18,9 +18,9 @@ from typing import Any
 
 from simulators.engine import DeliveryFaults, Tenant
 
+from .._state import state_of
 from ._channels import gap_message
 
-STATE_KEY = "sf.streaming"
 _B36 = "0123456789abcdefghijklmnopqrstuvwxyz"
 _REORDER_HOLD_S = 0.05
 
@@ -186,7 +186,7 @@ def _running_loop() -> asyncio.AbstractEventLoop | None:
 
 def streams_of(tenant: Tenant, buffer: int, faults: dict[str, Any]) -> TenantStreams:
     """The tenant's streaming state, created on first use (dropped with the tenant's state)."""
-    s = tenant.state.get(STATE_KEY)
-    if s is None:
-        s = tenant.state[STATE_KEY] = TenantStreams(buffer, DeliveryFaults.from_mapping(faults))
-    return s
+    state = state_of(tenant)
+    if state.streams is None:
+        state.streams = TenantStreams(buffer, DeliveryFaults.from_mapping(faults))
+    return state.streams
