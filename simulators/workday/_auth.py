@@ -30,7 +30,7 @@ from ._wire import JSON_CT, oauth_error
 if TYPE_CHECKING:
     from ._settings import WorkdaySettings
 
-CREDS_KEY = "wd.credentials"
+CREDS_KEY = "wd.credentials"  # store meta: the credentials outlive a restart
 _NO_STORE = [("cache-control", "no-store"), ("pragma", "no-cache")]
 
 
@@ -70,7 +70,7 @@ class WorkdayAuth:
         creds = state_of(tenant).credentials
         if creds is None:
             s = self.settings
-            stored = tenant.store.meta_get("wd.credentials")
+            stored = tenant.store.meta_get(CREDS_KEY)
             if stored is not None:
                 creds = stored
                 creds.setdefault("notification_username", s.notification_username)
@@ -97,7 +97,7 @@ class WorkdayAuth:
                     "notification_username": s.notification_username,
                     "notification_password": secrets.token_urlsafe(16),
                 }
-            tenant.store.meta_set("wd.credentials", creds)
+            tenant.store.meta_set(CREDS_KEY, creds)
             state_of(tenant).credentials = creds
         return creds
 
@@ -166,7 +166,7 @@ class WorkdayAuth:
         )
         if s.rotate_refresh_token:
             creds["refresh_token"] = secrets.token_urlsafe(60)
-            tenant.store.meta_set("wd.credentials", creds)
+            tenant.store.meta_set(CREDS_KEY, creds)
         body: dict[str, Any] = {
             "access_token": tok.value,
             "token_type": "Bearer",
