@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from simulators.engine import (
+    BucketLimiter,
     ConfigError,
     Dialect,
     EngineServices,
@@ -77,6 +78,15 @@ class CoupaDialect(Dialect):
         if bucket.try_take(tenant.clock):
             return None
         return self.error_response(rate_limited(bucket.retry_after()), req)
+
+    def limiter(self, tenant: Tenant) -> BucketLimiter:
+        state: CoupaState = tenant.state
+        s = self.settings
+
+        def install(bucket: TokenBucket) -> None:
+            state.bucket = bucket
+
+        return BucketLimiter(s.rate_limit_per_second, s.rate_limit_burst, state.bucket, install)
 
     def error_response(self, err: HttpError, req: Request | None = None) -> Response:
         resp = error_body(req, [err.message], err.status)

@@ -15,6 +15,7 @@ from ._faults import Fault, FaultRule, FaultRules
 from ._guard import AdminGuard, exposure_warning, warn_if_exposed
 from ._http import Request, Response, Route, Router
 from ._journal import Journal, JournalEntry, JournalFilter
+from ._limiters import BucketLimiter
 from ._ratelimit import ConcurrencyLimit, RollingQuota, TokenBucket
 from ._readers import QueryBudget, QueryTimeout, run_read
 from ._server import ServerOptions, SimulatorServer, advertised_host, bind_socket, quiet_uvicorn
@@ -29,6 +30,7 @@ __all__ = [
     "LOOPBACK_NAMES",
     "WILDCARD_HOSTS",
     "AdminGuard",
+    "BucketLimiter",
     "Change",
     "Clock",
     "ConcurrencyLimit",

@@ -10,6 +10,7 @@ from typing import Any
 import orjson
 
 from simulators.engine import (
+    BucketLimiter,
     Change,
     ConfigError,
     Dialect,
@@ -28,7 +29,7 @@ from simulators.engine import (
 from ._auth import CREDS_KEY, KantataAuth
 from ._feed import build_event, change_key
 from ._handlers import Handlers
-from ._limits import LIMITED_ENDPOINTS, EndpointBuckets, RateLimiter, report_unserved
+from ._limits import LIMITED_ENDPOINTS, EndpointBuckets, report_unserved
 from ._model import Catalog, Resource
 from ._present import Presenter
 from ._service import ID_BASE_KEY, ID_BLOCK, Records, bump_ids, next_id
@@ -368,14 +369,14 @@ class KantataDialect(Dialect):
     def describe(self) -> dict[str, Any]:
         return {"api": API, "collections": [r.collection for r in self.catalog]}
 
-    def limiter(self, tenant: Tenant) -> RateLimiter:
+    def limiter(self, tenant: Tenant) -> BucketLimiter:
         state = state_of(tenant)
         s = self.settings
 
         def install(bucket: TokenBucket) -> None:
             state.bucket = bucket
 
-        return RateLimiter(
+        return BucketLimiter(
             s.rate_limit_per_second, s.rate_limit_burst, self.bucket(tenant), install
         )
 

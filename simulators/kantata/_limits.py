@@ -11,10 +11,9 @@ the per-endpoint rates and the header are settings (docs/vendor-variants.md).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Iterable
 
-from simulators.engine import Clock, ConfigError, TokenBucket
+from simulators.engine import Clock, TokenBucket
 
 log = logging.getLogger("simulators.kantata")
 
@@ -65,35 +64,3 @@ class EndpointBuckets:
         if b is None:
             b = self.buckets[endpoint] = TokenBucket(self.rate, self.burst)
         return None if b.try_take(clock) else b
-
-
-class RateLimiter:
-    """The general rate limit as the engine's admin API serves it: ``{"rate_per_second",
-    "burst"}``; a PUT installs a new bucket through ``install``."""
-
-    def __init__(
-        self,
-        default_rate: float | None,
-        default_burst: float,
-        bucket: TokenBucket | None,
-        install: Callable[[TokenBucket], None],
-    ) -> None:
-        self.default_rate = default_rate
-        self.default_burst = default_burst
-        self.bucket = bucket
-        self.install = install
-
-    def to_dict(self) -> dict[str, Any]:
-        b = self.bucket
-        return {"rate_per_second": b.rate if b else None, "burst": b.burst if b else None}
-
-    def configure(self, body: dict[str, Any]) -> None:
-        try:
-            rate = float(body.get("rate_per_second", self.default_rate or 0))
-            burst = float(body.get("burst", self.default_burst))
-        except (TypeError, ValueError):
-            raise ConfigError("rate_per_second and burst must be numbers") from None
-        if rate <= 0 or burst < 1:
-            raise ConfigError("rate_per_second must be > 0 and burst >= 1")
-        self.bucket = TokenBucket(rate, burst)
-        self.install(self.bucket)

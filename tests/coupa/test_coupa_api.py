@@ -223,3 +223,17 @@ def test_rate_limit_answers_429_with_retry_after(coupa: SimHandle, api: httpx.Cl
     last = api.get("/api/suppliers")
     assert last.headers["retry-after"] == "1"
     assert last.json()["errors"]["error"][0].startswith("Rate limit exceeded")
+
+
+def test_limits_through_the_engine_admin_route(coupa: SimHandle, api: httpx.Client) -> None:
+    assert coupa.admin.get("/tenants/default/limits").json() == {
+        "rate_per_second": 25.0,
+        "burst": 20,
+    }
+    coupa.admin.post("/tenants/default/clock", json={"freeze": True})
+    put = coupa.admin.put("/tenants/default/limits", json={"rate_per_second": 1, "burst": 2})
+    assert put.status_code == 200 and put.json() == {"rate_per_second": 1.0, "burst": 2.0}
+    statuses = [api.get("/api/suppliers").status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    bad = coupa.admin.put("/tenants/default/limits", json={"burst": 0})
+    assert bad.status_code == 400 and "burst" in bad.json()["error"]["message"]
