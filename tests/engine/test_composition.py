@@ -16,6 +16,7 @@ from simulators.coupa._auth import CoupaAuth
 from simulators.engine import (
     HttpError,
     Request,
+    RollingQuota,
     Simulator,
     Tenant,
     TenantRegistry,
@@ -31,7 +32,11 @@ from simulators.netsuite._auth import NetSuiteAuth
 from simulators.netsuite._records import RecordService, WriteContext
 from simulators.netsuite._rules import BusinessRules
 from simulators.netsuite._schema import build_types
-from simulators.salesforce import SalesforceDialect
+from simulators.salesforce import SalesforceDialect, SalesforceSettings
+from simulators.salesforce._platform_events import PlatformEvents
+from simulators.salesforce._records import RecordService as RecordService_sf
+from simulators.salesforce._rest import RestResources
+from simulators.salesforce._schema import build_schema
 
 
 def _registry(state: Any = None) -> TenantRegistry:
@@ -41,6 +46,10 @@ def _registry(state: Any = None) -> TenantRegistry:
     reg = TenantRegistry(None, setup, lambda t, change: None)
     reg.get_or_create("default")
     return reg
+
+
+def _not_called(*args: Any) -> Any:
+    raise AssertionError("not part of this test")
 
 
 def _form(path: str, fields: dict[str, str]) -> Request:
@@ -106,6 +115,22 @@ def test_kantata_rules_come_from_one_table_checked_against_the_catalogue() -> No
     assert exc.value.status == 422 and "Workspace" in exc.value.message
     with pytest.raises(ValueError, match="no_such_collection"):
         checked({"no_such_collection": NO_RULES}, records.catalog.by_collection)
+
+
+def test_salesforce_rest_resources_from_their_parts() -> None:
+    """The REST resources take the record service, settings and a quota lookup, nothing
+    else: the quota they report is the one handed in."""
+    settings = SalesforceSettings(daily_api_requests=300)
+    records = RecordService_sf(build_schema(settings.custom_fields, settings.custom_objects))
+    quota = RollingQuota(settings.daily_api_requests)
+    t = _registry().get("default")
+    quota.try_consume(t.clock, 7)
+    publish = PlatformEvents(records, _not_called, _not_called)
+    rest = RestResources(records, settings, lambda tenant: quota, publish)
+    req = Request("GET", "/services/data/v68.0/limits", "", {})
+    req.tenant = t
+    body = orjson.loads(rest.limits(req).body)
+    assert body["DailyApiRequests"] == {"Max": 300, "Remaining": 293}
 
 
 def test_reset_rebuilds_the_dialect_state_and_drop_forgets_everything() -> None:
