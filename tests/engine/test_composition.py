@@ -14,6 +14,7 @@ import pytest
 from simulators.coupa import CoupaSettings
 from simulators.coupa._auth import CoupaAuth
 from simulators.engine import (
+    Event,
     HttpError,
     Request,
     RollingQuota,
@@ -49,6 +50,12 @@ def _registry(state: Any = None) -> TenantRegistry:
 
 
 def _not_called(*args: Any) -> Any:
+    raise AssertionError("not part of this test")
+
+
+def _no_publish(
+    tenant: Tenant, record_type: str, record_id: str, op: str, channel: str, payload: Any
+) -> Event:
     raise AssertionError("not part of this test")
 
 
@@ -125,7 +132,7 @@ def test_salesforce_rest_resources_from_their_parts() -> None:
     quota = RollingQuota(settings.daily_api_requests)
     t = _registry().get("default")
     quota.try_consume(t.clock, 7)
-    publish = PlatformEvents(records, _not_called, _not_called)
+    publish = PlatformEvents(records, _no_publish, _not_called)
     rest = RestResources(records, settings, lambda tenant: quota, publish)
     req = Request("GET", "/services/data/v68.0/limits", "", {})
     req.tenant = t
