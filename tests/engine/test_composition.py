@@ -54,7 +54,7 @@ def _not_called(*args: Any) -> Any:
 
 
 def _no_publish(
-    tenant: Tenant, record_type: str, record_id: str, op: str, channel: str, payload: Any
+    tenant: Tenant, record_type: str, record_id: str, op: str, channel: str, payload_for_seq: Any
 ) -> Event:
     raise AssertionError("not part of this test")
 
