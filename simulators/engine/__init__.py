@@ -9,11 +9,11 @@ from ._cli import serve_cli
 from ._clock import Clock
 from ._delivery import DeadLetter, DeliveryRecord, RetryPolicy, Subscription
 from ._dialect import Dialect
-from ._errors import ConfigError, HttpError, NotFoundError, SimulatorError
+from ._errors import ConfigError, ErrorDetail, HttpError, NotFoundError, SimulatorError
 from ._events import DeliveryFaults, Event, EventBus, check_webhook_url
 from ._faults import Fault, FaultRule, FaultRules
 from ._guard import AdminGuard, exposure_warning, warn_if_exposed
-from ._http import Request, Response, Route, Router
+from ._http import OPTIONAL_SLASH, Request, Response, Route, Router
 from ._journal import Journal, JournalEntry, JournalFilter
 from ._ratelimit import ConcurrencyLimit, RollingQuota, TokenBucket
 from ._readers import QueryBudget, QueryTimeout, run_read
@@ -25,6 +25,7 @@ from ._tls import LOOPBACK_NAMES, WILDCARD_HOSTS, TlsFiles, make_tls_files
 __all__ = [
     "DEFAULT_TENANT",
     "LOOPBACK_NAMES",
+    "OPTIONAL_SLASH",
     "WILDCARD_HOSTS",
     "AdminGuard",
     "Change",
@@ -35,6 +36,7 @@ __all__ = [
     "DeliveryFaults",
     "DeliveryRecord",
     "Dialect",
+    "ErrorDetail",
     "Event",
     "EventBus",
     "Fault",
