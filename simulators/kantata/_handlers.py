@@ -6,11 +6,12 @@ from typing import TYPE_CHECKING, Any
 
 from simulators.engine import HttpError, QueryTimeout, Request, Response, Tenant, run_read
 
+from ._errors import bad_request, not_found, query_too_slow, validation_error
 from ._model import Resource
 from ._present import Presenter, parse_includes, parse_optional_fields
 from ._query import ListQuery
 from ._service import Ctx
-from ._wire import bad_request, json_response, not_found, request_body, validation_error
+from ._wire import json_response, request_body
 
 if TYPE_CHECKING:
     from ._dialect import KantataDialect
@@ -64,11 +65,7 @@ class Handlers:
                 self.d.sim.settings.query_budget,
             )
         except QueryTimeout:
-            raise HttpError(
-                503,
-                "system",
-                "The request took too long to process; narrow the filters and try again.",
-            ) from None
+            raise query_too_slow() from None
         except OverflowError:
             raise bad_request("a number in the filters is out of range") from None
         p = self.presenter(req, req.tenant)

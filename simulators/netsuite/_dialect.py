@@ -18,6 +18,13 @@ from simulators.engine import (
 )
 
 from ._auth import TOKEN_PATH, NetSuiteAuth
+from ._errors import (
+    invalid_id,
+    invalid_input,
+    method_not_allowed,
+    nonexistent_id,
+    request_entity_too_large,
+)
 from ._governance import GOVERNANCE_PATH, GovernanceLimits
 from ._jobs import AsyncJobs
 from ._metadata import CATALOG_PATH, MetadataCatalog
@@ -217,22 +224,16 @@ class NetSuiteDialect(Dialect):
         return error_response(err)
 
     def not_found(self, req: Request) -> HttpError:
-        return HttpError(
-            404,
-            "NONEXISTENT_ID",
+        return nonexistent_id(
             f"The requested resource {req.path} does not exist.",
             extra={"o:urlPath": req.path},
         )
 
     def method_not_allowed(self, req: Request) -> HttpError:
-        return HttpError(
-            405, "METHOD_NOT_ALLOWED", f"HTTP method {req.method} is not allowed for this resource."
-        )
+        return method_not_allowed(f"HTTP method {req.method} is not allowed for this resource.")
 
     def payload_too_large(self, req: Request, limit: int) -> HttpError:
-        return HttpError(
-            413,
-            "REQUEST_ENTITY_TOO_LARGE",
+        return request_entity_too_large(
             f"The request body exceeds the maximum allowed size of {limit} bytes.",
         )
 
@@ -272,7 +273,7 @@ class NetSuiteDialect(Dialect):
                 if given is not None:
                     rid = str(given)
                     if not rid.isdigit():
-                        raise HttpError(400, "INVALID_ID", f"record {i}: id {rid!r} is not numeric")
+                        raise invalid_id(f"record {i}: id {rid!r} is not numeric")
                     self._bump(tenant, f"ns:{rt.family}", int(rid))
                 else:
                     rid = self.records.new_id(tenant, rt)
@@ -340,9 +341,7 @@ class NetSuiteDialect(Dialect):
             if "in_flight" in body:
                 lim.in_flight = max(0, int(body["in_flight"]))
         except (TypeError, ValueError):
-            raise HttpError(
-                400, "INVALID_INPUT", "concurrency and in_flight must be integers"
-            ) from None
+            raise invalid_input("concurrency and in_flight must be integers") from None
         return Response.json(
             {"concurrency": lim.max, "in_flight": lim.in_flight, "rejected": lim.rejected}
         )

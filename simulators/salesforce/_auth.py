@@ -18,6 +18,7 @@ from defusedxml import ElementTree
 
 from simulators.engine import HttpError, Request, Response, Tenant
 
+from ._errors import invalid_session_id
 from ._grants import Lockout, RefreshTokens, new_refresh_token
 from ._wire import JSON_CT
 
@@ -352,9 +353,7 @@ class SalesforceAuth:
 
 
 def _invalid_session() -> HttpError:
-    return HttpError(
-        401,
-        "INVALID_SESSION_ID",
+    return invalid_session_id(
         "Session expired or invalid",
         headers={"www-authenticate": "Token"},
     )

@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 from simulators.engine import ConfigError, HttpError, Request, Response, Tenant
 
+from ._errors import invalid, not_found
 from ._ids import fixed_wid, new_wid
-from ._wire import invalid, json_response, not_found, paging, parse_date, wd_datetime
+from ._wire import json_response, paging, parse_date, wd_datetime
 
 if TYPE_CHECKING:
     from ._dialect import WorkdayDialect

@@ -9,6 +9,8 @@ import orjson
 
 from simulators.engine import HttpError, Request, Response
 
+from ._errors import invalid
+
 JSON_CT = "application/json;charset=UTF-8"
 
 #: engine error codes -> the one-line "error" Workday's error model carries
@@ -46,21 +48,6 @@ def error_response(err: HttpError, with_field: bool = True) -> Response:
         else:
             body["errors"] = [{"error": err.message}]
     return json_response(body, err.status)
-
-
-def invalid(message: str, field: str | None = None) -> HttpError:
-    """400 with one validation error."""
-    return HttpError(400, "invalid request", message, fields=[field] if field else None)
-
-
-def not_found(message: str = "Resource not found") -> HttpError:
-    return HttpError(404, "Resource not found", message)
-
-
-def oauth_error(
-    status: int, error: str, description: str, headers: dict[str, str] | None = None
-) -> HttpError:
-    return HttpError(status, error, description, headers=headers, extra={"oauth": True})
 
 
 def wd_datetime(ts: float) -> str:

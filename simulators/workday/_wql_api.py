@@ -16,9 +16,10 @@ from simulators.engine import Request, Response
 
 from . import _views as V
 from ._absence import TIME_OFF, type_ref
+from ._errors import invalid, not_found
 from ._ids import fixed_wid
 from ._model import COST_CENTER, JOB_PROFILE, LOCATION, ORG
-from ._wire import invalid, json_response, not_found, paging
+from ._wire import json_response, paging
 from ._wql import WqlError, parse, run
 
 if TYPE_CHECKING:
