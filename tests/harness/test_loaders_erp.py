@@ -20,6 +20,8 @@ from harness.loaders import LoadReport, load_firm
 from harness.loaders._kantata import number
 from harness.testing import SimHandle, start_simulator
 
+from .._clients import crm_client
+
 PSA_TOKEN = "erp-loader-test-token"
 
 
@@ -95,21 +97,6 @@ def _tba(erp: SimHandle) -> OAuth1Auth:
     )
 
 
-def _crm_api(crm: SimHandle) -> httpx.Client:
-    creds = crm.admin.get("/tenants/default").json()["credentials"]
-    c = crm.client()
-    tok = c.post(
-        "/services/oauth2/token",
-        data={
-            "grant_type": "client_credentials",
-            "client_id": creds["client_id"],
-            "client_secret": creds["client_secret"],
-        },
-    ).json()
-    c.headers["Authorization"] = f"Bearer {tok['access_token']}"
-    return c
-
-
 @pytest.fixture(scope="module")
 def loaded(erp_sim: SimHandle, psa_for_erp: SimHandle, crm_server: SimHandle) -> Iterator[Loaded]:
     firm = generate_firm(3, "small")
@@ -132,7 +119,7 @@ def loaded(erp_sim: SimHandle, psa_for_erp: SimHandle, crm_server: SimHandle) ->
         trust_env=False,
         timeout=30.0,
     )
-    crm = _crm_api(crm_server)
+    crm = crm_client(crm_server)
     yield Loaded(firm, report, erp, psa, crm)
     for client in (erp, psa, crm):
         client.close()

@@ -20,6 +20,8 @@ from harness.data._calendar import WorkCalendar
 from harness.loaders import LoadReport, load_firm
 from harness.testing import SimHandle, start_simulator
 
+from .._clients import crm_client
+
 PSA_TOKEN = "psa-loader-test-token"
 
 
@@ -60,21 +62,6 @@ def _endpoint(h: SimHandle) -> dict[str, Any]:
     }
 
 
-def _crm_api(crm: SimHandle) -> httpx.Client:
-    creds = crm.admin.get("/tenants/default").json()["credentials"]
-    c = crm.client()
-    tok = c.post(
-        "/services/oauth2/token",
-        data={
-            "grant_type": "client_credentials",
-            "client_id": creds["client_id"],
-            "client_secret": creds["client_secret"],
-        },
-    ).json()
-    c.headers["Authorization"] = f"Bearer {tok['access_token']}"
-    return c
-
-
 def _workday_clients(hcm: SimHandle) -> tuple[httpx.Client, httpx.Client]:
     creds = hcm.admin.get("/tenants/default").json()["credentials"]
     with hcm.client() as c:
@@ -113,7 +100,7 @@ def loaded(psa_sim: SimHandle, hcm_sim: SimHandle, crm_server: SimHandle) -> Ite
         timeout=30.0,
     )
     hcm, staffing = _workday_clients(hcm_sim)
-    crm = _crm_api(crm_server)
+    crm = crm_client(crm_server)
     yield Loaded(firm, report, psa, hcm, staffing, crm)
     for client in (psa, hcm, staffing, crm):
         client.close()
