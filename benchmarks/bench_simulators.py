@@ -67,15 +67,14 @@ from typing import Any
 
 import httpx
 import jwt
-from bench_crm_vs_wiremock import (
+from _common import (
     WrkRun,
     code_version,
-    cpu_seconds,
     free_port,
     log,
     lua_str,
-    parse_wrk,
     rss_kb,
+    run_wrk,
     stop,
     wait_http,
 )
@@ -450,35 +449,6 @@ def write_lua(workdir: Path, system: str, plan: Plan) -> dict[str, Path]:
         )
     post.write_text(text)
     return {"get": get, "create": post}
-
-
-def run_wrk(
-    url: str, script: Path, args: argparse.Namespace, duration: float, pid: int
-) -> tuple[WrkRun, str]:
-    cmd = [
-        "taskset",
-        "-c",
-        str(args.client_core),
-        "wrk",
-        f"-t{args.threads}",
-        f"-c{args.connections}",
-        f"-d{duration:g}s",
-        "--timeout",
-        "5s",
-        "-s",
-        str(script),
-        "--latency",
-        url,
-    ]
-    cpu0 = cpu_seconds(pid)
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 30, check=False)
-    cpu1 = cpu_seconds(pid)
-    if proc.returncode != 0:
-        raise RuntimeError(f"wrk failed ({proc.returncode}): {proc.stderr}\n{proc.stdout}")
-    run = parse_wrk(proc.stdout)
-    run.server_cpu_s = round(cpu1 - cpu0, 3)
-    run.cpu_us_per_req = round(run.server_cpu_s * 1e6 / run.requests, 1) if run.requests else 0.0
-    return run, proc.stdout
 
 
 # -- servers ----------------------------------------------------------------------------
