@@ -43,6 +43,13 @@ def _invalid_field(obj: ObjectDef, name: str) -> HttpError:
     return invalid_field(f"No such column '{name}' on sobject of type {obj.name}")
 
 
+def _not_a_record(obj: ObjectDef, body: Any) -> HttpError:
+    """A record body that is not a JSON object, as Salesforce's deserializer words it."""
+    return json_parser_error(
+        f"Cannot deserialize instance of {obj.name} from {_json_kind(body)} value"
+    )
+
+
 def _read_only(names: list[str]) -> HttpError:
     return invalid_field_for_insert_update(
         f"Unable to create/update fields: {', '.join(names)}. Please check the security settings of this field "
@@ -230,13 +237,7 @@ class RecordService:
 
     def create(self, tenant: Tenant, obj: ObjectDef, body: Any, *, origin: str = "") -> str:
         if not isinstance(body, dict):
-            raise json_parser_error(
-                "Cannot deserialize instance of "
-                + obj.name
-                + " from "
-                + _json_kind(body)
-                + " value",
-            )
+            raise _not_a_record(obj, body)
         if not obj.createable:
             raise cannot_insert_update_activate_entity(
                 f"entity type {obj.name} does not support insert",
@@ -278,13 +279,7 @@ class RecordService:
         self, tenant: Tenant, obj: ObjectDef, record_id: str, body: Any, *, origin: str = ""
     ) -> None:
         if not isinstance(body, dict):
-            raise json_parser_error(
-                "Cannot deserialize instance of "
-                + obj.name
-                + " from "
-                + _json_kind(body)
-                + " value",
-            )
+            raise _not_a_record(obj, body)
         if not obj.updateable:
             raise cannot_insert_update_activate_entity(
                 f"entity type {obj.name} does not support update",
@@ -358,13 +353,7 @@ class RecordService:
                 f"Provided external ID field does not exist or is not accessible: {field_name}",
             )
         if not isinstance(body, dict):
-            raise json_parser_error(
-                "Cannot deserialize instance of "
-                + obj.name
-                + " from "
-                + _json_kind(body)
-                + " value",
-            )
+            raise _not_a_record(obj, body)
         if f.name == "Id":
             norm = _ids.normalize(value) if value else None
             matches = [norm] if norm and tenant.store.get(obj.name, norm) is not None else []

@@ -27,7 +27,7 @@ from ._model import (
     WorkerView,
     org_type_wid,
 )
-from ._wire import bool_arg, json_response, page, paging, parse_date
+from ._wire import bool_arg, json_response, paged, paging, parse_date
 
 if TYPE_CHECKING:
     from ._dialect import WorkdayDialect
@@ -62,8 +62,7 @@ class RestResources:
         return V.Ctx(req.base_url, req.params["tenant"], d, self.s.common_version)
 
     def _page(self, req: Request, items: list[Any]) -> Response:
-        limit, offset = paging(req, self.s.default_limit, self.s.max_limit, self.s.clamp_limit)
-        return page(items, limit, offset)
+        return paged(req, items, self.s)
 
     def _worker(self, c: V.Ctx, raw: str) -> WorkerView:
         rec = c.d.worker_record(raw)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from simulators.engine import HttpError, Request, Response
 
 from ._errors import invalid
+
+if TYPE_CHECKING:
+    from ._settings import WorkdaySettings
 
 JSON_CT = "application/json;charset=UTF-8"
 
@@ -114,3 +117,9 @@ def bool_arg(req: Request, name: str, default: bool = False) -> bool:
 
 def page(items: list[Any], limit: int, offset: int) -> Response:
     return json_response({"total": len(items), "data": items[offset : offset + limit]})
+
+
+def paged(req: Request, items: list[Any], settings: WorkdaySettings) -> Response:
+    """One ``{total, data}`` page of ``items`` at the request's limit and offset."""
+    limit, offset = paging(req, settings.default_limit, settings.max_limit, settings.clamp_limit)
+    return page(items, limit, offset)

@@ -19,7 +19,7 @@ from ._absence import TIME_OFF, type_ref
 from ._errors import invalid, not_found
 from ._ids import fixed_wid
 from ._model import COST_CENTER, JOB_PROFILE, LOCATION, ORG
-from ._wire import json_response, paging
+from ._wire import json_response, paged
 from ._wql import WqlError, parse, run
 
 if TYPE_CHECKING:
@@ -150,13 +150,7 @@ class WqlResources:
             rows = run(q, self._rows(req, q.source), fields)
         except WqlError as exc:
             raise invalid(str(exc), "query") from None
-        limit, offset = paging(
-            req,
-            self.d.settings.default_limit,
-            self.d.settings.max_limit,
-            self.d.settings.clamp_limit,
-        )
-        return json_response({"total": len(rows), "data": rows[offset : offset + limit]})
+        return paged(req, rows, self.d.settings)
 
     def _source(self, req: Request, alias: str) -> dict[str, Any]:
         desc, fields = SOURCES[alias]
@@ -178,13 +172,7 @@ class WqlResources:
     def data_sources(self, req: Request) -> Response:
         alias = req.arg("alias")
         items = [self._source(req, a) for a in SOURCES if alias in (None, "", a)]
-        limit, offset = paging(
-            req,
-            self.d.settings.default_limit,
-            self.d.settings.max_limit,
-            self.d.settings.clamp_limit,
-        )
-        return json_response({"total": len(items), "data": items[offset : offset + limit]})
+        return paged(req, items, self.d.settings)
 
     def _alias(self, raw: str) -> str:
         for a in SOURCES:
@@ -210,10 +198,4 @@ class WqlResources:
             }
             for name, kind in SOURCES[alias][1].items()
         ]
-        limit, offset = paging(
-            req,
-            self.d.settings.default_limit,
-            self.d.settings.max_limit,
-            self.d.settings.clamp_limit,
-        )
-        return json_response({"total": len(items), "data": items[offset : offset + limit]})
+        return paged(req, items, self.d.settings)
