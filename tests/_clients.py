@@ -7,11 +7,14 @@ for the tenant. A failed exchange fails the test on the spot with the vendor's a
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import httpx
 
 from harness.testing import SimHandle
+
+if TYPE_CHECKING:
+    from authlib.integrations.httpx_client import OAuth1Auth
 
 #: the CRM's OAuth grants the tests use, by name
 CRM_GRANTS = ("client_credentials", "password")
@@ -113,13 +116,14 @@ def bc_token_response(creds: dict[str, Any], **override: str) -> httpx.Response:
         return c.post(creds["token_url"], data=form)
 
 
-def erp_client(erp: SimHandle) -> httpx.Client:
-    """The ERP's REST API signed with token-based authentication (HMAC-SHA256)."""
+def erp_tba(creds: dict[str, Any], **override: str) -> OAuth1Auth:
+    """NetSuite token-based auth (HMAC-SHA256) signed exactly as the netsuite package
+    configures authlib; ``override`` swaps a credential (a wrong secret, another realm)."""
     import netsuite.rest_api_base  # noqa: F401  (registers the HMAC-SHA256 signer with authlib)
     from authlib.integrations.httpx_client import OAuth1Auth
 
-    c = tenant_credentials(erp.admin)
-    auth = OAuth1Auth(
+    c = {**creds, **override}
+    return OAuth1Auth(
         client_id=c["consumer_key"],
         client_secret=c["consumer_secret"],
         token=c["token_id"],
@@ -128,6 +132,23 @@ def erp_client(erp: SimHandle) -> httpx.Client:
         force_include_body=True,
         signature_method="HMAC-SHA256",
     )
+
+
+def erp_client(erp: SimHandle) -> httpx.Client:
+    """The ERP's REST API signed with token-based authentication."""
     return httpx.Client(
-        base_url=f"{erp.base_url}/services/rest", auth=auth, trust_env=False, timeout=30
+        base_url=f"{erp.base_url}/services/rest",
+        auth=erp_tba(tenant_credentials(erp.admin)),
+        trust_env=False,
+        timeout=30,
     )
+
+
+def loader_endpoint(sim: SimHandle) -> dict[str, Any]:
+    """The endpoints-file section the harness loaders need for ``sim`` (no credentials)."""
+    return {
+        "vendor": sim.sim.dialect.vendor,
+        "base_url": sim.base_url,
+        "admin_url": f"{sim.base_url}/__admin",
+        "admin_token": sim.admin_token,
+    }

@@ -57,7 +57,7 @@ class ProbeDialect(Dialect):
         tenant = self.engine.tenants.find(tok.tenant) if tok is not None else None
         if tok is None or tenant is None or tok.state(tenant.clock.time()) != "valid":
             raise HttpError(401, "UNAUTHORIZED", "a valid bearer token is required")
-        return tenant  # type: ignore[no-any-return]
+        return tenant
 
     def admit(self, req: Request, tenant: Tenant) -> Response | None:
         bucket: TokenBucket = tenant.state[LIMIT_KEY]

@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
-import pytest
 
 from harness.testing import SimHandle, start_simulator
 
 from .._clients import crm_client
 
 V = "/services/data/v68.0"
-
-
-@pytest.fixture
-def api(crm: SimHandle) -> Iterator[httpx.Client]:
-    c = crm_client(crm, grant="password")
-    yield c
-    c.close()
 
 
 def _account_posts(n: int) -> list[dict[str, Any]]:

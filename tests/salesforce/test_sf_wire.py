@@ -3,25 +3,14 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterator
 
 import httpx
-import pytest
 import requests
 from simple_salesforce import SalesforceLogin
 
 from harness.testing import SimHandle
 
-from .._clients import crm_client
-
 V = "/services/data/v68.0"
-
-
-@pytest.fixture
-def api(crm: SimHandle) -> Iterator[httpx.Client]:
-    c = crm_client(crm, grant="password")
-    yield c
-    c.close()
 
 
 def _creds(crm: SimHandle) -> dict[str, str]:

@@ -10,6 +10,8 @@ import pytest
 
 from harness.testing import SimHandle, start_simulator
 
+from .._clients import hcm_token
+
 
 @pytest.fixture(scope="session")
 def wd_server() -> Iterator[SimHandle]:
@@ -38,31 +40,17 @@ TokenFn = Callable[[httpx.Client, dict[str, Any]], str]
 LoadFn = Callable[..., dict[str, list[str]]]
 
 
-def _get_token(client: httpx.Client, creds: dict[str, Any]) -> str:
-    r = client.post(
-        creds["token_url"],
-        data={
-            "grant_type": "refresh_token",
-            "refresh_token": creds["refresh_token"],
-            "client_id": creds["client_id"],
-            "client_secret": creds["client_secret"],
-        },
-    )
-    assert r.status_code == 200, r.text
-    return r.json()["access_token"]  # type: ignore[no-any-return]
-
-
 @pytest.fixture(scope="session")
 def get_token() -> TokenFn:
     """get_token(client, creds): a fresh access token through the refresh-token grant."""
-    return _get_token
+    return hcm_token
 
 
 @pytest.fixture
 def api(wd: SimHandle, creds: dict[str, Any]) -> Iterator[httpx.Client]:
     """A client with a bearer token for the default tenant; paths relative to the Common v1 base."""
     with wd.client() as c:
-        token = _get_token(c, creds)
+        token = hcm_token(c, creds)
     with httpx.Client(
         base_url=creds["common_base_url"] + "/",
         headers={"authorization": f"Bearer {token}"},
