@@ -88,19 +88,30 @@ def hcm_token(client: httpx.Client, creds: dict[str, Any]) -> str:
     return str(r.json()["access_token"])
 
 
-def coupa_token(sim: SimHandle, scope: str | None = None) -> str:
-    """A Coupa access token (client credentials, optionally narrowed to ``scope``)."""
-    creds = tenant_credentials(sim.admin)
+def client_credentials_token(
+    token_url: str, creds: dict[str, Any], form: dict[str, str] | None = None, **kw: Any
+) -> str:
+    """An access token from a vendor's OAuth 2.0 client-credentials grant; ``form`` adds
+    fields (a scope), ``kw`` are httpx options (verify, trust_env)."""
     data = {
         "grant_type": "client_credentials",
         "client_id": creds["client_id"],
         "client_secret": creds["client_secret"],
+        **(form or {}),
     }
-    if scope:
-        data["scope"] = scope
-    r = httpx.post(f"{sim.base_url}/oauth2/token", data=data, trust_env=False)
+    r = httpx.post(token_url, data=data, **kw)
     assert r.status_code == 200, r.text
     return str(r.json()["access_token"])
+
+
+def coupa_token(sim: SimHandle, scope: str | None = None) -> str:
+    """A Coupa access token (client credentials, optionally narrowed to ``scope``)."""
+    return client_credentials_token(
+        f"{sim.base_url}/oauth2/token",
+        tenant_credentials(sim.admin),
+        {"scope": scope} if scope else None,
+        trust_env=False,
+    )
 
 
 def bc_token_response(creds: dict[str, Any], **override: str) -> httpx.Response:
