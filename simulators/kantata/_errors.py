@@ -16,6 +16,11 @@ def bad_request(message: str) -> HttpError:
     return HttpError(400, "system", message)
 
 
+def syntax_error(message: str) -> HttpError:
+    """400 ``syntax``: a body that is not the JSON object Kantata expects."""
+    return HttpError(400, "syntax", message)
+
+
 def invalid_oauth_request(description: str, error: str | None = None) -> HttpError:
     """401 ``Invalid OAuth 2 Request``; the Bearer challenge says what was wrong."""
     challenge = 'Bearer realm="Kantata OX", ' + (f'error="{error}", ' if error else "")

@@ -11,7 +11,7 @@ import orjson
 
 from simulators.engine import HttpError, Request, Response
 
-from ._errors import bad_request
+from ._errors import bad_request, syntax_error
 
 JSON_CT = "application/json; charset=utf-8"
 
@@ -141,13 +141,13 @@ def request_body(req: Request) -> dict[str, Any]:
         try:
             pairs = parse_qsl(req.body.decode("utf-8"), keep_blank_values=True)
         except UnicodeDecodeError:
-            raise HttpError(400, "syntax", "The request body is not valid UTF-8") from None
+            raise syntax_error("The request body is not valid UTF-8") from None
         return _nest(pairs)
     if not req.body.strip():
         return {}
     body = req.json()
     if not isinstance(body, dict):
-        raise HttpError(400, "syntax", "The request body must be a JSON object")
+        raise syntax_error("The request body must be a JSON object")
     return body
 
 
