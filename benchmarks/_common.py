@@ -12,11 +12,12 @@ import contextlib
 import os
 import re
 import socket
+import statistics
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -226,3 +227,33 @@ def code_version() -> dict[str, Any]:
         "commit": git("rev-parse", "--short", "HEAD"),
         "simulators_dirty": bool(git("status", "--porcelain", "--", "simulators")),
     }
+
+
+@dataclass(slots=True)
+class Series:
+    """The wrk runs of one server and operation, and their summary for the results file."""
+
+    runs: list[WrkRun] = field(default_factory=list)
+
+    def summary(self) -> dict[str, Any]:
+        rps = [r.rps for r in self.runs]
+        p50 = [r.p50_ms for r in self.runs]
+        p99 = [r.p99_ms for r in self.runs]
+        cpu = [r.cpu_us_per_req for r in self.runs if r.cpu_us_per_req]
+        best = max(self.runs, key=lambda r: r.rps)
+        return {
+            "rps": {"best": max(rps), "median": statistics.median(rps), "min": min(rps)},
+            "p50_ms": {"best": min(p50), "median": statistics.median(p50), "max": max(p50)},
+            "p99_ms": {"best": min(p99), "median": statistics.median(p99), "max": max(p99)},
+            "cpu_us_per_req": {
+                "best": min(cpu) if cpu else 0.0,
+                "median": statistics.median(cpu) if cpu else 0.0,
+                "max": max(cpu) if cpu else 0.0,
+            },
+            "best_run": asdict(best),
+            "errors": sum(r.non_2xx + r.socket_errors for r in self.runs),
+            "non_2xx": sum(r.non_2xx for r in self.runs),
+            "socket_errors": sum(r.socket_errors for r in self.runs),
+            "requests": sum(r.requests for r in self.runs),
+            "runs": [asdict(r) for r in self.runs],
+        }

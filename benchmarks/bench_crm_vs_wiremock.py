@@ -29,20 +29,22 @@ import os
 import platform
 import re
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 from _common import (
-    WrkRun,
+    HERE,
+    HOST,
+    ROOT,
+    Series,
     code_version,
     free_port,
     log,
@@ -53,9 +55,6 @@ from _common import (
     wait_http,
 )
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-HOST = "127.0.0.1"
 API = "/services/data/v68.0"
 DEFAULT_JAR = HERE / ".work/node_modules/wiremock/build/wiremock-standalone-3.13.2.jar"
 CLIENT_ID = "3MVG9simulatorConsumerKeyDefault"
@@ -193,30 +192,6 @@ def start_wiremock(args: argparse.Namespace, logdir: Path) -> Iterator[Target]:
 
 
 # -- measurement ----------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class Series:
-    runs: list[WrkRun] = field(default_factory=list)
-
-    def summary(self) -> dict[str, Any]:
-        rps = [r.rps for r in self.runs]
-        p50 = [r.p50_ms for r in self.runs]
-        p99 = [r.p99_ms for r in self.runs]
-        cpu = [r.cpu_us_per_req for r in self.runs if r.cpu_us_per_req]
-        best = max(self.runs, key=lambda r: r.rps)
-        return {
-            "rps": {"best": max(rps), "min": min(rps), "median": statistics.median(rps)},
-            "p50_ms": {"best": min(p50), "max": max(p50), "median": statistics.median(p50)},
-            "p99_ms": {"best": min(p99), "max": max(p99), "median": statistics.median(p99)},
-            "cpu_us_per_req": {
-                "best": min(cpu) if cpu else 0.0,
-                "median": statistics.median(cpu) if cpu else 0.0,
-            },
-            "best_run": asdict(best),
-            "errors": sum(r.non_2xx + r.socket_errors for r in self.runs),
-            "runs": [asdict(r) for r in self.runs],
-        }
 
 
 def urls(t: Target) -> dict[str, str]:

@@ -54,13 +54,12 @@ import json
 import os
 import platform
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -68,6 +67,10 @@ from typing import Any
 import httpx
 import jwt
 from _common import (
+    HERE,
+    HOST,
+    ROOT,
+    Series,
     WrkRun,
     code_version,
     free_port,
@@ -79,9 +82,6 @@ from _common import (
     wait_http,
 )
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-HOST = "127.0.0.1"
 TARGETS = {"get": {"rps": 20_000.0, "p99_ms": 5.0}, "create": {"rps": 10_000.0, "p99_ms": 5.0}}
 OPS = ("get", "create")
 SYSTEMS = ("crm", "erp", "psa", "hcm", "bc")
@@ -498,31 +498,6 @@ def start(
 
 
 # -- measurement ------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class Series:
-    runs: list[WrkRun] = field(default_factory=list)
-
-    def summary(self) -> dict[str, Any]:
-        rps = [r.rps for r in self.runs]
-        p50 = [r.p50_ms for r in self.runs]
-        p99 = [r.p99_ms for r in self.runs]
-        cpu = [r.cpu_us_per_req for r in self.runs if r.cpu_us_per_req]
-        return {
-            "rps": {"best": max(rps), "median": statistics.median(rps), "min": min(rps)},
-            "p50_ms": {"best": min(p50), "median": statistics.median(p50), "max": max(p50)},
-            "p99_ms": {"best": min(p99), "median": statistics.median(p99), "max": max(p99)},
-            "cpu_us_per_req": {
-                "best": min(cpu) if cpu else 0.0,
-                "median": statistics.median(cpu) if cpu else 0.0,
-                "max": max(cpu) if cpu else 0.0,
-            },
-            "non_2xx": sum(r.non_2xx for r in self.runs),
-            "socket_errors": sum(r.socket_errors for r in self.runs),
-            "requests": sum(r.requests for r in self.runs),
-            "runs": [asdict(r) for r in self.runs],
-        }
 
 
 def report_run(tag: str, op: str, run: WrkRun) -> None:
