@@ -1,22 +1,30 @@
-"""Helpers shared by the engine benchmarks: the yardstick server and a realistic CRM record.
+"""Helpers every benchmark script shares, written once: logging, starting and stopping a
+server process, free loopback ports, running and parsing wrk, CPU and RSS of a process, the
+commit measured, the yardstick server and a realistic CRM record.
 
-The wrk runner, process helpers and the simulators' setup live in ``bench_simulators`` and
-``bench_crm_vs_wiremock``; what is added for the engine comparisons is here, once.
+The simulators' setup per vendor lives in ``bench_simulators``.
 """
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import os
+import re
+import socket
+import statistics
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench_crm_vs_wiremock import free_port, log, stop, wait_http
+import httpx
 
 HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
 HOST = "127.0.0.1"
 
 #: a realistic Account: 16 fields, about 0.7 KB of JSON as sent (about 1 KB as the CRM answers it)
@@ -68,3 +76,184 @@ def start_yardstick(core: int, logdir: Path) -> Iterator[tuple[subprocess.Popen[
         yield proc, base
     finally:
         stop(proc)
+
+
+# -- process, wrk and run metadata helpers every script uses ------------------------------
+
+
+def log(msg: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+@dataclass(slots=True)
+class WrkRun:
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    avg_ms: float
+    max_ms: float
+    requests: int
+    non_2xx: int
+    socket_errors: int
+    server_cpu_s: float = 0.0  # CPU time the server process used during the run
+    cpu_us_per_req: float = 0.0
+
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
+
+
+def _ms(text: str) -> float:
+    m = re.fullmatch(r"([\d.]+)(us|ms|s|m|h)", text.strip())
+    if not m:
+        raise ValueError(f"unparsable wrk latency {text!r}")
+    return float(m.group(1)) * _UNITS[m.group(2)]
+
+
+def parse_wrk(out: str) -> WrkRun:
+    def grab(pattern: str) -> re.Match[str]:
+        m = re.search(pattern, out, re.MULTILINE)
+        if m is None:
+            raise RuntimeError(f"wrk output lacks {pattern!r}:\n{out}")
+        return m
+
+    lat = grab(r"^\s+Latency\s+(\S+)\s+(\S+)\s+(\S+)")
+    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    return WrkRun(
+        rps=float(grab(r"^Requests/sec:\s+([\d.]+)").group(1)),
+        p50_ms=_ms(grab(r"^\s+50%\s+(\S+)").group(1)),
+        p99_ms=_ms(grab(r"^\s+99%\s+(\S+)").group(1)),
+        avg_ms=_ms(lat.group(1)),
+        max_ms=_ms(lat.group(3)),
+        requests=int(grab(r"^\s+(\d+) requests in").group(1)),
+        non_2xx=int(non2xx.group(1)) if non2xx else 0,
+        socket_errors=sum(int(x) for x in sock.groups()) if sock else 0,
+    )
+
+
+def lua_str(s: str) -> str:
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def cpu_seconds(pid: int) -> float:
+    """utime + stime of the whole process (all threads) from /proc/<pid>/stat."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0.0
+    fields = stat[stat.rindex(")") + 2 :].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def run_wrk(
+    url: str,
+    script: Path,
+    args: argparse.Namespace,
+    duration: float,
+    pid: int,
+) -> tuple[WrkRun, str]:
+    cmd = [
+        "taskset",
+        "-c",
+        str(args.client_core),
+        "wrk",
+        f"-t{args.threads}",
+        f"-c{args.connections}",
+        f"-d{duration:g}s",
+        "--timeout",
+        "5s",
+        "-s",
+        str(script),
+        "--latency",
+        url,
+    ]
+    cpu0 = cpu_seconds(pid)
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 30, check=False)
+    cpu1 = cpu_seconds(pid)
+    if proc.returncode != 0:
+        raise RuntimeError(f"wrk failed ({proc.returncode}): {proc.stderr}\n{proc.stdout}")
+    run = parse_wrk(proc.stdout)
+    run.server_cpu_s = round(cpu1 - cpu0, 3)
+    run.cpu_us_per_req = round(run.server_cpu_s * 1e6 / run.requests, 1) if run.requests else 0.0
+    return run, proc.stdout
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return int(s.getsockname()[1])
+
+
+def wait_http(url: str, proc: subprocess.Popen[bytes], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode} before answering {url}")
+        try:
+            if httpx.get(url, timeout=1.0).status_code < 500:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"no answer from {url} within {timeout:.0f}s")
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+
+
+def rss_kb(pid: int) -> int:
+    with contextlib.suppress(OSError):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def code_version() -> dict[str, Any]:
+    """The commit measured, and whether simulators/ had uncommitted changes."""
+
+    def git(*a: str) -> str:
+        r = subprocess.run(["git", *a], cwd=ROOT, capture_output=True, text=True, check=False)
+        return r.stdout.strip()
+
+    return {
+        "commit": git("rev-parse", "--short", "HEAD"),
+        "simulators_dirty": bool(git("status", "--porcelain", "--", "simulators")),
+    }
+
+
+@dataclass(slots=True)
+class Series:
+    """The wrk runs of one server and operation, and their summary for the results file."""
+
+    runs: list[WrkRun] = field(default_factory=list)
+
+    def summary(self) -> dict[str, Any]:
+        rps = [r.rps for r in self.runs]
+        p50 = [r.p50_ms for r in self.runs]
+        p99 = [r.p99_ms for r in self.runs]
+        cpu = [r.cpu_us_per_req for r in self.runs if r.cpu_us_per_req]
+        best = max(self.runs, key=lambda r: r.rps)
+        return {
+            "rps": {"best": max(rps), "median": statistics.median(rps), "min": min(rps)},
+            "p50_ms": {"best": min(p50), "median": statistics.median(p50), "max": max(p50)},
+            "p99_ms": {"best": min(p99), "median": statistics.median(p99), "max": max(p99)},
+            "cpu_us_per_req": {
+                "best": min(cpu) if cpu else 0.0,
+                "median": statistics.median(cpu) if cpu else 0.0,
+                "max": max(cpu) if cpu else 0.0,
+            },
+            "best_run": asdict(best),
+            "errors": sum(r.non_2xx + r.socket_errors for r in self.runs),
+            "non_2xx": sum(r.non_2xx for r in self.runs),
+            "socket_errors": sum(r.socket_errors for r in self.runs),
+            "requests": sum(r.requests for r in self.runs),
+            "runs": [asdict(r) for r in self.runs],
+        }

@@ -31,7 +31,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_crm_vs_wiremock import log
+from _common import log
 from bench_simulators import VENDORS, Series, run_wrk, start, write_lua
 
 HERE = Path(__file__).resolve().parent

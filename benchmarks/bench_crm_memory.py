@@ -38,7 +38,7 @@ from typing import Any
 
 import httpx
 import orjson
-from _common import REALISTIC_ACCOUNT
+from _common import REALISTIC_ACCOUNT, code_version
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -186,19 +186,6 @@ def server_side(client: httpx.Client, base: str, route: str, since: int) -> dict
     r.raise_for_status()
     durations = [float(e["duration_ms"]) for e in r.json()["entries"]]
     return summary(durations) if durations else {}
-
-
-def code_version() -> dict[str, Any]:
-    """The commit measured, and whether simulators/ had uncommitted changes."""
-
-    def git(*a: str) -> str:
-        r = subprocess.run(["git", *a], cwd=ROOT, capture_output=True, text=True, check=False)
-        return r.stdout.strip()
-
-    return {
-        "commit": git("rev-parse", "--short", "HEAD"),
-        "simulators_dirty": bool(git("status", "--porcelain", "--", "simulators")),
-    }
 
 
 def main() -> None:

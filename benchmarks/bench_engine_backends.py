@@ -35,8 +35,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from _common import HERE, REALISTIC_ACCOUNT, load_average, start_yardstick
-from bench_crm_vs_wiremock import code_version, log
+from _common import HERE, REALISTIC_ACCOUNT, code_version, load_average, log, start_yardstick
 from bench_simulators import VENDORS, Plan, Series, machine_info, measure, start
 
 SERVERS = ("native", "granian", "yardstick")

@@ -54,35 +54,34 @@ import json
 import os
 import platform
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 import jwt
-from bench_crm_vs_wiremock import (
+from _common import (
+    HERE,
+    HOST,
+    ROOT,
+    Series,
     WrkRun,
     code_version,
-    cpu_seconds,
     free_port,
     log,
     lua_str,
-    parse_wrk,
     rss_kb,
+    run_wrk,
     stop,
     wait_http,
 )
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-HOST = "127.0.0.1"
 TARGETS = {"get": {"rps": 20_000.0, "p99_ms": 5.0}, "create": {"rps": 10_000.0, "p99_ms": 5.0}}
 OPS = ("get", "create")
 SYSTEMS = ("crm", "erp", "psa", "hcm", "bc")
@@ -452,35 +451,6 @@ def write_lua(workdir: Path, system: str, plan: Plan) -> dict[str, Path]:
     return {"get": get, "create": post}
 
 
-def run_wrk(
-    url: str, script: Path, args: argparse.Namespace, duration: float, pid: int
-) -> tuple[WrkRun, str]:
-    cmd = [
-        "taskset",
-        "-c",
-        str(args.client_core),
-        "wrk",
-        f"-t{args.threads}",
-        f"-c{args.connections}",
-        f"-d{duration:g}s",
-        "--timeout",
-        "5s",
-        "-s",
-        str(script),
-        "--latency",
-        url,
-    ]
-    cpu0 = cpu_seconds(pid)
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 30, check=False)
-    cpu1 = cpu_seconds(pid)
-    if proc.returncode != 0:
-        raise RuntimeError(f"wrk failed ({proc.returncode}): {proc.stderr}\n{proc.stdout}")
-    run = parse_wrk(proc.stdout)
-    run.server_cpu_s = round(cpu1 - cpu0, 3)
-    run.cpu_us_per_req = round(run.server_cpu_s * 1e6 / run.requests, 1) if run.requests else 0.0
-    return run, proc.stdout
-
-
 # -- servers ----------------------------------------------------------------------------
 
 
@@ -528,31 +498,6 @@ def start(
 
 
 # -- measurement ------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class Series:
-    runs: list[WrkRun] = field(default_factory=list)
-
-    def summary(self) -> dict[str, Any]:
-        rps = [r.rps for r in self.runs]
-        p50 = [r.p50_ms for r in self.runs]
-        p99 = [r.p99_ms for r in self.runs]
-        cpu = [r.cpu_us_per_req for r in self.runs if r.cpu_us_per_req]
-        return {
-            "rps": {"best": max(rps), "median": statistics.median(rps), "min": min(rps)},
-            "p50_ms": {"best": min(p50), "median": statistics.median(p50), "max": max(p50)},
-            "p99_ms": {"best": min(p99), "median": statistics.median(p99), "max": max(p99)},
-            "cpu_us_per_req": {
-                "best": min(cpu) if cpu else 0.0,
-                "median": statistics.median(cpu) if cpu else 0.0,
-                "max": max(cpu) if cpu else 0.0,
-            },
-            "non_2xx": sum(r.non_2xx for r in self.runs),
-            "socket_errors": sum(r.socket_errors for r in self.runs),
-            "requests": sum(r.requests for r in self.runs),
-            "runs": [asdict(r) for r in self.runs],
-        }
 
 
 def report_run(tag: str, op: str, run: WrkRun) -> None:

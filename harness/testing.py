@@ -77,17 +77,31 @@ class SimHandle:
             client.close()
         self._clients.clear()
 
+    def check(self) -> None:
+        """Re-raise what a handler raised unexpectedly since the last check (the vendor's
+        client only saw a 500), so the test that caused it fails on the traceback."""
+        errors = list(self.sim.handler_errors)
+        self.sim.handler_errors.clear()
+        if errors:
+            raise AssertionError(
+                f"{len(errors)} unexpected handler error(s) on the {self.sim.dialect.vendor} "
+                f"simulator; the first: {errors[0]!r}"
+            ) from errors[0]
+
     def reset(self) -> None:
-        """Back to a fresh default tenant; clears journal, faults and subscriptions."""
+        """Back to a fresh default tenant; clears journal, faults and subscriptions, then
+        ``check()``: a handler's unexpected exception fails the test that just ran."""
         self.close_clients()
         r = self.admin.post("/reset")
         if r.status_code != 200:
             raise AssertionError(f"simulator reset failed: {r.status_code} {r.text}")
+        self.check()
 
     def close(self) -> None:
         self.close_clients()
         self.admin.close()
         self.server.stop()
+        self.check()
 
 
 def start_simulator(

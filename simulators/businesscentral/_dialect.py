@@ -21,7 +21,13 @@ from simulators.engine import (
 from ._auth import DISCOVERY_PATH, SCOPE, TOKEN_PATH, BusinessCentralAuth
 from ._batch import Batch
 from ._edm import BY_SET, ENTITIES, EntityDef
-from ._errors import bad_request, method_not_allowed, resource_not_found, throttled
+from ._errors import (
+    bad_request,
+    method_not_allowed,
+    payload_too_large,
+    resource_not_found,
+    throttled,
+)
 from ._metadata import Metadata
 from ._records import COMPANY, Records, coerce, company_guid
 from ._rest import RestApi
@@ -199,7 +205,7 @@ class BusinessCentralDialect(Dialect):
         )
 
     def payload_too_large(self, req: Request, limit: int) -> HttpError:
-        return HttpError(413, "RequestEntityTooLarge", f"The request body exceeds {limit} bytes.")
+        return payload_too_large(limit)
 
     # -- events ----------------------------------------------------------------------
 

@@ -35,6 +35,15 @@ def resource_not_found(segment: str) -> HttpError:
     )
 
 
+def unknown_name(message: str) -> HttpError:
+    """A segment or function name the service does not know (BC sends 400 ``BadRequest_NotFound``)."""
+    return HttpError(400, "BadRequest_NotFound", message)
+
+
+def payload_too_large(limit: int) -> HttpError:
+    return HttpError(413, "RequestEntityTooLarge", f"The request body exceeds {limit} bytes.")
+
+
 def method_not_allowed(message: str) -> HttpError:
     return HttpError(405, "BadRequest_MethodNotAllowed", message)
 

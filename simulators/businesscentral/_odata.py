@@ -19,10 +19,10 @@ from odata_query import ast
 from odata_query.exceptions import ODataException
 from odata_query.grammar import ODataLexer, ODataParser
 
-from simulators.engine import HttpError, json_path
+from simulators.engine import json_path
 
 from ._edm import ENTITIES, EntityDef
-from ._errors import bad_request, query_syntax, unknown_property
+from ._errors import bad_request, query_syntax, unknown_name, unknown_property
 
 _SYSTEM = (
     "$filter",
@@ -261,9 +261,7 @@ class _Compiler:
             return f"upper({args[0]})"
         if name == "length" and len(args) == 1:
             return f"length({args[0]})"
-        raise HttpError(
-            400, "BadRequest_NotFound", f"An unknown function with name '{n.func.name}' was found."
-        )
+        raise unknown_name(f"An unknown function with name '{n.func.name}' was found.")
 
 
 def literal(n: Any) -> Any:

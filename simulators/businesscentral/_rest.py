@@ -25,10 +25,10 @@ from urllib.parse import quote, urlencode
 
 import orjson
 
-from simulators.engine import HttpError, Request, Response, Tenant, json_path
+from simulators.engine import Request, Response, Tenant, json_path
 
 from ._edm import BY_SET, COMPANY_SETS, ENTITIES, EntityDef
-from ._errors import bad_request, dialog, method_not_allowed, resource_not_found
+from ._errors import bad_request, dialog, method_not_allowed, resource_not_found, unknown_name
 from ._odata import QueryOptions, compile_filter, encode_skiptoken, parse_options
 from ._records import COMPANY, SEQ, Records, not_found
 from ._state import state_of
@@ -107,9 +107,7 @@ class RestApi:
             return Target("subscription" if key else "subscriptions", key=key)
         if name != "companies":
             if name in BY_SET:
-                raise HttpError(
-                    400,
-                    "BadRequest_NotFound",
+                raise unknown_name(
                     f"The entity set '{name}' needs a company: use companies({{id}})/{name}.",
                 )
             raise resource_not_found(name)

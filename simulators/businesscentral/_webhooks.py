@@ -203,14 +203,7 @@ class Webhooks:
             )
 
     async def create(self, req: Request, tenant: Tenant, root: str) -> Response:
-        body = req.json()
-        if not isinstance(body, dict):
-            raise bad_request("Invalid Request Body")
-        unknown = set(body) - {"notificationUrl", "resource", "clientState", "@odata.etag"}
-        if unknown:
-            raise bad_request(
-                f"The property '{sorted(unknown)[0]}' does not exist on type 'Microsoft.NAV.subscriptions'.",
-            )
+        body = _subscription_body(req)
         url = body.get("notificationUrl")
         if not isinstance(url, str) or not url:
             raise bad_request("The property 'notificationUrl' is required.")
@@ -255,21 +248,14 @@ class Webhooks:
 
     async def renew(self, req: Request, tenant: Tenant, sub: dict[str, Any], root: str) -> Response:
         self._check_etag(req, sub)
-        body = req.json()
-        if not isinstance(body, dict):
-            raise bad_request("Invalid Request Body")
-        unknown = set(body) - {"notificationUrl", "resource", "clientState", "@odata.etag"}
-        if unknown:
-            raise bad_request(
-                f"The property '{sorted(unknown)[0]}' does not exist on type 'Microsoft.NAV.subscriptions'.",
-            )
+        body = _subscription_body(req)
         if "resource" in body and body["resource"] != sub["resource"]:
             self._parse_resource(tenant, body["resource"])
         url = body.get("notificationUrl", sub["notificationUrl"])
         await self._handshake(url)
         now = tenant.clock.time()
         stamp = bc_datetime(now)
-        new = {
+        new: dict[str, Any] = {
             **sub,
             **{k: body[k] for k in ("notificationUrl", "resource", "clientState") if k in body},
             "expirationDateTime": self._expiry(now),
@@ -394,3 +380,16 @@ def set_of(type_name: str) -> str | None:
         if ent.name == type_name:
             return name
     return None
+
+
+def _subscription_body(req: Request) -> dict[str, Any]:
+    """The JSON object of a subscription create or renew; other properties are refused."""
+    body = req.json()
+    if not isinstance(body, dict):
+        raise bad_request("Invalid Request Body")
+    unknown = set(body) - {"notificationUrl", "resource", "clientState", "@odata.etag"}
+    if unknown:
+        raise bad_request(
+            f"The property '{sorted(unknown)[0]}' does not exist on type 'Microsoft.NAV.subscriptions'.",
+        )
+    return body

@@ -9,11 +9,11 @@ from ._cli import serve_cli
 from ._clock import Clock
 from ._delivery import DeadLetter, DeliveryRecord, RetryPolicy, Subscription
 from ._dialect import Dialect
-from ._errors import ConfigError, HttpError, NotFoundError, SimulatorError
+from ._errors import ConfigError, ErrorDetail, HttpError, NotFoundError, SimulatorError
 from ._events import DeliveryFaults, Event, EventBus, check_webhook_url
 from ._faults import Fault, FaultRule, FaultRules
 from ._guard import AdminGuard, exposure_warning, warn_if_exposed
-from ._http import Request, Response, Route, Router
+from ._http import OPTIONAL_SLASH, Request, Response, Route, Router
 from ._journal import Journal, JournalEntry, JournalFilter
 from ._limiters import BucketLimiter
 from ._ratelimit import ConcurrencyLimit, RollingQuota, TokenBucket
@@ -28,6 +28,7 @@ from ._tls import LOOPBACK_NAMES, WILDCARD_HOSTS, TlsFiles, make_tls_files
 __all__ = [
     "DEFAULT_TENANT",
     "LOOPBACK_NAMES",
+    "OPTIONAL_SLASH",
     "WILDCARD_HOSTS",
     "AdminGuard",
     "BucketLimiter",
@@ -40,6 +41,7 @@ __all__ = [
     "DeliveryRecord",
     "Dialect",
     "EngineServices",
+    "ErrorDetail",
     "Event",
     "EventBus",
     "Fault",

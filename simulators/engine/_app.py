@@ -8,6 +8,7 @@ limits. Every error leaves in the vendor's own error format; nothing leaks a tra
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import dataclasses
 import logging
@@ -101,6 +102,8 @@ class Simulator:
         self.base_url = ""  # set by the server once the port is known
         self.router = Router()
         self.admin_router = Router()
+        #: unexpected exceptions of handlers (answered 500), newest last, for tests to re-raise
+        self.handler_errors: collections.deque[Exception] = collections.deque(maxlen=32)
         self.tenants = TenantRegistry(
             self.settings.data_dir,
             self._setup_tenant,
@@ -449,8 +452,9 @@ class Simulator:
             resp = dialect.error_response(HttpError(400, "INVALID_INPUT", str(exc)), req)
         except _Reset:
             raise
-        except Exception:
+        except Exception as exc:
             log.exception("unexpected error handling %s %s", req.method, req.path)
+            self.handler_errors.append(exc)
             resp = dialect.error_response(
                 HttpError(
                     500,
@@ -491,8 +495,9 @@ class Simulator:
             return Response.json(
                 {"error": {"code": "INVALID_INPUT", "message": f"invalid value: {exc}"}}, 400
             )
-        except Exception:
+        except Exception as exc:
             log.exception("admin error on %s %s", req.method, req.path)
+            self.handler_errors.append(exc)
             return Response.json(
                 {
                     "error": {

@@ -10,7 +10,7 @@ Hierarchy::
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict
 
 
 class SimulatorError(Exception):
@@ -27,6 +27,14 @@ class SimulatorError(Exception):
 
 class ConfigError(SimulatorError):
     """Invalid settings or admin input; the admin API answers 400 with the message."""
+
+
+class ErrorDetail(TypedDict, total=False):
+    """What a vendor's named error factory passes on to ``HttpError`` besides the message."""
+
+    fields: list[str] | None
+    headers: dict[str, str] | None
+    extra: dict[str, Any] | None
 
 
 class HttpError(SimulatorError):
@@ -52,6 +60,11 @@ class HttpError(SimulatorError):
         self.fields = fields or []
         self.headers = headers or {}
         self.extra = extra or {}
+
+    def __repr__(self) -> str:
+        """``HttpError(status=404, code='NOT_FOUND', message='...')`` in logs and pytest output."""
+        name = type(self).__name__
+        return f"{name}(status={self.status}, code={self.code!r}, message={self.message!r})"
 
 
 class NotFoundError(HttpError):

@@ -186,6 +186,10 @@ class Response:
 Handler = Callable[[Request], "Response | Awaitable[Response]"]
 
 
+#: ``Router.add(..., suffixes=OPTIONAL_SLASH)``: the path with and without a trailing ``/``.
+OPTIONAL_SLASH: tuple[str, ...] = ("", "/")
+
+
 class Route:
     """A method + path pattern bound to a handler.
 
@@ -211,7 +215,11 @@ class Route:
 def _compile_pattern(pattern: str) -> str:
     out = ["^"]
     pos = 0
+    seen: set[str] = set()
     for m in re.finditer(r"\{(\w+)(?::(path))?\}", pattern):
+        if m.group(1) in seen:
+            raise ValueError(f"route {pattern!r} names the parameter {m.group(1)!r} twice")
+        seen.add(m.group(1))
         out.append(re.escape(pattern[pos : m.start()]))
         out.append(f"(?P<{m.group(1)}>.+)" if m.group(2) else f"(?P<{m.group(1)}>[^/]+)")
         pos = m.end()
@@ -253,9 +261,19 @@ class Router:
         *,
         auth: bool = True,
         name: str | None = None,
+        suffixes: tuple[str, ...] = ("",),
     ) -> None:
+        """Register ``pattern`` once per suffix, in the order given.
+
+        ``suffixes=OPTIONAL_SLASH`` serves ``/x`` and ``/x/``; ``(".json", "")`` an optional
+        format extension (the longer form first, so ``{id}`` never swallows ``5.json``).
+        Every form shares the handler and the name the journal and fault rules see.
+        """
         ms = (methods,) if isinstance(methods, str) else tuple(methods)
-        self.routes.append(Route(ms, pattern, handler, auth=auth, name=name or pattern))
+        for suffix in suffixes:
+            self.routes.append(
+                Route(ms, pattern + suffix, handler, auth=auth, name=name or pattern)
+            )
         self._compiled.clear()
         self._last = _NO_MATCH
 

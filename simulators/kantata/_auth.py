@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 from simulators.engine import HttpError, Request, Response, Tenant, TenantRegistry, TokenStore
 
+from ._errors import invalid_oauth_request
 from ._state import state_of
 from ._wire import json_response
 
@@ -83,38 +84,14 @@ class KantataAuth:
         elif scheme.lower() != "bearer" or not value:
             value = ""
         if not value:
-            raise HttpError(
-                401,
-                "oauth",
-                "Invalid OAuth 2 Request",
-                headers={
-                    "www-authenticate": 'Bearer realm="Kantata OX", '
-                    'error_description="no access token was provided"'
-                },
-            )
+            raise invalid_oauth_request("no access token was provided")
         tok = self.tokens.lookup(value)
         tenant = self.tenants.find(tok.tenant) if tok is not None else None
         if tok is None or tenant is None or tok.kind not in ("access", "personal"):
-            raise HttpError(
-                401,
-                "oauth",
-                "Invalid OAuth 2 Request",
-                headers={
-                    "www-authenticate": 'Bearer realm="Kantata OX", error="invalid_token", '
-                    'error_description="the access token is invalid"'
-                },
-            )
+            raise invalid_oauth_request("the access token is invalid", "invalid_token")
         state = tok.state(tenant.clock.time())
         if state != "valid":
-            raise HttpError(
-                401,
-                "oauth",
-                "Invalid OAuth 2 Request",
-                headers={
-                    "www-authenticate": 'Bearer realm="Kantata OX", error="invalid_token", '
-                    f'error_description="the access token was {state}"'
-                },
-            )
+            raise invalid_oauth_request(f"the access token was {state}", "invalid_token")
         req.principal = tok.subject
         return tenant
 

@@ -27,6 +27,7 @@ from simulators.engine import (
 )
 
 from ._auth import CREDS_KEY, KantataAuth
+from ._errors import method_not_allowed, not_found, payload_too_large, rate_limited
 from ._feed import build_event, change_key
 from ._handlers import Handlers
 from ._limits import LIMITED_ENDPOINTS, EndpointBuckets, report_unserved
@@ -39,6 +40,8 @@ from ._wire import error_response, iso_timestamp, tz_from_offset
 
 ACCOUNT_KEY = "kantata.account_id"
 API = "/api/v1"
+#: every Kantata path is served with and without its ``.json`` format extension
+JSON = (".json", "")
 
 
 class KantataDialect(Dialect):
@@ -69,26 +72,27 @@ class KantataDialect(Dialect):
         h, a = self.handlers, self.auth
         r.add("POST", "/oauth/token", a.token, auth=False, name="oauth.token")
         r.add("GET", "/oauth/authorize", a.authorize, auth=False, name="oauth.authorize")
-        for suffix in (".json", ""):
-            r.add("GET", f"{API}/users/me{suffix}", h.me, name="users.me")
-            r.add(
-                "POST",
-                f"{API}/external_references/create_or_update{suffix}",
-                h.external_reference,
-                name="external_references.create_or_update",
-            )
-            r.add(
-                "GET",
-                f"{API}/subscribed_events/event_types{suffix}",
-                h.event_types,
-                name="subscribed_events.event_types",
-            )
-            for path, kind in (
-                ("timesheet_approvals", "approval"),
-                ("timesheet_rejections", "rejection"),
-                ("timesheet_cancellations", "cancellation"),
-            ):
-                r.add("POST", f"{API}/{path}{suffix}", _bind1(h.resolution, kind), name=path)
+        r.add("GET", f"{API}/users/me", h.me, name="users.me", suffixes=JSON)
+        r.add(
+            "POST",
+            f"{API}/external_references/create_or_update",
+            h.external_reference,
+            name="external_references.create_or_update",
+            suffixes=JSON,
+        )
+        r.add(
+            "GET",
+            f"{API}/subscribed_events/event_types",
+            h.event_types,
+            name="subscribed_events.event_types",
+            suffixes=JSON,
+        )
+        for path, kind in (
+            ("timesheet_approvals", "approval"),
+            ("timesheet_rejections", "rejection"),
+            ("timesheet_cancellations", "cancellation"),
+        ):
+            r.add("POST", f"{API}/{path}", _bind1(h.resolution, kind), name=path, suffixes=JSON)
         for res in self.catalog:
             self._resource_routes(r, res)
         report_unserved(route.name for route in r.routes)
@@ -96,29 +100,25 @@ class KantataDialect(Dialect):
     def _resource_routes(self, r: Router, res: Resource) -> None:
         h = self.handlers
         c = res.collection
-        for suffix in (".json", ""):
-            if "list" in res.ops:
-                r.add("GET", f"{API}/{c}{suffix}", _bind_async(h.list, res), name=f"{c}.list")
-            if "create" in res.ops:
-                r.add("POST", f"{API}/{c}{suffix}", _bind(h.create, res), name=f"{c}.create")
-            if c == "time_entries":
-                r.add(
-                    "DELETE",
-                    f"{API}/{c}{suffix}",
-                    _bind(h.bulk_delete, res),
-                    name=f"{c}.bulk_delete",
-                )
-            if "get" in res.ops:
-                r.add("GET", f"{API}/{c}/{{id}}{suffix}", _bind(h.show, res), name=f"{c}.show")
-            if "update" in res.ops:
-                r.add("PUT", f"{API}/{c}/{{id}}{suffix}", _bind(h.update, res), name=f"{c}.update")
-                r.add(
-                    "PATCH", f"{API}/{c}/{{id}}{suffix}", _bind(h.update, res), name=f"{c}.update"
-                )
-            if "delete" in res.ops:
-                r.add(
-                    "DELETE", f"{API}/{c}/{{id}}{suffix}", _bind(h.delete, res), name=f"{c}.delete"
-                )
+        one = f"{API}/{c}/{{id}}"
+        if "list" in res.ops:
+            r.add("GET", f"{API}/{c}", _bind_async(h.list, res), name=f"{c}.list", suffixes=JSON)
+        if "create" in res.ops:
+            r.add("POST", f"{API}/{c}", _bind(h.create, res), name=f"{c}.create", suffixes=JSON)
+        if c == "time_entries":
+            r.add(
+                "DELETE",
+                f"{API}/{c}",
+                _bind(h.bulk_delete, res),
+                name=f"{c}.bulk_delete",
+                suffixes=JSON,
+            )
+        if "get" in res.ops:
+            r.add("GET", one, _bind(h.show, res), name=f"{c}.show", suffixes=JSON)
+        if "update" in res.ops:
+            r.add(("PUT", "PATCH"), one, _bind(h.update, res), name=f"{c}.update", suffixes=JSON)
+        if "delete" in res.ops:
+            r.add("DELETE", one, _bind(h.delete, res), name=f"{c}.delete", suffixes=JSON)
 
     def setup_tenant(self, tenant: Tenant) -> None:
         store = tenant.store
@@ -214,9 +214,7 @@ class KantataDialect(Dialect):
         return None
 
     def _rate_limited(self, b: TokenBucket) -> Response:
-        resp = error_response(
-            HttpError(429, "system", "Rate limit exceeded. Please retry your request later.")
-        )
+        resp = error_response(rate_limited())
         if self.settings.retry_after == "seconds":
             resp.headers.append(("retry-after", str(max(1, int(b.retry_after() + 0.999)))))
         return resp
@@ -225,15 +223,13 @@ class KantataDialect(Dialect):
         return error_response(err)
 
     def not_found(self, req: Request) -> HttpError:
-        return HttpError(404, "system", "Not found")
+        return not_found()
 
     def method_not_allowed(self, req: Request) -> HttpError:
-        return HttpError(405, "system", f"Method {req.method} is not allowed for {req.path}")
+        return method_not_allowed(req.method, req.path)
 
     def payload_too_large(self, req: Request, limit: int) -> HttpError:
-        return HttpError(
-            413, "system", f"The request body exceeds the maximum size of {limit} bytes"
-        )
+        return payload_too_large(limit)
 
     # -- events ----------------------------------------------------------------------
 

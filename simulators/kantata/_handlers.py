@@ -14,11 +14,12 @@ from simulators.engine import (
     run_read,
 )
 
+from ._errors import bad_request, not_found, query_too_slow, validation_error
 from ._model import Resource
 from ._present import Presenter, parse_includes, parse_optional_fields
 from ._query import ListQuery
 from ._service import Ctx
-from ._wire import bad_request, json_response, not_found, request_body, validation_error
+from ._wire import json_response, request_body
 
 if TYPE_CHECKING:
     from ._model import Catalog
@@ -80,11 +81,7 @@ class Handlers:
                 self.budget,
             )
         except QueryTimeout:
-            raise HttpError(
-                503,
-                "system",
-                "The request took too long to process; narrow the filters and try again.",
-            ) from None
+            raise query_too_slow() from None
         except OverflowError:
             raise bad_request("a number in the filters is out of range") from None
         p = self.presenter(req, req.tenant)

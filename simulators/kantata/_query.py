@@ -8,8 +8,9 @@ from typing import Any
 
 from simulators.engine import Request, json_path
 
+from ._errors import bad_request
 from ._model import Resource
-from ._wire import bad_request, parse_date, parse_timestamp
+from ._wire import parse_date, parse_timestamp
 
 Clause = tuple[str, list[Any]]
 Filter = Callable[[str], Clause]

@@ -11,6 +11,8 @@ import orjson
 
 from simulators.engine import HttpError, Request, Response
 
+from ._errors import bad_request, syntax_error
+
 JSON_CT = "application/json; charset=utf-8"
 
 #: Kantata error types by HTTP status when a handler did not name one
@@ -55,20 +57,6 @@ def error_body(err: HttpError) -> dict[str, Any]:
 
 def error_response(err: HttpError) -> Response:
     return json_response(error_body(err), err.status)
-
-
-def validation_error(messages: list[tuple[str | None, str]]) -> HttpError:
-    """422 with one Kantata validation error per (field, message)."""
-    items = [{"message": m, **({"field": f} if f else {})} for f, m in messages]
-    return HttpError(422, "validation", items[0]["message"], extra={"errors": items})
-
-
-def not_found(message: str = "Not found") -> HttpError:
-    return HttpError(404, "system", message)
-
-
-def bad_request(message: str) -> HttpError:
-    return HttpError(400, "system", message)
 
 
 # -- time ---------------------------------------------------------------------------------
@@ -153,13 +141,13 @@ def request_body(req: Request) -> dict[str, Any]:
         try:
             pairs = parse_qsl(req.body.decode("utf-8"), keep_blank_values=True)
         except UnicodeDecodeError:
-            raise HttpError(400, "syntax", "The request body is not valid UTF-8") from None
+            raise syntax_error("The request body is not valid UTF-8") from None
         return _nest(pairs)
     if not req.body.strip():
         return {}
     body = req.json()
     if not isinstance(body, dict):
-        raise HttpError(400, "syntax", "The request body must be a JSON object")
+        raise syntax_error("The request body must be a JSON object")
     return body
 
 

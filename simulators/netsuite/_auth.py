@@ -27,8 +27,9 @@ from oauthlib.oauth1.rfc5849 import utils as oauth_utils
 
 from simulators.engine import HttpError, Request, Response, Tenant, TenantRegistry, TokenStore
 
+from ._errors import invalid_login
 from ._keys import ClientKey, generate_key, write_key
-from ._wire import INVALID_LOGIN_DETAIL, JSON_CT
+from ._wire import JSON_CT
 
 if TYPE_CHECKING:
     from ._settings import NetSuiteSettings
@@ -37,12 +38,6 @@ CREDS_KEY = "ns.credentials"
 NONCES_KEY = "ns.nonces"
 TOKEN_PATH = "/services/rest/auth/oauth2/v1/token"
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
-
-
-def invalid_login() -> HttpError:
-    return HttpError(
-        401, "INVALID_LOGIN", INVALID_LOGIN_DETAIL, headers={"www-authenticate": "OAuth realm"}
-    )
 
 
 @dataclass(slots=True)

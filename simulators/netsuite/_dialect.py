@@ -19,6 +19,12 @@ from simulators.engine import (
 )
 
 from ._auth import TOKEN_PATH, NetSuiteAuth
+from ._errors import (
+    invalid_id,
+    method_not_allowed,
+    nonexistent_id,
+    request_entity_too_large,
+)
 from ._governance import GOVERNANCE_PATH, GovernanceLimits
 from ._jobs import AsyncJobs
 from ._limits import ConcurrencyLimiter
@@ -222,22 +228,16 @@ class NetSuiteDialect(Dialect):
         return error_response(err)
 
     def not_found(self, req: Request) -> HttpError:
-        return HttpError(
-            404,
-            "NONEXISTENT_ID",
+        return nonexistent_id(
             f"The requested resource {req.path} does not exist.",
             extra={"o:urlPath": req.path},
         )
 
     def method_not_allowed(self, req: Request) -> HttpError:
-        return HttpError(
-            405, "METHOD_NOT_ALLOWED", f"HTTP method {req.method} is not allowed for this resource."
-        )
+        return method_not_allowed(f"HTTP method {req.method} is not allowed for this resource.")
 
     def payload_too_large(self, req: Request, limit: int) -> HttpError:
-        return HttpError(
-            413,
-            "REQUEST_ENTITY_TOO_LARGE",
+        return request_entity_too_large(
             f"The request body exceeds the maximum allowed size of {limit} bytes.",
         )
 
@@ -277,7 +277,7 @@ class NetSuiteDialect(Dialect):
                 if given is not None:
                     rid = str(given)
                     if not rid.isdigit():
-                        raise HttpError(400, "INVALID_ID", f"record {i}: id {rid!r} is not numeric")
+                        raise invalid_id(f"record {i}: id {rid!r} is not numeric")
                     self._bump(tenant, f"ns:{rt.family}", int(rid))
                 else:
                     rid = self.records.new_id(tenant, rt)

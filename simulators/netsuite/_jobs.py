@@ -19,6 +19,7 @@ import orjson
 
 from simulators.engine import HttpError, Request, Response, Tenant
 
+from ._errors import idempotency_error, nonexistent_id
 from ._wire import COLLECTION_CT, json_response, link
 
 JOB_PREFIX = "ns.job."
@@ -72,9 +73,7 @@ class AsyncJobs:
         if key:
             earlier = tenant.store.meta_get(IDEMPOTENCY_PREFIX + key)
             if earlier is not None:
-                raise HttpError(
-                    400,
-                    "IDEMPOTENCY_ERROR",
+                raise idempotency_error(
                     f"A request with the idempotency key '{key}' has already been submitted. "
                     "Use a unique idempotency key for each request.",
                     headers={
@@ -107,9 +106,7 @@ class AsyncJobs:
     def job(self, tenant: Tenant, job_id: str) -> AsyncJob:
         job = self._load(tenant, job_id)
         if job is None:
-            raise HttpError(
-                404,
-                "NONEXISTENT_ID",
+            raise nonexistent_id(
                 f"The async job {job_id} does not exist.",
                 extra={"o:urlPath": job_id},
             )
@@ -144,9 +141,7 @@ class AsyncJobs:
     def get_task(self, tenant: Tenant, job_id: str, task_id: str, base: str) -> Response:
         job = self.job(tenant, job_id)
         if task_id != job.task_id:
-            raise HttpError(
-                404,
-                "NONEXISTENT_ID",
+            raise nonexistent_id(
                 f"The async task {task_id} does not exist.",
                 extra={"o:urlPath": task_id},
             )
@@ -163,9 +158,7 @@ class AsyncJobs:
     def get_result(self, tenant: Tenant, job_id: str, task_id: str) -> Response:
         job = self.job(tenant, job_id)
         if task_id != job.task_id:
-            raise HttpError(
-                404,
-                "NONEXISTENT_ID",
+            raise nonexistent_id(
                 f"The async task {task_id} does not exist.",
                 extra={"o:urlPath": task_id},
             )

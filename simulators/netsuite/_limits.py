@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from simulators.engine import ConcurrencyLimit, HttpError
+from simulators.engine import ConcurrencyLimit
+
+from ._errors import invalid_input
 
 
 class ConcurrencyLimiter:
@@ -26,6 +28,4 @@ class ConcurrencyLimiter:
             if "in_flight" in body:
                 lim.in_flight = max(0, int(body["in_flight"]))
         except (TypeError, ValueError):
-            raise HttpError(
-                400, "INVALID_INPUT", "concurrency and in_flight must be integers"
-            ) from None
+            raise invalid_input("concurrency and in_flight must be integers") from None

@@ -14,6 +14,7 @@ from typing import Any
 
 from simulators.engine import HttpError
 
+from ._errors import invalid_parameter
 from ._schema import FieldDef, RecordType
 from ._wire import has_time, parse_datetime
 
@@ -39,9 +40,7 @@ _ALL = _NUMBER_OPS | _STRING_OPS | _DATE_OPS | _BOOL_OPS | _COMMON
 
 
 def filter_error(detail: str) -> HttpError:
-    return HttpError(
-        400,
-        "INVALID_PARAMETER",
+    return invalid_parameter(
         f"Invalid query parameter value. {detail}",
         extra={"o:errorQueryParam": "q"},
     )

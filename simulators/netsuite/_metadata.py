@@ -12,8 +12,9 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
-from simulators.engine import HttpError, Request, Response
+from simulators.engine import Request, Response
 
+from ._errors import nonexistent_id, not_acceptable
 from ._schema import FieldDef, RecordType, SublistDef
 from ._wire import JSON_CT, json_response
 
@@ -71,9 +72,7 @@ def negotiate(req: Request) -> str:
             return media
         if media in _PLAIN:
             return "application/json"
-    raise HttpError(
-        406,
-        "INVALID_HEADER",
+    raise not_acceptable(
         f"Invalid value '{req.headers.get('accept', '')}' of header Accept. Use "
         f"application/json, {SWAGGER} or {SCHEMA}.",
         extra={"o:errorHeader": "Accept"},
@@ -121,9 +120,7 @@ class MetadataCatalog:
     def _lookup(self, name: str) -> RecordType:
         rt = self.types.get(name.strip().lower())
         if rt is None:
-            raise HttpError(
-                404,
-                "NONEXISTENT_ID",
+            raise nonexistent_id(
                 f"Record type '{name}' does not exist.",
                 extra={"o:urlPath": f"record/v1/metadata-catalog/{name}"},
             )

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from simulators.engine import HttpError, Tenant
 
+from ._errors import invalid_content, user_error
 from ._records import stamp
 from ._values import money
 
@@ -29,18 +30,14 @@ def invoice_status(total: float, paid: float) -> str:
 
 
 def _user_error(detail: str, path: str) -> HttpError:
-    return HttpError(
-        400,
-        "USER_ERROR",
+    return user_error(
         f"Error while accessing a resource. {detail}",
         extra={"o:errorPath": path},
     )
 
 
 def _invalid(value: str, field_name: str, path: str) -> HttpError:
-    return HttpError(
-        400,
-        "INVALID_CONTENT",
+    return invalid_content(
         f"Error while accessing a resource. You have entered an Invalid Field "
         f"Value {value} for the following field: {field_name}",
         extra={"o:errorPath": path},

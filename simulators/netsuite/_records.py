@@ -14,6 +14,7 @@ from typing import Any
 
 from simulators.engine import HttpError, Tenant
 
+from ._errors import invalid_content, invalid_id, invalid_parameter, nonexistent_id, user_error
 from ._schema import FieldDef, RecordType, SublistDef, build_types
 from ._settings import NetSuiteSettings
 from ._values import coerce_scalar, duration_text, invalid_value
@@ -43,9 +44,7 @@ class WriteContext:
 
 
 def not_found(record_id: str) -> HttpError:
-    return HttpError(
-        404,
-        "NONEXISTENT_ID",
+    return nonexistent_id(
         f"The record instance does not exist. Provide a valid record instance ID. Record ID: {record_id}.",
     )
 
@@ -73,9 +72,7 @@ class RecordService:
     def rtype(self, name: str) -> RecordType:
         rt = self.types.get(name.lower())
         if rt is None:
-            raise HttpError(
-                404,
-                "NONEXISTENT_ID",
+            raise nonexistent_id(
                 f"Record type '{name}' does not exist.",
                 extra={"o:urlPath": name},
             )
@@ -94,9 +91,7 @@ class RecordService:
                 raise not_found(raw)
             return None
         if not raw.isdigit() or len(raw) > 18:
-            raise HttpError(
-                400,
-                "INVALID_ID",
+            raise invalid_id(
                 f"The record instance ID '{raw}' is not valid. Provide a valid record instance ID.",
                 extra={"o:urlPath": raw},
             )
@@ -141,9 +136,7 @@ class RecordService:
     ) -> dict[str, Any]:
         """The stored document after applying ``body`` to ``previous`` (or to nothing on create)."""
         if not isinstance(body, dict):
-            raise HttpError(
-                400,
-                "INVALID_CONTENT",
+            raise invalid_content(
                 "Error while accessing a resource. The request body must be a JSON object.",
             )
         data: dict[str, Any] = dict(previous) if previous else {}
@@ -168,9 +161,7 @@ class RecordService:
 
     def unknown_property(self, name: str, path: str, ctx: WriteContext) -> None:
         if ctx.validation == "error":
-            raise HttpError(
-                400,
-                "INVALID_CONTENT",
+            raise invalid_content(
                 f"Error while accessing a resource. Invalid property name: {name}. Remove the "
                 "property from the request body or fix its name.",
                 extra={"o:errorPath": path},
@@ -228,9 +219,7 @@ class RecordService:
         else:
             items = None
         if not isinstance(items, list):
-            raise HttpError(
-                400,
-                "INVALID_CONTENT",
+            raise invalid_content(
                 f"Error while accessing a resource. The sublist {sl.name} "
                 "must be an object with an items array.",
                 extra={"o:errorPath": path},
@@ -241,9 +230,7 @@ class RecordService:
         for i, item in enumerate(items):
             ipath = f"{path}.items[{i}]"
             if not isinstance(item, dict):
-                raise HttpError(
-                    400,
-                    "INVALID_CONTENT",
+                raise invalid_content(
                     "Error while accessing a resource. A sublist line must be a JSON object.",
                     extra={"o:errorPath": ipath},
                 )
@@ -289,9 +276,7 @@ class RecordService:
                 ]
         if missing:
             labels = ", ".join(dict.fromkeys(_label(m) for m in missing))
-            raise HttpError(
-                400,
-                "USER_ERROR",
+            raise user_error(
                 f"Error while accessing a resource. Please enter value(s) for: {labels}.",
                 extra={"o:errorPath": missing[0]},
             )
@@ -390,9 +375,7 @@ class RecordService:
         if not eid or (previous is not None and previous.get("externalId") == eid):
             return
         if tenant.store.find_ids(rt.name, "externalId", eid):
-            raise HttpError(
-                400,
-                "USER_ERROR",
+            raise user_error(
                 f"Error while accessing a resource. A record with the external ID "
                 f"'{eid}' already exists.",
                 extra={"o:errorPath": "externalId"},
@@ -467,9 +450,7 @@ class RecordService:
                 f = rt.field(name)
                 sl = rt.sublist(name)
                 if f is None and sl is None:
-                    raise HttpError(
-                        400,
-                        "INVALID_PARAMETER",
+                    raise invalid_parameter(
                         f"Invalid 'fields' parameter value. Field '{name}' "
                         "does not exist on this record.",
                         extra={"o:errorQueryParam": "fields"},

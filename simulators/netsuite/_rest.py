@@ -20,6 +20,7 @@ from simulators.engine import (
     run_read,
 )
 
+from ._errors import invalid_content, invalid_header, invalid_parameter, nonexistent_id, user_error
 from ._listq import compile_filter, filter_error
 from ._records import WriteContext
 from ._variants import sync_key_refused
@@ -65,9 +66,7 @@ def _int_param(req: Request, name: str, default: int, lo: int, hi: int) -> int:
     except ValueError:
         value = lo - 1
     if not lo <= value <= hi:
-        raise HttpError(
-            400,
-            "INVALID_PARAMETER",
+        raise invalid_parameter(
             f"Invalid query parameter value '{raw}' for parameter '{name}'. "
             f"The value must be an integer between {lo} and {hi}.",
             extra={"o:errorQueryParam": name},
@@ -132,9 +131,7 @@ class RestResources:
         if raw is not None:
             mode = raw.strip().lower()  # type: ignore[assignment]
             if mode not in ("error", "warning", "ignore"):
-                raise HttpError(
-                    400,
-                    "INVALID_HEADER",
+                raise invalid_header(
                     f"Invalid value '{raw}' of header "
                     "X-NetSuite-PropertyNameValidation. Use Error, Warning or Ignore.",
                     extra={"o:errorHeader": "X-NetSuite-PropertyNameValidation"},
@@ -177,9 +174,7 @@ class RestResources:
         rt = self.records.rtype(req.params["type"])
         raw = req.params["id"]
         if raw[:4].lower() != "eid:" or len(raw) == 4:
-            raise HttpError(
-                400,
-                "USER_ERROR",
+            raise user_error(
                 "Error while accessing a resource. The upsert operation (PUT) "
                 "requires an external ID in the form eid:VALUE.",
                 extra={"o:urlPath": raw},
@@ -208,9 +203,7 @@ class RestResources:
         data = self.records.load(t, rt, req.params["id"])
         sl = rt.sublist(req.params["sublist"])
         if sl is None:
-            raise HttpError(
-                404,
-                "NONEXISTENT_ID",
+            raise nonexistent_id(
                 f"Sublist '{req.params['sublist']}' does not exist on record type {rt.name}.",
                 extra={"o:urlPath": req.params["sublist"]},
             )
@@ -284,9 +277,7 @@ class RestResources:
         if isinstance(body, dict):
             q = next((v for k, v in body.items() if k.lower() == "q"), None)
         if not isinstance(q, str):
-            raise HttpError(
-                400,
-                "INVALID_CONTENT",
+            raise invalid_content(
                 "Error while accessing a resource. The request body must be a "
                 'JSON object with the query in the "q" property.',
                 extra={"o:errorPath": "q"},

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from simulators.engine import HttpError, Tenant
 
+from ._errors import invalid_content, user_error
 from ._payments import PaymentRules, invoice_status
 from ._records import stamp
 from ._schema import RecordType
@@ -27,13 +28,11 @@ DEFAULT_ITEM_KEY = "ns.default_service_item"
 
 def _user_error(detail: str, path: str | None = None) -> HttpError:
     extra = {"o:errorPath": path} if path else {}
-    return HttpError(400, "USER_ERROR", f"Error while accessing a resource. {detail}", extra=extra)
+    return user_error(f"Error while accessing a resource. {detail}", extra=extra)
 
 
 def _invalid_ref(value: str, field_name: str, path: str) -> HttpError:
-    return HttpError(
-        400,
-        "INVALID_CONTENT",
+    return invalid_content(
         f"Error while accessing a resource. You have entered an Invalid Field "
         f"Value {value} for the following field: {field_name}",
         extra={"o:errorPath": path},

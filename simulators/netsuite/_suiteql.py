@@ -22,6 +22,7 @@ from sqlglot.errors import SqlglotError
 
 from simulators.engine import HttpError, QueryBudget, QueryTimeout, Tenant, run_read
 
+from ._errors import invalid_parameter
 from ._schema import RecordType
 from ._state import state_of
 from ._suiteql_tables import build_views, date_columns, install_views
@@ -53,9 +54,7 @@ class _Backticks(SQLite):
 
 
 def query_error(detail: str) -> HttpError:
-    return HttpError(
-        400,
-        "INVALID_PARAMETER",
+    return invalid_parameter(
         "Invalid search query. Detailed unprocessed description follows. "
         f"Search error occurred: {detail}",
         extra={"o:errorPath": "q"},

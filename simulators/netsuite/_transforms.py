@@ -12,6 +12,7 @@ from typing import Any
 
 from simulators.engine import HttpError, Tenant
 
+from ._errors import invalid_parameter, user_error
 from ._records import RecordService, WriteContext
 from ._schema import RecordType
 
@@ -19,9 +20,7 @@ Transform = Callable[[Tenant, dict[str, Any], Any, WriteContext], tuple[RecordTy
 
 
 def _cannot_initialize(target: str, source_id: str) -> HttpError:
-    return HttpError(
-        400,
-        "USER_ERROR",
+    return user_error(
         f"Error while accessing a resource. You can not initialize {target}: "
         f"invalid reference {source_id}.",
     )
@@ -47,9 +46,7 @@ class Transforms:
         """(target type, new id); 400 for a pair NetSuite does not transform here."""
         fn = self.table.get((rt.name.lower(), target.lower()))
         if fn is None:
-            raise HttpError(
-                400,
-                "INVALID_PARAMETER",
+            raise invalid_parameter(
                 f"Transformation of {rt.name} to {target} is not supported.",
                 extra={"o:urlPath": target},
             )

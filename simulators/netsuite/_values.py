@@ -8,6 +8,7 @@ from typing import Any
 
 from simulators.engine import HttpError
 
+from ._errors import invalid_content
 from ._schema import FieldDef
 from ._wire import iso_dt, parse_datetime
 
@@ -20,9 +21,7 @@ def invalid_value(value: Any, field_name: str, path: str) -> HttpError:
         if isinstance(value, str | int | float) and not isinstance(value, bool)
         else _short(value)
     )
-    return HttpError(
-        400,
-        "INVALID_CONTENT",
+    return invalid_content(
         f"Error while accessing a resource. You have entered an Invalid Field Value {shown} "
         f"for the following field: {field_name}",
         extra={"o:errorPath": path},
@@ -44,9 +43,7 @@ def coerce_scalar(f: FieldDef, value: Any, path: str) -> Any:
             raise invalid_value(value, f.name, path)
         text = str(value) if not isinstance(value, float) else _num_text(value)
         if len(text) > 4000:
-            raise HttpError(
-                400,
-                "INVALID_CONTENT",
+            raise invalid_content(
                 f"Error while accessing a resource. The field {f.name} contained more than the maximum "
                 "number ( 4000 ) of characters allowed.",
                 extra={"o:errorPath": path},

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from simulators.engine import HttpError
 
-from ._wire import INVALID_LOGIN_DETAIL
+from ._errors import invalid_header, invalid_login, sss_request_limit_exceeded
 
 #: a request over the account's concurrency limit. Oracle documents only RESTlets (400
 #: SSS_REQUEST_LIMIT_EXCEEDED) and SOAP (WS_REQUEST_BLOCKED); integrators report 429 for REST
@@ -29,22 +29,16 @@ def check(name: str, value: str, allowed: tuple[str, ...]) -> None:
 def concurrency_error(variant: str, code: str) -> HttpError:
     """The error a request over the concurrency limit gets under ``variant``."""
     if variant == "invalid_login":
-        return HttpError(
-            401, "INVALID_LOGIN", INVALID_LOGIN_DETAIL, headers={"www-authenticate": "OAuth realm"}
-        )
+        return invalid_login()
     if variant == "request_limit_exceeded":
-        return HttpError(
-            400,
-            "SSS_REQUEST_LIMIT_EXCEEDED",
+        return sss_request_limit_exceeded(
             "Request limit exceeded. Too many concurrent requests.",
         )
     return HttpError(429, code, "Concurrent request limit exceeded. Request blocked.")
 
 
 def sync_key_refused() -> HttpError:
-    return HttpError(
-        400,
-        "INVALID_HEADER",
+    return invalid_header(
         "The header X-NetSuite-Idempotency-Key is supported only on asynchronous requests "
         "(Prefer: respond-async).",
         extra={"o:errorHeader": "X-NetSuite-Idempotency-Key"},

@@ -18,6 +18,7 @@ from defusedxml import ElementTree
 
 from simulators.engine import HttpError, Request, Response, Tenant, TenantRegistry, TokenStore
 
+from ._errors import invalid_session_id
 from ._grants import Lockout, RefreshTokens, new_refresh_token
 from ._state import state_of
 from ._wire import JSON_CT
@@ -186,25 +187,18 @@ class SalesforceAuth:
             return self._refresh(req, form, client_id, client_secret)
         if grant not in ("password", "client_credentials"):
             return oauth_error("unsupported_grant_type", "grant type not supported")
-        if not client_id:
-            return oauth_error("invalid_client_id", "client identifier invalid")
-        tenant = self._tenant_by("client_id", client_id)
-        if tenant is None:
-            return oauth_error("invalid_client_id", "client identifier invalid")
-        creds = self.tenant_credentials(tenant)
-        if not hmac.compare_digest(client_secret, creds["client_secret"]):
-            return oauth_error("invalid_client", "invalid client credentials")
+        tenant = self._connected_app(client_id, client_secret)
+        if isinstance(tenant, Response):
+            return tenant
         if grant == "password" and not self._password_ok(
             tenant, form.get("username", ""), form.get("password", "")
         ):
             return oauth_error("invalid_grant", "authentication failure")
         return self._issue(tenant, req, client_id)
 
-    def _refresh(
-        self, req: Request, form: dict[str, str], client_id: str, client_secret: str
-    ) -> Response:
-        # the connected app authenticates: its consumer key, and its secret (the app is
-        # confidential, so "Require Secret for Refresh Token Flow" applies)
+    def _connected_app(self, client_id: str, client_secret: str) -> Tenant | Response:
+        """The tenant whose connected app the consumer key and secret name, or the OAuth
+        error Salesforce answers (an unknown key and a wrong secret have different codes)."""
         if not client_id:
             return oauth_error("invalid_client_id", "client identifier invalid")
         tenant = self._tenant_by("client_id", client_id)
@@ -213,6 +207,16 @@ class SalesforceAuth:
         creds = self.tenant_credentials(tenant)
         if not hmac.compare_digest(client_secret, creds["client_secret"]):
             return oauth_error("invalid_client", "invalid client credentials")
+        return tenant
+
+    def _refresh(
+        self, req: Request, form: dict[str, str], client_id: str, client_secret: str
+    ) -> Response:
+        # the connected app authenticates: its consumer key, and its secret (the app is
+        # confidential, so "Require Secret for Refresh Token Flow" applies)
+        tenant = self._connected_app(client_id, client_secret)
+        if isinstance(tenant, Response):
+            return tenant
         rt = form.get("refresh_token", "")
         refresh = RefreshTokens(tenant)
         if not rt or not refresh.valid(rt, client_id):
@@ -356,9 +360,7 @@ class SalesforceAuth:
 
 
 def _invalid_session() -> HttpError:
-    return HttpError(
-        401,
-        "INVALID_SESSION_ID",
+    return invalid_session_id(
         "Session expired or invalid",
         headers={"www-authenticate": "Token"},
     )

@@ -15,6 +15,20 @@ import orjson
 
 from simulators.engine import HttpError, Request, Response, Tenant
 
+from ._errors import (
+    ambiguous_external_id,
+    exceeded_id_limit,
+    invalid_field,
+    invalid_input,
+    invalid_reference,
+    invalid_type,
+    json_parser_error,
+    limit_exceeded,
+    malformed_id,
+    missing_argument,
+    not_found,
+    required_field_missing,
+)
 from ._wire import json_response
 
 if TYPE_CHECKING:
@@ -33,9 +47,7 @@ class _Rollback(Exception):
 
 def _lookup(results: dict[str, Any], ref: str, path: str) -> Any:
     if ref not in results:
-        raise HttpError(
-            400,
-            "INVALID_REFERENCE",
+        raise invalid_reference(
             f"Invalid reference specified. No value for {ref}.{path} found in {ref}. "
             "Provided referenceId ('" + ref + "') must match an earlier subrequest's referenceId.",
         )
@@ -46,9 +58,7 @@ def _lookup(results: dict[str, Any], ref: str, path: str) -> Any:
         elif isinstance(value, dict) and part in value:
             value = value[part]
         else:
-            raise HttpError(
-                400,
-                "INVALID_REFERENCE",
+            raise invalid_reference(
                 f"Invalid reference specified. No value for {ref}.{path} found in {ref}.",
             )
     return value
@@ -114,9 +124,7 @@ class CompositeResources:
         """POST /composite"""
         body = req.json()
         if not isinstance(body, dict) or not isinstance(body.get("compositeRequest"), list):
-            raise HttpError(
-                400,
-                "JSON_PARSER_ERROR",
+            raise json_parser_error(
                 "The composite request must contain a compositeRequest array",
             )
         subs = body["compositeRequest"]
@@ -142,9 +150,7 @@ class CompositeResources:
                     or not s.get("url")
                     or not s.get("referenceId")
                 ):
-                    raise HttpError(
-                        400,
-                        "JSON_PARSER_ERROR",
+                    raise json_parser_error(
                         f"compositeRequest[{i}] needs method, url and referenceId",
                     )
                 ref = str(s["referenceId"])
@@ -194,12 +200,10 @@ class CompositeResources:
     def _collection_input(self, req: Request) -> tuple[list[dict[str, Any]], bool]:
         body = req.json()
         if not isinstance(body, dict) or not isinstance(body.get("records"), list):
-            raise HttpError(400, "JSON_PARSER_ERROR", "The request must contain a records array")
+            raise json_parser_error("The request must contain a records array")
         recs = body["records"]
         if len(recs) > 200:
-            raise HttpError(
-                400,
-                "EXCEEDED_ID_LIMIT",
+            raise exceeded_id_limit(
                 "record limit reached. cannot submit more than 200 records into this call",
             )
         return recs, bool(body.get("allOrNone", False))
@@ -273,15 +277,13 @@ class CompositeResources:
 
     def _object_of(self, rec: Any) -> Any:
         if not isinstance(rec, dict):
-            raise HttpError(400, "JSON_PARSER_ERROR", "each record must be a JSON object")
+            raise json_parser_error("each record must be a JSON object")
         attrs = rec.get("attributes")
         if not isinstance(attrs, dict) or not attrs.get("type"):
-            raise HttpError(400, "INVALID_TYPE", "Must send a concrete entity type.")
+            raise invalid_type("Must send a concrete entity type.")
         obj = self.schema.get(str(attrs["type"]))
         if obj is None:
-            raise HttpError(
-                400, "INVALID_TYPE", f"sObject type '{attrs['type']}' is not supported."
-            )
+            raise invalid_type(f"sObject type '{attrs['type']}' is not supported.")
         return obj
 
     def create(self, req: Request) -> Response:
@@ -294,9 +296,7 @@ class CompositeResources:
         def op(rec: Any) -> dict[str, Any]:
             obj = self._object_of(rec)
             if rec.get("Id"):
-                raise HttpError(
-                    400, "INVALID_FIELD", "cannot specify Id in an insert call", fields=["Id"]
-                )
+                raise invalid_field("cannot specify Id in an insert call", fields=["Id"])
             return {
                 "id": self.records.create(t, obj, rec, origin=origin),
                 "success": True,
@@ -315,9 +315,7 @@ class CompositeResources:
         def op(rec: Any) -> dict[str, Any]:
             obj = self._object_of(rec)
             if not rec.get("Id"):
-                raise HttpError(
-                    400, "MISSING_ARGUMENT", "Id not specified in an update call", fields=["Id"]
-                )
+                raise missing_argument("Id not specified in an update call", fields=["Id"])
             rid = self.records.resolve_id(obj, str(rec["Id"]))
             self.records.update(
                 t, obj, rid, {k: v for k, v in rec.items() if k != "Id"}, origin=origin
@@ -335,9 +333,7 @@ class CompositeResources:
         field_name = req.params["field"]
         f = obj.field(field_name)
         if f is None or not (f.external_id or f.name == "Id"):
-            raise HttpError(
-                404,
-                "NOT_FOUND",
+            raise not_found(
                 f"Provided external ID field does not exist or is not accessible: {field_name}",
             )
         origin = self.rest.origin(req)
@@ -346,18 +342,14 @@ class CompositeResources:
             self._object_of(rec)
             key = next((k for k in rec if k.lower() == f.name.lower()), None)
             if key is None or rec[key] in (None, ""):
-                raise HttpError(
-                    400,
-                    "REQUIRED_FIELD_MISSING",
+                raise required_field_missing(
                     f"Required fields are missing: [{f.name}]",
                     fields=[f.name],
                 )
             value = str(rec[key])
             rid, created, several = self.records.upsert(t, obj, f.name, value, rec, origin=origin)
             if several:
-                raise HttpError(
-                    300,
-                    "DUPLICATE_EXTERNAL_ID",
+                raise ambiguous_external_id(
                     f"{f.name}: more than one record found for external id field: {several}",
                     fields=[f.name],
                 )
@@ -371,11 +363,9 @@ class CompositeResources:
         assert t is not None
         ids = [i for i in (req.arg("ids") or "").split(",") if i]
         if not ids:
-            raise HttpError(400, "MISSING_ARGUMENT", "ids parameter is required")
+            raise missing_argument("ids parameter is required")
         if len(ids) > 200:
-            raise HttpError(
-                400,
-                "EXCEEDED_ID_LIMIT",
+            raise exceeded_id_limit(
                 "record limit reached. cannot submit more than 200 records",
             )
         aon = (req.arg("allOrNone") or "").lower() == "true"
@@ -387,7 +377,7 @@ class CompositeResources:
             norm = _ids.normalize(rid)
             obj = self.schema.by_prefix(norm[:3]) if norm else None
             if norm is None or obj is None:
-                raise HttpError(400, "MALFORMED_ID", f"malformed id {rid}", fields=[])
+                raise malformed_id(f"malformed id {rid}", fields=[])
             self.records.delete(t, obj, norm, origin=origin)
             return {"id": norm, "success": True, "errors": []}
 
@@ -404,7 +394,7 @@ class CompositeResources:
         ids = [i for i in (req.arg("ids") or "").split(",") if i]
         fields_arg = req.arg("fields")
         if not ids or not fields_arg:
-            raise HttpError(400, "MISSING_ARGUMENT", "ids and fields parameters are required")
+            raise missing_argument("ids and fields parameters are required")
         fields = [x.strip() for x in fields_arg.split(",") if x.strip()]
         out: list[Any] = []
         for rid in ids:
@@ -421,20 +411,16 @@ class CompositeResources:
         """POST /composite/batch: up to 25 independent subrequests, URLs relative to /services/data."""
         body = req.json()
         if not isinstance(body, dict) or not isinstance(body.get("batchRequests"), list):
-            raise HttpError(
-                400, "JSON_PARSER_ERROR", "The request must contain a batchRequests array"
-            )
+            raise json_parser_error("The request must contain a batchRequests array")
         subs = body["batchRequests"]
         if len(subs) > 25:
-            raise HttpError(400, "LIMIT_EXCEEDED", "Limit Exceeded: maximum of 25 batch requests")
+            raise limit_exceeded("Limit Exceeded: maximum of 25 batch requests")
         halt = bool(body.get("haltOnError", False))
         results: list[dict[str, Any]] = []
         has_errors = False
         for i, s in enumerate(subs):
             if not isinstance(s, dict) or not s.get("method") or not s.get("url"):
-                raise HttpError(
-                    400, "JSON_PARSER_ERROR", f"batchRequests[{i}] needs method and url"
-                )
+                raise json_parser_error(f"batchRequests[{i}] needs method and url")
             if has_errors and halt:
                 results.append(
                     {
@@ -467,7 +453,7 @@ class CompositeResources:
         root = self.records.object(req.params["sobject"])
         body = req.json()
         if not isinstance(body, dict) or not isinstance(body.get("records"), list):
-            raise HttpError(400, "JSON_PARSER_ERROR", "The request must contain a records array")
+            raise json_parser_error("The request must contain a records array")
         origin = self.rest.origin(req)
         created: list[dict[str, Any]] = []
         count = 0
@@ -475,22 +461,16 @@ class CompositeResources:
         def insert(obj: Any, rec: Any, parent_field: str | None, parent_id: str | None) -> None:
             nonlocal count
             if not isinstance(rec, dict):
-                raise HttpError(400, "JSON_PARSER_ERROR", "each record must be a JSON object")
+                raise json_parser_error("each record must be a JSON object")
             attrs = rec.get("attributes") or {}
             ref = attrs.get("referenceId")
             if not ref:
-                raise HttpError(
-                    400, "INVALID_INPUT", "Include a reference ID for each record in the request."
-                )
+                raise invalid_input("Include a reference ID for each record in the request.")
             if attrs.get("type") and str(attrs["type"]).lower() != obj.name.lower():
-                raise _TreeError(
-                    ref, HttpError(400, "INVALID_TYPE", f"Unexpected type {attrs['type']}")
-                )
+                raise _TreeError(ref, invalid_type(f"Unexpected type {attrs['type']}"))
             count += 1
             if count > 200:
-                raise HttpError(
-                    400, "LIMIT_EXCEEDED", "Exceeded max limit of 200 records in a tree request"
-                )
+                raise limit_exceeded("Exceeded max limit of 200 records in a tree request")
             values: dict[str, Any] = {}
             children: list[tuple[Any, str, list[Any]]] = []
             for key, value in rec.items():

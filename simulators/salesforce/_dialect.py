@@ -7,6 +7,7 @@ from typing import Any
 
 import orjson
 
+from simulators.engine import OPTIONAL_SLASH as SLASH
 from simulators.engine import (
     Change,
     Dialect,
@@ -28,6 +29,12 @@ from . import _ids
 from ._auth import SalesforceAuth
 from ._cdc import change_event
 from ._composite import CompositeResources
+from ._errors import (
+    method_not_allowed,
+    not_found,
+    request_entity_too_large,
+    request_limit_exceeded,
+)
 from ._limits import DailyQuota
 from ._platform_events import PlatformEvents
 from ._query import QueryResources
@@ -155,25 +162,17 @@ class SalesforceDialect(Dialect):
         r.add("POST", "/services/oauth2/revoke", a.revoke, auth=False, name="oauth2.revoke")
         r.add("POST", "/services/Soap/u/{version}", a.soap_login, auth=False, name="soap.login")
         r.add("GET", "/id/{org}/{user}", a.identity, auth=False, name="identity")
-        r.add("GET", "/services/data", rest.versions, auth=False, name="versions")
-        r.add("GET", "/services/data/", rest.versions, auth=False, name="versions")
+        r.add("GET", "/services/data", rest.versions, auth=False, name="versions", suffixes=SLASH)
         v = "/services/data/v{version}"
-        r.add("GET", f"{v}", rest.resources, name="resources")
-        r.add("GET", f"{v}/", rest.resources, name="resources")
-        r.add("GET", f"{v}/limits", rest.limits, name="limits")
-        r.add("GET", f"{v}/limits/", rest.limits, name="limits")
-        r.add("GET", f"{v}/sobjects", rest.describe_global, name="describeGlobal")
-        r.add("GET", f"{v}/sobjects/", rest.describe_global, name="describeGlobal")
-        r.add("GET", f"{v}/query", q.query, name="query")
-        r.add("GET", f"{v}/query/", q.query, name="query")
+        r.add("GET", f"{v}", rest.resources, name="resources", suffixes=SLASH)
+        r.add("GET", f"{v}/limits", rest.limits, name="limits", suffixes=SLASH)
+        r.add("GET", f"{v}/sobjects", rest.describe_global, name="describeGlobal", suffixes=SLASH)
+        r.add("GET", f"{v}/query", q.query, name="query", suffixes=SLASH)
         r.add("GET", f"{v}/query/{{locator}}", q.next_page, name="query.next")
-        r.add("GET", f"{v}/queryAll", q.query_all, name="queryAll")
-        r.add("GET", f"{v}/queryAll/", q.query_all, name="queryAll")
+        r.add("GET", f"{v}/queryAll", q.query_all, name="queryAll", suffixes=SLASH)
         r.add("GET", f"{v}/queryAll/{{locator}}", q.next_page, name="queryAll.next")
-        r.add("GET", f"{v}/search", q.search, name="search")
-        r.add("GET", f"{v}/search/", q.search, name="search")
-        r.add("POST", f"{v}/composite", c.composite, name="composite")
-        r.add("POST", f"{v}/composite/", c.composite, name="composite")
+        r.add("GET", f"{v}/search", q.search, name="search", suffixes=SLASH)
+        r.add("POST", f"{v}/composite", c.composite, name="composite", suffixes=SLASH)
         r.add("POST", f"{v}/composite/batch", c.batch, name="composite.batch")
         r.add("POST", f"{v}/composite/tree/{{sobject}}", c.tree, name="composite.tree")
         r.add("POST", f"{v}/composite/sobjects", c.create, name="collections.create")
@@ -187,16 +186,11 @@ class SalesforceDialect(Dialect):
             name="collections.upsert",
         )
         s = f"{v}/sobjects/{{sobject}}"
-        r.add("GET", f"{s}", rest.sobject_info, name="sobject")
-        r.add("GET", f"{s}/", rest.sobject_info, name="sobject")
-        r.add("POST", f"{s}", rest.create, name="sobject.create")
-        r.add("POST", f"{s}/", rest.create, name="sobject.create")
-        r.add("GET", f"{s}/describe", rest.describe, name="sobject.describe")
-        r.add("GET", f"{s}/describe/", rest.describe, name="sobject.describe")
-        r.add("GET", f"{s}/updated", rest.updated, name="sobject.updated")
-        r.add("GET", f"{s}/updated/", rest.updated, name="sobject.updated")
-        r.add("GET", f"{s}/deleted", rest.deleted, name="sobject.deleted")
-        r.add("GET", f"{s}/deleted/", rest.deleted, name="sobject.deleted")
+        r.add("GET", f"{s}", rest.sobject_info, name="sobject", suffixes=SLASH)
+        r.add("POST", f"{s}", rest.create, name="sobject.create", suffixes=SLASH)
+        r.add("GET", f"{s}/describe", rest.describe, name="sobject.describe", suffixes=SLASH)
+        r.add("GET", f"{s}/updated", rest.updated, name="sobject.updated", suffixes=SLASH)
+        r.add("GET", f"{s}/deleted", rest.deleted, name="sobject.deleted", suffixes=SLASH)
         r.add("GET", f"{s}/{{id}}", rest.get, name="sobject.get")
         r.add("PATCH", f"{s}/{{id}}", rest.update, name="sobject.update")
         r.add("DELETE", f"{s}/{{id}}", rest.delete, name="sobject.delete")
@@ -357,7 +351,7 @@ class SalesforceDialect(Dialect):
         if ver is not None:
             major = parse_version(ver)
             if major is None or major > self.settings.api_version:
-                raise HttpError(404, "NOT_FOUND", "The requested resource does not exist")
+                raise not_found("The requested resource does not exist")
             if major < self.settings.min_version:
                 raise HttpError(
                     410,
@@ -369,9 +363,7 @@ class SalesforceDialect(Dialect):
 
     def admit(self, req: Request, tenant: Tenant) -> Response | None:
         if not self.quota(tenant).try_consume(tenant.clock):
-            return error_response(
-                HttpError(403, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.")
-            )
+            return error_response(request_limit_exceeded("TotalRequests Limit exceeded."))
         return None
 
     def decorate(self, req: Request, resp: Response, tenant: Tenant | None) -> None:
@@ -389,19 +381,15 @@ class SalesforceDialect(Dialect):
         return error_response(err)
 
     def not_found(self, req: Request) -> HttpError:
-        return HttpError(404, "NOT_FOUND", "The requested resource does not exist")
+        return not_found("The requested resource does not exist")
 
     def method_not_allowed(self, req: Request) -> HttpError:
-        return HttpError(
-            405,
-            "METHOD_NOT_ALLOWED",
+        return method_not_allowed(
             f"HTTP Method '{req.method}' not allowed. Allowed are GET,HEAD,POST,PATCH,DELETE",
         )
 
     def payload_too_large(self, req: Request, limit: int) -> HttpError:
-        return HttpError(
-            413,
-            "REQUEST_ENTITY_TOO_LARGE",
+        return request_entity_too_large(
             f"Request body exceeds the maximum size of {limit} bytes",
         )
 
@@ -436,7 +424,7 @@ class SalesforceDialect(Dialect):
     ) -> list[str]:
         obj = self.schema.get(record_type)
         if obj is None or obj.is_platform_event:
-            raise HttpError(404, "NOT_FOUND", f"unknown sObject type {record_type!r}")
+            raise not_found(f"unknown sObject type {record_type!r}")
         rows = self.records.bulk_rows(tenant, obj, records)
         tenant.store.bulk_insert(obj.name, rows)
         return [r[0] for r in rows]

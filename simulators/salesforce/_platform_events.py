@@ -7,9 +7,10 @@ import secrets
 from collections.abc import Callable
 from typing import Any
 
-from simulators.engine import HttpError, Publish, Request, Response, Tenant
+from simulators.engine import Publish, Request, Response, Tenant
 
 from . import _ids
+from ._errors import invalid_field, json_parser_error
 from ._records import RecordService
 from ._schema import ObjectDef
 from ._wire import json_response, sf_datetime
@@ -35,18 +36,14 @@ class PlatformEvents:
         t = req.tenant
         body = req.json()
         if not isinstance(body, dict):
-            raise HttpError(
-                400,
-                "JSON_PARSER_ERROR",
+            raise json_parser_error(
                 f"Cannot deserialize instance of {obj.name} from non-object value",
             )
         values: dict[str, Any] = {}
         for k, v in body.items():
             f = obj.field(k)
             if f is None:
-                raise HttpError(
-                    400, "INVALID_FIELD", f"No such column '{k}' on sobject of type {obj.name}"
-                )
+                raise invalid_field(f"No such column '{k}' on sobject of type {obj.name}")
             values[f.name] = self.records.coerce(t, obj, f, v)
         uid = _ids.new_id(t, obj.key_prefix)
         payload = {

@@ -25,6 +25,7 @@ from simulators.engine import (
 )
 
 from . import soql
+from ._errors import invalid_query_locator, malformed_query, malformed_search, query_timeout
 from ._state import state_of
 from ._wire import json_response
 
@@ -75,13 +76,11 @@ class QueryResources:
         try:
             return await run_read(t.store, work, self.budget)
         except QueryTimeout:
-            raise HttpError(
-                400, "QUERY_TIMEOUT", "Your query request was running for too long."
-            ) from None
+            raise query_timeout("Your query request was running for too long.") from None
         except soql.SoqlError as exc:
             raise HttpError(400, exc.error_code, exc.message) from None
         except (sqlite3.Error, OverflowError) as exc:
-            raise HttpError(400, "MALFORMED_QUERY", f"The query cannot be run: {exc}") from None
+            raise malformed_query(f"The query cannot be run: {exc}") from None
 
     async def _run(self, req: Request, *, include_deleted: bool) -> Response:
         t = req.tenant
@@ -89,10 +88,8 @@ class QueryResources:
         q = req.arg("q")
         if q is None:
             if req.arg("explain") is not None:
-                raise HttpError(
-                    400, "MALFORMED_QUERY", "Query plan explain is not supported by the simulator"
-                )
-            raise HttpError(400, "MALFORMED_QUERY", "A query string has to be specified")
+                raise malformed_query("Query plan explain is not supported by the simulator")
+            raise malformed_query("A query string has to be specified")
         version = req.params["version"]
         ctx = soql.QueryContext(
             conn=t.store.conn,
@@ -158,7 +155,7 @@ class QueryResources:
         cursor_id, _, offset_s = locator.rpartition("-")
         cursor = self._cursors(t).get(cursor_id) if cursor_id else None
         if cursor is None or not offset_s.isdigit():
-            raise HttpError(400, "INVALID_QUERY_LOCATOR", "invalid query locator")
+            raise invalid_query_locator("invalid query locator")
         return await self._page(
             req, t, cursor.query, int(offset_s), cursor.batch, cursor.include_deleted, cursor_id
         )
@@ -171,7 +168,7 @@ class QueryResources:
         assert t is not None
         q = req.arg("q")
         if not q:
-            raise HttpError(400, "MALFORMED_SEARCH", "A search string has to be specified")
+            raise malformed_search("A search string has to be specified")
         schema, version = self.schema, req.params["version"]
         try:
             found = await self._read(t, lambda conn: sosl.search(q, conn, schema, version))

@@ -15,6 +15,22 @@ from typing import Any
 from simulators.engine import HttpError, Tenant
 
 from . import _ids
+from ._errors import (
+    cannot_insert_update_activate_entity,
+    duplicate_value,
+    entity_is_deleted,
+    field_integrity_exception,
+    insufficient_access_or_readonly,
+    invalid_cross_reference_key,
+    invalid_field,
+    invalid_field_for_insert_update,
+    invalid_or_null_for_restricted_picklist,
+    json_parser_error,
+    malformed_id,
+    not_found,
+    required_field_missing,
+    string_too_long,
+)
 from ._schema import NUMERIC_TYPES, OPPORTUNITY_STAGES, TEXT_TYPES, FieldDef, ObjectDef, Schema
 from ._state import state_of
 from ._wire import format_datetime, parse_date, parse_datetime, sf_datetime
@@ -24,13 +40,18 @@ _AUTONUMBER = {("Contract", "ContractNumber"), ("Order", "OrderNumber")}
 
 
 def _invalid_field(obj: ObjectDef, name: str) -> HttpError:
-    return HttpError(400, "INVALID_FIELD", f"No such column '{name}' on sobject of type {obj.name}")
+    return invalid_field(f"No such column '{name}' on sobject of type {obj.name}")
+
+
+def _not_a_record(obj: ObjectDef, body: Any) -> HttpError:
+    """A record body that is not a JSON object, as Salesforce's deserializer words it."""
+    return json_parser_error(
+        f"Cannot deserialize instance of {obj.name} from {_json_kind(body)} value"
+    )
 
 
 def _read_only(names: list[str]) -> HttpError:
-    return HttpError(
-        400,
-        "INVALID_FIELD_FOR_INSERT_UPDATE",
+    return invalid_field_for_insert_update(
         f"Unable to create/update fields: {', '.join(names)}. Please check the security settings of this field "
         "and verify that it is read/write for your profile or permission set.",
         fields=names,
@@ -65,7 +86,7 @@ class RecordService:
     def object(self, name: str) -> ObjectDef:
         obj = self.schema.get(name)
         if obj is None:
-            raise HttpError(404, "NOT_FOUND", "The requested resource does not exist")
+            raise not_found("The requested resource does not exist")
         return obj
 
     def user_id(self, tenant: Tenant) -> str:
@@ -75,15 +96,11 @@ class RecordService:
         """The 18-char id of a record id in a URL, or a 404/400 as Salesforce answers."""
         norm = _ids.normalize(raw)
         if norm is None:
-            raise HttpError(
-                404,
-                "NOT_FOUND",
+            raise not_found(
                 f"Provided external ID field does not exist or is not accessible: {raw}",
             )
         if not norm.startswith(obj.key_prefix):
-            raise HttpError(
-                400,
-                "MALFORMED_ID",
+            raise malformed_id(
                 f"{obj.label} ID: id value of incorrect type: {raw}",
                 fields=["Id"],
             )
@@ -92,9 +109,9 @@ class RecordService:
     def fetch(self, tenant: Tenant, obj: ObjectDef, record_id: str) -> dict[str, Any]:
         data = tenant.store.get(obj.name, record_id, include_deleted=True)
         if data is None:
-            raise HttpError(404, "NOT_FOUND", "The requested resource does not exist")
+            raise not_found("The requested resource does not exist")
         if data.get("IsDeleted"):
-            raise HttpError(404, "ENTITY_IS_DELETED", "entity is deleted", fields=[])
+            raise entity_is_deleted("entity is deleted", fields=[])
         return data
 
     # -- value checks ----------------------------------------------------------------
@@ -109,23 +126,17 @@ class RecordService:
                 raise _json_type(f, value, "String")
             value = str(value) if not isinstance(value, str) else value
             if f.length and len(value) > f.length:
-                raise HttpError(
-                    400,
-                    "STRING_TOO_LONG",
+                raise string_too_long(
                     f"{f.label}: data value too large: {value[:40]} (max length={f.length})",
                     fields=[f.name],
                 )
             if f.name == "StageName" and obj.name == "Opportunity" and value not in _STAGES:
-                raise HttpError(
-                    400,
-                    "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST",
+                raise invalid_or_null_for_restricted_picklist(
                     f"Stage: bad value for restricted picklist field: {value}",
                     fields=[f.name],
                 )
             if f.restricted_picklist and f.picklist_values and value not in f.picklist_values:
-                raise HttpError(
-                    400,
-                    "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST",
+                raise invalid_or_null_for_restricted_picklist(
                     f"{f.label}: bad value for restricted picklist field: {value}",
                     fields=[f.name],
                 )
@@ -142,9 +153,7 @@ class RecordService:
                 raise _json_type(f, value, "double")
             if t in ("int", "long"):
                 if float(value) != int(value):
-                    raise HttpError(
-                        400,
-                        "JSON_PARSER_ERROR",
+                    raise json_parser_error(
                         f"Cannot deserialize instance of int from VALUE_NUMBER_FLOAT value {value}",
                         fields=[f.name],
                     )
@@ -173,9 +182,7 @@ class RecordService:
                 return None
             norm = _ids.normalize(value)
             if norm is None:
-                raise HttpError(
-                    400,
-                    "MALFORMED_ID",
+                raise malformed_id(
                     f"{f.label}: id value of incorrect type: {value}",
                     fields=[f.name],
                 )
@@ -187,16 +194,12 @@ class RecordService:
                     (o for o in targets if o is not None and norm.startswith(o.key_prefix)), None
                 )
                 if target is None:
-                    raise HttpError(
-                        400,
-                        "FIELD_INTEGRITY_EXCEPTION",
+                    raise field_integrity_exception(
                         f"{f.label}: id value of incorrect type: {value}",
                         fields=[f.name],
                     )
                 if tenant.store.get(target.name, norm) is None:
-                    raise HttpError(
-                        400,
-                        "INVALID_CROSS_REFERENCE_KEY",
+                    raise invalid_cross_reference_key(
                         "invalid cross reference id",
                         fields=[f.name],
                     )
@@ -234,27 +237,15 @@ class RecordService:
 
     def create(self, tenant: Tenant, obj: ObjectDef, body: Any, *, origin: str = "") -> str:
         if not isinstance(body, dict):
-            raise HttpError(
-                400,
-                "JSON_PARSER_ERROR",
-                "Cannot deserialize instance of "
-                + obj.name
-                + " from "
-                + _json_kind(body)
-                + " value",
-            )
+            raise _not_a_record(obj, body)
         if not obj.createable:
-            raise HttpError(
-                400,
-                "CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY",
+            raise cannot_insert_update_activate_entity(
                 f"entity type {obj.name} does not support insert",
             )
         values = self._check_fields(tenant, obj, body, creating=True)
         missing = [name for name in self.required(obj) if values.get(name) in (None, "")]
         if missing:
-            raise HttpError(
-                400,
-                "REQUIRED_FIELD_MISSING",
+            raise required_field_missing(
                 f"Required fields are missing: [{', '.join(missing)}]",
                 fields=missing,
             )
@@ -288,19 +279,9 @@ class RecordService:
         self, tenant: Tenant, obj: ObjectDef, record_id: str, body: Any, *, origin: str = ""
     ) -> None:
         if not isinstance(body, dict):
-            raise HttpError(
-                400,
-                "JSON_PARSER_ERROR",
-                "Cannot deserialize instance of "
-                + obj.name
-                + " from "
-                + _json_kind(body)
-                + " value",
-            )
+            raise _not_a_record(obj, body)
         if not obj.updateable:
-            raise HttpError(
-                400,
-                "CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY",
+            raise cannot_insert_update_activate_entity(
                 f"entity type {obj.name} does not support update",
             )
         previous = self.fetch(tenant, obj, record_id)
@@ -312,9 +293,7 @@ class RecordService:
                 and not f.nillable
                 and f.type != "boolean"
             ):
-                raise HttpError(
-                    400,
-                    "REQUIRED_FIELD_MISSING",
+                raise required_field_missing(
                     f"Required fields are missing: [{f.name}]",
                     fields=[f.name],
                 )
@@ -338,9 +317,7 @@ class RecordService:
 
     def delete(self, tenant: Tenant, obj: ObjectDef, record_id: str, *, origin: str = "") -> None:
         if not obj.deletable:
-            raise HttpError(
-                400,
-                "INSUFFICIENT_ACCESS_OR_READONLY",
+            raise insufficient_access_or_readonly(
                 "insufficient access rights on object id",
                 fields=[],
             )
@@ -372,21 +349,11 @@ class RecordService:
         """(id, created, ids_if_several). Raises 404 for an unknown external id field."""
         f = obj.field(field_name)
         if f is None or not (f.external_id or f.id_lookup or f.name == "Id"):
-            raise HttpError(
-                404,
-                "NOT_FOUND",
+            raise not_found(
                 f"Provided external ID field does not exist or is not accessible: {field_name}",
             )
         if not isinstance(body, dict):
-            raise HttpError(
-                400,
-                "JSON_PARSER_ERROR",
-                "Cannot deserialize instance of "
-                + obj.name
-                + " from "
-                + _json_kind(body)
-                + " value",
-            )
+            raise _not_a_record(obj, body)
         if f.name == "Id":
             norm = _ids.normalize(value) if value else None
             matches = [norm] if norm and tenant.store.get(obj.name, norm) is not None else []
@@ -396,9 +363,7 @@ class RecordService:
             return "", False, matches
         body_field = next((k for k in body if k.lower() == f.name.lower()), None)
         if body_field is not None and str(body[body_field]) != value:
-            raise HttpError(
-                400,
-                "INVALID_FIELD",
+            raise invalid_field(
                 f"The value of the external ID field in the URL ({value}) does not match the value "
                 f"in the request body ({body[body_field]})",
                 fields=[f.name],
@@ -408,7 +373,7 @@ class RecordService:
             self.update(tenant, obj, matches[0], clean, origin=origin)
             return matches[0], False, []
         if update_only:
-            raise HttpError(404, "NOT_FOUND", "The requested resource does not exist")
+            raise not_found("The requested resource does not exist")
         if f.name != "Id":
             clean[f.name] = value
         return self.create(tenant, obj, clean, origin=origin), True, []
@@ -424,9 +389,7 @@ class RecordService:
                 continue
             others = [i for i in tenant.store.find_ids(obj.name, f.name, value) if i != self_id]
             if others:
-                raise HttpError(
-                    400,
-                    "DUPLICATE_VALUE",
+                raise duplicate_value(
                     f"duplicate value found: {f.name} duplicates value on record with id: {others[0]}",
                     fields=[f.name],
                 )
@@ -530,9 +493,7 @@ class RecordService:
                 if pbe is not None:
                     data["PricebookEntryId"] = pbe["Id"]
             if pbe is None:
-                raise HttpError(
-                    400,
-                    "REQUIRED_FIELD_MISSING",
+                raise required_field_missing(
                     "Required fields are missing: [PricebookEntryId]",
                     fields=["PricebookEntryId"],
                 )
@@ -547,9 +508,7 @@ class RecordService:
             and data.get("UnitPrice") is not None
             and data.get("TotalPrice") is not None
         ):
-            raise HttpError(
-                400,
-                "FIELD_INTEGRITY_EXCEPTION",
+            raise field_integrity_exception(
                 "field integrity exception: TotalPrice (cannot specify both unit price and total price)",
                 fields=["TotalPrice"],
             )
@@ -559,9 +518,7 @@ class RecordService:
         elif data.get("UnitPrice") is None and previous is None:
             data["UnitPrice"] = data.get("ListPrice")
         if data.get("UnitPrice") is None:
-            raise HttpError(
-                400,
-                "FIELD_INTEGRITY_EXCEPTION",
+            raise field_integrity_exception(
                 "field integrity exception: unknown (must specify either price or unit price)",
                 fields=["UnitPrice"],
             )
@@ -646,7 +603,7 @@ class RecordService:
                 else _ids.make_id(obj.key_prefix, first + i, space)
             )
             if record_id is None:
-                raise HttpError(400, "MALFORMED_ID", f"invalid id {rec.get('Id')!r}")
+                raise malformed_id(f"invalid id {rec.get('Id')!r}")
             data.update({"Id": record_id, "IsDeleted": False})
             for k in ("CreatedDate", "LastModifiedDate", "SystemModstamp"):
                 data[k] = data.get(k) or stamp
@@ -676,24 +633,18 @@ def _json_kind(value: Any) -> str:
 
 def _json_type(f: FieldDef, value: Any, java_type: str) -> HttpError:
     if java_type == "date":
-        return HttpError(
-            400,
-            "JSON_PARSER_ERROR",
+        return json_parser_error(
             f'Cannot deserialize value of type `java.util.Date` from String "{value}": '
             'expected format "yyyy-MM-dd"',
             fields=[f.name],
         )
     if java_type == "datetime":
-        return HttpError(
-            400,
-            "JSON_PARSER_ERROR",
+        return json_parser_error(
             f'Cannot deserialize value of type `java.util.Calendar` from String "{value}": '
             "expected format \"yyyy-MM-dd'T'HH:mm:ss.SSSZ\"",
             fields=[f.name],
         )
-    return HttpError(
-        400,
-        "JSON_PARSER_ERROR",
+    return json_parser_error(
         f"Cannot deserialize instance of {java_type} from {_json_kind(value)} value "
         f"{value if not isinstance(value, (dict, list)) else ''} or request may be missing a "
         f"required field",

@@ -7,9 +7,17 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from simulators.engine import HttpError, Request, Response, Tenant
+from simulators.engine import Request, Response, Tenant
 
 from ._describe import describe, describe_global, object_summary
+from ._errors import (
+    entity_is_deleted,
+    invalid_date_format,
+    invalid_field,
+    invalid_replication_date,
+    missing_argument,
+    not_found,
+)
 from ._state import state_of
 from ._versions import served_versions
 from ._wire import JSON_CT, attributes, format_datetime, json_response, parse_datetime
@@ -70,9 +78,7 @@ class RestResources:
             for name in fields:
                 fd = obj.field(name)
                 if fd is None:
-                    raise HttpError(
-                        400,
-                        "INVALID_FIELD",
+                    raise invalid_field(
                         f"No such column '{name}' on entity '{obj.name}'. If you are attempting to use a "
                         "custom field, be sure to append the '__c' after the custom field name. Please "
                         "reference your WSDL or the describe call for the appropriate names.",
@@ -209,9 +215,9 @@ class RestResources:
         rid = self.records.resolve_id(obj, req.params["id"])
         raw = t.store.get_raw(obj.name, rid)
         if raw is None:
-            raise HttpError(404, "NOT_FOUND", "The requested resource does not exist")
+            raise not_found("The requested resource does not exist")
         if raw[1]:
-            raise HttpError(404, "ENTITY_IS_DELETED", "entity is deleted")
+            raise entity_is_deleted("entity is deleted")
         fields_arg = req.arg("fields")
         version = self.version(req)
         if not fields_arg:
@@ -241,9 +247,7 @@ class RestResources:
         field_name, value = req.params["field"], req.params["value"]
         f = obj.field(field_name)
         if f is None or not (f.external_id or f.id_lookup):
-            raise HttpError(
-                404,
-                "NOT_FOUND",
+            raise not_found(
                 f"Provided external ID field does not exist or is not accessible: {field_name}",
             )
         v = self.version(req)
@@ -252,7 +256,7 @@ class RestResources:
             return json_response(self.shape(obj.name, self.records.fetch(t, obj, rid), v))
         ids = t.store.find_ids(obj.name, f.name, value)
         if not ids:
-            raise HttpError(404, "NOT_FOUND", "The requested resource does not exist")
+            raise not_found("The requested resource does not exist")
         if len(ids) > 1:
             return json_response([f"/services/data/v{v}/sobjects/{obj.name}/{i}" for i in ids], 300)
         fields_arg = req.arg("fields")
@@ -291,14 +295,12 @@ class RestResources:
         t = self._tenant(req)
         f = obj.field(req.params["field"])
         if f is None or not f.external_id:
-            raise HttpError(
-                404,
-                "NOT_FOUND",
+            raise not_found(
                 f"Provided external ID field does not exist or is not accessible: {req.params['field']}",
             )
         ids = t.store.find_ids(obj.name, f.name, req.params["value"])
         if not ids:
-            raise HttpError(404, "NOT_FOUND", "The requested resource does not exist")
+            raise not_found("The requested resource does not exist")
         if len(ids) > 1:
             v = self.version(req)
             return json_response([f"/services/data/v{v}/sobjects/{obj.name}/{i}" for i in ids], 300)
@@ -311,26 +313,20 @@ class RestResources:
         start_s, end_s = req.arg("start"), req.arg("end")
         if not start_s or not end_s:
             missing = "start" if not start_s else "end"
-            raise HttpError(400, "MISSING_ARGUMENT", f"Missing argument: {missing}")
+            raise missing_argument(f"Missing argument: {missing}")
         start, end = parse_datetime(start_s), parse_datetime(end_s)
         if start is None or end is None:
             bad = start_s if start is None else end_s
-            raise HttpError(
-                400,
-                "INVALID_DATE_FORMAT",
+            raise invalid_date_format(
                 f"Invalid date format: {bad}. Use the ISO 8601 format, e.g. 2024-01-01T00:00:00+00:00",
             )
         if end <= start:
-            raise HttpError(
-                400,
-                "INVALID_REPLICATION_DATE",
+            raise invalid_replication_date(
                 "startDate must chronologically precede endDate by more than one minute",
             )
         now = t.clock.now()
         if start < now - timedelta(days=30):
-            raise HttpError(
-                400, "INVALID_REPLICATION_DATE", "startDate cannot be more than 30 days ago"
-            )
+            raise invalid_replication_date("startDate cannot be more than 30 days ago")
         return start, min(end, now)
 
     def updated(self, req: Request) -> Response:

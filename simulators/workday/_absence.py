@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 from simulators.engine import ConfigError, HttpError, Request, Response, Tenant
 
+from ._errors import invalid, not_found
 from ._ids import fixed_wid, new_wid
-from ._wire import invalid, json_response, not_found, paging, parse_date, wd_datetime
+from ._wire import json_response, paged, parse_date, wd_datetime
 
 if TYPE_CHECKING:
     from ._rest import RestResources
@@ -93,14 +94,8 @@ class Absence:
             )
             and (wanted_type is None or r["timeOffType"] == wanted_type)
         ]
-        limit, offset = paging(
-            req,
-            self.settings.default_limit,
-            self.settings.max_limit,
-            self.settings.clamp_limit,
-        )
         items = [self.detail(c, r) for r in rows]
-        return json_response({"total": len(items), "data": items[offset : offset + limit]})
+        return paged(req, items, self.settings)
 
     def common_entry(self, c: Any, rec: dict[str, Any]) -> dict[str, Any]:
         """Common v1 TimeOffEntries (``/workers/{id}/timeOffEntries``)."""
@@ -144,13 +139,7 @@ class Absence:
             if hit is None:
                 raise not_found(f"No time off entry with id {sub[:64]}")
             return json_response(hit)
-        limit, offset = paging(
-            req,
-            self.settings.default_limit,
-            self.settings.max_limit,
-            self.settings.clamp_limit,
-        )
-        return json_response({"total": len(rows), "data": rows[offset : offset + limit]})
+        return paged(req, rows, self.settings)
 
     def request_time_off(self, req: Request) -> Response:
         c = self.rest.ctx(req)

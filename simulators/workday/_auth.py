@@ -24,22 +24,15 @@ from simulators.engine import (
     TokenStore,
 )
 
+from ._errors import invalid_credentials, oauth_error, unauthorized
 from ._state import state_of
-from ._wire import JSON_CT, oauth_error
+from ._wire import JSON_CT
 
 if TYPE_CHECKING:
     from ._settings import WorkdaySettings
 
 CREDS_KEY = "wd.credentials"  # store meta: the credentials outlive a restart
 _NO_STORE = [("cache-control", "no-store"), ("pragma", "no-cache")]
-
-
-def _bearer_challenge(error: str = "invalid_token") -> dict[str, str]:
-    return {"www-authenticate": f'Bearer realm="Workday", error="{error}"'}
-
-
-def unauthorized(message: str = "Invalid access token") -> HttpError:
-    return HttpError(401, "Invalid access token", message, headers=_bearer_challenge())
 
 
 class WorkdayAuth:
@@ -204,12 +197,7 @@ class WorkdayAuth:
                 ) and hmac.compare_digest(pw, creds["isu_password"]):
                     req.principal = user
                     return tenant
-            raise HttpError(
-                401,
-                "Invalid username or password",
-                "Invalid username or password",
-                headers={"www-authenticate": 'Basic realm="Workday"'},
-            )
+            raise invalid_credentials()
         raise unauthorized("An access token is required" if not auth else "Invalid access token")
 
 

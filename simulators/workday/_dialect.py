@@ -24,6 +24,7 @@ from ._absence import Absence
 from ._admin_api import WorkdayAdmin
 from ._auth import WorkdayAuth
 from ._bp import BusinessProcesses
+from ._errors import method_not_allowed, not_found, payload_too_large, too_many_requests
 from ._ids import fixed_wid
 from ._limits import RateLimit
 from ._load import BulkLoader
@@ -295,10 +296,7 @@ class WorkdayDialect(Dialect):
         lim = self.limits(tenant)
         if lim.try_take(tenant.clock):
             return None
-        err = HttpError(
-            429, "Too many requests", "The request rate limit was exceeded. Retry later."
-        )
-        resp = error_response(err)
+        resp = error_response(too_many_requests())
         resp.headers.append(("retry-after", str(lim.retry_after())))
         return resp
 
@@ -306,15 +304,13 @@ class WorkdayDialect(Dialect):
         return error_response(err, self.settings.validation_error_field)
 
     def not_found(self, req: Request) -> HttpError:
-        return HttpError(404, "Resource not found", "Resource not found")
+        return not_found()
 
     def method_not_allowed(self, req: Request) -> HttpError:
-        return HttpError(
-            405, "Method not allowed", f"HTTP method {req.method} is not allowed on this resource"
-        )
+        return method_not_allowed(req.method)
 
     def payload_too_large(self, req: Request, limit: int) -> HttpError:
-        return HttpError(413, "Request entity too large", f"The request body exceeds {limit} bytes")
+        return payload_too_large(limit)
 
     # -- events ----------------------------------------------------------------------
 

@@ -15,8 +15,9 @@ import io
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
-from simulators.engine import HttpError, Request, Response
+from simulators.engine import Request, Response
 
+from ._errors import invalid, not_found
 from ._model import COST_CENTER, JOB_PROFILE, LOCATION, ORG, Directory, WorkerView
 from ._settings import ReportConfig
 from ._wire import json_response, parse_date
@@ -82,18 +83,14 @@ class CustomReports:
         assert t is not None
         cfg = self.reports.get((req.params["owner"], req.params["report"]))
         if cfg is None:
-            raise HttpError(
-                404,
-                "Resource not found",
+            raise not_found(
                 f"No web service enabled report {req.params['owner'][:64]}/{req.params['report'][:64]}",
             )
         fmt = (req.arg("format") or "simplexml").lower()
         if fmt not in ("json", "csv", "simplexml"):
-            raise HttpError(
-                400,
-                "invalid request",
+            raise invalid(
                 f"Unsupported format '{fmt[:16]}'; use json, csv or simplexml",
-                fields=["format"],
+                "format",
             )
         rows = self._rows(req, cfg)
         if fmt == "json":

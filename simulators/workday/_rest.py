@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from simulators.engine import ConfigError, HttpError, Request, Response
+from simulators.engine import ConfigError, Request, Response
 
 from . import _staffing_views as SV
 from . import _views as V
 from ._bp import JOB_CHANGE
+from ._errors import invalid, not_found
 from ._model import (
     COST_CENTER,
     JOB_PROFILE,
@@ -26,7 +27,7 @@ from ._model import (
     WorkerView,
     org_type_wid,
 )
-from ._wire import bool_arg, invalid, json_response, not_found, page, paging, parse_date
+from ._wire import bool_arg, json_response, paged, paging, parse_date
 
 if TYPE_CHECKING:
     from ._bp import BusinessProcesses
@@ -62,8 +63,7 @@ class RestResources:
         return V.Ctx(req.base_url, req.params["tenant"], d, self.s.common_version)
 
     def _page(self, req: Request, items: list[Any]) -> Response:
-        limit, offset = paging(req, self.s.default_limit, self.s.max_limit, self.s.clamp_limit)
-        return page(items, limit, offset)
+        return paged(req, items, self.s)
 
     def _worker(self, c: V.Ctx, raw: str) -> WorkerView:
         rec = c.d.worker_record(raw)
@@ -452,4 +452,4 @@ def version_check(req: Request, allowed: tuple[str, ...], key: str) -> None:
     """404 for a service version the simulator does not serve."""
     v = req.params.get(key)
     if v is not None and v not in allowed:
-        raise HttpError(404, "Resource not found", f"No API version {v[:16]}")
+        raise not_found(f"No API version {v[:16]}")

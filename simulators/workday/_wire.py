@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from simulators.engine import HttpError, Request, Response
+
+from ._errors import invalid
+
+if TYPE_CHECKING:
+    from ._settings import WorkdaySettings
 
 JSON_CT = "application/json;charset=UTF-8"
 
@@ -46,21 +51,6 @@ def error_response(err: HttpError, with_field: bool = True) -> Response:
         else:
             body["errors"] = [{"error": err.message}]
     return json_response(body, err.status)
-
-
-def invalid(message: str, field: str | None = None) -> HttpError:
-    """400 with one validation error."""
-    return HttpError(400, "invalid request", message, fields=[field] if field else None)
-
-
-def not_found(message: str = "Resource not found") -> HttpError:
-    return HttpError(404, "Resource not found", message)
-
-
-def oauth_error(
-    status: int, error: str, description: str, headers: dict[str, str] | None = None
-) -> HttpError:
-    return HttpError(status, error, description, headers=headers, extra={"oauth": True})
 
 
 def wd_datetime(ts: float) -> str:
@@ -127,3 +117,9 @@ def bool_arg(req: Request, name: str, default: bool = False) -> bool:
 
 def page(items: list[Any], limit: int, offset: int) -> Response:
     return json_response({"total": len(items), "data": items[offset : offset + limit]})
+
+
+def paged(req: Request, items: list[Any], settings: WorkdaySettings) -> Response:
+    """One ``{total, data}`` page of ``items`` at the request's limit and offset."""
+    limit, offset = paging(req, settings.default_limit, settings.max_limit, settings.clamp_limit)
+    return page(items, limit, offset)

@@ -16,9 +16,10 @@ from simulators.engine import Request, Response
 
 from . import _views as V
 from ._absence import TIME_OFF, type_ref
+from ._errors import invalid, not_found
 from ._ids import fixed_wid
 from ._model import COST_CENTER, JOB_PROFILE, LOCATION, ORG
-from ._wire import invalid, json_response, not_found, paging
+from ._wire import json_response, paged
 from ._wql import WqlError, parse, run
 
 if TYPE_CHECKING:
@@ -153,13 +154,7 @@ class WqlResources:
             rows = run(q, self._rows(req, q.source), fields)
         except WqlError as exc:
             raise invalid(str(exc), "query") from None
-        limit, offset = paging(
-            req,
-            self.settings.default_limit,
-            self.settings.max_limit,
-            self.settings.clamp_limit,
-        )
-        return json_response({"total": len(rows), "data": rows[offset : offset + limit]})
+        return paged(req, rows, self.settings)
 
     def _source(self, req: Request, alias: str) -> dict[str, Any]:
         desc, fields = SOURCES[alias]
@@ -181,13 +176,7 @@ class WqlResources:
     def data_sources(self, req: Request) -> Response:
         alias = req.arg("alias")
         items = [self._source(req, a) for a in SOURCES if alias in (None, "", a)]
-        limit, offset = paging(
-            req,
-            self.settings.default_limit,
-            self.settings.max_limit,
-            self.settings.clamp_limit,
-        )
-        return json_response({"total": len(items), "data": items[offset : offset + limit]})
+        return paged(req, items, self.settings)
 
     def _alias(self, raw: str) -> str:
         for a in SOURCES:
@@ -213,10 +202,4 @@ class WqlResources:
             }
             for name, kind in SOURCES[alias][1].items()
         ]
-        limit, offset = paging(
-            req,
-            self.settings.default_limit,
-            self.settings.max_limit,
-            self.settings.clamp_limit,
-        )
-        return json_response({"total": len(items), "data": items[offset : offset + limit]})
+        return paged(req, items, self.settings)

@@ -15,6 +15,8 @@ import pytest
 
 from harness.testing import SimHandle, start_simulator
 
+from .._clients import bc_token_response
+
 
 @pytest.fixture(scope="session")
 def bc_server() -> Iterator[SimHandle]:
@@ -40,22 +42,10 @@ def creds(bc: SimHandle) -> dict[str, Any]:
     return bc.sim.dialect.credentials(bc.sim.tenants.get("default"), bc.base_url)
 
 
-def fetch_token(creds: dict[str, Any], **override: str) -> httpx.Response:
-    form = {
-        "grant_type": "client_credentials",
-        "client_id": creds["client_id"],
-        "client_secret": creds["client_secret"],
-        "scope": creds["scope"],
-        **override,
-    }
-    with httpx.Client(trust_env=False) as c:
-        return c.post(creds["token_url"], data=form)
-
-
 @pytest.fixture
 def api(creds: dict[str, Any]) -> Iterator[httpx.Client]:
     """A client on the company of the default tenant, authenticated with a bearer token."""
-    token = fetch_token(creds).json()["access_token"]
+    token = bc_token_response(creds).json()["access_token"]
     with httpx.Client(
         base_url=f"{creds['api_url']}/companies({creds['company_id']})",
         headers={"Authorization": f"Bearer {token}"},
@@ -127,8 +117,8 @@ def subscriber() -> Iterator[Subscriber]:
 
 @pytest.fixture
 def token_for() -> Any:
-    """fetch_token(creds, **form overrides) -> the token endpoint's response."""
-    return fetch_token
+    """bc_token_response(creds, **form overrides) -> the token endpoint's response."""
+    return bc_token_response
 
 
 @pytest.fixture

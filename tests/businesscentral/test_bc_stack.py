@@ -19,6 +19,8 @@ from harness.loaders._businesscentral import company_id, guid
 from harness.stack import Stack, StackSettings, endpoints_document
 from harness.stack._probes import probe
 
+from .._clients import client_credentials_token
+
 
 @pytest.fixture(scope="module")
 def firm() -> Any:
@@ -58,15 +60,7 @@ def test_loaded_firm_is_consistent_and_the_probe_passes(firm: Any) -> None:
 
         result = probe("erp", ep, None)
         assert result.ok, result.error
-        token = httpx.post(
-            ep["token_url"],
-            data={
-                "grant_type": "client_credentials",
-                "client_id": ep["client_id"],
-                "client_secret": ep["client_secret"],
-                "scope": ep["scope"],
-            },
-        ).json()["access_token"]
+        token = client_credentials_token(ep["token_url"], ep, {"scope": ep["scope"]})
         entity = firm.legal_entities[0]
         inv = next(i for i in firm.invoices if i.legal_entity_id == entity.id)
         with httpx.Client(

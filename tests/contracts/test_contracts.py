@@ -29,6 +29,8 @@ from contracts import (
 from harness.stack import Stack, StackSettings, admin_headers, endpoints_document
 from harness.stack._vendor_auth import tba_auth
 
+from .._clients import client_credentials_token
+
 ROOT = Path(__file__).resolve().parents[2]
 JSON_TYPES = {
     "salesforce": lambda t: (
@@ -248,16 +250,8 @@ def test_netsuite_upsert_needs_create_fields_only_when_it_creates() -> None:
 def test_salesforce_unknown_field_is_invalid_field_in_strict_mode() -> None:
     with Stack(StackSettings(port_base=None, systems=["crm"], contracts="strict")) as st:
         ep = endpoints_document(st)["crm"]
-        tok = httpx.post(
-            ep["token_url"],
-            data={
-                "grant_type": "client_credentials",
-                "client_id": ep["client_id"],
-                "client_secret": ep["client_secret"],
-            },
-            verify=False,
-        ).json()
-        h = {"Authorization": f"Bearer {tok['access_token']}"}
+        tok = client_credentials_token(ep["token_url"], ep, verify=False)
+        h = {"Authorization": f"Bearer {tok}"}
         r = httpx.post(
             f"{ep['base_url']}/services/data/v{ep['api_version']}/sobjects/Account",
             json={"Name": "A", "Colour": "red"},

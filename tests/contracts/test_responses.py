@@ -14,6 +14,8 @@ from contracts import current, load_contract
 from harness.stack import Stack, StackSettings, admin_headers, endpoints_document
 from harness.stack._vendor_auth import tba_auth
 
+from .._clients import client_credentials_token
+
 _KNOWN = tomllib.loads((Path(__file__).parent / "known_deviations.toml").read_text())
 
 
@@ -202,16 +204,9 @@ def test_crm_responses_keep_to_their_contract() -> None:
     )
     with Stack(settings) as st:
         ep = endpoints_document(st)["crm"]
-        tok = httpx.post(
-            ep["token_url"],
-            data={
-                "grant_type": "client_credentials",
-                "client_id": ep["client_id"],
-                "client_secret": ep["client_secret"],
-            },
-        ).json()
+        tok = client_credentials_token(ep["token_url"], ep)
         base = f"{ep['base_url']}/services/data/v{ep['api_version']}"
-        h = {"Authorization": f"Bearer {tok['access_token']}"}
+        h = {"Authorization": f"Bearer {tok}"}
         with httpx.Client(base_url=base, headers=h) as c:
             r = c.post("/sobjects/Account", json={"Name": "Acme", "Industry": "Consulting"})
             assert r.status_code == 201, r.text
@@ -259,14 +254,7 @@ def test_change_events_keep_to_their_contracts() -> None:
             headers=h,
         )
         assert r.status_code == 200
-        tok = httpx.post(
-            crm["token_url"],
-            data={
-                "grant_type": "client_credentials",
-                "client_id": crm["client_id"],
-                "client_secret": crm["client_secret"],
-            },
-        ).json()["access_token"]
+        tok = client_credentials_token(crm["token_url"], crm)
         base = f"{crm['base_url']}/services/data/v{crm['api_version']}"
         r = httpx.post(
             base + "/sobjects/Opportunity",

@@ -9,6 +9,8 @@ import pytest
 
 from harness.testing import SimHandle, start_simulator
 
+from .._clients import coupa_token
+
 
 @pytest.fixture(scope="module")
 def coupa_server() -> Iterator[SimHandle]:
@@ -25,23 +27,9 @@ def coupa(coupa_server: SimHandle) -> Iterator[SimHandle]:
     coupa_server.reset()
 
 
-def token(sim: SimHandle, scope: str | None = None) -> str:
-    creds = sim.admin.get("/tenants/default").json()["credentials"]
-    data = {
-        "grant_type": "client_credentials",
-        "client_id": creds["client_id"],
-        "client_secret": creds["client_secret"],
-    }
-    if scope:
-        data["scope"] = scope
-    r = httpx.post(f"{sim.base_url}/oauth2/token", data=data, trust_env=False)
-    assert r.status_code == 200, r.text
-    return str(r.json()["access_token"])
-
-
 @pytest.fixture
 def api(coupa: SimHandle) -> Iterator[httpx.Client]:
     with coupa.client(
-        headers={"Authorization": f"Bearer {token(coupa)}", "Accept": "application/json"}
+        headers={"Authorization": f"Bearer {coupa_token(coupa)}", "Accept": "application/json"}
     ) as client:
         yield client

@@ -15,7 +15,7 @@ import httpx
 
 from harness.testing import SimHandle
 
-from .conftest import token
+from .._clients import coupa_token
 
 
 def _supplier(api: httpx.Client, name: str = "Northwind Consulting", **kw: Any) -> dict[str, Any]:
@@ -64,7 +64,7 @@ def test_token_and_scopes(coupa: SimHandle) -> None:
         trust_env=False,
     )
     assert (bad.status_code, bad.json()["error"]) == (401, "invalid_client")
-    read_only = token(coupa, "core.supplier.read")
+    read_only = coupa_token(coupa, "core.supplier.read")
     h = {"Authorization": f"Bearer {read_only}", "Accept": "application/json"}
     assert (
         httpx.get(f"{coupa.base_url}/api/suppliers", headers=h, trust_env=False).status_code == 200

@@ -9,6 +9,8 @@ from harness.data._model import WorkerType
 from harness.loaders import load_firm
 from harness.stack import Stack, StackSettings, admin_headers, endpoints_document
 
+from .._clients import client_credentials_token
+
 
 def test_contractors_become_suppliers_with_orders_for_their_assignments() -> None:
     firm = generate_firm(2, "small")
@@ -24,15 +26,7 @@ def test_contractors_become_suppliers_with_orders_for_their_assignments() -> Non
             "purchase_orders": len(assigned),
         }
         ep = doc["procurement"]
-        tok = httpx.post(
-            ep["token_url"],
-            data={
-                "grant_type": "client_credentials",
-                "client_id": ep["client_id"],
-                "client_secret": ep["client_secret"],
-            },
-            trust_env=False,
-        ).json()["access_token"]
+        tok = client_credentials_token(ep["token_url"], ep, trust_env=False)
         h = {"Authorization": f"Bearer {tok}", "Accept": "application/json"}
         c = contractors[0]
         sup = httpx.get(

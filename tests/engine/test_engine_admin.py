@@ -14,23 +14,9 @@ from harness.testing import SimHandle, start_simulator
 from simulators.engine import SimulatorSettings
 from simulators.salesforce import SalesforceSettings, create_simulator
 
+from .._clients import crm_client
+
 V = "/services/data/v68.0"
-
-
-def login(sim: SimHandle, tenant: str = "default") -> httpx.Client:
-    creds = sim.admin.get(f"/tenants/{tenant}").json()["credentials"]
-    c = sim.client()
-    r = c.post(
-        "/services/oauth2/token",
-        data={
-            "grant_type": "client_credentials",
-            "client_id": creds["client_id"],
-            "client_secret": creds["client_secret"],
-        },
-    )
-    assert r.status_code == 200, r.text
-    c.headers["Authorization"] = f"Bearer {r.json()['access_token']}"
-    return c
 
 
 def create_account(api: httpx.Client, name: str, **extra: Any) -> str:
@@ -49,7 +35,7 @@ def test_tenants_are_isolated_by_their_credentials(crm: SimHandle) -> None:
     assert (
         creds_a["client_id"] != crm.admin.get("/tenants/default").json()["credentials"]["client_id"]
     )
-    a, d = login(crm, "iso-a"), login(crm, "default")
+    a, d = crm_client(crm, "iso-a"), crm_client(crm, "default")
     create_account(a, "Only in A")
     q = "SELECT Id FROM Account WHERE Name = 'Only in A'"
     assert a.get(f"{V}/query/", params={"q": q}).json()["totalSize"] == 1
@@ -66,7 +52,7 @@ def test_invalid_tenant_name_is_a_clear_400(crm: SimHandle) -> None:
 
 
 def test_snapshot_and_restore(crm: SimHandle) -> None:
-    api = login(crm)
+    api = crm_client(crm)
     keep = create_account(api, "Before snapshot")
     assert crm.admin.post("/tenants/default/snapshots", json={"name": "base"}).status_code == 201
     later = create_account(api, "After snapshot")
@@ -82,15 +68,15 @@ def test_persistence_survives_a_restart(tmp_path: Path) -> None:
     settings = SimulatorSettings(data_dir=tmp_path)
     first = start_simulator(create_simulator(None, settings))
     try:
-        api = login(first)
+        api = crm_client(first)
         acc = create_account(api, "Durable Ltd")
         first.admin.post("/tenants", json={"name": "second"})
-        create_account(login(first, "second"), "Second tenant record")
+        create_account(crm_client(first, "second"), "Second tenant record")
     finally:
         first.close()
     again = start_simulator(create_simulator(None, SimulatorSettings(data_dir=tmp_path)))
     try:
-        api = login(again)
+        api = crm_client(again)
         assert api.get(f"{V}/sobjects/Account/{acc}").json()["Name"] == "Durable Ltd"
         assert "second" in [t["name"] for t in again.admin.get("/tenants").json()["tenants"]]
         new_id = create_account(api, "After restart")
@@ -107,7 +93,7 @@ def test_frozen_and_advanced_clock_drives_timestamps(crm: SimHandle) -> None:
         "/tenants/default/clock", json={"freeze": True, "at": "2026-03-31T23:59:00Z"}
     )
     assert r.json()["frozen"] is True
-    api = login(crm)
+    api = crm_client(crm)
     acc = create_account(api, "Period close")
     assert (
         api.get(f"{V}/sobjects/Account/{acc}").json()["CreatedDate"]
@@ -122,7 +108,7 @@ def test_frozen_and_advanced_clock_drives_timestamps(crm: SimHandle) -> None:
 
 
 def test_token_expires_with_the_clock(crm: SimHandle) -> None:
-    api = login(crm)
+    api = crm_client(crm)
     assert api.get(f"{V}/limits/").status_code == 200
     crm.admin.post("/tenants/default/clock", json={"advance_seconds": 7201})
     r = api.get(f"{V}/limits/")
@@ -133,7 +119,7 @@ def test_token_expires_with_the_clock(crm: SimHandle) -> None:
 
 
 def test_journal_records_requests_with_correlation_ids(crm: SimHandle) -> None:
-    api = login(crm)
+    api = crm_client(crm)
     r = api.post(
         f"{V}/sobjects/Account/",
         json={"Name": "Journaled"},
@@ -165,7 +151,7 @@ def test_journal_records_requests_with_correlation_ids(crm: SimHandle) -> None:
 def test_journal_is_bounded() -> None:
     sim = start_simulator(create_simulator(None, SimulatorSettings(journal_size=5)))
     try:
-        api = login(sim)
+        api = crm_client(sim)
         for _ in range(12):
             api.get(f"{V}/limits/")
         body = sim.admin.get("/journal").json()
@@ -180,7 +166,7 @@ def test_journal_is_bounded() -> None:
 
 
 def test_error_fault_answers_in_vendor_format(crm: SimHandle) -> None:
-    api = login(crm)
+    api = crm_client(crm)
     r = crm.admin.post(
         "/faults",
         json={
@@ -209,7 +195,7 @@ def test_error_fault_answers_in_vendor_format(crm: SimHandle) -> None:
 
 
 def test_after_calls_and_percentage_are_seeded(crm: SimHandle) -> None:
-    api = login(crm)
+    api = crm_client(crm)
     crm.admin.post(
         "/faults",
         json={"path": f"{V}/limits*", "after_calls": 2, "fault": {"kind": "error", "status": 500}},
@@ -236,7 +222,7 @@ def test_after_calls_and_percentage_are_seeded(crm: SimHandle) -> None:
 
 
 def test_latency_and_hang_faults(crm: SimHandle) -> None:
-    api = login(crm)
+    api = crm_client(crm)
     crm.admin.post(
         "/faults",
         json={"path": f"{V}/limits*", "fault": {"kind": "latency", "ms": 300}, "times": 1},
@@ -253,7 +239,7 @@ def test_latency_and_hang_faults(crm: SimHandle) -> None:
 
 
 def test_reset_fault_drops_the_connection(crm: SimHandle) -> None:
-    api = login(crm)
+    api = crm_client(crm)
     crm.admin.post("/faults", json={"path": f"{V}/limits*", "fault": {"kind": "reset"}, "times": 1})
     with pytest.raises(httpx.HTTPError) as exc:
         api.get(f"{V}/limits/")
@@ -262,7 +248,7 @@ def test_reset_fault_drops_the_connection(crm: SimHandle) -> None:
 
 
 def test_window_fault_on_the_tenant_clock(crm: SimHandle) -> None:
-    api = login(crm)
+    api = crm_client(crm)
     crm.admin.post("/tenants/default/clock", json={"freeze": True, "at": "2026-06-01T10:00:00Z"})
     crm.admin.post(
         "/faults",
@@ -293,7 +279,7 @@ def test_bad_fault_rules_are_refused_with_a_hint(crm: SimHandle) -> None:
 def test_daily_request_quota_is_403_request_limit_exceeded() -> None:
     sim = start_simulator(create_simulator(SalesforceSettings(daily_api_requests=3)))
     try:
-        api = login(sim)
+        api = crm_client(sim)
         statuses = [api.get(f"{V}/limits/") for _ in range(4)]
         assert [r.status_code for r in statuses] == [200, 200, 200, 403]
         assert statuses[2].headers["sforce-limit-info"] == "api-usage=3/3"
@@ -304,7 +290,7 @@ def test_daily_request_quota_is_403_request_limit_exceeded() -> None:
         assert api.get(f"{V}/limits/").json()["DailyApiRequests"] == {"Max": 10, "Remaining": 6}
         # the rolling window frees the quota a day later on the tenant clock
         sim.admin.post("/tenants/default/clock", json={"advance_seconds": 86400 + 3600})
-        assert login(sim).get(f"{V}/limits/").status_code == 200
+        assert crm_client(sim).get(f"{V}/limits/").status_code == 200
     finally:
         sim.close()
 
@@ -313,7 +299,7 @@ def test_daily_request_quota_is_403_request_limit_exceeded() -> None:
 
 
 def test_wait_for_returns_when_the_record_appears(crm: SimHandle) -> None:
-    api = login(crm)
+    api = crm_client(crm)
 
     def later() -> None:
         time.sleep(0.3)
@@ -339,7 +325,7 @@ def test_wait_for_times_out_with_408(crm: SimHandle) -> None:
 
 
 def test_wait_for_journal_entry(crm: SimHandle) -> None:
-    api = login(crm)
+    api = crm_client(crm)
     threading.Timer(0.2, lambda: api.get(f"{V}/sobjects/Account/describe")).start()
     r = crm.admin.post("/wait-for", json={"journal": {"route": "sobject.describe"}, "timeout": 10})
     assert r.status_code == 200 and r.json()["entry"]["status"] == 200

@@ -9,27 +9,13 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
 import pytest
 
 from harness.testing import SimHandle, WebhookRecorder
 
+from .._clients import crm_client
+
 V = "/services/data/v68.0"
-
-
-def _api(crm: SimHandle) -> httpx.Client:
-    creds = crm.admin.get("/tenants/default").json()["credentials"]
-    c = crm.client()
-    tok = c.post(
-        "/services/oauth2/token",
-        data={
-            "grant_type": "client_credentials",
-            "client_id": creds["client_id"],
-            "client_secret": creds["client_secret"],
-        },
-    ).json()["access_token"]
-    c.headers["Authorization"] = f"Bearer {tok}"
-    return c
 
 
 def _name(body: dict[str, Any]) -> str:
@@ -112,7 +98,7 @@ def test_outage_longer_than_the_retry_window_ends_in_dead_letters_that_redeliver
         "backoff_base": 0.01,
     }
     assert crm.admin.post("/subscriptions", json=sub).status_code == 201
-    api = _api(crm)
+    api = crm_client(crm)
     names = [f"Outage {i}" for i in range(10)]
     for n in names:
         assert api.post(f"{V}/sobjects/Account/", json={"Name": n}).status_code == 201
@@ -144,7 +130,7 @@ def test_a_refused_event_does_not_hold_other_records_events(
     picky.refuse = "Poison"
     sub = {"url": picky.url, "types": ["Account"], "backoff_base": 0.05, "backoff_max": 1.0}
     assert crm.admin.post("/subscriptions", json=sub).status_code == 201
-    api = _api(crm)
+    api = crm_client(crm)
     poison = api.post(f"{V}/sobjects/Account/", json={"Name": "Poison Ltd"}).json()["id"]
     api.patch(f"{V}/sobjects/Account/{poison}", json={"Phone": "555-0100"})
     for i in range(3):
@@ -187,7 +173,7 @@ def test_registering_again_keeps_what_the_subscriber_is_owed(
     hook.status = 503
     sub = {"id": "again", "url": hook.url, "types": ["Account"], "backoff_base": 0.05}
     crm.admin.post("/subscriptions", json=sub)
-    api = _api(crm)
+    api = crm_client(crm)
     api.post(f"{V}/sobjects/Account/", json={"Name": "Owed Co"})
     crm.admin.post("/wait-for", json={"event": {"type": "Account"}, "timeout": 5})
     # the subscriber restarts and registers the same subscription again

@@ -15,6 +15,8 @@ from harness.testing import SimHandle
 from simulators.engine import ServerOptions, SimulatorServer, SimulatorSettings, make_tls_files
 from simulators.salesforce import create_simulator
 
+from .._clients import crm_token
+
 V = "/services/data/v68.0"
 MAX_BODY = 64 * 1024
 
@@ -34,18 +36,7 @@ def crm() -> Iterator[SimHandle]:
 
 @pytest.fixture(scope="module")
 def token(crm: SimHandle) -> str:
-    creds = crm.admin.get("/tenants/default").json()["credentials"]
-    with crm.client() as c:
-        r = c.post(
-            "/services/oauth2/token",
-            data={
-                "grant_type": "client_credentials",
-                "client_id": creds["client_id"],
-                "client_secret": creds["client_secret"],
-            },
-        )
-    assert r.status_code == 200, r.text
-    return str(r.json()["access_token"])
+    return crm_token(crm)
 
 
 @pytest.fixture(scope="module")

@@ -12,6 +12,8 @@ from harness.testing import SimHandle
 from simulators.engine import ServerOptions, SimulatorServer, SimulatorSettings, quiet_uvicorn
 from simulators.salesforce import create_simulator
 
+from .._clients import crm_token
+
 V = "/services/data/v68.0"
 
 
@@ -72,17 +74,7 @@ def test_a_malformed_chunk_is_a_400_not_a_500(crm_http: SimHandle) -> None:
 
 
 def test_whole_bodies_still_work_after_a_stalled_one(crm_http: SimHandle) -> None:
-    creds = crm_http.admin.get("/tenants/default").json()["credentials"]
-    with crm_http.client() as c:
-        r = c.post(
-            "/services/oauth2/token",
-            data={
-                "grant_type": "client_credentials",
-                "client_id": creds["client_id"],
-                "client_secret": creds["client_secret"],
-            },
-        )
-    assert r.status_code == 200, r.text
+    assert crm_token(crm_http)
 
 
 def test_foreign_host_header_is_not_echoed(crm_http: SimHandle) -> None:

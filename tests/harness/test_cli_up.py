@@ -13,6 +13,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from .._clients import client_credentials_token
+
 
 def _free_port_block(n: int = 4) -> int:
     """A base port with n free consecutive ports above it."""
@@ -78,16 +80,10 @@ def test_up_writes_endpoints_serves_https_and_stops_on_sigterm(tmp_path: Path) -
             "api_version",
         } <= set(crm)
         assert Path(doc["ca_bundle"]).exists()
+        assert client_credentials_token(
+            crm["token_url"], crm, verify=doc["ca_bundle"], trust_env=False
+        )
         with httpx.Client(verify=doc["ca_bundle"], trust_env=False) as c:
-            tok = c.post(
-                crm["token_url"],
-                data={
-                    "grant_type": "client_credentials",
-                    "client_id": crm["client_id"],
-                    "client_secret": crm["client_secret"],
-                },
-            )
-            assert tok.status_code == 200
             # the run's admin token guards every admin API; the file holding it is private
             assert c.get(f"{crm['admin_url']}/health").status_code == 401
             auth = {"Authorization": f"Bearer {crm['admin_token']}"}

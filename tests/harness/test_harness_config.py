@@ -11,6 +11,8 @@ from harness._errors import ConfigurationError
 from harness.testing import start_simulator
 from simulators.salesforce import create_simulator
 
+from .._clients import crm_client
+
 TOML = """
 seed = 7
 [crm]
@@ -93,17 +95,7 @@ def test_custom_object_fields_and_platform_event_from_config(tmp_path: Path) -> 
     assert settings.daily_api_requests == 1234
     sim = start_simulator(create_simulator(settings))
     try:
-        c = sim.client()
-        creds = sim.admin.get("/tenants/default").json()["credentials"]
-        tok = c.post(
-            "/services/oauth2/token",
-            data={
-                "grant_type": "client_credentials",
-                "client_id": creds["client_id"],
-                "client_secret": creds["client_secret"],
-            },
-        ).json()
-        c.headers["Authorization"] = f"Bearer {tok['access_token']}"
+        c = crm_client(sim)
         v = "/services/data/v68.0"
         acc = c.post(
             f"{v}/sobjects/Account/", json={"Name": "Config Co", "Region__c": "EMEA"}

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import httpx
-
 from harness.data import generate_firm
 from harness.loaders import load_firm
 from harness.testing import SimHandle
+
+from .._clients import crm_client
 
 
 def _endpoints(crm: SimHandle) -> dict[str, object]:
@@ -21,21 +21,6 @@ def _endpoints(crm: SimHandle) -> dict[str, object]:
     }
 
 
-def _api(crm: SimHandle) -> httpx.Client:
-    creds = crm.admin.get("/tenants/default").json()["credentials"]
-    c = crm.client()
-    tok = c.post(
-        "/services/oauth2/token",
-        data={
-            "grant_type": "client_credentials",
-            "client_id": creds["client_id"],
-            "client_secret": creds["client_secret"],
-        },
-    ).json()
-    c.headers["Authorization"] = f"Bearer {tok['access_token']}"
-    return c
-
-
 def test_firm_loads_into_the_crm_with_its_own_ids(crm: SimHandle) -> None:
     firm = generate_firm(11, "small")
     seen: list[tuple[str, str, int, int]] = []
@@ -47,7 +32,7 @@ def test_firm_loads_into_the_crm_with_its_own_ids(crm: SimHandle) -> None:
         "Opportunity": len(opps),
     }
     assert seen[-1] == ("crm", "Opportunity", len(opps), len(opps))
-    api = _api(crm)
+    api = crm_client(crm)
     q = api.get(
         "/services/data/v68.0/query/", params={"q": "SELECT COUNT() FROM Opportunity"}
     ).json()

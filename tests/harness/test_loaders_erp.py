@@ -13,12 +13,13 @@ from typing import Any
 
 import httpx
 import pytest
-from authlib.integrations.httpx_client import OAuth1Auth
 
 from harness.data import Firm, TimeEntryStatus, generate_firm
 from harness.loaders import LoadReport, load_firm
 from harness.loaders._kantata import number
 from harness.testing import SimHandle, start_simulator
+
+from .._clients import crm_client, erp_tba, loader_endpoint, tenant_credentials
 
 PSA_TOKEN = "erp-loader-test-token"
 
@@ -71,58 +72,19 @@ class Loaded:
         return records
 
 
-def _endpoint(h: SimHandle) -> dict[str, Any]:
-    return {
-        "vendor": h.sim.dialect.vendor,
-        "base_url": h.base_url,
-        "admin_url": f"{h.base_url}/__admin",
-        "admin_token": h.admin_token,
-    }
-
-
-def _tba(erp: SimHandle) -> OAuth1Auth:
-    import netsuite.rest_api_base  # noqa: F401  (registers the HMAC-SHA256 signer)
-
-    c = erp.admin.get("/tenants/default").json()["credentials"]
-    return OAuth1Auth(
-        client_id=c["consumer_key"],
-        client_secret=c["consumer_secret"],
-        token=c["token_id"],
-        token_secret=c["token_secret"],
-        realm=c["account"],
-        force_include_body=True,
-        signature_method="HMAC-SHA256",
-    )
-
-
-def _crm_api(crm: SimHandle) -> httpx.Client:
-    creds = crm.admin.get("/tenants/default").json()["credentials"]
-    c = crm.client()
-    tok = c.post(
-        "/services/oauth2/token",
-        data={
-            "grant_type": "client_credentials",
-            "client_id": creds["client_id"],
-            "client_secret": creds["client_secret"],
-        },
-    ).json()
-    c.headers["Authorization"] = f"Bearer {tok['access_token']}"
-    return c
-
-
 @pytest.fixture(scope="module")
 def loaded(erp_sim: SimHandle, psa_for_erp: SimHandle, crm_server: SimHandle) -> Iterator[Loaded]:
     firm = generate_firm(3, "small")
     endpoints: dict[str, Any] = {
-        "crm": _endpoint(crm_server),
-        "psa": _endpoint(psa_for_erp),
-        "erp": _endpoint(erp_sim),
+        "crm": loader_endpoint(crm_server),
+        "psa": loader_endpoint(psa_for_erp),
+        "erp": loader_endpoint(erp_sim),
         "ca_bundle": crm_server.ca_bundle,
     }
     report = load_firm(firm, endpoints)
     erp = httpx.Client(
         base_url=f"{erp_sim.base_url}/services/rest",
-        auth=_tba(erp_sim),
+        auth=erp_tba(tenant_credentials(erp_sim.admin)),
         trust_env=False,
         timeout=30.0,
     )
@@ -132,7 +94,7 @@ def loaded(erp_sim: SimHandle, psa_for_erp: SimHandle, crm_server: SimHandle) ->
         trust_env=False,
         timeout=30.0,
     )
-    crm = _crm_api(crm_server)
+    crm = crm_client(crm_server)
     yield Loaded(firm, report, erp, psa, crm)
     for client in (erp, psa, crm):
         client.close()

@@ -20,6 +20,8 @@ from harness.data._calendar import WorkCalendar
 from harness.loaders import LoadReport, load_firm
 from harness.testing import SimHandle, start_simulator
 
+from .._clients import crm_client, hcm_token, loader_endpoint, tenant_credentials
+
 PSA_TOKEN = "psa-loader-test-token"
 
 
@@ -51,44 +53,10 @@ class Loaded:
     crm: httpx.Client
 
 
-def _endpoint(h: SimHandle) -> dict[str, Any]:
-    return {
-        "vendor": h.sim.dialect.vendor,
-        "base_url": h.base_url,
-        "admin_url": f"{h.base_url}/__admin",
-        "admin_token": h.admin_token,
-    }
-
-
-def _crm_api(crm: SimHandle) -> httpx.Client:
-    creds = crm.admin.get("/tenants/default").json()["credentials"]
-    c = crm.client()
-    tok = c.post(
-        "/services/oauth2/token",
-        data={
-            "grant_type": "client_credentials",
-            "client_id": creds["client_id"],
-            "client_secret": creds["client_secret"],
-        },
-    ).json()
-    c.headers["Authorization"] = f"Bearer {tok['access_token']}"
-    return c
-
-
 def _workday_clients(hcm: SimHandle) -> tuple[httpx.Client, httpx.Client]:
-    creds = hcm.admin.get("/tenants/default").json()["credentials"]
+    creds = tenant_credentials(hcm.admin)
     with hcm.client() as c:
-        r = c.post(
-            creds["token_url"],
-            data={
-                "grant_type": "refresh_token",
-                "refresh_token": creds["refresh_token"],
-                "client_id": creds["client_id"],
-                "client_secret": creds["client_secret"],
-            },
-        )
-        assert r.status_code == 200, r.text
-    headers = {"authorization": f"Bearer {r.json()['access_token']}"}
+        headers = {"authorization": f"Bearer {hcm_token(c, creds)}"}
     staffing = creds["common_base_url"].replace("/common/v1/", "/staffing/v6/")
     return (
         httpx.Client(base_url=creds["common_base_url"] + "/", headers=headers, trust_env=False),
@@ -100,9 +68,9 @@ def _workday_clients(hcm: SimHandle) -> tuple[httpx.Client, httpx.Client]:
 def loaded(psa_sim: SimHandle, hcm_sim: SimHandle, crm_server: SimHandle) -> Iterator[Loaded]:
     firm = generate_firm(5, "small")
     endpoints: dict[str, Any] = {
-        "crm": _endpoint(crm_server),
-        "psa": _endpoint(psa_sim),
-        "hcm": _endpoint(hcm_sim),
+        "crm": loader_endpoint(crm_server),
+        "psa": loader_endpoint(psa_sim),
+        "hcm": loader_endpoint(hcm_sim),
         "ca_bundle": crm_server.ca_bundle,
     }
     report = load_firm(firm, endpoints)
@@ -113,7 +81,7 @@ def loaded(psa_sim: SimHandle, hcm_sim: SimHandle, crm_server: SimHandle) -> Ite
         timeout=30.0,
     )
     hcm, staffing = _workday_clients(hcm_sim)
-    crm = _crm_api(crm_server)
+    crm = crm_client(crm_server)
     yield Loaded(firm, report, psa, hcm, staffing, crm)
     for client in (psa, hcm, staffing, crm):
         client.close()

@@ -7,9 +7,10 @@ from typing import Any
 
 import httpx
 import pytest
-from authlib.integrations.httpx_client import OAuth1Auth
 
 from harness.testing import SimHandle, start_simulator
+
+from .._clients import erp_tba
 
 
 @pytest.fixture(scope="session")
@@ -35,28 +36,12 @@ def creds(erp: SimHandle) -> dict[str, Any]:
     return erp.sim.dialect.credentials(tenant, erp.base_url)
 
 
-def tba_auth(creds: dict[str, Any], **override: str) -> OAuth1Auth:
-    """HMAC-SHA256 TBA signing exactly as the netsuite package configures authlib."""
-    import netsuite.rest_api_base  # noqa: F401  (registers the HMAC-SHA256 signer)
-
-    c = {**creds, **override}
-    return OAuth1Auth(
-        client_id=c["consumer_key"],
-        client_secret=c["consumer_secret"],
-        token=c["token_id"],
-        token_secret=c["token_secret"],
-        realm=c["account"],
-        force_include_body=True,
-        signature_method="HMAC-SHA256",
-    )
-
-
 @pytest.fixture
 def api(erp: SimHandle, creds: dict[str, Any]) -> Iterator[httpx.Client]:
     """An httpx client on /services/rest signing every request with TBA."""
     with httpx.Client(
         base_url=f"{erp.base_url}/services/rest",
-        auth=tba_auth(creds),
+        auth=erp_tba(creds),
         trust_env=False,
         timeout=30.0,
     ) as client:
@@ -66,4 +51,4 @@ def api(erp: SimHandle, creds: dict[str, Any]) -> Iterator[httpx.Client]:
 @pytest.fixture
 def tba() -> Any:
     """The TBA signer factory: tba(creds, **overrides) -> httpx auth."""
-    return tba_auth
+    return erp_tba

@@ -21,6 +21,8 @@ from reference_integration import RunningIntegration, load_settings
 from harness.testing import SimHandle, start_simulator
 from simulators.engine import TlsFiles
 
+from .._clients import crm_client, erp_client
+
 API = "/services/data/v68.0"
 CONSULTANTS = [
     ("Ada", "Lovelace", "ada@firm.example", 60.0, ["python", "integration"]),
@@ -84,26 +86,6 @@ def endpoints(sims: dict[str, SimHandle]) -> dict[str, Any]:
     return doc
 
 
-def erp_client(erp: SimHandle) -> httpx.Client:
-    """The ERP's REST API signed with token-based authentication (HMAC-SHA256)."""
-    import netsuite.rest_api_base  # noqa: F401  (registers the HMAC-SHA256 signer with authlib)
-    from authlib.integrations.httpx_client import OAuth1Auth
-
-    c = erp.admin.get("/tenants/default").json()["credentials"]
-    auth = OAuth1Auth(
-        client_id=c["consumer_key"],
-        client_secret=c["consumer_secret"],
-        token=c["token_id"],
-        token_secret=c["token_secret"],
-        realm=c["account"],
-        force_include_body=True,
-        signature_method="HMAC-SHA256",
-    )
-    return httpx.Client(
-        base_url=f"{erp.base_url}/services/rest", auth=auth, trust_env=False, timeout=30
-    )
-
-
 class Firm:
     """The firm's people acting on the four systems, and the checks a test makes."""
 
@@ -112,17 +94,7 @@ class Firm:
         self.ri = ri
         self.api = httpx.Client(base_url=ri.url, trust_env=False, timeout=30)
         crm = sims["crm"]
-        creds = crm.admin.get("/tenants/default").json()["credentials"]
-        self.crm = crm.client()
-        tok = self.crm.post(
-            "/services/oauth2/token",
-            data={
-                "grant_type": "client_credentials",
-                "client_id": creds["client_id"],
-                "client_secret": creds["client_secret"],
-            },
-        ).json()["access_token"]
-        self.crm.headers["Authorization"] = f"Bearer {tok}"
+        self.crm = crm_client(crm)
         psa_creds = sims["psa"].admin.get("/tenants/default").json()["credentials"]
         self.psa = sims["psa"].client(headers={"Authorization": f"Bearer {psa_creds['token']}"})
         self.erp = erp_client(sims["erp"])

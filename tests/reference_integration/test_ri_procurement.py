@@ -12,6 +12,7 @@ import pytest
 
 from harness.testing import SimHandle, start_simulator
 
+from .._clients import client_credentials_token
 from .conftest import Firm, FirmFactory
 
 CONTRACTOR = "carla.contractor@subs.example"
@@ -28,15 +29,7 @@ def coupa_sim() -> Iterator[SimHandle]:
 
 def _coupa_api(coupa: SimHandle) -> httpx.Client:
     creds = coupa.admin.get("/tenants/default").json()["credentials"]
-    tok = httpx.post(
-        creds["token_url"],
-        data={
-            "grant_type": "client_credentials",
-            "client_id": creds["client_id"],
-            "client_secret": creds["client_secret"],
-        },
-        trust_env=False,
-    ).json()["access_token"]
+    tok = client_credentials_token(creds["token_url"], creds, trust_env=False)
     return coupa.client(headers={"Authorization": f"Bearer {tok}", "Accept": "application/json"})
 
 

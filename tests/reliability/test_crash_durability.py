@@ -15,6 +15,8 @@ import pytest
 
 from harness.testing import SimProcess, WebhookRecorder
 
+from .._clients import crm_login
+
 # a pooled client connection to a simulator process this module kills and restarts is
 # left to the garbage collector by httpcore; the leak is the test client's, not a product's
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
@@ -33,16 +35,7 @@ def _crm_api(p: SimProcess) -> httpx.Client:
     with p.admin() as a:
         creds = a.get("/tenants/default").json()["credentials"]
     c = p.client()
-    r = c.post(
-        "/services/oauth2/token",
-        data={
-            "grant_type": "client_credentials",
-            "client_id": creds["client_id"],
-            "client_secret": creds["client_secret"],
-        },
-    )
-    assert r.status_code == 200, r.text
-    c.headers["Authorization"] = f"Bearer {r.json()['access_token']}"
+    crm_login(c, creds)
     return c
 
 

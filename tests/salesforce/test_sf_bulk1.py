@@ -18,22 +18,9 @@ from simple_salesforce.exceptions import SalesforceMalformedRequest
 
 from harness.testing import SimHandle
 
+from .._clients import crm_token
+
 A = "/services/async/68.0"
-
-
-def _token(crm: SimHandle) -> str:
-    creds = crm.admin.get("/tenants/default").json()["credentials"]
-    with crm.client() as c:
-        r = c.post(
-            "/services/oauth2/token",
-            data={
-                "grant_type": "client_credentials",
-                "client_id": creds["client_id"],
-                "client_secret": creds["client_secret"],
-            },
-        )
-    assert r.status_code == 200, r.text
-    return str(r.json()["access_token"])
 
 
 @pytest.fixture
@@ -42,7 +29,7 @@ def sf(crm: SimHandle) -> Iterator[Any]:
     session.verify = crm.ca_bundle or True
     session.trust_env = False
     yield Salesforce(
-        instance_url=crm.base_url, session_id=_token(crm), session=session, version="68.0"
+        instance_url=crm.base_url, session_id=crm_token(crm), session=session, version="68.0"
     )
     session.close()
 
@@ -83,7 +70,7 @@ def test_insert_upsert_query_through_sf_bulk(sf: Any) -> None:
 
 
 def test_job_and_batch_wire(crm: SimHandle) -> None:
-    with crm.client(headers={"X-SFDC-Session": _token(crm)}) as c:
+    with crm.client(headers={"X-SFDC-Session": crm_token(crm)}) as c:
         job = c.post(
             f"{A}/job", json={"operation": "insert", "object": "Contact", "contentType": "JSON"}
         )

@@ -15,27 +15,14 @@ from simple_salesforce.exceptions import SalesforceOperationError
 
 from harness.testing import SimHandle
 
+from .._clients import crm_client
+
 V = "/services/data/v68.0"
-
-
-def _token(crm: SimHandle, http: httpx.Client) -> str:
-    creds = crm.admin.get("/tenants/default").json()["credentials"]
-    r = http.post(
-        "/services/oauth2/token",
-        data={
-            "grant_type": "client_credentials",
-            "client_id": creds["client_id"],
-            "client_secret": creds["client_secret"],
-        },
-    )
-    assert r.status_code == 200, r.text
-    return str(r.json()["access_token"])
 
 
 @pytest.fixture
 def api(crm: SimHandle) -> Iterator[httpx.Client]:
-    http = crm.client(headers={"connection": "close"})
-    http.headers["Authorization"] = f"Bearer {_token(crm, http)}"
+    http = crm_client(crm, headers={"connection": "close"})
     yield http
     http.close()
 

@@ -11,6 +11,8 @@ import pytest
 
 from harness.testing import SimHandle, WebhookRecorder
 
+from .._clients import crm_client
+
 
 @pytest.fixture
 def hook() -> Iterator[WebhookRecorder]:
@@ -20,17 +22,7 @@ def hook() -> Iterator[WebhookRecorder]:
 
 
 def _api(crm: SimHandle) -> httpx.Client:
-    creds = crm.admin.get("/tenants/default").json()["credentials"]
-    c = crm.client()
-    tok = c.post(
-        "/services/oauth2/token",
-        data={
-            "grant_type": "client_credentials",
-            "client_id": creds["client_id"],
-            "client_secret": creds["client_secret"],
-        },
-    ).json()
-    c.headers["Authorization"] = f"Bearer {tok['access_token']}"
+    c = crm_client(crm)
     c.headers["Sforce-Call-Options"] = "client=harness-tests"
     return c
 

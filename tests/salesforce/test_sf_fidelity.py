@@ -2,39 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
-import pytest
 
 from harness.testing import SimHandle, start_simulator
 
+from .._clients import crm_client
+
 V = "/services/data/v68.0"
-
-
-def _token(c: httpx.Client, creds: dict[str, Any]) -> str:
-    tok = c.post(
-        "/services/oauth2/token",
-        data={
-            "grant_type": "password",
-            "client_id": creds["client_id"],
-            "client_secret": creds["client_secret"],
-            "username": creds["username"],
-            "password": creds["password"] + creds["security_token"],
-        },
-    )
-    assert tok.status_code == 200, tok.text
-    return str(tok.json()["access_token"])
-
-
-@pytest.fixture
-def api(crm: SimHandle) -> Iterator[httpx.Client]:
-    creds = crm.admin.get("/tenants/default").json()["credentials"]
-    c = crm.client()
-    c.headers["Authorization"] = f"Bearer {_token(c, creds)}"
-    yield c
-    c.close()
 
 
 def _account_posts(n: int) -> list[dict[str, Any]]:
@@ -82,9 +58,7 @@ def test_composite_limit_outer_status_is_a_setting(tls_files: Any) -> None:
 
     handle = start_simulator(create_simulator(SalesforceSettings(composite_limit_status=400)))
     try:
-        creds = handle.admin.get("/tenants/default").json()["credentials"]
-        c = handle.client()
-        c.headers["Authorization"] = f"Bearer {_token(c, creds)}"
+        c = crm_client(handle, grant="password")
         r = c.post(f"{V}/composite", json={"compositeRequest": _account_posts(26)})
         assert r.status_code == 400
         assert r.json()["compositeResponse"][0]["referenceId"] is None

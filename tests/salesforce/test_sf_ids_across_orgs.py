@@ -8,22 +8,14 @@ from harness.testing import SimHandle, start_simulator
 from simulators.salesforce import create_simulator
 from simulators.salesforce._ids import id_space, make_id, normalize
 
+from .._clients import crm_login
+
 V = "/services/data/v68.0"
 
 
 def _login(sim: SimHandle, tenant: str) -> httpx.Client:
-    creds = sim.admin.post("/tenants", json={"name": tenant}).json()["credentials"]
     c = sim.client()
-    r = c.post(
-        "/services/oauth2/token",
-        data={
-            "grant_type": "client_credentials",
-            "client_id": creds["client_id"],
-            "client_secret": creds["client_secret"],
-        },
-    )
-    assert r.status_code == 200, r.text
-    c.headers["Authorization"] = f"Bearer {r.json()['access_token']}"
+    crm_login(c, sim.admin.post("/tenants", json={"name": tenant}).json()["credentials"])
     return c
 
 

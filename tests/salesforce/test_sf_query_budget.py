@@ -5,30 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import closing
 
-import httpx
 import pytest
 
 from harness.testing import SimHandle, start_simulator
 from simulators.engine import QueryBudget, SimulatorSettings
 from simulators.salesforce import create_simulator
 
+from .._clients import crm_client
+
 V = "/services/data/v68.0"
-
-
-def _login(sim: SimHandle) -> httpx.Client:
-    creds = sim.admin.get("/tenants/default").json()["credentials"]
-    c = sim.client()
-    r = c.post(
-        "/services/oauth2/token",
-        data={
-            "grant_type": "client_credentials",
-            "client_id": creds["client_id"],
-            "client_secret": creds["client_secret"],
-        },
-    )
-    assert r.status_code == 200, r.text
-    c.headers["Authorization"] = f"Bearer {r.json()['access_token']}"
-    return c
 
 
 def _start(budget: QueryBudget) -> SimHandle:
@@ -59,7 +44,7 @@ SCAN = "SELECT Id, Name FROM Account WHERE Name LIKE '%y%' OR Name LIKE '%9'"
 
 
 def test_soql_past_its_budget_is_query_timeout(tight: SimHandle) -> None:
-    with closing(_login(tight)) as api:
+    with closing(crm_client(tight)) as api:
         r = api.get(f"{V}/query/", params={"q": SCAN})
         assert r.status_code == 400, r.text
         assert r.json() == [
@@ -73,7 +58,7 @@ def test_soql_past_its_budget_is_query_timeout(tight: SimHandle) -> None:
 
 
 def test_sosl_past_its_budget_is_query_timeout(tight: SimHandle) -> None:
-    with closing(_login(tight)) as api:
+    with closing(crm_client(tight)) as api:
         r = api.get(
             f"{V}/search/", params={"q": "FIND {Account} IN ALL FIELDS RETURNING Account(Id)"}
         )
@@ -82,7 +67,7 @@ def test_sosl_past_its_budget_is_query_timeout(tight: SimHandle) -> None:
 
 
 def test_queries_that_leave_the_loop_still_answer_and_page(roomy: SimHandle) -> None:
-    with closing(_login(roomy)) as api:
+    with closing(crm_client(roomy)) as api:
         r = api.get(f"{V}/query/", params={"q": SCAN})
         assert r.status_code == 200, r.text
         body = r.json()
@@ -111,7 +96,7 @@ def test_queries_that_leave_the_loop_still_answer_and_page(roomy: SimHandle) -> 
     ids=["limit", "offset", "order-by-3000", "huge-literal"],
 )
 def test_odd_numbers_and_sizes_are_malformed_query_not_500(roomy: SimHandle, q: str) -> None:
-    with closing(_login(roomy)) as api:
+    with closing(crm_client(roomy)) as api:
         for kind in ("query", "queryAll"):
             r = api.get(f"{V}/{kind}/", params={"q": q})
             assert r.status_code == 400, r.text
@@ -119,7 +104,7 @@ def test_odd_numbers_and_sizes_are_malformed_query_not_500(roomy: SimHandle, q: 
 
 
 def test_bulk_query_job_past_its_budget_fails(tight: SimHandle) -> None:
-    with closing(_login(tight)) as api:
+    with closing(crm_client(tight)) as api:
         r = api.post(f"{V}/jobs/query", json={"operation": "query", "query": SCAN})
         assert r.status_code == 200, r.text
         job = api.get(f"{V}/jobs/query/{r.json()['id']}").json()
@@ -128,7 +113,7 @@ def test_bulk_query_job_past_its_budget_fails(tight: SimHandle) -> None:
 
 
 def test_bulk_query_job_off_the_loop_captures_every_row(roomy: SimHandle) -> None:
-    with closing(_login(roomy)) as api:
+    with closing(crm_client(roomy)) as api:
         r = api.post(f"{V}/jobs/query", json={"operation": "query", "query": SCAN})
         assert r.status_code == 200, r.text
         job = api.get(f"{V}/jobs/query/{r.json()['id']}").json()

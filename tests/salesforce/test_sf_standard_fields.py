@@ -20,6 +20,8 @@ from harness.testing import SimHandle
 from simulators.salesforce._describes import DESCRIBED, load
 from simulators.salesforce._describes._generate import generate
 
+from .._clients import crm_client
+
 V = "/services/data/v68.0"
 KEYS = {
     "type": "type",
@@ -42,17 +44,7 @@ KEYS = {
 
 @pytest.fixture
 def api(crm: SimHandle) -> Iterator[httpx.Client]:
-    creds = crm.admin.get("/tenants/default").json()["credentials"]
-    c = crm.client()
-    tok = c.post(
-        "/services/oauth2/token",
-        data={
-            "grant_type": "client_credentials",
-            "client_id": creds["client_id"],
-            "client_secret": creds["client_secret"],
-        },
-    )
-    c.headers["Authorization"] = f"Bearer {tok.json()['access_token']}"
+    c = crm_client(crm)
     yield c
     c.close()
 

@@ -17,6 +17,8 @@ from simulators.engine import TlsFiles
 from simulators.salesforce import CustomObjectConfig, SalesforceSettings, create_simulator
 from simulators.salesforce.streaming import StreamingSettings
 
+from .._clients import crm_login, tenant_credentials
+
 V = "/cometd/45.0"
 
 
@@ -45,15 +47,7 @@ class Bayeux:
     def __init__(self, crm: SimHandle, token: str | None = None) -> None:
         self.http = crm.client(headers={"connection": "close"})  # no idle TLS left at shutdown
         if token is None:
-            creds = crm.admin.get("/tenants/default").json()["credentials"]
-            token = self.http.post(
-                "/services/oauth2/token",
-                data={
-                    "grant_type": "client_credentials",
-                    "client_id": creds["client_id"],
-                    "client_secret": creds["client_secret"],
-                },
-            ).json()["access_token"]
+            token = crm_login(self.http, tenant_credentials(crm.admin))
         self.token = token
         self.http.headers["Authorization"] = f"Bearer {token}"
         self.client_id = ""

@@ -18,6 +18,8 @@ from simulators.engine import TlsFiles
 from simulators.salesforce import SalesforceSettings, create_simulator
 from simulators.salesforce.streaming import OutboundMessageConfig, StreamingSettings
 
+from .._clients import crm_client
+
 OM = "http://soap.sforce.com/2005/09/outbound"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 SF = "urn:sobject.enterprise.soap.sforce.com"
@@ -111,18 +113,7 @@ def crm(sim: SimHandle, listener: SoapListener) -> Iterator[SimHandle]:
 
 
 def _api(crm: SimHandle) -> httpx.Client:
-    creds = crm.admin.get("/tenants/default").json()["credentials"]
-    c = crm.client(headers={"connection": "close"})  # no idle TLS left at shutdown
-    tok = c.post(
-        "/services/oauth2/token",
-        data={
-            "grant_type": "client_credentials",
-            "client_id": creds["client_id"],
-            "client_secret": creds["client_secret"],
-        },
-    ).json()
-    c.headers["Authorization"] = f"Bearer {tok['access_token']}"
-    return c
+    return crm_client(crm, headers={"connection": "close"})  # no idle TLS left at shutdown
 
 
 def _opportunity(api: httpx.Client, stage: str = "Negotiation/Review") -> str:

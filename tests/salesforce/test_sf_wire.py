@@ -3,36 +3,14 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterator
 
 import httpx
-import pytest
 import requests
 from simple_salesforce import SalesforceLogin
 
 from harness.testing import SimHandle
 
 V = "/services/data/v68.0"
-
-
-@pytest.fixture
-def api(crm: SimHandle) -> Iterator[httpx.Client]:
-    creds = crm.admin.get("/tenants/default").json()["credentials"]
-    c = crm.client()
-    tok = c.post(
-        "/services/oauth2/token",
-        data={
-            "grant_type": "password",
-            "client_id": creds["client_id"],
-            "client_secret": creds["client_secret"],
-            "username": creds["username"],
-            "password": creds["password"] + creds["security_token"],
-        },
-    )
-    assert tok.status_code == 200, tok.text
-    c.headers["Authorization"] = f"Bearer {tok.json()['access_token']}"
-    yield c
-    c.close()
 
 
 def _creds(crm: SimHandle) -> dict[str, str]:

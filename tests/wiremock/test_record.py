@@ -15,6 +15,8 @@ from harness.wiremock import WireMockAdmin, WireMockRuntime, WireMockServer
 from harness.wiremock._record import record, redact_mapping, shape_of
 from harness.wiremock._redact import REDACTED, redact
 
+from .._clients import crm_login
+
 
 @pytest.fixture(scope="module")
 def crm_doc() -> Iterator[dict[str, Any]]:
@@ -38,16 +40,7 @@ def test_recording_is_redacted_and_turned_into_examples_and_fixtures(
 
     def drive(proxy: str) -> None:
         with httpx.Client(base_url=proxy, trust_env=False, timeout=30) as c:
-            tok = c.post(
-                "/services/oauth2/token",
-                data={
-                    "grant_type": "client_credentials",
-                    "client_id": ep["client_id"],
-                    "client_secret": ep["client_secret"],
-                },
-            )
-            assert tok.status_code == 200, tok.text
-            c.headers["Authorization"] = f"Bearer {tok.json()['access_token']}"
+            crm_login(c, ep)
             made = c.post(
                 f"{api}/sobjects/Contact/",
                 json={"LastName": "Lovelace", "FirstName": "Ada", "Email": email},

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
+import threading
 from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import httpx
 import pytest
 
 from harness.testing import SimHandle, start_simulator
+
+from .._clients import hcm_token
 
 
 @pytest.fixture(scope="session")
@@ -38,31 +44,17 @@ TokenFn = Callable[[httpx.Client, dict[str, Any]], str]
 LoadFn = Callable[..., dict[str, list[str]]]
 
 
-def _get_token(client: httpx.Client, creds: dict[str, Any]) -> str:
-    r = client.post(
-        creds["token_url"],
-        data={
-            "grant_type": "refresh_token",
-            "refresh_token": creds["refresh_token"],
-            "client_id": creds["client_id"],
-            "client_secret": creds["client_secret"],
-        },
-    )
-    assert r.status_code == 200, r.text
-    return r.json()["access_token"]  # type: ignore[no-any-return]
-
-
 @pytest.fixture(scope="session")
 def get_token() -> TokenFn:
     """get_token(client, creds): a fresh access token through the refresh-token grant."""
-    return _get_token
+    return hcm_token
 
 
 @pytest.fixture
 def api(wd: SimHandle, creds: dict[str, Any]) -> Iterator[httpx.Client]:
     """A client with a bearer token for the default tenant; paths relative to the Common v1 base."""
     with wd.client() as c:
-        token = _get_token(c, creds)
+        token = hcm_token(c, creds)
     with httpx.Client(
         base_url=creds["common_base_url"] + "/",
         headers={"authorization": f"Bearer {token}"},
@@ -210,3 +202,58 @@ def firm(wd: SimHandle) -> dict[str, list[str]]:
 def load_firm() -> LoadFn:
     """load_firm(handle, tenant="default"): bulk load the small firm into a tenant."""
     return _load_firm
+
+
+class NotificationListener:
+    """A receiver on 127.0.0.1 for Workday's outbound notifications: each POST's headers
+    (lower-cased) and raw body, kept in order."""
+
+    def __init__(self) -> None:
+        self.received: list[tuple[dict[str, str], bytes]] = []
+        self.cond = threading.Condition()
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("content-length") or 0))
+                with outer.cond:
+                    outer.received.append(({k.lower(): v for k, v in self.headers.items()}, body))
+                    outer.cond.notify_all()
+                self.send_response(200)
+                self.send_header("content-length", "0")
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/workday/notifications"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def wait(self, n: int, timeout: float = 10.0) -> list[tuple[dict[str, str], bytes]]:
+        """The first ``n`` notifications (headers, body), waiting up to ``timeout`` seconds."""
+        with self.cond:
+            assert self.cond.wait_for(lambda: len(self.received) >= n, timeout), self.received
+            return list(self.received)
+
+    def wait_json(self, n: int, timeout: float = 10.0) -> list[dict[str, Any]]:
+        """The first ``n`` notification bodies, parsed as JSON."""
+        return [json.loads(body) for _, body in self.wait(n, timeout)]
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@contextlib.contextmanager
+def subscribed_listener(wd: SimHandle) -> Iterator[NotificationListener]:
+    """A listener subscribed to the default tenant's Worker notifications."""
+    lst = NotificationListener()
+    r = wd.admin.post(
+        "/subscriptions", json={"url": lst.url, "tenant": "default", "types": ["Worker"]}
+    )
+    assert r.status_code in (200, 201), r.text
+    try:
+        yield lst
+    finally:
+        lst.close()

@@ -3,17 +3,15 @@ delivered to a real local HTTP listener. The SOAP default: test_workday_soap_not
 
 from __future__ import annotations
 
-import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
 
 import httpx
 import pytest
 
 from harness.testing import SimHandle, start_simulator
 from simulators.workday import WorkdaySettings, create_simulator
+
+from .conftest import NotificationListener, subscribed_listener
 
 
 @pytest.fixture(scope="module")
@@ -29,57 +27,14 @@ def wd(json_server: SimHandle) -> Iterator[SimHandle]:
     json_server.reset()
 
 
-class Listener:
-    """A webhook receiver on 127.0.0.1 that keeps what it is sent."""
-
-    def __init__(self) -> None:
-        self.received: list[tuple[dict[str, str], dict[str, Any]]] = []
-        self.cond = threading.Condition()
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("content-length") or 0))
-                with outer.cond:
-                    outer.received.append(
-                        ({k.lower(): v for k, v in self.headers.items()}, json.loads(body))
-                    )
-                    outer.cond.notify_all()
-                self.send_response(200)
-                self.send_header("content-length", "0")
-                self.end_headers()
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/workday/notifications"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def wait(self, n: int, timeout: float = 10.0) -> list[dict[str, Any]]:
-        with self.cond:
-            assert self.cond.wait_for(lambda: len(self.received) >= n, timeout), self.received
-            return [b for _, b in self.received]
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
 @pytest.fixture
-def listener(wd: SimHandle) -> Iterator[Listener]:
-    lst = Listener()
-    r = wd.admin.post(
-        "/subscriptions", json={"url": lst.url, "tenant": "default", "types": ["Worker"]}
-    )
-    assert r.status_code in (200, 201), r.text
-    yield lst
-    lst.close()
+def listener(wd: SimHandle) -> Iterator[NotificationListener]:
+    with subscribed_listener(wd) as lst:
+        yield lst
 
 
 def test_hire_job_change_and_termination_notify_subscribers(
-    wd: SimHandle, api: httpx.Client, firm: dict[str, list[str]], listener: Listener
+    wd: SimHandle, api: httpx.Client, firm: dict[str, list[str]], listener: NotificationListener
 ) -> None:
     wd.admin.post("/tenants/default/clock", json={"freeze": True, "at": "2026-03-10T09:30:00Z"})
     hired = wd.admin.post(
@@ -93,7 +48,7 @@ def test_hire_job_change_and_termination_notify_subscribers(
             "reason": "New hire",
         },
     ).json()
-    events = listener.wait(1)
+    events = listener.wait_json(1)
     n = events[0]
     assert n["businessProcessType"] == "Hire"
     assert n["worker"] == {
@@ -123,7 +78,7 @@ def test_hire_job_change_and_termination_notify_subscribers(
         },
     )
     assert r.status_code == 201, r.text
-    n = listener.wait(2)[1]
+    n = listener.wait_json(2)[1]
     assert n["businessProcessType"] == "Job Change"
     assert n["event"]["id"] == r.json()["id"]
     assert n["effectiveDate"] == "2026-05-01"
@@ -134,7 +89,7 @@ def test_hire_job_change_and_termination_notify_subscribers(
         "/tenants/default/workday/terminate",
         json={"worker": "2011", "terminationDate": "2026-03-31"},
     )
-    n = listener.wait(3)[2]
+    n = listener.wait_json(3)[2]
     assert n["businessProcessType"] == "Termination"
     assert n["effectiveDate"] == "2026-03-31"
     headers = listener.received[2][0]
@@ -145,7 +100,7 @@ def test_hire_job_change_and_termination_notify_subscribers(
 
 
 def test_bulk_load_and_refused_changes_send_nothing(
-    wd: SimHandle, api: httpx.Client, firm: dict[str, list[str]], listener: Listener
+    wd: SimHandle, api: httpx.Client, firm: dict[str, list[str]], listener: NotificationListener
 ) -> None:
     r = api.post(
         "workers/Employee_ID=2010/jobChanges", json={"supervisoryOrganization": {"id": "SO-US"}}
@@ -153,5 +108,5 @@ def test_bulk_load_and_refused_changes_send_nothing(
     assert r.status_code == 400
     r = wd.admin.post("/tenants/default/workday/change", json={"worker": "2012", "costRate": 90})
     assert r.status_code == 200
-    events = listener.wait(1)
+    events = listener.wait_json(1)
     assert len(events) == 1 and events[0]["businessProcessType"] == "Request Compensation Change"

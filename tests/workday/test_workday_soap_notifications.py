@@ -9,9 +9,7 @@ OASIS WS-Security 1.0 UsernameToken Profile (PasswordText) for the header.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from xml.etree.ElementTree import Element
 
@@ -19,6 +17,8 @@ import pytest
 from defusedxml import ElementTree as SafeET
 
 from harness.testing import SimHandle
+
+from .conftest import NotificationListener, subscribed_listener
 
 NS = {
     "env": "http://schemas.xmlsoap.org/soap/envelope/",
@@ -28,50 +28,10 @@ NS = {
 WD_TYPE = "{urn:com.workday/bsvc}type"
 
 
-class RawListener:
-    """Keeps each POST's headers and raw body."""
-
-    def __init__(self) -> None:
-        self.received: list[tuple[dict[str, str], bytes]] = []
-        self.cond = threading.Condition()
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("content-length") or 0))
-                with outer.cond:
-                    outer.received.append(({k.lower(): v for k, v in self.headers.items()}, body))
-                    outer.cond.notify_all()
-                self.send_response(200)
-                self.send_header("content-length", "0")
-                self.end_headers()
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/workday/notifications"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def wait(self, n: int, timeout: float = 10.0) -> list[tuple[dict[str, str], bytes]]:
-        with self.cond:
-            assert self.cond.wait_for(lambda: len(self.received) >= n, timeout), self.received
-            return list(self.received)
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
 @pytest.fixture
-def listener(wd: SimHandle) -> Iterator[RawListener]:
-    lst = RawListener()
-    r = wd.admin.post(
-        "/subscriptions", json={"url": lst.url, "tenant": "default", "types": ["Worker"]}
-    )
-    assert r.status_code in (200, 201), r.text
-    yield lst
-    lst.close()
+def listener(wd: SimHandle) -> Iterator[NotificationListener]:
+    with subscribed_listener(wd) as lst:
+        yield lst
 
 
 def _ids(ref: Element | None) -> dict[str, str]:
@@ -80,7 +40,7 @@ def _ids(ref: Element | None) -> dict[str, str]:
 
 
 def test_termination_posts_a_soap_receive_notification(
-    wd: SimHandle, firm: dict[str, list[str]], listener: RawListener, creds: dict[str, Any]
+    wd: SimHandle, firm: dict[str, list[str]], listener: NotificationListener, creds: dict[str, Any]
 ) -> None:
     assert creds["notification_format"] == "soap"
     r = wd.admin.post(

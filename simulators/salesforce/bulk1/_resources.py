@@ -17,6 +17,13 @@ import orjson
 from simulators.engine import HttpError, Request, Response
 
 from .. import soql
+from .._errors import (
+    ambiguous_external_id,
+    bulk_invalid_batch,
+    invalid_field,
+    malformed_query,
+    missing_argument,
+)
 from .._schema import ObjectDef
 from .._state import state_of
 from ._model import OPERATIONS, Batch, Job, Registry, bulk_error
@@ -212,16 +219,12 @@ class Bulk1Resources:
             op = job.operation
             if op == "insert":
                 if raw_id:
-                    raise HttpError(
-                        400, "INVALID_FIELD", "cannot specify Id in an insert call", fields=["Id"]
-                    )
+                    raise invalid_field("cannot specify Id in an insert call", fields=["Id"])
                 return _ok(records.create(t, obj, values, origin=origin), True)
             if op == "upsert" and job.external_id and job.external_id != "Id":
                 key = values.pop(job.external_id, None)
                 if key in (None, ""):
-                    raise HttpError(
-                        400,
-                        "MISSING_ARGUMENT",
+                    raise missing_argument(
                         f"{job.external_id} not specified",
                         fields=[job.external_id],
                     )
@@ -229,9 +232,7 @@ class Bulk1Resources:
                     t, obj, job.external_id, str(key), values, origin=origin
                 )
                 if several:
-                    raise HttpError(
-                        300,
-                        "DUPLICATE_EXTERNAL_ID",
+                    raise ambiguous_external_id(
                         f"{job.external_id}: more than one record found for external id "
                         f"field: {several}",
                         fields=[job.external_id],
@@ -240,9 +241,7 @@ class Bulk1Resources:
             if op == "upsert" and not raw_id:
                 return _ok(records.create(t, obj, values, origin=origin), True)
             if not raw_id:
-                raise HttpError(
-                    400, "MISSING_ARGUMENT", f"Id not specified in an {op} call", fields=["Id"]
-                )
+                raise missing_argument(f"Id not specified in an {op} call", fields=["Id"])
             rid = records.resolve_id(obj, raw_id)
             if op in ("update", "upsert"):
                 records.update(t, obj, rid, values, origin=origin)
@@ -274,7 +273,7 @@ class Bulk1Resources:
         assert t is not None
         text = batch.request
         if not isinstance(text, str) or not text:
-            raise HttpError(400, "MALFORMED_QUERY", "The batch must contain a SOQL query")
+            raise malformed_query("The batch must contain a SOQL query")
         ctx = soql.QueryContext(
             conn=t.store.conn,
             schema=self.schema,
@@ -287,13 +286,11 @@ class Bulk1Resources:
         except soql.SoqlError as exc:
             raise HttpError(400, exc.error_code, exc.message) from None
         if prepared.sobject.lower() != obj.name.lower():
-            raise HttpError(
-                400,
-                "InvalidBatch",
+            raise bulk_invalid_batch(
                 f"The query's object {prepared.sobject} is not the job's object {obj.name}",
             )
         if prepared.is_count:
-            raise HttpError(400, "InvalidBatch", "Aggregate queries are not supported")
+            raise bulk_invalid_batch("Aggregate queries are not supported")
         offset = 0
         while True:
             page = prepared.fetch(offset, _FETCH)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from simulators.engine import OPTIONAL_SLASH as SLASH
 from simulators.engine import QueryBudget, Request, Router
 
 from ._ingest import IngestResources
@@ -31,22 +32,23 @@ class Bulk2:
     def routes(self, r: Router) -> None:
         i, q = self.ingest, self.query
         base = "/services/data/v{version}/jobs"
-        for slash in ("", "/"):
-            r.add("POST", f"{base}/ingest{slash}", i.create, name="bulk2.ingest.create")
-            r.add("GET", f"{base}/ingest{slash}", i.listing, name="bulk2.ingest.list")
-            r.add("POST", f"{base}/query{slash}", q.create, name="bulk2.query.create")
-            r.add("GET", f"{base}/query{slash}", q.listing, name="bulk2.query.list")
-            j = f"{base}/ingest/{{id}}"
-            r.add("GET", f"{j}{slash}", i.info, name="bulk2.ingest.info")
-            r.add("PATCH", f"{j}{slash}", i.patch, name="bulk2.ingest.state")
-            r.add("DELETE", f"{j}{slash}", i.delete, name="bulk2.ingest.delete")
-            r.add("PUT", f"{j}/batches{slash}", i.upload, name="bulk2.ingest.upload")
-            r.add("GET", f"{j}/successfulResults{slash}", i.successful, name="bulk2.ingest.ok")
-            r.add("GET", f"{j}/failedResults{slash}", i.failed, name="bulk2.ingest.failed")
-            for name in ("unprocessedrecords", "unprocessedRecords"):
-                r.add("GET", f"{j}/{name}{slash}", i.unprocessed, name="bulk2.ingest.unprocessed")
-            qj = f"{base}/query/{{id}}"
-            r.add("GET", f"{qj}{slash}", q.info, name="bulk2.query.info")
-            r.add("PATCH", f"{qj}{slash}", q.patch, name="bulk2.query.state")
-            r.add("DELETE", f"{qj}{slash}", q.delete, name="bulk2.query.delete")
-            r.add("GET", f"{qj}/results{slash}", q.results, name="bulk2.query.results")
+        r.add("POST", f"{base}/ingest", i.create, name="bulk2.ingest.create", suffixes=SLASH)
+        r.add("GET", f"{base}/ingest", i.listing, name="bulk2.ingest.list", suffixes=SLASH)
+        r.add("POST", f"{base}/query", q.create, name="bulk2.query.create", suffixes=SLASH)
+        r.add("GET", f"{base}/query", q.listing, name="bulk2.query.list", suffixes=SLASH)
+        j = f"{base}/ingest/{{id}}"
+        r.add("GET", f"{j}", i.info, name="bulk2.ingest.info", suffixes=SLASH)
+        r.add("PATCH", f"{j}", i.patch, name="bulk2.ingest.state", suffixes=SLASH)
+        r.add("DELETE", f"{j}", i.delete, name="bulk2.ingest.delete", suffixes=SLASH)
+        r.add("PUT", f"{j}/batches", i.upload, name="bulk2.ingest.upload", suffixes=SLASH)
+        r.add("GET", f"{j}/successfulResults", i.successful, name="bulk2.ingest.ok", suffixes=SLASH)
+        r.add("GET", f"{j}/failedResults", i.failed, name="bulk2.ingest.failed", suffixes=SLASH)
+        for name in ("unprocessedrecords", "unprocessedRecords"):
+            r.add(
+                "GET", f"{j}/{name}", i.unprocessed, name="bulk2.ingest.unprocessed", suffixes=SLASH
+            )
+        qj = f"{base}/query/{{id}}"
+        r.add("GET", f"{qj}", q.info, name="bulk2.query.info", suffixes=SLASH)
+        r.add("PATCH", f"{qj}", q.patch, name="bulk2.query.state", suffixes=SLASH)
+        r.add("DELETE", f"{qj}", q.delete, name="bulk2.query.delete", suffixes=SLASH)
+        r.add("GET", f"{qj}/results", q.results, name="bulk2.query.results", suffixes=SLASH)

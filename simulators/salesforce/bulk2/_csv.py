@@ -6,7 +6,7 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 
-from simulators.engine import HttpError
+from .._errors import invalid_batch
 
 DELIMITERS = {
     "BACKQUOTE": "`",
@@ -25,15 +25,13 @@ def parse(body: bytes, delimiter: str) -> tuple[list[str], list[list[str]]]:
     try:
         text = body.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise HttpError(
-            400, "INVALIDBATCH", "InvalidBatch : The CSV data is not valid UTF-8"
-        ) from None
+        raise invalid_batch("InvalidBatch : The CSV data is not valid UTF-8") from None
     try:
         rows = [r for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter) if r]
     except csv.Error as exc:
-        raise HttpError(400, "INVALIDBATCH", f"InvalidBatch : Invalid CSV: {exc}") from None
+        raise invalid_batch(f"InvalidBatch : Invalid CSV: {exc}") from None
     if not rows:
-        raise HttpError(400, "INVALIDBATCH", "InvalidBatch : The CSV data has no header row")
+        raise invalid_batch("InvalidBatch : The CSV data has no header row")
     return [h.strip() for h in rows[0]], rows[1:]
 
 

@@ -12,6 +12,17 @@ from typing import TYPE_CHECKING, Any
 from simulators.engine import HttpError, Request, Response, Tenant
 
 from .. import _ids
+from .._errors import (
+    ambiguous_external_id,
+    duplicate_external_id,
+    invalid_batch,
+    invalid_entity,
+    invalid_field,
+    invalid_job,
+    json_parser_error,
+    malformed_id,
+    missing_argument,
+)
 from .._schema import FieldDef, ObjectDef
 from .._wire import json_response
 from . import _csv
@@ -79,40 +90,32 @@ class IngestResources:
         """POST /jobs/ingest"""
         body = req.json()
         if not isinstance(body, dict):
-            raise HttpError(400, "JSON_PARSER_ERROR", "The request body must be a JSON object")
+            raise json_parser_error("The request body must be a JSON object")
         operation = body.get("operation")
         if operation not in OPERATIONS:
-            raise HttpError(
-                400,
-                "INVALIDJOB",
+            raise invalid_job(
                 f"InvalidJob : Invalid operation: {operation}; valid values are "
                 + ", ".join(OPERATIONS),
             )
         name = body.get("object")
         if not isinstance(name, str) or not name:
-            raise HttpError(400, "INVALIDJOB", "InvalidJob : The object field is required")
+            raise invalid_job("InvalidJob : The object field is required")
         obj = self.schema.get(name)
         if obj is None or obj.is_platform_event:
-            raise HttpError(
-                400,
-                "INVALIDENTITY",
+            raise invalid_entity(
                 f"InvalidEntity : Entity '{name}' is not supported by the Bulk API.",
             )
         ext = body.get("externalIdFieldName")
         if operation == "upsert":
             if not isinstance(ext, str) or not ext:
-                raise HttpError(
-                    400,
-                    "INVALIDJOB",
+                raise invalid_job(
                     "InvalidJob : External ID was blank for "
                     + obj.name
                     + ". An External ID must be specified for upsert.",
                 )
             f = obj.field(ext)
             if f is None or not (f.external_id or f.id_lookup or f.name == "Id"):
-                raise HttpError(
-                    400,
-                    "INVALIDJOB",
+                raise invalid_job(
                     f"InvalidJob : Field name provided, {ext} does not match an External ID, "
                     f"Salesforce Id, or indexed field for {obj.name}",
                 )
@@ -144,16 +147,12 @@ class IngestResources:
             )
         ctype = req.headers.get("content-type", "")
         if ctype and not ctype.lower().startswith("text/csv"):
-            raise HttpError(
-                400,
-                "INVALIDBATCH",
+            raise invalid_batch(
                 f"InvalidBatch : Unsupported content type {ctype.split(';')[0]}; use text/csv",
             )
         header, rows = _csv.parse(req.body, job.delimiter)
         if job.header and [h.lower() for h in header] != [h.lower() for h in job.header]:
-            raise HttpError(
-                400,
-                "INVALIDBATCH",
+            raise invalid_batch(
                 "InvalidBatch : The header of this upload differs from the job's earlier uploads",
             )
         job.header = job.header or header
@@ -278,17 +277,13 @@ class IngestResources:
                 return raw
             ids = t.store.find_ids(col.target.name, col.lookup.name, raw)
             if not ids:
-                raise HttpError(
-                    400,
-                    "INVALID_FIELD",
+                raise invalid_field(
                     f"Foreign key external ID: {raw} not found for field {col.lookup.name} "
                     f"in entity {col.target.name}",
                     fields=[col.field.name],
                 )
             if len(ids) > 1:
-                raise HttpError(
-                    400,
-                    "DUPLICATE_EXTERNAL_ID",
+                raise duplicate_external_id(
                     f"{col.lookup.name}: more than one record found for external id field: {ids}",
                     fields=[col.field.name],
                 )
@@ -324,9 +319,7 @@ class IngestResources:
         op = job.operation
         if op == "insert":
             if raw_id:
-                raise HttpError(
-                    400, "INVALID_FIELD", "cannot specify Id in an insert call", fields=["Id"]
-                )
+                raise invalid_field("cannot specify Id in an insert call", fields=["Id"])
             result.record_id = records.create(t, obj, values, origin=origin)
             result.created = True
             return
@@ -339,9 +332,7 @@ class IngestResources:
                 result.created = True
                 return
             if not key:
-                raise HttpError(
-                    400,
-                    "MISSING_ARGUMENT",
+                raise missing_argument(
                     f"{job.external_id} not specified",
                     fields=[job.external_id],
                 )
@@ -353,9 +344,7 @@ class IngestResources:
                 t, obj, job.external_id, key, values, origin=origin
             )
             if several:
-                raise HttpError(
-                    300,
-                    "DUPLICATE_EXTERNAL_ID",
+                raise ambiguous_external_id(
                     f"{job.external_id}: more than one record found for external id field: "
                     f"{several}",
                     fields=[job.external_id],
@@ -363,9 +352,7 @@ class IngestResources:
             result.record_id, result.created = rid, created
             return
         if not raw_id:
-            raise HttpError(
-                400, "MISSING_ARGUMENT", f"Id not specified in an {op} call", fields=["Id"]
-            )
+            raise missing_argument(f"Id not specified in an {op} call", fields=["Id"])
         result.record_id = self._id(obj, raw_id)
         if op == "update":
             records.update(t, obj, result.record_id, values, origin=origin)
@@ -380,9 +367,7 @@ class IngestResources:
     def _id(self, obj: ObjectDef, raw: str) -> str:
         norm = _ids.normalize(raw)
         if norm is None or not norm.startswith(obj.key_prefix):
-            raise HttpError(
-                400,
-                "MALFORMED_ID",
+            raise malformed_id(
                 f"{obj.label} ID: id value of incorrect type: {raw}",
                 fields=["Id"],
             )

@@ -9,6 +9,13 @@ from typing import Any
 from simulators.engine import HttpError, Request, Tenant
 
 from .. import _ids
+from .._errors import (
+    invalid_job,
+    invalid_job_state,
+    invalid_query_locator,
+    json_parser_error,
+    not_found,
+)
 from .._state import state_of
 from .._wire import sf_datetime
 from ._csv import DELIMITERS, LINE_ENDINGS
@@ -124,12 +131,12 @@ class Job:
         return out
 
 
-def not_found() -> HttpError:
-    return HttpError(404, "NOT_FOUND", "The requested resource does not exist")
+def job_not_found() -> HttpError:
+    return not_found("The requested resource does not exist")
 
 
 def invalid_state(message: str) -> HttpError:
-    return HttpError(400, "INVALIDJOBSTATE", message)
+    return invalid_job_state(message)
 
 
 def encode_locator(offset: int) -> str:
@@ -156,22 +163,16 @@ class JobRegistry:
         assert t is not None
         delimiter = body.get("columnDelimiter") or "COMMA"
         if delimiter not in DELIMITERS:
-            raise HttpError(
-                400,
-                "INVALIDJOB",
+            raise invalid_job(
                 f"InvalidJob : Invalid column delimiter: {delimiter}; valid values are "
                 + ", ".join(DELIMITERS),
             )
         ending = body.get("lineEnding") or "LF"
         if ending not in LINE_ENDINGS:
-            raise HttpError(
-                400, "INVALIDJOB", f"InvalidJob : Invalid line ending: {ending}; use LF or CRLF"
-            )
+            raise invalid_job(f"InvalidJob : Invalid line ending: {ending}; use LF or CRLF")
         content = body.get("contentType") or "CSV"
         if content != "CSV":
-            raise HttpError(
-                400, "INVALIDJOB", f"InvalidJob : Invalid content type: {content}; only CSV"
-            )
+            raise invalid_job(f"InvalidJob : Invalid content type: {content}; only CSV")
         stamp = sf_datetime(t.clock.time())
         job = Job(
             id=_ids.new_id(t, "750"),
@@ -199,7 +200,7 @@ class JobRegistry:
         norm = _ids.normalize(raw)
         job = self.jobs(t).get(norm) if norm else None
         if job is None or job.kind != kind:
-            raise not_found()
+            raise job_not_found()
         return job
 
     def listing(self, req: Request, kind: str) -> dict[str, Any]:
@@ -216,7 +217,7 @@ class JobRegistry:
         if loc:
             decoded = decode_locator(loc)
             if decoded is None:
-                raise HttpError(400, "INVALID_QUERY_LOCATOR", "invalid query locator")
+                raise invalid_query_locator("invalid query locator")
             start = decoded
         page = jobs[start : start + LIST_PAGE]
         end = start + len(page)
@@ -244,5 +245,5 @@ class JobRegistry:
     def set_state_body(self, req: Request) -> str:
         body = req.json()
         if not isinstance(body, dict) or not isinstance(body.get("state"), str):
-            raise HttpError(400, "JSON_PARSER_ERROR", "The request body must set a job state")
+            raise json_parser_error("The request body must set a job state")
         return str(body["state"])

@@ -14,6 +14,14 @@ from typing import TYPE_CHECKING, Any
 from simulators.engine import HttpError, QueryBudget, QueryTimeout, Request, Response, run_read
 
 from .. import soql
+from .._errors import (
+    api_error,
+    invalid_argument,
+    invalid_job,
+    invalid_query_locator,
+    json_parser_error,
+    malformed_query,
+)
 from .._wire import json_response
 from ..soql import _ast as ast
 from . import _csv
@@ -39,7 +47,7 @@ MAX_RECORDS_DEFAULT = 50_000  # without maxRecords, pages are bounded by size; w
 
 
 def _unsupported(message: str) -> HttpError:
-    return HttpError(400, "API_ERROR", message)
+    return api_error(message)
 
 
 def _columns(q: ast.Query) -> list[tuple[str, tuple[str, ...]]]:
@@ -131,17 +139,15 @@ class QueryJobResources:
         assert t is not None
         body = req.json()
         if not isinstance(body, dict):
-            raise HttpError(400, "JSON_PARSER_ERROR", "The request body must be a JSON object")
+            raise json_parser_error("The request body must be a JSON object")
         operation = body.get("operation") or "query"
         if operation not in ("query", "queryAll"):
-            raise HttpError(
-                400,
-                "INVALIDJOB",
+            raise invalid_job(
                 f"InvalidJob : Invalid operation: {operation}; valid values are query, queryAll",
             )
         text = body.get("query")
         if not isinstance(text, str) or not text.strip():
-            raise HttpError(400, "INVALIDJOB", "InvalidJob : A query must be specified")
+            raise invalid_job("InvalidJob : A query must be specified")
         ctx = soql.QueryContext(
             conn=t.store.conn,
             schema=self.schema,
@@ -182,7 +188,7 @@ class QueryJobResources:
             # the job exists and fails, as a Bulk API 2.0 query that runs too long does
             failed = "QUERY_TIMEOUT: Your query request was running for too long."
         except (sqlite3.Error, OverflowError) as exc:
-            raise HttpError(400, "MALFORMED_QUERY", f"The query cannot be run: {exc}") from None
+            raise malformed_query(f"The query cannot be run: {exc}") from None
         job = self.jobs.new(req, "query", str(operation), prepared.sobject, body)
         job.query = text
         job.state = FAILED if failed else UPLOAD_COMPLETE
@@ -239,16 +245,14 @@ class QueryJobResources:
         size = MAX_RECORDS_DEFAULT
         if raw_max not in (None, ""):
             if not raw_max.isdigit() or int(raw_max) <= 0:
-                raise HttpError(
-                    400, "INVALIDARGUMENT", f"maxRecords must be a positive integer: {raw_max}"
-                )
+                raise invalid_argument(f"maxRecords must be a positive integer: {raw_max}")
             size = int(raw_max)
         start = 0
         loc = req.arg("locator")
         if loc not in (None, "", "null"):
             decoded = decode_locator(loc)
             if decoded is None or decoded > len(job.values):
-                raise HttpError(400, "INVALID_QUERY_LOCATOR", f"Invalid locator: {loc}")
+                raise invalid_query_locator(f"Invalid locator: {loc}")
             start = decoded
         rows = job.values[start : start + size]
         end = start + len(rows)
