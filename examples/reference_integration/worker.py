@@ -156,7 +156,7 @@ class Worker:
         loop = asyncio.get_running_loop()
         store = self.svc.store
         limit = self.svc.settings.worker_concurrency
-        running: dict[asyncio.Task[None], str] = {}  # flow runs -> their ordering keys
+        running: dict[asyncio.Task[Any], str] = {}  # flow runs -> their ordering keys
         try:
             while True:
                 self._schedule_billing()
@@ -172,8 +172,8 @@ class Worker:
                     [*running, woken], timeout=timeout, return_when=asyncio.FIRST_COMPLETED
                 )
                 woken.cancel()
-                for run in done:
-                    running.pop(run, None)  # type: ignore[call-overload]
+                for finished in done:
+                    running.pop(finished, None)
         finally:
             for run in running:
                 run.cancel()  # the task stays pending in the inbox and runs after a restart

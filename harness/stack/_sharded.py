@@ -88,7 +88,7 @@ class ShardedStack:
         self._sync.start()
         return self
 
-    def _frontends(self) -> list[tuple[str, str, int]]:
+    def _frontends(self) -> list[Frontend]:
         s = self.settings
         check_vendors(s.vendors)
         wanted = s.systems or available_systems()

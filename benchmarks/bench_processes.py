@@ -1,0 +1,184 @@
+"""Throughput of the CRM simulator behind HAProxy with 1, 2, ... processes (``--processes``).
+
+Per round and per process count N: ``ShardedStack`` (the layout of ``harness up
+--processes N``, CRM only, daily API limit raised), four tenants created through the
+proxy's admin API (with N=2, two live on each process), one realistic Account per tenant,
+a client-credentials token per tenant; then ``wrk -t1 -c32 --latency`` GETs the four
+Accounts in turn, each with its tenant's token, through HAProxy. The same run measures
+the yardstick (the trivial Starlette app of ``yardstick_app.py`` on uvicorn, no proxy)
+with the same wrk settings. Only 127.0.0.1 is targeted; every wrk run is bounded.
+
+    nice -n 10 python benchmarks/bench_processes.py                    # N = 1, 2; 2 rounds
+    nice -n 10 python benchmarks/bench_processes.py --processes 1,2,3 --duration 8
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE), str(HERE.parent)]
+
+from _common import REALISTIC_ACCOUNT, load_average, start_yardstick  # noqa: E402
+
+from harness.stack import StackSettings  # noqa: E402
+from harness.stack._proxy import home_process  # noqa: E402
+from harness.stack._sharded import ShardedStack  # noqa: E402
+
+API = "/services/data/v68.0"
+TENANTS = ("bench-a", "bench-b", "bench-c", "bench-d")
+
+
+def _wrk(base: str, requests: list[tuple[str, str]], args: argparse.Namespace) -> dict[str, Any]:
+    """wrk GETs ``requests`` ((path, bearer token) pairs) in turn; req/s, p50, p99."""
+    lines = ["local reqs = {}", "local i = 0", "init = function(args)"]
+    for n, (path, token) in enumerate(requests, 1):
+        headers = f'{{["Authorization"] = "Bearer {token}"}}' if token else "{}"
+        lines.append(f'  reqs[{n}] = wrk.format("GET", "{path}", {headers})')
+    lines += ["end", "request = function()", "  i = i + 1", "  return reqs[(i % #reqs) + 1]", "end"]
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write("\n".join(lines) + "\n")
+        script = f.name
+    result: dict[str, Any] = {}
+    for phase, seconds in (("warmup", args.warmup), ("measure", args.duration)):
+        cmd = ["wrk", "-t1", f"-c{args.connections}", f"-d{seconds}s", "--latency", "-s", script]
+        out = subprocess.run(
+            [*cmd, base], capture_output=True, text=True, timeout=seconds + 30, check=True
+        ).stdout
+        if phase == "measure":
+            result = {
+                "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),  # type: ignore[union-attr]
+                "p50_ms": _ms(re.search(r"50%\s+([\d.]+\w+)", out)),
+                "p99_ms": _ms(re.search(r"99%\s+([\d.]+\w+)", out)),
+                "non_2xx": int(m.group(1)) if (m := re.search(r"Non-2xx.*?(\d+)", out)) else 0,
+                "errors": bool(re.search(r"Socket errors", out)),
+            }
+    Path(script).unlink()
+    return result
+
+
+def _ms(m: re.Match[str] | None) -> float:
+    if m is None:
+        return float("nan")
+    value = m.group(1)
+    for unit, factor in (("us", 0.001), ("ms", 1.0), ("s", 1000.0)):
+        if value.endswith(unit):
+            return round(float(value[: -len(unit)]) * factor, 2)
+    return float(value)
+
+
+def run_sharded(processes: int, args: argparse.Namespace) -> dict[str, Any]:
+    settings = StackSettings(port_base=None, systems=["crm"])
+    sims = {"crm": {"daily_api_requests": 1_000_000_000}}
+    with ShardedStack(settings, processes, sims) as stack:
+        doc = stack.endpoints()
+        base = stack.base_url("crm")
+        admin = {"Authorization": f"Bearer {stack.admin_token}"}
+        requests = []
+        with httpx.Client(trust_env=False, timeout=30) as client:
+            for name in TENANTS:
+                r = client.post(
+                    f"{doc['crm']['admin_url']}/tenants", json={"name": name}, headers=admin
+                )
+                r.raise_for_status()
+                c = r.json()["credentials"]
+                deadline = time.monotonic() + 20
+                while f"@sfc:{c['client_id']}" not in stack.keys:
+                    if time.monotonic() > deadline:
+                        raise SystemExit(f"the proxy never learnt tenant {name}: {stack.notes}")
+                    time.sleep(0.1)
+                tok = client.post(
+                    f"{base}/services/oauth2/token",
+                    data={
+                        "grant_type": "client_credentials",
+                        "client_id": c["client_id"],
+                        "client_secret": c["client_secret"],
+                    },
+                ).json()["access_token"]
+                made = client.post(
+                    f"{base}{API}/sobjects/Account/",
+                    json=REALISTIC_ACCOUNT,
+                    headers={"Authorization": f"Bearer {tok}"},
+                )
+                if made.status_code != 201:
+                    raise SystemExit(f"create refused: {made.status_code} {made.text[:300]}")
+                path = f"{API}/sobjects/Account/{made.json()['id']}"
+                if (
+                    client.get(
+                        f"{base}{path}", headers={"Authorization": f"Bearer {tok}"}
+                    ).status_code
+                    != 200
+                ):
+                    raise SystemExit(f"GET through the proxy failed for {name}")
+                requests.append((path, tok))
+        homes = sorted({home_process(n, processes) for n in TENANTS})
+        return {**_wrk(base, requests, args), "processes_used": homes}
+
+
+def run_yardstick(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
+    with start_yardstick(0, workdir) as (_proc, base):
+        with httpx.Client(trust_env=False) as client:
+            rid = client.post(f"{base}/records", json=REALISTIC_ACCOUNT).json()["id"]
+        # taskset pins the yardstick to core 0; wrk shares the machine as it does above
+        return _wrk(base, [(f"/records/{rid}", "")], args)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--processes", default="1,2", help="comma-separated process counts")
+    ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--duration", type=int, default=5, help="seconds measured per run")
+    ap.add_argument("--warmup", type=int, default=2)
+    ap.add_argument("--connections", type=int, default=32)
+    args = ap.parse_args()
+    counts = [int(x) for x in args.processes.split(",")]
+    runs: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for rnd in range(args.rounds):
+            for what in [*(f"N={n}" for n in counts), "yardstick"]:
+                la = load_average()
+                if what == "yardstick":
+                    r = run_yardstick(args, Path(tmp))
+                else:
+                    r = run_sharded(int(what[2:]), args)
+                r.update(round=rnd + 1, server=what, load_before=la, load_after=load_average())
+                print(json.dumps(r), flush=True)
+                runs.append(r)
+    print()
+    print("| server | req/s best (worst) | p50 ms best | p99 ms best | non-2xx |")
+    print("|---|---|---|---|---|")
+    best: dict[str, float] = {}
+    for what in [*(f"N={n}" for n in counts), "yardstick"]:
+        rs = [r for r in runs if r["server"] == what]
+        best[what] = max(r["rps"] for r in rs)
+        label = (
+            "Starlette yardstick, direct" if what == "yardstick" else f"CRM, {what} behind HAProxy"
+        )
+        print(
+            f"| {label} | {best[what]:,.0f} ({min(r['rps'] for r in rs):,.0f}) | "
+            f"{min(r['p50_ms'] for r in rs)} | {min(r['p99_ms'] for r in rs)} | "
+            f"{sum(r['non_2xx'] for r in rs)} |"
+        )
+    base = best[f"N={counts[0]}"]
+    for n in counts[1:]:
+        print(f"N={n} / N={counts[0]}: {best[f'N={n}'] / base:.2f}x")
+    for n in counts:
+        print(f"N={n} / yardstick: {best[f'N={n}'] / best['yardstick']:.2f}x")
+    out = HERE / "results" / "processes.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps({"args": vars(args), "runs": runs}, indent=2) + "\n")
+    print(f"results: {out}")
+
+
+if __name__ == "__main__":
+    main()
