@@ -3,8 +3,9 @@
 Per round and per process count N: ``ShardedStack`` (the layout of ``harness up
 --processes N``, CRM only, daily API limit raised), four tenants created through the
 proxy's admin API (with N=2, two live on each process), one realistic Account per tenant,
-a client-credentials token per tenant; then ``wrk -t1 -c32 --latency`` GETs the four
-Accounts in turn, each with its tenant's token, through HAProxy. The same run measures
+a client-credentials token per tenant; then ``wrk -t1 -c64 --latency`` creates Accounts
+(``--op create``, the default) or GETs the four (``--op get``), the tenants in turn, each
+with its tenant's token, through HAProxy. The same run measures
 the yardstick (the trivial Starlette app of ``yardstick_app.py`` on uvicorn, no proxy)
 with the same wrk settings. Only 127.0.0.1 is targeted; every wrk run is bounded.
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import subprocess
 import sys
@@ -39,12 +41,19 @@ API = "/services/data/v68.0"
 TENANTS = ("bench-a", "bench-b", "bench-c", "bench-d")
 
 
-def _wrk(base: str, requests: list[tuple[str, str]], args: argparse.Namespace) -> dict[str, Any]:
-    """wrk GETs ``requests`` ((path, bearer token) pairs) in turn; req/s, p50, p99."""
+def _wrk(
+    base: str, requests: list[tuple[str, str, str]], args: argparse.Namespace
+) -> dict[str, Any]:
+    """wrk sends ``requests`` ((method, path, bearer token) triples) in turn; a POST
+    carries the realistic Account. Returns req/s, p50, p99, non-2xx answers."""
+    body = json.dumps(REALISTIC_ACCOUNT)
     lines = ["local reqs = {}", "local i = 0", "init = function(args)"]
-    for n, (path, token) in enumerate(requests, 1):
-        headers = f'{{["Authorization"] = "Bearer {token}"}}' if token else "{}"
-        lines.append(f'  reqs[{n}] = wrk.format("GET", "{path}", {headers})')
+    for n, (method, path, token) in enumerate(requests, 1):
+        headers = '["Content-Type"] = "application/json"'
+        if token:
+            headers += f', ["Authorization"] = "Bearer {token}"'
+        data = f"[[{body}]]" if method == "POST" else "nil"
+        lines.append(f'  reqs[{n}] = wrk.format("{method}", "{path}", {{{headers}}}, {data})')
     lines += ["end", "request = function()", "  i = i + 1", "  return reqs[(i % #reqs) + 1]", "end"]
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
         f.write("\n".join(lines) + "\n")
@@ -113,16 +122,29 @@ def run_sharded(processes: int, args: argparse.Namespace) -> dict[str, Any]:
                 if made.status_code != 201:
                     raise SystemExit(f"create refused: {made.status_code} {made.text[:300]}")
                 path = f"{API}/sobjects/Account/{made.json()['id']}"
-                if (
-                    client.get(
-                        f"{base}{path}", headers={"Authorization": f"Bearer {tok}"}
-                    ).status_code
-                    != 200
-                ):
+                check = client.get(f"{base}{path}", headers={"Authorization": f"Bearer {tok}"})
+                if check.status_code != 200:
                     raise SystemExit(f"GET through the proxy failed for {name}")
-                requests.append((path, tok))
+                if args.op == "create":
+                    requests.append(("POST", f"{API}/sobjects/Account/", tok))
+                else:
+                    requests.append(("GET", path, tok))
         homes = sorted({home_process(n, processes) for n in TENANTS})
-        return {**_wrk(base, requests, args), "processes_used": homes}
+        assert stack.proxy is not None and stack.proxy.proc is not None
+        pids = {"haproxy": stack.proxy.proc.pid}
+        pids.update({f"process {i}": c.pid for i, c in enumerate(stack.children)})
+        before, t0 = {k: _cpu_s(p) for k, p in pids.items()}, time.monotonic()
+        result = _wrk(base, requests, args)
+        wall = time.monotonic() - t0
+        # cores each process used over warm-up and measurement (1.0 = one core all along)
+        cores = {k: round((_cpu_s(p) - before[k]) / wall, 2) for k, p in pids.items()}
+        return {**result, "processes_used": homes, "cores": cores}
+
+
+def _cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) of a process so far, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def run_yardstick(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
@@ -130,7 +152,9 @@ def run_yardstick(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
         with httpx.Client(trust_env=False) as client:
             rid = client.post(f"{base}/records", json=REALISTIC_ACCOUNT).json()["id"]
         # taskset pins the yardstick to core 0; wrk shares the machine as it does above
-        return _wrk(base, [(f"/records/{rid}", "")], args)
+        if args.op == "create":
+            return _wrk(base, [("POST", "/records", "")], args)
+        return _wrk(base, [("GET", f"/records/{rid}", "")], args)
 
 
 def main() -> None:
@@ -139,7 +163,14 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--duration", type=int, default=5, help="seconds measured per run")
     ap.add_argument("--warmup", type=int, default=2)
-    ap.add_argument("--connections", type=int, default=32)
+    ap.add_argument("--connections", type=int, default=64)
+    ap.add_argument(
+        "--op",
+        choices=("create", "get"),
+        default="create",
+        help="create: POST a realistic Account (the simulator's work dominates the "
+        "proxy's); get: GET one by id",
+    )
     args = ap.parse_args()
     counts = [int(x) for x in args.processes.split(",")]
     runs: list[dict[str, Any]] = []
@@ -155,19 +186,27 @@ def main() -> None:
                 print(json.dumps(r), flush=True)
                 runs.append(r)
     print()
-    print("| server | req/s best (worst) | p50 ms best | p99 ms best | non-2xx |")
-    print("|---|---|---|---|---|")
+    print(
+        "| server | req/s best (worst) | p50 ms best | p99 ms best | non-2xx | cores used (best run) |"
+    )
+    print("|---|---|---|---|---|---|")
     best: dict[str, float] = {}
     for what in [*(f"N={n}" for n in counts), "yardstick"]:
         rs = [r for r in runs if r["server"] == what]
         best[what] = max(r["rps"] for r in rs)
         label = (
-            "Starlette yardstick, direct" if what == "yardstick" else f"CRM, {what} behind HAProxy"
+            f"Starlette yardstick, direct, {args.op}"
+            if what == "yardstick"
+            else f"CRM {args.op} Account, {what} behind HAProxy"
         )
         print(
             f"| {label} | {best[what]:,.0f} ({min(r['rps'] for r in rs):,.0f}) | "
             f"{min(r['p50_ms'] for r in rs)} | {min(r['p99_ms'] for r in rs)} | "
-            f"{sum(r['non_2xx'] for r in rs)} |"
+            f"{sum(r['non_2xx'] for r in rs)} | "
+            + ", ".join(
+                f"{k} {v}" for k, v in max(rs, key=lambda r: r["rps"]).get("cores", {}).items()
+            )
+            + " |"
         )
     base = best[f"N={counts[0]}"]
     for n in counts[1:]:

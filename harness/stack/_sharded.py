@@ -56,7 +56,7 @@ class ShardedStack:
         self.docs: list[dict[str, Any]] = []  # each process's endpoints document
         self.listen: list[dict[str, tuple[str, int]]] = []  # each process's system -> address
         self.proxy: Proxy | None = None
-        self.keys: dict[str, str] = {}
+        self.keys: dict[str, str] = {}  # vendor key -> tenant, as HAProxy has them
         self.homes: dict[str, int] = {}
         #: one line per routing problem found (a vendor key two tenants share)
         self.notes: list[str] = []
@@ -161,7 +161,8 @@ class ShardedStack:
             workday_prefix=WorkdaySettings().tenant_prefix,
             processes=self.processes,
         )
-        self._scan()
+        for change in self._scan():
+            self._record(*change)
         self.proxy.start(dict(self.keys), dict(self.homes))
 
     def stop(self) -> None:
@@ -226,8 +227,9 @@ class ShardedStack:
     # -- keeping the proxy's maps in step ----------------------------------------------
 
     def _scan(self) -> list[tuple[str, str, str]]:
-        """Read every process's tenants; returns the map entries that changed."""
+        """Read every process's tenants; returns the map entries to add (none recorded yet)."""
         changed: list[tuple[str, str, str]] = []
+        keys, homes = dict(self.keys), dict(self.homes)
         with httpx.Client(timeout=10, trust_env=False) as client:
             for i, doc in enumerate(self.docs):
                 for system, ep in simulator_endpoints(doc):
@@ -239,14 +241,12 @@ class ShardedStack:
                     for t in r.json().get("tenants") or []:
                         name = str(t["name"])
                         if home_process(name, self.processes) != i:
-                            if name == DEFAULT_TENANT or self.homes.get(name) == i:
-                                continue
-                            if name in self.homes:  # on two processes: the first one found
-                                continue
-                            self.homes[name] = i
+                            if name == DEFAULT_TENANT or name in homes:
+                                continue  # its home holds it (or it is on two: the first wins)
+                            homes[name] = i
                             changed.append(("homes.map", name, str(i)))
                         for key in route_keys(str(ep["vendor"]), t.get("credentials") or {}):
-                            had = self.keys.get(key)
+                            had = keys.get(key)
                             if had == name:
                                 continue
                             if had is not None:
@@ -254,16 +254,23 @@ class ShardedStack:
                                 if note not in self.notes:
                                     self.notes.append(note)
                                 continue
-                            self.keys[key] = name
+                            keys[key] = name
                             changed.append(("keys.map", key, name))
         return changed
+
+    def _record(self, map_name: str, key: str, value: str) -> None:
+        if map_name == "homes.map":
+            self.homes[key] = int(value)
+        else:
+            self.keys[key] = value
 
     def _sync_loop(self) -> None:
         while not self._stop.wait(SYNC_SECONDS):
             try:
-                for map_name, key, value in self._scan():
+                for change in self._scan():
                     assert self.proxy is not None
-                    self.proxy.add(map_name, key, value)
+                    self.proxy.add(*change)  # HAProxy first: ``keys`` says what it routes
+                    self._record(*change)
             except (httpx.HTTPError, StackError, OSError) as exc:
                 note = f"proxy maps not refreshed: {exc}"
                 if note not in self.notes:
