@@ -2,7 +2,7 @@
 
 Per round and per process count N: ``ShardedStack`` (the layout of ``harness up
 --processes N``, CRM only, daily API limit raised), four tenants created through the
-proxy's admin API (with N=2, two live on each process), one realistic Account per tenant,
+proxy's admin API (spread evenly: with N=2, two live on each process), one realistic Account per tenant,
 a client-credentials token per tenant; then ``wrk -t1 -c64 --latency`` creates Accounts
 (``--op create``, the default) or GETs the four (``--op get``), the tenants in turn, each
 with its tenant's token, through HAProxy. The same run measures
@@ -38,7 +38,16 @@ from harness.stack._proxy import home_process  # noqa: E402
 from harness.stack._sharded import ShardedStack  # noqa: E402
 
 API = "/services/data/v68.0"
-TENANTS = ("bench-a", "bench-b", "bench-c", "bench-d")
+TENANTS_PER_RUN = 4
+
+
+def tenants_for(processes: int) -> list[str]:
+    """Four tenant names spread evenly over the processes (tenant k on process k % N)."""
+    names: list[str] = []
+    candidates = (f"bench-{i}" for i in range(10_000))
+    for k in range(TENANTS_PER_RUN):
+        names.append(next(c for c in candidates if home_process(c, processes) == k % processes))
+    return names
 
 
 def _wrk(
@@ -95,7 +104,7 @@ def run_sharded(processes: int, args: argparse.Namespace) -> dict[str, Any]:
         admin = {"Authorization": f"Bearer {stack.admin_token}"}
         requests = []
         with httpx.Client(trust_env=False, timeout=30) as client:
-            for name in TENANTS:
+            for name in tenants_for(processes):
                 r = client.post(
                     f"{doc['crm']['admin_url']}/tenants", json={"name": name}, headers=admin
                 )
@@ -129,7 +138,7 @@ def run_sharded(processes: int, args: argparse.Namespace) -> dict[str, Any]:
                     requests.append(("POST", f"{API}/sobjects/Account/", tok))
                 else:
                     requests.append(("GET", path, tok))
-        homes = sorted({home_process(n, processes) for n in TENANTS})
+        homes = sorted({home_process(n, processes) for n in tenants_for(processes)})
         assert stack.proxy is not None and stack.proxy.proc is not None
         pids = {"haproxy": stack.proxy.proc.pid}
         pids.update({f"process {i}": c.pid for i, c in enumerate(stack.children)})
