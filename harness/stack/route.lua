@@ -44,7 +44,11 @@ local function admin_tenant(txn, path)
     name = form_value(query, "tenant")
     if name and name ~= "" then return name end
     local body = txn.f:req_body() or ""
-    name = body:match('"name"%s*:%s*"([^"]+)"') or body:match('"tenant"%s*:%s*"([^"]+)"')
+    if path:find("^/__admin/tenants/?$") then  -- creating a tenant: {"name": ...}
+        name = body:match('"name"%s*:%s*"([^"]+)"')
+    else
+        name = body:match('"tenant"%s*:%s*"([^"]+)"')
+    end
     return name or "default"
 end
 
