@@ -182,3 +182,27 @@ def test_netsuite_realm_kantata_prefix_and_workday_url_route(
         },
     )
     assert r.status_code == 200, r.text
+
+
+def test_a_tenant_created_without_a_name_is_routed_where_it_was_made(
+    stack: ShardedStack, tenants: dict[str, Any]
+) -> None:
+    admin_url = tenants["doc"]["psa"]["admin_url"]
+    made = _http(stack).post(f"{admin_url}/tenants", json={}, headers=tenants["admin"])
+    assert made.status_code == 201, made.text
+    name = made.json()["name"]
+    [held] = _held_by(stack, "psa", name)
+    assert held == home_process("default", 2)  # no name in the request: the default's process
+    deadline = time.monotonic() + 20
+    while home_process(name, 2) != held and stack.homes.get(name) != held:
+        assert time.monotonic() < deadline, f"the proxy never learnt where {name} is"
+        time.sleep(0.2)
+    # through the proxy, by name, whatever its crc32 says
+    r = _http(stack).get(f"{admin_url}/tenants/{name}", headers=tenants["admin"])
+    assert r.status_code == 200, r.text
+    token = r.json()["credentials"]["token"]
+    r = _http(stack).get(
+        f"{stack.base_url('psa')}/api/v1/workspaces.json",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert r.status_code == 200, r.text
