@@ -39,6 +39,8 @@ from harness.stack._sharded import ShardedStack  # noqa: E402
 
 API = "/services/data/v68.0"
 TENANTS_PER_RUN = 4
+#: a SOQL query no index serves: the simulator scans the tenant's Accounts (``--records``)
+QUERY = "SELECT+Id,+Name+FROM+Account+WHERE+BillingCity+=+'Nowhere'"
 
 
 def tenants_for(processes: int) -> list[str]:
@@ -136,6 +138,14 @@ def run_sharded(processes: int, args: argparse.Namespace) -> dict[str, Any]:
                     raise SystemExit(f"GET through the proxy failed for {name}")
                 if args.op == "create":
                     requests.append(("POST", f"{API}/sobjects/Account/", tok))
+                elif args.op == "query":
+                    bulk = [{**REALISTIC_ACCOUNT, "Name": f"Bulk {k}"} for k in range(args.records)]
+                    client.post(
+                        f"{doc['crm']['admin_url']}/tenants/{name}/records/Account",
+                        json={"records": bulk},
+                        headers=admin,
+                    ).raise_for_status()
+                    requests.append(("GET", f"{API}/query/?q={QUERY}", tok))
                 else:
                     requests.append(("GET", path, tok))
         homes = sorted({home_process(n, processes) for n in tenants_for(processes)})
@@ -175,11 +185,12 @@ def main() -> None:
     ap.add_argument("--connections", type=int, default=64)
     ap.add_argument(
         "--op",
-        choices=("create", "get"),
+        choices=("create", "get", "query"),
         default="create",
         help="create: POST a realistic Account (the simulator's work dominates the "
-        "proxy's); get: GET one by id",
+        "proxy's); get: GET one by id; query: a SOQL query scanning --records Accounts",
     )
+    ap.add_argument("--records", type=int, default=2000, help="Accounts per tenant (query)")
     args = ap.parse_args()
     counts = [int(x) for x in args.processes.split(",")]
     runs: list[dict[str, Any]] = []
