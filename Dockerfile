@@ -15,6 +15,10 @@ COPY pyproject.toml README.md ./
 COPY harness ./harness
 COPY simulators ./simulators
 COPY examples ./examples
+# HAProxy routes tenants to simulator processes (harness up --processes N)
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends haproxy \
+ && rm -rf /var/lib/apt/lists/*
 RUN pip install . \
  && useradd --create-home --uid 10001 --shell /usr/sbin/nologin harness \
  && mkdir -p /shared /reports \

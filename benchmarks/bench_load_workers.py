@@ -3,6 +3,14 @@ one worker and with two (master + N workers, Locust's own --master/--worker).
 
     nice -n 10 python benchmarks/bench_load_workers.py                 # 1 and 2 workers, 8 s each
     nice -n 10 python benchmarks/bench_load_workers.py --workers 1,2,3 --seconds 10 --users 16
+    nice -n 10 python benchmarks/bench_load_workers.py --pace 0.1 --users-per-worker 40
+
+``--pace S --users-per-worker U``: every user runs one task per S seconds (Locust's
+``constant_pacing``, the profile's ``[pace]``) and each worker gets U users, so a worker
+offers U/S tasks per second whatever the others do; the run shows whether the rate adds
+up with the workers while neither the workers nor the simulator are saturated (their CPU
+shares are printed). Without ``--pace`` the users never wait and the machine's cores are
+the limit.
 
 Each run is ``harness load loadtests/profiles/direct_crm.toml --workers N`` (fresh CRM
 simulator in the harness process, the small firm of seed 1): FastHttpUsers with no wait
@@ -44,6 +52,8 @@ def main() -> None:
     ap.add_argument("--workers", default="1,2")
     ap.add_argument("--seconds", type=float, default=8.0)
     ap.add_argument("--users", type=int, default=16)
+    ap.add_argument("--pace", type=float, default=None, help="seconds per task per user")
+    ap.add_argument("--users-per-worker", type=int, default=None, help="users = this x workers")
     ap.add_argument(
         "--profile", type=Path, default=ROOT / "loadtests" / "profiles" / "direct_crm.toml"
     )
@@ -55,10 +65,13 @@ def main() -> None:
     rows: list[dict[str, Any]] = []
     print(f"cores: {os.cpu_count()}, load average before: {os.getloadavg()[0]:.2f}")
     print(
-        f"{'workers':>7} {'requests':>9} {'req/s':>8} {'locust CPU us/req':>18} {'simulator CPU us/req':>21} {'load avg':>9}"
+        f"{'workers':>7} {'users':>6} {'requests':>9} {'req/s':>8} {'locust CPU us/req':>18} "
+        f"{'simulator CPU us/req':>21} {'locust cores':>13} {'simulator cores':>16} {'load avg':>9}"
     )
     for n in [int(w) for w in args.workers.split(",")]:
-        profile = replace(base, users=args.users, spawn_rate=args.users, run_time=args.seconds)
+        users = args.users_per_worker * n if args.users_per_worker else args.users
+        pace = {**base.pace, **({"CrmApiUser": args.pace} if args.pace else {})}
+        profile = replace(base, users=users, spawn_rate=users, run_time=args.seconds, pace=pace)
         kids, me = _cpu(resource.RUSAGE_CHILDREN), _cpu(resource.RUSAGE_SELF)
         t0 = time.monotonic()
         res = run_load(
@@ -72,6 +85,8 @@ def main() -> None:
         sim_cpu = _cpu(resource.RUSAGE_SELF) - me
         row = {
             "workers": n,
+            "users": users,
+            "pace_s": args.pace,
             "requests": count,
             "requests_per_s": round(rps, 1),
             "failures": int(total.get("Failure Count") or 0),
@@ -79,14 +94,19 @@ def main() -> None:
             "harness_and_simulator_cpu_us_per_request": round(sim_cpu / count * 1e6)
             if count
             else None,
+            # CPU over the load's duration: a share of one core (startup included)
+            "locust_cores": round(locust_cpu / args.seconds, 2),
+            "harness_and_simulator_cores": round(sim_cpu / args.seconds, 2),
             "load_average": round(os.getloadavg()[0], 2),
             "wall_s": round(time.monotonic() - t0, 1),
             "exit_code": res.exit_code,
         }
         rows.append(row)
         print(
-            f"{n:>7} {count:>9} {rps:>8.1f} {row['locust_cpu_us_per_request']!s:>18} "
-            f"{row['harness_and_simulator_cpu_us_per_request']!s:>21} {row['load_average']:>9}"
+            f"{n:>7} {users:>6} {count:>9} {rps:>8.1f} {row['locust_cpu_us_per_request']!s:>18} "
+            f"{row['harness_and_simulator_cpu_us_per_request']!s:>21} "
+            f"{row['locust_cores']:>13} {row['harness_and_simulator_cores']:>16} "
+            f"{row['load_average']:>9}"
         )
     first, last = float(rows[0]["requests_per_s"]), float(rows[-1]["requests_per_s"])
     if len(rows) > 1 and first:

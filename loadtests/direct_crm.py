@@ -20,7 +20,7 @@ API = f"/services/data/v{CTX.endpoints['crm'].get('api_version', '60.0')}"
 
 class CrmApiUser(FastHttpUser):
     host = CTX.endpoints["crm"]["base_url"]
-    wait_time = constant(0)
+    wait_time = CTX.pace("CrmApiUser", constant(0))
 
     def on_start(self) -> None:
         self.rng = random.Random(f"{CTX.seed}:{id(self)}")

@@ -80,6 +80,9 @@ class Settings:
     #: the CDC channel the cometd intake subscribes to
     crm_channel: str = "/data/OpportunityChangeEvent"
     poll_seconds: float = 1.0
+    #: inbox tasks run at once (tasks for the same record still run one at a time, in order);
+    #: 4 keeps the integration's own ERP calls under NetSuite's default 5 concurrent requests
+    worker_concurrency: int = 4
     #: run the time-and-materials billing run every N seconds (None: only when asked)
     billing_every_seconds: float | None = None
     staff_per_project: int = 2
@@ -130,6 +133,11 @@ class Settings:
                 )
         if self.mode not in ("webhook", "poll"):
             raise ConfigurationError(f"mode must be webhook or poll, not {self.mode!r}")
+        if self.worker_concurrency < 1:
+            raise ConfigurationError(
+                f"worker_concurrency must be 1 or more, not {self.worker_concurrency}",
+                hint="RI_WORKER_CONCURRENCY=1 runs one task at a time",
+            )
         if self.crm_intake_mode not in CRM_INTAKES:
             raise ConfigurationError(
                 f"crm_intake must be one of {', '.join(CRM_INTAKES)}, not {self.crm_intake!r}"
@@ -159,6 +167,7 @@ _SCALARS = {
     "RI_CRM_INTAKE": ("crm_intake", str),
     "RI_CRM_CHANNEL": ("crm_channel", str),
     "RI_POLL_SECONDS": ("poll_seconds", float),
+    "RI_WORKER_CONCURRENCY": ("worker_concurrency", int),
     "RI_BILLING_EVERY_SECONDS": ("billing_every_seconds", float),
     "RI_STAFF_PER_PROJECT": ("staff_per_project", int),
     "RI_DEFAULT_BILL_RATE": ("default_bill_rate", float),

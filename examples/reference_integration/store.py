@@ -152,6 +152,14 @@ class Store:
         ).fetchone()
         return _task(row) if row else None
 
+    def due(self, now: float, limit: int) -> list[Task]:
+        """The first ``limit`` pending tasks due at ``now``, in the order they are to run."""
+        rows = self.conn.execute(
+            "SELECT * FROM inbox WHERE status = 'pending' AND next_at <= ? ORDER BY next_at, id LIMIT ?",
+            (now, limit),
+        )
+        return [_task(r) for r in rows]
+
     def next_wakeup(self) -> float | None:
         row = self.conn.execute(
             "SELECT min(next_at) AS t FROM inbox WHERE status = 'pending'"

@@ -1,9 +1,12 @@
-"""The worker: takes due tasks from the inbox one at a time and runs their flow.
+"""The worker: takes due tasks from the inbox and runs their flows, a few at a time.
 
-A retryable failure (rate limit, outage, expired token, prerequisite not ready) puts the
-task back with backoff and jitter; after ``task_attempts`` tries, or at once for an error
-retrying cannot fix, the task becomes a dead letter. One task at a time keeps each
-project's changes in order.
+Up to ``worker_concurrency`` tasks run at once, but never two with the same ordering key
+(the record they are about: one opportunity, one PSA record, one ERP record, one worker),
+so each record's changes still apply in queue order. Billing runs and the other batch
+tasks touch many records and run alone. A retryable failure (rate limit, outage, expired
+token, prerequisite not ready) puts the task back with backoff and jitter; after
+``task_attempts`` tries, or at once for an error retrying cannot fix, the task becomes a
+dead letter.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from .flows import (
 from .logs import CORRELATION_ID, get_logger
 from .retry import backoff, retryable
 from .services import Services
-from .store import Task
+from .store import Store, Task
 
 log = get_logger("worker")
 Flow = Callable[[Services, dict[str, Any]], Awaitable[None]]
@@ -68,6 +71,57 @@ FLOWS: dict[str, Flow] = {
 }
 
 
+#: the ordering key of the tasks that run alone (they read and write many records)
+EXCLUSIVE = "*"
+#: due tasks looked at per pick, beyond the free slots (tasks waiting on a busy key are skipped)
+_SCAN = 200
+
+
+def ordering_key(task: Task) -> str:
+    """What a task is about: tasks with equal keys run one at a time, in queue order."""
+    p = task.payload
+    if task.kind == "crm.opportunity":
+        return f"crm:Opportunity:{p.get('id')}"
+    if task.kind == "erp.event" or (task.kind == "psa.event" and p.get("subject_type") == "Story"):
+        # an invoice's payment must not overtake the milestone task that records the
+        # invoice (the payment task finds the invoice by that record): invoicing in order
+        return "invoicing"
+    if task.kind == "psa.event":
+        return f"psa:{p.get('subject_type')}:{p.get('subject_id')}"
+    if task.kind == "hcm.event":
+        worker = (p.get("worker") or {}).get("id") or p.get("employeeId")
+        return f"hcm:worker:{worker}" if worker else f"hcm:{task.key}"
+    if task.kind == "notify":
+        return f"notify:{p.get('destination')}"  # a channel's notices in order
+    return EXCLUSIVE
+
+
+def pick_due(store: Store, busy: set[str], free: int) -> list[Task]:
+    """Due tasks to start now: ``free`` at most, none whose key is busy.
+
+    A task waiting on a busy key keeps the later tasks of its key waiting too, so a
+    record's tasks start in queue order; a task that runs alone waits for the runs in
+    flight to end and holds back the tasks queued after it.
+    """
+    if free <= 0 or EXCLUSIVE in busy:
+        return []
+    picked: list[Task] = []
+    busy = set(busy)
+    for task in store.due(time.time(), free + _SCAN):
+        key = ordering_key(task)
+        if key == EXCLUSIVE:
+            if not busy and not picked:
+                picked.append(task)
+            break
+        if key in busy:
+            continue
+        busy.add(key)
+        picked.append(task)
+        if len(picked) >= free:
+            break
+    return picked
+
+
 def today() -> str:
     return datetime.now(UTC).date().isoformat()
 
@@ -99,18 +153,31 @@ class Worker:
         self.wake.set()
 
     async def run(self) -> None:
+        loop = asyncio.get_running_loop()
         store = self.svc.store
-        while True:
-            self._schedule_billing()
-            task = store.next_due(time.time())
-            if task is None:
+        limit = self.svc.settings.worker_concurrency
+        running: dict[asyncio.Task[Any], str] = {}  # flow runs -> their ordering keys
+        try:
+            while True:
+                self._schedule_billing()
+                for task in pick_due(store, set(running.values()), limit - len(running)):
+                    run = loop.create_task(self.process(task), name=f"ri-task-{task.id}")
+                    running[run] = ordering_key(task)
                 self.wake.clear()
-                nxt = store.next_wakeup()
-                timeout = 1.0 if nxt is None else min(1.0, max(0.0, nxt - time.time()))
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self.wake.wait(), timeout)
-                continue
-            await self.process(task)
+                nxt, now = store.next_wakeup(), time.time()
+                # due tasks left waiting for a busy key or a free slot start when a run ends
+                timeout = 1.0 if nxt is None or nxt <= now else min(1.0, nxt - now)
+                woken = loop.create_task(self.wake.wait())
+                done, _ = await asyncio.wait(
+                    [*running, woken], timeout=timeout, return_when=asyncio.FIRST_COMPLETED
+                )
+                woken.cancel()
+                for finished in done:
+                    running.pop(finished, None)
+        finally:
+            for run in running:
+                run.cancel()  # the task stays pending in the inbox and runs after a restart
+            await asyncio.gather(*running, return_exceptions=True)
 
     def _schedule_billing(self) -> None:
         every = self.svc.settings.billing_every_seconds

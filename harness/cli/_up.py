@@ -20,6 +20,7 @@ from .._errors import HarnessError
 from ..journeys import journey_simulator_sections
 from ..stack import Stack, StackSettings, endpoints_document, simulator_endpoints, write_endpoints
 from ..stack._probes import probe
+from ..stack._sharded import ShardedStack, print_processes
 from . import _checks as checks
 from ._contracts import release_options
 
@@ -139,6 +140,14 @@ def up(
     contracts: Annotated[
         str, typer.Option(help="Request checks against the contracts: strict, lenient or off.")
     ] = "strict",
+    processes: Annotated[
+        int,
+        typer.Option(
+            help="Shard the tenants across N simulator processes behind HAProxy (0: one "
+            "process, no proxy); see docs/processes.md.",
+            callback=checks.non_negative,
+        ),
+    ] = 0,
 ) -> None:
     """Start the simulators (on 127.0.0.1 unless --host) and serve until Ctrl-C or SIGTERM."""
     console = Console()
@@ -175,12 +184,12 @@ def up(
         releases=releases,
         contracts=contracts,
     )
-    stack = Stack(settings)
+    stack: Any = ShardedStack(settings, processes, cfg.simulators) if processes else Stack(settings)
     stack.start()
     if stack.peripherals_skipped:
         console.print(f"peripherals skipped: {stack.peripherals_skipped}")
     try:
-        doc = endpoints_document(stack)
+        doc = stack.endpoints() if processes else endpoints_document(stack)
         if seed is not None or size is not None:
             _load(console, doc, cfg.seed if seed is None else seed, size or cfg.size)
         if endpoints_file is not None:
@@ -197,6 +206,8 @@ def up(
             )
         if endpoints_file is not None:
             console.print(f"endpoints file: {endpoints_file}")
+        if processes:
+            print_processes(console, stack)
         if check:
             _check(console, doc, report_dir)
             return

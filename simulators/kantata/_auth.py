@@ -11,7 +11,15 @@ import secrets
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-from simulators.engine import HttpError, Request, Response, Tenant, TenantRegistry, TokenStore
+from simulators.engine import (
+    DEFAULT_TENANT,
+    HttpError,
+    Request,
+    Response,
+    Tenant,
+    TenantRegistry,
+    TokenStore,
+)
 
 from ._errors import invalid_oauth_request
 from ._state import state_of
@@ -25,6 +33,16 @@ CREDS_KEY = "kantata.credentials"
 
 def _oauth_error(error: str, description: str, status: int = 401) -> Response:
     return json_response({"error": error, "error_description": description}, status)
+
+
+def tenant_prefix(tenant: Tenant) -> str:
+    """``<tenant>~`` before the tokens of a tenant other than the default one.
+
+    Kantata's tokens are opaque to clients; a tenant prefix (``~`` is a bearer-token
+    character that no tenant name has) lets a proxy in front of several simulator
+    processes route a request to the process holding the tenant.
+    """
+    return "" if tenant.name == DEFAULT_TENANT else f"{tenant.name}~"
 
 
 class KantataAuth:
@@ -50,7 +68,7 @@ class KantataAuth:
                 }
             else:
                 creds = {
-                    "token": secrets.token_hex(32),
+                    "token": tenant_prefix(tenant) + secrets.token_hex(32),
                     "client_id": f"kantata-{tenant.name}-{secrets.token_hex(4)}",
                     "client_secret": secrets.token_hex(24),
                 }
@@ -199,7 +217,12 @@ class KantataAuth:
                 400,
             )
         access = tokens.issue(
-            tenant.name, self.settings.api_user_id, tenant.clock, ttl=None, client_id=client_id
+            tenant.name,
+            self.settings.api_user_id,
+            tenant.clock,
+            ttl=None,
+            client_id=client_id,
+            prefix=tenant_prefix(tenant),
         )
         refresh_tok = tokens.issue(
             tenant.name,
@@ -208,6 +231,7 @@ class KantataAuth:
             ttl=None,
             client_id=client_id,
             kind="refresh",
+            prefix=tenant_prefix(tenant),
         )
         return json_response(
             {
