@@ -93,6 +93,12 @@ def generate(specs: Path, out: Path, all_spec_fields: bool = False) -> list[Path
         previous: str | None = None
         for rel in releases:
             changes = rel.get("changes", [])
+            for c in changes:
+                if not str(c.get("source", "")).startswith(("announced: ", "modelled: ")):
+                    raise SystemExit(
+                        f"{vendor} {rel['name']}: change {c.get('op')} {c.get('object', '')}"
+                        f".{c.get('field', '')} needs source = 'announced: <link>' or 'modelled: ...'"
+                    )
             if previous is not None:
                 try:
                     files = relabel(apply(files, changes), vendor, rel["name"])
@@ -125,7 +131,8 @@ def generate(specs: Path, out: Path, all_spec_fields: bool = False) -> list[Path
                     if previous is None
                     else f"{previous} with the changes below; no public specification covers "
                     "this release, so the changes are modeled on the kind the vendor's release "
-                    "notes announce (each says why)"
+                    "notes announce (each says why, and its source: announced by the vendor, "
+                    "with the link, or modelled)"
                 ),
                 "changes": changes if previous is not None else [],
                 "sources": sources,

@@ -172,11 +172,14 @@ def test_upcoming_releases_break_and_only_add() -> None:
 def test_diff_classifies_newly_required_and_cli_exits() -> None:
     changes = diff(load_contract("netsuite", "2026.2"), load_contract("netsuite", "2027.1"))
     req = [c for c in changes if c.kind == "newly-required"]
-    assert [(c.object, c.field, c.breaking) for c in req] == [("job", "subsidiary", True)]
+    assert [(c.object, c.field, c.breaking) for c in req] == [
+        ("job", "subsidiary", True),
+        ("timeBill", "item", True),
+    ]
     r = _cli("contracts", "diff", "netsuite", "2026.2", "2027.1", "--json")
     assert r.returncode == 1, r.stderr
     doc = json.loads(r.stdout)
-    assert doc["breaking"] == 1
+    assert doc["breaking"] == 2
     r = _cli("contracts", "diff", "workday", "2026R2", "2027R1")
     assert r.returncode == 0 and "added-field" in r.stdout
 
