@@ -77,6 +77,7 @@ class RequestContracts:
         set_dialect_settings(dialect, self.profile.dialect, self.profile.source)
         set_dialect_settings(dialect, overrides or {}, "dialect options")
         self.served_fields = self._serve_added_fields(dialect)
+        self.served_fields += self._serve_renamed_fields(dialect)
         if self.profile.errors:
             render = dialect.error_response
             remap = dict(self.profile.errors)
@@ -108,6 +109,20 @@ class RequestContracts:
             return []
         fields = [(o, n, spec, frozenset(shapes)) for (o, n), (spec, shapes) in wanted.items()]
         return list(serve(fields))
+
+    def _serve_renamed_fields(self, dialect: Dialect) -> list[str]:
+        """Fields the release renames, handed to a dialect that can serve them under the new
+        name only (its ``serve_renamed_fields``); others take them through the contract check
+        only, which refuses the old name in a write."""
+        renames = [
+            (str(ch.get("object", "")), str(ch.get("field", "")), str(ch.get("to", "")))
+            for ch in self.profile.changes
+            if ch.get("op") == "rename"
+        ]
+        serve = getattr(dialect, "serve_renamed_fields", None)
+        if serve is None or not renames:
+            return []
+        return list(serve(renames))
 
     # -- per request -----------------------------------------------------------------
 

@@ -463,6 +463,12 @@ class SalesforceDialect(Dialect):
 
         return serve_added_fields(self.schema, fields)
 
+    def serve_renamed_fields(self, renames: list[tuple[str, str, str]]) -> list[str]:
+        """Fields a served release renames, under their new names only (release profiles)."""
+        from ._release import serve_renamed_fields
+
+        return serve_renamed_fields(self.schema, renames)
+
     def describe(self) -> dict[str, Any]:
         return {
             "api_version": f"{self.settings.api_version}.0",
