@@ -16,6 +16,7 @@ import orjson
 from simulators.engine import HttpError, Request, Response, Tenant
 from simulators.engine._http import call_handler
 
+from ._release import adopt_subrequest, check_record, check_subrequest
 from ._wire import json_response
 
 if TYPE_CHECKING:
@@ -75,6 +76,7 @@ class CompositeResources:
         url: str,
         body: Any,
         headers: dict[str, str] | None = None,
+        where: str = "$",
     ) -> Response:
         assert self.d.sim is not None
         parts = urlsplit(url)
@@ -107,9 +109,12 @@ class CompositeResources:
         sub.correlation_id = parent.correlation_id
         sub.origin = parent.origin
         try:
+            check_subrequest(self.d, parent, sub, where)
             return await call_handler(route, sub)
         except HttpError as exc:
             return self.d.error_response(exc)
+        finally:
+            adopt_subrequest(self.d, parent, sub, where)
 
     async def composite(self, req: Request) -> Response:
         """POST /composite"""
@@ -159,7 +164,12 @@ class CompositeResources:
                     resp = self.d.error_response(exc)
                 else:
                     resp = await self._subrequest(
-                        req, str(s["method"]).upper(), url, sub_body, s.get("httpHeaders") or {}
+                        req,
+                        str(s["method"]).upper(),
+                        url,
+                        sub_body,
+                        s.get("httpHeaders") or {},
+                        f"$.compositeRequest[{i}].body",
                     )
                 parsed = orjson.loads(resp.body) if resp.body else None
                 if resp.status < 300:
@@ -294,6 +304,7 @@ class CompositeResources:
 
         def op(rec: Any) -> dict[str, Any]:
             obj = self._object_of(rec)
+            check_record(self.d, req, obj.name, "create", rec, _at(recs, rec))
             if rec.get("Id"):
                 raise HttpError(
                     400, "INVALID_FIELD", "cannot specify Id in an insert call", fields=["Id"]
@@ -315,6 +326,7 @@ class CompositeResources:
 
         def op(rec: Any) -> dict[str, Any]:
             obj = self._object_of(rec)
+            check_record(self.d, req, obj.name, "update", rec, _at(recs, rec))
             if not rec.get("Id"):
                 raise HttpError(
                     400, "MISSING_ARGUMENT", "Id not specified in an update call", fields=["Id"]
@@ -345,6 +357,7 @@ class CompositeResources:
 
         def op(rec: Any) -> dict[str, Any]:
             self._object_of(rec)
+            check_record(self.d, req, obj.name, "upsert", rec, _at(recs, rec))
             key = next((k for k in rec if k.lower() == f.name.lower()), None)
             if key is None or rec[key] in (None, ""):
                 raise HttpError(
@@ -453,7 +466,12 @@ class CompositeResources:
             if not url.startswith("services/data/"):
                 url = "services/data/" + url
             resp = await self._subrequest(
-                req, str(s["method"]).upper(), "/" + url, s.get("richInput")
+                req,
+                str(s["method"]).upper(),
+                "/" + url,
+                s.get("richInput"),
+                None,
+                f"$.batchRequests[{i}].richInput",
             )
             parsed = orjson.loads(resp.body) if resp.body else None
             if resp.status >= 400:
@@ -503,6 +521,10 @@ class CompositeResources:
                     children.append((child_obj, rel.field, value.get("records") or []))
                 else:
                     values[key] = value
+            try:
+                check_record(self.d, req, obj.name, "create", values, f"$.records[{ref}]")
+            except HttpError as exc:
+                raise _TreeError(ref, exc) from None
             if parent_field and parent_id:
                 values[parent_field] = parent_id
             try:
@@ -539,6 +561,12 @@ class CompositeResources:
                 400,
             )
         return json_response({"hasErrors": False, "results": created}, 201)
+
+
+def _at(recs: list[Any], rec: Any) -> str:
+    """JSON path of ``rec`` in a collection body (for the journal's violations)."""
+    i = next((n for n, r in enumerate(recs) if r is rec), 0)
+    return f"$.records[{i}]"
 
 
 class _TreeError(Exception):

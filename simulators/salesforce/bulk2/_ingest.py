@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from simulators.engine import HttpError, Request, Response, Tenant
 
 from .. import _ids
+from .._release import check_bulk_columns
 from .._schema import FieldDef, ObjectDef
 from .._wire import json_response
 from . import _csv
@@ -208,6 +209,9 @@ class IngestResources:
         job.state = IN_PROGRESS
         obj = self.d.records.object(job.object)
         try:
+            refused = check_bulk_columns(self.d, req, obj.name, job.operation, job.header)
+            if refused:
+                raise _BatchError(refused)
             columns = self._columns(obj, job)
         except _BatchError as exc:
             job.state = FAILED
