@@ -12,7 +12,7 @@ from typing import Any
 
 import tomli_w
 
-from . import _kantata, _netsuite, _salesforce, _workday
+from . import _businesscentral, _kantata, _netsuite, _salesforce, _workday
 from ._derive import ChangeError, apply, relabel
 from ._events import SOURCES as EVENT_SOURCES
 from ._events import events
@@ -25,6 +25,7 @@ BUILDERS = {
     "netsuite": _netsuite.build,
     "workday": _workday.build,
     "kantata": _kantata.build,
+    "businesscentral": _businesscentral.build,
 }
 #: what each vendor answers a request that breaks the contract, and its documented limits
 WIRE: dict[str, dict[str, Any]] = {
@@ -69,6 +70,17 @@ WIRE: dict[str, dict[str, Any]] = {
             "docs": "https://community.workday.com/sites/default/files/file-hosting/restapi/index.html",
         },
         "x-limits": {"page_size_max": 100},
+    },
+    "businesscentral": {
+        "x-violation": {
+            "status": 400,
+            "codes": {
+                "additionalProperties": "BadRequest_PropertyNotFound",
+                "default": "BadRequest",
+            },
+            "docs": "https://learn.microsoft.com/en-us/dynamics365/business-central/dev-itpro/developer/devenv-connect-apps-error-codes",
+        },
+        "x-limits": {"page_size_max": 20000},
     },
 }
 

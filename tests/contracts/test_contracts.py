@@ -72,10 +72,16 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+#: vendors whose contracts hold the current release only (no rehearsed upcoming one yet)
+CURRENT_ONLY = {"businesscentral", "coupa"}
+
+
 def test_every_release_loads_with_all_refs_resolved() -> None:
     for v in vendors():
-        assert len(releases(v)) >= 2
-        assert any(r.status == "upcoming" for r in releases(v))
+        if v not in CURRENT_ONLY:
+            assert len(releases(v)) >= 2
+            assert any(r.status == "upcoming" for r in releases(v))
+        assert any(r.status == "current" for r in releases(v))
         for r in releases(v):
             c = load_contract(v, r.name)
             assert c.objects(), f"{v} {r.name} has no objects"
@@ -448,7 +454,7 @@ def test_generator_reproduces_the_committed_contracts(tmp_path: Path) -> None:
     specs = _vendor_specs()
     assert specs is not None
     folders = generate(specs, tmp_path)
-    assert len(folders) == 11
+    assert len(folders) == 12
     for folder in folders:
         for f in sorted(folder.rglob("*")):
             if f.is_file():
