@@ -12,7 +12,7 @@ from typing import Any
 
 import tomli_w
 
-from . import _businesscentral, _kantata, _netsuite, _salesforce, _workday
+from . import _businesscentral, _coupa, _kantata, _netsuite, _salesforce, _workday
 from ._derive import ChangeError, apply, relabel
 from ._events import SOURCES as EVENT_SOURCES
 from ._events import events
@@ -26,6 +26,7 @@ BUILDERS = {
     "workday": _workday.build,
     "kantata": _kantata.build,
     "businesscentral": _businesscentral.build,
+    "coupa": _coupa.build,
 }
 #: what each vendor answers a request that breaks the contract, and its documented limits
 WIRE: dict[str, dict[str, Any]] = {
@@ -81,6 +82,14 @@ WIRE: dict[str, dict[str, Any]] = {
             "docs": "https://learn.microsoft.com/en-us/dynamics365/business-central/dev-itpro/developer/devenv-connect-apps-error-codes",
         },
         "x-limits": {"page_size_max": 20000},
+    },
+    "coupa": {
+        "x-violation": {
+            "status": 422,
+            "codes": {"default": "invalid"},
+            "docs": "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/get-started-with-the-api/api-response-codes",
+        },
+        "x-limits": {"page_size_max": 50},
     },
 }
 

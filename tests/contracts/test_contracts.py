@@ -454,7 +454,7 @@ def test_generator_reproduces_the_committed_contracts(tmp_path: Path) -> None:
     specs = _vendor_specs()
     assert specs is not None
     folders = generate(specs, tmp_path)
-    assert len(folders) == 12
+    assert len(folders) == 13
     for folder in folders:
         for f in sorted(folder.rglob("*")):
             if f.is_file():
