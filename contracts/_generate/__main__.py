@@ -148,7 +148,9 @@ def generate(specs: Path, out: Path, all_spec_fields: bool = False) -> list[Path
                 "status": rel["status"],
                 "previous": previous,
                 "basis": (
-                    "built from the vendor specification files named under sources"
+                    rel.get(
+                        "basis", "built from the vendor specification files named under sources"
+                    )
                     if previous is None
                     else f"{previous} with the changes below; no public specification covers "
                     "this release, so the changes are modeled on the kind the vendor's release "
