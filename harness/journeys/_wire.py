@@ -91,6 +91,7 @@ class Wire:
         **kw: Any,
     ) -> httpx.Response:
         again = bool(kw.pop("_again", False))
+        waits = int(kw.pop("_waits", 0))
         limit = self.deadline.cap(timeout or self.call_timeout)
         sent = kw.get("json", kw.get("data", kw.get("params")))
         url = f"{self.client.base_url}{path}" if not path.startswith("http") else path
@@ -105,7 +106,6 @@ class Wire:
         if r.status_code == 401 and self.reauth is not None and not again:
             self.reauth()
             return self.call(method, path, expect=expect, timeout=timeout, _again=True, **kw)
-        waits = int(kw.pop("_waits", 0))
         if r.status_code == 429 and waits < 6 and self.deadline.remaining() > 2.0:
             # a person at the vendor's screen is not held to the API rate limit the stack
             # shares: the harness waits (Retry-After, else backing off) and asks again
