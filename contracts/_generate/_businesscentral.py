@@ -43,7 +43,8 @@ def _decode(name: str) -> str:
 def _property(el: ET.Element, enums: dict[str, list[str]]) -> dict[str, Any]:
     edm = str(el.get("Type"))
     nullable = el.get("Nullable", "true") != "false"
-    length = int(el.get("MaxLength")) if (el.get("MaxLength") or "").isdigit() else None
+    max_length = el.get("MaxLength") or ""
+    length = int(max_length) if max_length.isdigit() else None
     if edm in _SIMPLE:
         t, fmt = _SIMPLE[edm]
         return prop(t, nullable=nullable, fmt=fmt, max_length=length, vendor_type=edm)
