@@ -67,7 +67,7 @@ def test_rehearse_explains_the_break_and_passes_the_optional_only_release(tmp_pa
         "--release", "workday=2027R1",
         "--journeys", "tm",
         "--no-variants",
-        "--step-timeout", "4",
+        "--step-timeout", "8",
         "--report-dir", str(tmp_path),
     )  # fmt: skip
     out = r.stdout
@@ -96,7 +96,7 @@ def test_rehearse_plays_the_stack_a_target_file_names(tmp_path: Path) -> None:
         "--release", "netsuite=2027.1",
         "--journeys", "tm",
         "--no-variants",
-        "--step-timeout", "4",
+        "--step-timeout", "8",
         "--target", str(target),
         "--report-dir", str(tmp_path / "reports"),
     )  # fmt: skip
