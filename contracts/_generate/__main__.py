@@ -12,7 +12,7 @@ from typing import Any
 
 import tomli_w
 
-from . import _kantata, _netsuite, _salesforce, _workday
+from . import _businesscentral, _coupa, _kantata, _netsuite, _salesforce, _workday
 from ._derive import ChangeError, apply, relabel
 from ._events import SOURCES as EVENT_SOURCES
 from ._events import events
@@ -25,6 +25,8 @@ BUILDERS = {
     "netsuite": _netsuite.build,
     "workday": _workday.build,
     "kantata": _kantata.build,
+    "businesscentral": _businesscentral.build,
+    "coupa": _coupa.build,
 }
 #: what each vendor answers a request that breaks the contract, and its documented limits
 WIRE: dict[str, dict[str, Any]] = {
@@ -70,6 +72,25 @@ WIRE: dict[str, dict[str, Any]] = {
         },
         "x-limits": {"page_size_max": 100},
     },
+    "businesscentral": {
+        "x-violation": {
+            "status": 400,
+            "codes": {
+                "additionalProperties": "BadRequest_PropertyNotFound",
+                "default": "BadRequest",
+            },
+            "docs": "https://learn.microsoft.com/en-us/dynamics365/business-central/dev-itpro/developer/devenv-connect-apps-error-codes",
+        },
+        "x-limits": {"page_size_max": 20000},
+    },
+    "coupa": {
+        "x-violation": {
+            "status": 422,
+            "codes": {"default": "invalid"},
+            "docs": "https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/the-coupa-core-api/get-started-with-the-api/api-response-codes",
+        },
+        "x-limits": {"page_size_max": 50},
+    },
 }
 
 
@@ -93,6 +114,12 @@ def generate(specs: Path, out: Path, all_spec_fields: bool = False) -> list[Path
         previous: str | None = None
         for rel in releases:
             changes = rel.get("changes", [])
+            for c in changes:
+                if not str(c.get("source", "")).startswith(("announced: ", "modelled: ")):
+                    raise SystemExit(
+                        f"{vendor} {rel['name']}: change {c.get('op')} {c.get('object', '')}"
+                        f".{c.get('field', '')} needs source = 'announced: <link>' or 'modelled: ...'"
+                    )
             if previous is not None:
                 try:
                     files = relabel(apply(files, changes), vendor, rel["name"])
@@ -121,11 +148,14 @@ def generate(specs: Path, out: Path, all_spec_fields: bool = False) -> list[Path
                 "status": rel["status"],
                 "previous": previous,
                 "basis": (
-                    "built from the vendor specification files named under sources"
+                    rel.get(
+                        "basis", "built from the vendor specification files named under sources"
+                    )
                     if previous is None
                     else f"{previous} with the changes below; no public specification covers "
                     "this release, so the changes are modeled on the kind the vendor's release "
-                    "notes announce (each says why)"
+                    "notes announce (each says why, and its source: announced by the vendor, "
+                    "with the link, or modelled)"
                 ),
                 "changes": changes if previous is not None else [],
                 "sources": sources,

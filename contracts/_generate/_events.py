@@ -22,6 +22,10 @@ SOURCES = {
     "the notification a firm's deployed script posts",
     "kantata": "attribute names from the gem specification kantata/mavenlink_gem-specification.yml "
     "(subscribed_events); types written from https://developer.kantata.com/kantata/specification#tag/Subscribed-Events",
+    "businesscentral": "written from the webhook notification of the API v2.0 subscriptions "
+    "resource (https://learn.microsoft.com/en-us/dynamics365/business-central/dev-itpro/api-reference/v2.0/dynamics-subscriptions)",
+    "coupa": "none: the Core API resources covered send no events (integrations poll with "
+    "exported=false)",
     "workday": "written from Workday's business process event fields as a customer's outbound "
     "subscription delivers them in JSON (the SOAP Receive_Notification form is XML and has no JSON Schema)",
 }
@@ -102,6 +106,29 @@ def events(vendor: str, release: str) -> dict[str, Any]:
             }
         }
         channels = {"^subscribed_events$": "#/$defs/subscribedEvent"}
+    elif vendor == "coupa":
+        defs, channels = {}, {}
+    elif vendor == "businesscentral":
+        item = {
+            "type": "object",
+            "properties": {
+                "subscriptionId": s,
+                "clientState": prop(["string", "null"]),
+                "expirationDateTime": prop("string", fmt="date-time"),
+                "resource": s,
+                "changeType": prop("string", enum=["created", "updated", "deleted", "collection"]),
+                "lastModifiedDateTime": prop("string", fmt="date-time"),
+            },
+            "required": ["subscriptionId", "resource", "changeType"],
+        }
+        defs = {
+            "notification": {
+                "type": "object",
+                "properties": {"value": {"type": "array", "items": item}},
+                "required": ["value"],
+            }
+        }
+        channels = {".*": "#/$defs/notification"}
     else:
         ref = {
             "type": "object",

@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 
 from .._errors import ConfigurationError
+from . import _checks as checks
 
 if TYPE_CHECKING:
     from contracts import Contract
@@ -116,6 +117,12 @@ def verify_cmd(
     raise typer.Exit(1 if report.drifted else 0)
 
 
+def _target_file(param: typer.CallbackParam, value: str) -> str:
+    if value != "embedded":
+        checks.in_file(param, Path(value))
+    return value
+
+
 def rehearse(
     release: Annotated[
         list[str] | None,
@@ -132,12 +139,20 @@ def rehearse(
     variants: Annotated[
         bool, typer.Option("--variants/--no-variants", help="Also run every ambiguity variant.")
     ] = True,
+    target: Annotated[
+        str,
+        typer.Option(
+            help="'embedded' (the bundled reference integration) or a target file (TOML/JSON).",
+            callback=_target_file,
+        ),
+    ] = "embedded",
 ) -> None:
     """Play the journeys under each upcoming release, all together, and each variant.
 
     Prints journey x release with the first breaking call of each failure and the contract diff
     entry that explains it; exit 1 when a journey breaks.
     """
+    from ..journeys import load_target_file
     from ..release import plan_rehearsal, run_rehearsal
 
     releases, _ = release_options(release or [], "strict")
@@ -148,5 +163,8 @@ def rehearse(
         plan = plan_rehearsal(releases, variants)
     except ValueError as exc:
         raise ConfigurationError(str(exc)) from None
-    outcome = run_rehearsal(plan, keys, seed, report_dir, step_timeout, Console())
+    spec = None if target == "embedded" else load_target_file(Path(target))
+    outcome = run_rehearsal(
+        plan, keys, seed, report_dir, step_timeout, Console(), spec, "" if spec is None else target
+    )
     raise typer.Exit(0 if outcome.ok else 1)

@@ -202,6 +202,7 @@ def _run_one(
         releases=scenario.releases,
         contracts="strict",
         dialect_options=scenario.dialect_options,
+        https=bool(target is not None and target.run.get("https")),  # a target file's [run]
     )
     bus = EventBus()
     bus.subscribe(JUnitReporter(out_dir / "run-junit.xml"))
@@ -210,6 +211,7 @@ def _run_one(
     for v, r in sorted(scenario.releases.items()):
         argv += ["--release", f"{v}={r}"]
     argv += ["--target", target_file] if target is not None and target_file else []
+    argv += ["--https"] if options.https else []
     try:
         result = run_journeys(options, journeys, bus, shlex.join(argv))
     except HarnessError as exc:

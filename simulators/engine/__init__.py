@@ -7,6 +7,7 @@ from ._app import Simulator, SimulatorSettings
 from ._auth import Token, TokenStore
 from ._cli import serve_cli
 from ._clock import Clock
+from ._contracts import RequestContracts
 from ._delivery import DeadLetter, DeliveryRecord, RetryPolicy, Subscription
 from ._dialect import Dialect
 from ._errors import ConfigError, ErrorDetail, HttpError, NotFoundError, SimulatorError
@@ -58,6 +59,7 @@ __all__ = [
     "QueryTimeout",
     "RecordStore",
     "Request",
+    "RequestContracts",
     "Response",
     "RetryPolicy",
     "RollingQuota",

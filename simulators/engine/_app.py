@@ -119,6 +119,7 @@ class Simulator:
                 publish=self.publish_event,
                 dispatch=self.dispatch,
                 base_url=lambda: self.base_url,
+                contracts=self.contracts,
             )
         )
         dialect.routes(self.router)

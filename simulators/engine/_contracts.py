@@ -77,6 +77,7 @@ class RequestContracts:
         set_dialect_settings(dialect, self.profile.dialect, self.profile.source)
         set_dialect_settings(dialect, overrides or {}, "dialect options")
         self.served_fields = self._serve_added_fields(dialect)
+        self.served_fields += self._serve_renamed_fields(dialect)
         if self.profile.errors:
             render = dialect.error_response
             remap = dict(self.profile.errors)
@@ -108,6 +109,20 @@ class RequestContracts:
             return []
         fields = [(o, n, spec, frozenset(shapes)) for (o, n), (spec, shapes) in wanted.items()]
         return list(serve(fields))
+
+    def _serve_renamed_fields(self, dialect: Dialect) -> list[str]:
+        """Fields the release renames, handed to a dialect that can serve them under the new
+        name only (its ``serve_renamed_fields``); others take them through the contract check
+        only, which refuses the old name in a write."""
+        renames = [
+            (str(ch.get("object", "")), str(ch.get("field", "")), str(ch.get("to", "")))
+            for ch in self.profile.changes
+            if ch.get("op") == "rename"
+        ]
+        serve = getattr(dialect, "serve_renamed_fields", None)
+        if serve is None or not renames:
+            return []
+        return list(serve(renames))
 
     # -- per request -----------------------------------------------------------------
 
@@ -145,6 +160,84 @@ class RequestContracts:
         ]
         if self.mode == "strict":
             raise self.vendor_error(found)
+
+    # -- bodies inside bodies (composite, collections, tree, bulk) --------------------
+
+    def _note(self, req: Request, found: list[Violation], where: str) -> None:
+        """Add violations found inside ``req``'s body to its journal entry, paths prefixed."""
+        self._pending.setdefault(id(req), []).extend(
+            {
+                **v.to_dict(),
+                "path": where + v.path[1:] if where else v.path,
+                "release": f"{self.vendor} {self.release}",
+            }
+            for v in found
+        )
+
+    def check_within(self, parent: Request, sub: Request, where: str) -> None:
+        """Validate a subrequest (composite) like a request of its own; its violations go to
+        the parent's journal entry; strict mode raises the vendor's error for the sub."""
+        try:
+            self.check(sub)
+        finally:
+            self.adopt(parent, sub, where)
+
+    def adopt(self, parent: Request, sub: Request, where: str) -> None:
+        """Move violations noted on a subrequest to the parent's journal entry."""
+        found = self._pending.pop(id(sub), [])
+        for v in found:
+            v["path"] = where + str(v["path"])[1:]
+        if found:
+            self._pending.setdefault(id(parent), []).extend(found)
+
+    def check_record(
+        self, req: Request, obj: str, kind: str, record: Any, where: str
+    ) -> HttpError | None:
+        """Validate one record of a collection, tree or batch body against the object's
+        ``kind`` schema (create, update, upsert). Violations join ``req``'s journal entry; in
+        strict mode the vendor's error for that record is returned (else None)."""
+        name = self.contract.object_name(obj) if self.mode != "off" else None
+        if name is None or kind not in self.contract.objects().get(name, {}):
+            return None
+        validator = self.contract.validator(f"objects/{name}.json#/$defs/{kind}")
+        if validator.is_valid(record):
+            return None
+        if self._case_insensitive:
+            record = validator.canonical(record)
+            if validator.is_valid(record):
+                return None
+        found = validator.violations(record)
+        self._note(req, found, where)
+        return self.vendor_error(found) if self.mode == "strict" else None
+
+    def check_columns(
+        self, req: Request, obj: str, kind: str, columns: list[str], where: str
+    ) -> list[Violation]:
+        """Column names of a bulk upload against the object's ``kind`` schema: a column the
+        contract does not have, a required field with no column. Noted like
+        ``check_record``; returned in strict mode for the dialect to answer its own way."""
+        name = self.contract.object_name(obj) if self.mode != "off" else None
+        schema = self.contract.objects().get(name or "", {}).get(kind)
+        if not isinstance(schema, dict):
+            return []
+        props: dict[str, Any] = schema.get("properties", {})
+        fold = (lambda n: n.lower()) if self._case_insensitive else (lambda n: n)
+        known = {fold(n) for n in props}
+        have = {fold(c) for c in columns}
+        ref = f"objects/{name}.json#/$defs/{kind}"
+        found = [
+            Violation(f"$.{c}", "additionalProperties", f"column {c!r} is not a field", c, ref)
+            for c in columns
+            if fold(c) not in known and "." not in c and schema.get("additionalProperties") is False
+        ]
+        found += [
+            Violation("$", "required", f"{r!r} is a required property", r, ref)
+            for r in schema.get("required", [])
+            if fold(r) not in have
+        ]
+        if found:
+            self._note(req, found, where)
+        return found if self.mode == "strict" else []
 
     def take(self, req: Request) -> list[dict[str, Any]]:
         """The violations of ``req`` for its journal entry (once)."""

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 if TYPE_CHECKING:
     from ._app import SimulatorSettings
     from ._auth import TokenStore
+    from ._contracts import RequestContracts
     from ._events import Event, EventBus
     from ._http import Request, Response
     from ._tenants import Tenant, TenantRegistry
@@ -48,6 +49,9 @@ class EngineServices:
     dispatch: Callable[[Request], Awaitable[Response]]
     #: the simulator's own base URL, known once the server is bound ("" before)
     base_url: Callable[[], str]
+    #: the served release's request checks (None when contract checks are off), for
+    #: bodies nested in a request (composite subrequests, collection records, CSV headers)
+    contracts: RequestContracts | None = None
 
 
 class Limiter(Protocol):

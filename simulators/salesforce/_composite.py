@@ -29,6 +29,7 @@ from ._errors import (
     not_found,
     required_field_missing,
 )
+from ._release import adopt_subrequest, check_record, check_subrequest
 from ._wire import json_response
 
 if TYPE_CHECKING:
@@ -85,8 +86,11 @@ class CompositeResources:
         settings: SalesforceSettings,
         dispatch: Callable[[Request], Awaitable[Response]],
         error_response: Callable[[HttpError], Response],
+        contracts: RequestContracts | None = None,
     ) -> None:
         self.records = records
+        #: the served release's checks of nested bodies (None: contract checks off)
+        self.contracts = contracts
         self.schema = records.schema
         self.rest = rest
         self.settings = settings
@@ -102,6 +106,7 @@ class CompositeResources:
         url: str,
         body: Any,
         headers: dict[str, str] | None = None,
+        where: str = "$",
     ) -> Response:
         parts = urlsplit(url)
         path = parts.path
@@ -118,7 +123,14 @@ class CompositeResources:
         sub.principal = parent.principal
         sub.correlation_id = parent.correlation_id
         sub.origin = parent.origin
-        return await self.dispatch(sub)
+        try:
+            check_subrequest(self.contracts, parent, sub, where)
+        except HttpError as exc:
+            return self.error_response(exc)
+        try:
+            return await self.dispatch(sub)
+        finally:
+            adopt_subrequest(self.contracts, parent, sub, where)
 
     async def composite(self, req: Request) -> Response:
         """POST /composite"""
@@ -164,7 +176,12 @@ class CompositeResources:
                     resp = self.error_response(exc)
                 else:
                     resp = await self._subrequest(
-                        req, str(s["method"]).upper(), url, sub_body, s.get("httpHeaders") or {}
+                        req,
+                        str(s["method"]).upper(),
+                        url,
+                        sub_body,
+                        s.get("httpHeaders") or {},
+                        f"$.compositeRequest[{i}].body",
                     )
                 parsed = orjson.loads(resp.body) if resp.body else None
                 if resp.status < 300:
@@ -295,6 +312,7 @@ class CompositeResources:
 
         def op(rec: Any) -> dict[str, Any]:
             obj = self._object_of(rec)
+            check_record(self.contracts, req, obj.name, "create", rec, _at(recs, rec))
             if rec.get("Id"):
                 raise invalid_field("cannot specify Id in an insert call", fields=["Id"])
             return {
@@ -314,6 +332,7 @@ class CompositeResources:
 
         def op(rec: Any) -> dict[str, Any]:
             obj = self._object_of(rec)
+            check_record(self.contracts, req, obj.name, "update", rec, _at(recs, rec))
             if not rec.get("Id"):
                 raise missing_argument("Id not specified in an update call", fields=["Id"])
             rid = self.records.resolve_id(obj, str(rec["Id"]))
@@ -340,6 +359,7 @@ class CompositeResources:
 
         def op(rec: Any) -> dict[str, Any]:
             self._object_of(rec)
+            check_record(self.contracts, req, obj.name, "upsert", rec, _at(recs, rec))
             key = next((k for k in rec if k.lower() == f.name.lower()), None)
             if key is None or rec[key] in (None, ""):
                 raise required_field_missing(
@@ -438,7 +458,12 @@ class CompositeResources:
             if not url.startswith("services/data/"):
                 url = "services/data/" + url
             resp = await self._subrequest(
-                req, str(s["method"]).upper(), "/" + url, s.get("richInput")
+                req,
+                str(s["method"]).upper(),
+                "/" + url,
+                s.get("richInput"),
+                None,
+                f"$.batchRequests[{i}].richInput",
             )
             parsed = orjson.loads(resp.body) if resp.body else None
             if resp.status >= 400:
@@ -482,6 +507,10 @@ class CompositeResources:
                     children.append((child_obj, rel.field, value.get("records") or []))
                 else:
                     values[key] = value
+            try:
+                check_record(self.contracts, req, obj.name, "create", values, f"$.records[{ref}]")
+            except HttpError as exc:
+                raise _TreeError(ref, exc) from None
             if parent_field and parent_id:
                 values[parent_field] = parent_id
             try:
@@ -518,6 +547,12 @@ class CompositeResources:
                 400,
             )
         return json_response({"hasErrors": False, "results": created}, 201)
+
+
+def _at(recs: list[Any], rec: Any) -> str:
+    """JSON path of ``rec`` in a collection body (for the journal's violations)."""
+    i = next((n for n, r in enumerate(recs) if r is rec), 0)
+    return f"$.records[{i}]"
 
 
 class _TreeError(Exception):

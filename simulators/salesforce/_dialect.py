@@ -133,7 +133,7 @@ class SalesforceDialect(Dialect):
         self.rest = RestResources(records, s, self.quota, self.platform_events)
         self.queries = QueryResources(self.schema, s, budget)
         self.composite = CompositeResources(
-            records, self.rest, s, services.dispatch, self.error_response
+            records, self.rest, s, services.dispatch, self.error_response, services.contracts
         )
         outbound = OutboundMessages(
             services.tokens,
@@ -154,7 +154,7 @@ class SalesforceDialect(Dialect):
             services.settings.allow_remote_webhooks,
         )
         self.bulk1 = Bulk1(records, self.rest.origin)
-        self.bulk2 = Bulk2(records, self.rest.origin, budget)
+        self.bulk2 = Bulk2(records, self.rest.origin, budget, services.contracts)
 
     def routes(self, r: Router) -> None:
         a, rest, q, c = self.auth, self.rest, self.queries, self.composite
@@ -450,6 +450,12 @@ class SalesforceDialect(Dialect):
         from ._release import serve_added_fields
 
         return serve_added_fields(self.schema, fields)
+
+    def serve_renamed_fields(self, renames: list[tuple[str, str, str]]) -> list[str]:
+        """Fields a served release renames, under their new names only (release profiles)."""
+        from ._release import serve_renamed_fields
+
+        return serve_renamed_fields(self.schema, renames)
 
     def describe(self) -> dict[str, Any]:
         return {

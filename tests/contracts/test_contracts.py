@@ -74,10 +74,16 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+#: vendors whose contracts hold the current release only (no rehearsed upcoming one yet)
+CURRENT_ONLY = {"businesscentral", "coupa"}
+
+
 def test_every_release_loads_with_all_refs_resolved() -> None:
     for v in vendors():
-        assert len(releases(v)) >= 2
-        assert any(r.status == "upcoming" for r in releases(v))
+        if v not in CURRENT_ONLY:
+            assert len(releases(v)) >= 2
+            assert any(r.status == "upcoming" for r in releases(v))
+        assert any(r.status == "current" for r in releases(v))
         for r in releases(v):
             c = load_contract(v, r.name)
             assert c.objects(), f"{v} {r.name} has no objects"
@@ -174,11 +180,14 @@ def test_upcoming_releases_break_and_only_add() -> None:
 def test_diff_classifies_newly_required_and_cli_exits() -> None:
     changes = diff(load_contract("netsuite", "2026.2"), load_contract("netsuite", "2027.1"))
     req = [c for c in changes if c.kind == "newly-required"]
-    assert [(c.object, c.field, c.breaking) for c in req] == [("job", "subsidiary", True)]
+    assert [(c.object, c.field, c.breaking) for c in req] == [
+        ("job", "subsidiary", True),
+        ("timeBill", "item", True),
+    ]
     r = _cli("contracts", "diff", "netsuite", "2026.2", "2027.1", "--json")
     assert r.returncode == 1, r.stderr
     doc = json.loads(r.stdout)
-    assert doc["breaking"] == 1
+    assert doc["breaking"] == 2
     r = _cli("contracts", "diff", "workday", "2026R2", "2027R1")
     assert r.returncode == 0 and "added-field" in r.stdout
 
@@ -439,7 +448,7 @@ def test_generator_reproduces_the_committed_contracts(tmp_path: Path) -> None:
     specs = _vendor_specs()
     assert specs is not None
     folders = generate(specs, tmp_path)
-    assert len(folders) == 11
+    assert len(folders) == 13
     for folder in folders:
         for f in sorted(folder.rglob("*")):
             if f.is_file():

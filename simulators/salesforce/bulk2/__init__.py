@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from simulators.engine import OPTIONAL_SLASH as SLASH
-from simulators.engine import QueryBudget, Request, Router
+from simulators.engine import QueryBudget, Request, RequestContracts, Router
 
 from ._ingest import IngestResources
 from ._jobs import JobRegistry
@@ -23,10 +23,14 @@ class Bulk2:
     """The /jobs/ingest and /jobs/query resources of one dialect."""
 
     def __init__(
-        self, records: RecordService, origin: Callable[[Request], str], budget: QueryBudget
+        self,
+        records: RecordService,
+        origin: Callable[[Request], str],
+        budget: QueryBudget,
+        contracts: RequestContracts | None = None,
     ) -> None:
         registry = JobRegistry()
-        self.ingest = IngestResources(records, origin, registry)
+        self.ingest = IngestResources(records, origin, registry, contracts)
         self.query = QueryJobResources(records.schema, budget, registry)
 
     def routes(self, r: Router) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from simulators.engine import HttpError, Request, Response, Tenant
+from simulators.engine import HttpError, Request, RequestContracts, Response, Tenant
 
 from .. import _ids
 from .._errors import (
@@ -23,6 +23,7 @@ from .._errors import (
     malformed_id,
     missing_argument,
 )
+from .._release import check_bulk_columns
 from .._schema import FieldDef, ObjectDef
 from .._wire import json_response
 from . import _csv
@@ -76,9 +77,15 @@ class _Column:
 
 class IngestResources:
     def __init__(
-        self, records: RecordService, origin: Callable[[Request], str], registry: JobRegistry
+        self,
+        records: RecordService,
+        origin: Callable[[Request], str],
+        registry: JobRegistry,
+        contracts: RequestContracts | None = None,
     ) -> None:
         self.records = records
+        #: the served release's checks of a job's CSV header (None: contract checks off)
+        self.contracts = contracts
         self.schema = records.schema
         #: the write's origin for CDC (``changeOrigin``), as the REST resources name it
         self.origin = origin
@@ -214,6 +221,9 @@ class IngestResources:
         job.state = IN_PROGRESS
         obj = self.records.object(job.object)
         try:
+            refused = check_bulk_columns(self.contracts, req, obj.name, job.operation, job.header)
+            if refused:
+                raise _BatchError(refused)
             columns = self._columns(obj, job)
         except _BatchError as exc:
             job.state = FAILED
