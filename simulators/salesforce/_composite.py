@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import orjson
 
-from simulators.engine import HttpError, Request, Response, Tenant
+from simulators.engine import HttpError, Request, RequestContracts, Response, Tenant
 
 from ._errors import (
     ambiguous_external_id,
