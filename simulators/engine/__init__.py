@@ -20,7 +20,7 @@ from ._limiters import BucketLimiter
 from ._ratelimit import ConcurrencyLimit, RollingQuota, TokenBucket
 from ._readers import QueryBudget, QueryTimeout, run_read
 from ._server import ServerOptions, SimulatorServer, advertised_host, bind_socket, quiet_uvicorn
-from ._services import EngineServices, Limiter, Publish
+from ._services import Dispatch, EngineServices, Limiter, Publish
 from ._settings_map import settings_from_mapping
 from ._store import Change, RecordStore, index_name, json_path, type_literal
 from ._tenants import DEFAULT_TENANT, Tenant, TenantRegistry
@@ -41,6 +41,7 @@ __all__ = [
     "DeliveryFaults",
     "DeliveryRecord",
     "Dialect",
+    "Dispatch",
     "EngineServices",
     "ErrorDetail",
     "Event",

@@ -153,15 +153,20 @@ class Simulator:
 
     # -- subrequests -----------------------------------------------------------------
 
-    async def dispatch(self, sub: Request) -> Response:
+    async def dispatch(
+        self, sub: Request, parent: Request | None = None, where: str = "$"
+    ) -> Response:
         """Run a subrequest a handler built (Salesforce composite) through the vendor routes.
 
         Rules: the subrequest is routed like a direct call (an unknown path or method is the
         dialect's 404/405) and handled with the tenant and principal its parent carries (no
         second authentication). It is part of its parent, which passed the pipeline once:
-        no fault rules, no limits (``admit``/``release``: the parent counted), no contract
-        check, no vendor headers, and no journal entry of its own (the parent's entry holds
-        the whole call). An HttpError becomes the vendor's error response; any other
+        no fault rules, no limits (``admit``/``release``: the parent counted), no vendor
+        headers, and no journal entry of its own (the parent's entry holds the whole call).
+        Given its ``parent``, the subrequest is held to the served release's contract like a
+        request of its own: its violations join the parent's journal entry under ``where``
+        (a JSON path in the parent's body) and, in strict mode, answer the vendor's error for
+        that subrequest. An HttpError becomes the vendor's error response; any other
         exception propagates and fails the parent (a 500 in the vendor's format).
         """
         route, params, other = self.router.match(sub.method, sub.path)
@@ -171,10 +176,16 @@ class Simulator:
             return dialect.error_response(err, sub)
         sub.route = route
         sub.params = params
+        checks = self.contracts if parent is not None else None
         try:
+            if checks is not None:
+                checks.check(sub)
             return await call_handler(route, sub)
         except HttpError as exc:
             return dialect.error_response(exc, sub)
+        finally:
+            if checks is not None and parent is not None:
+                checks.adopt(parent, sub, where)
 
     def start_background(self) -> None:
         """Start what runs between requests (webhook workers); called on the serving loop."""

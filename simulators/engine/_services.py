@@ -21,6 +21,14 @@ if TYPE_CHECKING:
     from ._tenants import Tenant, TenantRegistry
 
 
+class Dispatch(Protocol):
+    """Run a subrequest of ``parent`` through the vendor routes (``Simulator.dispatch``)."""
+
+    def __call__(
+        self, sub: Request, parent: Request | None = None, where: str = "$"
+    ) -> Awaitable[Response]: ...
+
+
 class Publish(Protocol):
     """Publish a non-record event (platform event, notification); payload built from its seq."""
 
@@ -46,7 +54,7 @@ class EngineServices:
     settings: SimulatorSettings
     publish: Publish
     #: run a subrequest through the vendor routes (rules: ``Simulator.dispatch``)
-    dispatch: Callable[[Request], Awaitable[Response]]
+    dispatch: Dispatch
     #: the simulator's own base URL, known once the server is bound ("" before)
     base_url: Callable[[], str]
     #: the served release's request checks (None when contract checks are off), for

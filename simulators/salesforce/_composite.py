@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import orjson
 
-from simulators.engine import HttpError, Request, RequestContracts, Response, Tenant
+from simulators.engine import Dispatch, HttpError, Request, RequestContracts, Response, Tenant
 
 from ._errors import (
     ambiguous_external_id,
@@ -29,11 +29,11 @@ from ._errors import (
     not_found,
     required_field_missing,
 )
-from ._release import adopt_subrequest, check_record, check_subrequest
+from ._release import check_record
 from ._wire import json_response
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable
+    from collections.abc import Callable
 
     from ._records import RecordService
     from ._rest import RestResources
@@ -84,7 +84,7 @@ class CompositeResources:
         records: RecordService,
         rest: RestResources,
         settings: SalesforceSettings,
-        dispatch: Callable[[Request], Awaitable[Response]],
+        dispatch: Dispatch,
         error_response: Callable[[HttpError], Response],
         contracts: RequestContracts | None = None,
     ) -> None:
@@ -123,14 +123,7 @@ class CompositeResources:
         sub.principal = parent.principal
         sub.correlation_id = parent.correlation_id
         sub.origin = parent.origin
-        try:
-            check_subrequest(self.contracts, parent, sub, where)
-        except HttpError as exc:
-            return self.error_response(exc)
-        try:
-            return await self.dispatch(sub)
-        finally:
-            adopt_subrequest(self.contracts, parent, sub, where)
+        return await self.dispatch(sub, parent, where)
 
     async def composite(self, req: Request) -> Response:
         """POST /composite"""

@@ -45,23 +45,6 @@ def serve_renamed_fields(schema: Schema, renames: list[tuple[str, str, str]]) ->
 # subrequest, each record, each CSV header) so they are held to the served release too.
 
 
-def check_subrequest(
-    rc: RequestContracts | None, parent: Request, sub: Request, where: str
-) -> None:
-    """A composite subrequest, checked as a request of its own (strict: raises its error)."""
-    if rc is not None:
-        rc.check_within(parent, sub, where)
-
-
-def adopt_subrequest(
-    rc: RequestContracts | None, parent: Request, sub: Request, where: str
-) -> None:
-    """What the subrequest's own handler noted (records of a nested collection) goes to the
-    parent's journal entry."""
-    if rc is not None:
-        rc.adopt(parent, sub, where)
-
-
 def check_record(
     rc: RequestContracts | None, req: Request, obj: str, kind: str, rec: Any, where: str
 ) -> None:
