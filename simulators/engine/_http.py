@@ -79,14 +79,21 @@ class Request:
     @property
     def query(self) -> dict[str, list[str]]:
         if self._query is None:
-            self._query = parse_qs(self.query_string, keep_blank_values=True)
+            # most requests carry no query string: nothing to parse
+            self._query = (
+                parse_qs(self.query_string, keep_blank_values=True) if self.query_string else {}
+            )
         return self._query
 
     def arg(self, name: str, default: str | None = None) -> str | None:
+        if not self.query_string:
+            return default
         values = self.query.get(name)
         return values[-1] if values else default
 
     def query_pairs(self) -> list[tuple[str, str]]:
+        if not self.query_string:
+            return []
         return parse_qsl(self.query_string, keep_blank_values=True)
 
     def json(self) -> Any:

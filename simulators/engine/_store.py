@@ -23,6 +23,7 @@ from typing import Any, Literal
 import orjson
 
 from ._errors import ConfigError
+from ._readcache import ReadCache
 
 Op = Literal["create", "update", "delete", "undelete"]
 
@@ -137,6 +138,8 @@ class RecordStore:
         self._tx_indexes: list[str] = []
         self._pending: list[Change] | None = None
         self._seq_cache: dict[str, list[int]] = {}
+        #: answers built from one record (GET bodies), dropped by every write below
+        self.read_cache = ReadCache()
         self.conn = self._open(path)
 
     @staticmethod
@@ -342,6 +345,7 @@ class RecordStore:
             )
         except sqlite3.IntegrityError:
             raise ConfigError(f"{type_} {id_} already exists") from None
+        self.read_cache.drop(type_, id_)
         change = Change(self.tenant, type_, id_, "create", data, None, list(data), at, origin)
         if emit:
             self._emit(change)
@@ -364,6 +368,7 @@ class RecordStore:
             "UPDATE records SET data = ?, modstamp = ? WHERE type = ? AND id = ?",
             (orjson.dumps(data).decode(), modstamp, type_, id_),
         )
+        self.read_cache.drop(type_, id_)
         change = Change(
             self.tenant, type_, id_, "update", data, previous, changed_fields, at, origin
         )
@@ -383,6 +388,7 @@ class RecordStore:
         hard: bool = False,
     ) -> Change:
         """Soft delete (kept for queryAll and the deleted feed) unless ``hard``."""
+        self.read_cache.drop(type_, id_)
         if hard:
             self.conn.execute("DELETE FROM records WHERE type = ? AND id = ?", (type_, id_))
         else:
@@ -408,6 +414,7 @@ class RecordStore:
             "UPDATE records SET deleted = 0, modstamp = ?, data = ? WHERE type = ? AND id = ?",
             (modstamp, orjson.dumps(data).decode(), type_, id_),
         )
+        self.read_cache.drop(type_, id_)
         change = Change(self.tenant, type_, id_, "undelete", data, None, list(data), at, origin)
         self._emit(change)
         return change
@@ -415,11 +422,13 @@ class RecordStore:
     def bulk_insert(self, type_: str, rows: Iterable[tuple[str, str, dict[str, Any]]]) -> int:
         """Insert (id, modstamp, data) rows in one transaction, without change events."""
         n = 0
+        drop = self.read_cache.drop
 
         def gen() -> Iterator[tuple[str, str, str, str]]:
             nonlocal n
             for id_, modstamp, data in rows:
                 n += 1
+                drop(type_, id_)
                 yield (type_, id_, modstamp, orjson.dumps(data).decode())
 
         with self.transaction():
@@ -454,6 +463,7 @@ class RecordStore:
             if self.conn.in_transaction:  # an interrupted write may have rolled back already
                 self.conn.execute("ROLLBACK")
             self._pending = None
+            self.read_cache.clear()  # it may hold what a rolled-back write left to read
             self._seq_cache.clear()  # reservations made inside were rolled back too
             self._indexed.difference_update(self._tx_indexes)  # and so were new indexes
             self._tx_indexes = []
@@ -469,6 +479,7 @@ class RecordStore:
     def clear(self) -> None:
         self.conn.executescript("DELETE FROM records; DELETE FROM sequences; DELETE FROM meta;")
         self._seq_cache.clear()
+        self.read_cache.clear()
 
     # -- meta ------------------------------------------------------------------------
 
@@ -508,6 +519,7 @@ class RecordStore:
         else:
             source.backup(self.conn)
         migrate_records_layout(self.conn)  # a snapshot taken before the rowid layout
+        self.read_cache.clear()
         self._indexed.clear()
         self._seq_cache.clear()
 
