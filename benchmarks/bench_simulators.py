@@ -505,10 +505,15 @@ def loaded_backend(pid: int) -> str:
 
 @contextlib.contextmanager
 def start(
-    vendor: Vendor, args: argparse.Namespace, logdir: Path, backend: str
+    vendor: Vendor, args: argparse.Namespace, logdir: Path, backend: str, source: Path | None = None
 ) -> Iterator[Running]:
-    """The vendor's own command line, pinned to the server core, with its limits raised."""
+    """The vendor's own command line, pinned to the server core, with its limits raised.
+
+    ``source``: run the simulator from another checkout of the project (an earlier commit)."""
     port = free_port()
+    env = None
+    if source is not None:
+        env = {**os.environ, "PYTHONPATH": f"{source}{os.pathsep}{source / 'examples'}"}
     cmd = [
         *("taskset", "-c", str(args.server_core), sys.executable),
         *("-m", f"simulators.{vendor.module}", "--port", str(port), "--backend", backend),
@@ -516,7 +521,9 @@ def start(
     ]
     log(f"{vendor.system}: {' '.join(cmd[3:])}")
     with (logdir / f"{vendor.module}.log").open("ab") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            cmd, cwd=source or ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
+        )
     try:
         base = f"http://{HOST}:{port}"
         wait_http(f"{base}/__admin/health", proc, 60)

@@ -228,11 +228,12 @@ def _compile_pattern(pattern: str) -> str:
 
 
 async def call_handler(route: Route, req: Request) -> Response:
-    """Run a route's handler, awaiting it when it is a coroutine function."""
+    """Run a route's handler, awaiting it when it is a coroutine function or a plain function
+    that answered with an awaitable (one that only sometimes has to wait)."""
     result = route.handler(req)
-    if route.is_async:
+    if route.is_async or not isinstance(result, Response):
         return await cast("Awaitable[Response]", result)
-    return cast(Response, result)
+    return result
 
 
 _Match = tuple[str, str, "Route | None", dict[str, str], bool]
