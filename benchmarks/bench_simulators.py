@@ -494,13 +494,16 @@ class Running:
     command: list[str]
 
 
-def loaded_backend(pid: int) -> str:
-    """Which server the process runs: granian's extension module is mapped only when it serves."""
+def loaded_backend(pid: int, asked: str) -> str:
+    """Which server the process runs: granian's extension module is mapped only when it serves;
+    otherwise the one asked for (``auto`` is the native server)."""
     try:
         maps = Path(f"/proc/{pid}/maps").read_text()
     except OSError:
         return "unknown"
-    return "granian" if "_granian" in maps else "uvicorn"
+    if "_granian" in maps:
+        return "granian"
+    return "native" if asked in ("auto", "native") else asked
 
 
 @contextlib.contextmanager
@@ -529,7 +532,7 @@ def start(
         wait_http(f"{base}/__admin/health", proc, 60)
         with httpx.Client(timeout=60, trust_env=False) as c:
             plan = vendor.setup(c, base, args)
-        yield Running(vendor, proc, base, plan, loaded_backend(proc.pid), cmd[3:])
+        yield Running(vendor, proc, base, plan, loaded_backend(proc.pid, backend), cmd[3:])
     finally:
         stop(proc)
 
