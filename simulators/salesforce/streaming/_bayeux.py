@@ -20,6 +20,7 @@ from .._versions import parse_version
 from ._channels import ChannelError, carries, check_channel, message
 from ._config import StreamingSettings
 from ._replay import NEW_EVENTS, ReplayError, backlog, parse_replay
+from ._replay_ids import STATE_KEY as REPLAY_IDS_KEY
 from ._replay_ids import ChannelReplayIds, replay_ids_of
 from ._sessions import STATE_KEY, StreamingClient, TenantStreams, new_client_id, streams_of
 
@@ -60,6 +61,9 @@ class BayeuxEndpoint:
         }
 
     def replay_ids(self, tenant: Tenant) -> ChannelReplayIds:
+        ids = tenant.state.get(REPLAY_IDS_KEY)
+        if isinstance(ids, ChannelReplayIds):  # every event after the first: no set-up
+            return ids
         sim = self.d.sim
         assert sim is not None
         keep = sim.settings.event_retention
