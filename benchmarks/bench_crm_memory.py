@@ -211,7 +211,7 @@ def main() -> None:
     p.add_argument(
         "--realistic",
         action="store_true",
-        help="load realistic 16-field Accounts (about 1 KB as answered) instead of 4 fields",
+        help="load realistic 16-field Accounts (about 2 KB as answered) instead of 4 fields",
     )
     p.add_argument("--output", type=Path, default=HERE / "results/crm_memory.json")
     args = p.parse_args()

@@ -9,6 +9,10 @@ Per round, each server in turn (the order rotates between rounds), a fresh proce
 * ``native``:  ``python -m simulators.salesforce --backend native --daily-limit 1000000000``
 * ``granian``: the same with ``--backend granian``
 * ``yardstick``: a trivial Starlette app on uvicorn (uvloop, httptools), benchmarks/yardstick_app.py
+* ``before`` (with ``--before DIR``): the native server run from another checkout of the
+  project, such as an earlier commit (``git archive <commit> | tar -x -C DIR``)
+
+``--servers`` picks which of native, granian and yardstick run (all three by default).
 
 Operations, each ``--warmup`` seconds of wrk then ``--duration`` seconds measured
 (``wrk -t1 -c32 --latency``): GET of a realistic 16-field Account by id, and create of the
@@ -88,7 +92,9 @@ def one_round(
             y = _Yardstick(proc, base, yardstick_plan(base))
             measure(y, args, workdir, series[server], OPS)  # type: ignore[arg-type]
         return
-    with start(VENDORS["crm"], args, workdir, backend=server) as r:
+    backend = "native" if server == "before" else server
+    source = args.before if server == "before" else None
+    with start(VENDORS["crm"], args, workdir, backend=backend, source=source) as r:
         if (r.backend == "granian") != (server == "granian"):
             raise RuntimeError(f"asked for {server}, the process runs {r.backend}")
         r.backend = server
@@ -96,20 +102,26 @@ def one_round(
         measure(r, args, workdir, series[server], OPS)
 
 
+PAIRS = (
+    ("native", "granian"),
+    ("native", "yardstick"),
+    ("granian", "yardstick"),
+    ("before", "yardstick"),
+    ("native", "before"),
+)
+
+
 def ratios(summary: dict[str, dict[str, Any]]) -> dict[str, dict[str, float]]:
     out: dict[str, dict[str, float]] = {}
     for op in OPS:
-        best = {s: summary[s][op]["rps"]["best"] for s in SERVERS}
-        cpu = {s: summary[s][op]["cpu_us_per_req"]["median"] or 1.0 for s in SERVERS}
-        out[op] = {
-            "native/granian": round(best["native"] / best["granian"], 2),
-            "native/yardstick": round(best["native"] / best["yardstick"], 2),
-            "granian/yardstick": round(best["granian"] / best["yardstick"], 2),
-            # requests per CPU-second: what one core would serve, less sensitive to other load
-            "cpu native/granian": round(cpu["granian"] / cpu["native"], 2),
-            "cpu native/yardstick": round(cpu["yardstick"] / cpu["native"], 2),
-            "cpu granian/yardstick": round(cpu["yardstick"] / cpu["granian"], 2),
-        }
+        best = {s: x[op]["rps"]["best"] for s, x in summary.items()}
+        cpu = {s: x[op]["cpu_us_per_req"]["median"] or 1.0 for s, x in summary.items()}
+        out[op] = {}
+        for a, b in PAIRS:
+            if a in summary and b in summary:
+                out[op][f"{a}/{b}"] = round(best[a] / best[b], 2)
+                # requests per CPU-second: what one core would serve, less sensitive to load
+                out[op][f"cpu {a}/{b}"] = round(cpu[b] / cpu[a], 2)
     return out
 
 
@@ -118,7 +130,7 @@ def table(summary: dict[str, dict[str, Any]], rat: dict[str, dict[str, float]]) 
         f"{'server':10s} {'op':7s} {'req/s best':>10s} {'min':>8s} {'p50 best':>8s} "
         f"{'p99 best':>8s} {'p99 med':>8s} {'CPU us/req':>10s} {'errors':>6s}"
     ]
-    for s in SERVERS:
+    for s in summary:
         for op in OPS:
             x = summary[s][op]
             lines.append(
@@ -130,16 +142,11 @@ def table(summary: dict[str, dict[str, Any]], rat: dict[str, dict[str, float]]) 
     lines.append("")
     for op in OPS:
         r = rat[op]
-        lines.append(
-            f"{op:7s} ratios (best req/s): native/granian {r['native/granian']:.2f}, "
-            f"native/yardstick {r['native/yardstick']:.2f}, "
-            f"granian/yardstick {r['granian/yardstick']:.2f}"
-        )
+        pairs = [k for k in r if not k.startswith("cpu ")]
+        lines.append(f"{op:7s} ratios (best req/s): " + ", ".join(f"{k} {r[k]:.2f}" for k in pairs))
         lines.append(
             f"{op:7s} ratios (requests per CPU second, median): "
-            f"native/granian {r['cpu native/granian']:.2f}, "
-            f"native/yardstick {r['cpu native/yardstick']:.2f}, "
-            f"granian/yardstick {r['cpu granian/yardstick']:.2f}"
+            + ", ".join(f"{k} {r['cpu ' + k]:.2f}" for k in pairs)
         )
     return "\n".join(lines)
 
@@ -156,25 +163,43 @@ def main() -> None:
     p.add_argument("--server-core", type=int, default=0)
     p.add_argument("--client-core", type=int, default=1)
     p.add_argument("--output", type=Path, default=HERE / "results/engine_backends.json")
+    p.add_argument(
+        "--servers", default=",".join(SERVERS), help="comma list of native,granian,yardstick"
+    )
+    p.add_argument(
+        "--before",
+        type=Path,
+        default=None,
+        help="also run the native server from this checkout (an earlier commit) as 'before'",
+    )
     args = p.parse_args()
+    servers = tuple(x.strip() for x in args.servers.split(",") if x.strip())
+    unknown = set(servers) - set(SERVERS)
+    if unknown or not servers:
+        p.error(f"--servers takes a comma list of {','.join(SERVERS)}; got {args.servers!r}")
+    if args.before is not None:
+        if not (args.before / "simulators" / "salesforce").is_dir():
+            p.error(f"--before {args.before}: no simulators/salesforce there")
+        servers = (*servers, "before")
     for tool in ("wrk", "taskset"):
         if shutil.which(tool) is None:
             raise SystemExit(f"{tool} not found: run benchmarks/setup.sh")
 
     started = datetime.now(UTC)
-    series = {s: {op: Series() for op in OPS} for s in SERVERS}
+    series = {s: {op: Series() for op in OPS} for s in servers}
     loads: list[dict[str, str]] = []
     with tempfile.TemporaryDirectory(prefix="bench-engine-") as tmp:
         workdir = Path(tmp)
         for rnd in range(args.rounds):
-            order = SERVERS[rnd % 3 :] + SERVERS[: rnd % 3]
+            k = rnd % len(servers)
+            order = servers[k:] + servers[:k]
             for server in order:
                 before = load_average()
                 log(f"round {rnd + 1}/{args.rounds}: {server} (load average {before})")
                 one_round(server, args, workdir, series)
                 loads.append({"round": str(rnd + 1), "server": server, "start": before})
                 loads[-1]["end"] = load_average()
-    summary = {s: {op: series[s][op].summary() for op in OPS} for s in SERVERS}
+    summary = {s: {op: series[s][op].summary() for op in OPS} for s in servers}
     rat = ratios(summary)
     result = {
         "benchmark": "engine_backends",

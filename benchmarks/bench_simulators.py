@@ -464,21 +464,29 @@ class Running:
     command: list[str]
 
 
-def loaded_backend(pid: int) -> str:
-    """Which server the process runs: granian's extension module is mapped only when it serves."""
+def loaded_backend(pid: int, asked: str) -> str:
+    """Which server the process runs: granian's extension module is mapped only when it serves;
+    otherwise the one asked for (``auto`` is the native server)."""
     try:
         maps = Path(f"/proc/{pid}/maps").read_text()
     except OSError:
         return "unknown"
-    return "granian" if "_granian" in maps else "uvicorn"
+    if "_granian" in maps:
+        return "granian"
+    return "native" if asked in ("auto", "native") else asked
 
 
 @contextlib.contextmanager
 def start(
-    vendor: Vendor, args: argparse.Namespace, logdir: Path, backend: str
+    vendor: Vendor, args: argparse.Namespace, logdir: Path, backend: str, source: Path | None = None
 ) -> Iterator[Running]:
-    """The vendor's own command line, pinned to the server core, with its limits raised."""
+    """The vendor's own command line, pinned to the server core, with its limits raised.
+
+    ``source``: run the simulator from another checkout of the project (an earlier commit)."""
     port = free_port()
+    env = None
+    if source is not None:
+        env = {**os.environ, "PYTHONPATH": f"{source}{os.pathsep}{source / 'examples'}"}
     cmd = [
         *("taskset", "-c", str(args.server_core), sys.executable),
         *("-m", f"simulators.{vendor.module}", "--port", str(port), "--backend", backend),
@@ -486,13 +494,15 @@ def start(
     ]
     log(f"{vendor.system}: {' '.join(cmd[3:])}")
     with (logdir / f"{vendor.module}.log").open("ab") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            cmd, cwd=source or ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
+        )
     try:
         base = f"http://{HOST}:{port}"
         wait_http(f"{base}/__admin/health", proc, 60)
         with httpx.Client(timeout=60, trust_env=False) as c:
             plan = vendor.setup(c, base, args)
-        yield Running(vendor, proc, base, plan, loaded_backend(proc.pid), cmd[3:])
+        yield Running(vendor, proc, base, plan, loaded_backend(proc.pid, backend), cmd[3:])
     finally:
         stop(proc)
 

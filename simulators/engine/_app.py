@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
-import dataclasses
 import logging
 import os
 import random
@@ -30,10 +29,9 @@ from ._events import Event, EventBus
 from ._faults import FaultRules
 from ._guard import AdminGuard
 from ._http import Request, Response, Router, call_handler
-from ._journal import Journal, JournalEntry
+from ._journal import Journal, RawEntry
 from ._names import check_admin_params
 from ._readers import QueryBudget
-from ._redact import redact_headers, redact_text
 from ._services import EngineServices
 from ._store import Change
 from ._tenants import DEFAULT_TENANT, Tenant, TenantRegistry
@@ -201,8 +199,9 @@ class Simulator:
         change.seq = seq
         dialect = self.dialect
         if not dialect.event_needs_previous:
-            # the event outlives the write: keep only what its payload is built from
-            change = dataclasses.replace(change, previous=None)
+            # the event outlives the write: keep only what its payload is built from (in
+            # place: the store hands the change to no one else before its write returns)
+            change.previous = None
         self.events.publish(
             Event(
                 seq,
@@ -380,27 +379,26 @@ class Simulator:
         j = self.journal
         if not j.enabled:
             return
-        hdrs = redact_headers(req.headers)
         j.record(
-            JournalEntry(
+            RawEntry(
                 j.next_seq(),
                 at,
                 req.tenant.name if req.tenant is not None else "",
                 req.method,
                 req.path,
-                redact_text(req.query_string),
+                req.query_string,
                 req.route.name if req.route is not None else "",
                 status,
                 (time.perf_counter() - started) * 1000.0,
                 req.correlation_id,
-                hdrs,
-                redact_text(j.clip(req.body)),
-                # secrets come back from token and login calls, never from a read: the
-                # hot GET path skips the scan
-                j.clip(body) if req.method == "GET" else redact_text(j.clip(body)),
+                req.headers,
+                req.body,
+                body,
+                req.method != "GET",
                 fault,
-                f"{req.client[0]}:{req.client[1]}" if req.client else "",
+                req.client,
                 self.contracts.take(req) if self.contracts is not None else [],
+                j.max_body_bytes,
             )
         )
 

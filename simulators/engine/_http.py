@@ -79,14 +79,21 @@ class Request:
     @property
     def query(self) -> dict[str, list[str]]:
         if self._query is None:
-            self._query = parse_qs(self.query_string, keep_blank_values=True)
+            # most requests carry no query string: nothing to parse
+            self._query = (
+                parse_qs(self.query_string, keep_blank_values=True) if self.query_string else {}
+            )
         return self._query
 
     def arg(self, name: str, default: str | None = None) -> str | None:
+        if not self.query_string:
+            return default
         values = self.query.get(name)
         return values[-1] if values else default
 
     def query_pairs(self) -> list[tuple[str, str]]:
+        if not self.query_string:
+            return []
         return parse_qsl(self.query_string, keep_blank_values=True)
 
     def json(self) -> Any:
@@ -229,11 +236,12 @@ def _compile_pattern(pattern: str) -> str:
 
 
 async def call_handler(route: Route, req: Request) -> Response:
-    """Run a route's handler, awaiting it when it is a coroutine function."""
+    """Run a route's handler, awaiting it when it is a coroutine function or a plain function
+    that answered with an awaitable (one that only sometimes has to wait)."""
     result = route.handler(req)
-    if route.is_async:
+    if route.is_async or not isinstance(result, Response):
         return await cast("Awaitable[Response]", result)
-    return cast(Response, result)
+    return result
 
 
 _Match = tuple[str, str, "Route | None", dict[str, str], bool]

@@ -3,6 +3,10 @@
 A ring buffer (``collections.deque(maxlen=...)``) so that long runs never grow memory
 without limit, unlike WireMock's default unbounded journal. Bodies are kept up to a
 configurable size. Waiters (wait-for long-polls) are woken when a new entry arrives.
+
+The hot path records a ``RawEntry``: the request's own headers and the clipped body bytes,
+no decoding and no redaction. The ``JournalEntry`` (decoded, secrets redacted) is built the
+first time anything reads it, so a request nobody looks at costs one small object.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from typing import Any
 import orjson
 
 from ._errors import ConfigError
+from ._redact import redact_headers, redact_text
 
 
 @dataclass(slots=True)
@@ -57,6 +62,119 @@ class JournalEntry:
             "client": self.client,
             "violations": self.violations,
         }
+
+
+class RawEntry:
+    """What the pipeline hands the journal per request; ``entry()`` builds the readable form."""
+
+    __slots__ = (
+        "at",
+        "built",
+        "client",
+        "correlation_id",
+        "duration_ms",
+        "fault",
+        "headers",
+        "method",
+        "path",
+        "query",
+        "request_body",
+        "request_len",
+        "response_body",
+        "response_len",
+        "route",
+        "scan_response",
+        "seq",
+        "status",
+        "tenant",
+        "violations",
+    )
+
+    def __init__(
+        self,
+        seq: int,
+        at: float,
+        tenant: str,
+        method: str,
+        path: str,
+        query: str,
+        route: str,
+        status: int,
+        duration_ms: float,
+        correlation_id: str,
+        headers: dict[str, str],
+        request_body: bytes,
+        response_body: bytes,
+        scan_response: bool,
+        fault: str,
+        client: tuple[str, int] | None,
+        violations: list[dict[str, Any]],
+        max_body_bytes: int,
+    ) -> None:
+        self.seq = seq
+        self.at = at
+        self.tenant = tenant
+        self.method = method
+        self.path = path
+        self.query = query
+        self.route = route
+        self.status = status
+        self.duration_ms = duration_ms
+        self.correlation_id = correlation_id
+        self.headers = headers
+        # bodies clipped now (a large body is not kept whole), decoded on first read
+        self.request_len = len(request_body)
+        self.request_body = (
+            request_body[:max_body_bytes] if self.request_len > max_body_bytes else request_body
+        )
+        self.response_len = len(response_body)
+        self.response_body = (
+            response_body[:max_body_bytes] if self.response_len > max_body_bytes else response_body
+        )
+        self.scan_response = scan_response
+        self.fault = fault
+        self.client = client
+        self.violations = violations
+        self.built: JournalEntry | None = None
+
+    def entry(self) -> JournalEntry:
+        """The journal entry, secrets redacted (built once)."""
+        e = self.built
+        if e is None:
+            response = _decode(self.response_body, self.response_len)
+            e = self.built = JournalEntry(
+                self.seq,
+                self.at,
+                self.tenant,
+                self.method,
+                self.path,
+                redact_text(self.query),
+                self.route,
+                self.status,
+                self.duration_ms,
+                self.correlation_id,
+                redact_headers(self.headers),
+                redact_text(_decode(self.request_body, self.request_len)),
+                # secrets come back from token and login calls, never from a read
+                redact_text(response) if self.scan_response else response,
+                self.fault,
+                f"{self.client[0]}:{self.client[1]}" if self.client else "",
+                self.violations,
+            )
+            self.headers = {}
+            self.request_body = self.response_body = b""
+        return e
+
+
+def _decode(body: bytes, total: int) -> str:
+    if not body:
+        return ""
+    text = body.decode("utf-8", "replace")
+    return text + f"...[{total} bytes]" if total > len(body) else text
+
+
+def _built(x: JournalEntry | RawEntry) -> JournalEntry:
+    return x.entry() if isinstance(x, RawEntry) else x
 
 
 @dataclass(slots=True)
@@ -130,7 +248,7 @@ class Journal:
         self.max_entries = max_entries
         self.max_body_bytes = max_body_bytes
         self.enabled = enabled
-        self._entries: deque[JournalEntry] = deque(maxlen=max_entries)
+        self._entries: deque[JournalEntry | RawEntry] = deque(maxlen=max_entries)
         self._seq = 0
         self._waiters: list[tuple[JournalFilter, asyncio.Future[JournalEntry]]] = []
         self.total_recorded = 0
@@ -152,10 +270,11 @@ class Journal:
             )
         return body.decode("utf-8", "replace")
 
-    def record(self, entry: JournalEntry) -> None:
+    def record(self, entry: JournalEntry | RawEntry) -> None:
         self._entries.append(entry)
         self.total_recorded += 1
         if self._waiters:
+            entry = _built(entry)
             keep = []
             for flt, fut in self._waiters:
                 if fut.done():
@@ -169,7 +288,7 @@ class Journal:
     def query(
         self, flt: JournalFilter | None = None, limit: int | None = None
     ) -> list[JournalEntry]:
-        entries: Iterable[JournalEntry] = self._entries
+        entries: Iterable[JournalEntry] = map(_built, self._entries)
         out = [e for e in entries if flt is None or flt.matches(e)]
         if limit is not None and limit >= 0:
             out = out[-limit:] if limit else []
@@ -195,7 +314,7 @@ class Journal:
 
     async def wait_for(self, flt: JournalFilter, timeout: float) -> JournalEntry | None:
         """The first entry matching ``flt`` (already present, or arriving within ``timeout``)."""
-        for e in self._entries:
+        for e in map(_built, self._entries):
             if flt.matches(e):
                 return e
         fut: asyncio.Future[JournalEntry] = asyncio.get_running_loop().create_future()

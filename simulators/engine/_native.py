@@ -311,16 +311,25 @@ class _Connection(asyncio.Protocol):
         self.started = time.perf_counter()
         self.at = time.time()
         parser = self.parser
-        try:
-            url = httptools.parse_url(self.url)
-        except httptools.HttpParserInvalidURLError:
-            raise _Refused(400, "BAD_REQUEST", "Malformed request target.") from None
-        raw_path = url.path.decode("latin-1") if url.path else "/"
+        target = self.url
+        if target[:1] == b"/" and b"#" not in target:
+            # origin form (the request line's characters were checked by the parser): split
+            # it here rather than build a URL object
+            path_b, _, query_b = target.partition(b"?")
+            raw_path = path_b.decode("latin-1")
+            query = query_b.decode("latin-1")
+        else:
+            try:
+                url = httptools.parse_url(target)
+            except httptools.HttpParserInvalidURLError:
+                raise _Refused(400, "BAD_REQUEST", "Malformed request target.") from None
+            raw_path = url.path.decode("latin-1") if url.path else "/"
+            query = url.query.decode("latin-1") if url.query else ""
         headers = self.headers
         self.req = self.sim.new_request(
             parser.get_method().decode("latin-1"),
             unquote(raw_path) if "%" in raw_path else raw_path,
-            url.query.decode("latin-1") if url.query else "",
+            query,
             headers,
             scheme=self.server.scheme,
             server=self.local,

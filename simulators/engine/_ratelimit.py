@@ -35,6 +35,11 @@ class RollingQuota:
         self._expire(clock.time())
         return self._used
 
+    @property
+    def counted(self) -> int:
+        """Requests counted as of the last ``used`` or ``try_consume`` (no expiry check)."""
+        return self._used
+
     def try_consume(self, clock: Clock, n: int = 1) -> bool:
         """Count ``n`` requests; False (and nothing counted) when the quota is spent."""
         now = clock.time()

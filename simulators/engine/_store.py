@@ -23,6 +23,7 @@ from typing import Any, Literal
 import orjson
 
 from ._errors import ConfigError
+from ._readcache import ReadCache
 
 Op = Literal["create", "update", "delete", "undelete"]
 
@@ -83,6 +84,8 @@ def migrate_records_layout(conn: sqlite3.Connection) -> bool:
 
 
 _SEQ_BLOCK = 64
+#: statements per type kept (type names are few; a client inventing types cannot grow it)
+_SQL_CACHE_MAX = 4096
 _FIELD_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -137,20 +140,42 @@ class RecordStore:
         self._tx_indexes: list[str] = []
         self._pending: list[Change] | None = None
         self._seq_cache: dict[str, list[int]] = {}
+        self._sql_cache: dict[tuple[str, str], str] = {}
+        #: answers built from one record (GET bodies), dropped by every write below
+        self.read_cache = ReadCache()
         self.conn = self._open(path)
 
     @staticmethod
     def _open(path: Path | None) -> sqlite3.Connection:
         if path is None:
-            conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+            conn = sqlite3.connect(
+                ":memory:", isolation_level=None, check_same_thread=False, cached_statements=512
+            )
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+            conn = sqlite3.connect(
+                str(path), isolation_level=None, check_same_thread=False, cached_statements=512
+            )
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
         conn.executescript(_SCHEMA)
         migrate_records_layout(conn)
         return conn
+
+    def _sql(self, template: str, type_: str) -> str:
+        """``template`` with ``{t}`` replaced by the type as an SQL literal.
+
+        A bound ``type = ?`` next to the partial per-type indexes makes SQLite re-prepare
+        the statement on every execution (the bound value might select a partial index), which
+        costs more than the query; with the literal the prepared statement is reused.
+        """
+        key = (template, type_)
+        sql = self._sql_cache.get(key)
+        if sql is None:
+            if len(self._sql_cache) >= _SQL_CACHE_MAX:
+                self._sql_cache.clear()
+            sql = self._sql_cache[key] = template.replace("{t}", type_literal(type_))
+        return sql
 
     # -- indexes ---------------------------------------------------------------------
 
@@ -180,7 +205,8 @@ class RecordStore:
 
     def get(self, type_: str, id_: str, *, include_deleted: bool = False) -> dict[str, Any] | None:
         row = self.conn.execute(
-            "SELECT data, deleted FROM records WHERE type = ? AND id = ?", (type_, id_)
+            self._sql("SELECT data, deleted FROM records WHERE type = {t} AND id = ?", type_),
+            (id_,),
         ).fetchone()
         if row is None or (row[1] and not include_deleted):
             return None
@@ -189,13 +215,14 @@ class RecordStore:
     def get_raw(self, type_: str, id_: str) -> tuple[str, bool] | None:
         """(JSON text, deleted) without parsing, for the hot read path."""
         row = self.conn.execute(
-            "SELECT data, deleted FROM records WHERE type = ? AND id = ?", (type_, id_)
+            self._sql("SELECT data, deleted FROM records WHERE type = {t} AND id = ?", type_),
+            (id_,),
         ).fetchone()
         return (row[0], bool(row[1])) if row else None
 
     def is_deleted(self, type_: str, id_: str) -> bool | None:
         row = self.conn.execute(
-            "SELECT deleted FROM records WHERE type = ? AND id = ?", (type_, id_)
+            self._sql("SELECT deleted FROM records WHERE type = {t} AND id = ?", type_), (id_,)
         ).fetchone()
         return None if row is None else bool(row[0])
 
@@ -222,8 +249,8 @@ class RecordStore:
         limit: int = 1000,
     ) -> list[dict[str, Any]]:
         """Records of a type whose fields equal ``match`` (admin inspection, wait-for)."""
-        sql = "SELECT data FROM records WHERE type = ?"
-        params: list[Any] = [type_]
+        sql = self._sql("SELECT data FROM records WHERE type = {t}", type_)
+        params: list[Any] = []
         for k, v in (match or {}).items():
             if isinstance(v, bool):
                 v = int(v)
@@ -259,17 +286,20 @@ class RecordStore:
         """(id, modstamp) of records whose modstamp lies in [start, end)."""
         return list(
             self.conn.execute(
-                "SELECT id, modstamp FROM records WHERE type = ? AND modstamp >= ? AND modstamp < ? AND deleted = ?"
-                " ORDER BY modstamp, id",
-                (type_, start, end, int(deleted)),
+                self._sql(
+                    "SELECT id, modstamp FROM records WHERE type = {t} AND modstamp >= ?"
+                    " AND modstamp < ? AND deleted = ? ORDER BY modstamp, id",
+                    type_,
+                ),
+                (start, end, int(deleted)),
             )
         )
 
     def iter_type(self, type_: str, *, include_deleted: bool = False) -> Iterator[dict[str, Any]]:
-        sql = "SELECT data FROM records WHERE type = ?" + (
+        sql = "SELECT data FROM records WHERE type = {t}" + (
             "" if include_deleted else " AND deleted = 0"
         )
-        for (data,) in self.conn.execute(sql + " ORDER BY id", (type_,)):
+        for (data,) in self.conn.execute(self._sql(sql + " ORDER BY id", type_)):
             yield orjson.loads(data)
 
     # -- writes ----------------------------------------------------------------------
@@ -342,6 +372,7 @@ class RecordStore:
             )
         except sqlite3.IntegrityError:
             raise ConfigError(f"{type_} {id_} already exists") from None
+        self.read_cache.drop(type_, id_)
         change = Change(self.tenant, type_, id_, "create", data, None, list(data), at, origin)
         if emit:
             self._emit(change)
@@ -361,9 +392,12 @@ class RecordStore:
         emit: bool = True,
     ) -> Change:
         self.conn.execute(
-            "UPDATE records SET data = ?, modstamp = ? WHERE type = ? AND id = ?",
-            (orjson.dumps(data).decode(), modstamp, type_, id_),
+            self._sql(
+                "UPDATE records SET data = ?, modstamp = ? WHERE type = {t} AND id = ?", type_
+            ),
+            (orjson.dumps(data).decode(), modstamp, id_),
         )
+        self.read_cache.drop(type_, id_)
         change = Change(
             self.tenant, type_, id_, "update", data, previous, changed_fields, at, origin
         )
@@ -383,12 +417,19 @@ class RecordStore:
         hard: bool = False,
     ) -> Change:
         """Soft delete (kept for queryAll and the deleted feed) unless ``hard``."""
+        self.read_cache.drop(type_, id_)
         if hard:
-            self.conn.execute("DELETE FROM records WHERE type = ? AND id = ?", (type_, id_))
+            self.conn.execute(
+                self._sql("DELETE FROM records WHERE type = {t} AND id = ?", type_), (id_,)
+            )
         else:
             self.conn.execute(
-                "UPDATE records SET deleted = 1, modstamp = ?, data = ? WHERE type = ? AND id = ?",
-                (modstamp, orjson.dumps(data).decode(), type_, id_),
+                self._sql(
+                    "UPDATE records SET deleted = 1, modstamp = ?, data = ?"
+                    " WHERE type = {t} AND id = ?",
+                    type_,
+                ),
+                (modstamp, orjson.dumps(data).decode(), id_),
             )
         change = Change(self.tenant, type_, id_, "delete", data, None, [], at, origin)
         self._emit(change)
@@ -405,9 +446,13 @@ class RecordStore:
         origin: str = "",
     ) -> Change:
         self.conn.execute(
-            "UPDATE records SET deleted = 0, modstamp = ?, data = ? WHERE type = ? AND id = ?",
-            (modstamp, orjson.dumps(data).decode(), type_, id_),
+            self._sql(
+                "UPDATE records SET deleted = 0, modstamp = ?, data = ? WHERE type = {t} AND id = ?",
+                type_,
+            ),
+            (modstamp, orjson.dumps(data).decode(), id_),
         )
+        self.read_cache.drop(type_, id_)
         change = Change(self.tenant, type_, id_, "undelete", data, None, list(data), at, origin)
         self._emit(change)
         return change
@@ -415,11 +460,13 @@ class RecordStore:
     def bulk_insert(self, type_: str, rows: Iterable[tuple[str, str, dict[str, Any]]]) -> int:
         """Insert (id, modstamp, data) rows in one transaction, without change events."""
         n = 0
+        drop = self.read_cache.drop
 
         def gen() -> Iterator[tuple[str, str, str, str]]:
             nonlocal n
             for id_, modstamp, data in rows:
                 n += 1
+                drop(type_, id_)
                 yield (type_, id_, modstamp, orjson.dumps(data).decode())
 
         with self.transaction():
@@ -454,6 +501,7 @@ class RecordStore:
             if self.conn.in_transaction:  # an interrupted write may have rolled back already
                 self.conn.execute("ROLLBACK")
             self._pending = None
+            self.read_cache.clear()  # it may hold what a rolled-back write left to read
             self._seq_cache.clear()  # reservations made inside were rolled back too
             self._indexed.difference_update(self._tx_indexes)  # and so were new indexes
             self._tx_indexes = []
@@ -469,6 +517,7 @@ class RecordStore:
     def clear(self) -> None:
         self.conn.executescript("DELETE FROM records; DELETE FROM sequences; DELETE FROM meta;")
         self._seq_cache.clear()
+        self.read_cache.clear()
 
     # -- meta ------------------------------------------------------------------------
 
@@ -508,6 +557,7 @@ class RecordStore:
         else:
             source.backup(self.conn)
         migrate_records_layout(self.conn)  # a snapshot taken before the rowid layout
+        self.read_cache.clear()
         self._indexed.clear()
         self._seq_cache.clear()
 

@@ -39,6 +39,7 @@ def visibility(collection: str) -> dict[str, str]:
     return {k: v["visibility"] for k, v in load(collection)["properties"].items()}
 
 
+@functools.cache
 def optional_fields(collection: str) -> frozenset[str]:
     return frozenset(k for k, v in visibility(collection).items() if v == "optional")
 

@@ -32,6 +32,9 @@ _ID_START = {
     "currency": 1,
 }
 
+#: read-cache key of a rendered reference (with the base URL it links to)
+_REF_KEY = "ns.ref"
+
 
 @dataclass(slots=True)
 class WriteContext:
@@ -103,7 +106,10 @@ class RecordService:
         return None
 
     def load(self, tenant: Tenant, rt: RecordType, raw_id: str) -> dict[str, Any]:
-        rid = self.resolve_id(tenant, rt, raw_id)
+        if raw_id[:4].lower() != "eid:" and raw_id.isdigit() and len(raw_id) <= 18:
+            rid: str | None = str(int(raw_id))  # a plain id: one read, no existence check first
+        else:
+            rid = self.resolve_id(tenant, rt, raw_id)
         assert rid is not None
         data = tenant.store.get(rt.name, rid)
         if data is None:
@@ -414,15 +420,30 @@ class RecordService:
         if f.choices:
             name = dict(f.choices).get(sval, sval)
             return {"id": sval, "refName": name}
-        found = self.find_ref(tenant, f.targets, sval) if f.targets else None
+        if not f.targets:
+            return {"links": [], "id": sval}
+        # the reference as rendered depends only on the record it names (a job's name also
+        # on its parent: not cached), so the store's read cache keeps it until that changes
+        first = self.types[f.targets[0].lower()]
+        cache = tenant.store.read_cache
+        key = (_REF_KEY, base)
+        if first.name != "job":
+            hit = cache.get(first.name, sval, key)
+            if hit is not None:
+                return dict(hit)
+        found = self.find_ref(tenant, f.targets, sval)
         if found is None:
             return {"links": [], "id": sval}
         rt, data = found
-        return {
+        out = {
             "links": [link("self", self.record_url(base, rt, sval))],
             "id": sval,
             "refName": self.ref_name(tenant, rt, data),
         }
+        if rt is first and rt.name != "job":
+            cache.put(rt.name, sval, key, out)
+            return dict(out)
+        return out
 
     def render_value(self, tenant: Tenant, f: FieldDef, value: Any, base: str) -> Any:
         if f.is_ref:

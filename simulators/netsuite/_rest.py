@@ -123,7 +123,21 @@ class RestResources:
             return await result if inspect.isawaitable(result) else result
 
         handler.__name__ = fn.__name__
-        return handler
+        if inspect.iscoroutinefunction(fn):
+            return handler
+
+        def plain(req: Request) -> Response | Awaitable[Response]:
+            # the usual call (no delay, no async job) stays a plain call the server steps
+            # inline; the others are the coroutine above, which the pipeline awaits
+            s = self.settings
+            if s.processing_delay_ms > 0 or (asyncable and "respond-async" in _prefer(req)):
+                return handler(req)
+            if s.sync_idempotency_key == "reject" and "x-netsuite-idempotency-key" in req.headers:
+                raise sync_key_refused()
+            return fn(req)
+
+        plain.__name__ = fn.__name__
+        return plain
 
     def context(self, req: Request) -> WriteContext:
         raw = req.headers.get("x-netsuite-propertynamevalidation")

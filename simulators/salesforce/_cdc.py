@@ -20,6 +20,7 @@ _OPS = {"create": "CREATE", "update": "UPDATE", "delete": "DELETE", "undelete": 
 _SKIP_ON_UPDATE = {"SystemModstamp", "LastModifiedById"}
 
 
+@functools.lru_cache(maxsize=1024)
 def channel_for(obj_name: str) -> str:
     if obj_name.endswith("__c"):
         return f"/data/{obj_name[:-3]}__ChangeEvent"

@@ -86,6 +86,10 @@ class SalesforceDialect(Dialect):
         self._cdc_objects = (
             {o.lower() for o in self.settings.cdc_objects} if self.settings.cdc_objects else None
         )
+        #: URL versions already checked (bounded: a client may send any text)
+        self._versions_ok: dict[str, int] = {}
+        #: the request admitted last and its Sforce-Limit-Info, counted in the same step
+        self._admitted: tuple[Request | None, str] = (None, "")
 
     def _add_platform_event(self, name: str, fields: dict[str, str]) -> None:
         if not name.endswith("__e"):
@@ -348,7 +352,7 @@ class SalesforceDialect(Dialect):
 
     def authenticate(self, req: Request) -> Tenant:
         ver = req.params.get("version")
-        if ver is not None:
+        if ver is not None and ver not in self._versions_ok:
             major = parse_version(ver)
             if major is None or major > self.settings.api_version:
                 raise not_found("The requested resource does not exist")
@@ -359,20 +363,33 @@ class SalesforceDialect(Dialect):
                     f"API version {ver} has been retired. Use version "
                     f"{self.settings.min_version}.0 or later.",
                 )
+            if len(self._versions_ok) < 256:
+                self._versions_ok[ver] = major
         return self.auth.authenticate(req)
 
     def admit(self, req: Request, tenant: Tenant) -> Response | None:
-        if not self.quota(tenant).try_consume(tenant.clock):
+        q = self.quota(tenant)
+        if not q.try_consume(tenant.clock):
             return error_response(request_limit_exceeded("TotalRequests Limit exceeded."))
+        # the limit header in the same step: the count just taken is what it reports
+        self._admitted = (req, self._limit_info(q.counted, q.max))
         return None
+
+    def _limit_info(self, used: int, most: int) -> str:
+        info = f"api-usage={used}/{most}"
+        if self.settings.api_bursts:
+            info += f"; api-bursts=0/{self.settings.api_bursts}"
+        return info
 
     def decorate(self, req: Request, resp: Response, tenant: Tenant | None) -> None:
         if tenant is None or req.route is None or not req.route.auth:
             return
-        q = self.quota(tenant)
-        info = f"api-usage={q.used(tenant.clock)}/{q.max}"
-        if self.settings.api_bursts:
-            info += f"; api-bursts=0/{self.settings.api_bursts}"
+        admitted, info = self._admitted
+        if admitted is req:
+            self._admitted = (None, "")
+        else:  # refused, or another request was admitted while this one awaited
+            q = self.quota(tenant)
+            info = self._limit_info(q.used(tenant.clock), q.max)
         resp.headers.append(("sforce-limit-info", info))
 
     def error_response(self, err: HttpError, req: Request | None = None) -> Response:

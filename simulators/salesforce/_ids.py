@@ -29,14 +29,17 @@ POD = "RO0"  # instance and reserved characters after the key prefix
 
 
 def checksum(id15: str) -> str:
-    out = []
-    for chunk in range(3):
-        flags = 0
-        for i, ch in enumerate(id15[chunk * 5 : chunk * 5 + 5]):
-            if "A" <= ch <= "Z":
-                flags |= 1 << i
-        out.append(_SUFFIX[flags])
-    return "".join(out)
+    return _chunk_sum(id15[:5]) + _chunk_sum(id15[5:10]) + _chunk_sum(id15[10:15])
+
+
+@functools.lru_cache(maxsize=8192)
+def _chunk_sum(chunk: str) -> str:
+    """The checksum character of five id characters (which of them are upper-case)."""
+    flags = 0
+    for i, ch in enumerate(chunk):
+        if "A" <= ch <= "Z":
+            flags |= 1 << i
+    return _SUFFIX[flags]
 
 
 def to18(id_: str) -> str:

@@ -31,6 +31,7 @@ from ._errors import (
     required_field_missing,
     string_too_long,
 )
+from ._plan import WritePlan, compile_plan
 from ._schema import NUMERIC_TYPES, OPPORTUNITY_STAGES, TEXT_TYPES, FieldDef, ObjectDef, Schema
 from ._state import state_of
 from ._wire import format_datetime, parse_date, parse_datetime, sf_datetime
@@ -65,6 +66,14 @@ class RecordService:
         self.schema = schema
         self._templates: dict[str, dict[str, Any]] = {}
         self._required: dict[str, list[str]] = {}
+        self._plans: dict[str, WritePlan] = {}
+
+    def plan(self, obj: ObjectDef) -> WritePlan:
+        """The object's compiled write plan (recompiled when its fields changed)."""
+        p = self._plans.get(obj.name)
+        if p is None or not p.current(obj):
+            p = self._plans[obj.name] = compile_plan(obj)
+        return p
 
     def blank(self, obj: ObjectDef) -> dict[str, Any]:
         """Every field of ``obj`` set to None, in describe order (records always hold all fields)."""
@@ -383,9 +392,14 @@ class RecordService:
     def _check_unique(
         self, tenant: Tenant, obj: ObjectDef, values: dict[str, Any], self_id: str | None
     ) -> None:
+        unique = self.plan(obj).unique
+        if not unique:
+            return
         for name, value in values.items():
+            if name not in unique or value in (None, ""):
+                continue
             f = obj.field(name)
-            if f is None or not f.unique or value in (None, ""):
+            if f is None:
                 continue
             others = [i for i in tenant.store.find_ids(obj.name, f.name, value) if i != self_id]
             if others:
@@ -395,13 +409,9 @@ class RecordService:
                 )
 
     def _defaults(self, tenant: Tenant, obj: ObjectDef, data: dict[str, Any], stamp: str) -> None:
-        for f in obj.fields.values():
-            if f.type == "boolean" and data.get(f.name) is None:
-                data[f.name] = f.name in ("IsActive",) and obj.name in (
-                    "Product2",
-                    "User",
-                    "PricebookEntry",
-                )
+        for name, default in self.plan(obj).booleans:
+            if data.get(name) is None:
+                data[name] = default
         for o, fname in _AUTONUMBER:
             if obj.name == o:
                 data[fname] = f"{tenant.store.next_sequence('auto:' + o) + 99:08d}"
@@ -472,7 +482,7 @@ class RecordService:
         elif name == "OpportunityLineItem":
             self._derive_line(tenant, data, previous, given)
         if name in ("Account", "Contact"):
-            compose_addresses(obj, data)
+            compose_addresses(self.plan(obj), data)
         elif name == "Contract":
             start = parse_date(str(data.get("StartDate") or ""))
             term = data.get("ContractTerm")
@@ -652,24 +662,9 @@ def _json_type(f: FieldDef, value: Any, java_type: str) -> HttpError:
     )
 
 
-_ADDRESS_PARTS = (
-    ("city", "City"),
-    ("country", "Country"),
-    ("geocodeAccuracy", "GeocodeAccuracy"),
-    ("latitude", "Latitude"),
-    ("longitude", "Longitude"),
-    ("postalCode", "PostalCode"),
-    ("state", "State"),
-    ("street", "Street"),
-)
-
-
-def compose_addresses(obj: ObjectDef, data: dict[str, Any]) -> None:
+def compose_addresses(plan: WritePlan, data: dict[str, Any]) -> None:
     """Each compound address field (BillingAddress ...) from its parts, as REST reads return it:
     an object of the parts, or null when every part is null."""
-    for f in obj.fields.values():
-        if f.type != "address":
-            continue
-        prefix = f.name[: -len("Address")]
-        parts = {key: data.get(prefix + suffix) for key, suffix in _ADDRESS_PARTS}
-        data[f.name] = parts if any(v is not None for v in parts.values()) else None
+    for name, fields in plan.addresses:
+        parts = {key: data.get(part) for key, part in fields}
+        data[name] = parts if any(v is not None for v in parts.values()) else None

@@ -213,17 +213,23 @@ class RestResources:
         obj = self.records.object(req.params["sobject"])
         t = self._tenant(req)
         rid = self.records.resolve_id(obj, req.params["id"])
+        fields_arg = req.arg("fields")
+        version = self.version(req)
+        cache = t.store.read_cache
+        if not fields_arg:
+            body = cache.get(obj.name, rid, version)
+            if body is not None:
+                return Response(200, body, [("content-type", JSON_CT)])
         raw = t.store.get_raw(obj.name, rid)
         if raw is None:
             raise not_found("The requested resource does not exist")
         if raw[1]:
             raise entity_is_deleted("entity is deleted")
-        fields_arg = req.arg("fields")
-        version = self.version(req)
         if not fields_arg:
             # stored records hold every field in describe order: splice in the attributes
             attrs = orjson.dumps(attributes(obj.name, rid, version))
             body = b'{"attributes":' + attrs + b"," + raw[0][1:].encode()
+            cache.put(obj.name, rid, version, body)
             return Response(200, body, [("content-type", JSON_CT)])
         fields = [f.strip() for f in fields_arg.split(",") if f.strip()]
         return json_response(self.shape(obj.name, orjson.loads(raw[0]), version, fields))

@@ -305,7 +305,8 @@ def test_wait_for_returns_when_the_record_appears(crm: SimHandle) -> None:
         time.sleep(0.3)
         create_account(api, "Arrives later", External_Id__c="LATE-1")
 
-    threading.Thread(target=later).start()
+    writer = threading.Thread(target=later)
+    writer.start()
     t0 = time.perf_counter()
     r = crm.admin.post(
         "/wait-for",
@@ -314,6 +315,9 @@ def test_wait_for_returns_when_the_record_appears(crm: SimHandle) -> None:
     assert r.status_code == 200 and r.json()["matched"] is True
     assert r.json()["records"][0]["Name"] == "Arrives later"
     assert time.perf_counter() - t0 < 5
+    # the wait can end before the writer has read its own answer: let it finish before the
+    # reset after the test closes its client
+    writer.join(30)
 
 
 def test_wait_for_times_out_with_408(crm: SimHandle) -> None:
@@ -326,9 +330,11 @@ def test_wait_for_times_out_with_408(crm: SimHandle) -> None:
 
 def test_wait_for_journal_entry(crm: SimHandle) -> None:
     api = crm_client(crm)
-    threading.Timer(0.2, lambda: api.get(f"{V}/sobjects/Account/describe")).start()
+    reader = threading.Timer(0.2, lambda: api.get(f"{V}/sobjects/Account/describe"))
+    reader.start()
     r = crm.admin.post("/wait-for", json={"journal": {"route": "sobject.describe"}, "timeout": 10})
     assert r.status_code == 200 and r.json()["entry"]["status"] == 200
+    reader.join(30)  # its answer read before the reset closes its client
 
 
 def test_mistyped_fault_rule_key_is_refused_not_ignored(crm: SimHandle) -> None:

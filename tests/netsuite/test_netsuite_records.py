@@ -198,3 +198,17 @@ def test_seeds(api: httpx.Client) -> None:
     symbols = [api.get(f"/record/v1/currency/{i}").json()["symbol"] for i in (1, 2, 3)]
     assert symbols == ["USD", "EUR", "GBP"]
     assert api.get("/record/v1/serviceItem").json()["totalResults"] == 1
+
+
+def test_a_reference_follows_the_record_it_names(api: httpx.Client) -> None:
+    """The rendered reference (refName) is kept between reads only until its record changes."""
+    parent = _customer(api, "Parent Co")
+    child = _customer(api, "Child Co", parent={"id": parent})
+    for _ in range(2):  # a second read answers the same
+        ref = api.get(f"/record/v1/customer/{child}").json()["parent"]
+        assert ref["id"] == parent and ref["refName"] == "Parent Co"
+    r = api.patch(f"/record/v1/customer/{parent}", json={"entityId": "Renamed Co"})
+    assert r.status_code == 204
+    assert api.get(f"/record/v1/customer/{child}").json()["parent"]["refName"] == "Renamed Co"
+    assert api.delete(f"/record/v1/customer/{parent}").status_code == 204
+    assert api.get(f"/record/v1/customer/{child}").json()["parent"] == {"links": [], "id": parent}

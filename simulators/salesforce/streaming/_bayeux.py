@@ -78,6 +78,9 @@ class BayeuxEndpoint:
         }
 
     def replay_ids(self, tenant: Tenant) -> ChannelReplayIds:
+        ids = state_of(tenant).replay_ids
+        if ids is not None:  # every event after the first: no set-up
+            return ids
         keep = self.retention
         return replay_ids_of(
             tenant,
