@@ -93,6 +93,10 @@ class BusinessCentralClient(HttpClient):
             await self.refresh_auth()
         return await self.send(method, url, **kw)
 
+    async def root_call(self, method: str, path: str, **kw: Any) -> httpx.Response:
+        """A call at the API root, outside the company (``subscriptions``)."""
+        return await self._call(method, f"{str(self.cfg['api_url']).rstrip('/')}/{path}", **kw)
+
     def url(self, path: str) -> str:
         return f"{self.company}/{path.lstrip('/')}"
 

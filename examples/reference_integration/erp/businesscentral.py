@@ -1,0 +1,327 @@
+"""The ERP port on Dynamics 365 Business Central (API v2.0, one company).
+
+- Customers are numbered by the CRM account id and projects by the opportunity id, so
+  both are found again by ``number`` (``$filter=number eq '...'``) before a create.
+- Employees are found by number (the HCM employee id) or created.
+- Approved PSA time becomes a time registration entry (status Approved) of the project;
+  its job task number ``TE<PSA entry id>`` names the entry. The v2.0 entry keeps no rate,
+  so the integration keeps the PSA's rate beside it (``bc_time`` links) for billing.
+- Invoices are sales invoices created with their lines in one deep insert, then posted
+  (``Microsoft.NAV.post``): ``externalDocumentNumber`` names the opportunity and
+  ``customerPurchaseOrderReference`` carries the invoice's idempotency key, so a retried
+  run finds the invoice it made (and posts it if a failure left it a draft). A time line
+  names its PSA entry in ``description2``; time is unbilled while no line of the deal's
+  invoices names it.
+- The v2.0 API has no expense or purchase documents: billable expenses reach the ERP as
+  lines of the next time-and-materials invoice; supplier invoices cannot be booked.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from typing import Any
+
+from ..clients import BusinessCentralClient
+from ..clients.businesscentral import odata_quote
+from ..errors import NotReady, Unprocessable
+from ..logs import get_logger
+from ..settings import Settings
+from ..store import Store
+from . import Employee
+
+log = get_logger("erp")
+TM = "Time and Materials"
+#: job task number of a time registration entry: this prefix and the PSA entry id
+TASK_PREFIX = "TE"
+#: salesInvoices.customerPurchaseOrderReference holds at most this many characters
+_REF_LEN = 35
+
+
+def invoice_ref(key: str) -> str:
+    """The idempotency key as it fits ``customerPurchaseOrderReference``."""
+    if len(key) <= _REF_LEN:
+        return key
+    return f"{key[:3]}{hashlib.sha1(key.encode()).hexdigest()[:24]}"
+
+
+def _seq(number: Any) -> int:
+    digits = "".join(ch for ch in str(number or "") if ch.isdigit())
+    return int(digits or 0)
+
+
+class BusinessCentralErp:
+    service = "businesscentral"
+
+    def __init__(self, settings: Settings, client: BusinessCentralClient, store: Store) -> None:
+        self.settings, self.client, self.store = settings, client, store
+        self.cache: dict[str, Any] = {}
+
+    async def _by_number(self, entity_set: str, number: str) -> dict[str, Any] | None:
+        return await self.client.find_one(entity_set, "number", number)
+
+    # -- customers, projects, employees -------------------------------------------------
+
+    async def customer(self, account: Mapping[str, Any]) -> tuple[str, dict[str, Any] | None]:
+        number = str(account["Id"])[:20]
+        known = await self._by_number("customers", number)
+        if known is None:
+            body = {
+                "number": number,
+                "displayName": str(account["Name"])[:100],
+                "phoneNumber": str(account.get("Phone") or "")[:30],
+                "website": str(account.get("Website") or "")[:80],
+            }
+            known = await self.client.create("customers", body)
+        return str(known["id"]), known
+
+    async def legal_entity(self, customer: Mapping[str, Any] | None) -> dict[str, Any]:
+        """The integration's company is the legal entity; a customer in a foreign currency
+        has its own currency (blank: the company's own)."""
+        code = str((customer or {}).get("currencyCode") or "")
+        return {"erp": {}, "psa": {"currency": code} if code else {}}
+
+    async def job(
+        self, opp: Mapping[str, Any], customer_id: str, model: str, entity: dict[str, Any]
+    ) -> str:
+        number = str(opp["Id"])[:20]
+        known = await self._by_number("projects", number)
+        if known is None:
+            known = await self.client.create(
+                "projects", {"number": number, "displayName": str(opp["Name"])[:100]}
+            )
+        return str(known["id"])
+
+    async def change_job(self, job_id: str, start: Any, amount: float, model: str) -> None:
+        log.info(
+            "change order not written to the ERP: a v2.0 project keeps no start date or budget",
+            extra={"job": job_id, "amount": amount},
+        )
+
+    async def employee(self, row: Mapping[str, Any]) -> str:
+        number = str(row["Employee_ID"])[:20]
+        known = await self._by_number("employees", number)
+        if known is None:
+            first, _, last = str(row.get("Worker", "")).partition(" ")
+            known = await self.client.create(
+                "employees",
+                {
+                    "number": number,
+                    "givenName": (first or number)[:30],
+                    "surname": (last or number)[:30],
+                    "email": str(row.get("Email") or "")[:80],
+                },
+            )
+        return str(known["id"])
+
+    # -- time and expenses --------------------------------------------------------------
+
+    async def time_bill(
+        self, te: Mapping[str, Any], project: Mapping[str, Any], employee: Employee
+    ) -> int:
+        task = f"{TASK_PREFIX}{te['id']}"
+        hours = round(int(te["time_in_minutes"]) / 60, 4)
+        rate = int(te.get("rate_in_cents") or 0) / 100
+        billable = bool(te.get("billable")) and project["billing_model"] == TM
+        existing = await self.client.find_one("timeRegistrationEntries", "jobTaskNumber", task)
+        if existing is None:
+            emp = await employee()
+            existing = await self.client.create(
+                "timeRegistrationEntries",
+                {
+                    "employeeId": emp,
+                    "jobId": project["job_id"],
+                    "jobTaskNumber": task,
+                    "date": te["date_performed"],
+                    "quantity": hours,
+                    "status": "Approved",
+                },
+            )
+            written = 1
+            log.info("time registered", extra={"time_entry": te["id"], "entry": existing["id"]})
+        elif abs(float(existing.get("quantity") or 0) - hours) > 1e-6:
+            log.warning(
+                "approved time changed in the PSA after it was registered; the ERP entry "
+                "is approved and keeps its hours",
+                extra={"time_entry": te["id"], "entry": existing["id"]},
+            )
+            written = 0
+        else:
+            written = 0
+        link = {
+            "entry": str(existing["id"]),
+            "job": project["job_id"],
+            "opportunity": project["opportunity"],
+            "hours": float(existing.get("quantity") or hours),
+            "rate": rate,
+            "date": te["date_performed"],
+            "billable": billable,
+        }
+        if self.store.link("bc_time", str(te["id"])) != link:
+            self.store.set_link("bc_time", str(te["id"]), link)
+        return written
+
+    async def expense(
+        self, ex: Mapping[str, Any], project: Mapping[str, Any], employee: Employee, billable: bool
+    ) -> None:
+        log.info(
+            "expense kept for billing: the v2.0 API has no expense documents"
+            if billable
+            else "expense not billable: the v2.0 API has no expense documents to record it in",
+            extra={"expense": ex["id"]},
+        )
+
+    # -- invoices -----------------------------------------------------------------------
+
+    async def service_item(self) -> str:
+        if "service_item" not in self.cache:
+            rows = await self.client.list("items", filter="type eq 'Service'", select="id,number")
+            if not rows:
+                raise NotReady("the ERP has no service item to invoice with")
+            self.cache["service_item"] = str(min(rows, key=lambda r: str(r["number"]))["id"])
+        return str(self.cache["service_item"])
+
+    async def _billed(self, opportunity: str) -> set[str]:
+        """Job task numbers of the time the deal's invoices already bill."""
+        out: set[str] = set()
+        for inv in await self.client.list(
+            "salesInvoices",
+            filter=f"externalDocumentNumber eq {odata_quote(opportunity)}",
+            select="id",
+        ):
+            for line in await self.client.list(
+                "salesInvoiceLines",
+                filter=f"documentId eq {inv['id']}",
+                select="description2",
+            ):
+                if line.get("description2"):
+                    out.add(str(line["description2"]))
+        return out
+
+    async def unbilled_time(
+        self, project: Mapping[str, Any], through: str
+    ) -> list[tuple[str, str | None]]:
+        mine = {
+            te: v
+            for te, v in self.store.links("bc_time").items()
+            if v["job"] == project["job_id"] and v["billable"] and v["date"] <= through
+        }
+        if not mine:
+            return []
+        billed = await self._billed(str(project["opportunity"]))
+        return sorted(
+            (v["entry"], te) for te, v in mine.items() if f"{TASK_PREFIX}{te}" not in billed
+        )
+
+    async def _made(self, key: str) -> dict[str, Any] | None:
+        return await self.client.find_one(
+            "salesInvoices", "customerPurchaseOrderReference", invoice_ref(key)
+        )
+
+    async def _invoice_once(
+        self, key: str, project: Mapping[str, Any], day: str | None, lines: list[dict[str, Any]]
+    ) -> str:
+        inv = await self._made(key)
+        if inv is None:
+            body: dict[str, Any] = {
+                "customerId": project["customer_id"],
+                "externalDocumentNumber": str(project["opportunity"])[:35],
+                "customerPurchaseOrderReference": invoice_ref(key),
+                "salesInvoiceLines": lines,
+            }
+            if day:
+                body["invoiceDate"] = day
+            inv = await self.client.create("salesInvoices", body)
+        if inv.get("status") in ("Draft", "In Review"):
+            await self.client.action("salesInvoices", str(inv["id"]), "post")
+        return str(inv["id"])
+
+    async def time_invoice(
+        self,
+        key: str,
+        project: Mapping[str, Any],
+        through: str,
+        bills: list[str],
+        expenses: Mapping[str, Mapping[str, Any]],
+    ) -> str:
+        item = await self.service_item()
+        by_entry = {v["entry"]: (te, v) for te, v in self.store.links("bc_time").items()}
+        lines = []
+        for entry in bills:
+            te, v = by_entry[entry]
+            lines.append(
+                {
+                    "lineType": "Item",
+                    "itemId": item,
+                    "description": f"Time {v['date']}"[:100],
+                    "description2": f"{TASK_PREFIX}{te}",
+                    "quantity": v["hours"],
+                    "unitPrice": v["rate"],
+                }
+            )
+        for ex in expenses.values():
+            lines.append(
+                {
+                    "lineType": "Item",
+                    "itemId": item,
+                    "description": f"Expense: {ex.get('category') or ''} {ex['date']}"[:100],
+                    "quantity": 1,
+                    "unitPrice": ex["amount"],
+                }
+            )
+        return await self._invoice_once(key, project, through, lines)
+
+    async def milestone_invoice(
+        self, key: str, project: Mapping[str, Any], title: str, cents: int
+    ) -> str:
+        item = await self.service_item()
+        line = {
+            "lineType": "Item",
+            "itemId": item,
+            "description": title[:100],
+            "quantity": 1,
+            "unitPrice": int(cents) / 100,
+        }
+        return await self._invoice_once(key, project, None, [line])
+
+    @staticmethod
+    def _view(inv: dict[str, Any] | None) -> dict[str, Any] | None:
+        """A sales invoice in the flows' view (NetSuite's names)."""
+        if inv is None:
+            return None
+        return {
+            **inv,
+            "tranId": inv.get("number"),
+            "status": inv.get("status"),
+            "total": inv.get("totalAmountIncludingTax"),
+            "currency": {"refName": inv.get("currencyCode") or ""},
+        }
+
+    async def invoice(self, invoice_id: str) -> dict[str, Any] | None:
+        return self._view(await self.client.get("salesInvoices", invoice_id))
+
+    async def invoice_by_key(self, key: str) -> dict[str, Any] | None:
+        return self._view(await self._made(key))
+
+    def newest(self, invoices: Mapping[str, Mapping[str, Any]]) -> str:
+        """Posted numbers follow the order invoices were made (each is posted at once)."""
+        return max(invoices, key=lambda i: (_seq(invoices[i].get("tran")), i))
+
+    async def invoice_states(self, ids: list[str]) -> list[tuple[str, str]]:
+        out = []
+        for i in ids:
+            inv = await self.client.get("salesInvoices", i)
+            if inv is not None:
+                out.append((i, f"{inv.get('status')}:{inv.get('remainingAmount')}"))
+        return out
+
+    async def supplier_bill(
+        self,
+        supplier: Mapping[str, Any],
+        invoice: Mapping[str, Any],
+        lines: list[tuple[str, Mapping[str, Any]]],
+    ) -> None:
+        raise Unprocessable(
+            f"supplier invoice {invoice.get('invoice-number')} cannot be booked: the "
+            "Business Central v2.0 API served here has no purchase invoices"
+        )
