@@ -1,4 +1,4 @@
-"""Business Central webhook subscription for sales invoice changes.
+"""Business Central webhook subscriptions for sales invoice changes, one per company.
 
 ``POST {api}/subscriptions {"notificationUrl", "resource", "clientState"}``: Business
 Central first POSTs ``notificationUrl?validationToken=...`` and needs the token echoed
@@ -17,6 +17,7 @@ import hashlib
 from typing import Any
 
 from .clients import BusinessCentralClient
+from .erp.businesscentral import companies
 from .errors import IntegrationError
 from .logs import get_logger
 from .settings import Settings
@@ -38,12 +39,12 @@ def client_state(settings: Settings) -> str:
 
 
 class InvoiceSubscription:
-    """Keeps the sales-invoice subscription alive while the integration runs."""
+    """Keeps the sales-invoice subscriptions alive while the integration runs."""
 
     def __init__(self, settings: Settings, client: BusinessCentralClient) -> None:
         self.settings, self.client = settings, client
         self.url = f"{settings.webhook_base}/webhooks/erp"
-        self.resource = f"api/v2.0/companies({settings.erp['company_id']})/salesInvoices"
+        self.resources = [f"api/v2.0/companies({c})/salesInvoices" for c in companies(settings)]
         self.task: asyncio.Task[None] | None = None
         self.ready = asyncio.Event()
 
@@ -60,7 +61,8 @@ class InvoiceSubscription:
         delay = 0.2
         while True:
             try:
-                await self.subscribe()
+                for resource in self.resources:
+                    await self.subscribe(resource)
                 self.ready.set()
                 delay = 0.2
                 await asyncio.sleep(RENEW_SECONDS)
@@ -69,16 +71,16 @@ class InvoiceSubscription:
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 30.0)
 
-    async def subscribe(self) -> dict[str, Any]:
+    async def subscribe(self, resource: str) -> dict[str, Any]:
         body = {
             "notificationUrl": self.url,
-            "resource": self.resource,
+            "resource": resource,
             "clientState": client_state(self.settings),
         }
         mine = [
             s
             for s in (await self.client.root_call("GET", "subscriptions")).json().get("value", [])
-            if s.get("notificationUrl") == self.url and s.get("resource") == self.resource
+            if s.get("notificationUrl") == self.url and s.get("resource") == resource
         ]
         if mine:
             sub = mine[0]
@@ -88,9 +90,9 @@ class InvoiceSubscription:
                 json=body,
                 headers={"If-Match": str(sub.get("@odata.etag") or "*")},
             )
-            log.info("erp subscription renewed", extra={"url": self.url})
+            log.info("erp subscription renewed", extra={"url": self.url, "resource": resource})
         else:
             resp = await self.client.root_call("POST", "subscriptions", json=body)
-            log.info("erp subscription made", extra={"url": self.url})
+            log.info("erp subscription made", extra={"url": self.url, "resource": resource})
         data: dict[str, Any] = resp.json()
         return data

@@ -130,7 +130,7 @@ class BusinessCentralReader:
 
     def __init__(self, admin: Admin, wire: Wire, mapping: MappingSpec, company: str) -> None:
         self.admin, self.wire, self.m, self.company = admin, wire, mapping, company
-        self._journal: str | None = None
+        self._journals: dict[str, str] = {}  # company -> payment journal id
 
     def _field(self, key: str, default: str) -> str:
         return str(self.m.doc["erp"].get(key) or default)
@@ -251,40 +251,36 @@ class BusinessCentralReader:
             f"(expense {expense}); the v2.0 API serves no purchase or expense journal"
         )
 
-    def _payment_journal(self) -> str:
-        if self._journal is None:
-            base = f"/companies({self.company})/customerPaymentJournals"
+    def _payment_journal(self, company: str) -> str:
+        """The company's customer payment journal for the harness's payments (made once)."""
+        if company not in self._journals:
+            base = f"/companies({company})/customerPaymentJournals"
             r = self.wire.call(
                 "GET", base, params={"$filter": f"code eq '{self.JOURNAL}'"}, expect=(200,)
             )
             rows = r.json().get("value") or []
-            if rows:
-                self._journal = str(rows[0]["id"])
-            else:
-                made = self.wire.call(
-                    "POST",
-                    base,
-                    json={"code": self.JOURNAL, "displayName": "Customer payments"},
-                    expect=(201,),
-                )
-                self._journal = str(made.json()["id"])
-        return self._journal
+            if not rows:
+                body = {"code": self.JOURNAL, "displayName": "Customer payments"}
+                rows = [self.wire.call("POST", base, json=body, expect=(201,)).json()]
+            self._journals[company] = str(rows[0]["id"])
+        return self._journals[company]
 
     def pay(self, invoice_id: str, amount: float | None = None) -> None:
-        base = f"/companies({self.company})"
+        found = self.admin.records("salesInvoice", {"id": invoice_id})
+        company = str(found[0].get("_companyId")) if found else self.company
+        base = f"/companies({company})"
         if amount is None:
             inv = self.wire.call("GET", f"{base}/salesInvoices({invoice_id})", expect=(200,))
             amount = float(inv.json().get("remainingAmount") or 0)
-        journal = self._payment_journal()
+        journal = self._payment_journal(company)
         self.wire.call(
             "POST",
             f"{base}/customerPaymentJournals({journal})/customerPayments",
             json={"appliesToInvoiceId": invoice_id, "amount": -round(amount, 2)},
             expect=(201,),
         )
-        self.wire.call(
-            "POST", f"{base}/customerPaymentJournals({journal})/Microsoft.NAV.post", expect=(204,)
-        )
+        # a payment journal is a general journal batch: posting it applies the payment
+        self.wire.call("POST", f"{base}/journals({journal})/Microsoft.NAV.post", expect=(204,))
 
     def entity_id(self, entity: Any) -> str:
         from ..loaders._businesscentral import company_id

@@ -1,8 +1,14 @@
-"""The ERP port on Dynamics 365 Business Central (API v2.0, one company).
+"""The ERP port on Dynamics 365 Business Central (API v2.0).
 
+- Each legal entity is a company. ``erp.companies`` maps a billing country to its company
+  and that company's own currency (``{"GB": {"id": ..., "currency": "GBP"}}``); a new
+  customer goes to its billing country's company, ``erp.company_id`` otherwise. A
+  customer the ERP already has (in any of those companies) stays where it is, and the
+  project, its time and its invoices follow the customer's company.
 - Customers are numbered by the CRM account id and projects by the opportunity id, so
   both are found again by ``number`` (``$filter=number eq '...'``) before a create.
-- Employees are found by number (the HCM employee id) or created.
+- Employees are numbered by their HCM employee id and made, where missing, in the company
+  whose project their time is registered on.
 - Approved PSA time becomes a time registration entry (status Approved) of the project;
   its job task number ``TE<PSA entry id>`` names the entry. The v2.0 entry keeps no rate,
   so the integration keeps the PSA's rate beside it (``bc_time`` links) for billing.
@@ -19,6 +25,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -45,6 +52,21 @@ def invoice_ref(key: str) -> str:
     return f"{key[:3]}{hashlib.sha1(key.encode()).hexdigest()[:24]}"
 
 
+def entities(settings: Settings) -> dict[str, dict[str, str]]:
+    """Billing country -> {"id", "currency"} of its company (``erp.companies``)."""
+    raw = settings.erp.get("companies") or {}
+    if isinstance(raw, str):  # RI_ERP_COMPANIES as JSON
+        raw = json.loads(raw)
+    return {str(k).upper(): {**v, "id": str(v["id"])} for k, v in dict(raw).items()}
+
+
+def companies(settings: Settings) -> list[str]:
+    """Every company the integration works in, the default (``erp.company_id``) first."""
+    out = [str(settings.erp["company_id"])]
+    out += [e["id"] for e in entities(settings).values() if e["id"] not in out]
+    return out
+
+
 def _seq(number: Any) -> int:
     digits = "".join(ch for ch in str(number or "") if ch.isdigit())
     return int(digits or 0)
@@ -57,39 +79,71 @@ class BusinessCentralErp:
         self.settings, self.client, self.store = settings, client, store
         self.cache: dict[str, Any] = {}
 
-    async def _by_number(self, entity_set: str, number: str) -> dict[str, Any] | None:
-        return await self.client.find_one(entity_set, "number", number)
+    # -- companies ----------------------------------------------------------------------
+
+    def _entities(self) -> dict[str, dict[str, str]]:
+        return entities(self.settings)
+
+    def _companies(self) -> list[str]:
+        return companies(self.settings)
+
+    def _currency(self, company: str) -> str:
+        return next(
+            (str(e.get("currency") or "") for e in self._entities().values() if e["id"] == company),
+            "",
+        )
+
+    def company_of(self, record_id: str) -> str:
+        """The company a record this integration made or found lives in."""
+        link = self.store.link("bc_company", str(record_id))
+        return str(link["company"]) if link else str(self.settings.erp["company_id"])
+
+    def _remember(self, record_id: str, company: str) -> None:
+        if self.store.link("bc_company", record_id) is None:
+            self.store.set_link("bc_company", record_id, {"company": company})
 
     # -- customers, projects, employees -------------------------------------------------
 
     async def customer(self, account: Mapping[str, Any]) -> tuple[str, dict[str, Any] | None]:
         number = str(account["Id"])[:20]
-        known = await self._by_number("customers", number)
+        known, company = None, ""
+        for company in self._companies():
+            known = await self.client.find_one("customers", "number", number, company)
+            if known is not None:
+                break
         if known is None:
+            country = str(account.get("BillingCountry") or "").upper()
+            entity = self._entities().get(country)
+            company = entity["id"] if entity else str(self.settings.erp["company_id"])
             body = {
                 "number": number,
                 "displayName": str(account["Name"])[:100],
                 "phoneNumber": str(account.get("Phone") or "")[:30],
                 "website": str(account.get("Website") or "")[:80],
             }
-            known = await self.client.create("customers", body)
-        return str(known["id"]), known
+            known = await self.client.create("customers", body, company)
+        self._remember(str(known["id"]), company)
+        return str(known["id"]), {**known, "company": company}
 
     async def legal_entity(self, customer: Mapping[str, Any] | None) -> dict[str, Any]:
-        """The integration's company is the legal entity; a customer in a foreign currency
-        has its own currency (blank: the company's own)."""
-        code = str((customer or {}).get("currencyCode") or "")
-        return {"erp": {}, "psa": {"currency": code} if code else {}}
+        """The customer's company; its currency (blank: the company's own)."""
+        if customer is None:
+            return {"erp": {}, "psa": {}}
+        company = str(customer.get("company") or self.company_of(str(customer["id"])))
+        code = str(customer.get("currencyCode") or "") or self._currency(company)
+        return {"erp": {"company": company}, "psa": {"currency": code} if code else {}}
 
     async def job(
         self, opp: Mapping[str, Any], customer_id: str, model: str, entity: dict[str, Any]
     ) -> str:
+        company = str(entity["erp"].get("company") or self.company_of(customer_id))
         number = str(opp["Id"])[:20]
-        known = await self._by_number("projects", number)
+        known = await self.client.find_one("projects", "number", number, company)
         if known is None:
             known = await self.client.create(
-                "projects", {"number": number, "displayName": str(opp["Name"])[:100]}
+                "projects", {"number": number, "displayName": str(opp["Name"])[:100]}, company
             )
+        self._remember(str(known["id"]), company)
         return str(known["id"])
 
     async def change_job(self, job_id: str, start: Any, amount: float, model: str) -> None:
@@ -99,19 +153,25 @@ class BusinessCentralErp:
         )
 
     async def employee(self, row: Mapping[str, Any]) -> str:
+        """The worker's number (HCM employee id); the employee record is made in the company
+        of the first project their time is registered on."""
         number = str(row["Employee_ID"])[:20]
-        known = await self._by_number("employees", number)
+        first, _, last = str(row.get("Worker", "")).partition(" ")
+        person = {
+            "number": number,
+            "givenName": (first or number)[:30],
+            "surname": (last or number)[:30],
+            "email": str(row.get("Email") or "")[:80],
+        }
+        if self.store.link("bc_employee", number) != person:
+            self.store.set_link("bc_employee", number, person)
+        return number
+
+    async def _employee_in(self, number: str, company: str) -> str:
+        known = await self.client.find_one("employees", "number", number, company)
         if known is None:
-            first, _, last = str(row.get("Worker", "")).partition(" ")
-            known = await self.client.create(
-                "employees",
-                {
-                    "number": number,
-                    "givenName": (first or number)[:30],
-                    "surname": (last or number)[:30],
-                    "email": str(row.get("Email") or "")[:80],
-                },
-            )
+            person = self.store.link("bc_employee", number) or {"number": number}
+            known = await self.client.create("employees", dict(person), company)
         return str(known["id"])
 
     # -- time and expenses --------------------------------------------------------------
@@ -123,9 +183,12 @@ class BusinessCentralErp:
         hours = round(int(te["time_in_minutes"]) / 60, 4)
         rate = int(te.get("rate_in_cents") or 0) / 100
         billable = bool(te.get("billable")) and project["billing_model"] == TM
-        existing = await self.client.find_one("timeRegistrationEntries", "jobTaskNumber", task)
+        company = self.company_of(str(project["job_id"]))
+        existing = await self.client.find_one(
+            "timeRegistrationEntries", "jobTaskNumber", task, company
+        )
         if existing is None:
-            emp = await employee()
+            emp = await self._employee_in(await employee(), company)
             existing = await self.client.create(
                 "timeRegistrationEntries",
                 {
@@ -136,6 +199,7 @@ class BusinessCentralErp:
                     "quantity": hours,
                     "status": "Approved",
                 },
+                company,
             )
             written = 1
             log.info("time registered", extra={"time_entry": te["id"], "entry": existing["id"]})
@@ -173,26 +237,32 @@ class BusinessCentralErp:
 
     # -- invoices -----------------------------------------------------------------------
 
-    async def service_item(self) -> str:
-        if "service_item" not in self.cache:
-            rows = await self.client.list("items", filter="type eq 'Service'", select="id,number")
+    async def service_item(self, company: str) -> str:
+        """The company's first service item (by number), looked up once."""
+        key = f"service_item:{company}"
+        if key not in self.cache:
+            rows = await self.client.list(
+                "items", filter="type eq 'Service'", select="id,number", company=company
+            )
             if not rows:
-                raise NotReady("the ERP has no service item to invoice with")
-            self.cache["service_item"] = str(min(rows, key=lambda r: str(r["number"]))["id"])
-        return str(self.cache["service_item"])
+                raise NotReady(f"the ERP company {company} has no service item to invoice with")
+            self.cache[key] = str(min(rows, key=lambda r: str(r["number"]))["id"])
+        return str(self.cache[key])
 
-    async def _billed(self, opportunity: str) -> set[str]:
+    async def _billed(self, opportunity: str, company: str) -> set[str]:
         """Job task numbers of the time the deal's invoices already bill."""
         out: set[str] = set()
         for inv in await self.client.list(
             "salesInvoices",
             filter=f"externalDocumentNumber eq {odata_quote(opportunity)}",
             select="id",
+            company=company,
         ):
             for line in await self.client.list(
                 "salesInvoiceLines",
                 filter=f"documentId eq {inv['id']}",
                 select="description2",
+                company=company,
             ):
                 if line.get("description2"):
                     out.add(str(line["description2"]))
@@ -208,20 +278,22 @@ class BusinessCentralErp:
         }
         if not mine:
             return []
-        billed = await self._billed(str(project["opportunity"]))
+        company = self.company_of(str(project["job_id"]))
+        billed = await self._billed(str(project["opportunity"]), company)
         return sorted(
             (v["entry"], te) for te, v in mine.items() if f"{TASK_PREFIX}{te}" not in billed
         )
 
-    async def _made(self, key: str) -> dict[str, Any] | None:
+    async def _made(self, key: str, company: str) -> dict[str, Any] | None:
         return await self.client.find_one(
-            "salesInvoices", "customerPurchaseOrderReference", invoice_ref(key)
+            "salesInvoices", "customerPurchaseOrderReference", invoice_ref(key), company
         )
 
     async def _invoice_once(
         self, key: str, project: Mapping[str, Any], day: str | None, lines: list[dict[str, Any]]
     ) -> str:
-        inv = await self._made(key)
+        company = self.company_of(str(project["job_id"]))
+        inv = await self._made(key, company)
         if inv is None:
             body: dict[str, Any] = {
                 "customerId": project["customer_id"],
@@ -231,9 +303,11 @@ class BusinessCentralErp:
             }
             if day:
                 body["invoiceDate"] = day
-            inv = await self.client.create("salesInvoices", body)
+            inv = await self.client.create("salesInvoices", body, company)
+        self._remember(str(inv["id"]), company)
+        self._remember(key, company)
         if inv.get("status") in ("Draft", "In Review"):
-            await self.client.action("salesInvoices", str(inv["id"]), "post")
+            await self.client.action("salesInvoices", str(inv["id"]), "post", company)
         return str(inv["id"])
 
     async def time_invoice(
@@ -244,7 +318,7 @@ class BusinessCentralErp:
         bills: list[str],
         expenses: Mapping[str, Mapping[str, Any]],
     ) -> str:
-        item = await self.service_item()
+        item = await self.service_item(self.company_of(str(project["job_id"])))
         by_entry = {v["entry"]: (te, v) for te, v in self.store.links("bc_time").items()}
         lines = []
         for entry in bills:
@@ -274,7 +348,7 @@ class BusinessCentralErp:
     async def milestone_invoice(
         self, key: str, project: Mapping[str, Any], title: str, cents: int
     ) -> str:
-        item = await self.service_item()
+        item = await self.service_item(self.company_of(str(project["job_id"])))
         line = {
             "lineType": "Item",
             "itemId": item,
@@ -298,10 +372,11 @@ class BusinessCentralErp:
         }
 
     async def invoice(self, invoice_id: str) -> dict[str, Any] | None:
-        return self._view(await self.client.get("salesInvoices", invoice_id))
+        company = self.company_of(invoice_id)
+        return self._view(await self.client.get("salesInvoices", invoice_id, company))
 
     async def invoice_by_key(self, key: str) -> dict[str, Any] | None:
-        return self._view(await self._made(key))
+        return self._view(await self._made(key, self.company_of(key)))
 
     def newest(self, invoices: Mapping[str, Mapping[str, Any]]) -> str:
         """Posted numbers follow the order invoices were made (each is posted at once)."""
@@ -310,7 +385,7 @@ class BusinessCentralErp:
     async def invoice_states(self, ids: list[str]) -> list[tuple[str, str]]:
         out = []
         for i in ids:
-            inv = await self.client.get("salesInvoices", i)
+            inv = await self.client.get("salesInvoices", i, self.company_of(i))
             if inv is not None:
                 out.append((i, f"{inv.get('status')}:{inv.get('remainingAmount')}"))
         return out
