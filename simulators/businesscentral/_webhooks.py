@@ -84,8 +84,12 @@ class Webhooks:
     def _http(self) -> httpx.AsyncClient:
         if self._client is None:
             assert self.d.sim is not None
+            # no idle keep-alive connections: nothing is left open when the server stops
+            # (the engine's shutdown does not reach this client)
             self._client = httpx.AsyncClient(
-                verify=self.d.sim.settings.ca_bundle or True, trust_env=False
+                verify=self.d.sim.settings.ca_bundle or True,
+                trust_env=False,
+                limits=httpx.Limits(max_keepalive_connections=0),
             )
         return self._client
 
