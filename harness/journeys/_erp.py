@@ -128,8 +128,16 @@ class BusinessCentralReader:
     time_fields = frozenset({"hours"})
     JOURNAL = "HARNESSPAY"
 
-    def __init__(self, admin: Admin, wire: Wire, mapping: MappingSpec, company: str) -> None:
+    def __init__(
+        self,
+        admin: Admin,
+        wire: Wire,
+        mapping: MappingSpec,
+        company: str,
+        psa: Admin | None = None,
+    ) -> None:
         self.admin, self.wire, self.m, self.company = admin, wire, mapping, company
+        self.psa = psa  # the PSA's journal: where a stack's reading of an expense shows
         self._journals: dict[str, str] = {}  # company -> payment journal id
 
     def _field(self, key: str, default: str) -> str:
@@ -246,9 +254,12 @@ class BusinessCentralReader:
         self.admin.wait_records("salesInvoice", {"id": invoice["id"], "remainingAmount": remaining})
 
     def wait_expense(self, expense: str) -> None:
-        """Nothing to wait for: the v2.0 API has no expense document, so a billable expense
-        reaches Business Central as a line of the next invoice (judged by invoice leakage)
-        and one that is not billable does not reach it."""
+        """The v2.0 API has no expense document: a billable expense reaches Business Central
+        as a line of the next invoice (judged by invoice leakage), one that is not billable
+        not at all. What can be waited for is the stack reading the expense from the PSA."""
+        if self.psa is None:
+            raise AssertionError("the expense's wait needs the PSA's journal")
+        self.psa.wait_journal({"method": "GET", "path": rf"/expenses/{expense}\.json$"})
 
     def _payment_journal(self, company: str) -> str:
         """The company's customer payment journal for the harness's payments (made once)."""
@@ -302,9 +313,13 @@ def unserved_journeys(endpoint: dict[str, Any]) -> dict[str, str]:
 
 
 def erp_reader(
-    admin: Admin, wire: Wire, mapping: MappingSpec, endpoint: dict[str, Any]
+    admin: Admin,
+    wire: Wire,
+    mapping: MappingSpec,
+    endpoint: dict[str, Any],
+    psa: Admin | None = None,
 ) -> ErpReader:
     """The reader for the ERP the endpoints file names (``vendor``; NetSuite when absent)."""
     if endpoint.get("vendor") == "businesscentral":
-        return BusinessCentralReader(admin, wire, mapping, str(endpoint["company_id"]))
+        return BusinessCentralReader(admin, wire, mapping, str(endpoint["company_id"]), psa)
     return NetSuiteReader(admin, wire, mapping)

@@ -62,7 +62,7 @@ class Scene:
     def erp(self) -> ErpReader:
         """The ERP in the journeys' view (NetSuite or Business Central, as the stack has)."""
         s = self.systems
-        return erp_reader(s.admin["erp"], s.erp, self.mapping, s.erp_endpoint)
+        return erp_reader(s.admin["erp"], s.erp, self.mapping, s.erp_endpoint, s.admin.get("psa"))
 
     def days_back(self, n: int) -> list[str]:
         """``n`` working days ending today (oldest first)."""
