@@ -240,9 +240,18 @@ class ProjectManager:
 
 class Customer:
     """Pays an invoice, all of it or an instalment, the way the stack's ERP records it
-    (NetSuite: a customerPayment; Business Central: a posted payment journal line)."""
+    (NetSuite: a customerPayment; Business Central: a posted payment journal line).
+    Takes the scene's ERP reader (``sc.erp``) or, as before, the scene's systems."""
 
-    def __init__(self, erp: ErpReader) -> None:
+    def __init__(self, erp: ErpReader | Systems) -> None:
+        if isinstance(erp, Systems):
+            from ._erp import erp_reader
+            from ._mapping import load_mapping
+
+            vendor = str(erp.erp_endpoint.get("vendor") or "")
+            erp = erp_reader(
+                erp.admin["erp"], erp.erp, load_mapping(vendor=vendor), erp.erp_endpoint
+            )
         self.erp = erp
 
     def pay(self, invoice_id: str, amount: float | None = None) -> None:
