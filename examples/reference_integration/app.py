@@ -113,7 +113,7 @@ def create_app(settings: Settings) -> Starlette:
             return JSONResponse({"error": "body is not JSON"}, 400)
         except Unprocessable as exc:
             return JSONResponse({"error": str(exc)}, 400)
-        if system == "erp" and ri.erp_subscription is not None:
+        if system == "erp" and settings.erp_vendor == "businesscentral":
             parsed, refused = _with_client_state(parsed, client_state(settings))
             if refused:
                 log.warning(

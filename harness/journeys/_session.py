@@ -181,7 +181,7 @@ class Session:
         if self._default_mapping:  # the bundled spec of the reference integration on this ERP
             self.mapping = load_mapping(vendor=str(self.endpoints["erp"].get("vendor") or ""))
         from ..data import generate_firm
-        from ..loaders import businesscentral_companies, firm_present, load_firm
+        from ..loaders import firm_present, load_firm
 
         firm = generate_firm(o.seed, o.size)
         self.canon = Canon(firm)
@@ -190,9 +190,8 @@ class Session:
         else:
             self.bus.emit(PhaseStarted(f"loading the {o.size} firm from seed {o.seed}"))
             load_firm(firm, self.endpoints, timeout=self.deadline.cap(120))
-            if self.endpoints["erp"].get("vendor") == "businesscentral":  # the firm's companies
-                self.endpoints["erp"].update(businesscentral_companies(firm))
-                write_endpoints(ep_file, self.endpoints)
+            if self.endpoints["erp"].get("vendor") == "businesscentral":
+                write_endpoints(ep_file, self.endpoints)  # with the firm's companies
         self.systems = connect(self.endpoints, self.recorder, self.deadline, o.step_timeout)
         self.faults = apply_faults(self.systems.admin, o.faults)
         for f in self.faults:
