@@ -15,11 +15,12 @@ from harness.journeys import EventBus, Session, SessionOptions
 
 @pytest.fixture(scope="module")
 def played() -> Any:
-    """tm (time billed on a posted sales invoice, paid through a payment journal) and
-    instalments (three milestone invoices, partial payments, newest paid first)."""
+    """tm (time billed on a posted sales invoice, paid through a payment journal),
+    instalments (three milestone invoices, partial payments, newest paid first) and
+    subcontract (a supplier invoice booked as a posted purchase invoice on the project)."""
     options = SessionOptions(seed=3, erp="businesscentral", step_timeout=20, peripherals=False)
     with Session(options, EventBus()) as session:
-        results = [session.play(k) for k in ("tm", "instalments")]
+        results = [session.play(k) for k in ("tm", "instalments", "subcontract")]
         assert session.systems is not None
         admin = session.systems.admin["erp"]
         notes = admin.wire.call("GET", "/businesscentral/notifications", expect=(200,)).json()
@@ -43,7 +44,7 @@ def test_invoices_are_posted_business_central_invoices(played: Any) -> None:
     admin = session.systems.admin["erp"]
     invoices = [
         inv
-        for r in results
+        for r in results[:2]
         for inv in admin.records("salesInvoice", {"externalDocumentNumber": r.ids["opportunity"]})
     ]
     assert len(invoices) == 4  # tm's one and instalments' three
@@ -59,3 +60,19 @@ def test_payments_arrive_through_business_central_webhooks(played: Any) -> None:
     assert all(d["url"].endswith("/webhooks/erp") for d in delivered)
     resources = {str(s.get("resource")) for s in subs}
     assert any(r.endswith("/salesInvoices") for r in resources), resources
+
+
+def test_subcontract_spend_is_a_posted_purchase_invoice_on_the_project(played: Any) -> None:
+    """The supplier invoice is a posted purchase invoice of the supplier's vendor; its line
+    names the project's number in description2 (v2.0 purchase lines have no job field) and
+    carries the spend Coupa approved, which the journey's check read back to the cent."""
+    session, results, _, _ = played
+    sub = results[2]
+    admin = session.systems.admin["erp"]
+    project = admin.records("project", {"id": sub.ids["job"]})[0]
+    lines = admin.records("purchaseInvoiceLine", {"description2": project["number"]})
+    assert len(lines) == 1, lines
+    inv = admin.records("purchaseInvoice", {"id": lines[0]["documentId"]})[0]
+    assert inv["status"] == "Open" and str(inv["number"]).startswith("PP-INV")
+    assert str(inv["vendorNumber"]).startswith("COUPA-")
+    assert lines[0]["amountExcludingTax"] == round(sub.ids["subcontractor_spend"], 2) > 0

@@ -18,8 +18,14 @@
   run finds the invoice it made (and posts it if a failure left it a draft). A time line
   names its PSA entry in ``description2``; time is unbilled while no line of the deal's
   invoices names it.
-- The v2.0 API has no expense or purchase documents: billable expenses reach the ERP as
-  lines of the next time-and-materials invoice; supplier invoices cannot be booked.
+- The v2.0 API has no expense documents: billable expenses reach the ERP as lines of
+  the next time-and-materials invoice.
+- An approved supplier invoice becomes a posted purchase invoice of the vendor numbered
+  ``COUPA-<supplier id>``, found again by its ``vendorInvoiceNumber`` (the supplier's
+  invoice number). A v2.0 purchase invoice line has no job field (the Purchase Line's
+  "Job No." is not in the API), so each line carries the project's number in
+  ``description2``: the project's subcontract cost is the sum of the posted purchase
+  invoice lines naming it.
 """
 
 from __future__ import annotations
@@ -31,7 +37,7 @@ from typing import Any
 
 from ..clients import BusinessCentralClient
 from ..clients.businesscentral import odata_quote
-from ..errors import NotReady, Unprocessable
+from ..errors import NotReady
 from ..logs import get_logger
 from ..settings import Settings
 from ..store import Store
@@ -43,6 +49,10 @@ TM = "Time and Materials"
 TASK_PREFIX = "TE"
 #: salesInvoices.customerPurchaseOrderReference holds at most this many characters
 _REF_LEN = 35
+#: vendor number of a procurement supplier: this prefix and the supplier id
+VENDOR_PREFIX = "COUPA-"
+#: purchaseInvoices.vendorInvoiceNumber holds at most this many characters
+_VENDOR_INVOICE_LEN = 35
 
 
 def invoice_ref(key: str) -> str:
@@ -396,7 +406,52 @@ class BusinessCentralErp:
         invoice: Mapping[str, Any],
         lines: list[tuple[str, Mapping[str, Any]]],
     ) -> None:
-        raise Unprocessable(
-            f"supplier invoice {invoice.get('invoice-number')} cannot be booked: the "
-            "Business Central v2.0 API served here has no purchase invoices"
+        """A posted purchase invoice of the supplier's vendor, one line per invoice line,
+        each naming its project's number in ``description2``; found again by the supplier's
+        invoice number, so a retried sync books nothing twice."""
+        company = self.company_of(lines[0][0])
+        number = f"{VENDOR_PREFIX}{supplier['id']}"[:20]
+        vendor = await self.client.find_one("vendors", "number", number, company)
+        if vendor is None:
+            name = str(supplier.get("name") or number)[:100]
+            vendor = await self.client.create(
+                "vendors", {"number": number, "displayName": name}, company
+            )
+        vin = str(invoice["invoice-number"])[:_VENDOR_INVOICE_LEN]
+        found = await self.client.list(
+            "purchaseInvoices",
+            filter=f"vendorId eq {vendor['id']} and vendorInvoiceNumber eq {odata_quote(vin)}",
+            select="id,status",
+            company=company,
         )
+        inv = found[0] if found else None
+        if inv is None:
+            item = await self.service_item(company)
+            body_lines = []
+            for job, ln in lines:
+                project = await self.client.get("projects", job, company)
+                if project is None:
+                    raise NotReady(f"the ERP project {job} of a supplier invoice line is missing")
+                body_lines.append(
+                    {
+                        "lineType": "Item",
+                        "itemId": item,
+                        "description": str(ln.get("description") or "Subcontracted work")[:100],
+                        "description2": str(project["number"]),
+                        "quantity": 1,
+                        "unitCost": float(ln["total"]),
+                    }
+                )
+            inv = await self.client.create(
+                "purchaseInvoices",
+                {
+                    "vendorId": vendor["id"],
+                    "vendorInvoiceNumber": vin,
+                    "invoiceDate": str(invoice["invoice-date"])[:10],
+                    "purchaseInvoiceLines": body_lines,
+                },
+                company,
+            )
+        if inv.get("status") in ("Draft", "In Review"):
+            await self.client.action("purchaseInvoices", str(inv["id"]), "post", company)
+        log.info("supplier invoice booked", extra={"invoice": invoice.get("id"), "bill": inv["id"]})
