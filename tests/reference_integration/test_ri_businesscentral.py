@@ -103,3 +103,53 @@ def test_refuses_notifications_without_its_client_state(
         f"{running.url}/webhooks/erp", json={"value": [{**item, "clientState": state}]}
     )
     assert ours.status_code == 200 and ours.json()["accepted"] == 1
+
+
+def test_supplier_invoice_booked_once_as_a_posted_purchase_invoice(
+    sims: dict[str, SimHandle], bc: SimHandle, tmp_path: Path
+) -> None:
+    """The ERP port books a supplier invoice as a posted purchase invoice whose line names
+    the project's number (v2.0 purchase lines have no job field); booking it again, as a
+    retried sync does, finds it by the vendor's invoice number and makes nothing new."""
+    import asyncio
+
+    from reference_integration.clients import BusinessCentralClient
+    from reference_integration.erp.businesscentral import BusinessCentralErp
+    from reference_integration.store import Store
+
+    bc.reset()
+    creds = bc.admin.get("/tenants/default").json()["credentials"]
+    doc = endpoints({k: v for k, v in sims.items() if k != "erp"})
+    doc["erp"] = {"vendor": "businesscentral", "base_url": bc.base_url, **creds}
+    ep = tmp_path / "ep.json"
+    ep.write_text(json.dumps(doc))
+    settings = load_settings(ep, env={}, db_path=str(tmp_path / "ri.sqlite3"), port=0)
+    company = str(creds["company_id"])
+    load = {
+        "project": [{"number": "OPP-42", "displayName": "Rollout", "companyId": company}],
+        "item": [{"number": "SVC", "displayName": "Services", "type": "Service"}],
+    }
+    for kind, records in load.items():
+        r = bc.admin.post(f"/tenants/default/records/{kind}", json={"records": records})
+        assert r.status_code in (200, 201), r.text
+    [project] = bc.admin.get("/tenants/default/records/project").json()["records"]
+    supplier = {"id": 7, "name": "Fabrikam Contracting"}
+    invoice = {"id": 31, "invoice-number": "FAB-31", "invoice-date": "2026-03-31T00:00:00Z"}
+    lines = [(str(project["id"]), {"description": "Subcontracted hours", "total": "1234.56"})]
+
+    async def book_twice() -> None:
+        client = BusinessCentralClient(settings.erp, settings.ca_bundle, settings.retry)
+        port = BusinessCentralErp(settings, client, Store(tmp_path / "port.sqlite3"))
+        try:
+            await port.supplier_bill(supplier, invoice, lines)
+            await port.supplier_bill(supplier, invoice, lines)
+        finally:
+            await client.aclose()
+
+    asyncio.run(book_twice())
+    [inv] = bc.admin.get("/tenants/default/records/purchaseInvoice").json()["records"]
+    assert inv["status"] == "Open" and inv["vendorInvoiceNumber"] == "FAB-31"
+    assert inv["vendorNumber"] == "COUPA-7" and inv["totalAmountIncludingTax"] == 1234.56
+    [line] = bc.admin.get("/tenants/default/records/purchaseInvoiceLine").json()["records"]
+    assert line["description2"] == "OPP-42" and line["amountExcludingTax"] == 1234.56
+    assert len(bc.admin.get("/tenants/default/records/vendor").json()["records"]) == 1
