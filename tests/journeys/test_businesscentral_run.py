@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from harness.journeys import EventBus, Session, SessionOptions
+from harness.journeys import EventBus, Session, SessionOptions, erp_reader
 
 
 @pytest.fixture(scope="module")
@@ -76,3 +76,9 @@ def test_subcontract_spend_is_a_posted_purchase_invoice_on_the_project(played: A
     assert inv["status"] == "Open" and str(inv["number"]).startswith("PP-INV")
     assert str(inv["vendorNumber"]).startswith("COUPA-")
     assert lines[0]["amountExcludingTax"] == round(sub.ids["subcontractor_spend"], 2) > 0
+    # the reader attributes spend by the project named on the line: another job has none
+    systems = session.systems
+    reader = erp_reader(systems.admin["erp"], systems.erp, session.mapping, systems.erp_endpoint)
+    coupa_invoice = {"invoice-number": inv["vendorInvoiceNumber"]}
+    assert reader.wait_job_spend(sub.ids["job"], coupa_invoice) == lines[0]["amountExcludingTax"]
+    assert reader.wait_job_spend(results[0].ids["job"], coupa_invoice) == 0
