@@ -99,6 +99,9 @@ def test_a_posted_purchase_invoice_is_read_only(api: httpx.Client) -> None:
 
 
 def test_posting_needs_a_new_vendor_invoice_number(api: httpx.Client) -> None:
+    # standard Business Central checks a vendor's invoice numbers for doubles at posting:
+    # "purchase invoice xxxxx already exists for this vendor" (docs.norriq.com, Extra Check
+    # on Invoice Creation: Vendor Invoice No.)
     vendor, item = _vendor_and_item(api)
     body = {"vendorId": vendor["id"], "purchaseInvoiceLines": [{"itemId": item["id"]}]}
     bare = api.post("/purchaseInvoices", json=body).json()
