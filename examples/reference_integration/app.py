@@ -10,11 +10,13 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from . import hcm_soap, inbound
+from .clients import BusinessCentralClient
 from .crm_stream import CrmStream
+from .erp_subscription import InvoiceSubscription, client_state
 from .errors import Unprocessable
 from .logs import get_logger
 from .poller import Poller
@@ -43,6 +45,12 @@ class Integration:
         )
         #: the systems whose changes are pushed to /webhooks/{system}
         self.webhooks = tuple(s for s in SYSTEMS if settings.intake(s) == "webhook")
+        #: Business Central: the vendor's own webhook subscription, not the simulator admin's
+        self.erp_subscription = (
+            InvoiceSubscription(settings, self.svc.erp)
+            if "erp" in self.webhooks and isinstance(self.svc.erp, BusinessCentralClient)
+            else None
+        )
 
     async def start(self) -> None:
         self.worker.start()
@@ -50,10 +58,15 @@ class Integration:
             self.poller.start()
         if self.stream is not None:
             await self.stream.start()
-        if self.webhooks:
-            await subscribe_all(self.settings, self.webhooks)
+        admin_hooks = tuple(s for s in self.webhooks if s != "erp" or self.erp_subscription is None)
+        if admin_hooks:
+            await subscribe_all(self.settings, admin_hooks)
+        if self.erp_subscription is not None:  # its handshake needs the server listening
+            self.erp_subscription.start()
 
     async def stop(self) -> None:
+        if self.erp_subscription is not None:
+            await self.erp_subscription.stop()
         if self.stream is not None:
             await self.stream.stop()
         if self.poller is not None:
@@ -74,6 +87,12 @@ class Integration:
         return ids
 
 
+def _with_client_state(parsed: inbound.Parsed, state: str) -> tuple[inbound.Parsed, int]:
+    """The notifications carrying our subscription's clientState, and how many did not."""
+    kept = [t for t in parsed if t[2].get("clientState") == state]
+    return kept, len(parsed) - len(kept)
+
+
 def create_app(settings: Settings) -> Starlette:
     ri = Integration(settings)
 
@@ -84,6 +103,9 @@ def create_app(settings: Settings) -> Starlette:
             return JSONResponse({"error": f"no webhook for {system!r}"}, 404)
         if system == "hcm" and hcm_soap.is_soap(request.headers.get("content-type", "")):
             return await soap_notification(request)
+        if system == "erp" and "validationToken" in request.query_params:
+            # Business Central's subscription handshake: echo the token
+            return PlainTextResponse(request.query_params["validationToken"])
         try:
             body = await request.json()
             parsed = parser(body)
@@ -91,6 +113,14 @@ def create_app(settings: Settings) -> Starlette:
             return JSONResponse({"error": "body is not JSON"}, 400)
         except Unprocessable as exc:
             return JSONResponse({"error": str(exc)}, 400)
+        if system == "erp" and settings.erp_vendor == "businesscentral":
+            parsed, refused = _with_client_state(parsed, client_state(settings))
+            if refused:
+                log.warning(
+                    "erp notifications without our clientState refused", extra={"n": refused}
+                )
+                if not parsed:
+                    return JSONResponse({"error": "clientState does not match"}, 401)
         corr = request.headers.get("x-correlation-id", "")
         ids = ri.enqueue(system, parsed, corr)
         return JSONResponse({"accepted": len(ids), "tasks": ids})

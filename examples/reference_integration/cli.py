@@ -11,8 +11,8 @@ from .settings import CRM_INTAKES
 
 DESCRIPTION = """\
 The reference integration: runs the opportunity-to-invoice journey between a CRM
-(Salesforce), an ERP (NetSuite), a PSA (Kantata OX) and an HCM (Workday) over their
-public APIs only.
+(Salesforce), an ERP (NetSuite, or Dynamics 365 Business Central), a PSA (Kantata OX)
+and an HCM (Workday) over their public APIs only.
 
 Point it at the simulators with the endpoints file `harness up --endpoints-file ep.json`
 writes. Point it at real systems with the same JSON shape, or environment variables:
@@ -21,6 +21,11 @@ writes. Point it at real systems with the same JSON shape, or environment variab
   RI_ERP_REST_URL   https://<account>.suitetalk.api.netsuite.com/services/rest
   RI_ERP_ACCOUNT, RI_ERP_CONSUMER_KEY, RI_ERP_CONSUMER_SECRET, RI_ERP_TOKEN_ID,
   RI_ERP_TOKEN_SECRET                       token-based authentication (HMAC-SHA256)
+  or Business Central: RI_ERP_VENDOR=businesscentral,
+  RI_ERP_TOKEN_URL  https://login.microsoftonline.com/<tenant>/oauth2/v2.0/token
+  RI_ERP_CLIENT_ID / RI_ERP_CLIENT_SECRET   Entra app (client credentials)
+  RI_ERP_API_URL    https://api.businesscentral.dynamics.com/v2.0/<tenant>/<env>/api/v2.0
+  RI_ERP_COMPANY_ID company GUID; RI_ERP_COMPANIES {"GB": {"id", "currency"}, ...} (JSON)
   RI_PSA_API_BASE   https://api.mavenlink.com/api/v1   RI_PSA_TOKEN  bearer token
   RI_HCM_TOKEN_URL  https://<host>/ccx/oauth2/<tenant>/token
   RI_HCM_CLIENT_ID, RI_HCM_CLIENT_SECRET, RI_HCM_REFRESH_TOKEN   API client
@@ -30,6 +35,8 @@ writes. Point it at real systems with the same JSON shape, or environment variab
   RI_CRM_INTAKE (webhook|cometd|poll), RI_CRM_API_VERSION (e.g. 60.0)
 Real vendors push no webhooks to a URL by themselves: use --mode poll, or relay their
 events (CDC, SuiteScript afterSubmit, Workday outbound subscription) to /webhooks/<system>.
+Business Central is the exception: in webhook mode the integration subscribes to each
+company's salesInvoices itself (RI_PUBLIC_URL must reach /webhooks/erp).
 Salesforce needs no relay with --crm-intake cometd: the integration subscribes to
 /data/OpportunityChangeEvent at <instance_url>/cometd/<api_version> itself (enable Change
 Data Capture for Opportunity in Setup; the run-as user needs View All Data or View

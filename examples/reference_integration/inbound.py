@@ -1,11 +1,13 @@
 """Turn each vendor's webhook body into inbox tasks: (kind, event key, payload).
 
 The key is the vendor's own event id (CDC replay id, Kantata event id, Workday event
-WID, NetSuite record + modification time), so a redelivered event is stored once.
+WID, NetSuite record + modification time, Business Central subscription + resource +
+change time), so a redelivered event is stored once.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from .errors import Unprocessable
@@ -50,12 +52,51 @@ def psa(body: Any) -> Parsed:
     return [("psa.event", f"psa:{body.get('id')}", {k: body.get(k) for k in keep})]
 
 
+#: a Business Central notification's resource: ...companies({id})/{entity set}({id})
+_BC_RESOURCE = re.compile(r"companies\(([0-9A-Fa-f-]{36})\)/([A-Za-z]+)(?:\(([0-9A-Fa-f-]{36})\))?")
+#: Business Central entity sets and the record types flows know them as
+_BC_TYPES = {"salesInvoices": "invoice"}
+
+
 def erp(body: Any) -> Parsed:
-    """A NetSuite afterSubmit notification ``{"recordType", "id", "operation", "lastModifiedDate"}``."""
+    """A NetSuite afterSubmit notification ``{"recordType", "id", "operation", "lastModifiedDate"}``,
+    or a Business Central notification batch ``{"value": [{"subscriptionId", "clientState",
+    "resource", "changeType", "lastModifiedDateTime", ...}]}`` (a ``collection`` item names
+    an entity set whose many changes were folded into one: every known record is re-read)."""
+    if isinstance(body, dict) and isinstance(body.get("value"), list):
+        return _bc_batch(body["value"])
     if not isinstance(body, dict) or "recordType" not in body:
         raise Unprocessable("expected a NetSuite notification with recordType and id")
     key = f"erp:{body['recordType']}:{body.get('id')}:{body.get('operation')}:{body.get('lastModifiedDate')}"
     return [("erp.event", key, dict(body))]
+
+
+def _bc_batch(items: list[Any]) -> Parsed:
+    out: Parsed = []
+    for item in items:
+        if not isinstance(item, dict) or "resource" not in item:
+            raise Unprocessable(
+                "expected Business Central notifications with resource and changeType"
+            )
+        m = _BC_RESOURCE.search(str(item["resource"]))
+        kind = _BC_TYPES.get(m.group(2)) if m else None
+        if kind is None:
+            continue  # an entity set no flow follows
+        assert m is not None
+        change = str(item.get("changeType") or "")
+        record = m.group(3) if change != "collection" and m.group(3) else "*"
+        key = (
+            f"erp:{item.get('subscriptionId')}:{item['resource']}:{change}:"
+            f"{item.get('lastModifiedDateTime')}"
+        )
+        payload = {
+            "recordType": kind,
+            "id": record,
+            "operation": "delete" if change == "deleted" else change,
+            "clientState": item.get("clientState"),
+        }
+        out.append(("erp.event", key, payload))
+    return out
 
 
 def hcm(body: Any) -> Parsed:

@@ -112,18 +112,15 @@ class Poller:
         known = store.links("invoice")
         if not known:
             return 0
-        ids = ",".join(str(int(i)) for i in known)
-        rows = await self.svc.erp.suiteql(
-            f"SELECT id, status, lastmodifieddate FROM transaction WHERE id IN ({ids})"
-        )
+        rows = await self.svc.erp_port.invoice_states(list(known))
         new = 0
-        for r in rows:
+        for inv_id, state in rows:
             _, added = store.enqueue(
                 "erp",
                 "erp.event",
-                f"erp-poll:{r['id']}:{r.get('status')}",
-                {"recordType": "invoice", "id": str(r["id"]), "operation": "edit"},
-                f"erp-poll-{r['id']}",
+                f"erp-poll:{inv_id}:{state}",
+                {"recordType": "invoice", "id": inv_id, "operation": "edit"},
+                f"erp-poll-{inv_id}",
             )
             new += added
         return new

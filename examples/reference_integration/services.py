@@ -5,9 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .clients import KantataClient, NetSuiteClient, SalesforceClient, WorkdayClient
+from .clients import (
+    BusinessCentralClient,
+    KantataClient,
+    NetSuiteClient,
+    SalesforceClient,
+    WorkdayClient,
+)
 from .clients.collab import PowerBIClient, SlackClient, TeamsClient
 from .clients.coupa import CoupaClient
+from .erp import ErpPort, build_port
 from .settings import Settings
 from .store import Store
 
@@ -17,9 +24,12 @@ class Services:
     settings: Settings
     store: Store
     crm: SalesforceClient
-    erp: NetSuiteClient
+    #: the ERP vendor's client; flows reach the ERP through ``erp_port``
+    erp: NetSuiteClient | BusinessCentralClient
     psa: KantataClient
     hcm: WorkdayClient
+    #: the ERP as the flows use it (NetSuite or Business Central)
+    erp_port: ErpPort
     #: the peripherals, when the endpoints file names them
     slack: SlackClient | None = None
     teams: TeamsClient | None = None
@@ -31,13 +41,19 @@ class Services:
     @classmethod
     def build(cls, settings: Settings, store: Store) -> Services:
         ca, retry = settings.ca_bundle, settings.retry
+        erp: NetSuiteClient | BusinessCentralClient = (
+            BusinessCentralClient(settings.erp, ca, retry)
+            if settings.erp_vendor == "businesscentral"
+            else NetSuiteClient(settings.erp, ca, retry)
+        )
         return cls(
             settings,
             store,
             SalesforceClient(settings.crm, ca, retry),
-            NetSuiteClient(settings.erp, ca, retry),
+            erp,
             KantataClient(settings.psa, ca, retry),
             WorkdayClient(settings.hcm, ca, retry),
+            build_port(settings, erp, store),
             slack=SlackClient(settings.collab, ca, retry)
             if settings.collab.get("slack_api_url")
             else None,

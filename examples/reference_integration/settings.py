@@ -5,6 +5,8 @@ same shape for real systems::
 
     {"crm": {"base_url", "token_url", "client_id", "client_secret", "api_version"},
      "erp": {"rest_url", "account", "consumer_key", "consumer_secret", "token_id", "token_secret"},
+            (NetSuite) or {"vendor": "businesscentral", "token_url", "client_id",
+            "client_secret", "scope", "api_url", "company_id"} (Business Central),
      "psa": {"api_base", "token"},
      "hcm": {"token_url", "client_id", "client_secret", "refresh_token", "common_base_url",
              "report_url", "notification_username", "notification_password"},
@@ -36,6 +38,11 @@ _REQUIRED = {
     "erp": ("rest_url", "account", "consumer_key", "consumer_secret", "token_id", "token_secret"),
     "psa": ("api_base", "token"),
     "hcm": ("token_url", "client_id", "client_secret", "refresh_token", "common_base_url"),
+}
+#: the ERP section's keys per ERP vendor (``erp.vendor``; NetSuite when absent)
+_ERP_REQUIRED = {
+    "netsuite": _REQUIRED["erp"],
+    "businesscentral": ("token_url", "client_id", "client_secret", "api_url", "company_id"),
 }
 CRM_INTAKES = ("webhook", "cometd", "poll")
 BILLING_MODELS = ("Time and Materials", "Fixed Fee", "Milestone", "Retainer")
@@ -122,8 +129,18 @@ class Settings:
     def system(self, name: str) -> Mapping[str, Any]:
         return {"crm": self.crm, "erp": self.erp, "psa": self.psa, "hcm": self.hcm}[name]
 
+    @property
+    def erp_vendor(self) -> str:
+        """The ERP's vendor: ``netsuite`` (default) or ``businesscentral``."""
+        return str(self.erp.get("vendor") or "netsuite")
+
     def validate(self) -> Settings:
-        for system, keys in _REQUIRED.items():
+        if self.erp_vendor not in _ERP_REQUIRED:
+            raise ConfigurationError(
+                f"erp vendor {self.erp_vendor!r} is not known",
+                hint="set the erp section's vendor (RI_ERP_VENDOR) to netsuite or businesscentral",
+            )
+        for system, keys in {**_REQUIRED, "erp": _ERP_REQUIRED[self.erp_vendor]}.items():
             missing = [k for k in keys if not self.system(system).get(k)]
             if missing:
                 env = ", ".join(f"RI_{system.upper()}_{k.upper()}" for k in missing)

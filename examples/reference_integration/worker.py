@@ -52,6 +52,10 @@ async def _psa_event(svc: Services, p: dict[str, Any]) -> None:
 
 async def _erp_event(svc: Services, p: dict[str, Any]) -> None:
     if str(p.get("recordType", "")).lower() == "invoice" and p.get("operation") != "delete":
+        if p.get("id") == "*":  # many invoices changed at once: every one we raised
+            for invoice_id in svc.store.links("invoice"):
+                await billing.on_erp_invoice(svc, invoice_id)
+            return
         await billing.on_erp_invoice(svc, str(p["id"]))
 
 

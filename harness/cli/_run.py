@@ -152,6 +152,13 @@ def run(
     regression_threshold: Annotated[
         float, typer.Option(help="How much worse a time KPI may get under --compare (0.5 = 50%).")
     ] = 0.5,
+    erp: Annotated[
+        str | None,
+        typer.Option(
+            help="ERP simulator: netsuite or businesscentral. [default: the settings', netsuite]",
+            callback=checks.one_of("netsuite", "businesscentral"),
+        ),
+    ] = None,
 ) -> None:
     """Play the opportunity-to-invoice journeys through the stack and judge all four systems."""
     from ..journeys import (
@@ -224,6 +231,7 @@ def run(
         mapping=mapping,
         releases=releases,
         contracts=contracts,
+        erp=erp,
     )
     bus = EventBus()
     console = Console()
@@ -255,6 +263,7 @@ def run(
         mapping,
     )
     command += release_args(releases, contracts)
+    command += f" --erp {erp}" if erp else ""
     result = run_journeys(options, keys, bus, command)
     console.print("reports: " + ", ".join(str(p) for p in paths.values()), soft_wrap=True)
     raise typer.Exit(0 if result.ok and not history.regressions else 1)

@@ -20,6 +20,7 @@ from ._actors import (
 )
 from ._applied_faults import describe_fault
 from ._canon import Canon, Ledger
+from ._erp import BusinessCentralReader, ErpReader, NetSuiteReader, erp_reader
 from ._errors import JourneyFailure, TargetDown, WaitTimeout
 from ._events import (
     Event,
@@ -64,9 +65,11 @@ __all__ = [
     "JOURNEYS",
     "SUITES",
     "BillingOffice",
+    "BusinessCentralReader",
     "Canon",
     "Consultant",
     "Customer",
+    "ErpReader",
     "Event",
     "EventBus",
     "Exchange",
@@ -80,6 +83,7 @@ __all__ = [
     "JourneyStarted",
     "Ledger",
     "MappingSpec",
+    "NetSuiteReader",
     "PhaseStarted",
     "ProjectManager",
     "RunFinished",
@@ -101,6 +105,7 @@ __all__ = [
     "complete",
     "describe_fault",
     "embedded_spec",
+    "erp_reader",
     "invoice_link",
     "journey_simulator_sections",
     "load_faults",

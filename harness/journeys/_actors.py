@@ -8,11 +8,14 @@ in NetSuite, and the billing office asks the integration for a billing run.
 from __future__ import annotations
 
 import random
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._errors import JourneyFailure
 from ._systems import Systems
 from ._target import Target
+
+if TYPE_CHECKING:
+    from ._erp import ErpReader
 
 
 def _kantata_rows(body: dict[str, Any], key: str) -> list[dict[str, Any]]:
@@ -236,21 +239,23 @@ class ProjectManager:
 
 
 class Customer:
-    """Pays an invoice, all of it or an instalment; NetSuite records a customerPayment."""
+    """Pays an invoice, all of it or an instalment, the way the stack's ERP records it
+    (NetSuite: a customerPayment; Business Central: a posted payment journal line).
+    Takes the scene's ERP reader (``sc.erp``) or, as before, the scene's systems."""
 
-    def __init__(self, systems: Systems) -> None:
-        self.erp = systems.erp
+    def __init__(self, erp: ErpReader | Systems) -> None:
+        if isinstance(erp, Systems):
+            from ._erp import erp_reader
+            from ._mapping import load_mapping
+
+            vendor = str(erp.erp_endpoint.get("vendor") or "")
+            erp = erp_reader(
+                erp.admin["erp"], erp.erp, load_mapping(vendor=vendor), erp.erp_endpoint
+            )
+        self.erp = erp
 
     def pay(self, invoice_id: str, amount: float | None = None) -> None:
-        self.erp.call(
-            "POST",
-            f"/record/v1/invoice/{invoice_id}/!transform/customerPayment",
-            json={} if amount is None else {"payment": amount},
-            expect=(204,),
-        )
-
-    def invoice(self, invoice_id: str) -> dict[str, Any]:
-        return dict(self.erp.call("GET", f"/record/v1/invoice/{invoice_id}", expect=(200,)).json())
+        self.erp.pay(invoice_id, amount)
 
 
 class BillingOffice:

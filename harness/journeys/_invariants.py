@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+from ._erp import in_order
 from ._errors import JourneyFailure
 from ._model import InvariantResult
 
@@ -38,13 +39,11 @@ class Facts:
         ids = {"opportunity": self.opp_id, "account": self.account_id}
         self.opp = _one(a["crm"].records("Opportunity", {"Id": self.opp_id}))
         self.account = _one(a["crm"].records("Account", {"Id": self.account_id}))
-        self.customers = a["erp"].records(
-            "customer", {"externalId": m.erp("customer_external_id", **ids)}
-        )
-        self.jobs = a["erp"].records("job", {"externalId": m.erp("job_external_id", **ids)})
-        link = {m.erp("invoice_link_field"): m.erp("invoice_link_value", **ids)}
-        self.invoices = sorted(a["erp"].records("invoice", link), key=lambda i: int(i["id"]))
-        self.job_invoices = a["erp"].records("invoice", {"job": self.job})
+        erp = self.erp = sc.erp
+        self.customers = erp.customers(self.account_id)
+        self.jobs = erp.jobs(self.opp_id)
+        self.invoices = in_order(erp.invoices(ids))
+        self.job_invoices = erp.job_invoices(self.job)
         self.ws_refs = a["psa"].records(
             "external_references",
             {
@@ -54,13 +53,8 @@ class Facts:
         )
         self.workspaces = a["psa"].records("workspaces", {"id": self.ws})
         self.entries = a["psa"].records("time_entries", {"workspace_id": self.ws, "approved": True})
-        self.bills = {
-            str(e["id"]): a["erp"].records(
-                "timeBill", {"externalId": m.erp("time_bill_external_id", time_entry=e["id"])}
-            )
-            for e in self.entries
-        }
-        self.job_bills = a["erp"].records("timeBill", {"customer": self.job})
+        self.bills = {str(e["id"]): erp.time_bills(str(e["id"])) for e in self.entries}
+        self.job_bills = erp.job_time_bills(self.job)
         self.stories = [
             s
             for s in a["psa"].records("stories", {"workspace_id": self.ws})
@@ -120,7 +114,7 @@ def legal_entity_kept(f: Facts) -> str | None:
     entity = f.canon.entity_of(f.account_id) if f.canon else None
     if entity is None or not f.customers or not f.jobs:
         return None
-    want = str(entity.erp_id)
+    want = f.erp.entity_id(entity)
     cust, job = _ref_id(f.customers[0].get("subsidiary")), _ref_id(f.jobs[0].get("subsidiary"))
     if cust != want or job != want:
         return (
@@ -193,6 +187,8 @@ def rates_from_rate_card(f: Facts) -> str | None:
         if want is None:
             continue
         bills = f.bills.get(str(e["id"])) or []
+        if "rate" not in f.erp.time_fields:  # the ERP keeps no rate on time; its invoice's
+            bills = [b for b in bills if "rate" in b]
         got = [float(b.get("rate") or 0) for b in bills]
         if abs(int(e.get("rate_in_cents") or 0) / 100 - want) > _CENT or any(
             abs(g - want) > _CENT for g in got
@@ -213,7 +209,7 @@ def hours_invoiced_once(f: Facts) -> str | None:
         if len(bills) != 1:
             return f"approved time entry {entry_id} has {len(bills)} ERP time bills, expected 1"
         bill = bills[0]
-        if bool(bill.get("isBillable")) != billable:
+        if "isBillable" in f.erp.time_fields and bool(bill.get("isBillable")) != billable:
             return (
                 f"time bill {bill['id']} isBillable={bill.get('isBillable')} on a {f.model} project"
             )

@@ -27,6 +27,7 @@ from ._actors import (
     SalesRep,
 )
 from ._canon import Canon, Ledger
+from ._erp import ErpReader, erp_reader, in_order, newest
 from ._errors import JourneyFailure
 from ._mapping import MappingSpec
 from ._steps import StepRunner
@@ -56,6 +57,12 @@ class Scene:
     invoices: list[dict[str, Any]] = field(default_factory=list)  # ERP invoices raised
     ledger: Ledger = field(default_factory=Ledger)
     cleanup: list[Callable[[], object]] = field(default_factory=list)  # faults to lift
+
+    @property
+    def erp(self) -> ErpReader:
+        """The ERP in the journeys' view (NetSuite or Business Central, as the stack has)."""
+        s = self.systems
+        return erp_reader(s.admin["erp"], s.erp, self.mapping, s.erp_endpoint, s.admin.get("psa"))
 
     def days_back(self, n: int) -> list[str]:
         """``n`` working days ending today (oldest first)."""
@@ -147,9 +154,9 @@ def log_and_approve(sc: Scene, per_person: int, days: int | None = None) -> None
 
 def wait_time_in_erp(sc: Scene) -> None:
     with sc.steps.step(f"approved time ({len(sc.entries)} entries) reaches the ERP", "erp", "wait"):
+        erp = sc.erp
         for entry in sc.entries:
-            eid = sc.mapping.erp("time_bill_external_id", time_entry=entry)
-            sc.systems.admin["erp"].wait_records("timeBill", {"externalId": eid})
+            erp.wait_time_bill(entry)
 
 
 def invoice_link(sc: Scene) -> dict[str, Any]:
@@ -163,17 +170,15 @@ def _ids(sc: Scene) -> dict[str, Any]:
 
 def wait_invoices(sc: Scene, count: int, name: str = "invoice raised in the ERP") -> None:
     with sc.steps.step(name, "erp", "wait"):
-        sc.invoices = sc.systems.admin["erp"].wait_records("invoice", invoice_link(sc), count=count)
+        sc.invoices = sc.erp.wait_invoices(_ids(sc), count)
         sc.marks.setdefault("invoiced", sc.steps.now())
-    newest = max(sc.invoices, key=lambda i: int(i["id"]))
-    with sc.steps.step(
-        f"invoice {newest['tranId']} recorded in the PSA and the CRM", "crm", "wait"
-    ):
+    last = newest(sc.invoices)
+    with sc.steps.step(f"invoice {last['tranId']} recorded in the PSA and the CRM", "crm", "wait"):
         sc.systems.admin["psa"].wait_records(
             "external_references",
-            {"service_model": "invoice", "service_model_ref": str(newest["id"])},
+            {"service_model": "invoice", "service_model_ref": str(last["id"])},
         )
-        wait_crm_status(sc, newest, sc.mapping.status_open)
+        wait_crm_status(sc, last, sc.mapping.status_open)
 
 
 def wait_crm_status(sc: Scene, invoice: dict[str, Any], status: str) -> None:
@@ -198,10 +203,10 @@ def wait_paid_everywhere(sc: Scene, invoice: dict[str, Any]) -> None:
 
 def pay_and_flow_back(sc: Scene) -> None:
     """The customer pays each invoice in turn; its status reaches the PSA and the CRM."""
-    customer = Customer(sc.systems)
-    invoices = sorted(sc.invoices, key=lambda i: int(i["id"]))
+    customer = Customer(sc.erp)
+    invoices = in_order(sc.invoices)
     sc.ids["invoices"] = [str(i["id"]) for i in invoices]
-    newest = invoices[-1]
+    last = invoices[-1]
     for inv in invoices:
         with sc.steps.step(f"customer pays {inv['tranId']} in the ERP", "erp"):
             customer.pay(str(inv["id"]))
@@ -211,7 +216,7 @@ def pay_and_flow_back(sc: Scene) -> None:
         ):
             wait_paid_everywhere(sc, inv)
             m = sc.mapping
-            wait_crm_status(sc, newest, m.status_paid if inv is newest else m.status_open)
+            wait_crm_status(sc, last, m.status_paid if inv is last else m.status_open)
         sc.marks["paid"] = sc.steps.now()
 
 
@@ -312,24 +317,21 @@ def play_instalments(sc: Scene) -> None:
     for n, story in enumerate(stones, start=1):
         complete(sc, story, n, len(stones))
     wait_invoices(sc, len(stones), f"{len(stones)} invoices raised in the ERP")
-    customer = Customer(sc.systems)
-    invs = sorted(sc.invoices, key=lambda i: int(i["id"]))
+    customer = Customer(sc.erp)
+    invs = in_order(sc.invoices)
     sc.ids["invoices"] = [str(i["id"]) for i in invs]
-    newest = invs[-1]
-    first = round(float(newest["total"]) * 0.37, 2)
+    last = invs[-1]
+    first = round(float(last["total"]) * 0.37, 2)
     with sc.steps.step(
-        f"customer pays a first instalment of {first:.2f} on {newest['tranId']}", "erp"
+        f"customer pays a first instalment of {first:.2f} on {last['tranId']}", "erp"
     ):
-        customer.pay(str(newest["id"]), first)
-        sc.ledger.payments.setdefault(str(newest["id"]), []).append(first)
+        customer.pay(str(last["id"]), first)
+        sc.ledger.payments.setdefault(str(last["id"]), []).append(first)
     with sc.steps.step(
-        f"{newest['tranId']} still open everywhere after the instalment", "crm", "wait"
+        f"{last['tranId']} still open everywhere after the instalment", "crm", "wait"
     ):
-        sc.systems.admin["erp"].wait_records(
-            "invoice",
-            {"id": newest["id"], "amountRemaining": round(float(newest["total"]) - first, 2)},
-        )
-        wait_crm_status(sc, newest, sc.mapping.status_open)
+        sc.erp.wait_remaining(last, round(float(last["total"]) - first, 2))
+        wait_crm_status(sc, last, sc.mapping.status_open)
     with sc.steps.step("customer pays the rest of all three back to back, newest first", "erp"):
         for inv in reversed(invs):
             paid = sum(sc.ledger.payments.get(str(inv["id"]), []))
@@ -415,9 +417,7 @@ def play_expenses(sc: Scene) -> None:
             (sc.ledger.expenses if billable else sc.ledger.unbilled_expenses)[ex] = cents
     with sc.steps.step("the expenses reach the ERP", "erp", "wait"):
         for ex in [*sc.ledger.expenses, *sc.ledger.unbilled_expenses]:
-            sc.systems.admin["erp"].wait_records(
-                "expenseReport", {"externalId": f"kantata-exp-{ex}"}
-            )
+            sc.erp.wait_expense(ex)
     bill_time(sc)
     wait_invoices(sc, 1)
     wait_time_invoiced(sc)
@@ -555,7 +555,7 @@ def play_erp_429(sc: Scene) -> None:
     with sc.steps.step("the ERP starts a 429 storm", "erp"):
         erp.add_fault(
             {
-                "path": "/services/rest/*",
+                "path": sc.erp.api_paths,
                 "percentage": 30,
                 "seed": 7,
                 "fault": {"kind": "error", "status": 429, "headers": {"Retry-After": "0"}},
@@ -580,7 +580,7 @@ def play_erp_outage(sc: Scene) -> None:
         start = datetime.fromisoformat(erp.clock().replace("Z", "+00:00"))
         erp.add_fault(
             {
-                "path": "/services/rest/*",
+                "path": sc.erp.api_paths,
                 "fault": {"kind": "error", "status": 503},
                 "window": {
                     "start": start.isoformat().replace("+00:00", "Z"),

@@ -21,6 +21,8 @@ import jsonschema
 from .._errors import ConfigurationError
 
 DEFAULT_MAPPING = "reference.toml"
+#: the reference integration's spec per ERP vendor other than NetSuite
+VENDOR_MAPPINGS = {"businesscentral": "reference-businesscentral.toml"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,11 +95,13 @@ def parse_mapping(doc: Any, source: str) -> MappingSpec:
     return MappingSpec(doc, source)
 
 
-def load_mapping(path: Path | None = None) -> MappingSpec:
-    """The spec in ``path`` (TOML or JSON), or the reference integration's default."""
+def load_mapping(path: Path | None = None, vendor: str = "") -> MappingSpec:
+    """The spec in ``path`` (TOML or JSON), or the reference integration's default for the
+    ERP ``vendor``."""
     if path is None:
-        text = resources.files(__package__).joinpath("mappings", DEFAULT_MAPPING).read_text()
-        return parse_mapping(tomllib.loads(text), f"(default) {DEFAULT_MAPPING}")
+        name = VENDOR_MAPPINGS.get(vendor, DEFAULT_MAPPING)
+        text = resources.files(__package__).joinpath("mappings", name).read_text()
+        return parse_mapping(tomllib.loads(text), f"(default) {name}")
     try:
         raw = path.read_text()
     except OSError as exc:

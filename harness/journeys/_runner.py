@@ -10,8 +10,9 @@ import time
 from collections.abc import Sequence
 
 from .._errors import HarnessError
+from ._erp import unserved_journeys
 from ._errors import JourneyFailure, TargetDown
-from ._events import EventBus, RunFinished, RunStarted
+from ._events import EventBus, PhaseStarted, RunFinished, RunStarted
 from ._journeys import JOURNEYS, JourneySpec
 from ._model import RunResult
 from ._session import Session, SessionOptions
@@ -46,6 +47,10 @@ def run_journeys(
             journeys = [
                 k for k in journeys if isinstance(k, str) and JOURNEYS[k].suite != "landscape"
             ] + [k for k in journeys if not isinstance(k, str)]
+        for name, why in unserved_journeys(session.endpoints.get("erp") or {}).items():
+            if name in journeys:
+                journeys = [k for k in journeys if k != name]
+                bus.emit(PhaseStarted(f"{name} not played: {why}"))
         for key in journeys if result.error is None else []:
             result.journeys.append(session.play(key))
             if session.deadline.remaining() <= 0:

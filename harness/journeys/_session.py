@@ -33,6 +33,7 @@ from ._events import EventBus, JourneyFinished, JourneyStarted, PhaseStarted
 from ._invariants import check_invariants
 from ._journeys import JOURNEYS, JourneySpec, Scene
 from ._kpis import journey_kpis
+from ._mapping import load_mapping
 from ._model import JourneyResult
 from ._steps import StepRunner
 from ._systems import Systems, connect
@@ -83,6 +84,7 @@ class SessionOptions:
     contracts: str = "strict"  # the simulators' request checks: off | lenient | strict
     dialect_options: dict[str, dict[str, Any]] = field(default_factory=dict)  # vendor -> name=value
     endpoints_file: Path | None = None  # simulators already running (harness up) instead
+    erp: str | None = None  # ERP simulator (netsuite, businesscentral); default: the settings'
 
 
 def _crm_settings(cfg_sections: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -120,12 +122,11 @@ class Session:
         self._endpoints_file: Path | None = None
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         self.workdir = options.workdir or Path(self._make_tmp())
-        from ._mapping import load_mapping
-
         chosen = options.mapping or (
             Path(options.target.mapping) if options.target.mapping else None
         )
         self.mapping = load_mapping(chosen)
+        self._default_mapping = chosen is None
         self.canon: Canon | None = None
         self._targets = 0
 
@@ -149,6 +150,8 @@ class Session:
         else:
             cfg = load_config(o.config)
             cfg.simulators = _crm_settings(cfg.simulators)
+            if o.erp:
+                cfg.vendors["erp"] = o.erp
             self.bus.emit(PhaseStarted("starting the simulators on 127.0.0.1"))
             self.stack = Stack(
                 StackSettings(
@@ -175,6 +178,8 @@ class Session:
             write_endpoints(ep_file, self.endpoints)
             held = {}
         self._endpoints_file = ep_file
+        if self._default_mapping:  # the bundled spec of the reference integration on this ERP
+            self.mapping = load_mapping(vendor=str(self.endpoints["erp"].get("vendor") or ""))
         from ..data import generate_firm
         from ..loaders import firm_present, load_firm
 
@@ -185,6 +190,8 @@ class Session:
         else:
             self.bus.emit(PhaseStarted(f"loading the {o.size} firm from seed {o.seed}"))
             load_firm(firm, self.endpoints, timeout=self.deadline.cap(120))
+            if self.endpoints["erp"].get("vendor") == "businesscentral":
+                write_endpoints(ep_file, self.endpoints)  # with the firm's companies
         self.systems = connect(self.endpoints, self.recorder, self.deadline, o.step_timeout)
         self.faults = apply_faults(self.systems.admin, o.faults)
         for f in self.faults:

@@ -96,15 +96,7 @@ def play_subcontract(sc: Scene) -> None:
     spend = float(done["gross-total"])
     with sc.steps.step("supplier invoice booked against the job in the ERP", "erp", "wait"):
         sc.target.procurement_run()
-        bills = sc.systems.admin["erp"].wait_records(
-            "vendorBill", {"externalId": f"coupa-inv-{inv['id']}"}
-        )
-    booked = sum(
-        float(ln.get("amount") or 0)
-        for bill in bills
-        for ln in bill.get("expense") or []
-        if str(ln.get("customer")) == job
-    )
+        booked = sc.erp.wait_job_spend(job, inv)
     sc.ids[SPEND] = booked
     with sc.steps.step("the project's cost includes its subcontractor spend", "erp"):
         if abs(booked - spend) > 0.005:

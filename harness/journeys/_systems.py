@@ -7,7 +7,7 @@ authentication for NetSuite, a bearer token for Kantata.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..stack._endpoints import PERIPHERALS, admin_headers, simulator_endpoints
@@ -31,6 +31,8 @@ class Systems:
     peripherals: WireMockAdmin | None = None
     #: the procurement system's Core API (Coupa), when the stack has one
     procurement: Wire | None = None
+    #: the endpoints file's ERP section (its ``vendor`` chooses the journeys' ERP reader)
+    erp_endpoint: dict[str, Any] = field(default_factory=dict)
 
     def close(self) -> None:
         extra = (self.procurement,) if self.procurement is not None else ()
@@ -49,12 +51,24 @@ def _coupa(ep: dict[str, Any], verify: Any, recorder: Recorder, deadline: Deadli
     return _client_credentials(wire, ep)
 
 
+def _erp(ep: dict[str, Any], verify: Any, recorder: Recorder, deadline: Deadline) -> Wire:
+    """NetSuite with token-based authentication; Business Central with an Entra
+    client-credentials token for its API scope."""
+    if ep.get("vendor") != "businesscentral":
+        return Wire(
+            "erp", http_client(ep["rest_url"], verify, auth=tba_auth(ep)), recorder, deadline
+        )
+    return _client_credentials(
+        Wire("erp", http_client(ep["api_url"], verify), recorder, deadline), ep, ep.get("scope")
+    )
+
+
 def _crm(ep: dict[str, Any], verify: Any, recorder: Recorder, deadline: Deadline) -> Wire:
     wire = Wire("crm", http_client(ep["base_url"], verify), recorder, deadline)
     return _client_credentials(wire, ep)
 
 
-def _client_credentials(wire: Wire, ep: dict[str, Any]) -> Wire:
+def _client_credentials(wire: Wire, ep: dict[str, Any], scope: str | None = None) -> Wire:
     """Log ``wire`` in with the OAuth 2.0 client-credentials grant; again when it expires."""
 
     def login() -> None:
@@ -65,6 +79,7 @@ def _client_credentials(wire: Wire, ep: dict[str, Any]) -> Wire:
                 "grant_type": "client_credentials",
                 "client_id": ep["client_id"],
                 "client_secret": ep["client_secret"],
+                **({"scope": scope} if scope else {}),
             },
             expect=(200,),
             _again=True,
@@ -107,9 +122,7 @@ def connect(
         a.system = system
     return Systems(
         crm=_crm(endpoints["crm"], verify, recorder, deadline),
-        erp=Wire(
-            "erp", http_client(erp["rest_url"], verify, auth=tba_auth(erp)), recorder, deadline
-        ),
+        erp=_erp(erp, verify, recorder, deadline),
         psa=Wire(
             "psa",
             http_client(
@@ -119,6 +132,7 @@ def connect(
             deadline,
         ),
         admin=admin,
+        erp_endpoint=dict(erp),
         crm_api=f"/services/data/v{endpoints['crm'].get('api_version', '60.0')}",
         peripherals=_peripherals(endpoints),
         procurement=(

@@ -5,7 +5,7 @@ vendor's wire shape, and ``load_firm`` pushes the batches through every simulato
 admin bulk-load API over HTTP, so it works against simulators in another process too.
 """
 
-from ._businesscentral import businesscentral_batches
+from ._businesscentral import businesscentral_batches, businesscentral_companies
 from ._kantata import kantata_batches
 from ._load import MAPPINGS, LoadReport, load_firm
 from ._netsuite import netsuite_batches
@@ -17,6 +17,7 @@ __all__ = [
     "MAPPINGS",
     "LoadReport",
     "businesscentral_batches",
+    "businesscentral_companies",
     "firm_present",
     "kantata_batches",
     "load_firm",

@@ -252,3 +252,16 @@ def businesscentral_batches(firm: Firm) -> Iterator[Batch]:
             }
         )
     yield "salesInvoice", invoices
+
+
+def businesscentral_companies(firm: Firm) -> dict[str, Any]:
+    """The ERP endpoint keys that place a stack in the firm's companies: ``company_id`` of
+    the first legal entity and ``companies`` (billing country -> company id and its own
+    currency) for a stack that books each customer in its country's legal entity."""
+    return {
+        "company_id": company_id(firm.legal_entities[0].id),
+        "companies": {
+            e.country: {"id": company_id(e.id), "currency": e.currency, "name": e.name}
+            for e in firm.legal_entities
+        },
+    }

@@ -14,7 +14,7 @@ from harness.data import Firm
 
 from .._errors import StackError
 from ..stack._endpoints import admin_headers, simulator_endpoints
-from ._businesscentral import businesscentral_batches
+from ._businesscentral import businesscentral_batches, businesscentral_companies
 from ._coupa import coupa_batches
 from ._kantata import kantata_batches
 from ._netsuite import netsuite_batches
@@ -55,7 +55,10 @@ def load_firm(
     on_progress: Progress | None = None,
     timeout: float = 120.0,
 ) -> LoadReport:
-    """Load ``firm`` into every system of ``endpoints`` (the endpoints-file document)."""
+    """Load ``firm`` into every system of ``endpoints`` (the endpoints-file document).
+
+    A Business Central section gains the firm's companies (``company_id``, ``companies``),
+    so an endpoints file written after the load places a stack in them."""
     report = LoadReport()
     verify: Any = endpoints.get("ca_bundle") or True
     with httpx.Client(verify=verify, trust_env=False, timeout=timeout) as client:
@@ -85,4 +88,6 @@ def load_firm(
                     if on_progress is not None:
                         on_progress(system, record_type, start + len(chunk), len(records))
             report.seconds[system] = time.perf_counter() - started
+            if ep["vendor"] == "businesscentral":  # a stack finds the firm's companies here
+                ep.update(businesscentral_companies(firm))
     return report

@@ -20,7 +20,7 @@ from simulators.engine import (
 
 from ._auth import DISCOVERY_PATH, SCOPE, TOKEN_PATH, BusinessCentralAuth
 from ._batch import Batch
-from ._edm import BY_SET, ENTITIES, EntityDef
+from ._edm import BY_SET, DOCUMENT_LINES, ENTITIES, EntityDef
 from ._errors import (
     bad_request,
     method_not_allowed,
@@ -244,7 +244,8 @@ class BusinessCentralDialect(Dialect):
         """Load entities as stored, read-only fields included (status, totals, balances).
 
         Each record may name its company with ``companyId`` (default: the seeded company);
-        sales invoices may carry their lines in ``salesInvoiceLines``.
+        sales and purchase invoices may carry their lines (``salesInvoiceLines``,
+        ``purchaseInvoiceLines``).
         """
         ent = self.entity_of(record_type)
         if ent is None:
@@ -271,17 +272,16 @@ class BusinessCentralDialect(Dialect):
                     raise bad_request(
                         f"record {i}: company {company!r} does not exist; load it first",
                     )
-                lines = body.pop("salesInvoiceLines", None) if ent.name == "salesInvoice" else None
+                line_ent = ENTITIES[DOCUMENT_LINES.get(ent.name, "salesInvoiceLine")]
+                lines = body.pop(line_ent.set_name, None) if ent.name in DOCUMENT_LINES else None
                 data = self._bulk_clean(ent, body, i)
                 data["_system"] = True
                 rec = self.records.insert(tenant, ent, company, data, origin="bulk", emit=False)
                 for j, line in enumerate(lines or []):
-                    ld = self._bulk_clean(ENTITIES["salesInvoiceLine"], dict(line), j)
+                    ld = self._bulk_clean(line_ent, dict(line), j)
                     ld["documentId"] = rec["id"]
                     ld["_system"] = True
-                    self.records.insert(
-                        tenant, ENTITIES["salesInvoiceLine"], company, ld, origin="bulk", emit=False
-                    )
+                    self.records.insert(tenant, line_ent, company, ld, origin="bulk", emit=False)
                 ids.append(rec["id"])
         return ids
 

@@ -48,9 +48,10 @@ def render_csdl() -> str:
             t = f"Collection({t})" if nav.collection else t
             out.append(f'<NavigationProperty Name="{nav_name}" Type="{t}" />')
         out.append("</EntityType>")
-    out.append(
-        '<Action Name="post" IsBound="true"><Parameter Name="bindingParameter" Type="Microsoft.NAV.salesInvoice" /></Action>'
-    )
+    for bound in ("salesInvoice", "purchaseInvoice"):
+        out.append(
+            f'<Action Name="post" IsBound="true"><Parameter Name="bindingParameter" Type="Microsoft.NAV.{bound}" /></Action>'
+        )
     out.append('<EntityContainer Name="NAV">')
     for ent in ENTITIES.values():
         out.append(f'<EntitySet Name="{ent.set_name}" EntityType="{_NS}.{ent.name}">')

@@ -7,6 +7,7 @@ api/v2.0/`` with the tenant taken from the token) is one OData service:
     companies({id})/{entitySet}[({id})][/$count]
     companies({id})/{entitySet}({id})/{navigation}[({id})]
     companies({id})/salesInvoices({id})/Microsoft.NAV.post
+    companies({id})/purchaseInvoices({id})/Microsoft.NAV.post
     companies({id})/journals({id})/Microsoft.NAV.post
     subscriptions[('{id}')]
     $metadata
@@ -27,7 +28,7 @@ import orjson
 
 from simulators.engine import Request, Response, Tenant, json_path
 
-from ._edm import BY_SET, COMPANY_SETS, ENTITIES, EntityDef
+from ._edm import BY_SET, COMPANY_SETS, DOCUMENT_LINES, ENTITIES, LINE_DOCUMENT, EntityDef
 from ._errors import bad_request, dialog, method_not_allowed, resource_not_found, unknown_name
 from ._odata import QueryOptions, compile_filter, encode_skiptoken, parse_options
 from ._records import COMPANY, SEQ, Records, not_found
@@ -365,27 +366,28 @@ class RestApi:
         self._check_writable(ent, "POST")
         body = req.json()
         nested_lines = None
-        if ent.name == "salesInvoice" and isinstance(body, dict) and "salesInvoiceLines" in body:
-            nested_lines = body.pop("salesInvoiceLines")
+        line_set = ENTITIES[DOCUMENT_LINES[ent.name]].set_name if ent.name in DOCUMENT_LINES else ""
+        if line_set and isinstance(body, dict) and line_set in body:
+            nested_lines = body.pop(line_set)
             if not isinstance(nested_lines, list):
-                raise bad_request("salesInvoiceLines must be an array of lines.")
+                raise bad_request(f"{line_set} must be an array of lines.")
         data = self.records.clean(ent, body, creating=True)
         if t.parent is not None:
             pent, prec = t.parent
             nav = next(n for n in pent.nav.values() if n.target == ent.name and n.collection)
             data[nav.join[1]] = prec[nav.join[0]]
-        single = ent.name != "salesInvoiceLine" and nested_lines is None
+        single = ent.name not in LINE_DOCUMENT and nested_lines is None
         with contextlib.nullcontext() if single else tenant.store.transaction():
             rec = self.records.insert(tenant, ent, t.company, data)
-            if ent.name == "salesInvoiceLine":
-                self.rules.recompute_totals(tenant, rec["documentId"])
+            if ent.name in LINE_DOCUMENT:
+                self.rules.recompute_totals(tenant, rec["documentId"], LINE_DOCUMENT[ent.name])
             if nested_lines is not None:
-                line_ent = ENTITIES["salesInvoiceLine"]
+                line_ent = ENTITIES[DOCUMENT_LINES[ent.name]]
                 for line in nested_lines:
                     ld = self.records.clean(line_ent, line, creating=True)
                     ld["documentId"] = rec["id"]
                     self.records.insert(tenant, line_ent, t.company, ld)
-                self.rules.recompute_totals(tenant, rec["id"])
+                self.rules.recompute_totals(tenant, rec["id"], ent.name)
                 rec = tenant.store.get(ent.name, rec["id"]) or rec
         return self._entity_response(req, t, rec, 201, location=True)
 
@@ -397,8 +399,8 @@ class RestApi:
         changes = self.records.clean(t.ent, req.json(), creating=False)
         with tenant.store.transaction():
             rec = self.records.update(tenant, t.ent, rec, changes)
-            if t.ent.name == "salesInvoiceLine":
-                self.rules.recompute_totals(tenant, rec["documentId"])
+            if t.ent.name in LINE_DOCUMENT:
+                self.rules.recompute_totals(tenant, rec["documentId"], LINE_DOCUMENT[t.ent.name])
         return self._entity_response(req, t, rec, 200)
 
     def delete(self, req: Request, tenant: Tenant, t: Target) -> Response:
@@ -417,15 +419,26 @@ class RestApi:
                     "salesInvoiceLine", {"documentId": rec["id"]}, limit=100_000
                 ):
                     self.records.delete(tenant, ENTITIES["salesInvoiceLine"], line)
-            if ent.name == "salesInvoiceLine":
-                inv = tenant.store.get("salesInvoice", rec["documentId"])
-                if inv is not None and inv.get("status") not in ("Draft", "In Review"):
+            if ent.name == "purchaseInvoice":
+                if rec.get("status") not in ("Draft", "In Review"):
                     raise dialog(
-                        f"You cannot modify the lines of the posted sales invoice {inv.get('number')}.",
+                        f"You cannot delete the posted purchase invoice {rec.get('number')}.",
+                    )
+                for line in tenant.store.find(
+                    "purchaseInvoiceLine", {"documentId": rec["id"]}, limit=100_000
+                ):
+                    self.records.delete(tenant, ENTITIES["purchaseInvoiceLine"], line)
+            if ent.name in LINE_DOCUMENT:
+                doc = LINE_DOCUMENT[ent.name]
+                inv = tenant.store.get(doc, rec["documentId"])
+                if inv is not None and inv.get("status") not in ("Draft", "In Review"):
+                    kind = "sales" if doc == "salesInvoice" else "purchase"
+                    raise dialog(
+                        f"You cannot modify the lines of the posted {kind} invoice {inv.get('number')}.",
                     )
             self.records.delete(tenant, ent, rec)
-            if ent.name == "salesInvoiceLine":
-                self.rules.recompute_totals(tenant, rec["documentId"])
+            if ent.name in LINE_DOCUMENT:
+                self.rules.recompute_totals(tenant, rec["documentId"], LINE_DOCUMENT[ent.name])
         return Response(204, b"", [("odata-version", "4.0")])
 
     def action(self, req: Request, tenant: Tenant, t: Target) -> Response:
@@ -433,6 +446,8 @@ class RestApi:
         rec = self._load(tenant, t)
         if t.ent.name == "salesInvoice" and t.action == "post":
             self.rules.post_invoice(tenant, rec)
+        elif t.ent.name == "purchaseInvoice" and t.action == "post":
+            self.rules.post_purchase_invoice(tenant, rec)
         elif t.ent.name == "customerPaymentJournal" and t.action == "post":
             self.rules.post_journal(tenant, rec)
         else:

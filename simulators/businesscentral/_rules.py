@@ -10,6 +10,11 @@
   invoice it names: ``remainingAmount`` drops, and at zero the invoice is Paid.
 - Line amounts and invoice totals are recomputed from quantity, unit price, discount
   and tax percent.
+- A purchase invoice is the vendor's side of the same: a Draft with lines priced at
+  ``unitCost`` until ``Microsoft.NAV.post`` gives it its posted number, makes it Open and
+  adds its total to the vendor's ``balance``; posting needs the vendor's invoice number,
+  refuses one the vendor already has on a posted invoice, and a posted purchase invoice
+  and its lines are read only.
 
 Where the public documentation does not say how a rule reads (the draft and posted
 number series), the choice is named in the module that applies it.
@@ -22,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from simulators.engine import Tenant
 
-from ._edm import ENTITIES, EntityDef
+from ._edm import DOCUMENT_LINES, ENTITIES, EntityDef
 from ._errors import bad_request, dialog, record_not_found, same_key_exists
 from ._records import COMPANY, Records, not_found
 from ._wire import BLANK_DATE, NIL_GUID, bc_date, money
@@ -32,6 +37,8 @@ if TYPE_CHECKING:
 
 DRAFT_SERIES = "S-INV"  # draft invoice numbers, e.g. S-INV100010
 POSTED_SERIES = "PS-INV"  # posted invoice numbers, e.g. PS-INV103010
+PURCHASE_DRAFT_SERIES = "P-INV"  # draft purchase invoice numbers (a company's setup; guessed)
+PURCHASE_POSTED_SERIES = "PP-INV"  # posted purchase invoice numbers (likewise)
 PAYMENT_TERMS_DAYS = 30  # due date when the customer has no payment terms
 
 
@@ -54,6 +61,9 @@ class Rules:
                 "customerPayment": self.customer_payment,
                 "customerPaymentJournal": self.payment_journal,
                 "currency": self.currency,
+                "vendor": self.vendor,
+                "purchaseInvoice": self.purchase_invoice,
+                "purchaseInvoiceLine": self.purchase_invoice_line,
             }
         )
 
@@ -301,24 +311,24 @@ class Rules:
             rec["shipmentDate"] = inv.get("invoiceDate", BLANK_DATE)
 
     @staticmethod
-    def _max_sequence(tenant: Tenant, doc: str) -> int:
+    def _max_sequence(tenant: Tenant, doc: str, line_type: str = "salesInvoiceLine") -> int:
         row = tenant.store.conn.execute(
-            "SELECT max(json_extract(data, '$.sequence')) FROM records WHERE type = 'salesInvoiceLine'"
+            "SELECT max(json_extract(data, '$.sequence')) FROM records WHERE type = ?"
             " AND json_extract(data, '$.documentId') = ? AND deleted = 0",
-            (doc,),
+            (line_type, doc),
         ).fetchone()
         return int(row[0] or 0)
 
-    def recompute_totals(self, tenant: Tenant, invoice_id: str) -> None:
+    def recompute_totals(self, tenant: Tenant, invoice_id: str, doc: str = "salesInvoice") -> None:
         """Invoice totals from its lines (after a line was written or deleted)."""
-        inv = tenant.store.get("salesInvoice", invoice_id)
+        inv = tenant.store.get(doc, invoice_id)
         if inv is None:
             return
         excl = tax = 0.0
         for (data,) in tenant.store.conn.execute(
             "SELECT json_extract(data, '$.amountExcludingTax') || '|' || json_extract(data, '$.totalTaxAmount')"
-            " FROM records WHERE type = 'salesInvoiceLine' AND json_extract(data, '$.documentId') = ? AND deleted = 0",
-            (invoice_id,),
+            " FROM records WHERE type = ? AND json_extract(data, '$.documentId') = ? AND deleted = 0",
+            (DOCUMENT_LINES[doc], invoice_id),
         ):
             a, _, t = str(data).partition("|")
             excl += float(a or 0)
@@ -329,7 +339,7 @@ class Rules:
             "totalAmountIncludingTax": money(excl + tax),
             "_system": True,
         }
-        self.r.update(tenant, ENTITIES["salesInvoice"], inv, changes)
+        self.r.update(tenant, ENTITIES[doc], inv, changes)
 
     def post_invoice(self, tenant: Tenant, inv: dict[str, Any]) -> dict[str, Any]:
         """Microsoft.NAV.post: Draft -> Open with the posted number; the customer owes the total."""
@@ -369,6 +379,161 @@ class Rules:
                 cust,
                 {"balanceDue": money(float(cust.get("balanceDue") or 0) + delta)},
             )
+
+    # -- vendors and purchase invoices -----------------------------------------------
+
+    def vendor(
+        self, tenant: Tenant, ent: EntityDef, company: str, rec: dict[str, Any], prev: Any
+    ) -> None:
+        self._number(tenant, ent, company, rec, prev)
+        if not rec.get("blocked"):
+            rec["blocked"] = " "
+        if _set(rec.get("currencyId")) and (
+            prev is None or rec["currencyId"] != prev.get("currencyId")
+        ):
+            cur = tenant.store.get("currency", rec["currencyId"])
+            if cur is None or cur.get(COMPANY) != company:
+                raise not_found(ENTITIES["currency"], rec["currencyId"])
+            rec["currencyCode"] = cur["code"]
+
+    def purchase_invoice(
+        self, tenant: Tenant, ent: EntityDef, company: str, rec: dict[str, Any], prev: Any
+    ) -> None:
+        posted = prev is not None and prev.get("status") not in ("Draft", "In Review")
+        if posted and not rec.get("_system"):
+            raise dialog(
+                f"You cannot modify the posted purchase invoice {prev.get('number')}. Posted "
+                "invoices can only be corrected with a credit memo."
+            )
+        rec.pop("_system", None)
+        if prev is None:
+            if not rec.get("number"):
+                rec["number"] = self.r.next_number(
+                    tenant, company, PURCHASE_DRAFT_SERIES, width=6, start=10001
+                )
+            rec["status"] = rec.get("status") or "Draft"
+        vendor = None
+        if (
+            prev is None
+            or rec.get("vendorId") != prev.get("vendorId")
+            or rec.get("vendorNumber") != prev.get("vendorNumber")
+        ):
+            if (
+                prev is not None
+                and rec.get("vendorNumber") != prev.get("vendorNumber")
+                and rec.get("vendorId") == prev.get("vendorId")
+            ):
+                rec["vendorId"] = NIL_GUID
+            vendor = self._ref(tenant, company, rec, "vendor", "vendorId", "vendorNumber")
+        if vendor is not None:
+            if vendor.get("blocked") == "All":
+                raise dialog(
+                    f"You cannot create this type of document when Vendor {vendor['number']} is "
+                    "blocked with type All"
+                )
+            rec["vendorName"] = rec["payToName"] = vendor["displayName"]
+            rec["payToVendorId"], rec["payToVendorNumber"] = vendor["id"], vendor["number"]
+            for side in ("buyFrom", "payTo"):
+                for src, dst in (
+                    ("addressLine1", "AddressLine1"),
+                    ("addressLine2", "AddressLine2"),
+                    ("city", "City"),
+                    ("country", "Country"),
+                    ("state", "State"),
+                    ("postalCode", "PostCode"),
+                ):
+                    if not rec.get(side + dst):
+                        rec[side + dst] = vendor.get(src, "")
+            if not rec.get("currencyCode"):
+                rec["currencyCode"] = vendor.get("currencyCode", "")
+                rec["currencyId"] = vendor.get("currencyId", NIL_GUID)
+        if not _set(rec.get("invoiceDate")):
+            rec["invoiceDate"] = self._today(tenant)
+        if not _set(rec.get("postingDate")):
+            rec["postingDate"] = rec["invoiceDate"]
+        if not _set(rec.get("dueDate")):
+            due = date.fromisoformat(rec["invoiceDate"]) + timedelta(days=PAYMENT_TERMS_DAYS)
+            rec["dueDate"] = due.isoformat()
+
+    def purchase_invoice_line(
+        self, tenant: Tenant, ent: EntityDef, company: str, rec: dict[str, Any], prev: Any
+    ) -> None:
+        inv = tenant.store.get("purchaseInvoice", rec.get("documentId") or "")
+        if inv is None or inv.get(COMPANY) != company:
+            raise not_found(ENTITIES["purchaseInvoice"], str(rec.get("documentId")))
+        if inv.get("status") not in ("Draft", "In Review") and not rec.get("_system"):
+            raise dialog(
+                f"You cannot modify the lines of the posted purchase invoice {inv.get('number')}."
+            )
+        if not rec.get("lineType"):
+            rec["lineType"] = (
+                "Item"
+                if (_set(rec.get("itemId")) or _set(rec.get("lineObjectNumber")))
+                else "Comment"
+            )
+        if rec["lineType"] == "Item" and (
+            prev is None
+            or rec.get("itemId") != prev.get("itemId")
+            or rec.get("lineObjectNumber") != prev.get("lineObjectNumber")
+        ):
+            item = self._ref(tenant, company, rec, "item", "itemId", "lineObjectNumber")
+            assert item is not None
+            if not rec.get("description"):
+                rec["description"] = item.get("displayName", "")
+            if prev is None and not rec.get("unitCost"):
+                rec["unitCost"] = item.get("unitCost", 0)
+            rec["unitOfMeasureCode"] = item.get("baseUnitOfMeasureCode", "")
+        if prev is None:
+            rec["sequence"] = rec.get("sequence") or (
+                self._max_sequence(tenant, inv["id"], "purchaseInvoiceLine") + 10000
+            )
+        _line_amounts(rec, float(rec.get("unitCost") or 0))
+        if not _set(rec.get("expectedReceiptDate")):
+            rec["expectedReceiptDate"] = inv.get("invoiceDate", BLANK_DATE)
+
+    def post_purchase_invoice(self, tenant: Tenant, inv: dict[str, Any]) -> dict[str, Any]:
+        """Microsoft.NAV.post on a purchase invoice: Draft -> Open with the posted number;
+        the firm owes the vendor the total."""
+        if inv.get("status") not in ("Draft", "In Review"):
+            raise dialog(f"The purchase invoice {inv.get('number')} has already been posted.")
+        vin = str(inv.get("vendorInvoiceNumber") or "")
+        if not vin:
+            raise dialog(
+                "You need to enter the document number of the document from the vendor in the "
+                "Vendor Invoice No. field, so that this document stays linked to the original."
+            )
+        for other in tenant.store.find(
+            "purchaseInvoice", {"vendorId": inv.get("vendorId"), "vendorInvoiceNumber": vin}
+        ):
+            if other["id"] != inv["id"] and other.get("status") not in ("Draft", "In Review"):
+                raise dialog(f"Purchase Invoice {vin} already exists for this vendor.")
+        n_lines = tenant.store.conn.execute(
+            "SELECT count(*) FROM records WHERE type = 'purchaseInvoiceLine' AND json_extract(data, '$.documentId') = ?"
+            " AND deleted = 0 AND json_extract(data, '$.lineType') != 'Comment'",
+            (inv["id"],),
+        ).fetchone()[0]
+        if not n_lines:
+            raise dialog("There is nothing to post.")
+        total = float(inv.get("totalAmountIncludingTax") or 0)
+        number = self.r.next_number(
+            tenant, inv[COMPANY], PURCHASE_POSTED_SERIES, width=6, start=10301
+        )
+        with tenant.store.transaction():
+            posted = self.r.update(
+                tenant,
+                ENTITIES["purchaseInvoice"],
+                inv,
+                {"status": "Open", "number": number, "_system": True},
+            )
+            vendor = tenant.store.get("vendor", str(inv.get("vendorId") or ""))
+            if vendor is not None:
+                self.r.update(
+                    tenant,
+                    ENTITIES["vendor"],
+                    vendor,
+                    {"balance": money(float(vendor.get("balance") or 0) + total)},
+                )
+        return posted
 
     # -- payments --------------------------------------------------------------------
 
@@ -449,6 +614,19 @@ class Rules:
                 self._balance(tenant, line["customerId"], -paid)
                 self.r.delete(tenant, ENTITIES["customerPayment"], line)
         return len(lines)
+
+
+def _line_amounts(rec: dict[str, Any], price: float) -> None:
+    """A document line's amounts from quantity, price, discount and tax percent."""
+    gross = float(rec.get("quantity") or 0) * price
+    pct = float(rec.get("discountPercent") or 0)
+    disc = float(rec.get("discountAmount") or 0) or gross * pct / 100.0
+    rec["discountAmount"] = money(disc)
+    excl = money(gross - disc)
+    tax = money(excl * float(rec.get("taxPercent") or 0) / 100.0)
+    rec["amountExcludingTax"] = rec["netAmount"] = excl
+    rec["totalTaxAmount"] = rec["netTaxAmount"] = tax
+    rec["amountIncludingTax"] = rec["netAmountIncludingTax"] = money(excl + tax)
 
 
 def today(ts: float) -> str:

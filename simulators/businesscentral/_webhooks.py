@@ -100,7 +100,13 @@ class Webhooks:
 
     def _http(self) -> httpx.AsyncClient:
         if self._client is None:
-            self._client = httpx.AsyncClient(verify=self.ca_bundle or True, trust_env=False)
+            # no idle keep-alive connections: nothing is left open when the server stops
+            # (the engine's shutdown does not reach this client)
+            self._client = httpx.AsyncClient(
+                verify=self.ca_bundle or True,
+                trust_env=False,
+                limits=httpx.Limits(max_keepalive_connections=0),
+            )
         return self._client
 
     # -- API -------------------------------------------------------------------------

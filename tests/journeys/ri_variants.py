@@ -186,9 +186,10 @@ def _milestone_split_wrong() -> None:
 
 def _root_subsidiary() -> None:
     """New customers and every job land in the parent subsidiary, not the legal entity."""
+    from reference_integration.erp.netsuite import NetSuiteErp
     from reference_integration.flows import closed_won
 
-    async def root(svc: Any, country: Any) -> dict[str, Any]:
+    async def root(self: Any, country: Any) -> dict[str, Any]:
         return {"subsidiary": {"id": "1"}}
 
     orig = closed_won.legal_entity
@@ -198,7 +199,7 @@ def _root_subsidiary() -> None:
         out["erp"] = {"subsidiary": {"id": "1"}}
         return out
 
-    closed_won.subsidiary_for = root
+    NetSuiteErp.subsidiary_for = root
     closed_won.legal_entity = legal_entity
 
 

@@ -3,7 +3,8 @@
 The client-credentials grant (``scope=https://api.businesscentral.dynamics.com/.default``)
 gives an hour-long bearer token; a 401 means it expired, so the client asks for a new one
 and repeats the call once. Entities live under ``companies({id})/``; lists page with
-``@odata.nextLink``. Updates and deletes need the entity's ``@odata.etag`` in If-Match:
+``@odata.nextLink``. Every entity call takes the ``company`` it is in (default: the
+configured ``company_id``). Updates and deletes need the entity's ``@odata.etag`` in If-Match:
 the client reads the entity first when it holds no ETag, and on 412 (someone changed it
 in between) reads and applies the change again, once. Rate signal: 429 (+ Retry-After).
 """
@@ -93,15 +94,27 @@ class BusinessCentralClient(HttpClient):
             await self.refresh_auth()
         return await self.send(method, url, **kw)
 
-    def url(self, path: str) -> str:
-        return f"{self.company}/{path.lstrip('/')}"
+    async def root_call(self, method: str, path: str, **kw: Any) -> httpx.Response:
+        """A call at the API root, outside the company (``subscriptions``)."""
+        return await self._call(method, f"{str(self.cfg['api_url']).rstrip('/')}/{path}", **kw)
+
+    def url(self, path: str, company: str | None = None) -> str:
+        base = self.company
+        if company:
+            base = f"{str(self.cfg['api_url']).rstrip('/')}/companies({company})"
+        return f"{base}/{path.lstrip('/')}"
 
     async def list(
-        self, entity_set: str, *, filter: str | None = None, select: str | None = None
+        self,
+        entity_set: str,
+        *,
+        filter: str | None = None,
+        select: str | None = None,
+        company: str | None = None,
     ) -> list[dict[str, Any]]:
         """Every entity of a set matching ``filter``, following @odata.nextLink."""
         params = {k: v for k, v in (("$filter", filter), ("$select", select)) if v}
-        resp = await self._call("GET", self.url(entity_set), params=params)
+        resp = await self._call("GET", self.url(entity_set, company), params=params)
         page = resp.json()
         out: list[dict[str, Any]] = list(page.get("value") or [])
         while page.get("@odata.nextLink"):
@@ -109,14 +122,20 @@ class BusinessCentralClient(HttpClient):
             out.extend(page.get("value") or [])
         return out
 
-    async def find_one(self, entity_set: str, field: str, value: str) -> dict[str, Any] | None:
-        rows = await self.list(entity_set, filter=f"{field} eq {odata_quote(value)}")
+    async def find_one(
+        self, entity_set: str, field: str, value: str, company: str | None = None
+    ) -> dict[str, Any] | None:
+        rows = await self.list(
+            entity_set, filter=f"{field} eq {odata_quote(value)}", company=company
+        )
         return rows[0] if rows else None
 
-    async def get(self, entity_set: str, key: str) -> dict[str, Any] | None:
+    async def get(
+        self, entity_set: str, key: str, company: str | None = None
+    ) -> dict[str, Any] | None:
         """An entity, or None when it does not exist."""
         try:
-            resp = await self._call("GET", self.url(f"{entity_set}({key})"))
+            resp = await self._call("GET", self.url(f"{entity_set}({key})", company))
         except VendorError as exc:
             if exc.status == 404:
                 return None
@@ -124,8 +143,11 @@ class BusinessCentralClient(HttpClient):
         data: dict[str, Any] = resp.json()
         return data
 
-    async def create(self, entity_set: str, body: dict[str, Any]) -> dict[str, Any]:
-        data: dict[str, Any] = (await self._call("POST", self.url(entity_set), json=body)).json()
+    async def create(
+        self, entity_set: str, body: dict[str, Any], company: str | None = None
+    ) -> dict[str, Any]:
+        resp = await self._call("POST", self.url(entity_set, company), json=body)
+        data: dict[str, Any] = resp.json()
         return data
 
     async def update(
@@ -156,6 +178,8 @@ class BusinessCentralClient(HttpClient):
     async def delete(self, entity_set: str, key: str, etag: str = "*") -> None:
         await self._call("DELETE", self.url(f"{entity_set}({key})"), headers={"If-Match": etag})
 
-    async def action(self, entity_set: str, key: str, name: str) -> None:
+    async def action(
+        self, entity_set: str, key: str, name: str, company: str | None = None
+    ) -> None:
         """A bound action, e.g. salesInvoices({id})/Microsoft.NAV.post."""
-        await self._call("POST", self.url(f"{entity_set}({key})/Microsoft.NAV.{name}"))
+        await self._call("POST", self.url(f"{entity_set}({key})/Microsoft.NAV.{name}", company))

@@ -8,7 +8,6 @@ from ..errors import NotReady
 from ..services import Services
 
 CRM_SERVICE = "salesforce"
-ERP_SERVICE = "netsuite"
 
 
 def project_of_workspace(svc: Services, workspace_id: str) -> dict[str, Any] | None:
@@ -21,16 +20,6 @@ def save_project(svc: Services, project: dict[str, Any]) -> None:
     svc.store.set_link(
         "workspace", project["workspace_id"], {"opportunity": project["opportunity"]}
     )
-
-
-async def erp_service_item(svc: Services) -> str:
-    """The ERP service item invoice lines use (the first active one), looked up once."""
-    if "service_item" not in svc.cache:
-        rows = await svc.erp.suiteql("SELECT id FROM item WHERE isinactive = 'F' ORDER BY id")
-        if not rows:
-            raise NotReady("the ERP has no service item to invoice with")
-        svc.cache["service_item"] = str(rows[0]["id"])
-    return str(svc.cache["service_item"])
 
 
 async def ensure_employee(svc: Services, psa_user_id: str) -> str:
@@ -50,19 +39,8 @@ async def ensure_employee(svc: Services, psa_user_id: str) -> str:
 
 
 async def upsert_employee(svc: Services, psa_user_id: str, row: dict[str, Any]) -> str:
-    """PUT employee/eid:<HCM employee id>: the consultant as an ERP employee (for timeBills)."""
-    eid = f"wd-{row['Employee_ID']}"
-    first, _, last = str(row.get("Worker", "")).partition(" ")
-    body: dict[str, Any] = {
-        "firstName": first or str(row["Employee_ID"]),
-        "lastName": last or str(row["Employee_ID"]),
-        "email": row.get("Email"),
-        "subsidiary": {"id": svc.settings.erp_subsidiary},
-        "isJobResource": True,
-    }
-    if row.get("Cost_Rate"):
-        body["laborCost"] = float(row["Cost_Rate"])
-    await svc.erp.upsert("employee", eid, body)
+    """The consultant as an ERP employee (for time bills); the key the ERP knows it by."""
+    eid = await svc.erp_port.employee(row)
     svc.store.set_link(
         "psa_user",
         psa_user_id,

@@ -17,19 +17,10 @@ from typing import Any
 from ..logs import get_logger
 from ..services import Services
 from . import notify
-from ._common import ERP_SERVICE, erp_service_item, project_of_workspace
+from ._common import project_of_workspace
 from .closed_won import FIXED, MILESTONE, TM
 
 log = get_logger("billing")
-PAID = "B"
-
-
-def _date(text: str) -> str:
-    """SuiteQL dates come back as ISO text or M/D/YYYY; answer ISO."""
-    if "/" in text:
-        m, d, y = text.split("/")[:3]
-        return f"{int(y[:4]):04d}-{int(m):02d}-{int(d):02d}"
-    return text[:10]
 
 
 async def billing_run(svc: Services, through: str) -> list[str]:
@@ -48,7 +39,7 @@ async def finish_pending(svc: Services, project: dict[str, Any]) -> None:
     for eid, pending in svc.store.links("billing").items():
         if pending["job"] != project["job_id"] or pending.get("done"):
             continue
-        inv = await svc.erp.get(f"invoice/eid:{eid}")
+        inv = await svc.erp_port.invoice_by_key(eid)
         if inv is not None:
             await record_invoice(
                 svc, project, str(inv["id"]), pending["time_entries"], pending["expenses"]
@@ -78,11 +69,7 @@ async def bill_project(svc: Services, project: dict[str, Any], through: str) -> 
     job = project["job_id"]
     await finish_pending(svc, project)
     await catch_up_time(svc, project, through)
-    rows = await svc.erp.suiteql(
-        "SELECT id, externalid, trandate FROM timebill WHERE customer = "
-        f"{int(job)} AND isbillable = 'T' AND isbilled = 'F' ORDER BY id"
-    )
-    bills = [r for r in rows if _date(str(r.get("trandate") or "")) <= through]
+    bills = await svc.erp_port.unbilled_time(project, through)
     expenses = {
         k: v
         for k, v in svc.store.links("expense").items()
@@ -90,38 +77,13 @@ async def bill_project(svc: Services, project: dict[str, Any], through: str) -> 
     }
     if not bills and not expenses:
         return None
-    ids = sorted(str(r["id"]) for r in bills) + [f"x{k}" for k in sorted(expenses)]
+    ids = sorted(str(b) for b, _ in bills) + [f"x{k}" for k in sorted(expenses)]
     digest = hashlib.sha1(",".join(ids).encode()).hexdigest()[:16]
     eid = f"tm-{job}-{digest}"
-    body: dict[str, Any] = {
-        "entity": {"id": job},
-        "tranDate": through,
-        "memo": f"Time and materials through {through}",
-        "otherRefNum": project["opportunity"],
-    }
-    if bills:
-        body["time"] = {"items": [{"doc": {"id": r["id"]}, "apply": True} for r in bills]}
-    if expenses:
-        item = await erp_service_item(svc)
-        body["item"] = {
-            "items": [
-                {
-                    "item": {"id": item},
-                    "quantity": 1,
-                    "rate": v["amount"],
-                    "description": f"Expense: {v.get('category') or ''} {v['date']}",
-                }
-                for v in expenses.values()
-            ]
-        }
-    te_ids = [
-        str(r["externalid"]).removeprefix(svc.settings.time_bill_prefix)
-        for r in bills
-        if str(r.get("externalid") or "").startswith(svc.settings.time_bill_prefix)
-    ]
+    te_ids = [te for _, te in bills if te is not None]
     pending = {"job": job, "time_entries": te_ids, "expenses": list(expenses), "done": False}
     svc.store.set_link("billing", eid, pending)
-    inv_id = await svc.erp.create_once("invoice", eid, body)
+    inv_id = await svc.erp_port.time_invoice(eid, project, through, [b for b, _ in bills], expenses)
     for k, v in expenses.items():
         svc.store.set_link("expense", k, {**v, "invoice": inv_id})
     await record_invoice(svc, project, inv_id, te_ids, list(expenses))
@@ -141,25 +103,8 @@ async def on_story(svc: Services, story_id: str) -> None:
     cents = (project.get("milestones") or {}).get(str(story["id"]), {}).get("cents")
     if cents is None:
         cents = int(story.get("budget_estimate_in_cents") or 0)
-    item = await erp_service_item(svc)
-    inv_id = await svc.erp.create_once(
-        "invoice",
-        f"ms-{story['id']}",
-        {
-            "entity": {"id": project["job_id"]},
-            "memo": f"{project['billing_model']}: {story['title']}",
-            "otherRefNum": project["opportunity"],
-            "item": {
-                "items": [
-                    {
-                        "item": {"id": item},
-                        "quantity": 1,
-                        "rate": int(cents) / 100,
-                        "description": str(story["title"]),
-                    }
-                ]
-            },
-        },
+    inv_id = await svc.erp_port.milestone_invoice(
+        f"ms-{story['id']}", project, str(story["title"]), int(cents)
     )
     svc.store.set_link("milestone_invoice", str(story["id"]), {"invoice": inv_id})
     await record_invoice(svc, project, inv_id, [], [])
@@ -174,12 +119,12 @@ async def record_invoice(
     expense_ids: list[str],
 ) -> None:
     """The PSA invoice (marks its time and expenses invoiced) and the CRM status."""
-    inv = await svc.erp.get(f"invoice/{inv_id}")
+    inv = await svc.erp_port.invoice(inv_id)
     tran = str((inv or {}).get("tranId") or inv_id)
     status = _status(inv)
     found = await svc.psa.list(
         "invoices",
-        external_reference_service_name=ERP_SERVICE,
+        external_reference_service_name=svc.erp_port.service,
         external_reference_service_model_ref=inv_id,
     )
     if not found:
@@ -193,7 +138,7 @@ async def record_invoice(
                 "draft": False,
                 "user_invoice_title": tran,
                 "external_reference": {
-                    "service_name": ERP_SERVICE,
+                    "service_name": svc.erp_port.service,
                     "service_model": "invoice",
                     "service_model_ref": inv_id,
                     "status": "successful",
@@ -226,7 +171,7 @@ async def psa_status(
     for psa_inv in psa_invoices:
         await svc.psa.external_reference(
             {
-                "service_name": ERP_SERVICE,
+                "service_name": svc.erp_port.service,
                 "service_model": "invoice",
                 "service_model_ref": invoice_id,
                 "subject_type": "Invoice",
@@ -259,9 +204,10 @@ async def crm_latest_status(svc: Services, opp_id: str, read: dict[str, Any] | N
     ours = [k for k, v in svc.store.links("invoice").items() if v["opportunity"] == opp_id]
     if not ours:
         return
-    newest = max(ours, key=int)
+    links = svc.store.links("invoice")
+    newest = svc.erp_port.newest({k: links[k] for k in ours})
     # the record this task already read (and told the PSA about), else the ERP's now
-    inv = (read or {}).get(newest) or await svc.erp.get(f"invoice/{newest}")
+    inv = (read or {}).get(newest) or await svc.erp_port.invoice(newest)
     tran = str((inv or {}).get("tranId") or newest)
     await crm_status(svc, opp_id, f"{tran} {_status(inv)}")
 
@@ -271,12 +217,12 @@ async def on_erp_invoice(svc: Services, invoice_id: str) -> None:
     known = svc.store.link("invoice", invoice_id)
     if known is None:
         return
-    inv = await svc.erp.get(f"invoice/{invoice_id}")
+    inv = await svc.erp_port.invoice(invoice_id)
     if inv is None:
         return
     found = await svc.psa.list(
         "invoices",
-        external_reference_service_name=ERP_SERVICE,
+        external_reference_service_name=svc.erp_port.service,
         external_reference_service_model_ref=invoice_id,
     )
     await psa_status(svc, invoice_id, _status(inv), found)

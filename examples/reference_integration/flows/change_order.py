@@ -25,10 +25,7 @@ async def apply(svc: Services, project: dict[str, Any], opp: dict[str, Any]) -> 
     await svc.psa.update(
         "workspaces", "workspace", ws, {"price_in_cents": _cents(amount), "start_date": close}
     )
-    await svc.erp.patch(
-        f"job/{job}",
-        {"startDate": close, "comments": f"Budget {amount:.2f}; {project['billing_model']}"},
-    )
+    await svc.erp_port.change_job(job, close, amount, project["billing_model"])
     old_amount = float(project.get("amount") or 0.0)
     project = {**project, "amount": amount, "close_date": close}
     # staffing demand

@@ -10,17 +10,11 @@ from typing import Any
 from ..logs import correlation_id, get_logger
 from ..services import Services
 from . import change_order, notify
-from ._common import CRM_SERVICE, ERP_SERVICE, save_project
+from ._common import CRM_SERVICE, save_project
 from .staffing import staff
 
 log = get_logger("closed_won")
 TM, FIXED, MILESTONE, RETAINER = "Time and Materials", "Fixed Fee", "Milestone", "Retainer"
-#: NetSuite job.jobBillingType is a select; its values named as NetSuite labels them
-BILLING_TYPE = {
-    TM: "Time and Materials",
-    FIXED: "Fixed Bid, Interval",
-    MILESTONE: "Fixed Bid, Milestone",
-}
 DELIVERY_TASK = "Delivery"
 
 
@@ -50,33 +44,14 @@ async def set_up(svc: Services, opp: dict[str, Any], project: dict[str, Any]) ->
 
         raise Unprocessable(f"opportunity {opp_id} has no account; set AccountId and replay")
     # 1. customer in the ERP, upserted by the CRM account id; a customer the ERP already
-    #    has keeps its subsidiary (legal entity) and currency
-    known = await svc.erp.get(f"customer/eid:{account['Id']}")
-    body: dict[str, Any] = {
-        "companyName": account["Name"],
-        "phone": account.get("Phone"),
-        "url": account.get("Website"),
-    }
-    if known is None:
-        body.update(await subsidiary_for(svc, account.get("BillingCountry")))
-    customer_id = await svc.erp.upsert("customer", str(account["Id"]), body)
-    entity = await legal_entity(svc, known or await svc.erp.get(f"customer/{customer_id}"))
+    #    has keeps its legal entity and currency
+    customer_id, customer = await svc.erp_port.customer(account)
+    entity = await legal_entity(svc, customer)
     cf = svc.settings.crm_customer_field
     if account.get(cf) != customer_id and cf in account:
         await svc.crm.update("Account", str(account["Id"]), {cf: customer_id})
     # 2. job (project) in the ERP, upserted by the opportunity id
-    job_id = await svc.erp.upsert(
-        "job",
-        opp_id,
-        {
-            "companyName": opp["Name"],
-            "parent": {"id": customer_id},
-            "startDate": opp.get("CloseDate"),
-            "jobBillingType": {"refName": BILLING_TYPE.get(model, "Fixed Bid, Interval")},
-            "comments": f"Budget {float(opp.get('Amount') or 0):.2f}; {model}",
-            **entity["erp"],
-        },
-    )
+    job_id = await svc.erp_port.job(opp, customer_id, model, entity)
     # 3. workspace in the PSA, found by its external reference to the opportunity
     ws = await find_workspace(svc, opp_id)
     if ws is None:
@@ -102,7 +77,7 @@ async def set_up(svc: Services, opp: dict[str, Any], project: dict[str, Any]) ->
     ws_id = str(ws["id"])
     await svc.psa.external_reference(
         {
-            "service_name": ERP_SERVICE,
+            "service_name": svc.erp_port.service,
             "service_model": "job",
             "service_model_ref": job_id,
             "subject_type": "Workspace",
@@ -140,43 +115,12 @@ async def set_up(svc: Services, opp: dict[str, Any], project: dict[str, Any]) ->
     log.info("project set up", extra={"opportunity": opp_id, "workspace": ws_id, "job": job_id})
 
 
-async def subsidiary_for(svc: Services, country: Any) -> dict[str, Any]:
-    """A new customer goes to the operating subsidiary (legal entity, not a parent) of its
-    billing country, in that subsidiary's currency; ``Settings.erp_subsidiary`` otherwise."""
-    if "subsidiaries" not in svc.cache:
-        svc.cache["subsidiaries"] = await svc.erp.suiteql(
-            "SELECT id, country, currency, parent FROM subsidiary ORDER BY id"
-        )
-    rows = svc.cache["subsidiaries"]
-    parents = {str(r.get("parent")) for r in rows if r.get("parent")}
-    for row in [r for r in rows if str(r["id"]) not in parents]:  # operating entities
-        if country and str(row.get("country") or "").upper() == str(country).upper():
-            out: dict[str, Any] = {"subsidiary": {"id": str(row["id"])}}
-            if row.get("currency"):
-                out["currency"] = {"id": str(row["currency"])}
-            return out
-    return {"subsidiary": {"id": svc.settings.erp_subsidiary}}
-
-
 async def legal_entity(svc: Services, customer: dict[str, Any] | None) -> dict[str, Any]:
-    """The subsidiary and currency a known ERP customer sits in, and the PSA rate card in
+    """The legal entity and currency a known ERP customer sits in, and the PSA rate card in
     that currency: the job and the workspace follow the customer's legal entity."""
-    out: dict[str, Any] = {"erp": {}, "psa": {}}
-    if customer is None:
-        return out
-    sub, cur = customer.get("subsidiary") or {}, customer.get("currency") or {}
-    if sub.get("id"):
-        out["erp"]["subsidiary"] = {"id": str(sub["id"])}
-    if not cur.get("id"):
-        return out
-    out["erp"]["currency"] = {"id": str(cur["id"])}
-    key = f"currency:{cur['id']}"
-    if key not in svc.cache:
-        rec = await svc.erp.get(f"currency/{cur['id']}")
-        svc.cache[key] = str((rec or {}).get("symbol") or "")
-    code = svc.cache[key]
+    out = await svc.erp_port.legal_entity(customer)
+    code = out["psa"].get("currency")
     if code:
-        out["psa"]["currency"] = code
         cards = [c for c in await svc.psa.list("rate_cards") if c.get("currency") == code]
         if cards:
             out["psa"]["rate_card_id"] = str(min(cards, key=lambda c: int(c["id"]))["id"])

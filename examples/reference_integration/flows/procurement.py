@@ -109,34 +109,7 @@ async def book_supplier_invoices(svc: Services) -> int:
             lines.append((str(job), ln))
         if not lines:
             continue
-        job_rec = await svc.erp.get(f"job/{lines[0][0]}") or {}
-        sub = (job_rec.get("subsidiary") or {}).get("id") or svc.settings.erp_subsidiary
-        supplier = inv["supplier"]
-        vendor = f"coupa-sup-{supplier['id']}"
-        await svc.erp.upsert(
-            "vendor", vendor, {"companyName": supplier["name"], "subsidiary": {"id": str(sub)}}
-        )
-        await svc.erp.upsert(
-            "vendorBill",
-            f"coupa-inv-{inv['id']}",
-            {
-                "entity": {"externalId": vendor},
-                "tranId": str(inv["invoice-number"])[:45],
-                "tranDate": str(inv["invoice-date"])[:10],
-                "memo": f"Coupa invoice {inv['invoice-number']}",
-                "expense": {
-                    "items": [
-                        {
-                            "amount": float(ln["total"]),
-                            "memo": str(ln.get("description") or "")[:200] or None,
-                            "customer": {"id": job},
-                            "isBillable": False,
-                        }
-                        for job, ln in lines
-                    ]
-                },
-            },
-        )
+        await svc.erp_port.supplier_bill(inv["supplier"], inv, lines)
         await svc.coupa.mark_exported("invoices", str(inv["id"]))
         booked += 1
     return booked

@@ -28,40 +28,9 @@ async def on_time_entry(svc: Services, entry_id: str) -> None:
 
 
 async def sync_time_entry(svc: Services, te: dict[str, Any], project: dict[str, Any]) -> int:
-    """Upsert the approved entry's timeBill unless it is billed; 1 when written."""
-    eid = f"{svc.settings.time_bill_prefix}{te['id']}"
-    existing = await svc.erp.get(f"timeBill/eid:{eid}")
-    if existing is not None and existing.get("isBilled"):
-        return 0  # already invoiced; billed time cannot change
-    if existing is not None and _same(existing, te):
-        return 0
-    employee = await ensure_employee(svc, str(te["user_id"]))
-    billable = bool(te.get("billable")) and project["billing_model"] == TM
-    await svc.erp.upsert(
-        "timeBill",
-        eid,
-        {
-            "employee": {"externalId": employee},
-            "customer": {"id": project["job_id"]},
-            "hours": round(int(te["time_in_minutes"]) / 60, 4),
-            "rate": int(te.get("rate_in_cents") or 0) / 100,
-            "tranDate": te["date_performed"],
-            "isBillable": billable,
-            "approvalStatus": {"id": "3"},
-            "memo": (te.get("notes") or "")[:200] or None,
-        },
-    )
-    log.info("timeBill upserted", extra={"time_entry": te["id"], "external_id": eid})
-    return 1
-
-
-def _same(bill: dict[str, Any], te: dict[str, Any]) -> bool:
-    """The timeBill already says what the entry says (hours and rate)."""
-    hours = round(int(te["time_in_minutes"]) / 60, 4)
-    rate = int(te.get("rate_in_cents") or 0) / 100
-    return (
-        abs(float(bill.get("hours") or 0) - hours) < 1e-6
-        and abs(float(bill.get("rate") or 0) - rate) < 1e-6
+    """Write the approved entry's time to the ERP unless billed or unchanged; 1 when written."""
+    return await svc.erp_port.time_bill(
+        te, project, lambda: ensure_employee(svc, str(te["user_id"]))
     )
 
 
@@ -72,29 +41,10 @@ async def on_expense(svc: Services, expense_id: str) -> None:
     project = project_of_workspace(svc, str(ex["workspace_id"]))
     if project is None:
         return
-    eid = f"kantata-exp-{ex['id']}"
-    employee = await ensure_employee(svc, str(ex["user_id"]))
     billable = bool(ex.get("is_billable")) and project["billing_model"] == TM
     amount = int(ex["amount_in_cents"]) / 100
-    await svc.erp.create_once(
-        "expenseReport",
-        eid,
-        {
-            "entity": {"externalId": employee},
-            "tranDate": ex["date"],
-            "memo": f"{ex.get('category')}: {ex.get('notes') or ''}"[:200],
-            "expense": {
-                "items": [
-                    {
-                        "amount": amount,
-                        "expenseDate": ex["date"],
-                        "memo": str(ex.get("category") or "Expense"),
-                        "customer": {"id": project["job_id"]},
-                        "isBillable": billable,
-                    }
-                ]
-            },
-        },
+    await svc.erp_port.expense(
+        ex, project, lambda: ensure_employee(svc, str(ex["user_id"])), billable
     )
     if billable and svc.store.link("expense", str(ex["id"])) is None:
         svc.store.set_link(
@@ -108,4 +58,3 @@ async def on_expense(svc: Services, expense_id: str) -> None:
                 "invoice": None,
             },
         )
-    log.info("expense report upserted", extra={"expense": ex["id"], "external_id": eid})
