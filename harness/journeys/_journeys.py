@@ -254,13 +254,46 @@ def milestones(sc: Scene) -> list[dict[str, Any]]:
     return stones
 
 
-def complete(sc: Scene, story: dict[str, Any], n: int, of: int, note: bool = False) -> None:
+def complete(sc: Scene, story: dict[str, Any], n: int, of: int) -> None:
     pm = ProjectManager(sc.systems)
     with sc.steps.step(f"project manager completes milestone {n} of {of}", "psa") as s:
         sc.marks.setdefault("billable", s.started)
         pm.complete(str(story["id"]))
-        if note:  # a later edit: the same milestone's change event again
-            pm.note(str(story["id"]), f"Accepted by the customer on {sc.day}")
+
+
+def note_invoiced(sc: Scene, story: dict[str, Any], n: int) -> None:
+    """A later edit of a milestone already invoiced (the customer's acceptance note): the
+    same story's change event again, which must not invoice it twice.
+
+    Played once the milestone's invoice is recorded in the PSA and the CRM, so the stack
+    is done with the completion; the step then waits until the stack has taken the note's
+    event (it reads the story again), lets it settle, and counts the invoices."""
+    psa, sid = sc.systems.admin["psa"], str(story["id"])
+    with sc.steps.step(f"project manager adds an acceptance note to milestone {n}", "psa"):
+        ProjectManager(sc.systems).note(sid, f"Accepted by the customer on {sc.day}")
+        seq = psa.last_seq()
+    with sc.steps.step(f"the stack takes the note's story:updated event ({sid})", "psa", "wait"):
+        psa.wait_journal(
+            {
+                "method": "GET",
+                "path": rf"stories/{sid}\.json",
+                "status": 200,
+                "since_seq": seq,
+                "tenant": psa.tenant,
+            }
+        )
+    settle(sc, "the note's event settles")
+    with sc.steps.step(
+        f"the note raises no further invoice ({len(sc.invoices)} so far)", "erp", "check"
+    ):
+        now = sc.systems.admin["erp"].records("invoice", invoice_link(sc))
+        if len(now) != len(sc.invoices):
+            known = {str(i["id"]) for i in sc.invoices}
+            extra = [str(i.get("tranId")) for i in now if str(i["id"]) not in known]
+            raise AssertionError(
+                f"{len(now)} invoices for the opportunity after a note on milestone {sid}, "
+                f"expected {len(sc.invoices)}: {extra} raised again for the same milestone"
+            )
 
 
 def account_in(sc: Scene, currency: str) -> dict[str, Any] | None:
@@ -290,8 +323,9 @@ def play_fixed_fee(sc: Scene) -> None:
     stones = milestones(sc)
     if len(stones) != len(sc.mapping.milestone_shares(FIXED)):
         raise_step(sc, "fixed-fee milestone plan", f"{len(stones)} milestones in the PSA")
-    complete(sc, stones[0], 1, len(stones), note=True)
+    complete(sc, stones[0], 1, len(stones))
     wait_invoices(sc, 1)
+    note_invoiced(sc, stones[0], 1)
     pay_and_flow_back(sc)
 
 
@@ -299,8 +333,10 @@ def play_milestone(sc: Scene) -> None:
     open_project(sc, MILESTONE, 36950.35)
     stones = milestones(sc)
     for n, story in enumerate(stones, start=1):
-        complete(sc, story, n, len(stones), note=n == 1)
+        complete(sc, story, n, len(stones))
         wait_invoices(sc, n, f"invoice {n} raised in the ERP")
+        if n == 1:
+            note_invoiced(sc, story, n)
     pay_and_flow_back(sc)
 
 
@@ -681,8 +717,9 @@ def play_events_chaos(sc: Scene) -> None:
     log_and_approve(sc, 2)
     stones = milestones(sc)
     for n, story in enumerate(stones, start=1):
-        complete(sc, story, n, len(stones), note=True)
+        complete(sc, story, n, len(stones))
         wait_invoices(sc, n, f"invoice {n} raised in the ERP")
+        note_invoiced(sc, story, n)
     settle(sc)
     pay_and_flow_back(sc)
     settle(sc, "the last deliveries settle")

@@ -339,7 +339,7 @@ CAUGHT_BY: dict[str, tuple[str, str]] = {
     "flat_rate": ("tm", "rates from the firm's rate card"),
     "hours_rounded": ("tm", "hours as the consultants logged them"),
     "first_page_only": ("surge", ""),
-    "invoice_per_event": ("fixed_fee", ""),
+    "invoice_per_event": ("fixed_fee", "the note raises no further invoice"),
     "older_status_wins": ("instalments", "CRM, PSA and ERP agree on invoice status"),
     "no_429_retry": ("erp_429", "429"),
     "no_token_refresh": ("token_expiry", ""),
