@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from simulators.engine import HttpError, Tenant
 
+from ._credits import CreditRules
 from ._payments import PaymentRules, invoice_status
 from ._schema import RecordType
 from ._values import money
@@ -42,6 +43,7 @@ class BusinessRules:
         self.records = records
         self.require_time_approval = require_time_approval
         self.payments = PaymentRules(self, records)
+        self.credits = CreditRules(self, self.payments)
 
     def __call__(
         self,
@@ -63,6 +65,8 @@ class BusinessRules:
                 self._release_time(tenant, previous, set())
             if rt.name == "customerPayment" and previous:
                 self.payments.release(tenant, previous)
+            if rt.name == "creditMemo" and previous:
+                self.credits.release(tenant, previous)
             return
         if rt.name == "customerPayment":
             self.payments.save(tenant, data, previous)
@@ -71,6 +75,8 @@ class BusinessRules:
             handler(tenant, data, previous)
         if rt.is_transaction:
             self._transaction(tenant, rt, data, previous)
+        if rt.name == "creditMemo":
+            self.credits.save(tenant, data, previous)
 
     # -- helpers ---------------------------------------------------------------------
 
@@ -234,9 +240,13 @@ class BusinessRules:
                 f"{rt.tran_prefix}{tenant.store.next_sequence(f'ns:tranid:{rt.name}', 1001)}"
             )
         data.setdefault("exchangeRate", 1.0)
-        status = {"salesOrder": "B", "invoice": "A", "expenseReport": "B", "vendorBill": "A"}[
-            rt.name
-        ]
+        status = {
+            "salesOrder": "B",
+            "invoice": "A",
+            "expenseReport": "B",
+            "vendorBill": "A",
+            "creditMemo": "A",
+        }[rt.name]
         data.setdefault("status", status)
         total = 0.0
         for i, line in enumerate(data.get("item") or []):
