@@ -79,6 +79,15 @@ class SalesRep:
         )
         return opp
 
+    def grant_credit(self, opp: str, amount: float, reason: str) -> None:
+        """A credit granted to the customer on a won deal (its custom fields)."""
+        self.crm.call(
+            "PATCH",
+            f"{self.api}/sobjects/Opportunity/{opp}",
+            json={"Credit_Requested__c": amount, "Credit_Reason__c": reason},
+            expect=(204,),
+        )
+
     def opportunity(self, opp: str) -> dict[str, Any]:
         return dict(
             self.crm.call("GET", f"{self.api}/sobjects/Opportunity/{opp}", expect=(200,)).json()

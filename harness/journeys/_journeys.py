@@ -731,6 +731,18 @@ def _subcontract(sc: Scene) -> None:
     play_subcontract(sc)
 
 
+def _credit(sc: Scene) -> None:
+    from ._credit import play_credit  # it builds on this module's steps
+
+    play_credit(sc)
+
+
+def _owed_after_credit(f: Any) -> str | None:
+    from ._credit import owed_after_credit
+
+    return owed_after_credit(f)
+
+
 def _landscape(sc: Scene) -> None:
     from ._landscape import play_landscape  # it builds on this module's steps
 
@@ -845,6 +857,16 @@ JOURNEYS: Mapping[str, JourneySpec] = MappingProxyType(
             lambda sc: _subcontract(sc),
             "lifecycle",
             "a contractor bought through procurement, the spend on the job's cost",
+        ),
+        "credit": JourneySpec(
+            "credit",
+            FIXED,
+            21345.55,
+            0,
+            lambda sc: _credit(sc),
+            "lifecycle",
+            "a disputed invoice credited in the ERP; what is owed is the invoice minus the credit",
+            (("invoice minus credit is what the customer owes", _owed_after_credit),),
         ),
         "landscape": JourneySpec(
             "landscape",

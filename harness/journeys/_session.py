@@ -49,7 +49,19 @@ def _crm_extras() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
             "name": "Invoice_Status__c",
             "type": "string",
             "label": "Invoice Status",
-        }
+        },
+        {
+            "object": "Opportunity",
+            "name": "Credit_Requested__c",
+            "type": "currency",
+            "label": "Credit Requested",
+        },
+        {
+            "object": "Opportunity",
+            "name": "Credit_Reason__c",
+            "type": "string",
+            "label": "Credit Reason",
+        },
     ]
     events = [
         {

@@ -309,7 +309,27 @@ def _subcontract_not_costed() -> None:
     NetSuiteClient.upsert = upsert
 
 
+def _credit_not_applied() -> None:
+    """A granted credit is booked as a standalone credit memo on the customer, never applied
+    to the disputed invoice: the invoice still asks for the full amount."""
+    from reference_integration.clients.netsuite import NetSuiteClient
+
+    orig = NetSuiteClient.transform
+
+    async def transform(
+        self: Any, record_type: str, record_id: str, target: str, body: dict[str, Any]
+    ) -> str:
+        if target != "creditMemo":
+            return await orig(self, record_type, record_id, target, body)
+        inv = await self.get(f"{record_type}/{record_id}")
+        entity = {"id": str((inv or {}).get("entity", {}).get("id"))}
+        return await self.upsert("creditMemo", body["externalId"], {**body, "entity": entity})
+
+    NetSuiteClient.transform = transform
+
+
 VARIANTS: dict[str, Callable[[], None]] = {
+    "credit_not_applied": _credit_not_applied,
     "staffs_leavers": _staffs_leavers,
     "flat_rate": _flat_rate,
     "hours_rounded": _hours_rounded,
@@ -335,6 +355,7 @@ VARIANTS: dict[str, Callable[[], None]] = {
 
 #: variant -> (a journey of the default suite that catches it, text its failure names)
 CAUGHT_BY: dict[str, tuple[str, str]] = {
+    "credit_not_applied": ("credit", "the credit reaches the ERP"),
     "staffs_leavers": ("staffing", "staffed with active workers only"),
     "flat_rate": ("tm", "rates from the firm's rate card"),
     "hours_rounded": ("tm", "hours as the consultants logged them"),
