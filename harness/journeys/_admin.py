@@ -91,6 +91,8 @@ class Admin:
         return len(entries or [])
 
     def add_fault(self, rule: dict[str, Any]) -> None:
+        """A fault rule on this tenant only (other tenants may share the simulator)."""
+        rule = {"tenant": self.tenant, **rule}
         self.wire.call("POST", "/faults", json=rule, expect=(200, 201))
 
     # -- settling, faults and the clock (resilience journeys) -------------------------
@@ -124,7 +126,8 @@ class Admin:
         return r.text
 
     def clear_faults(self) -> None:
-        self.wire.call("DELETE", "/faults", expect=(200, 204))
+        """Lift this tenant's fault rules."""
+        self.wire.call("DELETE", "/faults", params={"tenant": self.tenant}, expect=(200, 204))
 
     def subscriptions(self) -> list[dict[str, Any]]:
         r = self.wire.call("GET", "/subscriptions", expect=(200,))

@@ -196,7 +196,13 @@ class Session:
             self.bus.emit(PhaseStarted(f"the {o.size} firm from seed {o.seed} is already loaded"))
         else:
             self.bus.emit(PhaseStarted(f"loading the {o.size} firm from seed {o.seed}"))
-            load_firm(firm, self.endpoints, timeout=self.deadline.cap(120))
+            tenant = next(
+                (ep.get("sim_tenant") for ep in self.endpoints.values() if isinstance(ep, dict)),
+                None,
+            )
+            load_firm(
+                firm, self.endpoints, tenant=tenant or "default", timeout=self.deadline.cap(120)
+            )
         self.systems = connect(self.endpoints, self.recorder, self.deadline, o.step_timeout)
         self.faults = apply_faults(self.systems.admin, o.faults)
         for f in self.faults:
