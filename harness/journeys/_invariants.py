@@ -31,6 +31,7 @@ class Facts:
         a, m = sc.systems.admin, sc.mapping
         self.spec, self.mapping, self.ledger, self.canon = spec, m, sc.ledger, sc.canon
         self.admin = a  # for a journey's own invariants that read more
+        self.ids = dict(sc.ids)
         self.model = sc.ledger.model or spec.billing_model
         self.opp_id = str(sc.ids["opportunity"])
         self.account_id = str(sc.ids["account"])

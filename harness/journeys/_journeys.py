@@ -743,6 +743,18 @@ def _owed_after_credit(f: Any) -> str | None:
     return owed_after_credit(f)
 
 
+def _acquisition(sc: Scene) -> None:
+    from ._acquisition import play_acquisition  # it builds on this module's steps
+
+    play_acquisition(sc)
+
+
+def _booked_in_acquired_entity(f: Any) -> str | None:
+    from ._acquisition import booked_in_acquired_entity
+
+    return booked_in_acquired_entity(f)
+
+
 def _landscape(sc: Scene) -> None:
     from ._landscape import play_landscape  # it builds on this module's steps
 
@@ -867,6 +879,16 @@ JOURNEYS: Mapping[str, JourneySpec] = MappingProxyType(
             "lifecycle",
             "a disputed invoice credited in the ERP; what is owed is the invoice minus the credit",
             (("invoice minus credit is what the customer owes", _owed_after_credit),),
+        ),
+        "acquisition": JourneySpec(
+            "acquisition",
+            TM,
+            28716.35,
+            2,
+            lambda sc: _acquisition(sc),
+            "lifecycle",
+            "a company acquired mid-year: its deal invoiced in its own subsidiary and currency",
+            (("the acquired company's deal is booked in its entity", _booked_in_acquired_entity),),
         ),
         "landscape": JourneySpec(
             "landscape",

@@ -328,7 +328,24 @@ def _credit_not_applied() -> None:
     NetSuiteClient.transform = transform
 
 
+def _entities_cached() -> None:
+    """The legal entities are read once at the first deal and never again: a subsidiary
+    onboarded later (an acquisition) is unknown, its clients land in the default one."""
+    from reference_integration.flows import closed_won
+
+    async def subsidiary_for(svc: Any, country: Any) -> dict[str, Any]:
+        if "subsidiaries" not in svc.cache:
+            svc.cache["subsidiaries"] = await svc.erp.suiteql(
+                "SELECT id, country, currency, parent FROM subsidiary ORDER BY id"
+            )
+        found = closed_won._entity_of_country(svc.cache["subsidiaries"], country)
+        return found or {"subsidiary": {"id": svc.settings.erp_subsidiary}}
+
+    closed_won.subsidiary_for = subsidiary_for
+
+
 VARIANTS: dict[str, Callable[[], None]] = {
+    "entities_cached": _entities_cached,
     "credit_not_applied": _credit_not_applied,
     "staffs_leavers": _staffs_leavers,
     "flat_rate": _flat_rate,
@@ -355,6 +372,7 @@ VARIANTS: dict[str, Callable[[], None]] = {
 
 #: variant -> (a journey of the default suite that catches it, text its failure names)
 CAUGHT_BY: dict[str, tuple[str, str]] = {
+    "entities_cached": ("acquisition", "booked in its entity"),
     "credit_not_applied": ("credit", "the credit reaches the ERP"),
     "staffs_leavers": ("staffing", "staffed with active workers only"),
     "flat_rate": ("tm", "rates from the firm's rate card"),

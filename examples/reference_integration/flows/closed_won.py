@@ -144,11 +144,22 @@ async def set_up(svc: Services, opp: dict[str, Any], project: dict[str, Any]) ->
 async def subsidiary_for(svc: Services, country: Any) -> dict[str, Any]:
     """A new customer goes to the operating subsidiary (legal entity, not a parent) of its
     billing country, in that subsidiary's currency; ``Settings.erp_subsidiary`` otherwise."""
-    if "subsidiaries" not in svc.cache:
-        svc.cache["subsidiaries"] = await svc.erp.suiteql(
-            "SELECT id, country, currency, parent FROM subsidiary ORDER BY id"
-        )
-    rows = svc.cache["subsidiaries"]
+    fresh = "subsidiaries" not in svc.cache
+    for attempt in range(2):  # a country no known entity serves: re-read, one may be new
+        if fresh or attempt:
+            svc.cache["subsidiaries"] = await svc.erp.suiteql(
+                "SELECT id, country, currency, parent FROM subsidiary ORDER BY id"
+            )
+        found = _entity_of_country(svc.cache["subsidiaries"], country)
+        if found is not None or fresh or not country:
+            break
+    if found is not None:
+        return found
+    return {"subsidiary": {"id": svc.settings.erp_subsidiary}}
+
+
+def _entity_of_country(rows: list[dict[str, Any]], country: Any) -> dict[str, Any] | None:
+    """The operating subsidiary (not a parent) of ``country``, with its currency."""
     parents = {str(r.get("parent")) for r in rows if r.get("parent")}
     for row in [r for r in rows if str(r["id"]) not in parents]:  # operating entities
         if country and str(row.get("country") or "").upper() == str(country).upper():
@@ -156,7 +167,7 @@ async def subsidiary_for(svc: Services, country: Any) -> dict[str, Any]:
             if row.get("currency"):
                 out["currency"] = {"id": str(row["currency"])}
             return out
-    return {"subsidiary": {"id": svc.settings.erp_subsidiary}}
+    return None
 
 
 async def legal_entity(svc: Services, customer: dict[str, Any] | None) -> dict[str, Any]:
