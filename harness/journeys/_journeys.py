@@ -755,6 +755,12 @@ def _booked_in_acquired_entity(f: Any) -> str | None:
     return booked_in_acquired_entity(f)
 
 
+def _token_lifetimes(sc: Scene) -> None:
+    from ._lifetimes import play_token_lifetimes  # it builds on this module's steps
+
+    play_token_lifetimes(sc)
+
+
 def _landscape(sc: Scene) -> None:
     from ._landscape import play_landscape  # it builds on this module's steps
 
@@ -860,6 +866,15 @@ JOURNEYS: Mapping[str, JourneySpec] = MappingProxyType(
             play_token_expiry,
             "resilience",
             "tokens expire mid-journey",
+        ),
+        "token_lifetimes": JourneySpec(
+            "token_lifetimes",
+            TM,
+            15487.35,
+            2,
+            lambda sc: _token_lifetimes(sc),
+            "resilience",
+            "the PSA's and the ERP's clocks run past their access-token lifetimes",
         ),
         "subcontract": JourneySpec(
             "subcontract",
