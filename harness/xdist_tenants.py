@@ -116,8 +116,8 @@ def stop(shared: Path) -> None:
 
 
 def serve(shared: Path, watch: int) -> None:
-    """Run the simulators (TLS, free ports, the run's CRM fields) until SIGTERM or until
-    the process ``watch`` is gone."""
+    """Run the simulators (TLS, free ports, the run's CRM fields) and the peripherals
+    until SIGTERM or until the process ``watch`` is gone."""
     from ._config import load_config
     from .journeys._session import _crm_settings
     from .stack import Stack, StackSettings, endpoints_document
@@ -131,6 +131,7 @@ def serve(shared: Path, watch: int) -> None:
             dialect_settings=_with_crm_fields(cfg, _crm_settings),
             vendors=dict(cfg.vendors),
             contracts="strict",
+            peripherals=True,  # WireMock for the landscape journeys, when Java is there
         )
     ).start()
     done = threading.Event()
