@@ -79,12 +79,12 @@ class SalesRep:
         )
         return opp
 
-    def grant_credit(self, opp: str, amount: float, reason: str) -> None:
-        """A credit granted to the customer on a won deal (its custom fields)."""
+    def grant_credit(self, opp: str, amount: float, reason: str, fields: tuple[str, str]) -> None:
+        """A credit granted to the customer on a won deal: (amount field, reason field)."""
         self.crm.call(
             "PATCH",
             f"{self.api}/sobjects/Opportunity/{opp}",
-            json={"Credit_Requested__c": amount, "Credit_Reason__c": reason},
+            json={fields[0]: amount, fields[1]: reason},
             expect=(204,),
         )
 

@@ -27,7 +27,8 @@ from ._journeys import (
     wait_paid_everywhere,
 )
 
-#: the CRM fields the account manager fills in to grant a credit
+#: the CRM fields the account manager fills in to grant a credit (the reference
+#: integration's; a mapping spec may name others: [crm] credit_amount_field, credit_reason_field)
 CREDIT_AMOUNT_FIELD = "Credit_Requested__c"
 CREDIT_REASON_FIELD = "Credit_Reason__c"
 _CENT = 0.005
@@ -83,7 +84,13 @@ def play_credit(sc: Scene) -> None:
     credit = round(total * 0.15 + 0.37, 2)  # an odd amount: the disputed part
     with sc.steps.step(f"account manager grants a credit of {credit:.2f} in the CRM", "crm"):
         SalesRep(sc.systems, sc.rng).grant_credit(
-            str(sc.ids["opportunity"]), credit, f"Disputed deliverable on {inv['tranId']}"
+            str(sc.ids["opportunity"]),
+            credit,
+            f"Disputed deliverable on {inv['tranId']}",
+            (
+                sc.mapping.crm("credit_amount_field") or CREDIT_AMOUNT_FIELD,
+                sc.mapping.crm("credit_reason_field") or CREDIT_REASON_FIELD,
+            ),
         )
         sc.ledger.credits.setdefault(str(inv["id"]), []).append(credit)
     due = round(total - credit, 2)
