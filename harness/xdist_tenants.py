@@ -15,7 +15,6 @@ import argparse
 import contextlib
 import os
 import signal
-import subprocess
 import sys
 import threading
 import time
@@ -72,9 +71,13 @@ def tenant_document(doc: dict[str, Any], tenant: str) -> dict[str, Any]:
 
 
 def _start(shared: Path, timeout: float) -> None:
-    """Start the simulators' process; return once it wrote the shared endpoints file."""
-    log = open(shared / "harness-shared-simulators.log", "ab")  # noqa: SIM115 - the child's
-    proc = subprocess.Popen(
+    """Start the simulators' process; return once it wrote the shared endpoints file.
+
+    Spawned without a ``Popen`` object: the process belongs to the whole run, not to
+    this worker, and the controller ends it."""
+    pid = os.spawnv(
+        os.P_NOWAIT,
+        sys.executable,
         [
             sys.executable,
             "-m",
@@ -85,22 +88,18 @@ def _start(shared: Path, timeout: float) -> None:
             "--watch",
             str(os.getppid()),  # the pytest controller: the workers' parent
         ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-        start_new_session=True,
     )
-    log.close()
-    (shared / PID_FILE).write_text(str(proc.pid))
+    (shared / PID_FILE).write_text(str(pid))
     end = time.monotonic() + timeout
     while not (shared / SHARED_ENDPOINTS).exists():
-        if proc.poll() is not None:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
             raise StackError(
-                f"the shared simulators exited with {proc.returncode}; "
+                f"the shared simulators exited with status {status}; "
                 f"see {shared / 'harness-shared-simulators.log'}"
             )
         if time.monotonic() > end:
-            proc.terminate()
+            os.kill(pid, signal.SIGTERM)
             raise StackError(f"the shared simulators did not start within {timeout:.0f}s")
         time.sleep(0.1)
 
@@ -122,6 +121,13 @@ def serve(shared: Path, watch: int) -> None:
     from .journeys._session import _crm_settings
     from .stack import Stack, StackSettings, endpoints_document
 
+    with contextlib.suppress(OSError):  # its own session: a worker's signals are not its
+        os.setsid()
+    log = os.open(shared / "harness-shared-simulators.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND)
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.dup2(log, 1)
+    os.dup2(log, 2)
     cfg = load_config(None)
     stack = Stack(
         StackSettings(

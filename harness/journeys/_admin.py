@@ -102,8 +102,9 @@ class Admin:
         return int(r.json().get("last_seq") or 0)
 
     def pending_deliveries(self) -> int:
-        r = self.wire.call("GET", "/health", expect=(200,))
-        return int(r.json().get("pending_deliveries") or 0)
+        """Change events owed to this tenant's subscriptions (queued, in flight or parked
+        for a retry); other tenants of the simulator may be busy with their own."""
+        return sum(int(sub.get("pending") or 0) for sub in self.subscriptions())
 
     def quiet(self, since: int, window: float) -> bool:
         """True when no vendor request arrives for ``window`` seconds after ``since``."""
