@@ -4,9 +4,10 @@ Fixtures:
 - ``harness_tls``: a session-wide local CA and loopback certificate for https simulators;
 - ``harness_session``: simulators, the firm from the configured seed and the stack under
   test (``--harness-target FILE``, else the embedded reference integration), once per
-  test session, or once per pytest-xdist worker: every worker starts its own simulators
-  on free ports, so workers never share a tenant; ``harness_session.play("tm")`` or
-  ``.play(your_spec)`` plays a journey;
+  test session; under pytest-xdist the workers share one set of simulators and each has
+  a tenant of its own (named after the worker) with its own firm and its own stack
+  (``harness.xdist_tenants``); ``harness_session.play("tm")`` or ``.play(your_spec)``
+  plays a journey;
 - ``harness_peripherals``: a real WireMock with the collaboration and analytics stubs,
   started once per session and reset after each test that uses it;
 - ``harness_mapping``, ``harness_systems``, ``harness_firm``: the session's mapping spec,
@@ -19,6 +20,7 @@ requests and responses attached, and the journey's KPIs the test's parameters.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -36,6 +38,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="target file (TOML/JSON) of the stack the journeys play against",
     )
     group.addoption("--harness-mapping", default=None, help="mapping spec of that stack")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """The xdist controller ends the simulators its workers shared (if they started any)."""
+    if hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None):
+        return
+    from harness.xdist_tenants import stop
+
+    stop(config._tmp_path_factory.getbasetemp())  # type: ignore[attr-defined]
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -65,12 +76,20 @@ def harness_session(request: pytest.FixtureRequest) -> Iterator[Any]:
     cfg = load_config()
     target = request.config.getoption("--harness-target")
     mapping = request.config.getoption("--harness-mapping")
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    shared = None
+    if worker:  # one tenant of the shared simulators per xdist worker
+        from harness.xdist_tenants import worker_endpoints
+
+        base = request.config._tmp_path_factory.getbasetemp().parent  # type: ignore[attr-defined]
+        shared = worker_endpoints(base, worker)
     options = SessionOptions(
         seed=cfg.seed,
         size=cfg.size,
         https=cfg.https,
         target=load_target_file(Path(target)) if target else embedded_spec(),
         mapping=Path(mapping) if mapping else None,
+        endpoints_file=shared,
     )
     bus = EventBus()
     if request.config.pluginmanager.hasplugin("allure_pytest"):

@@ -23,4 +23,4 @@ CASES = [
 def test_journey(harness_session: Any, journey: str) -> None:
     result = harness_session.play(journey)
     assert result.ok, "\n".join(result.failures)
-    assert len(result.invariants) == len(INVARIANTS)
+    assert len(result.invariants) == len(INVARIANTS) + len(JOURNEYS[journey].invariants)

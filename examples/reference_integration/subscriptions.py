@@ -23,8 +23,11 @@ TYPES = {
 }
 
 
-def subscription_id(system: str) -> str:
-    return f"reference-integration-{system}"
+def subscription_id(system: str, tenant: str = "default") -> str:
+    """One subscription per system and simulator tenant (several integrations, each on its
+    own tenant, may share the simulators)."""
+    base = f"reference-integration-{system}"
+    return base if tenant == "default" else f"{base}-{tenant}"
 
 
 async def subscribe_all(
@@ -38,11 +41,12 @@ async def subscribe_all(
             admin = cfg.get("admin_url")
             if not admin:
                 continue
+            tenant = cfg.get("sim_tenant") or "default"
             body = {
-                "id": subscription_id(system),
+                "id": subscription_id(system, tenant),
                 "url": f"{settings.webhook_base}/webhooks/{system}",
                 "types": TYPES[system],
-                "tenant": cfg.get("sim_tenant") or "default",
+                "tenant": tenant,
             }
             token = cfg.get("admin_token")  # simulators started by a harness require it
             headers = {"Authorization": f"Bearer {token}"} if token else {}

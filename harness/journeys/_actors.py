@@ -82,6 +82,25 @@ class SalesRep:
         )
         return opp
 
+    def grant_credit(self, opp: str, amount: float, reason: str, fields: tuple[str, str]) -> None:
+        """A credit granted to the customer on a won deal: (amount field, reason field)."""
+        self.crm.call(
+            "PATCH",
+            f"{self.api}/sobjects/Opportunity/{opp}",
+            json={fields[0]: amount, fields[1]: reason},
+            expect=(204,),
+        )
+
+    def new_account(self, name: str, country: str) -> dict[str, Any]:
+        """A client the CRM has never had (billing country ISO code)."""
+        r = self.crm.call(
+            "POST",
+            f"{self.api}/sobjects/Account/",
+            json={"Name": name, "BillingCountry": country, "Type": "Customer"},
+            expect=(201,),
+        )
+        return self.account(str(r.json()["id"]))
+
     def opportunity(self, opp: str) -> dict[str, Any]:
         return dict(
             self.crm.call("GET", f"{self.api}/sobjects/Opportunity/{opp}", expect=(200,)).json()
@@ -281,6 +300,15 @@ class HrPartner:
             "POST", f"/tenants/{self.hcm.tenant}/workday/hire", json=worker, expect=(201,)
         )
         return str(r.json()["worker"]["id"])
+
+    def change(self, employee_id: str, job: dict[str, Any]) -> None:
+        """Runs the Job Change business process (organization, location, pay...)."""
+        self.hcm.wire.call(
+            "POST",
+            f"/tenants/{self.hcm.tenant}/workday/change",
+            json={"worker": employee_id, **job},
+            expect=(200, 201),
+        )
 
     def terminate(self, employee_id: str, day: str) -> None:
         self.hcm.wire.call(

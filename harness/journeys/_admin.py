@@ -91,6 +91,8 @@ class Admin:
         return len(entries or [])
 
     def add_fault(self, rule: dict[str, Any]) -> None:
+        """A fault rule on this tenant only (other tenants may share the simulator)."""
+        rule = {"tenant": self.tenant, **rule}
         self.wire.call("POST", "/faults", json=rule, expect=(200, 201))
 
     # -- settling, faults and the clock (resilience journeys) -------------------------
@@ -100,8 +102,9 @@ class Admin:
         return int(r.json().get("last_seq") or 0)
 
     def pending_deliveries(self) -> int:
-        r = self.wire.call("GET", "/health", expect=(200,))
-        return int(r.json().get("pending_deliveries") or 0)
+        """Change events owed to this tenant's subscriptions (queued, in flight or parked
+        for a retry); other tenants of the simulator may be busy with their own."""
+        return sum(int(sub.get("pending") or 0) for sub in self.subscriptions())
 
     def quiet(self, since: int, window: float) -> bool:
         """True when no vendor request arrives for ``window`` seconds after ``since``."""
@@ -124,7 +127,8 @@ class Admin:
         return r.text
 
     def clear_faults(self) -> None:
-        self.wire.call("DELETE", "/faults", expect=(200, 204))
+        """Lift this tenant's fault rules."""
+        self.wire.call("DELETE", "/faults", params={"tenant": self.tenant}, expect=(200, 204))
 
     def subscriptions(self) -> list[dict[str, Any]]:
         r = self.wire.call("GET", "/subscriptions", expect=(200,))

@@ -64,6 +64,7 @@ class Ledger:
     expenses: dict[str, int] = field(default_factory=dict)  # billable PSA expense -> cents
     unbilled_expenses: dict[str, int] = field(default_factory=dict)  # not billable
     payments: dict[str, list[float]] = field(default_factory=dict)  # ERP invoice -> paid
+    credits: dict[str, list[float]] = field(default_factory=dict)  # ERP invoice -> credited
     terminated: dict[str, str] = field(default_factory=dict)  # PSA user id -> HCM id
     status_after: list[tuple[str, str]] = field(default_factory=list)  # (when, CRM text)
     leakage: float | None = None  # approved billable money not invoiced (invariant's finding)

@@ -31,6 +31,8 @@ class Facts:
     def __init__(self, sc: Scene, spec: JourneySpec) -> None:
         a, m = sc.systems.admin, sc.mapping
         self.spec, self.mapping, self.ledger, self.canon = spec, m, sc.ledger, sc.canon
+        self.admin = a  # for a journey's own invariants that read more
+        self.ids = dict(sc.ids)
         self.model = sc.ledger.model or spec.billing_model
         self.opp_id = str(sc.ids["opportunity"])
         self.account_id = str(sc.ids["account"])
@@ -305,7 +307,8 @@ def budget_follows_deal(f: Facts) -> str | None:
 def payments_as_made(f: Facts) -> str | None:
     for inv in f.invoices:
         paid = round(sum(f.ledger.payments.get(str(inv["id"]), [])), 2)
-        left = round(float(inv.get("total") or 0) - paid, 2)
+        credited = round(sum(f.ledger.credits.get(str(inv["id"]), [])), 2)
+        left = round(float(inv.get("total") or 0) - paid - credited, 2)
         if abs(float(inv.get("amountRemaining") or 0) - left) > _CENT:
             return f"ERP invoice {inv['tranId']} has {inv.get('amountRemaining')} remaining; the customer paid {paid:.2f} of {inv.get('total')}"
     return None

@@ -259,13 +259,46 @@ def milestones(sc: Scene) -> list[dict[str, Any]]:
     return stones
 
 
-def complete(sc: Scene, story: dict[str, Any], n: int, of: int, note: bool = False) -> None:
+def complete(sc: Scene, story: dict[str, Any], n: int, of: int) -> None:
     pm = ProjectManager(sc.systems)
     with sc.steps.step(f"project manager completes milestone {n} of {of}", "psa") as s:
         sc.marks.setdefault("billable", s.started)
         pm.complete(str(story["id"]))
-        if note:  # a later edit: the same milestone's change event again
-            pm.note(str(story["id"]), f"Accepted by the customer on {sc.day}")
+
+
+def note_invoiced(sc: Scene, story: dict[str, Any], n: int) -> None:
+    """A later edit of a milestone already invoiced (the customer's acceptance note): the
+    same story's change event again, which must not invoice it twice.
+
+    Played once the milestone's invoice is recorded in the PSA and the CRM, so the stack
+    is done with the completion; the step then waits until the stack has taken the note's
+    event (it reads the story again), lets it settle, and counts the invoices."""
+    psa, sid = sc.systems.admin["psa"], str(story["id"])
+    with sc.steps.step(f"project manager adds an acceptance note to milestone {n}", "psa"):
+        ProjectManager(sc.systems).note(sid, f"Accepted by the customer on {sc.day}")
+        seq = psa.last_seq()
+    with sc.steps.step(f"the stack takes the note's story:updated event ({sid})", "psa", "wait"):
+        psa.wait_journal(
+            {
+                "method": "GET",
+                "path": rf"stories/{sid}\.json",
+                "status": 200,
+                "since_seq": seq,
+                "tenant": psa.tenant,
+            }
+        )
+    settle(sc, "the note's event settles")
+    with sc.steps.step(
+        f"the note raises no further invoice ({len(sc.invoices)} so far)", "erp", "check"
+    ):
+        now = sc.systems.admin["erp"].records("invoice", invoice_link(sc))
+        if len(now) != len(sc.invoices):
+            known = {str(i["id"]) for i in sc.invoices}
+            extra = [str(i.get("tranId")) for i in now if str(i["id"]) not in known]
+            raise AssertionError(
+                f"{len(now)} invoices for the opportunity after a note on milestone {sid}, "
+                f"expected {len(sc.invoices)}: {extra} raised again for the same milestone"
+            )
 
 
 def account_in(sc: Scene, currency: str) -> dict[str, Any] | None:
@@ -295,8 +328,9 @@ def play_fixed_fee(sc: Scene) -> None:
     stones = milestones(sc)
     if len(stones) != len(sc.mapping.milestone_shares(FIXED)):
         raise_step(sc, "fixed-fee milestone plan", f"{len(stones)} milestones in the PSA")
-    complete(sc, stones[0], 1, len(stones), note=True)
+    complete(sc, stones[0], 1, len(stones))
     wait_invoices(sc, 1)
+    note_invoiced(sc, stones[0], 1)
     pay_and_flow_back(sc)
 
 
@@ -304,8 +338,10 @@ def play_milestone(sc: Scene) -> None:
     open_project(sc, MILESTONE, 36950.35)
     stones = milestones(sc)
     for n, story in enumerate(stones, start=1):
-        complete(sc, story, n, len(stones), note=n == 1)
+        complete(sc, story, n, len(stones))
         wait_invoices(sc, n, f"invoice {n} raised in the ERP")
+        if n == 1:
+            note_invoiced(sc, story, n)
     pay_and_flow_back(sc)
 
 
@@ -315,8 +351,11 @@ def play_instalments(sc: Scene) -> None:
     open_project(sc, MILESTONE, 52613.27)
     stones = milestones(sc)
     for n, story in enumerate(stones, start=1):
+        # each invoice before the next completion: the ERP numbers the invoices in the
+        # order the milestones were completed (the stack may take two stories' events in
+        # either order), which the milestone-plan invariant reads them in
         complete(sc, story, n, len(stones))
-    wait_invoices(sc, len(stones), f"{len(stones)} invoices raised in the ERP")
+        wait_invoices(sc, n, f"invoice {n} raised in the ERP")
     customer = Customer(sc.erp)
     invs = in_order(sc.invoices)
     sc.ids["invoices"] = [str(i["id"]) for i in invs]
@@ -681,8 +720,9 @@ def play_events_chaos(sc: Scene) -> None:
     log_and_approve(sc, 2)
     stones = milestones(sc)
     for n, story in enumerate(stones, start=1):
-        complete(sc, story, n, len(stones), note=True)
+        complete(sc, story, n, len(stones))
         wait_invoices(sc, n, f"invoice {n} raised in the ERP")
+        note_invoiced(sc, story, n)
     settle(sc)
     pay_and_flow_back(sc)
     settle(sc, "the last deliveries settle")
@@ -692,6 +732,36 @@ def _subcontract(sc: Scene) -> None:
     from ._subcontract import play_subcontract  # it builds on this module's steps
 
     play_subcontract(sc)
+
+
+def _credit(sc: Scene) -> None:
+    from ._credit import play_credit  # it builds on this module's steps
+
+    play_credit(sc)
+
+
+def _owed_after_credit(f: Any) -> str | None:
+    from ._credit import owed_after_credit
+
+    return owed_after_credit(f)
+
+
+def _acquisition(sc: Scene) -> None:
+    from ._acquisition import play_acquisition  # it builds on this module's steps
+
+    play_acquisition(sc)
+
+
+def _booked_in_acquired_entity(f: Any) -> str | None:
+    from ._acquisition import booked_in_acquired_entity
+
+    return booked_in_acquired_entity(f)
+
+
+def _token_lifetimes(sc: Scene) -> None:
+    from ._lifetimes import play_token_lifetimes  # it builds on this module's steps
+
+    play_token_lifetimes(sc)
 
 
 def _landscape(sc: Scene) -> None:
@@ -800,6 +870,15 @@ JOURNEYS: Mapping[str, JourneySpec] = MappingProxyType(
             "resilience",
             "tokens expire mid-journey",
         ),
+        "token_lifetimes": JourneySpec(
+            "token_lifetimes",
+            TM,
+            15487.35,
+            2,
+            lambda sc: _token_lifetimes(sc),
+            "resilience",
+            "the PSA's and the ERP's clocks run past their access-token lifetimes",
+        ),
         "subcontract": JourneySpec(
             "subcontract",
             TM,
@@ -808,6 +887,26 @@ JOURNEYS: Mapping[str, JourneySpec] = MappingProxyType(
             lambda sc: _subcontract(sc),
             "lifecycle",
             "a contractor bought through procurement, the spend on the job's cost",
+        ),
+        "credit": JourneySpec(
+            "credit",
+            FIXED,
+            21345.55,
+            0,
+            lambda sc: _credit(sc),
+            "lifecycle",
+            "a disputed invoice credited in the ERP; what is owed is the invoice minus the credit",
+            (("invoice minus credit is what the customer owes", _owed_after_credit),),
+        ),
+        "acquisition": JourneySpec(
+            "acquisition",
+            TM,
+            28716.35,
+            2,
+            lambda sc: _acquisition(sc),
+            "lifecycle",
+            "a company acquired mid-year: its deal invoiced in its own subsidiary and currency",
+            (("the acquired company's deal is booked in its entity", _booked_in_acquired_entity),),
         ),
         "landscape": JourneySpec(
             "landscape",

@@ -50,7 +50,19 @@ def _crm_extras() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
             "name": "Invoice_Status__c",
             "type": "string",
             "label": "Invoice Status",
-        }
+        },
+        {
+            "object": "Opportunity",
+            "name": "Credit_Requested__c",
+            "type": "currency",
+            "label": "Credit Requested",
+        },
+        {
+            "object": "Opportunity",
+            "name": "Credit_Reason__c",
+            "type": "string",
+            "label": "Credit Reason",
+        },
     ]
     events = [
         {
@@ -189,7 +201,13 @@ class Session:
             self.bus.emit(PhaseStarted(f"the {o.size} firm from seed {o.seed} is already loaded"))
         else:
             self.bus.emit(PhaseStarted(f"loading the {o.size} firm from seed {o.seed}"))
-            load_firm(firm, self.endpoints, timeout=self.deadline.cap(120))
+            tenant = next(
+                (ep.get("sim_tenant") for ep in self.endpoints.values() if isinstance(ep, dict)),
+                None,
+            )
+            load_firm(
+                firm, self.endpoints, tenant=tenant or "default", timeout=self.deadline.cap(120)
+            )
             if self.endpoints["erp"].get("vendor") == "businesscentral":
                 write_endpoints(ep_file, self.endpoints)  # with the firm's companies
         self.systems = connect(self.endpoints, self.recorder, self.deadline, o.step_timeout)

@@ -404,6 +404,7 @@ class RecordService:
                 "invoice": "Invoice",
                 "expenseReport": "Expense Report",
                 "customerPayment": "Payment",
+                "creditMemo": "Credit Memo",
             }[rt.name]
             return f"{label} #{data.get('tranId') or data.get('id')}"
         if rt.name == "timeBill":

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from simulators.engine import HttpError, Tenant
 
+from ._credits import CreditRules
 from ._errors import invalid_content, user_error
 from ._payments import PaymentRules, invoice_status
 from ._records import stamp
@@ -43,6 +44,7 @@ class BusinessRules:
     def __init__(self, *, require_time_approval: bool = False) -> None:
         self.require_time_approval = require_time_approval
         self.payments = PaymentRules(self)
+        self.credits = CreditRules(self, self.payments)
         #: record type -> its own checks, run before the transaction rules
         self.by_type: dict[str, Callable[[Tenant, dict[str, Any], dict[str, Any] | None], None]] = {
             "customer": self._customer,
@@ -74,6 +76,8 @@ class BusinessRules:
                 self._release_time(tenant, previous, set())
             if rt.name == "customerPayment" and previous:
                 self.payments.release(tenant, previous)
+            if rt.name == "creditMemo" and previous:
+                self.credits.release(tenant, previous)
             return
         if rt.name == "customerPayment":
             self.payments.save(tenant, data, previous)
@@ -82,6 +86,8 @@ class BusinessRules:
             handler(tenant, data, previous)
         if rt.is_transaction:
             self._transaction(tenant, rt, data, previous)
+        if rt.name == "creditMemo":
+            self.credits.save(tenant, data, previous)
 
     # -- helpers ---------------------------------------------------------------------
 
@@ -245,9 +251,13 @@ class BusinessRules:
                 f"{rt.tran_prefix}{tenant.store.next_sequence(f'ns:tranid:{rt.name}', 1001)}"
             )
         data.setdefault("exchangeRate", 1.0)
-        status = {"salesOrder": "B", "invoice": "A", "expenseReport": "B", "vendorBill": "A"}[
-            rt.name
-        ]
+        status = {
+            "salesOrder": "B",
+            "invoice": "A",
+            "expenseReport": "B",
+            "vendorBill": "A",
+            "creditMemo": "A",
+        }[rt.name]
         data.setdefault("status", status)
         total = 0.0
         for i, line in enumerate(data.get("item") or []):

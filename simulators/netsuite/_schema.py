@@ -83,6 +83,8 @@ SO_STATUS = (
     ("H", "Closed"),
 )
 INV_STATUS = (("A", "Open"), ("B", "Paid In Full"))
+#: credit memo status: CustCred:A Open, CustCred:B Fully Applied, CustCred:V Voided
+CREDIT_STATUS = (("A", "Open"), ("B", "Fully Applied"), ("V", "Voided"))
 PAYMENT_STATUS = (("A", "Unapproved Payment"), ("B", "Not Deposited"), ("C", "Deposited"))
 EXP_STATUS = (
     ("A", "In Progress"),
@@ -166,6 +168,12 @@ _APPLY_LINE = _fields(
     _f("due", "float", readonly=True),
     _f("currency", "ref", "currency", readonly=True),
     _f("job", "ref", "job", readonly=True),
+)
+
+#: creditMemo's apply sublist: the invoices a credit is applied to (doc) and how much
+_CREDIT_APPLY_LINE = _fields(
+    *(f for f in _APPLY_LINE.values() if f.name != "doc"),
+    _f("doc", "ref", "invoice", required=True),
 )
 
 
@@ -446,6 +454,22 @@ def build_types() -> dict[str, RecordType]:
             status=INV_STATUS,
         ),
         _customer_payment(),
+        _transaction(
+            "creditMemo",
+            "creditmemo",
+            "CustCred",
+            "CM",
+            _f("createdFrom", "ref", "invoice", readonly=True),
+            _f("amountRemaining", "float", readonly=True),
+            _f("applied", "float", readonly=True),
+            _f("unapplied", "float", readonly=True),
+            _f("job", "ref", "job"),
+            sublists={
+                "item": SublistDef("item", _ITEM_LINE),
+                "apply": SublistDef("apply", _CREDIT_APPLY_LINE),
+            },
+            status=CREDIT_STATUS,
+        ),
         _transaction(
             "expenseReport",
             "expensereport",

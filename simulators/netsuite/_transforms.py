@@ -32,6 +32,7 @@ class Transforms:
         self.table: dict[tuple[str, str], Transform] = {
             ("salesorder", "invoice"): self.sales_order_to_invoice,
             ("invoice", "customerpayment"): self.invoice_to_payment,
+            ("invoice", "creditmemo"): self.invoice_to_credit,
         }
 
     def run(
@@ -107,3 +108,43 @@ class Transforms:
             line["line"] = n
         data["apply"] = lines
         return pay_t, self.records.insert(t, pay_t, data, ctx)
+
+    # -- invoice -> creditMemo -------------------------------------------------------
+
+    def invoice_to_credit(
+        self, t: Tenant, inv: dict[str, Any], body: Any, ctx: WriteContext
+    ) -> tuple[RecordType, str]:
+        """A credit memo for the invoice: its customer, legal entity, currency and lines
+        (billed time as item lines of the time's service item), applied to the invoice for
+        the lesser of the credit and the amount due. ``item`` lines in the body replace the
+        invoice's (a partial credit); ``apply`` lines in the body replace the default."""
+        cm_t = self.records.rtype("creditMemo")
+        init: dict[str, Any] = {
+            k: inv.get(k) for k in ("entity", "subsidiary", "currency", "otherRefNum", "job")
+        }
+        lines = [
+            {k: line.get(k) for k in ("item", "description", "quantity", "rate", "amount")}
+            for line in inv.get("item") or []
+        ]
+        lines += [
+            {
+                "item": line.get("item"),
+                "description": line.get("memo") or "Billable time",
+                "quantity": line.get("quantity"),
+                "rate": line.get("rate"),
+                "amount": line.get("amount"),
+            }
+            for line in inv.get("time") or []
+            if line.get("apply")
+        ]
+        init["item"] = [dict(line, line=n) for n, line in enumerate(lines, 1)]
+        init["apply"] = [{"line": 1, "doc": str(inv["id"]), "apply": True}]
+        init["createdFrom"] = str(inv["id"])
+        given = {str(k).lower() for k in body} if isinstance(body, dict) else set()
+        for sublist in ("item", "apply"):
+            if sublist in given:  # the body's lines instead of the invoice's
+                del init[sublist]
+        data = self.records.normalize(t, cm_t, body, ctx, init)
+        data.pop("id", None)
+        data["createdFrom"] = str(inv["id"])
+        return cm_t, self.records.insert(t, cm_t, data, ctx)

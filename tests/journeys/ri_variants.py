@@ -310,7 +310,44 @@ def _subcontract_not_costed() -> None:
     NetSuiteClient.upsert = upsert
 
 
+def _credit_not_applied() -> None:
+    """A granted credit is booked as a standalone credit memo on the customer, never applied
+    to the disputed invoice: the invoice still asks for the full amount."""
+    from reference_integration.clients.netsuite import NetSuiteClient
+
+    orig = NetSuiteClient.transform
+
+    async def transform(
+        self: Any, record_type: str, record_id: str, target: str, body: dict[str, Any]
+    ) -> str:
+        if target != "creditMemo":
+            return await orig(self, record_type, record_id, target, body)
+        inv = await self.get(f"{record_type}/{record_id}")
+        entity = {"id": str((inv or {}).get("entity", {}).get("id"))}
+        return await self.upsert("creditMemo", body["externalId"], {**body, "entity": entity})
+
+    NetSuiteClient.transform = transform
+
+
+def _entities_cached() -> None:
+    """The legal entities are read once at the first deal and never again: a subsidiary
+    onboarded later (an acquisition) is unknown, its clients land in the default one."""
+    from reference_integration.erp.netsuite import NetSuiteErp, entity_of_country
+
+    async def subsidiary_for(self: Any, country: Any) -> dict[str, Any]:
+        if "subsidiaries" not in self.cache:
+            self.cache["subsidiaries"] = await self.client.suiteql(
+                "SELECT id, country, currency, parent FROM subsidiary ORDER BY id"
+            )
+        found = entity_of_country(self.cache["subsidiaries"], country)
+        return found or {"subsidiary": {"id": self.settings.erp_subsidiary}}
+
+    NetSuiteErp.subsidiary_for = subsidiary_for  # type: ignore[method-assign]
+
+
 VARIANTS: dict[str, Callable[[], None]] = {
+    "entities_cached": _entities_cached,
+    "credit_not_applied": _credit_not_applied,
     "staffs_leavers": _staffs_leavers,
     "flat_rate": _flat_rate,
     "hours_rounded": _hours_rounded,
@@ -336,11 +373,13 @@ VARIANTS: dict[str, Callable[[], None]] = {
 
 #: variant -> (a journey of the default suite that catches it, text its failure names)
 CAUGHT_BY: dict[str, tuple[str, str]] = {
+    "entities_cached": ("acquisition", "booked in its entity"),
+    "credit_not_applied": ("credit", "the credit reaches the ERP"),
     "staffs_leavers": ("staffing", "staffed with active workers only"),
     "flat_rate": ("tm", "rates from the firm's rate card"),
     "hours_rounded": ("tm", "hours as the consultants logged them"),
     "first_page_only": ("surge", ""),
-    "invoice_per_event": ("fixed_fee", ""),
+    "invoice_per_event": ("fixed_fee", "the note raises no further invoice"),
     "older_status_wins": ("instalments", "CRM, PSA and ERP agree on invoice status"),
     "no_429_retry": ("erp_429", "429"),
     "no_token_refresh": ("token_expiry", ""),

@@ -112,6 +112,19 @@ class NetSuiteClient(HttpClient):
             return str(rec["id"])
         return await self.upsert(record_type, external_id, body)
 
+    async def transform(
+        self, record_type: str, record_id: str, target: str, body: dict[str, Any]
+    ) -> str:
+        """POST {type}/{id}/!transform/{target}; returns the new record's internal id (from
+        ``Location``: NetSuite answers 204 with no body)."""
+        resp = await self.send(
+            "POST", self._url(f"{record_type}/{record_id}/!transform/{target}"), json=body
+        )
+        location = resp.headers.get("location") or ""
+        if not location:
+            raise VendorError(self.system, resp.status_code, "NO_LOCATION", f"{target} has no id")
+        return location.rstrip("/").rsplit("/", 1)[-1]
+
     async def patch(self, path: str, body: dict[str, Any]) -> None:
         await self.send("PATCH", self._url(path), json=body)
 

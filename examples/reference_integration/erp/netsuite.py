@@ -61,18 +61,18 @@ class NetSuiteErp:
     async def subsidiary_for(self, country: Any) -> dict[str, Any]:
         """A new customer goes to the operating subsidiary (legal entity, not a parent) of its
         billing country, in that subsidiary's currency; ``Settings.erp_subsidiary`` otherwise."""
-        if "subsidiaries" not in self.cache:
-            self.cache["subsidiaries"] = await self.client.suiteql(
-                "SELECT id, country, currency, parent FROM subsidiary ORDER BY id"
-            )
-        rows = self.cache["subsidiaries"]
-        parents = {str(r.get("parent")) for r in rows if r.get("parent")}
-        for row in [r for r in rows if str(r["id"]) not in parents]:  # operating entities
-            if country and str(row.get("country") or "").upper() == str(country).upper():
-                out: dict[str, Any] = {"subsidiary": {"id": str(row["id"])}}
-                if row.get("currency"):
-                    out["currency"] = {"id": str(row["currency"])}
-                return out
+        fresh = "subsidiaries" not in self.cache
+        found = None
+        for attempt in range(2):  # a country no known entity serves: re-read, one may be new
+            if fresh or attempt:
+                self.cache["subsidiaries"] = await self.client.suiteql(
+                    "SELECT id, country, currency, parent FROM subsidiary ORDER BY id"
+                )
+            found = entity_of_country(self.cache["subsidiaries"], country)
+            if found is not None or fresh or not country:
+                break
+        if found is not None:
+            return found
         return {"subsidiary": {"id": self.settings.erp_subsidiary}}
 
     async def legal_entity(self, customer: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -332,3 +332,15 @@ def _same(bill: Mapping[str, Any], te: Mapping[str, Any]) -> bool:
         abs(float(bill.get("hours") or 0) - hours) < 1e-6
         and abs(float(bill.get("rate") or 0) - rate) < 1e-6
     )
+
+
+def entity_of_country(rows: list[dict[str, Any]], country: Any) -> dict[str, Any] | None:
+    """The operating subsidiary (not a parent) of ``country``, with its currency."""
+    parents = {str(r.get("parent")) for r in rows if r.get("parent")}
+    for row in [r for r in rows if str(r["id"]) not in parents]:  # operating entities
+        if country and str(row.get("country") or "").upper() == str(country).upper():
+            out: dict[str, Any] = {"subsidiary": {"id": str(row["id"])}}
+            if row.get("currency"):
+                out["currency"] = {"id": str(row["currency"])}
+            return out
+    return None

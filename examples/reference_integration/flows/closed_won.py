@@ -9,7 +9,7 @@ from typing import Any
 
 from ..logs import correlation_id, get_logger
 from ..services import Services
-from . import change_order, notify
+from . import change_order, credit, notify
 from ._common import CRM_SERVICE, save_project
 from .staffing import staff
 
@@ -26,6 +26,7 @@ async def on_opportunity(svc: Services, payload: dict[str, Any]) -> None:
         return
     project = svc.store.link("project", opp_id)
     if project is not None and project.get("activated"):
+        await credit.request(svc, project, opp)
         await change_order.apply(svc, project, opp)
         return
     await set_up(svc, opp, project or {})

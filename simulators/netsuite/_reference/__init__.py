@@ -19,6 +19,7 @@ REFERENCED = (
     "invoice",
     "timeBill",
     "customerPayment",
+    "creditMemo",
     "expenseReport",
     "subsidiary",
 )
