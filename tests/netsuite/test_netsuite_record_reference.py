@@ -113,5 +113,9 @@ def test_generated_files_match_the_reference(tmp_path: Path) -> None:
         pytest.skip(
             "the record reference extraction (shared/vendor-specs/netsuite) is not beside the repo"
         )
-    for path in generate(src, tmp_path):
+    written = generate(src, tmp_path)
+    # a copy of the extraction without a type's page (creditMemo is in the upstream
+    # extraction, not in every copy of it) checks the types it has
+    assert len(written) >= len(REFERENCED) - 1, [p.stem for p in written]
+    for path in written:
         assert json.loads(path.read_text("utf-8")) == load(path.stem), path.stem

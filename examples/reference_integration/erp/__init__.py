@@ -105,6 +105,13 @@ class ErpPort(Protocol):
         """A supplier invoice booked against the jobs its lines name."""
         ...
 
+    async def credit(
+        self, invoice_id: str, key: str, amount: float, reason: str, reference: str
+    ) -> str | None:
+        """A credit of ``amount`` applied to the invoice, made once per key; its id (None
+        when the key was credited before)."""
+        ...
+
 
 def build_port(
     settings: Settings, client: NetSuiteClient | BusinessCentralClient, store: Store

@@ -37,7 +37,7 @@ from typing import Any
 
 from ..clients import BusinessCentralClient
 from ..clients.businesscentral import odata_quote
-from ..errors import NotReady
+from ..errors import ConfigurationError, NotReady
 from ..logs import get_logger
 from ..settings import Settings
 from ..store import Store
@@ -399,6 +399,14 @@ class BusinessCentralErp:
             if inv is not None:
                 out.append((i, f"{inv.get('status')}:{inv.get('remainingAmount')}"))
         return out
+
+    async def credit(
+        self, invoice_id: str, key: str, amount: float, reason: str, reference: str
+    ) -> str | None:
+        raise ConfigurationError(
+            "a granted credit is not booked on Business Central by this integration",
+            hint="raise the sales credit memo in Business Central by hand",
+        )
 
     async def supplier_bill(
         self,

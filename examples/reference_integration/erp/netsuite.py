@@ -289,6 +289,28 @@ class NetSuiteErp:
 
     # -- supplier bills -----------------------------------------------------------------
 
+    async def credit(
+        self, invoice_id: str, key: str, amount: float, reason: str, reference: str
+    ) -> str | None:
+        if await self.client.get(f"creditMemo/eid:{key}") is not None:
+            return None
+        item = await self.service_item()
+        return await self.client.transform(
+            "invoice",
+            invoice_id,
+            "creditMemo",
+            {
+                "externalId": key,
+                "memo": reason[:999],
+                "otherRefNum": reference,
+                "item": {
+                    "items": [
+                        {"item": {"id": item}, "quantity": 1, "rate": amount, "description": reason}
+                    ]
+                },
+            },
+        )
+
     async def supplier_bill(
         self,
         supplier: Mapping[str, Any],

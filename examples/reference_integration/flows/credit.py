@@ -1,9 +1,9 @@
 """Credit: the customer disputed part of an invoice and the account manager granted a
 credit on the won opportunity (``Credit_Requested__c``, the amount; ``Credit_Reason__c``).
 
-ERP ``POST /record/v1/invoice/{newest}/!transform/creditMemo`` with one item line for the
-amount, applied to the opportunity's newest invoice (NetSuite applies a credit memo
-transformed from an invoice to that invoice). Its external id is made from the
+The ERP port credits the opportunity's newest invoice (NetSuite: ``POST
+/record/v1/invoice/{newest}/!transform/creditMemo`` with one item line for the amount,
+which NetSuite applies to that invoice). Its external id is made from the
 opportunity and the amount, so a repeated change event credits once. The invoice's
 notification then brings its new amount due and status to the PSA and the CRM.
 """
@@ -14,7 +14,6 @@ from typing import Any
 
 from ..logs import get_logger
 from ..services import Services
-from ._common import erp_service_item
 
 log = get_logger("credit")
 AMOUNT_FIELD = "Credit_Requested__c"
@@ -38,23 +37,8 @@ async def request(svc: Services, project: dict[str, Any], opp: dict[str, Any]) -
         raise NotReady(f"opportunity {opp_id} asks for a credit but has no invoice yet")
     newest = max(ours, key=int)
     eid = credit_external_id(opp_id, round(amount * 100))
-    if await svc.erp.get(f"creditMemo/eid:{eid}") is not None:
-        return
-    item = await erp_service_item(svc)
     reason = str(opp.get(REASON_FIELD) or "Credit granted to the customer")
-    memo_id = await svc.erp.transform(
-        "invoice",
-        newest,
-        "creditMemo",
-        {
-            "externalId": eid,
-            "memo": reason[:999],
-            "otherRefNum": project["opportunity"],
-            "item": {
-                "items": [
-                    {"item": {"id": item}, "quantity": 1, "rate": amount, "description": reason}
-                ]
-            },
-        },
-    )
+    memo_id = await svc.erp_port.credit(newest, eid, amount, reason, project["opportunity"])
+    if memo_id is None:
+        return
     log.info("credit memo", extra={"invoice": newest, "credit_memo": memo_id, "amount": amount})

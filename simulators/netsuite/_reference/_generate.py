@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -67,9 +68,16 @@ def properties(rows: list[list[str]]) -> list[dict[str, Any]]:
 
 
 def generate(src: Path, dest: Path) -> list[Path]:
+    """Write ``<type>.json`` for each referenced type whose page the extraction holds; a
+    type it lacks (an older copy of the extraction) keeps its committed file, said in one
+    line on standard error."""
     written = []
     for name in REFERENCED:
-        md = (src / "schemas" / f"{name}.md").read_text("utf-8")
+        page = src / "schemas" / f"{name}.md"
+        if not page.is_file():
+            print(f"{name}: no {page} in this copy of the extraction; kept", file=sys.stderr)
+            continue
+        md = page.read_text("utf-8")
         body = {"source": SOURCE.format(name), "name": name, "fields": properties(table(md, name))}
         path = dest / f"{name}.json"
         path.write_text(json.dumps(body, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
