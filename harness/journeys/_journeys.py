@@ -291,7 +291,7 @@ def note_invoiced(sc: Scene, story: dict[str, Any], n: int) -> None:
     with sc.steps.step(
         f"the note raises no further invoice ({len(sc.invoices)} so far)", "erp", "check"
     ):
-        now = sc.systems.admin["erp"].records("invoice", invoice_link(sc))
+        now = sc.erp.invoices(_ids(sc))
         if len(now) != len(sc.invoices):
             known = {str(i["id"]) for i in sc.invoices}
             extra = [str(i.get("tranId")) for i in now if str(i["id"]) not in known]
