@@ -32,6 +32,8 @@ _SIMPLE: dict[str, tuple[str, str | None]] = {
     "Edm.Boolean": ("boolean", None),
     "Edm.Date": ("string", "date"),
     "Edm.DateTimeOffset": ("string", "date-time"),
+    # a stream (companyInformation.picture) is read at its own URL; typed as text here
+    "Edm.Stream": ("string", None),
 }
 
 

@@ -16,6 +16,7 @@ from starlette.routing import Route
 from . import hcm_soap, inbound
 from .clients import BusinessCentralClient
 from .crm_stream import CrmStream
+from .erp.businesscentral import BusinessCentralErp
 from .erp_subscription import InvoiceSubscription, client_state
 from .errors import Unprocessable
 from .logs import get_logger
@@ -51,6 +52,8 @@ class Integration:
             if "erp" in self.webhooks and isinstance(self.svc.erp, BusinessCentralClient)
             else None
         )
+        if self.erp_subscription is not None and isinstance(self.svc.erp_port, BusinessCentralErp):
+            self.svc.erp_port.on_company = self.erp_subscription.add_company
 
     async def start(self) -> None:
         self.worker.start()

@@ -71,6 +71,13 @@ class InvoiceSubscription:
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 30.0)
 
+    async def add_company(self, company: str) -> None:
+        """A company read from the ERP after start: its sales invoices' subscription too."""
+        resource = f"api/v2.0/companies({company})/salesInvoices"
+        if resource not in self.resources:
+            self.resources.append(resource)
+        await self.subscribe(resource)
+
     async def subscribe(self, resource: str) -> dict[str, Any]:
         body = {
             "notificationUrl": self.url,

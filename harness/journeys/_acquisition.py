@@ -1,12 +1,13 @@
 """The acquisition journey: a company bought mid-year becomes a legal entity of the firm,
 and its first deal is invoiced in its own subsidiary and currency.
 
-Finance onboards the acquired company in the ERP as a new subsidiary (its country, its
-currency, under the firm's parent); HR brings its office and organization into the HCM
+Finance onboards the acquired company in the ERP as a new legal entity (its country, its
+currency): a subsidiary under the firm's parent on NetSuite, a company of its own on
+Business Central (the ERP seam, ``sc.erp``, says how); HR brings its office and organization into the HCM
 and moves two consultants into it (a Job Change each: new supervisory organization,
 location, cost rate in the new currency). Then the sales rep wins a time-and-materials
 deal with a client in the acquired company's country, a client the CRM has never had:
-the stack must put the customer, the project and the invoice in the new subsidiary, in
+the stack must put the customer, the project and the invoice in the new legal entity, in
 its currency, not in the entity it knew before the acquisition.
 """
 
@@ -54,59 +55,6 @@ def _entity(country: str, currency: str, form: str, office: str) -> dict[str, st
     }
 
 
-# -- the ERP reads and writes of this journey (one place, for another ERP's flavour) ----
-
-
-def erp_currency(sc: Scene, code: str) -> str:
-    """The ERP's id of the currency ``code``; created (as finance would) when missing."""
-    erp = sc.systems.admin["erp"]
-    found = erp.records("currency", {"symbol": code})
-    if found:
-        return str(found[0]["id"])
-    r = sc.systems.erp.call(
-        "POST", "/record/v1/currency", json={"name": code, "symbol": code}, expect=(204,)
-    )
-    return r.headers["location"].rsplit("/", 1)[-1]
-
-
-def erp_served_countries(sc: Scene) -> set[str]:
-    """The countries the ERP's subsidiaries serve now."""
-    subs = sc.systems.admin["erp"].records("subsidiary", {})
-    return {str(_ref(s.get("country"))).upper() for s in subs if s.get("country")}
-
-
-def erp_onboard_subsidiary(sc: Scene, entity: dict[str, str], currency_id: str) -> str:
-    """The acquired company as a subsidiary under the firm's parent; its id."""
-    erp = sc.systems.admin["erp"]
-    roots = [s for s in erp.records("subsidiary", {}) if not s.get("parent")]
-    body: dict[str, Any] = {
-        "name": entity["name"],
-        "legalName": entity["name"],
-        "country": entity["country"],
-        "currency": {"id": currency_id},
-    }
-    if roots:
-        body["parent"] = {"id": str(roots[0]["id"])}
-    # set up by the ERP's implementation team, loaded like the firm's own subsidiaries
-    # (the simulator's record service takes a subsidiary's country as text only)
-    r = erp.wire.call(
-        "POST", f"/tenants/{erp.tenant}/records/subsidiary", json={"records": [body]}, expect=(201,)
-    )
-    return str(r.json()["ids"][0])
-
-
-def erp_books(erp: Any, m: Any, found: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
-    """The deal's customer, job and invoices as the ERP holds them (``erp``: its admin
-    client, ``m``: the mapping spec, ``found``: the journey's ids)."""
-    ids = {"opportunity": found.get("opportunity"), "account": found.get("account")}
-    link = {m.erp("invoice_link_field"): m.erp("invoice_link_value", **ids)}
-    return {
-        "customer": erp.records("customer", {"externalId": m.erp("customer_external_id", **ids)}),
-        "job": erp.records("job", {"externalId": m.erp("job_external_id", **ids)}),
-        "invoice": erp.records("invoice", link),
-    }
-
-
 # -- the journey ---------------------------------------------------------------------
 
 
@@ -116,15 +64,14 @@ def play_acquisition(sc: Scene) -> None:
     with sc.steps.step("sales rep opens a new client of the firm as it was", "crm"):
         before = SalesRep(sc.systems, sc.rng).new_account(f"Harbor Logistics ({sc.key})", "US")
     open_project(sc, FIXED, 9120.45, before)
-    served = erp_served_countries(sc)
+    served = sc.erp.served_countries()
     fresh = [t for t in TARGETS if t[0] not in served]
     if not fresh:
         raise_step(sc, "a country no subsidiary serves yet", f"subsidiaries in {sorted(served)}")
     entity = _entity(*fresh[0])
-    with sc.steps.step(f"finance onboards {entity['name']} as a subsidiary in the ERP", "erp"):
-        currency = erp_currency(sc, entity["currency"])
-        sub = erp_onboard_subsidiary(sc, entity, currency)
-        acquired = {**entity, "subsidiary": sub, "currency_id": currency}
+    with sc.steps.step(f"finance onboards {entity['name']} as a legal entity in the ERP", "erp"):
+        # NetSuite: a subsidiary under the firm's parent; Business Central: a new company
+        acquired = {**entity, **sc.erp.onboard_entity(entity)}
     with sc.steps.step(
         f"HR brings the {entity['office']} office and organization into the HCM", "hcm"
     ):
@@ -201,7 +148,7 @@ def booked_in_acquired_entity(f: Any) -> str | None:
     subsidiary and currency; the PSA workspace is priced in that currency."""
     want = f.ids.get("acquired") or {}
     sub, cur = str(want.get("subsidiary")), str(want.get("currency_id"))
-    for kind, records in erp_books(f.admin["erp"], f.mapping, f.ids).items():
+    for kind, records in f.erp.entity_books(f.ids).items():
         if not records:
             return f"the ERP has no {kind} for the acquired company's deal"
         for r in records:

@@ -43,6 +43,13 @@ class ErpReader(Protocol):
     def wait_job_spend(self, job: str, supplier_invoice: dict[str, Any]) -> float: ...
     def pay(self, invoice_id: str, amount: float | None = None) -> None: ...
     def entity_id(self, entity: Any) -> str: ...
+    def served_countries(self) -> set[str]: ...
+    def onboard_entity(self, entity: dict[str, str]) -> dict[str, str]: ...
+    def entity_books(self, ids: dict[str, Any]) -> dict[str, list[dict[str, Any]]]: ...
+
+
+def _ref(value: Any) -> str:
+    return str(value.get("id") if isinstance(value, dict) else value)
 
 
 def newest(invoices: list[dict[str, Any]]) -> dict[str, Any]:
@@ -128,6 +135,58 @@ class NetSuiteReader:
 
     def entity_id(self, entity: Any) -> str:
         return str(entity.erp_id)
+
+    # -- a legal entity onboarded during a run (the acquisition) ------------------------
+
+    def served_countries(self) -> set[str]:
+        """The countries the subsidiaries serve now."""
+        subs = self.admin.records("subsidiary", {})
+        return {str(_ref(s.get("country"))).upper() for s in subs if s.get("country")}
+
+    def _currency(self, code: str) -> str:
+        """The currency ``code``'s id; created (as finance would) when missing."""
+        found = self.admin.records("currency", {"symbol": code})
+        if found:
+            return str(found[0]["id"])
+        r = self.wire.call(
+            "POST", "/record/v1/currency", json={"name": code, "symbol": code}, expect=(204,)
+        )
+        return r.headers["location"].rsplit("/", 1)[-1]
+
+    def onboard_entity(self, entity: dict[str, str]) -> dict[str, str]:
+        """The acquired company as a subsidiary under the firm's parent, in its currency:
+        ``{"subsidiary", "currency_id"}``."""
+        currency_id = self._currency(entity["currency"])
+        roots = [s for s in self.admin.records("subsidiary", {}) if not s.get("parent")]
+        body: dict[str, Any] = {
+            "name": entity["name"],
+            "legalName": entity["name"],
+            "country": entity["country"],
+            "currency": {"id": currency_id},
+        }
+        if roots:
+            body["parent"] = {"id": str(roots[0]["id"])}
+        # set up by the ERP's implementation team, loaded like the firm's own subsidiaries
+        # (the simulator's record service takes a subsidiary's country as text only)
+        r = self.admin.wire.call(
+            "POST",
+            f"/tenants/{self.admin.tenant}/records/subsidiary",
+            json={"records": [body]},
+            expect=(201,),
+        )
+        return {"subsidiary": str(r.json()["ids"][0]), "currency_id": currency_id}
+
+    def entity_books(self, ids: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+        """The deal's customer, job and invoices, each with ``subsidiary`` and ``currency``."""
+        m, erp = self.m, self.admin
+        ids = {"opportunity": ids.get("opportunity"), "account": ids.get("account")}
+        return {
+            "customer": erp.records(
+                "customer", {"externalId": m.erp("customer_external_id", **ids)}
+            ),
+            "job": erp.records("job", {"externalId": m.erp("job_external_id", **ids)}),
+            "invoice": erp.records("invoice", self._link(ids)),
+        }
 
 
 class BusinessCentralReader:
@@ -328,6 +387,70 @@ class BusinessCentralReader:
         from ..loaders._businesscentral import company_id
 
         return company_id(entity.id)
+
+    # -- a legal entity onboarded during a run (the acquisition) ------------------------
+
+    def _local_currencies(self) -> dict[str, str]:
+        """Company id -> its local currency (company information's ``currencyCode``)."""
+        return {
+            str(i.get("_companyId")): str(i.get("currencyCode") or "")
+            for i in self.admin.records("companyInformation", {})
+        }
+
+    def served_countries(self) -> set[str]:
+        """The countries the companies serve now (company information's ``country``)."""
+        infos = self.admin.records("companyInformation", {})
+        return {str(i["country"]).upper() for i in infos if i.get("country")}
+
+    def onboard_entity(self, entity: dict[str, str]) -> dict[str, str]:
+        """A new legal entity is a new company (made outside the API, loaded like the firm's
+        own), its company information naming its country and local currency:
+        ``{"subsidiary": company id, "currency_id": currency code}``."""
+        from ..loaders._businesscentral import company_id
+
+        cid = company_id(entity["org"])
+        company = {"id": cid, "name": entity["name"][:30], "displayName": entity["name"]}
+        info = {
+            "companyId": cid,
+            "displayName": entity["name"][:100],
+            "country": entity["country"],
+            "currencyCode": entity["currency"],
+        }
+        # set up from the firm's first company (as a configuration package would): its
+        # service items, which the new company's invoices bill with
+        keep = ("number", "displayName", "type", "unitPrice", "baseUnitOfMeasureCode")
+        items = [
+            {"companyId": cid, **{k: i[k] for k in keep if k in i}}
+            for i in self.admin.records("item", {})
+            if str(i.get("_companyId")) == self.company and i.get("type") == "Service"
+        ]
+        for kind, recs in (("company", [company]), ("companyInformation", [info]), ("item", items)):
+            self.admin.wire.call(
+                "POST",
+                f"/tenants/{self.admin.tenant}/records/{kind}",
+                json={"records": recs},
+                expect=(201,),
+            )
+        return {"subsidiary": cid, "currency_id": entity["currency"]}
+
+    def entity_books(self, ids: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+        """The deal's customer, project and posted invoices, each with ``subsidiary`` (its
+        company) and ``currency`` (its currency code; blank is the company's own)."""
+        local = self._local_currencies()
+
+        def view(rec: dict[str, Any]) -> dict[str, Any]:
+            company = str(rec.get("_companyId") or "")
+            code = str(rec.get("currencyCode") or "") or local.get(company, "")
+            return {**rec, "subsidiary": {"id": company}, "currency": {"id": code}}
+
+        ids = {"opportunity": ids.get("opportunity"), "account": ids.get("account")}
+        cust = self.m.erp("customer_external_id", **ids)
+        job = self.m.erp("job_external_id", **ids)
+        return {
+            "customer": [view(r) for r in self.admin.records("customer", {"number": cust})],
+            "job": [view(r) for r in self.admin.records("project", {"number": job})],
+            "invoice": [view(r) for r in self.invoices(ids)],
+        }
 
 
 #: journeys an ERP vendor's simulator cannot play, and why (said once per run)

@@ -59,6 +59,13 @@ def businesscentral_batches(firm: Firm) -> Iterator[Batch]:
             for e in firm.legal_entities
         ],
     )
+    yield (
+        "companyInformation",
+        [
+            {"companyId": company_id(e.id), "country": e.country, "currencyCode": e.currency}
+            for e in firm.legal_entities
+        ],
+    )
 
     def local(code: str, legal_entity_id: str) -> str:
         """A currency code as the company writes it: blank for its own currency."""

@@ -153,6 +153,15 @@ class BusinessCentralDialect(Dialect):
             origin="seed",
             emit=False,
         )
+        # every company has its one company information record (country, local currency)
+        self.records.insert(
+            tenant,
+            ENTITIES["companyInformation"],
+            cid,
+            {"id": company_information_id(cid), "displayName": display[:100]},
+            origin="seed",
+            emit=False,
+        )
 
     def user_id(self, tenant: Tenant) -> str:
         return self.auth.user_id(tenant)
@@ -275,6 +284,11 @@ class BusinessCentralDialect(Dialect):
                 line_ent = ENTITIES[DOCUMENT_LINES.get(ent.name, "salesInvoiceLine")]
                 lines = body.pop(line_ent.set_name, None) if ent.name in DOCUMENT_LINES else None
                 data = self._bulk_clean(ent, body, i)
+                if ent.name == "companyInformation":  # the company's one record, updated
+                    info = self.records.get(tenant, ent, company, company_information_id(company))
+                    data.pop("id", None)
+                    ids.append(self.records.update(tenant, ent, info, data, origin="bulk")["id"])
+                    continue
                 data["_system"] = True
                 rec = self.records.insert(tenant, ent, company, data, origin="bulk", emit=False)
                 for j, line in enumerate(lines or []):
@@ -333,3 +347,8 @@ def create_simulator(
 ) -> Simulator:
     """A Business Central simulator app, ready to serve."""
     return Simulator(BusinessCentralDialect(dialect_settings), engine_settings)
+
+
+def company_information_id(company: str) -> str:
+    """The id of a company's company information record (one per company)."""
+    return str(uuid.uuid5(uuid.UUID(company), "companyInformation"))

@@ -137,6 +137,8 @@ class Records:
         out: dict[str, Any] = {"@odata.etag": etag(int(rec.get(VERSION, 1)), rec["id"])}
         if not select or "*" in select:
             for p in ent.properties:
+                if p.type == "Edm.Stream":  # read at its own URL, not carried in the entity
+                    continue
                 value = rec.get(p.name, _MISSING)
                 out[p.name] = blank(p.type) if value is _MISSING else value
             return out

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from ..clients import BusinessCentralClient
@@ -88,14 +88,44 @@ class BusinessCentralErp:
     def __init__(self, settings: Settings, client: BusinessCentralClient, store: Store) -> None:
         self.settings, self.client, self.store = settings, client, store
         self.cache: dict[str, Any] = {}
+        #: told of a company read from the ERP after start (its invoices' subscription)
+        self.on_company: Callable[[str], Awaitable[None]] | None = None
 
     # -- companies ----------------------------------------------------------------------
 
     def _entities(self) -> dict[str, dict[str, str]]:
-        return entities(self.settings)
+        return {**entities(self.settings), **self.cache.get("companies", {})}
+
+    async def _entity_of(self, country: str) -> dict[str, str] | None:
+        """The company serving ``country``: from ``erp.companies``, else from the companies'
+        company information, re-read (a legal entity onboarded after start is a new company)."""
+        found = self._entities().get(country)
+        if found is not None or not country:
+            return found
+        resp = await self.client.root_call("GET", "companies", params={"$select": "id"})
+        known = {e["id"] for e in self._entities().values()}
+        for comp in resp.json().get("value") or []:
+            if str(comp["id"]) in known:
+                continue
+            for info in await self.client.list("companyInformation", company=str(comp["id"])):
+                if str(info.get("country") or "").upper() == country:
+                    entity = {
+                        "id": str(comp["id"]),
+                        "currency": str(info.get("currencyCode") or ""),
+                    }
+                    if self.on_company is not None:
+                        await self.on_company(entity["id"])
+                    self.cache.setdefault("companies", {})[country] = entity
+                    log.info(
+                        "a company read from the ERP serves the country",
+                        extra={"company": entity["id"], "country": country},
+                    )
+                    return entity
+        return None
 
     def _companies(self) -> list[str]:
-        return companies(self.settings)
+        found = companies(self.settings)
+        return found + [e["id"] for e in self._entities().values() if e["id"] not in found]
 
     def _currency(self, company: str) -> str:
         return next(
@@ -116,15 +146,18 @@ class BusinessCentralErp:
 
     async def customer(self, account: Mapping[str, Any]) -> tuple[str, dict[str, Any] | None]:
         number = str(account["Id"])[:20]
-        known, company = None, ""
-        for company in self._companies():
+        known, company, searched = None, "", self._companies()
+        for company in searched:
             known = await self.client.find_one("customers", "number", number, company)
             if known is not None:
                 break
         if known is None:
             country = str(account.get("BillingCountry") or "").upper()
-            entity = self._entities().get(country)
+            entity = await self._entity_of(country)
             company = entity["id"] if entity else str(self.settings.erp["company_id"])
+            if company not in searched:  # read just now: may hold it (made before a restart)
+                known = await self.client.find_one("customers", "number", number, company)
+        if known is None:
             body = {
                 "number": number,
                 "displayName": str(account["Name"])[:100],
