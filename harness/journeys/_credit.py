@@ -34,27 +34,8 @@ CREDIT_REASON_FIELD = "Credit_Reason__c"
 _CENT = 0.005
 
 
-# -- the ERP reads and writes of this journey (one place, for another ERP's flavour) ----
-
-
-def erp_credits_for(erp: Any, invoice_ids: set[str]) -> list[dict[str, Any]]:
-    """The ERP credit memos applied to (or created from) any of ``invoice_ids``; ``erp``
-    is the ERP's admin client."""
-    out = []
-    for memo in erp.records("creditMemo", {}):
-        docs = {str(ln.get("doc")) for ln in _lines(memo.get("apply")) if ln.get("apply")}
-        if str(memo.get("createdFrom")) in invoice_ids or docs & invoice_ids:
-            out.append(memo)
-    return out
-
-
-def erp_wait_amount_due(sc: Scene, invoice: dict[str, Any], due: float) -> None:
-    sc.systems.admin["erp"].wait_records("invoice", {"id": invoice["id"], "amountRemaining": due})
-
-
-def erp_invoice(sc: Scene, invoice_id: str) -> dict[str, Any]:
-    found = sc.systems.admin["erp"].records("invoice", {"id": invoice_id})
-    return found[0] if found else {}
+# -- the ERP's credit memos come through the seam (``sc.erp.credits``) in NetSuite's view:
+# ``tranId``, ``createdFrom`` and an ``apply`` sublist of {doc, apply, amount}
 
 
 def _lines(sublist: Any) -> list[dict[str, Any]]:
@@ -97,7 +78,7 @@ def play_credit(sc: Scene) -> None:
     with sc.steps.step(
         f"the credit reaches the ERP: {inv['tranId']} owes {due:.2f}", "erp", "wait"
     ):
-        erp_wait_amount_due(sc, inv, due)
+        sc.erp.wait_remaining(inv, due)
     with sc.steps.step(f"{inv['tranId']} still open in the PSA and the CRM", "crm", "wait"):
         wait_crm_status(sc, inv, sc.mapping.status_open)
     with sc.steps.step(f"customer pays the rest of {inv['tranId']} ({due:.2f})", "erp"):
@@ -116,7 +97,7 @@ def owed_after_credit(f: Any) -> str | None:
     in the ERP is the one granted, and the customer paid the deal minus the credit."""
     granted = {k: round(sum(v), 2) for k, v in f.ledger.credits.items()}
     ids = {str(i["id"]) for i in f.invoices}
-    memos = erp_credits_for(f.admin["erp"], ids)
+    memos = f.erp.credits(ids)
     for inv in f.invoices:
         iid = str(inv["id"])
         credited = round(sum(_credited(m, iid) for m in memos), 2)

@@ -56,6 +56,82 @@ PROPERTIES: dict[str, tuple[P, ...]] = {
         P("experience", "Edm.String"),
         P("lastModifiedDateTime", "Edm.DateTimeOffset"),
     ),
+    "salesCreditMemo": (
+        P("id", "Edm.Guid", nullable=False),
+        P("number", "Edm.String", max_length=20),
+        P("externalDocumentNumber", "Edm.String", max_length=35),
+        P("creditMemoDate", "Edm.Date"),
+        P("postingDate", "Edm.Date"),
+        P("dueDate", "Edm.Date"),
+        P("customerId", "Edm.Guid"),
+        P("customerNumber", "Edm.String", nullable=False, max_length=20),
+        P("customerName", "Edm.String", max_length=100),
+        P("billToName", "Edm.String", max_length=100),
+        P("billToCustomerId", "Edm.Guid"),
+        P("billToCustomerNumber", "Edm.String", nullable=False, max_length=20),
+        P("sellToAddressLine1", "Edm.String", max_length=100),
+        P("sellToAddressLine2", "Edm.String", max_length=50),
+        P("sellToCity", "Edm.String", max_length=30),
+        P("sellToCountry", "Edm.String", max_length=10),
+        P("sellToState", "Edm.String", max_length=30),
+        P("sellToPostCode", "Edm.String", max_length=20),
+        P("billToAddressLine1", "Edm.String", max_length=100),
+        P("billToAddressLine2", "Edm.String", max_length=50),
+        P("billToCity", "Edm.String", max_length=30),
+        P("billToCountry", "Edm.String", max_length=10),
+        P("billToState", "Edm.String", max_length=30),
+        P("billToPostCode", "Edm.String", max_length=20),
+        P("shortcutDimension1Code", "Edm.String", max_length=20),
+        P("shortcutDimension2Code", "Edm.String", max_length=20),
+        P("currencyId", "Edm.Guid"),
+        P("currencyCode", "Edm.String"),
+        P("paymentTermsId", "Edm.Guid"),
+        P("shipmentMethodId", "Edm.Guid"),
+        P("salesperson", "Edm.String", max_length=20),
+        P("pricesIncludeTax", "Edm.Boolean"),
+        P("discountAmount", "Edm.Decimal"),
+        P("discountAppliedBeforeTax", "Edm.Boolean"),
+        P("totalAmountExcludingTax", "Edm.Decimal"),
+        P("totalTaxAmount", "Edm.Decimal"),
+        P("totalAmountIncludingTax", "Edm.Decimal"),
+        P("status", "NAV.salesCrMemoEntityBufferStatus"),
+        P("lastModifiedDateTime", "Edm.DateTimeOffset"),
+        P("invoiceId", "Edm.Guid"),
+        P("invoiceNumber", "Edm.String", max_length=20),
+        P("phoneNumber", "Edm.String", max_length=30),
+        P("email", "Edm.String", max_length=80),
+        P("customerReturnReasonId", "Edm.Guid"),
+    ),
+    "salesCreditMemoLine": (
+        P("id", "Edm.Guid", nullable=False),
+        P("documentId", "Edm.Guid"),
+        P("sequence", "Edm.Int32"),
+        P("itemId", "Edm.Guid"),
+        P("accountId", "Edm.Guid"),
+        P("lineType", "NAV.invoiceLineAggLineType"),
+        P("lineObjectNumber", "Edm.String", max_length=20),
+        P("description", "Edm.String", max_length=100),
+        P("description2", "Edm.String", max_length=50),
+        P("unitOfMeasureId", "Edm.Guid"),
+        P("unitOfMeasureCode", "Edm.String", max_length=10),
+        P("unitPrice", "Edm.Decimal"),
+        P("quantity", "Edm.Decimal"),
+        P("discountAmount", "Edm.Decimal"),
+        P("discountPercent", "Edm.Decimal"),
+        P("discountAppliedBeforeTax", "Edm.Boolean"),
+        P("amountExcludingTax", "Edm.Decimal"),
+        P("taxCode", "Edm.String", max_length=50),
+        P("taxPercent", "Edm.Decimal"),
+        P("totalTaxAmount", "Edm.Decimal"),
+        P("amountIncludingTax", "Edm.Decimal"),
+        P("invoiceDiscountAllocation", "Edm.Decimal"),
+        P("netAmount", "Edm.Decimal"),
+        P("netTaxAmount", "Edm.Decimal"),
+        P("netAmountIncludingTax", "Edm.Decimal"),
+        P("shipmentDate", "Edm.Date"),
+        P("itemVariantId", "Edm.Guid"),
+        P("locationId", "Edm.Guid"),
+    ),
     "subscriptions": (
         P("subscriptionId", "Edm.String", nullable=False, max_length=150),
         P("notificationUrl", "Edm.String", nullable=False),
@@ -423,6 +499,14 @@ ENUMS: dict[str, tuple[tuple[str, str, int], ...]] = {
         ("Rejected", "Rejected", 2),
         ("Approved", "Approved", 3),
     ),
+    "NAV.salesCrMemoEntityBufferStatus": (
+        ("Draft", "Draft", 0),
+        ("In Review", "In_x0020_Review", 1),
+        ("Open", "Open", 2),
+        ("Canceled", "Canceled", 3),
+        ("Corrective", "Corrective", 4),
+        ("Paid", "Paid", 5),
+    ),
     "NAV.invoiceEntityAggregateStatus": (
         (" ", "_x0020_", 0),
         ("Draft", "Draft", 1),
@@ -643,6 +727,48 @@ ENTITIES: dict[str, EntityDef] = {
                 "purchaseInvoice": Nav("purchaseInvoice", False, ("documentId", "id")),
             },
         ),
+        EntityDef(
+            "salesCreditMemo",
+            "salesCreditMemos",
+            read_only=_SYSTEM
+            | {
+                "status",
+                "totalAmountExcludingTax",
+                "totalTaxAmount",
+                "totalAmountIncludingTax",
+                "discountAppliedBeforeTax",
+                "customerName",
+                "billToName",
+            },
+            required=(("customerId", "customerNumber"),),
+            nav={
+                "salesCreditMemoLines": Nav("salesCreditMemoLine", True, ("id", "documentId")),
+                "customer": Nav("customer", False, ("customerId", "id")),
+            },
+        ),
+        EntityDef(
+            "salesCreditMemoLine",
+            "salesCreditMemoLines",
+            read_only=frozenset(
+                {
+                    "id",
+                    "documentId",
+                    "amountExcludingTax",
+                    "totalTaxAmount",
+                    "amountIncludingTax",
+                    "netAmount",
+                    "netTaxAmount",
+                    "netAmountIncludingTax",
+                    "invoiceDiscountAllocation",
+                    "discountAppliedBeforeTax",
+                    "unitOfMeasureCode",
+                }
+            ),
+            nav={
+                "item": Nav("item", False, ("itemId", "id")),
+                "salesCreditMemo": Nav("salesCreditMemo", False, ("documentId", "id")),
+            },
+        ),
     )
 }
 
@@ -652,12 +778,20 @@ BY_SET: dict[str, EntityDef] = {e.set_name: e for e in ENTITIES.values()}
 COMPANY_SETS = frozenset(BY_SET) - {"companies"}
 
 #: bound actions served: (entity type, action name)
-ACTIONS = frozenset({("salesInvoice", "post"), ("journal", "post"), ("purchaseInvoice", "post")})
+ACTIONS = frozenset(
+    {
+        ("salesInvoice", "post"),
+        ("journal", "post"),
+        ("purchaseInvoice", "post"),
+        ("salesCreditMemo", "post"),
+    }
+)
 
 #: document entity -> its line entity (lines carry the document's id in documentId)
 DOCUMENT_LINES: dict[str, str] = {
     "salesInvoice": "salesInvoiceLine",
     "purchaseInvoice": "purchaseInvoiceLine",
+    "salesCreditMemo": "salesCreditMemoLine",
 }
 #: line entity -> its document entity
 LINE_DOCUMENT: dict[str, str] = {line: doc for doc, line in DOCUMENT_LINES.items()}

@@ -48,7 +48,7 @@ def render_csdl() -> str:
             t = f"Collection({t})" if nav.collection else t
             out.append(f'<NavigationProperty Name="{nav_name}" Type="{t}" />')
         out.append("</EntityType>")
-    for bound in ("salesInvoice", "purchaseInvoice"):
+    for bound in ("salesInvoice", "purchaseInvoice", "salesCreditMemo"):
         out.append(
             f'<Action Name="post" IsBound="true"><Parameter Name="bindingParameter" Type="Microsoft.NAV.{bound}" /></Action>'
         )

@@ -8,6 +8,7 @@ api/v2.0/`` with the tenant taken from the token) is one OData service:
     companies({id})/{entitySet}({id})/{navigation}[({id})]
     companies({id})/salesInvoices({id})/Microsoft.NAV.post
     companies({id})/purchaseInvoices({id})/Microsoft.NAV.post
+    companies({id})/salesCreditMemos({id})/Microsoft.NAV.post
     companies({id})/journals({id})/Microsoft.NAV.post
     subscriptions[('{id}')]
     $metadata
@@ -53,6 +54,14 @@ def _key(raw: str | None) -> str | None:
     if raw.startswith("id="):
         raw = raw[3:]
     return raw
+
+
+#: a document entity as its error messages name it
+_DOC_LABEL = {
+    "salesInvoice": "sales invoice",
+    "purchaseInvoice": "purchase invoice",
+    "salesCreditMemo": "sales credit memo",
+}
 
 
 @dataclass(slots=True)
@@ -419,22 +428,23 @@ class RestApi:
                     "salesInvoiceLine", {"documentId": rec["id"]}, limit=100_000
                 ):
                     self.records.delete(tenant, ENTITIES["salesInvoiceLine"], line)
-            if ent.name == "purchaseInvoice":
+            if ent.name in ("purchaseInvoice", "salesCreditMemo"):
+                label = _DOC_LABEL[ent.name]
                 if rec.get("status") not in ("Draft", "In Review"):
                     raise dialog(
-                        f"You cannot delete the posted purchase invoice {rec.get('number')}.",
+                        f"You cannot delete the posted {label} {rec.get('number')}.",
                     )
+                line_ent = ENTITIES[DOCUMENT_LINES[ent.name]]
                 for line in tenant.store.find(
-                    "purchaseInvoiceLine", {"documentId": rec["id"]}, limit=100_000
+                    line_ent.name, {"documentId": rec["id"]}, limit=100_000
                 ):
-                    self.records.delete(tenant, ENTITIES["purchaseInvoiceLine"], line)
+                    self.records.delete(tenant, line_ent, line)
             if ent.name in LINE_DOCUMENT:
                 doc = LINE_DOCUMENT[ent.name]
                 inv = tenant.store.get(doc, rec["documentId"])
                 if inv is not None and inv.get("status") not in ("Draft", "In Review"):
-                    kind = "sales" if doc == "salesInvoice" else "purchase"
                     raise dialog(
-                        f"You cannot modify the lines of the posted {kind} invoice {inv.get('number')}.",
+                        f"You cannot modify the lines of the posted {_DOC_LABEL[doc]} {inv.get('number')}.",
                     )
             self.records.delete(tenant, ent, rec)
             if ent.name in LINE_DOCUMENT:
@@ -448,6 +458,8 @@ class RestApi:
             self.rules.post_invoice(tenant, rec)
         elif t.ent.name == "purchaseInvoice" and t.action == "post":
             self.rules.post_purchase_invoice(tenant, rec)
+        elif t.ent.name == "salesCreditMemo" and t.action == "post":
+            self.rules.credit_memos.post(tenant, rec)
         elif t.ent.name == "customerPaymentJournal" and t.action == "post":
             self.rules.post_journal(tenant, rec)
         else:

@@ -8,6 +8,7 @@
   ``balanceDue`` grows. Posted invoices can no longer be changed.
 - Customer payments are journal lines; posting the journal applies each payment to the
   invoice it names: ``remainingAmount`` drops, and at zero the invoice is Paid.
+- Sales credit memos (``_credit_memos``): posted, they lower the invoice they apply to.
 - Line amounts and invoice totals are recomputed from quantity, unit price, discount
   and tax percent.
 - A purchase invoice is the vendor's side of the same: a Draft with lines priced at
@@ -27,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from simulators.engine import Tenant
 
+from ._credit_memos import CreditMemos
 from ._edm import DOCUMENT_LINES, ENTITIES, EntityDef
 from ._errors import bad_request, dialog, record_not_found, same_key_exists
 from ._records import COMPANY, Records, not_found
@@ -66,6 +68,7 @@ class Rules:
                 "purchaseInvoiceLine": self.purchase_invoice_line,
             }
         )
+        self.credit_memos = CreditMemos(self)
 
     # -- helpers ---------------------------------------------------------------------
 
@@ -276,6 +279,14 @@ class Rules:
             raise dialog(
                 f"You cannot modify the lines of the posted sales invoice {inv.get('number')}."
             )
+        if prev is None:
+            rec["sequence"] = rec.get("sequence") or (self._max_sequence(tenant, inv["id"]) + 10000)
+        self.price_line(tenant, company, rec, prev, inv)
+
+    def price_line(
+        self, tenant: Tenant, company: str, rec: dict[str, Any], prev: Any, doc: dict[str, Any]
+    ) -> None:
+        """A sales document line's item, price and amounts (``doc``: its document)."""
         if not rec.get("lineType"):
             rec["lineType"] = (
                 "Item"
@@ -294,8 +305,6 @@ class Rules:
             if prev is None and not rec.get("unitPrice"):
                 rec["unitPrice"] = item.get("unitPrice", 0)
             rec["unitOfMeasureCode"] = item.get("baseUnitOfMeasureCode", "")
-        if prev is None:
-            rec["sequence"] = rec.get("sequence") or (self._max_sequence(tenant, inv["id"]) + 10000)
         qty = float(rec.get("quantity") or 0)
         price = float(rec.get("unitPrice") or 0)
         gross = qty * price
@@ -308,7 +317,7 @@ class Rules:
         rec["totalTaxAmount"] = rec["netTaxAmount"] = tax
         rec["amountIncludingTax"] = rec["netAmountIncludingTax"] = money(excl + tax)
         if not rec.get("shipmentDate") or rec["shipmentDate"] == BLANK_DATE:
-            rec["shipmentDate"] = inv.get("invoiceDate", BLANK_DATE)
+            rec["shipmentDate"] = doc.get("invoiceDate", BLANK_DATE)
 
     @staticmethod
     def _max_sequence(tenant: Tenant, doc: str, line_type: str = "salesInvoiceLine") -> int:

@@ -37,7 +37,7 @@ from typing import Any
 
 from ..clients import BusinessCentralClient
 from ..clients.businesscentral import odata_quote
-from ..errors import ConfigurationError, NotReady
+from ..errors import NotReady
 from ..logs import get_logger
 from ..settings import Settings
 from ..store import Store
@@ -436,10 +436,34 @@ class BusinessCentralErp:
     async def credit(
         self, invoice_id: str, key: str, amount: float, reason: str, reference: str
     ) -> str | None:
-        raise ConfigurationError(
-            "a granted credit is not booked on Business Central by this integration",
-            hint="raise the sales credit memo in Business Central by hand",
+        """A sales credit memo applied to the invoice (``invoiceId``), one line for the
+        amount, then posted; found again by ``externalDocumentNumber`` (the key), so a
+        repeated event credits once. A draft left by an interrupted run is posted."""
+        company = self.company_of(invoice_id)
+        ref = invoice_ref(key)
+        memo = await self.client.find_one(
+            "salesCreditMemos", "externalDocumentNumber", ref, company
         )
+        if memo is not None and memo.get("status") not in ("Draft", "In Review"):
+            return None
+        if memo is None:
+            item = await self.service_item(company)
+            line = {
+                "itemId": item,
+                "quantity": 1,
+                "unitPrice": round(amount, 2),
+                "description": reason[:100],
+                "description2": str(reference)[:50],
+            }
+            body = {
+                "invoiceId": invoice_id,
+                "externalDocumentNumber": ref,
+                "salesCreditMemoLines": [line],
+            }
+            memo = await self.client.create("salesCreditMemos", body, company)
+        await self.client.action("salesCreditMemos", str(memo["id"]), "post", company)
+        self._remember(str(memo["id"]), company)
+        return str(memo["id"])
 
     async def supplier_bill(
         self,

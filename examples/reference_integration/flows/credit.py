@@ -3,7 +3,8 @@ credit on the won opportunity (``Credit_Requested__c``, the amount; ``Credit_Rea
 
 The ERP port credits the opportunity's newest invoice (NetSuite: ``POST
 /record/v1/invoice/{newest}/!transform/creditMemo`` with one item line for the amount,
-which NetSuite applies to that invoice). Its external id is made from the
+which NetSuite applies to that invoice; Business Central: a sales credit memo naming the
+invoice in ``invoiceId``, one line for the amount, then its ``post`` action). Its external id is made from the
 opportunity and the amount, so a repeated change event credits once. The invoice's
 notification then brings its new amount due and status to the PSA and the CRM.
 """
@@ -24,18 +25,27 @@ def credit_external_id(opp_id: str, cents: int) -> str:
     return f"credit-{opp_id}-{cents}"
 
 
+def _order(invoice_id: str, link: dict[str, Any]) -> int:
+    """Creation order: a NetSuite internal id; else the digits of the posted number (a
+    Business Central invoice id is a GUID, its posted numbers run up)."""
+    if invoice_id.isdigit():
+        return int(invoice_id)
+    return int("".join(ch for ch in str(link.get("tran") or "") if ch.isdigit()) or 0)
+
+
 async def request(svc: Services, project: dict[str, Any], opp: dict[str, Any]) -> None:
     """Credit the opportunity's newest invoice once per requested amount."""
     amount = round(float(opp.get(AMOUNT_FIELD) or 0.0), 2)
     if amount <= 0:
         return
     opp_id = str(opp["Id"])
-    ours = [k for k, v in svc.store.links("invoice").items() if v["opportunity"] == opp_id]
+    links = svc.store.links("invoice")
+    ours = [k for k, v in links.items() if v["opportunity"] == opp_id]
     if not ours:
         from ..errors import NotReady
 
         raise NotReady(f"opportunity {opp_id} asks for a credit but has no invoice yet")
-    newest = max(ours, key=int)
+    newest = max(ours, key=lambda k: _order(k, links[k]))
     eid = credit_external_id(opp_id, round(amount * 100))
     reason = str(opp.get(REASON_FIELD) or "Credit granted to the customer")
     memo_id = await svc.erp_port.credit(newest, eid, amount, reason, project["opportunity"])
