@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from simulators.engine import ConfigError, HttpError, Tenant, json_path
+from simulators.engine import ConfigError, HttpError, Tenant, json_path, type_literal
 
 from ._edm import ENTITIES, ENUMS, EntityDef, P
 from ._errors import (
@@ -292,8 +292,9 @@ class Records:
     @staticmethod
     def where(ent: EntityDef, company: str | None) -> tuple[str, list[Any]]:
         if company is None:
-            return "type = ? AND deleted = 0", [ent.name]
-        return f"type = ? AND deleted = 0 AND {json_path(COMPANY)} = ?", [ent.name, company]
+            return f"type = {type_literal(ent.name)} AND deleted = 0", []
+        where = f"type = {type_literal(ent.name)} AND deleted = 0 AND {json_path(COMPANY)} = ?"
+        return where, [company]
 
 
 def _blank_of(ent: EntityDef, name: str) -> Any:

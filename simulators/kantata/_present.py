@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from simulators.engine import Tenant, json_path
+from simulators.engine import Tenant, json_path, type_literal
 
 from . import _contract as contract
 from ._budget import workspace_budget
@@ -58,8 +58,9 @@ class Presenter:
         for i in range(0, len(ids), 500):
             chunk = ids[i : i + 500]
             rows = conn.execute(
-                f"SELECT id, data FROM records WHERE type = ? AND deleted = 0 AND id IN ({','.join('?' * len(chunk))})",
-                [collection, *chunk],
+                f"SELECT id, data FROM records WHERE type = {type_literal(collection)} AND deleted = 0"
+                f" AND id IN ({','.join('?' * len(chunk))})",
+                chunk,
             ).fetchall()
             for rid, data in rows:
                 out[rid] = orjson.loads(data)
@@ -289,9 +290,9 @@ class Presenter:
             return [
                 r[0]
                 for r in conn.execute(
-                    f"SELECT id FROM records WHERE type = ? AND deleted = 0 AND {json_path(assoc.reverse)} = ? "
-                    "ORDER BY CAST(id AS INTEGER)",
-                    (assoc.collection, rec["id"]),
+                    f"SELECT id FROM records WHERE type = {type_literal(assoc.collection)} AND deleted = 0"
+                    f" AND {json_path(assoc.reverse)} = ? ORDER BY CAST(id AS INTEGER)",
+                    (rec["id"],),
                 )
             ]
         if assoc.through == "workspace_resources":

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from simulators.engine import Request, json_path
+from simulators.engine import Request, json_path, type_literal
 
 from ._errors import bad_request
 from ._model import Resource
@@ -355,8 +355,8 @@ class ListQuery:
         self.filters = {**_common(res), **_specific(res.collection)}
 
     def run(self, req: Request, conn: Any, per_page_default: int, per_page_max: int) -> Page:
-        clauses: list[str] = ["type = ?", "deleted = 0"]
-        params: list[Any] = [self.res.collection]
+        clauses: list[str] = [f"type = {type_literal(self.res.collection)}", "deleted = 0"]
+        params: list[Any] = []
         given = {k: v for k, v in req.query_pairs()}
         seen_archived = False
         for name, value in given.items():

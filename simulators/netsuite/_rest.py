@@ -18,6 +18,7 @@ from simulators.engine import (
     Response,
     Tenant,
     run_read,
+    type_literal,
 )
 
 from ._errors import invalid_content, invalid_header, invalid_parameter, nonexistent_id, user_error
@@ -241,7 +242,7 @@ class RestResources:
         s = self.settings
         limit = _int_param(req, "limit", s.default_page_size, 1, s.max_page_size)
         offset = _int_param(req, "offset", 0, 0, 10**9)
-        where, params = "type = ? AND deleted = 0", [rt.name]
+        where, params = f"type = {type_literal(rt.name)} AND deleted = 0", []
         q = req.arg("q")
         if q:
             cond, qparams = compile_filter(rt, q)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from simulators.engine import Request, Response, Tenant
+from simulators.engine import Request, Response, Tenant, type_literal
 
 from ._describe import describe, describe_global, object_summary
 from ._errors import (
@@ -181,8 +181,8 @@ class RestResources:
         v = self.version(req)
         recent = []
         rows = t.store.conn.execute(
-            "SELECT data FROM records WHERE type = ? AND deleted = 0 ORDER BY modstamp DESC, id DESC LIMIT 5",
-            (obj.name,),
+            f"SELECT data FROM records WHERE type = {type_literal(obj.name)} AND deleted = 0"
+            " ORDER BY modstamp DESC, id DESC LIMIT 5",
         ).fetchall()
         name_field = obj.name_field
         for (raw,) in rows:

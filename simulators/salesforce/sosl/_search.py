@@ -16,6 +16,8 @@ from typing import Any
 import orjson
 from lark import Lark, LarkError, Token, Tree
 
+from simulators.engine import type_literal
+
 from .._schema import ObjectDef, Schema
 from .._wire import attributes
 
@@ -124,10 +126,11 @@ def _run(
         conds.append(f"({ors})")
         params.extend([_like(word)] * len(searchable))
     sql = (
-        f"SELECT data FROM records WHERE type = ? AND deleted = 0 AND {' AND '.join(conds)}"
+        f"SELECT data FROM records WHERE type = {type_literal(obj.name)} AND deleted = 0"
+        f" AND {' AND '.join(conds)}"
         f" ORDER BY id LIMIT ?"
     )
-    rows = conn.execute(sql, [obj.name, *params, spec.limit or 2000]).fetchall()
+    rows = conn.execute(sql, [*params, spec.limit or 2000]).fetchall()
     out = []
     for (raw,) in rows:
         data = orjson.loads(raw)
