@@ -27,7 +27,7 @@ from ._model import (
     WorkerView,
     org_type_wid,
 )
-from ._wire import bool_arg, json_response, paged, paging, parse_date
+from ._wire import JSON_CT, bool_arg, json_response, paged, paging, parse_date
 
 if TYPE_CHECKING:
     from ._bp import BusinessProcesses
@@ -102,7 +102,17 @@ class RestResources:
 
     def worker(self, req: Request) -> Response:
         c = self.ctx(req)
-        return json_response(V.worker_profile(c, self._worker(c, req.params["id"])))
+        # the profile reads the worker, its job, orgs and location: the store's read cache
+        # keeps the body for as long as no row of the tenant changed (``total_changes``)
+        store = req.tenant.store  # type: ignore[union-attr]
+        raw = req.params["id"]
+        key = (c.base_url, c.tenant, c.d.asof, store.conn.total_changes)
+        cached = store.read_cache.get("workday:worker", raw, key)
+        if cached is not None:
+            return Response(200, cached, [("content-type", JSON_CT)])
+        resp = json_response(V.worker_profile(c, self._worker(c, raw)))
+        store.read_cache.put("workday:worker", raw, key, resp.body)
+        return resp
 
     def direct_reports(self, req: Request) -> Response:
         c = self.ctx(req)

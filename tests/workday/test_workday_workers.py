@@ -224,3 +224,25 @@ def test_unknown_paths_and_methods_answer_in_workday_error_model(api: httpx.Clie
     assert r.status_code == 404 and isinstance(r.json()["error"], str)
     r = api.delete("workers")
     assert r.status_code == 405 and isinstance(r.json()["error"], str)
+
+
+def test_worker_read_again_follows_writes_to_other_records(
+    wd: SimHandle, api: httpx.Client, firm: dict[str, list[str]]
+) -> None:
+    """A worker answered once is answered again from the store's read cache, but a write to
+    any record of the tenant (here a new organization the worker manages) changes the next
+    answer."""
+    first = api.get("workers/Employee_ID=2001")
+    assert first.status_code == 200, first.text
+    assert first.json()["isManager"] is False
+    assert api.get("workers/Employee_ID=2001").json() == first.json()
+    r = wd.admin.post(
+        "/tenants/default/records/supervisoryOrganizations",
+        json={"records": [{"name": "Data Team", "code": "SO-DATA", "manager": "2001"}]},
+    )
+    assert r.status_code in (200, 201), r.text
+    again = api.get("workers/Employee_ID=2001").json()
+    assert again["isManager"] is True
+    assert {k: v for k, v in again.items() if k != "isManager"} == {
+        k: v for k, v in first.json().items() if k != "isManager"
+    }
