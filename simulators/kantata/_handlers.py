@@ -19,7 +19,7 @@ from ._model import Resource
 from ._present import Presenter, parse_includes, parse_optional_fields
 from ._query import ListQuery
 from ._service import Ctx
-from ._wire import json_response, request_body
+from ._wire import JSON_CT, json_response, request_body
 
 if TYPE_CHECKING:
     from ._model import Catalog
@@ -91,8 +91,18 @@ class Handlers:
 
     def show(self, req: Request, res: Resource) -> Response:
         ctx = self.ctx(req)
-        rec = self.records.require(ctx, res.collection, self._id(req))
-        return self.respond(req, res, [rec])
+        rid = self._id(req)
+        # the answer reads the record, its includes and roll-ups over other records: the
+        # store's read cache keeps it for as long as no row of the tenant changed
+        store = ctx.tenant.store
+        kind, key = "kantata:" + res.collection, (req.query_string, store.conn.total_changes)
+        cached = store.read_cache.get(kind, rid, key)
+        if cached is not None:
+            return Response(200, cached, [("content-type", JSON_CT)])
+        rec = self.records.require(ctx, res.collection, rid)
+        resp = self.respond(req, res, [rec])
+        store.read_cache.put(kind, rid, key, resp.body)
+        return resp
 
     def create(self, req: Request, res: Resource) -> Response:
         ctx = self.ctx(req)

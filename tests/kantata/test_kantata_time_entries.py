@@ -243,3 +243,27 @@ def test_include_on_time_entries(firm: Any) -> None:
     assert body["workspaces"][te["workspace_id"]]["title"] == "Acme rollout"
     task = firm.api.get(f"/stories/{firm.task['id']}.json").json()["stories"][firm.task["id"]]
     assert task["logged_billable_time_in_minutes"] == 60
+
+
+def test_workspace_read_again_follows_a_submission_of_its_time(firm: Any) -> None:
+    """A record read once is answered again from the store's read cache, but a write to
+    another record (a timesheet submission in the workspace) changes the workspace's next
+    answer."""
+    api, wid = firm.api, firm.workspace["id"]
+
+    def submitted() -> bool:
+        r = api.get(f"/workspaces/{wid}.json")
+        assert r.status_code == 200, r.text
+        return bool(r.json()["workspaces"][wid]["has_active_timesheet_submissions"])
+
+    tid = _id(firm.time(minutes=45))
+    assert submitted() is False
+    assert submitted() is False
+    sub = api.post(
+        "/timesheet_submissions.json",
+        json={"timesheet_submission": {"workspace_id": wid, "title": "W1", "line_item_ids": [tid]}},
+    )
+    _id(sub)
+    assert submitted() is True
+    with_include = api.get(f"/workspaces/{wid}.json", params={"include": "participants"}).json()
+    assert "users" in with_include and with_include["workspaces"][wid]["id"] == wid
