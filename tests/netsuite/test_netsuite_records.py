@@ -212,3 +212,22 @@ def test_a_reference_follows_the_record_it_names(api: httpx.Client) -> None:
     assert api.get(f"/record/v1/customer/{child}").json()["parent"]["refName"] == "Renamed Co"
     assert api.delete(f"/record/v1/customer/{parent}").status_code == 204
     assert api.get(f"/record/v1/customer/{child}").json()["parent"] == {"links": [], "id": parent}
+
+
+def test_record_read_again_follows_a_rename_of_a_record_it_names(api: httpx.Client) -> None:
+    """A record read once is answered again from the store's read cache, but a write to
+    another record (the subsidiary it names) changes the next answer."""
+    sub = api.post("/record/v1/subsidiary", json={"name": "UK Ltd", "parent": {"id": "1"}})
+    assert sub.status_code == 204, sub.text
+    sid = sub.headers["location"].rsplit("/", 1)[1]
+    cust = api.post("/record/v1/customer", json={"companyName": "Brit", "subsidiary": {"id": sid}})
+    assert cust.status_code == 204, cust.text
+    url = "/record/v1/customer/" + cust.headers["location"].rsplit("/", 1)[1]
+    first = api.get(url).json()
+    assert "UK Ltd" in first["subsidiary"]["refName"]
+    assert api.get(url).json() == first
+    r = api.patch(f"/record/v1/subsidiary/{sid}", json={"name": "UK Holdings"})
+    assert r.status_code == 204, r.text
+    again = api.get(url).json()
+    assert "UK Holdings" in again["subsidiary"]["refName"]
+    assert "UK Ltd" not in again["subsidiary"]["refName"]
