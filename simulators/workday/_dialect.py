@@ -18,6 +18,7 @@ from simulators.engine import (
     SimulatorSettings,
     Tenant,
     TenantRegistry,
+    index_name,
 )
 
 from ._absence import Absence
@@ -242,8 +243,11 @@ class WorkdayDialect(Dialect):
 
     def setup_tenant(self, tenant: Tenant) -> None:
         store = tenant.store
+        # lookups go through per-type partial indexes (``find_ids``); an index over every
+        # row re-parses a worker's whole JSON on each job change, so none is kept
         for f in ("employeeId", "code", "name"):
-            store.ensure_index(f)
+            store.conn.execute(f"DROP INDEX IF EXISTS {index_name(f)}")
+        store.ensure_index("employeeId", WORKER)
         self.auth.credentials(tenant)
         if store.count(REASON) == 0:
             stamp = wd_datetime(tenant.clock.time())
