@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ._coerce import Problems
     from ._rules import Rules
-    from ._service import Ctx
+    from ._records import Ctx
 
 Rec = dict[str, Any]
 

@@ -11,7 +11,7 @@ from . import _query
 from ._auth import CoupaAuth
 from ._errors import bad_request
 from ._render import body_of, render
-from ._service import INVOICES, ORDERS, RECEIPTS, SUPPLIERS, Procurement
+from ._records import INVOICES, ORDERS, RECEIPTS, SUPPLIERS, Procurement
 from ._settings import CoupaSettings
 
 
