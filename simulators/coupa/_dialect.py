@@ -29,10 +29,10 @@ from simulators.engine import (
 
 from ._auth import CoupaAuth
 from ._errors import not_found, rate_limited
-from ._rest import RESOURCES, Handlers
-from ._render import error_body
-from ._routes import add_routes
 from ._records import LINES, ORDERS, SUPPLIERS, Procurement
+from ._render import error_body
+from ._rest import RESOURCES, Handlers
+from ._routes import add_routes
 from ._settings import CoupaSettings
 
 

@@ -29,11 +29,11 @@ from simulators.engine import (
 from ._auth import CREDS_KEY, KantataAuth
 from ._errors import method_not_allowed, not_found, payload_too_large, rate_limited
 from ._feed import build_event, change_key
-from ._rest import Handlers
 from ._limits import LIMITED_ENDPOINTS, EndpointBuckets, report_unserved
 from ._model import Catalog, Resource
-from ._render import Presenter
 from ._records import ID_BASE_KEY, ID_BLOCK, Records, bump_ids, next_id
+from ._render import Presenter
+from ._rest import Handlers
 from ._settings import KantataSettings
 from ._state import KantataState, state_of
 from ._wire import error_response, iso_timestamp, tz_from_offset

@@ -16,9 +16,9 @@ from simulators.engine import (
 
 from ._errors import bad_request, not_found, query_too_slow, validation_error
 from ._model import Resource
-from ._render import Presenter, parse_includes, parse_optional_fields
 from ._query import ListQuery
 from ._records import Ctx
+from ._render import Presenter, parse_includes, parse_optional_fields
 from ._wire import json_response, request_body
 
 if TYPE_CHECKING:

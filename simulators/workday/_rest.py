@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from simulators.engine import ConfigError, Request, Response
 
-from . import _staffing_views as SV
 from . import _render as V
+from . import _staffing_views as SV
 from ._bp import JOB_CHANGE
 from ._errors import invalid, not_found
 from ._model import (
