@@ -16,6 +16,7 @@ from simulators.engine import (
     Router,
     Tenant,
     TenantRegistry,
+    admin_json,
 )
 
 from ._bp import BP_TYPES, JOB_INPUT, PERSON_FIELDS, TERMINATION, check_fields, normalize_job
@@ -29,13 +30,7 @@ if TYPE_CHECKING:
 
 
 def _body(req: Request) -> dict[str, Any]:
-    try:
-        data = req.json()
-    except HttpError as exc:
-        raise ConfigError(f"admin request body is not JSON: {exc.message}") from None
-    if not isinstance(data, dict):
-        raise ConfigError("admin request body must be a JSON object")
-    return data
+    return admin_json(req, empty_ok=False)
 
 
 class WorkdayAdmin:
