@@ -18,9 +18,9 @@ from simulators.engine import (
     Tenant,
 )
 
+from . import _load
 from ._auth import TOKEN_PATH, NetSuiteAuth
 from ._errors import (
-    invalid_id,
     method_not_allowed,
     nonexistent_id,
     request_entity_too_large,
@@ -29,7 +29,7 @@ from ._governance import GovernanceLimits
 from ._jobs import AsyncJobs
 from ._limits import ConcurrencyLimiter
 from ._metadata import MetadataCatalog
-from ._records import RecordService, WriteContext
+from ._records import RecordService
 from ._rest import RestResources
 from ._routes import add_routes
 from ._rules import BusinessRules
@@ -160,35 +160,7 @@ class NetSuiteDialect(Dialect):
     def bulk_load(
         self, tenant: Tenant, record_type: str, records: list[dict[str, Any]]
     ) -> list[str]:
-        rt = self.records.rtype(record_type)
-        ctx = WriteContext("", "warning")
-        ids: list[str] = []
-        store = tenant.store
-        now, modstamp = self.records.stamp(tenant)  # one instant for the whole load
-        at = tenant.clock.time()
-        with store.transaction():
-            for i, body in enumerate(records):
-                given = body.get("id")
-                clean = {k: v for k, v in body.items() if k.lower() != "id"}
-                data = self.records.normalize(tenant, rt, clean, ctx, None)
-                if given is not None:
-                    rid = str(given)
-                    if not rid.isdigit():
-                        raise invalid_id(f"record {i}: id {rid!r} is not numeric")
-                    tenant.store.bump_sequence(f"ns:{rt.family}", int(rid))
-                else:
-                    rid = self.records.new_id(tenant, rt)
-                data["id"] = rid
-                for name in (rt.created_field, "lastModifiedDate"):
-                    if rt.field(name) is not None and not data.get(name):
-                        data[name] = now
-                if self.records.rules is not None:
-                    self.records.rules(tenant, rt, data, None, ctx)
-                self.records.fill_defaults(rt, data)
-                self.records.check_required(rt, data)
-                store.insert(rt.name, rid, data, modstamp, at=at, origin="bulk", emit=False)
-                ids.append(rid)
-        return ids
+        return _load.bulk_load(self.records, tenant, record_type, records)
 
     def credentials(self, tenant: Tenant, base_url: str) -> dict[str, Any]:
         c = self.auth.credentials(tenant)
