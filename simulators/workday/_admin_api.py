@@ -19,13 +19,13 @@ from simulators.engine import (
     admin_json,
 )
 
-from ._bp import BP_TYPES, JOB_INPUT, PERSON_FIELDS, TERMINATION, check_fields, normalize_job
 from ._load import _date
 from ._model import REASON, Directory
+from ._records import BP_TYPES, JOB_INPUT, PERSON_FIELDS, TERMINATION, check_fields, normalize_job
 
 if TYPE_CHECKING:
     from ._auth import WorkdayAuth
-    from ._bp import BusinessProcesses
+    from ._records import BusinessProcesses
     from ._settings import WorkdaySettings
 
 

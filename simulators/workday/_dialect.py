@@ -23,13 +23,13 @@ from simulators.engine import (
 from ._absence import Absence
 from ._admin_api import WorkdayAdmin
 from ._auth import WorkdayAuth
-from ._bp import BusinessProcesses
 from ._errors import method_not_allowed, not_found, payload_too_large, too_many_requests
 from ._limits import RateLimit
 from ._load import BulkLoader
 from ._model import WORKER
 from ._notifications import notification
 from ._raas import CustomReports
+from ._records import BusinessProcesses
 from ._rest import RestResources, version_check
 from ._routes import add_routes
 from ._seed import seed_tenant
