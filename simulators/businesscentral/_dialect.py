@@ -17,22 +17,22 @@ from simulators.engine import (
     Tenant,
 )
 
+from . import _load
 from ._auth import SCOPE, BusinessCentralAuth
 from ._batch import Batch
-from ._edm import BY_SET, DOCUMENT_LINES, ENTITIES, EntityDef
+from ._edm import BY_SET, ENTITIES, EntityDef
 from ._errors import (
-    bad_request,
     method_not_allowed,
     payload_too_large,
     resource_not_found,
     throttled,
 )
 from ._metadata import Metadata
-from ._records import COMPANY, Records, coerce, company_guid
+from ._records import COMPANY, Records, company_guid
 from ._rest import RestApi
 from ._routes import add_routes
 from ._rules import Rules
-from ._seed import add_company, company_information_id, seed_tenant
+from ._seed import seed_tenant
 from ._settings import BusinessCentralSettings
 from ._state import RequestLimits, TenantState, state_of
 from ._webhooks import TYPE as SUBSCRIPTION
@@ -195,66 +195,9 @@ class BusinessCentralDialect(Dialect):
     def bulk_load(
         self, tenant: Tenant, record_type: str, records: list[dict[str, Any]]
     ) -> list[str]:
-        """Load entities as stored, read-only fields included (status, totals, balances).
-
-        Each record may name its company with ``companyId`` (default: the seeded company);
-        sales and purchase invoices may carry their lines (``salesInvoiceLines``,
-        ``purchaseInvoiceLines``).
-        """
-        ent = self.entity_of(record_type)
-        if ent is None:
-            raise bad_request(
-                f"unknown record type {record_type!r}; use one of {', '.join(sorted(ENTITIES))}",
-            )
-        ids: list[str] = []
-        default_company = self.company_id(tenant)
-        with tenant.store.transaction():
-            for i, body in enumerate(records):
-                body = dict(body)
-                company = str(body.pop("companyId", default_company)).lower()
-                if ent.name == "company":
-                    cid = str(body.get("id") or company_guid(tenant.name, str(body.get("name"))))
-                    add_company(
-                        self.records,
-                        tenant,
-                        cid,
-                        str(body.get("name") or ""),
-                        str(body.get("displayName") or body.get("name") or ""),
-                        self.user_id(tenant),
-                    )
-                    ids.append(cid)
-                    continue
-                if tenant.store.get("company", company) is None:
-                    raise bad_request(
-                        f"record {i}: company {company!r} does not exist; load it first",
-                    )
-                line_ent = ENTITIES[DOCUMENT_LINES.get(ent.name, "salesInvoiceLine")]
-                lines = body.pop(line_ent.set_name, None) if ent.name in DOCUMENT_LINES else None
-                data = self._bulk_clean(ent, body, i)
-                if ent.name == "companyInformation":  # the company's one record, updated
-                    info = self.records.get(tenant, ent, company, company_information_id(company))
-                    data.pop("id", None)
-                    ids.append(self.records.update(tenant, ent, info, data, origin="bulk")["id"])
-                    continue
-                data["_system"] = True
-                rec = self.records.insert(tenant, ent, company, data, origin="bulk", emit=False)
-                for j, line in enumerate(lines or []):
-                    ld = self._bulk_clean(line_ent, dict(line), j)
-                    ld["documentId"] = rec["id"]
-                    ld["_system"] = True
-                    self.records.insert(tenant, line_ent, company, ld, origin="bulk", emit=False)
-                ids.append(rec["id"])
-        return ids
-
-    @staticmethod
-    def _bulk_clean(ent: EntityDef, body: dict[str, Any], i: int) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for name, value in body.items():
-            p = ent.prop(name)
-            if p is None:
-                raise bad_request(f"record {i}: {ent.name} has no property {name!r}")
-            out[name] = coerce(p, value)
-        return out
+        return _load.bulk_load(
+            self.records, self.auth, self.settings.company_name, tenant, record_type, records
+        )
 
     def credentials(self, tenant: Tenant, base_url: str) -> dict[str, Any]:
         c = self.auth.credentials(tenant)

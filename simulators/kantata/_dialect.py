@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 import orjson
@@ -10,7 +9,6 @@ import orjson
 from simulators.engine import (
     BucketLimiter,
     Change,
-    ConfigError,
     Dialect,
     EngineServices,
     HttpError,
@@ -24,19 +22,20 @@ from simulators.engine import (
     TokenBucket,
 )
 
+from . import _load
 from ._auth import CREDS_KEY, KantataAuth
 from ._errors import method_not_allowed, not_found, payload_too_large, rate_limited
 from ._feed import build_event, change_key
 from ._limits import LIMITED_ENDPOINTS, EndpointBuckets
-from ._model import Catalog, Resource
-from ._records import Records, bump_ids, next_id
+from ._model import Catalog
+from ._records import Records
 from ._render import Presenter
 from ._rest import Handlers
 from ._routes import API, add_routes
 from ._seed import seed_tenant
 from ._settings import KantataSettings
 from ._state import KantataState, state_of
-from ._wire import error_response, iso_timestamp, tz_from_offset
+from ._wire import error_response
 
 
 class KantataDialect(Dialect):
@@ -181,73 +180,7 @@ class KantataDialect(Dialect):
     def bulk_load(
         self, tenant: Tenant, record_type: str, records: list[dict[str, Any]]
     ) -> list[str]:
-        res = self.catalog.get(record_type) or next(
-            (r for r in self.catalog if record_type in (r.singular, r.subject_type)), None
-        )
-        if res is None or res.collection == "subscribed_events":
-            raise HttpError(
-                404,
-                "NOT_FOUND",
-                f"unknown Kantata collection {record_type!r}",
-                extra={"hint": f"one of {', '.join(r.collection for r in self.catalog)}"},
-            )
-        now = tenant.clock.time()
-        tz = tz_from_offset(self.settings.utc_offset)
-        rows: list[tuple[str, str, dict[str, Any]]] = []
-        top = 0
-        for i, given in enumerate(records):
-            if not isinstance(given, dict):
-                raise ConfigError(f"record {i} is not an object")
-            rec: dict[str, Any] = {
-                k: (list(v) if isinstance(v, list) else v) for k, v in res.stored.items()
-            }
-            for k, v in given.items():
-                if k in ("bill_rate_in_cents", "resource_bill_rate_in_cents"):
-                    rec["_bill_rate_in_cents"] = v
-                elif (
-                    k in ("cost_rate_in_cents", "resource_cost_rate_in_cents")
-                    and res.collection != "time_entries"
-                ):
-                    rec["_cost_rate_in_cents"] = v
-                else:
-                    rec[k] = v
-            rid = given.get("id")
-            if rid is None:
-                rid = next_id(tenant, res.collection)
-            if not str(rid).isdigit():
-                raise ConfigError(f"record {i}: Kantata ids are strings of digits, got {rid!r}")
-            rec["id"] = str(int(rid))
-            top = max(top, int(rec["id"]))
-            for _name, assoc in res.assocs.items():
-                if assoc.collection and not (assoc.reverse or assoc.through or assoc.polymorphic):
-                    v = rec.get(assoc.fk)
-                    if assoc.many and isinstance(v, list):
-                        rec[assoc.fk] = [str(x) for x in v]
-                    elif v is not None and not assoc.many:
-                        rec[assoc.fk] = str(v)
-            for field, key in (("created_at", "_created"), ("updated_at", "_updated")):
-                if field in res.stored:
-                    epoch = _epoch(rec.get(field), now)
-                    rec[key] = epoch
-                    rec[field] = iso_timestamp(epoch, tz)
-            self._bulk_defaults(tenant, res, rec)
-            rows.append((rec["id"], str(rec.get("updated_at") or ""), rec))
-        tenant.store.bulk_insert(res.collection, rows)
-        bump_ids(tenant, res.collection, top)
-        return [r[0] for r in rows]
-
-    def _bulk_defaults(self, tenant: Tenant, res: Resource, rec: dict[str, Any]) -> None:
-        c = res.collection
-        if c in ("workspaces", "users"):
-            rec["account_id"] = rec.get("account_id") or state_of(tenant).account_id
-        if c == "workspaces":
-            rec["currency"] = rec.get("currency") or self.settings.default_currency
-            if rec.get("require_time_approvals") is None:
-                rec["require_time_approvals"] = self.settings.default_require_time_approvals
-        if c in ("time_entries", "expenses", "invoices") and not rec.get("currency"):
-            rec["currency"] = self.settings.default_currency
-        if c == "external_references" and rec.get("subject_id") is not None:
-            rec["subject_id"] = int(rec["subject_id"])
+        return _load.bulk_load(self.catalog, self.settings, tenant, record_type, records)
 
     def credentials(self, tenant: Tenant, base_url: str) -> dict[str, Any]:
         c = self.auth.tenant_credentials(tenant)
@@ -286,23 +219,6 @@ class KantataDialect(Dialect):
 
     def new_state(self, tenant: Tenant) -> KantataState:
         return KantataState()
-
-
-def _epoch(value: Any, default: float) -> float:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
-    if isinstance(value, str) and value:
-        text = value[:-1] + "+00:00" if value.endswith("Z") else value
-        try:
-            dt = datetime.fromisoformat(text)
-        except ValueError:
-            raise ConfigError(f"invalid timestamp {value!r}") from None
-        if dt.tzinfo is None:
-            from datetime import UTC
-
-            dt = dt.replace(tzinfo=UTC)
-        return dt.timestamp()
-    return default
 
 
 def create_simulator(
