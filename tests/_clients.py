@@ -15,6 +15,7 @@ from harness.testing import SimHandle
 
 if TYPE_CHECKING:
     from authlib.integrations.httpx_client import OAuth1Auth
+    from simple_salesforce import Salesforce
 
 #: the CRM's OAuth grants the tests use, by name
 CRM_GRANTS = ("client_credentials", "password")
@@ -65,6 +66,40 @@ def crm_client(
     client = sim.client(**kw)
     crm_login(client, tenant_credentials(sim.admin, tenant), grant)
     return client
+
+
+def simple_salesforce(sim: SimHandle, version: str, *, close: bool = False) -> Salesforce:
+    """A stock simple-salesforce client on the CRM, logged in by the client credentials flow.
+
+    Its requests session trusts the simulator's CA and no proxy; ``close`` sends
+    ``Connection: close`` so no idle TLS connection is left at shutdown. The caller
+    closes ``client.session``.
+    """
+    import requests
+    from simple_salesforce import Salesforce
+
+    creds = tenant_credentials(sim.admin)
+    session = requests.Session()
+    if close:
+        session.headers["Connection"] = "close"
+    session.verify = sim.ca_bundle or True
+    session.trust_env = False
+    r = session.post(
+        creds["token_url"],
+        data={
+            "grant_type": "client_credentials",
+            "client_id": creds["client_id"],
+            "client_secret": creds["client_secret"],
+        },
+    )
+    assert r.status_code == 200, r.text
+    tok = r.json()
+    return Salesforce(
+        instance_url=tok["instance_url"],
+        session_id=tok["access_token"],
+        session=session,
+        version=version,
+    )
 
 
 def crm_token(sim: SimHandle, tenant: str = "default") -> str:
