@@ -61,12 +61,8 @@ def seed_tenant(
                 "EmailEncodingKey": "UTF-8",
                 "LanguageLocaleKey": "en_US",
                 "ProfileId": "00eRO0000000001AAA",
-                "CreatedDate": stamp,
-                "CreatedById": uid,
-                "LastModifiedDate": stamp,
-                "LastModifiedById": uid,
-                "SystemModstamp": stamp,
             }
+            | _audit(stamp, uid)
         )
         store.insert("User", uid, user, stamp, emit=False)
     pbs = store.find_ids("Pricebook2", "IsStandard", 1)
@@ -87,12 +83,8 @@ def seed_tenant(
                 "IsActive": True,
                 "IsStandard": True,
                 "Description": None,
-                "CreatedDate": stamp,
-                "CreatedById": uid,
-                "LastModifiedDate": stamp,
-                "LastModifiedById": uid,
-                "SystemModstamp": stamp,
-            },
+            }
+            | _audit(stamp, uid),
             stamp,
             emit=False,
         )
@@ -115,12 +107,19 @@ def seed_tenant(
                 "LanguageLocaleKey": "en_US",
                 "TimeZoneSidKey": "America/Los_Angeles",
                 "DefaultCurrencyIsoCode": "USD",
-                "CreatedDate": stamp,
-                "CreatedById": uid,
-                "LastModifiedDate": stamp,
-                "LastModifiedById": uid,
-                "SystemModstamp": stamp,
-            },
+            }
+            | _audit(stamp, uid),
             stamp,
             emit=False,
         )
+
+
+def _audit(stamp: str, uid: str) -> dict[str, str]:
+    """The audit fields of a record the integration user made at ``stamp``."""
+    return {
+        "CreatedDate": stamp,
+        "CreatedById": uid,
+        "LastModifiedDate": stamp,
+        "LastModifiedById": uid,
+        "SystemModstamp": stamp,
+    }
