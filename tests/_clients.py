@@ -32,14 +32,8 @@ def tenant_credentials(admin: _Admin, tenant: str = "default") -> dict[str, Any]
     return dict(r.json()["credentials"])
 
 
-def crm_login(
-    client: httpx.Client, creds: dict[str, Any], grant: str = "client_credentials"
-) -> str:
-    """Exchange the connected app's credentials for a CRM session on ``client``.
-
-    ``grant`` is ``client_credentials`` or ``password`` (username, password + security
-    token). The bearer token is set on ``client`` and returned.
-    """
+def crm_token_form(creds: dict[str, Any], grant: str = "client_credentials") -> dict[str, str]:
+    """The CRM token endpoint's form for ``grant`` (``client_credentials`` or ``password``)."""
     form = {
         "grant_type": grant,
         "client_id": creds["client_id"],
@@ -52,7 +46,18 @@ def crm_login(
         }
     elif grant not in CRM_GRANTS:
         raise ValueError(f"unknown CRM grant {grant!r}; one of {', '.join(CRM_GRANTS)}")
-    r = client.post("/services/oauth2/token", data=form)
+    return form
+
+
+def crm_login(
+    client: httpx.Client, creds: dict[str, Any], grant: str = "client_credentials"
+) -> str:
+    """Exchange the connected app's credentials for a CRM session on ``client``.
+
+    ``grant`` is ``client_credentials`` or ``password`` (username, password + security
+    token). The bearer token is set on ``client`` and returned.
+    """
+    r = client.post("/services/oauth2/token", data=crm_token_form(creds, grant))
     assert r.status_code == 200, r.text
     token = str(r.json()["access_token"])
     client.headers["Authorization"] = f"Bearer {token}"
@@ -84,14 +89,7 @@ def simple_salesforce(sim: SimHandle, version: str, *, close: bool = False) -> S
         session.headers["Connection"] = "close"
     session.verify = sim.ca_bundle or True
     session.trust_env = False
-    r = session.post(
-        creds["token_url"],
-        data={
-            "grant_type": "client_credentials",
-            "client_id": creds["client_id"],
-            "client_secret": creds["client_secret"],
-        },
-    )
+    r = session.post(creds["token_url"], data=crm_token_form(creds))
     assert r.status_code == 200, r.text
     tok = r.json()
     return Salesforce(
