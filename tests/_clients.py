@@ -49,6 +49,16 @@ def crm_token_form(creds: dict[str, Any], grant: str = "client_credentials") -> 
     return form
 
 
+def refresh_form(creds: dict[str, Any]) -> dict[str, str]:
+    """A refresh-token grant with the client's id and secret in the form (RFC 6749, 6)."""
+    return {
+        "grant_type": "refresh_token",
+        "refresh_token": creds["refresh_token"],
+        "client_id": creds["client_id"],
+        "client_secret": creds["client_secret"],
+    }
+
+
 def crm_login(
     client: httpx.Client, creds: dict[str, Any], grant: str = "client_credentials"
 ) -> str:
@@ -110,12 +120,7 @@ def hcm_token(client: httpx.Client, creds: dict[str, Any]) -> str:
     """A Workday access token through the refresh-token grant of the API client."""
     r = client.post(
         creds["token_url"],
-        data={
-            "grant_type": "refresh_token",
-            "refresh_token": creds["refresh_token"],
-            "client_id": creds["client_id"],
-            "client_secret": creds["client_secret"],
-        },
+        data=refresh_form(creds),
     )
     assert r.status_code == 200, r.text
     return str(r.json()["access_token"])
