@@ -52,6 +52,13 @@ REALISTIC_ACCOUNT: dict[str, Any] = {
 }
 
 
+def arg_parser(doc: str | None) -> argparse.ArgumentParser:
+    """A benchmark's command line, its module docstring kept as written for ``--help``."""
+    return argparse.ArgumentParser(
+        description=doc, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+
+
 def load_average() -> str:
     one, five, fifteen = os.getloadavg()
     return f"{one:.2f} {five:.2f} {fifteen:.2f}"

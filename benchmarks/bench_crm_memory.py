@@ -38,7 +38,7 @@ from typing import Any
 
 import httpx
 import orjson
-from _common import REALISTIC_ACCOUNT, code_version
+from _common import REALISTIC_ACCOUNT, arg_parser, code_version
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -189,9 +189,7 @@ def server_side(client: httpx.Client, base: str, route: str, since: int) -> dict
 
 
 def main() -> None:
-    p = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    p = arg_parser(__doc__)
     p.add_argument(
         "--records", type=int, default=1_000_000, help="Accounts to load (default 1,000,000)"
     )

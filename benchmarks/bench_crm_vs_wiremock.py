@@ -45,6 +45,7 @@ from _common import (
     HOST,
     ROOT,
     Series,
+    arg_parser,
     code_version,
     free_port,
     log,
@@ -369,9 +370,7 @@ def machine_info() -> dict[str, Any]:
 
 
 def main() -> None:
-    p = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    p = arg_parser(__doc__)
     p.add_argument(
         "--rounds", type=int, default=2, help="measurements per server and operation (alternating)"
     )

@@ -39,7 +39,15 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from _common import HERE, REALISTIC_ACCOUNT, code_version, load_average, log, start_yardstick
+from _common import (
+    HERE,
+    REALISTIC_ACCOUNT,
+    arg_parser,
+    code_version,
+    load_average,
+    log,
+    start_yardstick,
+)
 from bench_simulators import VENDORS, Plan, Series, machine_info, measure, start
 
 SERVERS = ("native", "granian", "yardstick")
@@ -152,9 +160,7 @@ def table(summary: dict[str, dict[str, Any]], rat: dict[str, dict[str, float]]) 
 
 
 def main() -> None:
-    p = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    p = arg_parser(__doc__)
     p.add_argument("--rounds", type=int, default=2)
     p.add_argument("--duration", type=float, default=4.0, help="seconds per wrk measurement")
     p.add_argument("--warmup", type=float, default=2.0, help="seconds of wrk before measuring")

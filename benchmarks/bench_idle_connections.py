@@ -33,9 +33,18 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from _common import HERE, HOST, load_average
+from _common import (
+    HERE,
+    HOST,
+    arg_parser,
+    cpu_seconds,
+    free_port,
+    load_average,
+    log,
+    stop,
+    wait_http,
+)
 from bench_crm_memory import proc_status
-from bench_crm_vs_wiremock import cpu_seconds, free_port, log, stop, wait_http
 from bench_simulators import setup_crm
 
 
@@ -165,9 +174,7 @@ async def run(
 
 
 def main() -> None:
-    p = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    p = arg_parser(__doc__)
     p.add_argument("--connections", type=int, default=10_000)
     p.add_argument("--parallel", type=int, default=200, help="connections opened at once")
     p.add_argument("--idle", type=float, default=5.0, help="seconds of idling measured")

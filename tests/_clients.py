@@ -15,6 +15,7 @@ from harness.testing import SimHandle
 
 if TYPE_CHECKING:
     from authlib.integrations.httpx_client import OAuth1Auth
+    from simple_salesforce import Salesforce
 
 #: the CRM's OAuth grants the tests use, by name
 CRM_GRANTS = ("client_credentials", "password")
@@ -31,14 +32,8 @@ def tenant_credentials(admin: _Admin, tenant: str = "default") -> dict[str, Any]
     return dict(r.json()["credentials"])
 
 
-def crm_login(
-    client: httpx.Client, creds: dict[str, Any], grant: str = "client_credentials"
-) -> str:
-    """Exchange the connected app's credentials for a CRM session on ``client``.
-
-    ``grant`` is ``client_credentials`` or ``password`` (username, password + security
-    token). The bearer token is set on ``client`` and returned.
-    """
+def crm_token_form(creds: dict[str, Any], grant: str = "client_credentials") -> dict[str, str]:
+    """The CRM token endpoint's form for ``grant`` (``client_credentials`` or ``password``)."""
     form = {
         "grant_type": grant,
         "client_id": creds["client_id"],
@@ -51,7 +46,28 @@ def crm_login(
         }
     elif grant not in CRM_GRANTS:
         raise ValueError(f"unknown CRM grant {grant!r}; one of {', '.join(CRM_GRANTS)}")
-    r = client.post("/services/oauth2/token", data=form)
+    return form
+
+
+def refresh_form(creds: dict[str, Any]) -> dict[str, str]:
+    """A refresh-token grant with the client's id and secret in the form (RFC 6749, 6)."""
+    return {
+        "grant_type": "refresh_token",
+        "refresh_token": creds["refresh_token"],
+        "client_id": creds["client_id"],
+        "client_secret": creds["client_secret"],
+    }
+
+
+def crm_login(
+    client: httpx.Client, creds: dict[str, Any], grant: str = "client_credentials"
+) -> str:
+    """Exchange the connected app's credentials for a CRM session on ``client``.
+
+    ``grant`` is ``client_credentials`` or ``password`` (username, password + security
+    token). The bearer token is set on ``client`` and returned.
+    """
+    r = client.post("/services/oauth2/token", data=crm_token_form(creds, grant))
     assert r.status_code == 200, r.text
     token = str(r.json()["access_token"])
     client.headers["Authorization"] = f"Bearer {token}"
@@ -67,6 +83,33 @@ def crm_client(
     return client
 
 
+def simple_salesforce(sim: SimHandle, version: str, *, close: bool = False) -> Salesforce:
+    """A stock simple-salesforce client on the CRM, logged in by the client credentials flow.
+
+    Its requests session trusts the simulator's CA and no proxy; ``close`` sends
+    ``Connection: close`` so no idle TLS connection is left at shutdown. The caller
+    closes ``client.session``.
+    """
+    import requests
+    from simple_salesforce import Salesforce
+
+    creds = tenant_credentials(sim.admin)
+    session = requests.Session()
+    if close:
+        session.headers["Connection"] = "close"
+    session.verify = sim.ca_bundle or True
+    session.trust_env = False
+    r = session.post(creds["token_url"], data=crm_token_form(creds))
+    assert r.status_code == 200, r.text
+    tok = r.json()
+    return Salesforce(
+        instance_url=tok["instance_url"],
+        session_id=tok["access_token"],
+        session=session,
+        version=version,
+    )
+
+
 def crm_token(sim: SimHandle, tenant: str = "default") -> str:
     """A CRM access token of ``tenant`` (client-credentials flow)."""
     with sim.client() as client:
@@ -77,12 +120,7 @@ def hcm_token(client: httpx.Client, creds: dict[str, Any]) -> str:
     """A Workday access token through the refresh-token grant of the API client."""
     r = client.post(
         creds["token_url"],
-        data={
-            "grant_type": "refresh_token",
-            "refresh_token": creds["refresh_token"],
-            "client_id": creds["client_id"],
-            "client_secret": creds["client_secret"],
-        },
+        data=refresh_form(creds),
     )
     assert r.status_code == 200, r.text
     return str(r.json()["access_token"])

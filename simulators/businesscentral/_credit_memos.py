@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from simulators.engine import Tenant
 
+from ._drafts import open_draft
 from ._edm import ENTITIES, EntityDef
 from ._errors import dialog
 from ._records import COMPANY, not_found
@@ -53,13 +54,7 @@ class CreditMemos:
     ) -> None:
         if prev is not None and prev.get("status") not in _DRAFT and not rec.get("_system"):
             raise dialog(f"You cannot modify the posted sales credit memo {prev.get('number')}.")
-        rec.pop("_system", None)
-        if prev is None:
-            if not rec.get("number"):
-                rec["number"] = self.r.next_number(
-                    tenant, company, DRAFT_SERIES, width=6, start=1001
-                )
-            rec["status"] = rec.get("status") or "Draft"
+        open_draft(self.r, tenant, company, rec, prev, DRAFT_SERIES, 1001)
         inv = None
         named = (rec.get("invoiceId"), rec.get("invoiceNumber"))
         changed = prev is None or named != (prev.get("invoiceId"), prev.get("invoiceNumber"))

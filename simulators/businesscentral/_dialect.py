@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from simulators.engine import (
@@ -18,20 +17,22 @@ from simulators.engine import (
     Tenant,
 )
 
-from ._auth import DISCOVERY_PATH, SCOPE, TOKEN_PATH, BusinessCentralAuth
+from . import _load
+from ._auth import SCOPE, BusinessCentralAuth
 from ._batch import Batch
-from ._edm import BY_SET, DOCUMENT_LINES, ENTITIES, EntityDef
+from ._edm import BY_SET, ENTITIES, EntityDef
 from ._errors import (
-    bad_request,
     method_not_allowed,
     payload_too_large,
     resource_not_found,
     throttled,
 )
 from ._metadata import Metadata
-from ._records import COMPANY, Records, coerce, company_guid
+from ._records import COMPANY, Records, company_guid
 from ._rest import RestApi
+from ._routes import add_routes
 from ._rules import Rules
+from ._seed import seed_tenant
 from ._settings import BusinessCentralSettings
 from ._state import RequestLimits, TenantState, state_of
 from ._webhooks import TYPE as SUBSCRIPTION
@@ -70,13 +71,7 @@ class BusinessCentralDialect(Dialect):
     # -- wiring ----------------------------------------------------------------------
 
     def routes(self, r: Router) -> None:
-        r.add("POST", TOKEN_PATH, self.auth.token, auth=False, name="oauth2.token")
-        r.add("GET", DISCOVERY_PATH, self.auth.discovery, auth=False, name="oidc.discovery")
-        methods = ("GET", "POST", "PATCH", "DELETE", "PUT")
-        r.add(methods, "/v2.0/{tenant}/{env}/api/v2.0/{rest:path}", self._api, name="api")
-        r.add(methods, "/v2.0/{tenant}/{env}/api/v2.0/", self._api, name="api.root")
-        r.add(methods, "/v2.0/{env}/api/v2.0/{rest:path}", self._api, name="api")
-        r.add(methods, "/v2.0/{env}/api/v2.0/", self._api, name="api.root")
+        add_routes(r, self.auth, self._api)
 
     async def _api(self, req: Request) -> Response:
         if req.method == "PUT":
@@ -107,61 +102,11 @@ class BusinessCentralDialect(Dialect):
         for name in _INDEXED:
             tenant.store.ensure_index(name)
         tenant.state = self.new_state(tenant)
-        self._seed(tenant)
+        seed_tenant(tenant, self.records, self.auth, self.settings.company_name)
         self.auth.credentials(tenant)
 
     def company_id(self, tenant: Tenant) -> str:
         return company_guid(tenant.name, self.settings.company_name)
-
-    def _seed(self, tenant: Tenant) -> None:
-        cid = self.company_id(tenant)
-        if tenant.store.get("company", cid, include_deleted=True) is not None:
-            return
-        self.add_company(tenant, cid, self.settings.company_name, self.settings.company_name)
-
-    def add_company(self, tenant: Tenant, cid: str, name: str, display: str) -> None:
-        """A company with its default customer payment journal."""
-        now = bc_datetime(tenant.clock.time())
-        user = self.user_id(tenant)
-        self.records.insert(
-            tenant,
-            ENTITIES["company"],
-            cid,
-            {
-                "id": cid,
-                "systemVersion": "26.0.30643.32481",
-                "timestamp": int(tenant.clock.time() * 1000),
-                "name": name[:30],
-                "displayName": display,
-                "businessProfileId": "",
-                "systemCreatedAt": now,
-                "systemCreatedBy": user,
-                "systemModifiedBy": user,
-            },
-            origin="seed",
-            emit=False,
-        )
-        self.records.insert(
-            tenant,
-            ENTITIES["customerPaymentJournal"],
-            cid,
-            {
-                "id": str(uuid.uuid5(uuid.UUID(cid), "CASHRCPT/DEFAULT")),
-                "code": "DEFAULT",
-                "displayName": "Default Journal Batch",
-            },
-            origin="seed",
-            emit=False,
-        )
-        # every company has its one company information record (country, local currency)
-        self.records.insert(
-            tenant,
-            ENTITIES["companyInformation"],
-            cid,
-            {"id": company_information_id(cid), "displayName": display[:100]},
-            origin="seed",
-            emit=False,
-        )
 
     def user_id(self, tenant: Tenant) -> str:
         return self.auth.user_id(tenant)
@@ -250,64 +195,9 @@ class BusinessCentralDialect(Dialect):
     def bulk_load(
         self, tenant: Tenant, record_type: str, records: list[dict[str, Any]]
     ) -> list[str]:
-        """Load entities as stored, read-only fields included (status, totals, balances).
-
-        Each record may name its company with ``companyId`` (default: the seeded company);
-        sales and purchase invoices may carry their lines (``salesInvoiceLines``,
-        ``purchaseInvoiceLines``).
-        """
-        ent = self.entity_of(record_type)
-        if ent is None:
-            raise bad_request(
-                f"unknown record type {record_type!r}; use one of {', '.join(sorted(ENTITIES))}",
-            )
-        ids: list[str] = []
-        default_company = self.company_id(tenant)
-        with tenant.store.transaction():
-            for i, body in enumerate(records):
-                body = dict(body)
-                company = str(body.pop("companyId", default_company)).lower()
-                if ent.name == "company":
-                    cid = str(body.get("id") or company_guid(tenant.name, str(body.get("name"))))
-                    self.add_company(
-                        tenant,
-                        cid,
-                        str(body.get("name") or ""),
-                        str(body.get("displayName") or body.get("name") or ""),
-                    )
-                    ids.append(cid)
-                    continue
-                if tenant.store.get("company", company) is None:
-                    raise bad_request(
-                        f"record {i}: company {company!r} does not exist; load it first",
-                    )
-                line_ent = ENTITIES[DOCUMENT_LINES.get(ent.name, "salesInvoiceLine")]
-                lines = body.pop(line_ent.set_name, None) if ent.name in DOCUMENT_LINES else None
-                data = self._bulk_clean(ent, body, i)
-                if ent.name == "companyInformation":  # the company's one record, updated
-                    info = self.records.get(tenant, ent, company, company_information_id(company))
-                    data.pop("id", None)
-                    ids.append(self.records.update(tenant, ent, info, data, origin="bulk")["id"])
-                    continue
-                data["_system"] = True
-                rec = self.records.insert(tenant, ent, company, data, origin="bulk", emit=False)
-                for j, line in enumerate(lines or []):
-                    ld = self._bulk_clean(line_ent, dict(line), j)
-                    ld["documentId"] = rec["id"]
-                    ld["_system"] = True
-                    self.records.insert(tenant, line_ent, company, ld, origin="bulk", emit=False)
-                ids.append(rec["id"])
-        return ids
-
-    @staticmethod
-    def _bulk_clean(ent: EntityDef, body: dict[str, Any], i: int) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for name, value in body.items():
-            p = ent.prop(name)
-            if p is None:
-                raise bad_request(f"record {i}: {ent.name} has no property {name!r}")
-            out[name] = coerce(p, value)
-        return out
+        return _load.bulk_load(
+            self.records, self.auth, self.settings.company_name, tenant, record_type, records
+        )
 
     def credentials(self, tenant: Tenant, base_url: str) -> dict[str, Any]:
         c = self.auth.credentials(tenant)
@@ -347,8 +237,3 @@ def create_simulator(
 ) -> Simulator:
     """A Business Central simulator app, ready to serve."""
     return Simulator(BusinessCentralDialect(dialect_settings), engine_settings)
-
-
-def company_information_id(company: str) -> str:
-    """The id of a company's company information record (one per company)."""
-    return str(uuid.uuid5(uuid.UUID(company), "companyInformation"))

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from simulators.engine import Tenant
 
 from ._credit_memos import CreditMemos
+from ._drafts import open_draft
 from ._edm import DOCUMENT_LINES, ENTITIES, EntityDef
 from ._errors import bad_request, dialog, record_not_found, same_key_exists
 from ._records import COMPANY, Records, not_found
@@ -219,13 +220,7 @@ class Rules:
                 f"You cannot modify the posted sales invoice {prev.get('number')}. Posted invoices can only be "
                 "corrected with a credit memo."
             )
-        rec.pop("_system", None)
-        if prev is None:
-            if not rec.get("number"):
-                rec["number"] = self.r.next_number(
-                    tenant, company, DRAFT_SERIES, width=6, start=10001
-                )
-            rec["status"] = rec.get("status") or "Draft"
+        open_draft(self.r, tenant, company, rec, prev, DRAFT_SERIES, 10001)
         cust = None
         if (
             prev is None
@@ -414,13 +409,7 @@ class Rules:
                 f"You cannot modify the posted purchase invoice {prev.get('number')}. Posted "
                 "invoices can only be corrected with a credit memo."
             )
-        rec.pop("_system", None)
-        if prev is None:
-            if not rec.get("number"):
-                rec["number"] = self.r.next_number(
-                    tenant, company, PURCHASE_DRAFT_SERIES, width=6, start=10001
-                )
-            rec["status"] = rec.get("status") or "Draft"
+        open_draft(self.r, tenant, company, rec, prev, PURCHASE_DRAFT_SERIES, 10001)
         vendor = None
         if (
             prev is None

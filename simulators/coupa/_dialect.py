@@ -14,7 +14,6 @@ from typing import Any
 
 from simulators.engine import (
     BucketLimiter,
-    ConfigError,
     Dialect,
     EngineServices,
     HttpError,
@@ -27,12 +26,13 @@ from simulators.engine import (
     TokenBucket,
 )
 
+from . import _load
 from ._auth import CoupaAuth
 from ._errors import not_found, rate_limited
-from ._handlers import RESOURCES, Handlers
+from ._records import LINES, Procurement
 from ._render import error_body
+from ._rest import RESOURCES, Handlers
 from ._routes import add_routes
-from ._service import LINES, ORDERS, SUPPLIERS, Procurement
 from ._settings import CoupaSettings
 
 
@@ -102,23 +102,7 @@ class CoupaDialect(Dialect):
     def bulk_load(
         self, tenant: Tenant, record_type: str, records: list[dict[str, Any]]
     ) -> list[str]:
-        """Suppliers and purchase orders in the Core API's own shape, through its own rules."""
-        makers = {SUPPLIERS: self.service.create_supplier, ORDERS: self.service.create_order}
-        make = makers.get(record_type)
-        if make is None:
-            raise ConfigError(
-                f"no bulk load for Coupa {record_type!r}", hint=f"load one of {', '.join(makers)}"
-            )
-        ids = []
-        for i, given in enumerate(records):
-            if not isinstance(given, dict):
-                raise ConfigError(f"record {i} is not an object")
-            body = {str(k).replace("_", "-"): v for k, v in given.items()}
-            try:
-                ids.append(str(make(tenant, body)["id"]))
-            except HttpError as exc:
-                raise ConfigError(f"record {i}: {exc.message}") from None
-        return ids
+        return _load.bulk_load(self.service, tenant, record_type, records)
 
     def credentials(self, tenant: Tenant, base_url: str) -> dict[str, Any]:
         return {

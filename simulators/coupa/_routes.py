@@ -8,7 +8,7 @@ from functools import partial
 from simulators.engine import Request, Response, Router
 
 from ._auth import CoupaAuth
-from ._handlers import RESOURCES, Handlers
+from ._rest import RESOURCES, Handlers
 
 Handler = Callable[[Request], Response]
 ACTIONS = {"purchase_orders": ("issue", "cancel", "close"), "invoices": ("submit", "void")}

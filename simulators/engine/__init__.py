@@ -17,6 +17,7 @@ from ._guard import AdminGuard, exposure_warning, warn_if_exposed
 from ._http import OPTIONAL_SLASH, Request, Response, Route, Router
 from ._journal import Journal, JournalEntry, JournalFilter
 from ._limiters import BucketLimiter
+from ._parse import admin_json, parse_iso_datetime
 from ._ratelimit import ConcurrencyLimit, RollingQuota, TokenBucket
 from ._readers import QueryBudget, QueryTimeout, run_read
 from ._server import ServerOptions, SimulatorServer, advertised_host, bind_socket, quiet_uvicorn
@@ -78,6 +79,7 @@ __all__ = [
     "Token",
     "TokenBucket",
     "TokenStore",
+    "admin_json",
     "advertised_host",
     "bind_socket",
     "check_webhook_url",
@@ -85,6 +87,7 @@ __all__ = [
     "index_name",
     "json_path",
     "make_tls_files",
+    "parse_iso_datetime",
     "quiet_uvicorn",
     "run_read",
     "serve_cli",

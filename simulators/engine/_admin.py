@@ -15,23 +15,12 @@ from ._errors import ConfigError, HttpError
 from ._http import Request, Response, Router
 from ._journal import JournalFilter
 from ._names import check_snapshot_name
+from ._parse import admin_json as _body
 from ._tenants import DEFAULT_TENANT, Tenant
 
 if TYPE_CHECKING:
     from ._app import Simulator
     from ._services import Limiter
-
-
-def _body(req: Request) -> dict[str, Any]:
-    if not req.body:
-        return {}
-    try:
-        data = req.json()
-    except HttpError as exc:
-        raise ConfigError(f"admin request body is not JSON: {exc.message}") from None
-    if not isinstance(data, dict):
-        raise ConfigError("admin request body must be a JSON object")
-    return data
 
 
 def _dt(value: Any, what: str) -> datetime:

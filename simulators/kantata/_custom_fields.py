@@ -11,7 +11,7 @@ from ._coerce import Problems
 from ._model import Assoc, Resource
 
 if TYPE_CHECKING:
-    from ._service import Ctx, Records
+    from ._records import Ctx, Records
 
 _STAMPS = {"created_at": None, "updated_at": None}
 VALUE_TYPES = ("string", "date", "number", "currency", "single", "multi")

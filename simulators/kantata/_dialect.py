@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import zlib
-from collections.abc import Awaitable, Callable
-from datetime import datetime
 from typing import Any
 
 import orjson
@@ -12,7 +9,6 @@ import orjson
 from simulators.engine import (
     BucketLimiter,
     Change,
-    ConfigError,
     Dialect,
     EngineServices,
     HttpError,
@@ -26,22 +22,20 @@ from simulators.engine import (
     TokenBucket,
 )
 
+from . import _load
 from ._auth import CREDS_KEY, KantataAuth
 from ._errors import method_not_allowed, not_found, payload_too_large, rate_limited
 from ._feed import build_event, change_key
-from ._handlers import Handlers
-from ._limits import LIMITED_ENDPOINTS, EndpointBuckets, report_unserved
-from ._model import Catalog, Resource
-from ._present import Presenter
-from ._service import ID_BASE_KEY, ID_BLOCK, Records, bump_ids, next_id
+from ._limits import LIMITED_ENDPOINTS, EndpointBuckets
+from ._model import Catalog
+from ._records import Records
+from ._render import Presenter
+from ._rest import Handlers
+from ._routes import API, add_routes
+from ._seed import seed_tenant
 from ._settings import KantataSettings
 from ._state import KantataState, state_of
-from ._wire import error_response, iso_timestamp, tz_from_offset
-
-ACCOUNT_KEY = "kantata.account_id"
-API = "/api/v1"
-#: every Kantata path is served with and without its ``.json`` format extension
-JSON = (".json", "")
+from ._wire import error_response
 
 
 class KantataDialect(Dialect):
@@ -69,56 +63,7 @@ class KantataDialect(Dialect):
     # -- wiring ----------------------------------------------------------------------
 
     def routes(self, r: Router) -> None:
-        h, a = self.handlers, self.auth
-        r.add("POST", "/oauth/token", a.token, auth=False, name="oauth.token")
-        r.add("GET", "/oauth/authorize", a.authorize, auth=False, name="oauth.authorize")
-        r.add("GET", f"{API}/users/me", h.me, name="users.me", suffixes=JSON)
-        r.add(
-            "POST",
-            f"{API}/external_references/create_or_update",
-            h.external_reference,
-            name="external_references.create_or_update",
-            suffixes=JSON,
-        )
-        r.add(
-            "GET",
-            f"{API}/subscribed_events/event_types",
-            h.event_types,
-            name="subscribed_events.event_types",
-            suffixes=JSON,
-        )
-        for path, kind in (
-            ("timesheet_approvals", "approval"),
-            ("timesheet_rejections", "rejection"),
-            ("timesheet_cancellations", "cancellation"),
-        ):
-            r.add("POST", f"{API}/{path}", _bind1(h.resolution, kind), name=path, suffixes=JSON)
-        for res in self.catalog:
-            self._resource_routes(r, res)
-        report_unserved(route.name for route in r.routes)
-
-    def _resource_routes(self, r: Router, res: Resource) -> None:
-        h = self.handlers
-        c = res.collection
-        one = f"{API}/{c}/{{id}}"
-        if "list" in res.ops:
-            r.add("GET", f"{API}/{c}", _bind_async(h.list, res), name=f"{c}.list", suffixes=JSON)
-        if "create" in res.ops:
-            r.add("POST", f"{API}/{c}", _bind(h.create, res), name=f"{c}.create", suffixes=JSON)
-        if c == "time_entries":
-            r.add(
-                "DELETE",
-                f"{API}/{c}",
-                _bind(h.bulk_delete, res),
-                name=f"{c}.bulk_delete",
-                suffixes=JSON,
-            )
-        if "get" in res.ops:
-            r.add("GET", one, _bind(h.show, res), name=f"{c}.show", suffixes=JSON)
-        if "update" in res.ops:
-            r.add(("PUT", "PATCH"), one, _bind(h.update, res), name=f"{c}.update", suffixes=JSON)
-        if "delete" in res.ops:
-            r.add("DELETE", one, _bind(h.delete, res), name=f"{c}.delete", suffixes=JSON)
+        add_routes(r, self.handlers, self.auth, self.catalog)
 
     def setup_tenant(self, tenant: Tenant) -> None:
         store = tenant.store
@@ -127,46 +72,8 @@ class KantataDialect(Dialect):
         # per-type indexes the budget roll-up names explicitly (INDEXED BY)
         for collection in ("time_entries", "expenses", "timesheet_submissions", "stories"):
             store.ensure_index("workspace_id", collection)
-        account = store.meta_get(ACCOUNT_KEY)
-        if account is None:
-            account = (
-                self.settings.account_id
-                if tenant.name == "default"
-                else (1000 + zlib.crc32(tenant.name.encode()) % 9_000_000)
-            )
-            store.meta_set(ACCOUNT_KEY, account)
-        state = state_of(tenant)
-        state.account_id = account
-        base = store.meta_get(ID_BASE_KEY)
-        if base is None:
-            taken = {state_of(other).id_base for other in self.tenants.all() if other is not tenant}
-            base = 0 if tenant.name == "default" else int(account) * ID_BLOCK
-            while base in taken:  # two names whose account ids collide
-                base += ID_BLOCK
-            store.meta_set(ID_BASE_KEY, base)
-        state.id_base = int(base)
-        uid = self.settings.api_user_id
-        if store.get("users", uid) is None:
-            now = tenant.clock.time()
-            iso = iso_timestamp(now, tz_from_offset(self.settings.utc_offset))
-            user = {
-                "id": uid,
-                "full_name": self.settings.api_user_name,
-                "email_address": self.settings.api_user_email,
-                "headline": "Account Administrator",
-                "photo_path": None,
-                "disabled": False,
-                "account_id": account,
-                "role_id": None,
-                "account_permission": "administrator",
-                "created_at": iso,
-                "updated_at": iso,
-                "_created": now,
-                "_updated": now,
-            }
-            store.insert("users", uid, user, iso, emit=False)
-            bump_ids(tenant, "users", int(uid))
-        state.bucket = None
+        seed_tenant(tenant, self.settings, self.tenants)
+        state_of(tenant).bucket = None
         self.auth.tenant_credentials(tenant)
 
     def reset_tenant(self, tenant: Tenant) -> None:
@@ -273,73 +180,7 @@ class KantataDialect(Dialect):
     def bulk_load(
         self, tenant: Tenant, record_type: str, records: list[dict[str, Any]]
     ) -> list[str]:
-        res = self.catalog.get(record_type) or next(
-            (r for r in self.catalog if record_type in (r.singular, r.subject_type)), None
-        )
-        if res is None or res.collection == "subscribed_events":
-            raise HttpError(
-                404,
-                "NOT_FOUND",
-                f"unknown Kantata collection {record_type!r}",
-                extra={"hint": f"one of {', '.join(r.collection for r in self.catalog)}"},
-            )
-        now = tenant.clock.time()
-        tz = tz_from_offset(self.settings.utc_offset)
-        rows: list[tuple[str, str, dict[str, Any]]] = []
-        top = 0
-        for i, given in enumerate(records):
-            if not isinstance(given, dict):
-                raise ConfigError(f"record {i} is not an object")
-            rec: dict[str, Any] = {
-                k: (list(v) if isinstance(v, list) else v) for k, v in res.stored.items()
-            }
-            for k, v in given.items():
-                if k in ("bill_rate_in_cents", "resource_bill_rate_in_cents"):
-                    rec["_bill_rate_in_cents"] = v
-                elif (
-                    k in ("cost_rate_in_cents", "resource_cost_rate_in_cents")
-                    and res.collection != "time_entries"
-                ):
-                    rec["_cost_rate_in_cents"] = v
-                else:
-                    rec[k] = v
-            rid = given.get("id")
-            if rid is None:
-                rid = next_id(tenant, res.collection)
-            if not str(rid).isdigit():
-                raise ConfigError(f"record {i}: Kantata ids are strings of digits, got {rid!r}")
-            rec["id"] = str(int(rid))
-            top = max(top, int(rec["id"]))
-            for _name, assoc in res.assocs.items():
-                if assoc.collection and not (assoc.reverse or assoc.through or assoc.polymorphic):
-                    v = rec.get(assoc.fk)
-                    if assoc.many and isinstance(v, list):
-                        rec[assoc.fk] = [str(x) for x in v]
-                    elif v is not None and not assoc.many:
-                        rec[assoc.fk] = str(v)
-            for field, key in (("created_at", "_created"), ("updated_at", "_updated")):
-                if field in res.stored:
-                    epoch = _epoch(rec.get(field), now)
-                    rec[key] = epoch
-                    rec[field] = iso_timestamp(epoch, tz)
-            self._bulk_defaults(tenant, res, rec)
-            rows.append((rec["id"], str(rec.get("updated_at") or ""), rec))
-        tenant.store.bulk_insert(res.collection, rows)
-        bump_ids(tenant, res.collection, top)
-        return [r[0] for r in rows]
-
-    def _bulk_defaults(self, tenant: Tenant, res: Resource, rec: dict[str, Any]) -> None:
-        c = res.collection
-        if c in ("workspaces", "users"):
-            rec["account_id"] = rec.get("account_id") or state_of(tenant).account_id
-        if c == "workspaces":
-            rec["currency"] = rec.get("currency") or self.settings.default_currency
-            if rec.get("require_time_approvals") is None:
-                rec["require_time_approvals"] = self.settings.default_require_time_approvals
-        if c in ("time_entries", "expenses", "invoices") and not rec.get("currency"):
-            rec["currency"] = self.settings.default_currency
-        if c == "external_references" and rec.get("subject_id") is not None:
-            rec["subject_id"] = int(rec["subject_id"])
+        return _load.bulk_load(self.catalog, self.settings, tenant, record_type, records)
 
     def credentials(self, tenant: Tenant, base_url: str) -> dict[str, Any]:
         c = self.auth.tenant_credentials(tenant)
@@ -378,48 +219,6 @@ class KantataDialect(Dialect):
 
     def new_state(self, tenant: Tenant) -> KantataState:
         return KantataState()
-
-
-def _bind(
-    fn: Callable[[Request, Resource], Response], res: Resource
-) -> Callable[[Request], Response]:
-    def handler(req: Request) -> Response:
-        return fn(req, res)
-
-    return handler
-
-
-def _bind_async(
-    fn: Callable[[Request, Resource], Awaitable[Response]], res: Resource
-) -> Callable[[Request], Awaitable[Response]]:
-    async def handler(req: Request) -> Response:
-        return await fn(req, res)
-
-    return handler
-
-
-def _bind1(fn: Callable[[Request, str], Response], arg: str) -> Callable[[Request], Response]:
-    def handler(req: Request) -> Response:
-        return fn(req, arg)
-
-    return handler
-
-
-def _epoch(value: Any, default: float) -> float:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
-    if isinstance(value, str) and value:
-        text = value[:-1] + "+00:00" if value.endswith("Z") else value
-        try:
-            dt = datetime.fromisoformat(text)
-        except ValueError:
-            raise ConfigError(f"invalid timestamp {value!r}") from None
-        if dt.tzinfo is None:
-            from datetime import UTC
-
-            dt = dt.replace(tzinfo=UTC)
-        return dt.timestamp()
-    return default
 
 
 def create_simulator(

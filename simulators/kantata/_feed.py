@@ -14,7 +14,7 @@ from ._wire import iso_timestamp
 
 if TYPE_CHECKING:
     from ._model import Catalog
-    from ._present import Presenter
+    from ._render import Presenter
 
 _OPS = {"create": "created", "update": "updated", "delete": "deleted", "undelete": "created"}
 

@@ -14,7 +14,7 @@ from ._coerce import Problems
 from ._model import Assoc, Resource
 
 if TYPE_CHECKING:
-    from ._service import Ctx, Records
+    from ._records import Ctx, Records
 
 PENDING = "_pending_items"
 _READ = frozenset({"list", "get"})

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ._coerce import Problems
+    from ._records import Ctx
     from ._rules import Rules
-    from ._service import Ctx
 
 Rec = dict[str, Any]
 

@@ -15,7 +15,7 @@ from ._invoice_items import InvoiceItemRules
 from ._state import state_of
 
 if TYPE_CHECKING:
-    from ._service import Ctx, Records
+    from ._records import Ctx, Records
 
 STORY_TYPES = ("task", "deliverable", "milestone", "issue")
 STORY_STATES = ("not started", "started", "needs feedback", "blocked", "completed")

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from simulators.engine import Tenant
 
-from ._payments import CENT, _invalid, _user_error, applied_amounts
+from ._payments import CENT, _user_error, applied_amounts
 from ._values import money
 
 if TYPE_CHECKING:
@@ -40,7 +40,8 @@ class CreditRules:
         total = float(data.get("total") or 0.0)
         now: dict[str, float] = {}
         for i, line in enumerate(data.get("apply") or []):
-            self._line(tenant, data, line, i, allowed, before, now, total)
+            left = money(total - sum(now.values()))
+            self.payments.apply_line(tenant, data, line, i, allowed, before, now, left)
         applied = money(sum(now.values()))
         if applied - total > CENT:
             raise _user_error(
@@ -56,52 +57,6 @@ class CreditRules:
             delta = now.get(doc, 0.0) - before.get(doc, 0.0)
             if abs(delta) > CENT / 10:
                 self.payments.pay_invoice(tenant, doc, delta)
-
-    def _line(
-        self,
-        tenant: Tenant,
-        data: dict[str, Any],
-        line: dict[str, Any],
-        i: int,
-        allowed: set[str],
-        before: dict[str, float],
-        now: dict[str, float],
-        total: float,
-    ) -> None:
-        path = f"apply.items[{i}]"
-        doc = str(line.get("doc"))
-        inv = self.rules.get(tenant, "invoice", doc)
-        if inv is None or str(inv.get("entity")) not in allowed:
-            raise _invalid(doc, "doc", f"{path}.doc")
-        due = money(float(inv.get("amountRemaining") or 0.0) + before.get(doc, 0.0))
-        if line.get("apply") is None:
-            line["apply"] = True
-        amount = line.get("amount")
-        if line["apply"] and amount is None:  # the lesser of what is due and what is left
-            amount = min(due, money(total - sum(now.values())))
-        if not line["apply"] or not amount:
-            line["apply"], line["amount"] = False, None
-        else:
-            if doc in now:
-                raise _invalid(doc, "doc", f"{path}.doc")
-            amount = float(amount)
-            if amount < 0 or amount - due > CENT:
-                raise _user_error(
-                    f"The amount applied to Invoice #{inv.get('tranId')} ({amount:.2f}) "
-                    f"exceeds the amount due ({due:.2f}).",
-                    f"{path}.amount",
-                )
-            line["amount"] = money(amount)
-            now[doc] = line["amount"]
-        line.update(
-            type="Invoice",
-            refNum=inv.get("tranId"),
-            applyDate=data.get("tranDate"),
-            total=inv.get("total"),
-            due=due,
-            currency=inv.get("currency"),
-            job=inv.get("job"),
-        )
 
     def release(self, tenant: Tenant, previous: dict[str, Any]) -> None:
         """A deleted credit memo no longer reduces its invoices."""

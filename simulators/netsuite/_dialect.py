@@ -18,26 +18,28 @@ from simulators.engine import (
     Tenant,
 )
 
+from . import _load
 from ._auth import TOKEN_PATH, NetSuiteAuth
 from ._errors import (
-    invalid_id,
     method_not_allowed,
     nonexistent_id,
     request_entity_too_large,
 )
-from ._governance import GOVERNANCE_PATH, GovernanceLimits
+from ._governance import GovernanceLimits
 from ._jobs import AsyncJobs
 from ._limits import ConcurrencyLimiter
-from ._metadata import CATALOG_PATH, MetadataCatalog
-from ._records import RecordService, WriteContext
+from ._metadata import MetadataCatalog
+from ._records import RecordService
 from ._rest import RestResources
-from ._rules import DEFAULT_ITEM_KEY, BusinessRules
+from ._routes import add_routes
+from ._rules import BusinessRules
+from ._seed import seed_tenant
 from ._settings import NetSuiteSettings
 from ._state import NetSuiteState, state_of
 from ._suiteql import SuiteQL
 from ._transforms import Transforms
 from ._variants import concurrency_error
-from ._wire import error_response, ns_datetime
+from ._wire import error_response
 
 CHANNEL = "netsuite/afterSubmit"
 _OPERATION = {"create": "create", "update": "edit", "delete": "delete", "undelete": "create"}
@@ -78,122 +80,17 @@ class NetSuiteDialect(Dialect):
     # -- wiring ----------------------------------------------------------------------
 
     def routes(self, r: Router) -> None:
-        rest, w = self.rest, self.rest.wrap
-        r.add("POST", TOKEN_PATH, self.auth.token, auth=False, name="oauth2.token")
-        # before {type} routes: the first registered pattern wins
-        r.add("GET", CATALOG_PATH, w(self.metadata.catalog, asyncable=False), name="metadata")
-        r.add(
-            "GET",
-            f"{CATALOG_PATH}/{{type}}",
-            w(self.metadata.record, asyncable=False),
-            name="metadata.record",
-        )
-        r.add("GET", GOVERNANCE_PATH, w(self.governance.get, asyncable=False), name="governance")
-        rec = "/services/rest/record/v1/{type}"
-        r.add("GET", rec, w(rest.list), name="record.list")
-        r.add("POST", rec, w(rest.create), name="record.create")
-        r.add("GET", f"{rec}/{{id}}", w(rest.get), name="record.get")
-        r.add("PATCH", f"{rec}/{{id}}", w(rest.patch), name="record.update")
-        r.add("PUT", f"{rec}/{{id}}", w(rest.upsert), name="record.upsert")
-        r.add("DELETE", f"{rec}/{{id}}", w(rest.delete), name="record.delete")
-        r.add(
-            "POST",
-            f"{rec}/{{id}}/!transform/{{target}}",
-            w(rest.transform),
-            name="record.transform",
-        )
-        r.add("GET", f"{rec}/{{id}}/{{sublist}}", w(rest.sublist), name="record.sublist")
-        r.add("POST", "/services/rest/query/v1/suiteql", w(rest.suiteql), name="suiteql")
-        job = "/services/rest/async/v1/job/{job}"
-        r.add("GET", job, w(rest.job, asyncable=False), name="async.job")
-        r.add("GET", f"{job}/task", w(rest.job_tasks, asyncable=False), name="async.tasks")
-        r.add("GET", f"{job}/task/{{task}}", w(rest.job_task, asyncable=False), name="async.task")
-        r.add(
-            "GET",
-            f"{job}/task/{{task}}/result",
-            w(rest.job_result, asyncable=False),
-            name="async.result",
-        )
+        add_routes(r, self.auth, self.rest, self.metadata, self.governance)
 
     def setup_tenant(self, tenant: Tenant) -> None:
         store = tenant.store
         for name in ("externalId", "parent", "entity", "customer", "employee"):
             store.ensure_index(name)
-        self._seed(tenant)
+        seed_tenant(tenant, records=self.records)
         self.auth.credentials(tenant)
 
     def new_state(self, tenant: Tenant) -> NetSuiteState:
         return NetSuiteState(ConcurrencyLimit(self.settings.concurrency_limit))
-
-    def _seed(self, tenant: Tenant) -> None:
-        store = tenant.store
-        if store.get("currency", "1", include_deleted=True) is None:
-            now = ns_datetime(tenant.clock.time())
-            stamp = now.replace("Z", ".000000Z")
-            currencies = [
-                ("1", "US Dollar", "USD", "$", True),
-                ("2", "Euro", "EUR", "€", False),
-                ("3", "British Pound", "GBP", "£", False),
-            ]
-            for cid, name, symbol, display, base in currencies:
-                store.insert(
-                    "currency",
-                    cid,
-                    {
-                        "id": cid,
-                        "name": name,
-                        "symbol": symbol,
-                        "displaySymbol": display,
-                        "exchangeRate": 1.0 if base else None,
-                        "isBaseCurrency": base,
-                        "isInactive": False,
-                        "lastModifiedDate": now,
-                    },
-                    stamp,
-                    emit=False,
-                )
-            store.insert(
-                "subsidiary",
-                "1",
-                {
-                    "id": "1",
-                    "name": "Parent Company",
-                    "currency": "1",
-                    "country": "US",
-                    "isInactive": False,
-                    "isElimination": False,
-                    "lastModifiedDate": now,
-                },
-                stamp,
-                emit=False,
-            )
-            self._bump(tenant, "ns:currency", 3)
-            self._bump(tenant, "ns:subsidiary", 1)
-            item_id = self.records.new_id(tenant, self.records.types["serviceitem"])
-            store.insert(
-                "serviceItem",
-                item_id,
-                {
-                    "id": item_id,
-                    "itemId": "Professional Services",
-                    "displayName": "Professional Services",
-                    "salesDescription": "Professional services (hourly)",
-                    "rate": 150.0,
-                    "isInactive": False,
-                    "subsidiary": "1",
-                    "includeChildren": True,
-                    "dateCreated": now,
-                    "lastModifiedDate": now,
-                },
-                stamp,
-                emit=False,
-            )
-            store.meta_set(DEFAULT_ITEM_KEY, item_id)
-        state_of(tenant).default_service_item = store.meta_get(DEFAULT_ITEM_KEY)
-
-    @staticmethod
-    def _bump(tenant: Tenant, name: str, at_least: int) -> None:
-        tenant.store.bump_sequence(name, at_least)
 
     # -- per request -----------------------------------------------------------------
 
@@ -263,35 +160,7 @@ class NetSuiteDialect(Dialect):
     def bulk_load(
         self, tenant: Tenant, record_type: str, records: list[dict[str, Any]]
     ) -> list[str]:
-        rt = self.records.rtype(record_type)
-        ctx = WriteContext("", "warning")
-        ids: list[str] = []
-        store = tenant.store
-        now, modstamp = self.records.stamp(tenant)  # one instant for the whole load
-        at = tenant.clock.time()
-        with store.transaction():
-            for i, body in enumerate(records):
-                given = body.get("id")
-                clean = {k: v for k, v in body.items() if k.lower() != "id"}
-                data = self.records.normalize(tenant, rt, clean, ctx, None)
-                if given is not None:
-                    rid = str(given)
-                    if not rid.isdigit():
-                        raise invalid_id(f"record {i}: id {rid!r} is not numeric")
-                    self._bump(tenant, f"ns:{rt.family}", int(rid))
-                else:
-                    rid = self.records.new_id(tenant, rt)
-                data["id"] = rid
-                for name in (rt.created_field, "lastModifiedDate"):
-                    if rt.field(name) is not None and not data.get(name):
-                        data[name] = now
-                if self.records.rules is not None:
-                    self.records.rules(tenant, rt, data, None, ctx)
-                self.records.fill_defaults(rt, data)
-                self.records.check_required(rt, data)
-                store.insert(rt.name, rid, data, modstamp, at=at, origin="bulk", emit=False)
-                ids.append(rid)
-        return ids
+        return _load.bulk_load(self.records, tenant, record_type, records)
 
     def credentials(self, tenant: Tenant, base_url: str) -> dict[str, Any]:
         c = self.auth.credentials(tenant)

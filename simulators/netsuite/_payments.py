@@ -69,7 +69,7 @@ class PaymentRules:
         before = applied_amounts(previous)
         now: dict[str, float] = {}
         for i, line in enumerate(data.get("apply") or []):
-            self._line(tenant, data, line, i, allowed, before, now)
+            self.apply_line(tenant, data, line, i, allowed, before, now)
         applied = money(sum(now.values()))
         payment = data.get("payment")
         if payment is None:
@@ -112,7 +112,7 @@ class PaymentRules:
             data["undepFunds"] = data.get("account") is None
         data["status"] = "B" if data["undepFunds"] else "C"
 
-    def _line(
+    def apply_line(
         self,
         tenant: Tenant,
         data: dict[str, Any],
@@ -121,7 +121,13 @@ class PaymentRules:
         allowed: set[str],
         before: dict[str, float],
         now: dict[str, float],
+        left: float | None = None,
     ) -> None:
+        """Check and complete one ``apply`` line against its invoice; ``now`` gains its amount.
+
+        An applied line without an amount takes what is due, or at most ``left`` (a credit
+        memo applies no more than its total).
+        """
         path = f"apply.items[{i}]"
         doc = str(line.get("doc"))
         inv = self.rules.get(tenant, "invoice", doc)
@@ -132,7 +138,7 @@ class PaymentRules:
             line["apply"] = True
         amount = line.get("amount")
         if line["apply"] and amount is None:
-            amount = due
+            amount = due if left is None else min(due, left)
         if not line["apply"] or not amount:
             line["apply"], line["amount"] = False, None
         else:

@@ -7,7 +7,7 @@ from typing import Any
 
 import orjson
 
-from simulators.engine import HttpError, Response
+from simulators.engine import HttpError, Response, parse_iso_datetime
 
 JSON_CT = "application/json; charset=UTF-8"
 COLLECTION_CT = "application/vnd.oracle.resource+json; type=collection; charset=UTF-8"
@@ -101,16 +101,7 @@ def parse_datetime(value: str) -> datetime | None:
         return None
     if "/" in v:
         return _parse_us(v)
-    v = v.replace("Z", "+00:00")
-    if len(v) >= 5 and v[-5] in "+-" and v[-4:].isdigit() and ":" not in v[-5:]:
-        v = v[:-2] + ":" + v[-2:]
-    try:
-        dt = datetime.fromisoformat(v)
-    except ValueError:
-        return None
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=UTC)
-    return dt.astimezone(UTC)
+    return parse_iso_datetime(v)
 
 
 def _parse_us(v: str) -> datetime | None:

@@ -16,7 +16,15 @@ from xml.sax.saxutils import escape
 
 from defusedxml import ElementTree
 
-from simulators.engine import HttpError, Request, Response, Tenant, TenantRegistry, TokenStore
+from simulators.engine import (
+    HttpError,
+    Request,
+    Response,
+    Tenant,
+    TenantRegistry,
+    Token,
+    TokenStore,
+)
 
 from ._errors import invalid_session_id
 from ._grants import Lockout, RefreshTokens, new_refresh_token
@@ -111,15 +119,15 @@ class SalesforceAuth:
         lockout.succeeded(username)
         return True
 
-    def _issue(
+    def _session(
         self,
         tenant: Tenant,
-        req: Request,
         client_id: str,
         *,
-        refresh_token: str | None = None,
-        new_refresh: str | None = None,
-    ) -> Response:
+        scope: str = "",
+        extra: dict[str, Any] | None = None,
+    ) -> tuple[str, str, Token]:
+        """A session token of the tenant's user, prefixed with the org id as Salesforce's are."""
         org = str(state_of(tenant).org_id)
         user = self.records.user_id(tenant)
         tok = self.tokens.issue(
@@ -129,6 +137,23 @@ class SalesforceAuth:
             ttl=self.settings.session_seconds,
             client_id=client_id,
             prefix=f"{org[:15]}!",
+            scope=scope,
+            extra=extra,
+        )
+        return org, user, tok
+
+    def _issue(
+        self,
+        tenant: Tenant,
+        req: Request,
+        client_id: str,
+        *,
+        refresh_token: str | None = None,
+        new_refresh: str | None = None,
+    ) -> Response:
+        org, user, tok = self._session(
+            tenant,
+            client_id,
             scope="api refresh_token",
             extra={"refresh_token": refresh_token} if refresh_token else None,
         )
@@ -271,16 +296,7 @@ class SalesforceAuth:
                 "INVALID_LOGIN", "Invalid username, password, security token; or user locked out."
             )
         version = req.params.get("version", f"{self.settings.api_version}.0")
-        org = str(state_of(tenant).org_id)
-        user = self.records.user_id(tenant)
-        tok = self.tokens.issue(
-            tenant.name,
-            user,
-            tenant.clock,
-            ttl=self.settings.session_seconds,
-            client_id="soap",
-            prefix=f"{org[:15]}!",
-        )
+        org, user, tok = self._session(tenant, "soap")
         base = req.base_url
         xml = (
             '<?xml version="1.0" encoding="UTF-8"?>'

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import zlib
 from typing import Any
 
 import orjson
 
-from simulators.engine import OPTIONAL_SLASH as SLASH
 from simulators.engine import (
     Change,
     Dialect,
@@ -25,7 +23,7 @@ from simulators.engine import (
     TenantRegistry,
 )
 
-from . import _ids
+from . import _load
 from ._auth import SalesforceAuth
 from ._cdc import change_event
 from ._composite import CompositeResources
@@ -40,11 +38,13 @@ from ._platform_events import PlatformEvents
 from ._query import QueryResources
 from ._records import RecordService
 from ._rest import RestResources
+from ._routes import add_routes
 from ._schema import _f, _obj, build_schema
+from ._seed import seed_tenant
 from ._settings import SalesforceSettings
 from ._state import SalesforceState, state_of
 from ._versions import parse_version
-from ._wire import error_response, sf_datetime
+from ._wire import error_response
 from .bulk1 import PREFIX as BULK1_PREFIX
 from .bulk1 import Bulk1, bulk_error_response
 from .bulk2 import Bulk2
@@ -161,56 +161,16 @@ class SalesforceDialect(Dialect):
         self.bulk2 = Bulk2(records, self.rest.origin, budget, services.contracts)
 
     def routes(self, r: Router) -> None:
-        a, rest, q, c = self.auth, self.rest, self.queries, self.composite
-        r.add("POST", "/services/oauth2/token", a.token, auth=False, name="oauth2.token")
-        r.add("POST", "/services/oauth2/revoke", a.revoke, auth=False, name="oauth2.revoke")
-        r.add("POST", "/services/Soap/u/{version}", a.soap_login, auth=False, name="soap.login")
-        r.add("GET", "/id/{org}/{user}", a.identity, auth=False, name="identity")
-        r.add("GET", "/services/data", rest.versions, auth=False, name="versions", suffixes=SLASH)
-        v = "/services/data/v{version}"
-        r.add("GET", f"{v}", rest.resources, name="resources", suffixes=SLASH)
-        r.add("GET", f"{v}/limits", rest.limits, name="limits", suffixes=SLASH)
-        r.add("GET", f"{v}/sobjects", rest.describe_global, name="describeGlobal", suffixes=SLASH)
-        r.add("GET", f"{v}/query", q.query, name="query", suffixes=SLASH)
-        r.add("GET", f"{v}/query/{{locator}}", q.next_page, name="query.next")
-        r.add("GET", f"{v}/queryAll", q.query_all, name="queryAll", suffixes=SLASH)
-        r.add("GET", f"{v}/queryAll/{{locator}}", q.next_page, name="queryAll.next")
-        r.add("GET", f"{v}/search", q.search, name="search", suffixes=SLASH)
-        r.add("POST", f"{v}/composite", c.composite, name="composite", suffixes=SLASH)
-        r.add("POST", f"{v}/composite/batch", c.batch, name="composite.batch")
-        r.add("POST", f"{v}/composite/tree/{{sobject}}", c.tree, name="composite.tree")
-        r.add("POST", f"{v}/composite/sobjects", c.create, name="collections.create")
-        r.add("PATCH", f"{v}/composite/sobjects", c.update, name="collections.update")
-        r.add("DELETE", f"{v}/composite/sobjects", c.delete, name="collections.delete")
-        r.add("GET", f"{v}/composite/sobjects/{{sobject}}", c.retrieve, name="collections.retrieve")
-        r.add(
-            "PATCH",
-            f"{v}/composite/sobjects/{{sobject}}/{{field}}",
-            c.upsert,
-            name="collections.upsert",
+        add_routes(
+            r,
+            self.auth,
+            self.rest,
+            self.queries,
+            self.composite,
+            self.streaming,
+            self.bulk1,
+            self.bulk2,
         )
-        s = f"{v}/sobjects/{{sobject}}"
-        r.add("GET", f"{s}", rest.sobject_info, name="sobject", suffixes=SLASH)
-        r.add("POST", f"{s}", rest.create, name="sobject.create", suffixes=SLASH)
-        r.add("GET", f"{s}/describe", rest.describe, name="sobject.describe", suffixes=SLASH)
-        r.add("GET", f"{s}/updated", rest.updated, name="sobject.updated", suffixes=SLASH)
-        r.add("GET", f"{s}/deleted", rest.deleted, name="sobject.deleted", suffixes=SLASH)
-        r.add("GET", f"{s}/{{id}}", rest.get, name="sobject.get")
-        r.add("PATCH", f"{s}/{{id}}", rest.update, name="sobject.update")
-        r.add("DELETE", f"{s}/{{id}}", rest.delete, name="sobject.delete")
-        r.add(
-            "GET", f"{s}/{{field}}/{{value}}", rest.by_external_id, name="sobject.getByExternalId"
-        )
-        r.add("PATCH", f"{s}/{{field}}/{{value}}", rest.upsert, name="sobject.upsert")
-        r.add(
-            "DELETE",
-            f"{s}/{{field}}/{{value}}",
-            rest.delete_by_external_id,
-            name="sobject.deleteByExternalId",
-        )
-        self.streaming.routes(r)
-        self.bulk1.routes(r)
-        self.bulk2.routes(r)
 
     def admin_routes(self, r: Router) -> None:
         r.add("GET", "/__admin/tenants/{tenant}/cdc", self._admin_cdc, auth=False)
@@ -230,113 +190,8 @@ class SalesforceDialect(Dialect):
         for obj in self.schema:
             for f in obj.external_id_fields:
                 store.ensure_index(f.name, obj.name)
-        space = store.meta_get(_ids.ID_SPACE_KEY)
-        if space is None:
-            taken = {
-                int(space)
-                for other in self.tenants.all()
-                if other is not tenant and (space := state_of(other).id_space) is not None
-            }
-            space = _ids.id_space(tenant.name, taken)
-            store.meta_set(_ids.ID_SPACE_KEY, space)
+        seed_tenant(tenant, self.records, self.tenants, self.auth_username(tenant))
         state = state_of(tenant)
-        state.id_space = int(space)
-        org = store.meta_get("sf.org_id")
-        if org is None:
-            org = (
-                _ids.make_id("00D", zlib.crc32(tenant.name.encode()) % 10_000_000)
-                if space == 0
-                else _ids.make_id("00D", 1, int(space))  # unique like every other id
-            )
-            store.meta_set("sf.org_id", org)
-        state.org_id = org
-        users = store.find_ids("User", "Username", self.auth_username(tenant))
-        if users:
-            state.user_id = users[0]
-        else:
-            uid = _ids.new_id(tenant, "005")
-            state.user_id = uid
-            stamp = sf_datetime(tenant.clock.time())
-            user = self.records.blank(self.records.object("User"))
-            user.update(
-                {
-                    "Id": uid,
-                    "IsDeleted": False,
-                    "Username": self.auth_username(tenant),
-                    "LastName": "User",
-                    "FirstName": "Integration",
-                    "Name": "Integration User",
-                    "Email": self.auth_username(tenant),
-                    "Alias": "integ",
-                    "IsActive": True,
-                    "TimeZoneSidKey": "America/Los_Angeles",
-                    "LocaleSidKey": "en_US",
-                    "EmailEncodingKey": "UTF-8",
-                    "LanguageLocaleKey": "en_US",
-                    "ProfileId": "00eRO0000000001AAA",
-                    "CreatedDate": stamp,
-                    "CreatedById": uid,
-                    "LastModifiedDate": stamp,
-                    "LastModifiedById": uid,
-                    "SystemModstamp": stamp,
-                }
-            )
-            store.insert("User", uid, user, stamp, emit=False)
-        pbs = store.find_ids("Pricebook2", "IsStandard", 1)
-        if pbs:
-            state.standard_pricebook = pbs[0]
-        else:
-            pid = _ids.new_id(tenant, "01s")
-            stamp = sf_datetime(tenant.clock.time())
-            uid = state.user_id
-            store.insert(
-                "Pricebook2",
-                pid,
-                self.records.blank(self.records.object("Pricebook2"))
-                | {
-                    "Id": pid,
-                    "IsDeleted": False,
-                    "Name": "Standard Price Book",
-                    "IsActive": True,
-                    "IsStandard": True,
-                    "Description": None,
-                    "CreatedDate": stamp,
-                    "CreatedById": uid,
-                    "LastModifiedDate": stamp,
-                    "LastModifiedById": uid,
-                    "SystemModstamp": stamp,
-                },
-                stamp,
-                emit=False,
-            )
-            state.standard_pricebook = pid
-        if store.get("Organization", org) is None:
-            stamp = sf_datetime(tenant.clock.time())
-            uid = state.user_id
-            store.insert(
-                "Organization",
-                org,
-                self.records.blank(self.records.object("Organization"))
-                | {
-                    "Id": org,
-                    "IsDeleted": False,
-                    "Name": f"ps-integration-harness {tenant.name}",
-                    "OrganizationType": "Developer Edition",
-                    "InstanceName": "SIM1",
-                    "IsSandbox": True,
-                    "DefaultLocaleSidKey": "en_US",
-                    "LanguageLocaleKey": "en_US",
-                    "TimeZoneSidKey": "America/Los_Angeles",
-                    "DefaultCurrencyIsoCode": "USD",
-                    "CreatedDate": stamp,
-                    "CreatedById": uid,
-                    "LastModifiedDate": stamp,
-                    "LastModifiedById": uid,
-                    "SystemModstamp": stamp,
-                },
-                stamp,
-                emit=False,
-            )
         state.quota = RollingQuota(self.settings.daily_api_requests)
         self.auth.tenant_credentials(tenant)
 
@@ -439,12 +294,7 @@ class SalesforceDialect(Dialect):
     def bulk_load(
         self, tenant: Tenant, record_type: str, records: list[dict[str, Any]]
     ) -> list[str]:
-        obj = self.schema.get(record_type)
-        if obj is None or obj.is_platform_event:
-            raise not_found(f"unknown sObject type {record_type!r}")
-        rows = self.records.bulk_rows(tenant, obj, records)
-        tenant.store.bulk_insert(obj.name, rows)
-        return [r[0] for r in rows]
+        return _load.bulk_load(self.schema, self.records, tenant, record_type, records)
 
     def credentials(self, tenant: Tenant, base_url: str) -> dict[str, Any]:
         c = self.auth.tenant_credentials(tenant)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import functools
 import time
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 import orjson
 
-from simulators.engine import HttpError, Response
+from simulators.engine import HttpError, Response, parse_iso_datetime
 
 JSON_CT = "application/json;charset=UTF-8"
 
@@ -26,17 +26,7 @@ def _second(sec: int) -> str:
 
 def parse_datetime(value: str) -> datetime | None:
     """Accept the ISO forms Salesforce accepts on input; None when unparseable."""
-    v = value.strip()
-    if len(v) >= 5 and (v[-5] in "+-") and v[-4:].isdigit() and ":" not in v[-5:]:
-        v = v[:-2] + ":" + v[-2:]
-    v = v.replace("Z", "+00:00")
-    try:
-        dt = datetime.fromisoformat(v)
-    except ValueError:
-        return None
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=UTC)
-    return dt.astimezone(UTC)
+    return parse_iso_datetime(value.strip())
 
 
 def format_datetime(dt: datetime) -> str:

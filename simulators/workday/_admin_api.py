@@ -16,26 +16,21 @@ from simulators.engine import (
     Router,
     Tenant,
     TenantRegistry,
+    admin_json,
 )
 
-from ._bp import BP_TYPES, JOB_INPUT, PERSON_FIELDS, TERMINATION, check_fields, normalize_job
 from ._load import _date
 from ._model import REASON, Directory
+from ._records import BP_TYPES, JOB_INPUT, PERSON_FIELDS, TERMINATION, check_fields, normalize_job
 
 if TYPE_CHECKING:
     from ._auth import WorkdayAuth
-    from ._bp import BusinessProcesses
+    from ._records import BusinessProcesses
     from ._settings import WorkdaySettings
 
 
 def _body(req: Request) -> dict[str, Any]:
-    try:
-        data = req.json()
-    except HttpError as exc:
-        raise ConfigError(f"admin request body is not JSON: {exc.message}") from None
-    if not isinstance(data, dict):
-        raise ConfigError("admin request body must be a JSON object")
-    return data
+    return admin_json(req, empty_ok=False)
 
 
 class WorkdayAdmin:

@@ -24,30 +24,22 @@ from simulators.engine import (
 from ._absence import Absence
 from ._admin_api import WorkdayAdmin
 from ._auth import WorkdayAuth
-from ._bp import BusinessProcesses
 from ._errors import method_not_allowed, not_found, payload_too_large, too_many_requests
-from ._ids import fixed_wid
 from ._limits import RateLimit
 from ._load import BulkLoader
-from ._model import REASON, WORKER
+from ._model import WORKER
 from ._notifications import notification
 from ._raas import CustomReports
+from ._records import BusinessProcesses
 from ._rest import RestResources, version_check
+from ._routes import add_routes
+from ._seed import seed_tenant
 from ._settings import WorkdaySettings
 from ._soap_notify import HEADERS as SOAP_HEADERS
 from ._soap_notify import soap_notification
 from ._state import WorkdayState, state_of
-from ._wire import error_response, wd_datetime
+from ._wire import error_response
 from ._wql_api import WqlResources
-
-#: job change reasons every tenant starts with (Workday delivers similar ones)
-DEFAULT_REASONS = (
-    "Transfer > Transfer > Move to another Manager",
-    "Promotion > Promotion > Promotion",
-    "Lateral Move > Lateral Move > Lateral Move",
-    "Data Change > Data Change > Change Job Details",
-    "Reorganization > Reorganization > Reorganization",
-)
 
 
 class WorkdayDialect(Dialect):
@@ -93,150 +85,7 @@ class WorkdayDialect(Dialect):
         return body, dict(SOAP_HEADERS)
 
     def routes(self, r: Router) -> None:
-        a, x = self.auth, self.rest
-        r.add("POST", "/ccx/oauth2/{tenant}/token", a.token, auth=False, name="oauth2.token")
-        r.add(
-            "GET",
-            "/ccx/service/customreport2/{tenant}/{owner}/{report}",
-            self.raas.report,
-            name="raas",
-        )
-        c = f"/ccx/api/common/{self.settings.common_version}/{{tenant}}"
-        r.add("GET", f"{c}/workers", x.workers, name="common.workers")
-        r.add("GET", f"{c}/workers/{{id}}", x.worker, name="common.worker")
-        r.add(
-            "GET",
-            f"{c}/workers/{{id}}/directReports",
-            x.direct_reports,
-            name="common.directReports",
-        )
-        r.add(
-            "GET",
-            f"{c}/workers/{{id}}/directReports/{{sub}}",
-            x.direct_reports,
-            name="common.directReports",
-        )
-        r.add(
-            "GET",
-            f"{c}/workers/{{id}}/supervisoryOrganizationsManaged",
-            x.orgs_managed,
-            name="common.supervisoryOrganizationsManaged",
-        )
-        r.add(
-            "GET",
-            f"{c}/workers/{{id}}/supervisoryOrganizationsManaged/{{sub}}",
-            x.orgs_managed,
-            name="common.supervisoryOrganizationsManaged",
-        )
-        r.add(
-            "GET",
-            f"{c}/workers/{{id}}/organizations",
-            x.worker_orgs,
-            name="common.workerOrganizations",
-        )
-        r.add(
-            "GET",
-            f"{c}/workers/{{id}}/organizations/{{sub}}",
-            x.worker_orgs,
-            name="common.workerOrganizations",
-        )
-        r.add("GET", f"{c}/workers/{{id}}/history", x.history, name="common.history")
-        r.add("POST", f"{c}/workers/{{id}}/jobChanges", x.job_change, name="common.jobChanges")
-        r.add(
-            "GET",
-            f"{c}/supervisoryOrganizations",
-            x.sup_orgs,
-            name="common.supervisoryOrganizations",
-        )
-        r.add(
-            "GET",
-            f"{c}/supervisoryOrganizations/{{id}}",
-            x.sup_org,
-            name="common.supervisoryOrganization",
-        )
-        r.add(
-            "GET",
-            f"{c}/supervisoryOrganizations/{{id}}/workers",
-            x.sup_org_workers,
-            name="common.supervisoryOrganizationWorkers",
-        )
-        r.add(
-            "GET",
-            f"{c}/supervisoryOrganizations/{{id}}/workers/{{sub}}",
-            x.sup_org_workers,
-            name="common.supervisoryOrganizationWorkers",
-        )
-        r.add("GET", f"{c}/organizations", x.organizations, name="common.organizations")
-        r.add("GET", f"{c}/organizations/{{id}}", x.organization, name="common.organization")
-        r.add("GET", f"{c}/organizationTypes", x.org_types, name="common.organizationTypes")
-        r.add("GET", f"{c}/organizationTypes/{{id}}", x.org_type, name="common.organizationType")
-        r.add("GET", f"{c}/jobChangeReasons", x.reasons, name="common.jobChangeReasons")
-        r.add("GET", f"{c}/jobChangeReasons/{{id}}", x.reason, name="common.jobChangeReason")
-        s = "/ccx/api/staffing/{sver}/{tenant}"
-        r.add("GET", f"{s}/jobProfiles", x.job_profiles, name="staffing.jobProfiles")
-        r.add("GET", f"{s}/jobProfiles/{{id}}", x.job_profile, name="staffing.jobProfile")
-        r.add("GET", f"{s}/workers", x.workers, name="staffing.workers")
-        r.add("GET", f"{s}/workers/{{id}}", x.worker, name="staffing.worker")
-        r.add(
-            "GET",
-            f"{s}/supervisoryOrganizations",
-            x.staffing_orgs,
-            name="staffing.supervisoryOrganizations",
-        )
-        r.add(
-            "GET",
-            f"{s}/supervisoryOrganizations/{{id}}",
-            x.staffing_org,
-            name="staffing.supervisoryOrganization",
-        )
-        r.add("GET", f"{s}/jobs", x.jobs, name="staffing.jobs")
-        r.add("GET", f"{s}/jobs/{{id}}", x.job, name="staffing.job")
-        r.add("GET", f"{s}/jobFamilies", x.job_families, name="staffing.jobFamilies")
-        r.add("GET", f"{s}/jobFamilies/{{id}}", x.job_family, name="staffing.jobFamily")
-        te = f"{c}/workers/{{id}}/timeOffEntries"
-        r.add("GET", te, self.absence.common_entries, name="common.timeOffEntries")
-        r.add("GET", f"{te}/{{sub}}", self.absence.common_entries, name="common.timeOffEntries")
-        ab = "/ccx/api/absenceManagement/v1/{tenant}/workers/{id}"
-        r.add(
-            "GET",
-            f"{ab}/timeOffDetails",
-            self.absence.time_off_details,
-            name="absence.timeOffDetails",
-        )
-        r.add(
-            "POST",
-            f"{ab}/requestTimeOff",
-            self.absence.request_time_off,
-            name="absence.requestTimeOff",
-        )
-        w = "/ccx/api/wql/v1/{tenant}"
-        r.add("GET", f"{w}/data", self.wql.data, name="wql.data")
-        r.add("POST", f"{w}/data", self.wql.data, name="wql.data")
-        r.add("GET", f"{w}/dataSources", self.wql.data_sources, name="wql.dataSources")
-        r.add("GET", f"{w}/dataSources/{{id}}", self.wql.data_source, name="wql.dataSource")
-        r.add("GET", f"{w}/dataSources/{{id}}/fields", self.wql.fields, name="wql.fields")
-        g = "/ccx/api/{gver}/{tenant}"
-        r.add("GET", f"{g}/workers", x.g_workers, name="api.workers")
-        r.add("GET", f"{g}/workers/{{id}}", x.g_worker, name="api.worker")
-        r.add("GET", f"{g}/supervisoryOrganizations", x.g_orgs, name="api.supervisoryOrganizations")
-        r.add(
-            "GET",
-            f"{g}/supervisoryOrganizations/{{id}}",
-            x.g_org,
-            name="api.supervisoryOrganization",
-        )
-        r.add(
-            "GET",
-            f"{g}/supervisoryOrganizations/{{id}}/orgChart",
-            x.g_org_chart,
-            name="api.orgChart",
-        )
-        r.add(
-            "GET",
-            f"{g}/supervisoryOrganizations/{{id}}/workers",
-            x.g_org_workers,
-            name="api.supervisoryOrganizationWorkers",
-        )
+        add_routes(r, self.auth, self.rest, self.raas, self.absence, self.wql, self.settings)
 
     def admin_routes(self, r: Router) -> None:
         self.admin.register(r)
@@ -249,25 +98,7 @@ class WorkdayDialect(Dialect):
             store.conn.execute(f"DROP INDEX IF EXISTS {index_name(f)}")
         store.ensure_index("employeeId", WORKER)
         self.auth.credentials(tenant)
-        if store.count(REASON) == 0:
-            stamp = wd_datetime(tenant.clock.time())
-            store.bulk_insert(
-                REASON,
-                [
-                    (
-                        fixed_wid("jobChangeReason", n),
-                        stamp,
-                        {
-                            "id": fixed_wid("jobChangeReason", n),
-                            "name": n,
-                            "isForEmployee": True,
-                            "isForContingentWorker": True,
-                            "managerReason": n.startswith("Transfer"),
-                        },
-                    )
-                    for n in DEFAULT_REASONS
-                ],
-            )
+        seed_tenant(tenant)
         state_of(tenant).limit = None
 
     # -- per request -----------------------------------------------------------------

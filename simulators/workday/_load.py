@@ -12,7 +12,9 @@ from typing import Any
 
 from simulators.engine import ConfigError, Tenant
 
-from ._bp import (
+from ._ids import is_wid, new_wid
+from ._model import COST_CENTER, JOB_PROFILE, LOCATION, ORG, REASON, WORKER, Directory
+from ._records import (
     HIRE,
     JOB_INPUT,
     PERSON_FIELDS,
@@ -21,8 +23,6 @@ from ._bp import (
     check_fields,
     normalize_job,
 )
-from ._ids import is_wid, new_wid
-from ._model import COST_CENTER, JOB_PROFILE, LOCATION, ORG, REASON, WORKER, Directory
 from ._wire import wd_datetime
 
 _ALIASES = {

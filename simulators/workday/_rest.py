@@ -12,9 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from simulators.engine import ConfigError, Request, Response
 
+from . import _render as V
 from . import _staffing_views as SV
-from . import _views as V
-from ._bp import JOB_CHANGE
 from ._errors import invalid, not_found
 from ._model import (
     COST_CENTER,
@@ -27,10 +26,11 @@ from ._model import (
     WorkerView,
     org_type_wid,
 )
+from ._records import JOB_CHANGE
 from ._wire import JSON_CT, bool_arg, json_response, paged, paging, parse_date
 
 if TYPE_CHECKING:
-    from ._bp import BusinessProcesses
+    from ._records import BusinessProcesses
     from ._settings import WorkdaySettings
 
 _CHANGE_JOB_FIELDS = {

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from . import _views as V
+from . import _render as V
 from ._ids import fixed_wid
 from ._model import JOB_PROFILE
 from ._wire import ref

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from simulators.engine import Request, Response
 
-from . import _views as V
+from . import _render as V
 from ._absence import TIME_OFF, type_ref
 from ._errors import invalid, not_found
 from ._ids import fixed_wid

@@ -9,12 +9,13 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import requests
 from simple_salesforce import Salesforce
 
 from harness.testing import SimHandle, TlsFiles, start_simulator
 from simulators.engine import SimulatorSettings
 from simulators.salesforce import create_simulator
+
+from .._clients import simple_salesforce
 
 V = "68.0"
 BAD = {"Name": "Bad Ltd", "NumberOfEmployees": "many"}  # a string where the contract has int
@@ -31,22 +32,9 @@ def crm(tls_files: TlsFiles) -> Iterator[SimHandle]:
 
 @pytest.fixture(scope="module")
 def sf(crm: SimHandle) -> Iterator[Salesforce]:
-    session = requests.Session()
-    session.verify = crm.ca_bundle
-    session.trust_env = False
-    creds = crm.admin.get("/tenants/default").json()["credentials"]
-    tok = session.post(
-        creds["token_url"],
-        data={
-            "grant_type": "client_credentials",
-            "client_id": creds["client_id"],
-            "client_secret": creds["client_secret"],
-        },
-    ).json()
-    yield Salesforce(
-        instance_url=tok["instance_url"], session_id=tok["access_token"], session=session, version=V
-    )
-    session.close()
+    client = simple_salesforce(crm, V)
+    yield client
+    client.session.close()
 
 
 def _violations(crm: SimHandle, path: str) -> list[dict[str, Any]]:

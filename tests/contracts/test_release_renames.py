@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-import requests
 from simple_salesforce import Salesforce
 from simple_salesforce.exceptions import SalesforceMalformedRequest
 
@@ -16,6 +15,8 @@ from harness.testing import SimHandle, TlsFiles, start_simulator
 from simulators.engine import SimulatorSettings
 from simulators.salesforce import create_simulator
 
+from .._clients import simple_salesforce
+
 
 @pytest.fixture(params=["strict", "off"])
 def sf(request: pytest.FixtureRequest, tls_files: TlsFiles) -> Iterator[Salesforce]:
@@ -23,25 +24,9 @@ def sf(request: pytest.FixtureRequest, tls_files: TlsFiles) -> Iterator[Salesfor
     served by the simulator itself, not only refused by the contract check."""
     sim = create_simulator(engine=SimulatorSettings(release="69.0", contracts=request.param))
     handle: SimHandle = start_simulator(sim, tls_files)
-    session = requests.Session()
-    session.verify = handle.ca_bundle
-    session.trust_env = False
-    creds = handle.admin.get("/tenants/default").json()["credentials"]
-    tok = session.post(
-        creds["token_url"],
-        data={
-            "grant_type": "client_credentials",
-            "client_id": creds["client_id"],
-            "client_secret": creds["client_secret"],
-        },
-    ).json()
-    yield Salesforce(
-        instance_url=tok["instance_url"],
-        session_id=tok["access_token"],
-        session=session,
-        version="69.0",
-    )
-    session.close()
+    client = simple_salesforce(handle, "69.0")
+    yield client
+    client.session.close()
     handle.close()
 
 

@@ -25,8 +25,8 @@ from simulators.engine import (
 )
 from simulators.kantata import KantataSettings
 from simulators.kantata._model import Catalog
+from simulators.kantata._records import Ctx, Records
 from simulators.kantata._rule_table import NO_RULES, checked
-from simulators.kantata._service import Ctx, Records
 from simulators.kantata._state import KantataState
 from simulators.netsuite import NetSuiteSettings
 from simulators.netsuite._auth import NetSuiteAuth

@@ -12,6 +12,8 @@ from harness.testing import SimHandle, start_simulator
 from simulators.engine import Clock, SimulatorSettings, TokenStore, exposure_warning
 from simulators.salesforce import create_simulator
 
+from .._clients import refresh_form
+
 SOAP = """<?xml version="1.0" encoding="utf-8"?>
 <env:Envelope xmlns:env="http://schemas.xmlsoap.org/soap/envelope/" xmlns:urn="urn:partner.soap.sforce.com">
 <env:Body><urn:login><urn:username>{u}</urn:username><urn:password>{p}</urn:password></urn:login></env:Body>
@@ -67,12 +69,7 @@ def test_the_journal_keeps_no_secrets(crm: SimHandle) -> None:
     )
     rf = c.post(
         "/services/oauth2/token",
-        data={
-            "grant_type": "refresh_token",
-            "refresh_token": creds["refresh_token"],
-            "client_id": creds["client_id"],
-            "client_secret": creds["client_secret"],
-        },
+        data=refresh_form(creds),
     )
     soap = c.post(
         "/services/Soap/u/59.0",

@@ -13,6 +13,8 @@ from simulators.engine._readcache import ReadCache
 from simulators.engine._store import RecordStore
 from simulators.salesforce import create_simulator
 
+from .._clients import crm_token_form
+
 V = "/services/data/v68.0"
 
 
@@ -64,11 +66,7 @@ def crm() -> Iterator[tuple[SimHandle, dict[str, str]]]:
     with handle.client() as c:
         r = c.post(
             "/services/oauth2/token",
-            data={
-                "grant_type": "client_credentials",
-                "client_id": creds["client_id"],
-                "client_secret": creds["client_secret"],
-            },
+            data=crm_token_form(creds),
         )
     assert r.status_code == 200, r.text
     yield handle, {"Authorization": f"Bearer {r.json()['access_token']}"}

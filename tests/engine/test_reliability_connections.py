@@ -12,7 +12,7 @@ from harness.testing import SimHandle
 from simulators.engine import ServerOptions, SimulatorServer, SimulatorSettings, quiet_uvicorn
 from simulators.salesforce import create_simulator
 
-from .._clients import crm_token
+from .._clients import crm_token, crm_token_form
 
 V = "/services/data/v68.0"
 
@@ -83,11 +83,7 @@ def test_foreign_host_header_is_not_echoed(crm_http: SimHandle) -> None:
     with crm_http.client() as c:
         r = c.post(
             "/services/oauth2/token",
-            data={
-                "grant_type": "client_credentials",
-                "client_id": creds["client_id"],
-                "client_secret": creds["client_secret"],
-            },
+            data=crm_token_form(creds),
             headers=evil,
         )
         assert r.status_code == 200, r.text

@@ -15,6 +15,8 @@ from harness.stack import StackSettings
 from harness.stack._proxy import home_process
 from harness.stack._sharded import ShardedStack
 
+from .._clients import refresh_form
+
 pytestmark = pytest.mark.skipif(
     shutil.which("haproxy") is None, reason="HAProxy is not installed (apt-get install haproxy)"
 )
@@ -174,12 +176,7 @@ def test_netsuite_realm_kantata_prefix_and_workday_url_route(
     wd = creds["hcm"]
     r = _http(stack).post(
         wd["token_url"].replace(wd["token_url"].split("/ccx/")[0], stack.base_url("hcm")),
-        data={
-            "grant_type": "refresh_token",
-            "refresh_token": wd["refresh_token"],
-            "client_id": wd["client_id"],
-            "client_secret": wd["client_secret"],
-        },
+        data=refresh_form(wd),
     )
     assert r.status_code == 200, r.text
 

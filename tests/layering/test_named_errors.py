@@ -15,7 +15,7 @@ INLINE = re.compile(r'HttpError\(\s*(\d{3}),\s*"([A-Za-z_ ]+)"')
 ADMIN_ANSWERS = {
     ("workday/_admin_api.py", "NOT_FOUND"),
     ("businesscentral/_state.py", "INVALID_INPUT"),
-    ("kantata/_dialect.py", "NOT_FOUND"),
+    ("kantata/_load.py", "NOT_FOUND"),
 }
 
 

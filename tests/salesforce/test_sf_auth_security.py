@@ -4,6 +4,7 @@ and the login lockout after the default 10 wrong passwords, on the OAuth and SOA
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -87,14 +88,19 @@ def test_rotation_issues_a_new_refresh_token_per_grant(rotating: SimHandle) -> N
     assert _refresh(c, creds, first).json()["error"] == "invalid_grant"
 
 
-def test_ten_wrong_passwords_lock_the_user_out(crm: SimHandle) -> None:
-    c, creds = crm.client(), _creds(crm)
-    form = {
+def _password_form(creds: dict[str, Any]) -> dict[str, str]:
+    """The password grant's form without the password, which each attempt adds."""
+    return {
         "grant_type": "password",
         "client_id": creds["client_id"],
         "client_secret": creds["client_secret"],
         "username": creds["username"],
     }
+
+
+def test_ten_wrong_passwords_lock_the_user_out(crm: SimHandle) -> None:
+    c, creds = crm.client(), _creds(crm)
+    form = _password_form(creds)
     right = creds["password"] + creds["security_token"]
     for _ in range(10):
         bad = c.post(TOKEN, data={**form, "password": "wrong"})
@@ -117,12 +123,7 @@ def test_ten_wrong_passwords_lock_the_user_out(crm: SimHandle) -> None:
 
 def test_nine_wrong_passwords_then_the_right_one_logs_in(crm: SimHandle) -> None:
     c, creds = crm.client(), _creds(crm)
-    form = {
-        "grant_type": "password",
-        "client_id": creds["client_id"],
-        "client_secret": creds["client_secret"],
-        "username": creds["username"],
-    }
+    form = _password_form(creds)
     for _ in range(9):
         assert c.post(TOKEN, data={**form, "password": "wrong"}).status_code == 400
     ok = c.post(TOKEN, data={**form, "password": creds["password"] + creds["security_token"]})

@@ -13,14 +13,14 @@ from typing import Any
 
 import aiohttp
 import pytest
-import requests
 from aiosfstream_ng import Client, PasswordAuthenticator, ReplayOption
-from simple_salesforce import Salesforce
 
 from harness.testing import SimHandle, start_simulator
 from simulators.engine import TlsFiles
 from simulators.salesforce import PlatformEventConfig, SalesforceSettings, create_simulator
 from simulators.salesforce.streaming import StreamingSettings
+
+from .._clients import simple_salesforce
 
 CHANNEL = "/data/OpportunityChangeEvent"
 
@@ -85,25 +85,7 @@ def _client(crm: SimHandle, replay: Any) -> Client:
 
 
 def _salesforce(crm: SimHandle) -> Any:  # simple-salesforce resolves sObjects dynamically
-    creds = crm.admin.get("/tenants/default").json()["credentials"]
-    session = requests.Session()
-    session.headers["Connection"] = "close"  # no idle TLS connection left at shutdown
-    session.verify = crm.ca_bundle or True
-    session.trust_env = False
-    tok = session.post(
-        creds["token_url"],
-        data={
-            "grant_type": "client_credentials",
-            "client_id": creds["client_id"],
-            "client_secret": creds["client_secret"],
-        },
-    ).json()
-    return Salesforce(
-        instance_url=tok["instance_url"],
-        session_id=tok["access_token"],
-        session=session,
-        version="68.0",
-    )
+    return simple_salesforce(crm, "68.0", close=True)
 
 
 def _new_opportunity(sf: Any) -> str:

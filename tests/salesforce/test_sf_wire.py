@@ -10,6 +10,8 @@ from simple_salesforce import SalesforceLogin
 
 from harness.testing import SimHandle
 
+from .._clients import refresh_form
+
 V = "/services/data/v68.0"
 
 
@@ -75,12 +77,7 @@ def test_client_credentials_with_basic_auth_and_refresh_grant(crm: SimHandle) ->
     assert r.status_code == 200
     r2 = c.post(
         "/services/oauth2/token",
-        data={
-            "grant_type": "refresh_token",
-            "refresh_token": creds["refresh_token"],
-            "client_id": creds["client_id"],
-            "client_secret": creds["client_secret"],
-        },
+        data=refresh_form(creds),
     )
     assert r2.status_code == 200 and r2.json()["access_token"] != r.json()["access_token"]
 

@@ -16,14 +16,14 @@ from simulators.engine import (
 
 from ._errors import bad_request, not_found, query_too_slow, validation_error
 from ._model import Resource
-from ._present import Presenter, parse_includes, parse_optional_fields
 from ._query import ListQuery
-from ._service import Ctx
+from ._records import Ctx
+from ._render import Presenter, parse_includes, parse_optional_fields
 from ._wire import JSON_CT, json_response, request_body
 
 if TYPE_CHECKING:
     from ._model import Catalog
-    from ._service import Records
+    from ._records import Records
     from ._settings import KantataSettings
 
 

@@ -13,7 +13,7 @@ from ._coerce import Problems, coerce
 from ._errors import not_found, validation_error
 from ._feed import build_event, change_key
 from ._model import Catalog, Resource
-from ._present import Presenter
+from ._render import Presenter
 from ._rule_table import NO_RULES, ResourceRules, checked, rule_table
 from ._state import state_of
 from ._wire import iso_timestamp, tz_from_offset

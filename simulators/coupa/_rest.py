@@ -10,8 +10,8 @@ from simulators.engine import Request, Response, Tenant
 from . import _query
 from ._auth import CoupaAuth
 from ._errors import bad_request
+from ._records import INVOICES, ORDERS, RECEIPTS, SUPPLIERS, Procurement
 from ._render import body_of, render
-from ._service import INVOICES, ORDERS, RECEIPTS, SUPPLIERS, Procurement
 from ._settings import CoupaSettings
 
 

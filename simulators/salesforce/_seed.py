@@ -1,0 +1,125 @@
+"""What a new Salesforce org starts with: its id space, org id, user, price book and Organization."""
+
+from __future__ import annotations
+
+import zlib
+
+from simulators.engine import Tenant, TenantRegistry
+
+from . import _ids
+from ._records import RecordService
+from ._state import state_of
+from ._wire import sf_datetime
+
+
+def seed_tenant(
+    tenant: Tenant, records: RecordService, tenants: TenantRegistry, username: str
+) -> None:
+    """Ids kept in store meta (so they survive a reset) and the org's standing records, once."""
+    store = tenant.store
+    space = store.meta_get(_ids.ID_SPACE_KEY)
+    if space is None:
+        taken = {
+            int(space)
+            for other in tenants.all()
+            if other is not tenant and (space := state_of(other).id_space) is not None
+        }
+        space = _ids.id_space(tenant.name, taken)
+        store.meta_set(_ids.ID_SPACE_KEY, space)
+    state = state_of(tenant)
+    state.id_space = int(space)
+    org = store.meta_get("sf.org_id")
+    if org is None:
+        org = (
+            _ids.make_id("00D", zlib.crc32(tenant.name.encode()) % 10_000_000)
+            if space == 0
+            else _ids.make_id("00D", 1, int(space))  # unique like every other id
+        )
+        store.meta_set("sf.org_id", org)
+    state.org_id = org
+    users = store.find_ids("User", "Username", username)
+    if users:
+        state.user_id = users[0]
+    else:
+        uid = _ids.new_id(tenant, "005")
+        state.user_id = uid
+        stamp = sf_datetime(tenant.clock.time())
+        user = records.blank(records.object("User"))
+        user.update(
+            {
+                "Id": uid,
+                "IsDeleted": False,
+                "Username": username,
+                "LastName": "User",
+                "FirstName": "Integration",
+                "Name": "Integration User",
+                "Email": username,
+                "Alias": "integ",
+                "IsActive": True,
+                "TimeZoneSidKey": "America/Los_Angeles",
+                "LocaleSidKey": "en_US",
+                "EmailEncodingKey": "UTF-8",
+                "LanguageLocaleKey": "en_US",
+                "ProfileId": "00eRO0000000001AAA",
+            }
+            | _audit(stamp, uid)
+        )
+        store.insert("User", uid, user, stamp, emit=False)
+    pbs = store.find_ids("Pricebook2", "IsStandard", 1)
+    if pbs:
+        state.standard_pricebook = pbs[0]
+    else:
+        pid = _ids.new_id(tenant, "01s")
+        stamp = sf_datetime(tenant.clock.time())
+        uid = state.user_id
+        store.insert(
+            "Pricebook2",
+            pid,
+            records.blank(records.object("Pricebook2"))
+            | {
+                "Id": pid,
+                "IsDeleted": False,
+                "Name": "Standard Price Book",
+                "IsActive": True,
+                "IsStandard": True,
+                "Description": None,
+            }
+            | _audit(stamp, uid),
+            stamp,
+            emit=False,
+        )
+        state.standard_pricebook = pid
+    if store.get("Organization", org) is None:
+        stamp = sf_datetime(tenant.clock.time())
+        uid = state.user_id
+        store.insert(
+            "Organization",
+            org,
+            records.blank(records.object("Organization"))
+            | {
+                "Id": org,
+                "IsDeleted": False,
+                "Name": f"ps-integration-harness {tenant.name}",
+                "OrganizationType": "Developer Edition",
+                "InstanceName": "SIM1",
+                "IsSandbox": True,
+                "DefaultLocaleSidKey": "en_US",
+                "LanguageLocaleKey": "en_US",
+                "TimeZoneSidKey": "America/Los_Angeles",
+                "DefaultCurrencyIsoCode": "USD",
+            }
+            | _audit(stamp, uid),
+            stamp,
+            emit=False,
+        )
+
+
+def _audit(stamp: str, uid: str) -> dict[str, str]:
+    """The audit fields of a record the integration user made at ``stamp``."""
+    return {
+        "CreatedDate": stamp,
+        "CreatedById": uid,
+        "LastModifiedDate": stamp,
+        "LastModifiedById": uid,
+        "SystemModstamp": stamp,
+    }
