@@ -139,13 +139,7 @@ class Rules:
             rec["type"] = "Company"
         if not rec.get("blocked"):
             rec["blocked"] = " "
-        if _set(rec.get("currencyId")) and (
-            prev is None or rec["currencyId"] != prev.get("currencyId")
-        ):
-            cur = tenant.store.get("currency", rec["currencyId"])
-            if cur is None or cur.get(COMPANY) != company:
-                raise not_found(ENTITIES["currency"], rec["currencyId"])
-            rec["currencyCode"] = cur["code"]
+        _currency(tenant, company, rec, prev)
 
     def item(
         self, tenant: Tenant, ent: EntityDef, company: str, rec: dict[str, Any], prev: Any
@@ -392,13 +386,7 @@ class Rules:
         self._number(tenant, ent, company, rec, prev)
         if not rec.get("blocked"):
             rec["blocked"] = " "
-        if _set(rec.get("currencyId")) and (
-            prev is None or rec["currencyId"] != prev.get("currencyId")
-        ):
-            cur = tenant.store.get("currency", rec["currencyId"])
-            if cur is None or cur.get(COMPANY) != company:
-                raise not_found(ENTITIES["currency"], rec["currencyId"])
-            rec["currencyCode"] = cur["code"]
+        _currency(tenant, company, rec, prev)
 
     def purchase_invoice(
         self, tenant: Tenant, ent: EntityDef, company: str, rec: dict[str, Any], prev: Any
@@ -629,3 +617,15 @@ def _line_amounts(rec: dict[str, Any], price: float) -> None:
 
 def today(ts: float) -> str:
     return datetime.fromtimestamp(ts, UTC).date().isoformat()
+
+
+def _currency(tenant: Tenant, company: str, rec: dict[str, Any], prev: Any) -> None:
+    """A customer's or vendor's new ``currencyId`` must name a currency of its company;
+    ``currencyCode`` follows it."""
+    if _set(rec.get("currencyId")) and (
+        prev is None or rec["currencyId"] != prev.get("currencyId")
+    ):
+        cur = tenant.store.get("currency", rec["currencyId"])
+        if cur is None or cur.get(COMPANY) != company:
+            raise not_found(ENTITIES["currency"], rec["currencyId"])
+        rec["currencyCode"] = cur["code"]
