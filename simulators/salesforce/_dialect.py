@@ -187,6 +187,7 @@ class SalesforceDialect(Dialect):
 
     def setup_tenant(self, tenant: Tenant) -> None:
         store = tenant.store
+        store.templates = self.records.template  # records stored without their null fields
         for obj in self.schema:
             for f in obj.external_id_fields:
                 store.ensure_index(f.name, obj.name)

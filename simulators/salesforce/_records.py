@@ -82,6 +82,18 @@ class RecordService:
             t = self._templates[obj.name] = {f.name: None for f in obj.fields.values()}
         return dict(t)
 
+    def template(self, type_name: str) -> dict[str, None] | None:
+        """The blank record of a type, shared and not to be changed: the store keeps records
+        without their null fields and completes them from it on read (None: not an sObject)."""
+        t = self._templates.get(type_name)
+        if t is None:
+            obj = self.schema.get(type_name)
+            if obj is None or obj.name != type_name:
+                return None
+            self.blank(obj)
+            t = self._templates[type_name]
+        return t
+
     def required(self, obj: ObjectDef) -> list[str]:
         r = self._required.get(obj.name)
         if r is None:
