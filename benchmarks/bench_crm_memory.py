@@ -1,4 +1,4 @@
-"""CRM simulator at a million Accounts: memory per record, load rate, point-query latency.
+"""CRM simulator at a million Accounts: memory per record, load rate, latency, GC pauses.
 
     python benchmarks/bench_crm_memory.py                   # 1,000,000 Accounts
     python benchmarks/bench_crm_memory.py --records 50000   # a quick run
@@ -12,8 +12,12 @@ in a subprocess pinned to --server-core, bulk-loads Accounts through the admin A
 * GET /services/data/v68.0/sobjects/Account/{id}
 * GET /services/data/v68.0/sobjects/Account/External_Id__c/{value}
 * GET /services/data/v68.0/query/?q=SELECT Id FROM Account WHERE External_Id__c = '...'
+* POST /services/data/v68.0/sobjects/Account (a realistic Account; --creates calls)
 
-and prints the median (client side, and server side from the simulator's journal).
+and prints p50/p99/max (client side, and server side from the simulator's journal). The
+simulator runs under _gcwatch.py, which logs every garbage collection: the figures show
+how many collections of each generation ran during the load and during each timed query,
+and their longest pause, so a pause that grows with the store shows as it grows.
 Results go to benchmarks/results/crm_memory.json. Only 127.0.0.1 is a target. Not part
 of the test suite.
 """
@@ -22,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import itertools
 import json
 import os
 import platform
@@ -46,7 +51,7 @@ HOST = "127.0.0.1"
 API = "/services/data/v68.0"
 CLIENT_ID = "3MVG9simulatorConsumerKeyDefault"
 CLIENT_SECRET = "simulator-consumer-secret"
-TARGET_BYTES_PER_RECORD = 2048
+TARGET_BYTES_PER_RECORD = 1536
 INDUSTRIES = [
     "Consulting",
     "Technology",
@@ -116,8 +121,12 @@ def make_batch(start: int, n: int, realistic: bool = False) -> list[dict[str, An
 @contextlib.contextmanager
 def simulator(args: argparse.Namespace) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
     port = free_port()
+    args.gc_log.parent.mkdir(parents=True, exist_ok=True)
+    args.gc_log.write_text("")
     cmd = [
         sys.executable,
+        str(HERE / "_gcwatch.py"),
+        str(args.gc_log),
         "-m",
         "simulators.salesforce",
         "--port",
@@ -174,9 +183,33 @@ def summary(ms: list[float]) -> dict[str, float]:
     return {
         "median_ms": round(statistics.median(s), 3),
         "p95_ms": round(s[min(len(s) - 1, int(len(s) * 0.95))], 3),
+        "p99_ms": round(s[min(len(s) - 1, int(len(s) * 0.99))], 3),
         "mean_ms": round(statistics.fmean(s), 3),
         "max_ms": round(s[-1], 3),
     }
+
+
+def gc_between(log: Path, start: float, end: float) -> dict[str, Any]:
+    """Collections the simulator ran in [start, end) (wall time), from _gcwatch's log."""
+    per_gen: dict[int, list[int]] = {0: [], 1: [], 2: []}
+    for line in log.read_text().splitlines():
+        at, gen, pause_us, _ = line.split()
+        if start <= float(at) < end:
+            per_gen[int(gen)].append(int(pause_us))
+    return {
+        f"gen{g}": {
+            "collections": len(p),
+            "max_pause_ms": round(max(p, default=0) / 1000, 3),
+            "total_pause_ms": round(sum(p) / 1000, 3),
+        }
+        for g, p in per_gen.items()
+    }
+
+
+def gc_line(gcs: dict[str, Any]) -> str:
+    return ", ".join(
+        f"{g} {v['collections']}x max {v['max_pause_ms']:.2f} ms" for g, v in gcs.items()
+    )
 
 
 def server_side(client: httpx.Client, base: str, route: str, since: int) -> dict[str, float]:
@@ -195,6 +228,7 @@ def main() -> None:
     )
     p.add_argument("--batch", type=int, default=20_000, help="records per admin bulk-load request")
     p.add_argument("--calls", type=int, default=200, help="timed calls per point query")
+    p.add_argument("--creates", type=int, default=2000, help="timed creates at full size")
     p.add_argument(
         "--budget",
         type=float,
@@ -212,6 +246,9 @@ def main() -> None:
         help="load realistic 16-field Accounts (about 2 KB as answered) instead of 4 fields",
     )
     p.add_argument("--output", type=Path, default=HERE / "results/crm_memory.json")
+    p.add_argument(
+        "--gc-log", type=Path, default=HERE / "results/crm_memory_gc.log", help="_gcwatch log"
+    )
     args = p.parse_args()
     if args.server_core is not None and args.server_core < 0:
         args.server_core = None
@@ -229,6 +266,8 @@ def main() -> None:
         sample_ids: list[str] = []
         loaded = 0
         post_s = 0.0
+        load_started = time.time()
+        tenths: list[float] = []  # wall time at each tenth of the load
         wall0 = time.perf_counter()
         last_report = wall0
         while loaded < args.records:
@@ -248,6 +287,8 @@ def main() -> None:
                 raise RuntimeError(f"bulk load returned {len(ids)} ids for {n} records")
             sample_ids.extend(ids[j] for j in sorted(rng.sample(range(n), min(n, 50))))
             loaded += n
+            while len(tenths) < loaded * 10 // args.records:
+                tenths.append(time.time())
             now = time.perf_counter()
             if now - last_report > 5 or loaded == args.records:
                 rss = proc_status(proc.pid)["VmRSS"]
@@ -257,6 +298,14 @@ def main() -> None:
                 )
                 last_report = now
         wall_s = time.perf_counter() - wall0
+        load_gc = gc_between(args.gc_log, load_started, time.time())
+        marks = [load_started, *tenths]
+        gen2_by_tenth = [
+            gc_between(args.gc_log, a, b)["gen2"]["max_pause_ms"]
+            for a, b in zip(marks, tenths, strict=False)
+        ]
+        log(f"GC during load: {gc_line(load_gc)}")
+        log(f"longest full (gen2) pause per tenth of the load, ms: {gen2_by_tenth}")
         after = proc_status(proc.pid)
         growth = after["VmRSS"] - before["VmRSS"]
         per_record = growth / args.records
@@ -297,30 +346,44 @@ def main() -> None:
             if r.status_code != 200 or r.json()["totalSize"] != 1:
                 raise RuntimeError(f"SOQL answered {r.status_code}: {r.text[:300]}")
 
+        created = itertools.count()
+
+        def create(i: int) -> None:
+            n = next(created)  # warm-up and timed calls alike take new external ids
+            body = {**REALISTIC_ACCOUNT, "Name": f"Timed {n}", "External_Id__c": f"NEW-{n:07d}"}
+            r = client.post(f"{base}{API}/sobjects/Account/", json=body)
+            if r.status_code != 201:
+                raise RuntimeError(f"create answered {r.status_code}: {r.text[:300]}")
+
         latencies: dict[str, Any] = {}
-        for name, route, fn in (
-            ("get_by_id", "sobject.get", by_id),
-            ("get_by_external_id", "sobject.getByExternalId", by_external),
-            ("soql_point_query", "query", soql),
+        for name, route, fn, calls in (
+            ("get_by_id", "sobject.get", by_id, args.calls),
+            ("get_by_external_id", "sobject.getByExternalId", by_external, args.calls),
+            ("soql_point_query", "query", soql, args.calls),
+            ("create", "sobject.create", create, args.creates),
         ):
             warm_until = time.perf_counter() + args.budget / 10
-            for i in range(min(20, args.calls)):  # warm-up
+            for i in range(min(20, calls)):  # warm-up
                 fn(i)
                 if time.perf_counter() > warm_until:
                     break
             since = int(
                 client.get(f"{base}/__admin/journal", params={"limit": 1}).json()["last_seq"]
             )
-            times = timed(args.calls, fn, args.budget)
+            phase_started = time.time()
+            times = timed(calls, fn, args.budget)
             client_ms = summary(times)
             latencies[name] = {
                 "calls": len(times),
                 "client": client_ms,
                 "server": server_side(client, base, route, since),
+                "gc": gc_between(args.gc_log, phase_started, time.time()),
             }
             log(
-                f"{name:20s} median {client_ms['median_ms']:.2f} ms (p95 {client_ms['p95_ms']:.2f}); "
-                f"server median {latencies[name]['server'].get('median_ms', float('nan')):.2f} ms"
+                f"{name:20s} p50 {client_ms['median_ms']:.2f} ms, p99 {client_ms['p99_ms']:.2f}, "
+                f"max {client_ms['max_ms']:.2f}; server p50 "
+                f"{latencies[name]['server'].get('median_ms', float('nan')):.2f} ms; "
+                f"GC {gc_line(latencies[name]['gc'])}"
             )
         final = proc_status(proc.pid)
 
@@ -341,6 +404,8 @@ def main() -> None:
         "load_seconds_wall": round(wall_s, 2),
         "load_records_per_s": round(args.records / wall_s, 1),
         "load_records_per_s_server": round(args.records / post_s, 1),
+        "load_gc": load_gc,
+        "load_gen2_max_pause_ms_by_tenth": gen2_by_tenth,
         "calls_per_query": args.calls,
         "latency": latencies,
         "machine": {
@@ -364,11 +429,16 @@ def main() -> None:
         f"load throughput         {args.records / wall_s:>14,.0f} records/s   ({wall_s:.1f} s, "
         f"batches of {args.batch:,})"
     )
+    print(f"GC during load          {gc_line(load_gc)}")
+    print(f"gen2 max pause by tenth {gen2_by_tenth} ms")
     for name, lat in latencies.items():
-        srv = lat["server"].get("median_ms", float("nan"))
+        nan = float("nan")
+        srv, c = lat["server"], lat["client"]
         print(
-            f"{name:23s} {lat['client']['median_ms']:>11.2f} ms median   (p95 {lat['client']['p95_ms']:.2f} ms, "
-            f"server {srv:.2f} ms) over {lat['calls']} calls"
+            f"{name:23s} {c['median_ms']:>11.2f} ms p50   (p99 {c['p99_ms']:.2f}, max "
+            f"{c['max_ms']:.2f} ms; server p50 {srv.get('median_ms', nan):.2f}, p99 "
+            f"{srv.get('p99_ms', nan):.2f}, max {srv.get('max_ms', nan):.2f} ms) over "
+            f"{lat['calls']} calls; GC {gc_line(lat['gc'])}"
         )
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(result, indent=2) + "\n")
