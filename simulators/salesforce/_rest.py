@@ -226,7 +226,7 @@ class RestResources:
         if raw[1]:
             raise entity_is_deleted("entity is deleted")
         if not fields_arg:
-            # stored records hold every field in describe order: splice in the attributes
+            # get_raw answers every field in describe order: splice in the attributes
             attrs = orjson.dumps(attributes(obj.name, rid, version))
             body = b'{"attributes":' + attrs + b"," + raw[0][1:].encode()
             cache.put(obj.name, rid, version, body)
