@@ -2,7 +2,8 @@
 
     python benchmarks/_gcwatch.py LOG -m simulators.salesforce --port 8701 ...
 
-Appends one line per collection to LOG: ``wall_time generation pause_us collected``.
+Appends one line per collection to LOG: ``wall_time generation pause_us collected cpu_us``
+(cpu_us: the collector's own CPU time, which a busy machine's scheduler does not inflate).
 The simulator runs unchanged (its own collector settings included); only the callback
 is added, so the log shows the pauses a client of the real server would wait through.
 """
@@ -22,14 +23,18 @@ def main() -> None:
     log = open(sys.argv[1], "a", buffering=1)  # noqa: SIM115 - open for the process's life
     module = sys.argv[3]
     sys.argv = [module, *sys.argv[4:]]
-    started = [0.0]
+    started = [0.0, 0.0]
 
     def on_gc(phase: str, info: dict[str, Any]) -> None:
         if phase == "start":
-            started[0] = time.perf_counter()
+            started[:] = time.perf_counter(), time.thread_time()
             return
         pause_us = (time.perf_counter() - started[0]) * 1e6
-        log.write(f"{time.time():.6f} {info['generation']} {pause_us:.0f} {info['collected']}\n")
+        cpu_us = (time.thread_time() - started[1]) * 1e6
+        log.write(
+            f"{time.time():.6f} {info['generation']} {pause_us:.0f} {info['collected']}"
+            f" {cpu_us:.0f}\n"
+        )
 
     gc.callbacks.append(on_gc)
     runpy.run_module(module, run_name="__main__", alter_sys=True)

@@ -191,16 +191,17 @@ def summary(ms: list[float]) -> dict[str, float]:
 
 def gc_between(log: Path, start: float, end: float) -> dict[str, Any]:
     """Collections the simulator ran in [start, end) (wall time), from _gcwatch's log."""
-    per_gen: dict[int, list[int]] = {0: [], 1: [], 2: []}
+    per_gen: dict[int, list[tuple[int, int]]] = {0: [], 1: [], 2: []}
     for line in log.read_text().splitlines():
-        at, gen, pause_us, _ = line.split()
+        at, gen, pause_us, _, cpu_us = line.split()
         if start <= float(at) < end:
-            per_gen[int(gen)].append(int(pause_us))
+            per_gen[int(gen)].append((int(pause_us), int(cpu_us)))
     return {
         f"gen{g}": {
             "collections": len(p),
-            "max_pause_ms": round(max(p, default=0) / 1000, 3),
-            "total_pause_ms": round(sum(p) / 1000, 3),
+            "max_pause_ms": round(max((w for w, _ in p), default=0) / 1000, 3),
+            "max_pause_cpu_ms": round(max((c for _, c in p), default=0) / 1000, 3),
+            "total_pause_ms": round(sum(w for w, _ in p) / 1000, 3),
         }
         for g, p in per_gen.items()
     }
@@ -208,7 +209,8 @@ def gc_between(log: Path, start: float, end: float) -> dict[str, Any]:
 
 def gc_line(gcs: dict[str, Any]) -> str:
     return ", ".join(
-        f"{g} {v['collections']}x max {v['max_pause_ms']:.2f} ms" for g, v in gcs.items()
+        f"{g} {v['collections']}x max {v['max_pause_ms']:.2f} ms ({v['max_pause_cpu_ms']:.2f} CPU)"
+        for g, v in gcs.items()
     )
 
 
