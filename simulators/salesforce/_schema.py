@@ -282,6 +282,8 @@ OPPORTUNITY_STAGES: tuple[tuple[str, int, bool, bool, str], ...] = (
     ("Closed Won", 100, True, True, "Closed"),
     ("Closed Lost", 0, True, False, "Omitted"),
 )
+#: each stage by its name
+STAGES_BY_NAME = {s[0]: s for s in OPPORTUNITY_STAGES}
 
 _RO = {"createable": False, "updateable": False}
 
