@@ -50,6 +50,7 @@ if TYPE_CHECKING:
 
     from ._records import RecordService
     from ._rest import RestResources
+    from ._schema import ObjectDef
     from ._settings import SalesforceSettings
 
 _REF = re.compile(r"@\{([A-Za-z0-9_]+)\.([^}]+)\}")
@@ -256,7 +257,7 @@ class CompositeResources:
             run()
         return results
 
-    def _object_of(self, rec: Any) -> Any:
+    def _object_of(self, rec: Any) -> ObjectDef:
         if not isinstance(rec, dict):
             raise json_parser_error("each record must be a JSON object")
         attrs = rec.get("attributes")
@@ -267,8 +268,13 @@ class CompositeResources:
             raise invalid_type(f"sObject type '{attrs['type']}' is not supported.")
         return obj
 
-    def create(self, req: Request) -> Response:
-        """POST /composite/sobjects"""
+    def _save_each(
+        self,
+        req: Request,
+        kind: str,
+        save: Callable[[Tenant, ObjectDef, dict[str, Any], str], dict[str, Any]],
+    ) -> Response:
+        """A collection call: each record's type and contract checked, then ``save``d."""
         t = req.tenant
         assert t is not None
         recs, aon = self._collection_input(req)
@@ -276,23 +282,25 @@ class CompositeResources:
 
         def op(rec: Any) -> dict[str, Any]:
             obj = self._object_of(rec)
-            check_record(self.contracts, req, obj.name, "create", rec, _at(recs, rec))
+            check_record(self.contracts, req, obj.name, kind, rec, _at(recs, rec))
+            return save(t, obj, rec, origin)
+
+        return json_response(self._run_collection(t, recs, aon, op))
+
+    def create(self, req: Request) -> Response:
+        """POST /composite/sobjects"""
+
+        def save(t: Tenant, obj: ObjectDef, rec: dict[str, Any], origin: str) -> dict[str, Any]:
             if rec.get("Id"):
                 raise invalid_field("cannot specify Id in an insert call", fields=["Id"])
             return save_result(self.records.create(t, obj, rec, origin=origin))
 
-        return json_response(self._run_collection(t, recs, aon, op))
+        return self._save_each(req, "create", save)
 
     def update(self, req: Request) -> Response:
         """PATCH /composite/sobjects"""
-        t = req.tenant
-        assert t is not None
-        recs, aon = self._collection_input(req)
-        origin = self.rest.origin(req)
 
-        def op(rec: Any) -> dict[str, Any]:
-            obj = self._object_of(rec)
-            check_record(self.contracts, req, obj.name, "update", rec, _at(recs, rec))
+        def save(t: Tenant, obj: ObjectDef, rec: dict[str, Any], origin: str) -> dict[str, Any]:
             if not rec.get("Id"):
                 raise missing_argument("Id not specified in an update call", fields=["Id"])
             rid = self.records.resolve_id(obj, str(rec["Id"]))
@@ -301,7 +309,7 @@ class CompositeResources:
             )
             return save_result(rid)
 
-        return json_response(self._run_collection(t, recs, aon, op))
+        return self._save_each(req, "update", save)
 
     def upsert(self, req: Request) -> Response:
         """PATCH /composite/sobjects/{T}/{ExtField}"""

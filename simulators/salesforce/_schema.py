@@ -11,6 +11,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from contracts import SALESFORCE_TEXT_TYPES
+
 SYSTEM_FIELDS = (
     "Id",
     "IsDeleted",
@@ -23,19 +25,7 @@ SYSTEM_FIELDS = (
 
 # Salesforce field types whose values are numbers in JSON.
 NUMERIC_TYPES = frozenset({"double", "currency", "percent", "int", "long"})
-TEXT_TYPES = frozenset(
-    {
-        "string",
-        "textarea",
-        "picklist",
-        "multipicklist",
-        "phone",
-        "url",
-        "email",
-        "combobox",
-        "encryptedstring",
-    }
-)
+TEXT_TYPES = SALESFORCE_TEXT_TYPES
 ID_TYPES = frozenset({"id", "reference"})
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from simulators.engine import Tenant
 
 from .. import _ids
+from .._bulk import BulkJob
 from .._errors import bulk_invalid_batch, bulk_invalid_job
 from .._state import state_of
 from .._wire import sf_datetime
@@ -63,14 +64,7 @@ class Batch:
 
 
 @dataclass(slots=True)
-class Job:
-    id: str
-    operation: str
-    object: str
-    created_by: str
-    created: str
-    modstamp: str
-    api_version: str
+class Job(BulkJob):
     content_type: str = "JSON"
     concurrency: str = "Parallel"
     external_id: str | None = None
