@@ -2,7 +2,8 @@
 
 Salesforce answers an error with ``[{"message", "errorCode", "fields"}]`` (REST) or
 ``{"errorCode", "message"}`` in the Bulk API 2.0 shape; ``_wire.error_response`` renders
-both. A handler raises one of these instead of spelling a code and status inline, so a
+both. Bulk API 1.0 answers ``{"exceptionCode", "exceptionMessage"}`` with camel-case codes
+of its own: those are ``BulkError`` (``bulk1.bulk_error_response`` renders them). A handler raises one of these instead of spelling a code and status inline, so a
 search for a code lands here. The status is the one Salesforce sends with that code.
 """
 
