@@ -184,23 +184,15 @@ class Compiler:
             if kind == "ALL" or (kind == "CUSTOM") == f.custom
         ]
 
+    def _malformed_at(self, fn: a.FuncCall, message: str) -> SoqlError:
+        """MALFORMED_QUERY with the caret at the function ``fn``."""
+        return error_at(MALFORMED_QUERY, self.text, fn.pos.line, fn.pos.column, message)
+
     def _unknown_function(self, fn: a.FuncCall) -> SoqlError:
-        return error_at(
-            MALFORMED_QUERY,
-            self.text,
-            fn.pos.line,
-            fn.pos.column,
-            f"unexpected token: '{fn.raw_name}'",
-        )
+        return self._malformed_at(fn, f"unexpected token: '{fn.raw_name}'")
 
     def _count_not_alone(self, fn: a.FuncCall) -> SoqlError:
-        return error_at(
-            MALFORMED_QUERY,
-            self.text,
-            fn.pos.line,
-            fn.pos.column,
-            "COUNT() can only be used alone in the SELECT list",
-        )
+        return self._malformed_at(fn, "COUNT() can only be used alone in the SELECT list")
 
     def _select(self, q: a.Query, scope: Scope, plan: Plan, include_deleted: bool) -> None:
         root = Node(plan.root)
