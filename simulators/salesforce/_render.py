@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
+
 from simulators.engine import HttpError
 
 from ._errors import invalid_field
@@ -58,6 +60,13 @@ def record(
                 )
             out[fd.name] = data.get(fd.name)
     return out
+
+
+def stored_record(sobject: str, record_id: str, version: str, stored: str) -> bytes:
+    """A REST read's body from a stored record's JSON, which holds every field in describe
+    order: the ``attributes`` spliced in front, nothing parsed."""
+    attrs = orjson.dumps(attributes(sobject, record_id, version))
+    return b'{"attributes":' + attrs + b"," + stored[1:].encode()
 
 
 def recent_item(obj: ObjectDef, data: dict[str, Any], version: str) -> dict[str, Any]:

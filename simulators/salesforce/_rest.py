@@ -17,7 +17,7 @@ from ._errors import (
     missing_argument,
     not_found,
 )
-from ._render import attributes, multiple_choices, recent_item, record, save_result
+from ._render import multiple_choices, recent_item, record, save_result, stored_record
 from ._state import state_of
 from ._versions import served_versions
 from ._wire import JSON_CT, format_datetime, json_response, parse_datetime
@@ -196,9 +196,7 @@ class RestResources:
         if raw[1]:
             raise entity_is_deleted("entity is deleted")
         if not fields_arg:
-            # stored records hold every field in describe order: splice in the attributes
-            attrs = orjson.dumps(attributes(obj.name, rid, version))
-            body = b'{"attributes":' + attrs + b"," + raw[0][1:].encode()
+            body = stored_record(obj.name, rid, version, raw[0])
             cache.put(obj.name, rid, version, body)
             return Response(200, body, [("content-type", JSON_CT)])
         fields = [f.strip() for f in fields_arg.split(",") if f.strip()]
