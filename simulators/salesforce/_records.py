@@ -1,9 +1,9 @@
-"""sObject writes with Salesforce's validation and business rules.
+"""sObject writes with Salesforce's validation, running the business rules handed in.
 
 Used by the REST record resources, composite, sObject Collections and bulk load alike,
-so every path applies the same rules: field existence, create/update permissions, types,
-required fields, ids and references, Opportunity stage semantics, line-item amounts,
-auto-numbers and system fields from the tenant's clock.
+so every path applies the same checks: field existence, create/update permissions, types,
+required fields, ids and references, and system fields from the tenant's clock; then the
+business rules on save (``_rules.py``: stage semantics, line-item amounts, auto-numbers).
 """
 
 from __future__ import annotations
