@@ -17,9 +17,11 @@ from ._profile import (
     parse_profile,
     parse_release_args,
 )
+from ._salesforce import SALESFORCE_TEXT_TYPES
 
 __all__ = [
     "ROOT",
+    "SALESFORCE_TEXT_TYPES",
     "Change",
     "Contract",
     "ContractError",

@@ -15,21 +15,10 @@ from typing import Any
 
 import defusedxml.ElementTree as ET
 
+from .._salesforce import SALESFORCE_TEXT_TYPES
 from ._schema import DIALECT, object_doc, prop, schema_id
 
-TEXT = {
-    "id",
-    "reference",
-    "string",
-    "textarea",
-    "picklist",
-    "multipicklist",
-    "phone",
-    "url",
-    "email",
-    "combobox",
-    "encryptedstring",
-}
+TEXT = {"id", "reference", *SALESFORCE_TEXT_TYPES}
 XSD = {
     "xsd:string": "string",
     "tns:ID": "reference",

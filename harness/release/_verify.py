@@ -17,26 +17,12 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from contracts import Contract
+from contracts import SALESFORCE_TEXT_TYPES, Contract
 
 from .._errors import ConfigurationError, StackError
 
-_SF_TEXT = {
-    "id",
-    "reference",
-    "string",
-    "textarea",
-    "picklist",
-    "multipicklist",
-    "phone",
-    "url",
-    "email",
-    "combobox",
-    "encryptedstring",
-    "date",
-    "datetime",
-    "time",
-}
+#: Salesforce field types whose values are JSON strings
+_SF_TEXT = {"id", "reference", *SALESFORCE_TEXT_TYPES, "date", "datetime", "time"}
 
 
 @dataclass(slots=True)

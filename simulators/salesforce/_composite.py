@@ -16,7 +16,9 @@ import orjson
 from simulators.engine import Dispatch, HttpError, Request, RequestContracts, Response, Tenant
 
 from ._errors import (
+    all_or_none_operation_rolled_back,
     ambiguous_external_id,
+    batch_processing_halted,
     exceeded_id_limit,
     invalid_field,
     invalid_input,
@@ -27,9 +29,20 @@ from ._errors import (
     malformed_id,
     missing_argument,
     not_found,
+    processing_halted,
     required_field_missing,
 )
 from ._release import check_record
+from ._render import (
+    batch_error,
+    batch_item,
+    composite_error,
+    composite_item,
+    failed_save,
+    record,
+    save_error,
+    save_result,
+)
 from ._wire import json_response
 
 if TYPE_CHECKING:
@@ -37,6 +50,7 @@ if TYPE_CHECKING:
 
     from ._records import RecordService
     from ._rest import RestResources
+    from ._schema import ObjectDef
     from ._settings import SalesforceSettings
 
 _REF = re.compile(r"@\{([A-Za-z0-9_]+)\.([^}]+)\}")
@@ -182,14 +196,7 @@ class CompositeResources:
                 else:
                     failed = True
                 headers = {k: v for k, v in resp.headers if k.lower() in ("location",)}
-                out.append(
-                    {
-                        "body": parsed,
-                        "httpHeaders": headers,
-                        "httpStatusCode": resp.status,
-                        "referenceId": ref,
-                    }
-                )
+                out.append(composite_item(parsed, headers, resp.status, ref))
             if failed and all_or_none:
                 raise _Rollback()
 
@@ -227,36 +234,13 @@ class CompositeResources:
             failed = False
             for item in items:
                 if failed and all_or_none:
-                    results.append(
-                        {
-                            "success": False,
-                            "errors": [
-                                {
-                                    "statusCode": "ALL_OR_NONE_OPERATION_ROLLED_BACK",
-                                    "message": "Record rolled back because not all records were valid and the request was "
-                                    "using AllOrNone header",
-                                    "fields": [],
-                                }
-                            ],
-                        }
-                    )
+                    results.append(_rolled_back())
                     continue
                 try:
                     results.append(op(item))
                 except HttpError as exc:
                     failed = True
-                    results.append(
-                        {
-                            "success": False,
-                            "errors": [
-                                {
-                                    "statusCode": exc.code,
-                                    "message": exc.message,
-                                    "fields": exc.fields,
-                                }
-                            ],
-                        }
-                    )
+                    results.append(failed_save(exc))
             return failed
 
         if all_or_none:
@@ -268,24 +252,12 @@ class CompositeResources:
                 for r in results:
                     if r.get("success"):
                         r.clear()
-                        r.update(
-                            {
-                                "success": False,
-                                "errors": [
-                                    {
-                                        "statusCode": "ALL_OR_NONE_OPERATION_ROLLED_BACK",
-                                        "message": "Record rolled back because not all records were valid and the request was "
-                                        "using AllOrNone header",
-                                        "fields": [],
-                                    }
-                                ],
-                            }
-                        )
+                        r.update(_rolled_back())
         else:
             run()
         return results
 
-    def _object_of(self, rec: Any) -> Any:
+    def _object_of(self, rec: Any) -> ObjectDef:
         if not isinstance(rec, dict):
             raise json_parser_error("each record must be a JSON object")
         attrs = rec.get("attributes")
@@ -296,8 +268,13 @@ class CompositeResources:
             raise invalid_type(f"sObject type '{attrs['type']}' is not supported.")
         return obj
 
-    def create(self, req: Request) -> Response:
-        """POST /composite/sobjects"""
+    def _save_each(
+        self,
+        req: Request,
+        kind: str,
+        save: Callable[[Tenant, ObjectDef, dict[str, Any], str], dict[str, Any]],
+    ) -> Response:
+        """A collection call: each record's type and contract checked, then ``save``d."""
         t = req.tenant
         assert t is not None
         recs, aon = self._collection_input(req)
@@ -305,36 +282,34 @@ class CompositeResources:
 
         def op(rec: Any) -> dict[str, Any]:
             obj = self._object_of(rec)
-            check_record(self.contracts, req, obj.name, "create", rec, _at(recs, rec))
-            if rec.get("Id"):
-                raise invalid_field("cannot specify Id in an insert call", fields=["Id"])
-            return {
-                "id": self.records.create(t, obj, rec, origin=origin),
-                "success": True,
-                "errors": [],
-            }
+            check_record(self.contracts, req, obj.name, kind, rec, _at(recs, rec))
+            return save(t, obj, rec, origin)
 
         return json_response(self._run_collection(t, recs, aon, op))
 
+    def create(self, req: Request) -> Response:
+        """POST /composite/sobjects"""
+
+        def save(t: Tenant, obj: ObjectDef, rec: dict[str, Any], origin: str) -> dict[str, Any]:
+            if rec.get("Id"):
+                raise invalid_field("cannot specify Id in an insert call", fields=["Id"])
+            return save_result(self.records.create(t, obj, rec, origin=origin))
+
+        return self._save_each(req, "create", save)
+
     def update(self, req: Request) -> Response:
         """PATCH /composite/sobjects"""
-        t = req.tenant
-        assert t is not None
-        recs, aon = self._collection_input(req)
-        origin = self.rest.origin(req)
 
-        def op(rec: Any) -> dict[str, Any]:
-            obj = self._object_of(rec)
-            check_record(self.contracts, req, obj.name, "update", rec, _at(recs, rec))
+        def save(t: Tenant, obj: ObjectDef, rec: dict[str, Any], origin: str) -> dict[str, Any]:
             if not rec.get("Id"):
                 raise missing_argument("Id not specified in an update call", fields=["Id"])
             rid = self.records.resolve_id(obj, str(rec["Id"]))
             self.records.update(
                 t, obj, rid, {k: v for k, v in rec.items() if k != "Id"}, origin=origin
             )
-            return {"id": rid, "success": True, "errors": []}
+            return save_result(rid)
 
-        return json_response(self._run_collection(t, recs, aon, op))
+        return self._save_each(req, "update", save)
 
     def upsert(self, req: Request) -> Response:
         """PATCH /composite/sobjects/{T}/{ExtField}"""
@@ -366,7 +341,7 @@ class CompositeResources:
                     f"{f.name}: more than one record found for external id field: {several}",
                     fields=[f.name],
                 )
-            return {"id": rid, "success": True, "errors": [], "created": created}
+            return save_result(rid, created)
 
         return json_response(self._run_collection(t, recs, aon, op))
 
@@ -392,7 +367,7 @@ class CompositeResources:
             if norm is None or obj is None:
                 raise malformed_id(f"malformed id {rid}", fields=[])
             self.records.delete(t, obj, norm, origin=origin)
-            return {"id": norm, "success": True, "errors": []}
+            return save_result(norm)
 
         results = self._run_collection(t, ids, aon, op)
         for rid, r in zip(ids, results, strict=True):
@@ -413,9 +388,7 @@ class CompositeResources:
         for rid in ids:
             norm = self.records.resolve_id(obj, rid)
             data = t.store.get(obj.name, norm)
-            out.append(
-                self.rest.shape(obj.name, data, req.params["version"], fields) if data else None
-            )
+            out.append(record(obj, data, req.params["version"], fields) if data else None)
         return json_response(out)
 
     # -- batch and tree --------------------------------------------------------------
@@ -436,15 +409,7 @@ class CompositeResources:
                 raise json_parser_error(f"batchRequests[{i}] needs method and url")
             if has_errors and halt:
                 results.append(
-                    {
-                        "statusCode": 412,
-                        "result": [
-                            {
-                                "errorCode": "BATCH_PROCESSING_HALTED",
-                                "message": "Batch processing halted per request",
-                            }
-                        ],
-                    }
+                    batch_error(batch_processing_halted("Batch processing halted per request"))
                 )
                 continue
             url = str(s["url"]).lstrip("/")
@@ -461,7 +426,7 @@ class CompositeResources:
             parsed = orjson.loads(resp.body) if resp.body else None
             if resp.status >= 400:
                 has_errors = True
-            results.append({"statusCode": resp.status, "result": parsed})
+            results.append(batch_item(resp.status, parsed))
         return json_response({"hasErrors": has_errors, "results": results})
 
     def tree(self, req: Request) -> Response:
@@ -524,18 +489,7 @@ class CompositeResources:
             return json_response(
                 {
                     "hasErrors": True,
-                    "results": [
-                        {
-                            "referenceId": exc.reference,
-                            "errors": [
-                                {
-                                    "statusCode": err.code,
-                                    "message": err.message,
-                                    "fields": err.fields,
-                                }
-                            ],
-                        }
-                    ],
+                    "results": [{"referenceId": exc.reference, "errors": [save_error(err)]}],
                 },
                 400,
             )
@@ -556,28 +510,25 @@ class _TreeError(Exception):
 
 
 def _over_limit() -> dict[str, Any]:
-    return {
-        "body": [
-            {
-                "errorCode": "LIMIT_EXCEEDED",
-                "message": "The request can\u2019t contain more than 25 operations.",
-            }
-        ],
-        "httpHeaders": {},
-        "httpStatusCode": 400,
-        "referenceId": None,
-    }
+    return composite_error(
+        limit_exceeded("The request can\u2019t contain more than 25 operations."), None
+    )
 
 
 def _halted(ref: str) -> dict[str, Any]:
-    return {
-        "body": [
-            {
-                "errorCode": "PROCESSING_HALTED",
-                "message": "The transaction was rolled back since another operation in the same transaction failed.",
-            }
-        ],
-        "httpHeaders": {},
-        "httpStatusCode": 400,
-        "referenceId": ref,
-    }
+    return composite_error(
+        processing_halted(
+            "The transaction was rolled back since another operation in the same transaction failed."
+        ),
+        ref,
+    )
+
+
+def _rolled_back() -> dict[str, Any]:
+    """A collection item undone because another one failed under allOrNone."""
+    return failed_save(
+        all_or_none_operation_rolled_back(
+            "Record rolled back because not all records were valid and the request was "
+            "using AllOrNone header"
+        )
+    )

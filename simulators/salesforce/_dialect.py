@@ -39,6 +39,7 @@ from ._query import QueryResources
 from ._records import RecordService
 from ._rest import RestResources
 from ._routes import add_routes
+from ._rules import BusinessRules
 from ._schema import _f, _obj, build_schema
 from ._seed import seed_tenant
 from ._settings import SalesforceSettings
@@ -82,7 +83,7 @@ class SalesforceDialect(Dialect):
         self.schema = build_schema(self.settings.custom_fields, self.settings.custom_objects)
         for pe in self.settings.platform_events:
             self._add_platform_event(pe.name, pe.fields)
-        self.records = RecordService(self.schema)
+        self.records = RecordService(self.schema, BusinessRules())
         self._cdc_objects = (
             {o.lower() for o in self.settings.cdc_objects} if self.settings.cdc_objects else None
         )

@@ -2,7 +2,8 @@
 
 Salesforce answers an error with ``[{"message", "errorCode", "fields"}]`` (REST) or
 ``{"errorCode", "message"}`` in the Bulk API 2.0 shape; ``_wire.error_response`` renders
-both. A handler raises one of these instead of spelling a code and status inline, so a
+both. Bulk API 1.0 answers ``{"exceptionCode", "exceptionMessage"}`` with camel-case codes
+of its own: those are ``BulkError`` (``bulk1.bulk_error_response`` renders them). A handler raises one of these instead of spelling a code and status inline, so a
 search for a code lands here. The status is the one Salesforce sends with that code.
 """
 
@@ -11,6 +12,16 @@ from __future__ import annotations
 from typing import Unpack
 
 from simulators.engine import ErrorDetail, HttpError
+
+
+class BulkError(HttpError):
+    """A Bulk API 1.0 failure, answered as ``{"exceptionCode", "exceptionMessage"}`` with its
+    own camel-case code (the other errors are mapped to one in ``bulk1``)."""
+
+
+def all_or_none_operation_rolled_back(message: str, **detail: Unpack[ErrorDetail]) -> HttpError:
+    """A collection item undone because another item of an allOrNone call failed."""
+    return HttpError(400, "ALL_OR_NONE_OPERATION_ROLLED_BACK", message, **detail)
 
 
 def api_error(message: str, **detail: Unpack[ErrorDetail]) -> HttpError:
@@ -23,9 +34,34 @@ def ambiguous_external_id(message: str, **detail: Unpack[ErrorDetail]) -> HttpEr
     return HttpError(300, "DUPLICATE_EXTERNAL_ID", message, **detail)
 
 
-def bulk_invalid_batch(message: str, **detail: Unpack[ErrorDetail]) -> HttpError:
-    """A Bulk API 1.0 batch that cannot run (its own camel-case code)."""
-    return HttpError(400, "InvalidBatch", message, **detail)
+def batch_processing_halted(message: str, **detail: Unpack[ErrorDetail]) -> HttpError:
+    """A composite batch subrequest skipped after an earlier one failed (haltOnError)."""
+    return HttpError(412, "BATCH_PROCESSING_HALTED", message, **detail)
+
+
+def bulk_client_input_error(message: str, **detail: Unpack[ErrorDetail]) -> BulkError:
+    """A Bulk API 1.0 request body that cannot be parsed."""
+    return BulkError(400, "ClientInputError", message, **detail)
+
+
+def bulk_exceeded_quota(message: str, **detail: Unpack[ErrorDetail]) -> BulkError:
+    """A Bulk API 1.0 batch with more records than one batch takes."""
+    return BulkError(400, "ExceededQuota", message, **detail)
+
+
+def bulk_invalid_batch(message: str, **detail: Unpack[ErrorDetail]) -> BulkError:
+    """A Bulk API 1.0 batch that is unknown, failed or cannot run."""
+    return BulkError(400, "InvalidBatch", message, **detail)
+
+
+def bulk_invalid_job(message: str, **detail: Unpack[ErrorDetail]) -> BulkError:
+    """A Bulk API 1.0 job that is unknown or that Salesforce refuses to create."""
+    return BulkError(400, "InvalidJob", message, **detail)
+
+
+def bulk_invalid_job_state(message: str, **detail: Unpack[ErrorDetail]) -> BulkError:
+    """A Bulk API 1.0 state change or batch the job's state does not allow."""
+    return BulkError(400, "InvalidJobState", message, **detail)
 
 
 def cannot_insert_update_activate_entity(message: str, **detail: Unpack[ErrorDetail]) -> HttpError:
@@ -183,6 +219,11 @@ def missing_argument(message: str, **detail: Unpack[ErrorDetail]) -> HttpError:
 def not_found(message: str, **detail: Unpack[ErrorDetail]) -> HttpError:
     """No record, resource or job with that id or name."""
     return HttpError(404, "NOT_FOUND", message, **detail)
+
+
+def processing_halted(message: str, **detail: Unpack[ErrorDetail]) -> HttpError:
+    """A composite subrequest not run (or undone) because another failed under allOrNone."""
+    return HttpError(400, "PROCESSING_HALTED", message, **detail)
 
 
 def query_timeout(message: str, **detail: Unpack[ErrorDetail]) -> HttpError:

@@ -12,6 +12,7 @@ from simulators.engine import Publish, Request, Response, Tenant
 from . import _ids
 from ._errors import invalid_field, json_parser_error
 from ._records import RecordService
+from ._render import save_result
 from ._schema import ObjectDef
 from ._wire import json_response, sf_datetime
 from .streaming._replay_ids import ChannelReplayIds
@@ -66,4 +67,4 @@ class PlatformEvents:
             }
 
         self.publish_event(t, obj.name, uid, "publish", f"/event/{obj.name}", make)
-        return json_response({"id": uid, "success": True, "errors": []}, 201)
+        return json_response(save_result(uid), 201)

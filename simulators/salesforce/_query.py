@@ -26,6 +26,7 @@ from simulators.engine import (
 
 from . import soql
 from ._errors import invalid_query_locator, malformed_query, malformed_search, query_timeout
+from ._render import query_result
 from ._state import state_of
 from ._wire import json_response
 
@@ -104,7 +105,7 @@ class QueryResources:
             raise HttpError(400, exc.error_code, exc.message) from None
         if prepared.is_count:
             total = await self._read(t, lambda conn: prepared.on(conn).total_size)
-            return json_response({"totalSize": total, "done": True, "records": []})
+            return json_response(query_result(total, []))
         batch = self._batch_size(req)
         return await self._page(req, t, prepared, 0, batch, include_deleted)
 
@@ -126,9 +127,9 @@ class QueryResources:
         total, records = await self._read(t, work)
         prepared.remember_total(total)
         end = offset + len(records)
-        body: dict[str, Any] = {"totalSize": total, "done": end >= total}
+        next_url = None
         cursors = self._cursors(t)
-        if not body["done"]:
+        if end < total:
             if cursor_id is None:
                 n = t.store.next_sequence("sf.query_locator")
                 from ._ids import make_id
@@ -139,13 +140,10 @@ class QueryResources:
             while len(cursors) > self.settings.max_open_cursors:
                 cursors.popitem(last=False)
             kind = "queryAll" if include_deleted else "query"
-            body["nextRecordsUrl"] = (
-                f"/services/data/v{req.params['version']}/{kind}/{cursor_id}-{end}"
-            )
+            next_url = f"/services/data/v{req.params['version']}/{kind}/{cursor_id}-{end}"
         elif cursor_id is not None:
             cursors.pop(cursor_id, None)
-        body["records"] = records
-        return json_response(body)
+        return json_response(query_result(total, records, next_url))
 
     async def next_page(self, req: Request) -> Response:
         """GET /query/{locator}-{offset}"""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import orjson
 
@@ -13,14 +13,14 @@ from ._describe import describe, describe_global, object_summary
 from ._errors import (
     entity_is_deleted,
     invalid_date_format,
-    invalid_field,
     invalid_replication_date,
     missing_argument,
     not_found,
 )
+from ._render import multiple_choices, recent_item, record, save_result, stored_record
 from ._state import state_of
 from ._versions import served_versions
-from ._wire import JSON_CT, attributes, format_datetime, json_response, parse_datetime
+from ._wire import JSON_CT, format_datetime, json_response, parse_datetime
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -65,26 +65,6 @@ class RestResources:
                 client = v
         origin = f"com/salesforce/api/rest/{req.params.get('version', self.settings.api_version)}"
         return f"{origin};client={client}" if client else origin
-
-    def shape(
-        self, obj_name: str, data: dict[str, Any], version: str, fields: list[str] | None = None
-    ) -> dict[str, Any]:
-        obj = self.records.object(obj_name)
-        out: dict[str, Any] = {"attributes": attributes(obj.name, data["Id"], version)}
-        if fields is None:
-            for f in obj.fields.values():
-                out[f.name] = data.get(f.name)
-        else:
-            for name in fields:
-                fd = obj.field(name)
-                if fd is None:
-                    raise invalid_field(
-                        f"No such column '{name}' on entity '{obj.name}'. If you are attempting to use a "
-                        "custom field, be sure to append the '__c' after the custom field name. Please "
-                        "reference your WSDL or the describe call for the appropriate names.",
-                    )
-                out[fd.name] = data.get(fd.name)
-        return out
 
     # -- versions and resource maps --------------------------------------------------
 
@@ -179,21 +159,11 @@ class RestResources:
         obj = self.records.object(req.params["sobject"])
         t = self._tenant(req)
         v = self.version(req)
-        recent = []
         rows = t.store.conn.execute(
             f"SELECT data FROM records WHERE type = {type_literal(obj.name)} AND deleted = 0"
             " ORDER BY modstamp DESC, id DESC LIMIT 5",
         ).fetchall()
-        name_field = obj.name_field
-        for (raw,) in rows:
-            data = orjson.loads(raw)
-            item: dict[str, Any] = {
-                "attributes": attributes(obj.name, data["Id"], v),
-                "Id": data["Id"],
-            }
-            if name_field is not None:
-                item[name_field.name] = data.get(name_field.name)
-            recent.append(item)
+        recent = [recent_item(obj, orjson.loads(raw), v) for (raw,) in rows]
         return json_response({"objectDescribe": object_summary(obj, v), "recentItems": recent})
 
     def describe(self, req: Request) -> Response:
@@ -207,7 +177,7 @@ class RestResources:
         if obj.is_platform_event:
             return self.platform_events.publish(req, obj)
         new_id = self.records.create(self._tenant(req), obj, req.json(), origin=self.origin(req))
-        return json_response({"id": new_id, "success": True, "errors": []}, 201)
+        return json_response(save_result(new_id), 201)
 
     def get(self, req: Request) -> Response:
         obj = self.records.object(req.params["sobject"])
@@ -226,13 +196,11 @@ class RestResources:
         if raw[1]:
             raise entity_is_deleted("entity is deleted")
         if not fields_arg:
-            # get_raw answers every field in describe order: splice in the attributes
-            attrs = orjson.dumps(attributes(obj.name, rid, version))
-            body = b'{"attributes":' + attrs + b"," + raw[0][1:].encode()
+            body = stored_record(obj.name, rid, version, raw[0])
             cache.put(obj.name, rid, version, body)
             return Response(200, body, [("content-type", JSON_CT)])
         fields = [f.strip() for f in fields_arg.split(",") if f.strip()]
-        return json_response(self.shape(obj.name, orjson.loads(raw[0]), version, fields))
+        return json_response(record(obj, orjson.loads(raw[0]), version, fields))
 
     def update(self, req: Request) -> Response:
         obj = self.records.object(req.params["sobject"])
@@ -259,15 +227,15 @@ class RestResources:
         v = self.version(req)
         if f.name == "Id":
             rid = self.records.resolve_id(obj, value)
-            return json_response(self.shape(obj.name, self.records.fetch(t, obj, rid), v))
+            return json_response(record(obj, self.records.fetch(t, obj, rid), v))
         ids = t.store.find_ids(obj.name, f.name, value)
         if not ids:
             raise not_found("The requested resource does not exist")
         if len(ids) > 1:
-            return json_response([f"/services/data/v{v}/sobjects/{obj.name}/{i}" for i in ids], 300)
+            return json_response(multiple_choices(obj.name, ids, v), 300)
         fields_arg = req.arg("fields")
         fields = [x.strip() for x in fields_arg.split(",") if x.strip()] if fields_arg else None
-        return json_response(self.shape(obj.name, self.records.fetch(t, obj, ids[0]), v, fields))
+        return json_response(record(obj, self.records.fetch(t, obj, ids[0]), v, fields))
 
     def upsert(self, req: Request) -> Response:
         """PATCH /sobjects/{T}/{ExtField}/{value}: 201 created, 200 updated, 300 several."""
@@ -285,15 +253,11 @@ class RestResources:
         )
         v = self.version(req)
         if several:
-            return json_response(
-                [f"/services/data/v{v}/sobjects/{obj.name}/{i}" for i in several], 300
-            )
+            return json_response(multiple_choices(obj.name, several, v), 300)
         major = int(float(v))
         if not created and major < 46:
             return Response.empty(204)
-        body: dict[str, Any] = {"id": rid, "success": True, "errors": []}
-        if major >= 46:
-            body["created"] = created
+        body = save_result(rid, created if major >= 46 else None)
         return json_response(body, 201 if created else 200)
 
     def delete_by_external_id(self, req: Request) -> Response:
@@ -309,7 +273,7 @@ class RestResources:
             raise not_found("The requested resource does not exist")
         if len(ids) > 1:
             v = self.version(req)
-            return json_response([f"/services/data/v{v}/sobjects/{obj.name}/{i}" for i in ids], 300)
+            return json_response(multiple_choices(obj.name, ids, v), 300)
         self.records.delete(t, obj, ids[0], origin=self.origin(req))
         return Response.empty(204)
 

@@ -11,6 +11,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from contracts import SALESFORCE_TEXT_TYPES
+
 SYSTEM_FIELDS = (
     "Id",
     "IsDeleted",
@@ -23,19 +25,7 @@ SYSTEM_FIELDS = (
 
 # Salesforce field types whose values are numbers in JSON.
 NUMERIC_TYPES = frozenset({"double", "currency", "percent", "int", "long"})
-TEXT_TYPES = frozenset(
-    {
-        "string",
-        "textarea",
-        "picklist",
-        "multipicklist",
-        "phone",
-        "url",
-        "email",
-        "combobox",
-        "encryptedstring",
-    }
-)
+TEXT_TYPES = SALESFORCE_TEXT_TYPES
 ID_TYPES = frozenset({"id", "reference"})
 
 
@@ -282,6 +272,8 @@ OPPORTUNITY_STAGES: tuple[tuple[str, int, bool, bool, str], ...] = (
     ("Closed Won", 100, True, True, "Closed"),
     ("Closed Lost", 0, True, False, "Omitted"),
 )
+#: each stage by its name
+STAGES_BY_NAME = {s[0]: s for s in OPPORTUNITY_STAGES}
 
 _RO = {"createable": False, "updateable": False}
 

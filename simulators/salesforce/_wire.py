@@ -1,4 +1,5 @@
-"""Salesforce wire formats: timestamps, the error array and attribute blocks."""
+"""Salesforce wire formats: timestamps, the error array and JSON responses (records as
+Salesforce shows them are in ``_render.py``)."""
 
 from __future__ import annotations
 
@@ -54,7 +55,3 @@ def error_response(err: HttpError) -> Response:
 
 def json_response(data: Any, status: int = 200) -> Response:
     return Response(status, orjson.dumps(data), [("content-type", JSON_CT)])
-
-
-def attributes(sobject: str, record_id: str, version: str) -> dict[str, str]:
-    return {"type": sobject, "url": f"/services/data/v{version}/sobjects/{sobject}/{record_id}"}

@@ -37,6 +37,7 @@ from simulators.salesforce import SalesforceDialect, SalesforceSettings
 from simulators.salesforce._platform_events import PlatformEvents
 from simulators.salesforce._records import RecordService as RecordService_sf
 from simulators.salesforce._rest import RestResources
+from simulators.salesforce._rules import BusinessRules as BusinessRules_sf
 from simulators.salesforce._schema import build_schema
 
 
@@ -128,7 +129,8 @@ def test_salesforce_rest_resources_from_their_parts() -> None:
     """The REST resources take the record service, settings and a quota lookup, nothing
     else: the quota they report is the one handed in."""
     settings = SalesforceSettings(daily_api_requests=300)
-    records = RecordService_sf(build_schema(settings.custom_fields, settings.custom_objects))
+    schema = build_schema(settings.custom_fields, settings.custom_objects)
+    records = RecordService_sf(schema, BusinessRules_sf())
     quota = RollingQuota(settings.daily_api_requests)
     t = _registry().get("default")
     quota.try_consume(t.clock, 7)

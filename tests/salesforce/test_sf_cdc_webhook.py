@@ -12,6 +12,7 @@ import pytest
 from harness.testing import SimHandle, WebhookRecorder
 
 from .._clients import crm_client
+from ._bodies import collection, typed
 
 
 @pytest.fixture
@@ -142,13 +143,7 @@ def test_reorder_fault_swaps_consecutive_events(crm: SimHandle, hook: WebhookRec
     api = _api(crm)
     res = api.post(
         "/services/data/v68.0/composite/sobjects",
-        json={
-            "allOrNone": False,
-            "records": [
-                {"attributes": {"type": "Account"}, "Name": "First"},
-                {"attributes": {"type": "Account"}, "Name": "Second"},
-            ],
-        },
+        json=collection(typed("Account", Name="First"), typed("Account", Name="Second")),
     )
     assert res.status_code == 200
     bodies = hook.wait_for(2)

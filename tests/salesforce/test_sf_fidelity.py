@@ -9,20 +9,13 @@ import httpx
 from harness.testing import SimHandle, start_simulator
 
 from .._clients import crm_client
+from ._bodies import sub
 
 V = "/services/data/v68.0"
 
 
 def _account_posts(n: int) -> list[dict[str, Any]]:
-    return [
-        {
-            "method": "POST",
-            "url": f"{V}/sobjects/Account",
-            "referenceId": f"a{i}",
-            "body": {"Name": f"Bulk {i}"},
-        }
-        for i in range(n)
-    ]
+    return [sub("POST", f"{V}/sobjects/Account", f"a{i}", {"Name": f"Bulk {i}"}) for i in range(n)]
 
 
 def test_composite_over_25_subrequests_answers_inside_the_envelope(api: httpx.Client) -> None:

@@ -18,6 +18,7 @@ from simulators.salesforce import CustomObjectConfig, SalesforceSettings, create
 from simulators.salesforce.streaming import StreamingSettings
 
 from .._clients import crm_login, tenant_credentials
+from ._bodies import collection, typed
 
 V = "/cometd/45.0"
 
@@ -292,13 +293,7 @@ def test_reorder_fault_swaps_consecutive_events(crm: SimHandle) -> None:
     c.open("/data/AccountChangeEvent")
     r = api(crm).post(
         "/services/data/v68.0/composite/sobjects",
-        json={
-            "allOrNone": False,
-            "records": [
-                {"attributes": {"type": "Account"}, "Name": "First"},
-                {"attributes": {"type": "Account"}, "Name": "Second"},
-            ],
-        },
+        json=collection(typed("Account", Name="First"), typed("Account", Name="Second")),
     )
     assert r.status_code == 200
     got = events(c.connect())

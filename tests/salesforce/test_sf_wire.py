@@ -10,7 +10,8 @@ from simple_salesforce import SalesforceLogin
 
 from harness.testing import SimHandle
 
-from .._clients import refresh_form
+from .._clients import crm_client, refresh_form
+from ._bodies import collection, composite, sub, typed
 
 V = "/services/data/v68.0"
 
@@ -307,31 +308,12 @@ def test_sobject_basic_info_and_limits(api: httpx.Client) -> None:
 
 
 def test_composite_with_references(api: httpx.Client) -> None:
-    r = api.post(
-        f"{V}/composite",
-        json={
-            "allOrNone": True,
-            "compositeRequest": [
-                {
-                    "method": "POST",
-                    "url": f"{V}/sobjects/Account",
-                    "referenceId": "acc",
-                    "body": {"Name": "Composite Co"},
-                },
-                {
-                    "method": "POST",
-                    "url": f"{V}/sobjects/Contact",
-                    "referenceId": "con",
-                    "body": {"LastName": "Ref", "AccountId": "@{acc.id}"},
-                },
-                {
-                    "method": "GET",
-                    "url": f"{V}/sobjects/Contact/@{{con.id}}?fields=AccountId",
-                    "referenceId": "get",
-                },
-            ],
-        },
+    body = composite(
+        sub("POST", f"{V}/sobjects/Account", "acc", {"Name": "Composite Co"}),
+        sub("POST", f"{V}/sobjects/Contact", "con", {"LastName": "Ref", "AccountId": "@{acc.id}"}),
+        sub("GET", f"{V}/sobjects/Contact/@{{con.id}}?fields=AccountId", "get"),
     )
+    r = api.post(f"{V}/composite", json=body)
     assert r.status_code == 200
     out = r.json()["compositeResponse"]
     assert [x["httpStatusCode"] for x in out] == [201, 201, 200]
@@ -339,26 +321,11 @@ def test_composite_with_references(api: httpx.Client) -> None:
 
 
 def test_composite_all_or_none_rolls_back(crm: SimHandle, api: httpx.Client) -> None:
-    r = api.post(
-        f"{V}/composite",
-        json={
-            "allOrNone": True,
-            "compositeRequest": [
-                {
-                    "method": "POST",
-                    "url": f"{V}/sobjects/Account",
-                    "referenceId": "ok",
-                    "body": {"Name": "Rolled Back"},
-                },
-                {
-                    "method": "POST",
-                    "url": f"{V}/sobjects/Opportunity",
-                    "referenceId": "bad",
-                    "body": {"Name": "x"},
-                },
-            ],
-        },
+    body = composite(
+        sub("POST", f"{V}/sobjects/Account", "ok", {"Name": "Rolled Back"}),
+        sub("POST", f"{V}/sobjects/Opportunity", "bad", {"Name": "x"}),
     )
+    r = api.post(f"{V}/composite", json=body)
     out = r.json()["compositeResponse"]
     assert out[0]["httpStatusCode"] == 400 and out[0]["body"][0]["errorCode"] == "PROCESSING_HALTED"
     assert out[1]["body"][0]["errorCode"] == "REQUIRED_FIELD_MISSING"
@@ -371,23 +338,18 @@ def test_composite_all_or_none_rolls_back(crm: SimHandle, api: httpx.Client) -> 
 
 
 def test_sobject_collections(api: httpx.Client) -> None:
-    created = api.post(
-        f"{V}/composite/sobjects",
-        json={
-            "allOrNone": False,
-            "records": [
-                {"attributes": {"type": "Account"}, "Name": "C1"},
-                {"attributes": {"type": "Contact"}},
-                {"attributes": {"type": "Account"}, "Name": "C3", "External_Id__c": "COL-3"},
-            ],
-        },
-    ).json()
+    body = collection(
+        typed("Account", Name="C1"),
+        typed("Contact"),
+        typed("Account", Name="C3", External_Id__c="COL-3"),
+    )
+    created = api.post(f"{V}/composite/sobjects", json=body).json()
     assert [c["success"] for c in created] == [True, False, True]
     assert created[1]["errors"][0]["statusCode"] == "REQUIRED_FIELD_MISSING"
     ids = [created[0]["id"], created[2]["id"]]
     upd = api.patch(
         f"{V}/composite/sobjects",
-        json={"records": [{"attributes": {"type": "Account"}, "Id": ids[0], "Industry": "Media"}]},
+        json={"records": [typed("Account", Id=ids[0], Industry="Media")]},
     ).json()
     assert upd == [{"id": ids[0], "success": True, "errors": []}]
     got = api.get(
@@ -398,8 +360,8 @@ def test_sobject_collections(api: httpx.Client) -> None:
         f"{V}/composite/sobjects/Account/External_Id__c",
         json={
             "records": [
-                {"attributes": {"type": "Account"}, "External_Id__c": "COL-3", "Name": "C3b"},
-                {"attributes": {"type": "Account"}, "External_Id__c": "COL-4", "Name": "C4"},
+                typed("Account", External_Id__c="COL-3", Name="C3b"),
+                typed("Account", External_Id__c="COL-4", Name="C4"),
             ]
         },
     ).json()
@@ -477,23 +439,10 @@ def test_oversized_body_is_413_in_vendor_format(crm: SimHandle) -> None:
 
     small = start_simulator(create_simulator(None, SimulatorSettings(max_body_bytes=1024)))
     try:
-        c = small.client()
-        creds = small.admin.get("/tenants/default").json()["credentials"]
-        tok = c.post(
-            "/services/oauth2/token",
-            data={
-                "grant_type": "client_credentials",
-                "client_id": creds["client_id"],
-                "client_secret": creds["client_secret"],
-            },
-        ).json()
-        r = c.post(
+        r = crm_client(small).post(
             f"{V}/sobjects/Account/",
             content=b'{"Name": "' + b"x" * 5000 + b'"}',
-            headers={
-                "Authorization": f"Bearer {tok['access_token']}",
-                "Content-Type": "application/json",
-            },
+            headers={"Content-Type": "application/json"},
         )
         assert r.status_code == 413 and r.json()[0]["errorCode"] == "REQUEST_ENTITY_TOO_LARGE"
     finally:

@@ -322,19 +322,6 @@ def test_child_subquery_with_parent_fields_inside(crm: Store) -> None:
     assert records[0]["Account"]["Owner"]["Name"] == "Ada Admin"
 
 
-def test_unknown_child_relationship(crm: Store) -> None:
-    e = err(crm, "SELECT Id, (SELECT Id FROM Widgets) FROM Account")
-    assert e.error_code == "INVALID_TYPE"
-    assert e.message == (
-        "\nSELECT Id, (SELECT Id FROM Widgets) FROM Account\n"
-        "                           ^\nERROR at Row:1:Column:28\n"
-        "Didn't understand relationship 'Widgets' in FROM part of query call. If you are "
-        "attempting to use a custom relationship, be sure to append the '__r' after the custom "
-        "relationship name. Please reference your WSDL or the describe call for the appropriate "
-        "names."
-    )
-
-
 def test_fields_macro(crm: Store) -> None:
     rows = crm.rows("SELECT FIELDS(STANDARD) FROM User")
     assert rows[0]["Username"] == "ada@x.test"
@@ -641,50 +628,59 @@ def test_field_must_be_grouped(crm: Store) -> None:
 # ---- errors ------------------------------------------------------------------------------
 
 
-def test_no_such_column(crm: Store) -> None:
-    e = err(crm, "SELECT Foo FROM Account")
-    assert e.error_code == "INVALID_FIELD"
-    assert e.message == (
-        "\nSELECT Foo FROM Account\n       ^\nERROR at Row:1:Column:8\n"
-        f"No such column 'Foo' on entity 'Account'. {NO_COLUMN_TAIL}"
-    )
-
-
-def test_no_such_column_in_where_and_on_parent(crm: Store) -> None:
-    e = err(crm, "SELECT Id FROM Contact WHERE Account.Bogus__c = 'x'")
-    assert e.error_code == "INVALID_FIELD"
-    assert e.message == (
-        "\nSELECT Id FROM Contact WHERE Account.Bogus__c = 'x'\n"
-        "                             ^\nERROR at Row:1:Column:30\n"
-        f"No such column 'Bogus__c' on entity 'Account'. {NO_COLUMN_TAIL}"
-    )
+@pytest.mark.parametrize(
+    ("soql", "code", "message"),
+    [
+        (
+            "SELECT Foo FROM Account",
+            "INVALID_FIELD",
+            "\nSELECT Foo FROM Account\n       ^\nERROR at Row:1:Column:8\n"
+            f"No such column 'Foo' on entity 'Account'. {NO_COLUMN_TAIL}",
+        ),
+        (
+            "SELECT Id FROM Contact WHERE Account.Bogus__c = 'x'",
+            "INVALID_FIELD",
+            "\nSELECT Id FROM Contact WHERE Account.Bogus__c = 'x'\n"
+            "                             ^\nERROR at Row:1:Column:30\n"
+            f"No such column 'Bogus__c' on entity 'Account'. {NO_COLUMN_TAIL}",
+        ),
+        (
+            "SELECT Id, Foo__r.Name FROM Contact",
+            "INVALID_FIELD",
+            "\nSELECT Id, Foo__r.Name FROM Contact\n           ^\nERROR at Row:1:Column:12\n"
+            "Didn't understand relationship 'Foo__r' in field path. If you are attempting to use a "
+            "custom relationship, be sure to append the '__r' after the custom relationship name. "
+            "Please reference your WSDL or the describe call for the appropriate names.",
+        ),
+        (
+            "SELECT Id, (SELECT Id FROM Widgets) FROM Account",
+            "INVALID_TYPE",
+            "\nSELECT Id, (SELECT Id FROM Widgets) FROM Account\n"
+            "                           ^\nERROR at Row:1:Column:28\n"
+            "Didn't understand relationship 'Widgets' in FROM part of query call. If you are "
+            "attempting to use a custom relationship, be sure to append the '__r' after the custom "
+            "relationship name. Please reference your WSDL or the describe call for the appropriate "
+            "names.",
+        ),
+        (
+            "SELECT Id FROM Foo",
+            "INVALID_TYPE",
+            "\nSELECT Id FROM Foo\n               ^\nERROR at Row:1:Column:16\n"
+            "sObject type 'Foo' is not supported. If you are attempting to use a custom object, be "
+            "sure to append the '__c' after the entity name. Please reference your WSDL or the "
+            "describe call for the appropriate names.",
+        ),
+    ],
+    ids=["column", "column-on-parent", "relationship", "child-relationship", "object"],
+)
+def test_unknown_names_point_at_the_name(crm: Store, soql: str, code: str, message: str) -> None:
+    e = err(crm, soql)
+    assert (e.error_code, e.message) == (code, message)
 
 
 def test_no_such_column_on_second_row(crm: Store) -> None:
     e = err(crm, "SELECT Id\nFROM Account\nWHERE Nme = 'x'")
     assert e.message.startswith("\nWHERE Nme = 'x'\n      ^\nERROR at Row:3:Column:7\n")
-
-
-def test_unknown_relationship(crm: Store) -> None:
-    e = err(crm, "SELECT Id, Foo__r.Name FROM Contact")
-    assert e.error_code == "INVALID_FIELD"
-    assert e.message == (
-        "\nSELECT Id, Foo__r.Name FROM Contact\n           ^\nERROR at Row:1:Column:12\n"
-        "Didn't understand relationship 'Foo__r' in field path. If you are attempting to use a "
-        "custom relationship, be sure to append the '__r' after the custom relationship name. "
-        "Please reference your WSDL or the describe call for the appropriate names."
-    )
-
-
-def test_unknown_object(crm: Store) -> None:
-    e = err(crm, "SELECT Id FROM Foo")
-    assert e.error_code == "INVALID_TYPE"
-    assert e.message == (
-        "\nSELECT Id FROM Foo\n               ^\nERROR at Row:1:Column:16\n"
-        "sObject type 'Foo' is not supported. If you are attempting to use a custom object, be "
-        "sure to append the '__c' after the entity name. Please reference your WSDL or the "
-        "describe call for the appropriate names."
-    )
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ import orjson
 
 from simulators.engine import HttpError, Request, Response, Router
 
-from ._model import BulkError
+from .._errors import BulkError
 from ._resources import Bulk1Resources
 
 if TYPE_CHECKING:

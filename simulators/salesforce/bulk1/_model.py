@@ -10,22 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from simulators.engine import HttpError, Tenant
+from simulators.engine import Tenant
 
 from .. import _ids
+from .._bulk import BulkJob
+from .._errors import bulk_invalid_batch, bulk_invalid_job
 from .._state import state_of
 from .._wire import sf_datetime
 
 MAX_JOBS = 2000  # per tenant; the oldest closed jobs are forgotten first
 OPERATIONS = ("insert", "update", "upsert", "delete", "hardDelete", "query", "queryAll")
-
-
-class BulkError(HttpError):
-    """A Bulk API 1.0 failure: ``{"exceptionCode", "exceptionMessage"}``."""
-
-
-def bulk_error(code: str, message: str, status: int = 400) -> BulkError:
-    return BulkError(status, code, message)
 
 
 @dataclass(slots=True)
@@ -70,14 +64,7 @@ class Batch:
 
 
 @dataclass(slots=True)
-class Job:
-    id: str
-    operation: str
-    object: str
-    created_by: str
-    created: str
-    modstamp: str
-    api_version: str
+class Job(BulkJob):
     content_type: str = "JSON"
     concurrency: str = "Parallel"
     external_id: str | None = None
@@ -133,7 +120,7 @@ class Registry:
         norm = _ids.normalize(raw)
         job = self.jobs(t).get(norm) if norm else None
         if job is None:
-            raise bulk_error("InvalidJob", f"Unable to find job for id: {raw}")
+            raise bulk_invalid_job(f"Unable to find job for id: {raw}")
         return job
 
     def batch(self, t: Tenant, job_raw: str, raw: str) -> tuple[Job, Batch]:
@@ -141,7 +128,7 @@ class Registry:
         norm = _ids.normalize(raw)
         batch = job.batches.get(norm) if norm else None
         if batch is None:
-            raise bulk_error("InvalidBatch", f"Unable to find batch for id: {raw}")
+            raise bulk_invalid_batch(f"Unable to find batch for id: {raw}")
         return job, batch
 
     @staticmethod

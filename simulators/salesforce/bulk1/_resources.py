@@ -19,14 +19,18 @@ from simulators.engine import HttpError, Request, Response
 from .. import soql
 from .._errors import (
     ambiguous_external_id,
+    bulk_client_input_error,
+    bulk_exceeded_quota,
     bulk_invalid_batch,
+    bulk_invalid_job,
+    bulk_invalid_job_state,
     invalid_field,
     malformed_query,
     missing_argument,
 )
 from .._schema import ObjectDef
 from .._state import state_of
-from ._model import OPERATIONS, Batch, Job, Registry, bulk_error
+from ._model import OPERATIONS, Batch, Job, Registry
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -45,7 +49,7 @@ def _body(req: Request) -> Any:
     try:
         return orjson.loads(req.body) if req.body else None
     except orjson.JSONDecodeError as exc:
-        raise bulk_error("ClientInputError", f"Failed to parse the request body: {exc}") from None
+        raise bulk_client_input_error(f"Failed to parse the request body: {exc}") from None
 
 
 class Bulk1Resources:
@@ -64,23 +68,21 @@ class Bulk1Resources:
         assert t is not None
         body = _body(req)
         if not isinstance(body, dict):
-            raise bulk_error("InvalidJob", "The job request must be a JSON object")
+            raise bulk_invalid_job("The job request must be a JSON object")
         operation = body.get("operation")
         if operation not in OPERATIONS:
-            raise bulk_error("InvalidJob", f"Invalid operation: {operation}")
+            raise bulk_invalid_job(f"Invalid operation: {operation}")
         obj = self.schema.get(str(body.get("object") or ""))
         if obj is None or obj.is_platform_event:
-            raise bulk_error("InvalidJob", f"Unable to find object: {body.get('object')}")
+            raise bulk_invalid_job(f"Unable to find object: {body.get('object')}")
         content = body.get("contentType") or "JSON"
         if content != "JSON":
-            raise bulk_error("InvalidJob", f"Content type {content} is not served here; use JSON")
+            raise bulk_invalid_job(f"Content type {content} is not served here; use JSON")
         ext = body.get("externalIdFieldName")
         if operation == "upsert":
             f = obj.field(str(ext or ""))
             if f is None or not (f.external_id or f.name == "Id"):
-                raise bulk_error(
-                    "InvalidJob", f"External ID was blank or not an external ID field: {ext}"
-                )
+                raise bulk_invalid_job(f"External ID was blank or not an external ID field: {ext}")
             ext = f.name
         mode = body.get("concurrencyMode", "Parallel")
         serial = mode in (1, "1", "Serial")
@@ -112,9 +114,9 @@ class Bulk1Resources:
         body = _body(req)
         target = body.get("state") if isinstance(body, dict) else None
         if target not in ("Closed", "Aborted"):
-            raise bulk_error("InvalidJobState", f"Invalid state: {target}; use Closed or Aborted")
+            raise bulk_invalid_job_state(f"Invalid state: {target}; use Closed or Aborted")
         if job.state != "Open":
-            raise bulk_error("InvalidJobState", f"Job not open: {job.state}")
+            raise bulk_invalid_job_state(f"Job not open: {job.state}")
         job.state = str(target)
         job.modstamp = self.reg.stamp(t)
         return _json(job.info())
@@ -127,7 +129,7 @@ class Bulk1Resources:
         assert t is not None
         job = self.reg.job(t, req.params["id"])
         if job.state != "Open":
-            raise bulk_error("InvalidJobState", f"Job not open: {job.id}")
+            raise bulk_invalid_job_state(f"Job not open: {job.id}")
         stamp = self.reg.stamp(t)
         if job.operation in ("query", "queryAll"):
             request: Any = req.body.decode("utf-8", "replace").strip()
@@ -136,9 +138,9 @@ class Bulk1Resources:
         else:
             request = _body(req)
             if not isinstance(request, list) or not all(isinstance(r, dict) for r in request):
-                raise bulk_error("InvalidBatch", "A batch must be a JSON array of records")
+                raise bulk_invalid_batch("A batch must be a JSON array of records")
             if len(request) > 10_000:
-                raise bulk_error("ExceededQuota", "Records in a batch cannot exceed 10000")
+                raise bulk_exceeded_quota("Records in a batch cannot exceed 10000")
         batch = Batch(self.reg.new_id(t, "751"), job.id, stamp, stamp, request)
         job.batches[batch.id] = batch
         self._run(req, job, batch)
@@ -177,9 +179,7 @@ class Bulk1Resources:
         """GET /job/{id}/batch/{batch}/result/{result}: the records of a query result set."""
         _, batch = self._completed(req)
         if not batch.result_id or batch.result_id != req.params["result"]:
-            raise bulk_error(
-                "InvalidBatch", f"Unable to find result for id: {req.params['result']}"
-            )
+            raise bulk_invalid_batch(f"Unable to find result for id: {req.params['result']}")
         return _json(batch.records)
 
     def _completed(self, req: Request) -> tuple[Job, Batch]:
@@ -187,7 +187,7 @@ class Bulk1Resources:
         job, batch = self.reg.batch(req.tenant, req.params["id"], req.params["batch"])
         batch.observed = True
         if batch.state == "Failed":
-            raise bulk_error("InvalidBatch", f"Batch failed: {batch.state_message}")
+            raise bulk_invalid_batch(f"Batch failed: {batch.state_message}")
         return job, batch
 
     # -- processing ------------------------------------------------------------------

@@ -9,6 +9,7 @@ from typing import Any
 from simulators.engine import HttpError, Request, Tenant
 
 from .. import _ids
+from .._bulk import BulkJob
 from .._errors import (
     invalid_job,
     invalid_job_state,
@@ -43,17 +44,10 @@ class RowResult:
 
 
 @dataclass(slots=True)
-class Job:
+class Job(BulkJob):
     """One ingest or query job; ``kind`` is "ingest" or "query"."""
 
-    id: str
     kind: str
-    operation: str
-    object: str
-    created_by: str
-    created: str
-    modstamp: str
-    api_version: str
     column_delimiter: str = "COMMA"
     line_ending: str = "LF"
     external_id: str | None = None

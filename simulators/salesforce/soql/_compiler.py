@@ -28,7 +28,7 @@ from ._errors import (
     unsupported_type,
 )
 from ._ids import to_18
-from ._parser import decode_string
+from ._parser import decode_string, map_escapes
 from ._plan import (
     AggOut,
     ChildOut,
@@ -184,14 +184,15 @@ class Compiler:
             if kind == "ALL" or (kind == "CUSTOM") == f.custom
         ]
 
+    def _malformed_at(self, fn: a.FuncCall, message: str) -> SoqlError:
+        """MALFORMED_QUERY with the caret at the function ``fn``."""
+        return error_at(MALFORMED_QUERY, self.text, fn.pos.line, fn.pos.column, message)
+
     def _unknown_function(self, fn: a.FuncCall) -> SoqlError:
-        return error_at(
-            MALFORMED_QUERY,
-            self.text,
-            fn.pos.line,
-            fn.pos.column,
-            f"unexpected token: '{fn.raw_name}'",
-        )
+        return self._malformed_at(fn, f"unexpected token: '{fn.raw_name}'")
+
+    def _count_not_alone(self, fn: a.FuncCall) -> SoqlError:
+        return self._malformed_at(fn, "COUNT() can only be used alone in the SELECT list")
 
     def _select(self, q: a.Query, scope: Scope, plan: Plan, include_deleted: bool) -> None:
         root = Node(plan.root)
@@ -207,13 +208,7 @@ class Compiler:
                         plan.is_count = True
                         plan.shape = root
                         return
-                    raise error_at(
-                        MALFORMED_QUERY,
-                        self.text,
-                        expr.pos.line,
-                        expr.pos.column,
-                        "COUNT() can only be used alone in the SELECT list",
-                    )
+                    raise self._count_not_alone(expr)
                 raise self._unknown_function(expr)
             if item.alias is not None and item.alias_pos is not None:
                 raise error_at(
@@ -357,13 +352,7 @@ class Compiler:
             expr = item.expr
             if isinstance(expr, a.FuncCall):
                 if expr.name == "COUNT" and not expr.args:
-                    raise error_at(
-                        MALFORMED_QUERY,
-                        self.text,
-                        expr.pos.line,
-                        expr.pos.column,
-                        "COUNT() can only be used alone in the SELECT list",
-                    )
+                    raise self._count_not_alone(expr)
                 _, out = self._agg_expr(expr, scope)
                 out.key = item.alias or f"expr{next(expr_n)}"
                 plan.agg_columns.append(out)
@@ -628,18 +617,10 @@ def _like_escape(text: str) -> str:
 
 def _like_pattern(raw: str) -> str:
     """A SQLite LIKE pattern (escape ``\\``) from the source text of a SOQL LIKE string."""
-    out: list[str] = []
-    i = 0
-    while i < len(raw):
-        ch = raw[i]
-        if ch == "\\" and i + 1 < len(raw):
-            nxt = raw[i + 1]
-            if nxt in "%_":
-                out.append("\\" + nxt)
-            else:
-                out.append(_like_escape(decode_string(raw[i : i + 2])))
-            i += 2
-            continue
-        out.append(ch)
-        i += 1
-    return "".join(out)
+
+    def escape(nxt: str) -> str:
+        if nxt in "%_":
+            return "\\" + nxt
+        return _like_escape(decode_string("\\" + nxt))
+
+    return map_escapes(raw, escape)

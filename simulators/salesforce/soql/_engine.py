@@ -14,6 +14,7 @@ from typing import Any
 
 import orjson
 
+from .._render import aggregate_attributes, row_attributes, sobjects_path
 from .._schema import FieldDef
 from . import _ast as a
 from ._compiler import Compiler
@@ -45,7 +46,7 @@ class PreparedQuery:
         self.query = query
         self._plan = plan
         self._ctx = ctx
-        self._url_prefix = f"/services/data/v{ctx.api_version}/sobjects/"
+        self._url_prefix = sobjects_path(ctx.api_version)
 
     def on(self, conn: sqlite3.Connection) -> PreparedQuery:
         """The same query reading through another connection (a read copy off the event loop)."""
@@ -124,7 +125,7 @@ class PreparedQuery:
         rows = self._ctx.conn.execute(sql + " LIMIT ? OFFSET ?", [*params, limit, offset])
         out = []
         for row in rows:
-            rec: dict[str, Any] = {"attributes": {"type": "AggregateResult"}}
+            rec: dict[str, Any] = {"attributes": aggregate_attributes()}
             for col, raw in zip(self._plan.agg_columns, row, strict=True):
                 if col.kind == "count":
                     rec[col.key] = int(raw or 0)
@@ -173,9 +174,7 @@ class _Runner:
         base = offsets[node.table]
         rid, rtype, raw = row[base], row[base + 1], row[base + 2]
         data = orjson.loads(raw) if raw else {}
-        rec: dict[str, Any] = {
-            "attributes": {"type": rtype, "url": f"{self.url_prefix}{rtype}/{rid}"}
-        }
+        rec: dict[str, Any] = {"attributes": row_attributes(self.url_prefix, rtype, rid)}
         for entry in node.entries:
             if isinstance(entry, FieldOut):
                 name = entry.field.name

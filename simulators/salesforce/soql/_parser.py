@@ -56,28 +56,35 @@ class _Malformed(Exception):
     """Raised inside the transformer for a literal Salesforce rejects (no caret)."""
 
 
-def decode_string(raw: str) -> str:
-    """The value of a quoted SOQL string (``raw`` without its quotes)."""
+def map_escapes(raw: str, escape: Callable[[str], str]) -> str:
+    """``raw`` with each backslash pair replaced by ``escape`` of the character after it."""
     out: list[str] = []
     i = 0
     while i < len(raw):
         ch = raw[i]
         if ch == "\\" and i + 1 < len(raw):
-            nxt = raw[i + 1]
-            if nxt.lower() in _ESCAPES or nxt in "\"'\\":
-                out.append(_ESCAPES.get(nxt.lower(), nxt))
-            elif nxt in "%_":
-                out.append(nxt)
-            else:
-                raise _Malformed(
-                    f"Invalid string literal '{raw}'. Illegal character sequence "
-                    f"'\\{nxt}' in string literal."
-                )
+            out.append(escape(raw[i + 1]))
             i += 2
             continue
         out.append(ch)
         i += 1
     return "".join(out)
+
+
+def decode_string(raw: str) -> str:
+    """The value of a quoted SOQL string (``raw`` without its quotes)."""
+
+    def escape(nxt: str) -> str:
+        if nxt.lower() in _ESCAPES or nxt in "\"'\\":
+            return _ESCAPES.get(nxt.lower(), nxt)
+        if nxt in "%_":
+            return nxt
+        raise _Malformed(
+            f"Invalid string literal '{raw}'. Illegal character sequence "
+            f"'\\{nxt}' in string literal."
+        )
+
+    return map_escapes(raw, escape)
 
 
 def _number(tok: Token) -> int | float:

@@ -18,8 +18,8 @@ from lark import Lark, LarkError, Token, Tree
 
 from simulators.engine import type_literal
 
+from .._render import attributes
 from .._schema import ObjectDef, Schema
-from .._wire import attributes
 
 _SCOPE_TYPES = {
     "ALL": ("string", "textarea", "email", "phone", "url", "picklist"),
