@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -28,10 +28,17 @@ class Ctx:
 
     tenant: Tenant
     user_id: str
+    #: (collection, id) -> (the store's change count, the record as its event showed it)
+    shown: dict[tuple[str, str], tuple[int, dict[str, Any]]] = field(default_factory=dict)
 
     @property
     def conn(self) -> Any:
         return self.tenant.store.conn
+
+    def still_shown(self) -> dict[tuple[str, str], dict[str, Any]]:
+        """Records whose event shape is still current: nothing was written after it."""
+        now = self.conn.total_changes
+        return {key: shaped for key, (n, shaped) in self.shown.items() if n == now}
 
     def now(self) -> float:
         return self.tenant.clock.time()
@@ -109,6 +116,14 @@ class Records:
             ctx.tenant.store.insert(
                 "subscribed_events", eid, ev, ev["created_at"], at=change.at, emit=False
             )
+            rules = self.rules_of(res)
+            if (
+                ev["current_payload"] is not None
+                and rules.after_create is rules.after_update is None
+            ):
+                # the answer to the write shows the same shape unless a later write changes it
+                key = (res.collection, change.id)
+                ctx.shown[key] = (ctx.conn.total_changes, ev["current_payload"])
 
     def create(self, ctx: Ctx, res: Resource, attrs: Any) -> dict[str, Any]:
         values, problems = coerce(res, "create", attrs, self.settings.reject_unknown_fields)
@@ -282,12 +297,18 @@ ID_BLOCK = 10_000_000
 ID_BASE_KEY = "kantata.id_base"
 
 
+#: the next id in one statement: the meta row counts up (its JSON text is a plain number)
+_NEXT_ID = (
+    "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET"
+    " value = CAST(value AS INTEGER) + 1 RETURNING value"
+)
+
+
 def next_id(tenant: Tenant, collection: str) -> int:
     """Kantata ids per collection, kept in the tenant's meta table (transactional, snapshotted)."""
-    key = f"kantata.seq.{collection}"
-    value = int(tenant.store.meta_get(key) or state_of(tenant).id_base) + 1
-    tenant.store.meta_set(key, value)
-    return value
+    first = str(state_of(tenant).id_base + 1)
+    row = tenant.store.conn.execute(_NEXT_ID, (f"kantata.seq.{collection}", first)).fetchone()
+    return int(row[0])
 
 
 def bump_ids(tenant: Tenant, collection: str, top: int) -> None:

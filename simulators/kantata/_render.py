@@ -39,12 +39,15 @@ class Presenter:
         tenant: Tenant,
         includes: list[str],
         optional_fields: set[str] | None = None,
+        shown: dict[tuple[str, str], dict[str, Any]] | None = None,
     ) -> None:
         self.catalog = catalog
         self.settings = settings
         self.tenant = tenant
         self.includes = includes
         self.optional_fields = optional_fields or set()
+        #: records shaped already in this request (by their change event), still current
+        self.shown = shown or {}
         #: per workspace, its story tree and time roll-ups (built once per request)
         self._trees: dict[str, _StoryTree] = {}
 
@@ -69,6 +72,10 @@ class Presenter:
     def shape(
         self, res: Resource, rec: dict[str, Any], included: set[str] | None = None
     ) -> dict[str, Any]:
+        if not included and not self.optional_fields and self.shown:
+            hit = self.shown.get((res.collection, rec["id"]))
+            if hit is not None:
+                return hit
         included = included or set()
         out = {k: v for k, v in rec.items() if not k.startswith("_")}
         for name, assoc in res.assocs.items():
