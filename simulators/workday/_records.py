@@ -1,7 +1,7 @@
 """Business processes that change workers: hire, job change, compensation change, termination.
 
-Each completed process appends one dated entry to the worker's timeline and writes the
-worker once with ``origin="bp:<event WID>"``; the dialect's change_event turns that write
+Each completed process keeps one dated event record (``_history``) and writes the worker
+once with ``origin="bp:<event record id>"``; the dialect's change_event turns that write
 into the outbound notification. Input here uses the simulator's loading vocabulary
 (references by WID, code or name; see ``normalize_job``); the REST jobChanges handler
 maps Workday's ChangeJobInput onto the same calls.
@@ -14,6 +14,7 @@ from typing import Any
 
 from simulators.engine import ConfigError, Tenant
 
+from . import _history as history
 from ._ids import new_wid
 from ._model import COMP_FIELDS, COST_CENTER, JOB_PROFILE, LOCATION, ORG, WORKER, Directory, resolve
 from ._wire import wd_datetime
@@ -137,7 +138,7 @@ class BusinessProcesses:
         return e
 
     def new_worker(self, tenant: Tenant, d: Directory, body: dict[str, Any]) -> dict[str, Any]:
-        """A worker record without timeline, from person fields; validates identity fields."""
+        """A worker record without history, from person fields; validates identity fields."""
         first = _text(body.get("firstName", ""), "firstName")
         last = _text(body.get("lastName", ""), "lastName")
         if not last:
@@ -162,7 +163,6 @@ class BusinessProcesses:
             "email": _text(body.get("email") or "", "email"),
             "phone": _text(body.get("phone") or "", "phone", 64),
             "workerType": wtype,
-            "timeline": [],
         }
 
     # -- processes -------------------------------------------------------------------
@@ -177,34 +177,44 @@ class BusinessProcesses:
     ) -> dict[str, Any]:
         job = {"jobType": "Regular", "timeType": "Full time", "fte": 1.0, **job}
         e = self.entry(tenant, HIRE, effective, job, reason)
-        rec["timeline"].append(e)
         now = tenant.clock.time()
-        tenant.store.insert(
-            WORKER, rec["id"], rec, wd_datetime(now), at=now, origin=f"bp:{e['eventId']}"
-        )
+        store = tenant.store
+        with store.transaction():
+            key = history.add(store, rec["id"], e)
+            store.insert(WORKER, rec["id"], rec, wd_datetime(now), at=now, origin=f"bp:{key}")
         return e
 
     def _write(self, tenant: Tenant, rec: dict[str, Any], e: dict[str, Any]) -> None:
-        previous = dict(rec)
-        rec = dict(rec)
-        rec["timeline"] = [*rec.get("timeline", ()), e]
+        """Keep event ``e`` and write the worker once, the write its notification follows."""
         now = tenant.clock.time()
-        tenant.store.update(
-            WORKER,
-            rec["id"],
-            rec,
-            previous,
-            wd_datetime(now),
-            changed_fields=["timeline"],
-            at=now,
-            origin=f"bp:{e['eventId']}",
-        )
+        store = tenant.store
+        with store.transaction():
+            key = history.add(store, rec["id"], e)
+            store.update(
+                WORKER,
+                rec["id"],
+                rec,
+                rec,
+                wd_datetime(now),
+                changed_fields=[],
+                at=now,
+                origin=f"bp:{key}",
+            )
 
-    def _check_employed(self, rec: dict[str, Any], effective: str) -> None:
-        hires = [e["effective"] for e in rec.get("timeline", ()) if e["type"] == HIRE]
+    def _employment(
+        self, tenant: Tenant, rec: dict[str, Any], employment: list[dict[str, Any]] | None
+    ) -> list[dict[str, Any]]:
+        if employment is None:
+            return history.events(tenant.store, rec["id"], employment_only=True)
+        return employment
+
+    def _check_employed(
+        self, rec: dict[str, Any], employment: list[dict[str, Any]], effective: str
+    ) -> None:
+        hires = [e["effective"] for e in employment if e["type"] == HIRE]
         if not hires or effective < min(hires):
             raise ConfigError("The date entered cannot be earlier than the earliest hire date.")
-        v = resolve(rec, effective, self.terminated_after)
+        v = resolve(rec, employment, effective, self.terminated_after)
         if not v.active:
             raise ConfigError("Worker is terminated and does not have a future hire.")
 
@@ -216,10 +226,13 @@ class BusinessProcesses:
         changes: dict[str, Any],
         reason: dict[str, Any] | None = None,
         bp_type: str | None = None,
+        employment: list[dict[str, Any]] | None = None,
     ) -> dict[str, Any]:
+        """A job or compensation change; ``employment``: the worker's hires and terminations
+        when the caller has read them already."""
         if not changes:
             raise ConfigError("the change has no job or compensation data")
-        self._check_employed(rec, effective)
+        self._check_employed(rec, self._employment(tenant, rec, employment), effective)
         if bp_type is None:
             bp_type = COMP_CHANGE if set(changes) <= COMP_FIELDS else JOB_CHANGE
         e = self.entry(tenant, bp_type, effective, changes, reason)
@@ -233,11 +246,9 @@ class BusinessProcesses:
         effective: str,
         reason: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        self._check_employed(rec, effective)
-        if any(
-            e["type"] == TERMINATION and e["effective"] >= effective
-            for e in rec.get("timeline", ())
-        ):
+        employment = self._employment(tenant, rec, None)
+        self._check_employed(rec, employment, effective)
+        if any(e["type"] == TERMINATION and e["effective"] >= effective for e in employment):
             raise ConfigError("The worker already has a termination on or after this date.")
         e = self.entry(tenant, TERMINATION, effective, {}, reason)
         self._write(tenant, rec, e)

@@ -25,6 +25,8 @@ from ._model import (
     Directory,
     WorkerView,
     org_type_wid,
+    resolve,
+    worker_name,
 )
 from ._records import JOB_CHANGE
 from ._wire import JSON_CT, bool_arg, json_response, paged, paging, parse_date
@@ -73,6 +75,15 @@ class RestResources:
         if v.hire_date is None:  # pre-hire: not a worker yet
             raise not_found(f"No worker with id {raw[:64]}")
         return v
+
+    def _employed(self, c: V.Ctx, raw: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """The worker and its hires and terminations, without resolving its job (a process
+        checks employment only); 404 like ``_worker``."""
+        rec = c.d.worker_record(raw)
+        employment = c.d.employment(rec) if rec is not None else []
+        if rec is None or resolve(rec, employment, c.d.asof).hire_date is None:
+            raise not_found(f"No worker with id {raw[:64]}")
+        return rec, employment
 
     def _org(self, c: V.Ctx, raw: str) -> dict[str, Any]:
         org = c.d.lookup(ORG, raw, "code")
@@ -173,9 +184,7 @@ class RestResources:
                 "effective": e["effective"],
                 "completedOn": e["completedOn"],
             }
-            for e in sorted(
-                v.rec.get("timeline", ()), key=lambda e: (e["effective"], e["seq"]), reverse=True
-            )
+            for e in reversed(v.events)
         ]
         return self._page(req, items)
 
@@ -191,7 +200,7 @@ class RestResources:
             for k in body:
                 if k not in _CHANGE_JOB_FIELDS:
                     raise invalid(f"Unrecognized field '{str(k)[:64]}'", str(k)[:64])
-        v = self._worker(c, req.params["id"])
+        rec, employment = self._employed(c, req.params["id"])
         reason = self._ref_field(c, body, "jobChangeReason", REASON, "Reason is required.")
         org = self._ref_field(
             c,
@@ -202,7 +211,7 @@ class RestResources:
         )
         if org.get("inactive"):
             raise invalid("Supervisory Organization must be active.", "supervisoryOrganization")
-        wtype = v.rec.get("workerType") or "Employee"
+        wtype = rec.get("workerType") or "Employee"
         if (wtype == "Employee" and reason.get("isForEmployee") is False) or (
             wtype != "Employee" and reason.get("isForContingentWorker") is False
         ):
@@ -246,12 +255,12 @@ class RestResources:
             changes["businessTitle"] = body["businessTitle"]
         reason_ref = {"id": reason["id"], "descriptor": reason.get("name", "")}
         try:
-            e = self.bp.change(t, v.rec, effective, changes, reason_ref, JOB_CHANGE)
+            e = self.bp.change(t, rec, effective, changes, reason_ref, JOB_CHANGE, employment)
         except ConfigError as exc:
             raise invalid(exc.message, "effective") from None
         out: dict[str, Any] = {
             "id": e["eventId"],
-            "descriptor": f"Job Change: {v.name}",
+            "descriptor": f"Job Change: {worker_name(rec)}",
             "effective": effective,
             "supervisoryOrganization": V.org_ref(c, org),
             "jobChangeReason": {**reason_ref, "href": c.common(f"jobChangeReasons/{reason['id']}")},
