@@ -181,7 +181,7 @@ class BusinessProcesses:
         store = tenant.store
         with store.transaction():
             key = history.add(store, rec["id"], e)
-            store.insert(WORKER, rec["id"], rec, wd_datetime(now), at=now, origin=f"bp:{key}")
+            store.insert(WORKER, rec["id"], rec, e["completedOn"], at=now, origin=f"bp:{key}")
         return e
 
     def _write(self, tenant: Tenant, rec: dict[str, Any], e: dict[str, Any]) -> None:
@@ -195,7 +195,7 @@ class BusinessProcesses:
                 rec["id"],
                 rec,
                 rec,
-                wd_datetime(now),
+                e["completedOn"],
                 changed_fields=[],
                 at=now,
                 origin=f"bp:{key}",

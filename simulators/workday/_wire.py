@@ -55,8 +55,7 @@ def error_response(err: HttpError, with_field: bool = True) -> Response:
 
 def wd_datetime(ts: float) -> str:
     """Workday's REST datetime form: 2026-04-10T12:00:00.000Z."""
-    dt = datetime.fromtimestamp(ts, UTC)
-    return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
+    return datetime.fromtimestamp(ts, UTC).isoformat(timespec="milliseconds")[:-6] + "Z"
 
 
 def parse_date(value: Any, field: str) -> str:
