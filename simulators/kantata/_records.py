@@ -12,6 +12,7 @@ from simulators.engine import Change, Tenant, json_path, type_literal
 from ._coerce import Problems, coerce
 from ._errors import not_found, validation_error
 from ._feed import build_event, change_key
+from ._indexes import index_names
 from ._model import Catalog, Resource
 from ._render import Presenter
 from ._rule_table import NO_RULES, ResourceRules, checked, rule_table
@@ -59,6 +60,8 @@ class Records:
         self.rules = Rules(self)
         #: each collection's hooks, from one table checked against the catalogue
         self.resource_rules = checked(rule_table(self.rules), catalog.by_collection)
+        #: (collection, reference field) -> its partial index (``_indexes``)
+        self.indexes = index_names(catalog)
 
     def rules_of(self, res: Resource) -> ResourceRules:
         return self.resource_rules.get(res.collection, NO_RULES)
@@ -79,7 +82,10 @@ class Records:
     def find(self, ctx: Ctx, collection: str, **match: Any) -> list[dict[str, Any]]:
         if match:
             # through a partial index on the first key: SQLite would otherwise scan the type
-            index = ctx.tenant.store.ensure_index(next(iter(match)), collection)
+            first = next(iter(match))
+            index = self.indexes.get((collection, first)) or ctx.tenant.store.ensure_index(
+                first, collection
+            )
             sql = f"SELECT data FROM records INDEXED BY {index} WHERE type = {type_literal(collection)}"
         else:
             sql = f"SELECT data FROM records WHERE type = {type_literal(collection)}"
