@@ -77,7 +77,7 @@ class Presenter:
             if hit is not None:
                 return hit
         included = included or set()
-        out = {k: v for k, v in rec.items() if not k.startswith("_")}
+        out = {k: v for k, v in rec.items() if k[:1] != "_"}
         for name, assoc in res.assocs.items():
             if not assoc.collection or assoc.reverse or assoc.through or assoc.polymorphic:
                 continue  # computed associations appear only when included
