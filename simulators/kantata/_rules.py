@@ -158,19 +158,10 @@ class Rules(CustomFieldRules, InvoiceItemRules):
         rec["creator_id"] = ctx.user_id
         if v.get("position") is None and ws is not None:
             rec["position"] = len(self.r.find(ctx, "stories", workspace_id=ws["id"])) + 1
-        self._story_common(ctx, rec, problems)
+        self.check_story(ctx, rec, problems)
 
-    def update_stories(
-        self,
-        ctx: Ctx,
-        old: dict[str, Any],
-        rec: dict[str, Any],
-        v: dict[str, Any],
-        problems: Problems,
-    ) -> None:
-        self._story_common(ctx, rec, problems)
-
-    def _story_common(self, ctx: Ctx, rec: dict[str, Any], problems: Problems) -> None:
+    def check_story(self, ctx: Ctx, rec: dict[str, Any], problems: Problems) -> None:
+        """A story's values, on create and on update."""
         if rec.get("story_type") not in STORY_TYPES:
             problems.append(("story_type", "Story type is not included in the list"))
         if rec.get("state") not in STORY_STATES:
@@ -261,22 +252,8 @@ class Rules(CustomFieldRules, InvoiceItemRules):
                 ctx, ws.get("rate_card_id"), rec.get("role_id")
             )
 
-    def create_assignments(
-        self, ctx: Ctx, rec: dict[str, Any], v: dict[str, Any], problems: Problems
-    ) -> None:
-        self._assignment_common(ctx, rec, problems)
-
-    def update_assignments(
-        self,
-        ctx: Ctx,
-        old: dict[str, Any],
-        rec: dict[str, Any],
-        v: dict[str, Any],
-        problems: Problems,
-    ) -> None:
-        self._assignment_common(ctx, rec, problems)
-
-    def _assignment_common(self, ctx: Ctx, rec: dict[str, Any], problems: Problems) -> None:
+    def check_assignment(self, ctx: Ctx, rec: dict[str, Any], problems: Problems) -> None:
+        """An assignment's story, assignee and resource, on create and on update."""
         story = self.r.get(ctx, "stories", rec.get("story_id"))
         if story is None:
             problems.append(("story_id", "Story is invalid"))
