@@ -21,8 +21,8 @@ from simulators.engine import (
 
 from . import _history as history
 from ._load import _date
-from ._model import REASON, Directory, worker_name
-from ._records import BP_TYPES, JOB_INPUT, PERSON_FIELDS, TERMINATION, check_fields, normalize_job
+from ._model import BP_TYPES, REASON, TERMINATION, Directory, worker_name
+from ._rules import JOB_INPUT, PERSON_FIELDS, check_fields, normalize_job
 
 if TYPE_CHECKING:
     from ._auth import WorkdayAuth

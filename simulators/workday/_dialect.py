@@ -34,6 +34,7 @@ from ._raas import CustomReports
 from ._records import BusinessProcesses
 from ._rest import RestResources, version_check
 from ._routes import add_routes
+from ._rules import BusinessRules
 from ._seed import seed_tenant
 from ._settings import WorkdaySettings
 from ._soap_notify import HEADERS as SOAP_HEADERS
@@ -57,7 +58,7 @@ class WorkdayDialect(Dialect):
         super().__init__()
         self.settings = settings or WorkdaySettings()
         self.settings.validate()
-        self.bp = BusinessProcesses(self.settings.terminated_after_termination_date)
+        self.bp = BusinessProcesses(BusinessRules(self.settings.terminated_after_termination_date))
         self.loader = BulkLoader(self.bp)
         self.rest = RestResources(self.bp, self.settings)
         self.raas = CustomReports(self.settings)

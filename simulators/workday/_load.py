@@ -14,16 +14,19 @@ from simulators.engine import ConfigError, Tenant
 
 from . import _history as history
 from ._ids import is_wid, new_wid
-from ._model import COST_CENTER, JOB_PROFILE, LOCATION, ORG, REASON, WORKER, Directory
-from ._records import (
+from ._model import (
+    COST_CENTER,
     HIRE,
-    JOB_INPUT,
-    PERSON_FIELDS,
+    JOB_PROFILE,
+    LOCATION,
+    ORG,
+    REASON,
     TERMINATION,
-    BusinessProcesses,
-    check_fields,
-    normalize_job,
+    WORKER,
+    Directory,
 )
+from ._records import BusinessProcesses
+from ._rules import JOB_INPUT, PERSON_FIELDS, check_fields, normalize_job
 from ._wire import wd_datetime
 
 _ALIASES = {

@@ -43,6 +43,13 @@ JOB_FIELDS = (
 )
 COMP_FIELDS = frozenset({"costRate", "currency", "fte", "scheduledWeeklyHours"})
 
+#: the business processes the simulator runs
+HIRE = "Hire"
+JOB_CHANGE = "Job Change"
+COMP_CHANGE = "Request Compensation Change"
+TERMINATION = "Termination"
+BP_TYPES = (HIRE, JOB_CHANGE, COMP_CHANGE, TERMINATION)
+
 #: organization types the simulator knows, (key, descriptor)
 ORG_TYPES = (("supervisory", "Supervisory"), ("costcenter", "Cost Center"))
 
@@ -87,9 +94,9 @@ def resolve(
     for e in events:
         if e["effective"] > asof:
             continue
-        if e["type"] == "Hire":
+        if e["type"] == HIRE:
             hire, term = e["effective"], None
-        elif e["type"] == "Termination":
+        elif e["type"] == TERMINATION:
             term = e["effective"]
         job.update(e.get("changes") or {})
     active = hire is not None and (

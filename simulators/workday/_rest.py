@@ -17,6 +17,7 @@ from . import _staffing_views as SV
 from ._errors import invalid, not_found
 from ._model import (
     COST_CENTER,
+    JOB_CHANGE,
     JOB_PROFILE,
     LOCATION,
     ORG,
@@ -28,7 +29,6 @@ from ._model import (
     resolve,
     worker_name,
 )
-from ._records import JOB_CHANGE
 from ._wire import JSON_CT, bool_arg, json_response, paged, paging, parse_date
 
 if TYPE_CHECKING:
@@ -209,16 +209,7 @@ class RestResources:
             ORG,
             "Proposed Supervisory Organization is required.",
         )
-        if org.get("inactive"):
-            raise invalid("Supervisory Organization must be active.", "supervisoryOrganization")
-        wtype = rec.get("workerType") or "Employee"
-        if (wtype == "Employee" and reason.get("isForEmployee") is False) or (
-            wtype != "Employee" and reason.get("isForContingentWorker") is False
-        ):
-            raise invalid(
-                "Reason is not valid for the worker type (Employee or Contingent Worker).",
-                "jobChangeReason",
-            )
+        self.bp.rules.check_job_change(rec, reason, org)
         effective = (
             parse_date(body["effective"], "effective")
             if body.get("effective") is not None
