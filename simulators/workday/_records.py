@@ -80,29 +80,23 @@ class BusinessProcesses:
     ) -> dict[str, Any]:
         job = {"jobType": "Regular", "timeType": "Full time", "fte": 1.0, **job}
         e = self.entry(tenant, HIRE, effective, job, reason)
-        now = tenant.clock.time()
-        store = tenant.store
-        with store.transaction():
-            key = history.add(store, rec["id"], e)
-            store.insert(WORKER, rec["id"], rec, e["completedOn"], at=now, origin=f"bp:{key}")
+        self._write(tenant, rec, e, new=True)
         return e
 
-    def _write(self, tenant: Tenant, rec: dict[str, Any], e: dict[str, Any]) -> None:
-        """Keep event ``e`` and write the worker once, the write its notification follows."""
-        now = tenant.clock.time()
-        store = tenant.store
+    def _write(
+        self, tenant: Tenant, rec: dict[str, Any], e: dict[str, Any], new: bool = False
+    ) -> None:
+        """Keep event ``e`` and write the worker once (inserted when ``new``), in one
+        transaction: the worker's write is the change its notification follows."""
+        now, stamp, store = tenant.clock.time(), e["completedOn"], tenant.store
         with store.transaction():
-            key = history.add(store, rec["id"], e)
-            store.update(
-                WORKER,
-                rec["id"],
-                rec,
-                rec,
-                e["completedOn"],
-                changed_fields=[],
-                at=now,
-                origin=f"bp:{key}",
-            )
+            origin = "bp:" + history.add(store, rec["id"], e)
+            if new:
+                store.insert(WORKER, rec["id"], rec, stamp, at=now, origin=origin)
+            else:
+                store.update(
+                    WORKER, rec["id"], rec, rec, stamp, changed_fields=[], at=now, origin=origin
+                )
 
     def _employment(
         self, tenant: Tenant, rec: dict[str, Any], employment: list[dict[str, Any]] | None
