@@ -138,7 +138,9 @@ class Ledger:
         missing = []
         for kind, employee, psa_user in keys:
             rows = self._records("hcm", "Worker", employeeId=str(employee))
-            timeline = rows[0].get("timeline", []) if rows else []
+            timeline = (
+                self._records("hcm", "BusinessProcessEvent", worker=rows[0]["id"]) if rows else []
+            )
             if kind == "hire":
                 ok = bool(rows)
                 stored += ok

@@ -150,6 +150,29 @@ class KantataAuth:
         }
         return Response(302, b"", [("location", f"{redirect_uri}{sep}{urlencode(params)}")])
 
+    def _live_grant(self, grant: str, form: dict[str, Any], tenant: Tenant) -> bool:
+        """Whether the form's code (for its redirect URI) or refresh token is a live grant of
+        ``tenant``; a code is used up by the exchange."""
+        if grant == "authorization_code":
+            code = self.tokens.lookup(str(form.get("code") or ""))
+            if (
+                code is None
+                or code.kind != "code"
+                or code.tenant != tenant.name
+                or code.state(tenant.clock.time()) != "valid"
+                or code.extra.get("redirect_uri") != str(form.get("redirect_uri") or "")
+            ):
+                return False
+            code.revoked = True
+            return True
+        refresh = self.tokens.lookup(str(form.get("refresh_token") or ""))
+        return (
+            refresh is not None
+            and refresh.kind == "refresh"
+            and refresh.tenant == tenant.name
+            and not refresh.revoked
+        )
+
     def token(self, req: Request) -> Response:
         """POST /oauth/token: authorization_code or refresh_token grants (form or JSON body)."""
         form: dict[str, Any]
@@ -177,45 +200,21 @@ class KantataAuth:
                 "Client authentication failed due to unknown client, no client "
                 "authentication included, or unsupported authentication method.",
             )
-        tokens = self.tokens
-        if grant == "authorization_code":
-            code = tokens.lookup(str(form.get("code") or ""))
-            if (
-                code is None
-                or code.kind != "code"
-                or code.tenant != tenant.name
-                or code.state(tenant.clock.time()) != "valid"
-                or code.extra.get("redirect_uri") != str(form.get("redirect_uri") or "")
-            ):
-                return _oauth_error(
-                    "invalid_grant",
-                    "The provided authorization grant is invalid, expired, revoked, "
-                    "does not match the redirection URI used in the authorization request, or was "
-                    "issued to another client.",
-                    400,
-                )
-            code.revoked = True
-        elif grant == "refresh_token":
-            refresh = tokens.lookup(str(form.get("refresh_token") or ""))
-            if (
-                refresh is None
-                or refresh.kind != "refresh"
-                or refresh.tenant != tenant.name
-                or refresh.revoked
-            ):
-                return _oauth_error(
-                    "invalid_grant",
-                    "The provided authorization grant is invalid, expired, revoked, "
-                    "does not match the redirection URI used in the authorization request, or was "
-                    "issued to another client.",
-                    400,
-                )
-        else:
+        if grant not in ("authorization_code", "refresh_token"):
             return _oauth_error(
                 "unsupported_grant_type",
                 "The authorization grant type is not supported by the authorization server.",
                 400,
             )
+        if not self._live_grant(grant, form, tenant):
+            return _oauth_error(
+                "invalid_grant",
+                "The provided authorization grant is invalid, expired, revoked, "
+                "does not match the redirection URI used in the authorization request, or was "
+                "issued to another client.",
+                400,
+            )
+        tokens = self.tokens
         access = tokens.issue(
             tenant.name,
             self.settings.api_user_id,

@@ -28,24 +28,24 @@ def workspace_budget(conn: sqlite3.Connection, ws: dict[str, Any]) -> Budget:
         "THEN json_extract(data,'$.time_in_minutes') * json_extract(data,'$.rate_in_cents') / 60.0 END), 0), "
         "coalesce(sum(CASE WHEN json_extract(data,'$.billable') THEN json_extract(data,'$.time_in_minutes') END), 0), "
         "coalesce(sum(CASE WHEN NOT json_extract(data,'$.billable') THEN json_extract(data,'$.time_in_minutes') END), 0) "
-        "FROM records INDEXED BY ix_time_entries__workspace_id WHERE type = 'time_entries' AND deleted = 0 AND json_extract(data,'$.workspace_id') = ?",
+        "FROM records INDEXED BY kt_time_entries__workspace_id WHERE type = 'time_entries' AND deleted = 0 AND json_extract(data,'$.workspace_id') = ?",
         (wid,),
     ).fetchone()
     expenses, billable_expenses = conn.execute(
         "SELECT coalesce(sum(json_extract(data,'$.amount_in_cents')), 0), coalesce(sum(CASE WHEN "
         "json_extract(data,'$.is_billable') THEN json_extract(data,'$.amount_in_cents') END), 0) FROM records "
-        "INDEXED BY ix_expenses__workspace_id WHERE type = 'expenses' AND deleted = 0 AND json_extract(data,'$.workspace_id') = ?",
+        "INDEXED BY kt_expenses__workspace_id WHERE type = 'expenses' AND deleted = 0 AND json_extract(data,'$.workspace_id') = ?",
         (wid,),
     ).fetchone()
     active = conn.execute(
-        "SELECT count(*) FROM records INDEXED BY ix_timesheet_submissions__workspace_id "
+        "SELECT count(*) FROM records INDEXED BY kt_timesheet_submissions__workspace_id "
         "WHERE type = 'timesheet_submissions' AND deleted = 0 AND "
         "json_extract(data,'$.workspace_id') = ? AND json_extract(data,'$.status') IN ('pending','approved')",
         (wid,),
     ).fetchone()[0]
     done, total = conn.execute(
         "SELECT coalesce(sum(CASE WHEN json_extract(data,'$.state') = 'completed' THEN 1 END), 0), count(*) "
-        "FROM records INDEXED BY ix_stories__workspace_id WHERE type = 'stories' AND deleted = 0 AND json_extract(data,'$.workspace_id') = ?",
+        "FROM records INDEXED BY kt_stories__workspace_id WHERE type = 'stories' AND deleted = 0 AND json_extract(data,'$.workspace_id') = ?",
         (wid,),
     ).fetchone()
     used = round(time_used)

@@ -56,7 +56,12 @@ def apply(
     ``extra`` holds values computed for optional properties (used only when asked)."""
     for name, value in _FIXED.get(collection, {}).items():
         out.setdefault(name, value)
-    for name in optional_fields(collection):
+    optional = optional_fields(collection)
+    if not asked:  # the common answer: every optional property left out
+        for name in optional.intersection(out):
+            del out[name]
+        return
+    for name in optional:
         if name in asked:
             if name not in out:
                 out[name] = extra.get(name)

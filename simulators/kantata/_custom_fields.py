@@ -12,6 +12,7 @@ from ._model import Assoc, Resource
 
 if TYPE_CHECKING:
     from ._records import Ctx, Records
+    from ._rule_table import Rec
 
 _STAMPS = {"created_at": None, "updated_at": None}
 VALUE_TYPES = ("string", "date", "number", "currency", "single", "multi")
@@ -148,12 +149,7 @@ class CustomFieldRules:
             problems.append(("subject_type", "Subject type is not included in the list"))
 
     def update_custom_field_sets(
-        self,
-        ctx: Ctx,
-        old: dict[str, Any],
-        rec: dict[str, Any],
-        v: dict[str, Any],
-        problems: Problems,
+        self, ctx: Ctx, old: Rec, rec: Rec, v: Rec, problems: Problems
     ) -> None:
         self.create_custom_field_sets(ctx, rec, v, problems)
 
@@ -234,12 +230,7 @@ class CustomFieldRules:
         self._value(ctx, field, rec, problems)
 
     def update_custom_field_values(
-        self,
-        ctx: Ctx,
-        old: dict[str, Any],
-        rec: dict[str, Any],
-        v: dict[str, Any],
-        problems: Problems,
+        self, ctx: Ctx, old: Rec, rec: Rec, v: Rec, problems: Problems
     ) -> None:
         field = self.r.get(ctx, "custom_fields", rec.get("custom_field_id"))
         if field is not None:

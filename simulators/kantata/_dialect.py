@@ -26,6 +26,7 @@ from . import _load
 from ._auth import CREDS_KEY, KantataAuth
 from ._errors import method_not_allowed, not_found, payload_too_large, rate_limited
 from ._feed import build_event, change_key
+from ._indexes import ensure_indexes
 from ._limits import LIMITED_ENDPOINTS, EndpointBuckets
 from ._model import Catalog
 from ._records import Records
@@ -67,11 +68,7 @@ class KantataDialect(Dialect):
 
     def setup_tenant(self, tenant: Tenant) -> None:
         store = tenant.store
-        for name in ("workspace_id", "user_id", "story_id", "subject_id"):
-            store.ensure_index(name)
-        # per-type indexes the budget roll-up names explicitly (INDEXED BY)
-        for collection in ("time_entries", "expenses", "timesheet_submissions", "stories"):
-            store.ensure_index("workspace_id", collection)
+        ensure_indexes(store, self.records.indexes)
         seed_tenant(tenant, self.settings, self.tenants)
         state_of(tenant).bucket = None
         self.auth.tenant_credentials(tenant)

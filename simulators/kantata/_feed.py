@@ -19,12 +19,6 @@ if TYPE_CHECKING:
 _OPS = {"create": "created", "update": "updated", "delete": "deleted", "undelete": "created"}
 
 
-def _public(data: dict[str, Any] | None) -> dict[str, Any] | None:
-    if data is None:
-        return None
-    return {k: v for k, v in data.items() if not k.startswith("_")}
-
-
 def change_key(change: Change) -> str:
     """Identifies the subscribed event kept for ``change`` (the webhook payload is the same)."""
     return f"{change.type}/{change.id}/{change.op}/{change.at!r}"
@@ -58,8 +52,8 @@ def build_event(
     elif change.op == "create":
         changes = {
             k: [None, v]
-            for k, v in (_public(change.data) or {}).items()
-            if v is not None and k != "id"
+            for k, v in change.data.items()
+            if v is not None and k != "id" and k[:1] != "_"
         }
     user = change.origin or fallback_user
     stamp = iso_timestamp(change.at or tenant.clock.time())

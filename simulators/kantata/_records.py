@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -12,6 +12,7 @@ from simulators.engine import Change, Tenant, json_path, type_literal
 from ._coerce import Problems, coerce
 from ._errors import not_found, validation_error
 from ._feed import build_event, change_key
+from ._indexes import index_names
 from ._model import Catalog, Resource
 from ._render import Presenter
 from ._rule_table import NO_RULES, ResourceRules, checked, rule_table
@@ -28,10 +29,17 @@ class Ctx:
 
     tenant: Tenant
     user_id: str
+    #: (collection, id) -> (the store's change count, the record as its event showed it)
+    shown: dict[tuple[str, str], tuple[int, dict[str, Any]]] = field(default_factory=dict)
 
     @property
     def conn(self) -> Any:
         return self.tenant.store.conn
+
+    def still_shown(self) -> dict[tuple[str, str], dict[str, Any]]:
+        """Records whose event shape is still current: nothing was written after it."""
+        now = self.conn.total_changes
+        return {key: shaped for key, (n, shaped) in self.shown.items() if n == now}
 
     def now(self) -> float:
         return self.tenant.clock.time()
@@ -52,6 +60,8 @@ class Records:
         self.rules = Rules(self)
         #: each collection's hooks, from one table checked against the catalogue
         self.resource_rules = checked(rule_table(self.rules), catalog.by_collection)
+        #: (collection, reference field) -> its partial index (``_indexes``)
+        self.indexes = index_names(catalog)
 
     def rules_of(self, res: Resource) -> ResourceRules:
         return self.resource_rules.get(res.collection, NO_RULES)
@@ -72,7 +82,10 @@ class Records:
     def find(self, ctx: Ctx, collection: str, **match: Any) -> list[dict[str, Any]]:
         if match:
             # through a partial index on the first key: SQLite would otherwise scan the type
-            index = ctx.tenant.store.ensure_index(next(iter(match)), collection)
+            first = next(iter(match))
+            index = self.indexes.get((collection, first)) or ctx.tenant.store.ensure_index(
+                first, collection
+            )
             sql = f"SELECT data FROM records INDEXED BY {index} WHERE type = {type_literal(collection)}"
         else:
             sql = f"SELECT data FROM records WHERE type = {type_literal(collection)}"
@@ -109,6 +122,14 @@ class Records:
             ctx.tenant.store.insert(
                 "subscribed_events", eid, ev, ev["created_at"], at=change.at, emit=False
             )
+            rules = self.rules_of(res)
+            if (
+                ev["current_payload"] is not None
+                and rules.after_create is rules.after_update is None
+            ):
+                # the answer to the write shows the same shape unless a later write changes it
+                key = (res.collection, change.id)
+                ctx.shown[key] = (ctx.conn.total_changes, ev["current_payload"])
 
     def create(self, ctx: Ctx, res: Resource, attrs: Any) -> dict[str, Any]:
         values, problems = coerce(res, "create", attrs, self.settings.reject_unknown_fields)
@@ -282,12 +303,18 @@ ID_BLOCK = 10_000_000
 ID_BASE_KEY = "kantata.id_base"
 
 
+#: the next id in one statement: the meta row counts up (its JSON text is a plain number)
+_NEXT_ID = (
+    "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET"
+    " value = CAST(value AS INTEGER) + 1 RETURNING value"
+)
+
+
 def next_id(tenant: Tenant, collection: str) -> int:
     """Kantata ids per collection, kept in the tenant's meta table (transactional, snapshotted)."""
-    key = f"kantata.seq.{collection}"
-    value = int(tenant.store.meta_get(key) or state_of(tenant).id_base) + 1
-    tenant.store.meta_set(key, value)
-    return value
+    first = str(state_of(tenant).id_base + 1)
+    row = tenant.store.conn.execute(_NEXT_ID, (f"kantata.seq.{collection}", first)).fetchone()
+    return int(row[0])
 
 
 def bump_ids(tenant: Tenant, collection: str, top: int) -> None:

@@ -39,12 +39,15 @@ class Presenter:
         tenant: Tenant,
         includes: list[str],
         optional_fields: set[str] | None = None,
+        shown: dict[tuple[str, str], dict[str, Any]] | None = None,
     ) -> None:
         self.catalog = catalog
         self.settings = settings
         self.tenant = tenant
         self.includes = includes
         self.optional_fields = optional_fields or set()
+        #: records shaped already in this request (by their change event), still current
+        self.shown = shown or {}
         #: per workspace, its story tree and time roll-ups (built once per request)
         self._trees: dict[str, _StoryTree] = {}
 
@@ -69,8 +72,12 @@ class Presenter:
     def shape(
         self, res: Resource, rec: dict[str, Any], included: set[str] | None = None
     ) -> dict[str, Any]:
+        if not included and not self.optional_fields and self.shown:
+            hit = self.shown.get((res.collection, rec["id"]))
+            if hit is not None:
+                return hit
         included = included or set()
-        out = {k: v for k, v in rec.items() if not k.startswith("_")}
+        out = {k: v for k, v in rec.items() if k[:1] != "_"}
         for name, assoc in res.assocs.items():
             if not assoc.collection or assoc.reverse or assoc.through or assoc.polymorphic:
                 continue  # computed associations appear only when included
@@ -452,7 +459,7 @@ class _StoryTree:
             "'$.billable') THEN json_extract(data,'$.time_in_minutes') END),0), coalesce(sum("
             "CASE WHEN json_extract(data,'$.billable') AND json_extract(data,'$.approved') THEN "
             "json_extract(data,'$.time_in_minutes') * json_extract(data,'$.rate_in_cents') / 60.0 "
-            "END),0) FROM records INDEXED BY ix_time_entries__workspace_id WHERE type = "
+            "END),0) FROM records INDEXED BY kt_time_entries__workspace_id WHERE type = "
             "'time_entries' AND deleted = 0 AND json_extract(data,'$.workspace_id') = ? "
             "AND json_extract(data,'$.story_id') IS NOT NULL GROUP BY 1",
             (workspace_id,),

@@ -44,7 +44,7 @@ class Handlers:
         assert req.tenant is not None
         return Ctx(req.tenant, str(req.principal or self.settings.api_user_id))
 
-    def presenter(self, req: Request, tenant: Tenant) -> Presenter:
+    def presenter(self, req: Request, tenant: Tenant, ctx: Ctx | None = None) -> Presenter:
         return Presenter(
             self.catalog,
             self.settings,
@@ -53,6 +53,7 @@ class Handlers:
             parse_optional_fields(
                 req.query.get("optional_fields", []) + req.query.get("optional_fields[]", [])
             ),
+            ctx.still_shown() if ctx is not None else None,
         )
 
     def _id(self, req: Request) -> str:
@@ -61,9 +62,12 @@ class Handlers:
             raise not_found()
         return str(int(rid))
 
-    def respond(self, req: Request, res: Resource, records: list[dict[str, Any]]) -> Response:
+    def respond(
+        self, req: Request, res: Resource, records: list[dict[str, Any]], ctx: Ctx | None = None
+    ) -> Response:
+        """The envelope of ``records``; ``ctx`` of a write lends the shapes its events made."""
         assert req.tenant is not None
-        p = self.presenter(req, req.tenant)
+        p = self.presenter(req, req.tenant, ctx)
         n = len(records)
         return json_response(p.envelope(res, records, n, 1, max(n, 1)))
 
@@ -146,7 +150,7 @@ class Handlers:
                             ]
                         ) from None
                     raise
-        return self.respond(req, res, created)
+        return self.respond(req, res, created, ctx)
 
     def update(self, req: Request, res: Resource) -> Response:
         ctx = self.ctx(req)
@@ -157,7 +161,7 @@ class Handlers:
             raise bad_request(f"param is missing or the value is empty: {res.singular}")
         with ctx.tenant.store.transaction():
             rec = self.records.update(ctx, res, rid, body[res.singular])
-        return self.respond(req, res, [rec])
+        return self.respond(req, res, [rec], ctx)
 
     def delete(self, req: Request, res: Resource) -> Response:
         ctx = self.ctx(req)

@@ -37,15 +37,39 @@ class ResourceRules:
 NO_RULES = ResourceRules()
 
 
+def on_create(
+    check: Callable[[Ctx, Rec, Problems], None],
+) -> Callable[[Ctx, Rec, Rec, Problems], None]:
+    """A create hook of a check that needs only the new record."""
+
+    def hook(ctx: Ctx, rec: Rec, given: Rec, problems: Problems) -> None:
+        check(ctx, rec, problems)
+
+    return hook
+
+
+def on_update(
+    check: Callable[[Ctx, Rec, Problems], None],
+) -> Callable[[Ctx, Rec, Rec, Rec, Problems], None]:
+    """An update hook of a check that needs only the new record (not the old, not the input)."""
+
+    def hook(ctx: Ctx, old: Rec, rec: Rec, given: Rec, problems: Problems) -> None:
+        check(ctx, rec, problems)
+
+    return hook
+
+
 def rule_table(r: Rules) -> dict[str, ResourceRules]:
     """The collection -> hooks table of the catalogue."""
     return {
         "workspaces": ResourceRules(create=r.create_workspaces, update=r.update_workspaces),
-        "stories": ResourceRules(create=r.create_stories, update=r.update_stories),
+        "stories": ResourceRules(create=r.create_stories, update=on_update(r.check_story)),
         "workspace_resources": ResourceRules(
             create=r.create_workspace_resources, update=r.update_workspace_resources
         ),
-        "assignments": ResourceRules(create=r.create_assignments, update=r.update_assignments),
+        "assignments": ResourceRules(
+            create=on_create(r.check_assignment), update=on_update(r.check_assignment)
+        ),
         "time_entries": ResourceRules(
             create=r.create_time_entries,
             update=r.update_time_entries,

@@ -16,6 +16,7 @@ from ._state import state_of
 
 if TYPE_CHECKING:
     from ._records import Ctx, Records
+    from ._rule_table import Rec
 
 STORY_TYPES = ("task", "deliverable", "milestone", "issue")
 STORY_STATES = ("not started", "started", "needs feedback", "blocked", "completed")
@@ -103,14 +104,7 @@ class Rules(CustomFieldRules, InvoiceItemRules):
         if not rec.get("currency"):
             rec["currency"] = self.s.default_currency
 
-    def update_workspaces(
-        self,
-        ctx: Ctx,
-        old: dict[str, Any],
-        rec: dict[str, Any],
-        v: dict[str, Any],
-        problems: Problems,
-    ) -> None:
+    def update_workspaces(self, ctx: Ctx, old: Rec, rec: Rec, v: Rec, problems: Problems) -> None:
         self._workspace_common(ctx, rec, v, problems)
         if rec.get("require_time_approvals") is None:
             rec["require_time_approvals"] = old.get("require_time_approvals")
@@ -158,19 +152,10 @@ class Rules(CustomFieldRules, InvoiceItemRules):
         rec["creator_id"] = ctx.user_id
         if v.get("position") is None and ws is not None:
             rec["position"] = len(self.r.find(ctx, "stories", workspace_id=ws["id"])) + 1
-        self._story_common(ctx, rec, problems)
+        self.check_story(ctx, rec, problems)
 
-    def update_stories(
-        self,
-        ctx: Ctx,
-        old: dict[str, Any],
-        rec: dict[str, Any],
-        v: dict[str, Any],
-        problems: Problems,
-    ) -> None:
-        self._story_common(ctx, rec, problems)
-
-    def _story_common(self, ctx: Ctx, rec: dict[str, Any], problems: Problems) -> None:
+    def check_story(self, ctx: Ctx, rec: dict[str, Any], problems: Problems) -> None:
+        """A story's values, on create and on update."""
         if rec.get("story_type") not in STORY_TYPES:
             problems.append(("story_type", "Story type is not included in the list"))
         if rec.get("state") not in STORY_STATES:
@@ -214,12 +199,7 @@ class Rules(CustomFieldRules, InvoiceItemRules):
         self._resource_common(ctx, rec, v, problems, ws)
 
     def update_workspace_resources(
-        self,
-        ctx: Ctx,
-        old: dict[str, Any],
-        rec: dict[str, Any],
-        v: dict[str, Any],
-        problems: Problems,
+        self, ctx: Ctx, old: Rec, rec: Rec, v: Rec, problems: Problems
     ) -> None:
         ws = self.r.get(ctx, "workspaces", rec.get("workspace_id"))
         self._resource_common(ctx, rec, v, problems, ws)
@@ -261,22 +241,8 @@ class Rules(CustomFieldRules, InvoiceItemRules):
                 ctx, ws.get("rate_card_id"), rec.get("role_id")
             )
 
-    def create_assignments(
-        self, ctx: Ctx, rec: dict[str, Any], v: dict[str, Any], problems: Problems
-    ) -> None:
-        self._assignment_common(ctx, rec, problems)
-
-    def update_assignments(
-        self,
-        ctx: Ctx,
-        old: dict[str, Any],
-        rec: dict[str, Any],
-        v: dict[str, Any],
-        problems: Problems,
-    ) -> None:
-        self._assignment_common(ctx, rec, problems)
-
-    def _assignment_common(self, ctx: Ctx, rec: dict[str, Any], problems: Problems) -> None:
+    def check_assignment(self, ctx: Ctx, rec: dict[str, Any], problems: Problems) -> None:
+        """An assignment's story, assignee and resource, on create and on update."""
         story = self.r.get(ctx, "stories", rec.get("story_id"))
         if story is None:
             problems.append(("story_id", "Story is invalid"))
@@ -308,14 +274,7 @@ class Rules(CustomFieldRules, InvoiceItemRules):
         rec["_created_by"] = ctx.user_id
         self._time_common(ctx, rec, v, problems, creating=True)
 
-    def update_time_entries(
-        self,
-        ctx: Ctx,
-        old: dict[str, Any],
-        rec: dict[str, Any],
-        v: dict[str, Any],
-        problems: Problems,
-    ) -> None:
+    def update_time_entries(self, ctx: Ctx, old: Rec, rec: Rec, v: Rec, problems: Problems) -> None:
         why = self._locked(ctx, old)
         if why is not None:
             problems.append((None, f"Time entry {why}"))
@@ -392,14 +351,7 @@ class Rules(CustomFieldRules, InvoiceItemRules):
             rec["is_billable"] = v["billable"]
         self._expense_common(ctx, rec, problems, ws)
 
-    def update_expenses(
-        self,
-        ctx: Ctx,
-        old: dict[str, Any],
-        rec: dict[str, Any],
-        v: dict[str, Any],
-        problems: Problems,
-    ) -> None:
+    def update_expenses(self, ctx: Ctx, old: Rec, rec: Rec, v: Rec, problems: Problems) -> None:
         if old.get("is_invoiced"):
             problems.append((None, "Expense has been invoiced and cannot be changed"))
             return
@@ -529,14 +481,7 @@ class Rules(CustomFieldRules, InvoiceItemRules):
         extra = self.nested_items(ctx, rec, v, problems)
         self._invoice_lines(ctx, rec, None, problems, extra)
 
-    def update_invoices(
-        self,
-        ctx: Ctx,
-        old: dict[str, Any],
-        rec: dict[str, Any],
-        v: dict[str, Any],
-        problems: Problems,
-    ) -> None:
+    def update_invoices(self, ctx: Ctx, old: Rec, rec: Rec, v: Rec, problems: Problems) -> None:
         if ("time_entry_ids" in v or "expense_ids" in v) and not old.get("draft"):
             problems.append((None, "Line items can only be changed on a draft invoice"))
             return

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 from simulators.engine import ConfigError, HttpError, Request, Response, Tenant
 
-from ._errors import invalid, not_found
+from ._errors import invalid
 from ._ids import fixed_wid, new_wid
-from ._wire import json_response, paged, parse_date, wd_datetime
+from ._wire import item_or_page, json_response, paged, parse_date, wd_datetime
 
 if TYPE_CHECKING:
     from ._rest import RestResources
@@ -133,13 +133,7 @@ class Absence:
         t = req.tenant
         assert t is not None
         rows = [self.common_entry(c, r) for r in self.entries(t, v.id)]
-        sub = req.params.get("sub")
-        if sub is not None:
-            hit = next((r for r in rows if r["id"] == sub), None)
-            if hit is None:
-                raise not_found(f"No time off entry with id {sub[:64]}")
-            return json_response(hit)
-        return paged(req, rows, self.settings)
+        return item_or_page(req, rows, self.settings, "No time off entry with id {}")
 
     def request_time_off(self, req: Request) -> Response:
         c = self.rest.ctx(req)

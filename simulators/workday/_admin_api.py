@@ -19,9 +19,10 @@ from simulators.engine import (
     admin_json,
 )
 
+from . import _history as history
 from ._load import _date
-from ._model import REASON, Directory
-from ._records import BP_TYPES, JOB_INPUT, PERSON_FIELDS, TERMINATION, check_fields, normalize_job
+from ._model import BP_TYPES, REASON, TERMINATION, Directory, worker_name
+from ._rules import JOB_INPUT, PERSON_FIELDS, check_fields, normalize_job
 
 if TYPE_CHECKING:
     from ._auth import WorkdayAuth
@@ -87,7 +88,7 @@ class WorkdayAdmin:
             {
                 "worker": {
                     "id": rec["id"],
-                    "descriptor": f"{rec.get('firstName', '')} {rec.get('lastName', '')}".strip(),
+                    "descriptor": worker_name(rec),
                     "employeeId": rec.get("employeeId"),
                 },
                 "event": {
@@ -146,4 +147,5 @@ class WorkdayAdmin:
         rec = d.worker_record(req.params["id"])
         if rec is None:
             raise HttpError(404, "NOT_FOUND", f"no worker {req.params['id']!r}")
-        return Response.json({"worker": rec["id"], "timeline": rec.get("timeline", [])})
+        found = sorted(history.events(t.store, rec["id"]), key=lambda e: e["seq"])
+        return Response.json({"worker": rec["id"], "timeline": [history.entry(e) for e in found]})

@@ -21,6 +21,7 @@ from simulators.engine import (
     index_name,
 )
 
+from . import _history as history
 from ._absence import Absence
 from ._admin_api import WorkdayAdmin
 from ._auth import WorkdayAuth
@@ -33,6 +34,7 @@ from ._raas import CustomReports
 from ._records import BusinessProcesses
 from ._rest import RestResources, version_check
 from ._routes import add_routes
+from ._rules import BusinessRules
 from ._seed import seed_tenant
 from ._settings import WorkdaySettings
 from ._soap_notify import HEADERS as SOAP_HEADERS
@@ -56,7 +58,7 @@ class WorkdayDialect(Dialect):
         super().__init__()
         self.settings = settings or WorkdaySettings()
         self.settings.validate()
-        self.bp = BusinessProcesses(self.settings.terminated_after_termination_date)
+        self.bp = BusinessProcesses(BusinessRules(self.settings.terminated_after_termination_date))
         self.loader = BulkLoader(self.bp)
         self.rest = RestResources(self.bp, self.settings)
         self.raas = CustomReports(self.settings)
@@ -97,6 +99,7 @@ class WorkdayDialect(Dialect):
         for f in ("employeeId", "code", "name"):
             store.conn.execute(f"DROP INDEX IF EXISTS {index_name(f)}")
         store.ensure_index("employeeId", WORKER)
+        history.migrate(store)
         self.auth.credentials(tenant)
         seed_tenant(tenant)
         state_of(tenant).limit = None
@@ -158,12 +161,10 @@ class WorkdayDialect(Dialect):
     ) -> tuple[str, dict[str, Any]] | None:
         if not self.wants_event(tenant, change):
             return None
-        event_id = change.origin[3:]
-        entry = next(
-            (e for e in change.data.get("timeline", ()) if e.get("eventId") == event_id), None
-        )
-        if entry is None:
+        stored = tenant.store.get(history.EVENT, change.origin[3:])
+        if stored is None:
             return None
+        entry = history.entry(stored)
         base = self.base_url()
         payload = notification(self.auth.wd_tenant(tenant), base, change.data, entry)
         return f"workday/businessProcess/{entry['type']}", payload

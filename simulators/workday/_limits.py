@@ -8,7 +8,7 @@ from typing import Any
 
 from simulators.engine import Clock, ConfigError, TokenBucket
 
-from ._records import check_fields
+from ._rules import check_fields
 
 
 @dataclass(slots=True)

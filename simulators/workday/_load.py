@@ -12,17 +12,21 @@ from typing import Any
 
 from simulators.engine import ConfigError, Tenant
 
+from . import _history as history
 from ._ids import is_wid, new_wid
-from ._model import COST_CENTER, JOB_PROFILE, LOCATION, ORG, REASON, WORKER, Directory
-from ._records import (
+from ._model import (
+    COST_CENTER,
     HIRE,
-    JOB_INPUT,
-    PERSON_FIELDS,
+    JOB_PROFILE,
+    LOCATION,
+    ORG,
+    REASON,
     TERMINATION,
-    BusinessProcesses,
-    check_fields,
-    normalize_job,
+    WORKER,
+    Directory,
 )
+from ._records import BusinessProcesses
+from ._rules import JOB_INPUT, PERSON_FIELDS, check_fields, normalize_job
 from ._wire import wd_datetime
 
 _ALIASES = {
@@ -86,12 +90,17 @@ class BulkLoader:
         if not all(isinstance(r, dict) for r in records):
             raise ConfigError("every record must be a JSON object")
         d = Directory(tenant, tenant.clock.now().date().isoformat())
+        events: list[tuple[str, str, dict[str, Any]]] = []
         rows = (
-            self._workers(tenant, d, records)
+            self._workers(tenant, d, records, events)
             if t == WORKER
             else self._reference(tenant, d, t, records)
         )
-        tenant.store.bulk_insert(t, [(r["id"], wd_datetime(tenant.clock.time()), r) for r in rows])
+        stamp = wd_datetime(tenant.clock.time())
+        with tenant.store.transaction():
+            tenant.store.bulk_insert(t, [(r["id"], stamp, r) for r in rows])
+            if events:
+                tenant.store.bulk_insert(history.EVENT, events)
         return [r["id"] for r in rows]
 
     def _reference(
@@ -134,8 +143,13 @@ class BulkLoader:
         return out
 
     def _workers(
-        self, tenant: Tenant, d: Directory, records: list[dict[str, Any]]
+        self,
+        tenant: Tenant,
+        d: Directory,
+        records: list[dict[str, Any]],
+        events: list[tuple[str, str, dict[str, Any]]],
     ) -> list[dict[str, Any]]:
+        """The workers' records; their hire (and termination) events go to ``events``."""
         out = []
         seen: set[str] = set()
         allowed = PERSON_FIELDS | JOB_INPUT | {"hireDate", "terminationDate"}
@@ -147,11 +161,12 @@ class BulkLoader:
             seen.add(rec["employeeId"])
             hire = _date(r.get("hireDate") or d.asof, "hireDate")
             job = {"jobType": "Regular", "timeType": "Full time", "fte": 1.0, **normalize_job(d, r)}
-            rec["timeline"].append(self.bp.entry(tenant, HIRE, hire, job))
+            timeline = [self.bp.entry(tenant, HIRE, hire, job)]
             if r.get("terminationDate"):
                 term = _date(r["terminationDate"], "terminationDate")
                 if term < hire:
                     raise ConfigError("terminationDate is before hireDate")
-                rec["timeline"].append(self.bp.entry(tenant, TERMINATION, term, {}))
+                timeline.append(self.bp.entry(tenant, TERMINATION, term, {}))
+            events.extend(history.rows(rec["id"], timeline))
             out.append(rec)
         return out

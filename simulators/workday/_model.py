@@ -1,9 +1,10 @@
 """The tenant's HCM data and its effective-dated view.
 
-Workers keep a timeline of business-process entries (hire, job change, compensation
-change, termination), each with an effective date. Nothing is overwritten: reading a
-worker resolves the timeline as of a date (the tenant clock's today by default), so a
-future-dated change shows only once the clock reaches its effective date.
+Workers keep a history of business-process events (hire, job change, compensation
+change, termination; records of their own, see ``_history``), each with an effective date.
+Nothing is overwritten: reading a worker resolves the events as of a date (the tenant
+clock's today by default), so a future-dated change shows only once the clock reaches its
+effective date.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from typing import Any
 
 from simulators.engine import Tenant
 
+from . import _history as history
 from ._ids import fixed_wid, is_wid
 
-WORKER = "Worker"
+WORKER = history.WORKER
 ORG = "SupervisoryOrganization"
 JOB_PROFILE = "JobProfile"
 LOCATION = "Location"
@@ -41,6 +43,13 @@ JOB_FIELDS = (
 )
 COMP_FIELDS = frozenset({"costRate", "currency", "fte", "scheduledWeeklyHours"})
 
+#: the business processes the simulator runs
+HIRE = "Hire"
+JOB_CHANGE = "Job Change"
+COMP_CHANGE = "Request Compensation Change"
+TERMINATION = "Termination"
+BP_TYPES = (HIRE, JOB_CHANGE, COMP_CHANGE, TERMINATION)
+
 #: organization types the simulator knows, (key, descriptor)
 ORG_TYPES = (("supervisory", "Supervisory"), ("costcenter", "Cost Center"))
 
@@ -58,6 +67,8 @@ class WorkerView:
     hire_date: str | None
     termination_date: str | None
     active: bool
+    #: the worker's business-process events in the order they apply
+    events: list[dict[str, Any]]
 
     @property
     def id(self) -> str:
@@ -65,26 +76,33 @@ class WorkerView:
 
     @property
     def name(self) -> str:
-        return f"{self.rec.get('firstName', '')} {self.rec.get('lastName', '')}".strip()
+        return worker_name(self.rec)
 
 
-def resolve(rec: dict[str, Any], asof: str, terminated_after: bool = True) -> WorkerView:
-    """Apply the timeline entries effective on or before ``asof`` (YYYY-MM-DD)."""
+def worker_name(rec: dict[str, Any]) -> str:
+    """The worker's descriptor: first and last name."""
+    return f"{rec.get('firstName', '')} {rec.get('lastName', '')}".strip()
+
+
+def resolve(
+    rec: dict[str, Any], events: list[dict[str, Any]], asof: str, terminated_after: bool = True
+) -> WorkerView:
+    """Apply the events (in ``history.order``) effective on or before ``asof`` (YYYY-MM-DD)."""
     job: dict[str, Any] = {}
     hire: str | None = None
     term: str | None = None
-    for e in sorted(rec.get("timeline", ()), key=lambda e: (e["effective"], e["seq"])):
+    for e in events:
         if e["effective"] > asof:
             continue
-        if e["type"] == "Hire":
+        if e["type"] == HIRE:
             hire, term = e["effective"], None
-        elif e["type"] == "Termination":
+        elif e["type"] == TERMINATION:
             term = e["effective"]
         job.update(e.get("changes") or {})
     active = hire is not None and (
         term is None or (asof <= term if terminated_after else asof < term)
     )
-    return WorkerView(rec, job, hire, term, active)
+    return WorkerView(rec, job, hire, term, active, events)
 
 
 class Directory:
@@ -142,7 +160,11 @@ class Directory:
     def view(self, rec: dict[str, Any]) -> WorkerView:
         if self._views is not None and rec["id"] in self._views:
             return self._views[rec["id"]]
-        return resolve(rec, self.asof, self.terminated_after)
+        return resolve(rec, history.events(self.store, rec["id"]), self.asof, self.terminated_after)
+
+    def employment(self, rec: dict[str, Any]) -> list[dict[str, Any]]:
+        """The worker's hires and terminations (what a new process checks), in order."""
+        return history.events(self.store, rec["id"], employment_only=True)
 
     def views(self) -> dict[str, WorkerView]:
         """Every worker resolved as of the date, in employee id order."""
@@ -155,7 +177,11 @@ class Directory:
                     r["id"],
                 ),
             )
-            self._views = {r["id"]: resolve(r, self.asof, self.terminated_after) for r in recs}
+            found = history.all_events(self.store)
+            self._views = {
+                r["id"]: resolve(r, found.get(r["id"], []), self.asof, self.terminated_after)
+                for r in recs
+            }
         return self._views
 
     def worker_view(self, wid: str | None) -> WorkerView | None:

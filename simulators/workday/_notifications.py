@@ -25,6 +25,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ._model import worker_name
+
 _FIELD_NAMES = {
     "jobProfileId": "jobProfile",
     "supervisoryOrganizationId": "supervisoryOrganization",
@@ -37,7 +39,7 @@ _FIELD_NAMES = {
 def notification(
     wd_tenant: str, base_url: str, rec: dict[str, Any], entry: dict[str, Any]
 ) -> dict[str, Any]:
-    name = f"{rec.get('firstName', '')} {rec.get('lastName', '')}".strip()
+    name = worker_name(rec)
     body: dict[str, Any] = {
         "notificationType": "BUSINESS_PROCESS_COMPLETED",
         "tenant": wd_tenant,

@@ -17,6 +17,7 @@ from . import _staffing_views as SV
 from ._errors import invalid, not_found
 from ._model import (
     COST_CENTER,
+    JOB_CHANGE,
     JOB_PROFILE,
     LOCATION,
     ORG,
@@ -25,9 +26,10 @@ from ._model import (
     Directory,
     WorkerView,
     org_type_wid,
+    resolve,
+    worker_name,
 )
-from ._records import JOB_CHANGE
-from ._wire import JSON_CT, bool_arg, json_response, paged, paging, parse_date
+from ._wire import JSON_CT, bool_arg, item_or_page, json_response, paged, parse_date
 
 if TYPE_CHECKING:
     from ._records import BusinessProcesses
@@ -74,6 +76,15 @@ class RestResources:
             raise not_found(f"No worker with id {raw[:64]}")
         return v
 
+    def _employed(self, c: V.Ctx, raw: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """The worker and its hires and terminations, without resolving its job (a process
+        checks employment only); 404 like ``_worker``."""
+        rec = c.d.worker_record(raw)
+        employment = c.d.employment(rec) if rec is not None else []
+        if rec is None or resolve(rec, employment, c.d.asof).hire_date is None:
+            raise not_found(f"No worker with id {raw[:64]}")
+        return rec, employment
+
     def _org(self, c: V.Ctx, raw: str) -> dict[str, Any]:
         org = c.d.lookup(ORG, raw, "code")
         if org is None:
@@ -92,13 +103,7 @@ class RestResources:
     def workers(self, req: Request) -> Response:
         c = self.ctx(req)
         views = self._search(req, c.d.active())
-        limit, offset = paging(req, self.s.default_limit, self.s.max_limit, self.s.clamp_limit)
-        return json_response(
-            {
-                "total": len(views),
-                "data": [V.worker_summary(c, v) for v in views[offset : offset + limit]],
-            }
-        )
+        return paged(req, views, self.s, lambda v: V.worker_summary(c, v))
 
     def worker(self, req: Request) -> Response:
         c = self.ctx(req)
@@ -117,50 +122,27 @@ class RestResources:
     def direct_reports(self, req: Request) -> Response:
         c = self.ctx(req)
         v = self._worker(c, req.params["id"])
-        reports = c.d.direct_reports(v.id)
-        sub = req.params.get("sub")
-        if sub is not None:
-            hit = next(
-                (
-                    r
-                    for r in reports
-                    if r.id == sub or f"Employee_ID={r.rec.get('employeeId')}" == sub
-                ),
-                None,
-            )
-            if hit is None:
-                raise not_found(f"No direct report with id {sub[:64]}")
-            return json_response(V.worker_summary(c, hit))
-        limit, offset = paging(req, self.s.default_limit, self.s.max_limit, self.s.clamp_limit)
-        return json_response(
-            {
-                "total": len(reports),
-                "data": [V.worker_summary(c, r) for r in reports[offset : offset + limit]],
-            }
+        return item_or_page(
+            req,
+            c.d.direct_reports(v.id),
+            self.s,
+            "No direct report with id {}",
+            lambda r: V.worker_summary(c, r),
+            lambda r, sub: sub in (r.id, f"Employee_ID={r.rec.get('employeeId')}"),
         )
 
     def orgs_managed(self, req: Request) -> Response:
         c = self.ctx(req)
         v = self._worker(c, req.params["id"])
         orgs = sorted(c.d.managed_orgs(v.id), key=lambda o: o.get("name", ""))
-        sub = req.params.get("sub")
-        if sub is not None:
-            hit = next((o for o in orgs if o["id"] == sub), None)
-            if hit is None:
-                raise not_found(f"No managed organization with id {sub[:64]}")
-            return json_response(V.org_summary(c, hit))
-        return self._page(req, [V.org_summary(c, o) for o in orgs])
+        return item_or_page(
+            req, orgs, self.s, "No managed organization with id {}", lambda o: V.org_summary(c, o)
+        )
 
     def worker_orgs(self, req: Request) -> Response:
         c = self.ctx(req)
         orgs = V.worker_organizations(c, self._worker(c, req.params["id"]))
-        sub = req.params.get("sub")
-        if sub is not None:
-            hit = next((o for o in orgs if o["id"] == sub), None)
-            if hit is None:
-                raise not_found(f"No organization with id {sub[:64]}")
-            return json_response(hit)
-        return self._page(req, orgs)
+        return item_or_page(req, orgs, self.s, "No organization with id {}")
 
     def history(self, req: Request) -> Response:
         c = self.ctx(req)
@@ -173,9 +155,7 @@ class RestResources:
                 "effective": e["effective"],
                 "completedOn": e["completedOn"],
             }
-            for e in sorted(
-                v.rec.get("timeline", ()), key=lambda e: (e["effective"], e["seq"]), reverse=True
-            )
+            for e in reversed(v.events)
         ]
         return self._page(req, items)
 
@@ -191,7 +171,7 @@ class RestResources:
             for k in body:
                 if k not in _CHANGE_JOB_FIELDS:
                     raise invalid(f"Unrecognized field '{str(k)[:64]}'", str(k)[:64])
-        v = self._worker(c, req.params["id"])
+        rec, employment = self._employed(c, req.params["id"])
         reason = self._ref_field(c, body, "jobChangeReason", REASON, "Reason is required.")
         org = self._ref_field(
             c,
@@ -200,16 +180,7 @@ class RestResources:
             ORG,
             "Proposed Supervisory Organization is required.",
         )
-        if org.get("inactive"):
-            raise invalid("Supervisory Organization must be active.", "supervisoryOrganization")
-        wtype = v.rec.get("workerType") or "Employee"
-        if (wtype == "Employee" and reason.get("isForEmployee") is False) or (
-            wtype != "Employee" and reason.get("isForContingentWorker") is False
-        ):
-            raise invalid(
-                "Reason is not valid for the worker type (Employee or Contingent Worker).",
-                "jobChangeReason",
-            )
+        self.bp.rules.check_job_change(rec, reason, org)
         effective = (
             parse_date(body["effective"], "effective")
             if body.get("effective") is not None
@@ -246,12 +217,12 @@ class RestResources:
             changes["businessTitle"] = body["businessTitle"]
         reason_ref = {"id": reason["id"], "descriptor": reason.get("name", "")}
         try:
-            e = self.bp.change(t, v.rec, effective, changes, reason_ref, JOB_CHANGE)
+            e = self.bp.change(t, rec, effective, changes, reason_ref, JOB_CHANGE, employment)
         except ConfigError as exc:
             raise invalid(exc.message, "effective") from None
         out: dict[str, Any] = {
             "id": e["eventId"],
-            "descriptor": f"Job Change: {v.name}",
+            "descriptor": f"Job Change: {worker_name(rec)}",
             "effective": effective,
             "supervisoryOrganization": V.org_ref(c, org),
             "jobChangeReason": {**reason_ref, "href": c.common(f"jobChangeReasons/{reason['id']}")},
@@ -293,19 +264,13 @@ class RestResources:
     def sup_org_workers(self, req: Request) -> Response:
         c = self.ctx(req)
         org = self._org(c, req.params["id"])
-        members = c.d.org_members(org["id"])
-        sub = req.params.get("sub")
-        if sub is not None:
-            hit = next((m for m in members if m.id == sub), None)
-            if hit is None:
-                raise not_found(f"No worker with id {sub[:64]} in this organization")
-            return json_response(V.worker_summary(c, hit))
-        limit, offset = paging(req, self.s.default_limit, self.s.max_limit, self.s.clamp_limit)
-        return json_response(
-            {
-                "total": len(members),
-                "data": [V.worker_summary(c, m) for m in members[offset : offset + limit]],
-            }
+        return item_or_page(
+            req,
+            c.d.org_members(org["id"]),
+            self.s,
+            "No worker with id {} in this organization",
+            lambda m: V.worker_summary(c, m),
+            lambda m, sub: bool(m.id == sub),
         )
 
     def _org_types(self, req: Request) -> list[str]:
@@ -421,14 +386,8 @@ class RestResources:
     def g_workers(self, req: Request) -> Response:
         c = self.ctx(req)
         views = self._search(req, c.d.active())
-        limit, offset = paging(req, self.s.default_limit, self.s.max_limit, self.s.clamp_limit)
         ver = req.params["gver"]
-        return json_response(
-            {
-                "total": len(views),
-                "data": [V.global_worker(c, v, ver) for v in views[offset : offset + limit]],
-            }
-        )
+        return paged(req, views, self.s, lambda v: V.global_worker(c, v, ver))
 
     def g_worker(self, req: Request) -> Response:
         c = self.ctx(req)

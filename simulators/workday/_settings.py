@@ -74,30 +74,21 @@ class ReportConfig:
             )
 
 
+#: report fields the default staffing report leaves out (names apart, the ids of references)
+_NOT_IN_DEFAULT_REPORT = frozenset(
+    {
+        "First_Name",
+        "Last_Name",
+        "Phone",
+        "Job_Profile_ID",
+        "Supervisory_Organization_ID",
+        "Cost_Center_ID",
+    }
+)
+
+
 def default_reports() -> list[ReportConfig]:
-    cols = [
-        "Employee_ID",
-        "Worker",
-        "Worker_WID",
-        "Email",
-        "Worker_Type",
-        "Business_Title",
-        "Job_Profile",
-        "Supervisory_Organization",
-        "Cost_Center",
-        "Location",
-        "Country",
-        "Skills",
-        "Cost_Rate",
-        "Cost_Rate_Currency",
-        "FTE",
-        "Scheduled_Weekly_Hours",
-        "Hire_Date",
-        "Termination_Date",
-        "Manager_ID",
-        "Manager_Name",
-        "Active",
-    ]
+    cols = [f for f in REPORT_FIELDS if f not in _NOT_IN_DEFAULT_REPORT]
     return [
         ReportConfig(
             owner="ISU_PSHarness",

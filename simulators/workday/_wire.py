@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -9,7 +10,7 @@ import orjson
 
 from simulators.engine import HttpError, Request, Response
 
-from ._errors import invalid
+from ._errors import invalid, not_found
 
 if TYPE_CHECKING:
     from ._settings import WorkdaySettings
@@ -55,8 +56,7 @@ def error_response(err: HttpError, with_field: bool = True) -> Response:
 
 def wd_datetime(ts: float) -> str:
     """Workday's REST datetime form: 2026-04-10T12:00:00.000Z."""
-    dt = datetime.fromtimestamp(ts, UTC)
-    return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
+    return datetime.fromtimestamp(ts, UTC).isoformat(timespec="milliseconds")[:-6] + "Z"
 
 
 def parse_date(value: Any, field: str) -> str:
@@ -119,7 +119,39 @@ def page(items: list[Any], limit: int, offset: int) -> Response:
     return json_response({"total": len(items), "data": items[offset : offset + limit]})
 
 
-def paged(req: Request, items: list[Any], settings: WorkdaySettings) -> Response:
-    """One ``{total, data}`` page of ``items`` at the request's limit and offset."""
+def paged(
+    req: Request,
+    items: list[Any],
+    settings: WorkdaySettings,
+    render: Callable[[Any], Any] | None = None,
+) -> Response:
+    """One ``{total, data}`` page of ``items`` at the request's limit and offset; ``render``
+    shows each item of the page (only those are rendered)."""
     limit, offset = paging(req, settings.default_limit, settings.max_limit, settings.clamp_limit)
-    return page(items, limit, offset)
+    if render is None:
+        return page(items, limit, offset)
+    shown = [render(item) for item in items[offset : offset + limit]]
+    return json_response({"total": len(items), "data": shown})
+
+
+def _same_id(item: Any, sub: str) -> bool:
+    return bool(item["id"] == sub)
+
+
+def item_or_page(
+    req: Request,
+    items: list[Any],
+    settings: WorkdaySettings,
+    missing: str,
+    render: Callable[[Any], Any] = lambda item: item,
+    matches: Callable[[Any, str], bool] = _same_id,
+) -> Response:
+    """A sub-resource served as ``/x`` (a page of ``items``) and ``/x/{sub}`` (the item that
+    ``matches`` the id, else 404 with ``missing`` formatted with the id)."""
+    sub = req.params.get("sub")
+    if sub is None:
+        return paged(req, items, settings, render)
+    hit = next((item for item in items if matches(item, sub)), None)
+    if hit is None:
+        raise not_found(missing.format(sub[:64]))
+    return json_response(render(hit))

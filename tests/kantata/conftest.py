@@ -154,6 +154,22 @@ class Firm:
             },
         )
 
+    def job_reference(self, ref: str, **extra: Any) -> httpx.Response:
+        """POST the workspace's NetSuite job reference ``ref`` (create or update)."""
+        return self.api.post(
+            "/external_references/create_or_update.json",
+            json={
+                "external_reference": {
+                    "subject_type": "Workspace",
+                    "subject_id": int(self.workspace["id"]),
+                    "service_name": "netsuite",
+                    "service_model": "job",
+                    "service_model_ref": ref,
+                    **extra,
+                }
+            },
+        )
+
 
 @pytest.fixture
 def firm(psa: SimHandle, api: httpx.Client) -> Firm:

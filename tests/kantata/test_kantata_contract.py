@@ -53,18 +53,7 @@ def test_each_resource_follows_the_contract(firm: Any, api: httpx.Client) -> Non
         ),
         "assignments",
     )
-    ref = api.post(
-        "/external_references/create_or_update.json",
-        json={
-            "external_reference": {
-                "subject_type": "Workspace",
-                "subject_id": int(firm.workspace["id"]),
-                "service_name": "netsuite",
-                "service_model": "job",
-                "service_model_ref": "J-1",
-            }
-        },
-    )
+    ref = firm.job_reference("J-1")
     ids = {
         "workspaces": firm.workspace["id"],
         "stories": sub["id"],

@@ -15,6 +15,20 @@ def _one(r: httpx.Response, key: str) -> dict[str, Any]:
     return dict(body[key][body["results"][0]["id"]])
 
 
+def _workspace_value(api: httpx.Client, wid: str, field_id: str, value: Any) -> dict[str, Any]:
+    """POST the workspace's value of a custom field; the created value as shown."""
+    body = {
+        "subject_type": "Workspace",
+        "subject_id": wid,
+        "custom_field_id": field_id,
+        "value": value,
+    }
+    return _one(
+        api.post("/custom_field_values.json", json={"custom_field_value": body}),
+        "custom_field_values",
+    )
+
+
 def test_custom_field_values_on_a_workspace(firm: Any, api: httpx.Client) -> None:
     fset = _one(
         api.post(
@@ -51,36 +65,10 @@ def test_custom_field_values_on_a_workspace(firm: Any, api: httpx.Client) -> Non
     gold_id, silver_id = with_choices["custom_fields"][tier["id"]]["choice_ids"]
     assert with_choices["custom_field_choices"][gold_id]["label"] == "Gold"
     wid = firm.workspace["id"]
-    val = _one(
-        api.post(
-            "/custom_field_values.json",
-            json={
-                "custom_field_value": {
-                    "subject_type": "Workspace",
-                    "subject_id": wid,
-                    "custom_field_id": text["id"],
-                    "value": "006000000000001",
-                }
-            },
-        ),
-        "custom_field_values",
-    )
+    val = _workspace_value(api, wid, text["id"], "006000000000001")
     assert val["custom_field_name"] == "CRM Deal" and val["display_value"] == "006000000000001"
     assert val["type"] == "string"
-    gold = _one(
-        api.post(
-            "/custom_field_values.json",
-            json={
-                "custom_field_value": {
-                    "subject_type": "Workspace",
-                    "subject_id": wid,
-                    "custom_field_id": tier["id"],
-                    "value": gold_id,
-                }
-            },
-        ),
-        "custom_field_values",
-    )
+    gold = _workspace_value(api, wid, tier["id"], gold_id)
     assert gold["display_value"] == "Gold" and gold["value"] == [gold_id]
     listed = api.get(
         "/custom_field_values.json",

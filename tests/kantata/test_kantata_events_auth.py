@@ -179,19 +179,7 @@ def test_users_roles_and_external_references(firm: Any, psa: SimHandle) -> None:
     r = api.put("/users/7000001.json", json={"user": {"headline": "Lead"}})
     assert r.status_code == 200 and r.json()["users"]["7000001"]["headline"] == "Lead"
     assert api.post("/users.json", json={"user": {"full_name": "x"}}).status_code == 405
-    ref = api.post(
-        "/external_references/create_or_update.json",
-        json={
-            "external_reference": {
-                "subject_type": "Workspace",
-                "subject_id": int(firm.workspace["id"]),
-                "service_name": "netsuite",
-                "service_model": "job",
-                "service_model_ref": "J-100",
-                "status": "successful",
-            }
-        },
-    )
+    ref = firm.job_reference("J-100", status="successful")
     rid = _id(ref)
     same = api.post(
         "/external_references/create_or_update.json",

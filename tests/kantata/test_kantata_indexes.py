@@ -1,0 +1,76 @@
+"""Reference-field indexes per collection, and a tenant persisted with the earlier indexes
+over every row: reopened, it answers the same through the new ones."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import httpx
+
+from harness.testing import SimHandle, start_simulator
+from simulators.engine import SimulatorSettings
+from simulators.kantata import KantataSettings, create_simulator
+
+from .conftest import TOKEN
+
+_FIELDS = ("workspace_id", "user_id", "story_id", "subject_id")
+_EARLIER = {f"ix_{f}" for f in _FIELDS}
+
+
+def _start(data_dir: Path) -> SimHandle:
+    return start_simulator(
+        create_simulator(KantataSettings(token=TOKEN), SimulatorSettings(data_dir=data_dir))
+    )
+
+
+def _client(handle: SimHandle) -> httpx.Client:
+    return httpx.Client(
+        base_url=f"{handle.base_url}/api/v1",
+        headers={"Authorization": f"Bearer {TOKEN}"},
+        trust_env=False,
+        timeout=30.0,
+    )
+
+
+def _indexes(db: Path) -> set[str]:
+    conn = sqlite3.connect(db)
+    try:
+        return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    finally:
+        conn.close()
+
+
+def test_a_tenant_with_the_earlier_indexes_reopens_on_per_collection_ones(tmp_path: Path) -> None:
+    db = tmp_path / "tenants" / "default.sqlite3"
+    first = _start(tmp_path)
+    try:
+        with _client(first) as api:
+            ws = api.post(
+                "/workspaces.json", json={"workspace": {"title": "Kept", "creator_role": "maven"}}
+            )
+            wid = ws.json()["results"][0]["id"]
+            story = api.post(
+                "/stories.json",
+                json={"story": {"title": "Task", "workspace_id": wid, "story_type": "task"}},
+            )
+            assert story.status_code == 200, story.text
+            before = api.get("/stories.json", params={"workspace_id": wid}).json()
+            assert before["count"] == 1
+    finally:
+        first.close()
+    names = _indexes(db)
+    assert "kt_stories__workspace_id" in names and not names & _EARLIER
+    conn = sqlite3.connect(db)
+    with conn:  # the earlier layout: one index over every row per reference field
+        for f in _FIELDS:
+            conn.execute(f"CREATE INDEX ix_{f} ON records(type, json_extract(data, '$.{f}'))")
+    conn.close()
+
+    again = _start(tmp_path)
+    try:
+        with _client(again) as api:
+            assert api.get("/stories.json", params={"workspace_id": wid}).json() == before
+        assert not _indexes(db) & _EARLIER
+    finally:
+        again.close()
