@@ -302,11 +302,16 @@ class EventBus:
         return ring
 
     def publish(self, ev: Event) -> None:
-        owed = [s for s in self.subscriptions.values() if s.wants(ev)]
-        ob = self._outboxes.get(ev.tenant)
+        subs = self.subscriptions
+        # no subscriber (the usual case): nothing to match, queue or build
+        owed = [s for s in subs.values() if s.wants(ev)] if subs else []
+        ob = self._outboxes.get(ev.tenant) if self._outboxes else None
         if ob is not None:
             self._persist_event(ob, ev, [s.id for s in owed])
-        self._ring(ev.tenant).append(ev)
+        ring = self._events.get(ev.tenant)
+        if ring is None:
+            ring = self._ring(ev.tenant)
+        ring.append(ev)
         for listener in self.listeners:
             listener(ev)
         for sub in owed:

@@ -43,6 +43,8 @@ log = logging.getLogger("simulators")
 
 _EAGER_TASKS = sys.version_info >= (3, 12)
 _STATUS_LINES = {s.value: f"HTTP/1.1 {s.value} {s.phrase}\r\n" for s in http.HTTPStatus}
+#: request methods as text, without a decode per request (others are decoded)
+_METHODS = {m.encode(): m for m in ("GET", "POST", "PATCH", "PUT", "DELETE", "HEAD", "OPTIONS")}
 _RESET_HEAD = b"HTTP/1.1 200 OK\r\ncontent-length: 1048576\r\n\r\n"
 _CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
 
@@ -187,6 +189,7 @@ class _Connection(asyncio.Protocol):
         self.sim = server.sim
         self.loop = server.loop
         self.parser = httptools.HttpRequestParser(self)
+        self.max_head = server.options.max_header_bytes
         self.transport: asyncio.Transport | None = None
         self.client: tuple[str, int] | None = None
         self.local: tuple[str, int] | None = None
@@ -296,12 +299,12 @@ class _Connection(asyncio.Protocol):
     def on_url(self, url: bytes) -> None:
         self.url += url
         self.head_bytes += len(url)
-        if self.head_bytes > self.server.options.max_header_bytes:
+        if self.head_bytes > self.max_head:
             raise _Refused(*self._head_too_large())
 
     def on_header(self, name: bytes, value: bytes) -> None:
         self.head_bytes += len(name) + len(value) + 4
-        if self.head_bytes > self.server.options.max_header_bytes:
+        if self.head_bytes > self.max_head:
             raise _Refused(*self._head_too_large())
         self.headers[name.decode("latin-1").lower()] = value.decode("latin-1")
 
@@ -326,8 +329,9 @@ class _Connection(asyncio.Protocol):
             raw_path = url.path.decode("latin-1") if url.path else "/"
             query = url.query.decode("latin-1") if url.query else ""
         headers = self.headers
+        method = parser.get_method()
         self.req = self.sim.new_request(
-            parser.get_method().decode("latin-1"),
+            _METHODS.get(method) or method.decode("latin-1"),
             unquote(raw_path) if "%" in raw_path else raw_path,
             query,
             headers,
@@ -449,18 +453,14 @@ class _Connection(asyncio.Protocol):
             transport.write(_RESET_HEAD)
             self._close()
             return
-        head = [_STATUS_LINES.get(resp.status) or f"HTTP/1.1 {resp.status} Unknown\r\n"]
-        head.extend(f"{k}: {v}\r\n" for k, v in resp.headers)
-        head.append(
-            f"x-correlation-id: {req.correlation_id}\r\ncontent-length: {len(resp.body)}\r\n"
-        )
-        if not keep_alive:
-            head.append("connection: close\r\n")
-        head.append("\r\n")
-        data = "".join(head).encode("latin-1", "replace")
-        if req.method != "HEAD" and resp.body:
-            data += resp.body
-        transport.write(data)
+        body = resp.body
+        head = (
+            (_STATUS_LINES.get(resp.status) or f"HTTP/1.1 {resp.status} Unknown\r\n")
+            + "".join([f"{k}: {v}\r\n" for k, v in resp.headers])
+            + f"x-correlation-id: {req.correlation_id}\r\ncontent-length: {len(body)}\r\n"
+            + ("\r\n" if keep_alive else "connection: close\r\n\r\n")
+        ).encode("latin-1", "replace")
+        transport.write(head + body if body and req.method != "HEAD" else head)
         if not keep_alive:
             self._close()
 

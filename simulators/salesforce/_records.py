@@ -31,13 +31,15 @@ from ._errors import (
     required_field_missing,
     string_too_long,
 )
-from ._plan import WritePlan, compile_plan
+from ._plan import ADDRESS_KEYS, DOUBLE, TEXT, WHOLE, WritePlan, compile_plan
 from ._schema import NUMERIC_TYPES, OPPORTUNITY_STAGES, TEXT_TYPES, FieldDef, ObjectDef, Schema
 from ._state import state_of
 from ._wire import format_datetime, parse_date, parse_datetime, sf_datetime
 
 _STAGES = {s[0]: s for s in OPPORTUNITY_STAGES}
 _AUTONUMBER = {("Contract", "ContractNumber"), ("Order", "OrderNumber")}
+#: whole numbers a double holds exactly (coerce refuses an int field's value beyond them)
+_EXACT = 2**53
 
 
 def _invalid_field(obj: ObjectDef, name: str) -> HttpError:
@@ -226,7 +228,22 @@ class RecordService:
         """Known, writable, well-typed fields of ``body`` under their canonical names."""
         out: dict[str, Any] = {}
         read_only: list[str] = []
+        simple = self.plan(obj).simple
         for key, value in body.items():
+            s = simple.get(key)
+            if s is not None and (s.createable if creating else s.updateable):
+                # the usual value, valid by its JSON type alone: what coerce would return
+                kind, vt = s.kind, type(value)
+                if kind == TEXT:
+                    if vt is str and (not s.length or len(value) <= s.length):
+                        out[key] = value
+                        continue
+                elif vt is int and -_EXACT < value < _EXACT:
+                    out[key] = value if kind == WHOLE else float(value)
+                    continue
+                elif vt is float and kind == DOUBLE and math.isfinite(value):
+                    out[key] = value
+                    continue
             if key == "attributes":
                 continue
             f = obj.field(key)
@@ -665,6 +682,8 @@ def _json_type(f: FieldDef, value: Any, java_type: str) -> HttpError:
 def compose_addresses(plan: WritePlan, data: dict[str, Any]) -> None:
     """Each compound address field (BillingAddress ...) from its parts, as REST reads return it:
     an object of the parts, or null when every part is null."""
-    for name, fields in plan.addresses:
-        parts = {key: data.get(part) for key, part in fields}
-        data[name] = parts if any(v is not None for v in parts.values()) else None
+    get = data.get
+    for name, parts in plan.addresses:
+        values = list(map(get, parts))
+        empty = values.count(None) == len(values)
+        data[name] = None if empty else dict(zip(ADDRESS_KEYS, values, strict=True))
