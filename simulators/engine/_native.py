@@ -370,10 +370,6 @@ class _Connection(asyncio.Protocol):
         if chunks:
             req.body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
         keep_alive = self.parser.should_keep_alive() and not self.wind_down
-        if self.busy is None and not self.pending and not self.closing:
-            # nothing ahead of it (no pipelining): answer now, with nothing queued
-            self._answer(req, self.too_large, keep_alive, self.started, self.at)
-            return
         self._dispatch(_Item(req, self.too_large, keep_alive, self.started, self.at))
 
     # -- answering ---------------------------------------------------------------------
@@ -387,29 +383,18 @@ class _Connection(asyncio.Protocol):
         self._run(item)
 
     def _run(self, item: _Item) -> None:
+        req = item.req
         if item.refusal is not None:
-            self._write(item.req, item.refusal, False)
+            self._write(req, item.refusal, False)
             return
-        self._answer(item.req, item.too_large, item.keep_alive, item.started, item.at, item)
-
-    def _answer(
-        self,
-        req: Request,
-        too_large: bool,
-        keep_alive: bool,
-        started: float,
-        at: float,
-        item: _Item | None = None,
-    ) -> None:
-        """Answer a request whose turn it is (``item``: how it was queued, if it was)."""
-        coro = self.sim.respond(req, too_large, started, at)
+        coro = self.sim.respond(req, item.too_large, item.started, item.at)
         busy: asyncio.Future[Response | None]
         if self.sim.runs_inline(req):
             # nothing in it awaits: step it to the end here, no task, no loop round trip
             try:
                 yielded = coro.send(None)
             except StopIteration as stop:
-                self._write(req, stop.value, keep_alive)
+                self._write(req, stop.value, item.keep_alive)
                 return
             except Exception:
                 log.exception("unexpected error answering %s %s", req.method, req.path)
@@ -420,13 +405,12 @@ class _Connection(asyncio.Protocol):
             busy = asyncio.Task(coro, loop=self.loop, eager_start=True)  # type: ignore[call-arg]
         else:
             busy = self.loop.create_task(coro)
-        # it waits: its answer is written when it completes, in its turn
-        queued = item if item is not None else _Item(req, too_large, keep_alive, started, at)
         if busy.done():  # an eager task that finished at once
-            self._finish(queued, busy)
+            self._finish(item, busy)
             return
+        # it waits: its answer is written when it completes, in its turn
         self.busy = busy
-        busy.add_done_callback(lambda fut: self._after(queued, fut))
+        busy.add_done_callback(lambda fut: self._after(item, fut))
         self._update_reading()
 
     def _after(self, item: _Item, fut: asyncio.Future[Response | None]) -> None:
