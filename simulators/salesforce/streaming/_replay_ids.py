@@ -48,7 +48,8 @@ class ChannelReplayIds:
         return rid
 
     def id_of(self, channel: str, seq: int) -> int | None:
-        return self._ids.get(channel, {}).get(seq)
+        ids = self._ids.get(channel)
+        return ids.get(seq) if ids is not None else None
 
     def last(self, channel: str) -> int:
         """The newest replay id handed out on ``channel`` (0 before the first event)."""
