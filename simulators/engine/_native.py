@@ -159,26 +159,10 @@ class _Refused(Exception):
         self.message = message
 
 
-class _Item:
-    """A parsed request waiting for its turn (or a refusal to send in its place)."""
-
-    __slots__ = ("at", "keep_alive", "refusal", "req", "started", "too_large")
-
-    def __init__(
-        self,
-        req: Request,
-        too_large: bool,
-        keep_alive: bool,
-        started: float,
-        at: float,
-        refusal: Response | None = None,
-    ) -> None:
-        self.req = req
-        self.too_large = too_large
-        self.keep_alive = keep_alive
-        self.started = started
-        self.at = at
-        self.refusal = refusal
+#: a parsed request waiting for its turn: (request, body over the limit, keep alive, started
+#: (perf counter), arrived (wall clock), a refusal to send in its place); a plain tuple, as
+#: one is made per request
+_Item = tuple[Request, bool, bool, float, float, Response | None]
 
 
 class _Connection(asyncio.Protocol):
@@ -370,7 +354,7 @@ class _Connection(asyncio.Protocol):
         if chunks:
             req.body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
         keep_alive = self.parser.should_keep_alive() and not self.wind_down
-        self._dispatch(_Item(req, self.too_large, keep_alive, self.started, self.at))
+        self._dispatch((req, self.too_large, keep_alive, self.started, self.at, None))
 
     # -- answering ---------------------------------------------------------------------
 
@@ -383,18 +367,18 @@ class _Connection(asyncio.Protocol):
         self._run(item)
 
     def _run(self, item: _Item) -> None:
-        req = item.req
-        if item.refusal is not None:
-            self._write(req, item.refusal, False)
+        req, too_large, keep_alive, started, at, refusal = item
+        if refusal is not None:
+            self._write(req, refusal, False)
             return
-        coro = self.sim.respond(req, item.too_large, item.started, item.at)
+        coro = self.sim.respond(req, too_large, started, at)
         busy: asyncio.Future[Response | None]
         if self.sim.runs_inline(req):
             # nothing in it awaits: step it to the end here, no task, no loop round trip
             try:
                 yielded = coro.send(None)
             except StopIteration as stop:
-                self._write(req, stop.value, item.keep_alive)
+                self._write(req, stop.value, keep_alive)
                 return
             except Exception:
                 log.exception("unexpected error answering %s %s", req.method, req.path)
@@ -428,17 +412,13 @@ class _Connection(asyncio.Protocol):
         if fut.cancelled():
             self.abort()
             return
+        req, keep_alive = item[0], item[2]
         exc = fut.exception()
         if exc is not None:
-            log.error(
-                "unexpected error answering %s %s",
-                item.req.method,
-                item.req.path,
-                exc_info=exc,
-            )
-            self._write(item.req, _plain_500(), False)
+            log.error("unexpected error answering %s %s", req.method, req.path, exc_info=exc)
+            self._write(req, _plain_500(), False)
             return
-        self._write(item.req, fut.result(), item.keep_alive)
+        self._write(req, fut.result(), keep_alive)
 
     def _write(self, req: Request, resp: Response | None, keep_alive: bool) -> None:
         transport = self.transport
@@ -477,7 +457,7 @@ class _Connection(asyncio.Protocol):
         self.discarding = True  # nothing after this is parsed
         resp = self.sim.refusal(req, status, code, message)
         now = time.perf_counter()
-        self._dispatch(_Item(req, False, False, now, time.time(), refusal=resp))
+        self._dispatch((req, False, False, now, time.time(), resp))
 
     def _head_too_large(self) -> tuple[int, str, str]:
         limit = self.server.options.max_header_bytes
@@ -495,7 +475,7 @@ class _Connection(asyncio.Protocol):
         assert req is not None
         self.in_body = False
         self.discarding = True
-        self._dispatch(_Item(req, True, False, self.started, self.at))
+        self._dispatch((req, True, False, self.started, self.at, None))
 
     def _body_timeout(self) -> None:
         self.body_timer = None
