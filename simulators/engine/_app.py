@@ -16,6 +16,7 @@ import random
 import re
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -202,17 +203,10 @@ class Simulator:
             # the event outlives the write: keep only what its payload is built from (in
             # place: the store hands the change to no one else before its write returns)
             change.previous = None
-        self.events.publish(
-            Event(
-                seq,
-                tenant.name,
-                change.type,
-                change.id,
-                change.op,
-                change.at,
-                make=lambda: dialect.change_event(tenant, change, seq),
-            )
-        )
+        # the payload is built when first read (most events never are)
+        make = partial(dialect.change_event, tenant, change, seq)
+        ev = Event(seq, tenant.name, change.type, change.id, change.op, change.at, None, "", make)
+        self.events.publish(ev)
 
     def publish_event(
         self,

@@ -16,7 +16,7 @@ import ipaddress
 import logging
 import random
 import time
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -206,7 +206,8 @@ class EventBus:
         self._events: dict[str, deque[Event]] = {}
         self.subscriptions: dict[str, Subscription] = {}
         self.deliveries: deque[DeliveryRecord] = deque(maxlen=max_deliveries)
-        self.dead: dict[tuple[str, str, int], DeadLetter] = {}
+        # oldest first: the oldest is dropped in constant time when too many are kept
+        self.dead: OrderedDict[tuple[str, str, int], DeadLetter] = OrderedDict()
         self.listeners: list[Callable[[Event], None]] = []
         self._outboxes: dict[str, Outbox] = {}
         #: a dialect's own webhook body (e.g. a SOAP envelope) as (body, headers); None: JSON
@@ -302,11 +303,16 @@ class EventBus:
         return ring
 
     def publish(self, ev: Event) -> None:
-        owed = [s for s in self.subscriptions.values() if s.wants(ev)]
-        ob = self._outboxes.get(ev.tenant)
+        subs = self.subscriptions
+        # no subscriber (the usual case): nothing to match, queue or build
+        owed = [s for s in subs.values() if s.wants(ev)] if subs else []
+        ob = self._outboxes.get(ev.tenant) if self._outboxes else None
         if ob is not None:
             self._persist_event(ob, ev, [s.id for s in owed])
-        self._ring(ev.tenant).append(ev)
+        ring = self._events.get(ev.tenant)
+        if ring is None:
+            ring = self._ring(ev.tenant)
+        ring.append(ev)
         for listener in self.listeners:
             listener(ev)
         for sub in owed:
@@ -484,9 +490,8 @@ class EventBus:
     def dead_letter(self, sub: Subscription, dl: DeadLetter) -> None:
         self.dead[dl.key] = dl
         while len(self.dead) > self.max_dead_letters:
-            oldest = next(iter(self.dead))
+            oldest, gone = self.dead.popitem(last=False)
             log.warning("dead letter %s dropped: more than %d kept", oldest, self.max_dead_letters)
-            gone = self.dead.pop(oldest)
             ob = self._outboxes.get(gone.event.tenant)
             if ob is not None:
                 ob.conn.execute(

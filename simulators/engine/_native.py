@@ -43,6 +43,8 @@ log = logging.getLogger("simulators")
 
 _EAGER_TASKS = sys.version_info >= (3, 12)
 _STATUS_LINES = {s.value: f"HTTP/1.1 {s.value} {s.phrase}\r\n" for s in http.HTTPStatus}
+#: request methods as text, without a decode per request (others are decoded)
+_METHODS = {m.encode(): m for m in ("GET", "POST", "PATCH", "PUT", "DELETE", "HEAD", "OPTIONS")}
 _RESET_HEAD = b"HTTP/1.1 200 OK\r\ncontent-length: 1048576\r\n\r\n"
 _CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
 
@@ -157,26 +159,10 @@ class _Refused(Exception):
         self.message = message
 
 
-class _Item:
-    """A parsed request waiting for its turn (or a refusal to send in its place)."""
-
-    __slots__ = ("at", "keep_alive", "refusal", "req", "started", "too_large")
-
-    def __init__(
-        self,
-        req: Request,
-        too_large: bool,
-        keep_alive: bool,
-        started: float,
-        at: float,
-        refusal: Response | None = None,
-    ) -> None:
-        self.req = req
-        self.too_large = too_large
-        self.keep_alive = keep_alive
-        self.started = started
-        self.at = at
-        self.refusal = refusal
+#: a parsed request waiting for its turn: (request, body over the limit, keep alive, started
+#: (perf counter), arrived (wall clock), a refusal to send in its place); a plain tuple, as
+#: one is made per request
+_Item = tuple[Request, bool, bool, float, float, Response | None]
 
 
 class _Connection(asyncio.Protocol):
@@ -187,6 +173,7 @@ class _Connection(asyncio.Protocol):
         self.sim = server.sim
         self.loop = server.loop
         self.parser = httptools.HttpRequestParser(self)
+        self.max_head = server.options.max_header_bytes
         self.transport: asyncio.Transport | None = None
         self.client: tuple[str, int] | None = None
         self.local: tuple[str, int] | None = None
@@ -296,12 +283,12 @@ class _Connection(asyncio.Protocol):
     def on_url(self, url: bytes) -> None:
         self.url += url
         self.head_bytes += len(url)
-        if self.head_bytes > self.server.options.max_header_bytes:
+        if self.head_bytes > self.max_head:
             raise _Refused(*self._head_too_large())
 
     def on_header(self, name: bytes, value: bytes) -> None:
         self.head_bytes += len(name) + len(value) + 4
-        if self.head_bytes > self.server.options.max_header_bytes:
+        if self.head_bytes > self.max_head:
             raise _Refused(*self._head_too_large())
         self.headers[name.decode("latin-1").lower()] = value.decode("latin-1")
 
@@ -326,8 +313,9 @@ class _Connection(asyncio.Protocol):
             raw_path = url.path.decode("latin-1") if url.path else "/"
             query = url.query.decode("latin-1") if url.query else ""
         headers = self.headers
+        method = parser.get_method()
         self.req = self.sim.new_request(
-            parser.get_method().decode("latin-1"),
+            _METHODS.get(method) or method.decode("latin-1"),
             unquote(raw_path) if "%" in raw_path else raw_path,
             query,
             headers,
@@ -365,15 +353,8 @@ class _Connection(asyncio.Protocol):
         chunks = self.chunks
         if chunks:
             req.body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
-        self._dispatch(
-            _Item(
-                req,
-                self.too_large,
-                self.parser.should_keep_alive() and not self.wind_down,
-                self.started,
-                self.at,
-            )
-        )
+        keep_alive = self.parser.should_keep_alive() and not self.wind_down
+        self._dispatch((req, self.too_large, keep_alive, self.started, self.at, None))
 
     # -- answering ---------------------------------------------------------------------
 
@@ -386,31 +367,34 @@ class _Connection(asyncio.Protocol):
         self._run(item)
 
     def _run(self, item: _Item) -> None:
-        if item.refusal is not None:
-            self._write(item.req, item.refusal, False)
+        req, too_large, keep_alive, started, at, refusal = item
+        if refusal is not None:
+            self._write(req, refusal, False)
             return
-        coro = self.sim.respond(item.req, item.too_large, item.started, item.at)
-        if self.sim.runs_inline(item.req):
+        coro = self.sim.respond(req, too_large, started, at)
+        busy: asyncio.Future[Response | None]
+        if self.sim.runs_inline(req):
             # nothing in it awaits: step it to the end here, no task, no loop round trip
             try:
                 yielded = coro.send(None)
             except StopIteration as stop:
-                self._write(item.req, stop.value, item.keep_alive)
+                self._write(req, stop.value, keep_alive)
                 return
             except Exception:
-                log.exception("unexpected error answering %s %s", item.req.method, item.req.path)
-                self._write(item.req, _plain_500(), False)
+                log.exception("unexpected error answering %s %s", req.method, req.path)
+                self._write(req, _plain_500(), False)
                 return
-            self.busy = self.loop.create_task(_resume(coro, yielded))
+            busy = self.loop.create_task(_resume(coro, yielded))
         elif _EAGER_TASKS:  # a task (async code may need one), started at once
-            task = asyncio.Task(coro, loop=self.loop, eager_start=True)  # type: ignore[call-arg]
-            if task.done():
-                self._finish(item, task)
-                return
-            self.busy = task
+            busy = asyncio.Task(coro, loop=self.loop, eager_start=True)  # type: ignore[call-arg]
         else:
-            self.busy = self.loop.create_task(coro)
-        self.busy.add_done_callback(lambda fut: self._after(item, fut))
+            busy = self.loop.create_task(coro)
+        if busy.done():  # an eager task that finished at once
+            self._finish(item, busy)
+            return
+        # it waits: its answer is written when it completes, in its turn
+        self.busy = busy
+        busy.add_done_callback(lambda fut: self._after(item, fut))
         self._update_reading()
 
     def _after(self, item: _Item, fut: asyncio.Future[Response | None]) -> None:
@@ -428,17 +412,13 @@ class _Connection(asyncio.Protocol):
         if fut.cancelled():
             self.abort()
             return
+        req, keep_alive = item[0], item[2]
         exc = fut.exception()
         if exc is not None:
-            log.error(
-                "unexpected error answering %s %s",
-                item.req.method,
-                item.req.path,
-                exc_info=exc,
-            )
-            self._write(item.req, _plain_500(), False)
+            log.error("unexpected error answering %s %s", req.method, req.path, exc_info=exc)
+            self._write(req, _plain_500(), False)
             return
-        self._write(item.req, fut.result(), item.keep_alive)
+        self._write(req, fut.result(), keep_alive)
 
     def _write(self, req: Request, resp: Response | None, keep_alive: bool) -> None:
         transport = self.transport
@@ -449,18 +429,14 @@ class _Connection(asyncio.Protocol):
             transport.write(_RESET_HEAD)
             self._close()
             return
-        head = [_STATUS_LINES.get(resp.status) or f"HTTP/1.1 {resp.status} Unknown\r\n"]
-        head.extend(f"{k}: {v}\r\n" for k, v in resp.headers)
-        head.append(
-            f"x-correlation-id: {req.correlation_id}\r\ncontent-length: {len(resp.body)}\r\n"
-        )
-        if not keep_alive:
-            head.append("connection: close\r\n")
-        head.append("\r\n")
-        data = "".join(head).encode("latin-1", "replace")
-        if req.method != "HEAD" and resp.body:
-            data += resp.body
-        transport.write(data)
+        body = resp.body
+        head = (
+            (_STATUS_LINES.get(resp.status) or f"HTTP/1.1 {resp.status} Unknown\r\n")
+            + "".join([f"{k}: {v}\r\n" for k, v in resp.headers])
+            + f"x-correlation-id: {req.correlation_id}\r\ncontent-length: {len(body)}\r\n"
+            + ("\r\n" if keep_alive else "connection: close\r\n\r\n")
+        ).encode("latin-1", "replace")
+        transport.write(head + body if body and req.method != "HEAD" else head)
         if not keep_alive:
             self._close()
 
@@ -481,7 +457,7 @@ class _Connection(asyncio.Protocol):
         self.discarding = True  # nothing after this is parsed
         resp = self.sim.refusal(req, status, code, message)
         now = time.perf_counter()
-        self._dispatch(_Item(req, False, False, now, time.time(), refusal=resp))
+        self._dispatch((req, False, False, now, time.time(), resp))
 
     def _head_too_large(self) -> tuple[int, str, str]:
         limit = self.server.options.max_header_bytes
@@ -499,7 +475,7 @@ class _Connection(asyncio.Protocol):
         assert req is not None
         self.in_body = False
         self.discarding = True
-        self._dispatch(_Item(req, True, False, self.started, self.at))
+        self._dispatch((req, True, False, self.started, self.at, None))
 
     def _body_timeout(self) -> None:
         self.body_timer = None

@@ -43,14 +43,16 @@ class RollingQuota:
     def try_consume(self, clock: Clock, n: int = 1) -> bool:
         """Count ``n`` requests; False (and nothing counted) when the quota is spent."""
         now = clock.time()
-        self._expire(now)
+        buckets = self._buckets
+        if buckets and buckets[0][0] + self.bucket <= now - self.window:
+            self._expire(now)
         if self._used + n > self.max:
             return False
         start = now - (now % self.bucket)
-        if self._buckets and self._buckets[-1][0] == start:
-            self._buckets[-1][1] += n
+        if buckets and buckets[-1][0] == start:
+            buckets[-1][1] += n
         else:
-            self._buckets.append([start, n])
+            buckets.append([start, n])
         self._used += n
         return True
 

@@ -24,6 +24,11 @@ if TYPE_CHECKING:
 
 _B62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 _SUFFIX = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
+#: every two-digit base-62 number, by value (ids are built two digits at a time)
+_PAIR = 62 * 62
+_PAIRS = tuple(a + b for a in _B62 for b in _B62)
+#: per pair, which of its two characters are upper-case (bit 0: the first)
+_PAIR_UPPER = tuple(int(a.isupper()) | int(b.isupper()) << 1 for a in _B62 for b in _B62)
 _ID_RE = re.compile(r"^[a-zA-Z0-9]{15}([a-zA-Z0-5]{3})?$")
 POD = "RO0"  # instance and reserved characters after the key prefix
 
@@ -64,13 +69,16 @@ def id_space(tenant_name: str, taken: set[int], default_tenant: str = "default")
 
 def make_id(prefix: str, counter: int, space: int = 0) -> str:
     """The 18-character id number ``counter`` for key prefix ``prefix`` in id block ``space``."""
-    digits = []
+    # nine base-62 digits, most significant first: one digit, then four pairs of digits
     n = counter + space * SPACE_SIZE
-    for _ in range(9):
-        n, r = divmod(n, 62)
-        digits.append(_B62[r])
-    id15 = prefix + POD + "".join(reversed(digits))
-    return id15 + checksum(id15)
+    n, d4 = divmod(n, _PAIR)
+    n, d3 = divmod(n, _PAIR)
+    n, d2 = divmod(n, _PAIR)
+    n, d1 = divmod(n, _PAIR)
+    id15 = prefix + POD + _B62[n % 62] + _PAIRS[d1] + _PAIRS[d2] + _PAIRS[d3] + _PAIRS[d4]
+    # the last five characters change with every id: their checksum from the pairs' masks
+    last = _SUFFIX[(_PAIR_UPPER[d2] >> 1) | (_PAIR_UPPER[d3] << 1) | (_PAIR_UPPER[d4] << 3)]
+    return id15 + _chunk_sum(id15[:5]) + _chunk_sum(id15[5:10]) + last
 
 
 def new_id(tenant: Tenant, prefix: str) -> str:

@@ -2,15 +2,19 @@
 
 The write rules walk an object's fields for defaults (booleans), compound addresses and
 unique values; with 50-100 fields per object that walk cost more than the checks. The plan
-lists, once per object, only the fields each rule touches. It is rebuilt when the object's
-fields change (a custom field added at run time).
+lists, once per object, only the fields each rule touches, and the fields whose values are
+checked by type and length alone (``simple``), so the usual value needs no general
+coercion. It is rebuilt when the object's fields change (a custom field added or renamed).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ._schema import ObjectDef
+from ._schema import NUMERIC_TYPES, TEXT_TYPES, FieldDef, ObjectDef
+
+#: ``SimpleField.kind``: a string up to ``length``, a whole number, a double
+TEXT, WHOLE, DOUBLE = 0, 1, 2
 
 #: the parts of a compound address, as REST reads return them: (key, field name suffix)
 ADDRESS_PARTS = (
@@ -23,30 +27,66 @@ ADDRESS_PARTS = (
     ("state", "State"),
     ("street", "Street"),
 )
+#: the keys of a compound address object, in order
+ADDRESS_KEYS = tuple(key for key, _ in ADDRESS_PARTS)
 #: objects whose IsActive defaults to true
 _ACTIVE_BY_DEFAULT = frozenset({"Product2", "User", "PricebookEntry"})
+
+
+@dataclass(frozen=True, slots=True)
+class SimpleField:
+    """A field whose usual value is valid by its JSON type alone (no picklist, no reference)."""
+
+    kind: int
+    #: most characters of a TEXT value (0: no limit)
+    length: int
+    createable: bool
+    updateable: bool
 
 
 @dataclass(frozen=True, slots=True)
 class WritePlan:
     obj: ObjectDef
     nfields: int
+    #: the newest field's key: a renamed field (re-added last) changes it
+    last_key: str
     #: boolean fields and the value each takes when a write leaves it null
     booleans: tuple[tuple[str, bool], ...]
-    #: compound address fields: (field, ((key, part field) ...))
-    addresses: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]
+    #: compound address fields: (field, its part fields in ``ADDRESS_KEYS`` order)
+    addresses: tuple[tuple[str, tuple[str, ...]], ...]
     #: canonical names of the fields whose values must be unique
     unique: frozenset[str]
+    #: fields by canonical name whose common values a write takes without ``coerce``
+    simple: dict[str, SimpleField]
 
     def current(self, obj: ObjectDef) -> bool:
-        return self.obj is obj and self.nfields == len(obj.fields)
+        fields = obj.fields
+        return (
+            self.obj is obj
+            and self.nfields == len(fields)
+            and (not fields or next(reversed(fields)) == self.last_key)
+        )
+
+
+def _simple(obj: ObjectDef, f: FieldDef) -> SimpleField | None:
+    if f.type in TEXT_TYPES or f.type == "textarea":
+        restricted = f.restricted_picklist and f.picklist_values
+        if restricted or (f.name == "StageName" and obj.name == "Opportunity"):
+            return None
+        return SimpleField(TEXT, f.length, f.createable, f.updateable)
+    if f.type in NUMERIC_TYPES:
+        kind = WHOLE if f.type in ("int", "long") else DOUBLE
+        return SimpleField(kind, 0, f.createable, f.updateable)
+    return None
 
 
 def compile_plan(obj: ObjectDef) -> WritePlan:
     fields = list(obj.fields.values())
+    simple = {f.name: _simple(obj, f) for f in fields}
     return WritePlan(
         obj,
         len(obj.fields),
+        next(reversed(obj.fields)) if obj.fields else "",
         tuple(
             (f.name, f.name == "IsActive" and obj.name in _ACTIVE_BY_DEFAULT)
             for f in fields
@@ -55,10 +95,11 @@ def compile_plan(obj: ObjectDef) -> WritePlan:
         tuple(
             (
                 f.name,
-                tuple((key, f.name[: -len("Address")] + suffix) for key, suffix in ADDRESS_PARTS),
+                tuple(f.name[: -len("Address")] + suffix for _, suffix in ADDRESS_PARTS),
             )
             for f in fields
             if f.type == "address"
         ),
         frozenset(f.name for f in fields if f.unique),
+        {name: sf for name, sf in simple.items() if sf is not None},
     )

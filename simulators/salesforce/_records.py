@@ -29,10 +29,14 @@ from ._errors import (
     required_field_missing,
     string_too_long,
 )
+from ._plan import DOUBLE, TEXT, WHOLE
 from ._schema import NUMERIC_TYPES, TEXT_TYPES, FieldDef, ObjectDef, Schema
 from ._schema import STAGES_BY_NAME as _STAGES
 from ._state import state_of
 from ._wire import format_datetime, parse_date, parse_datetime, sf_datetime
+
+#: whole numbers a double holds exactly (coerce refuses an int field's value beyond them)
+_EXACT = 2**53
 
 if TYPE_CHECKING:
     from ._plan import WritePlan
@@ -240,7 +244,22 @@ class RecordService:
         """Known, writable, well-typed fields of ``body`` under their canonical names."""
         out: dict[str, Any] = {}
         read_only: list[str] = []
+        simple = self.plan(obj).simple
         for key, value in body.items():
+            s = simple.get(key)
+            if s is not None and (s.createable if creating else s.updateable):
+                # the usual value, valid by its JSON type alone: what coerce would return
+                kind, vt = s.kind, type(value)
+                if kind == TEXT:
+                    if vt is str and (not s.length or len(value) <= s.length):
+                        out[key] = value
+                        continue
+                elif vt is int and -_EXACT < value < _EXACT:
+                    out[key] = value if kind == WHOLE else float(value)
+                    continue
+                elif vt is float and kind == DOUBLE and math.isfinite(value):
+                    out[key] = value
+                    continue
             if key == "attributes":
                 continue
             f = obj.field(key)

@@ -14,7 +14,7 @@ from typing import Any
 from simulators.engine import Tenant
 
 from ._errors import duplicate_value, field_integrity_exception, required_field_missing
-from ._plan import WritePlan, compile_plan
+from ._plan import ADDRESS_KEYS, WritePlan, compile_plan
 from ._schema import STAGES_BY_NAME as _STAGES
 from ._schema import ObjectDef
 from ._state import state_of
@@ -232,6 +232,8 @@ class BusinessRules:
 def compose_addresses(plan: WritePlan, data: dict[str, Any]) -> None:
     """Each compound address field (BillingAddress ...) from its parts, as REST reads return it:
     an object of the parts, or null when every part is null."""
-    for name, fields in plan.addresses:
-        parts = {key: data.get(part) for key, part in fields}
-        data[name] = parts if any(v is not None for v in parts.values()) else None
+    get = data.get
+    for name, parts in plan.addresses:
+        values = list(map(get, parts))
+        empty = values.count(None) == len(values)
+        data[name] = None if empty else dict(zip(ADDRESS_KEYS, values, strict=True))

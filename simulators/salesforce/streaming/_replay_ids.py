@@ -10,6 +10,7 @@ order, and kept for as many events per channel as the engine retains.
 from __future__ import annotations
 
 import zlib
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 
 from simulators.engine import Event, Tenant
@@ -28,22 +29,27 @@ class ChannelReplayIds:
         self.keep = max(1, keep)
         self.gaps = gaps
         self._last: dict[str, int] = {}
-        self._ids: dict[str, dict[int, int]] = {}  # channel -> {event seq: replay id}
+        # channel -> {event seq: replay id}, oldest first (an OrderedDict drops its oldest in
+        # constant time; a dict's first key is found past every key deleted before it)
+        self._ids: dict[str, OrderedDict[int, int]] = {}
 
     def assign(self, channel: str, seq: int) -> int:
         """The event's replay id on ``channel``, handed out on first ask (idempotent)."""
-        ids = self._ids.setdefault(channel, {})
+        ids = self._ids.get(channel)
+        if ids is None:
+            ids = self._ids[channel] = OrderedDict()
         rid = ids.get(seq)
         if rid is None:
             step = 1 + zlib.crc32(f"{channel}/{seq}".encode()) % 7 if self.gaps else 1
             rid = ids[seq] = self._last.get(channel, 0) + step
             self._last[channel] = rid
             if len(ids) > self.keep:
-                del ids[next(iter(ids))]
+                ids.popitem(last=False)
         return rid
 
     def id_of(self, channel: str, seq: int) -> int | None:
-        return self._ids.get(channel, {}).get(seq)
+        ids = self._ids.get(channel)
+        return ids.get(seq) if ids is not None else None
 
     def last(self, channel: str) -> int:
         """The newest replay id handed out on ``channel`` (0 before the first event)."""
