@@ -30,6 +30,7 @@ from ._jobs import AsyncJobs
 from ._limits import ConcurrencyLimiter
 from ._metadata import MetadataCatalog
 from ._records import RecordService
+from ._render import RecordRenderer
 from ._rest import RestResources
 from ._routes import add_routes
 from ._rules import BusinessRules
@@ -57,6 +58,7 @@ class NetSuiteDialect(Dialect):
         super().__init__()
         self.settings = settings or NetSuiteSettings()
         self.records = RecordService(self.settings, BusinessRules())
+        self.renderer = RecordRenderer(self.records.types, self.settings.hours_format)
         self.jobs = AsyncJobs(error_response)
         self.suiteql = SuiteQL(
             self.records.types, self.settings.suiteql_date_format, self.settings.suiteql_max_rows
@@ -70,6 +72,7 @@ class NetSuiteDialect(Dialect):
         self.auth = NetSuiteAuth(services.tokens, services.tenants, self.settings)
         self.rest = RestResources(
             self.records,
+            self.renderer,
             self.jobs,
             self.suiteql,
             self.transforms,
