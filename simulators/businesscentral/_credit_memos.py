@@ -26,7 +26,8 @@ from ._drafts import open_draft
 from ._edm import ENTITIES, EntityDef
 from ._errors import dialog
 from ._records import COMPANY, not_found
-from ._wire import BLANK_DATE, NIL_GUID, bc_date, money
+from ._render import BLANK_DATE, NIL_GUID
+from ._wire import bc_date, money
 
 if TYPE_CHECKING:
     from ._rules import Rules

@@ -33,7 +33,8 @@ from ._drafts import open_draft
 from ._edm import DOCUMENT_LINES, ENTITIES, EntityDef
 from ._errors import bad_request, dialog, record_not_found, same_key_exists
 from ._records import COMPANY, Records, not_found
-from ._wire import BLANK_DATE, NIL_GUID, bc_date, money
+from ._render import BLANK_DATE, NIL_GUID
+from ._wire import bc_date, money
 
 if TYPE_CHECKING:
     pass

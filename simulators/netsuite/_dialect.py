@@ -1,4 +1,5 @@
-"""The NetSuite dialect: routes, auth, concurrency governance, notifications and seeds."""
+"""The NetSuite dialect: the composition root wiring auth, records, rendering, governance,
+events and seeds onto the engine."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from ._errors import (
     nonexistent_id,
     request_entity_too_large,
 )
+from ._events import after_submit
 from ._governance import GovernanceLimits
 from ._jobs import AsyncJobs
 from ._limits import ConcurrencyLimiter
@@ -41,9 +43,6 @@ from ._suiteql import SuiteQL
 from ._transforms import Transforms
 from ._variants import concurrency_error
 from ._wire import error_response
-
-CHANNEL = "netsuite/afterSubmit"
-_OPERATION = {"create": "create", "update": "edit", "delete": "delete", "undelete": "create"}
 
 
 class NetSuiteDialect(Dialect):
@@ -149,14 +148,7 @@ class NetSuiteDialect(Dialect):
         rt = self.records.types.get(change.type.lower())
         if rt is None:
             return None
-        payload = {
-            "recordType": rt.script_type,
-            "id": change.id,
-            "operation": _OPERATION[change.op],
-            "lastModifiedDate": change.data.get("lastModifiedDate"),
-            "accountId": self.auth.credentials(tenant).account,
-        }
-        return CHANNEL, payload
+        return after_submit(rt, change, self.auth.credentials(tenant).account)
 
     # -- admin -----------------------------------------------------------------------
 
