@@ -177,31 +177,29 @@ _CREDIT_APPLY_LINE = _fields(
 )
 
 
-def _transaction(
-    name: str,
-    script_type: str,
-    tran_type: str,
-    prefix: str,
-    *extra: FieldDef,
-    sublists: dict[str, SublistDef],
-    status: tuple[tuple[str, str], ...],
-    entity_targets: tuple[str, ...] = ENTITY,
-) -> RecordType:
-    fields = _fields(
+def _tran_head(party: str, targets: tuple[str, ...]) -> tuple[FieldDef, ...]:
+    """The fields every transaction starts with; ``party`` names its entity or customer."""
+    return (
         *_TRAN_SYS,
         _f("tranId"),
-        _f("entity", "ref", *entity_targets, required=True),
+        _f(party, "ref", *targets, required=True),
         _f("tranDate", "date"),
         _f("subsidiary", "ref", "subsidiary"),
         _f("currency", "ref", "currency"),
         _f("exchangeRate", "float"),
         _f("memo"),
-        _f("otherRefNum"),
-        _f("status", "ref", readonly=True, choices=status),
-        _f("total", "float", readonly=True),
-        _f("subtotal", "float", readonly=True),
-        *extra,
     )
+
+
+def _transaction_type(
+    name: str,
+    script_type: str,
+    fields: dict[str, FieldDef],
+    sublists: dict[str, SublistDef],
+    tran_type: str,
+    prefix: str,
+) -> RecordType:
+    """A transaction record type: named by ``tranId``, stamped ``createdDate``."""
     return RecordType(
         name,
         "transaction",
@@ -216,17 +214,31 @@ def _transaction(
     )
 
 
+def _transaction(
+    name: str,
+    script_type: str,
+    tran_type: str,
+    prefix: str,
+    *extra: FieldDef,
+    sublists: dict[str, SublistDef],
+    status: tuple[tuple[str, str], ...],
+    entity_targets: tuple[str, ...] = ENTITY,
+) -> RecordType:
+    fields = _fields(
+        *_tran_head("entity", entity_targets),
+        _f("otherRefNum"),
+        _f("status", "ref", readonly=True, choices=status),
+        _f("total", "float", readonly=True),
+        _f("subtotal", "float", readonly=True),
+        *extra,
+    )
+    return _transaction_type(name, script_type, fields, sublists, tran_type, prefix)
+
+
 def _customer_payment() -> RecordType:
     """A payment received from a customer (``customer``, not ``entity``), applied to invoices."""
     fields = _fields(
-        *_TRAN_SYS,
-        _f("tranId"),
-        _f("customer", "ref", *ENTITY, required=True),
-        _f("tranDate", "date"),
-        _f("subsidiary", "ref", "subsidiary"),
-        _f("currency", "ref", "currency"),
-        _f("exchangeRate", "float"),
-        _f("memo"),
+        *_tran_head("customer", ENTITY),
         _f("status", "ref", readonly=True, choices=PAYMENT_STATUS),
         _f("payment", "float"),
         _f("applied", "float", readonly=True),
@@ -237,15 +249,11 @@ def _customer_payment() -> RecordType:
         _f("undepFunds", "boolean"),
         _f("checkNum"),
     )
-    return RecordType(
+    return _transaction_type(
         "customerPayment",
-        "transaction",
         "customerpayment",
         fields,
         {"apply": SublistDef("apply", _APPLY_LINE)},
-        ("tranId",),
-        "createdDate",
-        True,
         "CustPymt",
         "PYMT",
     )
