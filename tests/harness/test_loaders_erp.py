@@ -14,12 +14,13 @@ from typing import Any
 import httpx
 import pytest
 
-from harness.data import Firm, TimeEntryStatus, generate_firm
-from harness.loaders import LoadReport, load_firm
+from harness.data import Firm, TimeEntryStatus
+from harness.loaders import LoadReport
 from harness.loaders._kantata import number
 from harness.testing import SimHandle, start_simulator
 
-from .._clients import crm_client, erp_tba, loader_endpoint, tenant_credentials
+from .._clients import crm_client, erp_tba, tenant_credentials
+from ._firm_load import kantata_api, load_small_firm
 
 PSA_TOKEN = "erp-loader-test-token"
 
@@ -74,26 +75,14 @@ class Loaded:
 
 @pytest.fixture(scope="module")
 def loaded(erp_sim: SimHandle, psa_for_erp: SimHandle, crm_server: SimHandle) -> Iterator[Loaded]:
-    firm = generate_firm(3, "small")
-    endpoints: dict[str, Any] = {
-        "crm": loader_endpoint(crm_server),
-        "psa": loader_endpoint(psa_for_erp),
-        "erp": loader_endpoint(erp_sim),
-        "ca_bundle": crm_server.ca_bundle,
-    }
-    report = load_firm(firm, endpoints)
+    firm, report = load_small_firm(3, crm_server, psa=psa_for_erp, erp=erp_sim)
     erp = httpx.Client(
         base_url=f"{erp_sim.base_url}/services/rest",
         auth=erp_tba(tenant_credentials(erp_sim.admin)),
         trust_env=False,
         timeout=30.0,
     )
-    psa = httpx.Client(
-        base_url=f"{psa_for_erp.base_url}/api/v1",
-        headers={"Authorization": f"Bearer {PSA_TOKEN}"},
-        trust_env=False,
-        timeout=30.0,
-    )
+    psa = kantata_api(psa_for_erp, PSA_TOKEN)
     crm = crm_client(crm_server)
     yield Loaded(firm, report, erp, psa, crm)
     for client in (erp, psa, crm):
