@@ -17,6 +17,7 @@ from ._profile import (
     parse_profile,
     parse_release_args,
 )
+from ._types import json_type
 
 __all__ = [
     "ROOT",
@@ -32,6 +33,7 @@ __all__ = [
     "ambiguity_variants",
     "current",
     "diff",
+    "json_type",
     "load_contract",
     "load_profile",
     "parse_profile",
