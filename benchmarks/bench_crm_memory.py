@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import os
 import platform
 import random
@@ -38,7 +37,14 @@ from typing import Any
 
 import httpx
 import orjson
-from _common import REALISTIC_ACCOUNT, arg_parser, code_version
+from _common import (
+    REALISTIC_ACCOUNT,
+    arg_parser,
+    code_version,
+    crm_command,
+    crm_token_form,
+    write_result,
+)
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -116,15 +122,7 @@ def make_batch(start: int, n: int, realistic: bool = False) -> list[dict[str, An
 @contextlib.contextmanager
 def simulator(args: argparse.Namespace) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
     port = free_port()
-    cmd = [
-        sys.executable,
-        "-m",
-        "simulators.salesforce",
-        "--port",
-        str(port),
-        "--daily-limit",
-        "100000000",
-    ]
+    cmd = crm_command(port)
     if args.server_core is not None:
         cmd = ["taskset", "-c", str(args.server_core), *cmd]
     log(f"simulator: {' '.join(cmd)}")
@@ -267,12 +265,7 @@ def main() -> None:
 
         # -- point queries -----------------------------------------------------------
         tok = client.post(
-            f"{base}/services/oauth2/token",
-            data={
-                "grant_type": "client_credentials",
-                "client_id": CLIENT_ID,
-                "client_secret": CLIENT_SECRET,
-            },
+            f"{base}/services/oauth2/token", data=crm_token_form(CLIENT_ID, CLIENT_SECRET)
         )
         tok.raise_for_status()
         client.headers["Authorization"] = f"Bearer {tok.json()['access_token']}"
@@ -370,9 +363,7 @@ def main() -> None:
             f"{name:23s} {lat['client']['median_ms']:>11.2f} ms median   (p95 {lat['client']['p95_ms']:.2f} ms, "
             f"server {srv:.2f} ms) over {lat['calls']} calls"
         )
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(result, indent=2) + "\n")
-    print(f"\nJSON: {args.output}")
+    write_result(args.output, result)
 
 
 if __name__ == "__main__":
