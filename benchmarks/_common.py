@@ -231,6 +231,30 @@ def lua_str(s: str) -> str:
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
+def write_wrk_scripts(
+    workdir: Path,
+    stem: str,
+    headers: dict[str, str],
+    content_type: str,
+    body: str,
+    create_tail: str = "",
+) -> dict[str, Path]:
+    """The wrk Lua scripts of one target: a GET and a POST of ``body`` with ``headers``
+    (``create_tail``: more Lua for the POST script, such as a ``request`` function)."""
+    common = "".join(f"wrk.headers[{lua_str(k)}] = {lua_str(v)}\n" for k, v in headers.items())
+    get = workdir / f"{stem}-get.lua"
+    get.write_text('wrk.method = "GET"\n' + common)
+    post = workdir / f"{stem}-create.lua"
+    post.write_text(
+        'wrk.method = "POST"\n'
+        + common
+        + f'wrk.headers["Content-Type"] = {lua_str(content_type)}\n'
+        + f"wrk.body = {lua_str(body)}\n"
+        + create_tail
+    )
+    return {"get": get, "create": post}
+
+
 def cpu_seconds(pid: int) -> float:
     """utime + stime of the whole process (all threads) from /proc/<pid>/stat."""
     try:

@@ -51,7 +51,6 @@ from _common import (
     crm_token_form,
     free_port,
     log,
-    lua_str,
     machine_basics,
     pinned,
     require_tools,
@@ -61,21 +60,16 @@ from _common import (
     stop,
     wait_http,
     write_result,
+    write_wrk_scripts,
     wrk_trouble,
 )
+from bench_simulators import SF_ACCOUNT
 
 API = "/services/data/v68.0"
 DEFAULT_JAR = HERE / ".work/node_modules/wiremock/build/wiremock-standalone-3.13.2.jar"
 CLIENT_ID = "3MVG9simulatorConsumerKeyDefault"
 CLIENT_SECRET = "simulator-consumer-secret"
 WIREMOCK_ACCOUNT_ID = "001RO0000000001YAA"  # any 15/18-char Account id matches the stub
-POST_BODY = {
-    "Name": "Benchmark Consulting",
-    "Industry": "Consulting",
-    "BillingCity": "Boston",
-    "Phone": "+1 617 555 0100",
-    "Website": "https://benchmark.example",
-}
 TARGETS = {"get": {"rps": 20_000.0, "p99_ms": 5.0}, "create": {"rps": 10_000.0, "p99_ms": 5.0}}
 OPS = ("get", "create")
 SERVERS = ("simulator", "wiremock")
@@ -85,20 +79,9 @@ SERVERS = ("simulator", "wiremock")
 
 
 def write_lua(dirpath: Path, token: str) -> dict[str, Path]:
-    common = (
-        f'wrk.headers["Authorization"] = {lua_str("Bearer " + token)}\n'
-        'wrk.headers["Accept"] = "application/json"\n'
-    )
-    get = dirpath / "get.lua"
-    get.write_text('wrk.method = "GET"\n' + common)
-    post = dirpath / "post.lua"
-    post.write_text(
-        'wrk.method = "POST"\n'
-        + common
-        + 'wrk.headers["Content-Type"] = "application/json"\n'
-        + f"wrk.body = {lua_str(json.dumps(POST_BODY, separators=(',', ':')))}\n"
-    )
-    return {"get": get, "create": post}
+    headers = {"Authorization": "Bearer " + token, "Accept": "application/json"}
+    body = json.dumps(SF_ACCOUNT, separators=(",", ":"))
+    return write_wrk_scripts(dirpath, "crm", headers, "application/json", body)
 
 
 # -- servers --------------------------------------------------------------------------
@@ -114,13 +97,18 @@ class Target:
     rss_kb_start: int = 0
 
 
+def _launch(name: str, cmd: list[str], logdir: Path) -> subprocess.Popen[bytes]:
+    """``cmd`` started with its output appended to ``<name>.log``."""
+    log(f"{name}: {' '.join(cmd)}")
+    with (logdir / f"{name}.log").open("ab") as out:
+        return subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+
+
 @contextlib.contextmanager
 def start_simulator(args: argparse.Namespace, logdir: Path) -> Iterator[Target]:
     port = free_port()
     cmd = pinned(args.server_core, crm_command(port))
-    log(f"simulator: {' '.join(cmd)}")
-    with (logdir / "simulator.log").open("ab") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+    proc = _launch("simulator", cmd, logdir)
     try:
         base = f"http://{HOST}:{port}"
         wait_http(f"{base}/__admin/health", proc, 60)
@@ -133,7 +121,7 @@ def start_simulator(args: argparse.Namespace, logdir: Path) -> Iterator[Target]:
         token = str(tok.json()["access_token"])
         hdrs = {"Authorization": f"Bearer {token}"}
         created = httpx.post(
-            f"{base}{API}/sobjects/Account/", json=POST_BODY, headers=hdrs, timeout=10
+            f"{base}{API}/sobjects/Account/", json=SF_ACCOUNT, headers=hdrs, timeout=10
         )
         if created.status_code != 201:
             raise RuntimeError(f"simulator create answered {created.status_code}: {created.text}")
@@ -161,16 +149,14 @@ def start_wiremock(args: argparse.Namespace, logdir: Path) -> Iterator[Target]:
             str(HERE / "wiremock"),
         ],
     )
-    log(f"wiremock: {' '.join(cmd)}")
-    with (logdir / "wiremock.log").open("ab") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+    proc = _launch("wiremock", cmd, logdir)
     try:
         base = f"http://{HOST}:{port}"
         wait_http(f"{base}/__admin/health", proc, 120)
         token = "wiremock-benchmark-token"
         hdrs = {"Authorization": f"Bearer {token}"}
         created = httpx.post(
-            f"{base}{API}/sobjects/Account/", json=POST_BODY, headers=hdrs, timeout=10
+            f"{base}{API}/sobjects/Account/", json=SF_ACCOUNT, headers=hdrs, timeout=10
         )
         got = httpx.get(
             f"{base}{API}/sobjects/Account/{WIREMOCK_ACCOUNT_ID}", headers=hdrs, timeout=10

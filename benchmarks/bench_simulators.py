@@ -84,6 +84,7 @@ from _common import (
     stop,
     wait_http,
     write_result,
+    write_wrk_scripts,
     wrk_trouble,
 )
 
@@ -427,19 +428,10 @@ VENDORS: dict[str, Vendor] = {
 
 
 def write_lua(workdir: Path, system: str, plan: Plan) -> dict[str, Path]:
-    common = "".join(f"wrk.headers[{lua_str(k)}] = {lua_str(v)}\n" for k, v in plan.headers.items())
-    get = workdir / f"{system}-get.lua"
-    get.write_text('wrk.method = "GET"\n' + common)
-    post = workdir / f"{system}-create.lua"
-    text = (
-        'wrk.method = "POST"\n'
-        + common
-        + f'wrk.headers["Content-Type"] = {lua_str(plan.create_content_type)}\n'
-        + f"wrk.body = {lua_str(plan.create_body)}\n"
-    )
+    tail = ""
     if isinstance(plan.create_path, list):
         paths = ",\n".join(f"  {lua_str(p)}" for p in plan.create_path)
-        text += (
+        tail = (
             f"local paths = {{\n{paths}\n}}\n"
             "local n = 0\n"
             "request = function()\n"
@@ -447,8 +439,9 @@ def write_lua(workdir: Path, system: str, plan: Plan) -> dict[str, Path]:
             "  return wrk.format(nil, paths[(n % #paths) + 1])\n"
             "end\n"
         )
-    post.write_text(text)
-    return {"get": get, "create": post}
+    return write_wrk_scripts(
+        workdir, system, plan.headers, plan.create_content_type, plan.create_body, tail
+    )
 
 
 # -- servers ----------------------------------------------------------------------------
