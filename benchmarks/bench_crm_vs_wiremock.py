@@ -308,7 +308,7 @@ def table(result: dict[str, Any]) -> str:
     ]
     for op in OPS:
         for srv in SERVERS:
-            s = result["servers"][srv].get(op)
+            s = result["servers"].get(srv, {}).get(op)
             if s is None:
                 continue
             lines.append(
