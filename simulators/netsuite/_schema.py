@@ -206,11 +206,11 @@ def _transaction_type(
         script_type,
         fields,
         sublists,
-        ("tranId",),
-        "createdDate",
-        True,
-        tran_type,
-        prefix,
+        ref_name_fields=("tranId",),
+        created_field="createdDate",
+        is_transaction=True,
+        tran_type=tran_type,
+        tran_prefix=prefix,
     )
 
 
