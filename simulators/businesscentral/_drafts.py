@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 from simulators.engine import Tenant
 
 from ._edm import ENTITIES
+from ._errors import dialog
+from ._records import COMPANY, not_found
 from ._render import BLANK_DATE, NIL_GUID
 from ._wire import bc_date
 
@@ -25,6 +27,10 @@ _ADDRESS = (
     ("state", "State"),
     ("postalCode", "PostCode"),
 )
+
+
+#: the statuses of a document not yet posted
+DRAFT = ("Draft", "In Review")
 
 
 def is_set(x: Any) -> bool:
@@ -46,6 +52,19 @@ def open_draft(
         if not rec.get("number"):
             rec["number"] = records.next_number(tenant, company, series, width=6, start=start)
         rec["status"] = rec.get("status") or "Draft"
+
+
+def draft_of_line(
+    tenant: Tenant, company: str, rec: dict[str, Any], doc_type: str, label: str
+) -> dict[str, Any]:
+    """The document a line belongs to (``documentId``), of the line's company and not posted
+    (the bulk load's marker aside); ``label`` names the document in the refusal."""
+    doc = tenant.store.get(doc_type, rec.get("documentId") or "")
+    if doc is None or doc.get(COMPANY) != company:
+        raise not_found(ENTITIES[doc_type], str(rec.get("documentId")))
+    if doc.get("status") not in DRAFT and not rec.get("_system"):
+        raise dialog(f"You cannot modify the lines of the posted {label} {doc.get('number')}.")
+    return doc
 
 
 def copy_address(rec: dict[str, Any], party: dict[str, Any], sides: tuple[str, ...]) -> None:

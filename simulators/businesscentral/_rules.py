@@ -33,6 +33,7 @@ from ._drafts import (
     copy_address,
     copy_currency,
     default_dates,
+    draft_of_line,
     is_set,
     lines_to_post,
     open_draft,
@@ -279,13 +280,7 @@ class Rules:
     def sales_invoice_line(
         self, tenant: Tenant, ent: EntityDef, company: str, rec: dict[str, Any], prev: Any
     ) -> None:
-        inv = tenant.store.get("salesInvoice", rec.get("documentId") or "")
-        if inv is None or inv.get(COMPANY) != company:
-            raise not_found(ENTITIES["salesInvoice"], str(rec.get("documentId")))
-        if inv.get("status") not in ("Draft", "In Review") and not rec.get("_system"):
-            raise dialog(
-                f"You cannot modify the lines of the posted sales invoice {inv.get('number')}."
-            )
+        inv = draft_of_line(tenant, company, rec, "salesInvoice", "sales invoice")
         if prev is None:
             rec["sequence"] = rec.get("sequence") or (self._max_sequence(tenant, inv["id"]) + 10000)
         self.price_line(tenant, company, rec, prev, inv)
@@ -400,13 +395,7 @@ class Rules:
     def purchase_invoice_line(
         self, tenant: Tenant, ent: EntityDef, company: str, rec: dict[str, Any], prev: Any
     ) -> None:
-        inv = tenant.store.get("purchaseInvoice", rec.get("documentId") or "")
-        if inv is None or inv.get(COMPANY) != company:
-            raise not_found(ENTITIES["purchaseInvoice"], str(rec.get("documentId")))
-        if inv.get("status") not in ("Draft", "In Review") and not rec.get("_system"):
-            raise dialog(
-                f"You cannot modify the lines of the posted purchase invoice {inv.get('number')}."
-            )
+        inv = draft_of_line(tenant, company, rec, "purchaseInvoice", "purchase invoice")
         self._item_line(tenant, company, rec, prev, "unitCost")
         if prev is None:
             rec["sequence"] = rec.get("sequence") or (
