@@ -17,9 +17,10 @@ import pytest
 from harness.data import Firm, TimeEntryStatus
 from harness.loaders import LoadReport
 from harness.loaders._kantata import number
-from harness.testing import SimHandle, start_simulator
+from harness.testing import SimHandle
 
 from .._clients import crm_client, erp_tba, tenant_credentials
+from .._serving import served
 from ._firm_load import kantata_api, load_small_firm
 
 PSA_TOKEN = "erp-loader-test-token"
@@ -29,18 +30,14 @@ PSA_TOKEN = "erp-loader-test-token"
 def erp_sim() -> Iterator[SimHandle]:
     from simulators.netsuite import create_simulator
 
-    handle = start_simulator(create_simulator())
-    yield handle
-    handle.close()
+    yield from served(create_simulator())
 
 
 @pytest.fixture(scope="session")
 def psa_for_erp() -> Iterator[SimHandle]:
     from simulators.kantata import KantataSettings, create_simulator
 
-    handle = start_simulator(create_simulator(KantataSettings(token=PSA_TOKEN)))
-    yield handle
-    handle.close()
+    yield from served(create_simulator(KantataSettings(token=PSA_TOKEN)))
 
 
 @dataclass(slots=True)

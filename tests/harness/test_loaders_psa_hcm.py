@@ -18,9 +18,10 @@ import pytest
 from harness.data import Firm, TimeEntryStatus
 from harness.data._calendar import WorkCalendar
 from harness.loaders import LoadReport
-from harness.testing import SimHandle, start_simulator
+from harness.testing import SimHandle
 
 from .._clients import crm_client, hcm_token, tenant_credentials
+from .._serving import served
 from ._firm_load import kantata_api, load_small_firm
 
 PSA_TOKEN = "psa-loader-test-token"
@@ -30,18 +31,14 @@ PSA_TOKEN = "psa-loader-test-token"
 def psa_sim() -> Iterator[SimHandle]:
     from simulators.kantata import KantataSettings, create_simulator
 
-    handle = start_simulator(create_simulator(KantataSettings(token=PSA_TOKEN)))
-    yield handle
-    handle.close()
+    yield from served(create_simulator(KantataSettings(token=PSA_TOKEN)))
 
 
 @pytest.fixture(scope="session")
 def hcm_sim() -> Iterator[SimHandle]:
     from simulators.workday import create_simulator
 
-    handle = start_simulator(create_simulator())
-    yield handle
-    handle.close()
+    yield from served(create_simulator())
 
 
 @dataclass(slots=True)
