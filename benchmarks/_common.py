@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
+import platform
 import re
+import shutil
 import socket
 import statistics
 import subprocess
@@ -18,6 +21,7 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +61,81 @@ def arg_parser(doc: str | None) -> argparse.ArgumentParser:
     return argparse.ArgumentParser(
         description=doc, formatter_class=argparse.RawDescriptionHelpFormatter
     )
+
+
+def add_wrk_options(p: argparse.ArgumentParser) -> None:
+    """The load's shape every wrk benchmark takes: connections, threads, the two cores."""
+    p.add_argument("--connections", type=int, default=32)
+    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--server-core", type=int, default=0)
+    p.add_argument("--client-core", type=int, default=1)
+
+
+def require_tools(*tools: str) -> None:
+    """Stop with a clear line when a tool the benchmark runs is not installed."""
+    for tool in tools:
+        if shutil.which(tool) is None:
+            raise SystemExit(f"{tool} not found: run benchmarks/setup.sh")
+
+
+def run_header(benchmark: str, started: datetime, args: argparse.Namespace) -> dict[str, Any]:
+    """The head of a wrk benchmark's results file: what ran, when, how it was called."""
+    return {
+        "benchmark": benchmark,
+        "date": started.isoformat(timespec="seconds"),
+        "command": " ".join([Path(sys.executable).name, *sys.argv]),
+        "wrk": f"wrk -t{args.threads} -c{args.connections} -d{args.duration:g}s --latency",
+    }
+
+
+#: said in every results file: the figures come from a shared machine
+SHARED_MACHINE = (
+    "shared 2-core machine: other work competes for both cores, figures vary between runs"
+)
+
+
+def machine_basics() -> dict[str, Any]:
+    """CPUs, load average, Python and platform of the machine measured."""
+    return {
+        "cpus": os.cpu_count(),
+        "loadavg_at_start": os.getloadavg(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
+
+
+def write_result(path: Path, result: dict[str, Any]) -> None:
+    """The results file, as indented JSON, and a line naming it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(result, indent=2) + "\n")
+    print(f"\nJSON: {path}")
+
+
+def crm_command(port: int) -> list[str]:
+    """The CRM simulator on ``port`` with a daily API limit no benchmark reaches."""
+    return [
+        sys.executable,
+        "-m",
+        "simulators.salesforce",
+        "--port",
+        str(port),
+        "--daily-limit",
+        "100000000",
+    ]
+
+
+def crm_token_form(client_id: str, client_secret: str) -> dict[str, str]:
+    """The CRM token endpoint's client-credentials form."""
+    return {
+        "grant_type": "client_credentials",
+        "client_id": client_id,
+        "client_secret": client_secret,
+    }
+
+
+def pinned(core: int, cmd: list[str]) -> list[str]:
+    """``cmd`` run on one CPU core (taskset)."""
+    return ["taskset", "-c", str(core), *cmd]
 
 
 def load_average() -> str:
@@ -110,6 +189,15 @@ class WrkRun:
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
 
 
+def wrk_trouble(run: WrkRun) -> str:
+    """The non-2xx answers and socket errors of a run, for its log line ("" when none)."""
+    return (
+        f"  !! {run.non_2xx} non-2xx, {run.socket_errors} socket errors"
+        if run.non_2xx or run.socket_errors
+        else ""
+    )
+
+
 def _ms(text: str) -> float:
     m = re.fullmatch(r"([\d.]+)(us|ms|s|m|h)", text.strip())
     if not m:
@@ -141,6 +229,30 @@ def parse_wrk(out: str) -> WrkRun:
 
 def lua_str(s: str) -> str:
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def write_wrk_scripts(
+    workdir: Path,
+    stem: str,
+    headers: dict[str, str],
+    content_type: str,
+    body: str,
+    create_tail: str = "",
+) -> dict[str, Path]:
+    """The wrk Lua scripts of one target: a GET and a POST of ``body`` with ``headers``
+    (``create_tail``: more Lua for the POST script, such as a ``request`` function)."""
+    common = "".join(f"wrk.headers[{lua_str(k)}] = {lua_str(v)}\n" for k, v in headers.items())
+    get = workdir / f"{stem}-get.lua"
+    get.write_text('wrk.method = "GET"\n' + common)
+    post = workdir / f"{stem}-create.lua"
+    post.write_text(
+        'wrk.method = "POST"\n'
+        + common
+        + f'wrk.headers["Content-Type"] = {lua_str(content_type)}\n'
+        + f"wrk.body = {lua_str(body)}\n"
+        + create_tail
+    )
+    return {"get": get, "create": post}
 
 
 def cpu_seconds(pid: int) -> float:

@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import itertools
-import json
 import os
 import platform
 import random
@@ -43,7 +42,14 @@ from typing import Any
 
 import httpx
 import orjson
-from _common import REALISTIC_ACCOUNT, arg_parser, code_version
+from _common import (
+    REALISTIC_ACCOUNT,
+    arg_parser,
+    code_version,
+    crm_command,
+    crm_token_form,
+    write_result,
+)
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -123,17 +129,8 @@ def simulator(args: argparse.Namespace) -> Iterator[tuple[subprocess.Popen[bytes
     port = free_port()
     args.gc_log.parent.mkdir(parents=True, exist_ok=True)
     args.gc_log.write_text("")
-    cmd = [
-        sys.executable,
-        str(HERE / "_gcwatch.py"),
-        str(args.gc_log),
-        "-m",
-        "simulators.salesforce",
-        "--port",
-        str(port),
-        "--daily-limit",
-        "100000000",
-    ]
+    # the simulator under _gcwatch.py, which logs every collection to args.gc_log
+    cmd = [sys.executable, str(HERE / "_gcwatch.py"), str(args.gc_log), *crm_command(port)[1:]]
     if args.server_core is not None:
         cmd = ["taskset", "-c", str(args.server_core), *cmd]
     log(f"simulator: {' '.join(cmd)}")
@@ -318,12 +315,7 @@ def main() -> None:
 
         # -- point queries -----------------------------------------------------------
         tok = client.post(
-            f"{base}/services/oauth2/token",
-            data={
-                "grant_type": "client_credentials",
-                "client_id": CLIENT_ID,
-                "client_secret": CLIENT_SECRET,
-            },
+            f"{base}/services/oauth2/token", data=crm_token_form(CLIENT_ID, CLIENT_SECRET)
         )
         tok.raise_for_status()
         client.headers["Authorization"] = f"Bearer {tok.json()['access_token']}"
@@ -442,9 +434,7 @@ def main() -> None:
             f"{srv.get('p99_ms', nan):.2f}, max {srv.get('max_ms', nan):.2f} ms) over "
             f"{lat['calls']} calls; GC {gc_line(lat['gc'])}"
         )
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(result, indent=2) + "\n")
-    print(f"\nJSON: {args.output}")
+    write_result(args.output, result)
 
 
 if __name__ == "__main__":

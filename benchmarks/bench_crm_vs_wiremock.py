@@ -26,11 +26,9 @@ import collections
 import contextlib
 import json
 import os
-import platform
 import re
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -44,30 +42,34 @@ from _common import (
     HERE,
     HOST,
     ROOT,
+    SHARED_MACHINE,
     Series,
+    add_wrk_options,
     arg_parser,
     code_version,
+    crm_command,
+    crm_token_form,
     free_port,
     log,
-    lua_str,
+    machine_basics,
+    pinned,
+    require_tools,
     rss_kb,
+    run_header,
     run_wrk,
     stop,
     wait_http,
+    write_result,
+    write_wrk_scripts,
+    wrk_trouble,
 )
+from bench_simulators import SF_ACCOUNT
 
 API = "/services/data/v68.0"
 DEFAULT_JAR = HERE / ".work/node_modules/wiremock/build/wiremock-standalone-3.13.2.jar"
 CLIENT_ID = "3MVG9simulatorConsumerKeyDefault"
 CLIENT_SECRET = "simulator-consumer-secret"
 WIREMOCK_ACCOUNT_ID = "001RO0000000001YAA"  # any 15/18-char Account id matches the stub
-POST_BODY = {
-    "Name": "Benchmark Consulting",
-    "Industry": "Consulting",
-    "BillingCity": "Boston",
-    "Phone": "+1 617 555 0100",
-    "Website": "https://benchmark.example",
-}
 TARGETS = {"get": {"rps": 20_000.0, "p99_ms": 5.0}, "create": {"rps": 10_000.0, "p99_ms": 5.0}}
 OPS = ("get", "create")
 SERVERS = ("simulator", "wiremock")
@@ -77,20 +79,9 @@ SERVERS = ("simulator", "wiremock")
 
 
 def write_lua(dirpath: Path, token: str) -> dict[str, Path]:
-    common = (
-        f'wrk.headers["Authorization"] = {lua_str("Bearer " + token)}\n'
-        'wrk.headers["Accept"] = "application/json"\n'
-    )
-    get = dirpath / "get.lua"
-    get.write_text('wrk.method = "GET"\n' + common)
-    post = dirpath / "post.lua"
-    post.write_text(
-        'wrk.method = "POST"\n'
-        + common
-        + 'wrk.headers["Content-Type"] = "application/json"\n'
-        + f"wrk.body = {lua_str(json.dumps(POST_BODY, separators=(',', ':')))}\n"
-    )
-    return {"get": get, "create": post}
+    headers = {"Authorization": "Bearer " + token, "Accept": "application/json"}
+    body = json.dumps(SF_ACCOUNT, separators=(",", ":"))
+    return write_wrk_scripts(dirpath, "crm", headers, "application/json", body)
 
 
 # -- servers --------------------------------------------------------------------------
@@ -106,41 +97,31 @@ class Target:
     rss_kb_start: int = 0
 
 
+def _launch(name: str, cmd: list[str], logdir: Path) -> subprocess.Popen[bytes]:
+    """``cmd`` started with its output appended to ``<name>.log``."""
+    log(f"{name}: {' '.join(cmd)}")
+    with (logdir / f"{name}.log").open("ab") as out:
+        return subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+
+
 @contextlib.contextmanager
 def start_simulator(args: argparse.Namespace, logdir: Path) -> Iterator[Target]:
     port = free_port()
-    cmd = [
-        "taskset",
-        "-c",
-        str(args.server_core),
-        sys.executable,
-        "-m",
-        "simulators.salesforce",
-        "--port",
-        str(port),
-        "--daily-limit",
-        "100000000",
-    ]
-    log(f"simulator: {' '.join(cmd)}")
-    with (logdir / "simulator.log").open("ab") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+    cmd = pinned(args.server_core, crm_command(port))
+    proc = _launch("simulator", cmd, logdir)
     try:
         base = f"http://{HOST}:{port}"
         wait_http(f"{base}/__admin/health", proc, 60)
         tok = httpx.post(
             f"{base}/services/oauth2/token",
             timeout=10,
-            data={
-                "grant_type": "client_credentials",
-                "client_id": CLIENT_ID,
-                "client_secret": CLIENT_SECRET,
-            },
+            data=crm_token_form(CLIENT_ID, CLIENT_SECRET),
         )
         tok.raise_for_status()
         token = str(tok.json()["access_token"])
         hdrs = {"Authorization": f"Bearer {token}"}
         created = httpx.post(
-            f"{base}{API}/sobjects/Account/", json=POST_BODY, headers=hdrs, timeout=10
+            f"{base}{API}/sobjects/Account/", json=SF_ACCOUNT, headers=hdrs, timeout=10
         )
         if created.status_code != 201:
             raise RuntimeError(f"simulator create answered {created.status_code}: {created.text}")
@@ -156,28 +137,26 @@ def start_simulator(args: argparse.Namespace, logdir: Path) -> Iterator[Target]:
 @contextlib.contextmanager
 def start_wiremock(args: argparse.Namespace, logdir: Path) -> Iterator[Target]:
     port = free_port()
-    cmd = [
-        "taskset",
-        "-c",
-        str(args.server_core),
-        args.java,
-        "-jar",
-        str(args.jar),
-        "--port",
-        str(port),
-        "--root-dir",
-        str(HERE / "wiremock"),
-    ]
-    log(f"wiremock: {' '.join(cmd)}")
-    with (logdir / "wiremock.log").open("ab") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+    cmd = pinned(
+        args.server_core,
+        [
+            args.java,
+            "-jar",
+            str(args.jar),
+            "--port",
+            str(port),
+            "--root-dir",
+            str(HERE / "wiremock"),
+        ],
+    )
+    proc = _launch("wiremock", cmd, logdir)
     try:
         base = f"http://{HOST}:{port}"
         wait_http(f"{base}/__admin/health", proc, 120)
         token = "wiremock-benchmark-token"
         hdrs = {"Authorization": f"Bearer {token}"}
         created = httpx.post(
-            f"{base}{API}/sobjects/Account/", json=POST_BODY, headers=hdrs, timeout=10
+            f"{base}{API}/sobjects/Account/", json=SF_ACCOUNT, headers=hdrs, timeout=10
         )
         got = httpx.get(
             f"{base}{API}/sobjects/Account/{WIREMOCK_ACCOUNT_ID}", headers=hdrs, timeout=10
@@ -212,11 +191,7 @@ def measure(t: Target, args: argparse.Namespace, workdir: Path, series: dict[str
         run, out = run_wrk(u[op], scripts[op], args, args.duration, t.proc.pid)
         (workdir / f"wrk-{t.name}-{op}-{len(series[op].runs) + 1}.txt").write_text(out)
         series[op].runs.append(run)
-        bad = (
-            f"  !! {run.non_2xx} non-2xx, {run.socket_errors} socket errors"
-            if run.non_2xx or run.socket_errors
-            else ""
-        )
+        bad = wrk_trouble(run)
         log(
             f"{t.name}: {op:6s} {run.rps:10,.0f} req/s  p50 {run.p50_ms:7.2f} ms  p99 {run.p99_ms:7.2f} ms  "
             f"server CPU {run.cpu_us_per_req:6.1f} us/req{bad}"
@@ -333,7 +308,7 @@ def table(result: dict[str, Any]) -> str:
     ]
     for op in OPS:
         for srv in SERVERS:
-            s = result["servers"][srv].get(op)
+            s = result["servers"].get(srv, {}).get(op)
             if s is None:
                 continue
             lines.append(
@@ -359,13 +334,10 @@ def machine_info() -> dict[str, Any]:
         ["wrk", "-v"], capture_output=True, text=True, check=False
     ).stdout.splitlines()
     return {
-        "cpus": os.cpu_count(),
-        "loadavg_at_start": os.getloadavg(),
-        "python": platform.python_version(),
-        "platform": platform.platform(),
+        **machine_basics(),
         "java": java[0] if java else "",
         "wrk": wrk[0] if wrk else "",
-        "note": "shared 2-core machine: other work competes for both cores, figures vary between runs",
+        "note": SHARED_MACHINE,
     }
 
 
@@ -381,10 +353,7 @@ def main() -> None:
         default=15.0,
         help="seconds of wrk warm-up per operation before measuring (the JVM's JIT needs them)",
     )
-    p.add_argument("--connections", type=int, default=32)
-    p.add_argument("--threads", type=int, default=1)
-    p.add_argument("--server-core", type=int, default=0)
-    p.add_argument("--client-core", type=int, default=1)
+    add_wrk_options(p)
     p.add_argument(
         "--jar",
         type=Path,
@@ -404,9 +373,7 @@ def main() -> None:
     p.add_argument("--profile-top", type=int, default=15)
     args = p.parse_args()
 
-    for tool in ("wrk", "taskset"):
-        if shutil.which(tool) is None:
-            raise SystemExit(f"{tool} not found: run benchmarks/setup.sh")
+    require_tools("wrk", "taskset")
     servers = [args.only] if args.only else list(SERVERS)
     if "wiremock" in servers and not args.jar.exists():
         raise SystemExit(f"WireMock jar not found at {args.jar}: run benchmarks/setup.sh")
@@ -427,10 +394,7 @@ def main() -> None:
                 with starters[srv](args, workdir) as t:
                     measure(t, args, workdir, series[srv])
         result: dict[str, Any] = {
-            "benchmark": "crm_vs_wiremock",
-            "date": started.isoformat(timespec="seconds"),
-            "command": " ".join([Path(sys.executable).name, *sys.argv]),
-            "wrk": f"wrk -t{args.threads} -c{args.connections} -d{args.duration:g}s --latency",
+            **run_header("crm_vs_wiremock", started, args),
             "rounds": args.rounds,
             "code": code_version(),
             "machine": machine_info(),
@@ -473,9 +437,7 @@ def main() -> None:
                 f"target {op}: >= {tgt['rps']:,.0f} req/s {'met' if ok['rps'] else 'MISSED'}, "
                 f"p99 < {tgt['p99_ms']:g} ms {'met' if ok['p99'] else 'MISSED'}"
             )
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(result, indent=2) + "\n")
-    print(f"\nJSON: {args.output}")
+    write_result(args.output, result)
 
 
 if __name__ == "__main__":

@@ -31,8 +31,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
-import sys
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -42,11 +40,15 @@ import httpx
 from _common import (
     HERE,
     REALISTIC_ACCOUNT,
+    add_wrk_options,
     arg_parser,
     code_version,
     load_average,
     log,
+    require_tools,
+    run_header,
     start_yardstick,
+    write_result,
 )
 from bench_simulators import VENDORS, Plan, Series, machine_info, measure, start
 
@@ -164,10 +166,7 @@ def main() -> None:
     p.add_argument("--rounds", type=int, default=2)
     p.add_argument("--duration", type=float, default=4.0, help="seconds per wrk measurement")
     p.add_argument("--warmup", type=float, default=2.0, help="seconds of wrk before measuring")
-    p.add_argument("--connections", type=int, default=32)
-    p.add_argument("--threads", type=int, default=1)
-    p.add_argument("--server-core", type=int, default=0)
-    p.add_argument("--client-core", type=int, default=1)
+    add_wrk_options(p)
     p.add_argument("--output", type=Path, default=HERE / "results/engine_backends.json")
     p.add_argument(
         "--servers", default=",".join(SERVERS), help="comma list of native,granian,yardstick"
@@ -187,9 +186,7 @@ def main() -> None:
         if not (args.before / "simulators" / "salesforce").is_dir():
             p.error(f"--before {args.before}: no simulators/salesforce there")
         servers = (*servers, "before")
-    for tool in ("wrk", "taskset"):
-        if shutil.which(tool) is None:
-            raise SystemExit(f"{tool} not found: run benchmarks/setup.sh")
+    require_tools("wrk", "taskset")
 
     started = datetime.now(UTC)
     series = {s: {op: Series() for op in OPS} for s in servers}
@@ -208,10 +205,7 @@ def main() -> None:
     summary = {s: {op: series[s][op].summary() for op in OPS} for s in servers}
     rat = ratios(summary)
     result = {
-        "benchmark": "engine_backends",
-        "date": started.isoformat(timespec="seconds"),
-        "command": " ".join([Path(sys.executable).name, *sys.argv]),
-        "wrk": f"wrk -t{args.threads} -c{args.connections} -d{args.duration:g}s --latency",
+        **run_header("engine_backends", started, args),
         "warmup_s": args.warmup,
         "rounds": args.rounds,
         "server_core": args.server_core,
@@ -228,9 +222,7 @@ def main() -> None:
         "load average (1/5/15 min) per run: "
         + "; ".join(f"{x['server']} r{x['round']} {x['start']} -> {x['end']}" for x in loads)
     )
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(result, indent=2) + "\n")
-    print(f"\nJSON: {args.output}")
+    write_result(args.output, result)
 
 
 if __name__ == "__main__":

@@ -52,8 +52,6 @@ import argparse
 import contextlib
 import json
 import os
-import platform
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -70,16 +68,24 @@ from _common import (
     HERE,
     HOST,
     ROOT,
+    SHARED_MACHINE,
     Series,
     WrkRun,
+    add_wrk_options,
     code_version,
     free_port,
     log,
     lua_str,
+    machine_basics,
+    require_tools,
     rss_kb,
+    run_header,
     run_wrk,
     stop,
     wait_http,
+    write_result,
+    write_wrk_scripts,
+    wrk_trouble,
 )
 
 TARGETS = {"get": {"rps": 20_000.0, "p99_ms": 5.0}, "create": {"rps": 10_000.0, "p99_ms": 5.0}}
@@ -125,6 +131,19 @@ def _tenant_credentials(c: httpx.Client, base: str) -> dict[str, Any]:
     return creds
 
 
+def _client_credentials(c: httpx.Client, creds: dict[str, Any], **extra: str) -> dict[str, str]:
+    """Request headers with a bearer token from the client-credentials grant (``extra``: more
+    form fields, such as a scope)."""
+    form = {
+        "grant_type": "client_credentials",
+        "client_id": creds["client_id"],
+        "client_secret": creds["client_secret"],
+        **extra,
+    }
+    tok = _ok(c.post(creds["token_url"], data=form), 200).json()["access_token"]
+    return {"Authorization": f"Bearer {tok}", "Accept": "application/json"}
+
+
 def _check(c: httpx.Client, base: str, plan: Plan) -> Plan:
     """One GET and one create before measuring, so a wrong plan fails loudly, not as non-2xx."""
     _ok(c.get(base + plan.get_path, headers=plan.headers), 200)
@@ -154,18 +173,7 @@ SF_ACCOUNT = {
 
 def setup_crm(c: httpx.Client, base: str, args: argparse.Namespace) -> Plan:
     creds = _tenant_credentials(c, base)
-    tok = _ok(
-        c.post(
-            creds["token_url"],
-            data={
-                "grant_type": "client_credentials",
-                "client_id": creds["client_id"],
-                "client_secret": creds["client_secret"],
-            },
-        ),
-        200,
-    ).json()["access_token"]
-    headers = {"Authorization": f"Bearer {tok}", "Accept": "application/json"}
+    headers = _client_credentials(c, creds)
     acc = _ok(c.post(f"{base}{SF_API}/sobjects/Account/", json=SF_ACCOUNT, headers=headers), 201)
     return _check(
         c,
@@ -351,14 +359,7 @@ BC_CUSTOMER = {
 def setup_bc(c: httpx.Client, base: str, args: argparse.Namespace) -> Plan:
     """Business Central (the alternative ERP): client-credentials token, customers of the company."""
     creds = _tenant_credentials(c, base)
-    form = {
-        "grant_type": "client_credentials",
-        "client_id": creds["client_id"],
-        "client_secret": creds["client_secret"],
-        "scope": creds["scope"],
-    }
-    tok = _ok(c.post(creds["token_url"], data=form), 200).json()["access_token"]
-    headers = {"Authorization": f"Bearer {tok}", "Accept": "application/json"}
+    headers = _client_credentials(c, creds, scope=creds["scope"])
     company = creds["api_url"].removeprefix(base) + f"/companies({creds['company_id']})"
     cust = _ok(c.post(f"{base}{company}/customers", json=BC_CUSTOMER, headers=headers), 201).json()
     return _check(
@@ -427,19 +428,10 @@ VENDORS: dict[str, Vendor] = {
 
 
 def write_lua(workdir: Path, system: str, plan: Plan) -> dict[str, Path]:
-    common = "".join(f"wrk.headers[{lua_str(k)}] = {lua_str(v)}\n" for k, v in plan.headers.items())
-    get = workdir / f"{system}-get.lua"
-    get.write_text('wrk.method = "GET"\n' + common)
-    post = workdir / f"{system}-create.lua"
-    text = (
-        'wrk.method = "POST"\n'
-        + common
-        + f'wrk.headers["Content-Type"] = {lua_str(plan.create_content_type)}\n'
-        + f"wrk.body = {lua_str(plan.create_body)}\n"
-    )
+    tail = ""
     if isinstance(plan.create_path, list):
         paths = ",\n".join(f"  {lua_str(p)}" for p in plan.create_path)
-        text += (
+        tail = (
             f"local paths = {{\n{paths}\n}}\n"
             "local n = 0\n"
             "request = function()\n"
@@ -447,8 +439,9 @@ def write_lua(workdir: Path, system: str, plan: Plan) -> dict[str, Path]:
             "  return wrk.format(nil, paths[(n % #paths) + 1])\n"
             "end\n"
         )
-    post.write_text(text)
-    return {"get": get, "create": post}
+    return write_wrk_scripts(
+        workdir, system, plan.headers, plan.create_content_type, plan.create_body, tail
+    )
 
 
 # -- servers ----------------------------------------------------------------------------
@@ -511,11 +504,7 @@ def start(
 
 
 def report_run(tag: str, op: str, run: WrkRun) -> None:
-    bad = (
-        f"  !! {run.non_2xx} non-2xx, {run.socket_errors} socket errors"
-        if run.non_2xx or run.socket_errors
-        else ""
-    )
+    bad = wrk_trouble(run)
     log(
         f"{tag}: {op:6s} {run.rps:9,.0f} req/s  p50 {run.p50_ms:6.2f} ms  p99 {run.p99_ms:7.2f} ms  "
         f"CPU {run.cpu_us_per_req:6.1f} us/req{bad}"
@@ -668,13 +657,10 @@ def machine_info() -> dict[str, Any]:
 
             versions[mod] = version(mod)
     return {
-        "cpus": os.cpu_count(),
-        "loadavg_at_start": os.getloadavg(),
-        "python": platform.python_version(),
-        "platform": platform.platform(),
+        **machine_basics(),
         "wrk": (wrk.stdout.splitlines() or [""])[0],
         "packages": versions,
-        "note": "shared 2-core machine: other work competes for both cores, figures vary between runs",
+        "note": SHARED_MACHINE,
     }
 
 
@@ -703,10 +689,7 @@ def main() -> None:
     p.add_argument(
         "--warmup", type=float, default=5.0, help="seconds of wrk per op before measuring"
     )
-    p.add_argument("--connections", type=int, default=32)
-    p.add_argument("--threads", type=int, default=1)
-    p.add_argument("--server-core", type=int, default=0)
-    p.add_argument("--client-core", type=int, default=1)
+    add_wrk_options(p)
     p.add_argument(
         "--hcm-workers",
         type=int,
@@ -717,9 +700,7 @@ def main() -> None:
     p.add_argument("--output", type=Path, default=HERE / "results/simulators.json")
     args = p.parse_args()
 
-    for tool in ("wrk", "taskset"):
-        if shutil.which(tool) is None:
-            raise SystemExit(f"{tool} not found: run benchmarks/setup.sh")
+    require_tools("wrk", "taskset")
     systems = [s.strip() for s in args.only.split(",") if s.strip()]
     unknown = set(systems) - set(SYSTEMS)
     if unknown:
@@ -727,10 +708,7 @@ def main() -> None:
 
     started = datetime.now(UTC)
     result: dict[str, Any] = {
-        "benchmark": "simulators",
-        "date": started.isoformat(timespec="seconds"),
-        "command": " ".join([Path(sys.executable).name, *sys.argv]),
-        "wrk": f"wrk -t{args.threads} -c{args.connections} -d{args.duration:g}s --latency",
+        **run_header("simulators", started, args),
         "warmup_s": args.warmup,
         "server_core": args.server_core,
         "client_core": args.client_core,
@@ -766,8 +744,7 @@ def main() -> None:
                     "command": old["command"],
                     "code": old["code"],
                 }
-    args.output.write_text(json.dumps(result, indent=2) + "\n")
-    print(f"\nJSON: {args.output}")
+    write_result(args.output, result)
 
 
 if __name__ == "__main__":

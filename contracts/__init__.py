@@ -18,6 +18,7 @@ from ._profile import (
     parse_release_args,
 )
 from ._salesforce import SALESFORCE_TEXT_TYPES
+from ._types import json_type
 
 __all__ = [
     "ROOT",
@@ -34,6 +35,7 @@ __all__ = [
     "ambiguity_variants",
     "current",
     "diff",
+    "json_type",
     "load_contract",
     "load_profile",
     "parse_profile",

@@ -77,6 +77,12 @@ class TargetSpec:
     run: dict[str, Any] = field(default_factory=dict)
 
 
+def serve_args(db: str) -> tuple[str, ...]:
+    """The reference integration's ``serve`` arguments: the run's endpoints, a free port and
+    its database ``db`` in the run's work directory."""
+    return ("serve", "--endpoints", "{endpoints}", "--port", "0", "--db", f"{{workdir}}/{db}")
+
+
 def embedded_spec() -> TargetSpec:
     """The bundled reference integration, started on a free port; it subscribes itself."""
     return TargetSpec(
@@ -85,13 +91,7 @@ def embedded_spec() -> TargetSpec:
             sys.executable,
             "-m",
             "reference_integration",
-            "serve",
-            "--endpoints",
-            "{endpoints}",
-            "--port",
-            "0",
-            "--db",
-            "{workdir}/reference_integration.sqlite3",
+            *serve_args("reference_integration.sqlite3"),
         ),
         embedded=True,
     )

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from contracts import SALESFORCE_TEXT_TYPES, Contract
+from contracts import SALESFORCE_TEXT_TYPES, Contract, json_type
 
 from .._errors import ConfigurationError, StackError
 
@@ -98,20 +98,6 @@ def _types(schema: dict[str, Any]) -> set[str]:
         return {"object"}
     out = {t} if isinstance(t, str) else set(t)
     return out - {"null"}
-
-
-def _json_type(value: Any) -> str:
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object"
 
 
 def _compare(
@@ -330,7 +316,7 @@ def _sampled(
         for rec in records:
             for k, v in rec.items():
                 if v is not None:
-                    live.setdefault(k, set()).add(_json_type(v))
+                    live.setdefault(k, set()).add(json_type(v))
                 else:
                     live.setdefault(k, set())
         report.objects.append(_compare(name, defs, live, None, True))

@@ -17,27 +17,22 @@ guesses; see the README's known and guessed table.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from simulators.engine import Tenant
 
-from ._drafts import open_draft
+from . import _drafts as doc
 from ._edm import ENTITIES, EntityDef
 from ._errors import dialog
-from ._records import COMPANY, not_found
-from ._wire import BLANK_DATE, NIL_GUID, bc_date, money
+from ._records import COMPANY
+from ._render import BLANK_DATE, NIL_GUID
+from ._wire import money
 
 if TYPE_CHECKING:
     from ._rules import Rules
 
 DRAFT_SERIES = "S-CR"  # draft credit memo numbers (CRONUS-like; a company's setup)
 POSTED_SERIES = "PS-CR"  # posted credit memo numbers (likewise)
-_DRAFT = ("Draft", "In Review")
-
-
-def _set(x: Any) -> bool:
-    return x not in (None, "", NIL_GUID, BLANK_DATE, 0)
 
 
 class CreditMemos:
@@ -52,25 +47,25 @@ class CreditMemos:
     def credit_memo(
         self, tenant: Tenant, ent: EntityDef, company: str, rec: dict[str, Any], prev: Any
     ) -> None:
-        if prev is not None and prev.get("status") not in _DRAFT and not rec.get("_system"):
+        if prev is not None and prev.get("status") not in doc.DRAFT and not rec.get("_system"):
             raise dialog(f"You cannot modify the posted sales credit memo {prev.get('number')}.")
-        open_draft(self.r, tenant, company, rec, prev, DRAFT_SERIES, 1001)
+        doc.open_draft(self.r, tenant, company, rec, prev, DRAFT_SERIES, 1001)
         inv = None
         named = (rec.get("invoiceId"), rec.get("invoiceNumber"))
         changed = prev is None or named != (prev.get("invoiceId"), prev.get("invoiceNumber"))
-        if changed and (_set(named[0]) or _set(named[1])):
+        if changed and (doc.is_set(named[0]) or doc.is_set(named[1])):
             if prev is not None and rec.get("invoiceId") == prev.get("invoiceId"):
                 rec["invoiceId"] = NIL_GUID  # the number changed: resolve by number
             inv = self.rules._ref(
                 tenant, company, rec, "salesInvoice", "invoiceId", "invoiceNumber"
             )
         if inv is not None:
-            if inv.get("status") in _DRAFT:
+            if inv.get("status") in doc.DRAFT:
                 raise dialog(
                     f"The sales invoice {inv.get('number')} is not posted; a credit memo can only "
                     "be applied to a posted invoice."
                 )
-            if not _set(rec.get("customerId")) and not _set(rec.get("customerNumber")):
+            if not doc.is_set(rec.get("customerId")) and not doc.is_set(rec.get("customerNumber")):
                 rec["customerId"] = inv.get("customerId")
         cust = None
         if (
@@ -84,28 +79,13 @@ class CreditMemos:
         if cust is not None:
             rec["customerName"] = rec["billToName"] = cust["displayName"]
             rec["billToCustomerId"], rec["billToCustomerNumber"] = cust["id"], cust["number"]
-            if not rec.get("currencyCode"):
-                rec["currencyCode"] = cust.get("currencyCode", "")
-                rec["currencyId"] = cust.get("currencyId", NIL_GUID)
-        if not _set(rec.get("creditMemoDate")):
-            rec["creditMemoDate"] = bc_date(tenant.clock.time())
-        if not _set(rec.get("postingDate")):
-            rec["postingDate"] = rec["creditMemoDate"]
-        if not _set(rec.get("dueDate")):
-            rec["dueDate"] = (
-                date.fromisoformat(rec["creditMemoDate"]) + timedelta(days=30)
-            ).isoformat()
+            doc.copy_currency(rec, cust)
+        doc.default_dates(tenant, rec, "creditMemoDate", 30)
 
     def credit_memo_line(
         self, tenant: Tenant, ent: EntityDef, company: str, rec: dict[str, Any], prev: Any
     ) -> None:
-        memo = tenant.store.get("salesCreditMemo", rec.get("documentId") or "")
-        if memo is None or memo.get(COMPANY) != company:
-            raise not_found(ENTITIES["salesCreditMemo"], str(rec.get("documentId")))
-        if memo.get("status") not in _DRAFT and not rec.get("_system"):
-            raise dialog(
-                f"You cannot modify the lines of the posted sales credit memo {memo.get('number')}."
-            )
+        memo = doc.draft_of_line(tenant, company, rec, "salesCreditMemo", "sales credit memo")
         if prev is None and not rec.get("sequence"):
             rec["sequence"] = (
                 self.rules._max_sequence(tenant, memo["id"], "salesCreditMemoLine") + 10000
@@ -116,36 +96,21 @@ class CreditMemos:
 
     def post(self, tenant: Tenant, memo: dict[str, Any]) -> dict[str, Any]:
         """Microsoft.NAV.post: Draft -> posted number; applied to its invoice, if any."""
-        if memo.get("status") not in _DRAFT:
+        if memo.get("status") not in doc.DRAFT:
             raise dialog(f"The sales credit memo {memo.get('number')} has already been posted.")
-        n_lines = tenant.store.conn.execute(
-            "SELECT count(*) FROM records WHERE type = 'salesCreditMemoLine'"
-            " AND json_extract(data, '$.documentId') = ? AND deleted = 0"
-            " AND json_extract(data, '$.lineType') != 'Comment'",
-            (memo["id"],),
-        ).fetchone()[0]
-        if not n_lines:
+        if not doc.lines_to_post(tenant, "salesCreditMemoLine", memo["id"]):
             raise dialog("There is nothing to post.")
         total = float(memo.get("totalAmountIncludingTax") or 0)
         number = self.r.next_number(tenant, memo[COMPANY], POSTED_SERIES, width=6, start=104001)
         left = total
         with tenant.store.transaction():
             inv = tenant.store.get("salesInvoice", str(memo.get("invoiceId") or ""))
-            if inv is not None and _set(memo.get("invoiceId")):
+            if inv is not None and doc.is_set(memo.get("invoiceId")):
                 owed = float(inv.get("remainingAmount") or 0)
                 applied = min(owed, total)
                 remaining = money(owed - applied)
                 left = total - applied
-                self.r.update(
-                    tenant,
-                    ENTITIES["salesInvoice"],
-                    inv,
-                    {
-                        "remainingAmount": remaining,
-                        "status": "Paid" if remaining == 0 else inv["status"],
-                        "_system": True,
-                    },
-                )
+                doc.pay_down(self.r, tenant, inv, remaining)
             posted = self.r.update(
                 tenant,
                 ENTITIES["salesCreditMemo"],

@@ -1,4 +1,5 @@
-"""The Business Central dialect: routes, auth, the documented rate limits, events, seeds."""
+"""The Business Central dialect: the composition root wiring routes, auth, the documented
+rate limits, events and seeds onto the engine."""
 
 from __future__ import annotations
 
@@ -27,19 +28,20 @@ from ._errors import (
     resource_not_found,
     throttled,
 )
+from ._events import notification
+from ._limits import RequestLimits
 from ._metadata import Metadata
-from ._records import COMPANY, Records, company_guid
+from ._records import Records, company_guid
 from ._rest import RestApi
 from ._routes import add_routes
 from ._rules import Rules
 from ._seed import seed_tenant
 from ._settings import BusinessCentralSettings
-from ._state import RequestLimits, TenantState, state_of
+from ._state import TenantState, state_of
 from ._webhooks import TYPE as SUBSCRIPTION
-from ._webhooks import Webhooks, notification_resource
-from ._wire import bc_datetime, error_response
+from ._webhooks import Webhooks
+from ._wire import error_response
 
-CHANNEL = "businesscentral/webhook"
 _INDEXED = ("number", "code", "documentId", "customerId", "employeeId", "journalId", "_companyId")
 
 
@@ -169,26 +171,7 @@ class BusinessCentralDialect(Dialect):
     def change_event(
         self, tenant: Tenant, change: Change, seq: int
     ) -> tuple[str, dict[str, Any]] | None:
-        """One notification in a batch envelope, for subscribers wired through the admin API."""
-        ent = ENTITIES.get(change.type)
-        company = change.data.get(COMPANY)
-        if ent is None or company is None:
-            return None
-        op = {"create": "created", "update": "updated", "delete": "deleted"}.get(
-            change.op, "updated"
-        )
-        return CHANNEL, {
-            "value": [
-                {
-                    "subscriptionId": "",
-                    "clientState": "",
-                    "expirationDateTime": "",
-                    "resource": notification_resource(ent.set_name, company, change.id),
-                    "changeType": op,
-                    "lastModifiedDateTime": bc_datetime(change.at),
-                }
-            ]
-        }
+        return notification(change)
 
     # -- admin -----------------------------------------------------------------------
 

@@ -568,6 +568,30 @@ class EntityDef:
 
 _BY_NAME: dict[str, dict[str, P]] = {t: {p.name: p for p in ps} for t, ps in PROPERTIES.items()}
 _SYSTEM = frozenset({"id", "lastModifiedDateTime"})
+#: what a document's status and totals follow from (its lines and the post action)
+_DOCUMENT_READ_ONLY = _SYSTEM | {
+    "status",
+    "totalAmountExcludingTax",
+    "totalTaxAmount",
+    "totalAmountIncludingTax",
+    "discountAppliedBeforeTax",
+}
+#: what a document line's amounts and unit follow from (its quantity, price and item)
+_LINE_READ_ONLY = frozenset(
+    {
+        "id",
+        "documentId",
+        "amountExcludingTax",
+        "totalTaxAmount",
+        "amountIncludingTax",
+        "netAmount",
+        "netTaxAmount",
+        "netAmountIncludingTax",
+        "invoiceDiscountAllocation",
+        "discountAppliedBeforeTax",
+        "unitOfMeasureCode",
+    }
+)
 
 ENTITIES: dict[str, EntityDef] = {
     e.name: e
@@ -606,14 +630,9 @@ ENTITIES: dict[str, EntityDef] = {
         EntityDef(
             "salesInvoice",
             "salesInvoices",
-            read_only=_SYSTEM
+            read_only=_DOCUMENT_READ_ONLY
             | {
-                "status",
                 "remainingAmount",
-                "totalAmountExcludingTax",
-                "totalTaxAmount",
-                "totalAmountIncludingTax",
-                "discountAppliedBeforeTax",
                 "orderId",
                 "orderNumber",
                 "customerName",
@@ -628,21 +647,7 @@ ENTITIES: dict[str, EntityDef] = {
         EntityDef(
             "salesInvoiceLine",
             "salesInvoiceLines",
-            read_only=frozenset(
-                {
-                    "id",
-                    "documentId",
-                    "amountExcludingTax",
-                    "totalTaxAmount",
-                    "amountIncludingTax",
-                    "netAmount",
-                    "netTaxAmount",
-                    "netAmountIncludingTax",
-                    "invoiceDiscountAllocation",
-                    "discountAppliedBeforeTax",
-                    "unitOfMeasureCode",
-                }
-            ),
+            read_only=_LINE_READ_ONLY,
             nav={
                 "item": Nav("item", False, ("itemId", "id")),
                 "salesInvoice": Nav("salesInvoice", False, ("documentId", "id")),
@@ -686,13 +691,8 @@ ENTITIES: dict[str, EntityDef] = {
         EntityDef(
             "purchaseInvoice",
             "purchaseInvoices",
-            read_only=_SYSTEM
+            read_only=_DOCUMENT_READ_ONLY
             | {
-                "status",
-                "totalAmountExcludingTax",
-                "totalTaxAmount",
-                "totalAmountIncludingTax",
-                "discountAppliedBeforeTax",
                 "orderId",
                 "orderNumber",
                 "vendorName",
@@ -707,21 +707,7 @@ ENTITIES: dict[str, EntityDef] = {
         EntityDef(
             "purchaseInvoiceLine",
             "purchaseInvoiceLines",
-            read_only=frozenset(
-                {
-                    "id",
-                    "documentId",
-                    "amountExcludingTax",
-                    "totalTaxAmount",
-                    "amountIncludingTax",
-                    "netAmount",
-                    "netTaxAmount",
-                    "netAmountIncludingTax",
-                    "invoiceDiscountAllocation",
-                    "discountAppliedBeforeTax",
-                    "unitOfMeasureCode",
-                }
-            ),
+            read_only=_LINE_READ_ONLY,
             nav={
                 "item": Nav("item", False, ("itemId", "id")),
                 "purchaseInvoice": Nav("purchaseInvoice", False, ("documentId", "id")),
@@ -730,13 +716,8 @@ ENTITIES: dict[str, EntityDef] = {
         EntityDef(
             "salesCreditMemo",
             "salesCreditMemos",
-            read_only=_SYSTEM
+            read_only=_DOCUMENT_READ_ONLY
             | {
-                "status",
-                "totalAmountExcludingTax",
-                "totalTaxAmount",
-                "totalAmountIncludingTax",
-                "discountAppliedBeforeTax",
                 "customerName",
                 "billToName",
             },
@@ -749,21 +730,7 @@ ENTITIES: dict[str, EntityDef] = {
         EntityDef(
             "salesCreditMemoLine",
             "salesCreditMemoLines",
-            read_only=frozenset(
-                {
-                    "id",
-                    "documentId",
-                    "amountExcludingTax",
-                    "totalTaxAmount",
-                    "amountIncludingTax",
-                    "netAmount",
-                    "netTaxAmount",
-                    "netAmountIncludingTax",
-                    "invoiceDiscountAllocation",
-                    "discountAppliedBeforeTax",
-                    "unitOfMeasureCode",
-                }
-            ),
+            read_only=_LINE_READ_ONLY,
             nav={
                 "item": Nav("item", False, ("itemId", "id")),
                 "salesCreditMemo": Nav("salesCreditMemo", False, ("documentId", "id")),

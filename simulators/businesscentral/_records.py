@@ -1,5 +1,5 @@
-"""Entity storage: validation and coercion of request bodies, blanks, number series,
-ETags, rendering with $select, and optimistic concurrency on writes.
+"""Entity storage: validation and coercion of request bodies, blanks, number series
+and optimistic concurrency on writes (``_render.py`` shows the entities).
 
 Records live in the tenant's store under their entity type name (``customer``,
 ``salesInvoice``, ...) keyed by their GUID. Internal fields start with ``_``: the
@@ -27,14 +27,12 @@ from ._errors import (
     same_key_exists,
     string_too_long,
 )
-from ._wire import bc_datetime, blank, etag, is_guid, new_guid
+from ._render import VERSION, blank, etag_of
+from ._wire import bc_datetime, is_guid, new_guid
 
 COMPANY = "_companyId"
-VERSION = "_v"
 SEQ = "_seq"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-_MISSING: Any = object()
 
 Rule = Callable[[Tenant, EntityDef, str, dict[str, Any], dict[str, Any] | None], None]
 
@@ -130,28 +128,6 @@ class Records:
                 return rec
         return None
 
-    @staticmethod
-    def render(
-        ent: EntityDef, rec: dict[str, Any], select: list[str] | None = None
-    ) -> dict[str, Any]:
-        out: dict[str, Any] = {"@odata.etag": etag(int(rec.get(VERSION, 1)), rec["id"])}
-        if not select or "*" in select:
-            for p in ent.properties:
-                if p.type == "Edm.Stream":  # read at its own URL, not carried in the entity
-                    continue
-                value = rec.get(p.name, _MISSING)
-                out[p.name] = blank(p.type) if value is _MISSING else value
-            return out
-        for name in select:
-            sp = ent.prop(name)
-            value = rec.get(name, _MISSING)
-            out[name] = (blank(sp.type) if sp else None) if value is _MISSING else value
-        return out
-
-    @staticmethod
-    def etag_of(rec: dict[str, Any]) -> str:
-        return etag(int(rec.get(VERSION, 1)), rec["id"])
-
     # -- writing ---------------------------------------------------------------------
 
     def clean(
@@ -236,7 +212,7 @@ class Records:
                 raise missing_etag()
             return
         tags = [t.strip() for t in if_match.split(",")]
-        if "*" in tags or self.etag_of(rec) in tags:
+        if "*" in tags or etag_of(rec) in tags:
             return
         raise entity_changed()
 

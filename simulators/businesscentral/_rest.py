@@ -33,6 +33,7 @@ from ._edm import BY_SET, COMPANY_SETS, DOCUMENT_LINES, ENTITIES, LINE_DOCUMENT,
 from ._errors import bad_request, dialog, method_not_allowed, resource_not_found, unknown_name
 from ._odata import QueryOptions, compile_filter, encode_skiptoken, parse_options
 from ._records import COMPANY, SEQ, Records, not_found
+from ._render import etag_of, render
 from ._state import state_of
 from ._wire import json_response
 
@@ -258,12 +259,12 @@ class RestApi:
         opts = parse_options(req.query_pairs(), t.ent)
         body = {"@odata.context": f"{self.root(req)}/$metadata#{t.context}"}
         body.update(self.shape(tenant, t.ent, rec, opts))
-        return json_response(body, headers=[("etag", self.records.etag_of(rec))])
+        return json_response(body, headers=[("etag", etag_of(rec))])
 
     def shape(
         self, tenant: Tenant, ent: EntityDef, rec: dict[str, Any], opts: QueryOptions
     ) -> dict[str, Any]:
-        out = self.records.render(ent, rec, opts.select)
+        out = render(ent, rec, opts.select)
         for ex in opts.expand:
             nav = ent.nav[ex.nav]
             target = ENTITIES[nav.target]
@@ -279,12 +280,10 @@ class RestApi:
                 rows = tenant.store.conn.execute(
                     f"SELECT data FROM records WHERE {where} ORDER BY {json_path(SEQ)}", params
                 ).fetchall()
-                out[ex.nav] = [
-                    self.records.render(target, orjson.loads(r[0]), ex.select) for r in rows
-                ]
+                out[ex.nav] = [render(target, orjson.loads(r[0]), ex.select) for r in rows]
             else:
                 other = tenant.store.get(target.name, str(rec.get(mine) or ""))
-                out[ex.nav] = self.records.render(target, other, ex.select) if other else None
+                out[ex.nav] = render(target, other, ex.select) if other else None
         return out
 
     def _query(self, tenant: Tenant, t: Target, opts: QueryOptions) -> tuple[str, list[Any]]:
@@ -362,9 +361,9 @@ class RestApi:
         ctx = t.context if t.kind == "entity" else f"{t.context}/$entity"
         body = {
             "@odata.context": f"{self.root(req)}/$metadata#{ctx}",
-            **self.records.render(t.ent, rec),
+            **render(t.ent, rec),
         }
-        headers = [("etag", self.records.etag_of(rec))]
+        headers = [("etag", etag_of(rec))]
         if location:
             headers.append(("location", f"{self.root(req)}/{self._path(req)}({rec['id']})"))
         return json_response(body, status, headers)

@@ -23,30 +23,33 @@ number series), the choice is named in the module that applies it.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from datetime import UTC, datetime
+from typing import Any
 
 from simulators.engine import Tenant
 
 from ._credit_memos import CreditMemos
-from ._drafts import open_draft
+from ._drafts import (
+    copy_address,
+    copy_currency,
+    default_dates,
+    draft_of_line,
+    is_set,
+    lines_to_post,
+    open_draft,
+    pay_down,
+)
 from ._edm import DOCUMENT_LINES, ENTITIES, EntityDef
 from ._errors import bad_request, dialog, record_not_found, same_key_exists
 from ._records import COMPANY, Records, not_found
-from ._wire import BLANK_DATE, NIL_GUID, bc_date, money
-
-if TYPE_CHECKING:
-    pass
+from ._render import BLANK_DATE, NIL_GUID
+from ._wire import bc_date, money
 
 DRAFT_SERIES = "S-INV"  # draft invoice numbers, e.g. S-INV100010
 POSTED_SERIES = "PS-INV"  # posted invoice numbers, e.g. PS-INV103010
 PURCHASE_DRAFT_SERIES = "P-INV"  # draft purchase invoice numbers (a company's setup; guessed)
 PURCHASE_POSTED_SERIES = "PP-INV"  # posted purchase invoice numbers (likewise)
 PAYMENT_TERMS_DAYS = 30  # due date when the customer has no payment terms
-
-
-def _set(x: Any) -> bool:
-    return x not in (None, "", NIL_GUID, BLANK_DATE, 0)
 
 
 class Rules:
@@ -87,11 +90,11 @@ class Rules:
         """Resolve a reference given by id or by number and write both back."""
         ent = ENTITIES[target]
         ref: dict[str, Any] | None = None
-        if _set(rec.get(id_field)):
+        if is_set(rec.get(id_field)):
             ref = tenant.store.get(target, rec[id_field])
             if ref is None or ref.get(COMPANY) != company:
                 raise not_found(ent, rec[id_field])
-        elif _set(rec.get(number_field)):
+        elif is_set(rec.get(number_field)):
             ref = self.r.find_one(tenant, ent, company, key_field, rec[number_field])
             if ref is None:
                 label = target[0].upper() + target[1:]
@@ -120,9 +123,55 @@ class Rules:
                     self.r.duplicate_status,
                 )
 
-    @staticmethod
-    def _today(tenant: Tenant) -> str:
-        return bc_date(tenant.clock.time())
+    def _party(
+        self,
+        tenant: Tenant,
+        company: str,
+        rec: dict[str, Any],
+        prev: Any,
+        target: str,
+        id_field: str,
+        number_field: str,
+    ) -> dict[str, Any] | None:
+        """A document's customer or vendor, resolved when it is new or named anew (a changed
+        number with the same id resolves by number)."""
+        if (
+            prev is None
+            or rec.get(id_field) != prev.get(id_field)
+            or rec.get(number_field) != prev.get(number_field)
+        ):
+            if (
+                prev is not None
+                and rec.get(number_field) != prev.get(number_field)
+                and rec.get(id_field) == prev.get(id_field)
+            ):
+                rec[id_field] = NIL_GUID
+            return self._ref(tenant, company, rec, target, id_field, number_field)
+        return None
+
+    def _item_line(
+        self, tenant: Tenant, company: str, rec: dict[str, Any], prev: Any, price_field: str
+    ) -> None:
+        """A document line's type and, for an item line, the item's description, price
+        (``unitPrice`` or ``unitCost``, when a new line leaves it out) and unit."""
+        if not rec.get("lineType"):
+            rec["lineType"] = (
+                "Item"
+                if (is_set(rec.get("itemId")) or is_set(rec.get("lineObjectNumber")))
+                else "Comment"
+            )
+        if rec["lineType"] == "Item" and (
+            prev is None
+            or rec.get("itemId") != prev.get("itemId")
+            or rec.get("lineObjectNumber") != prev.get("lineObjectNumber")
+        ):
+            item = self._ref(tenant, company, rec, "item", "itemId", "lineObjectNumber")
+            assert item is not None
+            if not rec.get("description"):
+                rec["description"] = item.get("displayName", "")
+            if prev is None and not rec.get(price_field):
+                rec[price_field] = item.get(price_field, 0)
+            rec["unitOfMeasureCode"] = item.get("baseUnitOfMeasureCode", "")
 
     # -- entities --------------------------------------------------------------------
 
@@ -215,59 +264,23 @@ class Rules:
                 "corrected with a credit memo."
             )
         open_draft(self.r, tenant, company, rec, prev, DRAFT_SERIES, 10001)
-        cust = None
-        if (
-            prev is None
-            or rec.get("customerId") != prev.get("customerId")
-            or rec.get("customerNumber") != prev.get("customerNumber")
-        ):
-            if (
-                prev is not None
-                and rec.get("customerNumber") != prev.get("customerNumber")
-                and rec.get("customerId") == prev.get("customerId")
-            ):
-                rec["customerId"] = NIL_GUID
-            cust = self._ref(tenant, company, rec, "customer", "customerId", "customerNumber")
+        cust = self._party(tenant, company, rec, prev, "customer", "customerId", "customerNumber")
         if cust is not None:
             rec["customerName"] = cust["displayName"]
             rec["billToCustomerId"], rec["billToCustomerNumber"] = cust["id"], cust["number"]
             rec["billToName"] = cust["displayName"]
-            for side in ("sellTo", "billTo"):
-                for src, dst in (
-                    ("addressLine1", "AddressLine1"),
-                    ("addressLine2", "AddressLine2"),
-                    ("city", "City"),
-                    ("country", "Country"),
-                    ("state", "State"),
-                    ("postalCode", "PostCode"),
-                ):
-                    if not rec.get(side + dst):
-                        rec[side + dst] = cust.get(src, "")
-            if not rec.get("currencyCode"):
-                rec["currencyCode"] = cust.get("currencyCode", "")
-                rec["currencyId"] = cust.get("currencyId", NIL_GUID)
+            copy_address(rec, cust, ("sellTo", "billTo"))
+            copy_currency(rec, cust)
             if not rec.get("email"):
                 rec["email"] = cust.get("email", "")
             if not rec.get("phoneNumber"):
                 rec["phoneNumber"] = cust.get("phoneNumber", "")
-        if not _set(rec.get("invoiceDate")):
-            rec["invoiceDate"] = self._today(tenant)
-        if not _set(rec.get("postingDate")):
-            rec["postingDate"] = rec["invoiceDate"]
-        if not _set(rec.get("dueDate")):
-            due = date.fromisoformat(rec["invoiceDate"]) + timedelta(days=PAYMENT_TERMS_DAYS)
-            rec["dueDate"] = due.isoformat()
+        default_dates(tenant, rec, "invoiceDate", PAYMENT_TERMS_DAYS)
 
     def sales_invoice_line(
         self, tenant: Tenant, ent: EntityDef, company: str, rec: dict[str, Any], prev: Any
     ) -> None:
-        inv = tenant.store.get("salesInvoice", rec.get("documentId") or "")
-        if inv is None or inv.get(COMPANY) != company:
-            raise not_found(ENTITIES["salesInvoice"], str(rec.get("documentId")))
-        if inv.get("status") not in ("Draft", "In Review") and not rec.get("_system"):
-            raise dialog(
-                f"You cannot modify the lines of the posted sales invoice {inv.get('number')}."
-            )
+        inv = draft_of_line(tenant, company, rec, "salesInvoice", "sales invoice")
         if prev is None:
             rec["sequence"] = rec.get("sequence") or (self._max_sequence(tenant, inv["id"]) + 10000)
         self.price_line(tenant, company, rec, prev, inv)
@@ -276,35 +289,8 @@ class Rules:
         self, tenant: Tenant, company: str, rec: dict[str, Any], prev: Any, doc: dict[str, Any]
     ) -> None:
         """A sales document line's item, price and amounts (``doc``: its document)."""
-        if not rec.get("lineType"):
-            rec["lineType"] = (
-                "Item"
-                if (_set(rec.get("itemId")) or _set(rec.get("lineObjectNumber")))
-                else "Comment"
-            )
-        if rec["lineType"] == "Item" and (
-            prev is None
-            or rec.get("itemId") != prev.get("itemId")
-            or rec.get("lineObjectNumber") != prev.get("lineObjectNumber")
-        ):
-            item = self._ref(tenant, company, rec, "item", "itemId", "lineObjectNumber")
-            assert item is not None
-            if not rec.get("description"):
-                rec["description"] = item.get("displayName", "")
-            if prev is None and not rec.get("unitPrice"):
-                rec["unitPrice"] = item.get("unitPrice", 0)
-            rec["unitOfMeasureCode"] = item.get("baseUnitOfMeasureCode", "")
-        qty = float(rec.get("quantity") or 0)
-        price = float(rec.get("unitPrice") or 0)
-        gross = qty * price
-        pct = float(rec.get("discountPercent") or 0)
-        disc = float(rec.get("discountAmount") or 0) or gross * pct / 100.0
-        rec["discountAmount"] = money(disc)
-        excl = money(gross - disc)
-        tax = money(excl * float(rec.get("taxPercent") or 0) / 100.0)
-        rec["amountExcludingTax"] = rec["netAmount"] = excl
-        rec["totalTaxAmount"] = rec["netTaxAmount"] = tax
-        rec["amountIncludingTax"] = rec["netAmountIncludingTax"] = money(excl + tax)
+        self._item_line(tenant, company, rec, prev, "unitPrice")
+        _line_amounts(rec, float(rec.get("unitPrice") or 0))
         if not rec.get("shipmentDate") or rec["shipmentDate"] == BLANK_DATE:
             rec["shipmentDate"] = doc.get("invoiceDate", BLANK_DATE)
 
@@ -344,12 +330,7 @@ class Rules:
         if inv.get("status") not in ("Draft", "In Review"):
             raise dialog(f"The sales invoice {inv.get('number')} has already been posted.")
         total = float(inv.get("totalAmountIncludingTax") or 0)
-        n_lines = tenant.store.conn.execute(
-            "SELECT count(*) FROM records WHERE type = 'salesInvoiceLine' AND json_extract(data, '$.documentId') = ?"
-            " AND deleted = 0 AND json_extract(data, '$.lineType') != 'Comment'",
-            (inv["id"],),
-        ).fetchone()[0]
-        if not n_lines:
+        if not lines_to_post(tenant, "salesInvoiceLine", inv["id"]):
             raise dialog("There is nothing to post.")
         company = inv[COMPANY]
         number = self.r.next_number(tenant, company, POSTED_SERIES, width=6, start=10301)
@@ -398,19 +379,7 @@ class Rules:
                 "invoices can only be corrected with a credit memo."
             )
         open_draft(self.r, tenant, company, rec, prev, PURCHASE_DRAFT_SERIES, 10001)
-        vendor = None
-        if (
-            prev is None
-            or rec.get("vendorId") != prev.get("vendorId")
-            or rec.get("vendorNumber") != prev.get("vendorNumber")
-        ):
-            if (
-                prev is not None
-                and rec.get("vendorNumber") != prev.get("vendorNumber")
-                and rec.get("vendorId") == prev.get("vendorId")
-            ):
-                rec["vendorId"] = NIL_GUID
-            vendor = self._ref(tenant, company, rec, "vendor", "vendorId", "vendorNumber")
+        vendor = self._party(tenant, company, rec, prev, "vendor", "vendorId", "vendorNumber")
         if vendor is not None:
             if vendor.get("blocked") == "All":
                 raise dialog(
@@ -419,62 +388,21 @@ class Rules:
                 )
             rec["vendorName"] = rec["payToName"] = vendor["displayName"]
             rec["payToVendorId"], rec["payToVendorNumber"] = vendor["id"], vendor["number"]
-            for side in ("buyFrom", "payTo"):
-                for src, dst in (
-                    ("addressLine1", "AddressLine1"),
-                    ("addressLine2", "AddressLine2"),
-                    ("city", "City"),
-                    ("country", "Country"),
-                    ("state", "State"),
-                    ("postalCode", "PostCode"),
-                ):
-                    if not rec.get(side + dst):
-                        rec[side + dst] = vendor.get(src, "")
-            if not rec.get("currencyCode"):
-                rec["currencyCode"] = vendor.get("currencyCode", "")
-                rec["currencyId"] = vendor.get("currencyId", NIL_GUID)
-        if not _set(rec.get("invoiceDate")):
-            rec["invoiceDate"] = self._today(tenant)
-        if not _set(rec.get("postingDate")):
-            rec["postingDate"] = rec["invoiceDate"]
-        if not _set(rec.get("dueDate")):
-            due = date.fromisoformat(rec["invoiceDate"]) + timedelta(days=PAYMENT_TERMS_DAYS)
-            rec["dueDate"] = due.isoformat()
+            copy_address(rec, vendor, ("buyFrom", "payTo"))
+            copy_currency(rec, vendor)
+        default_dates(tenant, rec, "invoiceDate", PAYMENT_TERMS_DAYS)
 
     def purchase_invoice_line(
         self, tenant: Tenant, ent: EntityDef, company: str, rec: dict[str, Any], prev: Any
     ) -> None:
-        inv = tenant.store.get("purchaseInvoice", rec.get("documentId") or "")
-        if inv is None or inv.get(COMPANY) != company:
-            raise not_found(ENTITIES["purchaseInvoice"], str(rec.get("documentId")))
-        if inv.get("status") not in ("Draft", "In Review") and not rec.get("_system"):
-            raise dialog(
-                f"You cannot modify the lines of the posted purchase invoice {inv.get('number')}."
-            )
-        if not rec.get("lineType"):
-            rec["lineType"] = (
-                "Item"
-                if (_set(rec.get("itemId")) or _set(rec.get("lineObjectNumber")))
-                else "Comment"
-            )
-        if rec["lineType"] == "Item" and (
-            prev is None
-            or rec.get("itemId") != prev.get("itemId")
-            or rec.get("lineObjectNumber") != prev.get("lineObjectNumber")
-        ):
-            item = self._ref(tenant, company, rec, "item", "itemId", "lineObjectNumber")
-            assert item is not None
-            if not rec.get("description"):
-                rec["description"] = item.get("displayName", "")
-            if prev is None and not rec.get("unitCost"):
-                rec["unitCost"] = item.get("unitCost", 0)
-            rec["unitOfMeasureCode"] = item.get("baseUnitOfMeasureCode", "")
+        inv = draft_of_line(tenant, company, rec, "purchaseInvoice", "purchase invoice")
+        self._item_line(tenant, company, rec, prev, "unitCost")
         if prev is None:
             rec["sequence"] = rec.get("sequence") or (
                 self._max_sequence(tenant, inv["id"], "purchaseInvoiceLine") + 10000
             )
         _line_amounts(rec, float(rec.get("unitCost") or 0))
-        if not _set(rec.get("expectedReceiptDate")):
+        if not is_set(rec.get("expectedReceiptDate")):
             rec["expectedReceiptDate"] = inv.get("invoiceDate", BLANK_DATE)
 
     def post_purchase_invoice(self, tenant: Tenant, inv: dict[str, Any]) -> dict[str, Any]:
@@ -493,12 +421,7 @@ class Rules:
         ):
             if other["id"] != inv["id"] and other.get("status") not in ("Draft", "In Review"):
                 raise dialog(f"Purchase Invoice {vin} already exists for this vendor.")
-        n_lines = tenant.store.conn.execute(
-            "SELECT count(*) FROM records WHERE type = 'purchaseInvoiceLine' AND json_extract(data, '$.documentId') = ?"
-            " AND deleted = 0 AND json_extract(data, '$.lineType') != 'Comment'",
-            (inv["id"],),
-        ).fetchone()[0]
-        if not n_lines:
+        if not lines_to_post(tenant, "purchaseInvoiceLine", inv["id"]):
             raise dialog("There is nothing to post.")
         total = float(inv.get("totalAmountIncludingTax") or 0)
         number = self.r.next_number(
@@ -539,7 +462,7 @@ class Rules:
         cust = self._ref(
             tenant, company, rec, "customer", "customerId", "customerNumber", required=False
         )
-        if _set(rec.get("appliesToInvoiceId")) or _set(rec.get("appliesToInvoiceNumber")):
+        if is_set(rec.get("appliesToInvoiceId")) or is_set(rec.get("appliesToInvoiceNumber")):
             inv = self._ref(
                 tenant, company, rec, "salesInvoice", "appliesToInvoiceId", "appliesToInvoiceNumber"
             )
@@ -554,8 +477,8 @@ class Rules:
                 raise dialog(f"The sales invoice {inv.get('number')} belongs to another customer.")
         if prev is None:
             rec["lineNumber"] = tenant.store.next_sequence(f"bc:line:{journal['id']}") * 10000
-        if not _set(rec.get("postingDate")):
-            rec["postingDate"] = self._today(tenant)
+        if not is_set(rec.get("postingDate")):
+            rec["postingDate"] = bc_date(tenant.clock.time())
         if not rec.get("documentNumber"):
             rec["documentNumber"] = self.r.next_number(tenant, company, "G0", width=4, step=1)
 
@@ -571,7 +494,7 @@ class Rules:
         ]
         lines.sort(key=lambda r: int(r.get("lineNumber") or 0))
         for line in lines:
-            if not _set(line.get("customerId")):
+            if not is_set(line.get("customerId")):
                 raise dialog(
                     f"Account No. must have a value in Gen. Journal Line: Line No.={line.get('lineNumber')}."
                 )
@@ -583,20 +506,11 @@ class Rules:
             for line in lines:
                 paid = abs(float(line["amount"]))
                 inv_id = str(line.get("appliesToInvoiceId") or "")
-                if _set(inv_id):
+                if is_set(inv_id):
                     inv = tenant.store.get("salesInvoice", inv_id)
                     if inv is not None:
                         remaining = money(max(0.0, float(inv.get("remainingAmount") or 0) - paid))
-                        self.r.update(
-                            tenant,
-                            ENTITIES["salesInvoice"],
-                            inv,
-                            {
-                                "remainingAmount": remaining,
-                                "status": "Paid" if remaining == 0 else inv["status"],
-                                "_system": True,
-                            },
-                        )
+                        pay_down(self.r, tenant, inv, remaining)
                 self._balance(tenant, line["customerId"], -paid)
                 self.r.delete(tenant, ENTITIES["customerPayment"], line)
         return len(lines)
@@ -622,7 +536,7 @@ def today(ts: float) -> str:
 def _currency(tenant: Tenant, company: str, rec: dict[str, Any], prev: Any) -> None:
     """A customer's or vendor's new ``currencyId`` must name a currency of its company;
     ``currencyCode`` follows it."""
-    if _set(rec.get("currencyId")) and (
+    if is_set(rec.get("currencyId")) and (
         prev is None or rec["currencyId"] != prev.get("currencyId")
     ):
         cur = tenant.store.get("currency", rec["currencyId"])

@@ -6,8 +6,11 @@ setting whose docstring says it is a guess, so a run can be tuned to a real envi
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
+
+from simulators.engine import settings_from_mapping
 
 
 @dataclass(slots=True)
@@ -49,15 +52,9 @@ class BusinessCentralSettings:
     duplicate_key_status: int = 400
 
     @classmethod
-    def from_mapping(cls, m: dict[str, Any]) -> BusinessCentralSettings:
-        """Settings from a mapping (a settings-file section); unknown keys are refused."""
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(m) - known)
-        if unknown:
-            raise ValueError(
-                f"unknown Business Central settings {unknown}; allowed: {sorted(known)}"
-            )
-        return cls(**m)
+    def from_mapping(cls, m: Mapping[str, Any]) -> BusinessCentralSettings:
+        """Settings from a mapping (a settings-file section); an unknown key is an error."""
+        return settings_from_mapping(cls, m, "businesscentral")
 
     def __post_init__(self) -> None:
         if self.rate_limit_requests < 1 or self.rate_limit_window_seconds <= 0:

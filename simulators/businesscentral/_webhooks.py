@@ -38,9 +38,10 @@ from simulators.engine import (
 
 from ._edm import BY_SET, COMPANY_SETS, ENTITIES
 from ._errors import bad_request, method_not_allowed, record_not_found
-from ._records import COMPANY, VERSION
+from ._records import COMPANY
+from ._render import VERSION, etag
 from ._state import state_of
-from ._wire import bc_datetime, etag, json_response
+from ._wire import bc_datetime, json_response
 
 if TYPE_CHECKING:
     from simulators.engine import SimulatorSettings, TenantRegistry

@@ -1,14 +1,13 @@
-"""Business Central's wire formats: OData error bodies, JSON responses, ETags and values.
+"""Business Central's wire formats: OData error bodies, JSON responses, timestamps, GUIDs
+and amounts.
 
 Errors are OData v4 error documents, ``{"error": {"code": "BadRequest_NotFound",
 "message": "...  CorrelationId:  <guid>."}}``; messages end with the correlation id the
-way the service appends it. Blank values are Business Central's own: ``""`` for text,
-``0`` for numbers, ``0001-01-01`` for dates and the nil GUID for references.
+way the service appends it.
 """
 
 from __future__ import annotations
 
-import base64
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -18,9 +17,6 @@ import orjson
 from simulators.engine import HttpError, Response
 
 JSON_CT = "application/json; odata.metadata=minimal; odata.streaming=true; IEEE754Compatible=false; charset=utf-8"
-NIL_GUID = "00000000-0000-0000-0000-000000000000"
-BLANK_DATE = "0001-01-01"
-BLANK_DATETIME = "0001-01-01T00:00:00Z"
 ODATA_HEADERS = [("odata-version", "4.0")]
 
 #: engine error codes translated to Business Central's
@@ -67,12 +63,6 @@ def json_response(
     )
 
 
-def etag(version: int, record_id: str) -> str:
-    """A weak ETag shaped like Business Central's (base64 of a quoted row version)."""
-    token = base64.b64encode(f"'{version};{record_id[:8]}{version % 97:02d};00;'".encode()).decode()
-    return f'W/"{token}"'
-
-
 def bc_datetime(ts: float) -> str:
     """DateTimeOffset as Business Central writes it: UTC with milliseconds."""
     dt = datetime.fromtimestamp(ts, UTC)
@@ -95,23 +85,6 @@ def is_guid(value: Any) -> bool:
     except ValueError:
         return False
     return True
-
-
-def blank(edm_type: str) -> Any:
-    """The value Business Central returns for a property never set."""
-    if edm_type == "Edm.String":
-        return ""
-    if edm_type in ("Edm.Decimal", "Edm.Int32", "Edm.Int64", "Edm.Double"):
-        return 0
-    if edm_type == "Edm.Boolean":
-        return False
-    if edm_type == "Edm.Date":
-        return BLANK_DATE
-    if edm_type == "Edm.DateTimeOffset":
-        return BLANK_DATETIME
-    if edm_type == "Edm.Guid":
-        return NIL_GUID
-    return ""
 
 
 def money(value: float) -> float:

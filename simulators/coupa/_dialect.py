@@ -9,7 +9,6 @@ mark what they took with ``?exported=true``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from simulators.engine import (
@@ -23,24 +22,18 @@ from simulators.engine import (
     Simulator,
     SimulatorSettings,
     Tenant,
-    TokenBucket,
 )
 
 from . import _load
 from ._auth import CoupaAuth
 from ._errors import not_found, rate_limited
+from ._limits import CoupaState, fresh_state, limiter
 from ._records import LINES, Procurement
 from ._render import error_body
 from ._rest import RESOURCES, Handlers
 from ._routes import add_routes
+from ._rules import ProcurementRules
 from ._settings import CoupaSettings
-
-
-@dataclass(slots=True)
-class CoupaState:
-    """One tenant's dialect state, rebuilt on reset (credentials live in store meta)."""
-
-    bucket: TokenBucket
 
 
 class CoupaDialect(Dialect):
@@ -53,7 +46,7 @@ class CoupaDialect(Dialect):
     def __init__(self, settings: CoupaSettings | None = None) -> None:
         super().__init__()
         self.settings = settings or CoupaSettings()
-        self.service = Procurement(self.settings)
+        self.service = Procurement(self.settings, ProcurementRules(self.settings))
         self.handlers = Handlers(self.service, self.settings)
 
     def attach(self, services: EngineServices) -> None:
@@ -63,9 +56,7 @@ class CoupaDialect(Dialect):
         add_routes(router, self.handlers, self.auth)
 
     def new_state(self, tenant: Tenant) -> CoupaState:
-        return CoupaState(
-            TokenBucket(self.settings.rate_limit_per_second, self.settings.rate_limit_burst)
-        )
+        return fresh_state(self.settings)
 
     def setup_tenant(self, tenant: Tenant) -> None:
         self.auth.client(tenant)
@@ -81,12 +72,7 @@ class CoupaDialect(Dialect):
 
     def limiter(self, tenant: Tenant) -> BucketLimiter:
         state: CoupaState = tenant.state
-        s = self.settings
-
-        def install(bucket: TokenBucket) -> None:
-            state.bucket = bucket
-
-        return BucketLimiter(s.rate_limit_per_second, s.rate_limit_burst, state.bucket, install)
+        return limiter(state, self.settings)
 
     def error_response(self, err: HttpError, req: Request | None = None) -> Response:
         resp = error_body(req, [err.message], err.status)

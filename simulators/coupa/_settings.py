@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
-from simulators.engine import ConfigError
+from simulators.engine import settings_from_mapping
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,16 +39,6 @@ class CoupaSettings:
     )
 
     @classmethod
-    def from_mapping(cls, section: dict[str, Any]) -> CoupaSettings:
+    def from_mapping(cls, section: Mapping[str, Any]) -> CoupaSettings:
         """Settings from a config section; an unknown key is an error, not ignored."""
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(section) - known)
-        if unknown:
-            raise ConfigError(
-                f"unknown procurement setting(s) {', '.join(unknown)}",
-                hint=f"known: {', '.join(sorted(known))}",
-            )
-        values: dict[str, Any] = {
-            k: tuple(v) if isinstance(v, list) else v for k, v in section.items()
-        }
-        return cls(**values)
+        return settings_from_mapping(cls, section, "coupa")

@@ -1,4 +1,5 @@
-"""The NetSuite dialect: routes, auth, concurrency governance, notifications and seeds."""
+"""The NetSuite dialect: the composition root wiring auth, records, rendering, governance,
+events and seeds onto the engine."""
 
 from __future__ import annotations
 
@@ -25,11 +26,13 @@ from ._errors import (
     nonexistent_id,
     request_entity_too_large,
 )
+from ._events import after_submit
 from ._governance import GovernanceLimits
 from ._jobs import AsyncJobs
 from ._limits import ConcurrencyLimiter
 from ._metadata import MetadataCatalog
 from ._records import RecordService
+from ._render import RecordRenderer
 from ._rest import RestResources
 from ._routes import add_routes
 from ._rules import BusinessRules
@@ -40,9 +43,6 @@ from ._suiteql import SuiteQL
 from ._transforms import Transforms
 from ._variants import concurrency_error
 from ._wire import error_response
-
-CHANNEL = "netsuite/afterSubmit"
-_OPERATION = {"create": "create", "update": "edit", "delete": "delete", "undelete": "create"}
 
 
 class NetSuiteDialect(Dialect):
@@ -57,6 +57,7 @@ class NetSuiteDialect(Dialect):
         super().__init__()
         self.settings = settings or NetSuiteSettings()
         self.records = RecordService(self.settings, BusinessRules())
+        self.renderer = RecordRenderer(self.records.types, self.settings.hours_format)
         self.jobs = AsyncJobs(error_response)
         self.suiteql = SuiteQL(
             self.records.types, self.settings.suiteql_date_format, self.settings.suiteql_max_rows
@@ -70,6 +71,7 @@ class NetSuiteDialect(Dialect):
         self.auth = NetSuiteAuth(services.tokens, services.tenants, self.settings)
         self.rest = RestResources(
             self.records,
+            self.renderer,
             self.jobs,
             self.suiteql,
             self.transforms,
@@ -146,14 +148,7 @@ class NetSuiteDialect(Dialect):
         rt = self.records.types.get(change.type.lower())
         if rt is None:
             return None
-        payload = {
-            "recordType": rt.script_type,
-            "id": change.id,
-            "operation": _OPERATION[change.op],
-            "lastModifiedDate": change.data.get("lastModifiedDate"),
-            "accountId": self.auth.credentials(tenant).account,
-        }
-        return CHANNEL, payload
+        return after_submit(rt, change, self.auth.credentials(tenant).account)
 
     # -- admin -----------------------------------------------------------------------
 

@@ -20,7 +20,8 @@ import orjson
 from simulators.engine import HttpError, Request, Response, Tenant
 
 from ._errors import idempotency_error, nonexistent_id
-from ._wire import COLLECTION_CT, json_response, link
+from ._render import link
+from ._wire import COLLECTION_CT, json_response
 
 JOB_PREFIX = "ns.job."
 IDEMPOTENCY_PREFIX = "ns.idempotency."

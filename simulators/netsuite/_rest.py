@@ -24,12 +24,14 @@ from simulators.engine import (
 from ._errors import invalid_content, invalid_header, invalid_parameter, nonexistent_id, user_error
 from ._listq import compile_filter, filter_error
 from ._records import WriteContext
+from ._render import link
 from ._variants import sync_key_refused
-from ._wire import COLLECTION_CT, SINGULAR_CT, json_response, link
+from ._wire import COLLECTION_CT, SINGULAR_CT, json_response
 
 if TYPE_CHECKING:
     from ._jobs import AsyncJobs
     from ._records import RecordService
+    from ._render import RecordRenderer
     from ._settings import NetSuiteSettings
     from ._suiteql import SuiteQL
     from ._transforms import Transforms
@@ -79,6 +81,7 @@ class RestResources:
     def __init__(
         self,
         records: RecordService,
+        renderer: RecordRenderer,
         jobs: AsyncJobs,
         suiteql: SuiteQL,
         transforms: Transforms,
@@ -86,6 +89,7 @@ class RestResources:
         budget: QueryBudget,
     ) -> None:
         self.records = records
+        self.renderer = renderer
         self.jobs = jobs
         self.queries = suiteql
         self.transforms = transforms
@@ -179,7 +183,7 @@ class RestResources:
         fields_arg = req.arg("fields")
         fields = [x.strip() for x in fields_arg.split(",") if x.strip()] if fields_arg else None
         expand = (req.arg("expandSubResources") or "").lower() == "true"
-        resp = json_response(self.records.render(t, rt, data, base, fields=fields, expand=expand))
+        resp = json_response(self.renderer.render(t, rt, data, base, fields=fields, expand=expand))
         t.store.read_cache.put(kind, raw, key, resp.body)
         return resp
 
@@ -230,8 +234,8 @@ class RestResources:
                 extra={"o:urlPath": req.params["sublist"]},
             )
         base = self.base(req)
-        url = f"{self.records.record_url(base, rt, data['id'])}/{sl.name}"
-        body = self.records.render_sublist(t, sl, data.get(sl.name) or [], url, base, True)
+        url = f"{self.renderer.record_url(base, rt, data['id'])}/{sl.name}"
+        body = self.renderer.render_sublist(t, sl, data.get(sl.name) or [], url, base, True)
         return json_response(body, content_type=COLLECTION_CT)
 
     def transform(self, req: Request) -> Response:
@@ -274,7 +278,7 @@ class RestResources:
             ) from None
         base = self.base(req)
         items = [
-            {"links": [link("self", self.records.record_url(base, rt, r[0]))], "id": r[0]}
+            {"links": [link("self", self.renderer.record_url(base, rt, r[0]))], "id": r[0]}
             for r in rows
         ]
         url = f"{base}/record/v1/{rt.name}"

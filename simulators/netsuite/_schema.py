@@ -177,6 +177,43 @@ _CREDIT_APPLY_LINE = _fields(
 )
 
 
+def _tran_head(party: str, targets: tuple[str, ...]) -> tuple[FieldDef, ...]:
+    """The fields every transaction starts with; ``party`` names its entity or customer."""
+    return (
+        *_TRAN_SYS,
+        _f("tranId"),
+        _f(party, "ref", *targets, required=True),
+        _f("tranDate", "date"),
+        _f("subsidiary", "ref", "subsidiary"),
+        _f("currency", "ref", "currency"),
+        _f("exchangeRate", "float"),
+        _f("memo"),
+    )
+
+
+def _transaction_type(
+    name: str,
+    script_type: str,
+    fields: dict[str, FieldDef],
+    sublists: dict[str, SublistDef],
+    tran_type: str,
+    prefix: str,
+) -> RecordType:
+    """A transaction record type: named by ``tranId``, stamped ``createdDate``."""
+    return RecordType(
+        name,
+        "transaction",
+        script_type,
+        fields,
+        sublists,
+        ref_name_fields=("tranId",),
+        created_field="createdDate",
+        is_transaction=True,
+        tran_type=tran_type,
+        tran_prefix=prefix,
+    )
+
+
 def _transaction(
     name: str,
     script_type: str,
@@ -188,45 +225,20 @@ def _transaction(
     entity_targets: tuple[str, ...] = ENTITY,
 ) -> RecordType:
     fields = _fields(
-        *_TRAN_SYS,
-        _f("tranId"),
-        _f("entity", "ref", *entity_targets, required=True),
-        _f("tranDate", "date"),
-        _f("subsidiary", "ref", "subsidiary"),
-        _f("currency", "ref", "currency"),
-        _f("exchangeRate", "float"),
-        _f("memo"),
+        *_tran_head("entity", entity_targets),
         _f("otherRefNum"),
         _f("status", "ref", readonly=True, choices=status),
         _f("total", "float", readonly=True),
         _f("subtotal", "float", readonly=True),
         *extra,
     )
-    return RecordType(
-        name,
-        "transaction",
-        script_type,
-        fields,
-        sublists,
-        ("tranId",),
-        "createdDate",
-        True,
-        tran_type,
-        prefix,
-    )
+    return _transaction_type(name, script_type, fields, sublists, tran_type, prefix)
 
 
 def _customer_payment() -> RecordType:
     """A payment received from a customer (``customer``, not ``entity``), applied to invoices."""
     fields = _fields(
-        *_TRAN_SYS,
-        _f("tranId"),
-        _f("customer", "ref", *ENTITY, required=True),
-        _f("tranDate", "date"),
-        _f("subsidiary", "ref", "subsidiary"),
-        _f("currency", "ref", "currency"),
-        _f("exchangeRate", "float"),
-        _f("memo"),
+        *_tran_head("customer", ENTITY),
         _f("status", "ref", readonly=True, choices=PAYMENT_STATUS),
         _f("payment", "float"),
         _f("applied", "float", readonly=True),
@@ -237,15 +249,11 @@ def _customer_payment() -> RecordType:
         _f("undepFunds", "boolean"),
         _f("checkNum"),
     )
-    return RecordType(
+    return _transaction_type(
         "customerPayment",
-        "transaction",
         "customerpayment",
         fields,
         {"apply": SublistDef("apply", _APPLY_LINE)},
-        ("tranId",),
-        "createdDate",
-        True,
         "CustPymt",
         "PYMT",
     )

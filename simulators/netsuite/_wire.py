@@ -1,4 +1,4 @@
-"""NetSuite wire formats: the error document, JSON responses, timestamps and links."""
+"""NetSuite wire formats: the error document, JSON responses and timestamps."""
 
 from __future__ import annotations
 
@@ -130,7 +130,3 @@ def iso_dt(dt: datetime) -> str:
 
 def next_day(d: date) -> date:
     return d + timedelta(days=1)
-
-
-def link(rel: str, href: str) -> dict[str, str]:
-    return {"rel": rel, "href": href}

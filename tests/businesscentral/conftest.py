@@ -13,9 +13,10 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from harness.testing import SimHandle, start_simulator
+from harness.testing import SimHandle
 
 from .._clients import bc_token_response
+from .._serving import bearer_client, reset_after, served
 
 
 @pytest.fixture(scope="session")
@@ -23,18 +24,13 @@ def bc_server() -> Iterator[SimHandle]:
     """The Business Central simulator over plain HTTP on loopback, started once."""
     from simulators.businesscentral import BusinessCentralSettings, create_simulator
 
-    handle = start_simulator(
-        create_simulator(BusinessCentralSettings(notification_delay_seconds=0.2))
-    )
-    yield handle
-    handle.close()
+    yield from served(create_simulator(BusinessCentralSettings(notification_delay_seconds=0.2)))
 
 
 @pytest.fixture
 def bc(bc_server: SimHandle) -> Iterator[SimHandle]:
     """The simulator, reset after the test."""
-    yield bc_server
-    bc_server.reset()
+    yield from reset_after(bc_server)
 
 
 @pytest.fixture
@@ -46,12 +42,7 @@ def creds(bc: SimHandle) -> dict[str, Any]:
 def api(creds: dict[str, Any]) -> Iterator[httpx.Client]:
     """A client on the company of the default tenant, authenticated with a bearer token."""
     token = bc_token_response(creds).json()["access_token"]
-    with httpx.Client(
-        base_url=f"{creds['api_url']}/companies({creds['company_id']})",
-        headers={"Authorization": f"Bearer {token}"},
-        trust_env=False,
-        timeout=30.0,
-    ) as client:
+    with bearer_client(f"{creds['api_url']}/companies({creds['company_id']})", token) as client:
         yield client
 
 

@@ -16,6 +16,11 @@ import httpx
 from harness.testing import SimHandle
 
 
+def _bulk_load(bc: SimHandle, record_type: str, record: dict[str, Any]) -> httpx.Response:
+    """One record through the admin API's bulk load into the default tenant."""
+    return bc.admin.post(f"/tenants/default/records/{record_type}", json={"records": [record]})
+
+
 def test_every_company_has_its_company_information(api: httpx.Client) -> None:
     r = api.get("/companyInformation")
     assert r.status_code == 200, r.text
@@ -29,31 +34,18 @@ def test_a_bulk_loaded_company_reads_its_country_and_currency(
     bc: SimHandle, creds: dict[str, Any], api: httpx.Client
 ) -> None:
     cid = str(uuid.uuid4())
-    admin = f"{bc.base_url}/__admin/tenants/default/records"
     company = {"id": cid, "name": "MHC DE", "displayName": "Meridian Hale Consulting GmbH"}
-    r = httpx.post(
-        f"{admin}/company", json={"records": [company]}, trust_env=False, headers=bc.admin_headers
-    )
+    r = _bulk_load(bc, "company", company)
     assert r.status_code == 201, r.text
     info = {"companyId": cid, "country": "DE", "currencyCode": "EUR"}
-    r = httpx.post(
-        f"{admin}/companyInformation",
-        json={"records": [info]},
-        trust_env=False,
-        headers=bc.admin_headers,
-    )
+    r = _bulk_load(bc, "companyInformation", info)
     assert r.status_code == 201, r.text
     url = f"{creds['api_url']}/companies({cid})/companyInformation"
     rows = httpx.get(url, headers=api.headers, trust_env=False).json()["value"]
     assert [(x["country"], x["currencyCode"], x["displayName"]) for x in rows] == [
         ("DE", "EUR", "Meridian Hale Consulting GmbH")
     ]
-    again = httpx.post(
-        f"{admin}/companyInformation",
-        json={"records": [info]},
-        trust_env=False,
-        headers=bc.admin_headers,
-    )
+    again = _bulk_load(bc, "companyInformation", info)
     assert again.status_code == 201, again.text
     rows = httpx.get(url, headers=api.headers, trust_env=False).json()["value"]
     assert len(rows) == 1  # the company's one record, updated, not a second one

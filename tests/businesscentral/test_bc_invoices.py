@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import httpx
 
+from ._entities import created
+
 
 def _setup(api: httpx.Client) -> tuple[dict, dict]:
-    cust = api.post(
-        "/customers", json={"displayName": "Adatum", "city": "Atlanta", "country": "US"}
-    ).json()
-    item = api.post(
-        "/items", json={"displayName": "Consulting hour", "type": "Service", "unitPrice": 150}
-    ).json()
-    return cust, item
+    return (
+        created(api, "/customers", {"displayName": "Adatum", "city": "Atlanta", "country": "US"}),
+        created(
+            api, "/items", {"displayName": "Consulting hour", "type": "Service", "unitPrice": 150}
+        ),
+    )
 
 
 def test_lines_totals_and_posting(api: httpx.Client) -> None:
@@ -113,13 +114,11 @@ def test_deep_insert_and_nothing_to_post(api: httpx.Client) -> None:
 
 def test_customer_payment_posted_through_the_journal_pays_the_invoice(api: httpx.Client) -> None:
     cust, item = _setup(api)
-    inv = api.post(
+    inv = created(
+        api,
         "/salesInvoices",
-        json={
-            "customerId": cust["id"],
-            "salesInvoiceLines": [{"itemId": item["id"], "quantity": 10}],
-        },
-    ).json()
+        {"customerId": cust["id"], "salesInvoiceLines": [{"itemId": item["id"], "quantity": 10}]},
+    )
     journal = api.get("/customerPaymentJournals").json()["value"][0]
     assert journal["code"] == "DEFAULT"
     early = api.post(

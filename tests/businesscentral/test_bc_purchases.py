@@ -12,15 +12,16 @@ from __future__ import annotations
 
 import httpx
 
+from ._entities import created
+
 
 def _vendor_and_item(api: httpx.Client) -> tuple[dict, dict]:
-    vendor = api.post(
-        "/vendors", json={"displayName": "Fabrikam Contracting", "city": "Seattle"}
-    ).json()
-    item = api.post(
-        "/items", json={"displayName": "Subcontracted hour", "type": "Service", "unitCost": 80}
-    ).json()
-    return vendor, item
+    return (
+        created(api, "/vendors", {"displayName": "Fabrikam Contracting", "city": "Seattle"}),
+        created(
+            api, "/items", {"displayName": "Subcontracted hour", "type": "Service", "unitCost": 80}
+        ),
+    )
 
 
 def test_vendor_purchase_invoice_post_and_read_back(api: httpx.Client) -> None:
@@ -72,14 +73,12 @@ def test_vendor_purchase_invoice_post_and_read_back(api: httpx.Client) -> None:
 
 def test_a_posted_purchase_invoice_is_read_only(api: httpx.Client) -> None:
     vendor, item = _vendor_and_item(api)
-    inv = api.post(
+    lines = [{"itemId": item["id"], "quantity": 1}]
+    inv = created(
+        api,
         "/purchaseInvoices",
-        json={
-            "vendorId": vendor["id"],
-            "vendorInvoiceNumber": "FAB-2",
-            "purchaseInvoiceLines": [{"itemId": item["id"], "quantity": 1}],
-        },
-    ).json()
+        {"vendorId": vendor["id"], "vendorInvoiceNumber": "FAB-2", "purchaseInvoiceLines": lines},
+    )
     assert api.post(f"/purchaseInvoices({inv['id']})/Microsoft.NAV.post").status_code == 204
     etag = api.get(f"/purchaseInvoices({inv['id']})").headers["etag"]
     r = api.patch(

@@ -42,7 +42,7 @@ def test_erp_vendor_from_settings_file_and_environment(tmp_path: Path) -> None:
     )
     assert load_config(cwd=tmp_path, env={}).dialect_settings()["erp"].rate_limit_requests == 50
     (tmp_path / "harness.toml").write_text('[erp]\nvendor = "businesscentral"\nrate_limit = 50\n')
-    with pytest.raises(ConfigurationError, match="unknown Business Central settings"):
+    with pytest.raises(ConfigurationError, match="unknown businesscentral setting"):
         load_config(cwd=tmp_path, env={}).dialect_settings()
     with pytest.raises(StackError, match="no 'sap' simulator for the erp"):
         Stack(StackSettings(port_base=None, systems=["erp"], vendors={"erp": "sap"})).start()

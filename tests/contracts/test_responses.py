@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import orjson
 
-from contracts import current, load_contract
+from contracts import current, json_type, load_contract
 from harness.stack import Stack, StackSettings, admin_headers, endpoints_document
 from harness.stack._vendor_auth import tba_auth
 
@@ -74,18 +74,6 @@ def test_erp_and_psa_responses_keep_to_their_contracts() -> None:
         assert _check_journal(psa, "kantata") >= 2
 
 
-def _json_type(value: object) -> str:
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    return "array" if isinstance(value, list) else "object"
-
-
 #: where the simulator's answers still differ from the types of Kantata's OpenAPI
 KANTATA_KNOWN_TYPE_DEVIATIONS = set(_KNOWN["kantata"])
 
@@ -130,7 +118,7 @@ def test_kantata_records_served_match_the_contract_both_ways() -> None:
                             continue
                         allowed = props[name].get("type", [])
                         allowed = {allowed} if isinstance(allowed, str) else set(allowed)
-                        t = _json_type(value)
+                        t = json_type(value)
                         ok = t in allowed or (t == "integer" and "number" in allowed)
                         if not ok and f"{coll}.{name}" not in KANTATA_KNOWN_TYPE_DEVIATIONS:
                             wrong.add(f"{coll}.{name}: {t} not in {sorted(allowed)}")

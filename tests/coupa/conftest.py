@@ -7,24 +7,22 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from harness.testing import SimHandle, start_simulator
+from harness.testing import SimHandle
 
 from .._clients import coupa_token
+from .._serving import reset_after, served
 
 
 @pytest.fixture(scope="module")
 def coupa_server() -> Iterator[SimHandle]:
     from simulators.coupa import create_simulator
 
-    handle = start_simulator(create_simulator())
-    yield handle
-    handle.close()
+    yield from served(create_simulator())
 
 
 @pytest.fixture
 def coupa(coupa_server: SimHandle) -> Iterator[SimHandle]:
-    yield coupa_server
-    coupa_server.reset()
+    yield from reset_after(coupa_server)
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ import httpx
 from harness.testing import SimHandle
 
 from .._clients import coupa_token
+from ._documents import post_invoice
 
 
 def _supplier(api: httpx.Client, name: str = "Northwind Consulting", **kw: Any) -> dict[str, Any]:
@@ -134,27 +135,19 @@ def test_purchase_order_receipt_and_invoice_match(api: httpx.Client) -> None:
     )
     assert too_much.status_code == 422 and "exceeds" in too_much.json()["errors"]["error"][0]
 
-    inv = api.post(
-        "/api/invoices",
-        json={
-            "invoice-number": "NW-7",
-            "invoice-date": "2026-11-30",
-            "supplier": {"id": sup["id"]},
-            "invoice-lines": [
-                {"order-line-id": hours["id"], "quantity": 37.5},
-                {"order-line-id": travel["id"], "total": 310.4},
-            ],
-        },
+    inv = post_invoice(
+        api,
+        sup["id"],
+        "NW-7",
+        "2026-11-30",
+        [
+            {"order-line-id": hours["id"], "quantity": 37.5},
+            {"order-line-id": travel["id"], "total": 310.4},
+        ],
     ).json()
     assert inv["status"] == "draft" and inv["gross-total"] == round(37.5 * 95.5 + 310.4, 2)
-    dup = api.post(
-        "/api/invoices",
-        json={
-            "invoice-number": "NW-7",
-            "invoice-date": "2026-11-30",
-            "supplier": {"id": sup["id"]},
-            "invoice-lines": [{"order-line-id": travel["id"], "total": 1}],
-        },
+    dup = post_invoice(
+        api, sup["id"], "NW-7", "2026-11-30", [{"order-line-id": travel["id"], "total": 1}]
     )
     assert dup.json()["errors"]["error"] == ["Invoice # has already been used"]
     approved = api.put(f"/api/invoices/{inv['id']}/submit").json()
@@ -162,14 +155,8 @@ def test_purchase_order_receipt_and_invoice_match(api: httpx.Client) -> None:
     order = api.get(f"/api/purchase_orders/{po['id']}").json()
     assert [ln["invoiced"] for ln in order["order-lines"]] == [3581.25, 310.4]
 
-    over = api.post(
-        "/api/invoices",
-        json={
-            "invoice-number": "NW-8",
-            "invoice-date": "2026-12-01",
-            "supplier": {"id": sup["id"]},
-            "invoice-lines": [{"order-line-id": travel["id"], "total": 1000}],
-        },
+    over = post_invoice(
+        api, sup["id"], "NW-8", "2026-12-01", [{"order-line-id": travel["id"], "total": 1000}]
     ).json()
     held = api.put(f"/api/invoices/{over['id']}/submit").json()
     assert held["status"] == "on_hold" and "exceeds" in held["tolerance-failures"][0]

@@ -10,6 +10,8 @@ import httpx
 
 from contracts import current, load_contract
 
+from ._documents import post_invoice
+
 
 def _documents(api: httpx.Client) -> dict[str, dict[str, Any]]:
     sup = api.post("/api/suppliers", json={"name": "Northwind", "number": "SUB-9"}).json()
@@ -30,14 +32,8 @@ def _documents(api: httpx.Client) -> dict[str, dict[str, Any]]:
     rec = api.post(
         "/api/receiving_transactions", json={"order-line": {"id": line["id"]}, "quantity": 10}
     ).json()
-    inv = api.post(
-        "/api/invoices",
-        json={
-            "invoice-number": "NW-90",
-            "invoice-date": "2026-11-30",
-            "supplier": {"id": sup["id"]},
-            "invoice-lines": [{"order-line-id": line["id"], "quantity": 10}],
-        },
+    inv = post_invoice(
+        api, sup["id"], "NW-90", "2026-11-30", [{"order-line-id": line["id"], "quantity": 10}]
     ).json()
     return {
         "suppliers": api.get(f"/api/suppliers/{sup['id']}").json(),

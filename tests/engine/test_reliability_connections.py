@@ -107,14 +107,7 @@ def test_advertised_host_is_what_links_carry() -> None:
         assert handle.base_url == f"http://localhost:{server.port}"
         creds = handle.admin.get("/tenants/default").json()["credentials"]
         with httpx.Client(base_url=f"http://127.0.0.1:{server.port}", trust_env=False) as c:
-            r = c.post(
-                "/services/oauth2/token",
-                data={
-                    "grant_type": "client_credentials",
-                    "client_id": creds["client_id"],
-                    "client_secret": creds["client_secret"],
-                },
-            )
+            r = c.post("/services/oauth2/token", data=crm_token_form(creds))
         assert r.json()["instance_url"] == f"http://localhost:{server.port}"
     finally:
         handle.close()

@@ -14,12 +14,14 @@ from typing import Any
 import httpx
 import pytest
 
-from harness.data import Firm, TimeEntryStatus, generate_firm
-from harness.loaders import LoadReport, load_firm
+from harness.data import Firm, TimeEntryStatus
+from harness.loaders import LoadReport
 from harness.loaders._kantata import number
-from harness.testing import SimHandle, start_simulator
+from harness.testing import SimHandle
 
-from .._clients import crm_client, erp_tba, loader_endpoint, tenant_credentials
+from .._clients import crm_client, erp_tba, tenant_credentials
+from .._serving import served
+from ._firm_load import kantata_api, load_small_firm
 
 PSA_TOKEN = "erp-loader-test-token"
 
@@ -28,18 +30,14 @@ PSA_TOKEN = "erp-loader-test-token"
 def erp_sim() -> Iterator[SimHandle]:
     from simulators.netsuite import create_simulator
 
-    handle = start_simulator(create_simulator())
-    yield handle
-    handle.close()
+    yield from served(create_simulator())
 
 
 @pytest.fixture(scope="session")
 def psa_for_erp() -> Iterator[SimHandle]:
     from simulators.kantata import KantataSettings, create_simulator
 
-    handle = start_simulator(create_simulator(KantataSettings(token=PSA_TOKEN)))
-    yield handle
-    handle.close()
+    yield from served(create_simulator(KantataSettings(token=PSA_TOKEN)))
 
 
 @dataclass(slots=True)
@@ -74,26 +72,14 @@ class Loaded:
 
 @pytest.fixture(scope="module")
 def loaded(erp_sim: SimHandle, psa_for_erp: SimHandle, crm_server: SimHandle) -> Iterator[Loaded]:
-    firm = generate_firm(3, "small")
-    endpoints: dict[str, Any] = {
-        "crm": loader_endpoint(crm_server),
-        "psa": loader_endpoint(psa_for_erp),
-        "erp": loader_endpoint(erp_sim),
-        "ca_bundle": crm_server.ca_bundle,
-    }
-    report = load_firm(firm, endpoints)
+    firm, report = load_small_firm(3, crm_server, psa=psa_for_erp, erp=erp_sim)
     erp = httpx.Client(
         base_url=f"{erp_sim.base_url}/services/rest",
         auth=erp_tba(tenant_credentials(erp_sim.admin)),
         trust_env=False,
         timeout=30.0,
     )
-    psa = httpx.Client(
-        base_url=f"{psa_for_erp.base_url}/api/v1",
-        headers={"Authorization": f"Bearer {PSA_TOKEN}"},
-        trust_env=False,
-        timeout=30.0,
-    )
+    psa = kantata_api(psa_for_erp, PSA_TOKEN)
     crm = crm_client(crm_server)
     yield Loaded(firm, report, erp, psa, crm)
     for client in (erp, psa, crm):

@@ -15,12 +15,14 @@ from typing import Any
 import httpx
 import pytest
 
-from harness.data import Firm, TimeEntryStatus, generate_firm
+from harness.data import Firm, TimeEntryStatus
 from harness.data._calendar import WorkCalendar
-from harness.loaders import LoadReport, load_firm
-from harness.testing import SimHandle, start_simulator
+from harness.loaders import LoadReport
+from harness.testing import SimHandle
 
-from .._clients import crm_client, hcm_token, loader_endpoint, tenant_credentials
+from .._clients import crm_client, hcm_token, tenant_credentials
+from .._serving import served
+from ._firm_load import kantata_api, load_small_firm
 
 PSA_TOKEN = "psa-loader-test-token"
 
@@ -29,18 +31,14 @@ PSA_TOKEN = "psa-loader-test-token"
 def psa_sim() -> Iterator[SimHandle]:
     from simulators.kantata import KantataSettings, create_simulator
 
-    handle = start_simulator(create_simulator(KantataSettings(token=PSA_TOKEN)))
-    yield handle
-    handle.close()
+    yield from served(create_simulator(KantataSettings(token=PSA_TOKEN)))
 
 
 @pytest.fixture(scope="session")
 def hcm_sim() -> Iterator[SimHandle]:
     from simulators.workday import create_simulator
 
-    handle = start_simulator(create_simulator())
-    yield handle
-    handle.close()
+    yield from served(create_simulator())
 
 
 @dataclass(slots=True)
@@ -66,20 +64,8 @@ def _workday_clients(hcm: SimHandle) -> tuple[httpx.Client, httpx.Client]:
 
 @pytest.fixture(scope="module")
 def loaded(psa_sim: SimHandle, hcm_sim: SimHandle, crm_server: SimHandle) -> Iterator[Loaded]:
-    firm = generate_firm(5, "small")
-    endpoints: dict[str, Any] = {
-        "crm": loader_endpoint(crm_server),
-        "psa": loader_endpoint(psa_sim),
-        "hcm": loader_endpoint(hcm_sim),
-        "ca_bundle": crm_server.ca_bundle,
-    }
-    report = load_firm(firm, endpoints)
-    psa = httpx.Client(
-        base_url=f"{psa_sim.base_url}/api/v1",
-        headers={"Authorization": f"Bearer {PSA_TOKEN}"},
-        trust_env=False,
-        timeout=30.0,
-    )
+    firm, report = load_small_firm(5, crm_server, psa=psa_sim, hcm=hcm_sim)
+    psa = kantata_api(psa_sim, PSA_TOKEN)
     hcm, staffing = _workday_clients(hcm_sim)
     crm = crm_client(crm_server)
     yield Loaded(firm, report, psa, hcm, staffing, crm)

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from harness.journeys import Session, SessionOptions, TargetSpec
+from harness.journeys._target import serve_args
 
 sys.path.insert(0, str(Path(__file__).parent))
 from ri_variants import CAUGHT_BY, VARIANTS
@@ -27,18 +28,7 @@ def variant_target(name: str) -> TargetSpec:
     """The reference integration with one defect, started by the run like the embedded one."""
     return TargetSpec(
         name=f"reference integration with {name}",
-        start=(
-            sys.executable,
-            MAIN,
-            name,
-            "serve",
-            "--endpoints",
-            "{endpoints}",
-            "--port",
-            "0",
-            "--db",
-            "{workdir}/ri.sqlite3",
-        ),
+        start=(sys.executable, MAIN, name, *serve_args("ri.sqlite3")),
         embedded=True,
     )
 

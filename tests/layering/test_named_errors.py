@@ -14,7 +14,7 @@ INLINE = re.compile(r'HttpError\(\s*(\d{3}),\s*"([A-Za-z_ ]+)"')
 #: answers of the admin API (rendered in the engine's admin format, not the vendor's)
 ADMIN_ANSWERS = {
     ("workday/_admin_api.py", "NOT_FOUND"),
-    ("businesscentral/_state.py", "INVALID_INPUT"),
+    ("businesscentral/_limits.py", "INVALID_INPUT"),
     ("kantata/_load.py", "NOT_FOUND"),
 }
 

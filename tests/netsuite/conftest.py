@@ -8,9 +8,10 @@ from typing import Any
 import httpx
 import pytest
 
-from harness.testing import SimHandle, start_simulator
+from harness.testing import SimHandle
 
 from .._clients import erp_tba
+from .._serving import reset_after, served
 
 
 @pytest.fixture(scope="session")
@@ -18,16 +19,13 @@ def erp_server() -> Iterator[SimHandle]:
     """The ERP simulator over plain HTTP on loopback, started once."""
     from simulators.netsuite import NetSuiteSettings, create_simulator
 
-    handle = start_simulator(create_simulator(NetSuiteSettings()))
-    yield handle
-    handle.close()
+    yield from served(create_simulator(NetSuiteSettings()))
 
 
 @pytest.fixture
 def erp(erp_server: SimHandle) -> Iterator[SimHandle]:
     """The ERP simulator, reset after the test."""
-    yield erp_server
-    erp_server.reset()
+    yield from reset_after(erp_server)
 
 
 @pytest.fixture

@@ -10,32 +10,17 @@ import pytest
 
 from harness.testing import SimHandle
 
+from ._stock import stock_rest_api
+
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
-    from netsuite import Config, NetSuite, TokenAuth
     from netsuite.exceptions import NetsuiteAPIRequestError
     from netsuite.rest_api import NetSuiteRestApi
 
 
 def _client(base_url: str, creds: dict[str, Any], **override: str) -> NetSuiteRestApi:
     """The package's REST client with only its URL pointed at the simulator."""
-
-    class LocalRestApi(NetSuiteRestApi):
-        def _make_url(self, subpath: str) -> str:
-            return f"{base_url}/services/rest{subpath}"
-
-    c = {**creds, **override}
-    config = Config(
-        account=c["account"],
-        auth=TokenAuth(
-            consumer_key=c["consumer_key"],
-            consumer_secret=c["consumer_secret"],
-            token_id=c["token_id"],
-            token_secret=c["token_secret"],
-        ),
-    )
-    assert isinstance(NetSuite(config).rest_api, NetSuiteRestApi)
-    return LocalRestApi(config)
+    return stock_rest_api(base_url, {**creds, **override})
 
 
 def test_create_get_patch_and_suiteql(erp: SimHandle, creds: dict[str, Any]) -> None:

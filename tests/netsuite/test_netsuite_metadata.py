@@ -13,33 +13,14 @@ import pytest
 
 from harness.testing import SimHandle
 
+from ._stock import stock_rest_api
+
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
-    from netsuite import Config, TokenAuth
     from netsuite.exceptions import NetsuiteAPIRequestError
-    from netsuite.rest_api import NetSuiteRestApi
 
 SWAGGER = {"Accept": "application/swagger+json"}
 SCHEMA = {"Accept": "application/schema+json"}
-
-
-def _client(base_url: str, creds: dict[str, Any]) -> NetSuiteRestApi:
-    """The package's REST client with only its URL pointed at the simulator."""
-
-    class LocalRestApi(NetSuiteRestApi):
-        def _make_url(self, subpath: str) -> str:
-            return f"{base_url}/services/rest{subpath}"
-
-    config = Config(
-        account=creds["account"],
-        auth=TokenAuth(
-            consumer_key=creds["consumer_key"],
-            consumer_secret=creds["consumer_secret"],
-            token_id=creds["token_id"],
-            token_secret=creds["token_secret"],
-        ),
-    )
-    return LocalRestApi(config)
 
 
 def _validate_openapi(doc: dict[str, Any]) -> None:
@@ -57,7 +38,7 @@ def _check_schema(schema: dict[str, Any]) -> None:
 
 
 def test_stock_client_jsonschema_and_openapi(erp: SimHandle, creds: dict[str, Any]) -> None:
-    ns = _client(erp.base_url, creds)
+    ns = stock_rest_api(erp.base_url, creds)
 
     async def run() -> tuple[Any, Any, Any]:
         return (
@@ -171,7 +152,7 @@ def test_unknown_type_is_404(api: httpx.Client, erp: SimHandle, creds: dict[str,
             body = r.json()
             assert body["status"] == 404 and body["title"] == "Not Found"
             assert body["o:errorDetails"][0]["o:errorCode"] == "NONEXISTENT_ID"
-    ns = _client(erp.base_url, creds)
+    ns = stock_rest_api(erp.base_url, creds)
     with pytest.raises(NetsuiteAPIRequestError) as exc:
         asyncio.run(ns.jsonschema("nosuchrecord"))
     assert exc.value.status_code == 404

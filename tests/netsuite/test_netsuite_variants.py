@@ -8,7 +8,9 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from harness.testing import SimHandle, start_simulator
+from harness.testing import SimHandle
+
+from .._serving import reset_after, served
 
 
 @pytest.fixture(scope="module")
@@ -20,15 +22,12 @@ def variant_server() -> Iterator[SimHandle]:
         suiteql_without_transient="accept",
         sync_idempotency_key="reject",
     )
-    handle = start_simulator(create_simulator(settings))
-    yield handle
-    handle.close()
+    yield from served(create_simulator(settings))
 
 
 @pytest.fixture
 def erp(variant_server: SimHandle) -> Iterator[SimHandle]:
-    yield variant_server
-    variant_server.reset()
+    yield from reset_after(variant_server)
 
 
 def test_concurrency_as_invalid_login(api: httpx.Client, erp: SimHandle) -> None:
