@@ -8,7 +8,8 @@ collections, bulk load) run the same steps in the same order inside the write.
 
 from __future__ import annotations
 
-from datetime import date
+import calendar
+from datetime import date, timedelta
 from typing import Any
 
 from simulators.engine import Tenant
@@ -134,9 +135,13 @@ class BusinessRules:
             start = parse_date(str(data.get("StartDate") or ""))
             term = data.get("ContractTerm")
             if start is not None and term:
+                # the day before StartDate plus the term (Apex addMonths: the month's last
+                # day when it is shorter): 2016-11-30 and 1 month end on 2016-12-29
                 month = start.month - 1 + int(term)
-                end = date(start.year + month // 12, month % 12 + 1, 1)
-                data["EndDate"] = date.fromordinal(end.toordinal() - 1).isoformat()
+                year, month = start.year + month // 12, month % 12 + 1
+                day = min(start.day, calendar.monthrange(year, month)[1])
+                end = date(year, month, day) - timedelta(days=1)
+                data["EndDate"] = end.isoformat()
 
     def _derive_line(
         self, tenant: Tenant, data: dict[str, Any], previous: dict[str, Any] | None, given: set[str]

@@ -46,6 +46,25 @@ def test_defaults_and_derived_dates(records: RecordService, tenant: Tenant) -> N
     assert data["EndDate"] == "2027-01-31"
 
 
+@pytest.mark.parametrize(
+    ("start", "term", "end"),
+    [
+        ("2016-12-01", 1, "2016-12-31"),
+        ("2016-11-30", 1, "2016-12-29"),  # a day before 2016-12-30, not the month's end
+        ("2025-03-01", 5, "2025-07-31"),
+        ("2026-01-15", 12, "2027-01-14"),
+        ("2026-01-31", 1, "2026-02-27"),  # February 31st is February 28th
+    ],
+)
+def test_contract_end_date_is_the_day_before_start_plus_term(
+    records: RecordService, tenant: Tenant, start: str, term: int, end: str
+) -> None:
+    acc = records.create(tenant, records.object("Account"), {"Name": "Acme"})
+    body = {"AccountId": acc, "StartDate": start, "ContractTerm": term}
+    data = tenant.store.get("Contract", records.create(tenant, records.object("Contract"), body))
+    assert data is not None and data["EndDate"] == end
+
+
 def test_unique_values_are_checked_on_save(records: RecordService, tenant: Tenant) -> None:
     rules = records.rules
     user = records.object("User")
