@@ -21,33 +21,34 @@ class Budget:
     percentage_complete: int
 
 
+#: the four roll-ups in one statement: a compound of four aggregates, one row each (tagged
+#: 0-3, padded to three figures), so a workspace costs one statement, not four
+_ROLL_UP = (
+    "SELECT 0, coalesce(sum(CASE WHEN json_extract(data,'$.billable') AND json_extract(data,'$.approved') "
+    "THEN json_extract(data,'$.time_in_minutes') * json_extract(data,'$.rate_in_cents') / 60.0 END), 0), "
+    "coalesce(sum(CASE WHEN json_extract(data,'$.billable') THEN json_extract(data,'$.time_in_minutes') END), 0), "
+    "coalesce(sum(CASE WHEN NOT json_extract(data,'$.billable') THEN json_extract(data,'$.time_in_minutes') END), 0) "
+    "FROM records INDEXED BY kt_time_entries__workspace_id WHERE type = 'time_entries' AND deleted = 0 "
+    "AND json_extract(data,'$.workspace_id') = ?1 "
+    "UNION ALL SELECT 1, coalesce(sum(json_extract(data,'$.amount_in_cents')), 0), coalesce(sum(CASE WHEN "
+    "json_extract(data,'$.is_billable') THEN json_extract(data,'$.amount_in_cents') END), 0), NULL "
+    "FROM records INDEXED BY kt_expenses__workspace_id WHERE type = 'expenses' AND deleted = 0 "
+    "AND json_extract(data,'$.workspace_id') = ?1 "
+    "UNION ALL SELECT 2, count(*), NULL, NULL FROM records INDEXED BY kt_timesheet_submissions__workspace_id "
+    "WHERE type = 'timesheet_submissions' AND deleted = 0 AND "
+    "json_extract(data,'$.workspace_id') = ?1 AND json_extract(data,'$.status') IN ('pending','approved') "
+    "UNION ALL SELECT 3, coalesce(sum(CASE WHEN json_extract(data,'$.state') = 'completed' THEN 1 END), 0), "
+    "count(*), NULL FROM records INDEXED BY kt_stories__workspace_id WHERE type = 'stories' "
+    "AND deleted = 0 AND json_extract(data,'$.workspace_id') = ?1"
+)
+
+
 def workspace_budget(conn: sqlite3.Connection, ws: dict[str, Any]) -> Budget:
-    wid = ws["id"]
-    time_used, billable, nonbillable = conn.execute(
-        "SELECT coalesce(sum(CASE WHEN json_extract(data,'$.billable') AND json_extract(data,'$.approved') "
-        "THEN json_extract(data,'$.time_in_minutes') * json_extract(data,'$.rate_in_cents') / 60.0 END), 0), "
-        "coalesce(sum(CASE WHEN json_extract(data,'$.billable') THEN json_extract(data,'$.time_in_minutes') END), 0), "
-        "coalesce(sum(CASE WHEN NOT json_extract(data,'$.billable') THEN json_extract(data,'$.time_in_minutes') END), 0) "
-        "FROM records INDEXED BY kt_time_entries__workspace_id WHERE type = 'time_entries' AND deleted = 0 AND json_extract(data,'$.workspace_id') = ?",
-        (wid,),
-    ).fetchone()
-    expenses, billable_expenses = conn.execute(
-        "SELECT coalesce(sum(json_extract(data,'$.amount_in_cents')), 0), coalesce(sum(CASE WHEN "
-        "json_extract(data,'$.is_billable') THEN json_extract(data,'$.amount_in_cents') END), 0) FROM records "
-        "INDEXED BY kt_expenses__workspace_id WHERE type = 'expenses' AND deleted = 0 AND json_extract(data,'$.workspace_id') = ?",
-        (wid,),
-    ).fetchone()
-    active = conn.execute(
-        "SELECT count(*) FROM records INDEXED BY kt_timesheet_submissions__workspace_id "
-        "WHERE type = 'timesheet_submissions' AND deleted = 0 AND "
-        "json_extract(data,'$.workspace_id') = ? AND json_extract(data,'$.status') IN ('pending','approved')",
-        (wid,),
-    ).fetchone()[0]
-    done, total = conn.execute(
-        "SELECT coalesce(sum(CASE WHEN json_extract(data,'$.state') = 'completed' THEN 1 END), 0), count(*) "
-        "FROM records INDEXED BY kt_stories__workspace_id WHERE type = 'stories' AND deleted = 0 AND json_extract(data,'$.workspace_id') = ?",
-        (wid,),
-    ).fetchone()
+    rows = {r[0]: r[1:] for r in conn.execute(_ROLL_UP, (ws["id"],))}
+    time_used, billable, nonbillable = rows[0]
+    expenses, billable_expenses, _ = rows[1]
+    active = rows[2][0]
+    done, total, _ = rows[3]
     used = round(time_used)
     if ws.get("expenses_in_burn_rate"):
         used += int(billable_expenses)

@@ -108,13 +108,15 @@ class Records:
     def next_id(self, ctx: Ctx, collection: str) -> str:
         return str(next_id(ctx.tenant, collection))
 
-    def _event(self, ctx: Ctx, change: Change) -> None:
-        """Keep the subscribed event of a committed-with-the-transaction change."""
+    def _event(self, ctx: Ctx, change: Change, eid: str | None = None) -> None:
+        """Keep the subscribed event of a committed-with-the-transaction change (its id
+        ``eid`` when the caller reserved it)."""
         res = self.catalog.get(change.type)
         if res is None or not res.events:
             return
         presenter = Presenter(self.catalog, self.settings, ctx.tenant, [])
-        eid = self.next_id(ctx, "subscribed_events")
+        if eid is None:
+            eid = self.next_id(ctx, "subscribed_events")
         account = int(state_of(ctx.tenant).account_id or self.settings.account_id)
         ev = build_event(self.catalog, presenter, ctx.tenant, change, eid, account, ctx.user_id)
         if ev is not None:
@@ -152,7 +154,12 @@ class Records:
         self, ctx: Ctx, res: Resource, rec: dict[str, Any], ext: dict[str, Any] | None = None
     ) -> dict[str, Any]:
         now, iso = self.stamp(ctx)
-        rec["id"] = self.next_id(ctx, res.collection)
+        eid = None
+        if res.events:  # the record's id and its event's in one statement
+            ids = next_ids(ctx.tenant, (res.collection, "subscribed_events"))
+            rec["id"], eid = str(ids[0]), str(ids[1])
+        else:
+            rec["id"] = self.next_id(ctx, res.collection)
         if "created_at" in res.stored:
             rec["created_at"] = iso
             rec["_created"] = now
@@ -164,6 +171,7 @@ class Records:
             ctx.tenant.store.insert(
                 res.collection, rec["id"], rec, iso, at=now, origin=ctx.user_id
             ),
+            eid,
         )
         if ext is not None:
             self.external_reference(
@@ -315,6 +323,27 @@ def next_id(tenant: Tenant, collection: str) -> int:
     first = str(state_of(tenant).id_base + 1)
     row = tenant.store.conn.execute(_NEXT_ID, (f"kantata.seq.{collection}", first)).fetchone()
     return int(row[0])
+
+
+def _next_ids_sql(n: int) -> str:
+    rows = ", ".join(["(?, ?)"] * n)
+    return (
+        f"INSERT INTO meta(key, value) VALUES {rows} ON CONFLICT(key) DO UPDATE SET"
+        " value = CAST(value AS INTEGER) + 1 RETURNING key, value"
+    )
+
+
+_NEXT_TWO_IDS = _next_ids_sql(2)
+
+
+def next_ids(tenant: Tenant, collections: tuple[str, str]) -> tuple[int, int]:
+    """The next ids of two collections in one statement (as two ``next_id`` calls would)."""
+    first = str(state_of(tenant).id_base + 1)
+    keys = [f"kantata.seq.{c}" for c in collections]
+    got = dict(
+        tenant.store.conn.execute(_NEXT_TWO_IDS, (keys[0], first, keys[1], first)).fetchall()
+    )
+    return int(got[keys[0]]), int(got[keys[1]])
 
 
 def bump_ids(tenant: Tenant, collection: str, top: int) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta, timezone
+from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -74,7 +75,14 @@ def tz_from_offset(offset: str) -> timezone:
 
 def iso_timestamp(epoch: float, tz: timezone = UTC) -> str:
     """ISO 8601 with an explicit offset, whole seconds: 2024-05-01T09:30:00+00:00."""
-    return datetime.fromtimestamp(int(epoch), tz).isoformat()
+    return _iso_second(int(epoch), tz)
+
+
+@lru_cache(maxsize=256)
+def _iso_second(second: int, tz: timezone) -> str:
+    """A write stamps its record and its event with the same second, and so do the writes
+    around it: formatted once."""
+    return datetime.fromtimestamp(second, tz).isoformat()
 
 
 def parse_timestamp(value: str, name: str) -> float:

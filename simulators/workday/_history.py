@@ -58,6 +58,36 @@ def events(
     return found
 
 
+_WORKER_AND_EMPLOYMENT = (
+    f"SELECT 0, data, deleted FROM records WHERE type = '{WORKER}' AND id = ?1"
+    f" UNION ALL SELECT 1, data, 0 FROM records WHERE type = '{EVENT}' AND id >= ?2 AND id < ?3"
+    " AND deleted = 0"
+)
+
+
+def worker_and_employment(
+    store: RecordStore, worker: str
+) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    """``store.get`` of the worker and ``events(..., employment_only=True)`` in one statement
+    (what every process reads first); (None, []) when there is no such live worker."""
+    prefix = f"{worker}|E|"
+    rec: dict[str, Any] | None = None
+    found: list[dict[str, Any]] = []
+    for part, data, deleted in store.conn.execute(
+        _WORKER_AND_EMPLOYMENT, (worker, prefix, prefix[:-1] + "}")
+    ):
+        if part == 0:
+            rec = None if deleted else store.load(WORKER, data)
+        else:
+            e = orjson.loads(data)
+            if e.get("worker") == worker:
+                found.append(e)
+    if rec is None:
+        return None, []
+    found.sort(key=order)
+    return rec, found
+
+
 def all_events(store: RecordStore) -> dict[str, list[dict[str, Any]]]:
     """Every worker's events in the order they apply, by worker id."""
     out: dict[str, list[dict[str, Any]]] = {}

@@ -12,7 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from simulators.engine import Tenant
+import orjson
+
+from simulators.engine import RecordStore, Tenant
 
 from . import _history as history
 from ._ids import fixed_wid, is_wid
@@ -24,6 +26,25 @@ LOCATION = "Location"
 COST_CENTER = "CostCenter"
 REASON = "JobChangeReason"
 TYPES = (WORKER, ORG, JOB_PROFILE, LOCATION, COST_CENTER, REASON)
+
+#: the read cache's key for a reference record's stored JSON (dropped by any write of it)
+ROW_KEY = "workday.row"
+
+
+def reference_record(store: RecordStore, type_: str, id_: str) -> dict[str, Any] | None:
+    """``store.get`` of a record that is read far more than written (a reason, an
+    organization), its JSON kept in the store's read cache so a process reads no row for
+    it; each call returns a fresh dict."""
+    raw = store.read_cache.get(type_, id_, ROW_KEY)
+    if raw is None:
+        hit = store.get_raw(type_, id_)
+        if hit is None or hit[1]:
+            return None
+        raw = hit[0]
+        store.read_cache.put(type_, id_, ROW_KEY, raw)
+    rec: dict[str, Any] = orjson.loads(raw)
+    return rec
+
 
 #: job data a timeline entry may change
 JOB_FIELDS = (
@@ -130,7 +151,9 @@ class Directory:
             return None
         if type_ in self._records:
             return self._records[type_].get(id_)
-        return self.store.get(type_, id_)
+        if type_ == WORKER:  # written by every process: no gain in caching its row
+            return self.store.get(type_, id_)
+        return reference_record(self.store, type_, id_)
 
     def find_by(self, type_: str, field: str, value: str) -> dict[str, Any] | None:
         ids = self.store.find_ids(type_, field, value)
@@ -161,6 +184,13 @@ class Directory:
         if self._views is not None and rec["id"] in self._views:
             return self._views[rec["id"]]
         return resolve(rec, history.events(self.store, rec["id"]), self.asof, self.terminated_after)
+
+    def employed_worker(self, value: Any) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+        """``worker_record(value)`` and its ``employment``, by WID in one statement."""
+        if isinstance(value, str) and is_wid(value) and WORKER not in self._records:
+            return history.worker_and_employment(self.store, value)
+        rec = self.worker_record(value)
+        return rec, (self.employment(rec) if rec is not None else [])
 
     def employment(self, rec: dict[str, Any]) -> list[dict[str, Any]]:
         """The worker's hires and terminations (what a new process checks), in order."""

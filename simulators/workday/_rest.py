@@ -79,8 +79,7 @@ class RestResources:
     def _employed(self, c: V.Ctx, raw: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         """The worker and its hires and terminations, without resolving its job (a process
         checks employment only); 404 like ``_worker``."""
-        rec = c.d.worker_record(raw)
-        employment = c.d.employment(rec) if rec is not None else []
+        rec, employment = c.d.employed_worker(raw)
         if rec is None or resolve(rec, employment, c.d.asof).hire_date is None:
             raise not_found(f"No worker with id {raw[:64]}")
         return rec, employment

@@ -267,3 +267,26 @@ def test_workspace_read_again_follows_a_submission_of_its_time(firm: Any) -> Non
     assert submitted() is True
     with_include = api.get(f"/workspaces/{wid}.json", params={"include": "participants"}).json()
     assert "users" in with_include and with_include["workspaces"][wid]["id"] == wid
+
+
+def test_workspace_roll_up_counts_its_own_stories_and_time_only(firm: Any) -> None:
+    api, wid = firm.api, firm.workspace["id"]
+    other = firm.one(
+        api.post(
+            "/workspaces.json", json={"workspace": {"title": "Other", "creator_role": "maven"}}
+        ),
+        "workspaces",
+    )
+    assert other["percentage_complete"] == 0 and other["budget_used_in_cents"] == 0
+    assert other["total_expenses_in_cents"] == 0
+    assert other["has_active_timesheet_submissions"] is False
+    story = {"workspace_id": wid, "title": "Build", "story_type": "task"}
+    built = firm.one(api.post("/stories.json", json={"story": story}), "stories")
+    done = {"story": {"state": "completed"}}
+    assert api.put(f"/stories/{built['id']}.json", json=done).status_code == 200
+    firm.time(minutes=60)  # billable, not yet approved: no budget used
+    ws = api.get(f"/workspaces/{wid}.json").json()["workspaces"][wid]
+    assert ws["percentage_complete"] == 50  # one of its two stories
+    assert ws["budget_used_in_cents"] == 0
+    again = api.get(f"/workspaces/{other['id']}.json").json()["workspaces"][other["id"]]
+    assert again["percentage_complete"] == 0 and again["budget_used_in_cents"] == 0

@@ -246,3 +246,23 @@ def test_worker_read_again_follows_writes_to_other_records(
     assert {k: v for k, v in again.items() if k != "isManager"} == {
         k: v for k, v in first.json().items() if k != "isManager"
     }
+
+
+def test_job_change_by_wid_names_the_organization_as_last_loaded(
+    wd: SimHandle, api: httpx.Client, firm: dict[str, list[str]]
+) -> None:
+    ada, uk = firm["workers"][1], firm["supervisoryOrganizations"][2]
+    reason = api.get("jobChangeReasons").json()["data"][0]["id"]
+    body = {"jobChangeReason": {"id": reason}, "supervisoryOrganization": {"id": uk}}
+    first = api.post(f"workers/{ada}/jobChanges", json=body)
+    assert first.status_code == 201, first.text
+    assert first.json()["supervisoryOrganization"]["descriptor"] == "Consulting UK"
+    renamed = {"id": uk, "name": "Consulting Britain", "code": "SO-UK", "manager": "1002"}
+    r = wd.admin.post(
+        "/tenants/default/records/supervisoryOrganizations", json={"records": [renamed]}
+    )
+    assert r.status_code in (200, 201), r.text
+    again = api.post(f"workers/{ada}/jobChanges", json={**body, "effective": "2030-01-01"})
+    assert again.status_code == 201, again.text
+    assert again.json()["supervisoryOrganization"]["descriptor"] == "Consulting Britain"
+    assert api.post("workers/" + "1" * 32 + "/jobChanges", json=body).status_code == 404
