@@ -95,6 +95,11 @@ def migrate_records_layout(conn: sqlite3.Connection) -> bool:
 #: default, so a tenant file and its snapshots always share one page size (the backup API
 #: cannot copy between page sizes into a WAL or in-memory database).
 MEMORY_PAGE_SIZE = 16384
+#: journal modes of an in-memory store: none between transactions (a write of one row either
+#: happens whole or, refused by a constraint, not at all, and an in-memory database has no
+#: crash to survive), the in-memory rollback journal inside ``transaction``. Copying every
+#: page a write touches into the journal cost more than the write itself.
+_UNJOURNALED, _JOURNALED = "PRAGMA journal_mode=OFF", "PRAGMA journal_mode=MEMORY"
 _SEQ_BLOCK = 64
 #: statements per type kept (type names are few; a client inventing types cannot grow it)
 _SQL_CACHE_MAX = 4096
@@ -160,6 +165,8 @@ class RecordStore:
         #: answers built from one record (GET bodies), dropped by every write below
         self.read_cache = ReadCache()
         self.conn = self._open(path)
+        with self._journaled():
+            migrate_records_layout(self.conn)
 
     @staticmethod
     def _open(path: Path | None) -> sqlite3.Connection:
@@ -168,6 +175,7 @@ class RecordStore:
                 ":memory:", isolation_level=None, check_same_thread=False, cached_statements=512
             )
             conn.execute(f"PRAGMA page_size={MEMORY_PAGE_SIZE}")
+            conn.execute(_UNJOURNALED)
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(
@@ -176,7 +184,6 @@ class RecordStore:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
         conn.executescript(_SCHEMA)
-        migrate_records_layout(conn)
         return conn
 
     def _sql(self, template: str, type_: str) -> str:
@@ -524,6 +531,19 @@ class RecordStore:
             self.listener(change)
 
     @contextlib.contextmanager
+    def _journaled(self) -> Iterator[None]:
+        """The rollback journal on for what runs inside (an in-memory store runs without)."""
+        if self.path is not None:
+            yield
+            return
+        self.conn.execute(_JOURNALED)
+        try:
+            yield
+        finally:
+            if not self.conn.in_transaction:
+                self.conn.execute(_UNJOURNALED)
+
+    @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
         """BEGIN/COMMIT around a group of writes, ROLLBACK on error (allOrNone).
 
@@ -533,27 +553,28 @@ class RecordStore:
         if self.conn.in_transaction:
             yield
             return
-        self.conn.execute("BEGIN")
-        self._pending = []
-        self._tx_indexes = []
-        try:
-            yield
-        except BaseException:
-            if self.conn.in_transaction:  # an interrupted write may have rolled back already
-                self.conn.execute("ROLLBACK")
-            self._pending = None
-            self.read_cache.clear()  # it may hold what a rolled-back write left to read
-            self._seq_cache.clear()  # reservations made inside were rolled back too
-            self._indexed.difference_update(self._tx_indexes)  # and so were new indexes
+        with self._journaled():
+            self.conn.execute("BEGIN")
+            self._pending = []
             self._tx_indexes = []
-            raise
-        else:
-            self.conn.execute("COMMIT")
-            self._tx_indexes = []
-            pending, self._pending = self._pending, None
-            for change in pending or ():
-                if self.listener is not None:
-                    self.listener(change)
+            try:
+                yield
+            except BaseException:
+                if self.conn.in_transaction:  # an interrupted write may have rolled back already
+                    self.conn.execute("ROLLBACK")
+                self._pending = None
+                self.read_cache.clear()  # it may hold what a rolled-back write left to read
+                self._seq_cache.clear()  # reservations made inside were rolled back too
+                self._indexed.difference_update(self._tx_indexes)  # and so were new indexes
+                self._tx_indexes = []
+                raise
+            else:
+                self.conn.execute("COMMIT")
+                self._tx_indexes = []
+                pending, self._pending = self._pending, None
+                for change in pending or ():
+                    if self.listener is not None:
+                        self.listener(change)
 
     def clear(self) -> None:
         self.conn.executescript("DELETE FROM records; DELETE FROM sequences; DELETE FROM meta;")
@@ -597,7 +618,8 @@ class RecordStore:
                 src.close()
         else:
             source.backup(self.conn)
-        migrate_records_layout(self.conn)  # a snapshot taken before the rowid layout
+        with self._journaled():
+            migrate_records_layout(self.conn)  # a snapshot taken before the rowid layout
         self.read_cache.clear()
         self._indexed.clear()
         self._seq_cache.clear()
