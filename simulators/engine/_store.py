@@ -226,9 +226,11 @@ class RecordStore:
     def ensure_index(self, field_name: str, type_: str | None = None) -> str:
         """An expression index so lookups by ``field_name`` stay fast; returns its name.
 
-        With ``type_`` the index is partial (``WHERE type = '<type_>'``): only that type's
-        rows pay for it on insert, and queries must compare ``type`` with the literal
-        (``type_literal``) for SQLite to use it.
+        With ``type_`` the index is partial (``WHERE type = '<type_>' AND <field> IS NOT
+        NULL``): only that type's rows with a value pay for it on insert (an Account without an
+        external id costs the index nothing), and queries must compare ``type`` with the
+        literal (``type_literal``) and the field with a value for SQLite to use it. Indexes
+        made before the ``IS NOT NULL`` keep working under the same name.
         """
         name = index_name(field_name, type_)
         if name in self._indexed:
@@ -238,7 +240,8 @@ class RecordStore:
             self.conn.execute(f"CREATE INDEX IF NOT EXISTS {name} ON records(type, {expr})")
         else:
             self.conn.execute(
-                f"CREATE INDEX IF NOT EXISTS {name} ON records({expr}) WHERE type = {type_literal(type_)}"
+                f"CREATE INDEX IF NOT EXISTS {name} ON records({expr})"
+                f" WHERE type = {type_literal(type_)} AND {expr} IS NOT NULL"
             )
         if self.conn.in_transaction:
             self._tx_indexes.append(name)
