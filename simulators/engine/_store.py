@@ -21,7 +21,7 @@ from __future__ import annotations
 import contextlib
 import re
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -116,7 +116,9 @@ class Change:
     op: Op
     data: dict[str, Any]
     previous: dict[str, Any] | None = None
-    changed_fields: list[str] = field(default_factory=list)
+    #: names of the fields the write changed; a create's or undelete's are every field of
+    #: ``data`` (its live key view: no list built per write that is seldom read)
+    changed_fields: Collection[str] = field(default_factory=list)
     at: float = 0.0
     origin: str = ""
     seq: int = 0
@@ -424,7 +426,7 @@ class RecordStore:
         except sqlite3.IntegrityError:
             raise ConfigError(f"{type_} {id_} already exists") from None
         self.read_cache.drop(type_, id_)
-        change = Change(self.tenant, type_, id_, "create", data, None, list(data), at, origin)
+        change = Change(self.tenant, type_, id_, "create", data, None, data.keys(), at, origin)
         if emit:
             self._emit(change)
         return change
@@ -504,7 +506,7 @@ class RecordStore:
             (modstamp, self.pack(type_, data), id_),
         )
         self.read_cache.drop(type_, id_)
-        change = Change(self.tenant, type_, id_, "undelete", data, None, list(data), at, origin)
+        change = Change(self.tenant, type_, id_, "undelete", data, None, data.keys(), at, origin)
         self._emit(change)
         return change
 

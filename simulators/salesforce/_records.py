@@ -75,6 +75,17 @@ class RecordService:
         self._derive = rules.derive
         self._after_write = rules.after_write
         self._templates: dict[str, dict[str, Any]] = {}
+        # the last system timestamp formatted, by (second, millisecond): writes in one
+        # millisecond share it
+        self._stamp_key = (-1, -1)
+        self._stamp = ""
+
+    def stamp(self, ts: float) -> str:
+        """``sf_datetime(ts)``, formatted once per millisecond."""
+        key = (int(ts), int(ts * 1000))
+        if key != self._stamp_key:
+            self._stamp_key, self._stamp = key, sf_datetime(ts)
+        return self._stamp
 
     def plan(self, obj: ObjectDef) -> WritePlan:
         """The object's compiled write plan (the rules' own, recompiled when its fields changed)."""
@@ -286,7 +297,7 @@ class RecordService:
             )
         self._check_unique(tenant, obj, values, None, plan)
         ts = tenant.clock.time()
-        stamp = sf_datetime(ts)
+        stamp = self.stamp(ts)
         record_id = _ids.new_id(tenant, obj.key_prefix)
         user = self.user_id(tenant)
         data = self.blank(obj)

@@ -20,6 +20,8 @@ from ._schema import ObjectDef
 from ._state import state_of
 from ._wire import parse_date, sf_datetime
 
+#: every part of a compound address null
+_NO_ADDRESS = (None,) * len(ADDRESS_KEYS)
 _AUTONUMBER = {("Contract", "ContractNumber"), ("Order", "OrderNumber")}
 
 
@@ -248,6 +250,5 @@ def compose_addresses(plan: WritePlan, data: dict[str, Any]) -> None:
     an object of the parts, or null when every part is null."""
     get = data.get
     for name, parts in plan.addresses:
-        values = list(map(get, parts))
-        empty = values.count(None) == len(values)
-        data[name] = None if empty else dict(zip(ADDRESS_KEYS, values, strict=True))
+        values = tuple(map(get, parts))
+        data[name] = None if values == _NO_ADDRESS else dict(zip(ADDRESS_KEYS, values, strict=True))
