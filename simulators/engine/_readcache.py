@@ -9,17 +9,20 @@ restore, rollback), so a cached answer is never older than the row. One variant 
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import Any
 
 
 class ReadCache:
-    """``(type, id) -> (key, value)``, at most ``max_entries`` records."""
+    """``(type, id) -> (key, value)``, at most ``max_entries`` records, oldest put out first."""
 
     __slots__ = ("_d", "max_entries")
 
     def __init__(self, max_entries: int = 10_000) -> None:
         self.max_entries = max_entries
-        self._d: dict[tuple[str, str], tuple[Any, Any]] = {}
+        # an OrderedDict drops its oldest in constant time; a dict's first key is found by
+        # walking past every slot deleted before it, which grows with what was evicted
+        self._d: OrderedDict[tuple[str, str], tuple[Any, Any]] = OrderedDict()
 
     def get(self, type_: str, id_: str, key: Any) -> Any:
         """The value built for ``key``, or None."""
@@ -31,7 +34,7 @@ class ReadCache:
     def put(self, type_: str, id_: str, key: Any, value: Any) -> None:
         d = self._d
         if len(d) >= self.max_entries and (type_, id_) not in d:
-            del d[next(iter(d))]  # the oldest entry: dicts keep insertion order
+            d.popitem(last=False)
         d[(type_, id_)] = (key, value)
 
     def drop(self, type_: str, id_: str) -> None:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import contextlib
 import re
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -95,6 +95,11 @@ def migrate_records_layout(conn: sqlite3.Connection) -> bool:
 #: default, so a tenant file and its snapshots always share one page size (the backup API
 #: cannot copy between page sizes into a WAL or in-memory database).
 MEMORY_PAGE_SIZE = 16384
+#: journal modes of an in-memory store: none between transactions (a write of one row either
+#: happens whole or, refused by a constraint, not at all, and an in-memory database has no
+#: crash to survive), the in-memory rollback journal inside ``transaction``. Copying every
+#: page a write touches into the journal cost more than the write itself.
+_UNJOURNALED, _JOURNALED = "PRAGMA journal_mode=OFF", "PRAGMA journal_mode=MEMORY"
 _SEQ_BLOCK = 64
 #: statements per type kept (type names are few; a client inventing types cannot grow it)
 _SQL_CACHE_MAX = 4096
@@ -111,7 +116,9 @@ class Change:
     op: Op
     data: dict[str, Any]
     previous: dict[str, Any] | None = None
-    changed_fields: list[str] = field(default_factory=list)
+    #: names of the fields the write changed; a create's or undelete's are every field of
+    #: ``data`` (its live key view: no list built per write that is seldom read)
+    changed_fields: Collection[str] = field(default_factory=list)
     at: float = 0.0
     origin: str = ""
     seq: int = 0
@@ -160,6 +167,8 @@ class RecordStore:
         #: answers built from one record (GET bodies), dropped by every write below
         self.read_cache = ReadCache()
         self.conn = self._open(path)
+        with self._journaled():
+            migrate_records_layout(self.conn)
 
     @staticmethod
     def _open(path: Path | None) -> sqlite3.Connection:
@@ -168,6 +177,7 @@ class RecordStore:
                 ":memory:", isolation_level=None, check_same_thread=False, cached_statements=512
             )
             conn.execute(f"PRAGMA page_size={MEMORY_PAGE_SIZE}")
+            conn.execute(_UNJOURNALED)
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(
@@ -176,7 +186,6 @@ class RecordStore:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
         conn.executescript(_SCHEMA)
-        migrate_records_layout(conn)
         return conn
 
     def _sql(self, template: str, type_: str) -> str:
@@ -219,9 +228,11 @@ class RecordStore:
     def ensure_index(self, field_name: str, type_: str | None = None) -> str:
         """An expression index so lookups by ``field_name`` stay fast; returns its name.
 
-        With ``type_`` the index is partial (``WHERE type = '<type_>'``): only that type's
-        rows pay for it on insert, and queries must compare ``type`` with the literal
-        (``type_literal``) for SQLite to use it.
+        With ``type_`` the index is partial (``WHERE type = '<type_>' AND <field> IS NOT
+        NULL``): only that type's rows with a value pay for it on insert (an Account without an
+        external id costs the index nothing), and queries must compare ``type`` with the
+        literal (``type_literal``) and the field with a value for SQLite to use it. Indexes
+        made before the ``IS NOT NULL`` keep working under the same name.
         """
         name = index_name(field_name, type_)
         if name in self._indexed:
@@ -231,7 +242,8 @@ class RecordStore:
             self.conn.execute(f"CREATE INDEX IF NOT EXISTS {name} ON records(type, {expr})")
         else:
             self.conn.execute(
-                f"CREATE INDEX IF NOT EXISTS {name} ON records({expr}) WHERE type = {type_literal(type_)}"
+                f"CREATE INDEX IF NOT EXISTS {name} ON records({expr})"
+                f" WHERE type = {type_literal(type_)} AND {expr} IS NOT NULL"
             )
         if self.conn.in_transaction:
             self._tx_indexes.append(name)
@@ -414,7 +426,7 @@ class RecordStore:
         except sqlite3.IntegrityError:
             raise ConfigError(f"{type_} {id_} already exists") from None
         self.read_cache.drop(type_, id_)
-        change = Change(self.tenant, type_, id_, "create", data, None, list(data), at, origin)
+        change = Change(self.tenant, type_, id_, "create", data, None, data.keys(), at, origin)
         if emit:
             self._emit(change)
         return change
@@ -494,7 +506,7 @@ class RecordStore:
             (modstamp, self.pack(type_, data), id_),
         )
         self.read_cache.drop(type_, id_)
-        change = Change(self.tenant, type_, id_, "undelete", data, None, list(data), at, origin)
+        change = Change(self.tenant, type_, id_, "undelete", data, None, data.keys(), at, origin)
         self._emit(change)
         return change
 
@@ -524,6 +536,19 @@ class RecordStore:
             self.listener(change)
 
     @contextlib.contextmanager
+    def _journaled(self) -> Iterator[None]:
+        """The rollback journal on for what runs inside (an in-memory store runs without)."""
+        if self.path is not None:
+            yield
+            return
+        self.conn.execute(_JOURNALED)
+        try:
+            yield
+        finally:
+            if not self.conn.in_transaction:
+                self.conn.execute(_UNJOURNALED)
+
+    @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
         """BEGIN/COMMIT around a group of writes, ROLLBACK on error (allOrNone).
 
@@ -533,27 +558,28 @@ class RecordStore:
         if self.conn.in_transaction:
             yield
             return
-        self.conn.execute("BEGIN")
-        self._pending = []
-        self._tx_indexes = []
-        try:
-            yield
-        except BaseException:
-            if self.conn.in_transaction:  # an interrupted write may have rolled back already
-                self.conn.execute("ROLLBACK")
-            self._pending = None
-            self.read_cache.clear()  # it may hold what a rolled-back write left to read
-            self._seq_cache.clear()  # reservations made inside were rolled back too
-            self._indexed.difference_update(self._tx_indexes)  # and so were new indexes
+        with self._journaled():
+            self.conn.execute("BEGIN")
+            self._pending = []
             self._tx_indexes = []
-            raise
-        else:
-            self.conn.execute("COMMIT")
-            self._tx_indexes = []
-            pending, self._pending = self._pending, None
-            for change in pending or ():
-                if self.listener is not None:
-                    self.listener(change)
+            try:
+                yield
+            except BaseException:
+                if self.conn.in_transaction:  # an interrupted write may have rolled back already
+                    self.conn.execute("ROLLBACK")
+                self._pending = None
+                self.read_cache.clear()  # it may hold what a rolled-back write left to read
+                self._seq_cache.clear()  # reservations made inside were rolled back too
+                self._indexed.difference_update(self._tx_indexes)  # and so were new indexes
+                self._tx_indexes = []
+                raise
+            else:
+                self.conn.execute("COMMIT")
+                self._tx_indexes = []
+                pending, self._pending = self._pending, None
+                for change in pending or ():
+                    if self.listener is not None:
+                        self.listener(change)
 
     def clear(self) -> None:
         self.conn.executescript("DELETE FROM records; DELETE FROM sequences; DELETE FROM meta;")
@@ -597,7 +623,8 @@ class RecordStore:
                 src.close()
         else:
             source.backup(self.conn)
-        migrate_records_layout(self.conn)  # a snapshot taken before the rowid layout
+        with self._journaled():
+            migrate_records_layout(self.conn)  # a snapshot taken before the rowid layout
         self.read_cache.clear()
         self._indexed.clear()
         self._seq_cache.clear()

@@ -4,7 +4,8 @@ The write rules walk an object's fields for defaults (booleans), compound addres
 unique values; with 50-100 fields per object that walk cost more than the checks. The plan
 lists, once per object, only the fields each rule touches, and the fields whose values are
 checked by type and length alone (``simple``), so the usual value needs no general
-coercion. It is rebuilt when the object's fields change (a custom field added or renamed).
+coercion. It is rebuilt when the object's fields change (a custom field added or renamed);
+a write looks it up once and hands it to every rule it runs.
 """
 
 from __future__ import annotations
@@ -58,6 +59,8 @@ class WritePlan:
     unique: frozenset[str]
     #: fields by canonical name whose common values a write takes without ``coerce``
     simple: dict[str, SimpleField]
+    #: fields a create must give a value
+    required: tuple[str, ...]
 
     def current(self, obj: ObjectDef) -> bool:
         fields = obj.fields
@@ -102,4 +105,5 @@ def compile_plan(obj: ObjectDef) -> WritePlan:
         ),
         frozenset(f.name for f in fields if f.unique),
         {name: sf for name, sf in simple.items() if sf is not None},
+        tuple(f.name for f in fields if f.required_on_create),
     )

@@ -75,7 +75,17 @@ class RecordService:
         self._derive = rules.derive
         self._after_write = rules.after_write
         self._templates: dict[str, dict[str, Any]] = {}
-        self._required: dict[str, list[str]] = {}
+        # the last system timestamp formatted, by (second, millisecond): writes in one
+        # millisecond share it
+        self._stamp_key = (-1, -1)
+        self._stamp = ""
+
+    def stamp(self, ts: float) -> str:
+        """``sf_datetime(ts)``, formatted once per millisecond."""
+        key = (int(ts), int(ts * 1000))
+        if key != self._stamp_key:
+            self._stamp_key, self._stamp = key, sf_datetime(ts)
+        return self._stamp
 
     def plan(self, obj: ObjectDef) -> WritePlan:
         """The object's compiled write plan (the rules' own, recompiled when its fields changed)."""
@@ -99,14 +109,6 @@ class RecordService:
             self.blank(obj)
             t = self._templates[type_name]
         return t
-
-    def required(self, obj: ObjectDef) -> list[str]:
-        r = self._required.get(obj.name)
-        if r is None:
-            r = self._required[obj.name] = [
-                f.name for f in obj.fields.values() if f.required_on_create
-            ]
-        return r
 
     # -- lookups ---------------------------------------------------------------------
 
@@ -240,11 +242,12 @@ class RecordService:
         body: dict[str, Any],
         *,
         creating: bool,
+        plan: WritePlan | None = None,
     ) -> dict[str, Any]:
         """Known, writable, well-typed fields of ``body`` under their canonical names."""
         out: dict[str, Any] = {}
         read_only: list[str] = []
-        simple = self.plan(obj).simple
+        simple = (plan or self.plan(obj)).simple
         for key, value in body.items():
             s = simple.get(key)
             if s is not None and (s.createable if creating else s.updateable):
@@ -284,16 +287,17 @@ class RecordService:
             raise cannot_insert_update_activate_entity(
                 f"entity type {obj.name} does not support insert",
             )
-        values = self._check_fields(tenant, obj, body, creating=True)
-        missing = [name for name in self.required(obj) if values.get(name) in (None, "")]
+        plan = self.plan(obj)  # looked up once for every step below
+        values = self._check_fields(tenant, obj, body, creating=True, plan=plan)
+        missing = [name for name in plan.required if values.get(name) in (None, "")]
         if missing:
             raise required_field_missing(
                 f"Required fields are missing: [{', '.join(missing)}]",
                 fields=missing,
             )
-        self._check_unique(tenant, obj, values, None)
+        self._check_unique(tenant, obj, values, None, plan)
         ts = tenant.clock.time()
-        stamp = sf_datetime(ts)
+        stamp = self.stamp(ts)
         record_id = _ids.new_id(tenant, obj.key_prefix)
         user = self.user_id(tenant)
         data = self.blank(obj)
@@ -311,8 +315,8 @@ class RecordService:
         )
         if "OwnerId" in data and not data.get("OwnerId"):
             data["OwnerId"] = user
-        self._defaults(tenant, obj, data, stamp)
-        self._derive(tenant, obj, data, None, set(values))
+        self._defaults(tenant, obj, data, stamp, plan)
+        self._derive(tenant, obj, data, None, set(values), plan)
         tenant.store.insert(obj.name, record_id, data, stamp, at=ts, origin=origin)
         self._after_write(tenant, obj, data, None, origin)
         return record_id
@@ -327,7 +331,8 @@ class RecordService:
                 f"entity type {obj.name} does not support update",
             )
         previous = self.fetch(tenant, obj, record_id)
-        values = self._check_fields(tenant, obj, body, creating=False)
+        plan = self.plan(obj)
+        values = self._check_fields(tenant, obj, body, creating=False, plan=plan)
         for f in obj.fields.values():
             if (
                 f.name in values
@@ -339,10 +344,10 @@ class RecordService:
                     f"Required fields are missing: [{f.name}]",
                     fields=[f.name],
                 )
-        self._check_unique(tenant, obj, values, record_id)
+        self._check_unique(tenant, obj, values, record_id, plan)
         data = dict(previous)
         data.update(values)
-        self._derive(tenant, obj, data, previous, set(values))
+        self._derive(tenant, obj, data, previous, set(values), plan)
         changed = [k for k, v in data.items() if previous.get(k) != v]
         if not changed:
             return  # Salesforce does not bump modstamps for no-op updates
@@ -436,6 +441,7 @@ class RecordService:
         first = tenant.store.reserve_sequence(f"id:{obj.key_prefix}", len(records))
         space = state_of(tenant).id_space or 0
         template = self.blank(obj)
+        plan = self.plan(obj)
         rows = []
         for i, rec in enumerate(records):
             data = dict(template)
@@ -460,8 +466,8 @@ class RecordService:
                 data[k] = data.get(k) or user
             if "OwnerId" in data and not data.get("OwnerId"):
                 data["OwnerId"] = user
-            self._defaults(tenant, obj, data, stamp)
-            self._derive(tenant, obj, data, None, set(rec))
+            self._defaults(tenant, obj, data, stamp, plan)
+            self._derive(tenant, obj, data, None, set(rec), plan)
             rows.append((record_id, str(data["SystemModstamp"]), data))
         return rows
 

@@ -21,6 +21,8 @@ from ._schema import ObjectDef
 from ._state import state_of
 from ._wire import parse_date, sf_datetime
 
+#: every part of a compound address null
+_NO_ADDRESS = (None,) * len(ADDRESS_KEYS)
 _AUTONUMBER = {("Contract", "ContractNumber"), ("Order", "OrderNumber")}
 
 
@@ -38,9 +40,14 @@ class BusinessRules:
         return p
 
     def check_unique(
-        self, tenant: Tenant, obj: ObjectDef, values: dict[str, Any], self_id: str | None
+        self,
+        tenant: Tenant,
+        obj: ObjectDef,
+        values: dict[str, Any],
+        self_id: str | None,
+        plan: WritePlan | None = None,
     ) -> None:
-        unique = self.plan(obj).unique
+        unique = (plan or self.plan(obj)).unique
         if not unique:
             return
         for name, value in values.items():
@@ -56,8 +63,15 @@ class BusinessRules:
                     fields=[f.name],
                 )
 
-    def defaults(self, tenant: Tenant, obj: ObjectDef, data: dict[str, Any], stamp: str) -> None:
-        for name, default in self.plan(obj).booleans:
+    def defaults(
+        self,
+        tenant: Tenant,
+        obj: ObjectDef,
+        data: dict[str, Any],
+        stamp: str,
+        plan: WritePlan | None = None,
+    ) -> None:
+        for name, default in (plan or self.plan(obj)).booleans:
             if data.get(name) is None:
                 data[name] = default
         for o, fname in _AUTONUMBER:
@@ -87,7 +101,9 @@ class BusinessRules:
         data: dict[str, Any],
         previous: dict[str, Any] | None,
         given: set[str],
+        plan: WritePlan | None = None,
     ) -> None:
+        """Fields Salesforce computes from others; ``plan``: the object's, when the caller has it."""
         name = obj.name
         if name in ("Contact", "User"):
             parts = [data.get("FirstName"), data.get("LastName")]
@@ -130,7 +146,7 @@ class BusinessRules:
         elif name == "OpportunityLineItem":
             self._derive_line(tenant, data, previous, given)
         if name in ("Account", "Contact"):
-            compose_addresses(self.plan(obj), data)
+            compose_addresses(plan or self.plan(obj), data)
         elif name == "Contract":
             start = parse_date(str(data.get("StartDate") or ""))
             term = data.get("ContractTerm")
@@ -239,6 +255,5 @@ def compose_addresses(plan: WritePlan, data: dict[str, Any]) -> None:
     an object of the parts, or null when every part is null."""
     get = data.get
     for name, parts in plan.addresses:
-        values = list(map(get, parts))
-        empty = values.count(None) == len(values)
-        data[name] = None if empty else dict(zip(ADDRESS_KEYS, values, strict=True))
+        values = tuple(map(get, parts))
+        data[name] = None if values == _NO_ADDRESS else dict(zip(ADDRESS_KEYS, values, strict=True))

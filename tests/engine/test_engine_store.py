@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from simulators.engine import RecordStore
+from simulators.engine import ConfigError, RecordStore
 
 
 def test_sequences_are_monotonic_across_restarts(tmp_path: Path) -> None:
@@ -58,7 +58,14 @@ def test_lookups_by_field_use_a_partial_index() -> None:
     sql = store.conn.execute(
         "SELECT sql FROM sqlite_master WHERE name = 'ix_account__ext'"
     ).fetchone()[0]
-    assert sql.endswith("WHERE type = 'Account'")
+    # only rows with a value pay for the index on insert
+    assert sql.endswith("WHERE type = 'Account' AND json_extract(data, '$.Ext') IS NOT NULL")
+    store.bulk_insert("Account", ((f"n{i}", "m", {"Other": i}) for i in range(50)))
+    entries = store.conn.execute(
+        "SELECT count(*) FROM records INDEXED BY ix_account__ext"
+        " WHERE type = 'Account' AND json_extract(data, '$.Ext') IS NOT NULL"
+    ).fetchone()[0]
+    assert entries == 2000 and store.find_ids("Account", "Ext", "E0") == ["id0"]
 
 
 def test_change_events_of_a_rolled_back_transaction_are_never_published() -> None:
@@ -72,3 +79,28 @@ def test_change_events_of_a_rolled_back_transaction_are_never_published() -> Non
         store.insert("Doc", "y", {}, "m")
         assert seen == []  # held until commit
     assert seen == ["y"]
+
+
+def test_an_in_memory_store_journals_only_its_transactions() -> None:
+    store = RecordStore("t")
+    mode = lambda: store.conn.execute("PRAGMA journal_mode").fetchone()[0]  # noqa: E731
+    assert mode() == "off"  # a single write needs no rollback journal
+    store.insert("Doc", "a", {"n": 1}, "m1")
+    with pytest.raises(ConfigError):  # refused by the (type, id) key before anything is written
+        store.insert("Doc", "a", {"n": 2}, "m2")
+    assert store.get("Doc", "a") == {"n": 1} and store.count("Doc") == 1
+    with pytest.raises(RuntimeError), store.transaction():
+        assert mode() == "memory"
+        store.insert("Doc", "b", {"n": 3}, "m3")
+        store.update("Doc", "a", {"n": 4}, {"n": 1}, "m4", changed_fields=["n"])
+        raise RuntimeError("roll back")
+    assert mode() == "off"
+    assert store.get("Doc", "a") == {"n": 1} and store.get("Doc", "b") is None
+    assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_file_store_keeps_its_write_ahead_log(tmp_path: Path) -> None:
+    store = RecordStore("t", tmp_path / "t.sqlite3")
+    with store.transaction():
+        store.insert("Doc", "a", {"n": 1}, "m1")
+    assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

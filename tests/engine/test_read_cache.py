@@ -57,6 +57,24 @@ def test_the_cache_is_bounded_oldest_out() -> None:
     assert cache.get("A", "0", "v") is None and cache.get("A", "4", "v") == 4
 
 
+def test_eviction_keeps_putting_out_the_oldest_long_after_the_bound() -> None:
+    cache = ReadCache(max_entries=4)
+    for i in range(1000):  # many evictions: the order must hold however many came before
+        cache.put("A", str(i), "v", i)
+    cache.drop("A", "997")
+    cache.put("A", "998", "v2", "again")  # a put of a cached record keeps its place
+    cache.put("A", "1000", "v", 1000)  # room left by the drop: nothing goes
+    assert [i for i in range(990, 1001) if cache.get("A", str(i), "v") is not None] == [
+        996,
+        999,
+        1000,
+    ]
+    cache.put("A", "1001", "v", 1001)  # full: the oldest (996) goes, then 998
+    assert cache.get("A", "996", "v") is None and cache.get("A", "998", "v2") == "again"
+    cache.put("A", "1002", "v", 1002)
+    assert cache.get("A", "998", "v2") is None and len(cache) == 4
+
+
 @pytest.fixture(scope="module")
 def crm() -> Iterator[tuple[SimHandle, dict[str, str]]]:
     sim = create_simulator(None, SimulatorSettings())

@@ -36,7 +36,8 @@ _EXPR_INDEX = re.compile(
     r"""CREATE\s+(?:UNIQUE\s+)?INDEX\s+(?:IF\s+NOT\s+EXISTS\s+)?["`\[]?(\w+)["`\]]?\s+"""
     r"""ON\s+["`\[]?records["`\]]?\s*\(\s*(?:["`\[]?type["`\]]?\s*,\s*)?"""
     r"""json_extract\s*\(\s*["`\[]?data["`\]]?\s*,\s*'\$\.(\w+)'\s*\)\s*[,)]"""
-    r"""(?:\s*WHERE\s+["`\[]?type["`\]]?\s*=\s*'(\w+)'\s*)?$""",
+    r"""(?:\s*WHERE\s+["`\[]?type["`\]]?\s*=\s*'(\w+)'"""
+    r"""(?:\s+AND\s+json_extract\s*\(\s*["`\[]?data["`\]]?\s*,\s*'\$\.\w+'\s*\)\s+IS\s+NOT\s+NULL)?\s*)?$""",
     re.IGNORECASE,
 )
 
@@ -44,11 +45,11 @@ _EXPR_INDEX = re.compile(
 def expression_indexes(conn: sqlite3.Connection, type_name: str | None = None) -> dict[str, str]:
     """``{field name: index name}`` for expression indexes on ``json_extract(data,'$.F')``.
 
-    Full indexes are on ``(type, json_extract(...))``; partial ones (``WHERE type = 'T'``)
-    count only for ``type_name``. Without ANALYZE statistics SQLite prefers the clustered
-    primary key ``(type, id)`` over such an index, so lookups by external id name the
-    index explicitly (INDEXED BY); the query compares ``type`` with a literal so that a
-    partial index is usable.
+    Full indexes are on ``(type, json_extract(...))``; partial ones (``WHERE type = 'T'``,
+    with or without ``AND json_extract(...) IS NOT NULL``) count only for ``type_name``.
+    Without ANALYZE statistics SQLite prefers the clustered primary key ``(type, id)`` over
+    such an index, so lookups by external id name the index explicitly (INDEXED BY); the
+    query compares ``type`` with a literal so that a partial index is usable.
     """
     out: dict[str, str] = {}
     rows = conn.execute(
