@@ -108,6 +108,7 @@ class Simulator:
             self._setup_tenant,
             self._on_change,
             max_tenants=self.settings.max_tenants,
+            memory_page_size=dialect.memory_page_size,
         )
         dialect.attach(
             EngineServices(

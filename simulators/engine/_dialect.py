@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from ._delivery import RetryPolicy
 from ._errors import HttpError
 from ._http import Request, Response, Router
-from ._store import Change
+from ._store import MEMORY_PAGE_SIZE, Change
 
 if TYPE_CHECKING:
     from ._services import EngineServices, Limiter
@@ -32,6 +32,8 @@ class Dialect:
     #: how webhook deliveries are retried before they become dead letters (None: the
     #: engine's default, for vendors that document no push retry schedule)
     delivery_policy: RetryPolicy | None = None
+    #: SQLite page size of the dialect's in-memory stores (see ``_store.MEMORY_PAGE_SIZE``)
+    memory_page_size: int = MEMORY_PAGE_SIZE
 
     def attach(self, services: EngineServices) -> None:
         """The composition root: build the components that need the engine's services.

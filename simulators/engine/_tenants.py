@@ -17,7 +17,7 @@ from typing import Any
 from ._clock import Clock
 from ._errors import ConfigError, NotFoundError
 from ._names import check_snapshot_name, check_tenant_name
-from ._store import Change, RecordStore
+from ._store import MEMORY_PAGE_SIZE, Change, RecordStore
 
 DEFAULT_TENANT = "default"
 
@@ -60,9 +60,11 @@ class TenantRegistry:
         on_create: Callable[[Tenant], None],
         on_change: Callable[[Tenant, Change], None],
         max_tenants: int = 1000,
+        memory_page_size: int = MEMORY_PAGE_SIZE,
     ) -> None:
         self.data_dir = data_dir
         self.max_tenants = max_tenants
+        self.memory_page_size = memory_page_size
         self._on_create = on_create
         self._on_change = on_change
         self._tenants: dict[str, Tenant] = {}
@@ -108,7 +110,7 @@ class TenantRegistry:
                 "tenants, its limit",
                 hint="delete tenants you no longer need, or raise the max_tenants setting",
             )
-        store = RecordStore(name, self._db_path(name))
+        store = RecordStore(name, self._db_path(name), memory_page_size=self.memory_page_size)
         t = Tenant(name=name, store=store)
         store.listener = lambda change, t=t: self._on_change(t, change)
         self._tenants[name] = t

@@ -56,6 +56,9 @@ class SalesforceDialect(Dialect):
     vendor = "salesforce"
     system = "crm"
     event_needs_previous = False
+    # records stored one per statement without their nulls (about 1.2 KB): 13 fill a 16 KB
+    # page, where a 4 KB page holds three and a quarter of it stays empty
+    memory_page_size = 16384
     # built by ``attach``, the composition root, from the engine's services
     tenants: TenantRegistry
     events: EventBus

@@ -16,6 +16,7 @@ import orjson
 
 from harness.testing import start_simulator
 from simulators.engine import RecordStore, SimulatorSettings
+from simulators.netsuite import create_simulator as create_erp
 from simulators.salesforce import create_simulator
 
 from .._clients import crm_client
@@ -153,3 +154,16 @@ def test_a_crm_record_reads_the_same_from_either_row_format(tmp_path: Path) -> N
         assert _account_answers(crm_client(again), acc) == before
     finally:
         again.close()
+
+
+def test_each_dialect_chooses_the_page_size_of_its_in_memory_stores() -> None:
+    """The CRM's one-record writes pack onto 16 KB pages; vendors that write several rows per
+    transaction stay on SQLite's 4 KB pages, which their rollback journal copies cheaper."""
+
+    def page_size(sim: Any) -> int:
+        store = sim.tenants.get_or_create("pages").store
+        return int(store.conn.execute("PRAGMA page_size").fetchone()[0])
+
+    assert page_size(create_simulator()) == 16384
+    assert page_size(create_erp()) == 4096
+    assert RecordStore("plain").conn.execute("PRAGMA page_size").fetchone()[0] == 4096
