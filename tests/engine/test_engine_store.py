@@ -94,8 +94,13 @@ def test_an_in_memory_store_journals_only_its_transactions() -> None:
         store.insert("Doc", "b", {"n": 3}, "m3")
         store.update("Doc", "a", {"n": 4}, {"n": 1}, "m4", changed_fields=["n"])
         raise RuntimeError("roll back")
-    assert mode() == "off"
     assert store.get("Doc", "a") == {"n": 1} and store.get("Doc", "b") is None
+    with store.transaction():  # the journal stays on from one transaction to the next
+        assert mode() == "memory"
+        store.insert("Doc", "c", {"n": 5}, "m5")
+    store.update("Doc", "a", {"n": 6}, {"n": 1}, "m6", changed_fields=["n"])
+    assert mode() == "off"  # and goes off for the next single write
+    assert store.get("Doc", "a") == {"n": 6} and store.get("Doc", "c") == {"n": 5}
     assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
