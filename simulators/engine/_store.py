@@ -104,7 +104,7 @@ MEMORY_PAGE_SIZE = 4096
 #: no crash to survive), the in-memory rollback journal inside ``transaction``. Copying every
 #: page a write touches into the journal cost more than the write itself. The mode is switched
 #: only when the kind of write changes (a transaction after single writes or the reverse), not
-#: around every transaction: the two PRAGMAs cost a transactional create about 5% of its CPU.
+#: around every transaction: the two PRAGMAs cost NetSuite's create 6-8% of its CPU.
 _UNJOURNALED, _JOURNALED = "PRAGMA journal_mode=OFF", "PRAGMA journal_mode=MEMORY"
 _SEQ_BLOCK = 64
 #: statements per type kept (type names are few; a client inventing types cannot grow it)
