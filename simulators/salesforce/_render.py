@@ -94,6 +94,12 @@ def save_result(record_id: str, created: bool | None = None) -> dict[str, Any]:
     return out
 
 
+def created_body(record_id: str) -> bytes:
+    """``save_result(record_id)`` as JSON, built without an encoder (the create's hot path:
+    an id is letters and digits)."""
+    return b'{"id":"' + record_id.encode() + b'","success":true,"errors":[]}'
+
+
 def save_error(err: HttpError) -> dict[str, Any]:
     """One error of a SaveResult or a tree result."""
     return {"statusCode": err.code, "message": err.message, "fields": err.fields}

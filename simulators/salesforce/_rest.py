@@ -17,7 +17,7 @@ from ._errors import (
     missing_argument,
     not_found,
 )
-from ._render import multiple_choices, recent_item, record, save_result, stored_record
+from ._render import created_body, multiple_choices, recent_item, record, save_result, stored_record
 from ._state import state_of
 from ._versions import served_versions
 from ._wire import JSON_CT, format_datetime, json_response, parse_datetime
@@ -179,9 +179,7 @@ class RestResources:
         if obj.is_platform_event:
             return self.platform_events.publish(req, obj)
         new_id = self.records.create(self._tenant(req), obj, req.json(), origin=self.origin(req))
-        # an id is letters and digits: the body needs no JSON encoder
-        body = b'{"id":"' + new_id.encode() + b'","success":true,"errors":[]}'
-        return Response(201, body, [("content-type", JSON_CT)])
+        return Response(201, created_body(new_id), [("content-type", JSON_CT)])
 
     def get(self, req: Request) -> Response:
         obj = self.records.object(req.params["sobject"])

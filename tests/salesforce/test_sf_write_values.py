@@ -10,9 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+import orjson
 import pytest
 
 from simulators.salesforce._ids import checksum, make_id
+from simulators.salesforce._render import created_body, save_result
 
 V = "/services/data/v68.0"
 B62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
@@ -71,3 +73,9 @@ def test_ids_number_the_counter_in_base62(counter: int, space: int) -> None:
     for i in range(3):
         flags = sum(1 << j for j, ch in enumerate(rid[5 * i : 5 * i + 5]) if ch.isupper())
         assert rid[15 + i] == "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"[flags]
+
+
+def test_the_create_answer_is_the_save_result_as_json() -> None:
+    rid = "001000000000001AAA"
+    assert orjson.loads(created_body(rid)) == save_result(rid)
+    assert created_body(rid) == orjson.dumps(save_result(rid))
