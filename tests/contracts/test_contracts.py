@@ -435,13 +435,16 @@ def test_kantata_under_its_next_revision_serves_the_added_attribute() -> None:
 
 
 def _vendor_specs() -> Path | None:
-    for p in (os.environ.get("HARNESS_VENDOR_SPECS"), ROOT.parent / "shared" / "vendor-specs"):
+    for p in (os.environ.get("VENDOR_SPECS_DIR"), ROOT.parent / "shared" / "vendor-specs"):
         if p and Path(p).is_dir():
             return Path(p)
     return None
 
 
-@pytest.mark.skipif(_vendor_specs() is None, reason="vendor specs not beside the checkout")
+@pytest.mark.skipif(
+    _vendor_specs() is None,
+    reason="vendor specs neither beside the checkout (../shared/vendor-specs) nor in VENDOR_SPECS_DIR",
+)
 def test_generator_reproduces_the_committed_contracts(tmp_path: Path) -> None:
     from contracts._generate.__main__ import generate
 
