@@ -263,23 +263,14 @@ class Simulator:
         path: str,
         query_string: str,
         headers: dict[str, str],
-        *,
         scheme: str,
         server: tuple[str, int] | None,
         client: tuple[str, int] | None,
         raw_path: str,
     ) -> Request:
-        """A request as every server backend hands it to ``respond`` (headers lower-cased)."""
-        req = Request(
-            method,
-            path,
-            query_string,
-            headers,
-            scheme=scheme,
-            server=server,
-            client=client,
-            raw_path=raw_path,
-        )
+        """A request as every server backend hands it to ``respond`` (headers lower-cased;
+        the dict may be shared with other requests of the connection and is never written)."""
+        req = Request(method, path, query_string, headers, b"", scheme, server, client, raw_path)
         req.correlation_id = headers.get("x-correlation-id") or f"{self._ids(128):032x}"
         req.origin = self.base_url
         return req

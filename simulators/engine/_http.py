@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 
 
 class Request:
-    """One HTTP request as a handler sees it."""
+    """One HTTP request as a handler sees it. ``headers`` is read-only: the native server
+    hands the same dict to the requests of a connection that repeat a head."""
 
     __slots__ = (
         "_json",
@@ -51,7 +52,6 @@ class Request:
         query_string: str,
         headers: dict[str, str],
         body: bytes = b"",
-        *,
         scheme: str = "http",
         server: tuple[str, int] | None = None,
         client: tuple[str, int] | None = None,

@@ -326,11 +326,11 @@ class _Connection(asyncio.Protocol):
                 raw.clear()
                 raise _Refused(*self._head_too_large())
         if raw == self.last_raw:
-            headers = self.last_headers.copy()
+            headers = self.last_headers  # the same head again: its dict (requests never write it)
         else:
             headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in raw.items()}
             self.last_raw = raw.copy()
-            self.last_headers = headers.copy()
+            self.last_headers = headers
         raw.clear()
         parser = self.parser
         if target[:1] == b"/" and b"#" not in target:
@@ -352,10 +352,10 @@ class _Connection(asyncio.Protocol):
             unquote(raw_path) if "%" in raw_path else raw_path,
             query,
             headers,
-            scheme=self.server.scheme,
-            server=self.local,
-            client=self.client,
-            raw_path=raw_path,
+            self.server.scheme,
+            self.local,
+            self.client,
+            raw_path,
         )
         length = headers.get("content-length")
         if length is not None and length.isdigit():
@@ -379,7 +379,8 @@ class _Connection(asyncio.Protocol):
     def on_message_complete(self) -> None:
         self.completed += 1
         self.in_body = False
-        self._cancel_body_timer()
+        if self.body_timer is not None:
+            self._cancel_body_timer()
         req = self.req
         if req is None or self.discarding:
             return
@@ -387,7 +388,10 @@ class _Connection(asyncio.Protocol):
         if chunks:
             req.body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
         keep_alive = self.parser.should_keep_alive() and not self.wind_down
-        self._dispatch((req, self.too_large, keep_alive, self.started, self.at, None))
+        if self.busy is None and not self.pending and not self.closing:
+            self._serve(req, self.too_large, keep_alive, self.started, self.at)  # its turn: now
+        else:
+            self._dispatch((req, self.too_large, keep_alive, self.started, self.at, None))
 
     # -- answering ---------------------------------------------------------------------
 
@@ -404,6 +408,12 @@ class _Connection(asyncio.Protocol):
         if refusal is not None:
             self._write(req, refusal, False)
             return
+        self._serve(req, too_large, keep_alive, started, at)
+
+    def _serve(
+        self, req: Request, too_large: bool, keep_alive: bool, started: float, at: float
+    ) -> None:
+        """Answer one request now: inline when nothing in it can suspend, else in a task."""
         coro = self.sim.respond(req, too_large, started, at)
         busy: asyncio.Future[Response | None]
         if self.sim.runs_inline(req):
@@ -422,6 +432,7 @@ class _Connection(asyncio.Protocol):
             busy = asyncio.Task(coro, loop=self.loop, eager_start=True)  # type: ignore[call-arg]
         else:
             busy = self.loop.create_task(coro)
+        item = (req, too_large, keep_alive, started, at, None)
         if busy.done():  # an eager task that finished at once
             self._finish(item, busy)
             return
