@@ -31,6 +31,7 @@ class Request:
         "body",
         "client",
         "correlation_id",
+        "fault",
         "headers",
         "method",
         "origin",
@@ -70,6 +71,8 @@ class Request:
         self.tenant: Tenant | None = None
         self.principal: Any = None
         self.correlation_id = ""
+        #: the fault rule applied to the request (its id), for the journal
+        self.fault = ""
         self.route: Route | None = None
         #: the server's advertised base URL (set by the app); links never echo the Host header
         self.origin = ""

@@ -413,8 +413,17 @@ class _Connection(asyncio.Protocol):
     def _serve(
         self, req: Request, too_large: bool, keep_alive: bool, started: float, at: float
     ) -> None:
-        """Answer one request now: inline when nothing in it can suspend, else in a task."""
-        coro = self.sim.respond(req, too_large, started, at)
+        """Answer one request now: at once when nothing in it waits, else in a task."""
+        try:
+            answer = self.sim.respond(req, too_large, started, at)
+        except Exception:
+            log.exception("unexpected error answering %s %s", req.method, req.path)
+            self._write(req, _plain_500(), False)
+            return
+        if answer is None or isinstance(answer, Response):
+            self._write(req, answer, keep_alive)
+            return
+        coro = answer
         busy: asyncio.Future[Response | None]
         if self.sim.runs_inline(req):
             # nothing in it awaits: step it to the end here, no task, no loop round trip
