@@ -99,6 +99,8 @@ class Simulator:
         self.started_at = time.time()
         # correlation ids: random, without a system call per request
         self._ids = random.Random(os.urandom(16)).getrandbits
+        #: correlation ids made ahead, a batch from one random number (taken from the end)
+        self._id_pool: list[str] = []
         self.base_url = ""  # set by the server once the port is known
         self.router = Router()
         self.admin_router = Router()
@@ -272,9 +274,19 @@ class Simulator:
         """A request as every server backend hands it to ``respond`` (headers lower-cased;
         the dict may be shared with other requests of the connection and is never written)."""
         req = Request(method, path, query_string, headers, b"", scheme, server, client, raw_path)
-        req.correlation_id = headers.get("x-correlation-id") or f"{self._ids(128):032x}"
+        cid = headers.get("x-correlation-id")
+        if not cid:
+            pool = self._id_pool
+            cid = pool.pop() if pool else self._more_ids()
+        req.correlation_id = cid
         req.origin = self.base_url
         return req
+
+    def _more_ids(self) -> str:
+        """A fresh batch of 256 random 128-bit correlation ids (hex); returns one of them."""
+        text = f"{self._ids(128 * 256):0{32 * 256}x}"
+        self._id_pool = [text[i : i + 32] for i in range(0, 32 * 256, 32)]
+        return self._id_pool.pop()
 
     def respond(
         self, req: Request, too_large: bool, started: float, at: float
@@ -376,27 +388,17 @@ class Simulator:
         self, req: Request, status: int, started: float, at: float, body: bytes, fault: str
     ) -> None:
         j = self.journal
-        if not j.enabled:
-            return
-        tenant, route, contracts = req.tenant, req.route, self.contracts
-        j.add(
-            at,
-            tenant.name if tenant is not None else "",
-            req.method,
-            req.path,
-            req.query_string,
-            route.name if route is not None else "",
-            status,
-            (time.perf_counter() - started) * 1000.0,
-            req.correlation_id,
-            req.headers,
-            req.body,
-            body,
-            req.method != "GET",
-            fault,
-            req.client,
-            contracts.take(req) if contracts is not None else [],
-        )
+        if j.enabled:
+            contracts = self.contracts
+            j.add(
+                req,
+                at,
+                status,
+                (time.perf_counter() - started) * 1000.0,
+                body,
+                fault,
+                contracts.take(req) if contracts is not None else [],
+            )
 
     def _vendor(self, req: Request, too_large: bool) -> Response | Awaitable[Response]:
         """Route, authenticate and apply fault rules, then ``_handle`` (after a fault's

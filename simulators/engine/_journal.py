@@ -16,12 +16,15 @@ import re
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from ._errors import ConfigError
 from ._redact import redact_headers, redact_text
+
+if TYPE_CHECKING:
+    from ._http import Request
 
 
 @dataclass(slots=True)
@@ -230,48 +233,41 @@ class Journal:
 
     def add(
         self,
+        req: Request,
         at: float,
-        tenant: str,
-        method: str,
-        path: str,
-        query: str,
-        route: str,
         status: int,
         duration_ms: float,
-        correlation_id: str,
-        headers: dict[str, str],
-        request_body: bytes,
         response_body: bytes,
-        scan_response: bool,
         fault: str,
-        client: tuple[str, int] | None,
         violations: list[dict[str, Any]],
     ) -> None:
         """Record one request as it came and went: bodies clipped now (a large body is not
         kept whole), decoded and redacted when the entry is first read."""
         most = self.max_body_bytes
+        request_body = req.body
         request_len, response_len = len(request_body), len(response_body)
+        tenant, route, method = req.tenant, req.route, req.method
         self._seq += 1
         raw = RawEntry(
             (
                 self._seq,
                 at,
-                tenant,
+                tenant.name if tenant is not None else "",
                 method,
-                path,
-                query,
-                route,
+                req.path,
+                req.query_string,
+                route.name if route is not None else "",
                 status,
                 duration_ms,
-                correlation_id,
-                headers,
+                req.correlation_id,
+                req.headers,
                 request_body[:most] if request_len > most else request_body,
                 request_len,
                 response_body[:most] if response_len > most else response_body,
                 response_len,
-                scan_response,
+                method != "GET",  # secrets come back from token and login calls, not reads
                 fault,
-                client,
+                req.client,
                 violations,
             )
         )

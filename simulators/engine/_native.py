@@ -452,6 +452,7 @@ class _Connection(asyncio.Protocol):
 
     def _after(self, item: _Item, fut: asyncio.Future[Response | None]) -> None:
         self.busy = None
+        self.last_active = time.monotonic()  # idle from the answer on, not from the request
         self._finish(item, fut)
         while self.pending and self.busy is None and not self.closing:
             self._run(self.pending.popleft())
@@ -477,7 +478,6 @@ class _Connection(asyncio.Protocol):
         transport = self.transport
         if transport is None or self.closing:
             return  # the client left; the request itself was still carried out
-        self.last_active = time.monotonic()
         if resp is None:  # reset fault: a head promising a body that never comes
             transport.write(_RESET_HEAD)
             self._close()
