@@ -228,7 +228,7 @@ class SalesforceDialect(Dialect):
         return self.auth.authenticate(req)
 
     def admit(self, req: Request, tenant: Tenant) -> Response | None:
-        q = state_of(tenant).quota
+        q: RollingQuota = tenant.state.quota
         if not q.try_consume(tenant.clock):
             return error_response(request_limit_exceeded("TotalRequests Limit exceeded."))
         # the limit header in the same step: the count just taken is what it reports
