@@ -452,3 +452,14 @@ def test_tls_and_a_clean_shutdown_with_requests_in_flight(
     t.join(15)
     assert not t.is_alive() and errors, "the hanging request ends when the server stops"
     idle.close()
+
+
+def test_generated_correlation_ids_are_distinct_across_batches(crm: SimHandle) -> None:
+    """Ids are made 256 at a time: 300 requests cross a batch and still get 300 ids of
+    32 hex digits, none repeated."""
+    c = Conn(crm.server.port)
+    c.send(b"GET /services/data HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" * 300)
+    ids = [c.response()[1]["x-correlation-id"] for _ in range(300)]
+    c.close()
+    assert len(set(ids)) == 300
+    assert all(len(i) == 32 and int(i, 16) >= 0 and i == i.lower() for i in ids)
