@@ -15,6 +15,7 @@ import os
 import random
 import re
 import time
+from collections.abc import Awaitable, Coroutine
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -29,8 +30,8 @@ from ._errors import ConfigError, HttpError, SimulatorError
 from ._events import Event, EventBus
 from ._faults import FaultRules
 from ._guard import AdminGuard
-from ._http import Request, Response, Router, call_handler
-from ._journal import Journal, RawEntry
+from ._http import Request, Response, Route, Router, call_handler
+from ._journal import Journal
 from ._names import check_admin_params
 from ._readers import QueryBudget
 from ._services import EngineServices
@@ -98,6 +99,8 @@ class Simulator:
         self.started_at = time.time()
         # correlation ids: random, without a system call per request
         self._ids = random.Random(os.urandom(16)).getrandbits
+        #: correlation ids made ahead, a batch from one random number (taken from the end)
+        self._id_pool: list[str] = []
         self.base_url = ""  # set by the server once the port is known
         self.router = Router()
         self.admin_router = Router()
@@ -263,43 +266,55 @@ class Simulator:
         path: str,
         query_string: str,
         headers: dict[str, str],
-        *,
         scheme: str,
         server: tuple[str, int] | None,
         client: tuple[str, int] | None,
         raw_path: str,
     ) -> Request:
-        """A request as every server backend hands it to ``respond`` (headers lower-cased)."""
-        req = Request(
-            method,
-            path,
-            query_string,
-            headers,
-            scheme=scheme,
-            server=server,
-            client=client,
-            raw_path=raw_path,
-        )
-        req.correlation_id = headers.get("x-correlation-id") or f"{self._ids(128):032x}"
+        """A request as every server backend hands it to ``respond`` (headers lower-cased;
+        the dict may be shared with other requests of the connection and is never written)."""
+        req = Request(method, path, query_string, headers, b"", scheme, server, client, raw_path)
+        cid = headers.get("x-correlation-id")
+        if not cid:
+            pool = self._id_pool
+            cid = pool.pop() if pool else self._more_ids()
+        req.correlation_id = cid
         req.origin = self.base_url
         return req
 
-    async def respond(
+    def _more_ids(self) -> str:
+        """A fresh batch of 256 random 128-bit correlation ids (hex); returns one of them."""
+        text = f"{self._ids(128 * 256):0{32 * 256}x}"
+        self._id_pool = [text[i : i + 32] for i in range(0, 32 * 256, 32)]
+        return self._id_pool.pop()
+
+    def respond(
         self, req: Request, too_large: bool, started: float, at: float
-    ) -> Response | None:
+    ) -> Response | Coroutine[Any, Any, Response | None] | None:
         """The pipeline for one request whose body has been read, journal included.
 
-        Shared by the ASGI app and the native server. None means a reset fault: the server
-        drops the connection without a complete response.
+        Shared by the ASGI app and the native server. The answer comes at once when nothing
+        in the request waits (no fault delay, a plain handler that answered with a Response);
+        otherwise a coroutine gives it. None means a reset fault: the server drops the
+        connection without a complete response.
         """
         if req.path.startswith("/__admin"):
-            return await self._admin(req, too_large)
+            return self._admin(req, too_large)
         try:
-            resp, fault_name = await self._vendor(req, too_large)
+            resp = self._vendor(req, too_large)
         except _Reset:
             self._record(req, 0, started, at, b"", "reset")
             return None
-        self._record(req, resp.status, started, at, resp.body, fault_name)
+        if not isinstance(resp, Response):
+            return self._recorded_later(req, resp, started, at)
+        self._record(req, resp.status, started, at, resp.body, req.fault)
+        return resp
+
+    async def _recorded_later(
+        self, req: Request, waiting: Awaitable[Response], started: float, at: float
+    ) -> Response:
+        resp = await waiting
+        self._record(req, resp.status, started, at, resp.body, req.fault)
         return resp
 
     def runs_inline(self, req: Request) -> bool:
@@ -340,7 +355,8 @@ class Simulator:
         except BodyIncomplete as exc:
             await self._refuse_body(req, exc, send)
             return
-        resp = await self.respond(req, too_large, started, at)
+        answer = self.respond(req, too_large, started, at)
+        resp = answer if answer is None or isinstance(answer, Response) else await answer
         if resp is None:
             await send(
                 {
@@ -372,35 +388,22 @@ class Simulator:
         self, req: Request, status: int, started: float, at: float, body: bytes, fault: str
     ) -> None:
         j = self.journal
-        if not j.enabled:
-            return
-        j.record(
-            RawEntry(
-                j.next_seq(),
+        if j.enabled:
+            contracts = self.contracts
+            j.add(
+                req,
                 at,
-                req.tenant.name if req.tenant is not None else "",
-                req.method,
-                req.path,
-                req.query_string,
-                req.route.name if req.route is not None else "",
                 status,
                 (time.perf_counter() - started) * 1000.0,
-                req.correlation_id,
-                req.headers,
-                req.body,
                 body,
-                req.method != "GET",
                 fault,
-                req.client,
-                self.contracts.take(req) if self.contracts is not None else [],
-                j.max_body_bytes,
+                contracts.take(req) if contracts is not None else [],
             )
-        )
 
-    async def _vendor(self, req: Request, too_large: bool) -> tuple[Response, str]:
+    def _vendor(self, req: Request, too_large: bool) -> Response | Awaitable[Response]:
+        """Route, authenticate and apply fault rules, then ``_handle`` (after a fault's
+        delay, if one applies). Raises ``_Reset`` for a reset fault."""
         dialect = self.dialect
-        tenant: Tenant | None = None
-        fault_name = ""
         try:
             if too_large:
                 raise dialect.payload_too_large(req, self.settings.max_body_bytes)
@@ -412,64 +415,117 @@ class Simulator:
             auth_error: HttpError | None = None
             if route.auth:
                 try:
-                    tenant = dialect.authenticate(req)
-                    req.tenant = tenant
+                    req.tenant = dialect.authenticate(req)
                 except HttpError as exc:
                     auth_error = exc
             if self.faults.rules:
-                ft = tenant or self.tenants.get(DEFAULT_TENANT)
-                rule = self.faults.match(ft.name, req.method, req.path, ft.clock.now())
-                if rule is not None:
-                    fault_name = rule.id
-                    f = rule.fault
-                    if f.kind == "reset":
-                        raise _Reset()
-                    if f.kind == "latency":
-                        await asyncio.sleep(f.latency_ms(rule._rng) / 1000.0)
-                    elif f.kind == "hang":
-                        await asyncio.sleep(f.seconds)
-                    elif f.kind == "error":
-                        raise HttpError(
-                            f.status,
-                            f.code or _default_code(f.status),
-                            f.message or _default_message(f.status),
-                            headers=dict(f.headers),
-                        )
+                delay = self._fault(req)
+                if delay is not None:
+                    return self._delayed(delay, req, route, auth_error)
+            return self._handle(req, route, auth_error)
+        except _Reset:
+            raise
+        except Exception as exc:
+            resp = self._failed(req, exc)
+        dialect.decorate(req, resp, req.tenant)
+        return resp
+
+    def _fault(self, req: Request) -> float | None:
+        """The first fault rule matching the request: raises its error or reset, or gives
+        the seconds its latency or hang delays the request (None: no delay)."""
+        ft = req.tenant or self.tenants.get(DEFAULT_TENANT)
+        rule = self.faults.match(ft.name, req.method, req.path, ft.clock.now())
+        if rule is None:
+            return None
+        req.fault = rule.id
+        f = rule.fault
+        if f.kind == "reset":
+            raise _Reset()
+        if f.kind == "latency":
+            return f.latency_ms(rule._rng) / 1000.0
+        if f.kind == "hang":
+            return float(f.seconds)
+        if f.kind == "error":
+            raise HttpError(
+                f.status,
+                f.code or _default_code(f.status),
+                f.message or _default_message(f.status),
+                headers=dict(f.headers),
+            )
+        return None
+
+    async def _delayed(
+        self, seconds: float, req: Request, route: Route, auth_error: HttpError | None
+    ) -> Response:
+        await asyncio.sleep(seconds)
+        resp = self._handle(req, route, auth_error)
+        return resp if isinstance(resp, Response) else await resp
+
+    def _handle(
+        self, req: Request, route: Route, auth_error: HttpError | None
+    ) -> Response | Awaitable[Response]:
+        """Limits, contract check, handler, vendor headers: the answer, or a coroutine when
+        the handler has to wait."""
+        dialect = self.dialect
+        tenant = req.tenant
+        try:
             if auth_error is not None:
                 raise auth_error
             if tenant is not None:
                 limited = dialect.admit(req, tenant)
                 if limited is not None:
                     dialect.decorate(req, limited, tenant)
-                    return limited, fault_name
+                    return limited
             try:
                 if self.contracts is not None:
                     self.contracts.check(req)
-                resp = await call_handler(route, req)
+                result = route.handler(req)
+            except BaseException:
+                dialect.release(req, tenant)
+                raise
+            if not isinstance(result, Response):  # a coroutine, or an awaitable it returned
+                return self._handled_later(req, tenant, result)
+            dialect.release(req, tenant)
+        except Exception as exc:
+            result = self._failed(req, exc)
+        dialect.decorate(req, result, req.tenant)
+        return result
+
+    async def _handled_later(
+        self, req: Request, tenant: Tenant | None, waiting: Awaitable[Response]
+    ) -> Response:
+        dialect = self.dialect
+        try:
+            try:
+                resp = await waiting
             finally:
                 dialect.release(req, tenant)
-            tenant = req.tenant
-        except HttpError as exc:
+        except Exception as exc:
+            resp = self._failed(req, exc)
+        dialect.decorate(req, resp, req.tenant)
+        return resp
+
+    def _failed(self, req: Request, exc: Exception) -> Response:
+        """The vendor's error response for an exception of the pipeline (called while it is
+        being handled, so an unexpected one is logged with its traceback)."""
+        dialect = self.dialect
+        if isinstance(exc, HttpError):
             resp = dialect.error_response(exc, req)
             for k, v in exc.headers.items():
                 resp.headers.append((k, v))
-        except ConfigError as exc:
-            resp = dialect.error_response(HttpError(400, "INVALID_INPUT", str(exc)), req)
-        except _Reset:
-            raise
-        except Exception as exc:
-            log.exception("unexpected error handling %s %s", req.method, req.path)
-            self.handler_errors.append(exc)
-            resp = dialect.error_response(
-                HttpError(
-                    500,
-                    "UNKNOWN_EXCEPTION",
-                    f"An unexpected error occurred. Correlation id: {req.correlation_id}",
-                ),
-                req,
-            )
-        dialect.decorate(req, resp, req.tenant)
-        return resp, fault_name
+            return resp
+        if isinstance(exc, ConfigError):
+            return dialect.error_response(HttpError(400, "INVALID_INPUT", str(exc)), req)
+        log.exception("unexpected error handling %s %s", req.method, req.path)
+        self.handler_errors.append(exc)
+        return dialect.error_response(
+            HttpError(
+                500,
+                "UNKNOWN_EXCEPTION",
+                f"An unexpected error occurred. Correlation id: {req.correlation_id}",
+            ),
+            req,
+        )
 
     async def _admin(self, req: Request, too_large: bool) -> Response:
         try:

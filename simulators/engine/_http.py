@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 
 
 class Request:
-    """One HTTP request as a handler sees it."""
+    """One HTTP request as a handler sees it. ``headers`` is read-only: the native server
+    hands the same dict to the requests of a connection that repeat a head."""
 
     __slots__ = (
         "_json",
@@ -30,6 +31,7 @@ class Request:
         "body",
         "client",
         "correlation_id",
+        "fault",
         "headers",
         "method",
         "origin",
@@ -51,7 +53,6 @@ class Request:
         query_string: str,
         headers: dict[str, str],
         body: bytes = b"",
-        *,
         scheme: str = "http",
         server: tuple[str, int] | None = None,
         client: tuple[str, int] | None = None,
@@ -70,6 +71,8 @@ class Request:
         self.tenant: Tenant | None = None
         self.principal: Any = None
         self.correlation_id = ""
+        #: the fault rule applied to the request (its id), for the journal
+        self.fault = ""
         self.route: Route | None = None
         #: the server's advertised base URL (set by the app); links never echo the Host header
         self.origin = ""

@@ -16,12 +16,15 @@ import re
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from ._errors import ConfigError
 from ._redact import redact_headers, redact_text
+
+if TYPE_CHECKING:
+    from ._http import Request
 
 
 @dataclass(slots=True)
@@ -64,106 +67,62 @@ class JournalEntry:
         }
 
 
-class RawEntry:
-    """What the pipeline hands the journal per request; ``entry()`` builds the readable form."""
+class RawEntry(tuple[Any, ...]):
+    """What the pipeline hands the journal per request, as one tuple (built by a single C call
+    on the hot path); ``entry()`` builds the readable form. Fields, in order: seq, at, tenant,
+    method, path, query, route, status, duration_ms, correlation_id, headers, request body
+    (clipped), its full length, response body (clipped), its full length, scan_response,
+    fault, client, violations."""
 
-    __slots__ = (
-        "at",
-        "built",
-        "client",
-        "correlation_id",
-        "duration_ms",
-        "fault",
-        "headers",
-        "method",
-        "path",
-        "query",
-        "request_body",
-        "request_len",
-        "response_body",
-        "response_len",
-        "route",
-        "scan_response",
-        "seq",
-        "status",
-        "tenant",
-        "violations",
-    )
+    __slots__ = ()
 
-    def __init__(
-        self,
-        seq: int,
-        at: float,
-        tenant: str,
-        method: str,
-        path: str,
-        query: str,
-        route: str,
-        status: int,
-        duration_ms: float,
-        correlation_id: str,
-        headers: dict[str, str],
-        request_body: bytes,
-        response_body: bytes,
-        scan_response: bool,
-        fault: str,
-        client: tuple[str, int] | None,
-        violations: list[dict[str, Any]],
-        max_body_bytes: int,
-    ) -> None:
-        self.seq = seq
-        self.at = at
-        self.tenant = tenant
-        self.method = method
-        self.path = path
-        self.query = query
-        self.route = route
-        self.status = status
-        self.duration_ms = duration_ms
-        self.correlation_id = correlation_id
-        self.headers = headers
-        # bodies clipped now (a large body is not kept whole), decoded on first read
-        self.request_len = len(request_body)
-        self.request_body = (
-            request_body[:max_body_bytes] if self.request_len > max_body_bytes else request_body
-        )
-        self.response_len = len(response_body)
-        self.response_body = (
-            response_body[:max_body_bytes] if self.response_len > max_body_bytes else response_body
-        )
-        self.scan_response = scan_response
-        self.fault = fault
-        self.client = client
-        self.violations = violations
-        self.built: JournalEntry | None = None
+    @property
+    def tenant(self) -> str:
+        return str(self[2])
 
     def entry(self) -> JournalEntry:
-        """The journal entry, secrets redacted (built once)."""
-        e = self.built
-        if e is None:
-            response = _decode(self.response_body, self.response_len)
-            e = self.built = JournalEntry(
-                self.seq,
-                self.at,
-                self.tenant,
-                self.method,
-                self.path,
-                redact_text(self.query),
-                self.route,
-                self.status,
-                self.duration_ms,
-                self.correlation_id,
-                redact_headers(self.headers),
-                redact_text(_decode(self.request_body, self.request_len)),
-                # secrets come back from token and login calls, never from a read
-                redact_text(response) if self.scan_response else response,
-                self.fault,
-                f"{self.client[0]}:{self.client[1]}" if self.client else "",
-                self.violations,
-            )
-            self.headers = {}
-            self.request_body = self.response_body = b""
-        return e
+        """The journal entry, secrets redacted."""
+        (
+            seq,
+            at,
+            tenant,
+            method,
+            path,
+            query,
+            route,
+            status,
+            duration_ms,
+            correlation_id,
+            headers,
+            request_body,
+            request_len,
+            response_body,
+            response_len,
+            scan_response,
+            fault,
+            client,
+            violations,
+        ) = self
+        response = _decode(response_body, response_len)
+        return JournalEntry(
+            seq,
+            at,
+            tenant,
+            method,
+            path,
+            redact_text(query),
+            route,
+            status,
+            duration_ms,
+            correlation_id,
+            redact_headers(headers),
+            redact_text(_decode(request_body, request_len)),
+            # secrets come back from token and login calls, never from a read
+            redact_text(response) if scan_response else response,
+            fault,
+            f"{client[0]}:{client[1]}" if client else "",
+            violations,
+        )
 
 
 def _decode(body: bytes, total: int) -> str:
@@ -249,6 +208,8 @@ class Journal:
         self.max_body_bytes = max_body_bytes
         self.enabled = enabled
         self._entries: deque[JournalEntry | RawEntry] = deque(maxlen=max_entries)
+        #: whether raw entries may be among them (built on the next read)
+        self._raw = False
         self._seq = 0
         self._waiters: list[tuple[JournalFilter, asyncio.Future[JournalEntry]]] = []
         self.total_recorded = 0
@@ -270,6 +231,60 @@ class Journal:
             )
         return body.decode("utf-8", "replace")
 
+    def add(
+        self,
+        req: Request,
+        at: float,
+        status: int,
+        duration_ms: float,
+        response_body: bytes,
+        fault: str,
+        violations: list[dict[str, Any]],
+    ) -> None:
+        """Record one request as it came and went: bodies clipped now (a large body is not
+        kept whole), decoded and redacted when the entry is first read."""
+        most = self.max_body_bytes
+        request_body = req.body
+        request_len, response_len = len(request_body), len(response_body)
+        tenant, route, method = req.tenant, req.route, req.method
+        self._seq += 1
+        raw = RawEntry(
+            (
+                self._seq,
+                at,
+                tenant.name if tenant is not None else "",
+                method,
+                req.path,
+                req.query_string,
+                route.name if route is not None else "",
+                status,
+                duration_ms,
+                req.correlation_id,
+                req.headers,
+                request_body[:most] if request_len > most else request_body,
+                request_len,
+                response_body[:most] if response_len > most else response_body,
+                response_len,
+                method != "GET",  # secrets come back from token and login calls, not reads
+                fault,
+                req.client,
+                violations,
+            )
+        )
+        if self._waiters:  # built now, for the waiters, and kept built
+            self.record(raw.entry())
+            return
+        self._raw = True
+        self._entries.append(raw)
+        self.total_recorded += 1
+
+    def _entries_built(self) -> deque[JournalEntry | RawEntry]:
+        """The entries, every raw one replaced by its built form (each is built once)."""
+        if self._raw:
+            self._entries = deque(map(_built, self._entries), maxlen=self.max_entries)
+            self._raw = False
+        return self._entries
+
     def record(self, entry: JournalEntry | RawEntry) -> None:
         self._entries.append(entry)
         self.total_recorded += 1
@@ -288,7 +303,7 @@ class Journal:
     def query(
         self, flt: JournalFilter | None = None, limit: int | None = None
     ) -> list[JournalEntry]:
-        entries: Iterable[JournalEntry] = map(_built, self._entries)
+        entries: Iterable[JournalEntry] = map(_built, self._entries_built())
         out = [e for e in entries if flt is None or flt.matches(e)]
         if limit is not None and limit >= 0:
             out = out[-limit:] if limit else []
@@ -314,7 +329,7 @@ class Journal:
 
     async def wait_for(self, flt: JournalFilter, timeout: float) -> JournalEntry | None:
         """The first entry matching ``flt`` (already present, or arriving within ``timeout``)."""
-        for e in map(_built, self._entries):
+        for e in map(_built, self._entries_built()):
             if flt.matches(e):
                 return e
         fut: asyncio.Future[JournalEntry] = asyncio.get_running_loop().create_future()

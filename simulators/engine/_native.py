@@ -165,6 +165,29 @@ class _Refused(Exception):
 _Item = tuple[Request, bool, bool, float, float, Response | None]
 
 
+class _Callbacks:
+    """What the parser calls (it looks the callbacks up once, when it is made): the URL's
+    pieces and the header lines are stored by C methods of the connection's containers,
+    without a Python call per header; the rest are the connection's methods."""
+
+    __slots__ = (
+        "on_body",
+        "on_header",
+        "on_headers_complete",
+        "on_message_begin",
+        "on_message_complete",
+        "on_url",
+    )
+
+    def __init__(self, conn: _Connection) -> None:
+        self.on_message_begin = conn.on_message_begin
+        self.on_url = conn.url_parts.append
+        self.on_header = conn.raw_headers.__setitem__
+        self.on_headers_complete = conn.on_headers_complete
+        self.on_body = conn.on_body
+        self.on_message_complete = conn.on_message_complete
+
+
 class _Connection(asyncio.Protocol):
     """One client connection: parse, answer in order, keep alive, refuse bad input."""
 
@@ -172,16 +195,22 @@ class _Connection(asyncio.Protocol):
         self.server = server
         self.sim = server.sim
         self.loop = server.loop
-        self.parser = httptools.HttpRequestParser(self)
+        # the request line's pieces and the header lines go straight into these containers
+        # (C calls, no Python frame per header); decoded once the head is complete
+        self.url_parts: list[bytes] = []
+        self.raw_headers: dict[bytes, bytes] = {}
+        # the last head's headers, decoded: a client repeats the same headers on a connection
+        self.last_raw: dict[bytes, bytes] = {}
+        self.last_headers: dict[str, str] = {}
+        self.read_size = 0
+        self.parser = httptools.HttpRequestParser(_Callbacks(self))
         self.max_head = server.options.max_header_bytes
         self.transport: asyncio.Transport | None = None
         self.client: tuple[str, int] | None = None
         self.local: tuple[str, int] | None = None
         # the message being parsed
-        self.url = b""
-        self.headers: dict[str, str] = {}
-        self.head_bytes = 0
         self.head_raw = 0
+        self.head_reads = 0
         self.completed = 0
         self.in_head = False
         self.in_body = False
@@ -242,6 +271,7 @@ class _Connection(asyncio.Protocol):
         if self.discarding or self.closing:
             return
         completed = self.completed
+        self.read_size = len(data)
         try:
             self.parser.feed_data(data)
         except httptools.HttpParserUpgrade:
@@ -256,12 +286,15 @@ class _Connection(asyncio.Protocol):
         except httptools.HttpParserError as exc:
             self._refuse(400, "BAD_REQUEST", f"Malformed HTTP request: {_reason(exc)}")
         else:
-            if self.in_head and self.completed == completed:
-                # the whole read belongs to an unfinished head (the parser buffers an unfinished
-                # header whole): bound it, to within one read of the limit
-                self.head_raw += len(data)
-                if self.head_raw > self.server.options.max_header_bytes:
-                    self._refuse(*self._head_too_large())
+            if self.in_head:
+                # an upper bound of the unfinished head's bytes so far
+                self.head_reads += len(data)
+                if self.completed == completed:
+                    # the whole read belongs to an unfinished head (the parser buffers an
+                    # unfinished header whole): bound it, to within one read of the limit
+                    self.head_raw += len(data)
+                    if self.head_raw > self.server.options.max_header_bytes:
+                        self._refuse(*self._head_too_large())
             if self.in_body and self.body_timer is None:
                 self.body_timer = self.loop.call_later(
                     self.sim.settings.body_timeout_seconds, self._body_timeout
@@ -271,34 +304,35 @@ class _Connection(asyncio.Protocol):
 
     def on_message_begin(self) -> None:
         self.in_head = True
-        self.url = b""
-        self.headers = {}
-        self.head_bytes = 0
-        self.head_raw = 0
+        self.head_raw = self.head_reads = 0
         self.chunks = []
         self.body_size = 0
         self.too_large = False
         self.req = None
-
-    def on_url(self, url: bytes) -> None:
-        self.url += url
-        self.head_bytes += len(url)
-        if self.head_bytes > self.max_head:
-            raise _Refused(*self._head_too_large())
-
-    def on_header(self, name: bytes, value: bytes) -> None:
-        self.head_bytes += len(name) + len(value) + 4
-        if self.head_bytes > self.max_head:
-            raise _Refused(*self._head_too_large())
-        self.headers[name.decode("latin-1").lower()] = value.decode("latin-1")
 
     def on_headers_complete(self) -> None:
         self.in_head = False
         self.in_body = True
         self.started = time.perf_counter()
         self.at = time.time()
+        parts, raw = self.url_parts, self.raw_headers
+        target = parts[0] if len(parts) == 1 else b"".join(parts)
+        parts.clear()
+        if self.head_reads + self.read_size > self.max_head:
+            # the reads this head came in exceed the limit: count the head itself (a header
+            # line repeated with the same name counts once: the last one is kept)
+            size = len(target) + sum([len(k) + len(v) + 4 for k, v in raw.items()])
+            if size > self.max_head:
+                raw.clear()
+                raise _Refused(*self._head_too_large())
+        if raw == self.last_raw:
+            headers = self.last_headers  # the same head again: its dict (requests never write it)
+        else:
+            headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in raw.items()}
+            self.last_raw = raw.copy()
+            self.last_headers = headers
+        raw.clear()
         parser = self.parser
-        target = self.url
         if target[:1] == b"/" and b"#" not in target:
             # origin form (the request line's characters were checked by the parser): split
             # it here rather than build a URL object
@@ -312,17 +346,16 @@ class _Connection(asyncio.Protocol):
                 raise _Refused(400, "BAD_REQUEST", "Malformed request target.") from None
             raw_path = url.path.decode("latin-1") if url.path else "/"
             query = url.query.decode("latin-1") if url.query else ""
-        headers = self.headers
         method = parser.get_method()
         self.req = self.sim.new_request(
             _METHODS.get(method) or method.decode("latin-1"),
             unquote(raw_path) if "%" in raw_path else raw_path,
             query,
             headers,
-            scheme=self.server.scheme,
-            server=self.local,
-            client=self.client,
-            raw_path=raw_path,
+            self.server.scheme,
+            self.local,
+            self.client,
+            raw_path,
         )
         length = headers.get("content-length")
         if length is not None and length.isdigit():
@@ -346,7 +379,8 @@ class _Connection(asyncio.Protocol):
     def on_message_complete(self) -> None:
         self.completed += 1
         self.in_body = False
-        self._cancel_body_timer()
+        if self.body_timer is not None:
+            self._cancel_body_timer()
         req = self.req
         if req is None or self.discarding:
             return
@@ -354,7 +388,10 @@ class _Connection(asyncio.Protocol):
         if chunks:
             req.body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
         keep_alive = self.parser.should_keep_alive() and not self.wind_down
-        self._dispatch((req, self.too_large, keep_alive, self.started, self.at, None))
+        if self.busy is None and not self.pending and not self.closing:
+            self._serve(req, self.too_large, keep_alive, self.started, self.at)  # its turn: now
+        else:
+            self._dispatch((req, self.too_large, keep_alive, self.started, self.at, None))
 
     # -- answering ---------------------------------------------------------------------
 
@@ -371,7 +408,22 @@ class _Connection(asyncio.Protocol):
         if refusal is not None:
             self._write(req, refusal, False)
             return
-        coro = self.sim.respond(req, too_large, started, at)
+        self._serve(req, too_large, keep_alive, started, at)
+
+    def _serve(
+        self, req: Request, too_large: bool, keep_alive: bool, started: float, at: float
+    ) -> None:
+        """Answer one request now: at once when nothing in it waits, else in a task."""
+        try:
+            answer = self.sim.respond(req, too_large, started, at)
+        except Exception:
+            log.exception("unexpected error answering %s %s", req.method, req.path)
+            self._write(req, _plain_500(), False)
+            return
+        if answer is None or isinstance(answer, Response):
+            self._write(req, answer, keep_alive)
+            return
+        coro = answer
         busy: asyncio.Future[Response | None]
         if self.sim.runs_inline(req):
             # nothing in it awaits: step it to the end here, no task, no loop round trip
@@ -389,6 +441,7 @@ class _Connection(asyncio.Protocol):
             busy = asyncio.Task(coro, loop=self.loop, eager_start=True)  # type: ignore[call-arg]
         else:
             busy = self.loop.create_task(coro)
+        item = (req, too_large, keep_alive, started, at, None)
         if busy.done():  # an eager task that finished at once
             self._finish(item, busy)
             return
@@ -399,6 +452,7 @@ class _Connection(asyncio.Protocol):
 
     def _after(self, item: _Item, fut: asyncio.Future[Response | None]) -> None:
         self.busy = None
+        self.last_active = time.monotonic()  # idle from the answer on, not from the request
         self._finish(item, fut)
         while self.pending and self.busy is None and not self.closing:
             self._run(self.pending.popleft())
@@ -424,18 +478,23 @@ class _Connection(asyncio.Protocol):
         transport = self.transport
         if transport is None or self.closing:
             return  # the client left; the request itself was still carried out
-        self.last_active = time.monotonic()
         if resp is None:  # reset fault: a head promising a body that never comes
             transport.write(_RESET_HEAD)
             self._close()
             return
         body = resp.body
-        head = (
-            (_STATUS_LINES.get(resp.status) or f"HTTP/1.1 {resp.status} Unknown\r\n")
-            + "".join([f"{k}: {v}\r\n" for k, v in resp.headers])
-            + f"x-correlation-id: {req.correlation_id}\r\ncontent-length: {len(body)}\r\n"
-            + ("\r\n" if keep_alive else "connection: close\r\n\r\n")
-        ).encode("latin-1", "replace")
+        # one list of pieces joined once (a comprehension costs a frame of its own per call)
+        parts = [_STATUS_LINES.get(resp.status) or f"HTTP/1.1 {resp.status} Unknown\r\n"]
+        for k, v in resp.headers:
+            parts += (k, ": ", v, "\r\n")
+        parts += (
+            "x-correlation-id: ",
+            req.correlation_id,
+            "\r\ncontent-length: ",
+            str(len(body)),
+            "\r\n\r\n" if keep_alive else "\r\nconnection: close\r\n\r\n",
+        )
+        head = "".join(parts).encode("latin-1", "replace")
         transport.write(head + body if body and req.method != "HEAD" else head)
         if not keep_alive:
             self._close()

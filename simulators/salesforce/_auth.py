@@ -369,8 +369,10 @@ class SalesforceAuth:
         if tok is None:
             raise _invalid_session()
         tenant = self.tenants.find(tok.tenant)
-        if tenant is None or tok.state(tenant.clock.time()) != "valid":
+        if tenant is None or tok.revoked:
             raise _invalid_session()
+        if tok.expires_at is not None and tenant.clock.time() >= tok.expires_at:
+            raise _invalid_session()  # Token.state's "expired", checked here on every call
         req.principal = tok
         return tenant
 

@@ -228,11 +228,13 @@ class SalesforceDialect(Dialect):
         return self.auth.authenticate(req)
 
     def admit(self, req: Request, tenant: Tenant) -> Response | None:
-        q = state_of(tenant).quota
+        q: RollingQuota = tenant.state.quota
         if not q.try_consume(tenant.clock):
             return error_response(request_limit_exceeded("TotalRequests Limit exceeded."))
         # the limit header in the same step: the count just taken is what it reports
-        self._admitted = (req, self._limit_info(q.counted, q.max))
+        bursts = self.settings.api_bursts
+        info = f"api-usage={q.counted}/{q.max}"
+        self._admitted = (req, f"{info}; api-bursts=0/{bursts}" if bursts else info)
         return None
 
     def _limit_info(self, used: int, most: int) -> str:

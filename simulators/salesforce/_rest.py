@@ -182,14 +182,21 @@ class RestResources:
         return Response(201, created_body(new_id), [("content-type", JSON_CT)])
 
     def get(self, req: Request) -> Response:
-        obj = self.records.object(req.params["sobject"])
+        params = req.params
+        obj = self.records.object(params["sobject"])
         t = req.tenant
         assert t is not None
-        rid = self.records.resolve_id(obj, req.params["id"])
         fields_arg = req.arg("fields") if req.query_string else None
-        version = req.params["version"]
+        version = params["version"]
         cache = t.store.read_cache
         if not fields_arg:
+            # the cache holds canonical ids of this object only: an id found there as the URL
+            # gives it is that id resolved
+            body = cache.get(obj.name, params["id"], version)
+            if body is not None:
+                return Response(200, body, [("content-type", JSON_CT)])
+        rid = self.records.resolve_id(obj, params["id"])
+        if not fields_arg and rid != params["id"]:
             body = cache.get(obj.name, rid, version)
             if body is not None:
                 return Response(200, body, [("content-type", JSON_CT)])

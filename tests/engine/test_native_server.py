@@ -158,6 +158,42 @@ def test_a_header_over_the_limit_is_a_431(crm: SimHandle, no_errors_logged: None
     c.close()
 
 
+def test_many_headers_over_the_limit_in_one_read_are_a_431(
+    crm: SimHandle, no_errors_logged: None
+) -> None:
+    c = Conn(crm.server.port)
+    lines = b"".join(b"X-Many-%d: %s\r\n" % (i, b"m" * 60) for i in range(1200))  # ~80 KB
+    c.send(b"GET " + V.encode() + b"/limits/ HTTP/1.1\r\n" + lines + b"\r\n")
+    status, headers, body = c.response()
+    assert status == 431
+    assert sf_error_code(body) == "REQUEST_HEADER_FIELDS_TOO_LARGE"
+    assert headers.get("connection") == "close"
+    c.close()
+
+
+def test_each_request_on_a_connection_has_its_own_headers(
+    crm: SimHandle, token: str, account_id: str
+) -> None:
+    """Headers are decoded once per head that differs: a header the previous request sent is
+    not carried over, a repeated one keeps its last value, names are lower-cased."""
+    c = Conn(crm.server.port)
+    path = f"{V}/sobjects/Account/{account_id}"
+    c.send(get(path, token, cid="hd-0", extra="X-Probe: one\r\nX-Probe: two\r\n"))
+    c.send(get(path, token, cid="hd-1"))
+    c.send(get(path, token, cid="hd-1"))
+    c.send(get(path, token, cid="hd-2", extra="x-PROBE: three\r\n"))
+    assert [c.response()[0] for _ in range(4)] == [200, 200, 200, 200]
+    c.close()
+    with crm.client() as admin:
+        entries = admin.get("/__admin/journal", params={"path": account_id}).json()["entries"]
+    seen = {}
+    for e in entries:
+        seen.setdefault(e["correlation_id"], []).append(e["request_headers"].get("x-probe"))
+    assert seen["hd-0"] == ["two"]
+    assert seen["hd-1"] == [None, None]
+    assert seen["hd-2"] == ["three"]
+
+
 def test_a_head_trickled_in_pieces_is_bounded_too(crm: SimHandle, no_errors_logged: None) -> None:
     c = Conn(crm.server.port)
     c.send(b"GET / HTTP/1.1\r\nX-Big: ")
@@ -416,3 +452,14 @@ def test_tls_and_a_clean_shutdown_with_requests_in_flight(
     t.join(15)
     assert not t.is_alive() and errors, "the hanging request ends when the server stops"
     idle.close()
+
+
+def test_generated_correlation_ids_are_distinct_across_batches(crm: SimHandle) -> None:
+    """Ids are made 256 at a time: 300 requests cross a batch and still get 300 ids of
+    32 hex digits, none repeated."""
+    c = Conn(crm.server.port)
+    c.send(b"GET /services/data HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" * 300)
+    ids = [c.response()[1]["x-correlation-id"] for _ in range(300)]
+    c.close()
+    assert len(set(ids)) == 300
+    assert all(len(i) == 32 and int(i, 16) >= 0 and i == i.lower() for i in ids)
