@@ -61,6 +61,8 @@ class WritePlan:
     simple: dict[str, SimpleField]
     #: fields a create must give a value
     required: tuple[str, ...]
+    #: the object has an OwnerId (a create without one is owned by its user)
+    owned: bool
 
     def current(self, obj: ObjectDef) -> bool:
         fields = obj.fields
@@ -106,4 +108,5 @@ def compile_plan(obj: ObjectDef) -> WritePlan:
         frozenset(f.name for f in fields if f.unique),
         {name: sf for name, sf in simple.items() if sf is not None},
         tuple(f.name for f in fields if f.required_on_create),
+        any(f.name == "OwnerId" for f in fields),
     )

@@ -300,8 +300,9 @@ class RecordService:
         stamp = self.stamp(ts)
         record_id = _ids.new_id(tenant, obj.key_prefix)
         user = self.user_id(tenant)
-        data = self.blank(obj)
-        data.update(values)
+        # the record compact, as the store keeps it: the fields with a value, no template
+        # copied and filtered per write (the store's template restores the nulls on read)
+        data = values.copy()
         data.update(
             {
                 "Id": record_id,
@@ -313,11 +314,13 @@ class RecordService:
                 "SystemModstamp": stamp,
             }
         )
-        if "OwnerId" in data and not data.get("OwnerId"):
+        if plan.owned and not data.get("OwnerId"):
             data["OwnerId"] = user
         self._defaults(tenant, obj, data, stamp, plan)
-        self._derive(tenant, obj, data, None, set(values), plan)
-        tenant.store.insert(obj.name, record_id, data, stamp, at=ts, origin=origin)
+        self._derive(tenant, obj, data, None, values, plan)
+        if None in data.values():  # a null sent or derived: the compact form leaves it out
+            data = {k: v for k, v in data.items() if v is not None}
+        tenant.store.insert(obj.name, record_id, data, stamp, at=ts, origin=origin, compact=True)
         self._after_write(tenant, obj, data, None, origin)
         return record_id
 
