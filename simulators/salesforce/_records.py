@@ -29,7 +29,6 @@ from ._errors import (
     required_field_missing,
     string_too_long,
 )
-from ._plan import DOUBLE, TEXT, WHOLE
 from ._schema import NUMERIC_TYPES, TEXT_TYPES, FieldDef, ObjectDef, Schema
 from ._schema import STAGES_BY_NAME as _STAGES
 from ._state import state_of
@@ -247,22 +246,27 @@ class RecordService:
         """Known, writable, well-typed fields of ``body`` under their canonical names."""
         out: dict[str, Any] = {}
         read_only: list[str] = []
-        simple = (plan or self.plan(obj)).simple
+        p = plan or self.plan(obj)
+        texts, numbers = (
+            (p.create_texts, p.create_numbers) if creating else (p.update_texts, p.update_numbers)
+        )
         for key, value in body.items():
-            s = simple.get(key)
-            if s is not None and (s.createable if creating else s.updateable):
-                # the usual value, valid by its JSON type alone: what coerce would return
-                kind, vt = s.kind, type(value)
-                if kind == TEXT:
-                    if vt is str and (not s.length or len(value) <= s.length):
-                        out[key] = value
-                        continue
-                elif vt is int and -_EXACT < value < _EXACT:
-                    out[key] = value if kind == WHOLE else float(value)
-                    continue
-                elif vt is float and kind == DOUBLE and math.isfinite(value):
+            # the usual value of a field the write may set, valid by its JSON type alone:
+            # what coerce would return
+            vt = type(value)
+            if vt is str:
+                most = texts.get(key)
+                if most is not None and len(value) <= most:
                     out[key] = value
                     continue
+            elif vt is int:
+                whole = numbers.get(key)
+                if whole is not None and -_EXACT < value < _EXACT:
+                    out[key] = value if whole else float(value)
+                    continue
+            elif vt is float and numbers.get(key) is False and math.isfinite(value):
+                out[key] = value
+                continue
             if key == "attributes":
                 continue
             f = obj.field(key)
