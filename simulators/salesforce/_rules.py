@@ -51,8 +51,12 @@ class BusinessRules:
         unique = (plan or self.plan(obj)).unique
         if not unique:
             return
-        for name, value in values.items():
-            if name not in unique or value in (None, ""):
+        # one unique field (the usual case): looked up, not searched for among the values;
+        # with several, the first duplicate in the body's order is the one reported
+        names = unique if len(unique) == 1 else [n for n in values if n in unique]
+        for name in names:
+            value = values.get(name)
+            if value is None or value == "":
                 continue
             f = obj.field(name)
             if f is None:
