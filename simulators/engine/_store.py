@@ -451,8 +451,11 @@ class RecordStore:
         except sqlite3.IntegrityError:
             raise ConfigError(f"{type_} {id_} already exists") from None
         change = Change(self.tenant, type_, id_, "create", data, None, data.keys(), at, origin)
-        if emit:
-            self._emit(change)
+        if emit:  # ``_emit``, inline on the create's path
+            if self._pending is not None:
+                self._pending.append(change)
+            elif self.listener is not None:
+                self.listener(change)
         return change
 
     def update(

@@ -291,7 +291,7 @@ class RecordService:
             raise cannot_insert_update_activate_entity(
                 f"entity type {obj.name} does not support insert",
             )
-        plan = self.plan(obj)  # looked up once for every step below
+        plan = self.rules.plan(obj)  # looked up once for every step below
         values = self._check_fields(tenant, obj, body, creating=True, plan=plan)
         missing = [name for name in plan.required if values.get(name) in (None, "")]
         if missing:
@@ -303,7 +303,7 @@ class RecordService:
         ts = tenant.clock.time()
         stamp = self.stamp(ts)
         record_id = _ids.new_id(tenant, obj.key_prefix)
-        user = self.user_id(tenant)
+        user = state_of(tenant).user_id
         # the record compact, as the store keeps it: the fields with a value, no template
         # copied and filtered per write (the store's template restores the nulls on read)
         data = values.copy()
