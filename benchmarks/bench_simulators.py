@@ -12,7 +12,9 @@ set up over its admin and vendor APIs (token, a record to read), warmed up, then
 
 * CRM (Salesforce): GET  /services/data/v68.0/sobjects/Account/{id}
                     POST /services/data/v68.0/sobjects/Account/
-  Bearer token from the client-credentials flow; ``--daily-limit 1000000000``.
+  The create sends the realistic 16-field Account (``REALISTIC_ACCOUNT``), the record the
+  targets are stated for. Bearer token from the client-credentials flow;
+  ``--daily-limit 1000000000``.
 * ERP (NetSuite):   GET  /services/rest/record/v1/customer/{id}
                     POST /services/rest/record/v1/customer
   OAuth 2.0 client credentials with a JWT assertion (ES256, the tenant's private key from
@@ -67,6 +69,7 @@ import jwt
 from _common import (
     HERE,
     HOST,
+    REALISTIC_ACCOUNT,
     ROOT,
     SHARED_MACHINE,
     Series,
@@ -182,7 +185,7 @@ def setup_crm(c: httpx.Client, base: str, args: argparse.Namespace) -> Plan:
             headers=headers,
             get_path=f"{SF_API}/sobjects/Account/{acc.json()['id']}",
             create_path=f"{SF_API}/sobjects/Account/",
-            create_body=json.dumps(SF_ACCOUNT, separators=(",", ":")),
+            create_body=json.dumps(REALISTIC_ACCOUNT, separators=(",", ":")),
             notes={"auth": "OAuth 2.0 client credentials -> Bearer"},
         ),
     )

@@ -427,20 +427,35 @@ class RecordStore:
         at: float = 0.0,
         origin: str = "",
         emit: bool = True,
+        compact: bool = False,
     ) -> Change:
+        """A new record. ``compact``: ``data`` already holds no null field (the dialect built
+        it in the stored form), so it is stored as given, not filtered against its template;
+        the change then carries it compact too (``{**template, **data}`` is the whole record).
+
+        No read cache entry is dropped: one exists only for a stored row, and a stored row of
+        this (type, id) refuses the insert; every path that removes a row drops its entry.
+        """
         if self._journal_on:  # a single write after a transaction
             self._single_write()
         try:
             self.conn.execute(
                 "INSERT INTO records(type, id, deleted, modstamp, data) VALUES (?, ?, 0, ?, ?)",
-                (type_, id_, modstamp, self.pack(type_, data)),
+                (
+                    type_,
+                    id_,
+                    modstamp,
+                    orjson.dumps(data).decode() if compact else self.pack(type_, data),
+                ),
             )
         except sqlite3.IntegrityError:
             raise ConfigError(f"{type_} {id_} already exists") from None
-        self.read_cache.drop(type_, id_)
         change = Change(self.tenant, type_, id_, "create", data, None, data.keys(), at, origin)
-        if emit:
-            self._emit(change)
+        if emit:  # ``_emit``, inline on the create's path
+            if self._pending is not None:
+                self._pending.append(change)
+            elif self.listener is not None:
+                self.listener(change)
         return change
 
     def update(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 from simulators.engine import Change
@@ -40,7 +41,15 @@ def _schema_id(name: str, field_names: tuple[str, ...]) -> str:
     return base64.urlsafe_b64encode(digest[:16]).decode().rstrip("=")
 
 
-def change_event(obj: ObjectDef, change: Change, seq: int, commit_user: str) -> dict[str, Any]:
+def change_event(
+    obj: ObjectDef,
+    change: Change,
+    seq: int,
+    commit_user: str,
+    template: Mapping[str, None] | None = None,
+) -> dict[str, Any]:
+    """The event of one change; ``template``: the object's blank record, which puts the fields
+    of a create's compact record (only fields with a value) in describe order."""
     change_type = _OPS[change.op]
     header: dict[str, Any] = {
         "entityName": obj.name,
@@ -61,7 +70,7 @@ def change_event(obj: ObjectDef, change: Change, seq: int, commit_user: str) -> 
     payload: dict[str, Any] = {"ChangeEventHeader": header}
     data = change.data
     if change_type in ("CREATE", "UNDELETE"):
-        for k, v in data.items():
+        for k, v in (data if template is None else {**template, **data}).items():
             if v is not None and k not in ("Id", "IsDeleted", "SystemModstamp"):
                 payload[k] = v
     elif change_type == "UPDATE":

@@ -289,7 +289,9 @@ class SalesforceDialect(Dialect):
         obj = self.schema.get(change.type)
         if obj is None or not self.wants_event(tenant, change):
             return None
-        ev = change_event(obj, change, seq, state_of(tenant).user_id)
+        ev = change_event(
+            obj, change, seq, state_of(tenant).user_id, self.records.template(obj.name)
+        )
         # the replay id on the object's own channel (numbered when the event was published)
         rid = self.streaming.cometd.replay_ids(tenant).id_of(ev["channel"], seq)
         if rid is not None:

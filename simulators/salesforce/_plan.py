@@ -10,6 +10,7 @@ a write looks it up once and hands it to every rule it runs.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 
 from ._schema import NUMERIC_TYPES, TEXT_TYPES, FieldDef, ObjectDef
@@ -61,6 +62,14 @@ class WritePlan:
     simple: dict[str, SimpleField]
     #: fields a create must give a value
     required: tuple[str, ...]
+    #: the object has an OwnerId (a create without one is owned by its user)
+    owned: bool
+    #: ``simple`` split by what a write may set, for the check of each body field: text
+    #: fields with their most characters, number fields with whether they are whole
+    create_texts: dict[str, int]
+    create_numbers: dict[str, bool]
+    update_texts: dict[str, int]
+    update_numbers: dict[str, bool]
 
     def current(self, obj: ObjectDef) -> bool:
         fields = obj.fields
@@ -83,9 +92,25 @@ def _simple(obj: ObjectDef, f: FieldDef) -> SimpleField | None:
     return None
 
 
+def _texts(simple: dict[str, SimpleField], creating: bool) -> dict[str, int]:
+    return {
+        name: sf.length or sys.maxsize
+        for name, sf in simple.items()
+        if sf.kind == TEXT and (sf.createable if creating else sf.updateable)
+    }
+
+
+def _numbers(simple: dict[str, SimpleField], creating: bool) -> dict[str, bool]:
+    return {
+        name: sf.kind == WHOLE
+        for name, sf in simple.items()
+        if sf.kind != TEXT and (sf.createable if creating else sf.updateable)
+    }
+
+
 def compile_plan(obj: ObjectDef) -> WritePlan:
     fields = list(obj.fields.values())
-    simple = {f.name: _simple(obj, f) for f in fields}
+    simple = {f.name: sf for f in fields if (sf := _simple(obj, f)) is not None}
     return WritePlan(
         obj,
         len(obj.fields),
@@ -104,6 +129,11 @@ def compile_plan(obj: ObjectDef) -> WritePlan:
             if f.type == "address"
         ),
         frozenset(f.name for f in fields if f.unique),
-        {name: sf for name, sf in simple.items() if sf is not None},
+        simple,
         tuple(f.name for f in fields if f.required_on_create),
+        any(f.name == "OwnerId" for f in fields),
+        _texts(simple, True),
+        _numbers(simple, True),
+        _texts(simple, False),
+        _numbers(simple, False),
     )

@@ -29,7 +29,6 @@ from ._errors import (
     required_field_missing,
     string_too_long,
 )
-from ._plan import DOUBLE, TEXT, WHOLE
 from ._schema import NUMERIC_TYPES, TEXT_TYPES, FieldDef, ObjectDef, Schema
 from ._schema import STAGES_BY_NAME as _STAGES
 from ._state import state_of
@@ -247,22 +246,27 @@ class RecordService:
         """Known, writable, well-typed fields of ``body`` under their canonical names."""
         out: dict[str, Any] = {}
         read_only: list[str] = []
-        simple = (plan or self.plan(obj)).simple
+        p = plan or self.plan(obj)
+        texts, numbers = (
+            (p.create_texts, p.create_numbers) if creating else (p.update_texts, p.update_numbers)
+        )
         for key, value in body.items():
-            s = simple.get(key)
-            if s is not None and (s.createable if creating else s.updateable):
-                # the usual value, valid by its JSON type alone: what coerce would return
-                kind, vt = s.kind, type(value)
-                if kind == TEXT:
-                    if vt is str and (not s.length or len(value) <= s.length):
-                        out[key] = value
-                        continue
-                elif vt is int and -_EXACT < value < _EXACT:
-                    out[key] = value if kind == WHOLE else float(value)
-                    continue
-                elif vt is float and kind == DOUBLE and math.isfinite(value):
+            # the usual value of a field the write may set, valid by its JSON type alone:
+            # what coerce would return
+            vt = type(value)
+            if vt is str:
+                most = texts.get(key)
+                if most is not None and len(value) <= most:
                     out[key] = value
                     continue
+            elif vt is int:
+                whole = numbers.get(key)
+                if whole is not None and -_EXACT < value < _EXACT:
+                    out[key] = value if whole else float(value)
+                    continue
+            elif vt is float and numbers.get(key) is False and math.isfinite(value):
+                out[key] = value
+                continue
             if key == "attributes":
                 continue
             f = obj.field(key)
@@ -287,7 +291,7 @@ class RecordService:
             raise cannot_insert_update_activate_entity(
                 f"entity type {obj.name} does not support insert",
             )
-        plan = self.plan(obj)  # looked up once for every step below
+        plan = self.rules.plan(obj)  # looked up once for every step below
         values = self._check_fields(tenant, obj, body, creating=True, plan=plan)
         missing = [name for name in plan.required if values.get(name) in (None, "")]
         if missing:
@@ -299,9 +303,10 @@ class RecordService:
         ts = tenant.clock.time()
         stamp = self.stamp(ts)
         record_id = _ids.new_id(tenant, obj.key_prefix)
-        user = self.user_id(tenant)
-        data = self.blank(obj)
-        data.update(values)
+        user = state_of(tenant).user_id
+        # the record compact, as the store keeps it: the fields with a value, no template
+        # copied and filtered per write (the store's template restores the nulls on read)
+        data = values.copy()
         data.update(
             {
                 "Id": record_id,
@@ -313,11 +318,13 @@ class RecordService:
                 "SystemModstamp": stamp,
             }
         )
-        if "OwnerId" in data and not data.get("OwnerId"):
+        if plan.owned and not data.get("OwnerId"):
             data["OwnerId"] = user
         self._defaults(tenant, obj, data, stamp, plan)
-        self._derive(tenant, obj, data, None, set(values), plan)
-        tenant.store.insert(obj.name, record_id, data, stamp, at=ts, origin=origin)
+        self._derive(tenant, obj, data, None, values, plan)
+        if None in data.values():  # a null sent or derived: the compact form leaves it out
+            data = {k: v for k, v in data.items() if v is not None}
+        tenant.store.insert(obj.name, record_id, data, stamp, at=ts, origin=origin, compact=True)
         self._after_write(tenant, obj, data, None, origin)
         return record_id
 

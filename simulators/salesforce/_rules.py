@@ -9,6 +9,7 @@ collections, bulk load) run the same steps in the same order inside the write.
 from __future__ import annotations
 
 import calendar
+from collections.abc import Collection
 from datetime import date, timedelta
 from typing import Any
 
@@ -50,8 +51,12 @@ class BusinessRules:
         unique = (plan or self.plan(obj)).unique
         if not unique:
             return
-        for name, value in values.items():
-            if name not in unique or value in (None, ""):
+        # one unique field (the usual case): looked up, not searched for among the values;
+        # with several, the first duplicate in the body's order is the one reported
+        names = unique if len(unique) == 1 else [n for n in values if n in unique]
+        for name in names:
+            value = values.get(name)
+            if value is None or value == "":
                 continue
             f = obj.field(name)
             if f is None:
@@ -100,7 +105,7 @@ class BusinessRules:
         obj: ObjectDef,
         data: dict[str, Any],
         previous: dict[str, Any] | None,
-        given: set[str],
+        given: Collection[str],
         plan: WritePlan | None = None,
     ) -> None:
         """Fields Salesforce computes from others; ``plan``: the object's, when the caller has it."""
@@ -141,7 +146,7 @@ class BusinessRules:
             if close is not None:
                 data["FiscalYear"] = close.year
                 data["FiscalQuarter"] = (close.month - 1) // 3 + 1
-                if "Fiscal" in data:
+                if obj.field("Fiscal") is not None:  # (a create's record: only fields with a value)
                     data["Fiscal"] = f"{data['FiscalYear']} {data['FiscalQuarter']}"
         elif name == "OpportunityLineItem":
             self._derive_line(tenant, data, previous, given)
@@ -160,7 +165,11 @@ class BusinessRules:
                 data["EndDate"] = end.isoformat()
 
     def _derive_line(
-        self, tenant: Tenant, data: dict[str, Any], previous: dict[str, Any] | None, given: set[str]
+        self,
+        tenant: Tenant,
+        data: dict[str, Any],
+        previous: dict[str, Any] | None,
+        given: Collection[str],
     ) -> None:
         if previous is None:
             pbe_id = data.get("PricebookEntryId")
@@ -256,4 +265,7 @@ def compose_addresses(plan: WritePlan, data: dict[str, Any]) -> None:
     get = data.get
     for name, parts in plan.addresses:
         values = tuple(map(get, parts))
-        data[name] = None if values == _NO_ADDRESS else dict(zip(ADDRESS_KEYS, values, strict=True))
+        if values != _NO_ADDRESS:
+            data[name] = dict(zip(ADDRESS_KEYS, values, strict=True))
+        elif name in data:  # a whole record (an update): the address cleared; a compact one
+            data[name] = None  # (a create) leaves it out

@@ -20,6 +20,7 @@ from simulators.engine import (
     TenantRegistry,
 )
 
+from .._state import state_of
 from ._bayeux import BayeuxEndpoint
 from ._config import StreamingSettings
 from ._outbound import OutboundMessages
@@ -57,6 +58,13 @@ class Streaming:
         """EventBus listener; it must never break the write that published the event."""
         tenant = self.tenants.find(ev.tenant)
         if tenant is None:
+            return
+        state = state_of(tenant)
+        ids = state.replay_ids
+        if ids is not None and state.streams is None and not self.outbound.rules:
+            # the usual write: no Streaming client and no outbound rule, so the event only
+            # joins the replay id numbering (what ``cometd.on_event`` does first)
+            ids.on_publish(ev)
             return
         try:
             self.cometd.on_event(tenant, ev)
