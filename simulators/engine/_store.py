@@ -663,3 +663,39 @@ class RecordStore:
         page_count = self.conn.execute("PRAGMA page_count").fetchone()[0]
         page_size = self.conn.execute("PRAGMA page_size").fetchone()[0]
         return int(page_count) * int(page_size)
+
+    # -- a record and the rows written with it, in one statement ----------------------
+
+    def insert_with(
+        self,
+        type_: str,
+        id_: str,
+        data: dict[str, Any],
+        modstamp: str,
+        beside: list[tuple[str, str, dict[str, Any], str]],
+        *,
+        at: float = 0.0,
+        origin: str = "",
+    ) -> Change:
+        """Insert a record and the rows that go with it (``(type, id, data, modstamp)``, such
+        as its change feed entry) in one INSERT, all or none without a transaction: the
+        statement runs under the rollback journal, so a refused row undoes the others. One
+        change event, the record's."""
+        self._journal_on_now()
+        params: list[Any] = [type_, id_, modstamp, self.pack(type_, data)]
+        for t, i, d, m in beside:
+            params += (t, i, m, self.pack(t, d))
+        values = ", ".join(["(?, ?, 0, ?, ?)"] * (1 + len(beside)))
+        try:
+            self.conn.execute(
+                f"INSERT INTO records(type, id, deleted, modstamp, data) VALUES {values}", params
+            )
+        except sqlite3.IntegrityError:
+            raise ConfigError(f"{type_} {id_} already exists") from None
+        drop = self.read_cache.drop
+        drop(type_, id_)
+        for t, i, _, _ in beside:
+            drop(t, i)
+        change = Change(self.tenant, type_, id_, "create", data, None, data.keys(), at, origin)
+        self._emit(change)
+        return change

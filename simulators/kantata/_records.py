@@ -12,6 +12,8 @@ from simulators.engine import Change, Tenant, json_path, type_literal
 from ._coerce import Problems, coerce
 from ._errors import not_found, validation_error
 from ._feed import build_event, change_key
+from ._ids import forget as forget_ids
+from ._ids import take as take_id
 from ._indexes import index_names
 from ._model import Catalog, Resource
 from ._render import Presenter
@@ -66,6 +68,18 @@ class Records:
     def rules_of(self, res: Resource) -> ResourceRules:
         return self.resource_rules.get(res.collection, NO_RULES)
 
+    def alone(self, res: Resource, item: Any) -> bool:
+        """True when creating ``item`` writes its record and event only, in one statement
+        (all or none on its own: no transaction needed)."""
+        rules = self.rules_of(res)
+        return (
+            res.events
+            and rules.event_first
+            and rules.after_create is None
+            and isinstance(item, dict)
+            and "external_reference" not in item
+        )
+
     # -- reads -----------------------------------------------------------------------
 
     def get(self, ctx: Ctx, collection: str, rid: str | None) -> dict[str, Any] | None:
@@ -106,32 +120,35 @@ class Records:
         return now, iso_timestamp(now, self.tz)
 
     def next_id(self, ctx: Ctx, collection: str) -> str:
-        return str(next_id(ctx.tenant, collection))
+        return str(take_id(ctx.tenant, collection))
 
-    def _event(self, ctx: Ctx, change: Change, eid: str | None = None) -> None:
-        """Keep the subscribed event of a committed-with-the-transaction change (its id
-        ``eid`` when the caller reserved it)."""
-        res = self.catalog.get(change.type)
-        if res is None or not res.events:
-            return
+    def _event_of(self, ctx: Ctx, res: Resource, change: Change, eid: str) -> dict[str, Any] | None:
+        """The subscribed event of ``change``, as stored (its key for webhook lookups)."""
         presenter = Presenter(self.catalog, self.settings, ctx.tenant, [])
-        if eid is None:
-            eid = self.next_id(ctx, "subscribed_events")
         account = int(state_of(ctx.tenant).account_id or self.settings.account_id)
         ev = build_event(self.catalog, presenter, ctx.tenant, change, eid, account, ctx.user_id)
         if ev is not None:
             ev["_key"] = change_key(change)
+        return ev
+
+    def _shown(self, ctx: Ctx, res: Resource, change: Change, ev: dict[str, Any]) -> None:
+        """The answer to the write shows the event's shape unless a later write changes it."""
+        rules = self.rules_of(res)
+        if ev["current_payload"] is not None and rules.after_create is rules.after_update is None:
+            key = (res.collection, change.id)
+            ctx.shown[key] = (ctx.conn.total_changes, ev["current_payload"])
+
+    def _event(self, ctx: Ctx, change: Change) -> None:
+        """Keep the subscribed event of a committed-with-the-transaction change."""
+        res = self.catalog.get(change.type)
+        if res is None or not res.events:
+            return
+        ev = self._event_of(ctx, res, change, self.next_id(ctx, "subscribed_events"))
+        if ev is not None:
             ctx.tenant.store.insert(
-                "subscribed_events", eid, ev, ev["created_at"], at=change.at, emit=False
+                "subscribed_events", ev["id"], ev, ev["created_at"], at=change.at, emit=False
             )
-            rules = self.rules_of(res)
-            if (
-                ev["current_payload"] is not None
-                and rules.after_create is rules.after_update is None
-            ):
-                # the answer to the write shows the same shape unless a later write changes it
-                key = (res.collection, change.id)
-                ctx.shown[key] = (ctx.conn.total_changes, ev["current_payload"])
+            self._shown(ctx, res, change, ev)
 
     def create(self, ctx: Ctx, res: Resource, attrs: Any) -> dict[str, Any]:
         values, problems = coerce(res, "create", attrs, self.settings.reject_unknown_fields)
@@ -154,30 +171,54 @@ class Records:
         self, ctx: Ctx, res: Resource, rec: dict[str, Any], ext: dict[str, Any] | None = None
     ) -> dict[str, Any]:
         now, iso = self.stamp(ctx)
-        eid = None
-        if res.events:  # the record's id and its event's in one statement
-            ids = next_ids(ctx.tenant, (res.collection, "subscribed_events"))
-            rec["id"], eid = str(ids[0]), str(ids[1])
-        else:
-            rec["id"] = self.next_id(ctx, res.collection)
+        tenant = ctx.tenant
+        rec["id"] = str(take_id(tenant, res.collection))
         if "created_at" in res.stored:
             rec["created_at"] = iso
             rec["_created"] = now
         if "updated_at" in res.stored:
             rec["updated_at"] = iso
             rec["_updated"] = now
-        self._event(
-            ctx,
-            ctx.tenant.store.insert(
-                res.collection, rec["id"], rec, iso, at=now, origin=ctx.user_id
-            ),
-            eid,
-        )
+        rules = self.rules_of(res)
+        if res.events and rules.event_first:
+            # the record and its event in one statement: the event is built first (its
+            # shape does not read the record's own row), then both rows are written at once
+            change = Change(
+                tenant.name,
+                res.collection,
+                rec["id"],
+                "create",
+                rec,
+                None,
+                rec.keys(),
+                now,
+                ctx.user_id,
+            )
+            try:
+                ev = self._event_of(ctx, res, change, str(take_id(tenant, "subscribed_events")))
+                beside = (
+                    [] if ev is None else [("subscribed_events", ev["id"], ev, ev["created_at"])]
+                )
+                tenant.store.insert_with(
+                    res.collection, rec["id"], rec, iso, beside, at=now, origin=ctx.user_id
+                )
+            except BaseException:
+                forget_ids(tenant)  # nothing was written: the ids are read from the store again
+                raise
+            if ev is not None:
+                self._shown(ctx, res, change, ev)
+        else:
+            self._event(
+                ctx,
+                tenant.store.insert(
+                    res.collection, rec["id"], rec, iso, at=now, origin=ctx.user_id
+                ),
+            )
         if ext is not None:
             self.external_reference(
                 ctx, {**ext, "subject_type": res.subject_type, "subject_id": rec["id"]}
             )
-        after = self.rules_of(res).after_create
+        after = rules.after_create
         if after is not None:
             after(ctx, rec)
         return rec
@@ -302,52 +343,3 @@ def _human(name: str) -> str:
     from ._coerce import human
 
     return human(name)
-
-
-#: where a tenant's ids start: Kantata numbers records in tables shared by every account,
-#: so two accounts never hold the same id; the default tenant starts at 0, another tenant
-#: at its account id times this (10 million ids per collection and tenant)
-ID_BLOCK = 10_000_000
-ID_BASE_KEY = "kantata.id_base"
-
-
-#: the next id in one statement: the meta row counts up (its JSON text is a plain number)
-_NEXT_ID = (
-    "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET"
-    " value = CAST(value AS INTEGER) + 1 RETURNING value"
-)
-
-
-def next_id(tenant: Tenant, collection: str) -> int:
-    """Kantata ids per collection, kept in the tenant's meta table (transactional, snapshotted)."""
-    first = str(state_of(tenant).id_base + 1)
-    row = tenant.store.conn.execute(_NEXT_ID, (f"kantata.seq.{collection}", first)).fetchone()
-    return int(row[0])
-
-
-def _next_ids_sql(n: int) -> str:
-    rows = ", ".join(["(?, ?)"] * n)
-    return (
-        f"INSERT INTO meta(key, value) VALUES {rows} ON CONFLICT(key) DO UPDATE SET"
-        " value = CAST(value AS INTEGER) + 1 RETURNING key, value"
-    )
-
-
-_NEXT_TWO_IDS = _next_ids_sql(2)
-
-
-def next_ids(tenant: Tenant, collections: tuple[str, str]) -> tuple[int, int]:
-    """The next ids of two collections in one statement (as two ``next_id`` calls would)."""
-    first = str(state_of(tenant).id_base + 1)
-    keys = [f"kantata.seq.{c}" for c in collections]
-    got = dict(
-        tenant.store.conn.execute(_NEXT_TWO_IDS, (keys[0], first, keys[1], first)).fetchall()
-    )
-    return int(got[keys[0]]), int(got[keys[1]])
-
-
-def bump_ids(tenant: Tenant, collection: str, top: int) -> None:
-    """Make ids allocated later stay above ``top`` (after loading records with ids)."""
-    key = f"kantata.seq.{collection}"
-    if int(tenant.store.meta_get(key) or state_of(tenant).id_base) < top:
-        tenant.store.meta_set(key, top)

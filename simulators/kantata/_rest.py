@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING, Any
 
 from simulators.engine import (
@@ -15,6 +16,7 @@ from simulators.engine import (
 )
 
 from ._errors import bad_request, not_found, query_too_slow, validation_error
+from ._ids import writing
 from ._model import Resource
 from ._query import ListQuery
 from ._records import Ctx
@@ -135,7 +137,14 @@ class Handlers:
         else:
             raise bad_request(f"param is missing or the value is empty: {res.singular}")
         created: list[dict[str, Any]] = []
-        with ctx.tenant.store.transaction():
+        if len(items) == 1 and self.records.alone(res, items[0]):
+            try:
+                created.append(self.records.create(ctx, res, items[0]))
+            except BaseException:
+                _rolled_back(ctx.tenant)
+                raise
+            return self.respond(req, res, created, ctx)
+        with writing(ctx.tenant):
             for item in items:
                 try:
                     created.append(self.records.create(ctx, res, item))
@@ -159,14 +168,14 @@ class Handlers:
         self.records.require(ctx, res.collection, rid)
         if res.singular not in body:
             raise bad_request(f"param is missing or the value is empty: {res.singular}")
-        with ctx.tenant.store.transaction():
+        with writing(ctx.tenant):
             rec = self.records.update(ctx, res, rid, body[res.singular])
         return self.respond(req, res, [rec], ctx)
 
     def delete(self, req: Request, res: Resource) -> Response:
         ctx = self.ctx(req)
         rid = self._id(req)
-        with ctx.tenant.store.transaction():
+        with writing(ctx.tenant):
             self.records.delete(ctx, res, rid)
         return Response.empty(204)
 
@@ -195,7 +204,7 @@ class Handlers:
             )
         if any(not x.isdigit() for x in ids):
             raise not_found()
-        with ctx.tenant.store.transaction():
+        with writing(ctx.tenant):
             for rid in ids:
                 self.records.delete(ctx, res, str(int(rid)))
         return Response.empty(204)
@@ -210,7 +219,7 @@ class Handlers:
         body = request_body(req)
         if "external_reference" not in body:
             raise bad_request("param is missing or the value is empty: external_reference")
-        with ctx.tenant.store.transaction():
+        with writing(ctx.tenant):
             rec = self.records.external_reference(ctx, body["external_reference"])
         return self.respond(req, self.catalog.by_collection["external_references"], [rec])
 
@@ -229,7 +238,7 @@ class Handlers:
         if description is not None and not isinstance(description, str):
             raise validation_error([("description", "Description is invalid")])
         out = []
-        with ctx.tenant.store.transaction():
+        with writing(ctx.tenant):
             for item in items:
                 sid = str(item).strip()
                 sub = self.records.get(ctx, "timesheet_submissions", sid) if sid.isdigit() else None
@@ -252,3 +261,14 @@ class Handlers:
             for op in ("created", "updated", "deleted")
         )
         return json_response({"subscribed_event_types": types})
+
+
+class _Refused(Exception):
+    """Ends the empty transaction of ``_rolled_back``."""
+
+
+def _rolled_back(tenant: Tenant) -> None:
+    """A create refused outside a transaction leaves the store as a rolled-back one did (its
+    cached sequence blocks dropped, so the next change events' replay ids are as before)."""
+    with contextlib.suppress(_Refused), tenant.store.transaction():
+        raise _Refused
