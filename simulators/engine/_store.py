@@ -670,21 +670,23 @@ class RecordStore:
         self,
         type_: str,
         id_: str,
-        data: dict[str, Any],
+        data: dict[str, Any] | str,
         modstamp: str,
-        beside: list[tuple[str, str, dict[str, Any], str]],
+        beside: list[tuple[str, str, dict[str, Any] | str, str]],
         *,
         at: float = 0.0,
         origin: str = "",
-    ) -> Change:
+        emit: bool = True,
+    ) -> Change | None:
         """Insert a record and the rows that go with it (``(type, id, data, modstamp)``, such
         as its change feed entry) in one INSERT, all or none without a transaction: the
-        statement runs under the rollback journal, so a refused row undoes the others. One
-        change event, the record's."""
+        statement runs under the rollback journal, so a refused row undoes the others. Data
+        given as text is the stored JSON, written as is. One change event, the record's
+        (None for a record given as text, or with ``emit`` off)."""
         self._journal_on_now()
-        params: list[Any] = [type_, id_, modstamp, self.pack(type_, data)]
-        for t, i, d, m in beside:
-            params += (t, i, m, self.pack(t, d))
+        params: list[Any] = []
+        for t, i, d, m in [(type_, id_, data, modstamp), *beside]:
+            params += (t, i, m, d if isinstance(d, str) else self.pack(t, d))
         values = ", ".join(["(?, ?, 0, ?, ?)"] * (1 + len(beside)))
         try:
             self.conn.execute(
@@ -696,6 +698,9 @@ class RecordStore:
         drop(type_, id_)
         for t, i, _, _ in beside:
             drop(t, i)
+        if isinstance(data, str):
+            return None
         change = Change(self.tenant, type_, id_, "create", data, None, data.keys(), at, origin)
-        self._emit(change)
+        if emit:
+            self._emit(change)
         return change

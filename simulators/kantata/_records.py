@@ -18,6 +18,7 @@ from ._indexes import index_names
 from ._model import Catalog, Resource
 from ._render import Presenter
 from ._rule_table import NO_RULES, ResourceRules, checked, rule_table
+from ._spliced import spliced
 from ._state import state_of
 from ._wire import iso_timestamp, tz_from_offset
 
@@ -31,17 +32,18 @@ class Ctx:
 
     tenant: Tenant
     user_id: str
-    #: (collection, id) -> (the store's change count, the record as its event showed it)
-    shown: dict[tuple[str, str], tuple[int, dict[str, Any]]] = field(default_factory=dict)
+    #: (collection, id) -> (the store's change count, the record as its event showed it,
+    #: and that as JSON)
+    shown: dict[tuple[str, str], tuple[int, dict[str, Any], bytes]] = field(default_factory=dict)
 
     @property
     def conn(self) -> Any:
         return self.tenant.store.conn
 
-    def still_shown(self) -> dict[tuple[str, str], dict[str, Any]]:
+    def still_shown(self) -> dict[tuple[str, str], tuple[dict[str, Any], bytes]]:
         """Records whose event shape is still current: nothing was written after it."""
         now = self.conn.total_changes
-        return {key: shaped for key, (n, shaped) in self.shown.items() if n == now}
+        return {key: (shaped, raw) for key, (n, shaped, raw) in self.shown.items() if n == now}
 
     def now(self) -> float:
         return self.tenant.clock.time()
@@ -64,6 +66,22 @@ class Records:
         self.resource_rules = checked(rule_table(self.rules), catalog.by_collection)
         #: (collection, reference field) -> its partial index (``_indexes``)
         self.indexes = index_names(catalog)
+        #: collection -> its default values that are lists or objects (copied per record;
+        #: a release adds attributes with None defaults only)
+        self._mutable: dict[str, tuple[str, ...]] = {}
+
+    def fresh(self, res: Resource) -> dict[str, Any]:
+        """A new record of ``res`` with its default values: a copy of the defaults, its lists
+        and objects copied too (most collections have none)."""
+        mutable = self._mutable.get(res.collection)
+        if mutable is None:
+            mutable = self._mutable[res.collection] = tuple(
+                k for k, v in res.stored.items() if isinstance(v, (list, dict))
+            )
+        rec = dict(res.stored)
+        for k in mutable:
+            rec[k] = orjson.loads(orjson.dumps(rec[k]))
+        return rec
 
     def rules_of(self, res: Resource) -> ResourceRules:
         return self.resource_rules.get(res.collection, NO_RULES)
@@ -122,38 +140,49 @@ class Records:
     def next_id(self, ctx: Ctx, collection: str) -> str:
         return str(take_id(ctx.tenant, collection))
 
-    def _event_of(self, ctx: Ctx, res: Resource, change: Change, eid: str) -> dict[str, Any] | None:
-        """The subscribed event of ``change``, as stored (its key for webhook lookups)."""
+    def _event_of(
+        self, ctx: Ctx, res: Resource, change: Change, eid: str
+    ) -> tuple[dict[str, Any], str, bytes | None] | None:
+        """The subscribed event of ``change`` (its key for webhook lookups), its stored JSON,
+        and its current payload's JSON (written once, for the event and the answer)."""
         presenter = Presenter(self.catalog, self.settings, ctx.tenant, [])
         account = int(state_of(ctx.tenant).account_id or self.settings.account_id)
         ev = build_event(self.catalog, presenter, ctx.tenant, change, eid, account, ctx.user_id)
-        if ev is not None:
-            ev["_key"] = change_key(change)
-        return ev
+        if ev is None:
+            return None
+        ev["_key"] = change_key(change)
+        payload = ev["current_payload"]
+        if payload is None:
+            return ev, orjson.dumps(ev).decode(), None
+        raw = orjson.dumps(payload)
+        return ev, spliced(ev, ev, "current_payload", raw).decode(), raw
 
-    def _shown(self, ctx: Ctx, res: Resource, change: Change, ev: dict[str, Any]) -> None:
+    def _shown(
+        self, ctx: Ctx, res: Resource, change: Change, ev: dict[str, Any], raw: bytes | None
+    ) -> None:
         """The answer to the write shows the event's shape unless a later write changes it."""
         rules = self.rules_of(res)
-        if ev["current_payload"] is not None and rules.after_create is rules.after_update is None:
+        if raw is not None and rules.after_create is rules.after_update is None:
             key = (res.collection, change.id)
-            ctx.shown[key] = (ctx.conn.total_changes, ev["current_payload"])
+            ctx.shown[key] = (ctx.conn.total_changes, ev["current_payload"], raw)
 
     def _event(self, ctx: Ctx, change: Change) -> None:
         """Keep the subscribed event of a committed-with-the-transaction change."""
         res = self.catalog.get(change.type)
         if res is None or not res.events:
             return
-        ev = self._event_of(ctx, res, change, self.next_id(ctx, "subscribed_events"))
-        if ev is not None:
-            ctx.tenant.store.insert(
-                "subscribed_events", ev["id"], ev, ev["created_at"], at=change.at, emit=False
+        made = self._event_of(ctx, res, change, self.next_id(ctx, "subscribed_events"))
+        if made is not None:
+            ev, text, raw = made
+            ctx.tenant.store.insert_with(
+                "subscribed_events", ev["id"], text, ev["created_at"], [], at=change.at, emit=False
             )
-            self._shown(ctx, res, change, ev)
+            self._shown(ctx, res, change, ev, raw)
 
     def create(self, ctx: Ctx, res: Resource, attrs: Any) -> dict[str, Any]:
         values, problems = coerce(res, "create", attrs, self.settings.reject_unknown_fields)
         ext = values.pop("external_reference", None)
-        rec = orjson.loads(orjson.dumps(res.stored))  # a deep copy, far cheaper than copy.deepcopy
+        rec = self.fresh(res)
         for name in res.required:
             if values.get(name) in (None, "", []) and not any(p[0] == name for p in problems):
                 problems.append((name, f"{_human(name)} can't be blank"))
@@ -195,9 +224,11 @@ class Records:
                 ctx.user_id,
             )
             try:
-                ev = self._event_of(ctx, res, change, str(take_id(tenant, "subscribed_events")))
+                made = self._event_of(ctx, res, change, str(take_id(tenant, "subscribed_events")))
                 beside = (
-                    [] if ev is None else [("subscribed_events", ev["id"], ev, ev["created_at"])]
+                    []
+                    if made is None
+                    else [("subscribed_events", made[0]["id"], made[1], made[0]["created_at"])]
                 )
                 tenant.store.insert_with(
                     res.collection, rec["id"], rec, iso, beside, at=now, origin=ctx.user_id
@@ -205,8 +236,8 @@ class Records:
             except BaseException:
                 forget_ids(tenant)  # nothing was written: the ids are read from the store again
                 raise
-            if ev is not None:
-                self._shown(ctx, res, change, ev)
+            if made is not None:
+                self._shown(ctx, res, change, made[0], made[2])
         else:
             self._event(
                 ctx,
@@ -334,7 +365,7 @@ class Records:
         if existing:
             old = existing[0]
             return self.save(ctx, res, old, {**old, **fields})
-        rec = orjson.loads(orjson.dumps(res.stored))  # a deep copy, far cheaper than copy.deepcopy
+        rec = self.fresh(res)
         rec.update(fields)
         return self.insert(ctx, res, rec)
 

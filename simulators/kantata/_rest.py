@@ -21,6 +21,7 @@ from ._model import Resource
 from ._query import ListQuery
 from ._records import Ctx
 from ._render import Presenter, parse_includes, parse_optional_fields
+from ._spliced import spliced
 from ._wire import JSON_CT, json_response, request_body
 
 if TYPE_CHECKING:
@@ -71,7 +72,15 @@ class Handlers:
         assert req.tenant is not None
         p = self.presenter(req, req.tenant, ctx)
         n = len(records)
-        return json_response(p.envelope(res, records, n, 1, max(n, 1)))
+        body = p.envelope(res, records, n, 1, max(n, 1))
+        if n == 1 and p.shown:
+            # a record shown as its event showed it: its JSON was written with the event
+            rid = records[0]["id"]
+            hit = p.shown.get((res.collection, rid))
+            shown = body[res.collection]
+            if hit is not None and shown.get(rid) is hit[0]:
+                return Response(200, spliced(body, shown, rid, hit[1]), [("content-type", JSON_CT)])
+        return json_response(body)
 
     # -- generic endpoints -----------------------------------------------------------
 
