@@ -146,6 +146,7 @@ class Records:
         """The subscribed event of ``change`` (its key for webhook lookups), its stored JSON,
         and its current payload's JSON (written once, for the event and the answer)."""
         presenter = Presenter(self.catalog, self.settings, ctx.tenant, [])
+        presenter.created = change.op == "create"
         account = int(state_of(ctx.tenant).account_id or self.settings.account_id)
         ev = build_event(self.catalog, presenter, ctx.tenant, change, eid, account, ctx.user_id)
         if ev is None:

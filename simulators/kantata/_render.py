@@ -51,6 +51,8 @@ class Presenter:
         self.shown = shown or {}
         #: per workspace, its story tree and time roll-ups (built once per request)
         self._trees: dict[str, _StoryTree] = {}
+        #: the records shaped were just created (their roll-ups are most likely empty)
+        self.created = False
 
     # -- one record ------------------------------------------------------------------
 
@@ -167,7 +169,7 @@ class Presenter:
         return {}
 
     def _workspace(self, rec: dict[str, Any], out: dict[str, Any], cur: str) -> None:
-        b = workspace_budget(self.tenant.store.conn, rec)
+        b = workspace_budget(self.tenant.store.conn, rec, self.created)
         price = rec.get("price_in_cents")
         out["price"] = money_string(price, cur) if price is not None else None
         out["budget_used_in_cents"] = b.used_in_cents

@@ -87,3 +87,31 @@ def test_a_restarted_tenant_numbers_on(tmp_path: Path) -> None:
             assert _event_ids(api) == [*events, events[-1] + 1]
     finally:
         handle.close()
+
+
+def test_a_new_workspace_shows_what_already_points_at_its_id(
+    psa: SimHandle, api: httpx.Client
+) -> None:
+    nxt = _id(_ws(api)) + 1
+    loaded = psa.admin.post(
+        "/tenants/default/records/time_entries",
+        json={
+            "records": [
+                {
+                    "workspace_id": str(nxt),
+                    "user_id": "1",
+                    "date_performed": "2026-03-30",
+                    "time_in_minutes": 60,
+                    "billable": True,
+                    "approved": True,
+                    "rate_in_cents": 12000,
+                }
+            ]
+        },
+    )
+    assert loaded.status_code in (200, 201), loaded.text
+    created = _ws(api)
+    assert _id(created) == nxt
+    shown = created.json()["workspaces"][str(nxt)]
+    assert shown["budget_used_in_cents"] == 12000
+    assert api.get(f"/workspaces/{nxt}.json").json()["workspaces"][str(nxt)] == shown
