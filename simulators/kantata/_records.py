@@ -226,7 +226,7 @@ class Records:
             )
             try:
                 made = self._event_of(ctx, res, change, str(take_id(tenant, "subscribed_events")))
-                beside = (
+                beside: list[tuple[str, str, dict[str, Any] | str, str]] = (
                     []
                     if made is None
                     else [("subscribed_events", made[0]["id"], made[1], made[0]["created_at"])]
