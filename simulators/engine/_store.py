@@ -678,3 +678,44 @@ class RecordStore:
         page_count = self.conn.execute("PRAGMA page_count").fetchone()[0]
         page_size = self.conn.execute("PRAGMA page_size").fetchone()[0]
         return int(page_count) * int(page_size)
+
+    # -- a record and the rows written with it, in one statement ----------------------
+
+    def insert_with(
+        self,
+        type_: str,
+        id_: str,
+        data: dict[str, Any] | str,
+        modstamp: str,
+        beside: list[tuple[str, str, dict[str, Any] | str, str]],
+        *,
+        at: float = 0.0,
+        origin: str = "",
+        emit: bool = True,
+    ) -> Change | None:
+        """Insert a record and the rows that go with it (``(type, id, data, modstamp)``, such
+        as its change feed entry) in one INSERT, all or none without a transaction: the
+        statement runs under the rollback journal, so a refused row undoes the others. Data
+        given as text is the stored JSON, written as is. One change event, the record's
+        (None for a record given as text, or with ``emit`` off)."""
+        self._journal_on_now()
+        params: list[Any] = []
+        for t, i, d, m in [(type_, id_, data, modstamp), *beside]:
+            params += (t, i, m, d if isinstance(d, str) else self.pack(t, d))
+        values = ", ".join(["(?, ?, 0, ?, ?)"] * (1 + len(beside)))
+        try:
+            self.conn.execute(
+                f"INSERT INTO records(type, id, deleted, modstamp, data) VALUES {values}", params
+            )
+        except sqlite3.IntegrityError:
+            raise ConfigError(f"{type_} {id_} already exists") from None
+        drop = self.read_cache.drop
+        drop(type_, id_)
+        for t, i, _, _ in beside:
+            drop(t, i)
+        if isinstance(data, str):
+            return None
+        change = Change(self.tenant, type_, id_, "create", data, None, data.keys(), at, origin)
+        if emit:
+            self._emit(change)
+        return change

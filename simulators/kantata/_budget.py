@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Budget:
     used_in_cents: int
     expenses_in_cents: int
@@ -43,7 +43,29 @@ _ROLL_UP = (
 )
 
 
-def workspace_budget(conn: sqlite3.Connection, ws: dict[str, Any]) -> Budget:
+#: whether any record of the four roll-ups points at the workspace (the same conditions):
+#: a workspace just created has none, and this costs half the roll-up
+_ANY = (
+    "SELECT EXISTS (SELECT 1 FROM records INDEXED BY kt_time_entries__workspace_id WHERE type = "
+    "'time_entries' AND deleted = 0 AND json_extract(data,'$.workspace_id') = ?1) "
+    "OR EXISTS (SELECT 1 FROM records INDEXED BY kt_expenses__workspace_id WHERE type = 'expenses' "
+    "AND deleted = 0 AND json_extract(data,'$.workspace_id') = ?1) "
+    "OR EXISTS (SELECT 1 FROM records INDEXED BY kt_timesheet_submissions__workspace_id WHERE type = "
+    "'timesheet_submissions' AND deleted = 0 AND json_extract(data,'$.workspace_id') = ?1 "
+    "AND json_extract(data,'$.status') IN ('pending','approved')) "
+    "OR EXISTS (SELECT 1 FROM records INDEXED BY kt_stories__workspace_id WHERE type = 'stories' "
+    "AND deleted = 0 AND json_extract(data,'$.workspace_id') = ?1)"
+)
+_NONE = Budget(0, 0, 0, 0, 0, 0)
+
+
+def workspace_budget(
+    conn: sqlite3.Connection, ws: dict[str, Any], likely_empty: bool = False
+) -> Budget:
+    """The workspace's roll-ups; ``likely_empty`` (a workspace just created) asks first whether
+    anything points at it."""
+    if likely_empty and not conn.execute(_ANY, (ws["id"],)).fetchone()[0]:
+        return _NONE
     rows = {r[0]: r[1:] for r in conn.execute(_ROLL_UP, (ws["id"],))}
     time_used, billable, nonbillable = rows[0]
     expenses, billable_expenses, _ = rows[1]

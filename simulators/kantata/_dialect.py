@@ -26,6 +26,7 @@ from . import _load
 from ._auth import CREDS_KEY, KantataAuth
 from ._errors import method_not_allowed, not_found, payload_too_large, rate_limited
 from ._feed import build_event, change_key
+from ._ids import forget as forget_ids
 from ._indexes import ensure_indexes
 from ._limits import LIMITED_ENDPOINTS, EndpointBuckets
 from ._model import Catalog
@@ -68,6 +69,7 @@ class KantataDialect(Dialect):
 
     def setup_tenant(self, tenant: Tenant) -> None:
         store = tenant.store
+        forget_ids(tenant)  # a restored store numbers on from its own rows
         ensure_indexes(store, self.records.indexes)
         seed_tenant(tenant, self.settings, self.tenants)
         state_of(tenant).bucket = None

@@ -7,8 +7,8 @@ from typing import Any
 
 from simulators.engine import ConfigError, HttpError, Tenant
 
+from ._ids import bump, forget, take_kept
 from ._model import Catalog, Resource
-from ._records import bump_ids, next_id
 from ._settings import KantataSettings
 from ._state import state_of
 from ._wire import iso_timestamp, tz_from_offset
@@ -32,6 +32,16 @@ def bulk_load(
             f"unknown Kantata collection {record_type!r}",
             extra={"hint": f"one of {', '.join(r.collection for r in catalog)}"},
         )
+    try:
+        return _load(res, settings, tenant, records)
+    except BaseException:
+        forget(tenant)  # ids drawn for rows that were not stored: read from the store again
+        raise
+
+
+def _load(
+    res: Resource, settings: KantataSettings, tenant: Tenant, records: list[dict[str, Any]]
+) -> list[str]:
     now = tenant.clock.time()
     tz = tz_from_offset(settings.utc_offset)
     rows: list[tuple[str, str, dict[str, Any]]] = []
@@ -54,7 +64,7 @@ def bulk_load(
                 rec[k] = v
         rid = given.get("id")
         if rid is None:
-            rid = next_id(tenant, res.collection)
+            rid = take_kept(tenant, res.collection)
         if not str(rid).isdigit():
             raise ConfigError(f"record {i}: Kantata ids are strings of digits, got {rid!r}")
         rec["id"] = str(int(rid))
@@ -74,7 +84,7 @@ def bulk_load(
         _bulk_defaults(tenant, res, rec, settings)
         rows.append((rec["id"], str(rec.get("updated_at") or ""), rec))
     tenant.store.bulk_insert(res.collection, rows)
-    bump_ids(tenant, res.collection, top)
+    bump(tenant, res.collection, top)
     return [r[0] for r in rows]
 
 

@@ -786,9 +786,22 @@ class Catalog:
         extra = [*custom_field_resources(), *invoice_item_resources()]
         self.by_collection = {r.collection: r for r in [*_resources(), *extra]}
         self.by_subject = {r.subject_type: r for r in self.by_collection.values()}
+        self._plain_fks: dict[str, tuple[tuple[str, str, bool], ...]] = {}
 
     def get(self, collection: str) -> Resource | None:
         return self.by_collection.get(collection)
+
+    def plain_fks(self, res: Resource) -> tuple[tuple[str, str, bool], ...]:
+        """(name, fk, many) of ``res``'s associations held on the record itself (the ones a
+        record shows or hides by its includes), in declaration order; computed once."""
+        got = self._plain_fks.get(res.collection)
+        if got is None:
+            got = self._plain_fks[res.collection] = tuple(
+                (name, a.fk, a.many)
+                for name, a in res.assocs.items()
+                if a.collection and not (a.reverse or a.through or a.polymorphic)
+            )
+        return got
 
     def __iter__(self) -> Any:
         return iter(self.by_collection.values())

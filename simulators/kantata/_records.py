@@ -12,10 +12,13 @@ from simulators.engine import Change, Tenant, json_path, type_literal
 from ._coerce import Problems, coerce
 from ._errors import not_found, validation_error
 from ._feed import build_event, change_key
+from ._ids import forget as forget_ids
+from ._ids import take as take_id
 from ._indexes import index_names
 from ._model import Catalog, Resource
 from ._render import Presenter
 from ._rule_table import NO_RULES, ResourceRules, checked, rule_table
+from ._spliced import spliced
 from ._state import state_of
 from ._wire import iso_timestamp, tz_from_offset
 
@@ -29,17 +32,18 @@ class Ctx:
 
     tenant: Tenant
     user_id: str
-    #: (collection, id) -> (the store's change count, the record as its event showed it)
-    shown: dict[tuple[str, str], tuple[int, dict[str, Any]]] = field(default_factory=dict)
+    #: (collection, id) -> (the store's change count, the record as its event showed it,
+    #: and that as JSON)
+    shown: dict[tuple[str, str], tuple[int, dict[str, Any], bytes]] = field(default_factory=dict)
 
     @property
     def conn(self) -> Any:
         return self.tenant.store.conn
 
-    def still_shown(self) -> dict[tuple[str, str], dict[str, Any]]:
+    def still_shown(self) -> dict[tuple[str, str], tuple[dict[str, Any], bytes]]:
         """Records whose event shape is still current: nothing was written after it."""
         now = self.conn.total_changes
-        return {key: shaped for key, (n, shaped) in self.shown.items() if n == now}
+        return {key: (shaped, raw) for key, (n, shaped, raw) in self.shown.items() if n == now}
 
     def now(self) -> float:
         return self.tenant.clock.time()
@@ -62,9 +66,37 @@ class Records:
         self.resource_rules = checked(rule_table(self.rules), catalog.by_collection)
         #: (collection, reference field) -> its partial index (``_indexes``)
         self.indexes = index_names(catalog)
+        #: collection -> its default values that are lists or objects (copied per record;
+        #: a release adds attributes with None defaults only)
+        self._mutable: dict[str, tuple[str, ...]] = {}
+
+    def fresh(self, res: Resource) -> dict[str, Any]:
+        """A new record of ``res`` with its default values: a copy of the defaults, its lists
+        and objects copied too (most collections have none)."""
+        mutable = self._mutable.get(res.collection)
+        if mutable is None:
+            mutable = self._mutable[res.collection] = tuple(
+                k for k, v in res.stored.items() if isinstance(v, (list, dict))
+            )
+        rec = dict(res.stored)
+        for k in mutable:
+            rec[k] = orjson.loads(orjson.dumps(rec[k]))
+        return rec
 
     def rules_of(self, res: Resource) -> ResourceRules:
         return self.resource_rules.get(res.collection, NO_RULES)
+
+    def alone(self, res: Resource, item: Any) -> bool:
+        """True when creating ``item`` writes its record and event only, in one statement
+        (all or none on its own: no transaction needed)."""
+        rules = self.rules_of(res)
+        return (
+            res.events
+            and rules.event_first
+            and rules.after_create is None
+            and isinstance(item, dict)
+            and "external_reference" not in item
+        )
 
     # -- reads -----------------------------------------------------------------------
 
@@ -106,37 +138,52 @@ class Records:
         return now, iso_timestamp(now, self.tz)
 
     def next_id(self, ctx: Ctx, collection: str) -> str:
-        return str(next_id(ctx.tenant, collection))
+        return str(take_id(ctx.tenant, collection))
 
-    def _event(self, ctx: Ctx, change: Change, eid: str | None = None) -> None:
-        """Keep the subscribed event of a committed-with-the-transaction change (its id
-        ``eid`` when the caller reserved it)."""
+    def _event_of(
+        self, ctx: Ctx, res: Resource, change: Change, eid: str
+    ) -> tuple[dict[str, Any], str, bytes | None] | None:
+        """The subscribed event of ``change`` (its key for webhook lookups), its stored JSON,
+        and its current payload's JSON (written once, for the event and the answer)."""
+        presenter = Presenter(self.catalog, self.settings, ctx.tenant, [])
+        presenter.created = change.op == "create"
+        account = int(state_of(ctx.tenant).account_id or self.settings.account_id)
+        ev = build_event(self.catalog, presenter, ctx.tenant, change, eid, account, ctx.user_id)
+        if ev is None:
+            return None
+        ev["_key"] = change_key(change)
+        payload = ev["current_payload"]
+        if payload is None:
+            return ev, orjson.dumps(ev).decode(), None
+        raw = orjson.dumps(payload)
+        return ev, spliced(ev, ev, "current_payload", raw).decode(), raw
+
+    def _shown(
+        self, ctx: Ctx, res: Resource, change: Change, ev: dict[str, Any], raw: bytes | None
+    ) -> None:
+        """The answer to the write shows the event's shape unless a later write changes it."""
+        rules = self.rules_of(res)
+        if raw is not None and rules.after_create is rules.after_update is None:
+            key = (res.collection, change.id)
+            ctx.shown[key] = (ctx.conn.total_changes, ev["current_payload"], raw)
+
+    def _event(self, ctx: Ctx, change: Change) -> None:
+        """Keep the subscribed event of a committed-with-the-transaction change."""
         res = self.catalog.get(change.type)
         if res is None or not res.events:
             return
-        presenter = Presenter(self.catalog, self.settings, ctx.tenant, [])
-        if eid is None:
-            eid = self.next_id(ctx, "subscribed_events")
-        account = int(state_of(ctx.tenant).account_id or self.settings.account_id)
-        ev = build_event(self.catalog, presenter, ctx.tenant, change, eid, account, ctx.user_id)
-        if ev is not None:
-            ev["_key"] = change_key(change)
-            ctx.tenant.store.insert(
-                "subscribed_events", eid, ev, ev["created_at"], at=change.at, emit=False
+        made = self._event_of(ctx, res, change, self.next_id(ctx, "subscribed_events"))
+        if made is not None:
+            ev, text, raw = made
+            ctx.tenant.store.insert_with(
+                "subscribed_events", ev["id"], text, ev["created_at"], [], at=change.at, emit=False
             )
-            rules = self.rules_of(res)
-            if (
-                ev["current_payload"] is not None
-                and rules.after_create is rules.after_update is None
-            ):
-                # the answer to the write shows the same shape unless a later write changes it
-                key = (res.collection, change.id)
-                ctx.shown[key] = (ctx.conn.total_changes, ev["current_payload"])
+            self._shown(ctx, res, change, ev, raw)
 
     def create(self, ctx: Ctx, res: Resource, attrs: Any) -> dict[str, Any]:
         values, problems = coerce(res, "create", attrs, self.settings.reject_unknown_fields)
         ext = values.pop("external_reference", None)
-        rec = orjson.loads(orjson.dumps(res.stored))  # a deep copy, far cheaper than copy.deepcopy
+        rec = self.fresh(res)
         for name in res.required:
             if values.get(name) in (None, "", []) and not any(p[0] == name for p in problems):
                 problems.append((name, f"{_human(name)} can't be blank"))
@@ -154,30 +201,56 @@ class Records:
         self, ctx: Ctx, res: Resource, rec: dict[str, Any], ext: dict[str, Any] | None = None
     ) -> dict[str, Any]:
         now, iso = self.stamp(ctx)
-        eid = None
-        if res.events:  # the record's id and its event's in one statement
-            ids = next_ids(ctx.tenant, (res.collection, "subscribed_events"))
-            rec["id"], eid = str(ids[0]), str(ids[1])
-        else:
-            rec["id"] = self.next_id(ctx, res.collection)
+        tenant = ctx.tenant
+        rec["id"] = str(take_id(tenant, res.collection))
         if "created_at" in res.stored:
             rec["created_at"] = iso
             rec["_created"] = now
         if "updated_at" in res.stored:
             rec["updated_at"] = iso
             rec["_updated"] = now
-        self._event(
-            ctx,
-            ctx.tenant.store.insert(
-                res.collection, rec["id"], rec, iso, at=now, origin=ctx.user_id
-            ),
-            eid,
-        )
+        rules = self.rules_of(res)
+        if res.events and rules.event_first:
+            # the record and its event in one statement: the event is built first (its
+            # shape does not read the record's own row), then both rows are written at once
+            change = Change(
+                tenant.name,
+                res.collection,
+                rec["id"],
+                "create",
+                rec,
+                None,
+                rec.keys(),
+                now,
+                ctx.user_id,
+            )
+            try:
+                made = self._event_of(ctx, res, change, str(take_id(tenant, "subscribed_events")))
+                beside: list[tuple[str, str, dict[str, Any] | str, str]] = (
+                    []
+                    if made is None
+                    else [("subscribed_events", made[0]["id"], made[1], made[0]["created_at"])]
+                )
+                tenant.store.insert_with(
+                    res.collection, rec["id"], rec, iso, beside, at=now, origin=ctx.user_id
+                )
+            except BaseException:
+                forget_ids(tenant)  # nothing was written: the ids are read from the store again
+                raise
+            if made is not None:
+                self._shown(ctx, res, change, made[0], made[2])
+        else:
+            self._event(
+                ctx,
+                tenant.store.insert(
+                    res.collection, rec["id"], rec, iso, at=now, origin=ctx.user_id
+                ),
+            )
         if ext is not None:
             self.external_reference(
                 ctx, {**ext, "subject_type": res.subject_type, "subject_id": rec["id"]}
             )
-        after = self.rules_of(res).after_create
+        after = rules.after_create
         if after is not None:
             after(ctx, rec)
         return rec
@@ -293,7 +366,7 @@ class Records:
         if existing:
             old = existing[0]
             return self.save(ctx, res, old, {**old, **fields})
-        rec = orjson.loads(orjson.dumps(res.stored))  # a deep copy, far cheaper than copy.deepcopy
+        rec = self.fresh(res)
         rec.update(fields)
         return self.insert(ctx, res, rec)
 
@@ -302,52 +375,3 @@ def _human(name: str) -> str:
     from ._coerce import human
 
     return human(name)
-
-
-#: where a tenant's ids start: Kantata numbers records in tables shared by every account,
-#: so two accounts never hold the same id; the default tenant starts at 0, another tenant
-#: at its account id times this (10 million ids per collection and tenant)
-ID_BLOCK = 10_000_000
-ID_BASE_KEY = "kantata.id_base"
-
-
-#: the next id in one statement: the meta row counts up (its JSON text is a plain number)
-_NEXT_ID = (
-    "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET"
-    " value = CAST(value AS INTEGER) + 1 RETURNING value"
-)
-
-
-def next_id(tenant: Tenant, collection: str) -> int:
-    """Kantata ids per collection, kept in the tenant's meta table (transactional, snapshotted)."""
-    first = str(state_of(tenant).id_base + 1)
-    row = tenant.store.conn.execute(_NEXT_ID, (f"kantata.seq.{collection}", first)).fetchone()
-    return int(row[0])
-
-
-def _next_ids_sql(n: int) -> str:
-    rows = ", ".join(["(?, ?)"] * n)
-    return (
-        f"INSERT INTO meta(key, value) VALUES {rows} ON CONFLICT(key) DO UPDATE SET"
-        " value = CAST(value AS INTEGER) + 1 RETURNING key, value"
-    )
-
-
-_NEXT_TWO_IDS = _next_ids_sql(2)
-
-
-def next_ids(tenant: Tenant, collections: tuple[str, str]) -> tuple[int, int]:
-    """The next ids of two collections in one statement (as two ``next_id`` calls would)."""
-    first = str(state_of(tenant).id_base + 1)
-    keys = [f"kantata.seq.{c}" for c in collections]
-    got = dict(
-        tenant.store.conn.execute(_NEXT_TWO_IDS, (keys[0], first, keys[1], first)).fetchall()
-    )
-    return int(got[keys[0]]), int(got[keys[1]])
-
-
-def bump_ids(tenant: Tenant, collection: str, top: int) -> None:
-    """Make ids allocated later stay above ``top`` (after loading records with ids)."""
-    key = f"kantata.seq.{collection}"
-    if int(tenant.store.meta_get(key) or state_of(tenant).id_base) < top:
-        tenant.store.meta_set(key, top)

@@ -39,17 +39,20 @@ class Presenter:
         tenant: Tenant,
         includes: list[str],
         optional_fields: set[str] | None = None,
-        shown: dict[tuple[str, str], dict[str, Any]] | None = None,
+        shown: dict[tuple[str, str], tuple[dict[str, Any], bytes]] | None = None,
     ) -> None:
         self.catalog = catalog
         self.settings = settings
         self.tenant = tenant
         self.includes = includes
         self.optional_fields = optional_fields or set()
-        #: records shaped already in this request (by their change event), still current
+        #: records shaped already in this request (by their change event), still current,
+        #: and their JSON
         self.shown = shown or {}
         #: per workspace, its story tree and time roll-ups (built once per request)
         self._trees: dict[str, _StoryTree] = {}
+        #: the records shaped were just created (their roll-ups are most likely empty)
+        self.created = False
 
     # -- one record ------------------------------------------------------------------
 
@@ -75,16 +78,15 @@ class Presenter:
         if not included and not self.optional_fields and self.shown:
             hit = self.shown.get((res.collection, rec["id"]))
             if hit is not None:
-                return hit
+                return hit[0]
         included = included or set()
         out = {k: v for k, v in rec.items() if k[:1] != "_"}
-        for name, assoc in res.assocs.items():
-            if not assoc.collection or assoc.reverse or assoc.through or assoc.polymorphic:
-                continue  # computed associations appear only when included
-            if name in included:
-                continue
-            if assoc.many or not self.settings.foreign_keys_without_include:
-                out.pop(assoc.fk, None)
+        # computed associations appear only when included; those held on the record too
+        # unless foreign keys show without includes (to-one associations only)
+        keep_fks = self.settings.foreign_keys_without_include
+        for name, fk, many in self.catalog.plain_fks(res):
+            if (many or not keep_fks) and name not in included:
+                out.pop(fk, None)
         self._computed(res, rec, out)
         out["id"] = rec["id"]
         return out
@@ -167,7 +169,7 @@ class Presenter:
         return {}
 
     def _workspace(self, rec: dict[str, Any], out: dict[str, Any], cur: str) -> None:
-        b = workspace_budget(self.tenant.store.conn, rec)
+        b = workspace_budget(self.tenant.store.conn, rec, self.created)
         price = rec.get("price_in_cents")
         out["price"] = money_string(price, cur) if price is not None else None
         out["budget_used_in_cents"] = b.used_in_cents

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING, Any
 
 from simulators.engine import (
@@ -15,10 +16,12 @@ from simulators.engine import (
 )
 
 from ._errors import bad_request, not_found, query_too_slow, validation_error
+from ._ids import writing
 from ._model import Resource
 from ._query import ListQuery
 from ._records import Ctx
 from ._render import Presenter, parse_includes, parse_optional_fields
+from ._spliced import spliced
 from ._wire import JSON_CT, json_response, request_body
 
 if TYPE_CHECKING:
@@ -67,9 +70,21 @@ class Handlers:
     ) -> Response:
         """The envelope of ``records``; ``ctx`` of a write lends the shapes its events made."""
         assert req.tenant is not None
+        if ctx is not None and len(records) == 1 and not req.query_string:
+            answer = _as_shown(ctx, res, records[0]["id"])
+            if answer is not None:
+                return answer
         p = self.presenter(req, req.tenant, ctx)
         n = len(records)
-        return json_response(p.envelope(res, records, n, 1, max(n, 1)))
+        body = p.envelope(res, records, n, 1, max(n, 1))
+        if n == 1 and p.shown:
+            # a record shown as its event showed it: its JSON was written with the event
+            rid = records[0]["id"]
+            hit = p.shown.get((res.collection, rid))
+            shown = body[res.collection]
+            if hit is not None and shown.get(rid) is hit[0]:
+                return Response(200, spliced(body, shown, rid, hit[1]), [("content-type", JSON_CT)])
+        return json_response(body)
 
     # -- generic endpoints -----------------------------------------------------------
 
@@ -135,7 +150,14 @@ class Handlers:
         else:
             raise bad_request(f"param is missing or the value is empty: {res.singular}")
         created: list[dict[str, Any]] = []
-        with ctx.tenant.store.transaction():
+        if len(items) == 1 and self.records.alone(res, items[0]):
+            try:
+                created.append(self.records.create(ctx, res, items[0]))
+            except BaseException:
+                _rolled_back(ctx.tenant)
+                raise
+            return self.respond(req, res, created, ctx)
+        with writing(ctx.tenant):
             for item in items:
                 try:
                     created.append(self.records.create(ctx, res, item))
@@ -159,14 +181,14 @@ class Handlers:
         self.records.require(ctx, res.collection, rid)
         if res.singular not in body:
             raise bad_request(f"param is missing or the value is empty: {res.singular}")
-        with ctx.tenant.store.transaction():
+        with writing(ctx.tenant):
             rec = self.records.update(ctx, res, rid, body[res.singular])
         return self.respond(req, res, [rec], ctx)
 
     def delete(self, req: Request, res: Resource) -> Response:
         ctx = self.ctx(req)
         rid = self._id(req)
-        with ctx.tenant.store.transaction():
+        with writing(ctx.tenant):
             self.records.delete(ctx, res, rid)
         return Response.empty(204)
 
@@ -195,7 +217,7 @@ class Handlers:
             )
         if any(not x.isdigit() for x in ids):
             raise not_found()
-        with ctx.tenant.store.transaction():
+        with writing(ctx.tenant):
             for rid in ids:
                 self.records.delete(ctx, res, str(int(rid)))
         return Response.empty(204)
@@ -210,7 +232,7 @@ class Handlers:
         body = request_body(req)
         if "external_reference" not in body:
             raise bad_request("param is missing or the value is empty: external_reference")
-        with ctx.tenant.store.transaction():
+        with writing(ctx.tenant):
             rec = self.records.external_reference(ctx, body["external_reference"])
         return self.respond(req, self.catalog.by_collection["external_references"], [rec])
 
@@ -229,7 +251,7 @@ class Handlers:
         if description is not None and not isinstance(description, str):
             raise validation_error([("description", "Description is invalid")])
         out = []
-        with ctx.tenant.store.transaction():
+        with writing(ctx.tenant):
             for item in items:
                 sid = str(item).strip()
                 sub = self.records.get(ctx, "timesheet_submissions", sid) if sid.isdigit() else None
@@ -252,3 +274,31 @@ class Handlers:
             for op in ("created", "updated", "deleted")
         )
         return json_response({"subscribed_event_types": types})
+
+
+def _as_shown(ctx: Ctx, res: Resource, rid: str) -> Response | None:
+    """The answer to a write of one record asked without includes or optional fields, when the
+    record is shown as its event showed it: the envelope ``Presenter.envelope`` makes of it,
+    around the JSON written with the event. None otherwise."""
+    hit = ctx.shown.get((res.collection, rid))
+    if hit is None or hit[0] != ctx.conn.total_changes:
+        return None
+    shown: dict[str, Any] = {rid: hit[1]}
+    body = {
+        "count": 1,
+        "results": [{"key": res.collection, "id": rid}],
+        res.collection: shown,
+        "meta": {"count": 1, "page_count": 1, "page_number": 1, "page_size": 1},
+    }
+    return Response(200, spliced(body, shown, rid, hit[2]), [("content-type", JSON_CT)])
+
+
+class _Refused(Exception):
+    """Ends the empty transaction of ``_rolled_back``."""
+
+
+def _rolled_back(tenant: Tenant) -> None:
+    """A create refused outside a transaction leaves the store as a rolled-back one did (its
+    cached sequence blocks dropped, so the next change events' replay ids are as before)."""
+    with contextlib.suppress(_Refused), tenant.store.transaction():
+        raise _Refused

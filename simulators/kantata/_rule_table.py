@@ -32,6 +32,10 @@ class ResourceRules:
     after_create: Callable[[Ctx, Rec], None] | None = None
     #: (ctx, old, new) once saved
     after_update: Callable[[Ctx, Rec, Rec], None] | None = None
+    #: a create writes nothing but its record and its event, and the event's shape does not
+    #: read the record's own row: the event is built first and both rows are one statement,
+    #: so a create of one record needs no transaction (``Records.alone``)
+    event_first: bool = False
 
 
 NO_RULES = ResourceRules()
@@ -62,21 +66,31 @@ def on_update(
 def rule_table(r: Rules) -> dict[str, ResourceRules]:
     """The collection -> hooks table of the catalogue."""
     return {
-        "workspaces": ResourceRules(create=r.create_workspaces, update=r.update_workspaces),
+        "workspaces": ResourceRules(
+            create=r.create_workspaces, update=r.update_workspaces, event_first=True
+        ),
         "stories": ResourceRules(create=r.create_stories, update=on_update(r.check_story)),
         "workspace_resources": ResourceRules(
-            create=r.create_workspace_resources, update=r.update_workspace_resources
+            create=r.create_workspace_resources,
+            update=r.update_workspace_resources,
+            event_first=True,
         ),
         "assignments": ResourceRules(
-            create=on_create(r.check_assignment), update=on_update(r.check_assignment)
+            create=on_create(r.check_assignment),
+            update=on_update(r.check_assignment),
+            event_first=True,
         ),
         "time_entries": ResourceRules(
             create=r.create_time_entries,
             update=r.update_time_entries,
             delete=r.delete_time_entries,
+            event_first=True,
         ),
         "expenses": ResourceRules(
-            create=r.create_expenses, update=r.update_expenses, delete=r.delete_expenses
+            create=r.create_expenses,
+            update=r.update_expenses,
+            delete=r.delete_expenses,
+            event_first=True,
         ),
         "rate_card_set_versions": ResourceRules(create=r.create_rate_card_set_versions),
         "rate_cards": ResourceRules(

@@ -6,7 +6,7 @@ import zlib
 
 from simulators.engine import Tenant, TenantRegistry
 
-from ._records import ID_BASE_KEY, ID_BLOCK, bump_ids
+from ._ids import ID_BASE_KEY, ID_BLOCK, bump
 from ._settings import KantataSettings
 from ._state import state_of
 from ._wire import iso_timestamp, tz_from_offset
@@ -55,4 +55,4 @@ def seed_tenant(tenant: Tenant, settings: KantataSettings, tenants: TenantRegist
             "_updated": now,
         }
         store.insert("users", uid, user, iso, emit=False)
-        bump_ids(tenant, "users", int(uid))
+        bump(tenant, "users", int(uid))

@@ -5,7 +5,7 @@ What must outlive a reset (the tenant's token) is written to store meta on purpo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from simulators.engine import Tenant, TokenBucket
@@ -25,6 +25,8 @@ class KantataState:
     bucket: TokenBucket | None = None
     #: the per-endpoint limits, created on first use
     endpoint_buckets: EndpointBuckets | None = None
+    #: collection -> the last id handed out, read from the store on first use (``_ids``)
+    ids: dict[str, int] = field(default_factory=dict)
 
 
 def state_of(tenant: Tenant) -> KantataState:
