@@ -86,17 +86,20 @@ class BusinessProcesses:
     def _write(
         self, tenant: Tenant, rec: dict[str, Any], e: dict[str, Any], new: bool = False
     ) -> None:
-        """Keep event ``e`` and write the worker once (inserted when ``new``), in one
-        transaction: the worker's write is the change its notification follows."""
+        """Keep event ``e`` and write the worker once (inserted when ``new``, else re-stamped:
+        its stored JSON does not change), all or nothing: the worker's write is the change its
+        notification follows."""
         now, stamp, store = tenant.clock.time(), e["completedOn"], tenant.store
+        key, stored = history.stored(rec["id"], e)
+        origin = "bp:" + key
+        if not new:
+            store.insert_restamping(
+                history.EVENT, key, stored, stamp, (WORKER, rec["id"], rec), at=now, origin=origin
+            )
+            return
         with store.transaction():
-            origin = "bp:" + history.add(store, rec["id"], e)
-            if new:
-                store.insert(WORKER, rec["id"], rec, stamp, at=now, origin=origin)
-            else:
-                store.update(
-                    WORKER, rec["id"], rec, rec, stamp, changed_fields=[], at=now, origin=origin
-                )
+            store.insert(history.EVENT, key, stored, stamp, emit=False)
+            store.insert(WORKER, rec["id"], rec, stamp, at=now, origin=origin)
 
     def _employment(
         self, tenant: Tenant, rec: dict[str, Any], employment: list[dict[str, Any]] | None
