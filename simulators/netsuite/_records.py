@@ -56,6 +56,9 @@ def stamp(tenant: Tenant) -> tuple[str, str]:
     """(lastModifiedDate, store modstamp) from the tenant clock."""
     now = tenant.clock.time()
     modstamp = datetime.fromtimestamp(now, UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    # the whole second is the modstamp's, unless its microseconds rounded up into the next
+    if 0.0 <= now - int(now) < 0.999999:
+        return modstamp[:19] + "Z", modstamp
     return ns_datetime(now), modstamp
 
 
@@ -251,14 +254,12 @@ class RecordService:
     @staticmethod
     def fill_defaults(rt: RecordType, data: dict[str, Any]) -> None:
         """Checkboxes are never empty: unset booleans are false."""
-        for f in rt.fields.values():
-            if f.kind == "boolean" and data.get(f.name) is None:
-                data[f.name] = False
+        for name in rt.plan().booleans:
+            if data.get(name) is None:
+                data[name] = False
 
     def check_required(self, rt: RecordType, data: dict[str, Any]) -> None:
-        missing = [
-            f.name for f in rt.fields.values() if f.required and data.get(f.name) in (None, "")
-        ]
+        missing = [name for name in rt.plan().required if data.get(name) in (None, "")]
         for sl in rt.sublists.values():
             for line in data.get(sl.name) or []:
                 missing += [
@@ -301,7 +302,7 @@ class RecordService:
             rid = self.new_id(tenant, rt)
             data["id"] = rid
             now, modstamp = self.stamp(tenant)
-            if rt.created_field in {f.name for f in rt.fields.values()}:
+            if rt.plan().has_created:
                 data[rt.created_field] = now
             data["lastModifiedDate"] = now
             if self.rules is not None:
