@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from simulators.engine import HttpError, Tenant
+from simulators.engine import HttpError, Tenant, UtcStamps
 
 from ._errors import invalid_content, invalid_id, nonexistent_id, user_error
 from ._schema import FieldDef, RecordType, SublistDef, build_types
@@ -68,6 +68,7 @@ class RecordService:
         self.types = build_types()
         #: the business rules every write runs (None: records only, no rules)
         self.rules = rules
+        self.stamps = UtcStamps()
 
     # -- types and ids ---------------------------------------------------------------
 
@@ -277,7 +278,11 @@ class RecordService:
     # -- writes ----------------------------------------------------------------------
 
     def stamp(self, tenant: Tenant) -> tuple[str, str]:
-        """(lastModifiedDate, store modstamp) from the tenant clock."""
+        """(lastModifiedDate, store modstamp) from the tenant clock, as ``stamp`` gives them."""
+        now = tenant.clock.time()
+        second, us = self.stamps.parts(now)
+        if 0.0 <= now - int(now) < 0.999999:
+            return second + "Z", f"{second}.{us:06d}Z"
         return stamp(tenant)
 
     def create(
