@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from simulators.engine import HttpError, Tenant, UtcStamps
+from simulators.engine import HttpError, RecordStore, Tenant, UtcStamps
 
 from ._errors import invalid_content, invalid_id, nonexistent_id, user_error
 from ._schema import FieldDef, RecordType, SublistDef, build_types
@@ -50,6 +50,28 @@ def not_found(record_id: str) -> HttpError:
 
 #: business rules: (tenant, type, data, previous, ctx), run inside each write's transaction
 Rules = Callable[[Tenant, RecordType, dict[str, Any], dict[str, Any] | None, "WriteContext"], None]
+
+
+#: the store read cache's slot for the last row ``live_row`` read
+_LAST_ROW = "netsuite:last-row"
+
+
+def live_row(store: RecordStore, type_: str, id_: str) -> str | None:
+    """The JSON of a live record, or None.
+
+    The last row read stays in the store's read cache for as long as the store is unchanged
+    (``total_changes``; a rollback clears the cache), so a write's reference check and its
+    rules read the record they share (a customer's subsidiary) once.
+    """
+    key = (type_, id_, store.conn.total_changes)
+    hit: str | None = store.read_cache.get(_LAST_ROW, "", key)
+    if hit is not None:
+        return hit
+    row = store.get_raw(type_, id_)
+    if row is None or row[1]:
+        return None
+    store.read_cache.put(_LAST_ROW, "", key, row[0])
+    return row[0]
 
 
 def stamp(tenant: Tenant) -> tuple[str, str]:
@@ -99,7 +121,7 @@ class RecordService:
                 extra={"o:urlPath": raw},
             )
         rid = str(int(raw))
-        if tenant.store.is_deleted(rt.name, rid) is False:
+        if live_row(tenant.store, rt.name, rid) is not None:
             return rid
         if must_exist:
             raise not_found(raw)
