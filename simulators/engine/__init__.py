@@ -23,6 +23,7 @@ from ._readers import QueryBudget, QueryTimeout, run_read
 from ._server import ServerOptions, SimulatorServer, advertised_host, bind_socket, quiet_uvicorn
 from ._services import Dispatch, EngineServices, Limiter, Publish
 from ._settings_map import settings_from_mapping
+from ._stamps import UtcStamps
 from ._store import Change, RecordStore, index_name, json_path, type_literal
 from ._tenants import DEFAULT_TENANT, Tenant, TenantRegistry
 from ._tls import LOOPBACK_NAMES, WILDCARD_HOSTS, TlsFiles, make_tls_files
@@ -79,6 +80,7 @@ __all__ = [
     "Token",
     "TokenBucket",
     "TokenStore",
+    "UtcStamps",
     "admin_json",
     "advertised_host",
     "bind_socket",

@@ -719,3 +719,42 @@ class RecordStore:
         if emit:
             self._emit(change)
         return change
+
+    # -- a record kept beside a re-stamp of another --------------------------------------
+
+    def insert_restamping(
+        self,
+        type_: str,
+        id_: str,
+        data: dict[str, Any],
+        modstamp: str,
+        stamped: tuple[str, str, dict[str, Any]],
+        *,
+        at: float = 0.0,
+        origin: str = "",
+    ) -> Change:
+        """Insert a record (no change event of its own) and move another's modstamp to
+        ``modstamp`` without rewriting its JSON; ``stamped`` is (type, id, data as stored), and
+        the change announced is its update with no changed fields (a Workday process: the
+        event kept, the worker it changed).
+
+        An in-memory store outside a transaction needs none for the two statements: the
+        insert is the only one that can fail (a duplicate key), before anything is written,
+        and re-stamping a row cannot. A file store runs both in one transaction, so a crash
+        between them keeps neither.
+        """
+        if self.path is not None and not self.conn.in_transaction:
+            with self.transaction():
+                return self.insert_restamping(
+                    type_, id_, data, modstamp, stamped, at=at, origin=origin
+                )
+        self.insert(type_, id_, data, modstamp, emit=False)
+        s_type, s_id, s_data = stamped
+        self.conn.execute(
+            self._sql("UPDATE records SET modstamp = ? WHERE type = {t} AND id = ?", s_type),
+            (modstamp, s_id),
+        )
+        self.read_cache.drop(s_type, s_id)
+        change = Change(self.tenant, s_type, s_id, "update", s_data, s_data, [], at, origin)
+        self._emit(change)
+        return change

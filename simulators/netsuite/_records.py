@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from simulators.engine import HttpError, Tenant
+from simulators.engine import HttpError, RecordStore, Tenant, UtcStamps
 
 from ._errors import invalid_content, invalid_id, nonexistent_id, user_error
 from ._schema import FieldDef, RecordType, SublistDef, build_types
@@ -52,10 +52,35 @@ def not_found(record_id: str) -> HttpError:
 Rules = Callable[[Tenant, RecordType, dict[str, Any], dict[str, Any] | None, "WriteContext"], None]
 
 
+#: the store read cache's slot for the last row ``live_row`` read
+_LAST_ROW = "netsuite:last-row"
+
+
+def live_row(store: RecordStore, type_: str, id_: str) -> str | None:
+    """The JSON of a live record, or None.
+
+    The last row read stays in the store's read cache for as long as the store is unchanged
+    (``total_changes``; a rollback clears the cache), so a write's reference check and its
+    rules read the record they share (a customer's subsidiary) once.
+    """
+    key = (type_, id_, store.conn.total_changes)
+    hit: str | None = store.read_cache.get(_LAST_ROW, "", key)
+    if hit is not None:
+        return hit
+    row = store.get_raw(type_, id_)
+    if row is None or row[1]:
+        return None
+    store.read_cache.put(_LAST_ROW, "", key, row[0])
+    return row[0]
+
+
 def stamp(tenant: Tenant) -> tuple[str, str]:
     """(lastModifiedDate, store modstamp) from the tenant clock."""
     now = tenant.clock.time()
     modstamp = datetime.fromtimestamp(now, UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    # the whole second is the modstamp's, unless its microseconds rounded up into the next
+    if 0.0 <= now - int(now) < 0.999999:
+        return modstamp[:19] + "Z", modstamp
     return ns_datetime(now), modstamp
 
 
@@ -65,6 +90,7 @@ class RecordService:
         self.types = build_types()
         #: the business rules every write runs (None: records only, no rules)
         self.rules = rules
+        self.stamps = UtcStamps()
 
     # -- types and ids ---------------------------------------------------------------
 
@@ -95,7 +121,7 @@ class RecordService:
                 extra={"o:urlPath": raw},
             )
         rid = str(int(raw))
-        if tenant.store.is_deleted(rt.name, rid) is False:
+        if live_row(tenant.store, rt.name, rid) is not None:
             return rid
         if must_exist:
             raise not_found(raw)
@@ -251,14 +277,12 @@ class RecordService:
     @staticmethod
     def fill_defaults(rt: RecordType, data: dict[str, Any]) -> None:
         """Checkboxes are never empty: unset booleans are false."""
-        for f in rt.fields.values():
-            if f.kind == "boolean" and data.get(f.name) is None:
-                data[f.name] = False
+        for name in rt.plan().booleans:
+            if data.get(name) is None:
+                data[name] = False
 
     def check_required(self, rt: RecordType, data: dict[str, Any]) -> None:
-        missing = [
-            f.name for f in rt.fields.values() if f.required and data.get(f.name) in (None, "")
-        ]
+        missing = [name for name in rt.plan().required if data.get(name) in (None, "")]
         for sl in rt.sublists.values():
             for line in data.get(sl.name) or []:
                 missing += [
@@ -276,7 +300,11 @@ class RecordService:
     # -- writes ----------------------------------------------------------------------
 
     def stamp(self, tenant: Tenant) -> tuple[str, str]:
-        """(lastModifiedDate, store modstamp) from the tenant clock."""
+        """(lastModifiedDate, store modstamp) from the tenant clock, as ``stamp`` gives them."""
+        now = tenant.clock.time()
+        second, us = self.stamps.parts(now)
+        if 0.0 <= now - int(now) < 0.999999:
+            return second + "Z", f"{second}.{us:06d}Z"
         return stamp(tenant)
 
     def create(
@@ -301,7 +329,7 @@ class RecordService:
             rid = self.new_id(tenant, rt)
             data["id"] = rid
             now, modstamp = self.stamp(tenant)
-            if rt.created_field in {f.name for f in rt.fields.values()}:
+            if rt.plan().has_created:
                 data[rt.created_field] = now
             data["lastModifiedDate"] = now
             if self.rules is not None:

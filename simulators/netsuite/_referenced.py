@@ -59,8 +59,8 @@ def add_reference_fields(types: dict[str, RecordType]) -> None:
             key = prop["name"].lower()
             have = rt.fields.get(key)
             if have is not None:
-                rt.fields[key] = _aligned(name, have, prop)
+                rt.set_field(key, _aligned(name, have, prop))
                 continue
             f = kind_of(prop, served)
             if f is not None:
-                rt.fields[key] = f
+                rt.set_field(key, f)

@@ -32,6 +32,6 @@ def serve_added_fields(
         rt = types.get(rec_name.lower())
         if rt is None or rt.field(name) is not None:
             continue
-        rt.fields[name.lower()] = FieldDef(name, _kind(spec))
+        rt.set_field(name.lower(), FieldDef(name, _kind(spec)))
         added.append(f"{rt.name}.{name}")
     return added

@@ -11,12 +11,14 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+import orjson
+
 from simulators.engine import HttpError, Tenant
 
 from ._credits import CreditRules
 from ._errors import invalid_content, user_error
 from ._payments import PaymentRules, invoice_status
-from ._records import stamp
+from ._records import live_row, stamp
 from ._schema import RecordType
 from ._state import state_of
 from ._values import money
@@ -92,7 +94,8 @@ class BusinessRules:
     # -- helpers ---------------------------------------------------------------------
 
     def get(self, tenant: Tenant, type_: str, rid: Any) -> dict[str, Any] | None:
-        return tenant.store.get(type_, str(rid)) if rid is not None else None
+        raw = live_row(tenant.store, type_, str(rid)) if rid is not None else None
+        return orjson.loads(raw) if raw is not None else None
 
     def today(self, tenant: Tenant) -> str:
         return datetime.fromtimestamp(tenant.clock.time(), UTC).strftime("%Y-%m-%d")

@@ -36,6 +36,18 @@ class SublistDef:
     fields: dict[str, FieldDef]  # lower-case name -> field
 
 
+@dataclass(slots=True, frozen=True)
+class WritePlan:
+    """What every write of a type checks, from its fields (``RecordType.plan``)."""
+
+    #: checkbox fields, in field order (never left empty)
+    booleans: tuple[str, ...]
+    #: required fields, in field order
+    required: tuple[str, ...]
+    #: whether the type has its ``created_field``
+    has_created: bool
+
+
 @dataclass(slots=True)
 class RecordType:
     name: str
@@ -51,9 +63,27 @@ class RecordType:
     #: SuiteQL transaction.type of this record (transactions only)
     tran_type: str = ""
     tran_prefix: str = ""
+    #: built from ``fields`` on first use; ``set_field`` drops it
+    _plan: WritePlan | None = field(default=None, repr=False, compare=False)
 
     def field(self, name: str) -> FieldDef | None:
         return self.fields.get(name.lower())
+
+    def set_field(self, key: str, f: FieldDef) -> None:
+        """Add or replace a field (a release's or the referenced schema's); key: lower-case."""
+        self.fields[key] = f
+        self._plan = None
+
+    def plan(self) -> WritePlan:
+        """The type's write plan, built once rather than from every field on every write."""
+        if self._plan is None:
+            fs = self.fields.values()
+            self._plan = WritePlan(
+                tuple(f.name for f in fs if f.kind == "boolean"),
+                tuple(f.name for f in fs if f.required),
+                any(f.name == self.created_field for f in fs),
+            )
+        return self._plan
 
     def sublist(self, name: str) -> SublistDef | None:
         return self.sublists.get(name.lower())

@@ -98,11 +98,9 @@ def all_events(store: RecordStore) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
-def add(store: RecordStore, worker: str, e: dict[str, Any]) -> str:
-    """Keep event ``e`` of ``worker`` (no change event: the worker's write announces it)."""
-    key = event_key(worker, e)
-    store.insert(EVENT, key, {**e, "worker": worker}, e["completedOn"], emit=False)
-    return key
+def stored(worker: str, e: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The record id and stored form of event ``e`` of ``worker``."""
+    return event_key(worker, e), {**e, "worker": worker}
 
 
 def rows(worker: str, timeline: list[dict[str, Any]]) -> list[tuple[str, str, dict[str, Any]]]:

@@ -12,13 +12,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from simulators.engine import Tenant
+from simulators.engine import Tenant, UtcStamps
 
 from . import _history as history
 from ._ids import new_wid
 from ._model import HIRE, TERMINATION, WORKER, Directory
 from ._rules import BusinessRules, text
-from ._wire import wd_datetime
 
 
 class BusinessProcesses:
@@ -26,6 +25,7 @@ class BusinessProcesses:
 
     def __init__(self, rules: BusinessRules) -> None:
         self.rules = rules
+        self.stamps = UtcStamps()
 
     def entry(
         self,
@@ -40,12 +40,17 @@ class BusinessProcesses:
             "effective": effective,
             "type": bp_type,
             "eventId": new_wid(tenant, "event"),
-            "completedOn": wd_datetime(tenant.clock.time()),
+            "completedOn": self.completed_on(tenant.clock.time()),
             "changes": changes,
         }
         if reason:
             e["reason"] = reason
         return e
+
+    def completed_on(self, ts: float) -> str:
+        """``wd_datetime(ts)``, the second's text formatted once per second."""
+        second, us = self.stamps.parts(ts)
+        return f"{second}.{us // 1000:03d}Z"
 
     def new_worker(self, tenant: Tenant, d: Directory, body: dict[str, Any]) -> dict[str, Any]:
         """A worker record without history, from person fields; validates identity fields."""
@@ -86,17 +91,20 @@ class BusinessProcesses:
     def _write(
         self, tenant: Tenant, rec: dict[str, Any], e: dict[str, Any], new: bool = False
     ) -> None:
-        """Keep event ``e`` and write the worker once (inserted when ``new``), in one
-        transaction: the worker's write is the change its notification follows."""
+        """Keep event ``e`` and write the worker once (inserted when ``new``, else re-stamped:
+        its stored JSON does not change), all or nothing: the worker's write is the change its
+        notification follows."""
         now, stamp, store = tenant.clock.time(), e["completedOn"], tenant.store
+        key, stored = history.stored(rec["id"], e)
+        origin = "bp:" + key
+        if not new:
+            store.insert_restamping(
+                history.EVENT, key, stored, stamp, (WORKER, rec["id"], rec), at=now, origin=origin
+            )
+            return
         with store.transaction():
-            origin = "bp:" + history.add(store, rec["id"], e)
-            if new:
-                store.insert(WORKER, rec["id"], rec, stamp, at=now, origin=origin)
-            else:
-                store.update(
-                    WORKER, rec["id"], rec, rec, stamp, changed_fields=[], at=now, origin=origin
-                )
+            store.insert(history.EVENT, key, stored, stamp, emit=False)
+            store.insert(WORKER, rec["id"], rec, stamp, at=now, origin=origin)
 
     def _employment(
         self, tenant: Tenant, rec: dict[str, Any], employment: list[dict[str, Any]] | None

@@ -1,0 +1,88 @@
+"""The create path's shortcuts change nothing a client sees: a type's write plan follows every
+field it gains, a write's stamps read the clock once, the last row read never outlives a
+write, and lookup indexes hold only rows with a value."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulators.engine import RecordStore
+from simulators.netsuite import create_simulator
+from simulators.netsuite._records import RecordService, live_row, stamp
+from simulators.netsuite._schema import FieldDef, build_types
+from simulators.netsuite._settings import NetSuiteSettings
+
+
+def test_a_field_added_after_the_plan_was_built_is_in_the_next_write() -> None:
+    rt = build_types()["customer"]
+    before = rt.plan()
+    assert "isInactive" in before.booleans and before.has_created
+    rt.set_field("custentity_vip", FieldDef("custentity_vip", "boolean"))
+    rt.set_field("custentity_code", FieldDef("custentity_code", required=True))
+    data: dict[str, object] = {}
+    RecordService.fill_defaults(rt, data)
+    assert data["custentity_vip"] is False and data["isInactive"] is False
+    assert rt.plan().required[-1] == "custentity_code"
+    assert rt.plan().booleans == (*before.booleans, "custentity_vip")
+
+
+class _Clock:
+    def __init__(self, ts: float) -> None:
+        self.ts = ts
+
+    def time(self) -> float:
+        return self.ts
+
+
+class _Tenant:
+    def __init__(self, ts: float) -> None:
+        self.clock = _Clock(ts)
+
+
+def test_a_write_stamps_as_the_clock_reading_formatted_whole() -> None:
+    records = RecordService(NetSuiteSettings())
+    for ts in (1_765_000_000.0, 1_765_000_000.25, 1_765_000_000.9999996, 1_765_000_001.5):
+        assert records.stamp(_Tenant(ts)) == stamp(_Tenant(ts))  # type: ignore[arg-type]
+    assert records.stamp(_Tenant(1_765_000_000.9999996)) == (  # type: ignore[arg-type]
+        "2025-12-06T05:46:40Z",
+        "2025-12-06T05:46:41.000000Z",
+    )
+
+
+def test_the_last_row_read_never_outlives_a_write_or_a_rollback() -> None:
+    store = RecordStore("t")
+    store.insert("subsidiary", "1", {"id": "1", "currency": "1"}, "m")
+    assert live_row(store, "subsidiary", "1") == '{"id":"1","currency":"1"}'
+    store.update("subsidiary", "1", {"id": "1", "currency": "2"}, {}, "m", changed_fields=[])
+    assert live_row(store, "subsidiary", "1") == '{"id":"1","currency":"2"}'
+    with pytest.raises(RuntimeError), store.transaction():
+        store.insert("subsidiary", "2", {"id": "2"}, "m")
+        assert live_row(store, "subsidiary", "2") == '{"id":"2"}'
+        raise RuntimeError("roll back")
+    assert live_row(store, "subsidiary", "2") is None
+    store.delete("subsidiary", "1", {"id": "1"}, "m")
+    assert live_row(store, "subsidiary", "1") is None
+
+
+def test_lookup_indexes_hold_only_rows_with_a_value() -> None:
+    sim = create_simulator()
+    store = sim.tenants.get_or_create("default").store
+    store.insert("customer", "900", {"id": "900", "companyName": "A"}, "m")
+    store.insert("job", "901", {"id": "901", "parent": "900"}, "m")
+    count = "SELECT count(*) FROM records INDEXED BY ix_parent WHERE type = ? AND {} = ?"
+    sql = count.format("json_extract(data, '$.parent')")
+    assert store.conn.execute(sql, ("job", "900")).fetchone()[0] == 1
+    entries = store.conn.execute(
+        "SELECT count(*) FROM records INDEXED BY ix_parent"
+        " WHERE json_extract(data, '$.parent') IS NOT NULL"
+    ).fetchone()[0]
+    with_parent = store.conn.execute(
+        "SELECT count(*) FROM records WHERE json_extract(data, '$.parent') IS NOT NULL"
+    ).fetchone()[0]
+    assert entries == with_parent
+    plan = store.conn.execute(
+        "EXPLAIN QUERY PLAN SELECT id FROM records WHERE type = 'job' AND deleted = 0"
+        " AND json_extract(data, '$.parent') = ?",
+        ("900",),
+    ).fetchall()
+    assert "ix_parent" in plan[0][3]
