@@ -50,7 +50,16 @@ from _common import (
     start_yardstick,
     write_result,
 )
-from bench_simulators import VENDORS, Plan, Series, machine_info, measure, start
+from bench_simulators import (
+    VENDORS,
+    Plan,
+    Series,
+    Yardstick,
+    machine_info,
+    measure,
+    start,
+    yardstick_plan,
+)
 
 SERVERS = ("native", "granian", "yardstick")
 OPS = ("get", "create")
@@ -69,37 +78,12 @@ def realistic_plan(base: str, plan: Plan) -> Plan:
     return plan
 
 
-def yardstick_plan(base: str) -> Plan:
-    with httpx.Client(base_url=base, timeout=30, trust_env=False) as c:
-        r = c.post("/records", json=REALISTIC_ACCOUNT)
-        if r.status_code != 201:
-            raise RuntimeError(f"yardstick refused the record: {r.status_code} {r.text[:300]}")
-        rid = r.json()["id"]
-    return Plan(
-        headers={"Accept": "application/json"},
-        get_path=f"/records/{rid}",
-        create_path="/records",
-        create_body=json.dumps(REALISTIC_ACCOUNT, separators=(",", ":")),
-    )
-
-
-class _Yardstick:
-    """What ``measure`` needs of a running server (the shape of bench_simulators.Running)."""
-
-    def __init__(self, proc: Any, base: str, plan: Plan) -> None:
-        self.proc = proc
-        self.base = base
-        self.plan = plan
-        self.backend = "uvicorn"
-        self.vendor = type("V", (), {"system": "yardstick"})()
-
-
 def one_round(
     server: str, args: argparse.Namespace, workdir: Path, series: dict[str, dict[str, Series]]
 ) -> None:
     if server == "yardstick":
         with start_yardstick(args.server_core, workdir) as (proc, base):
-            y = _Yardstick(proc, base, yardstick_plan(base))
+            y = Yardstick(proc, base, yardstick_plan(base))
             measure(y, args, workdir, series[server], OPS)  # type: ignore[arg-type]
         return
     backend = "native" if server == "before" else server

@@ -137,6 +137,8 @@ async def _send(base: str, plan: Plan, op: str, requests: int, connections: int)
             for n in counter:
                 if op == "get":
                     r = await c.get(base + plan.get_path, headers=plan.headers)
+                elif op == "query":
+                    r = await c.get(base + plan.query_path, headers=plan.headers)
                 else:
                     path = paths[n % len(paths)]
                     r = await c.post(base + path, content=plan.create_body, headers=post_headers)
@@ -182,7 +184,7 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     p.add_argument("--only", default=",".join(SYSTEMS), help="systems, comma-separated")
-    p.add_argument("--ops", default=",".join(OPS), help="get,create")
+    p.add_argument("--ops", default=",".join(OPS), help="comma list of get,query,create")
     p.add_argument("--requests", type=int, default=300, help="requests counted per operation")
     p.add_argument("--warmup", type=int, default=100, help="requests per operation before")
     p.add_argument("--connections", type=int, default=8, help="keep-alive connections at once")

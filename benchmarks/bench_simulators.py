@@ -63,6 +63,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 import jwt
@@ -84,6 +85,7 @@ from _common import (
     rss_kb,
     run_header,
     run_wrk,
+    start_yardstick,
     stop,
     wait_http,
     write_result,
@@ -91,8 +93,12 @@ from _common import (
     wrk_trouble,
 )
 
-TARGETS = {"get": {"rps": 20_000.0, "p99_ms": 5.0}, "create": {"rps": 10_000.0, "p99_ms": 5.0}}
-OPS = ("get", "create")
+TARGETS = {
+    "get": {"rps": 20_000.0, "p99_ms": 5.0},
+    "query": {"rps": 10_000.0, "p99_ms": 5.0},
+    "create": {"rps": 10_000.0, "p99_ms": 5.0},
+}
+OPS = ("get", "query", "create")  # in this order: the creates grow the store the others read
 SYSTEMS = ("crm", "erp", "psa", "hcm", "bc")
 
 
@@ -107,6 +113,7 @@ class Plan:
     get_path: str
     create_path: str | list[str]  # a list: the Lua script cycles through the paths
     create_body: str
+    query_path: str = ""  # a GET that asks the vendor's query language for one record
     create_content_type: str = "application/json"
     notes: dict[str, Any] = field(default_factory=dict)
 
@@ -120,6 +127,7 @@ class Vendor:
     setup: Callable[[httpx.Client, str, argparse.Namespace], Plan]
     read: str
     create: str
+    query: str
 
 
 def _ok(r: httpx.Response, *codes: int) -> httpx.Response:
@@ -148,8 +156,10 @@ def _client_credentials(c: httpx.Client, creds: dict[str, Any], **extra: str) ->
 
 
 def _check(c: httpx.Client, base: str, plan: Plan) -> Plan:
-    """One GET and one create before measuring, so a wrong plan fails loudly, not as non-2xx."""
+    """One GET, one query and one create before measuring, so a wrong plan fails loudly, not
+    as non-2xx."""
     _ok(c.get(base + plan.get_path, headers=plan.headers), 200)
+    _ok(c.get(base + plan.query_path, headers=plan.headers), 200)
     path = plan.create_path[0] if isinstance(plan.create_path, list) else plan.create_path
     _ok(
         c.post(
@@ -184,6 +194,8 @@ def setup_crm(c: httpx.Client, base: str, args: argparse.Namespace) -> Plan:
         Plan(
             headers=headers,
             get_path=f"{SF_API}/sobjects/Account/{acc.json()['id']}",
+            query_path=f"{SF_API}/query?q="
+            + quote(f"SELECT Id, Name, Industry FROM Account WHERE Id = '{acc.json()['id']}'"),
             create_path=f"{SF_API}/sobjects/Account/",
             create_body=json.dumps(REALISTIC_ACCOUNT, separators=(",", ":")),
             notes={"auth": "OAuth 2.0 client credentials -> Bearer"},
@@ -236,6 +248,7 @@ def setup_erp(c: httpx.Client, base: str, args: argparse.Namespace) -> Plan:
         Plan(
             headers=headers,
             get_path=f"{NS_REST}/customer/{cust_id}",
+            query_path=f"{NS_REST}/customer?q=" + quote(f'email IS "{NS_CUSTOMER["email"]}"'),
             create_path=f"{NS_REST}/customer",
             create_body=json.dumps(NS_CUSTOMER, separators=(",", ":")),
             notes={
@@ -269,6 +282,7 @@ def setup_psa(c: httpx.Client, base: str, args: argparse.Namespace) -> Plan:
         Plan(
             headers=headers,
             get_path=f"{KT_API}/workspaces/{ws_id}.json",
+            query_path=f"{KT_API}/workspaces.json?search=" + quote("Benchmark read"),
             create_path=f"{KT_API}/workspaces.json",
             create_body=json.dumps(_kt_workspace("create"), separators=(",", ":")),
             notes={"auth": "tenant bearer token", "rate_limit": limits},
@@ -340,6 +354,7 @@ def setup_hcm(c: httpx.Client, base: str, args: argparse.Namespace) -> Plan:
         Plan(
             headers=headers,
             get_path=f"{common}/workers/{wids[1]}",
+            query_path=f"{common}/workers?search=Bench1&limit=20",
             create_path=[f"{common}/workers/{w}/jobChanges" for w in wids[1:]],
             create_body=json.dumps(body, separators=(",", ":")),
             notes={
@@ -371,6 +386,8 @@ def setup_bc(c: httpx.Client, base: str, args: argparse.Namespace) -> Plan:
         Plan(
             headers=headers,
             get_path=f"{company}/customers({cust['id']})",
+            query_path=f"{company}/customers?$filter="
+            + quote(f"number eq '{cust['number']}'", safe="'"),
             create_path=f"{company}/customers",
             create_body=json.dumps(BC_CUSTOMER, separators=(",", ":")),
             notes={"auth": "Entra client credentials -> Bearer (JWT)"},
@@ -387,6 +404,7 @@ VENDORS: dict[str, Vendor] = {
         setup_crm,
         "GET sobjects/Account/{id}",
         "POST sobjects/Account",
+        "GET query?q=SELECT Id, Name, Industry FROM Account WHERE Id = '{id}'",
     ),
     "erp": Vendor(
         "erp",
@@ -396,6 +414,7 @@ VENDORS: dict[str, Vendor] = {
         setup_erp,
         "GET record/v1/customer/{id}",
         "POST record/v1/customer",
+        'GET record/v1/customer?q=email IS "..."',
     ),
     "psa": Vendor(
         "psa",
@@ -405,6 +424,7 @@ VENDORS: dict[str, Vendor] = {
         setup_psa,
         "GET workspaces/{id}.json",
         "POST workspaces.json",
+        "GET workspaces.json?search=...",
     ),
     "hcm": Vendor(
         "hcm",
@@ -414,6 +434,7 @@ VENDORS: dict[str, Vendor] = {
         setup_hcm,
         "GET common/v1/workers/{id}",
         "POST workers/{id}/jobChanges",
+        "GET common/v1/workers?search=...",
     ),
     "bc": Vendor(
         "bc",
@@ -423,6 +444,7 @@ VENDORS: dict[str, Vendor] = {
         setup_bc,
         "GET companies({id})/customers({id})",
         "POST companies({id})/customers",
+        "GET companies({id})/customers?$filter=number eq '...'",
     ),
 }
 
@@ -503,6 +525,35 @@ def start(
         stop(proc)
 
 
+# -- the yardstick ---------------------------------------------------------------------
+
+
+def yardstick_plan(base: str) -> Plan:
+    """The trivial Starlette app's plan: read and store a realistic Account (no query)."""
+    with httpx.Client(base_url=base, timeout=30, trust_env=False) as c:
+        r = c.post("/records", json=REALISTIC_ACCOUNT)
+        if r.status_code != 201:
+            raise RuntimeError(f"yardstick refused the record: {r.status_code} {r.text[:300]}")
+        rid = r.json()["id"]
+    return Plan(
+        headers={"Accept": "application/json"},
+        get_path=f"/records/{rid}",
+        create_path="/records",
+        create_body=json.dumps(REALISTIC_ACCOUNT, separators=(",", ":")),
+    )
+
+
+class Yardstick:
+    """What ``measure`` needs of a running server (the shape of bench_simulators.Running)."""
+
+    def __init__(self, proc: Any, base: str, plan: Plan) -> None:
+        self.proc = proc
+        self.base = base
+        self.plan = plan
+        self.backend = "uvicorn"
+        self.vendor = type("V", (), {"system": "yardstick"})()
+
+
 # -- measurement ------------------------------------------------------------------------
 
 
@@ -522,10 +573,13 @@ def measure(
     ops: tuple[str, ...],
 ) -> None:
     scripts = write_lua(workdir, r.vendor.system, r.plan)
+    scripts["query"] = scripts["get"]  # a GET with the same headers, to another URL
     urls = {"get": r.base + r.plan.get_path, "create": r.base + "/"}
+    if r.plan.query_path:
+        urls["query"] = r.base + r.plan.query_path
     if isinstance(r.plan.create_path, str):
         urls["create"] = r.base + r.plan.create_path
-    for op in ops:  # the read first, on the state setup left (creates would grow it)
+    for op in ops:  # reads first, on the state setup left (creates would grow it)
         log(f"{r.vendor.system}: warm-up {op} {args.warmup:g}s")
         run_wrk(urls[op], scripts[op], args, args.warmup, r.proc.pid)
         run, out = run_wrk(urls[op], scripts[op], args, args.duration, r.proc.pid)
@@ -544,19 +598,30 @@ def verdict(s: dict[str, Any], op: str) -> dict[str, Any]:
     return {"rps": rps_ok, "p99": p99_ok, "no_errors": clean, "pass": rps_ok and p99_ok and clean}
 
 
+YARD_OPS = ("get", "create")
+#: which yardstick operation each simulator operation is held against
+YARD_OF = {"get": "get", "query": "get", "create": "create"}
+
+
 def simulators_part(args: argparse.Namespace, workdir: Path, systems: list[str]) -> dict[str, Any]:
     series = {s: {op: Series() for op in OPS} for s in systems}
+    yard = {op: Series() for op in YARD_OPS}
     meta: dict[str, dict[str, Any]] = {}
     for rnd in range(1, args.rounds + 1):
         for s in systems:
             log(f"round {rnd}/{args.rounds}: {VENDORS[s].label} (load average {os.getloadavg()})")
-            with start(VENDORS[s], args, workdir, args.backend) as r:
+            with start(VENDORS[s], args, workdir, args.backend, args.source) as r:
                 meta[s] = {
                     "command": " ".join(r.command),
                     "backend": r.backend,
                     **r.plan.notes,
                 }
                 measure(r, args, workdir, series[s], OPS)
+        if args.yardstick:
+            log(f"round {rnd}/{args.rounds}: yardstick (load average {os.getloadavg()})")
+            with start_yardstick(args.server_core, workdir) as (proc, base):
+                y = Yardstick(proc, base, yardstick_plan(base))
+                measure(y, args, workdir, yard, YARD_OPS)  # type: ignore[arg-type]
     out: dict[str, Any] = {}
     for s in systems:
         v = VENDORS[s]
@@ -564,6 +629,7 @@ def simulators_part(args: argparse.Namespace, workdir: Path, systems: list[str])
         out[s] = {
             "simulator": v.label,
             "read": v.read,
+            "query": v.query,
             "create": v.create,
             **meta[s],
             **{
@@ -571,6 +637,33 @@ def simulators_part(args: argparse.Namespace, workdir: Path, systems: list[str])
                 for op in OPS
             },
         }
+    if args.yardstick:
+        out["yardstick"] = {op: yard[op].summary() for op in YARD_OPS}
+    return out
+
+
+def cpu_ratios(sims: dict[str, Any]) -> dict[str, dict[str, dict[str, float]]]:
+    """Requests per CPU second (the inverse of the median CPU µs per request) of every
+    simulator and operation, held against the yardstick's (GET for reads and queries, stored
+    POST for creates) and against the CRM's same operation."""
+    cpu = {
+        s: {op: d[op]["cpu_us_per_req"]["median"] for op in OPS}
+        for s, d in sims.items()
+        if s != "yardstick"
+    }
+    yard = sims.get("yardstick")
+    out: dict[str, dict[str, dict[str, float]]] = {}
+    for s, ops in cpu.items():
+        out[s] = {}
+        for op, us in ops.items():
+            if not us:
+                continue
+            r: dict[str, float] = {}
+            if yard and yard[YARD_OF[op]]["cpu_us_per_req"]["median"]:
+                r["vs_yardstick"] = round(yard[YARD_OF[op]]["cpu_us_per_req"]["median"] / us, 2)
+            if "crm" in cpu and cpu["crm"][op]:
+                r["cost_vs_crm"] = round(us / cpu["crm"][op], 2)
+            out[s][op] = r
     return out
 
 
@@ -616,6 +709,8 @@ def fmt_table(result: dict[str, Any]) -> str:
             f"{'p99 best':>8s} {'p99 med':>8s} {'non2xx':>6s} {'CPU us/req':>10s}  target"
         )
         for s, d in sims.items():
+            if s == "yardstick":
+                continue
             for op in OPS:
                 x = d[op]
                 v = x["verdict"]
@@ -628,6 +723,35 @@ def fmt_table(result: dict[str, Any]) -> str:
                     f"{'PASS' if v['pass'] else 'FAIL'} (req/s {'ok' if v['rps'] else 'short'}, "
                     f"p99 {'ok' if v['p99'] else 'over'})"
                 )
+    yard = sims.get("yardstick")
+    if yard:
+        for op in YARD_OPS:
+            x = yard[op]
+            lines.append(
+                f"{'yard':5s} {op:7s} {x['rps']['best']:10,.0f} "
+                f"{x['rps']['min']:7,.0f}-{x['rps']['best']:<7,.0f} "
+                f"{x['p50_ms']['best']:8.2f} {x['p99_ms']['best']:8.2f} "
+                f"{x['p99_ms']['median']:8.2f} {x['non_2xx'] + x['socket_errors']:6d} "
+                f"{x['cpu_us_per_req']['median']:10.1f}  (trivial Starlette app)"
+            )
+    rat = result.get("cpu_ratios")
+    if rat:
+        lines.append("")
+        lines.append(
+            "requests per CPU second against the yardstick (x yard; GET for reads and queries,"
+            " stored POST for creates), and CPU per request against the CRM's (x CRM):"
+        )
+        lines.append(
+            f"{'system':6s} " + " ".join(f"{op + ' x yard':>13s} {'x CRM':>6s}" for op in OPS)
+        )
+        for s, ops in rat.items():
+            cells = []
+            for op in OPS:
+                r = ops.get(op, {})
+                cells.append(
+                    f"{r.get('vs_yardstick', float('nan')):13.2f} {r.get('cost_vs_crm', float('nan')):6.2f}"
+                )
+            lines.append(f"{s:6s} " + " ".join(cells))
     be = result.get("backends")
     if be:
         lines.append("")
@@ -700,6 +824,18 @@ def main() -> None:
         help="workers loaded into the HCM tenant (the create cycles through them); the worker GET "
         "costs grow with this number",
     )
+    p.add_argument(
+        "--no-yardstick",
+        dest="yardstick",
+        action="store_false",
+        help="leave out the trivial Starlette app measured after the simulators in every round",
+    )
+    p.add_argument(
+        "--source",
+        type=Path,
+        help="run the simulators from this checkout (an earlier commit, from git archive), with "
+        "this script's plans",
+    )
     p.add_argument("--output", type=Path, default=HERE / "results/simulators.json")
     args = p.parse_args()
 
@@ -724,6 +860,7 @@ def main() -> None:
         workdir = Path(tmp)
         if args.part in ("all", "simulators"):
             result["simulators"] = simulators_part(args, workdir, systems)
+            result["cpu_ratios"] = cpu_ratios(result["simulators"])
         if args.part in ("all", "backends"):
             result["backends"] = backends_part(args, workdir)
     result["loadavg_at_end"] = os.getloadavg()
