@@ -121,8 +121,7 @@ class QueryResources:
     ) -> Response:
 
         def work(conn: sqlite3.Connection) -> tuple[int, list[dict[str, Any]]]:
-            on = prepared.on(conn)
-            return on.total_size, on.fetch(offset, batch)
+            return prepared.on(conn).page(offset, batch)
 
         total, records = await self._read(t, work)
         prepared.remember_total(total)

@@ -49,8 +49,12 @@ class PreparedQuery:
         self._url_prefix = sobjects_path(ctx.api_version)
 
     def on(self, conn: sqlite3.Connection) -> PreparedQuery:
-        """The same query reading through another connection (a read copy off the event loop)."""
-        return PreparedQuery(self.query, self._plan, dataclasses.replace(self._ctx, conn=conn))
+        """The same query reading through another connection (a read copy off the event loop),
+        with its total if already counted."""
+        on = PreparedQuery(self.query, self._plan, dataclasses.replace(self._ctx, conn=conn))
+        if "total_size" in self.__dict__:
+            on.__dict__["total_size"] = self.__dict__["total_size"]
+        return on
 
     def remember_total(self, total: int) -> None:
         """Keep a total counted through another connection, so later pages don't count again."""
@@ -82,6 +86,15 @@ class PreparedQuery:
         sql += " LIMIT ? OFFSET ?)"
         params = [*params, -1 if plan.limit is None else plan.limit, plan.offset]
         return int(self._ctx.conn.execute(sql, params).fetchone()[0])
+
+    def page(self, offset: int, limit: int) -> tuple[int, list[dict[str, Any]]]:
+        """The total and the shaped records of rows ``[offset, offset + limit)``. A first page
+        shorter than asked is the whole result: its length is the total, not counted again."""
+        records = self.fetch(offset, limit)
+        short = offset == 0 and len(records) < limit and not self.is_count
+        if short and "total_size" not in self.__dict__:
+            self.__dict__["total_size"] = len(records)
+        return self.total_size, records
 
     def _window(self, offset: int, limit: int) -> tuple[int, int] | None:
         """SQL LIMIT/OFFSET for rows [offset, offset+limit) of the query's own result."""
