@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install what the benchmarks need; safe to run again (each step is skipped when done).
 #   wrk                      (Debian package)
+#   valgrind                 (Debian package; bench_instructions.py counts with callgrind)
 #   a Java runtime           (Debian package, only when `java` is missing)
 #   WireMock 3.13.2          (npm package `wiremock`, which ships the standalone jar)
 # Prints the WireMock jar path as the last line.
@@ -30,6 +31,12 @@ if command -v wrk >/dev/null 2>&1; then
     echo "setup: wrk present ($(command -v wrk))" >&2
 else
     apt_install wrk
+fi
+
+if command -v valgrind >/dev/null 2>&1; then
+    echo "setup: valgrind present ($(command -v valgrind))" >&2
+else
+    apt_install valgrind
 fi
 
 if command -v java >/dev/null 2>&1; then
