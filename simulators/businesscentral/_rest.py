@@ -30,6 +30,7 @@ import orjson
 from simulators.engine import Request, Response, Tenant, json_path
 
 from ._edm import BY_SET, COMPANY_SETS, DOCUMENT_LINES, ENTITIES, LINE_DOCUMENT, EntityDef
+from ._entity_cache import keep, key_of, keyed_entity
 from ._errors import bad_request, dialog, method_not_allowed, resource_not_found, unknown_name
 from ._odata import QueryOptions, compile_filter, encode_skiptoken, parse_options
 from ._records import COMPANY, SEQ, Records, not_found
@@ -47,14 +48,7 @@ _SEGMENT = re.compile(r"^([A-Za-z][A-Za-z0-9.]*)(?:\((.*)\))?$")
 
 
 def _key(raw: str | None) -> str | None:
-    if raw is None:
-        return None
-    raw = raw.strip()
-    if raw.startswith("'") and raw.endswith("'"):
-        raw = raw[1:-1]
-    if raw.startswith("id="):
-        raw = raw[3:]
-    return raw
+    return None if raw is None else key_of(raw)
 
 
 #: a document entity as its error messages name it
@@ -149,13 +143,9 @@ class RestApi:
                 raise resource_not_found(seg)
             sname, skey = sm.group(1), _key(sm.group(2))
             if ent is None:
-                if sname == "journals" and skey is not None:
-                    # general journal batches: the customer payment journals are among them
-                    ent = ENTITIES["customerPaymentJournal"]
-                elif sname not in COMPANY_SETS:
+                ent = keyed_entity(sname) if skey is not None else BY_SET.get(sname)
+                if ent is None or (skey is None and sname not in COMPANY_SETS):
                     raise resource_not_found(sname)
-                else:
-                    ent = BY_SET[sname]
                 ctx += f"/{sname}"
             else:
                 if rec_key is None or sname not in ent.nav or not ent.nav[sname].collection:
@@ -257,9 +247,13 @@ class RestApi:
         assert t.ent is not None
         rec = self._load(tenant, t)
         opts = parse_options(req.query_pairs(), t.ent)
-        body = {"@odata.context": f"{self.root(req)}/$metadata#{t.context}"}
+        context = f"{self.root(req)}/$metadata#{t.context}"
+        body = {"@odata.context": context}
         body.update(self.shape(tenant, t.ent, rec, opts))
-        return json_response(body, headers=[("etag", etag_of(rec))])
+        resp = json_response(body, headers=[("etag", etag_of(rec))])
+        if not req.query_string and t.parent is None and t.kind == "entity":
+            keep(tenant, t.ent, rec["id"], context, resp)
+        return resp
 
     def shape(
         self, tenant: Tenant, ent: EntityDef, rec: dict[str, Any], opts: QueryOptions
