@@ -32,6 +32,7 @@ from ._errors import (
     throttled,
 )
 from ._events import notification
+from ._indexes import ensure_indexes
 from ._limits import RequestLimits
 from ._metadata import Metadata
 from ._records import Records, company_guid
@@ -44,8 +45,6 @@ from ._state import TenantState, state_of
 from ._webhooks import TYPE as SUBSCRIPTION
 from ._webhooks import Webhooks
 from ._wire import error_response
-
-_INDEXED = ("number", "code", "documentId", "customerId", "employeeId", "journalId", "_companyId")
 
 
 class BusinessCentralDialect(Dialect):
@@ -113,8 +112,7 @@ class BusinessCentralDialect(Dialect):
 
     def setup_tenant(self, tenant: Tenant) -> None:
         # also called after a snapshot restore: forget what was cached about the records
-        for name in _INDEXED:
-            tenant.store.ensure_index(name)
+        ensure_indexes(tenant.store)
         tenant.state = self.new_state(tenant)
         seed_tenant(tenant, self.records, self.auth, self.settings.company_name)
         self.auth.credentials(tenant)

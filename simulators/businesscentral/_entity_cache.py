@@ -17,18 +17,11 @@ from simulators.engine import Request, Response, Tenant
 from ._edm import BY_SET, COMPANY_SETS, ENTITIES, EntityDef
 from ._wire import JSON_CT
 
-#: ``companies({id})/{set}({id})``: the only path form answered from the cache
-_ENTITY_PATH = re.compile(r"companies\(([^()/]*)\)/([A-Za-z][A-Za-z0-9.]*)\(([^()/]*)\)")
-
-
-def key_of(raw: str) -> str:
-    """A key as a path segment spells it: ``id``, ``'id'`` or ``id=id``."""
-    raw = raw.strip()
-    if raw.startswith("'") and raw.endswith("'"):
-        raw = raw[1:-1]
-    if raw.startswith("id="):
-        raw = raw[3:]
-    return raw
+#: ``companies({id})/{set}({id})`` with bare GUIDs: the only path form answered from the
+#: cache (a quoted key or ``id=`` goes the long way, and is kept under the bare form)
+_ENTITY_PATH = re.compile(
+    r"companies\(([0-9A-Fa-f-]{36})\)/([A-Za-z][A-Za-z0-9.]*)\(([0-9A-Fa-f-]{36})\)"
+)
 
 
 def keyed_entity(set_name: str) -> EntityDef | None:
@@ -55,7 +48,7 @@ def cached(req: Request, tenant: Tenant, root: str, rest: str) -> Response | Non
     if ent is None:
         return None
     hit = tenant.store.read_cache.get(
-        ent.name, key_of(key).lower(), context_url(root, key_of(company).lower(), set_name)
+        ent.name, key.lower(), context_url(root, company.lower(), set_name)
     )
     if hit is None:
         return None

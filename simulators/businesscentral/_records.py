@@ -27,7 +27,7 @@ from ._errors import (
     same_key_exists,
     string_too_long,
 )
-from ._render import VERSION, blank, etag_of
+from ._render import BLANKS, VERSION, blank, etag_of
 from ._wire import bc_datetime, is_guid, new_guid
 
 COMPANY = "_companyId"
@@ -171,8 +171,7 @@ class Records:
     ) -> dict[str, Any]:
         """Fill blanks and system fields, run the entity's rule, store; returns the record."""
         rid = str(data.get("id") or new_guid()).lower()
-        rec: dict[str, Any] = {p.name: blank(p.type) for p in ent.properties}
-        rec.update(data)
+        rec: dict[str, Any] = {**BLANKS[ent.name], **data}
         rec["id"] = rid
         rec[COMPANY] = company
         rec[VERSION] = 1

@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-from ._edm import EntityDef
+from ._edm import PROPERTIES, EntityDef
 
 NIL_GUID = "00000000-0000-0000-0000-000000000000"
 BLANK_DATE = "0001-01-01"
@@ -44,14 +44,24 @@ def blank(edm_type: str) -> Any:
     return ""
 
 
+#: per entity type, every property with its blank value: a new record before its values
+BLANKS: dict[str, dict[str, Any]] = {
+    t: {p.name: blank(p.type) for p in props} for t, props in PROPERTIES.items()
+}
+#: per entity type, (property, blank value) of what an entity shows (a stream is read at its
+#: own URL, not carried in the entity)
+_SHOWN: dict[str, tuple[tuple[str, Any], ...]] = {
+    t: tuple((p.name, blank(p.type)) for p in props if p.type != "Edm.Stream")
+    for t, props in PROPERTIES.items()
+}
+
+
 def render(ent: EntityDef, rec: dict[str, Any], select: list[str] | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {"@odata.etag": etag(int(rec.get(VERSION, 1)), rec["id"])}
     if not select or "*" in select:
-        for p in ent.properties:
-            if p.type == "Edm.Stream":  # read at its own URL, not carried in the entity
-                continue
-            value = rec.get(p.name, _MISSING)
-            out[p.name] = blank(p.type) if value is _MISSING else value
+        get = rec.get
+        for name, empty in _SHOWN[ent.name]:
+            out[name] = get(name, empty)
         return out
     for name in select:
         sp = ent.prop(name)

@@ -30,7 +30,7 @@ import orjson
 from simulators.engine import Request, Response, Tenant, json_path
 
 from ._edm import BY_SET, COMPANY_SETS, DOCUMENT_LINES, ENTITIES, LINE_DOCUMENT, EntityDef
-from ._entity_cache import keep, key_of, keyed_entity
+from ._entity_cache import keep, keyed_entity
 from ._errors import bad_request, dialog, method_not_allowed, resource_not_found, unknown_name
 from ._odata import QueryOptions, compile_filter, encode_skiptoken, parse_options
 from ._records import COMPANY, SEQ, Records, not_found
@@ -45,10 +45,21 @@ if TYPE_CHECKING:
 
 _SAFE = "$,()'"
 _SEGMENT = re.compile(r"^([A-Za-z][A-Za-z0-9.]*)(?:\((.*)\))?$")
+#: ``companies({id})/{set}[({id})]`` with bare GUIDs
+_COMPANY_SET = re.compile(
+    r"companies\(([0-9A-Fa-f-]{36})\)/([A-Za-z][A-Za-z0-9.]*)(?:\(([0-9A-Fa-f-]{36})\))?"
+)
 
 
 def _key(raw: str | None) -> str | None:
-    return None if raw is None else key_of(raw)
+    if raw is None:
+        return None
+    raw = raw.strip()
+    if raw.startswith("'") and raw.endswith("'"):
+        raw = raw[1:-1]
+    if raw.startswith("id="):
+        raw = raw[3:]
+    return raw
 
 
 #: a document entity as its error messages name it
@@ -95,6 +106,16 @@ class RestApi:
 
     def resolve(self, req: Request, tenant: Tenant) -> Target:
         rest = req.params.get("rest", "").strip("/")
+        quick = _COMPANY_SET.fullmatch(rest)
+        if quick is not None:  # the commonest paths, resolved as below but in one step
+            company, sname, key = quick.groups()
+            ent = BY_SET.get(sname) if key is None else keyed_entity(sname)
+            if ent is not None and (key is not None or sname in COMPANY_SETS):
+                cid = self.company(tenant, company)
+                ctx = f"companies({cid})/{sname}"
+                if key is None:
+                    return Target("collection", ent, cid, context=ctx)
+                return Target("entity", ent, cid, key=key, context=f"{ctx}/$entity")
         if rest in ("", "/"):
             return Target("service")
         if rest == "$metadata":
@@ -357,7 +378,7 @@ class RestApi:
             "@odata.context": f"{self.root(req)}/$metadata#{ctx}",
             **render(t.ent, rec),
         }
-        headers = [("etag", etag_of(rec))]
+        headers = [("etag", body["@odata.etag"])]
         if location:
             headers.append(("location", f"{self.root(req)}/{self._path(req)}({rec['id']})"))
         return json_response(body, status, headers)
