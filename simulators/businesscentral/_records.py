@@ -17,7 +17,7 @@ from typing import Any
 
 from simulators.engine import ConfigError, HttpError, Tenant, json_path, type_literal
 
-from ._edm import ENTITIES, ENUMS, EntityDef, P
+from ._edm import ENTITIES, ENUMS, PROPERTY_BY_NAME, EntityDef, P
 from ._errors import (
     bad_request,
     entity_changed,
@@ -137,13 +137,14 @@ class Records:
         if not isinstance(body, dict):
             raise bad_request("Invalid Request Body")
         out: dict[str, Any] = {}
+        props = PROPERTY_BY_NAME[ent.name]
         for name, value in body.items():
             if name.startswith("@odata."):
                 continue
             if name in allow:
                 out[name] = value
                 continue
-            p = ent.prop(name)
+            p = props.get(name)
             if p is None:
                 raise bad_request(
                     f"The property '{name}' does not exist on type 'Microsoft.NAV.{ent.name}'. Make sure to "
@@ -182,7 +183,7 @@ class Records:
         rec.pop("_system", None)
         self.check_required(ent, rec)
         now, modstamp = self.stamp(tenant)
-        if ent.prop(ent.modified) is not None:
+        if ent.modified in PROPERTY_BY_NAME[ent.name]:
             rec[ent.modified] = now
         try:
             tenant.store.insert(

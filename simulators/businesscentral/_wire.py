@@ -8,6 +8,7 @@ way the service appends it.
 
 from __future__ import annotations
 
+import os
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -76,7 +77,12 @@ def bc_date(ts: float) -> str:
 
 
 def new_guid() -> str:
-    return str(uuid.uuid4())
+    """A random (version 4) GUID, as ``str(uuid.uuid4())`` spells it, without the UUID object."""
+    b = bytearray(os.urandom(16))
+    b[6] = (b[6] & 0x0F) | 0x40  # version 4
+    b[8] = (b[8] & 0x3F) | 0x80  # RFC 4122 variant
+    h = b.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def is_guid(value: Any) -> bool:
