@@ -27,6 +27,7 @@ from ._errors import (
     same_key_exists,
     string_too_long,
 )
+from ._indexes import INDEXED, name_of
 from ._render import BLANKS, VERSION, blank, etag_of
 from ._wire import bc_datetime, is_guid, new_guid
 
@@ -108,6 +109,8 @@ class Records:
         self.rules: dict[str, Rule] = {}
         #: HTTP status of Internal_EntityWithSameKeyExists (the code is documented, the status not)
         self.duplicate_status = duplicate_status
+        #: (type, field) -> the statement ``find_one`` runs (finitely many: ``INDEXED``)
+        self._find_sql: dict[tuple[str, str], str] = {}
 
     # -- reading ---------------------------------------------------------------------
 
@@ -118,15 +121,25 @@ class Records:
             raise not_found(ent, key)
         return rec
 
-    @staticmethod
     def find_one(
-        tenant: Tenant, ent: EntityDef, company: str, field: str, value: Any
+        self, tenant: Tenant, ent: EntityDef, company: str, field: str, value: Any
     ) -> dict[str, Any] | None:
-        for rid in tenant.store.find_ids(ent.name, field, value):
-            rec = tenant.store.get(ent.name, rid)
-            if rec is not None and rec.get(COMPANY) == company:
-                return rec
-        return None
+        """The first live record of the company whose ``field`` equals ``value``."""
+        sql = self._find_sql.get((ent.name, field))
+        if sql is None:
+            if (field, ent.name) not in INDEXED:
+                for rid in tenant.store.find_ids(ent.name, field, value):
+                    rec = tenant.store.get(ent.name, rid)
+                    if rec is not None and rec.get(COMPANY) == company:
+                        return rec
+                return None
+            sql = self._find_sql[(ent.name, field)] = (
+                f"SELECT data FROM records INDEXED BY {name_of(field)}"
+                f" WHERE type = {type_literal(ent.name)} AND {json_path(field)} = ?"
+                f" AND deleted = 0 AND {json_path(COMPANY)} = ? LIMIT 1"
+            )
+        row = tenant.store.conn.execute(sql, (value, company)).fetchone()
+        return None if row is None else tenant.store.load(ent.name, row[0])
 
     # -- writing ---------------------------------------------------------------------
 
