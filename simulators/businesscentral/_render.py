@@ -7,7 +7,7 @@ Blank values are Business Central's own: ``""`` for text, ``0`` for numbers,
 
 from __future__ import annotations
 
-import base64
+from binascii import b2a_base64
 from collections.abc import Callable
 from operator import itemgetter
 from typing import Any
@@ -25,8 +25,8 @@ _MISSING: Any = object()
 
 def etag(version: int, record_id: str) -> str:
     """A weak ETag shaped like Business Central's (base64 of a quoted row version)."""
-    token = base64.b64encode(f"'{version};{record_id[:8]}{version % 97:02d};00;'".encode()).decode()
-    return f'W/"{token}"'
+    raw = f"'{version};{record_id[:8]}{version % 97:02d};00;'".encode()
+    return f'W/"{b2a_base64(raw, newline=False).decode()}"'
 
 
 def blank(edm_type: str) -> Any:
@@ -55,6 +55,10 @@ BLANKS: dict[str, dict[str, Any]] = {
 _SHOWN: dict[str, tuple[tuple[str, Any], ...]] = {
     t: tuple((p.name, blank(p.type)) for p in props if p.type != "Edm.Stream")
     for t, props in PROPERTIES.items()
+}
+#: per entity type that has no stream property, how many properties it has
+PLAIN_SIZE: dict[str, int] = {
+    t: len(props) for t, props in PROPERTIES.items() if all(p.type != "Edm.Stream" for p in props)
 }
 #: per entity type, (names shown, their values taken from a record that has them all)
 _PICK: dict[str, tuple[tuple[str, ...], Callable[[dict[str, Any]], Any]]] = {

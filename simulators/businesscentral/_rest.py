@@ -33,10 +33,10 @@ from ._edm import BY_SET, COMPANY_SETS, DOCUMENT_LINES, ENTITIES, LINE_DOCUMENT,
 from ._entity_cache import keep, keyed_entity
 from ._errors import bad_request, dialog, method_not_allowed, resource_not_found, unknown_name
 from ._odata import QueryOptions, compile_filter, encode_skiptoken, parse_options
-from ._records import COMPANY, SEQ, Records, not_found
+from ._records import COMPANY, SEQ, Records, new_entity_json, not_found
 from ._render import etag_of, render
 from ._state import state_of
-from ._wire import json_response
+from ._wire import JSON_CT, ODATA_HEADERS, json_response
 
 if TYPE_CHECKING:
     from ._metadata import Metadata
@@ -370,18 +370,27 @@ class RestApi:
     # -- writes ----------------------------------------------------------------------
 
     def _entity_response(
-        self, req: Request, t: Target, rec: dict[str, Any], status: int, location: bool = False
+        self,
+        req: Request,
+        t: Target,
+        rec: dict[str, Any],
+        status: int,
+        location: bool = False,
+        new: bool = False,
     ) -> Response:
+        """The entity's answer; ``new``: ``rec`` is as ``Records.insert`` built it."""
         assert t.ent is not None
         ctx = t.context if t.kind == "entity" else f"{t.context}/$entity"
-        body = {
-            "@odata.context": f"{self.root(req)}/$metadata#{ctx}",
-            **render(t.ent, rec),
-        }
-        headers = [("etag", body["@odata.etag"])]
+        root = self.root(req)
+        headers = [("content-type", JSON_CT), *ODATA_HEADERS, ("etag", etag_of(rec))]
         if location:
-            headers.append(("location", f"{self.root(req)}/{self._path(req)}({rec['id']})"))
-        return json_response(body, status, headers)
+            headers.append(("location", f"{root}/{self._path(req)}({rec['id']})"))
+        context = f"{root}/$metadata#{ctx}"
+        if new:
+            return Response(status, new_entity_json(context, t.ent, rec), headers)
+        return Response(
+            status, orjson.dumps({"@odata.context": context, **render(t.ent, rec)}), headers
+        )
 
     def create(self, req: Request, tenant: Tenant, t: Target) -> Response:
         assert t.ent is not None and t.company is not None
@@ -412,7 +421,7 @@ class RestApi:
                     self.records.insert(tenant, line_ent, t.company, ld)
                 self.rules.recompute_totals(tenant, rec["id"], ent.name)
                 rec = tenant.store.get(ent.name, rec["id"]) or rec
-        return self._entity_response(req, t, rec, 201, location=True)
+        return self._entity_response(req, t, rec, 201, location=True, new=nested_lines is None)
 
     def patch(self, req: Request, tenant: Tenant, t: Target) -> Response:
         assert t.ent is not None

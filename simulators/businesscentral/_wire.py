@@ -76,6 +76,13 @@ def bc_date(ts: float) -> str:
     return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d")
 
 
+def guid(bits: int) -> str:
+    """A version 4 GUID from 128 random bits, as ``str(uuid.UUID(int=bits, version=4))``."""
+    n = (bits & ~(0xF << 76) | (4 << 76)) & ~(0x3 << 62) | (0x2 << 62)
+    h = f"{n:032x}"
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
 def new_guid() -> str:
     """A random (version 4) GUID, as ``str(uuid.uuid4())`` spells it, without the UUID object."""
     b = bytearray(os.urandom(16))
