@@ -109,13 +109,13 @@ class RestApi:
         quick = _COMPANY_SET.fullmatch(rest)
         if quick is not None:  # the commonest paths, resolved as below but in one step
             company, sname, key = quick.groups()
-            ent = BY_SET.get(sname) if key is None else keyed_entity(sname)
-            if ent is not None and (key is not None or sname in COMPANY_SETS):
+            found = BY_SET.get(sname) if key is None else keyed_entity(sname)
+            if found is not None and (key is not None or sname in COMPANY_SETS):
                 cid = self.company(tenant, company)
                 ctx = f"companies({cid})/{sname}"
                 if key is None:
-                    return Target("collection", ent, cid, context=ctx)
-                return Target("entity", ent, cid, key=key, context=f"{ctx}/$entity")
+                    return Target("collection", found, cid, context=ctx)
+                return Target("entity", found, cid, key=key, context=f"{ctx}/$entity")
         if rest in ("", "/"):
             return Target("service")
         if rest == "$metadata":
