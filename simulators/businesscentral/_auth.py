@@ -278,7 +278,7 @@ class BusinessCentralAuth:
 
     def authenticate(self, req: Request) -> Tenant:
         header = req.headers.get("authorization", "")
-        if header[:7].lower() != "bearer ":
+        if not header.startswith("Bearer ") and header[:7].lower() != "bearer ":
             raise invalid_credentials()
         tok = self.tokens.lookup(header[7:].strip())
         if tok is None or tok.kind != "access":
@@ -286,11 +286,22 @@ class BusinessCentralAuth:
         tenant = self.tenants.find(tok.tenant)
         if tenant is None or tok.state(tenant.clock.time()) != "valid":
             raise invalid_credentials()
-        given = req.params.get("tenant")
-        if given is not None and given.lower() != self.credentials(tenant).aad_tenant.lower():
+        params = req.params
+        creds = self.credentials(tenant)
+        # names compare without case; the common spelling, the same, is checked first
+        given = params.get("tenant")
+        if (
+            given is not None
+            and given != creds.aad_tenant
+            and given.lower() != creds.aad_tenant.lower()
+        ):
             # the token's tenant decides; a URL naming another tenant is refused
             raise invalid_credentials()
-        env = req.params.get("env")
-        if env is not None and env.lower() != self.credentials(tenant).environment.lower():
+        env = params.get("env")
+        if (
+            env is not None
+            and env != creds.environment
+            and env.lower() != creds.environment.lower()
+        ):
             raise no_environment(env)
         return tenant

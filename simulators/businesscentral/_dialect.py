@@ -3,6 +3,8 @@ rate limits, events and seeds onto the engine."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable
 from typing import Any
 
 from simulators.engine import (
@@ -22,6 +24,7 @@ from . import _load
 from ._auth import SCOPE, BusinessCentralAuth
 from ._batch import Batch
 from ._edm import BY_SET, ENTITIES, EntityDef
+from ._entity_cache import cached
 from ._errors import (
     method_not_allowed,
     payload_too_large,
@@ -29,6 +32,7 @@ from ._errors import (
     throttled,
 )
 from ._events import notification
+from ._indexes import ensure_indexes
 from ._limits import RequestLimits
 from ._metadata import Metadata
 from ._records import Records, company_guid
@@ -41,8 +45,6 @@ from ._state import TenantState, state_of
 from ._webhooks import TYPE as SUBSCRIPTION
 from ._webhooks import Webhooks
 from ._wire import error_response
-
-_INDEXED = ("number", "code", "documentId", "customerId", "employeeId", "journalId", "_companyId")
 
 
 class BusinessCentralDialect(Dialect):
@@ -75,16 +77,25 @@ class BusinessCentralDialect(Dialect):
     def routes(self, r: Router) -> None:
         add_routes(r, self.auth, self._api)
 
-    async def _api(self, req: Request) -> Response:
+    def _api(self, req: Request) -> Response | Awaitable[Response]:
+        # a plain function, so the engine answers in line; only the webhook subscriptions
+        # (their validation handshake calls the subscriber) hand back an awaitable
         if req.method == "PUT":
             raise method_not_allowed(
                 "'PUT' requests are not allowed within Dynamics 365 Business Central OData web services; use PATCH.",
             )
         tenant = req.tenant
         assert tenant is not None
+        if req.method == "GET" and not req.query_string:
+            hit = cached(req, tenant, self.rest.root(req), req.params.get("rest", "").strip("/"))
+            if hit is not None:
+                return hit
         target = self.rest.resolve(req, tenant)
         if target.kind in ("subscriptions", "subscription"):
-            return await self.webhooks.handle(req, tenant, target.key, self.rest.root(req))
+            # a task of its own: the handshake's HTTP client needs one to run in
+            return asyncio.ensure_future(
+                self.webhooks.handle(req, tenant, target.key, self.rest.root(req))
+            )
         if target.kind == "batch":
             if req.method != "POST":
                 raise method_not_allowed("$batch accepts POST only.")
@@ -101,8 +112,7 @@ class BusinessCentralDialect(Dialect):
 
     def setup_tenant(self, tenant: Tenant) -> None:
         # also called after a snapshot restore: forget what was cached about the records
-        for name in _INDEXED:
-            tenant.store.ensure_index(name)
+        ensure_indexes(tenant.store)
         tenant.state = self.new_state(tenant)
         seed_tenant(tenant, self.records, self.auth, self.settings.company_name)
         self.auth.credentials(tenant)

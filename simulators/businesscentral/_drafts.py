@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from simulators.engine import Tenant
+from simulators.engine import Tenant, type_literal
 
 from ._edm import ENTITIES
 from ._errors import dialog
@@ -98,10 +98,10 @@ def default_dates(tenant: Tenant, rec: dict[str, Any], date_field: str, due_days
 def lines_to_post(tenant: Tenant, line_type: str, document_id: str) -> int:
     """How many lines of the document are not comments."""
     n: int = tenant.store.conn.execute(
-        "SELECT count(*) FROM records WHERE type = ?"
+        f"SELECT count(*) FROM records WHERE type = {type_literal(line_type)}"
         " AND json_extract(data, '$.documentId') = ? AND deleted = 0"
         " AND json_extract(data, '$.lineType') != 'Comment'",
-        (line_type, document_id),
+        (document_id,),
     ).fetchone()[0]
     return n
 

@@ -563,10 +563,13 @@ class EntityDef:
         return PROPERTIES[self.name]
 
     def prop(self, name: str) -> P | None:
-        return _BY_NAME[self.name].get(name)
+        return PROPERTY_BY_NAME[self.name].get(name)
 
 
-_BY_NAME: dict[str, dict[str, P]] = {t: {p.name: p for p in ps} for t, ps in PROPERTIES.items()}
+#: per entity type, its properties by name
+PROPERTY_BY_NAME: dict[str, dict[str, P]] = {
+    t: {p.name: p for p in ps} for t, ps in PROPERTIES.items()
+}
 _SYSTEM = frozenset({"id", "lastModifiedDateTime"})
 #: what a document's status and totals follow from (its lines and the post action)
 _DOCUMENT_READ_ONLY = _SYSTEM | {

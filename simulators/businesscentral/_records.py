@@ -9,15 +9,19 @@ follows; they never leave the simulator.
 
 from __future__ import annotations
 
+import os
+import random
 import re
 import uuid
 from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+import orjson
+
 from simulators.engine import ConfigError, HttpError, Tenant, json_path, type_literal
 
-from ._edm import ENTITIES, ENUMS, EntityDef, P
+from ._edm import ENTITIES, ENUMS, PROPERTY_BY_NAME, EntityDef, P
 from ._errors import (
     bad_request,
     entity_changed,
@@ -27,8 +31,9 @@ from ._errors import (
     same_key_exists,
     string_too_long,
 )
-from ._render import VERSION, blank, etag_of
-from ._wire import bc_datetime, is_guid, new_guid
+from ._indexes import INDEXED, name_of
+from ._render import BLANKS, PLAIN_SIZE, VERSION, blank, etag_of, render
+from ._wire import bc_datetime, guid, is_guid
 
 COMPANY = "_companyId"
 SEQ = "_seq"
@@ -101,6 +106,23 @@ def coerce(p: P, value: Any) -> Any:
     return value
 
 
+def new_entity_json(context: str, ent: EntityDef, rec: dict[str, Any]) -> bytes:
+    """The JSON of ``{"@odata.context": context, **render(ent, rec)}`` for a record ``insert``
+    just built: every property in order, then the internal fields; so the entity is the
+    record without those, serialised once, behind the two annotations."""
+    size = PLAIN_SIZE.get(ent.name)
+    if (
+        size is None
+        or len(rec) != size + 3
+        or not (COMPANY in rec and VERSION in rec and SEQ in rec)
+    ):
+        return orjson.dumps({"@odata.context": context, **render(ent, rec)})
+    plain = rec.copy()
+    del plain[COMPANY], plain[VERSION], plain[SEQ]
+    head = b'{"@odata.context":' + orjson.dumps(context) + b',"@odata.etag":'
+    return head + orjson.dumps(etag_of(rec)) + b"," + orjson.dumps(plain)[1:]
+
+
 class Records:
     """Create, read, update and delete entities of one tenant's companies."""
 
@@ -108,6 +130,10 @@ class Records:
         self.rules: dict[str, Rule] = {}
         #: HTTP status of Internal_EntityWithSameKeyExists (the code is documented, the status not)
         self.duplicate_status = duplicate_status
+        #: random bits for new ids, without a system call per id
+        self._bits = random.Random(os.urandom(16)).getrandbits
+        #: (type, field) -> the statement ``find_one`` runs (finitely many: ``INDEXED``)
+        self._find_sql: dict[tuple[str, str], str] = {}
 
     # -- reading ---------------------------------------------------------------------
 
@@ -118,15 +144,25 @@ class Records:
             raise not_found(ent, key)
         return rec
 
-    @staticmethod
     def find_one(
-        tenant: Tenant, ent: EntityDef, company: str, field: str, value: Any
+        self, tenant: Tenant, ent: EntityDef, company: str, field: str, value: Any
     ) -> dict[str, Any] | None:
-        for rid in tenant.store.find_ids(ent.name, field, value):
-            rec = tenant.store.get(ent.name, rid)
-            if rec is not None and rec.get(COMPANY) == company:
-                return rec
-        return None
+        """The first live record of the company whose ``field`` equals ``value``."""
+        sql = self._find_sql.get((ent.name, field))
+        if sql is None:
+            if (field, ent.name) not in INDEXED:
+                for rid in tenant.store.find_ids(ent.name, field, value):
+                    rec = tenant.store.get(ent.name, rid)
+                    if rec is not None and rec.get(COMPANY) == company:
+                        return rec
+                return None
+            sql = self._find_sql[(ent.name, field)] = (
+                f"SELECT data FROM records INDEXED BY {name_of(field)}"
+                f" WHERE type = {type_literal(ent.name)} AND {json_path(field)} = ?"
+                f" AND deleted = 0 AND {json_path(COMPANY)} = ? LIMIT 1"
+            )
+        row = tenant.store.conn.execute(sql, (value, company)).fetchone()
+        return None if row is None else tenant.store.load(ent.name, row[0])
 
     # -- writing ---------------------------------------------------------------------
 
@@ -137,13 +173,14 @@ class Records:
         if not isinstance(body, dict):
             raise bad_request("Invalid Request Body")
         out: dict[str, Any] = {}
+        props = PROPERTY_BY_NAME[ent.name]
         for name, value in body.items():
             if name.startswith("@odata."):
                 continue
             if name in allow:
                 out[name] = value
                 continue
-            p = ent.prop(name)
+            p = props.get(name)
             if p is None:
                 raise bad_request(
                     f"The property '{name}' does not exist on type 'Microsoft.NAV.{ent.name}'. Make sure to "
@@ -170,9 +207,8 @@ class Records:
         emit: bool = True,
     ) -> dict[str, Any]:
         """Fill blanks and system fields, run the entity's rule, store; returns the record."""
-        rid = str(data.get("id") or new_guid()).lower()
-        rec: dict[str, Any] = {p.name: blank(p.type) for p in ent.properties}
-        rec.update(data)
+        rid = str(data.get("id") or guid(self._bits(128))).lower()
+        rec: dict[str, Any] = {**BLANKS[ent.name], **data}
         rec["id"] = rid
         rec[COMPANY] = company
         rec[VERSION] = 1
@@ -183,7 +219,7 @@ class Records:
         rec.pop("_system", None)
         self.check_required(ent, rec)
         now, modstamp = self.stamp(tenant)
-        if ent.prop(ent.modified) is not None:
+        if ent.modified in PROPERTY_BY_NAME[ent.name]:
             rec[ent.modified] = now
         try:
             tenant.store.insert(

@@ -7,10 +7,12 @@ Blank values are Business Central's own: ``""`` for text, ``0`` for numbers,
 
 from __future__ import annotations
 
-import base64
+from binascii import b2a_base64
+from collections.abc import Callable
+from operator import itemgetter
 from typing import Any
 
-from ._edm import EntityDef
+from ._edm import PROPERTIES, EntityDef
 
 NIL_GUID = "00000000-0000-0000-0000-000000000000"
 BLANK_DATE = "0001-01-01"
@@ -23,8 +25,8 @@ _MISSING: Any = object()
 
 def etag(version: int, record_id: str) -> str:
     """A weak ETag shaped like Business Central's (base64 of a quoted row version)."""
-    token = base64.b64encode(f"'{version};{record_id[:8]}{version % 97:02d};00;'".encode()).decode()
-    return f'W/"{token}"'
+    raw = f"'{version};{record_id[:8]}{version % 97:02d};00;'".encode()
+    return f'W/"{b2a_base64(raw, newline=False).decode()}"'
 
 
 def blank(edm_type: str) -> Any:
@@ -44,14 +46,41 @@ def blank(edm_type: str) -> Any:
     return ""
 
 
+#: per entity type, every property with its blank value: a new record before its values
+BLANKS: dict[str, dict[str, Any]] = {
+    t: {p.name: blank(p.type) for p in props} for t, props in PROPERTIES.items()
+}
+#: per entity type, (property, blank value) of what an entity shows (a stream is read at its
+#: own URL, not carried in the entity)
+_SHOWN: dict[str, tuple[tuple[str, Any], ...]] = {
+    t: tuple((p.name, blank(p.type)) for p in props if p.type != "Edm.Stream")
+    for t, props in PROPERTIES.items()
+}
+#: per entity type that has no stream property, how many properties it has
+PLAIN_SIZE: dict[str, int] = {
+    t: len(props) for t, props in PROPERTIES.items() if all(p.type != "Edm.Stream" for p in props)
+}
+#: per entity type, (names shown, their values taken from a record that has them all)
+_PICK: dict[str, tuple[tuple[str, ...], Callable[[dict[str, Any]], Any]]] = {
+    t: (tuple(n for n, _ in shown), itemgetter(*(n for n, _ in shown)))
+    for t, shown in _SHOWN.items()
+    if len(shown) > 1
+}
+
+
 def render(ent: EntityDef, rec: dict[str, Any], select: list[str] | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {"@odata.etag": etag(int(rec.get(VERSION, 1)), rec["id"])}
     if not select or "*" in select:
-        for p in ent.properties:
-            if p.type == "Edm.Stream":  # read at its own URL, not carried in the entity
-                continue
-            value = rec.get(p.name, _MISSING)
-            out[p.name] = blank(p.type) if value is _MISSING else value
+        pick = _PICK.get(ent.name)
+        if pick is not None:
+            try:  # a record written by this simulator has every property
+                out.update(zip(pick[0], pick[1](rec), strict=True))
+                return out
+            except KeyError:
+                pass
+        get = rec.get
+        for name, empty in _SHOWN[ent.name]:
+            out[name] = get(name, empty)
         return out
     for name in select:
         sp = ent.prop(name)

@@ -30,12 +30,13 @@ import orjson
 from simulators.engine import Request, Response, Tenant, json_path
 
 from ._edm import BY_SET, COMPANY_SETS, DOCUMENT_LINES, ENTITIES, LINE_DOCUMENT, EntityDef
+from ._entity_cache import keep, keyed_entity
 from ._errors import bad_request, dialog, method_not_allowed, resource_not_found, unknown_name
 from ._odata import QueryOptions, compile_filter, encode_skiptoken, parse_options
-from ._records import COMPANY, SEQ, Records, not_found
+from ._records import COMPANY, SEQ, Records, new_entity_json, not_found
 from ._render import etag_of, render
 from ._state import state_of
-from ._wire import json_response
+from ._wire import JSON_CT, ODATA_HEADERS, json_response
 
 if TYPE_CHECKING:
     from ._metadata import Metadata
@@ -44,6 +45,10 @@ if TYPE_CHECKING:
 
 _SAFE = "$,()'"
 _SEGMENT = re.compile(r"^([A-Za-z][A-Za-z0-9.]*)(?:\((.*)\))?$")
+#: ``companies({id})/{set}[({id})]`` with bare GUIDs
+_COMPANY_SET = re.compile(
+    r"companies\(([0-9A-Fa-f-]{36})\)/([A-Za-z][A-Za-z0-9.]*)(?:\(([0-9A-Fa-f-]{36})\))?"
+)
 
 
 def _key(raw: str | None) -> str | None:
@@ -101,6 +106,16 @@ class RestApi:
 
     def resolve(self, req: Request, tenant: Tenant) -> Target:
         rest = req.params.get("rest", "").strip("/")
+        quick = _COMPANY_SET.fullmatch(rest)
+        if quick is not None:  # the commonest paths, resolved as below but in one step
+            company, sname, key = quick.groups()
+            found = BY_SET.get(sname) if key is None else keyed_entity(sname)
+            if found is not None and (key is not None or sname in COMPANY_SETS):
+                cid = self.company(tenant, company)
+                ctx = f"companies({cid})/{sname}"
+                if key is None:
+                    return Target("collection", found, cid, context=ctx)
+                return Target("entity", found, cid, key=key, context=f"{ctx}/$entity")
         if rest in ("", "/"):
             return Target("service")
         if rest == "$metadata":
@@ -149,13 +164,9 @@ class RestApi:
                 raise resource_not_found(seg)
             sname, skey = sm.group(1), _key(sm.group(2))
             if ent is None:
-                if sname == "journals" and skey is not None:
-                    # general journal batches: the customer payment journals are among them
-                    ent = ENTITIES["customerPaymentJournal"]
-                elif sname not in COMPANY_SETS:
+                ent = keyed_entity(sname) if skey is not None else BY_SET.get(sname)
+                if ent is None or (skey is None and sname not in COMPANY_SETS):
                     raise resource_not_found(sname)
-                else:
-                    ent = BY_SET[sname]
                 ctx += f"/{sname}"
             else:
                 if rec_key is None or sname not in ent.nav or not ent.nav[sname].collection:
@@ -257,9 +268,13 @@ class RestApi:
         assert t.ent is not None
         rec = self._load(tenant, t)
         opts = parse_options(req.query_pairs(), t.ent)
-        body = {"@odata.context": f"{self.root(req)}/$metadata#{t.context}"}
+        context = f"{self.root(req)}/$metadata#{t.context}"
+        body = {"@odata.context": context}
         body.update(self.shape(tenant, t.ent, rec, opts))
-        return json_response(body, headers=[("etag", etag_of(rec))])
+        resp = json_response(body, headers=[("etag", etag_of(rec))])
+        if not req.query_string and t.parent is None and t.kind == "entity":
+            keep(tenant, t.ent, rec["id"], context, resp)
+        return resp
 
     def shape(
         self, tenant: Tenant, ent: EntityDef, rec: dict[str, Any], opts: QueryOptions
@@ -355,18 +370,27 @@ class RestApi:
     # -- writes ----------------------------------------------------------------------
 
     def _entity_response(
-        self, req: Request, t: Target, rec: dict[str, Any], status: int, location: bool = False
+        self,
+        req: Request,
+        t: Target,
+        rec: dict[str, Any],
+        status: int,
+        location: bool = False,
+        new: bool = False,
     ) -> Response:
+        """The entity's answer; ``new``: ``rec`` is as ``Records.insert`` built it."""
         assert t.ent is not None
         ctx = t.context if t.kind == "entity" else f"{t.context}/$entity"
-        body = {
-            "@odata.context": f"{self.root(req)}/$metadata#{ctx}",
-            **render(t.ent, rec),
-        }
-        headers = [("etag", etag_of(rec))]
+        root = self.root(req)
+        headers = [("content-type", JSON_CT), *ODATA_HEADERS, ("etag", etag_of(rec))]
         if location:
-            headers.append(("location", f"{self.root(req)}/{self._path(req)}({rec['id']})"))
-        return json_response(body, status, headers)
+            headers.append(("location", f"{root}/{self._path(req)}({rec['id']})"))
+        context = f"{root}/$metadata#{ctx}"
+        if new:
+            return Response(status, new_entity_json(context, t.ent, rec), headers)
+        return Response(
+            status, orjson.dumps({"@odata.context": context, **render(t.ent, rec)}), headers
+        )
 
     def create(self, req: Request, tenant: Tenant, t: Target) -> Response:
         assert t.ent is not None and t.company is not None
@@ -397,7 +421,7 @@ class RestApi:
                     self.records.insert(tenant, line_ent, t.company, ld)
                 self.rules.recompute_totals(tenant, rec["id"], ent.name)
                 rec = tenant.store.get(ent.name, rec["id"]) or rec
-        return self._entity_response(req, t, rec, 201, location=True)
+        return self._entity_response(req, t, rec, 201, location=True, new=nested_lines is None)
 
     def patch(self, req: Request, tenant: Tenant, t: Target) -> Response:
         assert t.ent is not None

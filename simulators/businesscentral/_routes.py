@@ -10,7 +10,9 @@ from ._auth import DISCOVERY_PATH, TOKEN_PATH, BusinessCentralAuth
 
 
 def add_routes(
-    r: Router, auth: BusinessCentralAuth, api: Callable[[Request], Awaitable[Response]]
+    r: Router,
+    auth: BusinessCentralAuth,
+    api: Callable[[Request], Response | Awaitable[Response]],
 ) -> None:
     """Register every route on ``r``; ``api`` resolves an API path to its resource."""
     r.add("POST", TOKEN_PATH, auth.token, auth=False, name="oauth2.token")

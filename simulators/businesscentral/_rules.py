@@ -26,7 +26,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from simulators.engine import Tenant
+from simulators.engine import Tenant, type_literal
 
 from ._credit_memos import CreditMemos
 from ._drafts import (
@@ -297,9 +297,10 @@ class Rules:
     @staticmethod
     def _max_sequence(tenant: Tenant, doc: str, line_type: str = "salesInvoiceLine") -> int:
         row = tenant.store.conn.execute(
-            "SELECT max(json_extract(data, '$.sequence')) FROM records WHERE type = ?"
+            "SELECT max(json_extract(data, '$.sequence')) FROM records"
+            f" WHERE type = {type_literal(line_type)}"
             " AND json_extract(data, '$.documentId') = ? AND deleted = 0",
-            (line_type, doc),
+            (doc,),
         ).fetchone()
         return int(row[0] or 0)
 
@@ -311,8 +312,9 @@ class Rules:
         excl = tax = 0.0
         for (data,) in tenant.store.conn.execute(
             "SELECT json_extract(data, '$.amountExcludingTax') || '|' || json_extract(data, '$.totalTaxAmount')"
-            " FROM records WHERE type = ? AND json_extract(data, '$.documentId') = ? AND deleted = 0",
-            (DOCUMENT_LINES[doc], invoice_id),
+            f" FROM records WHERE type = {type_literal(DOCUMENT_LINES[doc])}"
+            " AND json_extract(data, '$.documentId') = ? AND deleted = 0",
+            (invoice_id,),
         ):
             a, _, t = str(data).partition("|")
             excl += float(a or 0)

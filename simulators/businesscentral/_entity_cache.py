@@ -1,0 +1,62 @@
+"""Answers to reads of one entity by id, kept in the store's read cache.
+
+``GET companies({id})/{set}({id})`` without query options is an integration's commonest
+call, and its answer depends only on the record and on the ``@odata.context`` URL the
+request spelled (host, tenant and environment as given, company and entity set). So the
+first answer's body and ETag are kept per record under that context URL, and the store
+drops them on any write of the record (rollback, reset and restore included). A request
+with query options, or through a parent's navigation property, is answered as before.
+"""
+
+from __future__ import annotations
+
+import re
+
+from simulators.engine import Request, Response, Tenant
+
+from ._edm import BY_SET, COMPANY_SETS, ENTITIES, EntityDef
+from ._wire import JSON_CT
+
+#: ``companies({id})/{set}({id})`` with bare GUIDs: the only path form answered from the
+#: cache (a quoted key or ``id=`` goes the long way, and is kept under the bare form)
+_ENTITY_PATH = re.compile(
+    r"companies\(([0-9A-Fa-f-]{36})\)/([A-Za-z][A-Za-z0-9.]*)\(([0-9A-Fa-f-]{36})\)"
+)
+
+
+def keyed_entity(set_name: str) -> EntityDef | None:
+    """The entity a company's entity set names when a key follows it (None: no such set)."""
+    if set_name == "journals":  # general journal batches: the customer payment journals
+        return ENTITIES["customerPaymentJournal"]
+    if set_name not in COMPANY_SETS:
+        return None
+    return BY_SET[set_name]
+
+
+def context_url(root: str, company: str, set_name: str) -> str:
+    """The ``@odata.context`` of one entity read at ``companies({company})/{set_name}({id})``."""
+    return f"{root}/$metadata#companies({company})/{set_name}/$entity"
+
+
+def cached(req: Request, tenant: Tenant, root: str, rest: str) -> Response | None:
+    """The kept answer for a plain GET of one entity, or None (answer it the long way)."""
+    m = _ENTITY_PATH.fullmatch(rest)
+    if m is None:
+        return None
+    company, set_name, key = m.groups()
+    ent = keyed_entity(set_name)
+    if ent is None:
+        return None
+    hit = tenant.store.read_cache.get(
+        ent.name, key.lower(), context_url(root, company.lower(), set_name)
+    )
+    if hit is None:
+        return None
+    body, tag = hit
+    return Response(200, body, [("content-type", JSON_CT), ("odata-version", "4.0"), ("etag", tag)])
+
+
+def keep(tenant: Tenant, ent: EntityDef, record_id: str, context: str, resp: Response) -> None:
+    """Keep the answer to a plain GET of one entity (its body and ETag) for the next one."""
+    tag = next(v for k, v in resp.headers if k == "etag")
+    tenant.store.read_cache.put(ent.name, record_id, context, (resp.body, tag))
