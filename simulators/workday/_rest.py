@@ -61,7 +61,10 @@ class RestResources:
     def ctx(self, req: Request) -> V.Ctx:
         t = req.tenant
         assert t is not None
-        d = Directory(t, t.clock.now().date().isoformat(), self.s.terminated_after_termination_date)
+        # today's date from the second's text the processes stamp with (``UtcStamps``, as
+        # ``datetime.fromtimestamp``): no datetime built per request
+        today = self.bp.stamps.parts(t.clock.time())[0][:10]
+        d = Directory(t, today, self.s.terminated_after_termination_date)
         return V.Ctx(req.base_url, req.params["tenant"], d, self.s.common_version)
 
     def _page(self, req: Request, items: list[Any]) -> Response:
