@@ -245,7 +245,7 @@ class RestResources:
             raise invalid(missing or f"{field} is required", field)
         if not isinstance(val, dict) or not isinstance(val.get("id"), str):
             raise invalid(f"{field} must be an object with an id", field)
-        rec = c.d.lookup(type_, val["id"], "code")
+        rec = c.d.reference(type_, val["id"])  # read only
         if rec is None:
             raise invalid(
                 f"Invalid ID value. '{val['id'][:64]}' is not a valid ID for {field}.", field
