@@ -65,11 +65,26 @@ _WORKER_AND_EMPLOYMENT = (
 )
 
 
+#: the read cache's key for a worker's (record, employment) as a process reads them
+EMPLOYED_KEY = "workday.employed"
+
+
 def worker_and_employment(
     store: RecordStore, worker: str
 ) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
     """``store.get`` of the worker and ``events(..., employment_only=True)`` in one statement
-    (what every process reads first); (None, []) when there is no such live worker."""
+    (what every process reads first); (None, []) when there is no such live worker.
+
+    A live worker's pair is kept in the store's read cache under the worker's own (type,
+    id), which every write of the worker row drops; every event is written with its
+    worker (``BusinessProcesses._write``, the loader's bulk insert), so a kept pair is never
+    older than the rows. Callers only read the pair: it is shared until dropped.
+    """
+    hit: tuple[dict[str, Any], list[dict[str, Any]]] | None = store.read_cache.get(
+        WORKER, worker, EMPLOYED_KEY
+    )
+    if hit is not None:
+        return hit
     prefix = f"{worker}|E|"
     rec: dict[str, Any] | None = None
     found: list[dict[str, Any]] = []
@@ -85,7 +100,16 @@ def worker_and_employment(
     if rec is None:
         return None, []
     found.sort(key=order)
+    store.read_cache.put(WORKER, worker, EMPLOYED_KEY, (rec, found))
     return rec, found
+
+
+def keep_employed(
+    store: RecordStore, rec: dict[str, Any], employment: list[dict[str, Any]]
+) -> None:
+    """Keep the worker's pair again after a process that changed neither its row's JSON
+    nor its employment (a job or compensation change) dropped it with the re-stamp."""
+    store.read_cache.put(WORKER, rec["id"], EMPLOYED_KEY, (rec, employment))
 
 
 def all_events(store: RecordStore) -> dict[str, list[dict[str, Any]]]:

@@ -31,18 +31,23 @@ TYPES = (WORKER, ORG, JOB_PROFILE, LOCATION, COST_CENTER, REASON)
 ROW_KEY = "workday.row"
 
 
-def reference_record(store: RecordStore, type_: str, id_: str) -> dict[str, Any] | None:
+def reference_record(
+    store: RecordStore, type_: str, id_: str, *, shared: bool = False
+) -> dict[str, Any] | None:
     """``store.get`` of a record that is read far more than written (a reason, an
-    organization), its JSON kept in the store's read cache so a process reads no row for
-    it; each call returns a fresh dict."""
-    raw = store.read_cache.get(type_, id_, ROW_KEY)
-    if raw is None:
-        hit = store.get_raw(type_, id_)
-        if hit is None or hit[1]:
+    organization), kept in the store's read cache (its JSON and its parse) so a process
+    reads no row for it; each call returns a fresh dict, or with ``shared`` the cached one,
+    for a caller that only reads it."""
+    hit: tuple[str, dict[str, Any]] | None = store.read_cache.get(type_, id_, ROW_KEY)
+    if hit is None:
+        row = store.get_raw(type_, id_)
+        if row is None or row[1]:
             return None
-        raw = hit[0]
-        store.read_cache.put(type_, id_, ROW_KEY, raw)
-    rec: dict[str, Any] = orjson.loads(raw)
+        hit = (row[0], orjson.loads(row[0]))
+        store.read_cache.put(type_, id_, ROW_KEY, hit)
+    if shared:
+        return hit[1]
+    rec: dict[str, Any] = orjson.loads(hit[0])
     return rec
 
 
@@ -174,6 +179,13 @@ class Directory:
             if hit is not None:
                 return hit
         return None
+
+    def reference(self, type_: str, value: str) -> dict[str, Any] | None:
+        """``lookup(type_, value, "code")`` for a caller that only reads the record: one
+        named by WID is the read cache's parse, shared rather than parsed again."""
+        if type_ != WORKER and type_ not in self._records and is_wid(value):
+            return reference_record(self.store, type_, value, shared=True)
+        return self.lookup(type_, value, "code")
 
     def worker_record(self, value: Any) -> dict[str, Any] | None:
         return self.lookup(WORKER, value, "employeeId")

@@ -126,9 +126,12 @@ class BusinessProcesses:
         """A job or compensation change; ``employment``: the worker's hires and terminations
         when the caller has read them already."""
         bp_type = self.rules.change_type(changes, bp_type)
-        self.rules.check_employed(rec, self._employment(tenant, rec, employment), effective)
+        employment = self._employment(tenant, rec, employment)
+        self.rules.check_employed(rec, employment, effective)
         e = self.entry(tenant, bp_type, effective, changes, reason)
         self._write(tenant, rec, e)
+        if bp_type not in history.EMPLOYMENT:  # the row's JSON and employment are as read
+            history.keep_employed(tenant.store, rec, employment)
         return e
 
     def terminate(

@@ -61,7 +61,10 @@ class RestResources:
     def ctx(self, req: Request) -> V.Ctx:
         t = req.tenant
         assert t is not None
-        d = Directory(t, t.clock.now().date().isoformat(), self.s.terminated_after_termination_date)
+        # today's date from the second's text the processes stamp with (``UtcStamps``, as
+        # ``datetime.fromtimestamp``): no datetime built per request
+        today = self.bp.stamps.parts(t.clock.time())[0][:10]
+        d = Directory(t, today, self.s.terminated_after_termination_date)
         return V.Ctx(req.base_url, req.params["tenant"], d, self.s.common_version)
 
     def _page(self, req: Request, items: list[Any]) -> Response:
@@ -242,7 +245,7 @@ class RestResources:
             raise invalid(missing or f"{field} is required", field)
         if not isinstance(val, dict) or not isinstance(val.get("id"), str):
             raise invalid(f"{field} must be an object with an id", field)
-        rec = c.d.lookup(type_, val["id"], "code")
+        rec = c.d.reference(type_, val["id"])  # read only
         if rec is None:
             raise invalid(
                 f"Invalid ID value. '{val['id'][:64]}' is not a valid ID for {field}.", field
