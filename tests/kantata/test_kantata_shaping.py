@@ -1,4 +1,4 @@
-"""A record shown without its private keys: same keys, same order, whatever its layout."""
+"""A record shaped for an answer: its public keys and its optional fields, each in a fixed order."""
 
 from __future__ import annotations
 
@@ -21,3 +21,13 @@ def test_public_copy_tells_layouts_apart_past_its_memory() -> None:
         assert catalog.public_copy(rec) == {"id": str(n), f"f{n}": n}
     assert catalog.public_copy({"_a": 1, "a": 2}) == {"a": 2}
     assert catalog.public_copy({"a": 2, "_a": 1}) == {"a": 2}
+
+
+def test_optional_fields_asked_for_come_in_the_contracts_order() -> None:
+    from simulators.kantata import _contract
+
+    order = _contract.optional_in_order("workspaces")
+    assert len(order) > 1
+    out: dict[str, object] = {"id": "1"}
+    _contract.apply("workspaces", {}, out, set(reversed(order)), {n: 0 for n in order})
+    assert list(out)[-len(order) :] == list(order)
