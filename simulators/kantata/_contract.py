@@ -41,7 +41,14 @@ def visibility(collection: str) -> dict[str, str]:
 
 @functools.cache
 def optional_fields(collection: str) -> frozenset[str]:
-    return frozenset(k for k, v in visibility(collection).items() if v == "optional")
+    return frozenset(optional_in_order(collection))
+
+
+@functools.cache
+def optional_in_order(collection: str) -> tuple[str, ...]:
+    """The optional properties in the contract's order: the order an answer adds them in,
+    the same from one run to the next (a set's order changes with the process)."""
+    return tuple(k for k, v in visibility(collection).items() if v == "optional")
 
 
 def apply(
@@ -61,7 +68,7 @@ def apply(
         for name in optional.intersection(out):
             del out[name]
         return
-    for name in optional:
+    for name in optional_in_order(collection):
         if name in asked:
             if name not in out:
                 out[name] = extra.get(name)

@@ -50,11 +50,9 @@ def build_event(
                 continue
             changes[key] = [change.previous.get(key), change.data.get(key)]
     elif change.op == "create":
-        changes = {
-            k: [None, v]
-            for k, v in change.data.items()
-            if v is not None and k != "id" and k[:1] != "_"
-        }
+        public = catalog.public_copy(change.data)
+        public.pop("id", None)
+        changes = {k: [None, v] for k, v in public.items() if v is not None}
     user = change.origin or fallback_user
     stamp = iso_timestamp(change.at or tenant.clock.time())
     return {

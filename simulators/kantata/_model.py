@@ -776,6 +776,10 @@ def _resources() -> list[Resource]:
     ]
 
 
+#: how many record key layouts ``Catalog.public_copy`` remembers
+_LAYOUTS = 512
+
+
 class Catalog:
     """All resources by collection name and by subject type."""
 
@@ -787,6 +791,8 @@ class Catalog:
         self.by_collection = {r.collection: r for r in [*_resources(), *extra]}
         self.by_subject = {r.subject_type: r for r in self.by_collection.values()}
         self._plain_fks: dict[str, tuple[tuple[str, str, bool], ...]] = {}
+        #: a record's keys (in order) -> its private ones, for the few layouts records have
+        self._private: dict[tuple[str, ...], tuple[str, ...]] = {}
 
     def get(self, collection: str) -> Resource | None:
         return self.by_collection.get(collection)
@@ -802,6 +808,21 @@ class Catalog:
                 if a.collection and not (a.reverse or a.through or a.polymorphic)
             )
         return got
+
+    def public_copy(self, rec: dict[str, Any]) -> dict[str, Any]:
+        """``rec`` without its private (``_``) keys, in its order. Which keys are private is
+        looked up by the record's key layout (a copy and a few deletions cost less than a
+        filter over every key); at most ``_LAYOUTS`` layouts are kept."""
+        keys = tuple(rec)
+        private = self._private.get(keys)
+        if private is None:
+            private = tuple(k for k in keys if k[:1] == "_")
+            if len(self._private) < _LAYOUTS:
+                self._private[keys] = private
+        out = rec.copy()
+        for k in private:
+            del out[k]
+        return out
 
     def __iter__(self) -> Any:
         return iter(self.by_collection.values())

@@ -80,7 +80,7 @@ class Presenter:
             if hit is not None:
                 return hit[0]
         included = included or set()
-        out = {k: v for k, v in rec.items() if k[:1] != "_"}
+        out = self.catalog.public_copy(rec)
         # computed associations appear only when included; those held on the record too
         # unless foreign keys show without includes (to-one associations only)
         keep_fks = self.settings.foreign_keys_without_include

@@ -74,3 +74,49 @@ def test_a_tenant_with_the_earlier_indexes_reopens_on_per_collection_ones(tmp_pa
         assert not _indexes(db) & _EARLIER
     finally:
         again.close()
+
+
+def test_events_saved_with_whole_json_indexes_reopen_on_their_heads(tmp_path: Path) -> None:
+    """Event filters by subject and user answer the same through the indexes over each event's
+    head as through the earlier ones over its whole JSON, on a tenant saved with the latter."""
+    db = tmp_path / "tenants" / "default.sqlite3"
+    first = _start(tmp_path)
+    try:
+        with _client(first) as api:
+            wids = [
+                api.post(
+                    "/workspaces.json",
+                    json={"workspace": {"title": f"W{n}", "creator_role": "maven"}},
+                ).json()["results"][0]["id"]
+                for n in range(3)
+            ]
+            api.put(f"/workspaces/{wids[1]}.json", json={"workspace": {"title": "W1b"}})
+            asks = [{"subject_id": wids[1]}, {"subject_id": ",".join(wids[:2])}, {"user_ids": "1"}]
+            before = [api.get("/subscribed_events.json", params=q).json() for q in asks]
+            assert [b["count"] for b in before] == [2, 3, 4]
+    finally:
+        first.close()
+    names = _indexes(db)
+    assert {
+        "kt_subscribed_events__subject_id__head",
+        "kt_subscribed_events__user_id__head",
+    } <= names
+    conn = sqlite3.connect(db)
+    with conn:  # the earlier layout: the events' fields read from their whole JSON
+        for f in ("user_id", "subject_id"):
+            conn.execute(f"DROP INDEX kt_subscribed_events__{f}__head")
+            conn.execute(
+                f"CREATE INDEX kt_subscribed_events__{f} ON records(type, "
+                f"json_extract(data, '$.{f}')) WHERE type = 'subscribed_events'"
+            )
+    conn.close()
+
+    again = _start(tmp_path)
+    try:
+        with _client(again) as api:
+            assert [api.get("/subscribed_events.json", params=q).json() for q in asks] == before
+        names = _indexes(db)
+        assert "kt_subscribed_events__subject_id" not in names
+        assert "kt_subscribed_events__subject_id__head" in names
+    finally:
+        again.close()
