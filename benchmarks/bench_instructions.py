@@ -7,8 +7,8 @@ on the machine does not move, for comparing two versions of the code on a busy b
 
 Per simulator: its own command line (the one ``bench_simulators.py`` starts, limits raised the
 same way) runs under ``valgrind --tool=callgrind``; it is set up over its admin and vendor APIs
-as for the wrk benchmark, warmed up with ``--warmup`` requests of each operation, and then,
-per operation, callgrind's counters are zeroed (``callgrind_control --zero``), exactly
+as for the wrk benchmark; then per operation, in the wrk benchmark's order (reads before
+creates), it is warmed up with ``--warmup`` requests, callgrind's counters are zeroed (``callgrind_control --zero``), exactly
 ``--requests`` requests are sent by ``--connections`` keep-alive connections at once, and the
 counters are dumped: instructions of the server process (all its threads) divided by the
 requests. The client is another process and is not counted. Every answer must be 2xx.
@@ -156,9 +156,8 @@ def measure(vendor: Vendor, args: argparse.Namespace, workdir: Path) -> dict[str
     with started(vendor, workdir, args.source, args.start_timeout) as (proc, base, out_file):
         with httpx.Client(timeout=120, trust_env=False) as c:
             plan = vendor.setup(c, base, args)
-        for op in args.ops:
+        for op in args.ops:  # in bench_simulators' order: creates grow what the others read
             asyncio.run(_send(base, plan, op, args.warmup, args.connections))
-        for op in args.ops:
             _control(proc.pid, "zero")
             bad = asyncio.run(_send(base, plan, op, args.requests, args.connections))
             before = len(_dumps(out_file))
@@ -194,9 +193,10 @@ def main() -> None:
     p.add_argument("--start-timeout", type=float, default=600.0, help="seconds to start")
     p.add_argument("--output", type=Path, default=HERE / "results" / "instructions.json")
     args = p.parse_args()
-    args.ops = [o for o in args.ops.split(",") if o]
+    asked = [o for o in args.ops.split(",") if o]
+    args.ops = [o for o in OPS if o in asked]  # always in OPS order
     systems = [s for s in args.only.split(",") if s]
-    unknown = [s for s in systems if s not in VENDORS] + [o for o in args.ops if o not in OPS]
+    unknown = [s for s in systems if s not in VENDORS] + [o for o in asked if o not in OPS]
     if unknown:
         p.error(f"unknown system or operation: {', '.join(unknown)}")
     require_tools("valgrind", "callgrind_control")

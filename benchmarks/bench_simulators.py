@@ -354,7 +354,7 @@ def setup_hcm(c: httpx.Client, base: str, args: argparse.Namespace) -> Plan:
         Plan(
             headers=headers,
             get_path=f"{common}/workers/{wids[1]}",
-            query_path=f"{common}/workers?search=Bench1&limit=20",
+            query_path=f"{common}/workers?search=Bench150",
             create_path=[f"{common}/workers/{w}/jobChanges" for w in wids[1:]],
             create_body=json.dumps(body, separators=(",", ":")),
             notes={
