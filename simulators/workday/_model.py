@@ -105,6 +105,12 @@ class WorkerView:
         return worker_name(self.rec)
 
 
+def _employee_order(rec: dict[str, Any]) -> tuple[int, str, str]:
+    """Workers listed in employee id order (shorter ids first), then by WID."""
+    eid = str(rec.get("employeeId", ""))
+    return (len(eid), eid, str(rec["id"]))
+
+
 def worker_name(rec: dict[str, Any]) -> str:
     """The worker's descriptor: first and last name."""
     return f"{rec.get('firstName', '')} {rec.get('lastName', '')}".strip()
@@ -211,14 +217,7 @@ class Directory:
     def views(self) -> dict[str, WorkerView]:
         """Every worker resolved as of the date, in employee id order."""
         if self._views is None:
-            recs = sorted(
-                self.all(WORKER).values(),
-                key=lambda r: (
-                    len(str(r.get("employeeId", ""))),
-                    str(r.get("employeeId", "")),
-                    r["id"],
-                ),
-            )
+            recs = sorted(self.all(WORKER).values(), key=_employee_order)
             found = history.all_events(self.store)
             self._views = {
                 r["id"]: resolve(r, found.get(r["id"], []), self.asof, self.terminated_after)
@@ -236,6 +235,17 @@ class Directory:
 
     def active(self) -> list[WorkerView]:
         return [v for v in self.views().values() if v.active]
+
+    def active_named(self, terms: list[str]) -> list[WorkerView]:
+        """``active()`` narrowed to workers whose name holds any of ``terms`` (lower case), in
+        the same order; only those are resolved, so a search does not resolve every worker."""
+        if self._views is not None:
+            return [v for v in self.active() if any(t in v.name.lower() for t in terms)]
+        recs = [
+            r for r in self.all(WORKER).values() if any(t in worker_name(r).lower() for t in terms)
+        ]
+        recs.sort(key=_employee_order)
+        return [v for v in (self.view(r) for r in recs) if v.active]
 
     def worker_wid(self, ref: Any) -> str | None:
         """The WID of a manager reference stored as a WID or an employee id."""

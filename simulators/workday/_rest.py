@@ -93,18 +93,16 @@ class RestResources:
             raise not_found(f"No supervisory organization with id {raw[:64]}")
         return org
 
-    def _search(self, req: Request, views: list[WorkerView]) -> list[WorkerView]:
+    def _active_matching(self, req: Request, c: V.Ctx) -> list[WorkerView]:
+        """The active workers, narrowed by ``search`` before they are resolved."""
         q = (req.arg("search") or "").strip().lower()
-        if not q:
-            return views
-        terms = q.split()
-        return [v for v in views if any(t in v.name.lower() for t in terms)]
+        return c.d.active_named(q.split()) if q else c.d.active()
 
     # -- Common v1: workers ----------------------------------------------------------
 
     def workers(self, req: Request) -> Response:
         c = self.ctx(req)
-        views = self._search(req, c.d.active())
+        views = self._active_matching(req, c)
         return paged(req, views, self.s, lambda v: V.worker_summary(c, v))
 
     def worker(self, req: Request) -> Response:
@@ -387,7 +385,7 @@ class RestResources:
 
     def g_workers(self, req: Request) -> Response:
         c = self.ctx(req)
-        views = self._search(req, c.d.active())
+        views = self._active_matching(req, c)
         ver = req.params["gver"]
         return paged(req, views, self.s, lambda v: V.global_worker(c, v, ver))
 
