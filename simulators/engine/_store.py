@@ -388,6 +388,12 @@ class RecordStore:
         self._seq_cache[name] = [first + 1, ceiling]
         return first
 
+    def drop_reserved_sequences(self) -> None:
+        """Forget the blocks reserved ahead, as a rolled-back transaction does: each sequence's
+        next value starts a new block (for a refused write outside a transaction that numbers
+        on as if it had run in one)."""
+        self._seq_cache.clear()
+
     def bump_sequence(self, name: str, at_least: int) -> None:
         """Make sure ``next_sequence(name)`` never hands out ``at_least`` or below again.
 
@@ -696,8 +702,8 @@ class RecordStore:
         """Insert a record and the rows that go with it (``(type, id, data, modstamp)``, such
         as its change feed entry) in one INSERT, all or none without a transaction: the
         statement runs under the rollback journal, so a refused row undoes the others. Data
-        given as text is the stored JSON, written as is. One change event, the record's
-        (None for a record given as text, or with ``emit`` off)."""
+        given as text is the stored JSON, written as is. The change of the record, announced
+        unless ``emit`` is off (None for a record given as text)."""
         self._journal_on_now()
         params: list[Any] = []
         for t, i, d, m in [(type_, id_, data, modstamp), *beside]:
@@ -709,10 +715,7 @@ class RecordStore:
             )
         except sqlite3.IntegrityError:
             raise ConfigError(f"{type_} {id_} already exists") from None
-        drop = self.read_cache.drop
-        drop(type_, id_)
-        for t, i, _, _ in beside:
-            drop(t, i)
+        # no read cache entry to drop, as for ``insert``: one exists only for a stored row
         if isinstance(data, str):
             return None
         change = Change(self.tenant, type_, id_, "create", data, None, data.keys(), at, origin)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from typing import TYPE_CHECKING, Any
 
 from simulators.engine import (
@@ -154,7 +153,8 @@ class Handlers:
             try:
                 created.append(self.records.create(ctx, res, items[0]))
             except BaseException:
-                _rolled_back(ctx.tenant)
+                # numbered on as the transaction every create ran in used to leave it
+                ctx.tenant.store.drop_reserved_sequences()
                 raise
             return self.respond(req, res, created, ctx)
         with writing(ctx.tenant):
@@ -291,14 +291,3 @@ def _as_shown(ctx: Ctx, res: Resource, rid: str) -> Response | None:
         "meta": {"count": 1, "page_count": 1, "page_number": 1, "page_size": 1},
     }
     return Response(200, spliced(body, shown, rid, hit[2]), [("content-type", JSON_CT)])
-
-
-class _Refused(Exception):
-    """Ends the empty transaction of ``_rolled_back``."""
-
-
-def _rolled_back(tenant: Tenant) -> None:
-    """A create refused outside a transaction leaves the store as a rolled-back one did (its
-    cached sequence blocks dropped, so the next change events' replay ids are as before)."""
-    with contextlib.suppress(_Refused), tenant.store.transaction():
-        raise _Refused
