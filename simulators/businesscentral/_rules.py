@@ -23,7 +23,6 @@ number series), the choice is named in the module that applies it.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from simulators.engine import Tenant, type_literal
@@ -529,10 +528,6 @@ def _line_amounts(rec: dict[str, Any], price: float) -> None:
     rec["amountExcludingTax"] = rec["netAmount"] = excl
     rec["totalTaxAmount"] = rec["netTaxAmount"] = tax
     rec["amountIncludingTax"] = rec["netAmountIncludingTax"] = money(excl + tax)
-
-
-def today(ts: float) -> str:
-    return datetime.fromtimestamp(ts, UTC).date().isoformat()
 
 
 def _currency(tenant: Tenant, company: str, rec: dict[str, Any], prev: Any) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -126,7 +126,3 @@ def has_time(value: str) -> bool:
 
 def iso_dt(dt: datetime) -> str:
     return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def next_day(d: date) -> date:
-    return d + timedelta(days=1)
