@@ -149,6 +149,11 @@ def _ssl_context(tls: TlsFiles) -> ssl.SSLContext:
     return ctx
 
 
+#: "#" as a byte value: ``int in bytes`` is a byte scan, where ``b"#" in bytes`` first fails
+#: to read its operand as an int (an exception raised and cleared on every request)
+_HASH = ord("#")
+
+
 class _Refused(Exception):
     """Raised from a parser callback to stop parsing; the connection answers ``status``."""
 
@@ -333,7 +338,7 @@ class _Connection(asyncio.Protocol):
             self.last_headers = headers
         raw.clear()
         parser = self.parser
-        if target[:1] == b"/" and b"#" not in target:
+        if target[:1] == b"/" and _HASH not in target:
             # origin form (the request line's characters were checked by the parser): split
             # it here rather than build a URL object
             path_b, _, query_b = target.partition(b"?")
