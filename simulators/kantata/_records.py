@@ -231,7 +231,7 @@ class Records:
                     if made is None
                     else [("subscribed_events", made[0]["id"], made[1], made[0]["created_at"])]
                 )
-                tenant.store.insert_with(
+                tenant.store.insert_with_unjournaled(
                     res.collection, rec["id"], rec, iso, beside, at=now, origin=ctx.user_id
                 )
             except BaseException:
