@@ -150,7 +150,7 @@ class KantataDialect(Dialect):
         res = self.catalog.get(change.type)
         if res is None or not res.events:
             return None
-        row = find_event(tenant.store.conn, change, self.records.indexes)
+        row = find_event(tenant.store, change, self.records.indexes)
         if row is not None:
             ev = orjson.loads(row[0])
         else:

@@ -6,12 +6,11 @@ also the payload the engine pushes to webhook subscribers.
 
 from __future__ import annotations
 
-import sqlite3
 from typing import TYPE_CHECKING, Any
 
-from simulators.engine import Change, Tenant
+from simulators.engine import Change, RecordStore, Tenant
 
-from ._indexes import EVENTS, event_field, event_value
+from ._indexes import EVENTS, ensure_event_index, event_field, event_value
 from ._wire import iso_timestamp
 
 if TYPE_CHECKING:
@@ -27,7 +26,7 @@ def change_key(change: Change) -> str:
 
 
 def find_event(
-    conn: sqlite3.Connection, change: Change, indexes: dict[tuple[str, str], str]
+    store: RecordStore, change: Change, indexes: dict[tuple[str, str], str]
 ) -> tuple[str] | None:
     """The stored subscribed event of ``change`` (its JSON), or None: looked up among its
     subject's events through their index, then by its key (an index on the key read every
@@ -37,9 +36,9 @@ def find_event(
         sql = (
             f"SELECT data FROM records WHERE type = '{EVENTS}' AND json_extract(data, '$._key') = ?"
         )
-        return conn.execute(sql, (key,)).fetchone()  # type: ignore[no-any-return]
-    index = indexes[(EVENTS, "subject_id")]
-    return conn.execute(  # type: ignore[no-any-return]
+        return store.conn.execute(sql, (key,)).fetchone()  # type: ignore[no-any-return]
+    index = ensure_event_index(store, indexes, "subject_id")
+    return store.conn.execute(  # type: ignore[no-any-return]
         f"SELECT data FROM records INDEXED BY {index} WHERE type = '{EVENTS}'"
         f" AND {event_field('subject_id')} = ? AND json_extract(data, '$._key') = ?",
         (event_value(int(change.id)), key),

@@ -78,8 +78,9 @@ def test_a_tenant_with_the_earlier_indexes_reopens_on_per_collection_ones(tmp_pa
 
 def test_events_saved_with_json_indexes_reopen_on_their_fields_text(tmp_path: Path) -> None:
     """Event filters by subject and user answer the same through the indexes over the text of
-    each event's own fields as through the earlier ones over its whole JSON or its head, on a
-    tenant saved with those; the earlier index on each event's key is dropped too."""
+    each event's own fields (made when first asked for) as through the earlier ones over its
+    whole JSON or its head, on a tenant saved with those; the earlier index on each event's key
+    is dropped too."""
     db = tmp_path / "tenants" / "default.sqlite3"
     first = _start(tmp_path)
     try:
@@ -158,5 +159,28 @@ def test_pushed_events_are_the_kept_ones(tmp_path: Path) -> None:
         assert len(kept) == 3 and set(payloads) == set(kept)
         for eid, ev in kept.items():
             assert {k: payloads[eid].get(k) for k in ev} == ev
+    finally:
+        handle.close()
+
+
+def test_event_indexes_are_made_when_first_asked_for() -> None:
+    """Creates alone (no filter on events, no event pushed) make no event index."""
+    handle = start_simulator(create_simulator(KantataSettings(token=TOKEN)))
+    try:
+        conn = handle.sim.tenants.get("default").store.conn
+
+        def event_indexes() -> set[str]:
+            rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
+            return {r[0] for r in rows if r[0].startswith("kt_subscribed_events")}
+
+        with _client(handle) as api:
+            ws = {"workspace": {"title": "W", "creator_role": "maven"}}
+            wid = api.post("/workspaces.json", json=ws).json()["results"][0]["id"]
+            assert event_indexes() == set()
+            got = api.get("/subscribed_events.json", params={"subject_id": wid}).json()
+            assert got["count"] == 1
+            assert event_indexes() == {"kt_subscribed_events__subject_id__text"}
+            assert api.get("/subscribed_events.json", params={"user_ids": "1"}).json()["count"]
+            assert len(event_indexes()) == 2
     finally:
         handle.close()
