@@ -10,7 +10,8 @@ import orjson
 from simulators.engine import Tenant, json_path, type_literal
 
 from . import _contract as contract
-from ._budget import workspace_budget
+from ._budget import NO_BUDGET, workspace_budget
+from ._linked import none_linked
 from ._model import Assoc, Catalog, Resource
 from ._wire import currency_symbol, money_string
 
@@ -169,7 +170,11 @@ class Presenter:
         return {}
 
     def _workspace(self, rec: dict[str, Any], out: dict[str, Any], cur: str) -> None:
-        b = workspace_budget(self.tenant.store.conn, rec, self.created)
+        b = (
+            NO_BUDGET
+            if self.created and none_linked(self.tenant, rec["id"])
+            else workspace_budget(self.tenant.store.conn, rec, self.created)
+        )
         price = rec.get("price_in_cents")
         out["price"] = money_string(price, cur) if price is not None else None
         out["budget_used_in_cents"] = b.used_in_cents
