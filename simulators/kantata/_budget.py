@@ -56,7 +56,8 @@ _ANY = (
     "OR EXISTS (SELECT 1 FROM records INDEXED BY kt_stories__workspace_id WHERE type = 'stories' "
     "AND deleted = 0 AND json_extract(data,'$.workspace_id') = ?1)"
 )
-_NONE = Budget(0, 0, 0, 0, 0, 0)
+#: the roll-ups of a workspace nothing points at
+NO_BUDGET = Budget(0, 0, 0, 0, 0, 0)
 
 
 def workspace_budget(
@@ -65,7 +66,7 @@ def workspace_budget(
     """The workspace's roll-ups; ``likely_empty`` (a workspace just created) asks first whether
     anything points at it."""
     if likely_empty and not conn.execute(_ANY, (ws["id"],)).fetchone()[0]:
-        return _NONE
+        return NO_BUDGET
     rows = {r[0]: r[1:] for r in conn.execute(_ROLL_UP, (ws["id"],))}
     time_used, billable, nonbillable = rows[0]
     expenses, billable_expenses, _ = rows[1]

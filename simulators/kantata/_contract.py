@@ -65,7 +65,7 @@ def apply(
         out.setdefault(name, value)
     optional = optional_fields(collection)
     if not asked:  # the common answer: every optional property left out
-        for name in optional.intersection(out):
+        for name in out.keys() & optional:  # looks up the few optional names, not every key
             del out[name]
         return
     for name in optional_in_order(collection):

@@ -25,7 +25,7 @@ from simulators.engine import (
 from . import _load
 from ._auth import CREDS_KEY, KantataAuth
 from ._errors import method_not_allowed, not_found, payload_too_large, rate_limited
-from ._feed import build_event, change_key
+from ._feed import build_event, find_event
 from ._ids import forget as forget_ids
 from ._indexes import ensure_indexes
 from ._limits import LIMITED_ENDPOINTS, EndpointBuckets
@@ -150,12 +150,7 @@ class KantataDialect(Dialect):
         res = self.catalog.get(change.type)
         if res is None or not res.events:
             return None
-        index = tenant.store.ensure_index("_key", "subscribed_events")
-        row = tenant.store.conn.execute(
-            f"SELECT data FROM records INDEXED BY {index} WHERE type = 'subscribed_events'"
-            " AND json_extract(data, '$._key') = ?",
-            (change_key(change),),
-        ).fetchone()
+        row = find_event(tenant.store, change, self.records.indexes)
         if row is not None:
             ev = orjson.loads(row[0])
         else:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from simulators.engine import Change, Tenant
+from simulators.engine import Change, RecordStore, Tenant
 
+from ._indexes import EVENTS, ensure_event_index, event_field, event_value
 from ._wire import iso_timestamp
 
 if TYPE_CHECKING:
@@ -22,6 +23,26 @@ _OPS = {"create": "created", "update": "updated", "delete": "deleted", "undelete
 def change_key(change: Change) -> str:
     """Identifies the subscribed event kept for ``change`` (the webhook payload is the same)."""
     return f"{change.type}/{change.id}/{change.op}/{change.at!r}"
+
+
+def find_event(
+    store: RecordStore, change: Change, indexes: dict[tuple[str, str], str]
+) -> tuple[str] | None:
+    """The stored subscribed event of ``change`` (its JSON), or None: looked up among its
+    subject's events through their index, then by its key (an index on the key read every
+    event's whole JSON on each insert)."""
+    key = change_key(change)
+    if not change.id.isdigit():  # every record id is a number; else a scan finds it
+        sql = (
+            f"SELECT data FROM records WHERE type = '{EVENTS}' AND json_extract(data, '$._key') = ?"
+        )
+        return store.conn.execute(sql, (key,)).fetchone()  # type: ignore[no-any-return]
+    index = ensure_event_index(store, indexes, "subject_id")
+    return store.conn.execute(  # type: ignore[no-any-return]
+        f"SELECT data FROM records INDEXED BY {index} WHERE type = '{EVENTS}'"
+        f" AND {event_field('subject_id')} = ? AND json_extract(data, '$._key') = ?",
+        (event_value(int(change.id)), key),
+    ).fetchone()
 
 
 def build_event(

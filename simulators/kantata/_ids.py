@@ -50,8 +50,11 @@ def take(tenant: Tenant, collection: str) -> int:
 
 def forget(tenant: Tenant) -> None:
     """After a failed write (its ids may not be stored), or a store changed under the counters
-    (restore, load): the next ids are read from the store again."""
-    state_of(tenant).ids.clear()
+    (restore, load): the next ids are read from the store again, and so is what the workspaces
+    have pointing at them (``_linked``)."""
+    state = state_of(tenant)
+    state.ids.clear()
+    state.linked_top = None
 
 
 @contextlib.contextmanager
@@ -81,4 +84,6 @@ def bump(tenant: Tenant, collection: str, top: int) -> None:
     key = _SEQ + collection
     if int(tenant.store.meta_get(key) or state_of(tenant).id_base) < top:
         tenant.store.meta_set(key, top)
-    state_of(tenant).ids.pop(collection, None)
+    state = state_of(tenant)
+    state.ids.pop(collection, None)
+    state.linked_top = None  # loaded rows may point at workspaces not created yet

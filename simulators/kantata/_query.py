@@ -9,7 +9,7 @@ from typing import Any
 from simulators.engine import Request, json_path, type_literal
 
 from ._errors import bad_request
-from ._indexes import event_field
+from ._indexes import event_field, event_value
 from ._model import Resource
 from ._wire import parse_date, parse_timestamp
 
@@ -317,10 +317,10 @@ def _specific(collection: str) -> dict[str, Filter]:
             "subject_type": eq("subject_type"),
             # compared as the events' indexes read them (the same values, see _indexes)
             "subject_id": lambda v: _in(
-                event_field("subject_id"), [int(x) for x in _ids(v) if x.isdigit()]
+                event_field("subject_id"), [event_value(int(x)) for x in _ids(v) if x.isdigit()]
             ),
             "user_ids": lambda v: _in(
-                event_field("user_id"), [int(x) for x in _ids(v) if x.isdigit()]
+                event_field("user_id"), [event_value(int(x)) for x in _ids(v) if x.isdigit()]
             ),
         },
     }

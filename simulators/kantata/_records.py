@@ -15,6 +15,7 @@ from ._feed import build_event, change_key
 from ._ids import forget as forget_ids
 from ._ids import take as take_id
 from ._indexes import index_names
+from ._linked import note_link
 from ._model import Catalog, Resource
 from ._render import Presenter
 from ._rule_table import NO_RULES, ResourceRules, checked, rule_table
@@ -209,6 +210,7 @@ class Records:
         if "updated_at" in res.stored:
             rec["updated_at"] = iso
             rec["_updated"] = now
+        note_link(tenant, res.collection, rec)
         rules = self.rules_of(res)
         if res.events and rules.event_first:
             # the record and its event in one statement: the event is built first (its
@@ -231,7 +233,7 @@ class Records:
                     if made is None
                     else [("subscribed_events", made[0]["id"], made[1], made[0]["created_at"])]
                 )
-                tenant.store.insert_with(
+                tenant.store.insert_with_unjournaled(
                     res.collection, rec["id"], rec, iso, beside, at=now, origin=ctx.user_id
                 )
             except BaseException:
@@ -296,6 +298,7 @@ class Records:
         if "updated_at" in res.stored:
             rec["updated_at"] = iso
             rec["_updated"] = now
+        note_link(ctx.tenant, res.collection, rec)
         change = ctx.tenant.store.update(
             res.collection,
             rec["id"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import TYPE_CHECKING, Any
 
@@ -10,7 +11,8 @@ import orjson
 from simulators.engine import Tenant, json_path, type_literal
 
 from . import _contract as contract
-from ._budget import workspace_budget
+from ._budget import NO_BUDGET, Budget, workspace_budget
+from ._linked import none_linked
 from ._model import Assoc, Catalog, Resource
 from ._wire import currency_symbol, money_string
 
@@ -169,42 +171,20 @@ class Presenter:
         return {}
 
     def _workspace(self, rec: dict[str, Any], out: dict[str, Any], cur: str) -> None:
-        b = workspace_budget(self.tenant.store.conn, rec, self.created)
-        price = rec.get("price_in_cents")
-        out["price"] = money_string(price, cur) if price is not None else None
-        out["budget_used_in_cents"] = b.used_in_cents
-        out["budget_used"] = money_string(b.used_in_cents, cur)
-        out["budget_remaining"] = (
-            money_string(price - b.used_in_cents, cur) if price is not None else None
+        b = (
+            NO_BUDGET
+            if self.created and none_linked(self.tenant, rec["id"])
+            else workspace_budget(self.tenant.store.conn, rec, self.created)
         )
-        out["over_budget"] = bool(price is not None and b.used_in_cents > price)
-        out["percent_of_budget_used"] = round(b.used_in_cents * 100 / price) if price else 0
-        out["total_expenses_in_cents"] = b.expenses_in_cents
+        price = rec.get("price_in_cents")
+        if (price is None or type(price) is int) and type(cur) is str:
+            out.update(_workspace_figures(b, price, cur))  # the same for many workspaces
+        else:
+            out.update(_figures(b, price, cur))
         out["effective_due_date"] = rec.get("due_date")
         out["can_create_line_items"] = not rec.get("archived")
-        out["can_invite"] = True
-        out["has_budget_access"] = True
-        out["percentage_complete"] = b.percentage_complete
-        out["has_active_timesheet_submissions"] = b.active_submissions > 0
-        out["has_active_expense_report_submissions"] = False
         # the token acts as the account administrator (Kantata's permission keys)
-        out["permissions"] = {
-            "can_upload_files": True,
-            "can_private_message": True,
-            "can_join": False,
-            "is_participant": False,
-            "access_level": "maven",
-            "team_lead": False,
-            "user_is_client": False,
-            "can_change_price": True,
-            "can_change_story_billable": True,
-            "can_post": True,
-            "can_edit": True,
-            "restricted": False,
-            "can_see_financials": True,
-            "is_guest_on_project": False,
-        }
-        out["default_rate"] = None
+        out["permissions"] = dict(_PERMISSIONS)
         out["status"] = rec.get("status") or {
             "color": "green",
             "key": rec.get("status_key", 305),
@@ -512,3 +492,55 @@ def _unique(values: list[Any]) -> list[str]:
         if v is not None:
             seen[str(v)] = None
     return list(seen)
+
+
+#: Kantata's permission keys of a workspace, as the account administrator the token acts as
+_PERMISSIONS = {
+    "can_upload_files": True,
+    "can_private_message": True,
+    "can_join": False,
+    "is_participant": False,
+    "access_level": "maven",
+    "team_lead": False,
+    "user_is_client": False,
+    "can_change_price": True,
+    "can_change_story_billable": True,
+    "can_post": True,
+    "can_edit": True,
+    "restricted": False,
+    "can_see_financials": True,
+    "is_guest_on_project": False,
+}
+
+
+def _figures(b: Budget, price: Any, cur: str) -> dict[str, Any]:
+    """A workspace's computed fields, in the order it shows them; those that read the record
+    itself (due date, archived, permissions, status) hold a place that ``_workspace`` fills."""
+    return {
+        "price": money_string(price, cur) if price is not None else None,
+        "budget_used_in_cents": b.used_in_cents,
+        "budget_used": money_string(b.used_in_cents, cur),
+        "budget_remaining": (
+            money_string(price - b.used_in_cents, cur) if price is not None else None
+        ),
+        "over_budget": bool(price is not None and b.used_in_cents > price),
+        "percent_of_budget_used": round(b.used_in_cents * 100 / price) if price else 0,
+        "total_expenses_in_cents": b.expenses_in_cents,
+        "effective_due_date": None,
+        "can_create_line_items": None,
+        "can_invite": True,
+        "has_budget_access": True,
+        "percentage_complete": b.percentage_complete,
+        "has_active_timesheet_submissions": b.active_submissions > 0,
+        "has_active_expense_report_submissions": False,
+        "permissions": None,
+        "default_rate": None,
+        "status": None,
+    }
+
+
+@functools.lru_cache(maxsize=1024)
+def _workspace_figures(b: Budget, price: int | None, cur: str) -> dict[str, Any]:
+    """``_figures`` made once per roll-ups, price and currency (read only: copied into each
+    answer by ``dict.update``)."""
+    return _figures(b, price, cur)

@@ -16,6 +16,7 @@ from simulators.engine import (
 
 from ._errors import bad_request, not_found, query_too_slow, validation_error
 from ._ids import writing
+from ._indexes import EVENT_FILTERS, EVENTS, ensure_event_index
 from ._model import Resource
 from ._query import ListQuery
 from ._records import Ctx
@@ -92,6 +93,10 @@ class Handlers:
         s = self.settings
         limit = s.time_entries_max_per_page if res.collection == "time_entries" else s.max_per_page
         query = self.queries[res.collection]
+        if res.collection == EVENTS:
+            for param, field in EVENT_FILTERS.items():
+                if req.arg(param) is not None:
+                    ensure_event_index(req.tenant.store, self.records.indexes, field)
         try:
             page = await run_read(
                 req.tenant.store,

@@ -27,6 +27,9 @@ class KantataState:
     endpoint_buckets: EndpointBuckets | None = None
     #: collection -> the last id handed out, read from the store on first use (``_ids``)
     ids: dict[str, int] = field(default_factory=dict)
+    #: the highest workspace id a time entry, expense, submission or story points at; None:
+    #: read from the store when next needed (``_linked``)
+    linked_top: int | None = None
 
 
 def state_of(tenant: Tenant) -> KantataState:

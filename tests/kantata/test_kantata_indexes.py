@@ -76,9 +76,11 @@ def test_a_tenant_with_the_earlier_indexes_reopens_on_per_collection_ones(tmp_pa
         again.close()
 
 
-def test_events_saved_with_whole_json_indexes_reopen_on_their_heads(tmp_path: Path) -> None:
-    """Event filters by subject and user answer the same through the indexes over each event's
-    head as through the earlier ones over its whole JSON, on a tenant saved with the latter."""
+def test_events_saved_with_json_indexes_reopen_on_their_fields_text(tmp_path: Path) -> None:
+    """Event filters by subject and user answer the same through the indexes over the text of
+    each event's own fields (made when first asked for) as through the earlier ones over its
+    whole JSON or its head, on a tenant saved with those; the earlier index on each event's key
+    is dropped too."""
     db = tmp_path / "tenants" / "default.sqlite3"
     first = _start(tmp_path)
     try:
@@ -98,17 +100,24 @@ def test_events_saved_with_whole_json_indexes_reopen_on_their_heads(tmp_path: Pa
         first.close()
     names = _indexes(db)
     assert {
-        "kt_subscribed_events__subject_id__head",
-        "kt_subscribed_events__user_id__head",
+        "kt_subscribed_events__subject_id__text",
+        "kt_subscribed_events__user_id__text",
     } <= names
+    earlier = {"ix_subscribed_events___key"}
     conn = sqlite3.connect(db)
-    with conn:  # the earlier layout: the events' fields read from their whole JSON
+    with conn:  # the earlier layouts: the events' fields read from their whole JSON, or head
         for f in ("user_id", "subject_id"):
-            conn.execute(f"DROP INDEX kt_subscribed_events__{f}__head")
-            conn.execute(
-                f"CREATE INDEX kt_subscribed_events__{f} ON records(type, "
-                f"json_extract(data, '$.{f}')) WHERE type = 'subscribed_events'"
-            )
+            conn.execute(f"DROP INDEX kt_subscribed_events__{f}__text")
+            for name in (f"kt_subscribed_events__{f}", f"kt_subscribed_events__{f}__head"):
+                earlier.add(name)
+                conn.execute(
+                    f"CREATE INDEX {name} ON records(type, "
+                    f"json_extract(data, '$.{f}')) WHERE type = 'subscribed_events'"
+                )
+        conn.execute(
+            "CREATE INDEX ix_subscribed_events___key ON records(json_extract(data, '$._key'))"
+            " WHERE type = 'subscribed_events'"
+        )
     conn.close()
 
     again = _start(tmp_path)
@@ -116,7 +125,62 @@ def test_events_saved_with_whole_json_indexes_reopen_on_their_heads(tmp_path: Pa
         with _client(again) as api:
             assert [api.get("/subscribed_events.json", params=q).json() for q in asks] == before
         names = _indexes(db)
-        assert "kt_subscribed_events__subject_id" not in names
-        assert "kt_subscribed_events__subject_id__head" in names
+        assert not names & earlier
+        assert "kt_subscribed_events__subject_id__text" in names
     finally:
         again.close()
+
+
+def test_pushed_events_are_the_kept_ones(tmp_path: Path) -> None:
+    """The events pushed to subscribers are the subscribed events kept by the writes (found
+    through their subject's index), not ones made again (in a second tenant, whose event ids
+    are not the engine's event numbers)."""
+    handle = _start(tmp_path)
+    try:
+        creds = handle.admin.post("/tenants", json={"name": "other"}).json()["credentials"]
+        with httpx.Client(
+            base_url=creds["api_base"],
+            headers={"Authorization": f"Bearer {creds['token']}"},
+            trust_env=False,
+            timeout=30.0,
+        ) as api:
+            wid = api.post(
+                "/workspaces.json", json={"workspace": {"title": "W", "creator_role": "maven"}}
+            ).json()["results"][0]["id"]
+            api.put(f"/workspaces/{wid}.json", json={"workspace": {"title": "W2"}})
+            api.post("/roles.json", json={"role": {"name": "R"}})
+            kept = api.get(
+                "/subscribed_events.json",
+                params={"optional_fields": "current_payload,previous_payload,payload_changes"},
+            ).json()["subscribed_events"]
+        pushed = handle.admin.get("/tenants/other/events").json()
+        items = pushed if isinstance(pushed, list) else pushed["events"]
+        payloads = {e["payload"]["id"]: e["payload"] for e in items}
+        assert len(kept) == 3 and set(payloads) == set(kept)
+        for eid, ev in kept.items():
+            assert {k: payloads[eid].get(k) for k in ev} == ev
+    finally:
+        handle.close()
+
+
+def test_event_indexes_are_made_when_first_asked_for() -> None:
+    """Creates alone (no filter on events, no event pushed) make no event index."""
+    handle = start_simulator(create_simulator(KantataSettings(token=TOKEN)))
+    try:
+        conn = handle.sim.tenants.get("default").store.conn
+
+        def event_indexes() -> set[str]:
+            rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
+            return {r[0] for r in rows if r[0].startswith("kt_subscribed_events")}
+
+        with _client(handle) as api:
+            ws = {"workspace": {"title": "W", "creator_role": "maven"}}
+            wid = api.post("/workspaces.json", json=ws).json()["results"][0]["id"]
+            assert event_indexes() == set()
+            got = api.get("/subscribed_events.json", params={"subject_id": wid}).json()
+            assert got["count"] == 1
+            assert event_indexes() == {"kt_subscribed_events__subject_id__text"}
+            assert api.get("/subscribed_events.json", params={"user_ids": "1"}).json()["count"]
+            assert len(event_indexes()) == 2
+    finally:
+        handle.close()
