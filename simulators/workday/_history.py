@@ -33,7 +33,8 @@ _RANGE = f"SELECT data FROM records WHERE type = '{EVENT}' AND id >= ? AND id < 
 def event_key(worker: str, e: dict[str, Any]) -> str:
     """The record id of event ``e`` of ``worker``: its kind, effective date and sequence."""
     kind = "E" if e["type"] in EMPLOYMENT else "J"
-    return f"{worker}|{kind}|{e['effective']}|{int(e['seq']):012d}"
+    # ``zfill`` spells ``{seq:012d}`` (sign included) without the format mini-language
+    return f"{worker}|{kind}|{e['effective']}|{str(int(e['seq'])).zfill(12)}"
 
 
 def order(e: dict[str, Any]) -> tuple[str, int]:

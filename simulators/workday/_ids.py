@@ -8,10 +8,18 @@ import re
 from simulators.engine import Tenant
 
 WID_RE = re.compile(r"^[0-9a-f]{32}$")
+_HEX = "0123456789abcdef"
 
 
 def is_wid(value: object) -> bool:
-    return isinstance(value, str) and WID_RE.match(value) is not None
+    """``WID_RE.match(value)``, without the regular expression (every request asks): 32
+    lower-case hex digits, and like ``$`` a final newline after them is let through."""
+    if not isinstance(value, str):
+        return False
+    n = len(value)
+    if n == 32:
+        return not value.strip(_HEX)
+    return n == 33 and value[32] == "\n" and not value[:32].strip(_HEX)
 
 
 def new_wid(tenant: Tenant, kind: str) -> str:
