@@ -19,6 +19,8 @@ import orjson
 
 from simulators.engine import RecordStore
 
+from ._ids import is_wid
+
 EVENT = "BusinessProcessEvent"
 WORKER = "Worker"
 #: processes that start or end employment; every other process is a change of the job
@@ -106,11 +108,21 @@ def worker_and_employment(
 
 
 def keep_employed(
-    store: RecordStore, rec: dict[str, Any], employment: list[dict[str, Any]]
+    store: RecordStore,
+    rec: dict[str, Any],
+    employment: list[dict[str, Any]],
+    *,
+    wid_checked: bool = False,
 ) -> None:
     """Keep the worker's pair again after a process that changed neither its row's JSON
-    nor its employment (a job or compensation change) dropped it with the re-stamp."""
-    store.read_cache.put(WORKER, rec["id"], EMPLOYED_KEY, (rec, employment))
+    nor its employment (a job or compensation change) dropped it with the re-stamp.
+
+    Pairs are kept under WIDs only, as ``worker_and_employment`` keeps them, so a hit
+    names a worker by WID (a worker loaded with another id is read by employee id);
+    ``wid_checked``: the caller knows the id is one.
+    """
+    if wid_checked or is_wid(rec["id"]):
+        store.read_cache.put(WORKER, rec["id"], EMPLOYED_KEY, (rec, employment))
 
 
 def all_events(store: RecordStore) -> dict[str, list[dict[str, Any]]]:

@@ -78,16 +78,18 @@ class JobChanges:
 
     def _worker(
         self, t: Tenant, raw: str, today: str
-    ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-        """The worker and its hires and terminations, 404 unless hired by ``today``."""
-        pair = t.store.read_cache.get(WORKER, raw, history.EMPLOYED_KEY) if is_wid(raw) else None
-        if pair is None:
-            rec, employment = self._directory(t, today).employed_worker(raw)
-        else:
+    ) -> tuple[dict[str, Any], list[dict[str, Any]], bool]:
+        """The worker and its hires and terminations, 404 unless hired by ``today``; and
+        whether the pair came from the read cache."""
+        # the cache keeps pairs under WIDs only (``history.keep_employed``): a hit is one
+        pair = t.store.read_cache.get(WORKER, raw, history.EMPLOYED_KEY)
+        if pair is not None:
             rec, employment = pair
+        else:
+            rec, employment = self._directory(t, today).employed_worker(raw)
         if rec is None or not _hired_by(employment, today):
             raise not_found(f"No worker with id {raw[:64]}")
-        return rec, employment
+        return rec, employment, pair is not None
 
     def _ref(
         self, t: Tenant, today: str, body: dict[str, Any], field: str, type_: str, missing: str
@@ -100,9 +102,13 @@ class JobChanges:
             raise invalid(f"{field} must be an object with an id", field)
         vid: str = val["id"]
         rec: dict[str, Any] | None
-        if is_wid(vid):
-            hit = t.store.read_cache.get(type_, vid, ROW_KEY)
-            rec = hit[1] if hit is not None else reference_record(t.store, type_, vid, shared=True)
+        # reference records have WIDs for ids (the loader's rule): a cached one is named by
+        # its WID; anything else is read as ``Directory.reference`` reads it
+        hit = t.store.read_cache.get(type_, vid, ROW_KEY)
+        if hit is not None:
+            rec = hit[1]
+        elif is_wid(vid):
+            rec = reference_record(t.store, type_, vid, shared=True)
         else:
             rec = self._directory(t, today).lookup(type_, vid, "code")
         if rec is None:
@@ -123,7 +129,7 @@ class JobChanges:
         now = t.clock.time()
         second, us = self.bp.stamps.parts(now)
         today = second[:10]
-        rec, employment = self._worker(t, req.params["id"], today)
+        rec, employment, cached = self._worker(t, req.params["id"], today)
         reason = self._ref(t, today, body, "jobChangeReason", REASON, "Reason is required.")
         org = self._ref(
             t,
@@ -159,17 +165,22 @@ class JobChanges:
             self.bp.rules.check_employed(rec, employment, effective)
         except ConfigError as exc:
             raise invalid(exc.message, "effective") from None
-        event_id = self._keep(t, rec, employment, now, second, us, effective, changes, reason_ref)
+        event_id = self._keep(
+            t, rec, employment, cached, now, second, us, effective, changes, reason_ref
+        )
+        common = f"{req.base_url}/ccx/api/common/{self.s.common_version}/{req.params['tenant']}/"
         out: dict[str, Any] = {
             "id": event_id,
             "descriptor": "Job Change: "
             + f"{rec.get('firstName', '')} {rec.get('lastName', '')}".strip(),
             "effective": effective,
-            "supervisoryOrganization": self._org_ref(req, org),
-            "jobChangeReason": {
-                **reason_ref,
-                "href": f"{self._common(req)}jobChangeReasons/{reason_ref['id']}",
-            },
+            # ``_render.org_ref``
+            "supervisoryOrganization": ref(
+                org["id"],
+                str(org.get("name", "")),
+                f"{common}supervisoryOrganizations/{org['id']}",
+            ),
+            "jobChangeReason": {**reason_ref, "href": f"{common}jobChangeReasons/{reason['id']}"},
             "moveManagersTeam": bool(body.get("moveManagersTeam", False)),
         }
         if cost_center is not None:
@@ -177,15 +188,6 @@ class JobChanges:
                 {"id": cost_center["id"], "descriptor": cost_center.get("name", "")}
             ]
         return Response(201, orjson.dumps(out), [("content-type", JSON_CT)])
-
-    def _common(self, req: Request) -> str:
-        """Where the Common API's links point (``Ctx.common("")``)."""
-        return f"{req.base_url}/ccx/api/common/{self.s.common_version}/{req.params['tenant']}/"
-
-    def _org_ref(self, req: Request, org: dict[str, Any]) -> dict[str, Any] | None:
-        """``_render.org_ref``."""
-        href = f"{self._common(req)}supervisoryOrganizations/{org['id']}"
-        return ref(org["id"], str(org.get("name", "")), href)
 
     def _cost_center(self, t: Tenant, today: str, proposed: Any) -> dict[str, Any] | None:
         """The cost center ``proposedOrganizations`` names (the last one; an empty list none)."""
@@ -213,6 +215,7 @@ class JobChanges:
         t: Tenant,
         rec: dict[str, Any],
         employment: list[dict[str, Any]],
+        cached: bool,
         now: float,
         second: str,
         us: int,
@@ -238,7 +241,7 @@ class JobChanges:
             "worker": wid,
         }
         try:
-            store.insert_restamping(
+            store.insert_and_restamp(
                 history.EVENT,
                 key,
                 stored,
@@ -250,5 +253,5 @@ class JobChanges:
         except ConfigError as exc:
             raise invalid(exc.message, "effective") from None
         # a job change leaves the worker's row and employment as they were read
-        store.read_cache.put(WORKER, wid, history.EMPLOYED_KEY, (rec, employment))
+        history.keep_employed(store, rec, employment, wid_checked=cached)
         return event_id
