@@ -780,7 +780,7 @@ class RecordStore:
         self,
         type_: str,
         id_: str,
-        data: dict[str, Any],
+        data: dict[str, Any] | str,
         modstamp: str,
         stamped: tuple[str, str, dict[str, Any]],
         *,
@@ -792,7 +792,8 @@ class RecordStore:
         statement before anything is written: its conflict sets a NOT NULL column to NULL),
         then the stamped record's modstamp. The stamped row must exist: the caller has just
         read it, in the same step (a NOT NULL check comes before the upsert's conflict, so
-        the row cannot be made to fail when missing).
+        the row cannot be made to fail when missing). ``data``: the new record, or the JSON
+        text ``pack`` makes of it, when the caller has it already.
         """
         if self._journal_on:  # a single write after a transaction
             self._single_write()
@@ -806,7 +807,8 @@ class RecordStore:
                 f" CASE WHEN type = {type_literal(s_type)} AND id = ?4 THEN excluded.modstamp END"
             )
         try:
-            self.conn.execute(sql, (id_, modstamp, self.pack(type_, data), s_id))
+            packed = data if isinstance(data, str) else self.pack(type_, data)
+            self.conn.execute(sql, (id_, modstamp, packed, s_id))
         except sqlite3.IntegrityError:
             raise ConfigError(f"{type_} {id_} already exists") from None
         self.read_cache.drop(s_type, s_id)
