@@ -819,3 +819,45 @@ class RecordStore:
         change = Change(self.tenant, type_, id_, "create", data, None, data.keys(), at, origin)
         self._emit(change)
         return change
+
+    # -- one-statement insert with a re-stamp ------------------------------------------
+
+    def insert_and_restamp(
+        self,
+        type_: str,
+        id_: str,
+        data: dict[str, Any] | str,
+        modstamp: str,
+        stamped: tuple[str, str, dict[str, Any]],
+        *,
+        at: float = 0.0,
+        origin: str = "",
+    ) -> Change:
+        """``insert_restamping`` in one SQL statement, so it needs no transaction on any
+        store: an upsert of two rows, the new record first (a duplicate key fails the
+        statement before anything is written: its conflict sets a NOT NULL column to NULL),
+        then the stamped record's modstamp. The stamped row must exist: the caller has just
+        read it, in the same step (a NOT NULL check comes before the upsert's conflict, so
+        the row cannot be made to fail when missing). ``data``: the new record, or the JSON
+        text ``pack`` makes of it, when the caller has it already.
+        """
+        if self._journal_on:  # a single write after a transaction
+            self._single_write()
+        s_type, s_id, s_data = stamped
+        sql = self._sql_cache.get(("insert_and_restamp", type_ + "\0" + s_type))
+        if sql is None:
+            sql = self._sql_cache[("insert_and_restamp", type_ + "\0" + s_type)] = (
+                "INSERT INTO records(type, id, deleted, modstamp, data)"
+                f" VALUES ({type_literal(type_)}, ?1, 0, ?2, ?3), ({type_literal(s_type)}, ?4, 0, ?2, '')"
+                " ON CONFLICT(type, id) DO UPDATE SET modstamp ="
+                f" CASE WHEN type = {type_literal(s_type)} AND id = ?4 THEN excluded.modstamp END"
+            )
+        try:
+            packed = data if isinstance(data, str) else self.pack(type_, data)
+            self.conn.execute(sql, (id_, modstamp, packed, s_id))
+        except sqlite3.IntegrityError:
+            raise ConfigError(f"{type_} {id_} already exists") from None
+        self.read_cache.drop(s_type, s_id)
+        change = Change(self.tenant, s_type, s_id, "update", s_data, s_data, [], at, origin)
+        self._emit(change)
+        return change

@@ -19,6 +19,8 @@ import orjson
 
 from simulators.engine import RecordStore
 
+from ._ids import is_wid
+
 EVENT = "BusinessProcessEvent"
 WORKER = "Worker"
 #: processes that start or end employment; every other process is a change of the job
@@ -33,7 +35,8 @@ _RANGE = f"SELECT data FROM records WHERE type = '{EVENT}' AND id >= ? AND id < 
 def event_key(worker: str, e: dict[str, Any]) -> str:
     """The record id of event ``e`` of ``worker``: its kind, effective date and sequence."""
     kind = "E" if e["type"] in EMPLOYMENT else "J"
-    return f"{worker}|{kind}|{e['effective']}|{int(e['seq']):012d}"
+    # ``zfill`` spells ``{seq:012d}`` (sign included) without the format mini-language
+    return f"{worker}|{kind}|{e['effective']}|{str(int(e['seq'])).zfill(12)}"
 
 
 def order(e: dict[str, Any]) -> tuple[str, int]:
@@ -105,11 +108,21 @@ def worker_and_employment(
 
 
 def keep_employed(
-    store: RecordStore, rec: dict[str, Any], employment: list[dict[str, Any]]
+    store: RecordStore,
+    rec: dict[str, Any],
+    employment: list[dict[str, Any]],
+    *,
+    wid_checked: bool = False,
 ) -> None:
     """Keep the worker's pair again after a process that changed neither its row's JSON
-    nor its employment (a job or compensation change) dropped it with the re-stamp."""
-    store.read_cache.put(WORKER, rec["id"], EMPLOYED_KEY, (rec, employment))
+    nor its employment (a job or compensation change) dropped it with the re-stamp.
+
+    Pairs are kept under WIDs only, as ``worker_and_employment`` keeps them, so a hit
+    names a worker by WID (a worker loaded with another id is read by employee id);
+    ``wid_checked``: the caller knows the id is one.
+    """
+    if wid_checked or is_wid(rec["id"]):
+        store.read_cache.put(WORKER, rec["id"], EMPLOYED_KEY, (rec, employment))
 
 
 def all_events(store: RecordStore) -> dict[str, list[dict[str, Any]]]:

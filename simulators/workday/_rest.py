@@ -10,16 +10,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from simulators.engine import ConfigError, Request, Response
+from simulators.engine import Request, Response
 
 from . import _render as V
 from . import _staffing_views as SV
 from ._errors import invalid, not_found
+from ._job_change import JobChanges
 from ._model import (
     COST_CENTER,
-    JOB_CHANGE,
     JOB_PROFILE,
-    LOCATION,
     ORG,
     ORG_TYPES,
     REASON,
@@ -27,34 +26,19 @@ from ._model import (
     WorkerView,
     org_type_wid,
     resolve,
-    worker_name,
 )
-from ._wire import JSON_CT, bool_arg, item_or_page, json_response, paged, parse_date
+from ._wire import JSON_CT, bool_arg, item_or_page, json_response, paged
 
 if TYPE_CHECKING:
     from ._records import BusinessProcesses
     from ._settings import WorkdaySettings
-
-_CHANGE_JOB_FIELDS = {
-    "supervisoryOrganization",
-    "jobChangeReason",
-    "effective",
-    "moveManagersTeam",
-    "proposedOrganizations",
-    "id",
-    "descriptor",
-    "href",
-    # simulator extensions: the Staffing service's job change sub-resources, inline
-    "jobProfile",
-    "location",
-    "businessTitle",
-}
 
 
 class RestResources:
     def __init__(self, bp: BusinessProcesses, settings: WorkdaySettings) -> None:
         self.bp = bp
         self.s = settings
+        self.job_changes = JobChanges(bp, settings)
 
     # -- helpers ---------------------------------------------------------------------
 
@@ -161,79 +145,7 @@ class RestResources:
 
     def job_change(self, req: Request) -> Response:
         """POST /workers/{id}/jobChanges (ChangeJobInput)."""
-        c = self.ctx(req)
-        t = req.tenant
-        assert t is not None
-        body = req.json()
-        if not isinstance(body, dict):
-            raise invalid("The request body must be a JSON object")
-        if self.s.reject_unknown_fields:
-            for k in body:
-                if k not in _CHANGE_JOB_FIELDS:
-                    raise invalid(f"Unrecognized field '{str(k)[:64]}'", str(k)[:64])
-        rec, employment = self._employed(c, req.params["id"])
-        reason = self._ref_field(c, body, "jobChangeReason", REASON, "Reason is required.")
-        org = self._ref_field(
-            c,
-            body,
-            "supervisoryOrganization",
-            ORG,
-            "Proposed Supervisory Organization is required.",
-        )
-        self.bp.rules.check_job_change(rec, reason, org)
-        effective = (
-            parse_date(body["effective"], "effective")
-            if body.get("effective") is not None
-            else c.d.asof
-        )
-        if "moveManagersTeam" in body and not isinstance(body["moveManagersTeam"], bool):
-            raise invalid("moveManagersTeam must be a boolean", "moveManagersTeam")
-        changes: dict[str, Any] = {"supervisoryOrganizationId": org["id"]}
-        proposed = body.get("proposedOrganizations")
-        if proposed is not None:
-            if not isinstance(proposed, list):
-                raise invalid("proposedOrganizations must be an array", "proposedOrganizations")
-            for p in proposed:
-                cc = c.d.lookup(COST_CENTER, p, "code") if isinstance(p, dict) else None
-                if cc is None:
-                    raise invalid(
-                        "Proposed Organizations contains those with Organization Types that cannot be "
-                        "part of Change Organization Assignments.",
-                        "proposedOrganizations",
-                    )
-                if cc.get("inactive"):
-                    raise invalid(
-                        "Proposed Organizations contains inactive Organizations.",
-                        "proposedOrganizations",
-                    )
-                changes["costCenterId"] = cc["id"]
-        if body.get("jobProfile") is not None:
-            changes["jobProfileId"] = self._ref_field(c, body, "jobProfile", JOB_PROFILE, "")["id"]
-        if body.get("location") is not None:
-            changes["locationId"] = self._ref_field(c, body, "location", LOCATION, "")["id"]
-        if body.get("businessTitle") is not None:
-            if not isinstance(body["businessTitle"], str) or len(body["businessTitle"]) > 255:
-                raise invalid("businessTitle must be a string", "businessTitle")
-            changes["businessTitle"] = body["businessTitle"]
-        reason_ref = {"id": reason["id"], "descriptor": reason.get("name", "")}
-        try:
-            e = self.bp.change(t, rec, effective, changes, reason_ref, JOB_CHANGE, employment)
-        except ConfigError as exc:
-            raise invalid(exc.message, "effective") from None
-        out: dict[str, Any] = {
-            "id": e["eventId"],
-            "descriptor": f"Job Change: {worker_name(rec)}",
-            "effective": effective,
-            "supervisoryOrganization": V.org_ref(c, org),
-            "jobChangeReason": {**reason_ref, "href": c.common(f"jobChangeReasons/{reason['id']}")},
-            "moveManagersTeam": bool(body.get("moveManagersTeam", False)),
-        }
-        if "costCenterId" in changes:
-            cc = c.d.get(COST_CENTER, changes["costCenterId"])
-            out["proposedOrganizations"] = [
-                {"id": changes["costCenterId"], "descriptor": (cc or {}).get("name", "")}
-            ]
-        return json_response(out, 201)
+        return self.job_changes.post(req)
 
     def _ref_field(
         self, c: V.Ctx, body: dict[str, Any], field: str, type_: str, missing: str

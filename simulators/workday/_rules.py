@@ -28,7 +28,6 @@ from ._model import (
     TERMINATION,
     WORKER,
     Directory,
-    resolve,
 )
 
 PERSON_FIELDS = {"firstName", "lastName", "email", "phone", "workerType", "employeeId", "id"}
@@ -136,11 +135,25 @@ class BusinessRules:
     def check_employed(
         self, rec: dict[str, Any], employment: list[dict[str, Any]], effective: str
     ) -> None:
-        """The worker is employed on ``effective`` (``employment``: its hires and terminations)."""
-        hires = [e["effective"] for e in employment if e["type"] == HIRE]
-        if not hires or effective < min(hires):
+        """The worker is employed on ``effective`` (``employment``: its hires and terminations,
+        in the order they apply): what ``resolve(...).active`` says, in one pass over them."""
+        first: str | None = None
+        hire: str | None = None
+        term: str | None = None
+        for e in employment:
+            kind, on = e["type"], e["effective"]
+            if kind == HIRE:
+                if first is None or on < first:
+                    first = on
+                if on <= effective:
+                    hire, term = on, None
+            elif kind == TERMINATION and on <= effective:
+                term = on
+        if first is None or effective < first:
             raise ConfigError("The date entered cannot be earlier than the earliest hire date.")
-        if not resolve(rec, employment, effective, self.terminated_after).active:
+        if hire is None or (
+            term is not None and (effective > term if self.terminated_after else effective >= term)
+        ):
             raise ConfigError("Worker is terminated and does not have a future hire.")
 
     def check_termination(

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from simulators.engine import Tenant
 
@@ -16,6 +17,8 @@ class WorkdayState:
     credentials: dict[str, str] | None = None
     #: the request rate limit (None: built from the settings on first use)
     limit: RateLimit | None = None
+    #: job change bodies checked before, by their bytes (``_job_change.Plan``)
+    job_change_plans: dict[bytes, Any] = field(default_factory=dict)
 
 
 def state_of(tenant: Tenant) -> WorkdayState:

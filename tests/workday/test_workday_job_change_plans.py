@@ -1,0 +1,132 @@
+"""The same job change body sent for many workers: checked once, then applied to each, and
+checked again as soon as a record it names changes; what is stored is what a parse and a
+fresh serialisation of the event give."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import orjson
+
+from harness.testing import SimHandle
+
+
+def _body(org: str, reason: str) -> dict[str, Any]:
+    return {
+        "jobChangeReason": {"id": reason},
+        "supervisoryOrganization": {"id": org},
+        "businessTitle": 'Lead "Consultant" \u00e9',
+    }
+
+
+def _stored_events(wd: SimHandle) -> list[tuple[str, str]]:
+    store = wd.sim.tenants.get("default").store
+    rows = store.conn.execute(
+        "SELECT id, data FROM records WHERE type = 'BusinessProcessEvent'"
+        " AND data LIKE '%Job Change%' ORDER BY rowid"
+    ).fetchall()
+    return [(str(k), str(v)) for k, v in rows]
+
+
+def test_a_body_sent_for_many_workers_stores_and_answers_as_the_first(
+    wd: SimHandle, api: httpx.Client, firm: dict[str, list[str]]
+) -> None:
+    org = firm["supervisoryOrganizations"][2]
+    reason = api.get("jobChangeReasons").json()["data"][0]["id"]
+    workers = firm["workers"][3:8]
+    answers = []
+    for wid in workers:
+        r = api.post(f"workers/{wid}/jobChanges", json=_body(org, reason))
+        assert r.status_code == 201, r.text
+        answers.append(r.json())
+    first = answers[0]
+    for a, wid in zip(answers, workers, strict=True):
+        assert a["supervisoryOrganization"] == first["supervisoryOrganization"]
+        assert a["jobChangeReason"] == first["jobChangeReason"]
+        assert a["moveManagersTeam"] is False
+        assert a["descriptor"].startswith("Job Change: ")
+        assert api.get(f"workers/{wid}/history").json()["data"][0]["id"] == a["id"]
+    stored = _stored_events(wd)
+    assert len(stored) == len(workers)
+    for (key, raw), wid, a in zip(stored, workers, answers, strict=True):
+        event = orjson.loads(raw)
+        # the stored text is exactly what serialising the parsed event gives, keys in order
+        assert orjson.dumps(event).decode() == raw
+        assert list(event) == [
+            "seq",
+            "effective",
+            "type",
+            "eventId",
+            "completedOn",
+            "changes",
+            "reason",
+            "worker",
+        ]
+        assert event["worker"] == wid and event["eventId"] == a["id"]
+        assert event["changes"] == {
+            "supervisoryOrganizationId": org,
+            "businessTitle": 'Lead "Consultant" \u00e9',
+        }
+        assert key == f"{wid}|J|{event['effective']}|{event['seq']:012d}"
+
+
+def test_a_planned_body_is_checked_again_when_a_record_it_names_changes(
+    wd: SimHandle, api: httpx.Client, firm: dict[str, list[str]]
+) -> None:
+    org = firm["supervisoryOrganizations"][1]
+    reason = api.get("jobChangeReasons").json()["data"][1]["id"]
+    body = _body(org, reason)
+    w1, w2 = firm["workers"][3], firm["workers"][4]
+    assert api.post(f"workers/{w1}/jobChanges", json=body).status_code == 201
+    closed = {"id": org, "name": "Consulting US", "code": "SO-US", "inactive": True}
+    r = wd.admin.post(
+        "/tenants/default/records/supervisoryOrganizations", json={"records": [closed]}
+    )
+    assert r.status_code in (200, 201), r.text
+    r = api.post(f"workers/{w2}/jobChanges", json=body)
+    assert r.status_code == 400
+    assert r.json()["errors"][0]["error"] == "Supervisory Organization must be active."
+    renamed = {"id": org, "name": "Consulting Americas", "code": "SO-US"}
+    r = wd.admin.post(
+        "/tenants/default/records/supervisoryOrganizations", json={"records": [renamed]}
+    )
+    assert r.status_code in (200, 201), r.text
+    for wid in (w2, w1):
+        r = api.post(f"workers/{wid}/jobChanges", json=body)
+        assert r.status_code == 201, r.text
+        assert r.json()["supervisoryOrganization"]["descriptor"] == "Consulting Americas"
+
+
+def test_a_planned_reason_still_checks_each_worker(
+    wd: SimHandle, api: httpx.Client, firm: dict[str, list[str]]
+) -> None:
+    r = wd.admin.post(
+        "/tenants/default/records/jobChangeReasons",
+        json={"records": [{"name": "Employees only", "isForContingentWorker": False}]},
+    )
+    assert r.status_code in (200, 201), r.text
+    reason = r.json()["ids"][0]
+    contingent = {
+        "employeeId": "9100",
+        "firstName": "Casey",
+        "lastName": "Contractor",
+        "workerType": "Contingent Worker",
+        "hireDate": "2022-02-02",
+        "supervisoryOrganization": "SO-US",
+    }
+    r = wd.admin.post("/tenants/default/records/workers", json={"records": [contingent]})
+    assert r.status_code in (200, 201), r.text
+    cw = r.json()["ids"][0]
+    body = _body(firm["supervisoryOrganizations"][1], reason)
+    for wid in firm["workers"][3:5]:
+        assert api.post(f"workers/{wid}/jobChanges", json=body).status_code == 201
+    for _ in range(2):
+        r = api.post(f"workers/{cw}/jobChanges", json=body)
+        assert r.status_code == 400
+        assert r.json()["errors"][0]["field"] == "jobChangeReason"
+    before = dict(body, effective="2000-01-01")
+    for _ in range(2):
+        r = api.post(f"workers/{firm['workers'][3]}/jobChanges", json=before)
+        assert r.status_code == 400
+        assert r.json()["errors"][0]["field"] == "effective"
