@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from simulators.engine import HttpError, RecordStore, Tenant, UtcStamps
+from simulators.engine import ConfigError, HttpError, Tenant, UtcStamps
 
+from ._derived import live_row
 from ._errors import invalid_content, invalid_id, nonexistent_id, user_error
 from ._schema import FieldDef, RecordType, SublistDef, build_types
 from ._settings import NetSuiteSettings
@@ -50,28 +51,6 @@ def not_found(record_id: str) -> HttpError:
 
 #: business rules: (tenant, type, data, previous, ctx), run inside each write's transaction
 Rules = Callable[[Tenant, RecordType, dict[str, Any], dict[str, Any] | None, "WriteContext"], None]
-
-
-#: the store read cache's slot for the last row ``live_row`` read
-_LAST_ROW = "netsuite:last-row"
-
-
-def live_row(store: RecordStore, type_: str, id_: str) -> str | None:
-    """The JSON of a live record, or None.
-
-    The last row read stays in the store's read cache for as long as the store is unchanged
-    (``total_changes``; a rollback clears the cache), so a write's reference check and its
-    rules read the record they share (a customer's subsidiary) once.
-    """
-    key = (type_, id_, store.conn.total_changes)
-    hit: str | None = store.read_cache.get(_LAST_ROW, "", key)
-    if hit is not None:
-        return hit
-    row = store.get_raw(type_, id_)
-    if row is None or row[1]:
-        return None
-    store.read_cache.put(_LAST_ROW, "", key, row[0])
-    return row[0]
 
 
 def stamp(tenant: Tenant) -> tuple[str, str]:
@@ -140,7 +119,12 @@ class RecordService:
 
     def new_id(self, tenant: Tenant, rt: RecordType) -> str:
         start = _ID_START.get(rt.family, 1)
-        return str(tenant.store.next_sequence(f"ns:{rt.family}", start))
+        return str(tenant.store.next_sequence(self.sequence(rt), start))
+
+    @staticmethod
+    def sequence(rt: RecordType) -> str:
+        """The store sequence ``rt``'s ids come from (shared by its family)."""
+        return f"ns:{rt.family}"
 
     # -- input -----------------------------------------------------------------------
 
@@ -324,20 +308,46 @@ class RecordService:
         self, tenant: Tenant, rt: RecordType, data: dict[str, Any], ctx: WriteContext
     ) -> str:
         store = tenant.store
-        with store.transaction():
-            self._check_external_id(tenant, rt, data, None)
-            rid = self.new_id(tenant, rt)
-            data["id"] = rid
-            now, modstamp = self.stamp(tenant)
-            if rt.plan().has_created:
-                data[rt.created_field] = now
-            data["lastModifiedDate"] = now
-            if self.rules is not None:
-                self.rules(tenant, rt, data, None, ctx)
-            self.fill_defaults(rt, data)
-            self.check_required(rt, data)
+        seq = self.sequence(rt)
+        if rt.is_transaction or store.conn.in_transaction or not store.sequence_cached(seq):
+            with store.transaction():
+                modstamp = self._prepare(tenant, rt, data, ctx, seq)
+                store.insert(
+                    rt.name, data["id"], data, modstamp, at=tenant.clock.time(), origin="rest"
+                )
+            return str(data["id"])
+        # One row and nothing else (the rules of a type that is not a transaction only read),
+        # its id reserved already: no transaction. A refused create has written nothing and
+        # drops the reserved ids as a rollback would, so the ids a client sees next are the
+        # same as had it run in one.
+        try:
+            modstamp = self._prepare(tenant, rt, data, ctx, seq)
+        except BaseException:
+            store.drop_reserved_sequences()
+            raise
+        rid: str = data["id"]
+        try:
             store.insert(rt.name, rid, data, modstamp, at=tenant.clock.time(), origin="rest")
+        except ConfigError:  # the row exists: refused before anything was written
+            store.drop_reserved_sequences()
+            raise
         return rid
+
+    def _prepare(
+        self, tenant: Tenant, rt: RecordType, data: dict[str, Any], ctx: WriteContext, seq: str
+    ) -> str:
+        """``data`` numbered, stamped, completed by the rules and checked; its modstamp."""
+        self._check_external_id(tenant, rt, data, None)
+        data["id"] = str(tenant.store.next_sequence(seq, _ID_START.get(rt.family, 1)))
+        now, modstamp = self.stamp(tenant)
+        if rt.plan().has_created:
+            data[rt.created_field] = now
+        data["lastModifiedDate"] = now
+        if self.rules is not None:
+            self.rules(tenant, rt, data, None, ctx)
+        self.fill_defaults(rt, data)
+        self.check_required(rt, data)
+        return modstamp
 
     def update(
         self, tenant: Tenant, rt: RecordType, previous: dict[str, Any], body: Any, ctx: WriteContext

@@ -16,9 +16,10 @@ import orjson
 from simulators.engine import HttpError, Tenant
 
 from ._credits import CreditRules
+from ._derived import live_row
 from ._errors import invalid_content, user_error
 from ._payments import PaymentRules, invoice_status
-from ._records import live_row, stamp
+from ._records import stamp
 from ._schema import RecordType
 from ._state import state_of
 from ._values import money
