@@ -8,7 +8,8 @@ import pytest
 
 from simulators.engine import RecordStore
 from simulators.netsuite import create_simulator
-from simulators.netsuite._records import RecordService, live_row, stamp
+from simulators.netsuite._derived import live_row
+from simulators.netsuite._records import RecordService, stamp
 from simulators.netsuite._schema import FieldDef, build_types
 from simulators.netsuite._settings import NetSuiteSettings
 
