@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
+
 from simulators.engine import RecordStore
 
 #: the read cache's key of the entry (one entry per record; its parts by name inside)
@@ -46,3 +48,19 @@ def live_row(store: RecordStore, type_: str, id_: str) -> str | None:
         return None
     keep(store, type_, id_, ROW, row[0])
     return row[0]
+
+
+#: the part holding the parsed row, handed to no one (``live_value`` reads it)
+_DOC = "doc"
+
+
+def live_value(store: RecordStore, type_: str, id_: str, name: str) -> Any:
+    """A scalar field of a live record; None when the record is missing or deleted."""
+    doc: dict[str, Any] | None = derived(store, type_, id_, _DOC)
+    if doc is None:
+        raw = live_row(store, type_, id_)
+        if raw is None:
+            return None
+        doc = orjson.loads(raw)
+        keep(store, type_, id_, _DOC, doc)
+    return doc.get(name)

@@ -15,11 +15,15 @@ from simulators.engine import ConfigError, HttpError, Tenant, UtcStamps
 
 from ._derived import live_row
 from ._errors import invalid_content, invalid_id, nonexistent_id, user_error
-from ._schema import FieldDef, RecordType, SublistDef, build_types
+from ._schema import FIELD, SUBLIST, UNKNOWN, FieldDef, RecordType, SublistDef, build_types
 from ._settings import NetSuiteSettings
 from ._values import coerce_scalar, invalid_value
 from ._wire import ns_datetime
 
+#: the longest text field NetSuite keeps (``coerce_scalar`` refuses longer)
+_MAX_TEXT = 4000
+#: at most this many sets of given checkboxes remembered per type (``fill_defaults``)
+_FILLS_MAX = 256
 #: internal keys kept in the stored document but never rendered
 HIDDEN_PREFIX = "_"
 _ID_START = {
@@ -142,23 +146,22 @@ class RecordService:
                 "Error while accessing a resource. The request body must be a JSON object.",
             )
         data: dict[str, Any] = dict(previous) if previous else {}
+        member = rt.member
         for key, value in body.items():
-            low = key.lower()
-            if low in ("links", "refname"):
-                continue
-            f = rt.field(key)
-            if f is not None:
-                if f.readonly:
-                    continue
-                data[f.name] = self.coerce(tenant, f, value, key)
-                continue
-            sl = rt.sublist(key)
-            if sl is not None:
-                data[sl.name] = self._sublist(
-                    tenant, sl, value, key, ctx, (previous or {}).get(sl.name)
+            what, d = member(key)
+            if what == FIELD:
+                assert isinstance(d, FieldDef)
+                if d.kind == "string" and type(value) is str and len(value) <= _MAX_TEXT:
+                    data[d.name] = value  # as ``coerce_scalar`` keeps it
+                else:
+                    data[d.name] = self.coerce(tenant, d, value, key)
+            elif what == SUBLIST:
+                assert isinstance(d, SublistDef)
+                data[d.name] = self._sublist(
+                    tenant, d, value, key, ctx, (previous or {}).get(d.name)
                 )
-                continue
-            self.unknown_property(key, key, ctx)
+            elif what == UNKNOWN:
+                self.unknown_property(key, key, ctx)
         return data
 
     def unknown_property(self, name: str, path: str, ctx: WriteContext) -> None:
@@ -176,6 +179,20 @@ class RecordService:
             return coerce_scalar(f, value, path)
         if value is None:
             return None
+        if type(value) is dict and len(value) == 1 and f.targets and not f.choices:
+            # the usual reference, {"id": "<internal id>"}: the record it names, if it lives
+            raw = value.get("id")
+            if (
+                type(raw) is str
+                and raw.isascii()
+                and raw.isdigit()
+                and len(raw) <= 18
+                and (raw[0] != "0" or raw == "0")
+            ):
+                store = tenant.store
+                for name in f.targets:
+                    if live_row(store, self.types[name.lower()].name, raw) is not None:
+                        return raw
         if not isinstance(value, dict):
             raise invalid_value(value, f.name, path)
         ref = {k.lower(): v for k, v in value.items()}
@@ -187,7 +204,7 @@ class RecordService:
                     if cname.lower() == str(ref["refname"]).lower():
                         return cid
             raise invalid_value(value, f.name, path)
-        if raw is not None and (isinstance(raw, bool) or not isinstance(raw, str | int)):
+        if raw is not None and (isinstance(raw, bool) or not isinstance(raw, (str, int))):
             raise invalid_value(raw, f.name, f"{path}.id")
         text = str(raw) if raw is not None else f"eid:{eid}"
         if f.choices:
@@ -260,10 +277,20 @@ class RecordService:
 
     @staticmethod
     def fill_defaults(rt: RecordType, data: dict[str, Any]) -> None:
-        """Checkboxes are never empty: unset booleans are false."""
-        for name in rt.plan().booleans:
-            if data.get(name) is None:
+        """Checkboxes are never empty: unset booleans are false (a null one in its place, the
+        missing ones after the others in field order)."""
+        plan = rt.plan()
+        given = plan.boolean_set.intersection(data)
+        for name in given:
+            if data[name] is None:
                 data[name] = False
+        key = frozenset(given)
+        missing = plan.unset_false.get(key)
+        if missing is None:
+            missing = {name: False for name in plan.booleans if name not in given}
+            if len(plan.unset_false) < _FILLS_MAX:
+                plan.unset_false[key] = missing
+        data.update(missing)
 
     def check_required(self, rt: RecordType, data: dict[str, Any]) -> None:
         missing = [name for name in rt.plan().required if data.get(name) in (None, "")]

@@ -16,7 +16,7 @@ import orjson
 from simulators.engine import HttpError, Tenant
 
 from ._credits import CreditRules
-from ._derived import live_row
+from ._derived import live_row, live_value
 from ._errors import invalid_content, user_error
 from ._payments import PaymentRules, invoice_status
 from ._records import stamp
@@ -117,8 +117,9 @@ class BusinessRules:
         return parent, job
 
     def subsidiary_currency(self, tenant: Tenant, sub_id: Any) -> Any:
-        sub = self.get(tenant, "subsidiary", sub_id)
-        return sub.get("currency") if sub else None
+        if sub_id is None:
+            return None
+        return live_value(tenant.store, "subsidiary", str(sub_id), "currency")
 
     # -- entities --------------------------------------------------------------------
 
