@@ -146,9 +146,9 @@ class RecordService:
                 "Error while accessing a resource. The request body must be a JSON object.",
             )
         data: dict[str, Any] = dict(previous) if previous else {}
-        member = rt.member
+        members, member = rt.plan().members, rt.member
         for key, value in body.items():
-            what, d = member(key)
+            what, d = members.get(key) or member(key)
             if what == FIELD:
                 assert isinstance(d, FieldDef)
                 if d.kind == "string" and type(value) is str and len(value) <= _MAX_TEXT:
@@ -293,6 +293,12 @@ class RecordService:
         data.update(missing)
 
     def check_required(self, rt: RecordType, data: dict[str, Any]) -> None:
+        if not rt.sublists:  # the usual case: every required field has a value
+            for name in rt.plan().required:
+                if data.get(name) in (None, ""):
+                    break
+            else:
+                return
         missing = [name for name in rt.plan().required if data.get(name) in (None, "")]
         for sl in rt.sublists.values():
             for line in data.get(sl.name) or []:
