@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from simulators.engine import RecordStore
+from simulators.engine import RecordStore, index_name
 from simulators.netsuite import create_simulator
 from simulators.netsuite._derived import live_row
 from simulators.netsuite._indexes import create_sql, ensure_indexes
@@ -98,9 +98,13 @@ def test_lookup_indexes_cover_the_types_that_have_the_field() -> None:
     store.insert("customer", "910", {"id": "910", "externalId": "C-910"}, "m")
     store.insert("salesOrder", "911", {"id": "911", "entity": "910", "externalId": "S-1"}, "m")
     store.insert("customer", "912", {"id": "912", "parent": "910"}, "m")
+    assert store.find_ids("customer", "externalId", "C-910") == ["910"]  # indexed from now on
     for sql, index in (
         ("type = 'salesOrder' AND json_extract(data, '$.entity') = ?", "ix_entity"),
-        ("type = 'customer' AND json_extract(data, '$.externalId') = ?", "ix_externalid"),
+        (
+            "type = 'customer' AND json_extract(data, '$.externalId') = ?",
+            index_name("externalId", "customer"),
+        ),
         ("type = 'job' AND json_extract(data, '$.parent') = ?", "ix_parent"),
     ):
         plan = store.conn.execute(f"EXPLAIN QUERY PLAN SELECT id FROM records WHERE {sql}", ("x",))
@@ -125,14 +129,24 @@ def test_a_persisted_tenant_with_the_earlier_indexes_is_set_up_on_the_new_ones(
             f"CREATE INDEX ix_{name.lower()} ON records(type, {expr}) WHERE {expr} IS NOT NULL"
         )
     earlier.insert("salesOrder", "1001", {"id": "1001", "entity": "100"}, "m")
+    earlier.insert("customer", "100", {"id": "100", "externalId": "C-100"}, "m")
     earlier.close()
     store = RecordStore("default", db)
     types = build_types()
     ensure_indexes(store, types)
     have = dict(store.conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index'"))
-    for name in ("externalId", "parent", "entity", "customer", "employee"):
+    for name in ("parent", "entity", "customer", "employee"):
         assert have[f"ix_{name.lower()}"] == create_sql(name, types)
     assert "type = 'salesOrder' OR" in have["ix_entity"]
+    # external ids: indexed per type that has them, the index over every type gone
+    assert "ix_externalid" not in have and index_name("externalId", "customer") in have
+    assert index_name("externalId", "salesOrder") not in have
+    plan = store.conn.execute(
+        "EXPLAIN QUERY PLAN SELECT id FROM records WHERE type = 'customer'"
+        " AND json_extract(data, '$.externalId') = 'C-100'"
+    ).fetchall()
+    assert index_name("externalId", "customer") in plan[0][3]
+    assert store.find("customer", {"externalId": "C-100"})[0]["id"] == "100"
     assert store.find_ids("salesOrder", "entity", "100") == ["1001"]
     rows = "SELECT id FROM records INDEXED BY ix_entity WHERE type = 'salesOrder' AND "
     assert store.conn.execute(rows + "json_extract(data, '$.entity') = '100'").fetchall() == [
