@@ -861,3 +861,12 @@ class RecordStore:
         change = Change(self.tenant, s_type, s_id, "update", s_data, s_data, [], at, origin)
         self._emit(change)
         return change
+
+    # -- whether a sequence's next value is reserved already ---------------------------
+
+    def sequence_cached(self, name: str) -> bool:
+        """True when ``next_sequence(name)`` answers from the block reserved ahead, running no
+        SQL. A write of one row that numbers from it then needs no transaction: refused, it
+        calls ``drop_reserved_sequences`` and numbering goes on as after a rolled-back one."""
+        block = self._seq_cache.get(name)
+        return block is not None and block[0] <= block[1]

@@ -17,8 +17,6 @@ from simulators.engine import (
     Simulator,
     SimulatorSettings,
     Tenant,
-    index_name,
-    json_path,
 )
 
 from . import _load
@@ -30,6 +28,7 @@ from ._errors import (
 )
 from ._events import after_submit
 from ._governance import GovernanceLimits
+from ._indexes import ensure_indexes
 from ._jobs import AsyncJobs
 from ._limits import ConcurrencyLimiter
 from ._metadata import MetadataCatalog
@@ -45,9 +44,6 @@ from ._suiteql import SuiteQL
 from ._transforms import Transforms
 from ._variants import concurrency_error
 from ._wire import error_response
-
-#: references looked up by value across types (list filters, SuiteQL), indexed per tenant
-_LOOKUP_FIELDS = ("externalId", "parent", "entity", "customer", "employee")
 
 
 class NetSuiteDialect(Dialect):
@@ -90,15 +86,7 @@ class NetSuiteDialect(Dialect):
         add_routes(r, self.auth, self.rest, self.metadata, self.governance)
 
     def setup_tenant(self, tenant: Tenant) -> None:
-        store = tenant.store
-        for name in _LOOKUP_FIELDS:
-            expr = json_path(name)
-            # only rows with a value get an entry: a new customer has none of the five, and
-            # the five entries cost its insert more than the row itself
-            store.conn.execute(
-                f"CREATE INDEX IF NOT EXISTS {index_name(name)} ON records(type, {expr})"
-                f" WHERE {expr} IS NOT NULL"
-            )
+        ensure_indexes(tenant.store, self.records.types)
         seed_tenant(tenant, records=self.records)
         self.auth.credentials(tenant)
 

@@ -7,6 +7,7 @@ from typing import Any
 from simulators.engine import Tenant
 
 from ._errors import invalid_id
+from ._indexes import EXTERNAL_ID
 from ._records import RecordService, WriteContext
 
 
@@ -40,6 +41,8 @@ def bulk_load(
                 service.rules(tenant, rt, data, None, ctx)
             service.fill_defaults(rt, data)
             service.check_required(rt, data)
+            if data.get(EXTERNAL_ID) is not None:  # looked up by it from now on
+                store.ensure_index(EXTERNAL_ID, rt.name)
             store.insert(rt.name, rid, data, modstamp, at=at, origin="bulk", emit=False)
             ids.append(rid)
     return ids

@@ -11,14 +11,19 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from simulators.engine import HttpError, RecordStore, Tenant, UtcStamps
+from simulators.engine import ConfigError, HttpError, Tenant, UtcStamps
 
+from ._derived import live_row
 from ._errors import invalid_content, invalid_id, nonexistent_id, user_error
-from ._schema import FieldDef, RecordType, SublistDef, build_types
+from ._schema import FIELD, SUBLIST, UNKNOWN, FieldDef, RecordType, SublistDef, build_types
 from ._settings import NetSuiteSettings
 from ._values import coerce_scalar, invalid_value
 from ._wire import ns_datetime
 
+#: the longest text field NetSuite keeps (``coerce_scalar`` refuses longer)
+_MAX_TEXT = 4000
+#: at most this many sets of given checkboxes remembered per type (``fill_defaults``)
+_FILLS_MAX = 256
 #: internal keys kept in the stored document but never rendered
 HIDDEN_PREFIX = "_"
 _ID_START = {
@@ -50,28 +55,6 @@ def not_found(record_id: str) -> HttpError:
 
 #: business rules: (tenant, type, data, previous, ctx), run inside each write's transaction
 Rules = Callable[[Tenant, RecordType, dict[str, Any], dict[str, Any] | None, "WriteContext"], None]
-
-
-#: the store read cache's slot for the last row ``live_row`` read
-_LAST_ROW = "netsuite:last-row"
-
-
-def live_row(store: RecordStore, type_: str, id_: str) -> str | None:
-    """The JSON of a live record, or None.
-
-    The last row read stays in the store's read cache for as long as the store is unchanged
-    (``total_changes``; a rollback clears the cache), so a write's reference check and its
-    rules read the record they share (a customer's subsidiary) once.
-    """
-    key = (type_, id_, store.conn.total_changes)
-    hit: str | None = store.read_cache.get(_LAST_ROW, "", key)
-    if hit is not None:
-        return hit
-    row = store.get_raw(type_, id_)
-    if row is None or row[1]:
-        return None
-    store.read_cache.put(_LAST_ROW, "", key, row[0])
-    return row[0]
 
 
 def stamp(tenant: Tenant) -> tuple[str, str]:
@@ -140,7 +123,12 @@ class RecordService:
 
     def new_id(self, tenant: Tenant, rt: RecordType) -> str:
         start = _ID_START.get(rt.family, 1)
-        return str(tenant.store.next_sequence(f"ns:{rt.family}", start))
+        return str(tenant.store.next_sequence(self.sequence(rt), start))
+
+    @staticmethod
+    def sequence(rt: RecordType) -> str:
+        """The store sequence ``rt``'s ids come from (shared by its family)."""
+        return f"ns:{rt.family}"
 
     # -- input -----------------------------------------------------------------------
 
@@ -158,23 +146,22 @@ class RecordService:
                 "Error while accessing a resource. The request body must be a JSON object.",
             )
         data: dict[str, Any] = dict(previous) if previous else {}
+        members, member = rt.plan().members, rt.member
         for key, value in body.items():
-            low = key.lower()
-            if low in ("links", "refname"):
-                continue
-            f = rt.field(key)
-            if f is not None:
-                if f.readonly:
-                    continue
-                data[f.name] = self.coerce(tenant, f, value, key)
-                continue
-            sl = rt.sublist(key)
-            if sl is not None:
-                data[sl.name] = self._sublist(
-                    tenant, sl, value, key, ctx, (previous or {}).get(sl.name)
+            what, d = members.get(key) or member(key)
+            if what == FIELD:
+                assert isinstance(d, FieldDef)
+                if d.kind == "string" and type(value) is str and len(value) <= _MAX_TEXT:
+                    data[d.name] = value  # as ``coerce_scalar`` keeps it
+                else:
+                    data[d.name] = self.coerce(tenant, d, value, key)
+            elif what == SUBLIST:
+                assert isinstance(d, SublistDef)
+                data[d.name] = self._sublist(
+                    tenant, d, value, key, ctx, (previous or {}).get(d.name)
                 )
-                continue
-            self.unknown_property(key, key, ctx)
+            elif what == UNKNOWN:
+                self.unknown_property(key, key, ctx)
         return data
 
     def unknown_property(self, name: str, path: str, ctx: WriteContext) -> None:
@@ -192,6 +179,20 @@ class RecordService:
             return coerce_scalar(f, value, path)
         if value is None:
             return None
+        if type(value) is dict and len(value) == 1 and f.targets and not f.choices:
+            # the usual reference, {"id": "<internal id>"}: the record it names, if it lives
+            raw = value.get("id")
+            if (
+                type(raw) is str
+                and raw.isascii()
+                and raw.isdigit()
+                and len(raw) <= 18
+                and (raw[0] != "0" or raw == "0")
+            ):
+                store = tenant.store
+                for name in f.targets:
+                    if live_row(store, self.types[name.lower()].name, raw) is not None:
+                        return raw
         if not isinstance(value, dict):
             raise invalid_value(value, f.name, path)
         ref = {k.lower(): v for k, v in value.items()}
@@ -203,7 +204,7 @@ class RecordService:
                     if cname.lower() == str(ref["refname"]).lower():
                         return cid
             raise invalid_value(value, f.name, path)
-        if raw is not None and (isinstance(raw, bool) or not isinstance(raw, str | int)):
+        if raw is not None and (isinstance(raw, bool) or not isinstance(raw, (str, int))):
             raise invalid_value(raw, f.name, f"{path}.id")
         text = str(raw) if raw is not None else f"eid:{eid}"
         if f.choices:
@@ -276,12 +277,28 @@ class RecordService:
 
     @staticmethod
     def fill_defaults(rt: RecordType, data: dict[str, Any]) -> None:
-        """Checkboxes are never empty: unset booleans are false."""
-        for name in rt.plan().booleans:
-            if data.get(name) is None:
+        """Checkboxes are never empty: unset booleans are false (a null one in its place, the
+        missing ones after the others in field order)."""
+        plan = rt.plan()
+        given = plan.boolean_set.intersection(data)
+        for name in given:
+            if data[name] is None:
                 data[name] = False
+        key = frozenset(given)
+        missing = plan.unset_false.get(key)
+        if missing is None:
+            missing = {name: False for name in plan.booleans if name not in given}
+            if len(plan.unset_false) < _FILLS_MAX:
+                plan.unset_false[key] = missing
+        data.update(missing)
 
     def check_required(self, rt: RecordType, data: dict[str, Any]) -> None:
+        if not rt.sublists:  # the usual case: every required field has a value
+            for name in rt.plan().required:
+                if data.get(name) in (None, ""):
+                    break
+            else:
+                return
         missing = [name for name in rt.plan().required if data.get(name) in (None, "")]
         for sl in rt.sublists.values():
             for line in data.get(sl.name) or []:
@@ -324,20 +341,46 @@ class RecordService:
         self, tenant: Tenant, rt: RecordType, data: dict[str, Any], ctx: WriteContext
     ) -> str:
         store = tenant.store
-        with store.transaction():
-            self._check_external_id(tenant, rt, data, None)
-            rid = self.new_id(tenant, rt)
-            data["id"] = rid
-            now, modstamp = self.stamp(tenant)
-            if rt.plan().has_created:
-                data[rt.created_field] = now
-            data["lastModifiedDate"] = now
-            if self.rules is not None:
-                self.rules(tenant, rt, data, None, ctx)
-            self.fill_defaults(rt, data)
-            self.check_required(rt, data)
+        seq = self.sequence(rt)
+        if rt.is_transaction or store.conn.in_transaction or not store.sequence_cached(seq):
+            with store.transaction():
+                modstamp = self._prepare(tenant, rt, data, ctx, seq)
+                store.insert(
+                    rt.name, data["id"], data, modstamp, at=tenant.clock.time(), origin="rest"
+                )
+            return str(data["id"])
+        # One row and nothing else (the rules of a type that is not a transaction only read),
+        # its id reserved already: no transaction. A refused create has written nothing and
+        # drops the reserved ids as a rollback would, so the ids a client sees next are the
+        # same as had it run in one.
+        try:
+            modstamp = self._prepare(tenant, rt, data, ctx, seq)
+        except BaseException:
+            store.drop_reserved_sequences()
+            raise
+        rid: str = data["id"]
+        try:
             store.insert(rt.name, rid, data, modstamp, at=tenant.clock.time(), origin="rest")
+        except ConfigError:  # the row exists: refused before anything was written
+            store.drop_reserved_sequences()
+            raise
         return rid
+
+    def _prepare(
+        self, tenant: Tenant, rt: RecordType, data: dict[str, Any], ctx: WriteContext, seq: str
+    ) -> str:
+        """``data`` numbered, stamped, completed by the rules and checked; its modstamp."""
+        self._check_external_id(tenant, rt, data, None)
+        data["id"] = str(tenant.store.next_sequence(seq, _ID_START.get(rt.family, 1)))
+        now, modstamp = self.stamp(tenant)
+        if rt.plan().has_created:
+            data[rt.created_field] = now
+        data["lastModifiedDate"] = now
+        if self.rules is not None:
+            self.rules(tenant, rt, data, None, ctx)
+        self.fill_defaults(rt, data)
+        self.check_required(rt, data)
+        return modstamp
 
     def update(
         self, tenant: Tenant, rt: RecordType, previous: dict[str, Any], body: Any, ctx: WriteContext

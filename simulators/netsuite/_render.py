@@ -11,11 +11,12 @@ from typing import Any
 
 from simulators.engine import Tenant
 
+from ._derived import derived, keep
 from ._errors import invalid_parameter
 from ._schema import FieldDef, RecordType, SublistDef
 from ._values import duration_text
 
-#: read-cache key of a rendered reference (with the base URL it links to)
+#: derived part of a rendered reference (with the base URL it links to)
 _REF_KEY = "ns.ref"
 
 
@@ -77,10 +78,10 @@ class RecordRenderer:
         # the reference as rendered depends only on the record it names (a job's name also
         # on its parent: not cached), so the store's read cache keeps it until that changes
         first = self.types[f.targets[0].lower()]
-        cache = tenant.store.read_cache
-        key = (_REF_KEY, base)
+        store = tenant.store
+        part = (_REF_KEY, base)
         if first.name != "job":
-            hit = cache.get(first.name, sval, key)
+            hit = derived(store, first.name, sval, part)
             if hit is not None:
                 return dict(hit)
         found = self.find_ref(tenant, f.targets, sval)
@@ -93,7 +94,7 @@ class RecordRenderer:
             "refName": self.ref_name(tenant, rt, data),
         }
         if rt is first and rt.name != "job":
-            cache.put(rt.name, sval, key, out)
+            keep(store, rt.name, sval, part, out)
             return dict(out)
         return out
 

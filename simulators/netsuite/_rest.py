@@ -135,7 +135,9 @@ class RestResources:
             # the usual call (no delay, no async job) stays a plain call the server steps
             # inline; the others are the coroutine above, which the pipeline awaits
             s = self.settings
-            if s.processing_delay_ms > 0 or (asyncable and "respond-async" in _prefer(req)):
+            if s.processing_delay_ms > 0 or (
+                asyncable and "prefer" in req.headers and "respond-async" in _prefer(req)
+            ):
                 return handler(req)
             if s.sync_idempotency_key == "reject" and "x-netsuite-idempotency-key" in req.headers:
                 raise sync_key_refused()
@@ -155,11 +157,13 @@ class RestResources:
                     "X-NetSuite-PropertyNameValidation. Use Error, Warning or Ignore.",
                     extra={"o:errorHeader": "X-NetSuite-PropertyNameValidation"},
                 )
-        replace = {x.strip().lower() for x in (req.arg("replace") or "").split(",") if x.strip()}
+        arg = req.arg("replace")
+        replace = {x.strip().lower() for x in arg.split(",") if x.strip()} if arg else set()
         return WriteContext(self.base(req), mode, replace)
 
-    def _location(self, req: Request, type_name: str, rid: str) -> list[tuple[str, str]]:
-        return [("location", f"{self.base(req)}/record/v1/{type_name}/{rid}")]
+    @staticmethod
+    def _location(base: str, type_name: str, rid: str) -> list[tuple[str, str]]:
+        return [("location", f"{base}/record/v1/{type_name}/{rid}")]
 
     # -- records ---------------------------------------------------------------------
 
@@ -167,7 +171,7 @@ class RestResources:
         rt = self.records.rtype(req.params["type"])
         ctx = self.context(req)
         rid = self.records.create(self.tenant(req), rt, req.json(), ctx)
-        return Response.empty(204, self._location(req, rt.name, rid))
+        return Response.empty(204, self._location(ctx.base, rt.name, rid))
 
     def get(self, req: Request) -> Response:
         t = self.tenant(req)
@@ -214,7 +218,7 @@ class RestResources:
             previous = t.store.get(rt.name, rid)
             assert previous is not None
             self.records.update(t, rt, previous, body, ctx)
-        return Response.empty(204, self._location(req, rt.name, rid))
+        return Response.empty(204, self._location(ctx.base, rt.name, rid))
 
     def delete(self, req: Request) -> Response:
         t = self.tenant(req)
@@ -245,7 +249,7 @@ class RestResources:
         target_t, rid = self.transforms.run(
             t, rt, req.params["id"], req.params["target"], body, self.context(req)
         )
-        return Response.empty(204, self._location(req, target_t.name, rid))
+        return Response.empty(204, self._location(self.base(req), target_t.name, rid))
 
     async def list(self, req: Request) -> Response:
         t = self.tenant(req)

@@ -16,9 +16,10 @@ import orjson
 from simulators.engine import HttpError, Tenant
 
 from ._credits import CreditRules
+from ._derived import live_row, live_value
 from ._errors import invalid_content, user_error
 from ._payments import PaymentRules, invoice_status
-from ._records import live_row, stamp
+from ._records import stamp
 from ._schema import RecordType
 from ._state import state_of
 from ._values import money
@@ -116,8 +117,9 @@ class BusinessRules:
         return parent, job
 
     def subsidiary_currency(self, tenant: Tenant, sub_id: Any) -> Any:
-        sub = self.get(tenant, "subsidiary", sub_id)
-        return sub.get("currency") if sub else None
+        if sub_id is None:
+            return None
+        return live_value(tenant.store, "subsidiary", str(sub_id), "currency")
 
     # -- entities --------------------------------------------------------------------
 

@@ -46,6 +46,20 @@ class WritePlan:
     required: tuple[str, ...]
     #: whether the type has its ``created_field``
     has_created: bool
+    #: the checkboxes as a set, for finding which a record sets
+    boolean_set: frozenset[str] = frozenset()
+    #: checkboxes not set -> those checkboxes false, in field order (filled in as writes meet them)
+    unset_false: dict[frozenset[str], dict[str, bool]] = field(default_factory=dict)
+    #: what a key of a request body names: see ``RecordType.member``
+    members: dict[str, tuple[int, FieldDef | SublistDef | None]] = field(default_factory=dict)
+
+
+#: what a key of a request body names (``RecordType.member``): nothing to write (links,
+#: refName, a read-only field), a field, a sublist, or nothing the type knows
+SKIP, FIELD, SUBLIST, UNKNOWN = range(4)
+#: at most this many spellings of keys remembered per type (a client inventing keys cannot
+#: grow it further)
+_MEMBERS_MAX = 1024
 
 
 @dataclass(slots=True)
@@ -78,12 +92,37 @@ class RecordType:
         """The type's write plan, built once rather than from every field on every write."""
         if self._plan is None:
             fs = self.fields.values()
+            booleans = tuple(f.name for f in fs if f.kind == "boolean")
             self._plan = WritePlan(
-                tuple(f.name for f in fs if f.kind == "boolean"),
+                booleans,
                 tuple(f.name for f in fs if f.required),
                 any(f.name == self.created_field for f in fs),
+                frozenset(booleans),
             )
         return self._plan
+
+    def member(self, key: str) -> tuple[int, FieldDef | SublistDef | None]:
+        """What ``key`` of a request body names (``SKIP``, ``FIELD`` or ``SUBLIST`` with its
+        definition, ``UNKNOWN``), remembered per spelling in the write plan."""
+        members = self.plan().members
+        hit = members.get(key)
+        if hit is not None:
+            return hit
+        low = key.lower()
+        f = self.fields.get(low)
+        sl = self.sublists.get(low)
+        m: tuple[int, FieldDef | SublistDef | None]
+        if low in ("links", "refname"):
+            m = (SKIP, None)
+        elif f is not None:
+            m = (SKIP, f) if f.readonly else (FIELD, f)
+        elif sl is not None:
+            m = (SUBLIST, sl)
+        else:
+            m = (UNKNOWN, None)
+        if len(members) < _MEMBERS_MAX:
+            members[key] = m
+        return m
 
     def sublist(self, name: str) -> SublistDef | None:
         return self.sublists.get(name.lower())

@@ -18,7 +18,7 @@ _DURATION = re.compile(r"^\s*(\d{1,6}):([0-5]\d)\s*$")
 def invalid_value(value: Any, field_name: str, path: str) -> HttpError:
     shown = (
         value
-        if isinstance(value, str | int | float) and not isinstance(value, bool)
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool)
         else _short(value)
     )
     return invalid_content(
@@ -39,7 +39,7 @@ def coerce_scalar(f: FieldDef, value: Any, path: str) -> Any:
         return None
     kind = f.kind
     if kind == "string":
-        if isinstance(value, bool | dict | list):
+        if isinstance(value, (bool, dict, list)):
             raise invalid_value(value, f.name, path)
         text = str(value) if not isinstance(value, float) else _num_text(value)
         if len(text) > 4000:
@@ -82,7 +82,7 @@ def coerce_scalar(f: FieldDef, value: Any, path: str) -> Any:
 def _number(value: Any) -> float | None:
     if isinstance(value, bool):
         return None
-    if isinstance(value, int | float):
+    if isinstance(value, (int, float)):
         num = float(value)
     elif isinstance(value, str):
         try:
