@@ -106,21 +106,36 @@ def coerce(p: P, value: Any) -> Any:
     return value
 
 
-def new_entity_json(context: str, ent: EntityDef, rec: dict[str, Any]) -> bytes:
+def new_entity_json(
+    context: str, ent: EntityDef, rec: dict[str, Any], stored: bytes, tag: str
+) -> bytes:
     """The JSON of ``{"@odata.context": context, **render(ent, rec)}`` for a record ``insert``
-    just built: every property in order, then the internal fields; so the entity is the
-    record without those, serialised once, behind the two annotations."""
+    just built and stored as ``stored`` (``orjson.dumps(rec)``); ``tag``: its ETag.
+
+    Such a record holds every property in order, then the internal fields: so the entity is
+    the stored JSON without them, behind the two annotations, and the record is serialised
+    once for the store and its answer."""
     size = PLAIN_SIZE.get(ent.name)
-    if (
-        size is None
-        or len(rec) != size + 3
-        or not (COMPANY in rec and VERSION in rec and SEQ in rec)
-    ):
-        return orjson.dumps({"@odata.context": context, **render(ent, rec)})
-    plain = rec.copy()
-    del plain[COMPANY], plain[VERSION], plain[SEQ]
-    head = b'{"@odata.context":' + orjson.dumps(context) + b',"@odata.etag":'
-    return head + orjson.dumps(etag_of(rec)) + b"," + orjson.dumps(plain)[1:]
+    version, seq = rec.get(VERSION), rec.get(SEQ)
+    if size is not None and len(rec) == size + 3 and type(version) is int and type(seq) is int:
+        tail = b',"_companyId":%s,"_v":%d,"_seq":%d}' % (
+            orjson.dumps(rec.get(COMPANY)),
+            version,
+            seq,
+        )
+        if stored.endswith(tail):
+            return b"".join(
+                (
+                    b'{"@odata.context":',
+                    orjson.dumps(context),
+                    b',"@odata.etag":',
+                    orjson.dumps(tag),
+                    b",",
+                    stored[1 : len(stored) - len(tail)],
+                    b"}",
+                )
+            )
+    return orjson.dumps({"@odata.context": context, **render(ent, rec)})
 
 
 class Records:
@@ -134,6 +149,8 @@ class Records:
         self._bits = random.Random(os.urandom(16)).getrandbits
         #: (type, field) -> the statement ``find_one`` runs (finitely many: ``INDEXED``)
         self._find_sql: dict[tuple[str, str], str] = {}
+        #: entity type -> the name of the sequence its insertion order is drawn from
+        self._seq_names: dict[str, str] = {}
 
     # -- reading ---------------------------------------------------------------------
 
@@ -207,30 +224,49 @@ class Records:
         emit: bool = True,
     ) -> dict[str, Any]:
         """Fill blanks and system fields, run the entity's rule, store; returns the record."""
+        return self.insert_stored(tenant, ent, company, data, origin=origin, emit=emit)[0]
+
+    def insert_stored(
+        self,
+        tenant: Tenant,
+        ent: EntityDef,
+        company: str,
+        data: dict[str, Any],
+        *,
+        origin: str = "api",
+        emit: bool = True,
+    ) -> tuple[dict[str, Any], bytes]:
+        """``insert``, also giving the record's JSON as stored (``orjson.dumps`` of it)."""
+        name = ent.name
         rid = str(data.get("id") or guid(self._bits(128))).lower()
-        rec: dict[str, Any] = {**BLANKS[ent.name], **data}
+        rec: dict[str, Any] = {**BLANKS[name], **data}
         rec["id"] = rid
         rec[COMPANY] = company
         rec[VERSION] = 1
-        rec[SEQ] = tenant.store.next_sequence(f"bc:seq:{ent.name}")
-        rule = self.rules.get(ent.name)
+        seq_name = self._seq_names.get(name)
+        if seq_name is None:
+            seq_name = self._seq_names[name] = f"bc:seq:{name}"
+        rec[SEQ] = tenant.store.next_sequence(seq_name)
+        rule = self.rules.get(name)
         if rule is not None:
             rule(tenant, ent, company, rec, None)
         rec.pop("_system", None)
         self.check_required(ent, rec)
-        now, modstamp = self.stamp(tenant)
-        if ent.modified in PROPERTY_BY_NAME[ent.name]:
+        at = tenant.clock.time()
+        now = bc_datetime(at)
+        if ent.modified in PROPERTY_BY_NAME[name]:
             rec[ent.modified] = now
+        text = orjson.dumps(rec)
         try:
-            tenant.store.insert(
-                ent.name, rid, rec, modstamp, at=tenant.clock.time(), origin=origin, emit=emit
+            tenant.store.insert_serialised(
+                name, rid, rec, text, now, at=at, origin=origin, emit=emit
             )
         except ConfigError:  # the primary key is taken
             raise same_key_exists(
-                f"The record in table {ent.name} already exists. Identification fields and values: Id='{rid}'",
+                f"The record in table {name} already exists. Identification fields and values: Id='{rid}'",
                 self.duplicate_status,
             ) from None
-        return rec
+        return rec, text
 
     @staticmethod
     def check_required(ent: EntityDef, rec: dict[str, Any]) -> None:

@@ -376,18 +376,20 @@ class RestApi:
         rec: dict[str, Any],
         status: int,
         location: bool = False,
-        new: bool = False,
+        stored: bytes | None = None,
     ) -> Response:
-        """The entity's answer; ``new``: ``rec`` is as ``Records.insert`` built it."""
+        """The entity's answer; ``stored``: ``rec`` is as ``Records.insert_stored`` built and
+        stored it, as this JSON."""
         assert t.ent is not None
         ctx = t.context if t.kind == "entity" else f"{t.context}/$entity"
         root = self.root(req)
-        headers = [("content-type", JSON_CT), *ODATA_HEADERS, ("etag", etag_of(rec))]
+        tag = etag_of(rec)
+        headers = [("content-type", JSON_CT), *ODATA_HEADERS, ("etag", tag)]
         if location:
             headers.append(("location", f"{root}/{self._path(req)}({rec['id']})"))
         context = f"{root}/$metadata#{ctx}"
-        if new:
-            return Response(status, new_entity_json(context, t.ent, rec), headers)
+        if stored is not None:
+            return Response(status, new_entity_json(context, t.ent, rec, stored, tag), headers)
         return Response(
             status, orjson.dumps({"@odata.context": context, **render(t.ent, rec)}), headers
         )
@@ -409,8 +411,9 @@ class RestApi:
             nav = next(n for n in pent.nav.values() if n.target == ent.name and n.collection)
             data[nav.join[1]] = prec[nav.join[0]]
         single = ent.name not in LINE_DOCUMENT and nested_lines is None
+        stored: bytes | None = None
         with contextlib.nullcontext() if single else tenant.store.transaction():
-            rec = self.records.insert(tenant, ent, t.company, data)
+            rec, stored = self.records.insert_stored(tenant, ent, t.company, data)
             if ent.name in LINE_DOCUMENT:
                 self.rules.recompute_totals(tenant, rec["documentId"], LINE_DOCUMENT[ent.name])
             if nested_lines is not None:
@@ -421,7 +424,8 @@ class RestApi:
                     self.records.insert(tenant, line_ent, t.company, ld)
                 self.rules.recompute_totals(tenant, rec["id"], ent.name)
                 rec = tenant.store.get(ent.name, rec["id"]) or rec
-        return self._entity_response(req, t, rec, 201, location=True, new=nested_lines is None)
+                stored = None
+        return self._entity_response(req, t, rec, 201, location=True, stored=stored)
 
     def patch(self, req: Request, tenant: Tenant, t: Target) -> Response:
         assert t.ent is not None
