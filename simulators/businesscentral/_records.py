@@ -21,7 +21,7 @@ import orjson
 
 from simulators.engine import ConfigError, HttpError, Tenant, json_path, type_literal
 
-from ._edm import ENTITIES, ENUMS, PROPERTY_BY_NAME, EntityDef, P
+from ._edm import ENTITIES, ENUMS, PROPERTIES, PROPERTY_BY_NAME, EntityDef, P
 from ._errors import (
     bad_request,
     entity_changed,
@@ -191,7 +191,13 @@ class Records:
             raise bad_request("Invalid Request Body")
         out: dict[str, Any] = {}
         props = PROPERTY_BY_NAME[ent.name]
+        strings = _WRITABLE_STRINGS[ent.name]
         for name, value in body.items():
+            # the commonest property: a writable string within its length, kept as given
+            limit = strings.get(name)
+            if limit is not None and type(value) is str and len(value) <= limit:
+                out[name] = value
+                continue
             if name.startswith("@odata."):
                 continue
             if name in allow:
@@ -270,8 +276,11 @@ class Records:
 
     @staticmethod
     def check_required(ent: EntityDef, rec: dict[str, Any]) -> None:
-        for group in ent.required:
-            if not any(rec.get(name) not in (None, "", _blank_of(ent, name)) for name in group):
+        for group, blanks in _REQUIRED[ent.name]:
+            for name, empty in zip(group, blanks, strict=True):
+                if rec.get(name) not in (None, "", empty):
+                    break
+            else:
                 raise bad_request(
                     f"The property '{group[0]}' is required"
                     + (f" (or {', '.join(group[1:])})" if len(group) > 1 else "")
@@ -348,6 +357,23 @@ class Records:
 def _blank_of(ent: EntityDef, name: str) -> Any:
     p = ent.prop(name)
     return blank(p.type) if p is not None else None
+
+
+#: per entity type, the string properties a write may set, with their maximum length (the
+#: values ``clean`` keeps as given when they are strings within it)
+_WRITABLE_STRINGS: dict[str, dict[str, float]] = {
+    e.name: {
+        p.name: float("inf") if p.max_length is None else p.max_length
+        for p in PROPERTIES[e.name]
+        if p.type == "Edm.String" and p.name not in e.read_only
+    }
+    for e in ENTITIES.values()
+}
+#: per entity type, its required groups of properties, each beside the properties' blanks
+_REQUIRED: dict[str, tuple[tuple[tuple[str, ...], tuple[Any, ...]], ...]] = {
+    e.name: tuple((g, tuple(_blank_of(e, n) for n in g)) for g in e.required)
+    for e in ENTITIES.values()
+}
 
 
 def company_guid(tenant_name: str, name: str) -> str:

@@ -19,7 +19,6 @@ entities carry ``@odata.context`` ending in ``/$entity`` and ``@odata.etag``.
 
 from __future__ import annotations
 
-import contextlib
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -397,10 +396,12 @@ class RestApi:
     def create(self, req: Request, tenant: Tenant, t: Target) -> Response:
         assert t.ent is not None and t.company is not None
         ent = t.ent
-        self._check_writable(ent, "POST")
+        if not ent.writable:
+            self._check_writable(ent, "POST")
         body = req.json()
         nested_lines = None
-        line_set = ENTITIES[DOCUMENT_LINES[ent.name]].set_name if ent.name in DOCUMENT_LINES else ""
+        line_type = DOCUMENT_LINES.get(ent.name)
+        line_set = ENTITIES[line_type].set_name if line_type is not None else ""
         if line_set and isinstance(body, dict) and line_set in body:
             nested_lines = body.pop(line_set)
             if not isinstance(nested_lines, list):
@@ -410,9 +411,11 @@ class RestApi:
             pent, prec = t.parent
             nav = next(n for n in pent.nav.values() if n.target == ent.name and n.collection)
             data[nav.join[1]] = prec[nav.join[0]]
-        single = ent.name not in LINE_DOCUMENT and nested_lines is None
+        if nested_lines is None and ent.name not in LINE_DOCUMENT:  # one row, one statement
+            rec, stored = self.records.insert_stored(tenant, ent, t.company, data)
+            return self._entity_response(req, t, rec, 201, location=True, stored=stored)
         stored: bytes | None = None
-        with contextlib.nullcontext() if single else tenant.store.transaction():
+        with tenant.store.transaction():
             rec, stored = self.records.insert_stored(tenant, ent, t.company, data)
             if ent.name in LINE_DOCUMENT:
                 self.rules.recompute_totals(tenant, rec["documentId"], LINE_DOCUMENT[ent.name])
