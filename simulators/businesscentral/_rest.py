@@ -49,6 +49,9 @@ _COMPANY_SET = re.compile(
     r"companies\(([0-9A-Fa-f-]{36})\)/([A-Za-z][A-Za-z0-9.]*)(?:\(([0-9A-Fa-f-]{36})\))?"
 )
 
+#: entity set paths remembered per tenant (``TenantState.collections``)
+_KNOWN_PATHS = 256
+
 
 def _key(raw: str | None) -> str | None:
     if raw is None:
@@ -105,6 +108,10 @@ class RestApi:
 
     def resolve(self, req: Request, tenant: Tenant) -> Target:
         rest = req.params.get("rest", "").strip("/")
+        known: dict[str, Target] = state_of(tenant).collections
+        target = known.get(rest)
+        if target is not None:  # an entity set of a company resolved before (never changed)
+            return target
         quick = _COMPANY_SET.fullmatch(rest)
         if quick is not None:  # the commonest paths, resolved as below but in one step
             company, sname, key = quick.groups()
@@ -113,7 +120,10 @@ class RestApi:
                 cid = self.company(tenant, company)
                 ctx = f"companies({cid})/{sname}"
                 if key is None:
-                    return Target("collection", found, cid, context=ctx)
+                    if len(known) >= _KNOWN_PATHS:
+                        known.clear()
+                    target = known[rest] = Target("collection", found, cid, context=ctx)
+                    return target
                 return Target("entity", found, cid, key=key, context=f"{ctx}/$entity")
         if rest in ("", "/"):
             return Target("service")

@@ -7,6 +7,7 @@ so nothing cached here can outlive the records it describes.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from simulators.engine import ConcurrencyLimit, RollingQuota, Tenant
 
@@ -24,6 +25,9 @@ class TenantState:
     companies: set[str] = field(default_factory=set)
     #: whether any webhook subscription exists; None: not looked up yet
     has_subscriptions: bool | None = None
+    #: resource path -> what it names, for the entity sets of known companies (the same
+    #: few paths take every create and query; bounded, cleared when full)
+    collections: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def fresh(cls, settings: BusinessCentralSettings) -> TenantState:
