@@ -33,10 +33,13 @@ from ._errors import (
 )
 from ._indexes import INDEXED, name_of
 from ._render import BLANKS, PLAIN_SIZE, VERSION, blank, etag_of, render
+from ._state import state_of
 from ._wire import bc_datetime, guid, is_guid
 
 COMPANY = "_companyId"
 SEQ = "_seq"
+#: digits of the numbers an entity's series gives (``C00010``) until it outgrows them
+_SERIES_WIDTH = 5
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 Rule = Callable[[Tenant, EntityDef, str, dict[str, Any], dict[str, Any] | None], None]
@@ -244,6 +247,8 @@ class Records:
     ) -> tuple[dict[str, Any], bytes]:
         """``insert``, also giving the record's JSON as stored (``orjson.dumps`` of it)."""
         name = ent.name
+        if data.get("number"):
+            self.numbered_by_client(tenant, ent, company)
         rid = str(data.get("id") or guid(self._bits(128))).lower()
         rec: dict[str, Any] = {**BLANKS[name], **data}
         rec["id"] = rid
@@ -314,6 +319,8 @@ class Records:
         changed = [k for k, v in rec.items() if previous.get(k) != v and not k.startswith("_")]
         if not changed:
             return previous
+        if "number" in changed:
+            self.numbered_by_client(tenant, ent, previous[COMPANY])
         rec[VERSION] = int(previous.get(VERSION, 1)) + 1
         now, modstamp = self.stamp(tenant)
         if ent.prop(ent.modified) is not None:
@@ -343,6 +350,48 @@ class Records:
     ) -> str:
         n = tenant.store.next_sequence(f"bc:no:{company}:{series}", start)
         return f"{series}{n * step:0{width}d}"
+
+    # A number drawn from an entity's series (``C00010``, ``C00020``, ...) needs no lookup of
+    # its own when no record of the type and company has a number above the last one looked
+    # up, to the series' last five-digit number: the series gives each number once, and such
+    # a record can only come from a client naming its number (which forgets what was known
+    # for its type and company) or from the data as it was when last looked at.
+
+    @staticmethod
+    def series_number_free(tenant: Tenant, ent: EntityDef, company: str, number: str) -> bool:
+        """True when ``number``, just drawn from the series of ``ent``, is known to be free."""
+        if len(number) != len(ent.series) + _SERIES_WIDTH:
+            return False
+        clear = state_of(tenant).series_clear.get((ent.name, company))
+        return clear is not None and number > clear
+
+    def look_past_series_number(
+        self, tenant: Tenant, ent: EntityDef, company: str, number: str
+    ) -> None:
+        """After ``number``, drawn from the series of ``ent``, was looked up and found free:
+        remember above which number the series is free, when it is known.
+
+        One look along the number index: the highest number of the type (of any company,
+        deleted or not) between ``number`` and the series' last five-digit number. Not inside
+        a transaction, whose rollback could bring back a record it deleted."""
+        if len(number) != len(ent.series) + _SERIES_WIDTH or tenant.store.conn.in_transaction:
+            return
+        sql = self._find_sql.get((ent.name, "+series"))
+        if sql is None:
+            path = json_path("number")
+            sql = self._find_sql[(ent.name, "+series")] = (
+                f"SELECT {path} FROM records INDEXED BY {name_of('number')}"
+                f" WHERE type = {type_literal(ent.name)} AND {path} > ? AND {path} <= ?"
+                f" ORDER BY {path} DESC LIMIT 1"
+            )
+        row = tenant.store.conn.execute(sql, (number, ent.series + "9" * _SERIES_WIDTH)).fetchone()
+        highest = number if row is None else max(number, str(row[0]))
+        state_of(tenant).series_clear[(ent.name, company)] = highest
+
+    @staticmethod
+    def numbered_by_client(tenant: Tenant, ent: EntityDef, company: str) -> None:
+        """A record of ``ent`` in ``company`` got a number other than its series' next."""
+        state_of(tenant).series_clear.pop((ent.name, company), None)
 
     # -- listing ---------------------------------------------------------------------
 

@@ -28,6 +28,11 @@ class TenantState:
     #: resource path -> what it names, for the entity sets of known companies (the same
     #: few paths take every create and query; bounded, cleared when full)
     collections: dict[str, Any] = field(default_factory=dict)
+    #: (entity type, company) -> a number of the type's series (five digits) above which, to
+    #: the series' last five-digit number, no record of the type had a number when it was
+    #: looked up, and no record of the type and company has been given one since except by
+    #: the series: the series' next numbers are free without a lookup each
+    series_clear: dict[tuple[str, str], str] = field(default_factory=dict)
 
     @classmethod
     def fresh(cls, settings: BusinessCentralSettings) -> TenantState:

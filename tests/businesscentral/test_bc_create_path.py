@@ -76,3 +76,29 @@ def test_bc_datetime_matches_datetime_rounding() -> None:
     values += [float(rng.randrange(0, 4 * 10**9)) + e for e in edges for _ in range(100)]
     for ts in values:
         assert bc_datetime(ts) == reference(ts), f"seed 17, ts={ts!r}"
+
+
+def test_series_numbers_never_repeat_a_number_a_client_gave(api: httpx.Client) -> None:
+    def auto() -> httpx.Response:
+        return api.post("/customers", json=CUSTOMER)
+
+    first = auto().json()["number"]  # looked up; the series above it is known free
+    step = int(first[1:])
+    ahead = [f"C{step * k:05d}" for k in range(2, 6)]  # the series' next numbers
+    assert auto().json()["number"] == ahead[0]
+    # a PATCH and a create give records the series' coming numbers
+    made = auto().json()
+    assert made["number"] == ahead[1]
+    patched = api.patch(
+        f"/customers({made['id']})", json={"number": ahead[2]}, headers={"If-Match": "*"}
+    )
+    assert patched.status_code == 200 and patched.json()["number"] == ahead[2]
+    taken = auto()
+    assert taken.status_code == 400, taken.text
+    assert f"No.='{ahead[2]}'" in taken.json()["error"]["message"]
+    assert api.post("/customers", json={**CUSTOMER, "number": ahead[3]}).status_code == 201
+    again = auto()
+    assert again.status_code == 400 and f"No.='{ahead[3]}'" in again.json()["error"]["message"]
+    assert auto().json()["number"] == f"C{step * 6:05d}"
+    # the number freed by the PATCH is taken by no one
+    assert api.get(f"/customers?$filter=number eq '{ahead[1]}'").json()["value"] == []
