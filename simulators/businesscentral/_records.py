@@ -116,28 +116,26 @@ def new_entity_json(
     just built and stored as ``stored`` (``orjson.dumps(rec)``); ``tag``: its ETag.
 
     Such a record holds every property in order, then the internal fields: so the entity is
-    the stored JSON without them, behind the two annotations, and the record is serialised
-    once for the store and its answer."""
+    the stored JSON up to them, behind the two annotations, and the record is serialised
+    once for the store and its answer. (A JSON string cannot hold ``,"_companyId":``
+    unescaped, so its last occurrence is where the internal fields start.)"""
     size = PLAIN_SIZE.get(ent.name)
-    version, seq = rec.get(VERSION), rec.get(SEQ)
-    if size is not None and len(rec) == size + 3 and type(version) is int and type(seq) is int:
-        tail = b',"_companyId":%s,"_v":%d,"_seq":%d}' % (
-            orjson.dumps(rec.get(COMPANY)),
-            version,
-            seq,
-        )
-        if stored.endswith(tail):
-            return b"".join(
-                (
-                    b'{"@odata.context":',
-                    orjson.dumps(context),
-                    b',"@odata.etag":',
-                    orjson.dumps(tag),
-                    b",",
-                    stored[1 : len(stored) - len(tail)],
-                    b"}",
+    if size is not None and len(rec) == size + 3:
+        last = reversed(rec)
+        if next(last) == SEQ and next(last) == VERSION and next(last) == COMPANY:
+            cut = stored.rfind(b',"_companyId":')
+            if cut > 0:
+                return b"".join(
+                    (
+                        b'{"@odata.context":',
+                        orjson.dumps(context),
+                        b',"@odata.etag":',
+                        orjson.dumps(tag),
+                        b",",
+                        stored[1:cut],
+                        b"}",
+                    )
                 )
-            )
     return orjson.dumps({"@odata.context": context, **render(ent, rec)})
 
 
