@@ -102,3 +102,17 @@ def test_series_numbers_never_repeat_a_number_a_client_gave(api: httpx.Client) -
     assert auto().json()["number"] == f"C{step * 6:05d}"
     # the number freed by the PATCH is taken by no one
     assert api.get(f"/customers?$filter=number eq '{ahead[1]}'").json()["value"] == []
+
+
+def test_reads_by_id_in_any_spelling_after_the_first(api: httpx.Client) -> None:
+    made = api.post("/customers", json=CUSTOMER).json()
+    rid = made["id"]
+    for _ in range(2):  # answered, then kept
+        assert api.get(f"/customers({rid})").json() == made
+    assert api.get(f"/customers({rid.upper()})").json() == made
+    # an unclosed key, a key with a character after it, or a path beyond the entity are not
+    # the kept entity
+    assert api.get(f"/customers({rid}").status_code == 404
+    assert api.get(f"/customers({rid}x)").status_code == 404
+    assert api.get(f"/customers({rid})/nope").status_code == 404
+    assert api.get(f"/customers({rid[:-1]}").status_code == 404
