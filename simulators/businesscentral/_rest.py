@@ -422,9 +422,9 @@ class RestApi:
             nav = next(n for n in pent.nav.values() if n.target == ent.name and n.collection)
             data[nav.join[1]] = prec[nav.join[0]]
         if nested_lines is None and ent.name not in LINE_DOCUMENT:  # one row, one statement
-            rec, stored = self.records.insert_stored(tenant, ent, t.company, data)
-            return self._entity_response(req, t, rec, 201, location=True, stored=stored)
-        stored: bytes | None = None
+            rec, text = self.records.insert_stored(tenant, ent, t.company, data)
+            return self._entity_response(req, t, rec, 201, location=True, stored=text)
+        stored: bytes | None
         with tenant.store.transaction():
             rec, stored = self.records.insert_stored(tenant, ent, t.company, data)
             if ent.name in LINE_DOCUMENT:
