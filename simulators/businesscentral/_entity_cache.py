@@ -15,6 +15,7 @@ import re
 from simulators.engine import Request, Response, Tenant
 
 from ._edm import BY_SET, COMPANY_SETS, ENTITIES, EntityDef
+from ._state import state_of
 from ._wire import JSON_CT
 
 #: ``companies({id})/{set}({id})`` with bare GUIDs: the only path form answered from the
@@ -22,6 +23,8 @@ from ._wire import JSON_CT
 _ENTITY_PATH = re.compile(
     r"companies\(([0-9A-Fa-f-]{36})\)/([A-Za-z][A-Za-z0-9.]*)\(([0-9A-Fa-f-]{36})\)"
 )
+#: entity set paths remembered per tenant (``TenantState.entity_paths``)
+_KNOWN_PATHS = 256
 
 
 def keyed_entity(set_name: str) -> EntityDef | None:
@@ -40,16 +43,24 @@ def context_url(root: str, company: str, set_name: str) -> str:
 
 def cached(req: Request, tenant: Tenant, root: str, rest: str) -> Response | None:
     """The kept answer for a plain GET of one entity, or None (answer it the long way)."""
-    m = _ENTITY_PATH.fullmatch(rest)
-    if m is None:
+    head, _, tail = rest.rpartition("(")
+    if not tail.endswith(")"):
         return None
-    company, set_name, key = m.groups()
-    ent = keyed_entity(set_name)
-    if ent is None:
-        return None
-    hit = tenant.store.read_cache.get(
-        ent.name, key.lower(), context_url(root, company.lower(), set_name)
-    )
+    known = state_of(tenant).entity_paths
+    found = known.get(head)
+    if found is None:
+        m = _ENTITY_PATH.fullmatch(rest)
+        if m is None:
+            return None
+        company, set_name, _key = m.groups()
+        ent = keyed_entity(set_name)
+        if ent is None:
+            return None
+        if len(known) >= _KNOWN_PATHS:
+            known.clear()
+        found = known[head] = (ent.name, context_url("", company.lower(), set_name))
+    # a key that is no bare GUID, or names no record read before, finds no answer kept
+    hit = tenant.store.read_cache.get(found[0], tail[:-1].lower(), root + found[1])
     if hit is None:
         return None
     body, tag = hit

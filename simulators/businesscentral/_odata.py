@@ -180,8 +180,55 @@ _LEXER = ODataLexer()
 _CMP = {ast.Eq: "=", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}
 
 
+#: ``<property> eq '<text>'``, the commonest filter (a lookup by number, code or name)
+_EQ_STRING = re.compile(r"([A-Za-z_][A-Za-z0-9_]*) +eq +'((?:[^']|'')*)'")
+#: words the grammar reads as something other than a property name
+_KEYWORDS = frozenset(
+    [
+        "and",
+        "or",
+        "not",
+        "eq",
+        "ne",
+        "lt",
+        "le",
+        "gt",
+        "ge",
+        "in",
+        "has",
+        "add",
+        "sub",
+        "mul",
+        "div",
+        "mod",
+        "true",
+        "false",
+        "null",
+        "any",
+        "all",
+        "inf",
+        "nan",
+        "duration",
+        "geography",
+        "geometry",
+    ]
+)
+
+
 def compile_filter(text: str, ent: EntityDef) -> tuple[str, list[Any]]:
-    """(SQL condition, parameters) for a ``$filter`` expression on ``ent``."""
+    """(SQL condition, parameters) for a ``$filter`` expression on ``ent``.
+
+    A comparison of one property with a string literal is compiled without the grammar
+    (to what the grammar's path gives it); anything else is parsed."""
+    m = _EQ_STRING.fullmatch(text)
+    if m is not None:
+        name = m.group(1)
+        if name.lower() not in _KEYWORDS and ent.prop(name) is not None:
+            return f"{json_path(name)} = ?", [m.group(2).replace("''", "'")]
+    return _parsed(text, ent)
+
+
+def _parsed(text: str, ent: EntityDef) -> tuple[str, list[Any]]:
     try:
         tree = _PARSER.parse(_LEXER.tokenize(text))
     except ODataException as exc:

@@ -21,7 +21,7 @@ import orjson
 
 from simulators.engine import ConfigError, HttpError, Tenant, json_path, type_literal
 
-from ._edm import ENTITIES, ENUMS, PROPERTY_BY_NAME, EntityDef, P
+from ._edm import ENTITIES, ENUMS, PROPERTIES, PROPERTY_BY_NAME, EntityDef, P
 from ._errors import (
     bad_request,
     entity_changed,
@@ -33,10 +33,13 @@ from ._errors import (
 )
 from ._indexes import INDEXED, name_of
 from ._render import BLANKS, PLAIN_SIZE, VERSION, blank, etag_of, render
+from ._state import state_of
 from ._wire import bc_datetime, guid, is_guid
 
 COMPANY = "_companyId"
 SEQ = "_seq"
+#: digits of the numbers an entity's series gives (``C00010``) until it outgrows them
+_SERIES_WIDTH = 5
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 Rule = Callable[[Tenant, EntityDef, str, dict[str, Any], dict[str, Any] | None], None]
@@ -106,21 +109,34 @@ def coerce(p: P, value: Any) -> Any:
     return value
 
 
-def new_entity_json(context: str, ent: EntityDef, rec: dict[str, Any]) -> bytes:
+def new_entity_json(
+    context: str, ent: EntityDef, rec: dict[str, Any], stored: bytes, tag: str
+) -> bytes:
     """The JSON of ``{"@odata.context": context, **render(ent, rec)}`` for a record ``insert``
-    just built: every property in order, then the internal fields; so the entity is the
-    record without those, serialised once, behind the two annotations."""
+    just built and stored as ``stored`` (``orjson.dumps(rec)``); ``tag``: its ETag.
+
+    Such a record holds every property in order, then the internal fields: so the entity is
+    the stored JSON up to them, behind the two annotations, and the record is serialised
+    once for the store and its answer. (A JSON string cannot hold ``,"_companyId":``
+    unescaped, so its last occurrence is where the internal fields start.)"""
     size = PLAIN_SIZE.get(ent.name)
-    if (
-        size is None
-        or len(rec) != size + 3
-        or not (COMPANY in rec and VERSION in rec and SEQ in rec)
-    ):
-        return orjson.dumps({"@odata.context": context, **render(ent, rec)})
-    plain = rec.copy()
-    del plain[COMPANY], plain[VERSION], plain[SEQ]
-    head = b'{"@odata.context":' + orjson.dumps(context) + b',"@odata.etag":'
-    return head + orjson.dumps(etag_of(rec)) + b"," + orjson.dumps(plain)[1:]
+    if size is not None and len(rec) == size + 3:
+        last = reversed(rec)
+        if next(last) == SEQ and next(last) == VERSION and next(last) == COMPANY:
+            cut = stored.rfind(b',"_companyId":')
+            if cut > 0:
+                return b"".join(
+                    (
+                        b'{"@odata.context":',
+                        orjson.dumps(context),
+                        b',"@odata.etag":',
+                        orjson.dumps(tag),
+                        b",",
+                        stored[1:cut],
+                        b"}",
+                    )
+                )
+    return orjson.dumps({"@odata.context": context, **render(ent, rec)})
 
 
 class Records:
@@ -134,6 +150,8 @@ class Records:
         self._bits = random.Random(os.urandom(16)).getrandbits
         #: (type, field) -> the statement ``find_one`` runs (finitely many: ``INDEXED``)
         self._find_sql: dict[tuple[str, str], str] = {}
+        #: entity type -> the name of the sequence its insertion order is drawn from
+        self._seq_names: dict[str, str] = {}
 
     # -- reading ---------------------------------------------------------------------
 
@@ -174,7 +192,13 @@ class Records:
             raise bad_request("Invalid Request Body")
         out: dict[str, Any] = {}
         props = PROPERTY_BY_NAME[ent.name]
+        strings = _WRITABLE_STRINGS[ent.name]
         for name, value in body.items():
+            # the commonest property: a writable string within its length, kept as given
+            limit = strings.get(name)
+            if limit is not None and type(value) is str and len(value) <= limit:
+                out[name] = value
+                continue
             if name.startswith("@odata."):
                 continue
             if name in allow:
@@ -207,35 +231,59 @@ class Records:
         emit: bool = True,
     ) -> dict[str, Any]:
         """Fill blanks and system fields, run the entity's rule, store; returns the record."""
+        return self.insert_stored(tenant, ent, company, data, origin=origin, emit=emit)[0]
+
+    def insert_stored(
+        self,
+        tenant: Tenant,
+        ent: EntityDef,
+        company: str,
+        data: dict[str, Any],
+        *,
+        origin: str = "api",
+        emit: bool = True,
+    ) -> tuple[dict[str, Any], bytes]:
+        """``insert``, also giving the record's JSON as stored (``orjson.dumps`` of it)."""
+        name = ent.name
+        if data.get("number"):
+            self.numbered_by_client(tenant, ent, company)
         rid = str(data.get("id") or guid(self._bits(128))).lower()
-        rec: dict[str, Any] = {**BLANKS[ent.name], **data}
+        rec: dict[str, Any] = {**BLANKS[name], **data}
         rec["id"] = rid
         rec[COMPANY] = company
         rec[VERSION] = 1
-        rec[SEQ] = tenant.store.next_sequence(f"bc:seq:{ent.name}")
-        rule = self.rules.get(ent.name)
+        seq_name = self._seq_names.get(name)
+        if seq_name is None:
+            seq_name = self._seq_names[name] = f"bc:seq:{name}"
+        rec[SEQ] = tenant.store.next_sequence(seq_name)
+        rule = self.rules.get(name)
         if rule is not None:
             rule(tenant, ent, company, rec, None)
         rec.pop("_system", None)
         self.check_required(ent, rec)
-        now, modstamp = self.stamp(tenant)
-        if ent.modified in PROPERTY_BY_NAME[ent.name]:
+        at = tenant.clock.time()
+        now = bc_datetime(at)
+        if ent.modified in PROPERTY_BY_NAME[name]:
             rec[ent.modified] = now
+        text = orjson.dumps(rec)
         try:
-            tenant.store.insert(
-                ent.name, rid, rec, modstamp, at=tenant.clock.time(), origin=origin, emit=emit
+            tenant.store.insert_serialised(
+                name, rid, rec, text, now, at=at, origin=origin, emit=emit
             )
         except ConfigError:  # the primary key is taken
             raise same_key_exists(
-                f"The record in table {ent.name} already exists. Identification fields and values: Id='{rid}'",
+                f"The record in table {name} already exists. Identification fields and values: Id='{rid}'",
                 self.duplicate_status,
             ) from None
-        return rec
+        return rec, text
 
     @staticmethod
     def check_required(ent: EntityDef, rec: dict[str, Any]) -> None:
-        for group in ent.required:
-            if not any(rec.get(name) not in (None, "", _blank_of(ent, name)) for name in group):
+        for group, blanks in _REQUIRED[ent.name]:
+            for name, empty in zip(group, blanks, strict=True):
+                if rec.get(name) not in (None, "", empty):
+                    break
+            else:
                 raise bad_request(
                     f"The property '{group[0]}' is required"
                     + (f" (or {', '.join(group[1:])})" if len(group) > 1 else "")
@@ -269,6 +317,8 @@ class Records:
         changed = [k for k, v in rec.items() if previous.get(k) != v and not k.startswith("_")]
         if not changed:
             return previous
+        if "number" in changed:
+            self.numbered_by_client(tenant, ent, previous[COMPANY])
         rec[VERSION] = int(previous.get(VERSION, 1)) + 1
         now, modstamp = self.stamp(tenant)
         if ent.prop(ent.modified) is not None:
@@ -299,6 +349,48 @@ class Records:
         n = tenant.store.next_sequence(f"bc:no:{company}:{series}", start)
         return f"{series}{n * step:0{width}d}"
 
+    # A number drawn from an entity's series (``C00010``, ``C00020``, ...) needs no lookup of
+    # its own when no record of the type and company has a number above the last one looked
+    # up, to the series' last five-digit number: the series gives each number once, and such
+    # a record can only come from a client naming its number (which forgets what was known
+    # for its type and company) or from the data as it was when last looked at.
+
+    @staticmethod
+    def series_number_free(tenant: Tenant, ent: EntityDef, company: str, number: str) -> bool:
+        """True when ``number``, just drawn from the series of ``ent``, is known to be free."""
+        if len(number) != len(ent.series) + _SERIES_WIDTH:
+            return False
+        clear = state_of(tenant).series_clear.get((ent.name, company))
+        return clear is not None and number > clear
+
+    def look_past_series_number(
+        self, tenant: Tenant, ent: EntityDef, company: str, number: str
+    ) -> None:
+        """After ``number``, drawn from the series of ``ent``, was looked up and found free:
+        remember above which number the series is free, when it is known.
+
+        One look along the number index: the highest number of the type (of any company,
+        deleted or not) between ``number`` and the series' last five-digit number. Not inside
+        a transaction, whose rollback could bring back a record it deleted."""
+        if len(number) != len(ent.series) + _SERIES_WIDTH or tenant.store.conn.in_transaction:
+            return
+        sql = self._find_sql.get((ent.name, "+series"))
+        if sql is None:
+            path = json_path("number")
+            sql = self._find_sql[(ent.name, "+series")] = (
+                f"SELECT {path} FROM records INDEXED BY {name_of('number')}"
+                f" WHERE type = {type_literal(ent.name)} AND {path} > ? AND {path} <= ?"
+                f" ORDER BY {path} DESC LIMIT 1"
+            )
+        row = tenant.store.conn.execute(sql, (number, ent.series + "9" * _SERIES_WIDTH)).fetchone()
+        highest = number if row is None else max(number, str(row[0]))
+        state_of(tenant).series_clear[(ent.name, company)] = highest
+
+    @staticmethod
+    def numbered_by_client(tenant: Tenant, ent: EntityDef, company: str) -> None:
+        """A record of ``ent`` in ``company`` got a number other than its series' next."""
+        state_of(tenant).series_clear.pop((ent.name, company), None)
+
     # -- listing ---------------------------------------------------------------------
 
     @staticmethod
@@ -312,6 +404,23 @@ class Records:
 def _blank_of(ent: EntityDef, name: str) -> Any:
     p = ent.prop(name)
     return blank(p.type) if p is not None else None
+
+
+#: per entity type, the string properties a write may set, with their maximum length (the
+#: values ``clean`` keeps as given when they are strings within it)
+_WRITABLE_STRINGS: dict[str, dict[str, float]] = {
+    e.name: {
+        p.name: float("inf") if p.max_length is None else p.max_length
+        for p in PROPERTIES[e.name]
+        if p.type == "Edm.String" and p.name not in e.read_only
+    }
+    for e in ENTITIES.values()
+}
+#: per entity type, its required groups of properties, each beside the properties' blanks
+_REQUIRED: dict[str, tuple[tuple[tuple[str, ...], tuple[Any, ...]], ...]] = {
+    e.name: tuple((g, tuple(_blank_of(e, n) for n in g)) for g in e.required)
+    for e in ENTITIES.values()
+}
 
 
 def company_guid(tenant_name: str, name: str) -> str:

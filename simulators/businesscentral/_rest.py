@@ -19,7 +19,6 @@ entities carry ``@odata.context`` ending in ``/$entity`` and ``@odata.etag``.
 
 from __future__ import annotations
 
-import contextlib
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -49,6 +48,9 @@ _SEGMENT = re.compile(r"^([A-Za-z][A-Za-z0-9.]*)(?:\((.*)\))?$")
 _COMPANY_SET = re.compile(
     r"companies\(([0-9A-Fa-f-]{36})\)/([A-Za-z][A-Za-z0-9.]*)(?:\(([0-9A-Fa-f-]{36})\))?"
 )
+
+#: entity set paths remembered per tenant (``TenantState.collections``)
+_KNOWN_PATHS = 256
 
 
 def _key(raw: str | None) -> str | None:
@@ -106,6 +108,10 @@ class RestApi:
 
     def resolve(self, req: Request, tenant: Tenant) -> Target:
         rest = req.params.get("rest", "").strip("/")
+        known: dict[str, Target] = state_of(tenant).collections
+        target = known.get(rest)
+        if target is not None:  # an entity set of a company resolved before (never changed)
+            return target
         quick = _COMPANY_SET.fullmatch(rest)
         if quick is not None:  # the commonest paths, resolved as below but in one step
             company, sname, key = quick.groups()
@@ -114,7 +120,10 @@ class RestApi:
                 cid = self.company(tenant, company)
                 ctx = f"companies({cid})/{sname}"
                 if key is None:
-                    return Target("collection", found, cid, context=ctx)
+                    if len(known) >= _KNOWN_PATHS:
+                        known.clear()
+                    target = known[rest] = Target("collection", found, cid, context=ctx)
+                    return target
                 return Target("entity", found, cid, key=key, context=f"{ctx}/$entity")
         if rest in ("", "/"):
             return Target("service")
@@ -376,18 +385,20 @@ class RestApi:
         rec: dict[str, Any],
         status: int,
         location: bool = False,
-        new: bool = False,
+        stored: bytes | None = None,
     ) -> Response:
-        """The entity's answer; ``new``: ``rec`` is as ``Records.insert`` built it."""
+        """The entity's answer; ``stored``: ``rec`` is as ``Records.insert_stored`` built and
+        stored it, as this JSON."""
         assert t.ent is not None
         ctx = t.context if t.kind == "entity" else f"{t.context}/$entity"
         root = self.root(req)
-        headers = [("content-type", JSON_CT), *ODATA_HEADERS, ("etag", etag_of(rec))]
+        tag = etag_of(rec)
+        headers = [("content-type", JSON_CT), *ODATA_HEADERS, ("etag", tag)]
         if location:
             headers.append(("location", f"{root}/{self._path(req)}({rec['id']})"))
         context = f"{root}/$metadata#{ctx}"
-        if new:
-            return Response(status, new_entity_json(context, t.ent, rec), headers)
+        if stored is not None:
+            return Response(status, new_entity_json(context, t.ent, rec, stored, tag), headers)
         return Response(
             status, orjson.dumps({"@odata.context": context, **render(t.ent, rec)}), headers
         )
@@ -395,10 +406,12 @@ class RestApi:
     def create(self, req: Request, tenant: Tenant, t: Target) -> Response:
         assert t.ent is not None and t.company is not None
         ent = t.ent
-        self._check_writable(ent, "POST")
+        if not ent.writable:
+            self._check_writable(ent, "POST")
         body = req.json()
         nested_lines = None
-        line_set = ENTITIES[DOCUMENT_LINES[ent.name]].set_name if ent.name in DOCUMENT_LINES else ""
+        line_type = DOCUMENT_LINES.get(ent.name)
+        line_set = ENTITIES[line_type].set_name if line_type is not None else ""
         if line_set and isinstance(body, dict) and line_set in body:
             nested_lines = body.pop(line_set)
             if not isinstance(nested_lines, list):
@@ -408,9 +421,12 @@ class RestApi:
             pent, prec = t.parent
             nav = next(n for n in pent.nav.values() if n.target == ent.name and n.collection)
             data[nav.join[1]] = prec[nav.join[0]]
-        single = ent.name not in LINE_DOCUMENT and nested_lines is None
-        with contextlib.nullcontext() if single else tenant.store.transaction():
-            rec = self.records.insert(tenant, ent, t.company, data)
+        if nested_lines is None and ent.name not in LINE_DOCUMENT:  # one row, one statement
+            rec, text = self.records.insert_stored(tenant, ent, t.company, data)
+            return self._entity_response(req, t, rec, 201, location=True, stored=text)
+        stored: bytes | None
+        with tenant.store.transaction():
+            rec, stored = self.records.insert_stored(tenant, ent, t.company, data)
             if ent.name in LINE_DOCUMENT:
                 self.rules.recompute_totals(tenant, rec["documentId"], LINE_DOCUMENT[ent.name])
             if nested_lines is not None:
@@ -421,7 +437,8 @@ class RestApi:
                     self.records.insert(tenant, line_ent, t.company, ld)
                 self.rules.recompute_totals(tenant, rec["id"], ent.name)
                 rec = tenant.store.get(ent.name, rec["id"]) or rec
-        return self._entity_response(req, t, rec, 201, location=True, new=nested_lines is None)
+                stored = None
+        return self._entity_response(req, t, rec, 201, location=True, stored=stored)
 
     def patch(self, req: Request, tenant: Tenant, t: Target) -> Response:
         assert t.ent is not None

@@ -111,8 +111,12 @@ class Rules:
     def _number(
         self, tenant: Tenant, ent: EntityDef, company: str, rec: dict[str, Any], prev: Any
     ) -> None:
+        drawn = False
         if prev is None and not rec.get("number") and ent.series:
             rec["number"] = self.r.next_number(tenant, company, ent.series)
+            if self.r.series_number_free(tenant, ent, company, rec["number"]):
+                return
+            drawn = True
         if prev is None and rec.get("number"):
             other = self.r.find_one(tenant, ent, company, "number", rec["number"])
             if other is not None and other["id"] != rec["id"]:
@@ -121,6 +125,8 @@ class Rules:
                     f"The record in table {label} already exists. Identification fields and values: No.='{rec['number']}'",
                     self.r.duplicate_status,
                 )
+            if drawn:
+                self.r.look_past_series_number(tenant, ent, company, rec["number"])
 
     def _party(
         self,

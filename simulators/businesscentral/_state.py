@@ -7,6 +7,7 @@ so nothing cached here can outlive the records it describes.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from simulators.engine import ConcurrencyLimit, RollingQuota, Tenant
 
@@ -24,6 +25,17 @@ class TenantState:
     companies: set[str] = field(default_factory=set)
     #: whether any webhook subscription exists; None: not looked up yet
     has_subscriptions: bool | None = None
+    #: resource path -> what it names, for the entity sets of known companies (the same
+    #: few paths take every create and query; bounded, cleared when full)
+    collections: dict[str, Any] = field(default_factory=dict)
+    #: ``companies({id})/{set}`` as a read of one of its entities spelled it -> (entity type,
+    #: the ``@odata.context`` after the service root): how its answers are kept (bounded)
+    entity_paths: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: (entity type, company) -> a number of the type's series (five digits) above which, to
+    #: the series' last five-digit number, no record of the type had a number when it was
+    #: looked up, and no record of the type and company has been given one since except by
+    #: the series: the series' next numbers are free without a lookup each
+    series_clear: dict[tuple[str, str], str] = field(default_factory=dict)
 
     @classmethod
     def fresh(cls, settings: BusinessCentralSettings) -> TenantState:

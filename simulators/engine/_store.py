@@ -870,3 +870,34 @@ class RecordStore:
         calls ``drop_reserved_sequences`` and numbering goes on as after a rolled-back one."""
         block = self._seq_cache.get(name)
         return block is not None and block[0] <= block[1]
+
+    # -- a record whose stored JSON its writer serialised ---------------------------------
+
+    def insert_serialised(
+        self,
+        type_: str,
+        id_: str,
+        data: dict[str, Any],
+        text: bytes,
+        modstamp: str,
+        *,
+        at: float = 0.0,
+        origin: str = "",
+        emit: bool = True,
+    ) -> Change:
+        """``insert`` of ``data`` stored as ``text``, its JSON as the writer serialised it
+        (``orjson.dumps(data)``, for a type without a template), so that a writer answering
+        with the same JSON serialises the record once."""
+        if self._journal_on:  # a single write after a transaction
+            self._single_write()
+        try:
+            self.conn.execute(
+                "INSERT INTO records(type, id, deleted, modstamp, data) VALUES (?, ?, 0, ?, ?)",
+                (type_, id_, modstamp, text.decode()),
+            )
+        except sqlite3.IntegrityError:
+            raise ConfigError(f"{type_} {id_} already exists") from None
+        change = Change(self.tenant, type_, id_, "create", data, None, data.keys(), at, origin)
+        if emit:
+            self._emit(change)
+        return change
