@@ -395,10 +395,11 @@ class Records:
 
     @staticmethod
     def where(ent: EntityDef, company: str | None) -> tuple[str, list[Any]]:
+        """The condition for the live records of ``ent`` (of ``company`` unless None)."""
+        live, of_company = _WHERE[ent.name]
         if company is None:
-            return f"type = {type_literal(ent.name)} AND deleted = 0", []
-        where = f"type = {type_literal(ent.name)} AND deleted = 0 AND {json_path(COMPANY)} = ?"
-        return where, [company]
+            return live, []
+        return of_company, [company]
 
 
 def _blank_of(ent: EntityDef, name: str) -> Any:
@@ -415,6 +416,16 @@ _WRITABLE_STRINGS: dict[str, dict[str, float]] = {
         if p.type == "Edm.String" and p.name not in e.read_only
     }
     for e in ENTITIES.values()
+}
+#: the ``json_extract`` of the insertion order, which pages follow
+SEQ_PATH = json_path(SEQ)
+#: per entity type, the condition for its live records, and for those of one company
+_WHERE: dict[str, tuple[str, str]] = {
+    name: (
+        f"type = {type_literal(name)} AND deleted = 0",
+        f"type = {type_literal(name)} AND deleted = 0 AND {json_path(COMPANY)} = ?",
+    )
+    for name in ENTITIES
 }
 #: per entity type, its required groups of properties, each beside the properties' blanks
 _REQUIRED: dict[str, tuple[tuple[tuple[str, ...], tuple[Any, ...]], ...]] = {

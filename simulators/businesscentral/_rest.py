@@ -32,7 +32,7 @@ from ._edm import BY_SET, COMPANY_SETS, DOCUMENT_LINES, ENTITIES, LINE_DOCUMENT,
 from ._entity_cache import keep, keyed_entity
 from ._errors import bad_request, dialog, method_not_allowed, resource_not_found, unknown_name
 from ._odata import QueryOptions, compile_filter, encode_skiptoken, parse_options
-from ._records import COMPANY, SEQ, Records, new_entity_json, not_found
+from ._records import COMPANY, SEQ, SEQ_PATH, Records, new_entity_json, not_found
 from ._render import etag_of, render
 from ._state import state_of
 from ._wire import JSON_CT, ODATA_HEADERS, json_response
@@ -339,8 +339,11 @@ class RestApi:
         assert t.ent is not None
         opts = parse_options(req.query_pairs(), t.ent)
         where, params = self._query(tenant, t, opts)
-        order = ", ".join(f"{json_path(f)} {'DESC' if d else 'ASC'}" for f, d in opts.orderby)
-        order = f"{order}, {json_path(SEQ)}" if order else json_path(SEQ)
+        if opts.orderby:
+            order = ", ".join(f"{json_path(f)} {'DESC' if d else 'ASC'}" for f, d in opts.orderby)
+            order += f", {SEQ_PATH}"
+        else:
+            order = SEQ_PATH
         page = min(self._page_size(req), self.settings.max_page_size)
         offset = opts.skip + opts.skiptoken
         remaining_top = None if opts.top is None else max(0, opts.top - opts.skiptoken)
