@@ -36,9 +36,9 @@ def find_event(
         sql = (
             f"SELECT data FROM records WHERE type = '{EVENTS}' AND json_extract(data, '$._key') = ?"
         )
-        return store.conn.execute(sql, (key,)).fetchone()  # type: ignore[no-any-return]
+        return store.conn.execute(sql, (key,)).fetchone()
     index = ensure_event_index(store, indexes, "subject_id")
-    return store.conn.execute(  # type: ignore[no-any-return]
+    return store.conn.execute(
         f"SELECT data FROM records INDEXED BY {index} WHERE type = '{EVENTS}'"
         f" AND {event_field('subject_id')} = ? AND json_extract(data, '$._key') = ?",
         (event_value(int(change.id)), key),
