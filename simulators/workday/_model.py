@@ -14,7 +14,7 @@ from typing import Any
 
 import orjson
 
-from simulators.engine import RecordStore, Tenant
+from simulators.engine import RecordStore, Tenant, json_path, type_literal
 
 from . import _history as history
 from ._ids import fixed_wid, is_wid
@@ -26,6 +26,7 @@ LOCATION = "Location"
 COST_CENTER = "CostCenter"
 REASON = "JobChangeReason"
 TYPES = (WORKER, ORG, JOB_PROFILE, LOCATION, COST_CENTER, REASON)
+REFERENCE_TYPES = TYPES[1:]
 
 #: the read cache's key for a reference record's stored JSON (dropped by any write of it)
 ROW_KEY = "workday.row"
@@ -148,6 +149,7 @@ class Directory:
         self._records: dict[str, dict[str, dict[str, Any]]] = {}
         self._views: dict[str, WorkerView] | None = None
         self._by_employee_id: dict[str, str | None] | None = None
+        self._by_key: dict[tuple[str, str], dict[Any, str]] = {}
 
     # -- records ---------------------------------------------------------------------
 
@@ -167,8 +169,32 @@ class Directory:
         return reference_record(self.store, type_, id_)
 
     def find_by(self, type_: str, field: str, value: str) -> dict[str, Any] | None:
-        ids = self.store.find_ids(type_, field, value)
-        return self.get(type_, ids[0]) if ids else None
+        if type_ == WORKER:  # through the employee id index
+            ids = self.store.find_ids(type_, field, value)
+            return self.get(type_, ids[0]) if ids else None
+        found = self._keys(type_, field).get(value)
+        return self.get(type_, found) if found is not None else None
+
+    def _keys(self, type_: str, field: str) -> dict[Any, str]:
+        """A reference type's records by one field (its code, its name), from one pass
+        over them: the first written wins, as an index on the field would order them.
+
+        Reference records are few and looked up by code seldom (by WID far more often), so
+        no index is kept for them: every insert into the store would evaluate its
+        condition, a job change's event included.
+        """
+        keys = self._by_key.get((type_, field))
+        if keys is None:
+            keys = {}
+            rows = self.store.conn.execute(
+                f"SELECT id, {json_path(field)} FROM records WHERE type = {type_literal(type_)}"
+                " AND deleted = 0 ORDER BY rowid"
+            )
+            for id_, key in rows:
+                if key is not None and key not in keys:
+                    keys[key] = id_
+            self._by_key[(type_, field)] = keys
+        return keys
 
     def lookup(self, type_: str, value: Any, *alt_fields: str) -> dict[str, Any] | None:
         """An instance by WID, by ``{field}={value}`` reference id, or by an alternative key."""
