@@ -78,8 +78,9 @@ PLANNED = frozenset(
         "businessTitle",
     }
 )
-#: bodies remembered per tenant (then forgotten all at once)
+#: bodies remembered per tenant, workers' descriptors (then forgotten all at once)
 MAX_PLANS = 64
+MAX_DESCRIPTORS = 20_000
 _WRONG_TYPE = "Reason is not valid for the worker type (Employee or Contingent Worker)."
 #: milliseconds as the three digits a completion time shows
 _MS = tuple(f"{n:03d}" for n in range(1000))
@@ -250,7 +251,7 @@ class JobChanges:
             plan = plans.get(req.body)
             if plan is not None:
                 plan.answers[common] = answer_tail
-        return self._answer(rec, event_id, effective, answer_tail)
+        return self._answer(t, rec, event_id, effective, answer_tail)
 
     def _remember(
         self,
@@ -303,30 +304,31 @@ class JobChanges:
         event_id = self._keep(
             t, rec, employment, cached, now, second, us, effective, plan.stored_tail
         )
-        return self._answer(rec, event_id, effective, answer_tail)
+        return self._answer(t, rec, event_id, effective, answer_tail)
 
     def _common(self, req: Request) -> str:
         """Where the Common API's links point (``Ctx.common("")``)."""
         return f"{req.base_url}/ccx/api/common/{self.s.common_version}/{req.params['tenant']}/"
 
     @staticmethod
-    def _answer(rec: dict[str, Any], event_id: str, effective: str, tail: bytes) -> Response:
+    def _answer(
+        t: Tenant, rec: dict[str, Any], event_id: str, effective: str, tail: bytes
+    ) -> Response:
         """The 201 answer: the event's id, descriptor and effective date, then ``tail`` (the
-        rest of the JSON object, as ``orjson`` spells it)."""
-        name = f"{rec.get('firstName', '')} {rec.get('lastName', '')}".strip()
-        body = b"".join(
-            (
-                b'{"id":"',
-                event_id.encode(),
-                b'","descriptor":',
-                orjson.dumps("Job Change: " + name),
-                b',"effective":"',
-                effective.encode(),
-                b'",',
-                tail,
-            )
-        )
-        return Response(201, body, [("content-type", JSON_CT)])
+        rest of the JSON object, as ``orjson`` spells it). A worker's descriptor is spelt
+        once for as long as its record is the one read (``state.descriptors``)."""
+        descriptors = state_of(t).descriptors
+        hit = descriptors.get(rec["id"])
+        if hit is not None and hit[0] is rec:
+            descriptor = hit[1]
+        else:
+            name = f"{rec.get('firstName', '')} {rec.get('lastName', '')}".strip()
+            descriptor = orjson.dumps("Job Change: " + name).decode()
+            if len(descriptors) >= MAX_DESCRIPTORS:
+                descriptors.clear()
+            descriptors[rec["id"]] = (rec, descriptor)
+        head = f'{{"id":"{event_id}","descriptor":{descriptor},"effective":"{effective}",'
+        return Response(201, head.encode() + tail, [("content-type", JSON_CT)])
 
     def _cost_center(self, t: Tenant, today: str, proposed: Any) -> dict[str, Any] | None:
         """The cost center ``proposedOrganizations`` names (the last one; an empty list none)."""
@@ -367,7 +369,7 @@ class JobChanges:
         serialised before (``stored_tail``)."""
         store, wid = t.store, rec["id"]
         seq = store.next_sequence("wd.timeline")
-        event_id = new_wid(t, "event")
+        event_id = new_wid(t, "event", "wd.wid:event")
         completed = f"{second}.{_MS[us // 1000]}Z"
         key = f"{wid}|J|{effective}|{str(seq).zfill(12)}"  # ``history.event_key``
         # a WID (a cache hit is one) needs no escaping; another id is spelt by orjson
