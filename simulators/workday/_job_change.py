@@ -41,7 +41,6 @@ from ._model import (
     Directory,
     reference_record,
 )
-from ._state import state_of
 from ._wire import JSON_CT, parse_date, ref
 
 if TYPE_CHECKING:
@@ -173,7 +172,7 @@ class JobChanges:
     def post(self, req: Request) -> Response:
         t = req.tenant
         assert t is not None
-        plans = state_of(t).job_change_plans
+        plans: dict[bytes, Plan] = t.state.job_change_plans  # ``state_of(t)``
         plan = plans.get(req.body)
         if plan is not None and plan.holds(t.store.read_cache):
             answer_tail = plan.answers.get(self._common(req))
@@ -291,7 +290,15 @@ class JobChanges:
         now = t.clock.time()
         second, us = self.bp.stamps.parts(now)
         today = second[:10]
-        rec, employment, cached = self._worker(t, req.params["id"], today)
+        raw = req.params["id"]
+        pair = t.store.read_cache.get(WORKER, raw, history.EMPLOYED_KEY)  # ``_worker``
+        if pair is None:
+            rec, employment, cached = self._worker(t, raw, today)
+        else:
+            rec, employment = pair
+            cached = True
+            if not _hired_by(employment, today):
+                raise not_found(f"No worker with id {raw[:64]}")
         # ``BusinessRules.check_job_change``: the organization was active when planned
         wtype = rec.get("workerType") or "Employee"
         if not (plan.for_employee if wtype == "Employee" else plan.for_contingent):
@@ -317,7 +324,7 @@ class JobChanges:
         """The 201 answer: the event's id, descriptor and effective date, then ``tail`` (the
         rest of the JSON object, as ``orjson`` spells it). A worker's descriptor is spelt
         once for as long as its record is the one read (``state.descriptors``)."""
-        descriptors = state_of(t).descriptors
+        descriptors: dict[str, tuple[dict[str, Any], str]] = t.state.descriptors
         hit = descriptors.get(rec["id"])
         if hit is not None and hit[0] is rec:
             descriptor = hit[1]
@@ -378,6 +385,8 @@ class JobChanges:
             f'{{"seq":{seq},"effective":"{effective}","type":"{JOB_CHANGE}","eventId":"{event_id}",'
             f'"completedOn":"{completed}",{stored_tail}{worker_json}}}'
         )
+        # the worker's read cache entry is its (record, employment) pair when it is a hit
+        # (a WID), which a job change leaves as it was: it stays; otherwise it is put again
         try:
             store.insert_and_restamp(
                 history.EVENT,
@@ -387,9 +396,10 @@ class JobChanges:
                 (WORKER, wid, rec),
                 at=now,
                 origin="bp:" + key,
+                keep_cached=cached,
             )
         except ConfigError as exc:
             raise invalid(exc.message, "effective") from None
-        # a job change leaves the worker's row and employment as they were read
-        history.keep_employed(store, rec, employment, wid_checked=cached)
+        if not cached:
+            history.keep_employed(store, rec, employment)
         return event_id
