@@ -9,6 +9,7 @@ effective date.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -267,11 +268,33 @@ class Directory:
         the same order; only those are resolved, so a search does not resolve every worker."""
         if self._views is not None:
             return [v for v in self.active() if any(t in v.name.lower() for t in terms)]
-        recs = [
-            r for r in self.all(WORKER).values() if any(t in worker_name(r).lower() for t in terms)
-        ]
+        if WORKER in self._records:
+            candidates: Iterable[dict[str, Any]] = self.all(WORKER).values()
+        else:
+            candidates = self._named(terms)
+        recs = [r for r in candidates if any(t in worker_name(r).lower() for t in terms)]
         recs.sort(key=_employee_order)
         return [v for v in (self.view(r) for r in recs) if v.active]
+
+    def _named(self, terms: list[str]) -> list[dict[str, Any]]:
+        """The workers whose name may hold one of ``terms``, found without parsing the
+        others: a record whose JSON is ASCII with no escape spells its name verbatim, so
+        unless its lower-cased JSON holds a term its name does not; any other is parsed."""
+        rows = self.store.conn.execute(
+            f"SELECT data FROM records WHERE type = '{WORKER}' AND deleted = 0 ORDER BY id"
+        )
+        load = self.store.load
+        out = []
+        for (raw,) in rows:
+            if not raw.isascii() or "\\" in raw:
+                out.append(load(WORKER, raw))
+                continue
+            low = raw.lower()
+            for t in terms:
+                if t in low:
+                    out.append(load(WORKER, raw))
+                    break
+        return out
 
     def worker_wid(self, ref: Any) -> str | None:
         """The WID of a manager reference stored as a WID or an employee id."""

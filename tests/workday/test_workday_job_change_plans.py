@@ -213,3 +213,38 @@ def test_a_tenant_persisted_with_code_indexes_opens_without_them_and_finds_codes
         assert not any("__code" in n or "__name" in n for n in names)
     finally:
         again.close()
+
+
+def test_a_name_search_finds_what_the_names_hold_whatever_their_spelling(
+    wd: SimHandle, api: httpx.Client, firm: dict[str, list[str]]
+) -> None:
+    """The search skips parsing records whose JSON cannot hold a term; names with quotes,
+    backslashes, non-ASCII letters and case folds that change length are all still found."""
+    names = [
+        ("Zo\u00eb", 'O"Brien'),
+        ("\u212aelvin", "Back\\slash"),
+        ("\u039f\u0394\u039f\u03a3", "\u0130stanbul"),
+        ("Plain", "Ascii"),
+    ]
+    people = [
+        {"employeeId": f"95{i}", "firstName": f, "lastName": last, "hireDate": "2020-01-01"}
+        for i, (f, last) in enumerate(names)
+    ]
+    r = wd.admin.post("/tenants/default/records/workers", json={"records": people})
+    assert r.status_code in (200, 201), r.text
+    everyone = api.get("workers", params={"limit": 100}).json()["data"]
+    for term in [
+        "zo\u00eb",
+        'o"b',
+        "kelvin",
+        "k",
+        "back\\",
+        "\u03bf\u03b4\u03bf\u03c2",
+        "i",
+        "ascii",
+        "zz",
+    ]:
+        expected = [w["id"] for w in everyone if term in w["descriptor"].lower()]
+        found = api.get("workers", params={"search": term, "limit": 100}).json()
+        assert [w["id"] for w in found["data"]] == expected, term
+        assert found["total"] == len(expected)
