@@ -248,3 +248,10 @@ def test_a_name_search_finds_what_the_names_hold_whatever_their_spelling(
         found = api.get("workers", params={"search": term, "limit": 100}).json()
         assert [w["id"] for w in found["data"]] == expected, term
         assert found["total"] == len(expected)
+    many = ["q" * (i + 2) for i in range(20)]
+    for terms in (["plain", "\u212aelvin"], ["zz", 'o"b', "\u0130"], [*many, "ascii"]):
+        query = " ".join(terms)
+        lowered = query.lower().split()  # as the simulator reads the query
+        expected = [w["id"] for w in everyone if any(t in w["descriptor"].lower() for t in lowered)]
+        found = api.get("workers", params={"search": query, "limit": 100}).json()
+        assert [w["id"] for w in found["data"]] == expected, terms
