@@ -832,6 +832,7 @@ class RecordStore:
         *,
         at: float = 0.0,
         origin: str = "",
+        keep_cached: bool = False,
     ) -> Change:
         """``insert_restamping`` in one SQL statement, so it needs no transaction on any
         store: an upsert of two rows, the new record first (a duplicate key fails the
@@ -839,7 +840,9 @@ class RecordStore:
         then the stamped record's modstamp. The stamped row must exist: the caller has just
         read it, in the same step (a NOT NULL check comes before the upsert's conflict, so
         the row cannot be made to fail when missing). ``data``: the new record, or the JSON
-        text ``pack`` makes of it, when the caller has it already.
+        text ``pack`` makes of it, when the caller has it already. ``keep_cached``: the
+        stamped record's read cache entry stays (its caller knows it holds nothing a
+        modstamp changes).
         """
         if self._journal_on:  # a single write after a transaction
             self._single_write()
@@ -857,7 +860,8 @@ class RecordStore:
             self.conn.execute(sql, (id_, modstamp, packed, s_id))
         except sqlite3.IntegrityError:
             raise ConfigError(f"{type_} {id_} already exists") from None
-        self.read_cache.drop(s_type, s_id)
+        if not keep_cached:
+            self.read_cache.drop(s_type, s_id)
         change = Change(self.tenant, s_type, s_id, "update", s_data, s_data, [], at, origin)
         self._emit(change)
         return change

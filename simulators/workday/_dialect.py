@@ -28,7 +28,7 @@ from ._auth import WorkdayAuth
 from ._errors import method_not_allowed, not_found, payload_too_large, too_many_requests
 from ._limits import RateLimit
 from ._load import BulkLoader
-from ._model import WORKER
+from ._model import REFERENCE_TYPES, WORKER
 from ._notifications import notification
 from ._raas import CustomReports
 from ._records import BusinessProcesses
@@ -98,6 +98,11 @@ class WorkdayDialect(Dialect):
         # row re-parses a worker's whole JSON on each job change, so none is kept
         for f in ("employeeId", "code", "name"):
             store.conn.execute(f"DROP INDEX IF EXISTS {index_name(f)}")
+        # reference records are found by code from one pass over them (``Directory``): the
+        # partial indexes earlier versions kept cost every insert their condition
+        for t in REFERENCE_TYPES:
+            for f in ("code", "name"):
+                store.conn.execute(f"DROP INDEX IF EXISTS {index_name(f, t)}")
         store.ensure_index("employeeId", WORKER)
         history.migrate(store)
         self.auth.credentials(tenant)

@@ -41,9 +41,10 @@ def is_wid(value: object) -> bool:
     )
 
 
-def new_wid(tenant: Tenant, kind: str) -> str:
-    """A fresh WID for an instance of ``kind`` in ``tenant``."""
-    seq = tenant.store.next_sequence(f"wd.wid:{kind}")
+def new_wid(tenant: Tenant, kind: str, sequence: str | None = None) -> str:
+    """A fresh WID for an instance of ``kind`` in ``tenant`` (``sequence``: the name of its
+    sequence, ``wd.wid:<kind>``, when the caller has it spelt)."""
+    seq = tenant.store.next_sequence(sequence or f"wd.wid:{kind}")
     return _md5(f"{tenant.name}/{kind}/{seq}".encode()).hexdigest()
 
 

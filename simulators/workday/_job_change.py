@@ -41,7 +41,6 @@ from ._model import (
     Directory,
     reference_record,
 )
-from ._state import state_of
 from ._wire import JSON_CT, parse_date, ref
 
 if TYPE_CHECKING:
@@ -78,8 +77,9 @@ PLANNED = frozenset(
         "businessTitle",
     }
 )
-#: bodies remembered per tenant (then forgotten all at once)
+#: bodies remembered per tenant, workers' descriptors (then forgotten all at once)
 MAX_PLANS = 64
+MAX_DESCRIPTORS = 20_000
 _WRONG_TYPE = "Reason is not valid for the worker type (Employee or Contingent Worker)."
 #: milliseconds as the three digits a completion time shows
 _MS = tuple(f"{n:03d}" for n in range(1000))
@@ -172,7 +172,7 @@ class JobChanges:
     def post(self, req: Request) -> Response:
         t = req.tenant
         assert t is not None
-        plans = state_of(t).job_change_plans
+        plans: dict[bytes, Plan] = t.state.job_change_plans  # ``state_of(t)``
         plan = plans.get(req.body)
         if plan is not None and plan.holds(t.store.read_cache):
             answer_tail = plan.answers.get(self._common(req))
@@ -250,7 +250,7 @@ class JobChanges:
             plan = plans.get(req.body)
             if plan is not None:
                 plan.answers[common] = answer_tail
-        return self._answer(rec, event_id, effective, answer_tail)
+        return self._answer(t, rec, event_id, effective, answer_tail)
 
     def _remember(
         self,
@@ -290,7 +290,15 @@ class JobChanges:
         now = t.clock.time()
         second, us = self.bp.stamps.parts(now)
         today = second[:10]
-        rec, employment, cached = self._worker(t, req.params["id"], today)
+        raw = req.params["id"]
+        pair = t.store.read_cache.get(WORKER, raw, history.EMPLOYED_KEY)  # ``_worker``
+        if pair is None:
+            rec, employment, cached = self._worker(t, raw, today)
+        else:
+            rec, employment = pair
+            cached = True
+            if not _hired_by(employment, today):
+                raise not_found(f"No worker with id {raw[:64]}")
         # ``BusinessRules.check_job_change``: the organization was active when planned
         wtype = rec.get("workerType") or "Employee"
         if not (plan.for_employee if wtype == "Employee" else plan.for_contingent):
@@ -303,30 +311,31 @@ class JobChanges:
         event_id = self._keep(
             t, rec, employment, cached, now, second, us, effective, plan.stored_tail
         )
-        return self._answer(rec, event_id, effective, answer_tail)
+        return self._answer(t, rec, event_id, effective, answer_tail)
 
     def _common(self, req: Request) -> str:
         """Where the Common API's links point (``Ctx.common("")``)."""
         return f"{req.base_url}/ccx/api/common/{self.s.common_version}/{req.params['tenant']}/"
 
     @staticmethod
-    def _answer(rec: dict[str, Any], event_id: str, effective: str, tail: bytes) -> Response:
+    def _answer(
+        t: Tenant, rec: dict[str, Any], event_id: str, effective: str, tail: bytes
+    ) -> Response:
         """The 201 answer: the event's id, descriptor and effective date, then ``tail`` (the
-        rest of the JSON object, as ``orjson`` spells it)."""
-        name = f"{rec.get('firstName', '')} {rec.get('lastName', '')}".strip()
-        body = b"".join(
-            (
-                b'{"id":"',
-                event_id.encode(),
-                b'","descriptor":',
-                orjson.dumps("Job Change: " + name),
-                b',"effective":"',
-                effective.encode(),
-                b'",',
-                tail,
-            )
-        )
-        return Response(201, body, [("content-type", JSON_CT)])
+        rest of the JSON object, as ``orjson`` spells it). A worker's descriptor is spelt
+        once for as long as its record is the one read (``state.descriptors``)."""
+        descriptors: dict[str, tuple[dict[str, Any], str]] = t.state.descriptors
+        hit = descriptors.get(rec["id"])
+        if hit is not None and hit[0] is rec:
+            descriptor = hit[1]
+        else:
+            name = f"{rec.get('firstName', '')} {rec.get('lastName', '')}".strip()
+            descriptor = orjson.dumps("Job Change: " + name).decode()
+            if len(descriptors) >= MAX_DESCRIPTORS:
+                descriptors.clear()
+            descriptors[rec["id"]] = (rec, descriptor)
+        head = f'{{"id":"{event_id}","descriptor":{descriptor},"effective":"{effective}",'
+        return Response(201, head.encode() + tail, [("content-type", JSON_CT)])
 
     def _cost_center(self, t: Tenant, today: str, proposed: Any) -> dict[str, Any] | None:
         """The cost center ``proposedOrganizations`` names (the last one; an empty list none)."""
@@ -367,7 +376,7 @@ class JobChanges:
         serialised before (``stored_tail``)."""
         store, wid = t.store, rec["id"]
         seq = store.next_sequence("wd.timeline")
-        event_id = new_wid(t, "event")
+        event_id = new_wid(t, "event", "wd.wid:event")
         completed = f"{second}.{_MS[us // 1000]}Z"
         key = f"{wid}|J|{effective}|{str(seq).zfill(12)}"  # ``history.event_key``
         # a WID (a cache hit is one) needs no escaping; another id is spelt by orjson
@@ -376,6 +385,8 @@ class JobChanges:
             f'{{"seq":{seq},"effective":"{effective}","type":"{JOB_CHANGE}","eventId":"{event_id}",'
             f'"completedOn":"{completed}",{stored_tail}{worker_json}}}'
         )
+        # the worker's read cache entry is its (record, employment) pair when it is a hit
+        # (a WID), which a job change leaves as it was: it stays; otherwise it is put again
         try:
             store.insert_and_restamp(
                 history.EVENT,
@@ -385,9 +396,10 @@ class JobChanges:
                 (WORKER, wid, rec),
                 at=now,
                 origin="bp:" + key,
+                keep_cached=cached,
             )
         except ConfigError as exc:
             raise invalid(exc.message, "effective") from None
-        # a job change leaves the worker's row and employment as they were read
-        history.keep_employed(store, rec, employment, wid_checked=cached)
+        if not cached:
+            history.keep_employed(store, rec, employment)
         return event_id

@@ -9,12 +9,13 @@ effective date.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
 
-from simulators.engine import RecordStore, Tenant
+from simulators.engine import RecordStore, Tenant, json_path, type_literal
 
 from . import _history as history
 from ._ids import fixed_wid, is_wid
@@ -26,6 +27,7 @@ LOCATION = "Location"
 COST_CENTER = "CostCenter"
 REASON = "JobChangeReason"
 TYPES = (WORKER, ORG, JOB_PROFILE, LOCATION, COST_CENTER, REASON)
+REFERENCE_TYPES = TYPES[1:]
 
 #: the read cache's key for a reference record's stored JSON (dropped by any write of it)
 ROW_KEY = "workday.row"
@@ -137,6 +139,10 @@ def resolve(
     return WorkerView(rec, job, hire, term, active, events)
 
 
+#: search terms narrowed in SQL (more are matched on every worker)
+_MAX_TERMS = 16
+
+
 class Directory:
     """Read access to one tenant's HCM records, cached for the length of one request."""
 
@@ -148,6 +154,7 @@ class Directory:
         self._records: dict[str, dict[str, dict[str, Any]]] = {}
         self._views: dict[str, WorkerView] | None = None
         self._by_employee_id: dict[str, str | None] | None = None
+        self._by_key: dict[tuple[str, str], dict[Any, str]] = {}
 
     # -- records ---------------------------------------------------------------------
 
@@ -167,8 +174,32 @@ class Directory:
         return reference_record(self.store, type_, id_)
 
     def find_by(self, type_: str, field: str, value: str) -> dict[str, Any] | None:
-        ids = self.store.find_ids(type_, field, value)
-        return self.get(type_, ids[0]) if ids else None
+        if type_ == WORKER:  # through the employee id index
+            ids = self.store.find_ids(type_, field, value)
+            return self.get(type_, ids[0]) if ids else None
+        found = self._keys(type_, field).get(value)
+        return self.get(type_, found) if found is not None else None
+
+    def _keys(self, type_: str, field: str) -> dict[Any, str]:
+        """A reference type's records by one field (its code, its name), from one pass
+        over them: the first written wins, as an index on the field would order them.
+
+        Reference records are few and looked up by code seldom (by WID far more often), so
+        no index is kept for them: every insert into the store would evaluate its
+        condition, a job change's event included.
+        """
+        keys = self._by_key.get((type_, field))
+        if keys is None:
+            keys = {}
+            rows = self.store.conn.execute(
+                f"SELECT id, {json_path(field)} FROM records WHERE type = {type_literal(type_)}"
+                " AND deleted = 0 ORDER BY rowid"
+            )
+            for id_, key in rows:
+                if key is not None and key not in keys:
+                    keys[key] = id_
+            self._by_key[(type_, field)] = keys
+        return keys
 
     def lookup(self, type_: str, value: Any, *alt_fields: str) -> dict[str, Any] | None:
         """An instance by WID, by ``{field}={value}`` reference id, or by an alternative key."""
@@ -241,11 +272,30 @@ class Directory:
         the same order; only those are resolved, so a search does not resolve every worker."""
         if self._views is not None:
             return [v for v in self.active() if any(t in v.name.lower() for t in terms)]
-        recs = [
-            r for r in self.all(WORKER).values() if any(t in worker_name(r).lower() for t in terms)
-        ]
+        if WORKER in self._records:
+            candidates: Iterable[dict[str, Any]] = self.all(WORKER).values()
+        else:
+            candidates = self._named(terms)
+        recs = [r for r in candidates if any(t in worker_name(r).lower() for t in terms)]
         recs.sort(key=_employee_order)
         return [v for v in (self.view(r) for r in recs) if v.active]
+
+    def _named(self, terms: list[str]) -> list[dict[str, Any]]:
+        """The workers whose name may hold one of ``terms``, found without reading the
+        others out of SQLite: a record whose JSON is ASCII with no escape spells its name
+        verbatim, and SQLite's ``lower`` folds ASCII as ``str.lower`` does, so unless its
+        lower-cased JSON holds a term its name does not; any other record is read."""
+        if len(terms) > _MAX_TERMS:
+            return list(self.all(WORKER).values())
+        holds = " OR ".join(f"instr(lower(data), ?{i + 1}) > 0" for i in range(len(terms)))
+        rows = self.store.conn.execute(
+            f"SELECT data FROM records WHERE type = '{WORKER}' AND deleted = 0"
+            " AND (length(data) <> length(CAST(data AS BLOB)) OR instr(data, '\\') > 0"
+            f" OR {holds}) ORDER BY id",
+            terms,
+        )
+        load = self.store.load
+        return [load(WORKER, raw) for (raw,) in rows]
 
     def worker_wid(self, ref: Any) -> str | None:
         """The WID of a manager reference stored as a WID or an employee id."""

@@ -19,6 +19,8 @@ class WorkdayState:
     limit: RateLimit | None = None
     #: job change bodies checked before, by their bytes (``_job_change.Plan``)
     job_change_plans: dict[bytes, Any] = field(default_factory=dict)
+    #: workers' job change descriptors, by WID: (the record they were spelt from, JSON)
+    descriptors: dict[str, tuple[dict[str, Any], str]] = field(default_factory=dict)
 
 
 def state_of(tenant: Tenant) -> WorkdayState:

@@ -4,12 +4,19 @@ fresh serialisation of the event give."""
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
 from typing import Any
 
 import httpx
 import orjson
 
-from harness.testing import SimHandle
+from harness.testing import SimHandle, start_simulator
+from simulators.engine import SimulatorSettings
+from simulators.workday import create_simulator
+
+from .._clients import hcm_token
+from .conftest import LoadFn
 
 
 def _body(org: str, reason: str) -> dict[str, Any]:
@@ -130,3 +137,121 @@ def test_a_planned_reason_still_checks_each_worker(
         r = api.post(f"workers/{firm['workers'][3]}/jobChanges", json=before)
         assert r.status_code == 400
         assert r.json()["errors"][0]["field"] == "effective"
+
+
+def test_a_tenant_persisted_with_code_indexes_opens_without_them_and_finds_codes(
+    tmp_path: Path, load_firm: LoadFn
+) -> None:
+    """Earlier versions kept a partial index per reference type and code (every insert paid
+    their conditions); a tenant reopened drops them and still finds records by code."""
+    first = start_simulator(create_simulator(None, SimulatorSettings(data_dir=tmp_path)))
+    try:
+        ids = load_firm(first)
+        store = first.sim.tenants.get("default").store
+        for t in ("SupervisoryOrganization", "JobProfile", "CostCenter", "Location"):
+            store.ensure_index("code", t)
+        store.ensure_index("name", "SupervisoryOrganization")
+    finally:
+        first.close()
+    conn = sqlite3.connect(tmp_path / "tenants" / "default.sqlite3")
+    before = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    conn.close()
+    assert "ix_supervisoryorganization__code" in before
+
+    again = start_simulator(create_simulator(None, SimulatorSettings(data_dir=tmp_path)))
+    try:
+        store = again.sim.tenants.get("default").store
+        names = {
+            r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
+        }
+        dropped = before - names
+        assert dropped == {
+            "ix_supervisoryorganization__code",
+            "ix_supervisoryorganization__name",
+            "ix_jobprofile__code",
+            "ix_costcenter__code",
+            "ix_location__code",
+        }
+        assert "ix_worker__employeeid" in names
+        creds = again.admin.get("/tenants/default").json()["credentials"]
+        with again.client() as c:
+            token = hcm_token(c, creds)
+        with httpx.Client(
+            base_url=creds["common_base_url"] + "/",
+            headers={"authorization": f"Bearer {token}"},
+            trust_env=False,
+            timeout=30.0,
+        ) as api:
+            reason = api.get("jobChangeReasons").json()["data"][0]["id"]
+            r = api.post(
+                f"workers/{ids['workers'][3]}/jobChanges",
+                json={
+                    "jobChangeReason": {"id": reason},
+                    "supervisoryOrganization": {"id": "Organization_Reference_ID=SO-UK"},
+                    "jobProfile": {"id": "JP-SCONS"},
+                    "location": {"id": "LON"},
+                    "proposedOrganizations": [{"id": "CC200"}],
+                },
+            )
+            assert r.status_code == 201, r.text
+            out = r.json()
+            assert out["supervisoryOrganization"]["id"] == ids["supervisoryOrganizations"][2]
+            assert out["proposedOrganizations"][0]["id"] == ids["costCenters"][1]
+            worker = api.get(f"workers/{ids['workers'][3]}").json()
+            assert worker["primaryJob"]["location"]["id"] == ids["locations"][1]
+            r = api.post(
+                f"workers/{ids['workers'][3]}/jobChanges",
+                json={
+                    "jobChangeReason": {"id": reason},
+                    "supervisoryOrganization": {"id": "SO-NONE"},
+                },
+            )
+            assert r.status_code == 400
+        names = {
+            r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
+        }
+        assert not any("__code" in n or "__name" in n for n in names)
+    finally:
+        again.close()
+
+
+def test_a_name_search_finds_what_the_names_hold_whatever_their_spelling(
+    wd: SimHandle, api: httpx.Client, firm: dict[str, list[str]]
+) -> None:
+    """The search skips parsing records whose JSON cannot hold a term; names with quotes,
+    backslashes, non-ASCII letters and case folds that change length are all still found."""
+    names = [
+        ("Zo\u00eb", 'O"Brien'),
+        ("\u212aelvin", "Back\\slash"),
+        ("\u039f\u0394\u039f\u03a3", "\u0130stanbul"),
+        ("Plain", "Ascii"),
+    ]
+    people = [
+        {"employeeId": f"95{i}", "firstName": f, "lastName": last, "hireDate": "2020-01-01"}
+        for i, (f, last) in enumerate(names)
+    ]
+    r = wd.admin.post("/tenants/default/records/workers", json={"records": people})
+    assert r.status_code in (200, 201), r.text
+    everyone = api.get("workers", params={"limit": 100}).json()["data"]
+    for term in [
+        "zo\u00eb",
+        'o"b',
+        "kelvin",
+        "k",
+        "back\\",
+        "\u03bf\u03b4\u03bf\u03c2",
+        "i",
+        "ascii",
+        "zz",
+    ]:
+        expected = [w["id"] for w in everyone if term in w["descriptor"].lower()]
+        found = api.get("workers", params={"search": term, "limit": 100}).json()
+        assert [w["id"] for w in found["data"]] == expected, term
+        assert found["total"] == len(expected)
+    many = ["q" * (i + 2) for i in range(20)]
+    for terms in (["plain", "\u212aelvin"], ["zz", 'o"b', "\u0130"], [*many, "ascii"]):
+        query = " ".join(terms)
+        lowered = query.lower().split()  # as the simulator reads the query
+        expected = [w["id"] for w in everyone if any(t in w["descriptor"].lower() for t in lowered)]
+        found = api.get("workers", params={"search": query, "limit": 100}).json()
+        assert [w["id"] for w in found["data"]] == expected, terms
