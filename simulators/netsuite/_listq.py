@@ -265,3 +265,24 @@ def compile_filter(rt: RecordType, text: str) -> tuple[str, list[Any]]:
     if not p.tokens:
         raise filter_error("The query is empty.")
     return p.parse(), p.params
+
+
+class CompiledFilters:
+    """``compile_filter`` remembered per (type, text) for as long as the type's fields stay
+    the same (a field added to the type builds a new write plan, and the text is compiled
+    again); a list call repeated by a poller parses its filter once. At most ``max_entries``."""
+
+    def __init__(self, max_entries: int = 256) -> None:
+        self.max_entries = max_entries
+        self._d: dict[tuple[str, str], tuple[object, str, tuple[Any, ...]]] = {}
+
+    def compile(self, rt: RecordType, text: str) -> tuple[str, list[Any]]:
+        key, plan = (rt.name, text), rt.plan()
+        hit = self._d.get(key)
+        if hit is not None and hit[0] is plan:
+            return hit[1], list(hit[2])
+        cond, params = compile_filter(rt, text)
+        if len(self._d) >= self.max_entries:
+            self._d.clear()
+        self._d[key] = (plan, cond, tuple(params))
+        return cond, params

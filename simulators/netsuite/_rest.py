@@ -22,7 +22,7 @@ from simulators.engine import (
 )
 
 from ._errors import invalid_content, invalid_header, invalid_parameter, nonexistent_id, user_error
-from ._listq import compile_filter, filter_error
+from ._listq import CompiledFilters, filter_error
 from ._records import WriteContext
 from ._render import link
 from ._variants import sync_key_refused
@@ -96,6 +96,8 @@ class RestResources:
         self.settings = settings
         #: the engine's time budget of one read query
         self.budget = budget
+        #: list filters compiled once per type and text
+        self.filters = CompiledFilters()
 
     # -- plumbing --------------------------------------------------------------------
 
@@ -260,7 +262,7 @@ class RestResources:
         where, params = f"type = {type_literal(rt.name)} AND deleted = 0", []
         q = req.arg("q")
         if q:
-            cond, qparams = compile_filter(rt, q)
+            cond, qparams = self.filters.compile(rt, q)
             where += f" AND ({cond})"
             params += qparams
 
@@ -349,8 +351,15 @@ def page_body(
 ) -> dict[str, Any]:
     """NetSuite's collection envelope with previous/first/next/last/self links."""
 
+    # as ``urlencode({**extra, "limit": limit, "offset": off})``, the constant part encoded once
+    head = (
+        f"{url}?{urlencode(extra)}&limit={limit}&offset="
+        if extra
+        else f"{url}?limit={limit}&offset="
+    )
+
     def href(off: int) -> str:
-        return f"{url}?{urlencode({**extra, 'limit': limit, 'offset': off})}"
+        return f"{head}{off}"
 
     links = []
     last_offset = max(0, ((total - 1) // limit) * limit) if total else 0

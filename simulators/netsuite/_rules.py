@@ -3,6 +3,8 @@ currency consistency, transaction totals, and billing time exactly once.
 
 Called by RecordService inside the write transaction, so a refused save changes nothing.
 ``data`` is the document about to be stored ({} on delete), ``previous`` the stored one.
+The rules of a type that is not a transaction only read (RecordService creates such a
+record, its id reserved already, as one insert without a transaction).
 """
 
 from __future__ import annotations
