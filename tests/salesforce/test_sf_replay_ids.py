@@ -69,3 +69,21 @@ def test_ids_stay_exact_across_evictions_and_an_id_handed_out_late() -> None:
         ids.on_publish(Event(seq, "t", "Account", f"r{seq}", "create", 0.0, {}))
     assert ids.id_of(channel, 5) is None
     assert ids.id_of(channel, total + 2 * keep - 1) == total + 2 * keep
+
+
+@pytest.mark.parametrize("gaps", [False, True])
+def test_an_event_taken_in_twice_is_numbered_once(gaps: bool) -> None:
+    """The numbering starts from the retained events, the newest of which is then published to
+    it again: one id, not two."""
+    ids = ChannelReplayIds(100, gaps)
+    first = Event(1, "t", "Account", "r1", "create", 0.0, {})
+    ids.on_publish(first)
+    ids.on_publish(first)
+    ids.on_publish(Event(2, "t", "Account", "r2", "update", 0.0, {}))
+    once = ChannelReplayIds(100, gaps)
+    once.on_publish(first)
+    once.on_publish(Event(2, "t", "Account", "r2", "update", 0.0, {}))
+    for c in ("/data/AccountChangeEvent", ALL_CHANGES):
+        assert [ids.id_of(c, s) for s in (1, 2)] == [once.id_of(c, s) for s in (1, 2)]
+        assert ids.last(c) == once.last(c)
+    assert ids.id_of(ALL_CHANGES, 2) == (2 if not gaps else ids.last(ALL_CHANGES))

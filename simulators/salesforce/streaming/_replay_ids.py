@@ -71,13 +71,26 @@ class _Channel:
         self.rids.append(rid)
         self.last = rid
         if len(seqs) - self.start > keep:
-            self.start = start = len(seqs) - keep
-            if start >= _COMPACT and start >= keep:
-                del seqs[:start]
-                del self.rids[:start]
-                self.start = 0
-                if not self.in_order:
-                    self.in_order = all(a < b for a, b in pairwise(seqs))
+            self._evict(keep)
+
+    def extend(self, seqs: list[int], keep: int) -> None:
+        """Ids in a row for ``seqs``, increasing and all newer than the channel's newest."""
+        first = self.last + 1
+        self.seqs += seqs
+        self.last = first + len(seqs) - 1
+        self.rids += range(first, self.last + 1)
+        if len(self.seqs) - self.start > keep:
+            self._evict(keep)
+
+    def _evict(self, keep: int) -> None:
+        seqs = self.seqs
+        self.start = start = len(seqs) - keep
+        if start >= _COMPACT and start >= keep:
+            del seqs[:start]
+            del self.rids[:start]
+            self.start = 0
+            if not self.in_order:
+                self.in_order = all(a < b for a, b in pairwise(seqs))
 
 
 class ChannelReplayIds:
@@ -106,19 +119,40 @@ class ChannelReplayIds:
         pending, self._pending = self._pending, []
         by_channel: dict[str, list[int]] = {}
         own: dict[str, str] = {}
+        # channels whose waiting seqs do not rise strictly: an event taken in twice (the
+        # numbering started from the retained events, the newest of them published again)
+        irregular: set[str] = set()
         for ev in pending:
+            seq = ev.seq
             if ev.op in _RECORD_OPS:
                 channel = own.get(ev.record_type)
                 if channel is None:
                     channel = own[ev.record_type] = channel_for(ev.record_type)
-                by_channel.setdefault(channel, []).append(ev.seq)
-                by_channel.setdefault(ALL_CHANGES, []).append(ev.seq)
+                names: tuple[str, ...] = (channel, ALL_CHANGES)
             elif ev.channel:
-                by_channel.setdefault(ev.channel, []).append(ev.seq)
+                names = (ev.channel,)
+            else:
+                continue
+            for name in names:
+                seqs = by_channel.get(name)
+                if seqs is None:
+                    by_channel[name] = [seq]
+                else:
+                    if seqs[-1] >= seq:
+                        irregular.add(name)
+                    seqs.append(seq)
         keep, gaps = self.keep, self.gaps
         for channel, seqs in by_channel.items():
             ch = self._on(channel)
             have = ch.seqs
+            if (
+                not gaps
+                and channel not in irregular
+                and (len(have) == ch.start or have[-1] < seqs[0])
+            ):
+                # the usual batch: every event newer than the channel's newest, ids in a row
+                ch.extend(seqs, keep)
+                continue
             for seq in seqs:
                 # a platform event's id is handed out as it is built
                 if len(have) > ch.start and have[-1] >= seq and ch.get(seq) is not None:
