@@ -524,7 +524,13 @@ class RecordStore:
         if self._journal_on:  # a single write after a transaction
             self._single_write()
         stored = orjson.dumps(data).decode() if compact else self.pack(type_, data)
-        keys = self._keys(type_, data) if type_ in self._keyed else None
+        keys = None
+        keyed = self._keyed.get(type_)
+        if keyed is not None:  # most records of a keyed type have no key value
+            for f in keyed:
+                if data.get(f) is not None:
+                    keys = self._keys(type_, data)
+                    break
         try:
             if keys is None:
                 self.conn.execute(
