@@ -122,6 +122,15 @@ class ChannelReplayIds:
         # channels whose waiting seqs do not rise strictly: an event taken in twice (the
         # numbering started from the retained events, the newest of them published again)
         irregular: set[str] = set()
+        types = {ev.record_type for ev in pending}
+        if len(types) == 1 and {ev.op for ev in pending} <= _RECORD_OPS:
+            # the usual batch: changes of one object (a load, a benchmark), grouped without a
+            # Python step per event
+            seqs = [ev.seq for ev in pending]
+            if seqs != sorted(set(seqs)):
+                irregular.update((channel_for(next(iter(types))), ALL_CHANGES))
+            by_channel = {channel_for(next(iter(types))): seqs, ALL_CHANGES: seqs}
+            pending = []
         for ev in pending:
             seq = ev.seq
             if ev.op in _RECORD_OPS:
