@@ -333,9 +333,8 @@ class RecordStore:
         fields = self._keyed.get(type_)
         if not fields:
             return None
-        if isinstance(data, str):
-            data = orjson.loads(data)
-        got = {f: v for f in fields if (v := data.get(f)) is not None}
+        values: Mapping[str, Any] = orjson.loads(data) if isinstance(data, str) else data
+        got = {f: v for f in fields if (v := values.get(f)) is not None}
         return orjson.dumps(got).decode() if got else None
 
     # -- reads -----------------------------------------------------------------------

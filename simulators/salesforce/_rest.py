@@ -61,7 +61,7 @@ class RestResources:
     def origin(self, req: Request) -> str:
         opts = req.headers.get("sforce-call-options")
         if not opts:  # the usual call: no client named
-            version = req.params.get("version", self.settings.api_version)
+            version = str(req.params.get("version", self.settings.api_version))
             origin = self._origins.get(version)
             if origin is None:
                 origin = f"com/salesforce/api/rest/{version}"

@@ -126,10 +126,11 @@ class ChannelReplayIds:
         if len(types) == 1 and {ev.op for ev in pending} <= _RECORD_OPS:
             # the usual batch: changes of one object (a load, a benchmark), grouped without a
             # Python step per event
-            seqs = [ev.seq for ev in pending]
-            if seqs != sorted(set(seqs)):
-                irregular.update((channel_for(next(iter(types))), ALL_CHANGES))
-            by_channel = {channel_for(next(iter(types))): seqs, ALL_CHANGES: seqs}
+            in_row = [ev.seq for ev in pending]
+            of_type = channel_for(next(iter(types)))
+            if in_row != sorted(set(in_row)):
+                irregular.update((of_type, ALL_CHANGES))
+            by_channel = {of_type: in_row, ALL_CHANGES: in_row}
             pending = []
         for ev in pending:
             seq = ev.seq
