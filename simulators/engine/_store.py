@@ -43,6 +43,7 @@ CREATE TABLE IF NOT EXISTS {name} (
   deleted INTEGER NOT NULL DEFAULT 0,
   modstamp TEXT NOT NULL,
   data TEXT NOT NULL,
+  keys TEXT,
   UNIQUE (type, id)
 );
 """
@@ -86,6 +87,16 @@ def migrate_records_layout(conn: sqlite3.Connection) -> bool:
     except BaseException:
         conn.execute("ROLLBACK")
         raise
+    return True
+
+
+def add_keys_column(conn: sqlite3.Connection) -> bool:
+    """Give a records table of an earlier layout its ``keys`` column (NULL in every row: the
+    key indexes fill it when they are made); True when it did."""
+    columns = {r[1] for r in conn.execute("PRAGMA table_info(records)")}
+    if "keys" in columns:
+        return False
+    conn.execute("ALTER TABLE records ADD COLUMN keys TEXT")
     return True
 
 
@@ -148,6 +159,13 @@ def index_name(field_name: str, type_: str | None = None) -> str:
     )
 
 
+def key_path(field_name: str) -> str:
+    """The expression of a key index (``RecordStore.ensure_key_index``) and of its lookups."""
+    if not _FIELD_RE.match(field_name):
+        raise ConfigError(f"invalid field name {field_name!r}")
+    return f"json_extract(keys, '$.{field_name}')"
+
+
 def json_path(field_name: str) -> str:
     """The json_extract expression for a field; used identically by indexes and queries."""
     if not _FIELD_RE.match(field_name):
@@ -167,6 +185,8 @@ class RecordStore:
         #: set by the dialect: which types are stored without their null fields (see module doc)
         self.templates: Templates | None = None
         self._indexed: set[str] = set()
+        #: type -> its fields with a key index: their values are kept in column ``keys``
+        self._keyed: dict[str, tuple[str, ...]] = {}
         # indexes created inside the open transaction: a ROLLBACK drops them again
         self._tx_indexes: list[str] = []
         self._pending: list[Change] | None = None
@@ -177,8 +197,13 @@ class RecordStore:
         #: an in-memory store's rollback journal is on (see ``_UNJOURNALED``)
         self._journal_on = False
         self.conn = self._open(path, memory_page_size)
+        self._migrate()
+
+    def _migrate(self) -> None:
+        """Bring a database of an earlier layout (a tenant file, a snapshot) to this one."""
         with self._journaled():
             migrate_records_layout(self.conn)
+            add_keys_column(self.conn)
 
     @staticmethod
     def _open(path: Path | None, memory_page_size: int) -> sqlite3.Connection:
@@ -247,6 +272,8 @@ class RecordStore:
         name = index_name(field_name, type_)
         if name in self._indexed:
             return name
+        if type_ is not None and field_name in self._keyed.get(type_, ()):
+            return self.ensure_key_index(field_name, type_)
         expr = json_path(field_name)
         if type_ is None:
             self.conn.execute(f"CREATE INDEX IF NOT EXISTS {name} ON records(type, {expr})")
@@ -259,6 +286,56 @@ class RecordStore:
             self._tx_indexes.append(name)
         self._indexed.add(name)
         return name
+
+    def ensure_key_index(self, field_name: str, type_: str) -> str:
+        """A key index on ``type_``'s ``field_name`` (an external id); returns its name.
+
+        The store keeps the values of a type's key fields in the row's ``keys`` column, a small
+        JSON object (NULL when the record has none), and the partial index is on that column,
+        not on ``data``: an index on ``json_extract(data, ...)`` makes SQLite parse the whole
+        record on every insert of the type, with or without the field, while this one looks at
+        a NULL or a few bytes. ``find_ids`` and queries compare ``key_path(field)`` with the
+        value to use it. An index of the same name on ``data`` (a tenant file or snapshot of an
+        earlier layout) is replaced and the column filled from the records, in one transaction.
+        """
+        name = index_name(field_name, type_)
+        fields = self._keyed.get(type_, ())
+        if field_name not in fields:
+            self._keyed[type_] = (*fields, field_name)
+        if name in self._indexed:
+            return name
+        row = self.conn.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", (name,)
+        ).fetchone()
+        if row is None or "json_extract(keys," not in (row[0] or ""):
+            expr, t = key_path(field_name), type_literal(type_)
+            with self.transaction():
+                if row is not None:
+                    self.conn.execute(f"DROP INDEX {name}")
+                self.conn.execute(
+                    f"UPDATE records SET keys = json_set(coalesce(keys, '{{}}'), '$.{field_name}',"
+                    f" {json_path(field_name)}) WHERE type = {t}"
+                    f" AND {json_path(field_name)} IS NOT NULL"
+                )
+                self.conn.execute(
+                    f"CREATE INDEX {name} ON records({expr}) WHERE type = {t} AND {expr} IS NOT NULL"
+                )
+                self._tx_indexes.append(name)
+        self._indexed.add(name)
+        return name
+
+    def keyed_fields(self, type_: str) -> tuple[str, ...]:
+        """The fields of ``type_`` with a key index (``ensure_key_index``)."""
+        return self._keyed.get(type_, ())
+
+    def _keys(self, type_: str, data: Mapping[str, Any] | str) -> str | None:
+        """The ``keys`` column of a record: its key fields' values, None when it has none."""
+        fields = self._keyed.get(type_)
+        if not fields:
+            return None
+        values: Mapping[str, Any] = orjson.loads(data) if isinstance(data, str) else data
+        got = {f: v for f in fields if (v := values.get(f)) is not None}
+        return orjson.dumps(got).decode() if got else None
 
     # -- reads -----------------------------------------------------------------------
 
@@ -294,10 +371,11 @@ class RecordStore:
     ) -> list[str]:
         """Ids of records whose field equals ``value``, through a partial expression index."""
         name = self.ensure_index(field_name, type_)
+        path = key_path if field_name in self._keyed.get(type_, ()) else json_path
         # without ANALYZE statistics SQLite would rather scan the (type, id) key
         sql = (
             f"SELECT id FROM records INDEXED BY {name} WHERE type = {type_literal(type_)}"
-            f" AND {json_path(field_name)} = ?"
+            f" AND {path(field_name)} = ?"
         )
         if not include_deleted:
             sql += " AND deleted = 0"
@@ -444,16 +522,26 @@ class RecordStore:
         """
         if self._journal_on:  # a single write after a transaction
             self._single_write()
+        stored = orjson.dumps(data).decode() if compact else self.pack(type_, data)
+        keys = None
+        keyed = self._keyed.get(type_)
+        if keyed is not None:  # most records of a keyed type have no key value
+            for f in keyed:
+                if data.get(f) is not None:
+                    keys = self._keys(type_, data)
+                    break
         try:
-            self.conn.execute(
-                "INSERT INTO records(type, id, deleted, modstamp, data) VALUES (?, ?, 0, ?, ?)",
-                (
-                    type_,
-                    id_,
-                    modstamp,
-                    orjson.dumps(data).decode() if compact else self.pack(type_, data),
-                ),
-            )
+            if keys is None:
+                self.conn.execute(
+                    "INSERT INTO records(type, id, deleted, modstamp, data) VALUES (?, ?, 0, ?, ?)",
+                    (type_, id_, modstamp, stored),
+                )
+            else:
+                self.conn.execute(
+                    "INSERT INTO records(type, id, deleted, modstamp, data, keys)"
+                    " VALUES (?, ?, 0, ?, ?, ?)",
+                    (type_, id_, modstamp, stored, keys),
+                )
         except sqlite3.IntegrityError:
             raise ConfigError(f"{type_} {id_} already exists") from None
         change = Change(self.tenant, type_, id_, "create", data, None, data.keys(), at, origin)
@@ -479,12 +567,21 @@ class RecordStore:
     ) -> Change:
         if self._journal_on:  # a single write after a transaction
             self._single_write()
-        self.conn.execute(
-            self._sql(
-                "UPDATE records SET data = ?, modstamp = ? WHERE type = {t} AND id = ?", type_
-            ),
-            (self.pack(type_, data), modstamp, id_),
-        )
+        if type_ in self._keyed:
+            self.conn.execute(
+                self._sql(
+                    "UPDATE records SET data = ?, modstamp = ?, keys = ? WHERE type = {t} AND id = ?",
+                    type_,
+                ),
+                (self.pack(type_, data), modstamp, self._keys(type_, data), id_),
+            )
+        else:
+            self.conn.execute(
+                self._sql(
+                    "UPDATE records SET data = ?, modstamp = ? WHERE type = {t} AND id = ?", type_
+                ),
+                (self.pack(type_, data), modstamp, id_),
+            )
         self.read_cache.drop(type_, id_)
         change = Change(
             self.tenant, type_, id_, "update", data, previous, changed_fields, at, origin
@@ -515,11 +612,11 @@ class RecordStore:
         else:
             self.conn.execute(
                 self._sql(
-                    "UPDATE records SET deleted = 1, modstamp = ?, data = ?"
+                    "UPDATE records SET deleted = 1, modstamp = ?, data = ?, keys = ?"
                     " WHERE type = {t} AND id = ?",
                     type_,
                 ),
-                (modstamp, self.pack(type_, data), id_),
+                (modstamp, self.pack(type_, data), self._keys(type_, data), id_),
             )
         change = Change(self.tenant, type_, id_, "delete", data, None, [], at, origin)
         self._emit(change)
@@ -539,10 +636,11 @@ class RecordStore:
             self._single_write()
         self.conn.execute(
             self._sql(
-                "UPDATE records SET deleted = 0, modstamp = ?, data = ? WHERE type = {t} AND id = ?",
+                "UPDATE records SET deleted = 0, modstamp = ?, data = ?, keys = ?"
+                " WHERE type = {t} AND id = ?",
                 type_,
             ),
-            (modstamp, self.pack(type_, data), id_),
+            (modstamp, self.pack(type_, data), self._keys(type_, data), id_),
         )
         self.read_cache.drop(type_, id_)
         change = Change(self.tenant, type_, id_, "undelete", data, None, data.keys(), at, origin)
@@ -552,18 +650,19 @@ class RecordStore:
     def bulk_insert(self, type_: str, rows: Iterable[tuple[str, str, dict[str, Any]]]) -> int:
         """Insert (id, modstamp, data) rows in one transaction, without change events."""
         n = 0
-        drop, pack = self.read_cache.drop, self.pack
+        drop, pack, keys = self.read_cache.drop, self.pack, self._keys
 
-        def gen() -> Iterator[tuple[str, str, str, str]]:
+        def gen() -> Iterator[tuple[str, str, str, str, str | None]]:
             nonlocal n
             for id_, modstamp, data in rows:
                 n += 1
                 drop(type_, id_)
-                yield (type_, id_, modstamp, pack(type_, data))
+                yield (type_, id_, modstamp, pack(type_, data), keys(type_, data))
 
         with self.transaction():
             self.conn.executemany(
-                "INSERT OR REPLACE INTO records(type, id, deleted, modstamp, data) VALUES (?, ?, 0, ?, ?)",
+                "INSERT OR REPLACE INTO records(type, id, deleted, modstamp, data, keys)"
+                " VALUES (?, ?, 0, ?, ?, ?)",
                 gen(),
             )
         return n
@@ -670,11 +769,14 @@ class RecordStore:
                 src.close()
         else:
             source.backup(self.conn)
-        with self._journaled():
-            migrate_records_layout(self.conn)  # a snapshot taken before the rowid layout
+        self._migrate()  # a snapshot taken before the rowid layout or the keys column
         self.read_cache.clear()
         self._indexed.clear()
         self._seq_cache.clear()
+        # a snapshot of an earlier layout has its key indexes on ``data``: replaced here
+        for type_, fields in list(self._keyed.items()):
+            for f in fields:
+                self.ensure_key_index(f, type_)
 
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):
@@ -706,13 +808,19 @@ class RecordStore:
         unless ``emit`` is off (None for a record given as text)."""
         self._journal_on_now()
         params: list[Any] = []
-        for t, i, d, m in [(type_, id_, data, modstamp), *beside]:
-            params += (t, i, m, d if isinstance(d, str) else self.pack(t, d))
-        values = ", ".join(["(?, ?, 0, ?, ?)"] * (1 + len(beside)))
+        rows = [(type_, id_, data, modstamp), *beside]
+        if self._keyed and any(r[0] in self._keyed for r in rows):
+            for t, i, d, m in rows:
+                params += (t, i, m, d if isinstance(d, str) else self.pack(t, d), self._keys(t, d))
+            values = ", ".join(["(?, ?, 0, ?, ?, ?)"] * len(rows))
+            columns = "type, id, deleted, modstamp, data, keys"
+        else:
+            for t, i, d, m in rows:
+                params += (t, i, m, d if isinstance(d, str) else self.pack(t, d))
+            values = ", ".join(["(?, ?, 0, ?, ?)"] * len(rows))
+            columns = "type, id, deleted, modstamp, data"
         try:
-            self.conn.execute(
-                f"INSERT INTO records(type, id, deleted, modstamp, data) VALUES {values}", params
-            )
+            self.conn.execute(f"INSERT INTO records({columns}) VALUES {values}", params)
         except sqlite3.IntegrityError:
             raise ConfigError(f"{type_} {id_} already exists") from None
         # no read cache entry to drop, as for ``insert``: one exists only for a stored row
@@ -757,10 +865,11 @@ class RecordStore:
             # the type as a literal: the per-type partial indexes' conditions cost less
             self.conn.execute(
                 self._sql(
-                    "INSERT INTO records(type, id, deleted, modstamp, data) VALUES ({t}, ?, 0, ?, ?)",
+                    "INSERT INTO records(type, id, deleted, modstamp, data, keys)"
+                    " VALUES ({t}, ?, 0, ?, ?, ?)",
                     type_,
                 ),
-                (id_, modstamp, self.pack(type_, data)),
+                (id_, modstamp, self.pack(type_, data), self._keys(type_, data)),
             )
         except sqlite3.IntegrityError:
             raise ConfigError(f"{type_} {id_} already exists") from None

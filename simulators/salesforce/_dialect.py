@@ -194,7 +194,7 @@ class SalesforceDialect(Dialect):
         store.templates = self.records.template  # records stored without their null fields
         for obj in self.schema:
             for f in obj.external_id_fields:
-                store.ensure_index(f.name, obj.name)
+                store.ensure_key_index(f.name, obj.name)  # the values in a column of their own
         seed_tenant(tenant, self.records, self.tenants, self.auth_username(tenant))
         state = state_of(tenant)
         state.quota = RollingQuota(self.settings.daily_api_requests)

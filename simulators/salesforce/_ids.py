@@ -88,9 +88,15 @@ def _head(prefix: str, high: int) -> tuple[str, str, int]:
     return head, _chunk_sum(head[:5]) + _chunk_sum(head[5:10]), upper
 
 
-def new_id(tenant: Tenant, prefix: str) -> str:
-    """The tenant's next id for key prefix ``prefix``, inside its id space."""
-    counter = tenant.store.next_sequence(f"id:{prefix}")
+def sequence_name(prefix: str) -> str:
+    """The store sequence that numbers the ids of key prefix ``prefix``."""
+    return f"id:{prefix}"
+
+
+def new_id(tenant: Tenant, prefix: str, sequence: str = "") -> str:
+    """The tenant's next id for key prefix ``prefix``, inside its id space (``sequence``:
+    ``sequence_name(prefix)``, when the caller has it)."""
+    counter = tenant.store.next_sequence(sequence or sequence_name(prefix))
     return make_id(prefix, counter, state_of(tenant).id_space or 0)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 
+from . import _ids
 from ._schema import NUMERIC_TYPES, TEXT_TYPES, FieldDef, ObjectDef
 
 #: ``SimpleField.kind``: a string up to ``length``, a whole number, a double
@@ -70,6 +71,8 @@ class WritePlan:
     create_numbers: dict[str, bool]
     update_texts: dict[str, int]
     update_numbers: dict[str, bool]
+    #: the store sequence its record ids are numbered from (``_ids.new_id``)
+    id_sequence: str
 
     def current(self, obj: ObjectDef) -> bool:
         fields = obj.fields
@@ -136,4 +139,5 @@ def compile_plan(obj: ObjectDef) -> WritePlan:
         _numbers(simple, True),
         _texts(simple, False),
         _numbers(simple, False),
+        _ids.sequence_name(obj.key_prefix),
     )

@@ -299,10 +299,11 @@ class RecordService:
                 f"Required fields are missing: [{', '.join(missing)}]",
                 fields=missing,
             )
-        self._check_unique(tenant, obj, values, None, plan)
+        if plan.unique:
+            self._check_unique(tenant, obj, values, None, plan)
         ts = tenant.clock.time()
         stamp = self.stamp(ts)
-        record_id = _ids.new_id(tenant, obj.key_prefix)
+        record_id = _ids.new_id(tenant, obj.key_prefix, plan.id_sequence)
         user = state_of(tenant).user_id
         # the record compact, as the store keeps it: the fields with a value, no template
         # copied and filtered per write (the store's template restores the nulls on read)

@@ -46,6 +46,8 @@ class RestResources:
         #: the tenant's daily API request quota (the dialect's limits)
         self.quota = quota
         self.platform_events = platform_events
+        #: the origin of a call that names no client, by API version (versions are few)
+        self._origins: dict[str, str] = {}
 
     # -- helpers ---------------------------------------------------------------------
 
@@ -59,7 +61,13 @@ class RestResources:
     def origin(self, req: Request) -> str:
         opts = req.headers.get("sforce-call-options")
         if not opts:  # the usual call: no client named
-            return f"com/salesforce/api/rest/{req.params.get('version', self.settings.api_version)}"
+            version = str(req.params.get("version", self.settings.api_version))
+            origin = self._origins.get(version)
+            if origin is None:
+                origin = f"com/salesforce/api/rest/{version}"
+                if len(self._origins) < 256:
+                    self._origins[version] = origin
+            return origin
         client = ""
         for part in opts.split(","):
             k, _, v = part.strip().partition("=")

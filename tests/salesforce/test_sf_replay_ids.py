@@ -47,3 +47,43 @@ def test_ids_asked_late_equal_ids_asked_at_once(gaps: bool, keep: int) -> None:
                 assert lazy.id_of(c, ev.seq) is None
     assert {c: lazy.last(c) for c in channels} == {c: eager.last(c) for c in channels}
     assert lazy.last(ALL_CHANGES) >= 36 and lazy.last("/data/AccountChangeEvent") >= 9
+
+
+def test_ids_stay_exact_across_evictions_and_an_id_handed_out_late() -> None:
+    """Past many evictions (the kept lists cut more than once) every kept event has the id its
+    place in publication order gives it, evicted ones none; an id asked late for an evicted
+    event is handed out anew as the newest, and the others are still found."""
+    keep, channel = 300, "/data/AccountChangeEvent"
+    ids = ChannelReplayIds(keep)
+    total = 3000
+    for seq in range(1, total + 1):
+        ids.on_publish(Event(seq, "t", "Account", f"r{seq}", "create", 0.0, {}))
+        if seq % 997 == 0:  # asked now and then, as a streaming client does
+            assert ids.id_of(channel, seq) == seq
+    assert ids.last(channel) == total and ids.last(ALL_CHANGES) == total
+    assert ids.id_of(channel, total - keep) is None
+    assert [ids.id_of(channel, s) for s in (total - keep + 1, total)] == [total - keep + 1, total]
+    assert ids.assign(channel, 5) == total + 1  # late, for an event out of the window
+    assert ids.id_of(channel, 5) == total + 1 and ids.id_of(channel, total) == total
+    for seq in range(total + 1, total + 2 * keep):  # the late id is evicted in its turn
+        ids.on_publish(Event(seq, "t", "Account", f"r{seq}", "create", 0.0, {}))
+    assert ids.id_of(channel, 5) is None
+    assert ids.id_of(channel, total + 2 * keep - 1) == total + 2 * keep
+
+
+@pytest.mark.parametrize("gaps", [False, True])
+def test_an_event_taken_in_twice_is_numbered_once(gaps: bool) -> None:
+    """The numbering starts from the retained events, the newest of which is then published to
+    it again: one id, not two."""
+    ids = ChannelReplayIds(100, gaps)
+    first = Event(1, "t", "Account", "r1", "create", 0.0, {})
+    ids.on_publish(first)
+    ids.on_publish(first)
+    ids.on_publish(Event(2, "t", "Account", "r2", "update", 0.0, {}))
+    once = ChannelReplayIds(100, gaps)
+    once.on_publish(first)
+    once.on_publish(Event(2, "t", "Account", "r2", "update", 0.0, {}))
+    for c in ("/data/AccountChangeEvent", ALL_CHANGES):
+        assert [ids.id_of(c, s) for s in (1, 2)] == [once.id_of(c, s) for s in (1, 2)]
+        assert ids.last(c) == once.last(c)
+    assert ids.id_of(ALL_CHANGES, 2) == (2 if not gaps else ids.last(ALL_CHANGES))

@@ -41,7 +41,8 @@ from ._plan import (
     Resolved,
     Scope,
     category,
-    expression_indexes,
+    indexes_by_field,
+    key_path,
     long_text,
 )
 
@@ -97,7 +98,7 @@ class Compiler:
         plan.offset = q.offset or 0
         if q.where is not None:
             plan.where_sql, plan.where_params = self.condition(q.where, scope)
-            plan.root_index = self._index_hint(q.where, scope)
+            self._index_hint(q.where, scope, plan)
         if self._is_aggregate(q):
             self._aggregate(q, scope, plan)
         else:
@@ -105,10 +106,11 @@ class Compiler:
             plan.order_sql = self._order(q.order_by, scope, None)
         return plan
 
-    def _index_hint(self, where: a.Condition, scope: Scope) -> str | None:
-        """The expression index that serves a top-level ``ext_id = 'v'`` / ``IN`` term, if any."""
+    def _index_hint(self, where: a.Condition, scope: Scope, plan: Plan) -> None:
+        """The expression index that serves a top-level ``ext_id = 'v'`` / ``IN`` term, if
+        any, as ``plan.root_index``; with a key index, the term on its column beside it."""
         terms = where.items if isinstance(where, a.And) else (where,)
-        candidates = []
+        candidates: list[tuple[Resolved, tuple[a.Literal, ...]]] = []
         for term in terms:
             if isinstance(term, a.Comparison) and term.op == "=":
                 values: tuple[a.Literal, ...] = (term.value,)
@@ -122,11 +124,21 @@ class Compiler:
                 continue
             res = scope.resolve(term.left)
             if not res.rels and res.exact and res.field.name != "Id":
-                candidates.append(res.field.name)
+                candidates.append((res, values))
         if not candidates:
-            return None
-        indexes = expression_indexes(self.ctx.conn, scope.obj.name)
-        return next((indexes[c] for c in candidates if c in indexes), None)
+            return
+        indexes = indexes_by_field(self.ctx.conn, scope.obj.name)
+        for res, values in candidates:
+            found = indexes.get(res.field.name)
+            if found is None:
+                continue
+            plan.root_index, on_keys = found
+            if on_keys:
+                params = [self._param(res, v) for v in values]
+                marks = ", ".join("?" for _ in params)
+                plan.root_index_sql = f"{key_path(res.table, res.field.name)} IN ({marks})"
+                plan.root_index_params = params
+            return
 
     # ---- SELECT -----------------------------------------------------------------
     @staticmethod

@@ -35,9 +35,9 @@ class QueryContext:
 _EXPR_INDEX = re.compile(
     r"""CREATE\s+(?:UNIQUE\s+)?INDEX\s+(?:IF\s+NOT\s+EXISTS\s+)?["`\[]?(\w+)["`\]]?\s+"""
     r"""ON\s+["`\[]?records["`\]]?\s*\(\s*(?:["`\[]?type["`\]]?\s*,\s*)?"""
-    r"""json_extract\s*\(\s*["`\[]?data["`\]]?\s*,\s*'\$\.(\w+)'\s*\)\s*[,)]"""
+    r"""json_extract\s*\(\s*["`\[]?(data|keys)["`\]]?\s*,\s*'\$\.(\w+)'\s*\)\s*[,)]"""
     r"""(?:\s*WHERE\s+["`\[]?type["`\]]?\s*=\s*'(\w+)'"""
-    r"""(?:\s+AND\s+json_extract\s*\(\s*["`\[]?data["`\]]?\s*,\s*'\$\.\w+'\s*\)\s+IS\s+NOT\s+NULL)?\s*)?$""",
+    r"""(?:\s+AND\s+json_extract\s*\(\s*["`\[]?(?:data|keys)["`\]]?\s*,\s*'\$\.\w+'\s*\)\s+IS\s+NOT\s+NULL)?\s*)?$""",
     re.IGNORECASE,
 )
 
@@ -51,7 +51,17 @@ def expression_indexes(conn: sqlite3.Connection, type_name: str | None = None) -
     such an index, so lookups by external id name the index explicitly (INDEXED BY); the
     query compares ``type`` with a literal so that a partial index is usable.
     """
-    out: dict[str, str] = {}
+    return {f: name for f, (name, _) in indexes_by_field(conn, type_name).items()}
+
+
+def indexes_by_field(
+    conn: sqlite3.Connection, type_name: str | None = None
+) -> dict[str, tuple[str, bool]]:
+    """``{field name: (index name, on the keys column)}``, as ``expression_indexes`` chooses.
+
+    A key index (``RecordStore.ensure_key_index``) is on ``json_extract(keys, '$.F')``: a
+    query that names it must compare that expression with the value too."""
+    out: dict[str, tuple[str, bool]] = {}
     rows = conn.execute(
         "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
     ).fetchall()
@@ -59,11 +69,16 @@ def expression_indexes(conn: sqlite3.Connection, type_name: str | None = None) -
         m = _EXPR_INDEX.match(" ".join(sql.split()))
         if m is None or m.group(1) != name:
             continue
-        partial_type = m.group(3)
+        on_keys, field_name, partial_type = m.group(2).lower() == "keys", m.group(3), m.group(4)
         # a partial index on the exact type beats a full one
-        if partial_type == type_name or (partial_type is None and m.group(2) not in out):
-            out[m.group(2)] = name
+        if partial_type == type_name or (partial_type is None and field_name not in out):
+            out[field_name] = (name, on_keys)
     return out
+
+
+def key_path(table: str, field_name: str) -> str:
+    """A key field's value in the keys column of ``table`` (the store's ``key_path``)."""
+    return f"json_extract({table}.keys, '$.{field_name}')"
 
 
 def _q(value: str) -> str:
@@ -189,6 +204,10 @@ class Plan:
     having_sql: str = ""
     having_params: list[Any] = field(default_factory=list)
     root_index: str | None = None
+    #: with a key index as ``root_index``: the term on the keys column that lets SQLite use it
+    #: (implied by the query's own term on the field, so it selects the same rows)
+    root_index_sql: str = ""
+    root_index_params: list[Any] = field(default_factory=list)
 
     def tables(self) -> list[str]:
         """Aliases whose ``id, type, data`` columns the row carries, in column order."""
@@ -213,6 +232,9 @@ class Plan:
         params: list[Any] = []
         if not self.include_deleted:
             conds.append(f"{self.root}.deleted = 0")
+        if self.root_index_sql:
+            conds.append(self.root_index_sql)
+            params.extend(self.root_index_params)
         if extra:
             conds.append(extra)
             params.extend(extra_params)
