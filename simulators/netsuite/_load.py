@@ -28,7 +28,7 @@ def bulk_load(
             data = service.normalize(tenant, rt, clean, ctx, None)
             if given is not None:
                 rid = str(given)
-                if not rid.isdigit():
+                if not (rid.isascii() and rid.isdigit()):
                     raise invalid_id(f"record {i}: id {rid!r} is not numeric")
                 tenant.store.bump_sequence(f"ns:{rt.family}", int(rid))
             else:

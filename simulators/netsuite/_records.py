@@ -98,7 +98,7 @@ class RecordService:
             if must_exist:
                 raise not_found(raw)
             return None
-        if not raw.isdigit() or len(raw) > 18:
+        if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
             raise invalid_id(
                 f"The record instance ID '{raw}' is not valid. Provide a valid record instance ID.",
                 extra={"o:urlPath": raw},
@@ -111,7 +111,12 @@ class RecordService:
         return None
 
     def load(self, tenant: Tenant, rt: RecordType, raw_id: str) -> dict[str, Any]:
-        if raw_id[:4].lower() != "eid:" and raw_id.isdigit() and len(raw_id) <= 18:
+        if (
+            raw_id[:4].lower() != "eid:"
+            and raw_id.isascii()
+            and raw_id.isdigit()
+            and len(raw_id) <= 18
+        ):
             rid: str | None = str(int(raw_id))  # a plain id: one read, no existence check first
         else:
             rid = self.resolve_id(tenant, rt, raw_id)

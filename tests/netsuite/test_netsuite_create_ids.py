@@ -64,3 +64,12 @@ def test_a_create_reads_the_subsidiary_as_it_is_now(api: httpx.Client) -> None:
     assert api.delete(f"/record/v1/subsidiary/{sid}").status_code == 204
     gone = _create(api, body)
     assert gone.status_code == 400 and "subsidiary" in gone.text
+
+
+def test_an_id_of_other_digits_is_an_invalid_id_not_an_error(api: httpx.Client) -> None:
+    for raw in ("%C2%B2", "%D9%A3"):  # superscript two, Arabic-Indic three: digits, not ids
+        r = api.get(f"/record/v1/customer/{raw}")
+        assert r.status_code == 400, r.text
+        assert r.json()["o:errorDetails"][0]["o:errorCode"] == "INVALID_ID"
+    ref = _create(api, {"companyName": "x", "subsidiary": {"id": "\u00b9"}})
+    assert ref.status_code == 400 and "subsidiary" in ref.text
