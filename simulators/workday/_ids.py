@@ -14,10 +14,10 @@ def _md5_of() -> Callable[[bytes], Any]:
     """The interpreter's own MD5 where it is built in: the same digest as ``hashlib``'s,
     without setting up an OpenSSL context per call (a WID is made per process)."""
     try:
-        from _md5 import md5  # type: ignore[import-not-found]
+        from _md5 import md5
     except ImportError:
         return lambda data: hashlib.md5(data, usedforsecurity=False)
-    return md5  # type: ignore[no-any-return]
+    return md5
 
 
 _md5 = _md5_of()

@@ -77,8 +77,10 @@ PLANNED = frozenset(
         "businessTitle",
     }
 )
-#: bodies remembered per tenant, workers' descriptors (then forgotten all at once)
+#: bodies remembered per tenant, workers' descriptors (then forgotten all at once), and
+#: the largest body remembered (a body of ignored text is not kept)
 MAX_PLANS = 64
+MAX_PLANNED_BODY = 4096
 MAX_DESCRIPTORS = 20_000
 _WRONG_TYPE = "Reason is not valid for the worker type (Employee or Contingent Worker)."
 #: milliseconds as the three digits a completion time shows
@@ -245,7 +247,7 @@ class JobChanges:
                 {"id": cost_center["id"], "descriptor": cost_center.get("name", "")}
             ]
         answer_tail = orjson.dumps(tail)[1:]
-        if PLANNED.issuperset(body):
+        if len(req.body) <= MAX_PLANNED_BODY and PLANNED.issuperset(body):
             self._remember(t, plans, req.body, body, reason, org, effective, stored_tail)
             plan = plans.get(req.body)
             if plan is not None:

@@ -139,10 +139,6 @@ def resolve(
     return WorkerView(rec, job, hire, term, active, events)
 
 
-#: search terms narrowed in SQL (more are matched on every worker)
-_MAX_TERMS = 16
-
-
 class Directory:
     """Read access to one tenant's HCM records, cached for the length of one request."""
 
@@ -281,21 +277,24 @@ class Directory:
         return [v for v in (self.view(r) for r in recs) if v.active]
 
     def _named(self, terms: list[str]) -> list[dict[str, Any]]:
-        """The workers whose name may hold one of ``terms``, found without reading the
-        others out of SQLite: a record whose JSON is ASCII with no escape spells its name
-        verbatim, and SQLite's ``lower`` folds ASCII as ``str.lower`` does, so unless its
-        lower-cased JSON holds a term its name does not; any other record is read."""
-        if len(terms) > _MAX_TERMS:
-            return list(self.all(WORKER).values())
-        holds = " OR ".join(f"instr(lower(data), ?{i + 1}) > 0" for i in range(len(terms)))
+        """The workers whose name may hold one of ``terms``, found without parsing the
+        others: a record whose JSON is ASCII with no escape spells its name verbatim, so
+        unless its lower-cased JSON holds a term its name does not; any other is parsed."""
         rows = self.store.conn.execute(
-            f"SELECT data FROM records WHERE type = '{WORKER}' AND deleted = 0"
-            " AND (length(data) <> length(CAST(data AS BLOB)) OR instr(data, '\\') > 0"
-            f" OR {holds}) ORDER BY id",
-            terms,
+            f"SELECT data FROM records WHERE type = '{WORKER}' AND deleted = 0 ORDER BY id"
         )
         load = self.store.load
-        return [load(WORKER, raw) for (raw,) in rows]
+        out = []
+        for (raw,) in rows:
+            if not raw.isascii() or "\\" in raw:
+                out.append(load(WORKER, raw))
+                continue
+            low = raw.lower()
+            for t in terms:
+                if t in low:
+                    out.append(load(WORKER, raw))
+                    break
+        return out
 
     def worker_wid(self, ref: Any) -> str | None:
         """The WID of a manager reference stored as a WID or an employee id."""

@@ -255,3 +255,17 @@ def test_a_name_search_finds_what_the_names_hold_whatever_their_spelling(
         expected = [w["id"] for w in everyone if any(t in w["descriptor"].lower() for t in lowered)]
         found = api.get("workers", params={"search": query, "limit": 100}).json()
         assert [w["id"] for w in found["data"]] == expected, terms
+
+
+def test_a_large_body_is_applied_but_not_remembered(
+    wd: SimHandle, api: httpx.Client, firm: dict[str, list[str]]
+) -> None:
+    reason = api.get("jobChangeReasons").json()["data"][0]["id"]
+    small = _body(firm["supervisoryOrganizations"][1], reason)
+    large = dict(small, descriptor="x" * 8000)  # an ignored field, however long
+    for body in (small, large, large):
+        r = api.post(f"workers/{firm['workers'][3]}/jobChanges", json=body)
+        assert r.status_code == 201, r.text
+    plans = wd.sim.tenants.get("default").state.job_change_plans
+    assert len(plans) == 1
+    assert all(len(raw) < 1000 for raw in plans)
