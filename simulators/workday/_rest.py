@@ -147,21 +147,6 @@ class RestResources:
         """POST /workers/{id}/jobChanges (ChangeJobInput)."""
         return self.job_changes.post(req)
 
-    def _ref_field(
-        self, c: V.Ctx, body: dict[str, Any], field: str, type_: str, missing: str
-    ) -> dict[str, Any]:
-        val = body.get(field)
-        if val is None:
-            raise invalid(missing or f"{field} is required", field)
-        if not isinstance(val, dict) or not isinstance(val.get("id"), str):
-            raise invalid(f"{field} must be an object with an id", field)
-        rec = c.d.reference(type_, val["id"])  # read only
-        if rec is None:
-            raise invalid(
-                f"Invalid ID value. '{val['id'][:64]}' is not a valid ID for {field}.", field
-            )
-        return rec
-
     # -- Common v1: organizations ----------------------------------------------------
 
     def sup_orgs(self, req: Request) -> Response:
