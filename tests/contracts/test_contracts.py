@@ -3,7 +3,9 @@ request checks in strict and lenient mode, and the CLI's exit codes."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import io
 import itertools
 import json
 import os
@@ -26,6 +28,7 @@ from contracts import (
     releases,
     vendors,
 )
+from harness.cli import main
 from harness.stack import Stack, StackSettings, admin_headers, endpoints_document
 from harness.stack._vendor_auth import tba_auth
 
@@ -65,13 +68,17 @@ def _types(schema: dict) -> set[str]:
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-c", "from harness.cli import main; main()", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=ROOT,
-    )
+    """``harness *args`` in-process through the console entry point, from the repository
+    root (a fresh interpreter per call would only add its start-up; the files-on-the-path
+    case below keeps its subprocess)."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.chdir(ROOT), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            main(list(args))
+            code = 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    return subprocess.CompletedProcess(["harness", *args], code, out.getvalue(), err.getvalue())
 
 
 #: vendors whose contracts hold the current release only (no rehearsed upcoming one yet)
