@@ -49,6 +49,7 @@ def test_up_writes_endpoints_serves_https_and_stops_on_sigterm(tmp_path: Path) -
     proc = subprocess.Popen(
         _harness(
             "up",
+            "--no-peripherals",  # the peripherals in `up`: tests/wiremock/test_peripherals_cli.py
             "--port-base",
             str(base),
             "--https",
@@ -102,7 +103,10 @@ def test_up_writes_endpoints_serves_https_and_stops_on_sigterm(tmp_path: Path) -
 def test_up_check_probes_and_writes_a_report(tmp_path: Path) -> None:
     base = _free_port_block()
     r = subprocess.run(
-        _harness("up", "--check", "--port-base", str(base), "--report-dir", str(tmp_path)),
+        _harness(
+            *("up", "--check", "--no-peripherals", "--port-base", str(base)),
+            *("--report-dir", str(tmp_path)),
+        ),
         capture_output=True,
         text=True,
         timeout=120,
@@ -121,7 +125,10 @@ def test_port_in_use_is_one_clear_line() -> None:
         s.listen()
         port = s.getsockname()[1]
         r = subprocess.run(
-            _harness("up", "--check", "--systems", "crm", "--port-base", str(port)),
+            _harness(
+                *("up", "--check", "--no-peripherals", "--systems", "crm"),
+                *("--port-base", str(port)),
+            ),
             capture_output=True,
             text=True,
             timeout=60,
