@@ -3,7 +3,9 @@ request checks in strict and lenient mode, and the CLI's exit codes."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import io
 import itertools
 import json
 import os
@@ -26,6 +28,7 @@ from contracts import (
     releases,
     vendors,
 )
+from harness.cli import main
 from harness.stack import Stack, StackSettings, admin_headers, endpoints_document
 from harness.stack._vendor_auth import tba_auth
 
@@ -65,13 +68,17 @@ def _types(schema: dict) -> set[str]:
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-c", "from harness.cli import main; main()", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=ROOT,
-    )
+    """``harness *args`` in-process through the console entry point, from the repository
+    root (a fresh interpreter per call would only add its start-up; the files-on-the-path
+    case below keeps its subprocess)."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.chdir(ROOT), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            main(list(args))
+            code = 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    return subprocess.CompletedProcess(["harness", *args], code, out.getvalue(), err.getvalue())
 
 
 #: vendors whose contracts hold the current release only (no rehearsed upcoming one yet)
@@ -344,22 +351,41 @@ def test_broken_files_stop_the_cli_with_one_line(tmp_path: Path) -> None:
         "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT), str(ROOT / "examples")]),
     }
 
-    def cli(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-c", "from harness.cli import main; main()", *args],
-            capture_output=True, text=True, timeout=120, cwd=tmp_path, env=env,
-        )  # fmt: skip
-
-    for args, words in (
+    cases = (
         (("contracts", "diff", "netsuite", "2026.2", "2027.1"), "does not resolve"),
         (("run", "--release", "netsuite=2027.1"), "does not resolve"),
         (("up", "--release", "salesforce=69.0"), "malformed TOML"),
         (("rehearse", "--release", "salesforce=69.0"), "malformed TOML"),
-    ):
-        r = cli(*args)
-        assert r.returncode == 2, (args, r.stdout, r.stderr)
-        assert words in r.stderr and "Traceback" not in r.stderr, r.stderr
-        assert len(r.stderr.strip().splitlines()) == 1, r.stderr
+    )
+    # one interpreter with the copy first on its path runs the four commands in turn
+    p = subprocess.run(
+        [sys.executable, "-c", _EACH_COMMAND, json.dumps([list(a) for a, _ in cases])],
+        capture_output=True, text=True, timeout=240, cwd=tmp_path, env=env,
+    )  # fmt: skip
+    assert p.returncode == 0 and "Traceback" not in p.stderr, p.stdout + p.stderr
+    for (args, words), r in zip(cases, json.loads(p.stdout), strict=True):
+        assert r["code"] == 2, (args, r)
+        assert words in r["stderr"] and "Traceback" not in r["stderr"], r["stderr"]
+        assert len(r["stderr"].strip().splitlines()) == 1, r["stderr"]
+
+
+#: ``harness`` through its console entry point once per argv (a JSON list on argv[1]);
+#: prints each exit code with what it wrote to stdout and stderr, as a JSON list
+_EACH_COMMAND = """
+import contextlib, io, json, sys
+from harness.cli import main
+seen = []
+for argv in json.loads(sys.argv[1]):
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            main(argv)
+            code = 0
+        except SystemExit as exc:
+            code = exc.code
+    seen.append({"code": code, "stdout": out.getvalue(), "stderr": err.getvalue()})
+print(json.dumps(seen))
+"""
 
 
 def test_netsuite_names_in_any_case_pass_as_netsuite_accepts_them() -> None:

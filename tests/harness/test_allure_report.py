@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
+import pytest
+
+from harness.cli import main
 from harness.journeys import (
     Exchange,
     InvariantResult,
@@ -48,25 +48,16 @@ def test_allure_results_have_steps_payloads_and_kpis(tmp_path: Path) -> None:
     assert params == {"project_setup_cycle_time_s": "0.2", "seed": "7"}
 
 
-def test_harness_report_says_how_to_get_allure(tmp_path: Path) -> None:
+def test_harness_report_says_how_to_get_allure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     results = tmp_path / "r"
     results.mkdir()
     (results / "x-result.json").write_text("{}")
-    env = {**os.environ, "PATH": str(tmp_path)}  # no allure on this PATH
-    p = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "from harness.cli import main; main()",
-            "report",
-            "--results",
-            str(results),
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-    )
-    assert p.returncode == 2
-    [line] = p.stderr.strip().splitlines()
+    monkeypatch.setenv("PATH", str(tmp_path))  # no allure on this PATH
+    # in-process through the console entry point: a fresh interpreter would add only start-up
+    with pytest.raises(SystemExit) as exit_:
+        main(["report", "--results", str(results)])
+    assert exit_.value.code == 2
+    [line] = capsys.readouterr().err.strip().splitlines()
     assert "Allure command line (allure) is not installed" in line

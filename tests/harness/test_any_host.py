@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from cryptography import x509
 
+from harness.cli import main
 from simulators.engine import make_tls_files
 
 REPO = Path(__file__).resolve().parents[2]
@@ -105,27 +106,24 @@ def test_endpoints_file_names_the_advertised_host_and_an_absolute_ca(harness_up:
         assert doc[system]["base_url"].startswith("https://localhost:"), doc[system]
 
 
+def _health(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """``harness health *args`` in-process through the console entry point: exit code,
+    stdout, stderr (the simulators it checks run in ``harness up``'s process)."""
+    with pytest.raises(SystemExit) as exit_:
+        main(["health", *args])
+    out, err = capsys.readouterr()
+    return int(exit_.value.code or 0), out, err
+
+
 def test_health_checks_every_simulator_and_reports_what_does_not_answer(
-    harness_up: Path,
+    harness_up: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    ok = subprocess.run(
-        [*HARNESS, "health", "--endpoints", str(harness_up)],
-        env=_env(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    code, out, err = _health(capsys, "--endpoints", str(harness_up))
     # five simulators and the peripherals' WireMock
-    assert ok.returncode == 0 and "healthy: 6 checked" in ok.stdout, ok.stderr
+    assert code == 0 and "healthy: 6 checked" in out, err
     down = f"http://127.0.0.1:{_free_port()}/health"
-    bad = subprocess.run(
-        [*HARNESS, "health", "--endpoints", str(harness_up), "--url", down],
-        env=_env(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert bad.returncode == 1 and bad.stderr.startswith(f"unhealthy: {down}: ConnectError")
+    code, _, err = _health(capsys, "--endpoints", str(harness_up), "--url", down)
+    assert code == 1 and err.startswith(f"unhealthy: {down}: ConnectError"), err
 
 
 def test_readme_simple_salesforce_snippet_runs_from_another_folder(

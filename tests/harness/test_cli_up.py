@@ -13,6 +13,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from harness.cli import main
+
 from .._clients import client_credentials_token
 
 
@@ -47,6 +49,7 @@ def test_up_writes_endpoints_serves_https_and_stops_on_sigterm(tmp_path: Path) -
     proc = subprocess.Popen(
         _harness(
             "up",
+            "--no-peripherals",  # the peripherals in `up`: tests/wiremock/test_peripherals_cli.py
             "--port-base",
             str(base),
             "--https",
@@ -100,7 +103,10 @@ def test_up_writes_endpoints_serves_https_and_stops_on_sigterm(tmp_path: Path) -
 def test_up_check_probes_and_writes_a_report(tmp_path: Path) -> None:
     base = _free_port_block()
     r = subprocess.run(
-        _harness("up", "--check", "--port-base", str(base), "--report-dir", str(tmp_path)),
+        _harness(
+            *("up", "--check", "--no-peripherals", "--port-base", str(base)),
+            *("--report-dir", str(tmp_path)),
+        ),
         capture_output=True,
         text=True,
         timeout=120,
@@ -119,7 +125,10 @@ def test_port_in_use_is_one_clear_line() -> None:
         s.listen()
         port = s.getsockname()[1]
         r = subprocess.run(
-            _harness("up", "--check", "--systems", "crm", "--port-base", str(port)),
+            _harness(
+                *("up", "--check", "--no-peripherals", "--systems", "crm"),
+                *("--port-base", str(port)),
+            ),
             capture_output=True,
             text=True,
             timeout=60,
@@ -131,11 +140,11 @@ def test_port_in_use_is_one_clear_line() -> None:
 
 
 @pytest.mark.parametrize("bad", ["nope", "crm,nope"])
-def test_unknown_system_is_refused(bad: str) -> None:
-    r = subprocess.run(
-        _harness("up", "--check", "--systems", bad, "--port-base", "0"),
-        capture_output=True,
-        text=True,
-        timeout=60,
+def test_unknown_system_is_refused(bad: str, capsys: pytest.CaptureFixture[str]) -> None:
+    # in-process through the console entry point: the refusal comes before any server starts
+    with pytest.raises(SystemExit) as exit_:
+        main(["up", "--check", "--systems", bad, "--port-base", "0"])
+    stderr = capsys.readouterr().err
+    assert (
+        exit_.value.code == 2 and f"Invalid value for '--systems': '{bad}': choose from" in stderr
     )
-    assert r.returncode == 2 and f"Invalid value for '--systems': '{bad}': choose from" in r.stderr

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from harness.cli import main
 from harness.journeys._invariants import INVARIANTS
 
 HARNESS = [sys.executable, "-c", "from harness.cli import main; main()"]
@@ -132,10 +133,23 @@ def test_run_fails_when_the_target_is_not_running(tmp_path: Path) -> None:
         (["--size", "huge"], "Invalid value for '--size': 'huge'"),
     ],
 )
-def test_run_usage_errors_exit_2(tmp_path: Path, args: list[str], message: str) -> None:
-    p = harness_run(tmp_path, *args, timeout=60)
-    assert p.returncode == 2
-    assert message in p.stderr and len(p.stderr.strip().splitlines()) == 1
+def test_run_usage_errors_exit_2(
+    tmp_path: Path,
+    args: list[str],
+    message: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """In-process through the console entry point (the runs above cover the subprocess):
+    a refusal happens before any simulator starts, so a fresh interpreter adds nothing."""
+    monkeypatch.chdir(tmp_path)
+    for var in [v for v in os.environ if v.startswith("HARNESS_")]:
+        monkeypatch.delenv(var)
+    with pytest.raises(SystemExit) as exit_:
+        main(["run", "--report-dir", str(tmp_path / "reports"), *args])
+    stderr = capsys.readouterr().err
+    assert exit_.value.code == 2, stderr
+    assert message in stderr and len(stderr.strip().splitlines()) == 1
 
 
 def test_a_stack_that_crashes_at_start_up_fails_the_gate(tmp_path: Path) -> None:

@@ -49,14 +49,18 @@ def other_stack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, 
 
 def test_other_field_names_pass_with_their_mapping(other_stack: tuple[Path, Path]) -> None:
     cfg, spec = other_stack
-    options = SessionOptions(seed=2, config=cfg, mapping=spec, step_timeout=20)
+    options = SessionOptions(
+        seed=2, config=cfg, mapping=spec, step_timeout=20, peripherals=False
+    )  # no landscape journey: no peripherals (WireMock) to start
     result = run_journeys(options, ["tm", "milestone"], EventBus(), "other fields")
     assert result.ok, "\n".join(result.failures)
 
 
 def test_other_field_names_fail_with_the_default_mapping(other_stack: tuple[Path, Path]) -> None:
     cfg, _ = other_stack
-    options = SessionOptions(seed=2, config=cfg, target=embedded_spec(), step_timeout=4)
+    options = SessionOptions(
+        seed=2, config=cfg, target=embedded_spec(), step_timeout=4, peripherals=False
+    )
     result = run_journeys(options, ["tm"], EventBus(), "default mapping")
     assert not result.ok
     assert "PSA_Project_Id__c" in "\n".join(result.failures)

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from harness._errors import ConfigurationError
+from harness.cli import main
 from harness.load import (
     Limits,
     Volume,
@@ -112,19 +110,18 @@ def test_staging_credentials_from_environment_and_file_and_redacted(
     assert staging_target(t) == {"base_url": "https://integration.staging.example.com"}
 
 
-def test_harness_load_refuses_a_bad_profile_in_one_line_with_exit_2(tmp_path: Path) -> None:
+def test_harness_load_refuses_a_bad_profile_in_one_line_with_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text('users = 2\nlocustfile = "business"\nrampup = 3\n')
-    r = subprocess.run(
-        [sys.executable, "-c", "from harness.cli import main; main()", "load", str(bad)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
-    )
-    assert r.returncode == 2, r.stderr
-    assert r.stderr.strip().startswith("error: unknown keys in profile") and "rampup" in r.stderr
-    assert len(r.stderr.strip().splitlines()) == 1
+    # in-process through the console entry point: the refusal comes before any load starts
+    with pytest.raises(SystemExit) as exit_:
+        main(["load", str(bad)])
+    stderr = capsys.readouterr().err
+    assert exit_.value.code == 2, stderr
+    assert stderr.strip().startswith("error: unknown keys in profile") and "rampup" in stderr
+    assert len(stderr.strip().splitlines()) == 1
 
 
 def test_the_stacks_calls_are_traced_to_the_journey_of_the_change_event() -> None:
