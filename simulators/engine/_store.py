@@ -885,6 +885,16 @@ class RecordStore:
 
     # -- a record and the rows written with it, without the rollback journal --------------
 
+    def _unkeyed(self, *types: str) -> None:
+        """For the one-statement writes below, which store rows without the ``keys`` column:
+        refuse a type with a key index (``ensure_key_index``), whose lookups would miss them."""
+        keyed = [t for t in types if t in self._keyed]
+        if keyed:
+            raise ConfigError(
+                f"{', '.join(keyed)} has key indexes: write it with insert or insert_with,"
+                " which keep its key values"
+            )
+
     def insert_with_unjournaled(
         self,
         type_: str,
@@ -905,6 +915,8 @@ class RecordStore:
             change = self.insert_with(type_, id_, data, modstamp, beside, at=at, origin=origin)
             assert change is not None
             return change
+        if self._keyed:
+            self._unkeyed(type_, *(b[0] for b in beside))
         if self._journal_on:  # a single write after a transaction
             self._single_write()
         params: list[Any] = []
@@ -953,6 +965,8 @@ class RecordStore:
         stamped record's read cache entry stays (its caller knows it holds nothing a
         modstamp changes).
         """
+        if self._keyed:
+            self._unkeyed(type_)
         if self._journal_on:  # a single write after a transaction
             self._single_write()
         s_type, s_id, s_data = stamped
@@ -1001,6 +1015,8 @@ class RecordStore:
         """``insert`` of ``data`` stored as ``text``, its JSON as the writer serialised it
         (``orjson.dumps(data)``, for a type without a template), so that a writer answering
         with the same JSON serialises the record once."""
+        if self._keyed:
+            self._unkeyed(type_)
         if self._journal_on:  # a single write after a transaction
             self._single_write()
         try:
