@@ -512,17 +512,20 @@ class RecordStore:
         origin: str = "",
         emit: bool = True,
         compact: bool = False,
+        stored: str | None = None,
     ) -> Change:
         """A new record. ``compact``: ``data`` already holds no null field (the dialect built
         it in the stored form), so it is stored as given, not filtered against its template;
         the change then carries it compact too (``{**template, **data}`` is the whole record).
+        ``stored``: the JSON text to keep, when the writer has serialised ``data`` already.
 
         No read cache entry is dropped: one exists only for a stored row, and a stored row of
         this (type, id) refuses the insert; every path that removes a row drops its entry.
         """
         if self._journal_on:  # a single write after a transaction
             self._single_write()
-        stored = orjson.dumps(data).decode() if compact else self.pack(type_, data)
+        if stored is None:
+            stored = orjson.dumps(data).decode() if compact else self.pack(type_, data)
         keys = None
         keyed = self._keyed.get(type_)
         if keyed is not None:  # most records of a keyed type have no key value
@@ -886,7 +889,7 @@ class RecordStore:
     # -- a record and the rows written with it, without the rollback journal --------------
 
     def _unkeyed(self, *types: str) -> None:
-        """For the one-statement writes below, which store rows without the ``keys`` column:
+        """For the one-statement writes below that store rows without the ``keys`` column:
         refuse a type with a key index (``ensure_key_index``), whose lookups would miss them."""
         keyed = [t for t in types if t in self._keyed]
         if keyed:
@@ -1015,18 +1018,6 @@ class RecordStore:
         """``insert`` of ``data`` stored as ``text``, its JSON as the writer serialised it
         (``orjson.dumps(data)``, for a type without a template), so that a writer answering
         with the same JSON serialises the record once."""
-        if self._keyed:
-            self._unkeyed(type_)
-        if self._journal_on:  # a single write after a transaction
-            self._single_write()
-        try:
-            self.conn.execute(
-                "INSERT INTO records(type, id, deleted, modstamp, data) VALUES (?, ?, 0, ?, ?)",
-                (type_, id_, modstamp, text.decode()),
-            )
-        except sqlite3.IntegrityError:
-            raise ConfigError(f"{type_} {id_} already exists") from None
-        change = Change(self.tenant, type_, id_, "create", data, None, data.keys(), at, origin)
-        if emit:
-            self._emit(change)
-        return change
+        return self.insert(
+            type_, id_, data, modstamp, at=at, origin=origin, emit=emit, stored=text.decode()
+        )
