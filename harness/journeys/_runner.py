@@ -6,6 +6,7 @@ harness's own setup (bad options, a simulator that cannot start) raise ``Harness
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Sequence
 
@@ -35,6 +36,12 @@ def run_journeys(
     keys = tuple(j if isinstance(j, str) else j.key for j in journeys)
     bus.emit(RunStarted(options.seed, options.size, command, keys))
     t0 = time.monotonic()
+    if options.peripherals is None:
+        options = dataclasses.replace(options, peripherals=needs_peripherals(journeys))
+        if not options.peripherals and options.endpoints_file is None:
+            bus.emit(
+                PhaseStarted("peripherals (WireMock) not started: no landscape journey chosen")
+            )
     session = Session(options, bus)
     try:
         try:
@@ -63,3 +70,9 @@ def run_journeys(
         result.seconds = time.monotonic() - t0
     bus.emit(RunFinished(result))
     return result
+
+
+def needs_peripherals(journeys: Sequence[str | JourneySpec]) -> bool:
+    """True when a journey may read the peripherals: a landscape journey, or one of the
+    caller's own (whose needs are not known)."""
+    return any(not isinstance(k, str) or JOURNEYS[k].suite == "landscape" for k in journeys)

@@ -90,8 +90,9 @@ class SessionOptions:
     workdir: Path | None = None  # default: a temporary directory
     log_dir: Path | None = None  # where the target's log is kept after the run
     mapping: Path | None = None  # mapping spec; default: the target's, else the reference one
-    #: WireMock with the collaboration and analytics stubs (the landscape journeys)
-    peripherals: bool = True
+    #: WireMock with the collaboration and analytics stubs (the landscape journeys); None:
+    #: ``run_journeys`` starts it when a chosen journey needs it, a Session alone always
+    peripherals: bool | None = None
     releases: dict[str, str] = field(default_factory=dict)  # vendor -> release served
     contracts: str = "strict"  # the simulators' request checks: off | lenient | strict
     dialect_options: dict[str, dict[str, Any]] = field(default_factory=dict)  # vendor -> name=value
@@ -175,7 +176,7 @@ class Session:
                     releases=o.releases,
                     contracts=o.contracts,
                     dialect_options=o.dialect_options,
-                    peripherals=o.peripherals,
+                    peripherals=o.peripherals is not False,
                 )
             ).start()
             if self.stack.peripherals_skipped:

@@ -69,6 +69,8 @@ def test_run_passes_and_writes_reports(tmp_path: Path) -> None:
     html = (reports / "run-report.html").read_text()
     assert html.count("<svg") == 3 and "seed <b>1</b>" in html
     assert "reproduce: harness run --seed 1" in p.stdout
+    # no landscape journey among them: WireMock is not started, and the run says so
+    assert "peripherals (WireMock) not started: no landscape journey chosen" in p.stdout
 
 
 def test_run_fails_when_the_erp_refuses_invoices(tmp_path: Path) -> None:
