@@ -34,6 +34,11 @@ ADDRESS_PARTS = (
 ADDRESS_KEYS = tuple(key for key, _ in ADDRESS_PARTS)
 #: objects whose IsActive defaults to true
 _ACTIVE_BY_DEFAULT = frozenset({"Product2", "User", "PricebookEntry"})
+#: objects whose save rules (``BusinessRules.defaults``/``derive``) do more than fill booleans
+#: and compose addresses: they may set a field to null, run auto-numbers or read other records
+SPECIAL_RULES = frozenset(
+    {"Contact", "User", "Opportunity", "OpportunityLineItem", "Contract", "Order"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +78,10 @@ class WritePlan:
     update_numbers: dict[str, bool]
     #: the store sequence its record ids are numbered from (``_ids.new_id``)
     id_sequence: str
+    #: its save rules are more than booleans and addresses (``SPECIAL_RULES``)
+    special: bool = False
+    #: every part field of its compound addresses (a write naming none composes no address)
+    address_parts: frozenset[str] = frozenset()
 
     def current(self, obj: ObjectDef) -> bool:
         fields = obj.fields
@@ -140,4 +149,11 @@ def compile_plan(obj: ObjectDef) -> WritePlan:
         _texts(simple, False),
         _numbers(simple, False),
         _ids.sequence_name(obj.key_prefix),
+        obj.name in SPECIAL_RULES,
+        frozenset(
+            f.name[: -len("Address")] + suffix
+            for f in fields
+            if f.type == "address"
+            for _, suffix in ADDRESS_PARTS
+        ),
     )
