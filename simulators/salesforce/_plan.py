@@ -60,8 +60,9 @@ class WritePlan:
     last_key: str
     #: boolean fields and the value each takes when a write leaves it null
     booleans: tuple[tuple[str, bool], ...]
-    #: compound address fields: (field, its part fields in ``ADDRESS_KEYS`` order)
-    addresses: tuple[tuple[str, tuple[str, ...]], ...]
+    #: compound address fields: (field, its part fields in ``ADDRESS_KEYS`` order, the same
+    #: as a set: a record with none of them and without the field composes nothing)
+    addresses: tuple[tuple[str, tuple[str, ...], frozenset[str]], ...]
     #: canonical names of the fields whose values must be unique
     unique: frozenset[str]
     #: fields by canonical name whose common values a write takes without ``coerce``
@@ -80,8 +81,6 @@ class WritePlan:
     id_sequence: str
     #: its save rules are more than booleans and addresses (``SPECIAL_RULES``)
     special: bool = False
-    #: every part field of its compound addresses (a write naming none composes no address)
-    address_parts: frozenset[str] = frozenset()
 
     def current(self, obj: ObjectDef) -> bool:
         fields = obj.fields
@@ -133,12 +132,10 @@ def compile_plan(obj: ObjectDef) -> WritePlan:
             if f.type == "boolean"
         ),
         tuple(
-            (
-                f.name,
-                tuple(f.name[: -len("Address")] + suffix for _, suffix in ADDRESS_PARTS),
-            )
+            (f.name, parts, frozenset(parts))
             for f in fields
             if f.type == "address"
+            for parts in [tuple(f.name[: -len("Address")] + suffix for _, suffix in ADDRESS_PARTS)]
         ),
         frozenset(f.name for f in fields if f.unique),
         simple,
@@ -150,10 +147,4 @@ def compile_plan(obj: ObjectDef) -> WritePlan:
         _numbers(simple, False),
         _ids.sequence_name(obj.key_prefix),
         obj.name in SPECIAL_RULES,
-        frozenset(
-            f.name[: -len("Address")] + suffix
-            for f in fields
-            if f.type == "address"
-            for _, suffix in ADDRESS_PARTS
-        ),
     )

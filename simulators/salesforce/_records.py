@@ -349,7 +349,7 @@ class RecordService:
                         fields=missing,
                     )
                 break
-        if plan.unique and not plan.unique.isdisjoint(values):
+        if plan.unique and not values.keys().isdisjoint(plan.unique):
             self._check_unique(tenant, obj, values, None, plan)
         ts = tenant.clock.time()
         stamp = self.stamp(ts)
@@ -358,17 +358,13 @@ class RecordService:
         # the record compact, as the store keeps it: the fields with a value, no template
         # copied and filtered per write (the store's template restores the nulls on read)
         data = values.copy()
-        data.update(
-            {
-                "Id": record_id,
-                "IsDeleted": False,
-                "CreatedDate": stamp,
-                "CreatedById": user,
-                "LastModifiedDate": stamp,
-                "LastModifiedById": user,
-                "SystemModstamp": stamp,
-            }
-        )
+        data["Id"] = record_id
+        data["IsDeleted"] = False
+        data["CreatedDate"] = stamp
+        data["CreatedById"] = user
+        data["LastModifiedDate"] = stamp
+        data["LastModifiedById"] = user
+        data["SystemModstamp"] = stamp
         if plan.owned and not data.get("OwnerId"):
             data["OwnerId"] = user
         self._defaults(tenant, obj, data, stamp, plan)
@@ -376,7 +372,8 @@ class RecordService:
         if nulls and None in data.values():  # the compact form leaves nulls out
             data = {k: v for k, v in data.items() if v is not None}
         tenant.store.insert(obj.name, record_id, data, stamp, at=ts, origin=origin, compact=True)
-        self._after_write(tenant, obj, data, None, origin)
+        if plan.special:  # (roll-ups: line items)
+            self._after_write(tenant, obj, data, None, origin)
         return record_id
 
     def update(

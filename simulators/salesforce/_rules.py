@@ -76,9 +76,12 @@ class BusinessRules:
         stamp: str,
         plan: WritePlan | None = None,
     ) -> None:
-        for name, default in (plan or self.plan(obj)).booleans:
+        p = plan or self.plan(obj)
+        for name, default in p.booleans:
             if data.get(name) is None:
                 data[name] = default
+        if not p.special:  # the rules below are all of objects in ``SPECIAL_RULES``
+            return
         for o, fname in _AUTONUMBER:
             if obj.name == o:
                 data[fname] = f"{tenant.store.next_sequence('auto:' + o) + 99:08d}"
@@ -110,6 +113,9 @@ class BusinessRules:
     ) -> None:
         """Fields Salesforce computes from others; ``plan``: the object's, when the caller has it."""
         name = obj.name
+        if name == "Account":  # the most written object first: only its addresses
+            compose_addresses(plan or self.plan(obj), data)
+            return
         if name in ("Contact", "User"):
             parts = [data.get("FirstName"), data.get("LastName")]
             data["Name"] = " ".join(p for p in parts if p)
@@ -262,8 +268,10 @@ class BusinessRules:
 def compose_addresses(plan: WritePlan, data: dict[str, Any]) -> None:
     """Each compound address field (BillingAddress ...) from its parts, as REST reads return it:
     an object of the parts, or null when every part is null."""
-    get = data.get
-    for name, parts in plan.addresses:
+    get, keys = data.get, data.keys()
+    for name, parts, part_set in plan.addresses:
+        if keys.isdisjoint(part_set) and name not in data:
+            continue  # (a create naming no part of it: nothing to compose or clear)
         values = tuple(map(get, parts))
         if values != _NO_ADDRESS:
             data[name] = dict(zip(ADDRESS_KEYS, values, strict=True))
