@@ -22,8 +22,8 @@ from ._schema import ObjectDef
 from ._state import state_of
 from ._wire import parse_date, sf_datetime
 
-#: every part of a compound address null
-_NO_ADDRESS = (None,) * len(ADDRESS_KEYS)
+#: a compound address whose every part is null
+_NO_ADDRESS = dict.fromkeys(ADDRESS_KEYS)
 _AUTONUMBER = {("Contract", "ContractNumber"), ("Order", "OrderNumber")}
 
 
@@ -269,11 +269,23 @@ def compose_addresses(plan: WritePlan, data: dict[str, Any]) -> None:
     """Each compound address field (BillingAddress ...) from its parts, as REST reads return it:
     an object of the parts, or null when every part is null."""
     get, keys = data.get, data.keys()
+    # the object built by a display of its keys, each part read by a direct call: mapping
+    # and zipping the parts cost several times more
     for name, parts, part_set in plan.addresses:
         if keys.isdisjoint(part_set) and name not in data:
             continue  # (a create naming no part of it: nothing to compose or clear)
-        values = tuple(map(get, parts))
-        if values != _NO_ADDRESS:
-            data[name] = dict(zip(ADDRESS_KEYS, values, strict=True))
+        city, country, accuracy, lat, lon, postal, state, street = parts
+        address = {
+            "city": get(city),
+            "country": get(country),
+            "geocodeAccuracy": get(accuracy),
+            "latitude": get(lat),
+            "longitude": get(lon),
+            "postalCode": get(postal),
+            "state": get(state),
+            "street": get(street),
+        }
+        if address != _NO_ADDRESS:
+            data[name] = address
         elif name in data:  # a whole record (an update): the address cleared; a compact one
             data[name] = None  # (a create) leaves it out
