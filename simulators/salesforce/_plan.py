@@ -58,7 +58,8 @@ class WritePlan:
     nfields: int
     #: the newest field's key: a renamed field (re-added last) changes it
     last_key: str
-    #: boolean fields and the value each takes when a write leaves it null
+    #: boolean fields and the value each takes when a write leaves it null (but IsDeleted,
+    #: which the create and the bulk load set before the defaults)
     booleans: tuple[tuple[str, bool], ...]
     #: compound address fields: (field, its part fields in ``ADDRESS_KEYS`` order, the same
     #: as a set: a record with none of them and without the field composes nothing)
@@ -129,7 +130,7 @@ def compile_plan(obj: ObjectDef) -> WritePlan:
         tuple(
             (f.name, f.name == "IsActive" and obj.name in _ACTIVE_BY_DEFAULT)
             for f in fields
-            if f.type == "boolean"
+            if f.type == "boolean" and f.name != "IsDeleted"  # (every write sets it first)
         ),
         tuple(
             (f.name, parts, frozenset(parts))
