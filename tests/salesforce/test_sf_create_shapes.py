@@ -5,11 +5,16 @@ token it names."""
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
 import httpx
 
-from harness.testing import SimHandle
+from harness.testing import SimHandle, start_simulator
+from simulators.engine import SimulatorSettings
+from simulators.salesforce import create_simulator
 
-from .._clients import tenant_credentials
+from .._clients import crm_client, tenant_credentials
 
 V = "/services/data/v68.0"
 
@@ -79,3 +84,30 @@ def test_every_form_of_the_session_header_names_the_same_session(crm: SimHandle)
     assert c.post("/services/oauth2/revoke", data={"token": token}).status_code == 200
     r = c.get(limits, headers={"Authorization": f"Bearer {token}"})
     assert r.status_code == 401, r.text
+
+
+def test_a_restart_finds_its_user_and_pricebook_without_an_index_for_them(tmp_path: Path) -> None:
+    def seeded() -> tuple[str, str, str]:
+        h = start_simulator(create_simulator(None, SimulatorSettings(data_dir=tmp_path)))
+        try:
+            api = crm_client(h)
+            account = api.post(f"{V}/sobjects/Account/", json={"Name": "Owned"}).json()["id"]
+            owner = api.get(f"{V}/sobjects/Account/{account}").json()["OwnerId"]
+            q = api.get(
+                f"{V}/query", params={"q": "SELECT Id FROM Pricebook2 WHERE IsStandard = true"}
+            )
+            return owner, q.json()["records"][0]["Id"], account
+        finally:
+            h.close()
+
+    first, again = seeded(), seeded()
+    assert first[:2] == again[:2] and first[2] != again[2]
+    files = list(tmp_path.rglob("default.sqlite3"))
+    assert files, list(tmp_path.rglob("*"))
+    conn = sqlite3.connect(files[0])
+    try:
+        indexed = [r[0] for r in conn.execute("SELECT sql FROM sqlite_master WHERE type = 'index'")]
+    finally:
+        conn.close()
+    # every index on the records table is paid by every insert: none for the start's lookups
+    assert not [sql for sql in indexed if sql and ("'User'" in sql or "'Pricebook2'" in sql)]
