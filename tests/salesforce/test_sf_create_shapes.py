@@ -96,6 +96,7 @@ def test_a_restart_finds_its_user_and_pricebook_without_an_index_for_them(tmp_pa
             q = api.get(
                 f"{V}/query", params={"q": "SELECT Id FROM Pricebook2 WHERE IsStandard = true"}
             )
+            assert q.json()["totalSize"] == 1, q.text  # found again at the start, not re-made
             return owner, q.json()["records"][0]["Id"], account
         finally:
             h.close()
