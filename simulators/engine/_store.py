@@ -197,6 +197,11 @@ class RecordStore:
         #: an in-memory store's rollback journal is on (see ``_UNJOURNALED``)
         self._journal_on = False
         self.conn = self._open(path, memory_page_size)
+        #: the cursor single-row inserts run on: ``conn.execute`` makes and frees one per call
+        self._writer = self.conn.cursor()
+        #: per type, its single-row INSERT with the type as a literal (see ``_sql``): the
+        #: per-type partial indexes' conditions then cost less than with a bound type
+        self._insert_sql: dict[str, str] = {}
         self._migrate()
 
     def _migrate(self) -> None:
@@ -535,10 +540,16 @@ class RecordStore:
                     break
         try:
             if keys is None:
-                self.conn.execute(
-                    "INSERT INTO records(type, id, deleted, modstamp, data) VALUES (?, ?, 0, ?, ?)",
-                    (type_, id_, modstamp, stored),
-                )
+                sql = self._insert_sql.get(type_)
+                if sql is None:
+                    sql = self._sql(
+                        "INSERT INTO records(type, id, deleted, modstamp, data)"
+                        " VALUES ({t}, ?, 0, ?, ?)",
+                        type_,
+                    )
+                    if len(self._insert_sql) < _SQL_CACHE_MAX:
+                        self._insert_sql[type_] = sql
+                self._writer.execute(sql, (id_, modstamp, stored))
             else:
                 self.conn.execute(
                     "INSERT INTO records(type, id, deleted, modstamp, data, keys)"

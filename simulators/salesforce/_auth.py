@@ -35,6 +35,9 @@ if TYPE_CHECKING:
     from ._records import RecordService
     from ._settings import SalesforceSettings
 
+#: Authorization headers whose session id is kept parsed (``SalesforceAuth.authenticate``)
+_SESSIONS_KEPT = 4096
+
 
 def oauth_error(error: str, description: str, status: int = 400) -> Response:
     import orjson
@@ -60,6 +63,10 @@ class SalesforceAuth:
         self.tenants = tenants
         self.records = records
         self.settings = settings
+        #: the session id in each Authorization header seen: a client sends the same header on
+        #: every call (one header object per connection), so its parsing, and the hashing of
+        #: the id it yields, are done once; bounded (cleared when full)
+        self._sessions: dict[str, str] = {}
 
     # -- credentials -----------------------------------------------------------------
 
@@ -357,14 +364,20 @@ class SalesforceAuth:
 
     def authenticate(self, req: Request) -> Tenant:
         auth = req.headers.get("authorization", "")
-        value = ""
-        if auth[:7].lower() == "bearer ":
-            value = auth[7:].strip()
-        elif auth[:6].lower() == "oauth ":
-            value = auth[6:].strip()
-        elif req.path.startswith("/services/async/"):
-            # Bulk API 1.0 takes the session id in X-SFDC-Session
-            value = req.headers.get("x-sfdc-session", "").strip()
+        value = self._sessions.get(auth)
+        if value is None:
+            value = ""
+            if auth[:7].lower() == "bearer ":
+                value = auth[7:].strip()
+            elif auth[:6].lower() == "oauth ":
+                value = auth[6:].strip()
+            if value:
+                if len(self._sessions) >= _SESSIONS_KEPT:
+                    self._sessions.clear()
+                self._sessions[auth] = value
+            elif req.path.startswith("/services/async/"):
+                # Bulk API 1.0 takes the session id in X-SFDC-Session
+                value = req.headers.get("x-sfdc-session", "").strip()
         tok = self.tokens.lookup(value) if value else None
         if tok is None:
             raise _invalid_session()

@@ -34,6 +34,11 @@ ADDRESS_PARTS = (
 ADDRESS_KEYS = tuple(key for key, _ in ADDRESS_PARTS)
 #: objects whose IsActive defaults to true
 _ACTIVE_BY_DEFAULT = frozenset({"Product2", "User", "PricebookEntry"})
+#: objects whose save rules (``BusinessRules.defaults``/``derive``) do more than fill booleans
+#: and compose addresses: they may set a field to null, run auto-numbers or read other records
+SPECIAL_RULES = frozenset(
+    {"Contact", "User", "Opportunity", "OpportunityLineItem", "Contract", "Order"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,10 +58,12 @@ class WritePlan:
     nfields: int
     #: the newest field's key: a renamed field (re-added last) changes it
     last_key: str
-    #: boolean fields and the value each takes when a write leaves it null
+    #: boolean fields and the value each takes when a write leaves it null (but IsDeleted,
+    #: which the create and the bulk load set before the defaults)
     booleans: tuple[tuple[str, bool], ...]
-    #: compound address fields: (field, its part fields in ``ADDRESS_KEYS`` order)
-    addresses: tuple[tuple[str, tuple[str, ...]], ...]
+    #: compound address fields: (field, its part fields in ``ADDRESS_KEYS`` order, the same
+    #: as a set: a record with none of them and without the field composes nothing)
+    addresses: tuple[tuple[str, tuple[str, ...], frozenset[str]], ...]
     #: canonical names of the fields whose values must be unique
     unique: frozenset[str]
     #: fields by canonical name whose common values a write takes without ``coerce``
@@ -73,6 +80,8 @@ class WritePlan:
     update_numbers: dict[str, bool]
     #: the store sequence its record ids are numbered from (``_ids.new_id``)
     id_sequence: str
+    #: its save rules are more than booleans and addresses (``SPECIAL_RULES``)
+    special: bool = False
 
     def current(self, obj: ObjectDef) -> bool:
         fields = obj.fields
@@ -121,15 +130,13 @@ def compile_plan(obj: ObjectDef) -> WritePlan:
         tuple(
             (f.name, f.name == "IsActive" and obj.name in _ACTIVE_BY_DEFAULT)
             for f in fields
-            if f.type == "boolean"
+            if f.type == "boolean" and f.name != "IsDeleted"  # (every write sets it first)
         ),
         tuple(
-            (
-                f.name,
-                tuple(f.name[: -len("Address")] + suffix for _, suffix in ADDRESS_PARTS),
-            )
+            (f.name, parts, frozenset(parts))
             for f in fields
             if f.type == "address"
+            for parts in [tuple(f.name[: -len("Address")] + suffix for _, suffix in ADDRESS_PARTS)]
         ),
         frozenset(f.name for f in fields if f.unique),
         simple,
@@ -140,4 +147,5 @@ def compile_plan(obj: ObjectDef) -> WritePlan:
         _texts(simple, False),
         _numbers(simple, False),
         _ids.sequence_name(obj.key_prefix),
+        obj.name in SPECIAL_RULES,
     )

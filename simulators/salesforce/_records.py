@@ -40,6 +40,7 @@ _EXACT = 2**53
 if TYPE_CHECKING:
     from ._plan import WritePlan
     from ._rules import BusinessRules
+    from ._state import SalesforceState
 
 
 def _invalid_field(obj: ObjectDef, name: str) -> HttpError:
@@ -242,11 +243,52 @@ class RecordService:
         *,
         creating: bool,
         plan: WritePlan | None = None,
+        general: list[str] | None = None,
     ) -> dict[str, Any]:
-        """Known, writable, well-typed fields of ``body`` under their canonical names."""
+        """Known, writable, well-typed fields of ``body`` under their canonical names.
+
+        ``general``: the names of the fields that took the general check (``coerce``) are
+        added to it; only those can be null. A body whose every value is the usual value of
+        a field the write may set, valid by its JSON type alone (the plan's ``simple``
+        fields), is checked by one pass and copied whole: what ``coerce`` would return.
+        """
+        p = plan or self.plan(obj)
+        texts, numbers = (
+            (p.create_texts, p.create_numbers) if creating else (p.update_texts, p.update_numbers)
+        )
+        doubles: list[str] | None = None
+        for key, value in body.items():
+            vt = type(value)
+            if vt is str:
+                if len(value) <= texts.get(key, -1):
+                    continue
+            elif vt is int:
+                whole = numbers.get(key)
+                if whole is not None and -_EXACT < value < _EXACT:
+                    if not whole:  # a double field's whole number: held as a double
+                        doubles = [key] if doubles is None else [*doubles, key]
+                    continue
+            elif vt is float and numbers.get(key) is False and math.isfinite(value):
+                continue
+            return self._check_general(tenant, obj, body, creating, p, general)
+        out = dict(body)
+        if doubles is not None:
+            for key in doubles:
+                out[key] = float(out[key])
+        return out
+
+    def _check_general(
+        self,
+        tenant: Tenant,
+        obj: ObjectDef,
+        body: dict[str, Any],
+        creating: bool,
+        p: WritePlan,
+        general: list[str] | None,
+    ) -> dict[str, Any]:
+        """``_check_fields`` of a body with a field that needs more than its JSON type."""
         out: dict[str, Any] = {}
         read_only: list[str] = []
-        p = plan or self.plan(obj)
         texts, numbers = (
             (p.create_texts, p.create_numbers) if creating else (p.update_texts, p.update_numbers)
         )
@@ -278,6 +320,8 @@ class RecordService:
                 read_only.append(f.name)
                 continue
             out[f.name] = self.coerce(tenant, obj, f, value)
+            if general is not None:
+                general.append(f.name)
         if read_only:
             raise _read_only(read_only)
         return out
@@ -292,41 +336,48 @@ class RecordService:
                 f"entity type {obj.name} does not support insert",
             )
         plan = self.rules.plan(obj)  # looked up once for every step below
-        values = self._check_fields(tenant, obj, body, creating=True, plan=plan)
-        missing = [name for name in plan.required if values.get(name) in (None, "")]
-        if missing:
-            raise required_field_missing(
-                f"Required fields are missing: [{', '.join(missing)}]",
-                fields=missing,
-            )
-        if plan.unique:
+        general: list[str] = []
+        values = self._check_fields(tenant, obj, body, creating=True, plan=plan, general=general)
+        # a null in the record: sent (only the general check lets one through) or set by the
+        # object's own save rules; the compact form leaves nulls out
+        nulls = plan.special or bool(general)
+        for name in plan.required:
+            if not values.get(name):  # (a required field is text or a reference)
+                missing = [n for n in plan.required if values.get(n) in (None, "")]
+                if missing:
+                    raise required_field_missing(
+                        f"Required fields are missing: [{', '.join(missing)}]",
+                        fields=missing,
+                    )
+                break
+        if plan.unique and not values.keys().isdisjoint(plan.unique):
             self._check_unique(tenant, obj, values, None, plan)
         ts = tenant.clock.time()
         stamp = self.stamp(ts)
-        record_id = _ids.new_id(tenant, obj.key_prefix, plan.id_sequence)
-        user = state_of(tenant).user_id
+        state: SalesforceState = tenant.state  # (``state_of``, inline on the create's path)
+        # ``_ids.new_id``, inline
+        counter = tenant.store.next_sequence(plan.id_sequence)
+        record_id = _ids.make_id(obj.key_prefix, counter, state.id_space or 0)
+        user = state.user_id
         # the record compact, as the store keeps it: the fields with a value, no template
         # copied and filtered per write (the store's template restores the nulls on read)
         data = values.copy()
-        data.update(
-            {
-                "Id": record_id,
-                "IsDeleted": False,
-                "CreatedDate": stamp,
-                "CreatedById": user,
-                "LastModifiedDate": stamp,
-                "LastModifiedById": user,
-                "SystemModstamp": stamp,
-            }
-        )
+        data["Id"] = record_id
+        data["IsDeleted"] = False
+        data["CreatedDate"] = stamp
+        data["CreatedById"] = user
+        data["LastModifiedDate"] = stamp
+        data["LastModifiedById"] = user
+        data["SystemModstamp"] = stamp
         if plan.owned and not data.get("OwnerId"):
             data["OwnerId"] = user
         self._defaults(tenant, obj, data, stamp, plan)
         self._derive(tenant, obj, data, None, values, plan)
-        if None in data.values():  # a null sent or derived: the compact form leaves it out
+        if nulls and None in data.values():  # the compact form leaves nulls out
             data = {k: v for k, v in data.items() if v is not None}
         tenant.store.insert(obj.name, record_id, data, stamp, at=ts, origin=origin, compact=True)
-        self._after_write(tenant, obj, data, None, origin)
+        if plan.special:  # (roll-ups: line items)
+            self._after_write(tenant, obj, data, None, origin)
         return record_id
 
     def update(

@@ -61,9 +61,10 @@ class RestResources:
     def origin(self, req: Request) -> str:
         opts = req.headers.get("sforce-call-options")
         if not opts:  # the usual call: no client named
-            version = str(req.params.get("version", self.settings.api_version))
-            origin = self._origins.get(version)
+            version = req.params.get("version")
+            origin = self._origins.get(version) if version is not None else None
             if origin is None:
+                version = str(version if version is not None else self.settings.api_version)
                 origin = f"com/salesforce/api/rest/{version}"
                 if len(self._origins) < 256:
                     self._origins[version] = origin
@@ -186,7 +187,9 @@ class RestResources:
         obj = self.records.object(req.params["sobject"])
         if obj.is_platform_event:
             return self.platform_events.publish(req, obj)
-        new_id = self.records.create(self._tenant(req), obj, req.json(), origin=self.origin(req))
+        tenant = req.tenant
+        assert tenant is not None
+        new_id = self.records.create(tenant, obj, req.json(), origin=self.origin(req))
         return Response(201, created_body(new_id), [("content-type", JSON_CT)])
 
     def get(self, req: Request) -> Response:

@@ -136,6 +136,8 @@ class Schema:
 
     def __init__(self, objects: Iterable[ObjectDef]) -> None:
         self._objects: dict[str, ObjectDef] = {o.name.lower(): o for o in objects}
+        #: by the name as spelled (how nearly every caller names an object): no lower-casing
+        self._exact: dict[str, ObjectDef] = {o.name: o for o in self._objects.values()}
         self._by_prefix: dict[str, ObjectDef] = {o.key_prefix: o for o in self._objects.values()}
         self._link_children()
 
@@ -154,7 +156,8 @@ class Schema:
                         )
 
     def get(self, name: str) -> ObjectDef | None:
-        return self._objects.get(name.lower())
+        obj = self._exact.get(name)
+        return obj if obj is not None else self._objects.get(name.lower())
 
     def by_prefix(self, prefix: str) -> ObjectDef | None:
         return self._by_prefix.get(prefix)

@@ -20,13 +20,13 @@ from simulators.engine import (
     TenantRegistry,
 )
 
-from .._state import state_of
 from ._bayeux import BayeuxEndpoint
 from ._config import StreamingSettings
 from ._outbound import OutboundMessages
 
 if TYPE_CHECKING:
     from .._platform_events import PlatformEvents
+    from .._state import SalesforceState
 
 log = logging.getLogger("simulators.salesforce.streaming")
 
@@ -59,7 +59,7 @@ class Streaming:
         tenant = self.tenants.find(ev.tenant)
         if tenant is None:
             return
-        state = state_of(tenant)
+        state: SalesforceState = tenant.state  # (``state_of``, inline on every write's path)
         ids = state.replay_ids
         if ids is not None and state.streams is None and not self.outbound.rules:
             # the usual write: no Streaming client and no outbound rule, so the event only
