@@ -31,7 +31,7 @@ from ._errors import (
     same_key_exists,
     string_too_long,
 )
-from ._indexes import INDEXED, name_of
+from ._indexes import INDEXED, field_expr, name_of
 from ._render import BLANKS, PLAIN_SIZE, VERSION, blank, etag_of, render
 from ._state import state_of
 from ._wire import bc_datetime, guid, is_guid
@@ -176,7 +176,7 @@ class Records:
                 return None
             sql = self._find_sql[(ent.name, field)] = (
                 f"SELECT data FROM records INDEXED BY {name_of(field)}"
-                f" WHERE type = {type_literal(ent.name)} AND {json_path(field)} = ?"
+                f" WHERE type = {type_literal(ent.name)} AND {field_expr(field, ent.name)} = ?"
                 f" AND deleted = 0 AND {json_path(COMPANY)} = ? LIMIT 1"
             )
         row = tenant.store.conn.execute(sql, (value, company)).fetchone()
@@ -376,7 +376,7 @@ class Records:
             return
         sql = self._find_sql.get((ent.name, "+series"))
         if sql is None:
-            path = json_path("number")
+            path = field_expr("number", ent.name)
             sql = self._find_sql[(ent.name, "+series")] = (
                 f"SELECT {path} FROM records INDEXED BY {name_of('number')}"
                 f" WHERE type = {type_literal(ent.name)} AND {path} > ? AND {path} <= ?"

@@ -31,6 +31,7 @@ from simulators.engine import Request, Response, Tenant, json_path
 from ._edm import BY_SET, COMPANY_SETS, DOCUMENT_LINES, ENTITIES, LINE_DOCUMENT, EntityDef
 from ._entity_cache import keep, keyed_entity
 from ._errors import bad_request, dialog, method_not_allowed, resource_not_found, unknown_name
+from ._indexes import field_expr
 from ._odata import QueryOptions, compile_filter, encode_skiptoken, parse_options
 from ._records import COMPANY, SEQ, SEQ_PATH, Records, new_entity_json, not_found
 from ._render import etag_of, render
@@ -295,7 +296,7 @@ class RestApi:
             mine, theirs = nav.join
             if nav.collection:
                 where, params = self.records.where(target, rec[COMPANY])
-                where += f" AND {json_path(theirs)} = ?"
+                where += f" AND {field_expr(theirs, target.name)} = ?"
                 params.append(rec.get(mine))
                 if ex.filter:
                     cond, fparams = compile_filter(ex.filter, target)
@@ -316,7 +317,7 @@ class RestApi:
         if t.parent is not None:
             pent, prec = t.parent
             nav = next(n for n in pent.nav.values() if n.target == t.ent.name and n.collection)
-            where += f" AND {json_path(nav.join[1])} = ?"
+            where += f" AND {field_expr(nav.join[1], t.ent.name)} = ?"
             params.append(prec.get(nav.join[0]))
         if opts.filter:
             cond, fparams = compile_filter(opts.filter, t.ent)
@@ -340,7 +341,9 @@ class RestApi:
         opts = parse_options(req.query_pairs(), t.ent)
         where, params = self._query(tenant, t, opts)
         if opts.orderby:
-            order = ", ".join(f"{json_path(f)} {'DESC' if d else 'ASC'}" for f, d in opts.orderby)
+            order = ", ".join(
+                f"{field_expr(f, t.ent.name)} {'DESC' if d else 'ASC'}" for f, d in opts.orderby
+            )
             order += f", {SEQ_PATH}"
         else:
             order = SEQ_PATH
