@@ -41,6 +41,8 @@ SEQ = "_seq"
 #: digits of the numbers an entity's series gives (``C00010``) until it outgrows them
 _SERIES_WIDTH = 5
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+#: sequence names kept per ``Records`` (companies times series), cleared when full
+_NAMES_KEPT = 1024
 
 Rule = Callable[[Tenant, EntityDef, str, dict[str, Any], dict[str, Any] | None], None]
 
@@ -110,10 +112,16 @@ def coerce(p: P, value: Any) -> Any:
 
 
 def new_entity_json(
-    context: str, ent: EntityDef, rec: dict[str, Any], stored: bytes, tag: str
+    context: str,
+    ent: EntityDef,
+    rec: dict[str, Any],
+    stored: bytes,
+    tag: str,
+    heads: dict[str, bytes] | None = None,
 ) -> bytes:
     """The JSON of ``{"@odata.context": context, **render(ent, rec)}`` for a record ``insert``
-    just built and stored as ``stored`` (``orjson.dumps(rec)``); ``tag``: its ETag.
+    just built and stored as ``stored`` (``orjson.dumps(rec)``); ``tag``: its ETag. ``heads``:
+    where the JSON before the ETag is kept per context (bounded), when the caller keeps one.
 
     Such a record holds every property in order, then the internal fields: so the entity is
     the stored JSON up to them, behind the two annotations, and the record is serialised
@@ -125,17 +133,14 @@ def new_entity_json(
         if next(last) == SEQ and next(last) == VERSION and next(last) == COMPANY:
             cut = stored.rfind(b',"_companyId":')
             if cut > 0:
-                return b"".join(
-                    (
-                        b'{"@odata.context":',
-                        orjson.dumps(context),
-                        b',"@odata.etag":',
-                        orjson.dumps(tag),
-                        b",",
-                        stored[1:cut],
-                        b"}",
-                    )
-                )
+                head = None if heads is None else heads.get(context)
+                if head is None:
+                    head = b'{"@odata.context":' + orjson.dumps(context) + b',"@odata.etag":'
+                    if heads is not None:
+                        if len(heads) >= _NAMES_KEPT:
+                            heads.clear()
+                        heads[context] = head
+                return b"".join((head, orjson.dumps(tag), b",", stored[1:cut], b"}"))
     return orjson.dumps({"@odata.context": context, **render(ent, rec)})
 
 
@@ -152,6 +157,8 @@ class Records:
         self._find_sql: dict[tuple[str, str], str] = {}
         #: entity type -> the name of the sequence its insertion order is drawn from
         self._seq_names: dict[str, str] = {}
+        #: (company, series) -> the name of the sequence its numbers are drawn from (bounded)
+        self._no_names: dict[tuple[str, str], str] = {}
 
     # -- reading ---------------------------------------------------------------------
 
@@ -247,7 +254,8 @@ class Records:
         name = ent.name
         if data.get("number"):
             self.numbered_by_client(tenant, ent, company)
-        rid = str(data.get("id") or guid(self._bits(128))).lower()
+        given = data.get("id")
+        rid = str(given).lower() if given else guid(self._bits(128))
         rec: dict[str, Any] = {**BLANKS[name], **data}
         rec["id"] = rid
         rec[COMPANY] = company
@@ -279,14 +287,16 @@ class Records:
 
     @staticmethod
     def check_required(ent: EntityDef, rec: dict[str, Any]) -> None:
-        for group, blanks in _REQUIRED[ent.name]:
-            for name, empty in zip(group, blanks, strict=True):
-                if rec.get(name) not in (None, "", empty):
+        get = rec.get
+        for group in _REQUIRED[ent.name]:
+            for name, empties in group:
+                if get(name) not in empties:
                     break
             else:
+                names = [name for name, _ in group]
                 raise bad_request(
-                    f"The property '{group[0]}' is required"
-                    + (f" (or {', '.join(group[1:])})" if len(group) > 1 else "")
+                    f"The property '{names[0]}' is required"
+                    + (f" (or {', '.join(names[1:])})" if len(names) > 1 else "")
                     + f" on type 'Microsoft.NAV.{ent.name}'.",
                 )
 
@@ -342,12 +352,21 @@ class Records:
 
     # -- series ----------------------------------------------------------------------
 
-    @staticmethod
     def next_number(
-        tenant: Tenant, company: str, series: str, width: int = 5, step: int = 10, start: int = 1
+        self,
+        tenant: Tenant,
+        company: str,
+        series: str,
+        width: int = 5,
+        step: int = 10,
+        start: int = 1,
     ) -> str:
-        n = tenant.store.next_sequence(f"bc:no:{company}:{series}", start)
-        return f"{series}{n * step:0{width}d}"
+        seq_name = self._no_names.get((company, series))
+        if seq_name is None:
+            if len(self._no_names) >= _NAMES_KEPT:
+                self._no_names.clear()
+            seq_name = self._no_names[(company, series)] = f"bc:no:{company}:{series}"
+        return series + str(tenant.store.next_sequence(seq_name, start) * step).zfill(width)
 
     # A number drawn from an entity's series (``C00010``, ``C00020``, ...) needs no lookup of
     # its own when no record of the type and company has a number above the last one looked
@@ -427,9 +446,10 @@ _WHERE: dict[str, tuple[str, str]] = {
     )
     for name in ENTITIES
 }
-#: per entity type, its required groups of properties, each beside the properties' blanks
-_REQUIRED: dict[str, tuple[tuple[tuple[str, ...], tuple[Any, ...]], ...]] = {
-    e.name: tuple((g, tuple(_blank_of(e, n) for n in g)) for g in e.required)
+#: per entity type, its required groups of properties: each property beside the values that
+#: leave it unset (null, empty, its blank)
+_REQUIRED: dict[str, tuple[tuple[tuple[str, tuple[Any, ...]], ...], ...]] = {
+    e.name: tuple(tuple((n, (None, "", _blank_of(e, n))) for n in g) for g in e.required)
     for e in ENTITIES.values()
 }
 

@@ -96,6 +96,8 @@ class RestApi:
         self.rules = rules
         self.metadata = metadata
         self.settings = settings
+        #: the JSON of a new entity's answer before its ETag, per ``@odata.context``
+        self._heads: dict[str, bytes] = {}
 
     # -- paths -----------------------------------------------------------------------
 
@@ -404,7 +406,8 @@ class RestApi:
             headers.append(("location", f"{root}/{self._path(req)}({rec['id']})"))
         context = f"{root}/$metadata#{ctx}"
         if stored is not None:
-            return Response(status, new_entity_json(context, t.ent, rec, stored, tag), headers)
+            body = new_entity_json(context, t.ent, rec, stored, tag, self._heads)
+            return Response(status, body, headers)
         return Response(
             status, orjson.dumps({"@odata.context": context, **render(t.ent, rec)}), headers
         )

@@ -72,6 +72,10 @@ def _utc_second(whole: int) -> str:
     return datetime.fromtimestamp(whole, UTC).strftime("%Y-%m-%dT%H:%M:%S")
 
 
+#: ``.mmmZ`` for every millisecond (a format spec per timestamp cost a quarter of it)
+_MILLIS = tuple(f".{ms:03d}Z" for ms in range(1000))
+
+
 def bc_datetime(ts: float) -> str:
     """DateTimeOffset as Business Central writes it: UTC with milliseconds.
 
@@ -85,7 +89,7 @@ def bc_datetime(ts: float) -> str:
         if us >= 1_000_000:
             sec += 1
             us -= 1_000_000
-        return f"{_utc_second(sec)}.{us // 1000:03d}Z"
+        return _utc_second(sec) + _MILLIS[us // 1000]
     dt = datetime.fromtimestamp(ts, UTC)
     if dt.year >= 1000:  # the same text, built faster ("+00:00" -> "Z", milliseconds truncated)
         return dt.isoformat(timespec="milliseconds")[:-6] + "Z"
@@ -96,11 +100,15 @@ def bc_date(ts: float) -> str:
     return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d")
 
 
+#: a hex digit with its two high bits set to ``10`` (RFC 4122's variant)
+_VARIANT = {f"{d:x}": f"{d & 0x3 | 0x8:x}" for d in range(16)}
+
+
 def guid(bits: int) -> str:
     """A version 4 GUID from 128 random bits, as ``str(uuid.UUID(int=bits, version=4))``."""
-    n = (bits & ~(0xF << 76) | (4 << 76)) & ~(0x3 << 62) | (0x2 << 62)
-    h = f"{n:032x}"
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+    h = "%032x" % bits  # noqa: UP031 (cheaper than a format spec)
+    # the version nibble set to 4, the variant bits to 10 (the nibble's two low bits kept)
+    return h[:8] + "-" + h[8:12] + "-4" + h[13:16] + "-" + _VARIANT[h[16]] + h[17:20] + "-" + h[20:]
 
 
 def new_guid() -> str:
