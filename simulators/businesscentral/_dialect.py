@@ -46,6 +46,9 @@ from ._webhooks import TYPE as SUBSCRIPTION
 from ._webhooks import Webhooks
 from ._wire import error_response
 
+#: the record types whose writes are change events (every entity but a subscription)
+_EVENT_TYPES = frozenset(ENTITIES) - {SUBSCRIPTION}
+
 
 class BusinessCentralDialect(Dialect):
     vendor = "businesscentral"
@@ -87,7 +90,7 @@ class BusinessCentralDialect(Dialect):
         tenant = req.tenant
         assert tenant is not None
         if req.method == "GET" and not req.query_string:
-            hit = cached(req, tenant, self.rest.root(req), req.params.get("rest", "").strip("/"))
+            hit = cached(req, tenant, self.rest.root)
             if hit is not None:
                 return hit
         target = self.rest.resolve(req, tenant)
@@ -176,7 +179,7 @@ class BusinessCentralDialect(Dialect):
     # -- events ----------------------------------------------------------------------
 
     def wants_event(self, tenant: Tenant, change: Change) -> bool:
-        return change.type != SUBSCRIPTION and change.type in ENTITIES
+        return change.type in _EVENT_TYPES
 
     def change_event(
         self, tenant: Tenant, change: Change, seq: int

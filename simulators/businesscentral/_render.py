@@ -28,8 +28,16 @@ _MISSING: Any = object()
 _TAILS = tuple(f"{i:02d};00;'" for i in range(97))
 
 
+#: the start of every first version's ETag: ``'1;`` is three bytes, a base64 group of its own
+_FIRST = 'W/"' + b2a_base64(b"'1;", newline=False).decode()
+
+
 def etag(version: int, record_id: str) -> str:
     """A weak ETag shaped like Business Central's (base64 of a quoted row version)."""
+    if version == 1:  # every new record
+        return (
+            _FIRST + b2a_base64((record_id[:8] + "01;00;'").encode(), newline=False).decode() + '"'
+        )
     raw = ("'" + str(version) + ";" + record_id[:8] + _TAILS[version % 97]).encode()
     return 'W/"' + b2a_base64(raw, newline=False).decode() + '"'
 
