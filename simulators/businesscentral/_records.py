@@ -9,8 +9,6 @@ follows; they never leave the simulator.
 
 from __future__ import annotations
 
-import os
-import random
 import re
 import uuid
 from collections.abc import Callable
@@ -34,7 +32,7 @@ from ._errors import (
 from ._indexes import INDEXED, field_expr, name_of
 from ._render import BLANKS, PLAIN_SIZE, VERSION, blank, etag_of, render
 from ._state import state_of
-from ._wire import bc_datetime, guid, is_guid
+from ._wire import GuidPool, bc_datetime, is_guid
 
 COMPANY = "_companyId"
 SEQ = "_seq"
@@ -117,11 +115,11 @@ def new_entity_json(
     rec: dict[str, Any],
     stored: bytes,
     tag: str,
-    heads: dict[str, bytes] | None = None,
+    head: bytes | None = None,
 ) -> bytes:
     """The JSON of ``{"@odata.context": context, **render(ent, rec)}`` for a record ``insert``
-    just built and stored as ``stored`` (``orjson.dumps(rec)``); ``tag``: its ETag. ``heads``:
-    where the JSON before the ETag is kept per context (bounded), when the caller keeps one.
+    just built and stored as ``stored`` (``orjson.dumps(rec)``); ``tag``: its ETag. ``head``:
+    ``entity_head(context)``, when the caller keeps it.
 
     Such a record holds every property in order, then the internal fields: so the entity is
     the stored JSON up to them, behind the two annotations, and the record is serialised
@@ -133,15 +131,15 @@ def new_entity_json(
         if next(last) == SEQ and next(last) == VERSION and next(last) == COMPANY:
             cut = stored.rfind(b',"_companyId":')
             if cut > 0:
-                head = None if heads is None else heads.get(context)
                 if head is None:
-                    head = b'{"@odata.context":' + orjson.dumps(context) + b',"@odata.etag":'
-                    if heads is not None:
-                        if len(heads) >= _NAMES_KEPT:
-                            heads.clear()
-                        heads[context] = head
+                    head = entity_head(context)
                 return b"".join((head, orjson.dumps(tag), b",", stored[1:cut], b"}"))
     return orjson.dumps({"@odata.context": context, **render(ent, rec)})
+
+
+def entity_head(context: str) -> bytes:
+    """The JSON of an entity's answer before its ETag's value."""
+    return b'{"@odata.context":' + orjson.dumps(context) + b',"@odata.etag":'
 
 
 class Records:
@@ -151,8 +149,8 @@ class Records:
         self.rules: dict[str, Rule] = {}
         #: HTTP status of Internal_EntityWithSameKeyExists (the code is documented, the status not)
         self.duplicate_status = duplicate_status
-        #: random bits for new ids, without a system call per id
-        self._bits = random.Random(os.urandom(16)).getrandbits
+        #: new ids, without a system call or a format each
+        self._guids = GuidPool()
         #: (type, field) -> the statement ``find_one`` runs (finitely many: ``INDEXED``)
         self._find_sql: dict[tuple[str, str], str] = {}
         #: entity type -> the name of the sequence its insertion order is drawn from
@@ -255,7 +253,7 @@ class Records:
         if data.get("number"):
             self.numbered_by_client(tenant, ent, company)
         given = data.get("id")
-        rid = str(given).lower() if given else guid(self._bits(128))
+        rid = str(given).lower() if given else self._guids.take()
         rec: dict[str, Any] = {**BLANKS[name], **data}
         rec["id"] = rid
         rec[COMPANY] = company
@@ -274,9 +272,9 @@ class Records:
         if ent.modified in PROPERTY_BY_NAME[name]:
             rec[ent.modified] = now
         text = orjson.dumps(rec)
-        try:
-            tenant.store.insert_serialised(
-                name, rid, rec, text, now, at=at, origin=origin, emit=emit
+        try:  # ``insert_serialised``, without the call in between
+            tenant.store.insert(
+                name, rid, rec, now, at=at, origin=origin, emit=emit, stored=text.decode()
             )
         except ConfigError:  # the primary key is taken
             raise same_key_exists(

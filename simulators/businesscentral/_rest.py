@@ -33,7 +33,7 @@ from ._entity_cache import keep, keyed_entity
 from ._errors import bad_request, dialog, method_not_allowed, resource_not_found, unknown_name
 from ._indexes import field_expr
 from ._odata import QueryOptions, compile_filter, encode_skiptoken, parse_options
-from ._records import COMPANY, SEQ, SEQ_PATH, Records, new_entity_json, not_found
+from ._records import COMPANY, SEQ, SEQ_PATH, Records, entity_head, new_entity_json, not_found
 from ._render import etag_of, render
 from ._state import state_of
 from ._wire import JSON_CT, ODATA_HEADERS, json_response
@@ -96,8 +96,9 @@ class RestApi:
         self.rules = rules
         self.metadata = metadata
         self.settings = settings
-        #: the JSON of a new entity's answer before its ETag, per ``@odata.context``
-        self._heads: dict[str, bytes] = {}
+        #: (base URL, path) of a create -> its answers' ``@odata.context``, Location up to
+        #: the new key, and JSON before the ETag (the same few paths take every create)
+        self._created: dict[tuple[str, str], tuple[str, str, bytes]] = {}
 
     # -- paths -----------------------------------------------------------------------
 
@@ -398,19 +399,38 @@ class RestApi:
         """The entity's answer; ``stored``: ``rec`` is as ``Records.insert_stored`` built and
         stored it, as this JSON."""
         assert t.ent is not None
-        ctx = t.context if t.kind == "entity" else f"{t.context}/$entity"
-        root = self.root(req)
         tag = etag_of(rec)
         headers = [("content-type", JSON_CT), *ODATA_HEADERS, ("etag", tag)]
+        if stored is not None and location:
+            context, at, head = self._create_parts(req, t)
+            headers.append(("location", at + rec["id"] + ")"))
+            body = new_entity_json(context, t.ent, rec, stored, tag, head)
+            return Response(status, body, headers)
+        ctx = t.context if t.kind == "entity" else f"{t.context}/$entity"
+        root = self.root(req)
         if location:
             headers.append(("location", f"{root}/{self._path(req)}({rec['id']})"))
         context = f"{root}/$metadata#{ctx}"
         if stored is not None:
-            body = new_entity_json(context, t.ent, rec, stored, tag, self._heads)
-            return Response(status, body, headers)
+            return Response(status, new_entity_json(context, t.ent, rec, stored, tag), headers)
         return Response(
             status, orjson.dumps({"@odata.context": context, **render(t.ent, rec)}), headers
         )
+
+    def _create_parts(self, req: Request, t: Target) -> tuple[str, str, bytes]:
+        """(``@odata.context``, Location up to the new key, ``entity_head``) of the answers to
+        creates at the request's path: they follow from the path and the server's base URL."""
+        where = (req.base_url, req.path)
+        parts = self._created.get(where)
+        if parts is None:
+            root = self.root(req)
+            ctx = t.context if t.kind == "entity" else f"{t.context}/$entity"
+            context = f"{root}/$metadata#{ctx}"
+            parts = (context, f"{root}/{self._path(req)}(", entity_head(context))
+            if len(self._created) >= _KNOWN_PATHS:
+                self._created.clear()
+            self._created[where] = parts
+        return parts
 
     def create(self, req: Request, tenant: Tenant, t: Target) -> Response:
         assert t.ent is not None and t.company is not None
