@@ -103,4 +103,8 @@ def render(ent: EntityDef, rec: dict[str, Any], select: list[str] | None = None)
 
 
 def etag_of(rec: dict[str, Any]) -> str:
-    return etag(int(rec.get(VERSION, 1)), rec["id"])
+    version = rec.get(VERSION, 1)
+    if version == 1 and type(version) is int:  # a new record's, without a call more
+        rid: str = rec["id"]
+        return _FIRST + b2a_base64((rid[:8] + "01;00;'").encode(), newline=False).decode() + '"'
+    return etag(int(version), rec["id"])
