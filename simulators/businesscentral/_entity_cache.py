@@ -16,7 +16,6 @@ from collections.abc import Callable
 from simulators.engine import Request, Response, Tenant
 
 from ._edm import BY_SET, COMPANY_SETS, ENTITIES, EntityDef
-from ._state import state_of
 from ._wire import JSON_CT
 
 #: ``companies({id})/{set}({id})`` with bare GUIDs: the only path form answered from the
@@ -51,7 +50,7 @@ def cached(req: Request, tenant: Tenant, root_of: Callable[[Request], str]) -> R
     head, _, tail = req.path.rpartition("(")
     if not tail.endswith(")"):
         return None
-    known = state_of(tenant).entity_paths
+    known = tenant.state.entity_paths  # ``state_of``, inline
     where = (req.base_url, head)
     found = known.get(where)
     if found is None:

@@ -377,7 +377,7 @@ class Records:
         """True when ``number``, just drawn from the series of ``ent``, is known to be free."""
         if len(number) != len(ent.series) + _SERIES_WIDTH:
             return False
-        clear = state_of(tenant).series_clear.get((ent.name, company))
+        clear = tenant.state.series_clear.get((ent.name, company))  # ``state_of``, inline
         return clear is not None and number > clear
 
     def look_past_series_number(

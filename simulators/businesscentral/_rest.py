@@ -112,7 +112,7 @@ class RestApi:
 
     def resolve(self, req: Request, tenant: Tenant) -> Target:
         rest = req.params.get("rest", "").strip("/")
-        known: dict[str, Target] = state_of(tenant).collections
+        known: dict[str, Target] = tenant.state.collections  # ``state_of``, inline
         target = known.get(rest)
         if target is not None:  # an entity set of a company resolved before (never changed)
             return target
