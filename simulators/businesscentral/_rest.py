@@ -206,7 +206,13 @@ class RestApi:
 
     def handle(self, req: Request, tenant: Tenant, t: Target) -> Response:
         m = req.method
-        if t.kind == "service":
+        kind = t.kind
+        if kind == "collection":  # the commonest first (the kinds do not overlap)
+            if m == "POST":
+                return self.create(req, tenant, t)
+            if m == "GET":
+                return self.list(req, tenant, t)
+        elif kind == "service":
             return self.service_document(req)
         if t.kind == "metadata":
             return self.metadata.response()
@@ -228,11 +234,6 @@ class RestApi:
             if m != "POST":
                 raise method_not_allowed(f"'{m}' is not allowed on a bound action.")
             return self.action(req, tenant, t)
-        if t.kind == "collection":
-            if m == "GET":
-                return self.list(req, tenant, t)
-            if m == "POST":
-                return self.create(req, tenant, t)
         if t.kind == "entity":
             if m == "GET":
                 return self.get_entity(req, tenant, t)
@@ -440,11 +441,12 @@ class RestApi:
         body = req.json()
         nested_lines = None
         line_type = DOCUMENT_LINES.get(ent.name)
-        line_set = ENTITIES[line_type].set_name if line_type is not None else ""
-        if line_set and isinstance(body, dict) and line_set in body:
-            nested_lines = body.pop(line_set)
-            if not isinstance(nested_lines, list):
-                raise bad_request(f"{line_set} must be an array of lines.")
+        if line_type is not None:
+            line_set = ENTITIES[line_type].set_name
+            if isinstance(body, dict) and line_set in body:
+                nested_lines = body.pop(line_set)
+                if not isinstance(nested_lines, list):
+                    raise bad_request(f"{line_set} must be an array of lines.")
         data = self.records.clean(ent, body, creating=True)
         if t.parent is not None:
             pent, prec = t.parent
