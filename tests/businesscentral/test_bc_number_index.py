@@ -106,3 +106,29 @@ def test_tenant_file_with_the_number_index_on_the_record_is_migrated(tmp_path: P
     with _file_backed(tmp_path) as (handle, api):
         found = api.get("/customers", params={"$filter": "number eq 'K300'"})
         assert [c["id"] for c in found.json()["value"]] == [named["id"]]
+
+
+def test_snapshot_restore_keeps_number_lookups(api: httpx.Client, bc: SimHandle) -> None:
+    made = api.post("/customers", json={**CUSTOMER, "number": "K400"}).json()
+    snap = bc.admin.post("/tenants/default/snapshots", json={"name": "numbers"})
+    assert snap.status_code == 201, snap.text
+    api.post("/customers", json={**CUSTOMER, "number": "K401"})
+    back = bc.admin.post("/tenants/default/snapshots/numbers/restore")
+    assert back.status_code == 200, back.text
+    store = bc.sim.tenants.get("default").store
+    indexes = {
+        r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
+    }
+    # the dialect's number index only: no per-type index of the store beside it
+    assert "bc_number" in indexes and not {i for i in indexes if i.endswith("__number")}
+    found = api.get("/customers", params={"$filter": "number eq 'K400'"}).json()["value"]
+    assert [c["id"] for c in found] == [made["id"]]
+    assert api.get("/customers", params={"$filter": "number eq 'K401'"}).json()["value"] == []
+    assert api.post("/customers", json={**CUSTOMER, "number": "K400"}).status_code == 400
+    later = api.post("/customers", json={**CUSTOMER, "number": "K401"})
+    assert later.status_code == 201
+    assert json.loads(
+        store.conn.execute(
+            "SELECT keys FROM records WHERE type = 'customer' AND id = ?", (later.json()["id"],)
+        ).fetchone()[0]
+    ) == {"number": "K401"}
