@@ -33,8 +33,12 @@ _ADDRESS = (
 DRAFT = ("Draft", "In Review")
 
 
+#: the values of a property left unset
+UNSET = (None, "", NIL_GUID, BLANK_DATE, 0)
+
+
 def is_set(x: Any) -> bool:
-    return x not in (None, "", NIL_GUID, BLANK_DATE, 0)
+    return x not in UNSET
 
 
 def open_draft(

@@ -11,11 +11,11 @@ with query options, or through a parent's navigation property, is answered as be
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from simulators.engine import Request, Response, Tenant
 
 from ._edm import BY_SET, COMPANY_SETS, ENTITIES, EntityDef
-from ._state import state_of
 from ._wire import JSON_CT
 
 #: ``companies({id})/{set}({id})`` with bare GUIDs: the only path form answered from the
@@ -41,15 +41,20 @@ def context_url(root: str, company: str, set_name: str) -> str:
     return f"{root}/$metadata#companies({company})/{set_name}/$entity"
 
 
-def cached(req: Request, tenant: Tenant, root: str, rest: str) -> Response | None:
-    """The kept answer for a plain GET of one entity, or None (answer it the long way)."""
-    head, _, tail = rest.rpartition("(")
+def cached(req: Request, tenant: Tenant, root_of: Callable[[Request], str]) -> Response | None:
+    """The kept answer for a plain GET of one entity, or None (answer it the long way).
+
+    The path up to the key's parenthesis, beside the server's base URL, names the entity type
+    and the ``@odata.context`` (``root_of``: the service root as the request spelled it) of
+    every record read through it: remembered per tenant, so a repeated read builds no URL."""
+    head, _, tail = req.path.rpartition("(")
     if not tail.endswith(")"):
         return None
-    known = state_of(tenant).entity_paths
-    found = known.get(head)
+    known = tenant.state.entity_paths  # ``state_of``, inline
+    where = (req.base_url, head)
+    found = known.get(where)
     if found is None:
-        m = _ENTITY_PATH.fullmatch(rest)
+        m = _ENTITY_PATH.fullmatch(req.params.get("rest", "").strip("/"))
         if m is None:
             return None
         company, set_name, _key = m.groups()
@@ -58,9 +63,9 @@ def cached(req: Request, tenant: Tenant, root: str, rest: str) -> Response | Non
             return None
         if len(known) >= _KNOWN_PATHS:
             known.clear()
-        found = known[head] = (ent.name, context_url("", company.lower(), set_name))
+        found = known[where] = (ent.name, context_url(root_of(req), company.lower(), set_name))
     # a key that is no bare GUID, or names no record read before, finds no answer kept
-    hit = tenant.store.read_cache.get(found[0], tail[:-1].lower(), root + found[1])
+    hit = tenant.store.read_cache.get(found[0], tail[:-1].lower(), found[1])
     if hit is None:
         return None
     body, tag = hit

@@ -9,6 +9,13 @@ type and field), and a query naming its type as a literal (``type_literal``) and
 field can use it; ``find_first`` names it outright. Earlier versions indexed these fields
 (and the company) over every row, or per type and field; a persisted tenant or a snapshot
 made then has those indexes dropped when it is set up.
+
+The number (every numbered entity's) is indexed from the row's ``keys`` column, where the
+store keeps it (``RecordStore.keep_keys``) as a JSON object of a few bytes, not from
+``data``: an index on ``json_extract(data, ...)`` parses the whole record on every insert of
+a numbered type. Queries on such a field use ``field_expr``, the index's own expression. A
+tenant file or snapshot whose number index is on ``data`` has the column filled from the
+records and the index remade, in one transaction, when it is set up.
 """
 
 from __future__ import annotations
@@ -18,6 +25,8 @@ from simulators.engine import RecordStore, index_name, json_path, type_literal
 from ._edm import PROPERTIES
 
 _FIELDS = ("number", "code", "documentId", "customerId", "employeeId", "journalId")
+#: the fields indexed from the ``keys`` column rather than from ``data``
+_KEYED = ("number",)
 
 
 def _types_with(field_name: str) -> tuple[str, ...]:
@@ -34,6 +43,21 @@ _LEGACY = tuple(index_name(f) for f in (*_FIELDS, "_companyId")) + tuple(
 )
 
 
+#: (field, type) pairs whose value the store keeps in the ``keys`` column
+KEYED = frozenset((f, t) for f in _KEYED for t in TYPES[f])
+
+
+def _key_expr(field_name: str) -> str:
+    return f"json_extract(keys, '$.{field_name}')"
+
+
+def field_expr(field_name: str, type_name: str) -> str:
+    """The SQL expression of a field of a type's records: the one its index is on."""
+    if (field_name, type_name) in KEYED:
+        return _key_expr(field_name)
+    return json_path(field_name)
+
+
 def name_of(field_name: str) -> str:
     """The index over ``field_name`` (for ``INDEXED BY``)."""
     return f"bc_{field_name.lower()}"
@@ -41,15 +65,17 @@ def name_of(field_name: str) -> str:
 
 def _create_sql(field_name: str) -> str:
     where = " OR ".join(f"type = {type_literal(t)}" for t in TYPES[field_name])
-    return (
-        f"CREATE INDEX {name_of(field_name)} ON records(type, {json_path(field_name)})"
-        f" WHERE {where}"
-    )
+    expr = _key_expr(field_name) if field_name in _KEYED else json_path(field_name)
+    return f"CREATE INDEX {name_of(field_name)} ON records(type, {expr}) WHERE {where}"
 
 
 def ensure_indexes(store: RecordStore) -> None:
-    """The indexes in place as defined here, the legacy ones gone."""
+    """The indexes in place as defined here, the legacy ones gone; the keyed fields kept in
+    the ``keys`` column by the store (and filled from ``data`` where an index is remade)."""
     conn = store.conn
+    for field_name in _KEYED:
+        for type_name in TYPES[field_name]:
+            store.keep_keys(type_name, (field_name,))
     for name in _LEGACY:
         conn.execute(f"DROP INDEX IF EXISTS {name}")
     have = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index'"))
@@ -57,6 +83,19 @@ def ensure_indexes(store: RecordStore) -> None:
         name, sql = name_of(field_name), _create_sql(field_name)
         if have.get(name) == sql:
             continue
-        if name in have:  # defined otherwise (another entity type has the field now)
-            conn.execute(f"DROP INDEX {name}")
-        conn.execute(sql)
+        with store.transaction():
+            if name in have:  # defined otherwise (another type has the field, an older layout)
+                conn.execute(f"DROP INDEX {name}")
+            if field_name in _KEYED:
+                _fill_keys(store, field_name)
+            conn.execute(sql)
+
+
+def _fill_keys(store: RecordStore, field_name: str) -> None:
+    """The ``keys`` column of the rows that have ``field_name``, from their ``data``."""
+    types = ", ".join(type_literal(t) for t in TYPES[field_name])
+    path = json_path(field_name)
+    store.conn.execute(
+        f"UPDATE records SET keys = json_set(coalesce(keys, '{{}}'), '$.{field_name}', {path})"
+        f" WHERE type IN ({types}) AND {path} IS NOT NULL"
+    )

@@ -19,10 +19,9 @@ from odata_query import ast
 from odata_query.exceptions import ODataException
 from odata_query.grammar import ODataLexer, ODataParser
 
-from simulators.engine import json_path
-
 from ._edm import ENTITIES, EntityDef
 from ._errors import bad_request, query_syntax, unknown_name, unknown_property
+from ._indexes import field_expr
 
 _SYSTEM = (
     "$filter",
@@ -224,7 +223,7 @@ def compile_filter(text: str, ent: EntityDef) -> tuple[str, list[Any]]:
     if m is not None:
         name = m.group(1)
         if name.lower() not in _KEYWORDS and ent.prop(name) is not None:
-            return f"{json_path(name)} = ?", [m.group(2).replace("''", "'")]
+            return f"{field_expr(name, ent.name)} = ?", [m.group(2).replace("''", "'")]
     return _parsed(text, ent)
 
 
@@ -268,7 +267,7 @@ class _Compiler:
         if isinstance(n, ast.Identifier):
             if n.namespace or self.ent.prop(n.name) is None:
                 raise unknown_property(n.name, self.ent.name)
-            return json_path(n.name)
+            return field_expr(n.name, self.ent.name)
         if isinstance(n, ast.Null):
             return "NULL"
         if isinstance(n, ast.Call):

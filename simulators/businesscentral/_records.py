@@ -9,8 +9,6 @@ follows; they never leave the simulator.
 
 from __future__ import annotations
 
-import os
-import random
 import re
 import uuid
 from collections.abc import Callable
@@ -31,16 +29,18 @@ from ._errors import (
     same_key_exists,
     string_too_long,
 )
-from ._indexes import INDEXED, name_of
+from ._indexes import INDEXED, field_expr, name_of
 from ._render import BLANKS, PLAIN_SIZE, VERSION, blank, etag_of, render
 from ._state import state_of
-from ._wire import bc_datetime, guid, is_guid
+from ._wire import GuidPool, bc_datetime, is_guid
 
 COMPANY = "_companyId"
 SEQ = "_seq"
 #: digits of the numbers an entity's series gives (``C00010``) until it outgrows them
 _SERIES_WIDTH = 5
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+#: sequence names kept per ``Records`` (companies times series), cleared when full
+_NAMES_KEPT = 1024
 
 Rule = Callable[[Tenant, EntityDef, str, dict[str, Any], dict[str, Any] | None], None]
 
@@ -110,10 +110,16 @@ def coerce(p: P, value: Any) -> Any:
 
 
 def new_entity_json(
-    context: str, ent: EntityDef, rec: dict[str, Any], stored: bytes, tag: str
+    context: str,
+    ent: EntityDef,
+    rec: dict[str, Any],
+    stored: bytes,
+    tag: str,
+    head: bytes | None = None,
 ) -> bytes:
     """The JSON of ``{"@odata.context": context, **render(ent, rec)}`` for a record ``insert``
-    just built and stored as ``stored`` (``orjson.dumps(rec)``); ``tag``: its ETag.
+    just built and stored as ``stored`` (``orjson.dumps(rec)``); ``tag``: its ETag. ``head``:
+    ``entity_head(context)``, when the caller keeps it.
 
     Such a record holds every property in order, then the internal fields: so the entity is
     the stored JSON up to them, behind the two annotations, and the record is serialised
@@ -125,18 +131,15 @@ def new_entity_json(
         if next(last) == SEQ and next(last) == VERSION and next(last) == COMPANY:
             cut = stored.rfind(b',"_companyId":')
             if cut > 0:
-                return b"".join(
-                    (
-                        b'{"@odata.context":',
-                        orjson.dumps(context),
-                        b',"@odata.etag":',
-                        orjson.dumps(tag),
-                        b",",
-                        stored[1:cut],
-                        b"}",
-                    )
-                )
+                if head is None:
+                    head = entity_head(context)
+                return b"".join((head, orjson.dumps(tag), b",", stored[1:cut], b"}"))
     return orjson.dumps({"@odata.context": context, **render(ent, rec)})
+
+
+def entity_head(context: str) -> bytes:
+    """The JSON of an entity's answer before its ETag's value."""
+    return b'{"@odata.context":' + orjson.dumps(context) + b',"@odata.etag":'
 
 
 class Records:
@@ -146,12 +149,14 @@ class Records:
         self.rules: dict[str, Rule] = {}
         #: HTTP status of Internal_EntityWithSameKeyExists (the code is documented, the status not)
         self.duplicate_status = duplicate_status
-        #: random bits for new ids, without a system call per id
-        self._bits = random.Random(os.urandom(16)).getrandbits
+        #: new ids, without a system call or a format each
+        self._guids = GuidPool()
         #: (type, field) -> the statement ``find_one`` runs (finitely many: ``INDEXED``)
         self._find_sql: dict[tuple[str, str], str] = {}
         #: entity type -> the name of the sequence its insertion order is drawn from
         self._seq_names: dict[str, str] = {}
+        #: (company, series) -> the name of the sequence its numbers are drawn from (bounded)
+        self._no_names: dict[tuple[str, str], str] = {}
 
     # -- reading ---------------------------------------------------------------------
 
@@ -176,7 +181,7 @@ class Records:
                 return None
             sql = self._find_sql[(ent.name, field)] = (
                 f"SELECT data FROM records INDEXED BY {name_of(field)}"
-                f" WHERE type = {type_literal(ent.name)} AND {json_path(field)} = ?"
+                f" WHERE type = {type_literal(ent.name)} AND {field_expr(field, ent.name)} = ?"
                 f" AND deleted = 0 AND {json_path(COMPANY)} = ? LIMIT 1"
             )
         row = tenant.store.conn.execute(sql, (value, company)).fetchone()
@@ -247,7 +252,8 @@ class Records:
         name = ent.name
         if data.get("number"):
             self.numbered_by_client(tenant, ent, company)
-        rid = str(data.get("id") or guid(self._bits(128))).lower()
+        given = data.get("id")
+        rid = str(given).lower() if given else self._guids.take()
         rec: dict[str, Any] = {**BLANKS[name], **data}
         rec["id"] = rid
         rec[COMPANY] = company
@@ -266,9 +272,9 @@ class Records:
         if ent.modified in PROPERTY_BY_NAME[name]:
             rec[ent.modified] = now
         text = orjson.dumps(rec)
-        try:
-            tenant.store.insert_serialised(
-                name, rid, rec, text, now, at=at, origin=origin, emit=emit
+        try:  # ``insert_serialised``, without the call in between
+            tenant.store.insert(
+                name, rid, rec, now, at=at, origin=origin, emit=emit, stored=text.decode()
             )
         except ConfigError:  # the primary key is taken
             raise same_key_exists(
@@ -279,14 +285,16 @@ class Records:
 
     @staticmethod
     def check_required(ent: EntityDef, rec: dict[str, Any]) -> None:
-        for group, blanks in _REQUIRED[ent.name]:
-            for name, empty in zip(group, blanks, strict=True):
-                if rec.get(name) not in (None, "", empty):
+        get = rec.get
+        for group in _REQUIRED[ent.name]:
+            for name, empties in group:
+                if get(name) not in empties:
                     break
             else:
+                names = [name for name, _ in group]
                 raise bad_request(
-                    f"The property '{group[0]}' is required"
-                    + (f" (or {', '.join(group[1:])})" if len(group) > 1 else "")
+                    f"The property '{names[0]}' is required"
+                    + (f" (or {', '.join(names[1:])})" if len(names) > 1 else "")
                     + f" on type 'Microsoft.NAV.{ent.name}'.",
                 )
 
@@ -342,12 +350,21 @@ class Records:
 
     # -- series ----------------------------------------------------------------------
 
-    @staticmethod
     def next_number(
-        tenant: Tenant, company: str, series: str, width: int = 5, step: int = 10, start: int = 1
+        self,
+        tenant: Tenant,
+        company: str,
+        series: str,
+        width: int = 5,
+        step: int = 10,
+        start: int = 1,
     ) -> str:
-        n = tenant.store.next_sequence(f"bc:no:{company}:{series}", start)
-        return f"{series}{n * step:0{width}d}"
+        seq_name = self._no_names.get((company, series))
+        if seq_name is None:
+            if len(self._no_names) >= _NAMES_KEPT:
+                self._no_names.clear()
+            seq_name = self._no_names[(company, series)] = f"bc:no:{company}:{series}"
+        return series + str(tenant.store.next_sequence(seq_name, start) * step).zfill(width)
 
     # A number drawn from an entity's series (``C00010``, ``C00020``, ...) needs no lookup of
     # its own when no record of the type and company has a number above the last one looked
@@ -360,7 +377,7 @@ class Records:
         """True when ``number``, just drawn from the series of ``ent``, is known to be free."""
         if len(number) != len(ent.series) + _SERIES_WIDTH:
             return False
-        clear = state_of(tenant).series_clear.get((ent.name, company))
+        clear = tenant.state.series_clear.get((ent.name, company))  # ``state_of``, inline
         return clear is not None and number > clear
 
     def look_past_series_number(
@@ -376,7 +393,7 @@ class Records:
             return
         sql = self._find_sql.get((ent.name, "+series"))
         if sql is None:
-            path = json_path("number")
+            path = field_expr("number", ent.name)
             sql = self._find_sql[(ent.name, "+series")] = (
                 f"SELECT {path} FROM records INDEXED BY {name_of('number')}"
                 f" WHERE type = {type_literal(ent.name)} AND {path} > ? AND {path} <= ?"
@@ -427,9 +444,10 @@ _WHERE: dict[str, tuple[str, str]] = {
     )
     for name in ENTITIES
 }
-#: per entity type, its required groups of properties, each beside the properties' blanks
-_REQUIRED: dict[str, tuple[tuple[tuple[str, ...], tuple[Any, ...]], ...]] = {
-    e.name: tuple((g, tuple(_blank_of(e, n) for n in g)) for g in e.required)
+#: per entity type, its required groups of properties: each property beside the values that
+#: leave it unset (null, empty, its blank)
+_REQUIRED: dict[str, tuple[tuple[tuple[str, tuple[Any, ...]], ...], ...]] = {
+    e.name: tuple(tuple((n, (None, "", _blank_of(e, n))) for n in g) for g in e.required)
     for e in ENTITIES.values()
 }
 

@@ -31,8 +31,9 @@ from simulators.engine import Request, Response, Tenant, json_path
 from ._edm import BY_SET, COMPANY_SETS, DOCUMENT_LINES, ENTITIES, LINE_DOCUMENT, EntityDef
 from ._entity_cache import keep, keyed_entity
 from ._errors import bad_request, dialog, method_not_allowed, resource_not_found, unknown_name
+from ._indexes import field_expr
 from ._odata import QueryOptions, compile_filter, encode_skiptoken, parse_options
-from ._records import COMPANY, SEQ, SEQ_PATH, Records, new_entity_json, not_found
+from ._records import COMPANY, SEQ, SEQ_PATH, Records, entity_head, new_entity_json, not_found
 from ._render import etag_of, render
 from ._state import state_of
 from ._wire import JSON_CT, ODATA_HEADERS, json_response
@@ -95,6 +96,9 @@ class RestApi:
         self.rules = rules
         self.metadata = metadata
         self.settings = settings
+        #: (base URL, path) of a create -> its answers' ``@odata.context``, Location up to
+        #: the new key, and JSON before the ETag (the same few paths take every create)
+        self._created: dict[tuple[str, str], tuple[str, str, bytes]] = {}
 
     # -- paths -----------------------------------------------------------------------
 
@@ -108,7 +112,7 @@ class RestApi:
 
     def resolve(self, req: Request, tenant: Tenant) -> Target:
         rest = req.params.get("rest", "").strip("/")
-        known: dict[str, Target] = state_of(tenant).collections
+        known: dict[str, Target] = tenant.state.collections  # ``state_of``, inline
         target = known.get(rest)
         if target is not None:  # an entity set of a company resolved before (never changed)
             return target
@@ -202,7 +206,13 @@ class RestApi:
 
     def handle(self, req: Request, tenant: Tenant, t: Target) -> Response:
         m = req.method
-        if t.kind == "service":
+        kind = t.kind
+        if kind == "collection":  # the commonest first (the kinds do not overlap)
+            if m == "POST":
+                return self.create(req, tenant, t)
+            if m == "GET":
+                return self.list(req, tenant, t)
+        elif kind == "service":
             return self.service_document(req)
         if t.kind == "metadata":
             return self.metadata.response()
@@ -224,11 +234,6 @@ class RestApi:
             if m != "POST":
                 raise method_not_allowed(f"'{m}' is not allowed on a bound action.")
             return self.action(req, tenant, t)
-        if t.kind == "collection":
-            if m == "GET":
-                return self.list(req, tenant, t)
-            if m == "POST":
-                return self.create(req, tenant, t)
         if t.kind == "entity":
             if m == "GET":
                 return self.get_entity(req, tenant, t)
@@ -295,7 +300,7 @@ class RestApi:
             mine, theirs = nav.join
             if nav.collection:
                 where, params = self.records.where(target, rec[COMPANY])
-                where += f" AND {json_path(theirs)} = ?"
+                where += f" AND {field_expr(theirs, target.name)} = ?"
                 params.append(rec.get(mine))
                 if ex.filter:
                     cond, fparams = compile_filter(ex.filter, target)
@@ -316,7 +321,7 @@ class RestApi:
         if t.parent is not None:
             pent, prec = t.parent
             nav = next(n for n in pent.nav.values() if n.target == t.ent.name and n.collection)
-            where += f" AND {json_path(nav.join[1])} = ?"
+            where += f" AND {field_expr(nav.join[1], t.ent.name)} = ?"
             params.append(prec.get(nav.join[0]))
         if opts.filter:
             cond, fparams = compile_filter(opts.filter, t.ent)
@@ -340,7 +345,9 @@ class RestApi:
         opts = parse_options(req.query_pairs(), t.ent)
         where, params = self._query(tenant, t, opts)
         if opts.orderby:
-            order = ", ".join(f"{json_path(f)} {'DESC' if d else 'ASC'}" for f, d in opts.orderby)
+            order = ", ".join(
+                f"{field_expr(f, t.ent.name)} {'DESC' if d else 'ASC'}" for f, d in opts.orderby
+            )
             order += f", {SEQ_PATH}"
         else:
             order = SEQ_PATH
@@ -393,10 +400,15 @@ class RestApi:
         """The entity's answer; ``stored``: ``rec`` is as ``Records.insert_stored`` built and
         stored it, as this JSON."""
         assert t.ent is not None
-        ctx = t.context if t.kind == "entity" else f"{t.context}/$entity"
-        root = self.root(req)
         tag = etag_of(rec)
         headers = [("content-type", JSON_CT), *ODATA_HEADERS, ("etag", tag)]
+        if stored is not None and location:
+            context, at, head = self._create_parts(req, t)
+            headers.append(("location", at + rec["id"] + ")"))
+            body = new_entity_json(context, t.ent, rec, stored, tag, head)
+            return Response(status, body, headers)
+        ctx = t.context if t.kind == "entity" else f"{t.context}/$entity"
+        root = self.root(req)
         if location:
             headers.append(("location", f"{root}/{self._path(req)}({rec['id']})"))
         context = f"{root}/$metadata#{ctx}"
@@ -406,6 +418,21 @@ class RestApi:
             status, orjson.dumps({"@odata.context": context, **render(t.ent, rec)}), headers
         )
 
+    def _create_parts(self, req: Request, t: Target) -> tuple[str, str, bytes]:
+        """(``@odata.context``, Location up to the new key, ``entity_head``) of the answers to
+        creates at the request's path: they follow from the path and the server's base URL."""
+        where = (req.base_url, req.path)
+        parts = self._created.get(where)
+        if parts is None:
+            root = self.root(req)
+            ctx = t.context if t.kind == "entity" else f"{t.context}/$entity"
+            context = f"{root}/$metadata#{ctx}"
+            parts = (context, f"{root}/{self._path(req)}(", entity_head(context))
+            if len(self._created) >= _KNOWN_PATHS:
+                self._created.clear()
+            self._created[where] = parts
+        return parts
+
     def create(self, req: Request, tenant: Tenant, t: Target) -> Response:
         assert t.ent is not None and t.company is not None
         ent = t.ent
@@ -414,11 +441,12 @@ class RestApi:
         body = req.json()
         nested_lines = None
         line_type = DOCUMENT_LINES.get(ent.name)
-        line_set = ENTITIES[line_type].set_name if line_type is not None else ""
-        if line_set and isinstance(body, dict) and line_set in body:
-            nested_lines = body.pop(line_set)
-            if not isinstance(nested_lines, list):
-                raise bad_request(f"{line_set} must be an array of lines.")
+        if line_type is not None:
+            line_set = ENTITIES[line_type].set_name
+            if isinstance(body, dict) and line_set in body:
+                nested_lines = body.pop(line_set)
+                if not isinstance(nested_lines, list):
+                    raise bad_request(f"{line_set} must be an array of lines.")
         data = self.records.clean(ent, body, creating=True)
         if t.parent is not None:
             pent, prec = t.parent

@@ -29,6 +29,7 @@ from simulators.engine import Tenant, type_literal
 
 from ._credit_memos import CreditMemos
 from ._drafts import (
+    UNSET,
     copy_address,
     copy_currency,
     default_dates,
@@ -113,8 +114,8 @@ class Rules:
     ) -> None:
         drawn = False
         if prev is None and not rec.get("number") and ent.series:
-            rec["number"] = self.r.next_number(tenant, company, ent.series)
-            if self.r.series_number_free(tenant, ent, company, rec["number"]):
+            rec["number"] = number = self.r.next_number(tenant, company, ent.series)
+            if self.r.series_number_free(tenant, ent, company, number):
                 return
             drawn = True
         if prev is None and rec.get("number"):
@@ -193,7 +194,8 @@ class Rules:
             rec["type"] = "Company"
         if not rec.get("blocked"):
             rec["blocked"] = " "
-        _currency(tenant, company, rec, prev)
+        if rec.get("currencyId") not in UNSET:  # ``is_set``, inline: most have none
+            _currency(tenant, company, rec, prev)
 
     def item(
         self, tenant: Tenant, ent: EntityDef, company: str, rec: dict[str, Any], prev: Any

@@ -28,9 +28,9 @@ class TenantState:
     #: resource path -> what it names, for the entity sets of known companies (the same
     #: few paths take every create and query; bounded, cleared when full)
     collections: dict[str, Any] = field(default_factory=dict)
-    #: ``companies({id})/{set}`` as a read of one of its entities spelled it -> (entity type,
-    #: the ``@odata.context`` after the service root): how its answers are kept (bounded)
-    entity_paths: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: (base URL, a read's path up to its key) -> (entity type, the ``@odata.context`` of the
+    #: entities read through it): how their answers are kept (bounded)
+    entity_paths: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
     #: (entity type, company) -> a number of the type's series (five digits) above which, to
     #: the series' last five-digit number, no record of the type had a number when it was
     #: looked up, and no record of the type and company has been given one since except by

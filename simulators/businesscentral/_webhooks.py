@@ -283,7 +283,7 @@ class Webhooks:
     def on_event(self, ev: Event) -> None:
         """Engine event listener: queue a notification for each matching subscription."""
         tenant = self.tenants.find(ev.tenant)
-        if tenant is None or state_of(tenant).has_subscriptions is False:  # the common case
+        if tenant is None or tenant.state.has_subscriptions is False:  # the common case
             return
         ent = ENTITIES.get(ev.record_type) or BY_SET.get(ev.record_type)
         if ent is None or ev.record_type == TYPE:

@@ -1032,3 +1032,12 @@ class RecordStore:
         return self.insert(
             type_, id_, data, modstamp, at=at, origin=origin, emit=emit, stored=text.decode()
         )
+
+    # -- key fields kept for a dialect's own indexes ------------------------------------
+
+    def keep_keys(self, type_: str, fields: tuple[str, ...]) -> None:
+        """Keep the values of ``type_``'s ``fields`` in the ``keys`` column from now on, for an
+        index the dialect makes on that column itself (no per-type index is made here). Rows
+        written before are the dialect's to fill (``json_set`` from ``data``)."""
+        have = self._keyed.get(type_, ())
+        self._keyed[type_] = (*have, *(f for f in fields if f not in have))

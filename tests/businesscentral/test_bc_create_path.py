@@ -5,13 +5,14 @@ timestamps as Business Central writes them."""
 from __future__ import annotations
 
 import random
+import uuid
 from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 
 from harness.testing import SimHandle
-from simulators.businesscentral._wire import bc_datetime
+from simulators.businesscentral._wire import GuidPool, bc_datetime
 
 CUSTOMER = {"displayName": "Coho Winery", "email": "robert@coho.example", "city": "Boston"}
 
@@ -116,3 +117,16 @@ def test_reads_by_id_in_any_spelling_after_the_first(api: httpx.Client) -> None:
     assert api.get(f"/customers({rid}x)").status_code == 404
     assert api.get(f"/customers({rid})/nope").status_code == 404
     assert api.get(f"/customers({rid[:-1]}").status_code == 404
+
+
+def test_new_ids_are_random_version_4_guids() -> None:
+    pool = GuidPool()
+    made = [pool.take() for _ in range(600)]  # more than one batch
+    assert len(set(made)) == len(made)
+    for g in made:
+        u = uuid.UUID(g)
+        assert str(u) == g and u.version == 4 and u.variant == uuid.RFC_4122
+    # every digit's random bits are used: the variant digit takes all four of its values
+    assert {g[19] for g in made} == set("89ab")
+    assert {g[14] for g in made} == {"4"}
+    assert len({g[0] for g in made}) == 16 and len({g[-1] for g in made}) == 16
