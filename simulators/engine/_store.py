@@ -24,6 +24,7 @@ import sqlite3
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Literal
 
 import orjson
@@ -253,6 +254,8 @@ class RecordStore:
     def load(self, type_: str, raw: str | bytes) -> dict[str, Any]:
         """A record as written, from its stored JSON (compact or whole)."""
         data: dict[str, Any] = orjson.loads(raw)
+        if self.decoders and type_ in self.decoders:
+            return self.decoders[type_](data)
         t = self._template(type_)
         # the template's fields first, in its order, then any others as stored: the order
         # the record was written in, since writers start from the template
@@ -356,7 +359,7 @@ class RecordStore:
         ).fetchone()
         if row is None:
             return None
-        if self._template(type_) is None:
+        if self._template(type_) is None and type_ not in self.decoders:
             return row[0], bool(row[1])
         return orjson.dumps(self.load(type_, row[0])).decode(), bool(row[1])
 
@@ -1021,3 +1024,14 @@ class RecordStore:
         return self.insert(
             type_, id_, data, modstamp, at=at, origin=origin, emit=emit, stored=text.decode()
         )
+
+    # -- types whose stored JSON their dialect decodes --------------------------------
+
+    #: type -> the record as written, from its stored JSON parsed (``decode_with``)
+    decoders: Mapping[str, Callable[[dict[str, Any]], dict[str, Any]]] = MappingProxyType({})
+
+    def decode_with(self, type_: str, decode: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
+        """Records of ``type_`` are read through ``decode``: their dialect stores some of them
+        in a shorter form and rebuilds the record as written from it (every read: ``get``,
+        ``find``, ``iter_type``, ``get_raw``)."""
+        self.decoders = {**self.decoders, type_: decode}

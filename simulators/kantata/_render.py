@@ -12,6 +12,8 @@ from simulators.engine import Tenant, json_path, type_literal
 
 from . import _contract as contract
 from ._budget import NO_BUDGET, Budget, workspace_budget
+from ._feed import expand_event
+from ._indexes import EVENTS
 from ._linked import none_linked
 from ._model import Assoc, Catalog, Resource
 from ._wire import currency_symbol, money_string
@@ -55,6 +57,12 @@ class Presenter:
         self._trees: dict[str, _StoryTree] = {}
         #: the records shaped were just created (their roll-ups are most likely empty)
         self.created = False
+        #: every shape so far read nothing but its record (no roll-up, no other record):
+        #: shaping the record again gives the same answer (``_feed``'s compact events)
+        self.pure = True
+        #: shaping a compact event's record again: a workspace's roll-ups are the empty ones
+        #: its create found (a compact event is written only then)
+        self.replayed = False
 
     # -- one record ------------------------------------------------------------------
 
@@ -70,6 +78,12 @@ class Presenter:
                 f" AND id IN ({','.join('?' * len(chunk))})",
                 chunk,
             ).fetchall()
+            if collection == EVENTS:  # stored compact or whole
+                for rid, data in rows:
+                    out[rid] = expand_event(
+                        self.catalog, self.settings, self.tenant, orjson.loads(data)
+                    )
+                continue
             for rid, data in rows:
                 out[rid] = orjson.loads(data)
         return out
@@ -147,6 +161,7 @@ class Presenter:
                 "render_description_markdown": False,
             }
         if collection == "workspaces":
+            self.pure = False
             conn = self.tenant.store.conn
             estimated, approved = conn.execute(
                 "SELECT (SELECT coalesce(sum(json_extract(data,'$.time_estimate_in_minutes')),0) "
@@ -171,11 +186,11 @@ class Presenter:
         return {}
 
     def _workspace(self, rec: dict[str, Any], out: dict[str, Any], cur: str) -> None:
-        b = (
-            NO_BUDGET
-            if self.created and none_linked(self.tenant, rec["id"])
-            else workspace_budget(self.tenant.store.conn, rec, self.created)
-        )
+        if self.replayed or (self.created and none_linked(self.tenant, rec["id"])):
+            b = NO_BUDGET
+        else:
+            b = workspace_budget(self.tenant.store.conn, rec, self.created)
+            self.pure = False
         price = rec.get("price_in_cents")
         if (price is None or type(price) is int) and type(cur) is str:
             out.update(_workspace_figures(b, price, cur))  # the same for many workspaces
@@ -198,6 +213,7 @@ class Presenter:
             out["minutes_logged"] = b.billable_minutes + b.non_billable_minutes
 
     def _story(self, rec: dict[str, Any], out: dict[str, Any]) -> None:
+        self.pure = False
         conn = self.tenant.store.conn
         billable, nonbillable, used = conn.execute(
             "SELECT coalesce(sum(CASE WHEN json_extract(data,'$.billable') THEN json_extract(data,"
@@ -240,6 +256,7 @@ class Presenter:
         return tree
 
     def _resource(self, rec: dict[str, Any], out: dict[str, Any]) -> None:
+        self.pure = False
         users = self.load("users", [rec["user_id"]] if rec.get("user_id") else [])
         roles = self.load("roles", [rec["role_id"]] if rec.get("role_id") else [])
         ws = self.load("workspaces", [rec["workspace_id"]] if rec.get("workspace_id") else [])
