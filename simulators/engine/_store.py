@@ -911,12 +911,14 @@ class RecordStore:
         *,
         at: float = 0.0,
         origin: str = "",
+        stored: str | None = None,
     ) -> Change:
         """``insert_with`` for an in-memory store outside a transaction, all or none without
         the rollback journal (copying each page the statement touches into it cost a tenth of
         a Kantata create): ``INSERT OR IGNORE`` writes every row whose key is free and, should
         a key be taken, the rows it did write (the newest rowids) are deleted again before the
-        insert is refused. A file store, or one inside a transaction, takes ``insert_with``."""
+        insert is refused. A file store, or one inside a transaction, takes ``insert_with``.
+        ``stored``: the record's JSON as ``pack`` makes it, when its writer has it already."""
         if self.path is not None or self.conn.in_transaction:
             change = self.insert_with(type_, id_, data, modstamp, beside, at=at, origin=origin)
             assert change is not None
@@ -925,8 +927,13 @@ class RecordStore:
             self._unkeyed(type_, *(b[0] for b in beside))
         if self._journal_on:  # a single write after a transaction
             self._single_write()
-        params: list[Any] = []
-        for t, i, d, m in [(type_, id_, data, modstamp), *beside]:
+        params: list[Any] = [
+            type_,
+            id_,
+            modstamp,
+            self.pack(type_, data) if stored is None else stored,
+        ]
+        for t, i, d, m in beside:
             params += (t, i, m, d if isinstance(d, str) else self.pack(t, d))
         rows = 1 + len(beside)
         before = self.conn.total_changes

@@ -11,7 +11,7 @@ from simulators.engine import Change, Tenant, json_path, type_literal
 
 from ._coerce import Problems, coerce
 from ._errors import not_found, validation_error
-from ._feed import build_event, change_key, create_changes, head, with_payloads
+from ._feed import RECORD, build_event, change_key, create_changes, head, with_payloads
 from ._ids import forget as forget_ids
 from ._ids import take as take_id
 from ._indexes import index_names
@@ -143,11 +143,12 @@ class Records:
         return str(take_id(ctx.tenant, collection))
 
     def _event_of(
-        self, ctx: Ctx, res: Resource, change: Change, eid: str
+        self, ctx: Ctx, res: Resource, change: Change, eid: str, stored: bytes | None = None
     ) -> tuple[str, str, str, dict[str, Any] | None, bytes | None] | None:
         """The subscribed event of ``change``: its id, its ``created_at``, its stored JSON
         (compact when its payloads can be rebuilt: ``_feed``), and its current payload and
-        that payload's JSON (written once, for the event and the answer)."""
+        that payload's JSON (written once, for the event and the answer). ``stored``: the
+        created record's JSON as the store keeps it, placed in a compact event as is."""
         presenter = Presenter(self.catalog, self.settings, ctx.tenant, [])
         account = int(state_of(ctx.tenant).account_id or self.settings.account_id)
         if change.op == "create" and res.events:
@@ -157,7 +158,8 @@ class Records:
             ev["_key"] = change_key(change)
             raw = orjson.dumps(current)
             if presenter.pure:  # the payloads are rebuilt from the record when read
-                return eid, ev["created_at"], orjson.dumps(ev).decode(), current, raw
+                text = orjson.dumps(ev) if stored is None else spliced(ev, ev, RECORD, stored)
+                return eid, ev["created_at"], text.decode(), current, raw
             full = with_payloads(ev, current, create_changes(self.catalog, change.data))
             return (
                 eid,
@@ -254,12 +256,23 @@ class Records:
                 ctx.user_id,
             )
             try:
-                made = self._event_of(ctx, res, change, str(take_id(tenant, "subscribed_events")))
+                # the record's JSON made once, for its row and its compact event
+                stored = tenant.store.pack(res.collection, rec)
+                made = self._event_of(
+                    ctx, res, change, str(take_id(tenant, "subscribed_events")), stored.encode()
+                )
                 beside: list[tuple[str, str, dict[str, Any] | str, str]] = (
                     [] if made is None else [("subscribed_events", made[0], made[2], made[1])]
                 )
                 tenant.store.insert_with_unjournaled(
-                    res.collection, rec["id"], rec, iso, beside, at=now, origin=ctx.user_id
+                    res.collection,
+                    rec["id"],
+                    rec,
+                    iso,
+                    beside,
+                    at=now,
+                    origin=ctx.user_id,
+                    stored=stored,
                 )
             except BaseException:
                 forget_ids(tenant)  # nothing was written: the ids are read from the store again

@@ -95,13 +95,16 @@ class Presenter:
             hit = self.shown.get((res.collection, rec["id"]))
             if hit is not None:
                 return hit[0]
-        included = included or set()
         out = self.catalog.public_copy(rec)
         # computed associations appear only when included; those held on the record too
         # unless foreign keys show without includes (to-one associations only)
-        keep_fks = self.settings.foreign_keys_without_include
-        for name, fk, many in self.catalog.plain_fks(res):
-            if (many or not keep_fks) and name not in included:
+        hidden = self.catalog.hidden_fks(res, self.settings.foreign_keys_without_include)
+        if included:
+            for name, fk in hidden:
+                if name not in included:
+                    out.pop(fk, None)
+        else:
+            for _, fk in hidden:
                 out.pop(fk, None)
         self._computed(res, rec, out)
         out["id"] = rec["id"]
@@ -193,7 +196,12 @@ class Presenter:
             self.pure = False
         price = rec.get("price_in_cents")
         if (price is None or type(price) is int) and type(cur) is str:
-            out.update(_workspace_figures(b, price, cur))  # the same for many workspaces
+            # the same for many workspaces
+            out.update(
+                _new_workspace_figures(price, cur)
+                if b is NO_BUDGET
+                else _workspace_figures(b, price, cur)
+            )
         else:
             out.update(_figures(b, price, cur))
         out["effective_due_date"] = rec.get("due_date")
@@ -554,6 +562,13 @@ def _figures(b: Budget, price: Any, cur: str) -> dict[str, Any]:
         "default_rate": None,
         "status": None,
     }
+
+
+@functools.lru_cache(maxsize=1024)
+def _new_workspace_figures(price: int | None, cur: str) -> dict[str, Any]:
+    """``_workspace_figures`` of a workspace with nothing pointing at it (its key hashed in C,
+    the roll-ups' dataclass hashed in Python)."""
+    return _figures(NO_BUDGET, price, cur)
 
 
 @functools.lru_cache(maxsize=1024)
