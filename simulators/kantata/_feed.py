@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import orjson
+
 from simulators.engine import Change, RecordStore, Tenant
 
 from ._indexes import EVENTS, ensure_event_index, event_field, event_value
@@ -33,7 +35,16 @@ _OPS = {"create": "created", "update": "updated", "delete": "deleted", "undelete
 
 def change_key(change: Change) -> str:
     """Identifies the subscribed event kept for ``change`` (the webhook payload is the same)."""
-    return f"{change.type}/{change.id}/{change.op}/{change.at!r}"
+    return f"{change.type}/{change.id}/{change.op}/{float_text(change.at)}"
+
+
+def float_text(value: float) -> str:
+    """``repr(value)``. A timestamp's through orjson, a fifth of the instructions: both write
+    the shortest text that reads back as the value, the same text for every timestamp from
+    2001 to 5138 (positional, at least one decimal); any other value through ``repr``."""
+    if type(value) is float and 1e9 <= value < 1e11:
+        return orjson.dumps(value).decode()
+    return repr(value)
 
 
 def find_event(

@@ -248,3 +248,17 @@ def test_a_restarted_tenant_reads_events_an_earlier_version_stored_whole(tmp_pat
     last = listed[EVENTS][listed["results"][-1]["id"]]
     assert last["current_payload"]["title"] == "Late"
     assert last["payload_changes"]["title"] == [None, "Late"]
+
+
+def test_an_event_key_writes_its_time_as_repr_does() -> None:
+    import random
+
+    from simulators.kantata._feed import float_text
+
+    rng = random.Random(17)
+    values = [rng.uniform(1e9, 1e11) for _ in range(20_000)]
+    values += [round(v, rng.randint(0, 6)) for v in values[:5000]]
+    values += [float(int(v)) for v in values[:1000]]
+    values += [0.0, 1.5, 1e16, 123456789.125, 1e11, 99999999999.99998, float("inf")]
+    mismatched = [v for v in values if float_text(v) != repr(v)]
+    assert mismatched == [], f"seed 17: {mismatched[:5]}"
