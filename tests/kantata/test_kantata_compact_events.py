@@ -262,3 +262,15 @@ def test_an_event_key_writes_its_time_as_repr_does() -> None:
     values += [0.0, 1.5, 1e16, 123456789.125, 1e11, 99999999999.99998, float("inf")]
     mismatched = [v for v in values if float_text(v) != repr(v)]
     assert mismatched == [], f"seed 17: {mismatched[:5]}"
+
+
+def test_a_create_answers_the_bytes_a_read_of_the_record_answers(api: httpx.Client) -> None:
+    for body in (
+        {"workspace": {"title": "Bytes", "creator_role": "maven"}},
+        {"workspace": {"title": 'Q "x" \u00e9', "creator_role": "maven", "price": 5}},
+    ):
+        created = api.post("/workspaces.json", json=body)
+        assert created.status_code == 200, created.text
+        wid = created.json()["results"][0]["id"]
+        assert created.content == api.get(f"/workspaces/{wid}.json").content
+        assert created.content == orjson.dumps(created.json())
