@@ -295,8 +295,12 @@ class Records:
             after(ctx, rec)
         return rec
 
-    def update(self, ctx: Ctx, res: Resource, rid: str, attrs: Any) -> dict[str, Any]:
-        old = self.require(ctx, res.collection, rid)
+    def update(
+        self, ctx: Ctx, res: Resource, rid: str, attrs: Any, old: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """Update ``rid`` with ``attrs``; ``old``: the record as just read, when it was."""
+        if old is None:
+            old = self.require(ctx, res.collection, rid)
         values, problems = coerce(res, "update", attrs, self.settings.reject_unknown_fields)
         ext = values.pop("external_reference", None)
         rec = orjson.loads(orjson.dumps(old))

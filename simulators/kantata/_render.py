@@ -55,6 +55,8 @@ class Presenter:
         self.shown = shown or {}
         #: per workspace, its story tree and time roll-ups (built once per request)
         self._trees: dict[str, _StoryTree] = {}
+        #: per workspace and the flag its roll-ups read, its roll-ups (read once per request)
+        self._budgets: dict[tuple[str, bool], Budget] = {}
         #: the records shaped were just created (their roll-ups are most likely empty)
         self.created = False
         #: every shape so far read nothing but its record (no roll-up, no other record):
@@ -192,7 +194,13 @@ class Presenter:
         if self.replayed or (self.created and none_linked(self.tenant, rec["id"])):
             b = NO_BUDGET
         else:
-            b = workspace_budget(self.tenant.store.conn, rec, self.created)
+            # a write's event shapes the workspace before and after: its roll-ups read other
+            # records only, and the workspace's own flags (a request reads them once)
+            key = (rec["id"], bool(rec.get("expenses_in_burn_rate")))
+            b = self._budgets.get(key) or workspace_budget(
+                self.tenant.store.conn, rec, self.created
+            )
+            self._budgets[key] = b
             self.pure = False
         price = rec.get("price_in_cents")
         if (price is None or type(price) is int) and type(cur) is str:

@@ -185,11 +185,11 @@ class Handlers:
         ctx = self.ctx(req)
         rid = self._id(req)
         body = request_body(req)
-        self.records.require(ctx, res.collection, rid)
+        old = self.records.require(ctx, res.collection, rid)
         if res.singular not in body:
             raise bad_request(f"param is missing or the value is empty: {res.singular}")
         with writing(ctx.tenant):
-            rec = self.records.update(ctx, res, rid, body[res.singular])
+            rec = self.records.update(ctx, res, rid, body[res.singular], old)
         return self.respond(req, res, [rec], ctx)
 
     def delete(self, req: Request, res: Resource) -> Response:
