@@ -333,7 +333,8 @@ class Records:
         self, ctx: Ctx, res: Resource, old: dict[str, Any], rec: dict[str, Any]
     ) -> dict[str, Any]:
         """Write ``rec`` over ``old`` when something changed (one change event)."""
-        changed = [k for k in rec if not k.startswith("_") and rec.get(k) != old.get(k)]
+        was = old.get
+        changed = [k for k, v in rec.items() if v != was(k) and k[:1] != "_"]
         if not changed and rec == old:
             return old
         now, iso = self.stamp(ctx)
