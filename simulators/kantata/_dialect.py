@@ -154,6 +154,7 @@ class KantataDialect(Dialect):
         if res is None or not res.events:
             return None
         row = find_event(tenant.store, change, self.records.indexes)
+        ev: dict[str, Any] | None
         if row is not None:
             ev = expand_event(self.catalog, self.settings, tenant, orjson.loads(row[0]))
         else:

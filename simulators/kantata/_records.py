@@ -176,8 +176,8 @@ class Records:
         if payload is None:
             return eid, made["created_at"], orjson.dumps(made).decode(), None, None
         raw = orjson.dumps(payload)
-        text = spliced(made, made, "current_payload", raw).decode()
-        return eid, made["created_at"], text, payload, raw
+        whole = spliced(made, made, "current_payload", raw).decode()
+        return eid, made["created_at"], whole, payload, raw
 
     def _shown(
         self,

@@ -292,7 +292,7 @@ def _as_shown(ctx: Ctx, res: Resource, rid: str) -> Response | None:
         return None
     if rid.isdigit():  # the envelope's JSON around the record's, written as orjson writes it
         key = orjson.dumps(res.collection)
-        body = b"".join(
+        data = b"".join(
             (
                 b'{"count":1,"results":[{"key":',
                 key,
@@ -307,7 +307,7 @@ def _as_shown(ctx: Ctx, res: Resource, rid: str) -> Response | None:
                 b'},"meta":{"count":1,"page_count":1,"page_number":1,"page_size":1}}',
             )
         )
-        return Response(200, body, [("content-type", JSON_CT)])
+        return Response(200, data, [("content-type", JSON_CT)])
     shown: dict[str, Any] = {rid: hit[1]}
     body = {
         "count": 1,

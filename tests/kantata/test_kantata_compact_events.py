@@ -147,7 +147,9 @@ def test_a_create_event_is_stored_compact_and_read_as_the_create_showed_it(
     }
     first = compact[0]
     assert list(first) == [*STORED_KEYS[:7], "_record", *STORED_KEYS[10:]]
-    assert first["_record"] == store.get("workspaces", created["id"]) | {
+    now = store.get("workspaces", created["id"])
+    assert now is not None
+    assert first["_record"] == now | {
         "title": "Compact",
         "updated_at": first["_record"]["updated_at"],
         "_updated": first["_record"]["_updated"],
