@@ -51,6 +51,12 @@ def optional_in_order(collection: str) -> tuple[str, ...]:
     return tuple(k for k, v in visibility(collection).items() if v == "optional")
 
 
+@functools.cache
+def _plan(collection: str) -> tuple[tuple[tuple[str, Any], ...], tuple[str, ...]]:
+    """The unmodelled always-returned properties with their values, and the optional ones."""
+    return tuple(_FIXED.get(collection, {}).items()), optional_in_order(collection)
+
+
 def apply(
     collection: str,
     rec: dict[str, Any],
@@ -61,12 +67,13 @@ def apply(
     """Add the unmodelled always-returned properties; keep optional ones only when asked.
 
     ``extra`` holds values computed for optional properties (used only when asked)."""
-    for name, value in _FIXED.get(collection, {}).items():
-        out.setdefault(name, value)
-    optional = optional_fields(collection)
+    fixed, optional = _plan(collection)
+    for name, value in fixed:
+        if name not in out:
+            out[name] = value
     if not asked:  # the common answer: every optional property left out
-        for name in out.keys() & optional:  # looks up the few optional names, not every key
-            del out[name]
+        for name in optional:  # the few optional names looked up, not every key
+            out.pop(name, None)
         return
     for name in optional_in_order(collection):
         if name in asked:

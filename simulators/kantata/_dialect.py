@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import orjson
@@ -25,9 +26,9 @@ from simulators.engine import (
 from . import _load
 from ._auth import CREDS_KEY, KantataAuth
 from ._errors import method_not_allowed, not_found, payload_too_large, rate_limited
-from ._feed import build_event, find_event
+from ._feed import build_event, expand_event, find_event
 from ._ids import forget as forget_ids
-from ._indexes import ensure_indexes
+from ._indexes import EVENTS, ensure_indexes
 from ._limits import LIMITED_ENDPOINTS, EndpointBuckets
 from ._model import Catalog
 from ._records import Records
@@ -69,6 +70,8 @@ class KantataDialect(Dialect):
 
     def setup_tenant(self, tenant: Tenant) -> None:
         store = tenant.store
+        # events stored compact read as written (every reader: lists, admin, pushes)
+        store.decode_with(EVENTS, partial(expand_event, self.catalog, self.settings, tenant))
         forget_ids(tenant)  # a restored store numbers on from its own rows
         ensure_indexes(store, self.records.indexes)
         seed_tenant(tenant, self.settings, self.tenants)
@@ -151,8 +154,9 @@ class KantataDialect(Dialect):
         if res is None or not res.events:
             return None
         row = find_event(tenant.store, change, self.records.indexes)
+        ev: dict[str, Any] | None
         if row is not None:
-            ev = orjson.loads(row[0])
+            ev = expand_event(self.catalog, self.settings, tenant, orjson.loads(row[0]))
         else:
             presenter = Presenter(self.catalog, self.settings, tenant, [])
             account = int(state_of(tenant).account_id or 0)

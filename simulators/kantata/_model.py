@@ -791,6 +791,7 @@ class Catalog:
         self.by_collection = {r.collection: r for r in [*_resources(), *extra]}
         self.by_subject = {r.subject_type: r for r in self.by_collection.values()}
         self._plain_fks: dict[str, tuple[tuple[str, str, bool], ...]] = {}
+        self._hidden_fks: dict[tuple[str, bool], tuple[tuple[str, str], ...]] = {}
         #: a record's keys (in order) -> its private ones, for the few layouts records have
         self._private: dict[tuple[str, ...], tuple[str, ...]] = {}
 
@@ -806,6 +807,17 @@ class Catalog:
                 (name, a.fk, a.many)
                 for name, a in res.assocs.items()
                 if a.collection and not (a.reverse or a.through or a.polymorphic)
+            )
+        return got
+
+    def hidden_fks(self, res: Resource, keep_fks: bool) -> tuple[tuple[str, str], ...]:
+        """(name, fk) of ``plain_fks`` a record shows only when the association is included:
+        every to-many one, and the to-one ones unless foreign keys show without includes."""
+        key = (res.collection, keep_fks)
+        got = self._hidden_fks.get(key)
+        if got is None:
+            got = self._hidden_fks[key] = tuple(
+                (name, fk) for name, fk, many in self.plain_fks(res) if many or not keep_fks
             )
         return got
 

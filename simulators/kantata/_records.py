@@ -11,7 +11,7 @@ from simulators.engine import Change, Tenant, json_path, type_literal
 
 from ._coerce import Problems, coerce
 from ._errors import not_found, validation_error
-from ._feed import build_event, change_key
+from ._feed import RECORD, build_event, change_key, create_changes, head, with_payloads
 from ._ids import forget as forget_ids
 from ._ids import take as take_id
 from ._indexes import index_names
@@ -127,8 +127,9 @@ class Records:
         for k, v in match.items():
             sql += f" AND {json_path(k)} = ?"
             params.append(v)
+        load = ctx.tenant.store.load  # events stored compact read as written
         return [
-            orjson.loads(r[0])
+            load(collection, r[0])
             for r in ctx.conn.execute(sql + " ORDER BY CAST(id AS INTEGER)", params)
         ]
 
@@ -142,31 +143,59 @@ class Records:
         return str(take_id(ctx.tenant, collection))
 
     def _event_of(
-        self, ctx: Ctx, res: Resource, change: Change, eid: str
-    ) -> tuple[dict[str, Any], str, bytes | None] | None:
-        """The subscribed event of ``change`` (its key for webhook lookups), its stored JSON,
-        and its current payload's JSON (written once, for the event and the answer)."""
+        self, ctx: Ctx, res: Resource, change: Change, eid: str, stored: bytes | None = None
+    ) -> tuple[str, str, str, dict[str, Any] | None, bytes | None] | None:
+        """The subscribed event of ``change``: its id, its ``created_at``, its stored JSON
+        (compact when its payloads can be rebuilt: ``_feed``), and its current payload and
+        that payload's JSON (written once, for the event and the answer). ``stored``: the
+        created record's JSON as the store keeps it, placed in a compact event as is."""
         presenter = Presenter(self.catalog, self.settings, ctx.tenant, [])
-        presenter.created = change.op == "create"
         account = int(state_of(ctx.tenant).account_id or self.settings.account_id)
-        ev = build_event(self.catalog, presenter, ctx.tenant, change, eid, account, ctx.user_id)
-        if ev is None:
+        if change.op == "create" and res.events:
+            presenter.created = True
+            current = presenter.shape(res, change.data)
+            ev = head(res, ctx.tenant, change, eid, account, ctx.user_id)
+            ev["_key"] = change_key(change)
+            raw = orjson.dumps(current)
+            if presenter.pure:  # the payloads are rebuilt from the record when read
+                text = orjson.dumps(ev) if stored is None else spliced(ev, ev, RECORD, stored)
+                return eid, ev["created_at"], text.decode(), current, raw
+            full = with_payloads(ev, current, create_changes(self.catalog, change.data))
+            return (
+                eid,
+                ev["created_at"],
+                spliced(full, full, "current_payload", raw).decode(),
+                current,
+                raw,
+            )
+        made = build_event(self.catalog, presenter, ctx.tenant, change, eid, account, ctx.user_id)
+        if made is None:
             return None
-        ev["_key"] = change_key(change)
-        payload = ev["current_payload"]
+        made["_key"] = change_key(change)
+        payload = made["current_payload"]
         if payload is None:
-            return ev, orjson.dumps(ev).decode(), None
+            return eid, made["created_at"], orjson.dumps(made).decode(), None, None
         raw = orjson.dumps(payload)
-        return ev, spliced(ev, ev, "current_payload", raw).decode(), raw
+        whole = spliced(made, made, "current_payload", raw).decode()
+        return eid, made["created_at"], whole, payload, raw
 
     def _shown(
-        self, ctx: Ctx, res: Resource, change: Change, ev: dict[str, Any], raw: bytes | None
+        self,
+        ctx: Ctx,
+        res: Resource,
+        change: Change,
+        payload: dict[str, Any] | None,
+        raw: bytes | None,
     ) -> None:
         """The answer to the write shows the event's shape unless a later write changes it."""
         rules = self.rules_of(res)
-        if raw is not None and rules.after_create is rules.after_update is None:
+        if (
+            payload is not None
+            and raw is not None
+            and rules.after_create is rules.after_update is None
+        ):
             key = (res.collection, change.id)
-            ctx.shown[key] = (ctx.conn.total_changes, ev["current_payload"], raw)
+            ctx.shown[key] = (ctx.conn.total_changes, payload, raw)
 
     def _event(self, ctx: Ctx, change: Change) -> None:
         """Keep the subscribed event of a committed-with-the-transaction change."""
@@ -175,11 +204,11 @@ class Records:
             return
         made = self._event_of(ctx, res, change, self.next_id(ctx, "subscribed_events"))
         if made is not None:
-            ev, text, raw = made
+            eid, created_at, text, payload, raw = made
             ctx.tenant.store.insert_with(
-                "subscribed_events", ev["id"], text, ev["created_at"], [], at=change.at, emit=False
+                "subscribed_events", eid, text, created_at, [], at=change.at, emit=False
             )
-            self._shown(ctx, res, change, ev, raw)
+            self._shown(ctx, res, change, payload, raw)
 
     def create(self, ctx: Ctx, res: Resource, attrs: Any) -> dict[str, Any]:
         values, problems = coerce(res, "create", attrs, self.settings.reject_unknown_fields)
@@ -227,20 +256,29 @@ class Records:
                 ctx.user_id,
             )
             try:
-                made = self._event_of(ctx, res, change, str(take_id(tenant, "subscribed_events")))
+                # the record's JSON made once, for its row and its compact event
+                stored = tenant.store.pack(res.collection, rec)
+                made = self._event_of(
+                    ctx, res, change, str(take_id(tenant, "subscribed_events")), stored.encode()
+                )
                 beside: list[tuple[str, str, dict[str, Any] | str, str]] = (
-                    []
-                    if made is None
-                    else [("subscribed_events", made[0]["id"], made[1], made[0]["created_at"])]
+                    [] if made is None else [("subscribed_events", made[0], made[2], made[1])]
                 )
                 tenant.store.insert_with_unjournaled(
-                    res.collection, rec["id"], rec, iso, beside, at=now, origin=ctx.user_id
+                    res.collection,
+                    rec["id"],
+                    rec,
+                    iso,
+                    beside,
+                    at=now,
+                    origin=ctx.user_id,
+                    stored=stored,
                 )
             except BaseException:
                 forget_ids(tenant)  # nothing was written: the ids are read from the store again
                 raise
             if made is not None:
-                self._shown(ctx, res, change, made[0], made[2])
+                self._shown(ctx, res, change, made[3], made[4])
         else:
             self._event(
                 ctx,
@@ -257,8 +295,12 @@ class Records:
             after(ctx, rec)
         return rec
 
-    def update(self, ctx: Ctx, res: Resource, rid: str, attrs: Any) -> dict[str, Any]:
-        old = self.require(ctx, res.collection, rid)
+    def update(
+        self, ctx: Ctx, res: Resource, rid: str, attrs: Any, old: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """Update ``rid`` with ``attrs``; ``old``: the record as just read, when it was."""
+        if old is None:
+            old = self.require(ctx, res.collection, rid)
         values, problems = coerce(res, "update", attrs, self.settings.reject_unknown_fields)
         ext = values.pop("external_reference", None)
         rec = orjson.loads(orjson.dumps(old))
@@ -291,7 +333,8 @@ class Records:
         self, ctx: Ctx, res: Resource, old: dict[str, Any], rec: dict[str, Any]
     ) -> dict[str, Any]:
         """Write ``rec`` over ``old`` when something changed (one change event)."""
-        changed = [k for k in rec if not k.startswith("_") and rec.get(k) != old.get(k)]
+        was = old.get
+        changed = [k for k, v in rec.items() if v != was(k) and k[:1] != "_"]
         if not changed and rec == old:
             return old
         now, iso = self.stamp(ctx)

@@ -12,6 +12,8 @@ from simulators.engine import Tenant, json_path, type_literal
 
 from . import _contract as contract
 from ._budget import NO_BUDGET, Budget, workspace_budget
+from ._feed import expand_event
+from ._indexes import EVENTS
 from ._linked import none_linked
 from ._model import Assoc, Catalog, Resource
 from ._wire import currency_symbol, money_string
@@ -53,8 +55,16 @@ class Presenter:
         self.shown = shown or {}
         #: per workspace, its story tree and time roll-ups (built once per request)
         self._trees: dict[str, _StoryTree] = {}
+        #: per workspace and the flag its roll-ups read, its roll-ups (read once per request)
+        self._budgets: dict[tuple[str, bool], Budget] = {}
         #: the records shaped were just created (their roll-ups are most likely empty)
         self.created = False
+        #: every shape so far read nothing but its record (no roll-up, no other record):
+        #: shaping the record again gives the same answer (``_feed``'s compact events)
+        self.pure = True
+        #: shaping a compact event's record again: a workspace's roll-ups are the empty ones
+        #: its create found (a compact event is written only then)
+        self.replayed = False
 
     # -- one record ------------------------------------------------------------------
 
@@ -70,6 +80,12 @@ class Presenter:
                 f" AND id IN ({','.join('?' * len(chunk))})",
                 chunk,
             ).fetchall()
+            if collection == EVENTS:  # stored compact or whole
+                for rid, data in rows:
+                    out[rid] = expand_event(
+                        self.catalog, self.settings, self.tenant, orjson.loads(data)
+                    )
+                continue
             for rid, data in rows:
                 out[rid] = orjson.loads(data)
         return out
@@ -81,13 +97,16 @@ class Presenter:
             hit = self.shown.get((res.collection, rec["id"]))
             if hit is not None:
                 return hit[0]
-        included = included or set()
         out = self.catalog.public_copy(rec)
         # computed associations appear only when included; those held on the record too
         # unless foreign keys show without includes (to-one associations only)
-        keep_fks = self.settings.foreign_keys_without_include
-        for name, fk, many in self.catalog.plain_fks(res):
-            if (many or not keep_fks) and name not in included:
+        hidden = self.catalog.hidden_fks(res, self.settings.foreign_keys_without_include)
+        if included:
+            for name, fk in hidden:
+                if name not in included:
+                    out.pop(fk, None)
+        else:
+            for _, fk in hidden:
                 out.pop(fk, None)
         self._computed(res, rec, out)
         out["id"] = rec["id"]
@@ -147,6 +166,7 @@ class Presenter:
                 "render_description_markdown": False,
             }
         if collection == "workspaces":
+            self.pure = False
             conn = self.tenant.store.conn
             estimated, approved = conn.execute(
                 "SELECT (SELECT coalesce(sum(json_extract(data,'$.time_estimate_in_minutes')),0) "
@@ -171,14 +191,25 @@ class Presenter:
         return {}
 
     def _workspace(self, rec: dict[str, Any], out: dict[str, Any], cur: str) -> None:
-        b = (
-            NO_BUDGET
-            if self.created and none_linked(self.tenant, rec["id"])
-            else workspace_budget(self.tenant.store.conn, rec, self.created)
-        )
+        if self.replayed or (self.created and none_linked(self.tenant, rec["id"])):
+            b = NO_BUDGET
+        else:
+            # a write's event shapes the workspace before and after: its roll-ups read other
+            # records only, and the workspace's own flags (a request reads them once)
+            key = (rec["id"], bool(rec.get("expenses_in_burn_rate")))
+            b = self._budgets.get(key) or workspace_budget(
+                self.tenant.store.conn, rec, self.created
+            )
+            self._budgets[key] = b
+            self.pure = False
         price = rec.get("price_in_cents")
         if (price is None or type(price) is int) and type(cur) is str:
-            out.update(_workspace_figures(b, price, cur))  # the same for many workspaces
+            # the same for many workspaces
+            out.update(
+                _new_workspace_figures(price, cur)
+                if b is NO_BUDGET
+                else _workspace_figures(b, price, cur)
+            )
         else:
             out.update(_figures(b, price, cur))
         out["effective_due_date"] = rec.get("due_date")
@@ -198,6 +229,7 @@ class Presenter:
             out["minutes_logged"] = b.billable_minutes + b.non_billable_minutes
 
     def _story(self, rec: dict[str, Any], out: dict[str, Any]) -> None:
+        self.pure = False
         conn = self.tenant.store.conn
         billable, nonbillable, used = conn.execute(
             "SELECT coalesce(sum(CASE WHEN json_extract(data,'$.billable') THEN json_extract(data,"
@@ -240,6 +272,7 @@ class Presenter:
         return tree
 
     def _resource(self, rec: dict[str, Any], out: dict[str, Any]) -> None:
+        self.pure = False
         users = self.load("users", [rec["user_id"]] if rec.get("user_id") else [])
         roles = self.load("roles", [rec["role_id"]] if rec.get("role_id") else [])
         ws = self.load("workspaces", [rec["workspace_id"]] if rec.get("workspace_id") else [])
@@ -537,6 +570,13 @@ def _figures(b: Budget, price: Any, cur: str) -> dict[str, Any]:
         "default_rate": None,
         "status": None,
     }
+
+
+@functools.lru_cache(maxsize=1024)
+def _new_workspace_figures(price: int | None, cur: str) -> dict[str, Any]:
+    """``_workspace_figures`` of a workspace with nothing pointing at it (its key hashed in C,
+    the roll-ups' dataclass hashed in Python)."""
+    return _figures(NO_BUDGET, price, cur)
 
 
 @functools.lru_cache(maxsize=1024)
