@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import zlib
 
-from simulators.engine import Tenant, TenantRegistry
+from simulators.engine import Tenant, TenantRegistry, index_name
 
 from . import _ids
 from ._records import RecordService
 from ._state import state_of
 from ._wire import sf_datetime
+
+#: the start's lookups, by a scan of their type's few rows: (field, type)
+_LOOKUPS = (("Username", "User"), ("IsStandard", "Pricebook2"))
 
 
 def seed_tenant(
@@ -17,6 +20,10 @@ def seed_tenant(
 ) -> None:
     """Ids kept in store meta (so they survive a reset) and the org's standing records, once."""
     store = tenant.store
+    # tenant files of earlier versions kept a partial index for each of the two lookups
+    # below, which every insert of every type paid for
+    for field_name, type_ in _LOOKUPS:
+        store.conn.execute(f"DROP INDEX IF EXISTS {index_name(field_name, type_)}")
     space = store.meta_get(_ids.ID_SPACE_KEY)
     if space is None:
         taken = {
