@@ -188,6 +188,8 @@ class RecordStore:
         self._indexed: set[str] = set()
         #: type -> its fields with a key index: their values are kept in column ``keys``
         self._keyed: dict[str, tuple[str, ...]] = {}
+        #: (type, field) kept in ``keys`` for an index of the dialect's own (``keep_keys``)
+        self._kept: set[tuple[str, str]] = set()
         # indexes created inside the open transaction: a ROLLBACK drops them again
         self._tx_indexes: list[str] = []
         self._pending: list[Change] | None = None
@@ -307,6 +309,7 @@ class RecordStore:
         earlier layout) is replaced and the column filled from the records, in one transaction.
         """
         name = index_name(field_name, type_)
+        self._kept.discard((type_, field_name))
         fields = self._keyed.get(type_, ())
         if field_name not in fields:
             self._keyed[type_] = (*fields, field_name)
@@ -811,10 +814,12 @@ class RecordStore:
         self.read_cache.clear()
         self._indexed.clear()
         self._seq_cache.clear()
-        # a snapshot of an earlier layout has its key indexes on ``data``: replaced here
+        # a snapshot of an earlier layout has its key indexes on ``data``: replaced here (the
+        # fields a dialect indexes itself are its to restore)
         for type_, fields in list(self._keyed.items()):
             for f in fields:
-                self.ensure_key_index(f, type_)
+                if (type_, f) not in self._kept:
+                    self.ensure_key_index(f, type_)
 
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):
@@ -1072,6 +1077,7 @@ class RecordStore:
         written before are the dialect's to fill (``json_set`` from ``data``)."""
         have = self._keyed.get(type_, ())
         self._keyed[type_] = (*have, *(f for f in fields if f not in have))
+        self._kept.update((type_, f) for f in fields if f not in have)
 
     # -- types whose stored JSON their dialect decodes --------------------------------
 

@@ -121,6 +121,8 @@ def test_snapshot_restore_keeps_number_lookups(api: httpx.Client, bc: SimHandle)
     }
     # the dialect's number index only: no per-type index of the store beside it
     assert "bc_number" in indexes and not {i for i in indexes if i.endswith("__number")}
+    # and none was made to be dropped again: the store restores only the indexes it owns
+    assert not {i for i in store._indexed if i.endswith("__number")}
     found = api.get("/customers", params={"$filter": "number eq 'K400'"}).json()["value"]
     assert [c["id"] for c in found] == [made["id"]]
     assert api.get("/customers", params={"$filter": "number eq 'K401'"}).json()["value"] == []
