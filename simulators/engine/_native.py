@@ -42,10 +42,18 @@ if TYPE_CHECKING:
 log = logging.getLogger("simulators")
 
 _EAGER_TASKS = sys.version_info >= (3, 12)
-_STATUS_LINES = {s.value: f"HTTP/1.1 {s.value} {s.phrase}\r\n" for s in http.HTTPStatus}
 #: request methods as text, without a decode per request (others are decoded)
 _METHODS = {m.encode(): m for m in ("GET", "POST", "PATCH", "PUT", "DELETE", "HEAD", "OPTIONS")}
 _RESET_HEAD = b"HTTP/1.1 200 OK\r\ncontent-length: 1048576\r\n\r\n"
+#: the status line without its line end (the head's lines are joined with it)
+_STATUS = {s.value: f"HTTP/1.1 {s.value} {s.phrase}" for s in http.HTTPStatus}
+#: the head's last line end, and the blank line after it (with ``connection: close``)
+_END_KEEP_ALIVE = "\r\n"
+_END_CLOSE = "connection: close\r\n\r\n"
+#: the clock of requests' durations and of connections' idleness: the perf counter, read
+#: once per read (the requests whose heads complete in it start then)
+_clock = time.perf_counter
+_wall_clock = time.time
 _CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
 
 
@@ -135,7 +143,7 @@ class NativeServer:
         interval = min(5.0, max(0.05, limit / 4))
         while True:
             await asyncio.sleep(interval)
-            now = time.monotonic()
+            now = _clock()
             for conn in list(self.connections):
                 if conn.idle_since(now) > limit:
                     conn.abort()
@@ -234,7 +242,17 @@ class _Connection(asyncio.Protocol):
         self.wind_down = False
         self.reading = True
         self.write_paused = False
-        self.last_active = time.monotonic()
+        self.last_active = _clock()
+        # the last request target, split (a client repeats its URLs): (target, path,
+        # query, raw path)
+        self.last_url: tuple[bytes, str, str, str] = (b"", "", "", "")
+        # the body verdict of the last head (see ``_body_verdict``)
+        self.last_verdict = 0
+        # whether the parser kept the last message's connection alive
+        self.keep_alive = False
+        # the last request that came alone in a read, for reading its head's repeats
+        self.known: _KnownHead | None = None
+        self.max_body = self.sim.settings.max_body_bytes
 
     # -- transport events ------------------------------------------------------------
 
@@ -272,8 +290,34 @@ class _Connection(asyncio.Protocol):
         self._update_reading()
 
     def data_received(self, data: bytes) -> None:
-        self.last_active = time.monotonic()
+        self.last_active = now = _clock()
         if self.discarding or self.closing:
+            return
+        at_start = not self.in_head and not self.in_body  # between two messages
+        known = self.known
+        if (
+            known is not None
+            and at_start
+            and self.busy is None
+            and not self.pending
+            and len(data) == known.size
+            and data.startswith(known.head)
+        ):
+            # the head of the last request again, byte for byte, with a whole body and
+            # nothing after it: the parser would read what it read then
+            self.req = req = self.sim.new_request(
+                known.method,
+                known.path,
+                known.query,
+                known.headers,
+                self.server.scheme,
+                self.local,
+                self.client,
+                known.raw_path,
+            )
+            if known.body:
+                req.body = data[known.body :]
+            self._serve(req, False, not self.wind_down, now, _wall_clock())
             return
         completed = self.completed
         self.read_size = len(data)
@@ -300,10 +344,13 @@ class _Connection(asyncio.Protocol):
                     self.head_raw += len(data)
                     if self.head_raw > self.server.options.max_header_bytes:
                         self._refuse(*self._head_too_large())
-            if self.in_body and self.body_timer is None:
-                self.body_timer = self.loop.call_later(
-                    self.sim.settings.body_timeout_seconds, self._body_timeout
-                )
+            if self.in_body:
+                if self.body_timer is None:
+                    self.body_timer = self.loop.call_later(
+                        self.sim.settings.body_timeout_seconds, self._body_timeout
+                    )
+            elif at_start and self.completed == completed + 1 and not self.in_head:
+                self._learn(data)  # one whole request, alone in the read
 
     # -- parser callbacks ------------------------------------------------------------
 
@@ -318,8 +365,9 @@ class _Connection(asyncio.Protocol):
     def on_headers_complete(self) -> None:
         self.in_head = False
         self.in_body = True
-        self.started = time.perf_counter()
-        self.at = time.time()
+        # it started when the read that completed its head arrived
+        self.started = self.last_active
+        self.at = _wall_clock()
         parts, raw = self.url_parts, self.raw_headers
         target = parts[0] if len(parts) == 1 else b"".join(parts)
         parts.clear()
@@ -331,51 +379,41 @@ class _Connection(asyncio.Protocol):
                 raw.clear()
                 raise _Refused(*self._head_too_large())
         if raw == self.last_raw:
-            headers = self.last_headers  # the same head again: its dict (requests never write it)
+            # the same head again: its dict (requests never write it) and its body verdict
+            headers = self.last_headers
+            verdict = self.last_verdict
         else:
             headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in raw.items()}
             self.last_raw = raw.copy()
             self.last_headers = headers
+            verdict = self.last_verdict = _body_verdict(headers, self.max_body)
         raw.clear()
-        parser = self.parser
-        if target[:1] == b"/" and _HASH not in target:
-            # origin form (the request line's characters were checked by the parser): split
-            # it here rather than build a URL object
-            path_b, _, query_b = target.partition(b"?")
-            raw_path = path_b.decode("latin-1")
-            query = query_b.decode("latin-1")
-        else:
-            try:
-                url = httptools.parse_url(target)
-            except httptools.HttpParserInvalidURLError:
-                raise _Refused(400, "BAD_REQUEST", "Malformed request target.") from None
-            raw_path = url.path.decode("latin-1") if url.path else "/"
-            query = url.query.decode("latin-1") if url.query else ""
-        method = parser.get_method()
+        url = self.last_url
+        if target != url[0]:
+            url = self.last_url = _split_target(target)
+        method = self.parser.get_method()
         self.req = self.sim.new_request(
             _METHODS.get(method) or method.decode("latin-1"),
-            unquote(raw_path) if "%" in raw_path else raw_path,
-            query,
+            url[1],
+            url[2],
             headers,
             self.server.scheme,
             self.local,
             self.client,
-            raw_path,
+            url[3],
         )
-        length = headers.get("content-length")
-        if length is not None and length.isdigit():
-            if int(length) > self.sim.settings.max_body_bytes:
+        if verdict:
+            if verdict == _TOO_LARGE:
                 self._answer_too_large_now()
                 return
-            expects = length != "0" and headers.get("expect", "").lower() == "100-continue"
-            if expects and self.busy is None and not self.pending and self.transport is not None:
+            if self.busy is None and not self.pending and self.transport is not None:
                 self.transport.write(_CONTINUE)
 
     def on_body(self, body: bytes) -> None:
         if self.too_large or self.discarding:
             return
         self.body_size += len(body)
-        if self.body_size > self.sim.settings.max_body_bytes:
+        if self.body_size > self.max_body:
             self.too_large = True  # keep reading, without buffering, to answer 413
             self.chunks = []
         else:
@@ -392,11 +430,46 @@ class _Connection(asyncio.Protocol):
         chunks = self.chunks
         if chunks:
             req.body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
-        keep_alive = self.parser.should_keep_alive() and not self.wind_down
+        self.keep_alive = self.parser.should_keep_alive()
+        keep_alive = self.keep_alive and not self.wind_down
         if self.busy is None and not self.pending and not self.closing:
             self._serve(req, self.too_large, keep_alive, self.started, self.at)  # its turn: now
         else:
             self._dispatch((req, self.too_large, keep_alive, self.started, self.at, None))
+
+    def _learn(self, data: bytes) -> None:
+        """Keep the head of a request that came whole and alone in ``data`` (parsed, between
+        two messages), so that a read repeating it byte for byte, with a body of the same
+        length, is answered without parsing it again."""
+        req = self.req
+        if (
+            req is None
+            or not self.keep_alive
+            or self.too_large
+            or self.last_verdict != _BODY_OK
+            or data[:1] in _LINE_ENDS  # empty lines before a request are skipped
+        ):
+            return
+        headers = self.last_headers
+        if req.headers is not headers or "transfer-encoding" in headers:
+            return
+        end = data.find(b"\r\n\r\n") + 4
+        body = req.body
+        if end < 4 or len(data) - end != len(body) or data[end:] != body:
+            return
+        length = headers.get("content-length")
+        if length != str(len(body)) if length is not None else body:
+            return
+        self.known = _KnownHead(
+            data[:end],
+            len(data),
+            req.method,
+            req.path,
+            req.query_string,
+            req.raw_path,
+            headers,
+            end if body else 0,
+        )
 
     # -- answering ---------------------------------------------------------------------
 
@@ -457,7 +530,7 @@ class _Connection(asyncio.Protocol):
 
     def _after(self, item: _Item, fut: asyncio.Future[Response | None]) -> None:
         self.busy = None
-        self.last_active = time.monotonic()  # idle from the answer on, not from the request
+        self.last_active = _clock()  # idle from the answer on, not from the request
         self._finish(item, fut)
         while self.pending and self.busy is None and not self.closing:
             self._run(self.pending.popleft())
@@ -488,18 +561,16 @@ class _Connection(asyncio.Protocol):
             self._close()
             return
         body = resp.body
-        # one list of pieces joined once (a comprehension costs a frame of its own per call)
-        parts = [_STATUS_LINES.get(resp.status) or f"HTTP/1.1 {resp.status} Unknown\r\n"]
-        for k, v in resp.headers:
-            parts += (k, ": ", v, "\r\n")
-        parts += (
-            "x-correlation-id: ",
-            req.correlation_id,
-            "\r\ncontent-length: ",
-            str(len(body)),
-            "\r\n\r\n" if keep_alive else "\r\nconnection: close\r\n\r\n",
-        )
-        head = "".join(parts).encode("latin-1", "replace")
+        # the head's lines joined once, each header's by a C call (no Python step per header)
+        head = "\r\n".join(
+            [
+                _STATUS.get(resp.status) or f"HTTP/1.1 {resp.status} Unknown",
+                *map(": ".join, resp.headers),
+                "x-correlation-id: " + req.correlation_id,
+                f"content-length: {len(body)}",
+                _END_KEEP_ALIVE if keep_alive else _END_CLOSE,
+            ]
+        ).encode("latin-1", "replace")
         transport.write(head + body if body and req.method != "HEAD" else head)
         if not keep_alive:
             self._close()
@@ -520,8 +591,7 @@ class _Connection(asyncio.Protocol):
         self._cancel_body_timer()
         self.discarding = True  # nothing after this is parsed
         resp = self.sim.refusal(req, status, code, message)
-        now = time.perf_counter()
-        self._dispatch((req, False, False, now, time.time(), resp))
+        self._dispatch((req, False, False, _clock(), _wall_clock(), resp))
 
     def _head_too_large(self) -> tuple[int, str, str]:
         limit = self.server.options.max_header_bytes
@@ -622,6 +692,74 @@ async def _resume(coro: Coroutine[Any, Any, Response | None], yielded: Any) -> R
             yielded = coro.send(None)
         except StopIteration as stop:
             return stop.value
+
+
+_LINE_ENDS = (b"\r", b"\n")
+
+
+class _KnownHead:
+    """A request head the connection read before, as ``_Connection._learn`` keeps it."""
+
+    __slots__ = ("body", "head", "headers", "method", "path", "query", "raw_path", "size")
+
+    def __init__(
+        self,
+        head: bytes,
+        size: int,
+        method: str,
+        path: str,
+        query: str,
+        raw_path: str,
+        headers: dict[str, str],
+        body: int,
+    ) -> None:
+        self.head = head
+        #: the length of a read that holds the head and a whole body
+        self.size = size
+        self.method = method
+        self.path = path
+        self.query = query
+        self.raw_path = raw_path
+        self.headers = headers
+        #: where the body starts in the read (0: no body)
+        self.body = body
+
+
+#: ``_body_verdict``: nothing to do before the body, a body announced over the limit, or a
+#: client waiting for ``100 Continue``
+_BODY_OK, _TOO_LARGE, _EXPECTS_CONTINUE = 0, 1, 2
+
+
+def _body_verdict(headers: dict[str, str], max_body: int) -> int:
+    """What a head's ``content-length`` and ``expect`` headers ask before its body is read
+    (the same for every request that repeats the head)."""
+    length = headers.get("content-length")
+    if length is None or not length.isdigit():
+        return _BODY_OK
+    if int(length) > max_body:
+        return _TOO_LARGE
+    if length != "0" and headers.get("expect", "").lower() == "100-continue":
+        return _EXPECTS_CONTINUE
+    return _BODY_OK
+
+
+def _split_target(target: bytes) -> tuple[bytes, str, str, str]:
+    """(target, path, query, raw path) of a request target; raises ``_Refused`` when it is
+    not a URL."""
+    if target[:1] == b"/" and _HASH not in target:
+        # origin form (the request line's characters were checked by the parser): split
+        # it here rather than build a URL object
+        path_b, _, query_b = target.partition(b"?")
+        raw_path = path_b.decode("latin-1")
+        query = query_b.decode("latin-1")
+    else:
+        try:
+            url = httptools.parse_url(target)
+        except httptools.HttpParserInvalidURLError:
+            raise _Refused(400, "BAD_REQUEST", "Malformed request target.") from None
+        raw_path = url.path.decode("latin-1") if url.path else "/"
+        query = url.query.decode("latin-1") if url.query else ""
+    return target, unquote(raw_path) if "%" in raw_path else raw_path, query, raw_path
 
 
 def _plain_500() -> Response:

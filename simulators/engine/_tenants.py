@@ -20,6 +20,8 @@ from ._names import check_snapshot_name, check_tenant_name
 from ._store import MEMORY_PAGE_SIZE, Change, RecordStore
 
 DEFAULT_TENANT = "default"
+#: the store sequence that numbers a tenant's change events (their replay ids)
+EVENT_SEQUENCE = "__events__"
 
 
 @dataclass(slots=True)
@@ -34,7 +36,7 @@ class Tenant:
 
     def next_event_seq(self) -> int:
         """The next replay id of this tenant's change events (monotonic, survives restarts)."""
-        return self.store.next_sequence("__events__")
+        return self.store.next_sequence(EVENT_SEQUENCE)
 
     def notify_change(self) -> None:
         """Wake wait-for long-polls so they re-check their condition."""
