@@ -250,7 +250,9 @@ class _Connection(asyncio.Protocol):
         self.last_verdict = 0
         # whether the parser kept the last message's connection alive
         self.keep_alive = False
-        # the last request that came alone in a read, for reading its head's repeats
+        # the last request that came alone in a read, for reading its head's repeats; None
+        # from the start of a message on, while a request is being answered in a task, and
+        # once the connection refuses input or closes
         self.known: _KnownHead | None = None
         self.max_body = self.sim.settings.max_body_bytes
 
@@ -272,6 +274,7 @@ class _Connection(asyncio.Protocol):
         self.server.connections.discard(self)
         self.transport = None
         self.closing = True
+        self.known = None
         self.pending.clear()
         self._cancel_body_timer()
 
@@ -291,20 +294,12 @@ class _Connection(asyncio.Protocol):
 
     def data_received(self, data: bytes) -> None:
         self.last_active = now = _clock()
-        if self.discarding or self.closing:
-            return
-        at_start = not self.in_head and not self.in_body  # between two messages
         known = self.known
-        if (
-            known is not None
-            and at_start
-            and self.busy is None
-            and not self.pending
-            and len(data) == known.size
-            and data.startswith(known.head)
-        ):
+        if known is not None and len(data) == known.size and data.startswith(known.head):
             # the head of the last request again, byte for byte, with a whole body and
-            # nothing after it: the parser would read what it read then
+            # nothing after it: the parser would read what it read then (a head is only
+            # known while the parser is between two messages, nothing is being answered
+            # and the connection is open: see ``known``)
             self.req = req = self.sim.new_request(
                 known.method,
                 known.path,
@@ -319,6 +314,9 @@ class _Connection(asyncio.Protocol):
                 req.body = data[known.body :]
             self._serve(req, False, not self.wind_down, now, _wall_clock())
             return
+        if self.discarding or self.closing:
+            return
+        at_start = not self.in_head and not self.in_body  # between two messages
         completed = self.completed
         self.read_size = len(data)
         try:
@@ -355,6 +353,7 @@ class _Connection(asyncio.Protocol):
     # -- parser callbacks ------------------------------------------------------------
 
     def on_message_begin(self) -> None:
+        self.known = None
         self.in_head = True
         self.head_raw = self.head_reads = 0
         self.chunks = []
@@ -444,6 +443,10 @@ class _Connection(asyncio.Protocol):
         req = self.req
         if (
             req is None
+            or self.busy is not None
+            or self.pending
+            or self.discarding
+            or self.closing
             or not self.keep_alive
             or self.too_large
             or self.last_verdict != _BODY_OK
@@ -525,6 +528,7 @@ class _Connection(asyncio.Protocol):
             return
         # it waits: its answer is written when it completes, in its turn
         self.busy = busy
+        self.known = None
         busy.add_done_callback(lambda fut: self._after(item, fut))
         self._update_reading()
 
@@ -577,6 +581,7 @@ class _Connection(asyncio.Protocol):
 
     def _refuse(self, status: int, code: str, message: str) -> None:
         """Answer bad input in the vendor's format (after what is in flight), then close."""
+        self.known = None
         req = self.req or self.sim.new_request(
             "GET",
             "/",
@@ -660,6 +665,7 @@ class _Connection(asyncio.Protocol):
     def _close(self) -> None:
         transport = self.transport
         self.closing = True
+        self.known = None
         self._cancel_body_timer()
         if transport is None:
             return

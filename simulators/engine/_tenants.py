@@ -11,6 +11,7 @@ import contextlib
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -114,7 +115,7 @@ class TenantRegistry:
             )
         store = RecordStore(name, self._db_path(name), memory_page_size=self.memory_page_size)
         t = Tenant(name=name, store=store)
-        store.listener = lambda change, t=t: self._on_change(t, change)
+        store.listener = partial(self._on_change, t)  # no Python frame of its own per write
         self._tenants[name] = t
         self._on_create(t)
         return t
