@@ -243,17 +243,8 @@ class _Connection(asyncio.Protocol):
         self.reading = True
         self.write_paused = False
         self.last_active = _clock()
-        # the last request target, split (a client repeats its URLs): (target, path,
-        # query, raw path)
-        self.last_url: tuple[bytes, str, str, str] = (b"", "", "", "")
         # the body verdict of the last head (see ``_body_verdict``)
         self.last_verdict = 0
-        # whether the parser kept the last message's connection alive
-        self.keep_alive = False
-        # the last request that came alone in a read, for reading its head's repeats; None
-        # from the start of a message on, while a request is being answered in a task, and
-        # once the connection refuses input or closes
-        self.known: _KnownHead | None = None
         self.max_body = self.sim.settings.max_body_bytes
 
     # -- transport events ------------------------------------------------------------
@@ -274,7 +265,6 @@ class _Connection(asyncio.Protocol):
         self.server.connections.discard(self)
         self.transport = None
         self.closing = True
-        self.known = None
         self.pending.clear()
         self._cancel_body_timer()
 
@@ -293,30 +283,9 @@ class _Connection(asyncio.Protocol):
         self._update_reading()
 
     def data_received(self, data: bytes) -> None:
-        self.last_active = now = _clock()
-        known = self.known
-        if known is not None and len(data) == known.size and data.startswith(known.head):
-            # the head of the last request again, byte for byte, with a whole body and
-            # nothing after it: the parser would read what it read then (a head is only
-            # known while the parser is between two messages, nothing is being answered
-            # and the connection is open: see ``known``)
-            self.req = req = self.sim.new_request(
-                known.method,
-                known.path,
-                known.query,
-                known.headers,
-                self.server.scheme,
-                self.local,
-                self.client,
-                known.raw_path,
-            )
-            if known.body:
-                req.body = data[known.body :]
-            self._serve(req, False, not self.wind_down, now, _wall_clock())
-            return
+        self.last_active = _clock()
         if self.discarding or self.closing:
             return
-        at_start = not self.in_head and not self.in_body  # between two messages
         completed = self.completed
         self.read_size = len(data)
         try:
@@ -342,18 +311,14 @@ class _Connection(asyncio.Protocol):
                     self.head_raw += len(data)
                     if self.head_raw > self.server.options.max_header_bytes:
                         self._refuse(*self._head_too_large())
-            if self.in_body:
-                if self.body_timer is None:
-                    self.body_timer = self.loop.call_later(
-                        self.sim.settings.body_timeout_seconds, self._body_timeout
-                    )
-            elif at_start and self.completed == completed + 1 and not self.in_head:
-                self._learn(data)  # one whole request, alone in the read
+            if self.in_body and self.body_timer is None:
+                self.body_timer = self.loop.call_later(
+                    self.sim.settings.body_timeout_seconds, self._body_timeout
+                )
 
     # -- parser callbacks ------------------------------------------------------------
 
     def on_message_begin(self) -> None:
-        self.known = None
         self.in_head = True
         self.head_raw = self.head_reads = 0
         self.chunks = []
@@ -387,19 +352,29 @@ class _Connection(asyncio.Protocol):
             self.last_headers = headers
             verdict = self.last_verdict = _body_verdict(headers, self.max_body)
         raw.clear()
-        url = self.last_url
-        if target != url[0]:
-            url = self.last_url = _split_target(target)
+        if target[:1] == b"/" and _HASH not in target:
+            # origin form (the request line's characters were checked by the parser): split
+            # it here rather than build a URL object
+            path_b, _, query_b = target.partition(b"?")
+            raw_path = path_b.decode("latin-1")
+            query = query_b.decode("latin-1")
+        else:
+            try:
+                url = httptools.parse_url(target)
+            except httptools.HttpParserInvalidURLError:
+                raise _Refused(400, "BAD_REQUEST", "Malformed request target.") from None
+            raw_path = url.path.decode("latin-1") if url.path else "/"
+            query = url.query.decode("latin-1") if url.query else ""
         method = self.parser.get_method()
         self.req = self.sim.new_request(
             _METHODS.get(method) or method.decode("latin-1"),
-            url[1],
-            url[2],
+            unquote(raw_path) if "%" in raw_path else raw_path,
+            query,
             headers,
             self.server.scheme,
             self.local,
             self.client,
-            url[3],
+            raw_path,
         )
         if verdict:
             if verdict == _TOO_LARGE:
@@ -429,50 +404,11 @@ class _Connection(asyncio.Protocol):
         chunks = self.chunks
         if chunks:
             req.body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
-        self.keep_alive = self.parser.should_keep_alive()
-        keep_alive = self.keep_alive and not self.wind_down
+        keep_alive = self.parser.should_keep_alive() and not self.wind_down
         if self.busy is None and not self.pending and not self.closing:
             self._serve(req, self.too_large, keep_alive, self.started, self.at)  # its turn: now
         else:
             self._dispatch((req, self.too_large, keep_alive, self.started, self.at, None))
-
-    def _learn(self, data: bytes) -> None:
-        """Keep the head of a request that came whole and alone in ``data`` (parsed, between
-        two messages), so that a read repeating it byte for byte, with a body of the same
-        length, is answered without parsing it again."""
-        req = self.req
-        if (
-            req is None
-            or self.busy is not None
-            or self.pending
-            or self.discarding
-            or self.closing
-            or not self.keep_alive
-            or self.too_large
-            or self.last_verdict != _BODY_OK
-            or data[:1] in _LINE_ENDS  # empty lines before a request are skipped
-        ):
-            return
-        headers = self.last_headers
-        if req.headers is not headers or "transfer-encoding" in headers:
-            return
-        end = data.find(b"\r\n\r\n") + 4
-        body = req.body
-        if end < 4 or len(data) - end != len(body) or data[end:] != body:
-            return
-        length = headers.get("content-length")
-        if length != str(len(body)) if length is not None else body:
-            return
-        self.known = _KnownHead(
-            data[:end],
-            len(data),
-            req.method,
-            req.path,
-            req.query_string,
-            req.raw_path,
-            headers,
-            end if body else 0,
-        )
 
     # -- answering ---------------------------------------------------------------------
 
@@ -528,7 +464,6 @@ class _Connection(asyncio.Protocol):
             return
         # it waits: its answer is written when it completes, in its turn
         self.busy = busy
-        self.known = None
         busy.add_done_callback(lambda fut: self._after(item, fut))
         self._update_reading()
 
@@ -581,7 +516,6 @@ class _Connection(asyncio.Protocol):
 
     def _refuse(self, status: int, code: str, message: str) -> None:
         """Answer bad input in the vendor's format (after what is in flight), then close."""
-        self.known = None
         req = self.req or self.sim.new_request(
             "GET",
             "/",
@@ -665,7 +599,6 @@ class _Connection(asyncio.Protocol):
     def _close(self) -> None:
         transport = self.transport
         self.closing = True
-        self.known = None
         self._cancel_body_timer()
         if transport is None:
             return
@@ -700,37 +633,6 @@ async def _resume(coro: Coroutine[Any, Any, Response | None], yielded: Any) -> R
             return stop.value
 
 
-_LINE_ENDS = (b"\r", b"\n")
-
-
-class _KnownHead:
-    """A request head the connection read before, as ``_Connection._learn`` keeps it."""
-
-    __slots__ = ("body", "head", "headers", "method", "path", "query", "raw_path", "size")
-
-    def __init__(
-        self,
-        head: bytes,
-        size: int,
-        method: str,
-        path: str,
-        query: str,
-        raw_path: str,
-        headers: dict[str, str],
-        body: int,
-    ) -> None:
-        self.head = head
-        #: the length of a read that holds the head and a whole body
-        self.size = size
-        self.method = method
-        self.path = path
-        self.query = query
-        self.raw_path = raw_path
-        self.headers = headers
-        #: where the body starts in the read (0: no body)
-        self.body = body
-
-
 #: ``_body_verdict``: nothing to do before the body, a body announced over the limit, or a
 #: client waiting for ``100 Continue``
 _BODY_OK, _TOO_LARGE, _EXPECTS_CONTINUE = 0, 1, 2
@@ -747,25 +649,6 @@ def _body_verdict(headers: dict[str, str], max_body: int) -> int:
     if length != "0" and headers.get("expect", "").lower() == "100-continue":
         return _EXPECTS_CONTINUE
     return _BODY_OK
-
-
-def _split_target(target: bytes) -> tuple[bytes, str, str, str]:
-    """(target, path, query, raw path) of a request target; raises ``_Refused`` when it is
-    not a URL."""
-    if target[:1] == b"/" and _HASH not in target:
-        # origin form (the request line's characters were checked by the parser): split
-        # it here rather than build a URL object
-        path_b, _, query_b = target.partition(b"?")
-        raw_path = path_b.decode("latin-1")
-        query = query_b.decode("latin-1")
-    else:
-        try:
-            url = httptools.parse_url(target)
-        except httptools.HttpParserInvalidURLError:
-            raise _Refused(400, "BAD_REQUEST", "Malformed request target.") from None
-        raw_path = url.path.decode("latin-1") if url.path else "/"
-        query = url.query.decode("latin-1") if url.query else ""
-    return target, unquote(raw_path) if "%" in raw_path else raw_path, query, raw_path
 
 
 def _plain_500() -> Response:

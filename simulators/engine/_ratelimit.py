@@ -123,14 +123,18 @@ class TokenBucket:
 
     def try_take(self, clock: Clock) -> bool:
         now = clock.time()
-        if self._tokens < 0:
-            self._tokens = self.burst
+        tokens = self._tokens
+        if tokens < 0:  # the first request: a full bucket
+            tokens = self.burst
             self._last = now
-        self._tokens = min(self.burst, self._tokens + (now - self._last) * self.rate)
+        tokens += (now - self._last) * self.rate
+        if tokens > self.burst:
+            tokens = self.burst
         self._last = now
-        if self._tokens >= 1.0:
-            self._tokens -= 1.0
+        if tokens >= 1.0:
+            self._tokens = tokens - 1.0
             return True
+        self._tokens = tokens
         return False
 
     def retry_after(self) -> float:

@@ -1,4 +1,4 @@
-"""RollingQuota counts a request in its newest bucket without its general steps when it can
+"""Rate limits. RollingQuota counts a request in its newest bucket without its general steps when it can
 tell exactly that nothing expires; the answers and counts must be those of the general steps,
 whatever the clock does (runs on, jumps, goes back, stands still)."""
 
@@ -9,7 +9,7 @@ from collections import deque
 
 import pytest
 
-from simulators.engine import Clock, RollingQuota
+from simulators.engine import Clock, RollingQuota, TokenBucket
 
 SEED = 20261207
 
@@ -95,3 +95,16 @@ def test_a_spent_quota_refuses_until_its_oldest_bucket_leaves_the_window() -> No
     clock.at += 0.5
     assert quota.try_consume(clock)
     assert quota.counted == 1
+
+
+def test_the_token_bucket_refills_at_its_rate_up_to_its_burst() -> None:
+    bucket, clock = TokenBucket(rate=2.0, burst=3.0), _SetClock()
+    clock.at = 1.7e9
+    assert [bucket.try_take(clock) for _ in range(4)] == [True, True, True, False]
+    clock.at += 0.25  # half a token
+    assert not bucket.try_take(clock)
+    clock.at += 0.25
+    assert bucket.try_take(clock) and not bucket.try_take(clock)
+    clock.at += 100.0  # refilled, never beyond the burst
+    assert [bucket.try_take(clock) for _ in range(4)] == [True, True, True, False]
+    assert bucket.retry_after() == pytest.approx(0.5)

@@ -1,6 +1,6 @@
-"""The native server reads a repeated request head once: a read that repeats the last head
-byte for byte, with a whole body and nothing after it, is answered without the parser. What a
-client sees must be what the parser's path gives, for every request, on real sockets."""
+"""A connection that repeats a request head reuses what it decoded from it (the headers and
+what they ask before the body); what a client sees must be what a fresh head gives, for
+every request, on real sockets."""
 
 from __future__ import annotations
 
@@ -106,10 +106,10 @@ def name_of(crm: SimHandle, token: str, record_id: str) -> str:
 
 def test_repeated_heads_with_new_bodies_store_each_body(crm: SimHandle, token: str) -> None:
     c = Conn(crm.server.port)
-    names = [f"Known Head {i:02d}" for i in range(12)]  # the same length: the same head
+    names = [f"Same Head {i:02d}" for i in range(12)]  # the same length: the same head
     ids = []
     for name in names:
-        c.send(post(token, orjson.dumps({"Name": name}), cid="known-head"))
+        c.send(post(token, orjson.dumps({"Name": name}), cid="same-head-post"))
         status, _, body = c.response()
         assert status == 201, body
         ids.append(orjson.loads(body)["id"])
@@ -117,7 +117,7 @@ def test_repeated_heads_with_new_bodies_store_each_body(crm: SimHandle, token: s
     assert len(set(ids)) == len(ids)
     assert [name_of(crm, token, i) for i in ids] == names
     entries = crm.admin.get(
-        "/journal", params={"correlation_id": "known-head", "method": "POST"}
+        "/journal", params={"correlation_id": "same-head-post", "method": "POST"}
     ).json()["entries"]
     assert [orjson.loads(e["request_body"])["Name"] for e in entries[-12:]] == names
 
@@ -149,14 +149,14 @@ def test_a_new_body_that_is_not_json_gets_the_vendor_error(crm: SimHandle, token
     assert orjson.loads(body)[0]["errorCode"] == "JSON_PARSER_ERROR"
 
 
-def test_a_repeated_head_with_another_request_behind_it_is_parsed(
+def test_a_repeated_head_with_another_request_behind_it_in_one_read(
     crm: SimHandle, token: str
 ) -> None:
     c = Conn(crm.server.port)
-    first = post(token, b'{"Name": "Pipelined Known"}', cid="pk-0")
+    first = post(token, b'{"Name": "Pipelined Same"}', cid="pk-0")
     c.send(first)
     assert c.response()[0] == 201
-    # the known head again, but a second request follows in the same read
+    # the same head again, with a second request behind it in the same read
     c.send(first + get(token, f"{V}/sobjects/Account/001000000000000AAA", cid="pk-1"))
     answers = [c.response() for _ in range(2)]
     c.close()
@@ -166,7 +166,7 @@ def test_a_repeated_head_with_another_request_behind_it_is_parsed(
 
 def test_a_repeated_head_whose_body_comes_later_is_read_whole(crm: SimHandle, token: str) -> None:
     c = Conn(crm.server.port)
-    whole = post(token, b'{"Name": "Split Known"}')
+    whole = post(token, b'{"Name": "Split Head"}')
     c.send(whole)
     assert c.response()[0] == 201
     head, _, body = whole.partition(b"\r\n\r\n")
@@ -176,7 +176,7 @@ def test_a_repeated_head_whose_body_comes_later_is_read_whole(crm: SimHandle, to
     status, _, answer = c.response()
     c.close()
     assert status == 201, answer
-    assert name_of(crm, token, orjson.loads(answer)["id"]) == "Split Known"
+    assert name_of(crm, token, orjson.loads(answer)["id"]) == "Split Head"
 
 
 def test_expect_continue_is_answered_on_every_repeat(crm: SimHandle, token: str) -> None:
@@ -221,20 +221,3 @@ def test_generated_correlation_ids_differ_on_repeated_heads(crm: SimHandle, toke
         seen.add(m.group(1))
     c.close()
     assert len(seen) == 5
-
-
-def test_the_connection_keeps_the_head_of_a_request_that_came_alone(
-    crm: SimHandle, token: str
-) -> None:
-    native = crm.server._native
-    assert native is not None
-    c = Conn(crm.server.port)
-    request = post(token, b'{"Name": "Kept Head"}', cid="kept-head")
-    c.send(request)
-    assert c.response()[0] == 201
-    kept = [conn.known for conn in list(native.connections) if conn.known is not None]
-    head = request.partition(b"\r\n\r\n")[0] + b"\r\n\r\n"
-    assert any(k.head == head and k.size == len(request) for k in kept), kept
-    c.send(request)  # the kept head again: answered as the first
-    assert c.response()[0] == 201
-    c.close()
