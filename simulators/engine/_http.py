@@ -368,7 +368,14 @@ class Router:
         m = regex.match(path)
         if m is not None:
             route, names = index[m.lastgroup or ""]
-            params = {name: unquote(m.group(alias)) for alias, name in names}
+            if names:
+                # the route's own pattern names its groups as its parameters: one C call
+                # gives them (the alternation matched, so this pattern matches too)
+                params = route.regex.match(path).groupdict()  # type: ignore[union-attr]
+                if "%" in path:
+                    params = {k: unquote(v) for k, v in params.items()}
+            else:
+                params = {}
             self._last = (method, path, route, params, False)
             return route, dict(params), False
         other = any(r.regex.match(path) for r in self.routes)

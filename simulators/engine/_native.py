@@ -228,7 +228,7 @@ class _Connection(asyncio.Protocol):
         self.in_head = False
         self.in_body = False
         self.req: Request | None = None
-        self.chunks: list[bytes] = []
+        self.chunks: list[bytes] | None = None
         self.body_size = 0
         self.too_large = False
         self.started = 0.0
@@ -321,7 +321,7 @@ class _Connection(asyncio.Protocol):
     def on_message_begin(self) -> None:
         self.in_head = True
         self.head_raw = self.head_reads = 0
-        self.chunks = []
+        self.chunks = None  # a list once a body arrives
         self.body_size = 0
         self.too_large = False
         self.req = None
@@ -389,7 +389,9 @@ class _Connection(asyncio.Protocol):
         self.body_size += len(body)
         if self.body_size > self.max_body:
             self.too_large = True  # keep reading, without buffering, to answer 413
-            self.chunks = []
+            self.chunks = None
+        elif self.chunks is None:
+            self.chunks = [body]
         else:
             self.chunks.append(body)
 
