@@ -122,18 +122,18 @@ def _entry(raw: RawEntry) -> JournalEntry:
 
 
 def _decode(body: bytes | tuple[bytes, int]) -> str:
-    if type(body) is tuple:  # clipped: (its first bytes, its full length)
+    if isinstance(body, tuple):  # clipped: (its first bytes, its full length)
         clipped, total = body
         return clipped.decode("utf-8", "replace") + f"...[{total} bytes]" if clipped else ""
     return body.decode("utf-8", "replace") if body else ""
 
 
 def _built(x: JournalEntry | RawEntry) -> JournalEntry:
-    return _entry(x) if type(x) is tuple else x  # type: ignore[arg-type]
+    return x if isinstance(x, JournalEntry) else _entry(x)
 
 
 def _tenant_of(x: JournalEntry | RawEntry) -> str:
-    return str(x[2]) if type(x) is tuple else x.tenant  # type: ignore[union-attr]
+    return x.tenant if isinstance(x, JournalEntry) else str(x[2])
 
 
 @dataclass(slots=True)
@@ -246,11 +246,12 @@ class Journal:
         when the entry is first read."""
         duration_ms = (_perf_counter() - started) * 1000.0
         most = self.max_body_bytes
-        request_body = req.body
+        request_body: bytes | tuple[bytes, int] = req.body
         if len(request_body) > most:
-            request_body = (request_body[:most], len(request_body))
+            request_body = (req.body[:most], len(req.body))
+        response: bytes | tuple[bytes, int] = response_body
         if len(response_body) > most:
-            response_body = (response_body[:most], len(response_body))  # type: ignore[assignment]
+            response = (response_body[:most], len(response_body))
         tenant = req.tenant
         self._seq = seq = self._seq + 1
         raw = (
@@ -266,7 +267,7 @@ class Journal:
             req.correlation_id,
             req.headers,
             request_body,
-            response_body,
+            response,
             fault,
             req.client,
             violations,
