@@ -17,7 +17,6 @@ import re
 import time
 from collections.abc import Awaitable, Coroutine
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -27,16 +26,16 @@ from ._body import BodyIncomplete, read_body
 from ._contracts import make_request_contracts
 from ._dialect import Dialect
 from ._errors import ConfigError, HttpError, SimulatorError
-from ._events import Event, EventBus
+from ._events import Event, EventBus, change_event_of
 from ._faults import FaultRules
 from ._guard import AdminGuard
-from ._http import Request, Response, Route, Router, call_handler
+from ._http import Request, Response, Route, Router, call_handler, make_request
 from ._journal import Journal
 from ._names import check_admin_params
 from ._readers import QueryBudget
 from ._services import EngineServices
 from ._store import Change
-from ._tenants import DEFAULT_TENANT, Tenant, TenantRegistry
+from ._tenants import DEFAULT_TENANT, EVENT_SEQUENCE, Tenant, TenantRegistry
 
 log = logging.getLogger("simulators")
 
@@ -197,20 +196,30 @@ class Simulator:
     # -- events ----------------------------------------------------------------------
 
     def _on_change(self, tenant: Tenant, change: Change) -> None:
-        tenant.notify_change()
-        if not self.settings.events_enabled or not self.dialect.wants_event(tenant, change):
-            return
-        seq = tenant.next_event_seq()
-        change.seq = seq
+        if tenant._waiters:
+            tenant.notify_change()
         dialect = self.dialect
+        if not self.settings.events_enabled or not dialect.wants_event(tenant, change):
+            return
+        seq = tenant.store.next_sequence(EVENT_SEQUENCE)
+        change.seq = seq
         if not dialect.event_needs_previous:
             # the event outlives the write: keep only what its payload is built from (in
             # place: the store hands the change to no one else before its write returns)
             change.previous = None
         # the payload is built when first read (most events never are)
-        make = partial(dialect.change_event, tenant, change, seq)
-        ev = Event(seq, tenant.name, change.type, change.id, change.op, change.at, None, "", make)
-        self.events.publish(ev)
+        self.events.publish(
+            change_event_of(
+                seq,
+                tenant.name,
+                change.type,
+                change.id,
+                change.op,
+                change.at,
+                dialect.change_event,
+                (tenant, change, seq),
+            )
+        )
 
     def publish_event(
         self,
@@ -273,14 +282,22 @@ class Simulator:
     ) -> Request:
         """A request as every server backend hands it to ``respond`` (headers lower-cased;
         the dict may be shared with other requests of the connection and is never written)."""
-        req = Request(method, path, query_string, headers, b"", scheme, server, client, raw_path)
         cid = headers.get("x-correlation-id")
         if not cid:
             pool = self._id_pool
             cid = pool.pop() if pool else self._more_ids()
-        req.correlation_id = cid
-        req.origin = self.base_url
-        return req
+        return make_request(
+            method,
+            path,
+            query_string,
+            headers,
+            scheme,
+            server,
+            client,
+            raw_path,
+            cid,
+            self.base_url,
+        )
 
     def _more_ids(self) -> str:
         """A fresh batch of 256 random 128-bit correlation ids (hex); returns one of them."""
@@ -296,7 +313,8 @@ class Simulator:
         Shared by the ASGI app and the native server. The answer comes at once when nothing
         in the request waits (no fault delay, a plain handler that answered with a Response);
         otherwise a coroutine gives it. None means a reset fault: the server drops the
-        connection without a complete response.
+        connection without a complete response. ``started`` is the request's perf counter
+        and ``at`` its wall clock time, both taken when it arrived.
         """
         if req.path.startswith("/__admin"):
             return self._admin(req, too_large)
@@ -307,7 +325,18 @@ class Simulator:
             return None
         if not isinstance(resp, Response):
             return self._recorded_later(req, resp, started, at)
-        self._record(req, resp.status, started, at, resp.body, req.fault)
+        j = self.journal
+        if j.enabled:
+            contracts = self.contracts
+            j.add(
+                req,
+                at,
+                resp.status,
+                started,
+                resp.body,
+                req.fault,
+                contracts.take(req) if contracts is not None else None,
+            )
         return resp
 
     async def _recorded_later(
@@ -394,10 +423,10 @@ class Simulator:
                 req,
                 at,
                 status,
-                (time.perf_counter() - started) * 1000.0,
+                started,
                 body,
                 fault,
-                contracts.take(req) if contracts is not None else [],
+                contracts.take(req) if contracts is not None else None,
             )
 
     def _vendor(self, req: Request, too_large: bool) -> Response | Awaitable[Response]:

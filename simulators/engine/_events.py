@@ -34,6 +34,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("simulators.events")
 
+_new_object = object.__new__
+_wall_clock = time.time
+
 
 class Event:
     """A change event in the dialect's shape, with the replay id it was given.
@@ -43,6 +46,7 @@ class Event:
     """
 
     __slots__ = (
+        "_args",
         "_channel",
         "_make",
         "_payload",
@@ -78,10 +82,12 @@ class Event:
         self._payload = payload
         self._channel = channel
         self._make = make
+        self._args: tuple[Any, ...] | None = None
 
     def _build(self) -> None:
-        made = self._make() if self._make is not None else None
-        self._make = None
+        make, args = self._make, self._args
+        made = None if make is None else make() if args is None else make(*args)
+        self._make = self._args = None  # what it was built from is no longer held
         self._channel, self._payload = made if made is not None else (self._channel, {})
 
     @property
@@ -108,6 +114,33 @@ class Event:
             "channel": self.channel,
             "payload": self.payload,
         }
+
+
+def change_event_of(
+    seq: int,
+    tenant: str,
+    record_type: str,
+    record_id: str,
+    op: str,
+    at: float,
+    make: Callable[..., tuple[str, dict[str, Any]] | None],
+    args: tuple[Any, ...],
+) -> Event:
+    """A record's change event, published now, its payload built on first read by
+    ``make(*args)`` (one per write: no partial object, no keyword handling)."""
+    ev: Event = _new_object(Event)
+    ev.published = _wall_clock()
+    ev.seq = seq
+    ev.tenant = tenant
+    ev.record_type = record_type
+    ev.record_id = record_id
+    ev.op = op
+    ev.at = at
+    ev._payload = None
+    ev._channel = ""
+    ev._make = make
+    ev._args = args
+    return ev
 
 
 @dataclass(slots=True)
@@ -304,7 +337,16 @@ class EventBus:
 
     def publish(self, ev: Event) -> None:
         subs = self.subscriptions
-        # no subscriber (the usual case): nothing to match, queue or build
+        if not subs and not self._outboxes:
+            # no subscriber and nothing persisted (the usual case): nothing to match, queue,
+            # build or store
+            ring = self._events.get(ev.tenant)
+            if ring is None:
+                ring = self._ring(ev.tenant)
+            ring.append(ev)
+            for listener in self.listeners:
+                listener(ev)
+            return
         owed = [s for s in subs.values() if s.wants(ev)] if subs else []
         ob = self._outboxes.get(ev.tenant) if self._outboxes else None
         if ob is not None:

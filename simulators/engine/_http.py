@@ -144,6 +144,43 @@ class Request:
 
 
 _UNSET: Any = object()
+_new_object = object.__new__
+
+
+def make_request(
+    method: str,
+    path: str,
+    query_string: str,
+    headers: dict[str, str],
+    scheme: str,
+    server: tuple[str, int] | None,
+    client: tuple[str, int] | None,
+    raw_path: str,
+    correlation_id: str,
+    origin: str,
+) -> Request:
+    """A server's request, as ``Request(...)`` then the correlation id and origin set, without
+    the keyword handling of a class call (one is made per request). Sets every slot."""
+    req: Request = _new_object(Request)
+    req.method = method
+    req.path = path
+    req.raw_path = raw_path
+    req.query_string = query_string
+    req.headers = headers
+    req.body = b""
+    req.scheme = scheme
+    req.server = server
+    req.client = client
+    req.params = {}
+    req.tenant = None
+    req.principal = None
+    req.correlation_id = correlation_id
+    req.fault = ""
+    req.route = None
+    req.origin = origin
+    req._query = None
+    req._json = _UNSET
+    return req
 
 
 def _json_error_message(body: bytes, exc: orjson.JSONDecodeError) -> str:
@@ -331,7 +368,14 @@ class Router:
         m = regex.match(path)
         if m is not None:
             route, names = index[m.lastgroup or ""]
-            params = {name: unquote(m.group(alias)) for alias, name in names}
+            if names:
+                # the route's own pattern names its groups as its parameters: one C call
+                # gives them (the alternation matched, so this pattern matches too)
+                params = route.regex.match(path).groupdict()  # type: ignore[union-attr]
+                if "%" in path:
+                    params = {k: unquote(v) for k, v in params.items()}
+            else:
+                params = {}
             self._last = (method, path, route, params, False)
             return route, dict(params), False
         other = any(r.regex.match(path) for r in self.routes)

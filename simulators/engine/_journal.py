@@ -4,15 +4,16 @@ A ring buffer (``collections.deque(maxlen=...)``) so that long runs never grow m
 without limit, unlike WireMock's default unbounded journal. Bodies are kept up to a
 configurable size. Waiters (wait-for long-polls) are woken when a new entry arrives.
 
-The hot path records a ``RawEntry``: the request's own headers and the clipped body bytes,
-no decoding and no redaction. The ``JournalEntry`` (decoded, secrets redacted) is built the
-first time anything reads it, so a request nobody looks at costs one small object.
+The hot path records a ``RawEntry``, a plain tuple: the request's own headers and the clipped
+body bytes, no decoding and no redaction. The ``JournalEntry`` (decoded, secrets redacted) is
+built the first time anything reads it, so a request nobody looks at costs one tuple.
 """
 
 from __future__ import annotations
 
 import asyncio
 import re
+import time
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -25,6 +26,8 @@ from ._redact import redact_headers, redact_text
 
 if TYPE_CHECKING:
     from ._http import Request
+
+_perf_counter = time.perf_counter
 
 
 @dataclass(slots=True)
@@ -67,73 +70,70 @@ class JournalEntry:
         }
 
 
-class RawEntry(tuple[Any, ...]):
-    """What the pipeline hands the journal per request, as one tuple (built by a single C call
-    on the hot path); ``entry()`` builds the readable form. Fields, in order: seq, at, tenant,
-    method, path, query, route, status, duration_ms, correlation_id, headers, request body
-    (clipped), its full length, response body (clipped), its full length, scan_response,
-    fault, client, violations."""
-
-    __slots__ = ()
-
-    @property
-    def tenant(self) -> str:
-        return str(self[2])
-
-    def entry(self) -> JournalEntry:
-        """The journal entry, secrets redacted."""
-        (
-            seq,
-            at,
-            tenant,
-            method,
-            path,
-            query,
-            route,
-            status,
-            duration_ms,
-            correlation_id,
-            headers,
-            request_body,
-            request_len,
-            response_body,
-            response_len,
-            scan_response,
-            fault,
-            client,
-            violations,
-        ) = self
-        response = _decode(response_body, response_len)
-        return JournalEntry(
-            seq,
-            at,
-            tenant,
-            method,
-            path,
-            redact_text(query),
-            route,
-            status,
-            duration_ms,
-            correlation_id,
-            redact_headers(headers),
-            redact_text(_decode(request_body, request_len)),
-            # secrets come back from token and login calls, never from a read
-            redact_text(response) if scan_response else response,
-            fault,
-            f"{client[0]}:{client[1]}" if client else "",
-            violations,
-        )
+#: What the pipeline hands the journal per request: a plain tuple (one ``BUILD_TUPLE`` on the
+#: hot path, no object of a class of its own), built into a ``JournalEntry`` when first read.
+#: Fields, in order: seq, at, tenant name, method, path, query, route (the ``Route`` or None),
+#: status, duration_ms, correlation_id, headers, request body, response body, fault, client,
+#: violations (None: none). A body over the journal's limit is held as (clipped bytes, full
+#: length).
+RawEntry = tuple[Any, ...]
 
 
-def _decode(body: bytes, total: int) -> str:
-    if not body:
-        return ""
-    text = body.decode("utf-8", "replace")
-    return text + f"...[{total} bytes]" if total > len(body) else text
+def _entry(raw: RawEntry) -> JournalEntry:
+    """The journal entry of a raw one, secrets redacted."""
+    (
+        seq,
+        at,
+        tenant,
+        method,
+        path,
+        query,
+        route,
+        status,
+        duration_ms,
+        correlation_id,
+        headers,
+        request_body,
+        response_body,
+        fault,
+        client,
+        violations,
+    ) = raw
+    response = _decode(response_body)
+    return JournalEntry(
+        seq,
+        at,
+        tenant,
+        method,
+        path,
+        redact_text(query),
+        route.name if route is not None else "",
+        status,
+        duration_ms,
+        correlation_id,
+        redact_headers(headers),
+        redact_text(_decode(request_body)),
+        # secrets come back from token and login calls, never from a read
+        redact_text(response) if method != "GET" else response,
+        fault,
+        f"{client[0]}:{client[1]}" if client else "",
+        violations if violations is not None else [],
+    )
+
+
+def _decode(body: bytes | tuple[bytes, int]) -> str:
+    if isinstance(body, tuple):  # clipped: (its first bytes, its full length)
+        clipped, total = body
+        return clipped.decode("utf-8", "replace") + f"...[{total} bytes]" if clipped else ""
+    return body.decode("utf-8", "replace") if body else ""
 
 
 def _built(x: JournalEntry | RawEntry) -> JournalEntry:
-    return x.entry() if isinstance(x, RawEntry) else x
+    return x if isinstance(x, JournalEntry) else _entry(x)
+
+
+def _tenant_of(x: JournalEntry | RawEntry) -> str:
+    return x.tenant if isinstance(x, JournalEntry) else str(x[2])
 
 
 @dataclass(slots=True)
@@ -236,43 +236,44 @@ class Journal:
         req: Request,
         at: float,
         status: int,
-        duration_ms: float,
+        started: float,
         response_body: bytes,
         fault: str,
-        violations: list[dict[str, Any]],
+        violations: list[dict[str, Any]] | None = None,
     ) -> None:
-        """Record one request as it came and went: bodies clipped now (a large body is not
-        kept whole), decoded and redacted when the entry is first read."""
+        """Record one request as it came and went (``started``: its perf counter when it
+        arrived): bodies clipped now (a large body is not kept whole), decoded and redacted
+        when the entry is first read."""
+        duration_ms = (_perf_counter() - started) * 1000.0
         most = self.max_body_bytes
-        request_body = req.body
-        request_len, response_len = len(request_body), len(response_body)
-        tenant, route, method = req.tenant, req.route, req.method
-        self._seq += 1
-        raw = RawEntry(
-            (
-                self._seq,
-                at,
-                tenant.name if tenant is not None else "",
-                method,
-                req.path,
-                req.query_string,
-                route.name if route is not None else "",
-                status,
-                duration_ms,
-                req.correlation_id,
-                req.headers,
-                request_body[:most] if request_len > most else request_body,
-                request_len,
-                response_body[:most] if response_len > most else response_body,
-                response_len,
-                method != "GET",  # secrets come back from token and login calls, not reads
-                fault,
-                req.client,
-                violations,
-            )
+        request_body: bytes | tuple[bytes, int] = req.body
+        if len(request_body) > most:
+            request_body = (req.body[:most], len(req.body))
+        response: bytes | tuple[bytes, int] = response_body
+        if len(response_body) > most:
+            response = (response_body[:most], len(response_body))
+        tenant = req.tenant
+        self._seq = seq = self._seq + 1
+        raw = (
+            seq,
+            at,
+            tenant.name if tenant is not None else "",
+            req.method,
+            req.path,
+            req.query_string,
+            req.route,
+            status,
+            duration_ms,
+            req.correlation_id,
+            req.headers,
+            request_body,
+            response,
+            fault,
+            req.client,
+            violations,
         )
         if self._waiters:  # built now, for the waiters, and kept built
-            self.record(raw.entry())
+            self.record(_entry(raw))
             return
         self._raw = True
         self._entries.append(raw)
@@ -314,7 +315,7 @@ class Journal:
             self._entries.clear()
         else:
             self._entries = deque(
-                (e for e in self._entries if e.tenant != tenant), maxlen=self.max_entries
+                (e for e in self._entries if _tenant_of(e) != tenant), maxlen=self.max_entries
             )
 
     def resize(self, max_entries: int) -> None:

@@ -11,6 +11,7 @@ import contextlib
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,8 @@ from ._names import check_snapshot_name, check_tenant_name
 from ._store import MEMORY_PAGE_SIZE, Change, RecordStore
 
 DEFAULT_TENANT = "default"
+#: the store sequence that numbers a tenant's change events (their replay ids)
+EVENT_SEQUENCE = "__events__"
 
 
 @dataclass(slots=True)
@@ -34,7 +37,7 @@ class Tenant:
 
     def next_event_seq(self) -> int:
         """The next replay id of this tenant's change events (monotonic, survives restarts)."""
-        return self.store.next_sequence("__events__")
+        return self.store.next_sequence(EVENT_SEQUENCE)
 
     def notify_change(self) -> None:
         """Wake wait-for long-polls so they re-check their condition."""
@@ -112,7 +115,7 @@ class TenantRegistry:
             )
         store = RecordStore(name, self._db_path(name), memory_page_size=self.memory_page_size)
         t = Tenant(name=name, store=store)
-        store.listener = lambda change, t=t: self._on_change(t, change)
+        store.listener = partial(self._on_change, t)  # no Python frame of its own per write
         self._tenants[name] = t
         self._on_create(t)
         return t
