@@ -297,7 +297,7 @@ class RecordStore:
         self._indexed.add(name)
         return name
 
-    def ensure_key_index(self, field_name: str, type_: str) -> str:
+    def ensure_key_index(self, field_name: str, type_: str, *, on_use: bool = False) -> str:
         """A key index on ``type_``'s ``field_name`` (an external id); returns its name.
 
         The store keeps the values of a type's key fields in the row's ``keys`` column, a small
@@ -307,6 +307,10 @@ class RecordStore:
         a NULL or a few bytes. ``find_ids`` and queries compare ``key_path(field)`` with the
         value to use it. An index of the same name on ``data`` (a tenant file or snapshot of an
         earlier layout) is replaced and the column filled from the records, in one transaction.
+
+        ``on_use``: a missing index is made only by the first lookup that needs it
+        (``find_ids``, ``index_on_use``): until then an insert of the type pays for no index,
+        the values still go to ``keys``, and the late index fills the column from ``data`` first.
         """
         name = index_name(field_name, type_)
         self._kept.discard((type_, field_name))
@@ -318,6 +322,8 @@ class RecordStore:
         row = self.conn.execute(
             "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", (name,)
         ).fetchone()
+        if on_use and row is None:
+            return name
         if row is None or "json_extract(keys," not in (row[0] or ""):
             expr, t = key_path(field_name), type_literal(type_)
             with self.transaction():
@@ -334,6 +340,16 @@ class RecordStore:
                 self._tx_indexes.append(name)
         self._indexed.add(name)
         return name
+
+    def index_on_use(self, field_name: str, type_: str) -> None:
+        """Make the key index of ``type_``'s ``field_name`` if it is one not made yet (see
+        ``ensure_key_index``'s ``on_use``): a query about to filter on the field uses it."""
+        if (
+            field_name in self._keyed.get(type_, ())
+            and (type_, field_name) not in self._kept
+            and index_name(field_name, type_) not in self._indexed
+        ):
+            self.ensure_key_index(field_name, type_)
 
     def keyed_fields(self, type_: str) -> tuple[str, ...]:
         """The fields of ``type_`` with a key index (``ensure_key_index``)."""
@@ -819,7 +835,7 @@ class RecordStore:
         for type_, fields in list(self._keyed.items()):
             for f in fields:
                 if (type_, f) not in self._kept:
-                    self.ensure_key_index(f, type_)
+                    self.ensure_key_index(f, type_, on_use=True)
 
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):

@@ -194,7 +194,8 @@ class SalesforceDialect(Dialect):
         store.templates = self.records.template  # records stored without their null fields
         for obj in self.schema:
             for f in obj.external_id_fields:
-                store.ensure_key_index(f.name, obj.name)  # the values in a column of their own
+                # the values in a column of their own, indexed on the first lookup by them
+                store.ensure_key_index(f.name, obj.name, on_use=True)
         seed_tenant(tenant, self.records, self.tenants, self.auth_username(tenant))
         state = state_of(tenant)
         state.quota = RollingQuota(self.settings.daily_api_requests)
