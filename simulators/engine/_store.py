@@ -190,6 +190,8 @@ class RecordStore:
         self._keyed: dict[str, tuple[str, ...]] = {}
         #: (type, field) kept in ``keys`` for an index of the dialect's own (``keep_keys``)
         self._kept: set[tuple[str, str]] = set()
+        #: type -> its key fields whose index is made on first use (``ensure_key_index``)
+        self._on_use: dict[str, tuple[str, ...]] = {}
         # indexes created inside the open transaction: a ROLLBACK drops them again
         self._tx_indexes: list[str] = []
         self._pending: list[Change] | None = None
@@ -308,15 +310,18 @@ class RecordStore:
         value to use it. An index of the same name on ``data`` (a tenant file or snapshot of an
         earlier layout) is replaced and the column filled from the records, in one transaction.
 
-        ``on_use``: a missing index is made only by the first lookup that needs it
-        (``find_ids``, ``index_on_use``): until then an insert of the type pays for no index,
-        the values still go to ``keys``, and the late index fills the column from ``data`` first.
+        ``on_use``: a missing index is made by the first lookup that needs it (``find_ids``,
+        ``index_on_use``) or the first write of a record with a key value, whichever comes
+        first: until then an insert of the type pays for no index (an Account without an
+        external id), and a late index fills the column from ``data`` first.
         """
         name = index_name(field_name, type_)
         self._kept.discard((type_, field_name))
         fields = self._keyed.get(type_, ())
         if field_name not in fields:
             self._keyed[type_] = (*fields, field_name)
+        if on_use and field_name not in self._on_use.get(type_, ()):
+            self._on_use[type_] = (*self._on_use.get(type_, ()), field_name)
         if name in self._indexed:
             return name
         row = self.conn.execute(
@@ -362,7 +367,16 @@ class RecordStore:
             return None
         values: Mapping[str, Any] = orjson.loads(data) if isinstance(data, str) else data
         got = {f: v for f in fields if (v := values.get(f)) is not None}
-        return orjson.dumps(got).decode() if got else None
+        if not got:
+            return None
+        if type_ in self._on_use:  # the first key value of the type makes its indexes
+            self._index_all_on_use(type_)
+        return orjson.dumps(got).decode()
+
+    def _index_all_on_use(self, type_: str) -> None:
+        """Make ``type_``'s key indexes not made yet (``ensure_key_index``'s ``on_use``)."""
+        for f in self._on_use.get(type_, ()):
+            self.index_on_use(f, type_)
 
     # -- reads -----------------------------------------------------------------------
 
@@ -708,6 +722,7 @@ class RecordStore:
         """Insert (id, modstamp, data) rows in one transaction, without change events."""
         n = 0
         drop, pack, keys = self.read_cache.drop, self.pack, self._keys
+        self._index_all_on_use(type_)  # not while the rows below are being written
 
         def gen() -> Iterator[tuple[str, str, str, str, str | None]]:
             nonlocal n

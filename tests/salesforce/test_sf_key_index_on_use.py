@@ -1,5 +1,6 @@
 """External-id key indexes made on first use: an Account insert pays for no index until a
-lookup by external id needs one, and every lookup still finds records written before it."""
+lookup by external id or a record with one needs it, and every lookup still finds records
+written before it (in a store of an earlier run too)."""
 
 from __future__ import annotations
 
@@ -23,29 +24,56 @@ def _indexes(store: RecordStore) -> set[str]:
     return {r[0] for r in rows}
 
 
-def _fill(store: RecordStore, first: int, last: int) -> None:
+def _fill(store: RecordStore, first: int, last: int, *, ext: bool = True) -> None:
     for i in range(first, last + 1):
         data: dict[str, Any] = {"Id": f"001RO00000000{i:02d}AAA", "Name": f"A{i}"}
-        if i % 2:
+        if i % 2 and ext:
             data["External_Id__c"] = f"EXT-{i}"
         store.insert("Account", data["Id"], data, "2024-01-05T10:00:00.000+0000")
 
 
-def test_find_ids_makes_the_index_and_finds_earlier_records() -> None:
+def _ext(store: RecordStore, i: int) -> None:
+    """An external id given to record ``i`` by an update (the store's own write path)."""
+    id_ = f"001RO00000000{i:02d}AAA"
+    data = store.get("Account", id_)
+    assert data is not None
+    new = {**data, "External_Id__c": f"EXT-{i}"}
+    stamp = "2024-01-06T10:00:00.000+0000"
+    store.update("Account", id_, new, data, stamp, changed_fields=["External_Id__c"])
+
+
+def test_records_without_a_key_make_no_index_and_a_lookup_makes_it() -> None:
     store = RecordStore("t")
     store.ensure_key_index("External_Id__c", "Account", on_use=True)
-    _fill(store, 1, 6)
+    _fill(store, 1, 6, ext=False)
     assert NAME not in _indexes(store)
-    assert store.find_ids("Account", "External_Id__c", "EXT-5") == ["001RO0000000005AAA"]
+    assert store.find_ids("Account", "External_Id__c", "EXT-5") == []
     assert NAME in _indexes(store)
     _fill(store, 7, 9)
     assert store.find_ids("Account", "External_Id__c", "EXT-9") == ["001RO0000000009AAA"]
 
 
+def test_the_first_record_with_a_key_makes_the_index() -> None:
+    store = RecordStore("t")
+    store.ensure_key_index("External_Id__c", "Account", on_use=True)
+    _fill(store, 1, 4, ext=False)
+    _ext(store, 3)
+    assert NAME in _indexes(store)
+    assert store.find_ids("Account", "External_Id__c", "EXT-3") == ["001RO0000000003AAA"]
+    fresh = RecordStore("u")
+    fresh.ensure_key_index("External_Id__c", "Account", on_use=True)
+    _fill(fresh, 1, 3)
+    assert NAME in _indexes(fresh)
+    assert fresh.find_ids("Account", "External_Id__c", "EXT-3") == ["001RO0000000003AAA"]
+
+
 def test_a_soql_filter_makes_the_index_it_uses() -> None:
     store = RecordStore("t")
     store.ensure_key_index("External_Id__c", "Account", on_use=True)
-    _fill(store, 1, 8)
+    _fill(store, 1, 8, ext=False)
+    _ext(store, 3)  # the index made now is dropped: the query must find the row without it
+    store.conn.execute(f"DROP INDEX {NAME}")
+    store._indexed.clear()
     ctx = QueryContext(
         conn=store.conn,
         schema=build_schema(default_custom_fields()),
@@ -60,14 +88,16 @@ def test_a_soql_filter_makes_the_index_it_uses() -> None:
 def test_a_rolled_back_index_is_made_again(tmp_path: Path) -> None:
     store = RecordStore("t")
     store.ensure_key_index("External_Id__c", "Account", on_use=True)
-    _fill(store, 1, 4)
+    _fill(store, 1, 4, ext=False)
     try:
         with store.transaction():
+            _ext(store, 1)
             assert store.find_ids("Account", "External_Id__c", "EXT-1")
             raise RuntimeError("roll back")
     except RuntimeError:
         pass
     assert NAME not in _indexes(store)
+    _ext(store, 3)
     assert store.find_ids("Account", "External_Id__c", "EXT-3") == ["001RO0000000003AAA"]
     assert NAME in _indexes(store)
 
@@ -76,7 +106,9 @@ def test_a_persisted_tenant_finds_records_before_and_after_the_index(tmp_path: P
     path = tmp_path / "t.db"
     store = RecordStore("t", path)
     store.ensure_key_index("External_Id__c", "Account", on_use=True)
-    _fill(store, 1, 4)
+    _fill(store, 1, 4)  # the index is made, then dropped as a file of no index has none
+    store.conn.execute(f"DROP INDEX {NAME}")
+    store.conn.execute("UPDATE records SET keys = NULL")  # nor (an earlier layout) the keys
     store.close()
     again = RecordStore("t", path)
     again.ensure_key_index("External_Id__c", "Account", on_use=True)
