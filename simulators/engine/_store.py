@@ -514,10 +514,11 @@ class RecordStore:
         a restart numbering resumes past the last reserved block (gaps, never reuse).
         """
         block = self._seq_cache.get(name)
-        if block is not None and block[0] <= block[1]:
+        if block is not None:
             value = block[0]
-            block[0] += 1
-            return value
+            if value <= block[1]:
+                block[0] = value + 1
+                return value
         row = self.conn.execute(
             "INSERT INTO sequences(name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = value + ?"
             " RETURNING value",
