@@ -190,6 +190,8 @@ class RecordStore:
         self._keyed: dict[str, tuple[str, ...]] = {}
         #: (type, field) kept in ``keys`` for an index of the dialect's own (``keep_keys``)
         self._kept: set[tuple[str, str]] = set()
+        #: type -> its key fields whose index is made on first use (``ensure_key_index``)
+        self._on_use: dict[str, tuple[str, ...]] = {}
         # indexes created inside the open transaction: a ROLLBACK drops them again
         self._tx_indexes: list[str] = []
         self._pending: list[Change] | None = None
@@ -297,7 +299,7 @@ class RecordStore:
         self._indexed.add(name)
         return name
 
-    def ensure_key_index(self, field_name: str, type_: str) -> str:
+    def ensure_key_index(self, field_name: str, type_: str, *, on_use: bool = False) -> str:
         """A key index on ``type_``'s ``field_name`` (an external id); returns its name.
 
         The store keeps the values of a type's key fields in the row's ``keys`` column, a small
@@ -307,17 +309,26 @@ class RecordStore:
         a NULL or a few bytes. ``find_ids`` and queries compare ``key_path(field)`` with the
         value to use it. An index of the same name on ``data`` (a tenant file or snapshot of an
         earlier layout) is replaced and the column filled from the records, in one transaction.
+
+        ``on_use``: a missing index is made by the first lookup that needs it (``find_ids``,
+        ``index_on_use``) or the first write of a record with a key value, whichever comes
+        first: until then an insert of the type pays for no index (an Account without an
+        external id), and a late index fills the column from ``data`` first.
         """
         name = index_name(field_name, type_)
         self._kept.discard((type_, field_name))
         fields = self._keyed.get(type_, ())
         if field_name not in fields:
             self._keyed[type_] = (*fields, field_name)
+        if on_use and field_name not in self._on_use.get(type_, ()):
+            self._on_use[type_] = (*self._on_use.get(type_, ()), field_name)
         if name in self._indexed:
             return name
         row = self.conn.execute(
             "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", (name,)
         ).fetchone()
+        if on_use and row is None:
+            return name
         if row is None or "json_extract(keys," not in (row[0] or ""):
             expr, t = key_path(field_name), type_literal(type_)
             with self.transaction():
@@ -335,6 +346,16 @@ class RecordStore:
         self._indexed.add(name)
         return name
 
+    def index_on_use(self, field_name: str, type_: str) -> None:
+        """Make the key index of ``type_``'s ``field_name`` if it is one not made yet (see
+        ``ensure_key_index``'s ``on_use``): a query about to filter on the field uses it."""
+        if (
+            field_name in self._keyed.get(type_, ())
+            and (type_, field_name) not in self._kept
+            and index_name(field_name, type_) not in self._indexed
+        ):
+            self.ensure_key_index(field_name, type_)
+
     def keyed_fields(self, type_: str) -> tuple[str, ...]:
         """The fields of ``type_`` with a key index (``ensure_key_index``)."""
         return self._keyed.get(type_, ())
@@ -346,7 +367,16 @@ class RecordStore:
             return None
         values: Mapping[str, Any] = orjson.loads(data) if isinstance(data, str) else data
         got = {f: v for f in fields if (v := values.get(f)) is not None}
-        return orjson.dumps(got).decode() if got else None
+        if not got:
+            return None
+        if type_ in self._on_use:  # the first key value of the type makes its indexes
+            self._index_all_on_use(type_)
+        return orjson.dumps(got).decode()
+
+    def _index_all_on_use(self, type_: str) -> None:
+        """Make ``type_``'s key indexes not made yet (``ensure_key_index``'s ``on_use``)."""
+        for f in self._on_use.get(type_, ()):
+            self.index_on_use(f, type_)
 
     # -- reads -----------------------------------------------------------------------
 
@@ -484,10 +514,11 @@ class RecordStore:
         a restart numbering resumes past the last reserved block (gaps, never reuse).
         """
         block = self._seq_cache.get(name)
-        if block is not None and block[0] <= block[1]:
+        if block is not None:
             value = block[0]
-            block[0] += 1
-            return value
+            if value <= block[1]:
+                block[0] = value + 1
+                return value
         row = self.conn.execute(
             "INSERT INTO sequences(name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = value + ?"
             " RETURNING value",
@@ -692,6 +723,7 @@ class RecordStore:
         """Insert (id, modstamp, data) rows in one transaction, without change events."""
         n = 0
         drop, pack, keys = self.read_cache.drop, self.pack, self._keys
+        self._index_all_on_use(type_)  # not while the rows below are being written
 
         def gen() -> Iterator[tuple[str, str, str, str, str | None]]:
             nonlocal n
@@ -819,7 +851,7 @@ class RecordStore:
         for type_, fields in list(self._keyed.items()):
             for f in fields:
                 if (type_, f) not in self._kept:
-                    self.ensure_key_index(f, type_)
+                    self.ensure_key_index(f, type_, on_use=True)
 
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):

@@ -94,6 +94,10 @@ class SalesforceDialect(Dialect):
         self._versions_ok: dict[str, int] = {}
         #: the request admitted last and its Sforce-Limit-Info, counted in the same step
         self._admitted: tuple[Request | None, str] = (None, "")
+        #: (quota max, the Sforce-Limit-Info after the count) as last formatted by ``admit``
+        self._limit_tail: tuple[int, str] = (-1, "")
+        #: type -> ``wants_event``'s answer by type alone; "User" when the op decides
+        self._wants: dict[str, bool | str] = {}
 
     def _add_platform_event(self, name: str, fields: dict[str, str]) -> None:
         if not name.endswith("__e"):
@@ -194,7 +198,8 @@ class SalesforceDialect(Dialect):
         store.templates = self.records.template  # records stored without their null fields
         for obj in self.schema:
             for f in obj.external_id_fields:
-                store.ensure_key_index(f.name, obj.name)  # the values in a column of their own
+                # the values in a column of their own, indexed on the first lookup by them
+                store.ensure_key_index(f.name, obj.name, on_use=True)
         seed_tenant(tenant, self.records, self.tenants, self.auth_username(tenant))
         state = state_of(tenant)
         state.quota = RollingQuota(self.settings.daily_api_requests)
@@ -232,9 +237,12 @@ class SalesforceDialect(Dialect):
         if not q.try_consume(tenant.clock):
             return error_response(request_limit_exceeded("TotalRequests Limit exceeded."))
         # the limit header in the same step: the count just taken is what it reports
-        bursts = self.settings.api_bursts
-        info = f"api-usage={q.counted}/{q.max}"
-        self._admitted = (req, f"{info}; api-bursts=0/{bursts}" if bursts else info)
+        most, tail = self._limit_tail
+        if most != q.max:
+            bursts = self.settings.api_bursts
+            most, tail = q.max, f"/{q.max}; api-bursts=0/{bursts}" if bursts else f"/{q.max}"
+            self._limit_tail = (most, tail)
+        self._admitted = (req, f"api-usage={q.counted}{tail}")
         return None
 
     def _limit_info(self, used: int, most: int) -> str:
@@ -276,12 +284,27 @@ class SalesforceDialect(Dialect):
 
     def wants_event(self, tenant: Tenant, change: Change) -> bool:
         """CDC is on for every object unless ``cdc_objects`` names a subset."""
-        obj = self.schema.get(change.type)
-        if obj is None or obj.is_platform_event:
+        wants = self._wants.get(change.type)
+        if wants is None:
+            wants = self._wants_type(change.type)
+        if wants is True or wants is False:
+            return wants
+        return not (change.op == "create" and not change.origin)  # a new User: seeded
+
+    def _wants_type(self, type_: str) -> bool | str:
+        """``wants_event`` by type alone, kept per type of the schema ("User": by the op)."""
+        obj = self.schema.get(type_)
+        if obj is None:
             return False
-        if self._cdc_objects is not None and obj.name.lower() not in self._cdc_objects:
-            return False
-        return not (obj.name == "User" and change.op == "create" and not change.origin)
+        if obj.is_platform_event:
+            wants: bool | str = False
+        elif self._cdc_objects is not None and obj.name.lower() not in self._cdc_objects:
+            wants = False
+        else:
+            wants = "User" if obj.name == "User" else True
+        if len(self._wants) < 1000:
+            self._wants[type_] = wants
+        return wants
 
     def change_event(
         self, tenant: Tenant, change: Change, seq: int

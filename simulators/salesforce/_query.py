@@ -94,6 +94,7 @@ class QueryResources:
         version = req.params["version"]
         ctx = soql.QueryContext(
             conn=t.store.conn,
+            index_on_use=t.store.index_on_use,
             schema=self.schema,
             now=t.clock.now(),
             include_deleted=include_deleted,

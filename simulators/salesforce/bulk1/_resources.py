@@ -276,6 +276,7 @@ class Bulk1Resources:
             raise malformed_query("The batch must contain a SOQL query")
         ctx = soql.QueryContext(
             conn=t.store.conn,
+            index_on_use=t.store.index_on_use,
             schema=self.schema,
             now=t.clock.now(),
             include_deleted=job.operation == "queryAll",

@@ -150,6 +150,7 @@ class QueryJobResources:
             raise invalid_job("InvalidJob : A query must be specified")
         ctx = soql.QueryContext(
             conn=t.store.conn,
+            index_on_use=t.store.index_on_use,
             schema=self.schema,
             now=t.clock.now(),
             include_deleted=operation == "queryAll",

@@ -127,6 +127,9 @@ class Compiler:
                 candidates.append((res, values))
         if not candidates:
             return
+        if self.ctx.index_on_use is not None:
+            for res, _ in candidates:
+                self.ctx.index_on_use(res.field.name, scope.obj.name)
         indexes = indexes_by_field(self.ctx.conn, scope.obj.name)
         for res, values in candidates:
             found = indexes.get(res.field.name)

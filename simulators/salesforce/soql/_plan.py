@@ -18,6 +18,8 @@ from . import _ast as a
 from ._errors import bad_relationship, no_such_column
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ._compiler import Compiler
 
 
@@ -30,6 +32,8 @@ class QueryContext:
     now: datetime
     include_deleted: bool = False
     api_version: str = "68.0"
+    #: ``(field, type)``: make a key index the store makes on first use (``index_on_use``)
+    index_on_use: Callable[[str, str], None] | None = None
 
 
 _EXPR_INDEX = re.compile(

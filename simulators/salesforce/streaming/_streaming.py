@@ -51,12 +51,13 @@ class Streaming:
         self.outbound = outbound
         self.platform_events = platform_events
         self.tenants = tenants
+        self._find_tenant = tenants.finder
         self.outbound.check_endpoints(allow_remote_webhooks)
         events.listeners.append(self._on_event)
 
     def _on_event(self, ev: Event) -> None:
         """EventBus listener; it must never break the write that published the event."""
-        tenant = self.tenants.find(ev.tenant)
+        tenant = self._find_tenant(ev.tenant)
         if tenant is None:
             return
         state: SalesforceState = tenant.state  # (``state_of``, inline on every write's path)
