@@ -140,7 +140,9 @@ class Presenter:
             for k in ("current_payload", "previous_payload", "payload_changes"):
                 if k not in self.optional_fields:
                     out.pop(k, None)
-        contract.apply(c, rec, out, self.optional_fields, self._optional_values(c, rec, out))
+        asked = self.optional_fields
+        # the optional fields' values are computed only when some are asked for
+        contract.apply(c, rec, out, asked, self._optional_values(c, rec, out) if asked else {})
 
     def _optional_values(
         self, collection: str, rec: dict[str, Any], out: dict[str, Any]
