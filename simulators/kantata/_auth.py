@@ -93,21 +93,29 @@ class KantataAuth:
     # WWW-Authenticate error_description (RFC 6750)
     def authenticate(self, req: Request) -> Tenant:
         header = req.headers.get("authorization", "")
-        scheme, _, value = header.partition(" ")
-        value = value.strip()
-        if scheme.lower() == "token" and value.startswith(
-            "token="
-        ):  # Authorization: Token token="..."
-            value = value[6:].strip('"')
-        elif scheme.lower() != "bearer" or not value:
-            value = ""
+        if header[:7] == "Bearer ":  # the common spelling, read without splitting
+            value = header[7:].strip()
+        else:
+            scheme, _, value = header.partition(" ")
+            value = value.strip()
+            if scheme.lower() == "token" and value.startswith(
+                "token="
+            ):  # Authorization: Token token="..."
+                value = value[6:].strip('"')
+            elif scheme.lower() != "bearer" or not value:
+                value = ""
         if not value:
             raise invalid_oauth_request("no access token was provided")
         tok = self.tokens.lookup(value)
         tenant = self.tenants.find(tok.tenant) if tok is not None else None
         if tok is None or tenant is None or tok.kind not in ("access", "personal"):
             raise invalid_oauth_request("the access token is invalid", "invalid_token")
-        state = tok.state(tenant.clock.time())
+        # a token neither revoked nor expiring is valid whatever the time
+        state = (
+            "valid"
+            if tok.expires_at is None and not tok.revoked
+            else tok.state(tenant.clock.time())
+        )
         if state != "valid":
             raise invalid_oauth_request(f"the access token was {state}", "invalid_token")
         req.principal = tok.subject

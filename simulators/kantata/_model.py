@@ -794,6 +794,7 @@ class Catalog:
         self._hidden_fks: dict[tuple[str, bool], tuple[tuple[str, str], ...]] = {}
         #: a record's keys (in order) -> its private ones, for the few layouts records have
         self._private: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self._unshown: dict[tuple[str, bool, tuple[str, ...]], tuple[str, ...]] = {}
 
     def get(self, collection: str) -> Resource | None:
         return self.by_collection.get(collection)
@@ -833,6 +834,23 @@ class Catalog:
                 self._private[keys] = private
         out = rec.copy()
         for k in private:
+            del out[k]
+        return out
+
+    def shown_copy(self, res: Resource, rec: dict[str, Any], keep_fks: bool) -> dict[str, Any]:
+        """``rec`` without its private keys and the foreign keys ``hidden_fks`` names, in
+        its order: what a record shows when no association is included. The keys to drop are
+        looked up by the record's key layout, like ``public_copy``'s."""
+        keys = tuple(rec)
+        layout = (res.collection, keep_fks, keys)
+        drop = self._unshown.get(layout)
+        if drop is None:
+            hidden = {fk for _, fk in self.hidden_fks(res, keep_fks)}
+            drop = tuple(k for k in keys if k[:1] == "_" or k in hidden)
+            if len(self._unshown) < _LAYOUTS:
+                self._unshown[layout] = drop
+        out = rec.copy()
+        for k in drop:
             del out[k]
         return out
 

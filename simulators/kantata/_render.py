@@ -97,17 +97,16 @@ class Presenter:
             hit = self.shown.get((res.collection, rec["id"]))
             if hit is not None:
                 return hit[0]
-        out = self.catalog.public_copy(rec)
         # computed associations appear only when included; those held on the record too
         # unless foreign keys show without includes (to-one associations only)
-        hidden = self.catalog.hidden_fks(res, self.settings.foreign_keys_without_include)
+        keep_fks = self.settings.foreign_keys_without_include
         if included:
-            for name, fk in hidden:
+            out = self.catalog.public_copy(rec)
+            for name, fk in self.catalog.hidden_fks(res, keep_fks):
                 if name not in included:
                     out.pop(fk, None)
         else:
-            for _, fk in hidden:
-                out.pop(fk, None)
+            out = self.catalog.shown_copy(res, rec, keep_fks)
         self._computed(res, rec, out)
         out["id"] = rec["id"]
         return out
@@ -141,7 +140,9 @@ class Presenter:
             for k in ("current_payload", "previous_payload", "payload_changes"):
                 if k not in self.optional_fields:
                     out.pop(k, None)
-        contract.apply(c, rec, out, self.optional_fields, self._optional_values(c, rec, out))
+        asked = self.optional_fields
+        # the optional fields' values are computed only when some are asked for
+        contract.apply(c, rec, out, asked, self._optional_values(c, rec, out) if asked else {})
 
     def _optional_values(
         self, collection: str, rec: dict[str, Any], out: dict[str, Any]
