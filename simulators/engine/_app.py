@@ -325,18 +325,7 @@ class Simulator:
             return None
         if not isinstance(resp, Response):
             return self._recorded_later(req, resp, started, at)
-        j = self.journal
-        if j.enabled:
-            contracts = self.contracts
-            j.add(
-                req,
-                at,
-                resp.status,
-                started,
-                resp.body,
-                req.fault,
-                contracts.take(req) if contracts is not None else None,
-            )
+        self._record(req, resp.status, started, at, resp.body, req.fault)
         return resp
 
     async def _recorded_later(
