@@ -360,8 +360,10 @@ class RecordService:
         record_id = _ids.make_id(obj.key_prefix, counter, state.id_space or 0)
         user = state.user_id
         # the record compact, as the store keeps it: the fields with a value, no template
-        # copied and filtered per write (the store's template restores the nulls on read)
-        data = values.copy()
+        # copied and filtered per write (the store's template restores the nulls on read);
+        # built in ``values`` itself (a copy of the body) unless the object's rules read the
+        # fields the body gave apart from the record
+        data = values.copy() if plan.special else values
         data["Id"] = record_id
         data["IsDeleted"] = False
         data["CreatedDate"] = stamp

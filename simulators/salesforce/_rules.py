@@ -35,9 +35,13 @@ class BusinessRules:
 
     def plan(self, obj: ObjectDef) -> WritePlan:
         """The object's compiled write plan (recompiled when its fields changed)."""
+        p: WritePlan | None = obj.write_plan  # kept on the object until a field is added
+        if p is not None and p.nfields == len(obj.fields):
+            return p
         p = self._plans.get(obj.name)
         if p is None or not p.current(obj):
             p = self._plans[obj.name] = compile_plan(obj)
+        obj.write_plan = p
         return p
 
     def check_unique(

@@ -97,12 +97,16 @@ class ObjectDef:
     updateable: bool = True
     deletable: bool = True
     is_platform_event: bool = False
+    #: the write plan compiled for the current fields (``BusinessRules.plan``), dropped by
+    #: ``add_field`` (a field added, renamed or redefined)
+    write_plan: Any = field(default=None, init=False, repr=False, compare=False)
 
     def field(self, name: str) -> FieldDef | None:
         return self.fields.get(name.lower())
 
     def add_field(self, f: FieldDef) -> None:
         self.fields[f.name.lower()] = f
+        self.write_plan = None
 
     def relationship(self, name: str) -> FieldDef | None:
         """The reference field whose relationshipName is ``name`` (case-insensitive)."""
