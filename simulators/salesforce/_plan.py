@@ -61,9 +61,8 @@ class WritePlan:
     #: boolean fields and the value each takes when a write leaves it null (but IsDeleted,
     #: which the create and the bulk load set before the defaults)
     booleans: tuple[tuple[str, bool], ...]
-    #: compound address fields: (field, its part fields in ``ADDRESS_KEYS`` order, the same
-    #: as a set: a record with none of them and without the field composes nothing)
-    addresses: tuple[tuple[str, tuple[str, ...], frozenset[str]], ...]
+    #: compound address fields: (field, its part fields in ``ADDRESS_KEYS`` order)
+    addresses: tuple[tuple[str, tuple[str, ...]], ...]
     #: canonical names of the fields whose values must be unique
     unique: frozenset[str]
     #: fields by canonical name whose common values a write takes without ``coerce``
@@ -133,10 +132,9 @@ def compile_plan(obj: ObjectDef) -> WritePlan:
             if f.type == "boolean" and f.name != "IsDeleted"  # (every write sets it first)
         ),
         tuple(
-            (f.name, parts, frozenset(parts))
+            (f.name, tuple(f.name[: -len("Address")] + suffix for _, suffix in ADDRESS_PARTS))
             for f in fields
             if f.type == "address"
-            for parts in [tuple(f.name[: -len("Address")] + suffix for _, suffix in ADDRESS_PARTS)]
         ),
         frozenset(f.name for f in fields if f.unique),
         simple,

@@ -16,14 +16,12 @@ from typing import Any
 from simulators.engine import Tenant
 
 from ._errors import duplicate_value, field_integrity_exception, required_field_missing
-from ._plan import ADDRESS_KEYS, WritePlan, compile_plan
+from ._plan import WritePlan, compile_plan
 from ._schema import STAGES_BY_NAME as _STAGES
 from ._schema import ObjectDef
 from ._state import state_of
 from ._wire import parse_date, sf_datetime
 
-#: a compound address whose every part is null
-_NO_ADDRESS = dict.fromkeys(ADDRESS_KEYS)
 _AUTONUMBER = {("Contract", "ContractNumber"), ("Order", "OrderNumber")}
 
 
@@ -272,24 +270,33 @@ class BusinessRules:
 def compose_addresses(plan: WritePlan, data: dict[str, Any]) -> None:
     """Each compound address field (BillingAddress ...) from its parts, as REST reads return it:
     an object of the parts, or null when every part is null."""
-    get, keys = data.get, data.keys()
-    # the object built by a display of its keys, each part read by a direct call: mapping
-    # and zipping the parts cost several times more
-    for name, parts, part_set in plan.addresses:
-        if keys.isdisjoint(part_set) and name not in data:
-            continue  # (a create naming no part of it: nothing to compose or clear)
+    get = data.get
+    # each part read by a direct call into a local, the object built by a display of them:
+    # mapping and zipping the parts, or comparing the object with an empty one, cost more
+    for name, parts in plan.addresses:
         city, country, accuracy, lat, lon, postal, state, street = parts
-        address = {
-            "city": get(city),
-            "country": get(country),
-            "geocodeAccuracy": get(accuracy),
-            "latitude": get(lat),
-            "longitude": get(lon),
-            "postalCode": get(postal),
-            "state": get(state),
-            "street": get(street),
+        c1, c2, c3, c4 = get(city), get(country), get(accuracy), get(lat)
+        c5, c6, c7, c8 = get(lon), get(postal), get(state), get(street)
+        if (
+            c1 is None
+            and c2 is None
+            and c3 is None
+            and c4 is None
+            and c5 is None
+            and c6 is None
+            and c7 is None
+            and c8 is None
+        ):
+            if name in data:  # a whole record (an update): the address cleared; a compact
+                data[name] = None  # one (a create) leaves it out
+            continue
+        data[name] = {
+            "city": c1,
+            "country": c2,
+            "geocodeAccuracy": c3,
+            "latitude": c4,
+            "longitude": c5,
+            "postalCode": c6,
+            "state": c7,
+            "street": c8,
         }
-        if address != _NO_ADDRESS:
-            data[name] = address
-        elif name in data:  # a whole record (an update): the address cleared; a compact one
-            data[name] = None  # (a create) leaves it out
