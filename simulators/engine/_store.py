@@ -33,6 +33,7 @@ from ._errors import ConfigError
 from ._readcache import ReadCache
 
 Op = Literal["create", "update", "delete", "undelete"]
+_new_object = object.__new__
 
 # A rowid table with a unique (type, id) key rather than WITHOUT ROWID: a WITHOUT ROWID row
 # keeps at most about 1 KB in its b-tree page and spills the rest to an overflow page of its
@@ -616,7 +617,19 @@ class RecordStore:
                 )
         except sqlite3.IntegrityError:
             raise ConfigError(f"{type_} {id_} already exists") from None
-        change = Change(self.tenant, type_, id_, "create", data, None, data.keys(), at, origin)
+        # ``Change(self.tenant, type_, id_, "create", data, None, data.keys(), at, origin)``,
+        # made without the class call (its generated ``__init__`` cost more than the fields)
+        change = _new_object(Change)
+        change.tenant = self.tenant
+        change.type = type_
+        change.id = id_
+        change.op = "create"
+        change.data = data
+        change.previous = None
+        change.changed_fields = data.keys()
+        change.at = at
+        change.origin = origin
+        change.seq = 0
         if emit:  # ``_emit``, inline on the create's path
             if self._pending is not None:
                 self._pending.append(change)
