@@ -32,7 +32,7 @@ from ._errors import (
 from ._schema import NUMERIC_TYPES, TEXT_TYPES, FieldDef, ObjectDef, Schema
 from ._schema import STAGES_BY_NAME as _STAGES
 from ._state import state_of
-from ._wire import format_datetime, parse_date, parse_datetime, sf_datetime
+from ._wire import format_datetime, parse_date, parse_datetime, sf_datetime, sf_datetime_of
 
 #: whole numbers a double holds exactly (coerce refuses an int field's value beyond them)
 _EXACT = 2**53
@@ -75,16 +75,17 @@ class RecordService:
         self._derive = rules.derive
         self._after_write = rules.after_write
         self._templates: dict[str, dict[str, Any]] = {}
-        # the last system timestamp formatted, by (second, millisecond): writes in one
+        # the last system timestamp formatted, by its second and millisecond: writes in one
         # millisecond share it
-        self._stamp_key = (-1, -1)
+        self._stamp_second = self._stamp_milli = -1
         self._stamp = ""
 
     def stamp(self, ts: float) -> str:
         """``sf_datetime(ts)``, formatted once per millisecond."""
-        key = (int(ts), int(ts * 1000))
-        if key != self._stamp_key:
-            self._stamp_key, self._stamp = key, sf_datetime(ts)
+        second, milli = int(ts), int(ts * 1000)
+        if milli != self._stamp_milli or second != self._stamp_second:
+            self._stamp_second, self._stamp_milli = second, milli
+            self._stamp = sf_datetime_of(second, milli)
         return self._stamp
 
     def plan(self, obj: ObjectDef) -> WritePlan:

@@ -25,6 +25,11 @@ def sf_datetime(ts: float) -> str:
     return _second(int(ts)) + _MILLIS[int(ts * 1000) % 1000]
 
 
+def sf_datetime_of(second: int, milli: int) -> str:
+    """``sf_datetime(ts)`` from ``int(ts)`` and ``int(ts * 1000)``, for a caller that has them."""
+    return _second(second) + _MILLIS[milli % 1000]
+
+
 @functools.lru_cache(maxsize=4096)
 def _second(sec: int) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(sec))
