@@ -29,7 +29,7 @@ from ._errors import (
     same_key_exists,
     string_too_long,
 )
-from ._indexes import INDEXED, field_expr, name_of
+from ._indexes import INDEXED, field_expr, name_of, read
 from ._render import BLANKS, PLAIN_SIZE, VERSION, blank, etag_of, render
 from ._state import state_of
 from ._wire import GuidPool, bc_datetime, is_guid
@@ -182,7 +182,7 @@ class Records:
                 f" WHERE type = {type_literal(ent.name)} AND {field_expr(field, ent.name)} = ?"
                 f" AND deleted = 0 AND {json_path(COMPANY)} = ? LIMIT 1"
             )
-        row = tenant.store.conn.execute(sql, (value, company)).fetchone()
+        row = read(tenant, sql, (value, company)).fetchone()
         return None if row is None else tenant.store.load(ent.name, row[0])
 
     # -- writing ---------------------------------------------------------------------

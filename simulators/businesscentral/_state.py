@@ -11,6 +11,7 @@ from typing import Any
 
 from simulators.engine import ConcurrencyLimit, RollingQuota, Tenant
 
+from ._indexes import FieldIndexes
 from ._limits import QUEUED
 from ._settings import BusinessCentralSettings
 
@@ -36,6 +37,8 @@ class TenantState:
     #: looked up, and no record of the type and company has been given one since except by
     #: the series: the series' next numbers of that length are free without a lookup each
     series_clear: dict[tuple[str, str], str] = field(default_factory=dict)
+    #: the indexes made on first use that exist (``_indexes.read``)
+    indexes: FieldIndexes = field(default_factory=FieldIndexes)
 
     @classmethod
     def fresh(cls, settings: BusinessCentralSettings) -> TenantState:
