@@ -11,6 +11,7 @@ from simulators.engine import Tenant, type_literal
 
 from ._edm import ENTITIES
 from ._errors import dialog
+from ._indexes import read
 from ._records import COMPANY, not_found
 from ._render import BLANK_DATE, NIL_GUID
 from ._wire import bc_date
@@ -101,7 +102,8 @@ def default_dates(tenant: Tenant, rec: dict[str, Any], date_field: str, due_days
 
 def lines_to_post(tenant: Tenant, line_type: str, document_id: str) -> int:
     """How many lines of the document are not comments."""
-    n: int = tenant.store.conn.execute(
+    n: int = read(
+        tenant,
         f"SELECT count(*) FROM records WHERE type = {type_literal(line_type)}"
         " AND json_extract(data, '$.documentId') = ? AND deleted = 0"
         " AND json_extract(data, '$.lineType') != 'Comment'",

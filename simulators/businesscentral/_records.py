@@ -29,15 +29,13 @@ from ._errors import (
     same_key_exists,
     string_too_long,
 )
-from ._indexes import INDEXED, field_expr, name_of
+from ._indexes import INDEXED, field_expr, name_of, read
 from ._render import BLANKS, PLAIN_SIZE, VERSION, blank, etag_of, render
 from ._state import state_of
 from ._wire import GuidPool, bc_datetime, is_guid
 
 COMPANY = "_companyId"
 SEQ = "_seq"
-#: digits of the numbers an entity's series gives (``C00010``) until it outgrows them
-_SERIES_WIDTH = 5
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 #: sequence names kept per ``Records`` (companies times series), cleared when full
 _NAMES_KEPT = 1024
@@ -184,7 +182,7 @@ class Records:
                 f" WHERE type = {type_literal(ent.name)} AND {field_expr(field, ent.name)} = ?"
                 f" AND deleted = 0 AND {json_path(COMPANY)} = ? LIMIT 1"
             )
-        row = tenant.store.conn.execute(sql, (value, company)).fetchone()
+        row = read(tenant, sql, (value, company)).fetchone()
         return None if row is None else tenant.store.load(ent.name, row[0])
 
     # -- writing ---------------------------------------------------------------------
@@ -250,8 +248,9 @@ class Records:
     ) -> tuple[dict[str, Any], bytes]:
         """``insert``, also giving the record's JSON as stored (``orjson.dumps`` of it)."""
         name = ent.name
-        if data.get("number"):
-            self.numbered_by_client(tenant, ent, company)
+        number = data.get("number")
+        if number:
+            self.numbered_by_client(tenant, ent, company, number)
         given = data.get("id")
         rid = str(given).lower() if given else self._guids.take()
         rec: dict[str, Any] = {**BLANKS[name], **data}
@@ -326,7 +325,7 @@ class Records:
         if not changed:
             return previous
         if "number" in changed:
-            self.numbered_by_client(tenant, ent, previous[COMPANY])
+            self.numbered_by_client(tenant, ent, previous[COMPANY], rec["number"])
         rec[VERSION] = int(previous.get(VERSION, 1)) + 1
         now, modstamp = self.stamp(tenant)
         if ent.prop(ent.modified) is not None:
@@ -366,19 +365,18 @@ class Records:
             seq_name = self._no_names[(company, series)] = f"bc:no:{company}:{series}"
         return series + str(tenant.store.next_sequence(seq_name, start) * step).zfill(width)
 
-    # A number drawn from an entity's series (``C00010``, ``C00020``, ...) needs no lookup of
-    # its own when no record of the type and company has a number above the last one looked
-    # up, to the series' last five-digit number: the series gives each number once, and such
-    # a record can only come from a client naming its number (which forgets what was known
-    # for its type and company) or from the data as it was when last looked at.
+    # A number drawn from an entity's series (``C00010``, ``C00020``, ..., ``C100000`` once it
+    # outgrows five digits) needs no lookup of its own when no record of the type and company
+    # has a number of its length above the last one looked up: the series gives each number
+    # once, and such a record can only come from a client naming its number (which forgets
+    # what was known for its type and company when the number could be one the series gives
+    # next) or from the data as it was when last looked at.
 
     @staticmethod
     def series_number_free(tenant: Tenant, ent: EntityDef, company: str, number: str) -> bool:
         """True when ``number``, just drawn from the series of ``ent``, is known to be free."""
-        if len(number) != len(ent.series) + _SERIES_WIDTH:
-            return False
         clear = tenant.state.series_clear.get((ent.name, company))  # ``state_of``, inline
-        return clear is not None and number > clear
+        return clear is not None and len(number) == len(clear) and number > clear
 
     def look_past_series_number(
         self, tenant: Tenant, ent: EntityDef, company: str, number: str
@@ -387,9 +385,11 @@ class Records:
         remember above which number the series is free, when it is known.
 
         One look along the number index: the highest number of the type (of any company,
-        deleted or not) between ``number`` and the series' last five-digit number. Not inside
-        a transaction, whose rollback could bring back a record it deleted."""
-        if len(number) != len(ent.series) + _SERIES_WIDTH or tenant.store.conn.in_transaction:
+        deleted or not) of the length of ``number`` between it and the last number of that
+        many digits. Numbers of another length sort among them (``C10001`` between ``C100000``
+        and ``C999999``) but are never one the series gives at this length. Not inside a
+        transaction, whose rollback could bring back a record it deleted."""
+        if tenant.store.conn.in_transaction:
             return
         sql = self._find_sql.get((ent.name, "+series"))
         if sql is None:
@@ -397,16 +397,24 @@ class Records:
             sql = self._find_sql[(ent.name, "+series")] = (
                 f"SELECT {path} FROM records INDEXED BY {name_of('number')}"
                 f" WHERE type = {type_literal(ent.name)} AND {path} > ? AND {path} <= ?"
-                f" ORDER BY {path} DESC LIMIT 1"
+                f" AND length({path}) = ? ORDER BY {path} DESC LIMIT 1"
             )
-        row = tenant.store.conn.execute(sql, (number, ent.series + "9" * _SERIES_WIDTH)).fetchone()
+        last = ent.series + "9" * (len(number) - len(ent.series))
+        row = tenant.store.conn.execute(sql, (number, last, len(number))).fetchone()
         highest = number if row is None else max(number, str(row[0]))
         state_of(tenant).series_clear[(ent.name, company)] = highest
 
     @staticmethod
-    def numbered_by_client(tenant: Tenant, ent: EntityDef, company: str) -> None:
-        """A record of ``ent`` in ``company`` got a number other than its series' next."""
-        state_of(tenant).series_clear.pop((ent.name, company), None)
+    def numbered_by_client(tenant: Tenant, ent: EntityDef, company: str, number: Any) -> None:
+        """A record of ``ent`` in ``company`` got ``number``, not from its series: what was
+        known to be free is forgotten when the series could give that number next (one of
+        the known length above the known bound; the series gives no other)."""
+        known = state_of(tenant).series_clear
+        clear = known.get((ent.name, company))
+        if clear is None:
+            return
+        if not isinstance(number, str) or (len(number) == len(clear) and number > clear):
+            del known[(ent.name, company)]
 
     # -- listing ---------------------------------------------------------------------
 

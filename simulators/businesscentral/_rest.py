@@ -31,7 +31,7 @@ from simulators.engine import Request, Response, Tenant, json_path
 from ._edm import BY_SET, COMPANY_SETS, DOCUMENT_LINES, ENTITIES, LINE_DOCUMENT, EntityDef
 from ._entity_cache import keep, keyed_entity
 from ._errors import bad_request, dialog, method_not_allowed, resource_not_found, unknown_name
-from ._indexes import field_expr
+from ._indexes import ensure_field, field_expr, read
 from ._odata import QueryOptions, compile_filter, encode_skiptoken, parse_options
 from ._records import COMPANY, SEQ, SEQ_PATH, Records, entity_head, new_entity_json, not_found
 from ._render import etag_of, render
@@ -306,8 +306,10 @@ class RestApi:
                     cond, fparams = compile_filter(ex.filter, target)
                     where += f" AND ({cond})"
                     params += fparams
-                rows = tenant.store.conn.execute(
-                    f"SELECT data FROM records WHERE {where} ORDER BY {json_path(SEQ)}", params
+                rows = read(
+                    tenant,
+                    f"SELECT data FROM records WHERE {where} ORDER BY {json_path(SEQ)}",
+                    params,
                 ).fetchall()
                 out[ex.nav] = [render(target, orjson.loads(r[0]), ex.select) for r in rows]
             else:
@@ -333,9 +335,7 @@ class RestApi:
         assert t.ent is not None
         opts = parse_options(req.query_pairs(), t.ent)
         where, params = self._query(tenant, t, opts)
-        n = tenant.store.conn.execute(
-            f"SELECT count(*) FROM records WHERE {where}", params
-        ).fetchone()[0]
+        n = read(tenant, f"SELECT count(*) FROM records WHERE {where}", params).fetchone()[0]
         return Response(
             200, str(n).encode(), [("content-type", "text/plain"), ("odata-version", "4.0")]
         )
@@ -355,8 +355,8 @@ class RestApi:
         offset = opts.skip + opts.skiptoken
         remaining_top = None if opts.top is None else max(0, opts.top - opts.skiptoken)
         limit = page if remaining_top is None else min(page, remaining_top)
-        conn = tenant.store.conn
-        rows = conn.execute(
+        rows = read(
+            tenant,
             f"SELECT data FROM records WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
             [*params, limit + 1, offset],
         ).fetchall()
@@ -364,8 +364,8 @@ class RestApi:
         rows = rows[:limit]
         body: dict[str, Any] = {"@odata.context": f"{self.root(req)}/$metadata#{t.context}"}
         if opts.count:
-            body["@odata.count"] = conn.execute(
-                f"SELECT count(*) FROM records WHERE {where}", params
+            body["@odata.count"] = read(
+                tenant, f"SELECT count(*) FROM records WHERE {where}", params
             ).fetchone()[0]
         body["value"] = [self.shape(tenant, t.ent, orjson.loads(r[0]), opts) for r in rows]
         if more:
@@ -495,6 +495,7 @@ class RestApi:
                     raise dialog(
                         f"You cannot delete the posted sales invoice {rec.get('number')}.",
                     )
+                ensure_field(tenant, "documentId")
                 for line in tenant.store.find(
                     "salesInvoiceLine", {"documentId": rec["id"]}, limit=100_000
                 ):
@@ -506,6 +507,7 @@ class RestApi:
                         f"You cannot delete the posted {label} {rec.get('number')}.",
                     )
                 line_ent = ENTITIES[DOCUMENT_LINES[ent.name]]
+                ensure_field(tenant, "documentId")
                 for line in tenant.store.find(
                     line_ent.name, {"documentId": rec["id"]}, limit=100_000
                 ):

@@ -41,6 +41,7 @@ from ._drafts import (
 )
 from ._edm import DOCUMENT_LINES, ENTITIES, EntityDef
 from ._errors import bad_request, dialog, record_not_found, same_key_exists
+from ._indexes import ensure_field, read
 from ._records import COMPANY, Records, not_found
 from ._render import BLANK_DATE, NIL_GUID
 from ._wire import bc_date, money
@@ -303,7 +304,8 @@ class Rules:
 
     @staticmethod
     def _max_sequence(tenant: Tenant, doc: str, line_type: str = "salesInvoiceLine") -> int:
-        row = tenant.store.conn.execute(
+        row = read(
+            tenant,
             "SELECT max(json_extract(data, '$.sequence')) FROM records"
             f" WHERE type = {type_literal(line_type)}"
             " AND json_extract(data, '$.documentId') = ? AND deleted = 0",
@@ -317,7 +319,8 @@ class Rules:
         if inv is None:
             return
         excl = tax = 0.0
-        for (data,) in tenant.store.conn.execute(
+        for (data,) in read(
+            tenant,
             "SELECT json_extract(data, '$.amountExcludingTax') || '|' || json_extract(data, '$.totalTaxAmount')"
             f" FROM records WHERE type = {type_literal(DOCUMENT_LINES[doc])}"
             " AND json_extract(data, '$.documentId') = ? AND deleted = 0",
@@ -494,6 +497,7 @@ class Rules:
     def post_journal(self, tenant: Tenant, journal: dict[str, Any]) -> int:
         """Post every payment line of a customer payment journal; returns how many posted."""
         company = journal[COMPANY]
+        ensure_field(tenant, "journalId")
         lines = [
             rec
             for rec in tenant.store.find(

@@ -11,6 +11,7 @@ from typing import Any
 
 from simulators.engine import ConcurrencyLimit, RollingQuota, Tenant
 
+from ._indexes import FieldIndexes
 from ._limits import QUEUED
 from ._settings import BusinessCentralSettings
 
@@ -31,11 +32,13 @@ class TenantState:
     #: (base URL, a read's path up to its key) -> (entity type, the ``@odata.context`` of the
     #: entities read through it): how their answers are kept (bounded)
     entity_paths: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
-    #: (entity type, company) -> a number of the type's series (five digits) above which, to
-    #: the series' last five-digit number, no record of the type had a number when it was
+    #: (entity type, company) -> a number of the type's series above which no record of the
+    #: type had a number of its length (to the last number of that many digits) when it was
     #: looked up, and no record of the type and company has been given one since except by
-    #: the series: the series' next numbers are free without a lookup each
+    #: the series: the series' next numbers of that length are free without a lookup each
     series_clear: dict[tuple[str, str], str] = field(default_factory=dict)
+    #: the indexes made on first use that exist (``_indexes.read``)
+    indexes: FieldIndexes = field(default_factory=FieldIndexes)
 
     @classmethod
     def fresh(cls, settings: BusinessCentralSettings) -> TenantState:

@@ -130,3 +130,38 @@ def test_new_ids_are_random_version_4_guids() -> None:
     assert {g[19] for g in made} == set("89ab")
     assert {g[14] for g in made} == {"4"}
     assert len({g[0] for g in made}) == 16 and len({g[-1] for g in made}) == 16
+
+
+def test_series_past_five_digits_is_looked_up_once_and_repeats_no_clients_number(
+    api: httpx.Client, bc: SimHandle, creds: dict[str, Any]
+) -> None:
+    store = bc.sim.tenants.get("default").store
+    store.bump_sequence(f"bc:no:{creds['company_id']}:C", 9998)
+    selects: list[str] = []
+
+    def auto() -> httpx.Response:
+        selects.clear()
+        store.conn.set_trace_callback(
+            lambda sql: selects.append(sql) if sql.startswith("SELECT") else None
+        )
+        try:
+            return api.post("/customers", json=CUSTOMER)
+        finally:
+            store.conn.set_trace_callback(None)
+
+    # a client's five-digit number sorts among the six-digit ones ("C20000" > "C100000")
+    assert api.post("/customers", json={**CUSTOMER, "number": "C20000"}).status_code == 201
+    assert auto().json()["number"] == "C99990"
+    assert auto().json()["number"] == "C100000" and selects  # a new length: looked up
+    assert auto().json()["number"] == "C100010" and not selects  # known free
+    # a client's number of another length, or below the last one looked up, changes nothing
+    for number in ("C10002", "C099995"):
+        assert api.post("/customers", json={**CUSTOMER, "number": number}).status_code == 201
+    assert auto().json()["number"] == "C100020" and not selects
+    # one the series would give next is never repeated
+    assert api.post("/customers", json={**CUSTOMER, "number": "C100040"}).status_code == 201
+    assert auto().json()["number"] == "C100030" and selects
+    taken = auto()
+    assert taken.status_code == 400 and "No.='C100040'" in taken.json()["error"]["message"]
+    assert auto().json()["number"] == "C100050"
+    assert auto().json()["number"] == "C100060" and not selects
