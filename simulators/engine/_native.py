@@ -26,6 +26,8 @@ import time
 from collections import deque
 from collections.abc import Coroutine
 from dataclasses import dataclass
+from functools import partial
+from operator import setitem
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import unquote
 
@@ -195,7 +197,9 @@ class _Callbacks:
     def __init__(self, conn: _Connection) -> None:
         self.on_message_begin = conn.on_message_begin
         self.on_url = conn.url_parts.append
-        self.on_header = conn.raw_headers.__setitem__
+        # a partial of operator.setitem is called through vectorcall; the dict's bound
+        # ``__setitem__`` is a method-wrapper, called with an argument tuple made per header
+        self.on_header = partial(setitem, conn.raw_headers)
         self.on_headers_complete = conn.on_headers_complete
         self.on_body = conn.on_body
         self.on_message_complete = conn.on_message_complete
