@@ -124,6 +124,9 @@ class Simulator:
                 contracts=self.contracts,
             )
         )
+        #: the dialect's ``release``, or None where it keeps the base class's no-op (most
+        #: dialects do): the pipeline then makes no call for it after every request
+        self._release = dialect.release if type(dialect).release is not Dialect.release else None
         dialect.routes(self.router)
         register_admin_routes(self, self.admin_router)
         self.tenants.load_persisted()
@@ -503,7 +506,9 @@ class Simulator:
                 raise
             if not isinstance(result, Response):  # a coroutine, or an awaitable it returned
                 return self._handled_later(req, tenant, result)
-            dialect.release(req, tenant)
+            release = self._release
+            if release is not None:
+                release(req, tenant)
         except Exception as exc:
             result = self._failed(req, exc)
         dialect.decorate(req, result, req.tenant)
