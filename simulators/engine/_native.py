@@ -47,9 +47,12 @@ _EAGER_TASKS = sys.version_info >= (3, 12)
 #: request methods as text, without a decode per request (others are decoded)
 _METHODS = {m.encode(): m for m in ("GET", "POST", "PATCH", "PUT", "DELETE", "HEAD", "OPTIONS")}
 _RESET_HEAD = b"HTTP/1.1 200 OK\r\ncontent-length: 1048576\r\n\r\n"
-#: the status line without its line end (the head's lines are joined with it)
-_STATUS = {s.value: f"HTTP/1.1 {s.value} {s.phrase}" for s in http.HTTPStatus}
-#: the head's last line end, and the blank line after it (with ``connection: close``)
+#: the status line with its line end
+_STATUS = {s.value: f"HTTP/1.1 {s.value} {s.phrase}\r\n" for s in http.HTTPStatus}
+#: body sizes whose ``content-length`` line a server keeps made (an int's decimal text costs
+#: more than the rest of a head's line)
+_LENGTHS_KEPT = 4096
+#: the blank line that ends a head (after a ``connection: close`` line when closing)
 _END_KEEP_ALIVE = "\r\n"
 _END_CLOSE = "connection: close\r\n\r\n"
 #: the clock of requests' durations and of connections' idleness: the perf counter, read
@@ -83,6 +86,8 @@ class NativeServer:
         self.ssl = _ssl_context(tls) if tls is not None else None
         self.scheme = "https" if tls is not None else "http"
         self.connections: set[_Connection] = set()
+        #: body size -> its ``content-length`` line, shared by the connections (bounded)
+        self.length_lines: dict[int, str] = {}
         self.started = False
         self.stopping = False
         self._stop_requested = False
@@ -250,6 +255,7 @@ class _Connection(asyncio.Protocol):
         # the body verdict of the last head (see ``_body_verdict``)
         self.last_verdict = 0
         self.max_body = self.sim.settings.max_body_bytes
+        self.length_lines = server.length_lines
 
     # -- transport events ------------------------------------------------------------
 
@@ -506,19 +512,28 @@ class _Connection(asyncio.Protocol):
             self._close()
             return
         body = resp.body
-        # the head's lines joined once, each header's by a C call (no Python step per header)
-        head = "\r\n".join(
-            [
-                _STATUS.get(resp.status) or f"HTTP/1.1 {resp.status} Unknown",
-                *map(": ".join, resp.headers),
-                "x-correlation-id: " + req.correlation_id,
-                f"content-length: {len(body)}",
-                _END_KEEP_ALIVE if keep_alive else _END_CLOSE,
-            ]
+        length = self.length_lines.get(len(body))
+        if length is None:
+            length = self._length_line(len(body))
+        lines = ""
+        for name, value in resp.headers:
+            lines += f"{name}: {value}\r\n"
+        # one string built by one f-string: no list, no join per header line
+        head = (
+            f"{_STATUS.get(resp.status) or _unknown_status(resp.status)}{lines}"
+            f"x-correlation-id: {req.correlation_id}\r\n{length}"
+            f"{_END_KEEP_ALIVE if keep_alive else _END_CLOSE}"
         ).encode("latin-1", "replace")
         transport.write(head + body if body and req.method != "HEAD" else head)
         if not keep_alive:
             self._close()
+
+    def _length_line(self, size: int) -> str:
+        """The ``content-length`` line of a body of ``size`` bytes, kept for the next one."""
+        line = f"content-length: {size}\r\n"
+        if len(self.length_lines) < _LENGTHS_KEPT:
+            self.length_lines[size] = line
+        return line
 
     def _refuse(self, status: int, code: str, message: str) -> None:
         """Answer bad input in the vendor's format (after what is in flight), then close."""
@@ -655,6 +670,10 @@ def _body_verdict(headers: dict[str, str], max_body: int) -> int:
     if length != "0" and headers.get("expect", "").lower() == "100-continue":
         return _EXPECTS_CONTINUE
     return _BODY_OK
+
+
+def _unknown_status(status: int) -> str:
+    return f"HTTP/1.1 {status} Unknown\r\n"
 
 
 def _plain_500() -> Response:
