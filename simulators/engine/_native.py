@@ -167,6 +167,7 @@ def _ssl_context(tls: TlsFiles) -> ssl.SSLContext:
 #: "#" as a byte value: ``int in bytes`` is a byte scan, where ``b"#" in bytes`` first fails
 #: to read its operand as an int (an exception raised and cleared on every request)
 _HASH = ord("#")
+_QUERY = ord("?")
 
 
 class _Refused(Exception):
@@ -365,9 +366,13 @@ class _Connection(asyncio.Protocol):
         if target[:1] == b"/" and _HASH not in target:
             # origin form (the request line's characters were checked by the parser): split
             # it here rather than build a URL object
-            path_b, _, query_b = target.partition(b"?")
-            raw_path = path_b.decode("latin-1")
-            query = query_b.decode("latin-1")
+            if _QUERY in target:
+                path_b, _, query_b = target.partition(b"?")
+                raw_path = path_b.decode("latin-1")
+                query = query_b.decode("latin-1")
+            else:  # most requests: the target is the path, nothing to split
+                raw_path = target.decode("latin-1")
+                query = ""
         else:
             try:
                 url = httptools.parse_url(target)
