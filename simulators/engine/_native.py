@@ -26,6 +26,8 @@ import time
 from collections import deque
 from collections.abc import Coroutine
 from dataclasses import dataclass
+from functools import partial
+from operator import setitem
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import unquote
 
@@ -45,9 +47,12 @@ _EAGER_TASKS = sys.version_info >= (3, 12)
 #: request methods as text, without a decode per request (others are decoded)
 _METHODS = {m.encode(): m for m in ("GET", "POST", "PATCH", "PUT", "DELETE", "HEAD", "OPTIONS")}
 _RESET_HEAD = b"HTTP/1.1 200 OK\r\ncontent-length: 1048576\r\n\r\n"
-#: the status line without its line end (the head's lines are joined with it)
-_STATUS = {s.value: f"HTTP/1.1 {s.value} {s.phrase}" for s in http.HTTPStatus}
-#: the head's last line end, and the blank line after it (with ``connection: close``)
+#: the status line with its line end
+_STATUS = {s.value: f"HTTP/1.1 {s.value} {s.phrase}\r\n" for s in http.HTTPStatus}
+#: body sizes whose ``content-length`` line a server keeps made (an int's decimal text costs
+#: more than the rest of a head's line)
+_LENGTHS_KEPT = 4096
+#: the blank line that ends a head (after a ``connection: close`` line when closing)
 _END_KEEP_ALIVE = "\r\n"
 _END_CLOSE = "connection: close\r\n\r\n"
 #: the clock of requests' durations and of connections' idleness: the perf counter, read
@@ -81,6 +86,8 @@ class NativeServer:
         self.ssl = _ssl_context(tls) if tls is not None else None
         self.scheme = "https" if tls is not None else "http"
         self.connections: set[_Connection] = set()
+        #: body size -> its ``content-length`` line, shared by the connections (bounded)
+        self.length_lines: dict[int, str] = {}
         self.started = False
         self.stopping = False
         self._stop_requested = False
@@ -160,6 +167,7 @@ def _ssl_context(tls: TlsFiles) -> ssl.SSLContext:
 #: "#" as a byte value: ``int in bytes`` is a byte scan, where ``b"#" in bytes`` first fails
 #: to read its operand as an int (an exception raised and cleared on every request)
 _HASH = ord("#")
+_QUERY = ord("?")
 
 
 class _Refused(Exception):
@@ -195,7 +203,9 @@ class _Callbacks:
     def __init__(self, conn: _Connection) -> None:
         self.on_message_begin = conn.on_message_begin
         self.on_url = conn.url_parts.append
-        self.on_header = conn.raw_headers.__setitem__
+        # a partial of operator.setitem is called through vectorcall; the dict's bound
+        # ``__setitem__`` is a method-wrapper, called with an argument tuple made per header
+        self.on_header = partial(setitem, conn.raw_headers)
         self.on_headers_complete = conn.on_headers_complete
         self.on_body = conn.on_body
         self.on_message_complete = conn.on_message_complete
@@ -246,6 +256,7 @@ class _Connection(asyncio.Protocol):
         # the body verdict of the last head (see ``_body_verdict``)
         self.last_verdict = 0
         self.max_body = self.sim.settings.max_body_bytes
+        self.length_lines = server.length_lines
 
     # -- transport events ------------------------------------------------------------
 
@@ -355,9 +366,13 @@ class _Connection(asyncio.Protocol):
         if target[:1] == b"/" and _HASH not in target:
             # origin form (the request line's characters were checked by the parser): split
             # it here rather than build a URL object
-            path_b, _, query_b = target.partition(b"?")
-            raw_path = path_b.decode("latin-1")
-            query = query_b.decode("latin-1")
+            if _QUERY in target:
+                path_b, _, query_b = target.partition(b"?")
+                raw_path = path_b.decode("latin-1")
+                query = query_b.decode("latin-1")
+            else:  # most requests: the target is the path, nothing to split
+                raw_path = target.decode("latin-1")
+                query = ""
         else:
             try:
                 url = httptools.parse_url(target)
@@ -502,19 +517,28 @@ class _Connection(asyncio.Protocol):
             self._close()
             return
         body = resp.body
-        # the head's lines joined once, each header's by a C call (no Python step per header)
-        head = "\r\n".join(
-            [
-                _STATUS.get(resp.status) or f"HTTP/1.1 {resp.status} Unknown",
-                *map(": ".join, resp.headers),
-                "x-correlation-id: " + req.correlation_id,
-                f"content-length: {len(body)}",
-                _END_KEEP_ALIVE if keep_alive else _END_CLOSE,
-            ]
+        length = self.length_lines.get(len(body))
+        if length is None:
+            length = self._length_line(len(body))
+        lines = ""
+        for name, value in resp.headers:
+            lines += f"{name}: {value}\r\n"
+        # one string built by one f-string: no list, no join per header line
+        head = (
+            f"{_STATUS.get(resp.status) or _unknown_status(resp.status)}{lines}"
+            f"x-correlation-id: {req.correlation_id}\r\n{length}"
+            f"{_END_KEEP_ALIVE if keep_alive else _END_CLOSE}"
         ).encode("latin-1", "replace")
         transport.write(head + body if body and req.method != "HEAD" else head)
         if not keep_alive:
             self._close()
+
+    def _length_line(self, size: int) -> str:
+        """The ``content-length`` line of a body of ``size`` bytes, kept for the next one."""
+        line = f"content-length: {size}\r\n"
+        if len(self.length_lines) < _LENGTHS_KEPT:
+            self.length_lines[size] = line
+        return line
 
     def _refuse(self, status: int, code: str, message: str) -> None:
         """Answer bad input in the vendor's format (after what is in flight), then close."""
@@ -651,6 +675,10 @@ def _body_verdict(headers: dict[str, str], max_body: int) -> int:
     if length != "0" and headers.get("expect", "").lower() == "100-continue":
         return _EXPECTS_CONTINUE
     return _BODY_OK
+
+
+def _unknown_status(status: int) -> str:
+    return f"HTTP/1.1 {status} Unknown\r\n"
 
 
 def _plain_500() -> Response:

@@ -463,3 +463,52 @@ def test_generated_correlation_ids_are_distinct_across_batches(crm: SimHandle) -
     c.close()
     assert len(set(ids)) == 300
     assert all(len(i) == 32 and int(i, 16) >= 0 and i == i.lower() for i in ids)
+
+
+def _raw_head(c: Conn) -> bytes:
+    """The next answer's head as sent, through its blank line (left in the buffer)."""
+    while b"\r\n\r\n" not in c.buf:
+        assert c._fill(), "closed before a response head"
+    return c.buf.partition(b"\r\n\r\n")[0] + b"\r\n\r\n"
+
+
+def test_answer_heads_are_exact_for_any_status_and_body_size(
+    crm: SimHandle, token: str, account_id: str, no_errors_logged: None
+) -> None:
+    """A head is the status line (a status without a reason phrase too), the handler's
+    headers in order, the correlation id, the body's exact length and the blank line, after
+    ``connection: close`` when the connection closes; bodies of many sizes stay framed."""
+    with crm.client() as c:
+        rule = {"path": "*", "method": "GET", "times": 1, "fault": {"kind": "error", "status": 599}}
+        assert c.post("/__admin/faults", json=rule).status_code == 201
+    conn = Conn(crm.server.port)
+    try:
+        conn.send(get(f"{V}/sobjects/Account/{account_id}", token, cid="odd-1"))
+        head = _raw_head(conn)
+        status, headers, body = conn.response()
+        assert headers["x-correlation-id"] == "odd-1"
+        assert status == 599
+        assert head.startswith(b"HTTP/1.1 599 Unknown\r\ncontent-type: application/json")
+        assert head.endswith(
+            f"\r\nx-correlation-id: odd-1\r\ncontent-length: {len(body)}\r\n\r\n".encode()
+        )
+        fields = ["Name", "Industry", "BillingCity", "Phone", "Website", "Description"]
+        for n in range(1, len(fields) + 1):  # answers of as many sizes, one connection
+            conn.send(
+                get(f"{V}/sobjects/Account/{account_id}?fields={','.join(fields[:n])}", token)
+            )
+            head = _raw_head(conn)
+            status, _, body = conn.response()
+            assert status == 200 and fields[n - 1] in orjson.loads(body)
+            assert head.startswith(b"HTTP/1.1 200 OK\r\ncontent-type: application/json")
+            assert head.endswith(f"\r\ncontent-length: {len(body)}\r\n\r\n".encode())
+        conn.send(get(f"{V}/sobjects/Account/{account_id}", token, extra="Connection: close\r\n"))
+        head = _raw_head(conn)
+        status, _, body = conn.response()
+        assert status == 200
+        assert head.endswith(f"content-length: {len(body)}\r\nconnection: close\r\n\r\n".encode())
+        assert conn.closed_by_server()
+    finally:
+        conn.close()
+        with crm.client() as c:
+            c.delete("/__admin/faults")
