@@ -14,7 +14,6 @@ from ._errors import not_found, validation_error
 from ._feed import RECORD, build_event, change_key, create_changes, head, with_payloads
 from ._ids import forget as forget_ids
 from ._ids import take as take_id
-from ._indexes import index_names
 from ._linked import note_link
 from ._model import Catalog, Resource
 from ._render import Presenter
@@ -66,7 +65,7 @@ class Records:
         #: each collection's hooks, from one table checked against the catalogue
         self.resource_rules = checked(rule_table(self.rules), catalog.by_collection)
         #: (collection, reference field) -> its partial index (``_indexes``)
-        self.indexes = index_names(catalog)
+        self.indexes = catalog.refs.names
         #: collection -> its default values that are lists or objects (copied per record;
         #: a release adds attributes with None defaults only)
         self._mutable: dict[str, tuple[str, ...]] = {}
@@ -116,9 +115,7 @@ class Records:
         if match:
             # through a partial index on the first key: SQLite would otherwise scan the type
             first = next(iter(match))
-            index = self.indexes.get((collection, first)) or ctx.tenant.store.ensure_index(
-                first, collection
-            )
+            index = self.catalog.refs.ensure(ctx.tenant.store, collection, first)
             sql = f"SELECT data FROM records INDEXED BY {index} WHERE type = {type_literal(collection)}"
         else:
             sql = f"SELECT data FROM records WHERE type = {type_literal(collection)}"

@@ -66,16 +66,20 @@ class Presenter:
         #: its create found (a compact event is written only then)
         self.replayed = False
 
+    def _sql(self, sql: str, params: Any = ()) -> Any:
+        """A read of the tenant's records, the indexes of the reference fields it compares
+        made first (``_indexes.RefIndexes``)."""
+        return self.catalog.refs.execute(self.tenant.store, sql, params)
+
     # -- one record ------------------------------------------------------------------
 
     def load(self, collection: str, ids: list[str]) -> dict[str, dict[str, Any]]:
         if not ids:
             return {}
         out: dict[str, dict[str, Any]] = {}
-        conn = self.tenant.store.conn
         for i in range(0, len(ids), 500):
             chunk = ids[i : i + 500]
-            rows = conn.execute(
+            rows = self._sql(
                 f"SELECT id, data FROM records WHERE type = {type_literal(collection)} AND deleted = 0"
                 f" AND id IN ({','.join('?' * len(chunk))})",
                 chunk,
@@ -168,8 +172,7 @@ class Presenter:
             }
         if collection == "workspaces":
             self.pure = False
-            conn = self.tenant.store.conn
-            estimated, approved = conn.execute(
+            estimated, approved = self._sql(
                 "SELECT (SELECT coalesce(sum(json_extract(data,'$.time_estimate_in_minutes')),0) "
                 "FROM records WHERE type = 'stories' AND deleted = 0 AND "
                 f"{json_path('workspace_id')} = ?1), (SELECT coalesce(sum(CASE WHEN "
@@ -231,8 +234,7 @@ class Presenter:
 
     def _story(self, rec: dict[str, Any], out: dict[str, Any]) -> None:
         self.pure = False
-        conn = self.tenant.store.conn
-        billable, nonbillable, used = conn.execute(
+        billable, nonbillable, used = self._sql(
             "SELECT coalesce(sum(CASE WHEN json_extract(data,'$.billable') THEN json_extract(data,"
             "'$.time_in_minutes') END),0), coalesce(sum(CASE WHEN NOT json_extract(data,'$.billable') THEN "
             "json_extract(data,'$.time_in_minutes') END),0), coalesce(sum(CASE WHEN json_extract(data,"
@@ -245,7 +247,7 @@ class Presenter:
         out["logged_nonbillable_time_in_minutes"] = int(nonbillable)
         out["budget_used_in_cents"] = round(used)
         out["sub_story_count"] = int(
-            conn.execute(
+            self._sql(
                 f"SELECT count(*) FROM records WHERE type = 'stories' AND deleted = 0 AND {json_path('parent_id')} = ?",
                 (rec["id"],),
             ).fetchone()[0]
@@ -298,11 +300,10 @@ class Presenter:
     # -- associations ----------------------------------------------------------------
 
     def assoc_ids(self, res: Resource, rec: dict[str, Any], name: str, assoc: Assoc) -> list[str]:
-        conn = self.tenant.store.conn
         if assoc.polymorphic:
             return [
                 r[0]
-                for r in conn.execute(
+                for r in self._sql(
                     "SELECT id FROM records WHERE type = 'external_references' AND deleted = 0 AND "
                     "json_extract(data, '$.subject_type') = ? AND json_extract(data, '$.subject_id') = ? "
                     "ORDER BY CAST(id AS INTEGER)",
@@ -312,7 +313,7 @@ class Presenter:
         if assoc.reverse:
             return [
                 r[0]
-                for r in conn.execute(
+                for r in self._sql(
                     f"SELECT id FROM records WHERE type = {type_literal(assoc.collection)} AND deleted = 0"
                     f" AND {json_path(assoc.reverse)} = ? ORDER BY CAST(id AS INTEGER)",
                     (rec["id"],),
@@ -322,7 +323,7 @@ class Presenter:
             return _unique(
                 [
                     r[0]
-                    for r in conn.execute(
+                    for r in self._sql(
                         "SELECT json_extract(data, '$.user_id') FROM records WHERE type = 'workspace_resources' AND "
                         "deleted = 0 AND json_extract(data, '$.workspace_id') = ? AND json_extract(data, '$.user_id') "
                         "IS NOT NULL ORDER BY CAST(id AS INTEGER)",
@@ -334,7 +335,7 @@ class Presenter:
             return _unique(
                 [
                     r[0]
-                    for r in conn.execute(
+                    for r in self._sql(
                         "SELECT json_extract(data, '$.assignee_id') FROM records WHERE type = 'assignments' AND "
                         "deleted = 0 AND json_extract(data, '$.story_id') = ? ORDER BY CAST(id AS INTEGER)",
                         (rec["id"],),

@@ -100,9 +100,13 @@ class Handlers:
                 if req.arg(param) is not None:
                     ensure_event_index(req.tenant.store, self.records.indexes, field)
         try:
+            where = query.where(req)
+            # a filter's reference field is indexed on the tenant's own connection, before
+            # the query may move to a read connection of its own
+            self.catalog.refs.ensure_named(req.tenant.store, where[0])
             page = await run_read(
                 req.tenant.store,
-                lambda conn: query.run(req, conn, s.default_per_page, limit),
+                lambda conn: query.run(req, conn, s.default_per_page, limit, where),
                 self.budget,
             )
         except QueryTimeout:
