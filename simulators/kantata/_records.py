@@ -16,7 +16,7 @@ from ._ids import forget as forget_ids
 from ._ids import take as take_id
 from ._linked import note_link
 from ._model import Catalog, Resource
-from ._render import Presenter
+from ._render import CreatedPlan, Presenter
 from ._rule_table import NO_RULES, ResourceRules, checked, rule_table
 from ._spliced import spliced
 from ._state import state_of
@@ -33,8 +33,10 @@ class Ctx:
     tenant: Tenant
     user_id: str
     #: (collection, id) -> (the store's change count, the record as its event showed it,
-    #: and that as JSON)
-    shown: dict[tuple[str, str], tuple[int, dict[str, Any], bytes]] = field(default_factory=dict)
+    #: and that as JSON); the record None when only its JSON was written (``shaped``)
+    shown: dict[tuple[str, str], tuple[int, dict[str, Any] | None, bytes]] = field(
+        default_factory=dict
+    )
 
     @property
     def conn(self) -> Any:
@@ -43,7 +45,16 @@ class Ctx:
     def still_shown(self) -> dict[tuple[str, str], tuple[dict[str, Any], bytes]]:
         """Records whose event shape is still current: nothing was written after it."""
         now = self.conn.total_changes
-        return {key: (shaped, raw) for key, (n, shaped, raw) in self.shown.items() if n == now}
+        return {key: (self.shaped(key), raw) for key, (n, _, raw) in self.shown.items() if n == now}
+
+    def shaped(self, key: tuple[str, str]) -> dict[str, Any]:
+        """The record ``shown`` keeps for ``key``, read from its JSON when only that was
+        written (once: later askers get the same object)."""
+        n, shaped, raw = self.shown[key]
+        if shaped is None:
+            shaped = orjson.loads(raw)
+            self.shown[key] = (n, shaped, raw)
+        return shaped
 
     def now(self) -> float:
         return self.tenant.clock.time()
@@ -66,6 +77,9 @@ class Records:
         self.resource_rules = checked(rule_table(self.rules), catalog.by_collection)
         #: (collection, reference field) -> its partial index (``_indexes``)
         self.indexes = catalog.refs.names
+        #: plans of new workspaces' answers (``_render.CreatedPlan``), by layout, price
+        #: and currency
+        self._created_plans: dict[Any, CreatedPlan] = {}
         #: collection -> its default values that are lists or objects (copied per record;
         #: a release adds attributes with None defaults only)
         self._mutable: dict[str, tuple[str, ...]] = {}
@@ -150,13 +164,20 @@ class Records:
         account = int(state_of(ctx.tenant).account_id or self.settings.account_id)
         if change.op == "create" and res.events:
             presenter.created = True
-            current = presenter.shape(res, change.data)
             ev = head(res, ctx.tenant, change, eid, account, ctx.user_id)
             ev["_key"] = change_key(change)
-            raw = orjson.dumps(current)
+            # a new workspace's answer written from its layout's plan, shaped only when read
+            planned = presenter.created_json(res, change.data, self._created_plans)
+            current: dict[str, Any] | None = None
+            if planned is None:
+                current = presenter.shape(res, change.data)
+                raw = orjson.dumps(current)
+            else:
+                raw = planned  # a plan serves only shapes that read nothing but the record
             if presenter.pure:  # the payloads are rebuilt from the record when read
                 text = orjson.dumps(ev) if stored is None else spliced(ev, ev, RECORD, stored)
                 return eid, ev["created_at"], text.decode(), current, raw
+            assert current is not None  # a planned shape is pure
             full = with_payloads(ev, current, create_changes(self.catalog, change.data))
             return (
                 eid,
@@ -184,13 +205,10 @@ class Records:
         payload: dict[str, Any] | None,
         raw: bytes | None,
     ) -> None:
-        """The answer to the write shows the event's shape unless a later write changes it."""
+        """The answer to the write shows the event's shape unless a later write changes it
+        (``payload`` None: a planned shape, read from ``raw`` when asked for)."""
         rules = self.rules_of(res)
-        if (
-            payload is not None
-            and raw is not None
-            and rules.after_create is rules.after_update is None
-        ):
+        if raw is not None and rules.after_create is rules.after_update is None:
             key = (res.collection, change.id)
             ctx.shown[key] = (ctx.conn.total_changes, payload, raw)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -114,6 +115,34 @@ class Presenter:
         self._computed(res, rec, out)
         out["id"] = rec["id"]
         return out
+
+    def created_json(
+        self, res: Resource, rec: dict[str, Any], plans: dict[Any, CreatedPlan]
+    ) -> bytes | None:
+        """``orjson.dumps(self.shape(res, rec))`` of a workspace just created with nothing
+        pointing at it, asked without optional fields, made from a plan of its key layout,
+        price and currency (``CreatedPlan``) instead of shaped; None when it is not such a
+        workspace, or its plan is not made yet (the first one is shaped, and makes it)."""
+        if res.collection != "workspaces" or self.optional_fields or not self.created:
+            return None
+        price = rec.get("price_in_cents")
+        cur = rec.get("currency") or self.settings.default_currency
+        if not (
+            (price is None or type(price) is int)
+            and type(cur) is str
+            and rec.get("status")  # shown as stored (else a status made from its key)
+            and none_linked(self.tenant, rec["id"])
+        ):
+            return None
+        key = (tuple(rec), price, cur)
+        plan = plans.get(key)
+        if plan is None:
+            if len(plans) < _PLANS:
+                made = CreatedPlan.of(rec, self.shape(res, rec), lambda r: self.shape(res, r))
+                if made is not None:
+                    plans[key] = made
+            return None
+        return plan.json(rec)
 
     def _computed(self, res: Resource, rec: dict[str, Any], out: dict[str, Any]) -> None:
         c = res.collection
@@ -445,6 +474,88 @@ class Presenter:
             return None
         side.setdefault(target.collection, {})[sid] = self.shape(target, loaded[sid])
         return {"key": target.collection, "id": sid}
+
+
+#: plans of new workspaces' answers kept per dialect (key layouts, prices, currencies)
+_PLANS = 256
+#: a new workspace's fields a plan is chosen by (its key) or that choose whether one serves
+_UNMARKED = frozenset(("id", "price_in_cents", "currency", "status"))
+
+
+class CreatedPlan:
+    """How the shape of a workspace just created with nothing pointing at it is written,
+    learnt from the first one shaped with its key layout, price and currency: the record's
+    own keys it shows as they are, in their order, then its computed fields, which read
+    nothing of the record but its price and currency except ``OWN`` (``_workspace``), written
+    from the record each time; the rest kept as JSON. ``Presenter.created_json`` serves it."""
+
+    __slots__ = ("after", "before", "drop")
+
+    #: the computed fields that read the record's own values, with the value each shows
+    OWN: tuple[tuple[str, Any], ...] = (
+        ("effective_due_date", lambda rec: rec.get("due_date")),
+        ("can_create_line_items", lambda rec: not rec.get("archived")),
+    )
+
+    def __init__(self, drop: tuple[str, ...], before: bytes, after: bytes) -> None:
+        #: the record's keys it does not show (the rest it shows in their order)
+        self.drop = drop
+        self.before = before
+        self.after = after
+
+    @classmethod
+    def of(
+        cls,
+        rec: dict[str, Any],
+        shaped: dict[str, Any],
+        reshape: Callable[[dict[str, Any]], dict[str, Any]],
+    ) -> CreatedPlan | None:
+        """The plan ``shaped`` (the shape of ``rec``) follows, checked on ``rec`` with every
+        value but the plan's key and the workspace's id and status replaced by a mark and
+        shaped again (``reshape``): the marks must show as they are, every computed field
+        but ``OWN`` as before. None when it does not (a field reads more of the record)."""
+        keys = list(shaped)
+        n = 0
+        while n < len(keys) and keys[n] in rec and shaped[keys[n]] is rec[keys[n]]:
+            n += 1
+        kept, tail = keys[:n], keys[n:]
+        own = [name for name, _ in cls.OWN]
+        if any(k in rec for k in tail) or own[0] not in tail:
+            return None
+        at = tail.index(own[0])
+        if tail[at : at + len(own)] != own:
+            return None
+        marked = {
+            k: v if k in _UNMARKED else f"\x00{k}" for k, v in rec.items()
+        }  # the marks are strings: every field the shape reads takes one
+        again = reshape(marked)
+        if list(again) != keys or any(again[k] is not marked[k] for k in kept):
+            return None
+        before = {k: shaped[k] for k in tail[:at]}
+        after = {k: shaped[k] for k in tail[at + len(own) :]}
+        if (
+            any(
+                shaped[name] != value(rec) or again[name] != value(marked)
+                for name, value in cls.OWN
+            )
+            or orjson.dumps(before) != orjson.dumps({k: again[k] for k in before})
+            or orjson.dumps(after) != orjson.dumps({k: again[k] for k in after})
+        ):
+            return None
+        drop = tuple(k for k in rec if k not in shaped)
+        if [k for k in rec if k in shaped] != kept:  # shown in the record's order
+            return None
+        return cls(drop, orjson.dumps(before)[1:-1], orjson.dumps(after)[1:-1])
+
+    def json(self, rec: dict[str, Any]) -> bytes:
+        """The shaped record's JSON, as ``orjson.dumps`` writes it."""
+        own = orjson.dumps({name: value(rec) for name, value in self.OWN})
+        shown = rec.copy()  # a copy and a few deletions cost less than a filter of every key
+        for k in self.drop:
+            del shown[k]
+        kept = orjson.dumps(shown)
+        parts = [p for p in (kept[1:-1], self.before, own[1:-1], self.after) if p]
+        return b"{" + b",".join(parts) + b"}"
 
 
 class _StoryTree:

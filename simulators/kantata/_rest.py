@@ -312,7 +312,7 @@ def _as_shown(ctx: Ctx, res: Resource, rid: str) -> Response | None:
             )
         )
         return Response(200, data, [("content-type", JSON_CT)])
-    shown: dict[str, Any] = {rid: hit[1]}
+    shown: dict[str, Any] = {rid: ctx.shaped((res.collection, rid))}
     body = {
         "count": 1,
         "results": [{"key": res.collection, "id": rid}],
