@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -80,9 +81,10 @@ class Records:
         #: plans of new workspaces' answers (``_render.CreatedPlan``), by layout, price
         #: and currency
         self._created_plans: dict[Any, CreatedPlan] = {}
-        #: collection -> its default values that are lists or objects (copied per record;
+        #: collection -> its default values that are lists or objects, each with how it is
+        #: copied (per record;
         #: a release adds attributes with None defaults only)
-        self._mutable: dict[str, tuple[str, ...]] = {}
+        self._mutable: dict[str, tuple[tuple[str, Callable[[Any], Any]], ...]] = {}
 
     def fresh(self, res: Resource) -> dict[str, Any]:
         """A new record of ``res`` with its default values: a copy of the defaults, its lists
@@ -90,11 +92,11 @@ class Records:
         mutable = self._mutable.get(res.collection)
         if mutable is None:
             mutable = self._mutable[res.collection] = tuple(
-                k for k, v in res.stored.items() if isinstance(v, (list, dict))
+                (k, _copier(v)) for k, v in res.stored.items() if isinstance(v, (list, dict))
             )
         rec = dict(res.stored)
-        for k in mutable:
-            rec[k] = orjson.loads(orjson.dumps(rec[k]))
+        for k, copy in mutable:
+            rec[k] = copy(rec[k])
         return rec
 
     def rules_of(self, res: Resource) -> ResourceRules:
@@ -430,6 +432,15 @@ class Records:
         rec = self.fresh(res)
         rec.update(fields)
         return self.insert(ctx, res, rec)
+
+
+def _copier(value: list[Any] | dict[str, Any]) -> Callable[[Any], Any]:
+    """How a default list or object is copied for a new record: by ``list`` or ``dict`` when
+    it holds no list or object itself, else through its JSON."""
+    inner = value.values() if isinstance(value, dict) else value
+    if any(isinstance(v, (list, dict)) for v in inner):
+        return lambda v: orjson.loads(orjson.dumps(v))
+    return dict if isinstance(value, dict) else list
 
 
 def _human(name: str) -> str:
