@@ -78,8 +78,8 @@ class Records:
         self.resource_rules = checked(rule_table(self.rules), catalog.by_collection)
         #: (collection, reference field) -> its partial index (``_indexes``)
         self.indexes = catalog.refs.names
-        #: plans of new workspaces' answers (``_render.CreatedPlan``), by layout, price
-        #: and currency
+        #: plans of new workspaces' answers (``_render.CreatedPlan``), by key layout and
+        #: currency
         self._created_plans: dict[Any, CreatedPlan] = {}
         #: collection -> its default values that are lists or objects, each with how it is
         #: copied (per record;

@@ -120,9 +120,9 @@ class Presenter:
         self, res: Resource, rec: dict[str, Any], plans: dict[Any, CreatedPlan]
     ) -> bytes | None:
         """``orjson.dumps(self.shape(res, rec))`` of a workspace just created with nothing
-        pointing at it, asked without optional fields, made from a plan of its key layout,
-        price and currency (``CreatedPlan``) instead of shaped; None when it is not such a
-        workspace, or its plan is not made yet (the first one is shaped, and makes it)."""
+        pointing at it, asked without optional fields, made from a plan of its key layout and
+        currency (``CreatedPlan``) instead of shaped; None when it is not such a workspace, or
+        its plan is not made yet (the first one is shaped, and makes it)."""
         if res.collection != "workspaces" or self.optional_fields or not self.created:
             return None
         price = rec.get("price_in_cents")
@@ -134,15 +134,15 @@ class Presenter:
             and none_linked(self.tenant, rec["id"])
         ):
             return None
-        key = (tuple(rec), price, cur)
+        key = (tuple(rec), cur)
         plan = plans.get(key)
         if plan is None:
             if len(plans) < _PLANS:
-                made = CreatedPlan.of(rec, self.shape(res, rec), lambda r: self.shape(res, r))
+                made = CreatedPlan.of(rec, cur, self.shape(res, rec), lambda r: self.shape(res, r))
                 if made is not None:
                     plans[key] = made
             return None
-        return plan.json(rec)
+        return plan.json(rec, cur)
 
     def _computed(self, res: Resource, rec: dict[str, Any], out: dict[str, Any]) -> None:
         c = res.collection
@@ -245,8 +245,7 @@ class Presenter:
             )
         else:
             out.update(_figures(b, price, cur))
-        out["effective_due_date"] = rec.get("due_date")
-        out["can_create_line_items"] = not rec.get("archived")
+        out.update(_own_figures(rec))
         # the token acts as the account administrator (Kantata's permission keys)
         out["permissions"] = dict(_PERMISSIONS)
         out["status"] = rec.get("status") or {
@@ -476,86 +475,96 @@ class Presenter:
         return {"key": target.collection, "id": sid}
 
 
-#: plans of new workspaces' answers kept per dialect (key layouts, prices, currencies)
+#: plans of new workspaces' answers kept per dialect (key layouts and currencies)
 _PLANS = 256
 #: a new workspace's fields a plan is chosen by (its key) or that choose whether one serves
-_UNMARKED = frozenset(("id", "price_in_cents", "currency", "status"))
+_UNMARKED = frozenset(("id", "currency", "status"))
 
 
 class CreatedPlan:
     """How the shape of a workspace just created with nothing pointing at it is written,
-    learnt from the first one shaped with its key layout, price and currency: the record's
-    own keys it shows as they are, in their order, then its computed fields, which read
-    nothing of the record but its price and currency except ``OWN`` (``_workspace``), written
-    from the record each time; the rest kept as JSON. ``Presenter.created_json`` serves it."""
+    learnt from the first one shaped with its key layout and currency: the record's own keys
+    it shows as they are, in their order, then its computed fields. Those that read the
+    record (its price, due date, archived flag: ``_created_figures``, the functions
+    ``_workspace`` shows them by) are written from each record; the rest are kept.
+    ``Presenter.created_json`` serves it."""
 
-    __slots__ = ("after", "before", "drop")
+    __slots__ = ("drop", "end", "fills")
 
-    #: the computed fields that read the record's own values, with the value each shows
-    OWN: tuple[tuple[str, Any], ...] = (
-        ("effective_due_date", lambda rec: rec.get("due_date")),
-        ("can_create_line_items", lambda rec: not rec.get("archived")),
-    )
-
-    def __init__(self, drop: tuple[str, ...], before: bytes, after: bytes) -> None:
+    def __init__(
+        self, drop: tuple[str, ...], fills: tuple[tuple[bytes, str], ...], end: bytes
+    ) -> None:
         #: the record's keys it does not show (the rest it shows in their order)
         self.drop = drop
-        self.before = before
-        self.after = after
+        #: the JSON after the record's own keys: kept bytes, each followed by the value of
+        #: a field written from the record (``_created_figures``), then ``end``
+        self.fills = fills
+        self.end = end
 
     @classmethod
     def of(
         cls,
         rec: dict[str, Any],
+        cur: str,
         shaped: dict[str, Any],
         reshape: Callable[[dict[str, Any]], dict[str, Any]],
     ) -> CreatedPlan | None:
-        """The plan ``shaped`` (the shape of ``rec``) follows, checked on ``rec`` with every
-        value but the plan's key and the workspace's id and status replaced by a mark and
-        shaped again (``reshape``): the marks must show as they are, every computed field
-        but ``OWN`` as before. None when it does not (a field reads more of the record)."""
+        """The plan ``shaped`` (the shape of ``rec``) follows, checked on ``rec`` with its
+        price changed and every other value but its id, currency and status replaced by a
+        mark, shaped again (``reshape``): the marks must show as they are, the fields of
+        ``_created_figures`` as it makes them, every other computed field as before. None
+        when it does not (a field reads more of the record)."""
         keys = list(shaped)
         n = 0
         while n < len(keys) and keys[n] in rec and shaped[keys[n]] is rec[keys[n]]:
             n += 1
         kept, tail = keys[:n], keys[n:]
-        own = [name for name, _ in cls.OWN]
-        if any(k in rec for k in tail) or own[0] not in tail:
-            return None
-        at = tail.index(own[0])
-        if tail[at : at + len(own)] != own:
+        own = _created_figures(rec, cur)
+        if any(k in rec for k in tail) or not own.keys() <= set(tail):
             return None
         marked = {
             k: v if k in _UNMARKED else f"\x00{k}" for k, v in rec.items()
         }  # the marks are strings: every field the shape reads takes one
+        if "price_in_cents" in rec:  # another price: the shape must still take it
+            price = rec["price_in_cents"]
+            marked["price_in_cents"] = 4321 if price is None else price + 1
         again = reshape(marked)
         if list(again) != keys or any(again[k] is not marked[k] for k in kept):
             return None
-        before = {k: shaped[k] for k in tail[:at]}
-        after = {k: shaped[k] for k in tail[at + len(own) :]}
-        if (
-            any(
-                shaped[name] != value(rec) or again[name] != value(marked)
-                for name, value in cls.OWN
-            )
-            or orjson.dumps(before) != orjson.dumps({k: again[k] for k in before})
-            or orjson.dumps(after) != orjson.dumps({k: again[k] for k in after})
-        ):
-            return None
+        own_marked = _created_figures(marked, cur)
+        for k in tail:
+            first, second = (own[k], own_marked[k]) if k in own else (shaped[k], shaped[k])
+            if orjson.dumps(shaped[k]) != orjson.dumps(first) or orjson.dumps(
+                again[k]
+            ) != orjson.dumps(second):
+                return None
         drop = tuple(k for k in rec if k not in shaped)
         if [k for k in rec if k in shaped] != kept:  # shown in the record's order
             return None
-        return cls(drop, orjson.dumps(before)[1:-1], orjson.dumps(after)[1:-1])
+        if not kept:
+            return None
+        fills: list[tuple[bytes, str]] = []
+        chunk = b""
+        for k in tail:
+            if k in own:
+                fills.append((chunk + b"," + orjson.dumps(k) + b":", k))
+                chunk = b""
+            else:
+                chunk += b"," + orjson.dumps({k: shaped[k]})[1:-1]
+        return cls(drop, tuple(fills), chunk + b"}")
 
-    def json(self, rec: dict[str, Any]) -> bytes:
-        """The shaped record's JSON, as ``orjson.dumps`` writes it."""
-        own = orjson.dumps({name: value(rec) for name, value in self.OWN})
+    def json(self, rec: dict[str, Any], cur: str) -> bytes:
+        """The shaped record's JSON, as ``orjson.dumps`` writes it (``cur``: its currency
+        as shown)."""
+        own = _created_figures(rec, cur)
         shown = rec.copy()  # a copy and a few deletions cost less than a filter of every key
         for k in self.drop:
             del shown[k]
-        kept = orjson.dumps(shown)
-        parts = [p for p in (kept[1:-1], self.before, own[1:-1], self.after) if p]
-        return b"{" + b",".join(parts) + b"}"
+        out = [orjson.dumps(shown)[:-1]]
+        for kept, name in self.fills:
+            out += (kept, orjson.dumps(own[name]))
+        out.append(self.end)
+        return b"".join(out)
 
 
 class _StoryTree:
@@ -663,14 +672,12 @@ def _figures(b: Budget, price: Any, cur: str) -> dict[str, Any]:
     """A workspace's computed fields, in the order it shows them; those that read the record
     itself (due date, archived, permissions, status) hold a place that ``_workspace`` fills."""
     return {
-        "price": money_string(price, cur) if price is not None else None,
+        "price": None,
         "budget_used_in_cents": b.used_in_cents,
         "budget_used": money_string(b.used_in_cents, cur),
-        "budget_remaining": (
-            money_string(price - b.used_in_cents, cur) if price is not None else None
-        ),
-        "over_budget": bool(price is not None and b.used_in_cents > price),
-        "percent_of_budget_used": round(b.used_in_cents * 100 / price) if price else 0,
+        "budget_remaining": None,
+        "over_budget": None,
+        "percent_of_budget_used": None,
         "total_expenses_in_cents": b.expenses_in_cents,
         "effective_due_date": None,
         "can_create_line_items": None,
@@ -682,7 +689,34 @@ def _figures(b: Budget, price: Any, cur: str) -> dict[str, Any]:
         "permissions": None,
         "default_rate": None,
         "status": None,
+    } | _priced(b.used_in_cents, price, cur)
+
+
+def _priced(used: int, price: Any, cur: str) -> dict[str, Any]:
+    """A workspace's computed fields that read its price (``used``: its budget used, cents)."""
+    shown = money_string(price, cur) if price is not None else None
+    return {
+        "price": shown,
+        "budget_remaining": (
+            None if price is None else shown if not used else money_string(price - used, cur)
+        ),
+        "over_budget": bool(price is not None and used > price),
+        "percent_of_budget_used": round(used * 100 / price) if price else 0,
     }
+
+
+def _own_figures(rec: dict[str, Any]) -> dict[str, Any]:
+    """A workspace's computed fields that read its own values but its price."""
+    return {
+        "effective_due_date": rec.get("due_date"),
+        "can_create_line_items": not rec.get("archived"),
+    }
+
+
+def _created_figures(rec: dict[str, Any], cur: str) -> dict[str, Any]:
+    """The computed fields of a workspace with nothing pointing at it that read the record
+    (``CreatedPlan``), as ``_workspace`` shows them."""
+    return _priced(NO_BUDGET.used_in_cents, rec.get("price_in_cents"), cur) | _own_figures(rec)
 
 
 @functools.lru_cache(maxsize=1024)

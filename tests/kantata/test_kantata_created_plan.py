@@ -1,7 +1,7 @@
 """A new workspace's answer written from its layout's plan (``_render.CreatedPlan``) is the
-answer shaping it gives: the first create of a layout, price and currency is shaped, later
-ones are written from the plan, and each must equal the same workspace read back by id,
-which is always shaped, byte for byte."""
+answer shaping it gives: the first create of a key layout and currency is shaped, later ones
+are written from the plan (their price, due date and archived flag from the record), and each
+must equal the same workspace read back by id, which is always shaped, byte for byte."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from typing import Any
 
 import httpx
 import pytest
+
+from harness.testing import SimHandle
 
 _BODIES: list[dict[str, Any]] = [
     {"title": "Plain", "creator_role": "maven"},
@@ -55,3 +57,60 @@ def test_a_planned_answer_with_includes_is_shaped(api: httpx.Client) -> None:
         wid = made.json()["results"][0]["id"]
         assert made.json()["users"]  # the creator side-loaded
         assert made.content == api.get(f"/workspaces/{wid}.json?include=creator").content
+
+
+_PRICES: list[int | None] = [None, 0, 1, 99, 100, 150, 123456, 99_999_999_999, 10**15 + 7]
+
+
+@pytest.mark.parametrize("currency", [None, "USD", "eur", "GBP", "JPY", "XYZ"])
+def test_planned_answers_with_varied_prices_are_the_shaped_ones(
+    api: httpx.Client, currency: str | None
+) -> None:
+    """Prices (none, zero, odd cents, large), currencies, due dates and archived flags vary
+    from one create to the next as a real stream's do; every answer is the one read back."""
+    for n, price in enumerate(_PRICES):
+        body: dict[str, Any] = {
+            "title": f"Deal {n}",
+            "creator_role": "maven",
+            "price_in_cents": price,
+            "due_date": None if n % 3 == 0 else f"2027-0{1 + n % 9}-1{n % 10}",
+            "archived": n % 2 == 1,
+        }
+        if currency is not None:
+            body["currency"] = currency
+        made = api.post("/workspaces.json", json={"workspace": body})
+        assert made.status_code == 200, made.text
+        wid = made.json()["results"][0]["id"]
+        shown = made.json()["workspaces"][wid]
+        assert shown["price_in_cents"] == price
+        assert (shown["price"] is None) is (price is None)
+        assert shown["budget_remaining"] == shown["price"]
+        assert shown["effective_due_date"] == body["due_date"]
+        assert shown["can_create_line_items"] is not shown["archived"]
+        assert made.content == api.get(f"/workspaces/{wid}.json").content, (price, currency)
+
+
+def test_creates_with_distinct_prices_share_one_plan(psa: SimHandle, api: httpx.Client) -> None:
+    """The plan is chosen by the record's key layout and currency only: a stream of creates
+    that differ in price (as each won deal's amount does) reuses the one plan."""
+    plans = psa.sim.dialect.records._created_plans  # type: ignore[attr-defined]
+    before = set(plans)
+    for n in range(40):
+        price = 100_000 + 37 * n
+        made = api.post(
+            "/workspaces.json",
+            json={
+                "workspace": {
+                    "title": f"Won {n}",
+                    "creator_role": "maven",
+                    "price_in_cents": price,
+                    "currency": "CAD",
+                }
+            },
+        )
+        assert made.status_code == 200, made.text
+        wid = made.json()["results"][0]["id"]
+        assert made.json()["workspaces"][wid]["price_in_cents"] == price
+        assert made.content == api.get(f"/workspaces/{wid}.json").content
+    assert len(set(plans) - before) <= 1
+    assert any(key[-1] == "CAD" for key in plans)
