@@ -100,11 +100,20 @@ def test_creates_with_distinct_prices_share_one_plan(psa: SimHandle, api: httpx.
         made = api.post(
             "/workspaces.json",
             json={
-                "workspace": {
+                "workspace": {  # as the reference integration's closed-won flow sends it
                     "title": f"Won {n}",
-                    "creator_role": "maven",
+                    "creator_role": "consultant",
+                    "description": "Acme: fixed fee",
+                    "start_date": "2026-03-01",
+                    "budgeted": True,
                     "price_in_cents": price,
                     "currency": "CAD",
+                    "external_reference": {
+                        "service_name": "crm",
+                        "service_model": "Opportunity",
+                        "service_model_ref": f"006{n:012d}",
+                        "status": "successful",
+                    },
                 }
             },
         )
