@@ -13,9 +13,22 @@ event writer (the only writer of those rows) as ``"name":value,`` with a number 
 value, so its indexes take the value's text between its key and the next comma
 (``event_field``): two scans of a few dozen bytes, no JSON parsed. (Parsing the event's head
 instead, its JSON up to ``current_payload``, cost a quarter of a workspace create.)
+
+Every index costs every insert of any collection (its cursor and its condition, for each row
+of the statement: a workspace create and its event paid about 1.5k instructions per index), so
+only the roll-ups' (``ROLL_UPS``: a workspace's figures name them in ``INDEXED BY`` on every
+read) are made with the tenant. The others are made when first used: by ``RefIndexes``, the
+one place every Kantata read that compares a reference field goes through (list filters,
+includes, roll-ups of stories, ``Records.find``); a query run before its index exists still
+answers, by a scan of its collection. Those are the store's per-type indexes
+(``RecordStore.ensure_index``: only rows with a value, dropped again by a rolled-back
+transaction); a tenant saved with all of them made at once has the unused ones dropped.
 """
 
 from __future__ import annotations
+
+import re
+from typing import Any
 
 from simulators.engine import RecordStore, json_path, type_literal
 
@@ -25,6 +38,10 @@ from ._model import Catalog
 FIELDS = ("workspace_id", "user_id", "story_id", "subject_id")
 #: the collection whose indexed fields are read from the head of its JSON
 EVENTS = "subscribed_events"
+#: the indexes made with the tenant: a workspace's roll-ups read them by name on every read
+ROLL_UPS = frozenset(
+    (c, "workspace_id") for c in ("time_entries", "expenses", "timesheet_submissions", "stories")
+)
 #: indexes of earlier tenants: over every row, four single-column workspace indexes, and the
 #: events' over their whole JSON
 _EARLIER = (
@@ -79,14 +96,17 @@ EVENT_FILTERS = {"subject_id": "subject_id", "user_ids": "user_id"}
 
 
 def ensure_indexes(store: RecordStore, names: dict[tuple[str, str], str]) -> None:
-    """Create the partial indexes ``names`` lists, and drop the earlier layout's. The events'
-    are made when first read (``ensure_event_index``): each cost a create a twelfth of its
-    instructions, and most tenants never filter their events."""
+    """Create the roll-ups' partial indexes, and drop the earlier layouts'. The events' are
+    made when first read (``ensure_event_index``): each cost a create a twelfth of its
+    instructions, and most tenants never filter their events; the other reference fields'
+    when first compared (``RefIndexes``)."""
     for name in _EARLIER:
         store.conn.execute(f"DROP INDEX IF EXISTS {name}")
     for (collection, f), name in names.items():
-        if collection != EVENTS:
+        if (collection, f) in ROLL_UPS:
             _create(store, collection, f, name)
+        elif collection != EVENTS:  # made with the tenant by earlier versions
+            store.conn.execute(f"DROP INDEX IF EXISTS {name}")
 
 
 def ensure_event_index(store: RecordStore, names: dict[tuple[str, str], str], field: str) -> str:
@@ -101,3 +121,53 @@ def _create(store: RecordStore, collection: str, f: str, name: str) -> None:
         f"CREATE INDEX IF NOT EXISTS {name} ON records(type, {index_expr(collection, f)})"
         f" WHERE type = {type_literal(collection)}"
     )
+
+
+#: an SQL string literal (a collection, in ``type = 'time_entries'``) and a JSON path
+_LITERAL = re.compile(r"'([a-z_]+)'")
+_PATH = re.compile(r"'\$\.([a-z_]+)'")
+#: distinct SQL texts whose indexes are remembered (Kantata's reads build a few dozen)
+_NAMED_MAX = 1024
+
+
+class RefIndexes:
+    """The reference-field indexes of a catalogue: the roll-ups' made with the tenant, every
+    other one made by the first read that compares its field (see the module doc)."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        #: (collection, field) -> the name of its partial index (``index_names``)
+        self.names = index_names(catalog)
+        #: the (collection, field) pairs made on first use
+        self.on_use = frozenset(k for k in self.names if k[0] != EVENTS and k not in ROLL_UPS)
+        #: SQL text -> the pairs of ``on_use`` it names
+        self._named: dict[str, tuple[tuple[str, str], ...]] = {}
+
+    def ensure(self, store: RecordStore, collection: str, field: str) -> str:
+        """The name of ``collection``'s index on ``field``, made now unless it exists."""
+        if (collection, field) in self.on_use:
+            return store.ensure_index(field, collection)
+        return self.names.get((collection, field)) or store.ensure_index(field, collection)
+
+    def named(self, sql: str) -> tuple[tuple[str, str], ...]:
+        """The pairs of ``on_use`` whose collection (as a literal) and field (as a JSON path)
+        both occur in ``sql``: a few more than it compares, never fewer."""
+        got = self._named.get(sql)
+        if got is None:
+            collections = set(_LITERAL.findall(sql))
+            fields = set(_PATH.findall(sql))
+            got = tuple(
+                (c, f) for (c, f) in sorted(self.on_use) if c in collections and f in fields
+            )
+            if len(self._named) < _NAMED_MAX:
+                self._named[sql] = got
+        return got
+
+    def ensure_named(self, store: RecordStore, sql: str) -> None:
+        """Make the indexes ``sql`` may compare (``named``) unless they exist."""
+        for collection, field in self.named(sql):
+            store.ensure_index(field, collection)
+
+    def execute(self, store: RecordStore, sql: str, params: Any = ()) -> Any:
+        """``store.conn.execute`` of a read, its reference fields' indexes made first."""
+        self.ensure_named(store, sql)
+        return store.conn.execute(sql, params)

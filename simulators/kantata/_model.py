@@ -7,8 +7,12 @@ Records are stored in Kantata's own shape (ids as digit strings); keys starting 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from ._indexes import RefIndexes
 
 Kind = Literal["str", "int", "bool", "date", "id", "ids", "num", "obj", "money", "list", "any"]
 
@@ -798,6 +802,13 @@ class Catalog:
 
     def get(self, collection: str) -> Resource | None:
         return self.by_collection.get(collection)
+
+    @functools.cached_property
+    def refs(self) -> RefIndexes:
+        """The reference fields' indexes, made when first compared (``_indexes``)."""
+        from ._indexes import RefIndexes  # late: the indexes are named from the catalogue
+
+        return RefIndexes(self)
 
     def plain_fks(self, res: Resource) -> tuple[tuple[str, str, bool], ...]:
         """(name, fk, many) of ``res``'s associations held on the record itself (the ones a

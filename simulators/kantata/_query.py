@@ -356,7 +356,8 @@ class ListQuery:
         self.res = res
         self.filters = {**_common(res), **_specific(res.collection)}
 
-    def run(self, req: Request, conn: Any, per_page_default: int, per_page_max: int) -> Page:
+    def where(self, req: Request) -> tuple[str, list[Any]]:
+        """The SQL condition of ``req``'s filters, and its parameters."""
         clauses: list[str] = [f"type = {type_literal(self.res.collection)}", "deleted = 0"]
         params: list[Any] = []
         given = {k: v for k, v in req.query_pairs()}
@@ -379,9 +380,21 @@ class ListQuery:
             given.get("from_archived_workspaces", "false")
         ):
             clauses.append(_archived_workspace_clause())
-        where = " AND ".join(clauses)
+        return " AND ".join(clauses), params
+
+    def run(
+        self,
+        req: Request,
+        conn: Any,
+        per_page_default: int,
+        per_page_max: int,
+        where: tuple[str, list[Any]] | None = None,
+    ) -> Page:
+        """One page of ids; ``where``: the condition ``where(req)`` made, when made already."""
+        where_sql, params = self.where(req) if where is None else where
+        given = {k: v for k, v in req.query_pairs()}
         total = int(
-            conn.execute(f"SELECT count(*) FROM records WHERE {where}", params).fetchone()[0]
+            conn.execute(f"SELECT count(*) FROM records WHERE {where_sql}", params).fetchone()[0]
         )
         page = _int_param(given.get("page"), 1, "page")
         per_page = _int_param(given.get("per_page"), per_page_default, "per_page")
@@ -389,7 +402,7 @@ class ListQuery:
         per_page = min(max(per_page, 1), per_page_max)
         order_sql = self._order(given.get("order"))
         rows = conn.execute(
-            f"SELECT id FROM records WHERE {where} ORDER BY {order_sql} LIMIT ? OFFSET ?",
+            f"SELECT id FROM records WHERE {where_sql} ORDER BY {order_sql} LIMIT ? OFFSET ?",
             [*params, per_page, (page - 1) * per_page],
         ).fetchall()
         return Page([r[0] for r in rows], total, page, per_page)

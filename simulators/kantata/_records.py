@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -14,10 +15,9 @@ from ._errors import not_found, validation_error
 from ._feed import RECORD, build_event, change_key, create_changes, head, with_payloads
 from ._ids import forget as forget_ids
 from ._ids import take as take_id
-from ._indexes import index_names
 from ._linked import note_link
 from ._model import Catalog, Resource
-from ._render import Presenter
+from ._render import CreatedPlan, Presenter
 from ._rule_table import NO_RULES, ResourceRules, checked, rule_table
 from ._spliced import spliced
 from ._state import state_of
@@ -34,8 +34,10 @@ class Ctx:
     tenant: Tenant
     user_id: str
     #: (collection, id) -> (the store's change count, the record as its event showed it,
-    #: and that as JSON)
-    shown: dict[tuple[str, str], tuple[int, dict[str, Any], bytes]] = field(default_factory=dict)
+    #: and that as JSON); the record None when only its JSON was written (``shaped``)
+    shown: dict[tuple[str, str], tuple[int, dict[str, Any] | None, bytes]] = field(
+        default_factory=dict
+    )
 
     @property
     def conn(self) -> Any:
@@ -44,7 +46,16 @@ class Ctx:
     def still_shown(self) -> dict[tuple[str, str], tuple[dict[str, Any], bytes]]:
         """Records whose event shape is still current: nothing was written after it."""
         now = self.conn.total_changes
-        return {key: (shaped, raw) for key, (n, shaped, raw) in self.shown.items() if n == now}
+        return {key: (self.shaped(key), raw) for key, (n, _, raw) in self.shown.items() if n == now}
+
+    def shaped(self, key: tuple[str, str]) -> dict[str, Any]:
+        """The record ``shown`` keeps for ``key``, read from its JSON when only that was
+        written (once: later askers get the same object)."""
+        n, shaped, raw = self.shown[key]
+        if shaped is None:
+            shaped = orjson.loads(raw)
+            self.shown[key] = (n, shaped, raw)
+        return shaped
 
     def now(self) -> float:
         return self.tenant.clock.time()
@@ -66,10 +77,14 @@ class Records:
         #: each collection's hooks, from one table checked against the catalogue
         self.resource_rules = checked(rule_table(self.rules), catalog.by_collection)
         #: (collection, reference field) -> its partial index (``_indexes``)
-        self.indexes = index_names(catalog)
-        #: collection -> its default values that are lists or objects (copied per record;
+        self.indexes = catalog.refs.names
+        #: plans of new workspaces' answers (``_render.CreatedPlan``), by key layout and
+        #: currency
+        self._created_plans: dict[Any, CreatedPlan] = {}
+        #: collection -> its default values that are lists or objects, each with how it is
+        #: copied (per record;
         #: a release adds attributes with None defaults only)
-        self._mutable: dict[str, tuple[str, ...]] = {}
+        self._mutable: dict[str, tuple[tuple[str, Callable[[Any], Any]], ...]] = {}
 
     def fresh(self, res: Resource) -> dict[str, Any]:
         """A new record of ``res`` with its default values: a copy of the defaults, its lists
@@ -77,11 +92,11 @@ class Records:
         mutable = self._mutable.get(res.collection)
         if mutable is None:
             mutable = self._mutable[res.collection] = tuple(
-                k for k, v in res.stored.items() if isinstance(v, (list, dict))
+                (k, _copier(v)) for k, v in res.stored.items() if isinstance(v, (list, dict))
             )
         rec = dict(res.stored)
-        for k in mutable:
-            rec[k] = orjson.loads(orjson.dumps(rec[k]))
+        for k, copy in mutable:
+            rec[k] = copy(rec[k])
         return rec
 
     def rules_of(self, res: Resource) -> ResourceRules:
@@ -116,9 +131,7 @@ class Records:
         if match:
             # through a partial index on the first key: SQLite would otherwise scan the type
             first = next(iter(match))
-            index = self.indexes.get((collection, first)) or ctx.tenant.store.ensure_index(
-                first, collection
-            )
+            index = self.catalog.refs.ensure(ctx.tenant.store, collection, first)
             sql = f"SELECT data FROM records INDEXED BY {index} WHERE type = {type_literal(collection)}"
         else:
             sql = f"SELECT data FROM records WHERE type = {type_literal(collection)}"
@@ -153,13 +166,20 @@ class Records:
         account = int(state_of(ctx.tenant).account_id or self.settings.account_id)
         if change.op == "create" and res.events:
             presenter.created = True
-            current = presenter.shape(res, change.data)
             ev = head(res, ctx.tenant, change, eid, account, ctx.user_id)
             ev["_key"] = change_key(change)
-            raw = orjson.dumps(current)
+            # a new workspace's answer written from its layout's plan, shaped only when read
+            planned = presenter.created_json(res, change.data, self._created_plans)
+            current: dict[str, Any] | None = None
+            if planned is None:
+                current = presenter.shape(res, change.data)
+                raw = orjson.dumps(current)
+            else:
+                raw = planned  # a plan serves only shapes that read nothing but the record
             if presenter.pure:  # the payloads are rebuilt from the record when read
                 text = orjson.dumps(ev) if stored is None else spliced(ev, ev, RECORD, stored)
                 return eid, ev["created_at"], text.decode(), current, raw
+            assert current is not None  # a planned shape is pure
             full = with_payloads(ev, current, create_changes(self.catalog, change.data))
             return (
                 eid,
@@ -187,13 +207,10 @@ class Records:
         payload: dict[str, Any] | None,
         raw: bytes | None,
     ) -> None:
-        """The answer to the write shows the event's shape unless a later write changes it."""
+        """The answer to the write shows the event's shape unless a later write changes it
+        (``payload`` None: a planned shape, read from ``raw`` when asked for)."""
         rules = self.rules_of(res)
-        if (
-            payload is not None
-            and raw is not None
-            and rules.after_create is rules.after_update is None
-        ):
+        if raw is not None and rules.after_create is rules.after_update is None:
             key = (res.collection, change.id)
             ctx.shown[key] = (ctx.conn.total_changes, payload, raw)
 
@@ -415,6 +432,15 @@ class Records:
         rec = self.fresh(res)
         rec.update(fields)
         return self.insert(ctx, res, rec)
+
+
+def _copier(value: list[Any] | dict[str, Any]) -> Callable[[Any], Any]:
+    """How a default list or object is copied for a new record: by ``list`` or ``dict`` when
+    it holds no list or object itself, else through its JSON."""
+    inner = value.values() if isinstance(value, dict) else value
+    if any(isinstance(v, (list, dict)) for v in inner):
+        return lambda v: orjson.loads(orjson.dumps(v))
+    return dict if isinstance(value, dict) else list
 
 
 def _human(name: str) -> str:

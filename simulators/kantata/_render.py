@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -66,16 +67,20 @@ class Presenter:
         #: its create found (a compact event is written only then)
         self.replayed = False
 
+    def _sql(self, sql: str, params: Any = ()) -> Any:
+        """A read of the tenant's records, the indexes of the reference fields it compares
+        made first (``_indexes.RefIndexes``)."""
+        return self.catalog.refs.execute(self.tenant.store, sql, params)
+
     # -- one record ------------------------------------------------------------------
 
     def load(self, collection: str, ids: list[str]) -> dict[str, dict[str, Any]]:
         if not ids:
             return {}
         out: dict[str, dict[str, Any]] = {}
-        conn = self.tenant.store.conn
         for i in range(0, len(ids), 500):
             chunk = ids[i : i + 500]
-            rows = conn.execute(
+            rows = self._sql(
                 f"SELECT id, data FROM records WHERE type = {type_literal(collection)} AND deleted = 0"
                 f" AND id IN ({','.join('?' * len(chunk))})",
                 chunk,
@@ -110,6 +115,34 @@ class Presenter:
         self._computed(res, rec, out)
         out["id"] = rec["id"]
         return out
+
+    def created_json(
+        self, res: Resource, rec: dict[str, Any], plans: dict[Any, CreatedPlan]
+    ) -> bytes | None:
+        """``orjson.dumps(self.shape(res, rec))`` of a workspace just created with nothing
+        pointing at it, asked without optional fields, made from a plan of its key layout and
+        currency (``CreatedPlan``) instead of shaped; None when it is not such a workspace, or
+        its plan is not made yet (the first one is shaped, and makes it)."""
+        if res.collection != "workspaces" or self.optional_fields or not self.created:
+            return None
+        price = rec.get("price_in_cents")
+        cur = rec.get("currency") or self.settings.default_currency
+        if not (
+            (price is None or type(price) is int)
+            and type(cur) is str
+            and rec.get("status")  # shown as stored (else a status made from its key)
+            and none_linked(self.tenant, rec["id"])
+        ):
+            return None
+        key = (tuple(rec), cur)
+        plan = plans.get(key)
+        if plan is None:
+            if len(plans) < _PLANS:
+                made = CreatedPlan.of(rec, cur, self.shape(res, rec), lambda r: self.shape(res, r))
+                if made is not None:
+                    plans[key] = made
+            return None
+        return plan.json(rec, cur)
 
     def _computed(self, res: Resource, rec: dict[str, Any], out: dict[str, Any]) -> None:
         c = res.collection
@@ -168,8 +201,7 @@ class Presenter:
             }
         if collection == "workspaces":
             self.pure = False
-            conn = self.tenant.store.conn
-            estimated, approved = conn.execute(
+            estimated, approved = self._sql(
                 "SELECT (SELECT coalesce(sum(json_extract(data,'$.time_estimate_in_minutes')),0) "
                 "FROM records WHERE type = 'stories' AND deleted = 0 AND "
                 f"{json_path('workspace_id')} = ?1), (SELECT coalesce(sum(CASE WHEN "
@@ -213,8 +245,7 @@ class Presenter:
             )
         else:
             out.update(_figures(b, price, cur))
-        out["effective_due_date"] = rec.get("due_date")
-        out["can_create_line_items"] = not rec.get("archived")
+        out.update(_own_figures(rec))
         # the token acts as the account administrator (Kantata's permission keys)
         out["permissions"] = dict(_PERMISSIONS)
         out["status"] = rec.get("status") or {
@@ -231,8 +262,7 @@ class Presenter:
 
     def _story(self, rec: dict[str, Any], out: dict[str, Any]) -> None:
         self.pure = False
-        conn = self.tenant.store.conn
-        billable, nonbillable, used = conn.execute(
+        billable, nonbillable, used = self._sql(
             "SELECT coalesce(sum(CASE WHEN json_extract(data,'$.billable') THEN json_extract(data,"
             "'$.time_in_minutes') END),0), coalesce(sum(CASE WHEN NOT json_extract(data,'$.billable') THEN "
             "json_extract(data,'$.time_in_minutes') END),0), coalesce(sum(CASE WHEN json_extract(data,"
@@ -245,7 +275,7 @@ class Presenter:
         out["logged_nonbillable_time_in_minutes"] = int(nonbillable)
         out["budget_used_in_cents"] = round(used)
         out["sub_story_count"] = int(
-            conn.execute(
+            self._sql(
                 f"SELECT count(*) FROM records WHERE type = 'stories' AND deleted = 0 AND {json_path('parent_id')} = ?",
                 (rec["id"],),
             ).fetchone()[0]
@@ -298,11 +328,10 @@ class Presenter:
     # -- associations ----------------------------------------------------------------
 
     def assoc_ids(self, res: Resource, rec: dict[str, Any], name: str, assoc: Assoc) -> list[str]:
-        conn = self.tenant.store.conn
         if assoc.polymorphic:
             return [
                 r[0]
-                for r in conn.execute(
+                for r in self._sql(
                     "SELECT id FROM records WHERE type = 'external_references' AND deleted = 0 AND "
                     "json_extract(data, '$.subject_type') = ? AND json_extract(data, '$.subject_id') = ? "
                     "ORDER BY CAST(id AS INTEGER)",
@@ -312,7 +341,7 @@ class Presenter:
         if assoc.reverse:
             return [
                 r[0]
-                for r in conn.execute(
+                for r in self._sql(
                     f"SELECT id FROM records WHERE type = {type_literal(assoc.collection)} AND deleted = 0"
                     f" AND {json_path(assoc.reverse)} = ? ORDER BY CAST(id AS INTEGER)",
                     (rec["id"],),
@@ -322,7 +351,7 @@ class Presenter:
             return _unique(
                 [
                     r[0]
-                    for r in conn.execute(
+                    for r in self._sql(
                         "SELECT json_extract(data, '$.user_id') FROM records WHERE type = 'workspace_resources' AND "
                         "deleted = 0 AND json_extract(data, '$.workspace_id') = ? AND json_extract(data, '$.user_id') "
                         "IS NOT NULL ORDER BY CAST(id AS INTEGER)",
@@ -334,7 +363,7 @@ class Presenter:
             return _unique(
                 [
                     r[0]
-                    for r in conn.execute(
+                    for r in self._sql(
                         "SELECT json_extract(data, '$.assignee_id') FROM records WHERE type = 'assignments' AND "
                         "deleted = 0 AND json_extract(data, '$.story_id') = ? ORDER BY CAST(id AS INTEGER)",
                         (rec["id"],),
@@ -446,6 +475,98 @@ class Presenter:
         return {"key": target.collection, "id": sid}
 
 
+#: plans of new workspaces' answers kept per dialect (key layouts and currencies)
+_PLANS = 256
+#: a new workspace's fields a plan is chosen by (its key) or that choose whether one serves
+_UNMARKED = frozenset(("id", "currency", "status"))
+
+
+class CreatedPlan:
+    """How the shape of a workspace just created with nothing pointing at it is written,
+    learnt from the first one shaped with its key layout and currency: the record's own keys
+    it shows as they are, in their order, then its computed fields. Those that read the
+    record (its price, due date, archived flag: ``_created_figures``, the functions
+    ``_workspace`` shows them by) are written from each record; the rest are kept.
+    ``Presenter.created_json`` serves it."""
+
+    __slots__ = ("drop", "end", "fills")
+
+    def __init__(
+        self, drop: tuple[str, ...], fills: tuple[tuple[bytes, str], ...], end: bytes
+    ) -> None:
+        #: the record's keys it does not show (the rest it shows in their order)
+        self.drop = drop
+        #: the JSON after the record's own keys: kept bytes, each followed by the value of
+        #: a field written from the record (``_created_figures``), then ``end``
+        self.fills = fills
+        self.end = end
+
+    @classmethod
+    def of(
+        cls,
+        rec: dict[str, Any],
+        cur: str,
+        shaped: dict[str, Any],
+        reshape: Callable[[dict[str, Any]], dict[str, Any]],
+    ) -> CreatedPlan | None:
+        """The plan ``shaped`` (the shape of ``rec``) follows, checked on ``rec`` with its
+        price changed and every other value but its id, currency and status replaced by a
+        mark, shaped again (``reshape``): the marks must show as they are, the fields of
+        ``_created_figures`` as it makes them, every other computed field as before. None
+        when it does not (a field reads more of the record)."""
+        keys = list(shaped)
+        n = 0
+        while n < len(keys) and keys[n] in rec and shaped[keys[n]] is rec[keys[n]]:
+            n += 1
+        kept, tail = keys[:n], keys[n:]
+        own = _created_figures(rec, cur)
+        if any(k in rec for k in tail) or not own.keys() <= set(tail):
+            return None
+        marked = {
+            k: v if k in _UNMARKED else f"\x00{k}" for k, v in rec.items()
+        }  # the marks are strings: every field the shape reads takes one
+        if "price_in_cents" in rec:  # another price: the shape must still take it
+            price = rec["price_in_cents"]
+            marked["price_in_cents"] = 4321 if price is None else price + 1
+        again = reshape(marked)
+        if list(again) != keys or any(again[k] is not marked[k] for k in kept):
+            return None
+        own_marked = _created_figures(marked, cur)
+        for k in tail:
+            first, second = (own[k], own_marked[k]) if k in own else (shaped[k], shaped[k])
+            if orjson.dumps(shaped[k]) != orjson.dumps(first) or orjson.dumps(
+                again[k]
+            ) != orjson.dumps(second):
+                return None
+        drop = tuple(k for k in rec if k not in shaped)
+        if [k for k in rec if k in shaped] != kept:  # shown in the record's order
+            return None
+        if not kept:
+            return None
+        fills: list[tuple[bytes, str]] = []
+        chunk = b""
+        for k in tail:
+            if k in own:
+                fills.append((chunk + b"," + orjson.dumps(k) + b":", k))
+                chunk = b""
+            else:
+                chunk += b"," + orjson.dumps({k: shaped[k]})[1:-1]
+        return cls(drop, tuple(fills), chunk + b"}")
+
+    def json(self, rec: dict[str, Any], cur: str) -> bytes:
+        """The shaped record's JSON, as ``orjson.dumps`` writes it (``cur``: its currency
+        as shown)."""
+        own = _created_figures(rec, cur)
+        shown = rec.copy()  # a copy and a few deletions cost less than a filter of every key
+        for k in self.drop:
+            del shown[k]
+        out = [orjson.dumps(shown)[:-1]]
+        for kept, name in self.fills:
+            out += (kept, orjson.dumps(own[name]))
+        out.append(self.end)
+        return b"".join(out)
+
+
 class _StoryTree:
     """A workspace's stories (parent links, estimates) and billable time per story."""
 
@@ -551,14 +672,12 @@ def _figures(b: Budget, price: Any, cur: str) -> dict[str, Any]:
     """A workspace's computed fields, in the order it shows them; those that read the record
     itself (due date, archived, permissions, status) hold a place that ``_workspace`` fills."""
     return {
-        "price": money_string(price, cur) if price is not None else None,
+        "price": None,
         "budget_used_in_cents": b.used_in_cents,
         "budget_used": money_string(b.used_in_cents, cur),
-        "budget_remaining": (
-            money_string(price - b.used_in_cents, cur) if price is not None else None
-        ),
-        "over_budget": bool(price is not None and b.used_in_cents > price),
-        "percent_of_budget_used": round(b.used_in_cents * 100 / price) if price else 0,
+        "budget_remaining": None,
+        "over_budget": None,
+        "percent_of_budget_used": None,
         "total_expenses_in_cents": b.expenses_in_cents,
         "effective_due_date": None,
         "can_create_line_items": None,
@@ -570,7 +689,34 @@ def _figures(b: Budget, price: Any, cur: str) -> dict[str, Any]:
         "permissions": None,
         "default_rate": None,
         "status": None,
+    } | _priced(b.used_in_cents, price, cur)
+
+
+def _priced(used: int, price: Any, cur: str) -> dict[str, Any]:
+    """A workspace's computed fields that read its price (``used``: its budget used, cents)."""
+    shown = money_string(price, cur) if price is not None else None
+    return {
+        "price": shown,
+        "budget_remaining": (
+            None if price is None else shown if not used else money_string(price - used, cur)
+        ),
+        "over_budget": bool(price is not None and used > price),
+        "percent_of_budget_used": round(used * 100 / price) if price else 0,
     }
+
+
+def _own_figures(rec: dict[str, Any]) -> dict[str, Any]:
+    """A workspace's computed fields that read its own values but its price."""
+    return {
+        "effective_due_date": rec.get("due_date"),
+        "can_create_line_items": not rec.get("archived"),
+    }
+
+
+def _created_figures(rec: dict[str, Any], cur: str) -> dict[str, Any]:
+    """The computed fields of a workspace with nothing pointing at it that read the record
+    (``CreatedPlan``), as ``_workspace`` shows them."""
+    return _priced(NO_BUDGET.used_in_cents, rec.get("price_in_cents"), cur) | _own_figures(rec)
 
 
 @functools.lru_cache(maxsize=1024)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -100,9 +101,13 @@ class Handlers:
                 if req.arg(param) is not None:
                     ensure_event_index(req.tenant.store, self.records.indexes, field)
         try:
+            where = query.where(req)
+            # a filter's reference field is indexed on the tenant's own connection, before
+            # the query may move to a read connection of its own
+            self.catalog.refs.ensure_named(req.tenant.store, where[0])
             page = await run_read(
                 req.tenant.store,
-                lambda conn: query.run(req, conn, s.default_per_page, limit),
+                lambda conn: query.run(req, conn, s.default_per_page, limit, where),
                 self.budget,
             )
         except QueryTimeout:
@@ -283,6 +288,17 @@ class Handlers:
         return json_response({"subscribed_event_types": types})
 
 
+_ENVELOPE_END = b'},"meta":{"count":1,"page_count":1,"page_number":1,"page_size":1}}'
+
+
+@functools.cache
+def _envelope(collection: str) -> tuple[bytes, bytes]:
+    """The JSON of a one-record envelope of ``collection`` before its id, and between its id
+    and the record's id (``_as_shown``)."""
+    key = orjson.dumps(collection)
+    return b'{"count":1,"results":[{"key":' + key + b',"id":"', b'"}],' + key + b':{"'
+
+
 def _as_shown(ctx: Ctx, res: Resource, rid: str) -> Response | None:
     """The answer to a write of one record asked without includes or optional fields, when the
     record is shown as its event showed it: the envelope ``Presenter.envelope`` makes of it,
@@ -291,24 +307,11 @@ def _as_shown(ctx: Ctx, res: Resource, rid: str) -> Response | None:
     if hit is None or hit[0] != ctx.conn.total_changes:
         return None
     if rid.isdigit():  # the envelope's JSON around the record's, written as orjson writes it
-        key = orjson.dumps(res.collection)
-        data = b"".join(
-            (
-                b'{"count":1,"results":[{"key":',
-                key,
-                b',"id":"',
-                rid.encode(),
-                b'"}],',
-                key,
-                b':{"',
-                rid.encode(),
-                b'":',
-                hit[2],
-                b'},"meta":{"count":1,"page_count":1,"page_number":1,"page_size":1}}',
-            )
-        )
+        head, middle = _envelope(res.collection)
+        rid_bytes = rid.encode()
+        data = b"".join((head, rid_bytes, middle, rid_bytes, b'":', hit[2], _ENVELOPE_END))
         return Response(200, data, [("content-type", JSON_CT)])
-    shown: dict[str, Any] = {rid: hit[1]}
+    shown: dict[str, Any] = {rid: ctx.shaped((res.collection, rid))}
     body = {
         "count": 1,
         "results": [{"key": res.collection, "id": rid}],

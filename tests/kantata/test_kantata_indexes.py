@@ -184,3 +184,57 @@ def test_event_indexes_are_made_when_first_asked_for() -> None:
             assert len(event_indexes()) == 2
     finally:
         handle.close()
+
+
+def test_a_reference_field_is_indexed_by_the_first_read_that_compares_it(tmp_path: Path) -> None:
+    """Only the roll-ups' indexes are made with the tenant; a filter and an include on a
+    field whose index does not exist yet answer from a scan and make it; a tenant saved with
+    every index made at once reopens without the unused ones and answers the same."""
+    db = tmp_path / "tenants" / "default.sqlite3"
+    first = _start(tmp_path)
+    try:
+        with _client(first) as api:
+            wid = api.post(
+                "/workspaces.json", json={"workspace": {"title": "Ref", "creator_role": "maven"}}
+            ).json()["results"][0]["id"]
+            api.post("/workspaces.json", json={"workspace": {"title": "Other"}})
+            ref = api.post(
+                "/external_references/create_or_update.json",
+                json={
+                    "external_reference": {
+                        "subject_type": "Workspace",
+                        "subject_id": wid,
+                        "service_name": "netsuite",
+                        "service_model": "job",
+                        "service_model_ref": "J-7",
+                    }
+                },
+            )
+            assert ref.status_code == 200, ref.text
+            rid = ref.json()["results"][0]["id"]
+            names = _indexes(db)
+            assert "kt_stories__workspace_id" in names  # a roll-up's, made with the tenant
+            assert not {n for n in names if "external_references__subject_id" in n}
+            ask = {"external_reference_service_model_ref": "J-7", "include": "external_references"}
+            body = api.get("/workspaces.json", params=ask).json()
+            assert body["count"] == 1 and body["workspaces"][wid]["external_reference_ids"] == [rid]
+            assert "ix_external_references__subject_id" in _indexes(db)
+    finally:
+        first.close()
+    conn = sqlite3.connect(db)
+    with conn:  # the earlier layout: every reference field's index made with the tenant
+        conn.execute("DROP INDEX ix_external_references__subject_id")
+        conn.execute(
+            "CREATE INDEX kt_external_references__subject_id ON records(type, json_extract(data,"
+            " '$.subject_id')) WHERE type = 'external_references'"
+        )
+    conn.close()
+
+    again = _start(tmp_path)
+    try:
+        assert "kt_external_references__subject_id" not in _indexes(db)
+        with _client(again) as api:
+            assert api.get("/workspaces.json", params=ask).json() == body
+        assert "ix_external_references__subject_id" in _indexes(db)
+    finally:
+        again.close()
