@@ -28,17 +28,17 @@ _ROLL_UP = (
     "THEN json_extract(data,'$.time_in_minutes') * json_extract(data,'$.rate_in_cents') / 60.0 END), 0), "
     "coalesce(sum(CASE WHEN json_extract(data,'$.billable') THEN json_extract(data,'$.time_in_minutes') END), 0), "
     "coalesce(sum(CASE WHEN NOT json_extract(data,'$.billable') THEN json_extract(data,'$.time_in_minutes') END), 0) "
-    "FROM records INDEXED BY kt_time_entries__workspace_id WHERE type = 'time_entries' AND deleted = 0 "
+    "FROM records INDEXED BY kt_rollups__workspace_id WHERE type = 'time_entries' AND deleted = 0 "
     "AND json_extract(data,'$.workspace_id') = ?1 "
     "UNION ALL SELECT 1, coalesce(sum(json_extract(data,'$.amount_in_cents')), 0), coalesce(sum(CASE WHEN "
     "json_extract(data,'$.is_billable') THEN json_extract(data,'$.amount_in_cents') END), 0), NULL "
-    "FROM records INDEXED BY kt_expenses__workspace_id WHERE type = 'expenses' AND deleted = 0 "
+    "FROM records INDEXED BY kt_rollups__workspace_id WHERE type = 'expenses' AND deleted = 0 "
     "AND json_extract(data,'$.workspace_id') = ?1 "
-    "UNION ALL SELECT 2, count(*), NULL, NULL FROM records INDEXED BY kt_timesheet_submissions__workspace_id "
+    "UNION ALL SELECT 2, count(*), NULL, NULL FROM records INDEXED BY kt_rollups__workspace_id "
     "WHERE type = 'timesheet_submissions' AND deleted = 0 AND "
     "json_extract(data,'$.workspace_id') = ?1 AND json_extract(data,'$.status') IN ('pending','approved') "
     "UNION ALL SELECT 3, coalesce(sum(CASE WHEN json_extract(data,'$.state') = 'completed' THEN 1 END), 0), "
-    "count(*), NULL FROM records INDEXED BY kt_stories__workspace_id WHERE type = 'stories' "
+    "count(*), NULL FROM records INDEXED BY kt_rollups__workspace_id WHERE type = 'stories' "
     "AND deleted = 0 AND json_extract(data,'$.workspace_id') = ?1"
 )
 
@@ -46,14 +46,14 @@ _ROLL_UP = (
 #: whether any record of the four roll-ups points at the workspace (the same conditions):
 #: a workspace just created has none, and this costs half the roll-up
 _ANY = (
-    "SELECT EXISTS (SELECT 1 FROM records INDEXED BY kt_time_entries__workspace_id WHERE type = "
+    "SELECT EXISTS (SELECT 1 FROM records INDEXED BY kt_rollups__workspace_id WHERE type = "
     "'time_entries' AND deleted = 0 AND json_extract(data,'$.workspace_id') = ?1) "
-    "OR EXISTS (SELECT 1 FROM records INDEXED BY kt_expenses__workspace_id WHERE type = 'expenses' "
+    "OR EXISTS (SELECT 1 FROM records INDEXED BY kt_rollups__workspace_id WHERE type = 'expenses' "
     "AND deleted = 0 AND json_extract(data,'$.workspace_id') = ?1) "
-    "OR EXISTS (SELECT 1 FROM records INDEXED BY kt_timesheet_submissions__workspace_id WHERE type = "
+    "OR EXISTS (SELECT 1 FROM records INDEXED BY kt_rollups__workspace_id WHERE type = "
     "'timesheet_submissions' AND deleted = 0 AND json_extract(data,'$.workspace_id') = ?1 "
     "AND json_extract(data,'$.status') IN ('pending','approved')) "
-    "OR EXISTS (SELECT 1 FROM records INDEXED BY kt_stories__workspace_id WHERE type = 'stories' "
+    "OR EXISTS (SELECT 1 FROM records INDEXED BY kt_rollups__workspace_id WHERE type = 'stories' "
     "AND deleted = 0 AND json_extract(data,'$.workspace_id') = ?1)"
 )
 #: the roll-ups of a workspace nothing points at

@@ -15,6 +15,7 @@ from typing import Any
 
 from simulators.engine import Tenant
 
+from ._indexes import ROLL_UP_INDEX
 from ._state import state_of
 
 #: the collections whose ``workspace_id`` the roll-ups read
@@ -23,7 +24,7 @@ LINKED = ("time_entries", "expenses", "timesheet_submissions", "stories")
 _TOP = "SELECT coalesce(max(top), 0) FROM ({})".format(
     " UNION ALL ".join(
         "SELECT max(CAST(json_extract(data, '$.workspace_id') AS INTEGER)) AS top FROM records"
-        f" INDEXED BY kt_{c}__workspace_id WHERE type = '{c}'"
+        f" INDEXED BY {ROLL_UP_INDEX} WHERE type = '{c}'"
         for c in LINKED
     )
 )

@@ -596,7 +596,7 @@ class _StoryTree:
             "'$.billable') THEN json_extract(data,'$.time_in_minutes') END),0), coalesce(sum("
             "CASE WHEN json_extract(data,'$.billable') AND json_extract(data,'$.approved') THEN "
             "json_extract(data,'$.time_in_minutes') * json_extract(data,'$.rate_in_cents') / 60.0 "
-            "END),0) FROM records INDEXED BY kt_time_entries__workspace_id WHERE type = "
+            "END),0) FROM records INDEXED BY kt_rollups__workspace_id WHERE type = "
             "'time_entries' AND deleted = 0 AND json_extract(data,'$.workspace_id') = ? "
             "AND json_extract(data,'$.story_id') IS NOT NULL GROUP BY 1",
             (workspace_id,),

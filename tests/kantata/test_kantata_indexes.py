@@ -16,6 +16,9 @@ from .conftest import TOKEN
 
 _FIELDS = ("workspace_id", "user_id", "story_id", "subject_id")
 _EARLIER = {f"ix_{f}" for f in _FIELDS}
+_ROLL_UPS = ("time_entries", "expenses", "timesheet_submissions", "stories")
+#: the roll-ups' earlier indexes, one per collection (now one over the four)
+_PER_ROLL_UP = {f"kt_{c}__workspace_id" for c in _ROLL_UPS}
 
 
 def _start(data_dir: Path) -> SimHandle:
@@ -57,21 +60,31 @@ def test_a_tenant_with_the_earlier_indexes_reopens_on_per_collection_ones(tmp_pa
             assert story.status_code == 200, story.text
             before = api.get("/stories.json", params={"workspace_id": wid}).json()
             assert before["count"] == 1
+            shown = api.get(f"/workspaces/{wid}.json").json()  # its roll-ups read the stories
     finally:
         first.close()
     names = _indexes(db)
-    assert "kt_stories__workspace_id" in names and not names & _EARLIER
+    assert "kt_rollups__workspace_id" in names and not names & (_EARLIER | _PER_ROLL_UP)
     conn = sqlite3.connect(db)
-    with conn:  # the earlier layout: one index over every row per reference field
+    with conn:  # the earlier layouts: one index over every row per reference field, and one
+        # per roll-up collection
+        conn.execute("DROP INDEX kt_rollups__workspace_id")
         for f in _FIELDS:
             conn.execute(f"CREATE INDEX ix_{f} ON records(type, json_extract(data, '$.{f}'))")
+        for c in _ROLL_UPS:
+            conn.execute(
+                f"CREATE INDEX kt_{c}__workspace_id ON records(type, json_extract(data,"
+                f" '$.workspace_id')) WHERE type = '{c}'"
+            )
     conn.close()
 
     again = _start(tmp_path)
     try:
         with _client(again) as api:
             assert api.get("/stories.json", params={"workspace_id": wid}).json() == before
-        assert not _indexes(db) & _EARLIER
+            assert api.get(f"/workspaces/{wid}.json").json() == shown
+        names = _indexes(db)
+        assert "kt_rollups__workspace_id" in names and not names & (_EARLIER | _PER_ROLL_UP)
     finally:
         again.close()
 
@@ -213,7 +226,7 @@ def test_a_reference_field_is_indexed_by_the_first_read_that_compares_it(tmp_pat
             assert ref.status_code == 200, ref.text
             rid = ref.json()["results"][0]["id"]
             names = _indexes(db)
-            assert "kt_stories__workspace_id" in names  # a roll-up's, made with the tenant
+            assert "kt_rollups__workspace_id" in names  # the roll-ups', made with the tenant
             assert not {n for n in names if "external_references__subject_id" in n}
             ask = {"external_reference_service_model_ref": "J-7", "include": "external_references"}
             body = api.get("/workspaces.json", params=ask).json()
