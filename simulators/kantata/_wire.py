@@ -126,15 +126,19 @@ _SYMBOLS = {
 
 
 def currency_symbol(currency: str) -> str:
-    return _SYMBOLS.get(currency, f"{currency} ")
+    symbol = _SYMBOLS.get(currency)
+    return f"{currency} " if symbol is None else symbol
 
 
 def money_string(cents: int, currency: str) -> str:
     """Kantata's display amounts: "$1,234" for whole units, "$1,234.50" otherwise."""
-    sign = "-" if cents < 0 else ""
+    symbol = _SYMBOLS.get(currency)  # ``currency_symbol``, without a call on every amount
+    if symbol is None:
+        symbol = f"{currency} "
+    if cents < 0:
+        symbol = "-" + symbol
     units, sub = divmod(abs(int(cents)), 100)
-    body = f"{units:,}" if sub == 0 else f"{units:,}.{sub:02d}"
-    return f"{sign}{currency_symbol(currency)}{body}"
+    return symbol + (f"{units:,}" if not sub else f"{units:,}.{sub:02d}")
 
 
 # -- request bodies -----------------------------------------------------------------------
