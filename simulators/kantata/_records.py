@@ -17,7 +17,7 @@ from ._ids import forget as forget_ids
 from ._ids import take as take_id
 from ._linked import note_link
 from ._model import Catalog, Resource
-from ._render import CreatedPlan, Presenter
+from ._render import CreatedPlan, Presenter, created_plan_key
 from ._rule_table import NO_RULES, ResourceRules, checked, rule_table
 from ._spliced import spliced
 from ._state import state_of
@@ -162,21 +162,28 @@ class Records:
         (compact when its payloads can be rebuilt: ``_feed``), and its current payload and
         that payload's JSON (written once, for the event and the answer). ``stored``: the
         created record's JSON as the store keeps it, placed in a compact event as is."""
-        presenter = Presenter(self.catalog, self.settings, ctx.tenant, [])
         account = int(state_of(ctx.tenant).account_id or self.settings.account_id)
         if change.op == "create" and res.events:
-            presenter.created = True
             ev = head(res, ctx.tenant, change, eid, account, ctx.user_id)
             ev["_key"] = change_key(change)
             # a new workspace's answer written from its layout's plan, shaped only when read
-            planned = presenter.created_json(res, change.data, self._created_plans)
+            # (a plan serves only shapes that read nothing but the record: pure ones)
+            key = created_plan_key(res, change.data, self.settings, ctx.tenant)
+            plan = None if key is None else self._created_plans.get(key)
             current: dict[str, Any] | None = None
-            if planned is None:
-                current = presenter.shape(res, change.data)
-                raw = orjson.dumps(current)
+            if plan is not None:
+                raw, pure = plan.json(change.data, key[1]), True
             else:
-                raw = planned  # a plan serves only shapes that read nothing but the record
-            if presenter.pure:  # the payloads are rebuilt from the record when read
+                presenter = Presenter(self.catalog, self.settings, ctx.tenant, [])
+                presenter.created = True
+                planned = presenter.created_json(res, change.data, self._created_plans)
+                if planned is None:
+                    current = presenter.shape(res, change.data)
+                    raw = orjson.dumps(current)
+                else:
+                    raw = planned
+                pure = presenter.pure
+            if pure:  # the payloads are rebuilt from the record when read
                 text = orjson.dumps(ev) if stored is None else spliced(ev, ev, RECORD, stored)
                 return eid, ev["created_at"], text.decode(), current, raw
             assert current is not None  # a planned shape is pure
@@ -188,6 +195,7 @@ class Records:
                 current,
                 raw,
             )
+        presenter = Presenter(self.catalog, self.settings, ctx.tenant, [])
         made = build_event(self.catalog, presenter, ctx.tenant, change, eid, account, ctx.user_id)
         if made is None:
             return None

@@ -123,18 +123,12 @@ class Presenter:
         pointing at it, asked without optional fields, made from a plan of its key layout and
         currency (``CreatedPlan``) instead of shaped; None when it is not such a workspace, or
         its plan is not made yet (the first one is shaped, and makes it)."""
-        if res.collection != "workspaces" or self.optional_fields or not self.created:
+        if self.optional_fields or not self.created:
             return None
-        price = rec.get("price_in_cents")
-        cur = rec.get("currency") or self.settings.default_currency
-        if not (
-            (price is None or type(price) is int)
-            and type(cur) is str
-            and rec.get("status")  # shown as stored (else a status made from its key)
-            and none_linked(self.tenant, rec["id"])
-        ):
+        key = created_plan_key(res, rec, self.settings, self.tenant)
+        if key is None:
             return None
-        key = (tuple(rec), cur)
+        cur = key[1]
         plan = plans.get(key)
         if plan is None:
             if len(plans) < _PLANS:
@@ -477,6 +471,29 @@ class Presenter:
 
 #: plans of new workspaces' answers kept per dialect (key layouts and currencies)
 _PLANS = 256
+
+
+def created_plan_key(
+    res: Resource, rec: dict[str, Any], settings: KantataSettings, tenant: Tenant
+) -> tuple[tuple[str, ...], str] | None:
+    """The key (key layout, currency) of the plan that writes the answer of ``rec``, a record
+    of ``res`` just created, shown without includes or optional fields
+    (``Presenter.created_json``); None when no plan can (not a workspace with nothing
+    pointing at it, a price or currency of another type, no status)."""
+    if res.collection != "workspaces":
+        return None
+    price = rec.get("price_in_cents")
+    cur = rec.get("currency") or settings.default_currency
+    if not (
+        (price is None or type(price) is int)
+        and type(cur) is str
+        and rec.get("status")  # shown as stored (else a status made from its key)
+        and none_linked(tenant, rec["id"])
+    ):
+        return None
+    return (tuple(rec), cur)
+
+
 #: a new workspace's fields a plan is chosen by (its key) or that choose whether one serves
 _UNMARKED = frozenset(("id", "currency", "status"))
 
