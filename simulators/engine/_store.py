@@ -19,6 +19,7 @@ Rows written whole (before this layout) read the same; SQL filters see no differ
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 import sqlite3
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
@@ -1019,11 +1020,7 @@ class RecordStore:
             params += (t, i, m, d if isinstance(d, str) else self.pack(t, d))
         rows = 1 + len(beside)
         before = self.conn.total_changes
-        cur = self.conn.execute(
-            "INSERT OR IGNORE INTO records(type, id, deleted, modstamp, data) VALUES "
-            + ", ".join(["(?, ?, 0, ?, ?)"] * rows),
-            params,
-        )
+        cur = self._writer.execute(_insert_rows_sql(rows), params)
         written = self.conn.total_changes - before
         if written != rows:
             if written:
@@ -1134,3 +1131,12 @@ class RecordStore:
         in a shorter form and rebuilds the record as written from it (every read: ``get``,
         ``find``, ``iter_type``, ``get_raw``)."""
         self.decoders = {**self.decoders, type_: decode}
+
+
+@functools.lru_cache(maxsize=16)
+def _insert_rows_sql(rows: int) -> str:
+    """``RecordStore.insert_with_unjournaled``'s statement of ``rows`` rows (its text made
+    once: the statement cache looks it up by its text)."""
+    return "INSERT OR IGNORE INTO records(type, id, deleted, modstamp, data) VALUES " + ", ".join(
+        ["(?, ?, 0, ?, ?)"] * rows
+    )
