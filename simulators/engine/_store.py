@@ -995,13 +995,15 @@ class RecordStore:
         at: float = 0.0,
         origin: str = "",
         stored: str | None = None,
+        change: Change | None = None,
     ) -> Change:
         """``insert_with`` for an in-memory store outside a transaction, all or none without
         the rollback journal (copying each page the statement touches into it cost a tenth of
         a Kantata create): ``INSERT OR IGNORE`` writes every row whose key is free and, should
         a key be taken, the rows it did write (the newest rowids) are deleted again before the
         insert is refused. A file store, or one inside a transaction, takes ``insert_with``.
-        ``stored``: the record's JSON as ``pack`` makes it, when its writer has it already."""
+        ``stored``: the record's JSON as ``pack`` makes it, when its writer has it already;
+        ``change``: the create's ``Change`` (the one this makes), when its writer made it."""
         if self.path is not None or self.conn.in_transaction:
             change = self.insert_with(type_, id_, data, modstamp, beside, at=at, origin=origin)
             assert change is not None
@@ -1029,7 +1031,8 @@ class RecordStore:
                     "DELETE FROM records WHERE rowid BETWEEN ? AND ?", (last - written + 1, last)
                 )
             raise ConfigError(f"{type_} {id_} already exists")
-        change = Change(self.tenant, type_, id_, "create", data, None, data.keys(), at, origin)
+        if change is None:
+            change = Change(self.tenant, type_, id_, "create", data, None, data.keys(), at, origin)
         self._emit(change)
         return change
 

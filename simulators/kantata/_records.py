@@ -298,6 +298,7 @@ class Records:
                     at=now,
                     origin=ctx.user_id,
                     stored=stored,
+                    change=change,
                 )
             except BaseException:
                 forget_ids(tenant)  # nothing was written: the ids are read from the store again
