@@ -171,7 +171,7 @@ class Records:
             key = created_plan_key(res, change.data, self.settings, ctx.tenant)
             plan = None if key is None else self._created_plans.get(key)
             current: dict[str, Any] | None = None
-            if plan is not None:
+            if key is not None and plan is not None:
                 raw, pure = plan.json(change.data, key[1]), True
             else:
                 presenter = Presenter(self.catalog, self.settings, ctx.tenant, [])
