@@ -6,41 +6,17 @@ index made keeps working."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from harness.testing import SimHandle, start_simulator
+from harness.testing import SimHandle
 
-from .._clients import bc_token_response
-from .._serving import bearer_client
+from ._file_backed import CUSTOMER, file_backed
 
-CUSTOMER = {"displayName": "Coho Winery", "email": "robert@coho.example", "city": "Boston"}
 ON_USE = ("bc_documentid", "bc_customerid", "bc_employeeid", "bc_journalid")
-
-
-@contextmanager
-def _file_backed(data_dir: Path) -> Iterator[tuple[SimHandle, httpx.Client]]:
-    from simulators.businesscentral import BusinessCentralSettings, create_simulator
-    from simulators.engine import SimulatorSettings
-
-    handle = start_simulator(
-        create_simulator(BusinessCentralSettings(), SimulatorSettings(data_dir=data_dir))
-    )
-    try:
-        creds: dict[str, Any] = handle.sim.dialect.credentials(
-            handle.sim.tenants.get("default"), handle.base_url
-        )
-        token = bc_token_response(creds).json()["access_token"]
-        base = f"{creds['api_url']}/companies({creds['company_id']})"
-        with bearer_client(base, token) as api:
-            yield handle, api
-    finally:
-        handle.close()
 
 
 def _indexes(handle: SimHandle) -> set[str]:
@@ -57,7 +33,7 @@ def _invoice_of(api: httpx.Client) -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 def test_a_filter_before_its_index_answers_the_same_and_makes_it(tmp_path: Path) -> None:
-    with _file_backed(tmp_path) as (handle, api):
+    with file_backed(tmp_path) as (handle, api):
         made = _invoice_of(api)
         assert "bc_number" in _indexes(handle)
         # a customer's and an invoice's create made none of the first-use indexes
@@ -82,7 +58,7 @@ def test_a_filter_before_its_index_answers_the_same_and_makes_it(tmp_path: Path)
 def test_an_index_made_in_a_rolled_back_transaction_is_made_again(tmp_path: Path) -> None:
     from simulators.businesscentral._indexes import read
 
-    with _file_backed(tmp_path) as (handle, _api):
+    with file_backed(tmp_path) as (handle, _api):
         tenant = handle.sim.tenants.get("default")
         sql = (
             "SELECT count(*) FROM records WHERE type = 'timeRegistrationEntry'"
@@ -102,14 +78,14 @@ def test_an_index_made_in_a_rolled_back_transaction_is_made_again(tmp_path: Path
 def test_a_tenant_file_with_every_index_made_keeps_answering(tmp_path: Path) -> None:
     from simulators.businesscentral._indexes import TYPES, _create_sql
 
-    with _file_backed(tmp_path) as (handle, api):
+    with file_backed(tmp_path) as (handle, api):
         customer, inv = _invoice_of(api)
         db = handle.sim.tenants.get("default").store.path
     assert db is not None
     with sqlite3.connect(db) as conn:  # as earlier versions left it: all six made at set-up
         for field_name in TYPES:
             conn.execute(_create_sql(field_name).replace("INDEX", "INDEX IF NOT EXISTS", 1))
-    with _file_backed(tmp_path) as (handle, api):
+    with file_backed(tmp_path) as (handle, api):
         assert set(ON_USE) <= _indexes(handle)
         found = api.get("/salesInvoices", params={"$filter": f"customerId eq {customer['id']}"})
         assert [i["id"] for i in found.json()["value"]] == [inv["id"]]

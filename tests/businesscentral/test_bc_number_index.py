@@ -6,39 +6,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import httpx
 
-from harness.testing import SimHandle, start_simulator
+from harness.testing import SimHandle
 
-from .._clients import bc_token_response
-from .._serving import bearer_client
-
-CUSTOMER = {"displayName": "Coho Winery", "email": "robert@coho.example", "city": "Boston"}
-
-
-@contextmanager
-def _file_backed(data_dir: Path) -> Iterator[tuple[SimHandle, httpx.Client]]:
-    from simulators.businesscentral import BusinessCentralSettings, create_simulator
-    from simulators.engine import SimulatorSettings
-
-    handle = start_simulator(
-        create_simulator(BusinessCentralSettings(), SimulatorSettings(data_dir=data_dir))
-    )
-    try:
-        creds: dict[str, Any] = handle.sim.dialect.credentials(
-            handle.sim.tenants.get("default"), handle.base_url
-        )
-        token = bc_token_response(creds).json()["access_token"]
-        base = f"{creds['api_url']}/companies({creds['company_id']})"
-        with bearer_client(base, token) as api:
-            yield handle, api
-    finally:
-        handle.close()
+from ._file_backed import CUSTOMER, file_backed
 
 
 def _index_sql(db: Path) -> str:
@@ -76,7 +50,7 @@ def test_number_lookups_go_through_the_keys_column(api: httpx.Client, bc: SimHan
 
 
 def test_tenant_file_with_the_number_index_on_the_record_is_migrated(tmp_path: Path) -> None:
-    with _file_backed(tmp_path) as (handle, api):
+    with file_backed(tmp_path) as (handle, api):
         made = [api.post("/customers", json=CUSTOMER).json() for _ in range(3)]
         named = api.post("/customers", json={**CUSTOMER, "number": "K300"}).json()
         db = handle.sim.tenants.get("default").store.path
@@ -89,7 +63,7 @@ def test_tenant_file_with_the_number_index_on_the_record_is_migrated(tmp_path: P
         conn.execute("DROP INDEX bc_number")
         conn.execute(sql)
         conn.execute("UPDATE records SET keys = NULL")
-    with _file_backed(tmp_path) as (handle, api):
+    with file_backed(tmp_path) as (handle, api):
         assert "json_extract(keys, '$.number')" in _index_sql(db)
         store = handle.sim.tenants.get("default").store
         filled = dict(store.conn.execute("SELECT id, keys FROM records WHERE type = 'customer'"))
@@ -103,7 +77,7 @@ def test_tenant_file_with_the_number_index_on_the_record_is_migrated(tmp_path: P
         assert fresh.status_code == 201
         assert fresh.json()["number"] not in {r["number"] for r in (*made, named)}
     # opened again: nothing left to migrate, the numbers still found
-    with _file_backed(tmp_path) as (handle, api):
+    with file_backed(tmp_path) as (handle, api):
         found = api.get("/customers", params={"$filter": "number eq 'K300'"})
         assert [c["id"] for c in found.json()["value"]] == [named["id"]]
 
