@@ -340,7 +340,11 @@ class RecordService:
             raise cannot_insert_update_activate_entity(
                 f"entity type {obj.name} does not support insert",
             )
-        plan = self.rules.plan(obj)  # looked up once for every step below
+        # looked up once for every step below; kept on the object (``Rules.plan``, whose
+        # check it repeats inline, recompiles it when a field was added)
+        plan = obj.write_plan
+        if plan is None or plan.nfields != len(obj.fields):
+            plan = self.rules.plan(obj)
         general: list[str] = []
         # (positional: binding keywords cost the call more than the check of a field)
         values = self._check_fields(tenant, obj, body, True, plan, general)
