@@ -241,7 +241,6 @@ class RecordService:
         tenant: Tenant,
         obj: ObjectDef,
         body: dict[str, Any],
-        *,
         creating: bool,
         plan: WritePlan | None = None,
         general: list[str] | None = None,
@@ -260,17 +259,22 @@ class RecordService:
         doubles: list[str] | None = None
         for key, value in body.items():
             vt = type(value)
-            if vt is str:
-                if len(value) <= texts.get(key, -1):
+            # the limits read by subscript (a missing key: the general check), which costs
+            # less than a ``get`` call per field
+            try:
+                if vt is str:
+                    if len(value) <= texts[key]:
+                        continue
+                elif vt is int:
+                    whole = numbers[key]
+                    if -_EXACT < value < _EXACT:
+                        if not whole:  # a double field's whole number: held as a double
+                            doubles = [key] if doubles is None else [*doubles, key]
+                        continue
+                elif vt is float and numbers[key] is False and math.isfinite(value):
                     continue
-            elif vt is int:
-                whole = numbers.get(key)
-                if whole is not None and -_EXACT < value < _EXACT:
-                    if not whole:  # a double field's whole number: held as a double
-                        doubles = [key] if doubles is None else [*doubles, key]
-                    continue
-            elif vt is float and numbers.get(key) is False and math.isfinite(value):
-                continue
+            except KeyError:
+                pass
             return self._check_general(tenant, obj, body, creating, p, general)
         out = dict(body)
         if doubles is not None:
@@ -336,9 +340,14 @@ class RecordService:
             raise cannot_insert_update_activate_entity(
                 f"entity type {obj.name} does not support insert",
             )
-        plan = self.rules.plan(obj)  # looked up once for every step below
+        # looked up once for every step below; kept on the object (``Rules.plan``, whose
+        # check it repeats inline, recompiles it when a field was added)
+        plan = obj.write_plan
+        if plan is None or plan.nfields != len(obj.fields):
+            plan = self.rules.plan(obj)
         general: list[str] = []
-        values = self._check_fields(tenant, obj, body, creating=True, plan=plan, general=general)
+        # (positional: binding keywords cost the call more than the check of a field)
+        values = self._check_fields(tenant, obj, body, True, plan, general)
         # a null in the record: sent (only the general check lets one through) or set by the
         # object's own save rules; the compact form leaves nulls out
         nulls = plan.special or bool(general)

@@ -100,10 +100,10 @@ class ChannelReplayIds:
         self.keep = max(1, keep)
         self.gaps = gaps
         self._channels: dict[str, _Channel] = {}
-        # published events not numbered yet, oldest first
-        self._pending: list[Event] = []
-        # pending events numbered at a time at most
-        self._batch = min(self.keep, _BATCH)
+        #: published events not numbered yet, oldest first (a list replaced by each numbering)
+        self.pending: list[Event] = []
+        #: pending events numbered at a time at most
+        self.batch = min(self.keep, _BATCH)
 
     def _on(self, channel: str) -> _Channel:
         ch = self._channels.get(channel)
@@ -114,9 +114,9 @@ class ChannelReplayIds:
     def _step(self, channel: str, seq: int) -> int:
         return 1 + zlib.crc32(f"{channel}/{seq}".encode()) % 7 if self.gaps else 1
 
-    def _number_pending(self) -> None:
+    def number_pending(self) -> None:
         """Number the waiting events: per channel in publication order, as ``assign`` would."""
-        pending, self._pending = self._pending, []
+        pending, self.pending = self.pending, []
         by_channel: dict[str, list[int]] = {}
         own: dict[str, str] = {}
         # channels whose waiting seqs do not rise strictly: an event taken in twice (the
@@ -171,8 +171,8 @@ class ChannelReplayIds:
 
     def assign(self, channel: str, seq: int) -> int:
         """The event's replay id on ``channel``, handed out on first ask (idempotent)."""
-        if self._pending:
-            self._number_pending()
+        if self.pending:
+            self.number_pending()
         ch = self._on(channel)
         rid = ch.get(seq)
         if rid is None:
@@ -181,24 +181,24 @@ class ChannelReplayIds:
         return rid
 
     def id_of(self, channel: str, seq: int) -> int | None:
-        if self._pending:
-            self._number_pending()
+        if self.pending:
+            self.number_pending()
         ch = self._channels.get(channel)
         return ch.get(seq) if ch is not None else None
 
     def last(self, channel: str) -> int:
         """The newest replay id handed out on ``channel`` (0 before the first event)."""
-        if self._pending:
-            self._number_pending()
+        if self.pending:
+            self.number_pending()
         ch = self._channels.get(channel)
         return ch.last if ch is not None else 0
 
     def on_publish(self, ev: Event) -> None:
         """Take a just-published event into the numbering of every channel that carries it."""
-        pending = self._pending
+        pending = self.pending
         pending.append(ev)
-        if len(pending) >= self._batch:  # numbered a batch at a time, never a long one
-            self._number_pending()
+        if len(pending) >= self.batch:  # numbered a batch at a time, never a long one
+            self.number_pending()
 
 
 def replay_ids_of(

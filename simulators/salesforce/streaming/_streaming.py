@@ -64,8 +64,12 @@ class Streaming:
         ids = state.replay_ids
         if ids is not None and state.streams is None and not self.outbound.rules:
             # the usual write: no Streaming client and no outbound rule, so the event only
-            # joins the replay id numbering (what ``cometd.on_event`` does first)
-            ids.on_publish(ev)
+            # joins the replay id numbering (what ``cometd.on_event`` does first), as
+            # ``ids.on_publish`` takes it, inline on every write's path
+            pending = ids.pending
+            pending.append(ev)
+            if len(pending) >= ids.batch:
+                ids.number_pending()
             return
         try:
             self.cometd.on_event(tenant, ev)
