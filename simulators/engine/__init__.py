@@ -14,7 +14,7 @@ from ._errors import ConfigError, ErrorDetail, HttpError, NotFoundError, Simulat
 from ._events import DeliveryFaults, Event, EventBus, check_webhook_url
 from ._faults import Fault, FaultRule, FaultRules
 from ._guard import AdminGuard, exposure_warning, warn_if_exposed
-from ._http import OPTIONAL_SLASH, Request, Response, Route, Router
+from ._http import OPTIONAL_SLASH, Request, Response, Route, Router, make_response
 from ._journal import Journal, JournalEntry, JournalFilter
 from ._limiters import BucketLimiter
 from ._parse import admin_json, parse_iso_datetime
@@ -88,6 +88,7 @@ __all__ = [
     "exposure_warning",
     "index_name",
     "json_path",
+    "make_response",
     "make_tls_files",
     "parse_iso_datetime",
     "quiet_uvicorn",

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import orjson
 
-from simulators.engine import Request, Response, Tenant, type_literal
+from simulators.engine import Request, Response, Tenant, make_response, type_literal
 
 from ._describe import describe, describe_global, object_summary
 from ._errors import (
@@ -20,7 +20,7 @@ from ._errors import (
 from ._render import created_body, multiple_choices, recent_item, record, save_result, stored_record
 from ._state import state_of
 from ._versions import served_versions
-from ._wire import JSON_CT, answer, format_datetime, json_response, parse_datetime
+from ._wire import JSON_CT, format_datetime, json_response, parse_datetime
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -190,7 +190,7 @@ class RestResources:
         tenant = req.tenant
         assert tenant is not None
         new_id = self.records.create(tenant, obj, req.json(), origin=self.origin(req))
-        return answer(201, created_body(new_id), [("content-type", JSON_CT)])
+        return make_response(201, created_body(new_id), [("content-type", JSON_CT)])
 
     def get(self, req: Request) -> Response:
         params = req.params
@@ -205,12 +205,12 @@ class RestResources:
             # gives it is that id resolved
             body = cache.get(obj.name, params["id"], version)
             if body is not None:
-                return answer(200, body, [("content-type", JSON_CT)])
+                return make_response(200, body, [("content-type", JSON_CT)])
         rid = self.records.resolve_id(obj, params["id"])
         if not fields_arg and rid != params["id"]:
             body = cache.get(obj.name, rid, version)
             if body is not None:
-                return answer(200, body, [("content-type", JSON_CT)])
+                return make_response(200, body, [("content-type", JSON_CT)])
         raw = t.store.get_raw(obj.name, rid)
         if raw is None:
             raise not_found("The requested resource does not exist")
@@ -219,7 +219,7 @@ class RestResources:
         if not fields_arg:
             body = stored_record(obj.name, rid, version, raw[0])
             cache.put(obj.name, rid, version, body)
-            return answer(200, body, [("content-type", JSON_CT)])
+            return make_response(200, body, [("content-type", JSON_CT)])
         fields = [f.strip() for f in fields_arg.split(",") if f.strip()]
         return json_response(record(obj, orjson.loads(raw[0]), version, fields))
 

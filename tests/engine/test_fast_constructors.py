@@ -1,5 +1,5 @@
-"""The hot path builds requests and change events without a class call (``make_request``,
-``change_event_of``); each must set every slot exactly as the class's own constructor does,
+"""The hot path builds requests, responses and change events without a class call
+(``make_request``, ``make_response``, ``change_event_of``); each must set every slot exactly as the class's own constructor does,
 so that a slot added to the class later cannot be left unset on the hot path."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from simulators.engine._events import Event, change_event_of
-from simulators.engine._http import Request, make_request
+from simulators.engine._http import Request, Response, make_request, make_response
 
 
 def _slots(obj: Any) -> dict[str, Any]:
@@ -42,3 +42,14 @@ def test_change_event_of_sets_every_slot_as_the_constructor_does() -> None:
         == ("/data/default", {"seq": 7})
     )
     assert fast.to_dict() == slow.to_dict()
+
+
+def test_make_response_sets_every_slot_as_the_constructor_does() -> None:
+    headers = [("content-type", "application/json;charset=UTF-8")]
+    made = make_response(201, b'{"id":"x"}', headers)
+    built = Response(201, b'{"id":"x"}', headers)
+    assert type(made) is Response
+    assert _slots(made) == _slots(built)
+    assert made.headers is headers  # the caller's list, as the constructor keeps it
+    made.headers.append(("sforce-limit-info", "api-usage=1/15000"))
+    assert made.header("sforce-limit-info") == "api-usage=1/15000"
