@@ -53,6 +53,7 @@ _EVENT_TYPES = frozenset(ENTITIES) - {SUBSCRIPTION}
 class BusinessCentralDialect(Dialect):
     vendor = "businesscentral"
     system = "erp"
+    modstamp_index = False  # no query of its API reads records in modstamp order
     event_needs_previous = False
     # an entity is written one row per statement (about 0.8 KB as stored): on 16 KB pages the
     # commit of a create walks a quarter of the page cache that 4 KB pages make it walk

@@ -39,6 +39,7 @@ from ._settings import CoupaSettings
 class CoupaDialect(Dialect):
     vendor = "coupa"
     system = "procurement"
+    modstamp_index = False  # no query of its API reads records in modstamp order
     event_needs_previous = False
     #: built by ``attach``, the composition root, from the engine's services
     auth: CoupaAuth

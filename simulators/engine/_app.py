@@ -117,6 +117,7 @@ class Simulator:
             self._on_change,
             max_tenants=self.settings.max_tenants,
             memory_page_size=dialect.memory_page_size,
+            modstamp_index=dialect.modstamp_index,
         )
         dialect.attach(
             EngineServices(

@@ -34,6 +34,9 @@ class Dialect:
     delivery_policy: RetryPolicy | None = None
     #: SQLite page size of the dialect's in-memory stores (see ``_store.MEMORY_PAGE_SIZE``)
     memory_page_size: int = MEMORY_PAGE_SIZE
+    #: whether the stores keep the (type, modstamp) index (``_store.MODSTAMP_INDEX``): only
+    #: for a vendor whose API reads records in modstamp order; the others save its upkeep
+    modstamp_index: bool = True
 
     def attach(self, services: EngineServices) -> None:
         """The composition root: build the components that need the engine's services.

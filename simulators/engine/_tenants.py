@@ -64,10 +64,12 @@ class TenantRegistry:
         on_change: Callable[[Tenant, Change], None],
         max_tenants: int = 1000,
         memory_page_size: int = MEMORY_PAGE_SIZE,
+        modstamp_index: bool = True,
     ) -> None:
         self.data_dir = data_dir
         self.max_tenants = max_tenants
         self.memory_page_size = memory_page_size
+        self.modstamp_index = modstamp_index
         self._on_create = on_create
         self._on_change = on_change
         self._tenants: dict[str, Tenant] = {}
@@ -113,7 +115,12 @@ class TenantRegistry:
                 "tenants, its limit",
                 hint="delete tenants you no longer need, or raise the max_tenants setting",
             )
-        store = RecordStore(name, self._db_path(name), memory_page_size=self.memory_page_size)
+        store = RecordStore(
+            name,
+            self._db_path(name),
+            memory_page_size=self.memory_page_size,
+            modstamp_index=self.modstamp_index,
+        )
         t = Tenant(name=name, store=store)
         store.listener = partial(self._on_change, t)  # no Python frame of its own per write
         self._tenants[name] = t

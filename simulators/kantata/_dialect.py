@@ -44,6 +44,7 @@ from ._wire import error_response
 class KantataDialect(Dialect):
     vendor = "kantata"
     system = "psa"
+    modstamp_index = False  # no query of its API reads records in modstamp order
     # built by ``attach``, the composition root, from the engine's services
     tenants: TenantRegistry
     auth: KantataAuth

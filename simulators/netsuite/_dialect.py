@@ -49,6 +49,7 @@ from ._wire import error_response
 class NetSuiteDialect(Dialect):
     vendor = "netsuite"
     system = "erp"
+    modstamp_index = False  # no query of its API reads records in modstamp order
     event_needs_previous = False
     # built by ``attach``, the composition root, from the engine's services
     auth: NetSuiteAuth

@@ -47,6 +47,7 @@ from ._wql_api import WqlResources
 class WorkdayDialect(Dialect):
     vendor = "workday"
     system = "hcm"
+    modstamp_index = False  # no query of its API reads records in modstamp order
     event_needs_previous = False
     # built by ``attach``, the composition root, from the engine's services
     tenants: TenantRegistry
