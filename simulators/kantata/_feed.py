@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 
 #: the key of a compact event's record, in place of its payloads (see the module doc)
 RECORD = "_record"
+#: how ``RECORD`` starts in a compact event's JSON, after the fields before it
+_RECORD_KEY = ',"' + RECORD + '":'
 
 _OPS = {"create": "created", "update": "updated", "delete": "deleted", "undelete": "created"}
 
@@ -147,14 +149,14 @@ def compact_json(first: dict[str, Any], last: dict[str, Any], stored: str) -> st
     """``orjson.dumps`` of the compact event ``{**first, RECORD: record, **last}`` (as text),
     the record written as ``stored``, its JSON as the store keeps it: the two parts
     serialised around it, with no copy of the record's JSON as bytes."""
-    return (
-        orjson.dumps(first).decode()[:-1]
-        + ',"'
-        + RECORD
-        + '":'
-        + stored
-        + ","
-        + orjson.dumps(last).decode()[1:]
+    return "".join(
+        (
+            orjson.dumps(first).decode()[:-1],
+            _RECORD_KEY,
+            stored,
+            ",",
+            orjson.dumps(last).decode()[1:],
+        )
     )
 
 

@@ -738,7 +738,9 @@ def _own_figures(rec: dict[str, Any]) -> dict[str, Any]:
 def _created_figures(rec: dict[str, Any], cur: str) -> dict[str, Any]:
     """The computed fields of a workspace with nothing pointing at it that read the record
     (``CreatedPlan``), as ``_workspace`` shows them."""
-    return _priced(NO_BUDGET.used_in_cents, rec.get("price_in_cents"), cur) | _own_figures(rec)
+    out = _priced(NO_BUDGET.used_in_cents, rec.get("price_in_cents"), cur)
+    out.update(_own_figures(rec))
+    return out
 
 
 @functools.lru_cache(maxsize=1024)
