@@ -102,7 +102,7 @@ class Records:
             mutable = self._mutable[res.collection] = tuple(
                 (k, _copier(v)) for k, v in res.stored.items() if isinstance(v, (list, dict))
             )
-        rec = dict(res.stored)
+        rec = res.stored.copy()
         for k, copy in mutable:
             rec[k] = copy(rec[k])
         return rec
