@@ -31,6 +31,8 @@ def coerce_value(name: str, kind: Kind, value: Any, problems: Problems) -> Any:
     if value is None or (value == "" and kind in ("int", "id", "date", "num", "money", "bool")):
         return None
     if kind == "str":
+        if type(value) is str:  # the common case first
+            return value
         if isinstance(value, (dict, list)):
             problems.append((name, f"{human(name)} is invalid"))
             return None
@@ -143,10 +145,11 @@ def coerce(
     allowed = res.writable(op)
     out: dict[str, Any] = {}
     for key, value in attrs.items():
-        kind = allowed.get(str(key))
+        name = str(key)
+        kind = allowed.get(name)
         if kind is None:
             if reject_unknown and key not in ("id",):
-                problems.append((str(key), f"{key} is not a permitted attribute"))
+                problems.append((name, f"{key} is not a permitted attribute"))
             continue
-        out[str(key)] = coerce_value(str(key), kind, value, problems)
+        out[name] = coerce_value(name, kind, value, problems)
     return out, problems

@@ -144,7 +144,7 @@ class KantataDialect(Dialect):
     # -- events ----------------------------------------------------------------------
 
     def wants_event(self, tenant: Tenant, change: Change) -> bool:
-        res = self.catalog.get(change.type)
+        res = self.catalog.by_collection.get(change.type)
         return res is not None and res.events
 
     def change_event(

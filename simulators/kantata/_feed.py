@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 
 #: the key of a compact event's record, in place of its payloads (see the module doc)
 RECORD = "_record"
+#: how ``RECORD`` starts in a compact event's JSON, after the fields before it
+_RECORD_KEY = ',"' + RECORD + '":'
 
 _OPS = {"create": "created", "update": "updated", "delete": "deleted", "undelete": "created"}
 
@@ -112,9 +114,26 @@ def head(
 ) -> dict[str, Any]:
     """The event of ``change`` without its payloads: its own fields, in the order of the
     event's JSON, the payloads' place held by ``RECORD`` (the change's record)."""
+    first, last = head_parts(res, tenant, change, event_id, account_id, fallback_user)
+    first[RECORD] = change.data
+    first.update(last)
+    return first
+
+
+def head_parts(
+    res: Resource,
+    tenant: Tenant,
+    change: Change,
+    event_id: str,
+    account_id: int,
+    fallback_user: str,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``head`` in two parts: its fields before ``RECORD`` and those after it (a compact
+    event's JSON is written around its record's stored JSON: ``compact_json``)."""
     user = change.origin or fallback_user
-    stamp = iso_timestamp(change.at or tenant.clock.time())
-    return {
+    at = change.at or tenant.clock.time()
+    stamp = iso_timestamp(at)
+    first = {
         "id": event_id,
         "event_type": f"{res.singular}:{_OPS[change.op]}",
         "account_id": account_id,
@@ -122,10 +141,23 @@ def head(
         "subject_id": int(change.id) if change.id.isdigit() else change.id,
         "subject_type": res.subject_type,
         "subject_changed_at": stamp,
-        RECORD: change.data,
-        "created_at": stamp,
-        "_created": change.at or tenant.clock.time(),
     }
+    return first, {"created_at": stamp, "_created": at}
+
+
+def compact_json(first: dict[str, Any], last: dict[str, Any], stored: str) -> str:
+    """``orjson.dumps`` of the compact event ``{**first, RECORD: record, **last}`` (as text),
+    the record written as ``stored``, its JSON as the store keeps it: the two parts
+    serialised around it, with no copy of the record's JSON as bytes."""
+    return "".join(
+        (
+            orjson.dumps(first).decode()[:-1],
+            _RECORD_KEY,
+            stored,
+            ",",
+            orjson.dumps(last).decode()[1:],
+        )
+    )
 
 
 def create_changes(catalog: Catalog, rec: dict[str, Any]) -> dict[str, list[Any]]:

@@ -12,7 +12,15 @@ from simulators.engine import Change, Tenant, json_path, type_literal
 
 from ._coerce import Problems, coerce
 from ._errors import not_found, validation_error
-from ._feed import RECORD, build_event, change_key, create_changes, head, with_payloads
+from ._feed import (
+    RECORD,
+    build_event,
+    change_key,
+    compact_json,
+    create_changes,
+    head_parts,
+    with_payloads,
+)
 from ._ids import forget as forget_ids
 from ._ids import take as take_id
 from ._linked import note_link
@@ -94,7 +102,7 @@ class Records:
             mutable = self._mutable[res.collection] = tuple(
                 (k, _copier(v)) for k, v in res.stored.items() if isinstance(v, (list, dict))
             )
-        rec = dict(res.stored)
+        rec = res.stored.copy()
         for k, copy in mutable:
             rec[k] = copy(rec[k])
         return rec
@@ -149,14 +157,14 @@ class Records:
     # -- writes ----------------------------------------------------------------------
 
     def stamp(self, ctx: Ctx) -> tuple[float, str]:
-        now = ctx.now()
+        now = ctx.tenant.clock.time()
         return now, iso_timestamp(now, self.tz)
 
     def next_id(self, ctx: Ctx, collection: str) -> str:
         return str(take_id(ctx.tenant, collection))
 
     def _event_of(
-        self, ctx: Ctx, res: Resource, change: Change, eid: str, stored: bytes | None = None
+        self, ctx: Ctx, res: Resource, change: Change, eid: str, stored: str | None = None
     ) -> tuple[str, str, str, dict[str, Any] | None, bytes | None] | None:
         """The subscribed event of ``change``: its id, its ``created_at``, its stored JSON
         (compact when its payloads can be rebuilt: ``_feed``), and its current payload and
@@ -164,8 +172,8 @@ class Records:
         created record's JSON as the store keeps it, placed in a compact event as is."""
         account = int(state_of(ctx.tenant).account_id or self.settings.account_id)
         if change.op == "create" and res.events:
-            ev = head(res, ctx.tenant, change, eid, account, ctx.user_id)
-            ev["_key"] = change_key(change)
+            first, last = head_parts(res, ctx.tenant, change, eid, account, ctx.user_id)
+            last["_key"] = change_key(change)
             # a new workspace's answer written from its layout's plan, shaped only when read
             # (a plan serves only shapes that read nothing but the record: pure ones)
             key = created_plan_key(res, change.data, self.settings, ctx.tenant)
@@ -184,13 +192,17 @@ class Records:
                     raw = planned
                 pure = presenter.pure
             if pure:  # the payloads are rebuilt from the record when read
-                text = orjson.dumps(ev) if stored is None else spliced(ev, ev, RECORD, stored)
-                return eid, ev["created_at"], text.decode(), current, raw
+                if stored is None:
+                    text = orjson.dumps({**first, RECORD: change.data, **last}).decode()
+                else:
+                    text = compact_json(first, last, stored)
+                return eid, last["created_at"], text, current, raw
             assert current is not None  # a planned shape is pure
+            ev = {**first, RECORD: change.data, **last}
             full = with_payloads(ev, current, create_changes(self.catalog, change.data))
             return (
                 eid,
-                ev["created_at"],
+                last["created_at"],
                 spliced(full, full, "current_payload", raw).decode(),
                 current,
                 raw,
@@ -214,10 +226,13 @@ class Records:
         change: Change,
         payload: dict[str, Any] | None,
         raw: bytes | None,
+        rules: ResourceRules | None = None,
     ) -> None:
         """The answer to the write shows the event's shape unless a later write changes it
-        (``payload`` None: a planned shape, read from ``raw`` when asked for)."""
-        rules = self.rules_of(res)
+        (``payload`` None: a planned shape, read from ``raw`` when asked for; ``rules``: the
+        collection's, when its caller has them)."""
+        if rules is None:
+            rules = self.rules_of(res)
         if raw is not None and rules.after_create is rules.after_update is None:
             key = (res.collection, change.id)
             ctx.shown[key] = (ctx.conn.total_changes, payload, raw)
@@ -245,16 +260,24 @@ class Records:
         for k, v in values.items():
             if k in rec:
                 rec[k] = v
-        hook = self.rules_of(res).create
+        rules = self.rules_of(res)
+        hook = rules.create
         if hook is not None and not problems:
             hook(ctx, rec, values, problems)
         if problems:
             raise validation_error(problems)
-        return self.insert(ctx, res, rec, ext)
+        return self.insert(ctx, res, rec, ext, rules)
 
     def insert(
-        self, ctx: Ctx, res: Resource, rec: dict[str, Any], ext: dict[str, Any] | None = None
+        self,
+        ctx: Ctx,
+        res: Resource,
+        rec: dict[str, Any],
+        ext: dict[str, Any] | None = None,
+        rules: ResourceRules | None = None,
     ) -> dict[str, Any]:
+        """Write the new record ``rec`` of ``res`` and its event (``rules``: the collection's,
+        when its caller has them)."""
         now, iso = self.stamp(ctx)
         tenant = ctx.tenant
         rec["id"] = str(take_id(tenant, res.collection))
@@ -265,7 +288,8 @@ class Records:
             rec["updated_at"] = iso
             rec["_updated"] = now
         note_link(tenant, res.collection, rec)
-        rules = self.rules_of(res)
+        if rules is None:
+            rules = self.rules_of(res)
         if res.events and rules.event_first:
             # the record and its event in one statement: the event is built first (its
             # shape does not read the record's own row), then both rows are written at once
@@ -284,7 +308,7 @@ class Records:
                 # the record's JSON made once, for its row and its compact event
                 stored = tenant.store.pack(res.collection, rec)
                 made = self._event_of(
-                    ctx, res, change, str(take_id(tenant, "subscribed_events")), stored.encode()
+                    ctx, res, change, str(take_id(tenant, "subscribed_events")), stored
                 )
                 beside: list[tuple[str, str, dict[str, Any] | str, str]] = (
                     [] if made is None else [("subscribed_events", made[0], made[2], made[1])]
@@ -304,7 +328,7 @@ class Records:
                 forget_ids(tenant)  # nothing was written: the ids are read from the store again
                 raise
             if made is not None:
-                self._shown(ctx, res, change, made[3], made[4])
+                self._shown(ctx, res, change, made[3], made[4], rules)
         else:
             self._event(
                 ctx,

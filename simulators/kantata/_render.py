@@ -506,16 +506,20 @@ class CreatedPlan:
     ``_workspace`` shows them by) are written from each record; the rest are kept.
     ``Presenter.created_json`` serves it."""
 
-    __slots__ = ("drop", "end", "fills")
+    __slots__ = ("between", "drop", "end", "segment")
 
     def __init__(
-        self, drop: tuple[str, ...], fills: tuple[tuple[bytes, str], ...], end: bytes
+        self, drop: tuple[str, ...], between: bytes, segment: dict[str, Any], end: bytes
     ) -> None:
         #: the record's keys it does not show (the rest it shows in their order)
         self.drop = drop
-        #: the JSON after the record's own keys: kept bytes, each followed by the value of
-        #: a field written from the record (``_created_figures``), then ``end``
-        self.fills = fills
+        #: the JSON after the record's own keys, before the first field written from the
+        #: record (``_created_figures``), with its leading comma
+        self.between = between
+        #: the computed fields from the first written from the record to the last, in their
+        #: order (those written from the record over the values kept here): one object
+        self.segment = segment
+        #: the JSON after them, to the end of the shape
         self.end = end
 
     @classmethod
@@ -560,28 +564,29 @@ class CreatedPlan:
             return None
         if not kept:
             return None
-        fills: list[tuple[bytes, str]] = []
-        chunk = b""
-        for k in tail:
-            if k in own:
-                fills.append((chunk + b"," + orjson.dumps(k) + b":", k))
-                chunk = b""
-            else:
-                chunk += b"," + orjson.dumps({k: shaped[k]})[1:-1]
-        return cls(drop, tuple(fills), chunk + b"}")
+        at = [i for i, k in enumerate(tail) if k in own]
+        lo, hi = at[0], at[-1] + 1
+        between, end = (
+            orjson.dumps({k: shaped[k] for k in part})[1:-1] for part in (tail[:lo], tail[hi:])
+        )
+        return cls(
+            drop,
+            b"," + between if between else b"",
+            # a copy of its own: nothing else can change the values it writes
+            orjson.loads(orjson.dumps({k: shaped[k] for k in tail[lo:hi]})),
+            (b"," + end if end else b"") + b"}",
+        )
 
     def json(self, rec: dict[str, Any], cur: str) -> bytes:
         """The shaped record's JSON, as ``orjson.dumps`` writes it (``cur``: its currency
         as shown)."""
-        own = _created_figures(rec, cur)
         shown = rec.copy()  # a copy and a few deletions cost less than a filter of every key
         for k in self.drop:
             del shown[k]
-        out = [orjson.dumps(shown)[:-1]]
-        for kept, name in self.fills:
-            out += (kept, orjson.dumps(own[name]))
-        out.append(self.end)
-        return b"".join(out)
+        own = orjson.dumps(shown)[:-1]
+        segment = self.segment.copy()
+        segment.update(_created_figures(rec, cur))  # each in its place
+        return b"".join((own, self.between, b",", orjson.dumps(segment)[1:-1], self.end))
 
 
 class _StoryTree:
@@ -733,7 +738,9 @@ def _own_figures(rec: dict[str, Any]) -> dict[str, Any]:
 def _created_figures(rec: dict[str, Any], cur: str) -> dict[str, Any]:
     """The computed fields of a workspace with nothing pointing at it that read the record
     (``CreatedPlan``), as ``_workspace`` shows them."""
-    return _priced(NO_BUDGET.used_in_cents, rec.get("price_in_cents"), cur) | _own_figures(rec)
+    out = _priced(NO_BUDGET.used_in_cents, rec.get("price_in_cents"), cur)
+    out.update(_own_figures(rec))
+    return out
 
 
 @functools.lru_cache(maxsize=1024)

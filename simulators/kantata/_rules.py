@@ -132,9 +132,9 @@ class Rules(CustomFieldRules, InvoiceItemRules):
                 rec["currency"] = card.get("currency") or rec.get("currency")
         if rec.get("start_date") and rec.get("due_date") and rec["due_date"] < rec["start_date"]:
             problems.append(("due_date", "Due date must be after the start date"))
-        key = rec.get("status_key") or 305
-        message, color = _STATUS.get(int(key), ("In Progress", "green"))
-        rec["status"] = {"color": color, "key": int(key), "message": message}
+        key = int(rec.get("status_key") or 305)
+        message, color = _STATUS.get(key, ("In Progress", "green"))
+        rec["status"] = {"color": color, "key": key, "message": message}
         for uid_field in ("approver_id", "primary_maven_id"):
             if v.get(uid_field) and self.r.get(ctx, "users", v[uid_field]) is None:
                 problems.append(

@@ -272,6 +272,23 @@ def test_an_event_key_writes_its_time_as_repr_does() -> None:
     assert mismatched == [], f"seed 17: {mismatched[:5]}"
 
 
+def test_a_compact_event_written_around_its_record_is_the_event_serialised_whole() -> None:
+    from simulators.kantata._feed import RECORD, compact_json
+
+    first = {"id": "7", "event_type": "workspace:created", "user_id": None, "subject_id": 12}
+    last = {"created_at": "2026-03-31T09:00:00+00:00", "_created": 1774947600.25, "_key": "k"}
+    records: list[dict[str, Any]] = [
+        {"title": "Café ☕ 𝄞", "price_in_cents": None, "archived": False, "id": "12"},
+        {"description": 'q " and ,"_record":"x"', "status": {"key": 305, "message": "ok"}},
+        {"tags": [1, 2.5, None, "é"], "nested": {"a": [{"b": True}]}},
+        {},
+    ]
+    for rec in records:
+        stored = orjson.dumps(rec).decode()
+        whole = orjson.dumps({**first, RECORD: rec, **last}).decode()
+        assert compact_json(first, last, stored) == whole
+
+
 def test_a_create_answers_the_bytes_a_read_of_the_record_answers(api: httpx.Client) -> None:
     for body in (
         {"workspace": {"title": "Bytes", "creator_role": "maven"}},
