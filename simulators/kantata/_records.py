@@ -136,23 +136,35 @@ class Records:
         return rec
 
     def find(self, ctx: Ctx, collection: str, **match: Any) -> list[dict[str, Any]]:
-        if match:
-            # through a partial index on the first key: SQLite would otherwise scan the type
-            first = next(iter(match))
-            index = self.catalog.refs.ensure(ctx.tenant.store, collection, first)
-            sql = f"SELECT data FROM records INDEXED BY {index} WHERE type = {type_literal(collection)}"
-        else:
-            sql = f"SELECT data FROM records WHERE type = {type_literal(collection)}"
-        sql += " AND deleted = 0"
-        params: list[Any] = []
-        for k, v in match.items():
-            sql += f" AND {json_path(k)} = ?"
-            params.append(v)
+        sql, params = self._matching(ctx, "data", collection, match)
         load = ctx.tenant.store.load  # events stored compact read as written
         return [
             load(collection, r[0])
             for r in ctx.conn.execute(sql + " ORDER BY CAST(id AS INTEGER)", params)
         ]
+
+    def count(self, ctx: Ctx, collection: str, **match: Any) -> int:
+        """How many records ``find`` gives, without reading any of them."""
+        sql, params = self._matching(ctx, "count(*)", collection, match)
+        return int(ctx.conn.execute(sql, params).fetchone()[0])
+
+    def _matching(
+        self, ctx: Ctx, select: str, collection: str, match: dict[str, Any]
+    ) -> tuple[str, list[Any]]:
+        """The query of ``collection``'s live records whose fields equal ``match``."""
+        if match:
+            # through a partial index on the first key: SQLite would otherwise scan the type
+            first = next(iter(match))
+            index = self.catalog.refs.ensure(ctx.tenant.store, collection, first)
+            sql = f"SELECT {select} FROM records INDEXED BY {index} WHERE type = {type_literal(collection)}"
+        else:
+            sql = f"SELECT {select} FROM records WHERE type = {type_literal(collection)}"
+        sql += " AND deleted = 0"
+        params: list[Any] = []
+        for k, v in match.items():
+            sql += f" AND {json_path(k)} = ?"
+            params.append(v)
+        return sql, params
 
     # -- writes ----------------------------------------------------------------------
 

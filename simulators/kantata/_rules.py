@@ -151,7 +151,8 @@ class Rules(CustomFieldRules, InvoiceItemRules):
             rec["billable"] = not ws.get("tasks_default_non_billable")
         rec["creator_id"] = ctx.user_id
         if v.get("position") is None and ws is not None:
-            rec["position"] = len(self.r.find(ctx, "stories", workspace_id=ws["id"])) + 1
+            # counted, not read: a workspace's thousandth story would read the other 999
+            rec["position"] = self.r.count(ctx, "stories", workspace_id=ws["id"]) + 1
         self.check_story(ctx, rec, problems)
 
     def check_story(self, ctx: Ctx, rec: dict[str, Any], problems: Problems) -> None:
