@@ -34,8 +34,11 @@ from simulators.engine import RecordStore, json_path, type_literal
 
 from ._model import Catalog
 
-#: the reference fields lists filter on and roll-ups and includes join on
-FIELDS = ("workspace_id", "user_id", "story_id", "subject_id")
+#: the reference fields of the earlier layouts (each indexed over every row)
+_EARLIER_FIELDS = ("workspace_id", "user_id", "story_id", "subject_id")
+#: the reference fields lists filter on and roll-ups and includes join on (a story's
+#: ``parent_id``: its sub-story count, read by every story shaped)
+FIELDS = (*_EARLIER_FIELDS, "parent_id")
 #: the collection whose indexed fields are read from the head of its JSON
 EVENTS = "subscribed_events"
 #: the indexes made with the tenant: a workspace's roll-ups read them by name on every read
@@ -50,13 +53,13 @@ ROLL_UP_INDEX = "kt_rollups__workspace_id"
 #: indexes of earlier tenants: over every row, four single-column workspace indexes, and the
 #: events' over their whole JSON
 _EARLIER = (
-    tuple(f"ix_{f}" for f in FIELDS)
+    tuple(f"ix_{f}" for f in _EARLIER_FIELDS)
     + tuple(
         f"ix_{c}__workspace_id"
         for c in ("time_entries", "expenses", "timesheet_submissions", "stories")
     )
-    + tuple(f"kt_{EVENTS}__{f}" for f in FIELDS)
-    + tuple(f"kt_{EVENTS}__{f}__head" for f in FIELDS)
+    + tuple(f"kt_{EVENTS}__{f}" for f in _EARLIER_FIELDS)
+    + tuple(f"kt_{EVENTS}__{f}__head" for f in _EARLIER_FIELDS)
     # the engine's index on each event's key, read from its whole JSON (lookups now go
     # through the subject's index)
     + ("ix_subscribed_events___key",)

@@ -56,6 +56,8 @@ class Presenter:
         self.shown = shown or {}
         #: per workspace, its story tree and time roll-ups (built once per request)
         self._trees: dict[str, _StoryTree] = {}
+        #: per workspace, its stories' parent links read one at a time, while few are shaped
+        self._chains: dict[str, _StoryChain] = {}
         #: per workspace and the flag its roll-ups read, its roll-ups (read once per request)
         self._budgets: dict[tuple[str, bool], Budget] = {}
         #: the records shaped were just created (their roll-ups are most likely empty)
@@ -268,13 +270,13 @@ class Presenter:
         out["logged_billable_time_in_minutes"] = int(billable)
         out["logged_nonbillable_time_in_minutes"] = int(nonbillable)
         out["budget_used_in_cents"] = round(used)
-        out["sub_story_count"] = int(
+        out["sub_story_count"] = subs = int(
             self._sql(
                 f"SELECT count(*) FROM records WHERE type = 'stories' AND deleted = 0 AND {json_path('parent_id')} = ?",
                 (rec["id"],),
             ).fetchone()[0]
         )
-        tree = self._tree(str(rec.get("workspace_id") or ""))
+        tree = self._tree(str(rec.get("workspace_id") or ""), subs == 0)
         ancestors: list[str] = []
         parent = tree.parent.get(rec["id"], rec.get("parent_id"))
         while parent and str(parent) not in ancestors and len(ancestors) < 100:
@@ -290,10 +292,25 @@ class Presenter:
         out["sub_stories_billable_time_in_minutes"] = totals[2]
         out["sub_stories_budget_used_in_cents"] = round(totals[3])
 
-    def _tree(self, workspace_id: str) -> _StoryTree:
+    def _tree(self, workspace_id: str, leaf: bool = False) -> _StoryTree | _StoryChain:
+        """The workspace's stories for one story's ancestors and sub-story totals. A story
+        without sub-stories (``leaf``: a new one, most writes) reads only its parent chain
+        (``_StoryChain``), so a write's answer and event cost the same in a workspace of any
+        size; once a request has shaped more of the workspace's stories than a few (a
+        list), the whole tree is read once instead."""
         tree = self._trees.get(workspace_id)
-        if tree is None:
-            tree = self._trees[workspace_id] = _StoryTree.load(self.tenant.store.conn, workspace_id)
+        if tree is not None:
+            return tree
+        if leaf:
+            chain = self._chains.get(workspace_id)
+            if chain is None:
+                chain = self._chains[workspace_id] = _StoryChain(
+                    self.tenant.store.conn, workspace_id
+                )
+            if chain.shaped < _CHAIN_SHAPES:
+                chain.shaped += 1
+                return chain
+        tree = self._trees[workspace_id] = _StoryTree.load(self.tenant.store.conn, workspace_id)
         return tree
 
     def _resource(self, rec: dict[str, Any], out: dict[str, Any]) -> None:
@@ -641,6 +658,52 @@ class _StoryTree:
                 out[i] += x
             stack.extend(self.children.get(sid, ()))
         return [int(out[0]), int(out[1]), int(out[2]), out[3]]
+
+
+#: stories of one workspace a request shapes from their parent chains before it reads the tree
+_CHAIN_SHAPES = 4
+
+
+class _StoryChain:
+    """A workspace's story parent links read one story at a time, for stories without
+    sub-stories: ``parent.get`` answers as ``_StoryTree.parent.get`` does (a live story of
+    the workspace with a parent -> that parent), and their sub-story totals are those of
+    no sub-stories."""
+
+    __slots__ = ("parent", "shaped")
+
+    def __init__(self, conn: Any, workspace_id: str) -> None:
+        self.parent = _ParentLinks(conn, workspace_id)
+        #: stories shaped from this chain in the request
+        self.shaped = 0
+
+    def descendant_totals(self, story_id: str) -> list[float]:
+        return _StoryTree().descendant_totals(story_id)
+
+
+class _ParentLinks:
+    """Story id -> its parent's id, for the live stories of one workspace that have one;
+    each read once (by the records' unique ``(type, id)`` key)."""
+
+    __slots__ = ("_conn", "_known", "_workspace_id")
+
+    def __init__(self, conn: Any, workspace_id: str) -> None:
+        self._conn = conn
+        self._workspace_id = workspace_id
+        self._known: dict[str, str | None] = {}
+
+    def get(self, story_id: str, default: Any = None) -> Any:
+        if story_id in self._known:
+            parent = self._known[story_id]
+        else:
+            row = self._conn.execute(
+                "SELECT json_extract(data,'$.parent_id') FROM records WHERE type = 'stories' "
+                f"AND id = ? AND deleted = 0 AND {json_path('workspace_id')} = ?",
+                (story_id, self._workspace_id),
+            ).fetchone()
+            parent = str(row[0]) if row is not None and row[0] else None
+            self._known[story_id] = parent
+        return default if parent is None else parent
 
 
 def include_tree(includes: list[str]) -> dict[str, Any]:
