@@ -65,9 +65,6 @@ class Ctx:
             self.shown[key] = (n, shaped, raw)
         return shaped
 
-    def now(self) -> float:
-        return self.tenant.clock.time()
-
     def today(self) -> str:
         return self.tenant.clock.now().date().isoformat()
 
