@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import socket
 import threading
+import time
 from collections.abc import Iterator
 
 import httpx
@@ -354,6 +355,81 @@ def test_pipelining_keeps_order_when_one_request_waits(
         c.close()
     finally:
         crm.admin.delete("/faults")
+
+
+def _hold_the_loop(crm: SimHandle, seconds: float = 0.4) -> None:
+    """Keep the server's loop busy for ``seconds`` (from when this returns, nearly): what
+    clients send meanwhile is read in one round once it is free."""
+    loop = crm.server._loop
+    assert loop is not None
+    held = threading.Event()
+
+    def hold() -> None:
+        held.set()
+        time.sleep(seconds)
+
+    loop.call_soon_threadsafe(hold)
+    assert held.wait(5)
+
+
+def test_a_round_of_reads_is_answered_longest_waiting_connection_first(
+    crm: SimHandle, token: str, account_id: str
+) -> None:
+    """Requests read in one round are answered in the order their connections were last
+    answered, not in the order the loop's poll reports their sockets; a connection's
+    pipelined requests keep their own order."""
+    conns = [Conn(crm.server.port) for _ in range(3)]
+    path = f"{V}/sobjects/Account/{account_id}"
+    for i, c in enumerate(conns):  # answered in the order 0, 1, 2
+        c.send(get(path, token, cid=f"warm-{i}"))
+        assert c.response()[0] == 200
+    _hold_the_loop(crm)  # every request below is read in one round
+    conns[2].send(get(path, token, cid="turn-2a") + get(path, token, cid="turn-2b"))
+    time.sleep(0.05)
+    conns[1].send(get(path, token, cid="turn-1"))
+    time.sleep(0.05)
+    conns[0].send(get(path, token, cid="turn-0"))
+    got = [c.response()[1]["x-correlation-id"] for c in conns]
+    got.append(conns[2].response()[1]["x-correlation-id"])
+    assert got == ["turn-0", "turn-1", "turn-2a", "turn-2b"]
+    entries = crm.admin.get("/journal", params={"limit": 50}).json()["entries"]
+    seq = {e["correlation_id"]: e["seq"] for e in entries}
+    order = sorted(["turn-0", "turn-1", "turn-2a", "turn-2b"], key=seq.__getitem__)
+    assert order == ["turn-0", "turn-1", "turn-2a", "turn-2b"]
+    for c in conns:
+        c.close()
+
+
+def test_clients_that_leave_or_misbehave_while_waiting_for_their_turn(
+    crm: SimHandle, token: str, account_id: str, no_errors_logged: None
+) -> None:
+    """In one round: a client that resets after its create (the create is still carried
+    out), one that half-closes after its request (answered, then closed) and one whose
+    second pipelined request is malformed (its first answered, then a 400 and a close)."""
+    path = f"{V}/sobjects/Account/{account_id}"
+    gone, half, bad = (Conn(crm.server.port) for _ in range(3))
+    _hold_the_loop(crm)
+    gone.send(post(f"{V}/sobjects/Account/", token, b'{"Name": "Gone"}', cid="turn-gone"))
+    gone.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+    gone.close()  # a reset
+    half.send(get(path, token, cid="turn-half"))
+    half.sock.shutdown(socket.SHUT_WR)
+    bad.send(get(path, token, cid="turn-bad") + b"NOT HTTP AT ALL\r\n\r\n")
+    status, headers, _ = half.response()
+    assert (status, headers["x-correlation-id"]) == (200, "turn-half")
+    assert half.closed_by_server()
+    status, headers, _ = bad.response()
+    assert (status, headers["x-correlation-id"]) == (200, "turn-bad")
+    status, headers, body = bad.response()
+    assert status == 400 and headers.get("connection") == "close", body
+    assert bad.closed_by_server()
+    waited = crm.admin.post(
+        "/wait-for", json={"journal": {"correlation_id": "turn-gone"}, "timeout": 20}
+    )
+    assert waited.status_code == 200, waited.text
+    assert waited.json()["entry"]["status"] == 201
+    for c in (half, bad):
+        c.close()
 
 
 def test_backpressure_a_slow_reader_gets_every_answer_in_order(
