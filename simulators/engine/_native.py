@@ -94,9 +94,10 @@ class NativeServer:
         self.connections: set[_Connection] = set()
         #: body size -> its ``content-length`` line, shared by the connections (bounded)
         self.length_lines: dict[int, str] = {}
-        #: the requests of the current round of reads, each with its connection and when
-        #: that connection was last answered: answered when the round is read (``answer_turns``)
-        self.turns: list[tuple[float, _Connection, _Item]] = []
+        #: the requests of the current round of reads, each as (when its connection was last
+        #: answered, the connection, then ``_Item``'s first five): answered when the round is
+        #: read (``answer_turns``)
+        self.turns: list[tuple[float, _Connection, Request, bool, bool, float, float]] = []
         self.started = False
         self.stopping = False
         self._stop_requested = False
@@ -157,11 +158,14 @@ class NativeServer:
         self.turns = []
         if len(turns) > 1:
             turns.sort(key=_ANSWERED)  # stable: a tie keeps the order of reads
-        for _, conn, item in turns:
+        for _, conn, req, too_large, keep_alive, started, at in turns:
+            conn.queued = False
             try:
-                conn.take_turn(item)
+                conn._serve(req, too_large, keep_alive, started, at)
+                if conn.pending or conn.wind_down:  # what was pipelined behind it, or a close
+                    conn._next()
             except Exception:  # never leave the rest of the round unanswered
-                log.exception("unexpected error answering %s %s", item[0].method, item[0].path)
+                log.exception("unexpected error answering %s %s", req.method, req.path)
                 conn.abort()
 
     async def _drain(self) -> None:
@@ -461,7 +465,6 @@ class _Connection(asyncio.Protocol):
         if chunks:
             req.body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
         keep_alive = self.parser.should_keep_alive() and not self.wind_down
-        item = (req, self.too_large, keep_alive, self.started, self.at, None)
         if self.busy is None and not self.pending and not self.queued and not self.closing:
             # answered in its turn, once this round of reads is done
             self.queued = True
@@ -469,16 +472,11 @@ class _Connection(asyncio.Protocol):
             turns = server.turns
             if not turns:
                 self.loop.call_soon(server.answer_turns)
-            turns.append((self.answered, self, item))
+            turns.append(
+                (self.answered, self, req, self.too_large, keep_alive, self.started, self.at)
+            )
         else:
-            self._dispatch(item)
-
-    def take_turn(self, item: _Item) -> None:
-        """Answer the request that waited for its turn, then any pipelined behind it."""
-        self.queued = False
-        self._serve(item[0], item[1], item[2], item[3], item[4])
-        if self.pending or self.wind_down:
-            self._next()
+            self._dispatch((req, self.too_large, keep_alive, self.started, self.at, None))
 
     # -- answering ---------------------------------------------------------------------
 
