@@ -6,6 +6,8 @@ the full body, while journal entries keep a clipped copy). This plugin hooks tha
 the whole session: each 2xx JSON answer of a route the contract covers is validated at once
 (a compiled validator, a few microseconds), and the session fails at the end, listing every
 answer that broke its contract. Simulators run as subprocesses are outside its view.
+Under pytest-xdist each worker validates what its own simulators answer and hands its counts
+and findings to the controller, which reports them and fails the session.
 """
 
 from __future__ import annotations
@@ -70,6 +72,10 @@ class ContractJournal:
                 self.broken.append(line)
 
 
+#: the key of a worker's findings in its ``workeroutput`` (pytest-xdist)
+_WORKER_KEY = "contract_journal"
+
+
 class ContractJournalPlugin:
     def __init__(self) -> None:
         self.journal = ContractJournal()
@@ -94,9 +100,23 @@ class ContractJournalPlugin:
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         Simulator._record = self._original  # type: ignore[method-assign]
-        broken = self.journal.broken
-        if broken:
+        j = self.journal
+        workeroutput = getattr(session.config, "workeroutput", None)
+        if workeroutput is not None:  # an xdist worker: the controller reports and fails
+            workeroutput[_WORKER_KEY] = {"checked": j.checked, "broken": j.broken, "known": j.known}
+        if j.broken:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node: Any, error: Any) -> None:
+        """An xdist worker finished: add what it validated to the session's journal."""
+        found = getattr(node, "workeroutput", {}).get(_WORKER_KEY)
+        if found is None:
+            return
+        j = self.journal
+        j.checked += int(found["checked"])
+        j.broken.extend(found["broken"])
+        j.known.extend(found["known"])
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         j = self.journal
