@@ -384,10 +384,12 @@ def test_a_round_of_reads_is_answered_longest_waiting_connection_first(
         c.send(get(path, token, cid=f"warm-{i}"))
         assert c.response()[0] == 200
     _hold_the_loop(crm)  # every request below is read in one round
+    # sent in the order 2, 1, 0 (well inside the hold, and inside the fixture's 1 s
+    # keep-alive limit, which the server's sweep checks as soon as the loop is free)
     conns[2].send(get(path, token, cid="turn-2a") + get(path, token, cid="turn-2b"))
-    time.sleep(0.05)
+    time.sleep(0.01)
     conns[1].send(get(path, token, cid="turn-1"))
-    time.sleep(0.05)
+    time.sleep(0.01)
     conns[0].send(get(path, token, cid="turn-0"))
     got = [c.response()[1]["x-correlation-id"] for c in conns]
     got.append(conns[2].response()[1]["x-correlation-id"])
